@@ -1,0 +1,182 @@
+//! Input validation shared by the web forms, the API and the CLI. Errors carry a field
+//! name and a message id; the server renders the message in the user's language.
+
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// One problem with one field: a message id (see the locale files) and its arguments.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    /// The message id, e.g. `error-required`.
+    pub code: &'static str,
+    /// Named arguments for the message, e.g. `max`.
+    pub args: Vec<(&'static str, String)>,
+}
+
+impl FieldError {
+    /// An error without arguments.
+    pub fn new(code: &'static str) -> Self {
+        Self { code, args: Vec::new() }
+    }
+    /// Adds an argument.
+    pub fn arg(mut self, name: &'static str, value: impl ToString) -> Self {
+        self.args.push((name, value.to_string()));
+        self
+    }
+}
+
+/// Errors by field. Empty means valid.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FieldErrors(BTreeMap<&'static str, FieldError>);
+
+impl FieldErrors {
+    /// No errors yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Records an error; the first error of a field wins.
+    pub fn add(&mut self, field: &'static str, err: FieldError) {
+        self.0.entry(field).or_insert(err);
+    }
+    /// Records the outcome of a check.
+    pub fn check(&mut self, field: &'static str, r: Result<(), FieldError>) {
+        if let Err(e) = r {
+            self.add(field, e);
+        }
+    }
+    /// True if nothing was recorded.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    /// Ok if empty, else self.
+    pub fn into_result(self) -> Result<(), FieldErrors> {
+        if self.is_empty() { Ok(()) } else { Err(self) }
+    }
+    /// The errors in field order.
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, &FieldError)> {
+        self.0.iter().map(|(k, v)| (*k, v))
+    }
+    /// The error of one field.
+    pub fn get(&self, field: &str) -> Option<&FieldError> {
+        self.0.get(field)
+    }
+}
+
+/// A required text: not empty after trimming, at most `max` characters.
+pub fn required_text(value: &str, max: usize) -> Result<(), FieldError> {
+    let v = value.trim();
+    if v.is_empty() {
+        Err(FieldError::new("error-required"))
+    } else {
+        optional_text(v, max)
+    }
+}
+
+/// An optional text of at most `max` characters, without control characters other than
+/// line breaks and tabs.
+pub fn optional_text(value: &str, max: usize) -> Result<(), FieldError> {
+    if value.chars().count() > max {
+        return Err(FieldError::new("error-too-long").arg("max", max));
+    }
+    if value
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
+        return Err(FieldError::new("error-control-chars"));
+    }
+    Ok(())
+}
+
+/// A mail address as people type it: one `@`, a non-empty local part, a domain with a dot
+/// and no spaces. Deliverability is the mail server's concern, not ours.
+pub fn email(value: &str) -> Result<(), FieldError> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Err(FieldError::new("error-required"));
+    }
+    let bad = || FieldError::new("error-email");
+    if v.len() > 254 || v.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(bad());
+    }
+    let Some((local, domain)) = v.rsplit_once('@') else {
+        return Err(bad());
+    };
+    if local.is_empty()
+        || local.contains('@')
+        || local.len() > 64
+        || domain.len() < 3
+        || !domain.contains('.')
+        || domain.starts_with('.')
+        || domain.ends_with('.')
+        || domain.contains("..")
+        || domain.contains(['<', '>', '(', ')', ',', ';', ':', '"', '[', ']'])
+    {
+        return Err(bad());
+    }
+    Ok(())
+}
+
+/// Normalizes a mail address for storage and lookup: trimmed, lower-cased.
+pub fn normalize_email(value: &str) -> String {
+    value.trim().to_lowercase()
+}
+
+/// A new password: 12 to 1024 characters.
+pub fn password(value: &str) -> Result<(), FieldError> {
+    let n = value.chars().count();
+    if n < 12 {
+        Err(FieldError::new("error-password-short").arg("min", 12))
+    } else if n > 1024 {
+        Err(FieldError::new("error-too-long").arg("max", 1024))
+    } else {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails() {
+        for ok in ["a@b.tw", "first.last+tag@example.com.tw", " A@B.TW "] {
+            assert_eq!(email(ok), Ok(()), "{ok}");
+        }
+        for (bad, code) in [
+            ("", "error-required"),
+            ("   ", "error-required"),
+            ("a", "error-email"),
+            ("a@b", "error-email"),
+            ("@b.tw", "error-email"),
+            ("a b@c.tw", "error-email"),
+            ("a@b..tw", "error-email"),
+            ("a@.b.tw", "error-email"),
+            ("a@b.tw.", "error-email"),
+            ("a@b@c.tw", "error-email"),
+            ("<a@b.tw>", "error-email"),
+        ] {
+            assert_eq!(email(bad).map_err(|e| e.code), Err(code), "{bad:?}");
+        }
+        assert_eq!(normalize_email(" A@B.TW "), "a@b.tw");
+    }
+
+    #[test]
+    fn texts() {
+        assert_eq!(required_text(" x ", 5), Ok(()));
+        assert_eq!(required_text("", 5).map_err(|e| e.code), Err("error-required"));
+        assert_eq!(required_text("漏洞漏洞漏洞", 5).map_err(|e| e.code), Err("error-too-long"));
+        assert_eq!(required_text("漏洞", 2), Ok(()));
+        assert_eq!(optional_text("a\u{0}b", 5).map_err(|e| e.code), Err("error-control-chars"));
+        assert_eq!(optional_text("a\nb\tc", 5), Ok(()));
+    }
+
+    #[test]
+    fn first_error_per_field_wins() {
+        let mut e = FieldErrors::new();
+        e.add("email", FieldError::new("error-required"));
+        e.add("email", FieldError::new("error-email"));
+        assert_eq!(e.get("email").map(|e| e.code), Some("error-required"));
+        assert!(e.into_result().is_err());
+        assert!(FieldErrors::new().into_result().is_ok());
+    }
+}
