@@ -18,5 +18,6 @@ pub use locale::Locale;
 pub use org::OrgKind;
 pub use policy::{Action, Decision, Denied, Principal, Resource};
 pub use role::{Role, Roles};
+pub use time_util::Timestamp;
 pub use tracking::{ReportKind, TrackingNumber};
 pub use validate::{FieldError, FieldErrors};

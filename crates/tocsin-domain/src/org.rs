@@ -74,3 +74,10 @@ impl FromStr for OrgKind {
             .ok_or_else(|| UnknownOrgKind(s.to_string()))
     }
 }
+
+impl TryFrom<String> for OrgKind {
+    type Error = UnknownOrgKind;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse()
+    }
+}

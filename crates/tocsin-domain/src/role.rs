@@ -125,3 +125,10 @@ mod tests {
         assert_eq!(Roles::from_csv("").ok(), Some(Roles::default()));
     }
 }
+
+impl TryFrom<String> for Roles {
+    type Error = UnknownRole;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Roles::from_csv(&s)
+    }
+}

@@ -1,1 +1,278 @@
-//! placeholder
+//! tocsin's storage: one API over two engines.
+//!
+//! SQLite (embedded, the default: WAL, foreign keys, busy timeout, `synchronous=FULL`,
+//! `BEGIN IMMEDIATE` for write transactions) and PostgreSQL (for several instances). Each
+//! engine has its own migration folder with the same version numbers; both are applied at
+//! start. Most SQL is one string for both engines (sqlx's SQLite driver accepts `$n`
+//! placeholders); the [`dispatch!`] macro runs the same code on either pool or transaction.
+//!
+//! Conventions: ids are UUIDv7; times are BIGINT microseconds since the epoch (UTC), so
+//! both engines hold exactly the same values and export → import is lossless.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
+
+/// Runs one body against whichever engine `$src` holds. `$src` is a `Store` (`pool`), or
+/// a `Tx` (`tx`); `$c` is bound to an executor of the engine's type.
+macro_rules! dispatch {
+    (pool $src:expr, $c:ident => $body:expr) => {
+        match &$src.pool {
+            crate::Pool::Sqlite($c) => $body,
+            crate::Pool::Postgres($c) => $body,
+        }
+    };
+    (tx $src:expr, $c:ident => $body:expr) => {
+        match &mut $src.0 {
+            crate::TxInner::Sqlite(t) => {
+                let $c = &mut **t;
+                $body
+            }
+            crate::TxInner::Postgres(t) => {
+                let $c = &mut **t;
+                $body
+            }
+        }
+    };
+}
+
+pub mod audit;
+pub mod export;
+pub mod orgs;
+pub mod outbox;
+pub mod sessions;
+pub mod setup;
+pub mod throttle;
+pub mod tokens;
+pub mod tracking;
+pub mod users;
+
+pub use audit::{AuditEntry, AuditFilter, NewAuditEntry};
+pub use orgs::{NewOrganization, Organization};
+pub use outbox::{ClaimedMail, NewMail, OutboxRow, OutboxStatus};
+pub use tokens::ApiToken;
+pub use users::{NewUser, User};
+
+/// A storage failure.
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    /// The database URL is not one tocsin understands.
+    #[error("unsupported database URL (use sqlite:PATH or postgres://…): {0}")]
+    BadUrl(String),
+    /// A uniqueness rule was broken (e.g. a second organization with the same name).
+    #[error("already exists: {0}")]
+    Conflict(String),
+    /// A referenced record does not exist.
+    #[error("not found: {0}")]
+    NotFound(&'static str),
+    /// A stored value could not be read back.
+    #[error("corrupt stored value: {0}")]
+    Corrupt(String),
+    /// An import file that is not a tocsin export of this version.
+    #[error("import: {0}")]
+    Import(String),
+    /// Migration failure.
+    #[error(transparent)]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// Any other database error.
+    #[error(transparent)]
+    Db(sqlx::Error),
+}
+
+impl From<sqlx::Error> for StorageError {
+    fn from(e: sqlx::Error) -> Self {
+        if let sqlx::Error::Database(d) = &e
+            && d.is_unique_violation()
+        {
+            return StorageError::Conflict(d.message().to_string());
+        }
+        StorageError::Db(e)
+    }
+}
+
+/// Result type of this crate.
+pub type Result<T, E = StorageError> = std::result::Result<T, E>;
+
+/// Which engine a store runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Engine {
+    /// Embedded SQLite.
+    Sqlite,
+    /// PostgreSQL.
+    Postgres,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// The storage handle: cheap to clone, shared by the server, the workers and the CLI.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pub(crate) pool: Pool,
+}
+
+/// A write transaction on either engine. Dropped without [`Tx::commit`], it rolls back.
+pub struct Tx(pub(crate) TxInner);
+
+pub(crate) enum TxInner {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// The schema version this build expects: the highest migration version.
+pub fn schema_version() -> i64 {
+    SQLITE_MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0)
+}
+
+/// The migration versions of each engine, for the test that they never diverge.
+pub fn migration_versions() -> (Vec<i64>, Vec<i64>) {
+    (
+        SQLITE_MIGRATOR.iter().map(|m| m.version).collect(),
+        POSTGRES_MIGRATOR.iter().map(|m| m.version).collect(),
+    )
+}
+
+impl Store {
+    /// Opens a store from a URL: `sqlite:PATH` (the file and its folder are created) or
+    /// `postgres://…`. Does not migrate; call [`Store::migrate`].
+    pub async fn connect(url: &str) -> Result<Store> {
+        if let Some(path) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+        {
+            Self::open_sqlite(path).await
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let opts = PgConnectOptions::from_str(url)?;
+            Self::open_postgres(opts).await
+        } else {
+            Err(StorageError::BadUrl(url.to_string()))
+        }
+    }
+
+    /// Opens (creating if needed) a SQLite database file with tocsin's settings.
+    pub async fn open_sqlite(path: &str) -> Result<Store> {
+        if let Some(parent) = std::path::Path::new(path).parent()
+            && !parent.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(parent).map_err(|e| StorageError::Db(sqlx::Error::Io(e)))?;
+        }
+        let opts = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // FULL: a commit is on disk before we acknowledge it, even across power loss.
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(30));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(opts)
+            .await?;
+        Ok(Store {
+            pool: Pool::Sqlite(pool),
+        })
+    }
+
+    /// Opens a PostgreSQL pool.
+    pub async fn open_postgres(opts: PgConnectOptions) -> Result<Store> {
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(opts)
+            .await?;
+        Ok(Store {
+            pool: Pool::Postgres(pool),
+        })
+    }
+
+    /// Which engine this store runs on.
+    pub fn engine(&self) -> Engine {
+        match self.pool {
+            Pool::Sqlite(_) => Engine::Sqlite,
+            Pool::Postgres(_) => Engine::Postgres,
+        }
+    }
+
+    /// Applies pending migrations. On PostgreSQL the migrator holds an advisory lock, so
+    /// several instances may start at once.
+    pub async fn migrate(&self) -> Result<()> {
+        match &self.pool {
+            Pool::Sqlite(p) => SQLITE_MIGRATOR.run(p).await?,
+            Pool::Postgres(p) => POSTGRES_MIGRATOR.run(p).await?,
+        }
+        Ok(())
+    }
+
+    /// Starts a write transaction (`BEGIN IMMEDIATE` on SQLite, so it waits for the write
+    /// lock up front instead of failing when it upgrades).
+    pub async fn begin(&self) -> Result<Tx> {
+        Ok(Tx(match &self.pool {
+            Pool::Sqlite(p) => TxInner::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Pool::Postgres(p) => TxInner::Postgres(p.begin().await?),
+        }))
+    }
+
+    /// Closes the pool, waiting for connections to be returned.
+    pub async fn close(&self) {
+        match &self.pool {
+            Pool::Sqlite(p) => p.close().await,
+            Pool::Postgres(p) => p.close().await,
+        }
+    }
+
+    /// Writes a consistent copy of a SQLite database to `dest` while the server runs
+    /// (`VACUUM INTO`). PostgreSQL deployments use `pg_dump` instead.
+    pub async fn backup_sqlite(&self, dest: &str) -> Result<()> {
+        match &self.pool {
+            Pool::Sqlite(p) => {
+                sqlx::query("VACUUM INTO $1").bind(dest).execute(p).await?;
+                Ok(())
+            }
+            Pool::Postgres(_) => Err(StorageError::BadUrl(
+                "backup of PostgreSQL: use pg_dump".to_string(),
+            )),
+        }
+    }
+
+    /// A cheap liveness check of the database.
+    pub async fn ping(&self) -> Result<()> {
+        dispatch!(pool self, c => {
+            sqlx::query("SELECT 1").execute(c).await?;
+        });
+        Ok(())
+    }
+}
+
+impl Tx {
+    /// Commits: once this returns, the writes are durable.
+    pub async fn commit(self) -> Result<()> {
+        match self.0 {
+            TxInner::Sqlite(t) => t.commit().await?,
+            TxInner::Postgres(t) => t.commit().await?,
+        }
+        Ok(())
+    }
+
+    /// Rolls back explicitly.
+    pub async fn rollback(self) -> Result<()> {
+        match self.0 {
+            TxInner::Sqlite(t) => t.rollback().await?,
+            TxInner::Postgres(t) => t.rollback().await?,
+        }
+        Ok(())
+    }
+}
+
+/// Reads a uuid column into a typed id.
+pub(crate) fn corrupt(what: impl std::fmt::Display) -> StorageError {
+    StorageError::Corrupt(what.to_string())
+}

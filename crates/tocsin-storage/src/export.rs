@@ -1,0 +1,220 @@
+//! Export and import of all durable data as JSON lines, through this layer, so an
+//! operator can move from SQLite to PostgreSQL (or back) without loss. Sessions, login
+//! failures and setup tokens are transient and not exported.
+
+use std::io::{BufRead, Write};
+
+use futures::TryStreamExt;
+use serde::{Deserialize, Serialize};
+use tocsin_domain::Timestamp;
+use tocsin_formats::export::{self as fmt, ExportHeader, ExportLineRef};
+
+use crate::{ApiToken, AuditEntry, Organization, OutboxRow, Result, StorageError, Store, User};
+
+/// An optional timestamp column.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct OptTime(pub Option<Timestamp>);
+
+impl OptTime {
+    /// The stored form.
+    pub fn micros(self) -> Option<i64> {
+        self.0.map(Timestamp::micros)
+    }
+}
+
+impl From<Option<i64>> for OptTime {
+    fn from(v: Option<i64>) -> Self {
+        OptTime(v.map(Timestamp::from_micros))
+    }
+}
+
+/// A tracking counter row.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
+pub struct TrackingCounter {
+    /// Prefix.
+    pub prefix: String,
+    /// Year.
+    pub year: i32,
+    /// The last allocated number.
+    pub last_seq: i64,
+}
+
+/// Serde helper: bytes as hex.
+pub mod hex_bytes {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    /// Serializes.
+    pub fn serialize<S: Serializer>(b: &[u8], s: S) -> Result<S::Ok, S::Error> {
+        let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+        s.serialize_str(&hex)
+    }
+    /// Deserializes.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+        let s = String::deserialize(d)?;
+        if s.len() % 2 != 0 || !s.is_ascii() {
+            return Err(serde::de::Error::custom("odd or non-ASCII hex"));
+        }
+        (0..s.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).map_err(serde::de::Error::custom))
+            .collect()
+    }
+}
+
+/// Serde helper: bytes as standard base64.
+pub mod base64_bytes {
+    use base64::Engine;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    /// Serializes.
+    pub fn serialize<S: Serializer>(b: &[u8], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&base64::engine::general_purpose::STANDARD.encode(b))
+    }
+    /// Deserializes.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+        let s = String::deserialize(d)?;
+        base64::engine::general_purpose::STANDARD
+            .decode(s)
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+/// How many rows of each table an export or import moved.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Counts(pub Vec<(&'static str, u64)>);
+
+impl std::fmt::Display for Counts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let parts: Vec<String> = self.0.iter().map(|(t, n)| format!("{t}: {n}")).collect();
+        f.write_str(&parts.join(", "))
+    }
+}
+
+fn io(e: std::io::Error) -> StorageError {
+    StorageError::Import(e.to_string())
+}
+
+fn write_line<T: Serialize>(out: &mut dyn Write, table: &str, row: &T) -> Result<()> {
+    serde_json::to_writer(&mut *out, &ExportLineRef { table, row }).map_err(crate::corrupt)?;
+    out.write_all(b"\n").map_err(io)
+}
+
+/// Streams one table's rows, ordered, into `out`.
+macro_rules! export_table {
+    ($store:expr, $out:expr, $counts:expr, $ty:ty, $table:literal, $sql:literal) => {{
+        let mut n = 0u64;
+        dispatch!(pool $store, c => {
+            let mut rows = sqlx::query_as::<_, $ty>($sql).fetch(c);
+            while let Some(row) = rows.try_next().await? {
+                write_line($out, $table, &row)?;
+                n += 1;
+            }
+        });
+        $counts.0.push(($table, n));
+    }};
+}
+
+impl Store {
+    /// Writes every durable row as JSON lines, tables in dependency order.
+    pub async fn export(&self, out: &mut dyn Write) -> Result<Counts> {
+        let header = ExportHeader {
+            format: fmt::FORMAT_NAME.to_string(),
+            schema_version: crate::schema_version(),
+        };
+        serde_json::to_writer(&mut *out, &header).map_err(crate::corrupt)?;
+        out.write_all(b"\n").map_err(io)?;
+        let mut counts = Counts::default();
+        export_table!(self, out, counts, Organization, "organizations",
+            "SELECT id, name, sector, kind, alliance_member, created_at FROM organizations ORDER BY id");
+        export_table!(self, out, counts, User, "users",
+            "SELECT id, email, name, org_id, roles, password_hash, disabled, created_at FROM users ORDER BY id");
+        export_table!(self, out, counts, ApiToken, "api_tokens",
+            "SELECT id, user_id, name, token_hash, created_at, last_used_at, revoked_at FROM api_tokens ORDER BY id");
+        export_table!(self, out, counts, TrackingCounter, "tracking_counters",
+            "SELECT prefix, year, last_seq FROM tracking_counters ORDER BY prefix, year");
+        export_table!(self, out, counts, AuditEntry, "audit_log",
+            "SELECT id, at, actor_id, actor, action, target_kind, target_id, detail, ip, request_id FROM audit_log ORDER BY id");
+        export_table!(self, out, counts, OutboxRow, "outbox",
+            "SELECT id, created_at, message_id, sender, recipients, subject, message, status, attempts, next_attempt_at, locked_until, locked_by, sent_at, last_error FROM outbox ORDER BY id");
+        out.flush().map_err(io)?;
+        Ok(counts)
+    }
+
+    /// Reads an export into this (empty) store in one transaction: all of it or nothing.
+    pub async fn import(&self, input: &mut dyn BufRead) -> Result<Counts> {
+        let any: i64 = dispatch!(pool self, c => {
+            sqlx::query_scalar("SELECT (SELECT COUNT(*) FROM organizations) + (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM audit_log)")
+                .fetch_one(c).await?
+        });
+        if any > 0 {
+            return Err(StorageError::Import(
+                "the target database is not empty; import only into a fresh database".into(),
+            ));
+        }
+        let mut lines = input.lines();
+        let first = lines
+            .next()
+            .transpose()
+            .map_err(io)?
+            .ok_or_else(|| StorageError::Import("empty file".into()))?;
+        fmt::parse_header(&first, crate::schema_version())
+            .map_err(|e| StorageError::Import(e.to_string()))?;
+        let mut tx = self.begin().await?;
+        let mut counts: Vec<(&'static str, u64)> = Vec::new();
+        for (i, line) in lines.enumerate() {
+            let line = line.map_err(io)?;
+            if line.trim().is_empty() {
+                continue;
+            }
+            let lineno = i + 2;
+            let raw = fmt::parse_line(&line, lineno).map_err(|e| StorageError::Import(e.to_string()))?;
+            let bad = |e: serde_json::Error| StorageError::Import(format!("line {lineno}: {e}"));
+            let table: &'static str = match raw.table.as_str() {
+                "organizations" => {
+                    tx.insert_org(&serde_json::from_value(raw.row).map_err(bad)?).await?;
+                    "organizations"
+                }
+                "users" => {
+                    tx.insert_user(&serde_json::from_value(raw.row).map_err(bad)?).await?;
+                    "users"
+                }
+                "api_tokens" => {
+                    let t: ApiToken = serde_json::from_value(raw.row).map_err(bad)?;
+                    dispatch!(tx tx, c => {
+                        sqlx::query("INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, last_used_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                            .bind(t.id.uuid()).bind(t.user_id.uuid()).bind(&t.name).bind(&t.token_hash)
+                            .bind(t.created_at.micros()).bind(t.last_used_at.micros()).bind(t.revoked_at.micros())
+                            .execute(c).await?;
+                    });
+                    "api_tokens"
+                }
+                "tracking_counters" => {
+                    let t: TrackingCounter = serde_json::from_value(raw.row).map_err(bad)?;
+                    dispatch!(tx tx, c => {
+                        sqlx::query("INSERT INTO tracking_counters (prefix, year, last_seq) VALUES ($1, $2, $3)")
+                            .bind(&t.prefix).bind(t.year).bind(t.last_seq).execute(c).await?;
+                    });
+                    "tracking_counters"
+                }
+                "audit_log" => {
+                    tx.insert_audit(&serde_json::from_value(raw.row).map_err(bad)?).await?;
+                    "audit_log"
+                }
+                "outbox" => {
+                    tx.insert_outbox(&serde_json::from_value(raw.row).map_err(bad)?).await?;
+                    "outbox"
+                }
+                other => {
+                    return Err(StorageError::Import(format!("line {lineno}: unknown table `{other}`")));
+                }
+            };
+            match counts.iter_mut().find(|(t, _)| *t == table) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((table, 1)),
+            }
+        }
+        tx.commit().await?;
+        Ok(Counts(counts))
+    }
+}
