@@ -74,8 +74,14 @@ mod tests {
     #[test]
     fn negotiation() {
         assert_eq!(Locale::negotiate("en-US,en;q=0.9"), Some(Locale::En));
-        assert_eq!(Locale::negotiate("zh-TW,zh;q=0.9,en;q=0.8"), Some(Locale::ZhTw));
-        assert_eq!(Locale::negotiate("fr, en;q=0.5, zh;q=0.7"), Some(Locale::ZhTw));
+        assert_eq!(
+            Locale::negotiate("zh-TW,zh;q=0.9,en;q=0.8"),
+            Some(Locale::ZhTw)
+        );
+        assert_eq!(
+            Locale::negotiate("fr, en;q=0.5, zh;q=0.7"),
+            Some(Locale::ZhTw)
+        );
         assert_eq!(Locale::negotiate("fr"), None);
         assert_eq!(Locale::negotiate("en;q=0, zh-Hant"), Some(Locale::ZhTw));
         assert_eq!(Locale::negotiate(""), None);

@@ -143,7 +143,11 @@ pub fn authorize(who: Option<&Principal>, action: Action, resource: &Resource) -
             }
         }
     };
-    if allowed { Ok(()) } else { Err(Denied::Forbidden) }
+    if allowed {
+        Ok(())
+    } else {
+        Err(Denied::Forbidden)
+    }
 }
 
 /// Which reports a principal may list; storage turns this into a WHERE clause.
@@ -212,58 +216,250 @@ mod tests {
     fn policy_table() {
         let w = world();
         let anon: Option<&Principal> = None;
-        let rep_a = Resource::Report { org: Some(w.org_a), reporter: Some(w.reporter_a.user_id) };
-        let rep_b = Resource::Report { org: Some(w.org_b), reporter: None };
+        let rep_a = Resource::Report {
+            org: Some(w.org_a),
+            reporter: Some(w.reporter_a.user_id),
+        };
+        let rep_b = Resource::Report {
+            org: Some(w.org_b),
+            reporter: None,
+        };
         let rows: Vec<(Option<&Principal>, Action, Resource, Result<(), Denied>)> = vec![
             // organizations
-            (anon, List, Resource::Organization(None), Err(Denied::NeedsLogin)),
+            (
+                anon,
+                List,
+                Resource::Organization(None),
+                Err(Denied::NeedsLogin),
+            ),
             (Some(&w.admin), Create, Resource::Organization(None), Ok(())),
-            (Some(&w.analyst), Create, Resource::Organization(None), Err(Denied::Forbidden)),
+            (
+                Some(&w.analyst),
+                Create,
+                Resource::Organization(None),
+                Err(Denied::Forbidden),
+            ),
             (Some(&w.analyst), List, Resource::Organization(None), Ok(())),
-            (Some(&w.member_a), List, Resource::Organization(None), Err(Denied::Forbidden)),
-            (Some(&w.member_a), Read, Resource::Organization(Some(w.org_a)), Ok(())),
-            (Some(&w.member_a), Read, Resource::Organization(Some(w.org_b)), Err(Denied::Forbidden)),
-            (Some(&w.member_a), Update, Resource::Organization(Some(w.org_a)), Err(Denied::Forbidden)),
-            (Some(&w.admin), Delete, Resource::Organization(Some(w.org_b)), Ok(())),
+            (
+                Some(&w.member_a),
+                List,
+                Resource::Organization(None),
+                Err(Denied::Forbidden),
+            ),
+            (
+                Some(&w.member_a),
+                Read,
+                Resource::Organization(Some(w.org_a)),
+                Ok(()),
+            ),
+            (
+                Some(&w.member_a),
+                Read,
+                Resource::Organization(Some(w.org_b)),
+                Err(Denied::Forbidden),
+            ),
+            (
+                Some(&w.member_a),
+                Update,
+                Resource::Organization(Some(w.org_a)),
+                Err(Denied::Forbidden),
+            ),
+            (
+                Some(&w.admin),
+                Delete,
+                Resource::Organization(Some(w.org_b)),
+                Ok(()),
+            ),
             // users
-            (Some(&w.admin), Create, Resource::User { id: None, org: Some(w.org_a) }, Ok(())),
-            (Some(&w.analyst), Create, Resource::User { id: None, org: Some(w.org_a) }, Err(Denied::Forbidden)),
-            (Some(&w.member_a), Read, Resource::User { id: Some(w.reporter_a.user_id), org: Some(w.org_a) }, Ok(())),
-            (Some(&w.reporter_a), Read, Resource::User { id: Some(w.member_a.user_id), org: Some(w.org_a) }, Err(Denied::Forbidden)),
-            (Some(&w.reporter_a), Update, Resource::User { id: Some(w.reporter_a.user_id), org: Some(w.org_a) }, Ok(())),
-            (Some(&w.partner_b), Read, Resource::User { id: Some(w.member_a.user_id), org: Some(w.org_a) }, Err(Denied::Forbidden)),
-            (Some(&w.analyst), List, Resource::User { id: None, org: None }, Ok(())),
-            (Some(&w.member_a), List, Resource::User { id: None, org: None }, Err(Denied::Forbidden)),
+            (
+                Some(&w.admin),
+                Create,
+                Resource::User {
+                    id: None,
+                    org: Some(w.org_a),
+                },
+                Ok(()),
+            ),
+            (
+                Some(&w.analyst),
+                Create,
+                Resource::User {
+                    id: None,
+                    org: Some(w.org_a),
+                },
+                Err(Denied::Forbidden),
+            ),
+            (
+                Some(&w.member_a),
+                Read,
+                Resource::User {
+                    id: Some(w.reporter_a.user_id),
+                    org: Some(w.org_a),
+                },
+                Ok(()),
+            ),
+            (
+                Some(&w.reporter_a),
+                Read,
+                Resource::User {
+                    id: Some(w.member_a.user_id),
+                    org: Some(w.org_a),
+                },
+                Err(Denied::Forbidden),
+            ),
+            (
+                Some(&w.reporter_a),
+                Update,
+                Resource::User {
+                    id: Some(w.reporter_a.user_id),
+                    org: Some(w.org_a),
+                },
+                Ok(()),
+            ),
+            (
+                Some(&w.partner_b),
+                Read,
+                Resource::User {
+                    id: Some(w.member_a.user_id),
+                    org: Some(w.org_a),
+                },
+                Err(Denied::Forbidden),
+            ),
+            (
+                Some(&w.analyst),
+                List,
+                Resource::User {
+                    id: None,
+                    org: None,
+                },
+                Ok(()),
+            ),
+            (
+                Some(&w.member_a),
+                List,
+                Resource::User {
+                    id: None,
+                    org: None,
+                },
+                Err(Denied::Forbidden),
+            ),
             // API tokens
-            (Some(&w.reporter_a), Create, Resource::ApiToken { owner: w.reporter_a.user_id }, Ok(())),
-            (Some(&w.reporter_a), Delete, Resource::ApiToken { owner: w.member_a.user_id }, Err(Denied::Forbidden)),
-            (Some(&w.admin), Delete, Resource::ApiToken { owner: w.member_a.user_id }, Ok(())),
-            (Some(&w.admin), Create, Resource::ApiToken { owner: w.member_a.user_id }, Err(Denied::Forbidden)),
-            (anon, Read, Resource::ApiToken { owner: w.member_a.user_id }, Err(Denied::NeedsLogin)),
+            (
+                Some(&w.reporter_a),
+                Create,
+                Resource::ApiToken {
+                    owner: w.reporter_a.user_id,
+                },
+                Ok(()),
+            ),
+            (
+                Some(&w.reporter_a),
+                Delete,
+                Resource::ApiToken {
+                    owner: w.member_a.user_id,
+                },
+                Err(Denied::Forbidden),
+            ),
+            (
+                Some(&w.admin),
+                Delete,
+                Resource::ApiToken {
+                    owner: w.member_a.user_id,
+                },
+                Ok(()),
+            ),
+            (
+                Some(&w.admin),
+                Create,
+                Resource::ApiToken {
+                    owner: w.member_a.user_id,
+                },
+                Err(Denied::Forbidden),
+            ),
+            (
+                anon,
+                Read,
+                Resource::ApiToken {
+                    owner: w.member_a.user_id,
+                },
+                Err(Denied::NeedsLogin),
+            ),
             // audit and outbox
             (Some(&w.admin), List, Resource::AuditLog, Ok(())),
-            (Some(&w.analyst), List, Resource::AuditLog, Err(Denied::Forbidden)),
-            (Some(&w.admin), Update, Resource::AuditLog, Err(Denied::Forbidden)),
-            (Some(&w.admin), Delete, Resource::AuditLog, Err(Denied::Forbidden)),
+            (
+                Some(&w.analyst),
+                List,
+                Resource::AuditLog,
+                Err(Denied::Forbidden),
+            ),
+            (
+                Some(&w.admin),
+                Update,
+                Resource::AuditLog,
+                Err(Denied::Forbidden),
+            ),
+            (
+                Some(&w.admin),
+                Delete,
+                Resource::AuditLog,
+                Err(Denied::Forbidden),
+            ),
             (anon, List, Resource::AuditLog, Err(Denied::NeedsLogin)),
             (Some(&w.analyst), List, Resource::Outbox, Ok(())),
-            (Some(&w.member_a), List, Resource::Outbox, Err(Denied::Forbidden)),
+            (
+                Some(&w.member_a),
+                List,
+                Resource::Outbox,
+                Err(Denied::Forbidden),
+            ),
             // reports
             (anon, Create, rep_a.clone(), Ok(())),
             (anon, Read, rep_a.clone(), Err(Denied::NeedsLogin)),
             (Some(&w.analyst), Read, rep_b.clone(), Ok(())),
             (Some(&w.analyst), Update, rep_b.clone(), Ok(())),
             (Some(&w.member_a), Read, rep_a.clone(), Ok(())),
-            (Some(&w.member_a), Read, rep_b.clone(), Err(Denied::Forbidden)),
-            (Some(&w.member_a), Update, rep_a.clone(), Err(Denied::Forbidden)),
+            (
+                Some(&w.member_a),
+                Read,
+                rep_b.clone(),
+                Err(Denied::Forbidden),
+            ),
+            (
+                Some(&w.member_a),
+                Update,
+                rep_a.clone(),
+                Err(Denied::Forbidden),
+            ),
             (Some(&w.reporter_a), Read, rep_a.clone(), Ok(())),
             (Some(&w.reporter_a), Append, rep_a.clone(), Ok(())),
-            (Some(&w.reporter_a), Read, Resource::Report { org: Some(w.org_a), reporter: None }, Err(Denied::Forbidden)),
-            (Some(&w.partner_b), Read, rep_b.clone(), Err(Denied::Forbidden)),
-            (Some(&w.admin), Delete, rep_a.clone(), Err(Denied::Forbidden)),
+            (
+                Some(&w.reporter_a),
+                Read,
+                Resource::Report {
+                    org: Some(w.org_a),
+                    reporter: None,
+                },
+                Err(Denied::Forbidden),
+            ),
+            (
+                Some(&w.partner_b),
+                Read,
+                rep_b.clone(),
+                Err(Denied::Forbidden),
+            ),
+            (
+                Some(&w.admin),
+                Delete,
+                rep_a.clone(),
+                Err(Denied::Forbidden),
+            ),
         ];
         for (i, (who, action, res, want)) in rows.into_iter().enumerate() {
-            assert_eq!(authorize(who, action, &res), want, "row {i}: {action:?} {res:?}");
+            assert_eq!(
+                authorize(who, action, &res),
+                want,
+                "row {i}: {action:?} {res:?}"
+            );
         }
     }
 
@@ -273,18 +469,30 @@ mod tests {
         assert_eq!(report_scope(&w.analyst), ReportScope::All);
         assert_eq!(
             report_scope(&w.member_a),
-            ReportScope::Own { org: Some(w.org_a), user: w.member_a.user_id }
+            ReportScope::Own {
+                org: Some(w.org_a),
+                user: w.member_a.user_id
+            }
         );
         assert_eq!(
             report_scope(&w.reporter_a),
-            ReportScope::Own { org: None, user: w.reporter_a.user_id }
+            ReportScope::Own {
+                org: None,
+                user: w.reporter_a.user_id
+            }
         );
     }
 
     #[test]
     fn confidentiality() {
         assert!(Resource::AuditLog.is_confidential());
-        assert!(Resource::Report { org: None, reporter: None }.is_confidential());
+        assert!(
+            Resource::Report {
+                org: None,
+                reporter: None
+            }
+            .is_confidential()
+        );
         assert!(!Resource::Organization(None).is_confidential());
     }
 }

@@ -99,7 +99,11 @@ impl Roles {
     }
     /// The comma-separated stored form.
     pub fn to_csv(&self) -> String {
-        self.0.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(",")
+        self.0
+            .iter()
+            .map(|r| r.as_str())
+            .collect::<Vec<_>>()
+            .join(",")
     }
     /// Parses the comma-separated stored form.
     pub fn from_csv(s: &str) -> Result<Self, UnknownRole> {
@@ -109,6 +113,13 @@ impl Roles {
             .map(Role::from_str)
             .collect::<Result<Vec<_>, _>>()
             .map(Roles::new)
+    }
+}
+
+impl TryFrom<String> for Roles {
+    type Error = UnknownRole;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Roles::from_csv(&s)
     }
 }
 
@@ -123,12 +134,5 @@ mod tests {
         assert_eq!(Roles::from_csv("analyst, admin").ok(), Some(r));
         assert!(Roles::from_csv("root").is_err());
         assert_eq!(Roles::from_csv("").ok(), Some(Roles::default()));
-    }
-}
-
-impl TryFrom<String> for Roles {
-    type Error = UnknownRole;
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        Roles::from_csv(&s)
     }
 }

@@ -16,7 +16,10 @@ pub struct FieldError {
 impl FieldError {
     /// An error without arguments.
     pub fn new(code: &'static str) -> Self {
-        Self { code, args: Vec::new() }
+        Self {
+            code,
+            args: Vec::new(),
+        }
     }
     /// Adds an argument.
     pub fn arg(mut self, name: &'static str, value: impl ToString) -> Self {
@@ -163,10 +166,19 @@ mod tests {
     #[test]
     fn texts() {
         assert_eq!(required_text(" x ", 5), Ok(()));
-        assert_eq!(required_text("", 5).map_err(|e| e.code), Err("error-required"));
-        assert_eq!(required_text("漏洞漏洞漏洞", 5).map_err(|e| e.code), Err("error-too-long"));
+        assert_eq!(
+            required_text("", 5).map_err(|e| e.code),
+            Err("error-required")
+        );
+        assert_eq!(
+            required_text("漏洞漏洞漏洞", 5).map_err(|e| e.code),
+            Err("error-too-long")
+        );
         assert_eq!(required_text("漏洞", 2), Ok(()));
-        assert_eq!(optional_text("a\u{0}b", 5).map_err(|e| e.code), Err("error-control-chars"));
+        assert_eq!(
+            optional_text("a\u{0}b", 5).map_err(|e| e.code),
+            Err("error-control-chars")
+        );
         assert_eq!(optional_text("a\nb\tc", 5), Ok(()));
     }
 

@@ -62,8 +62,7 @@ pub enum ExportFormatError {
 
 /// Parses and checks the header line.
 pub fn parse_header(line: &str, expected_version: i64) -> Result<ExportHeader, ExportFormatError> {
-    let h: ExportHeader =
-        serde_json::from_str(line).map_err(|_| ExportFormatError::NotAnExport)?;
+    let h: ExportHeader = serde_json::from_str(line).map_err(|_| ExportFormatError::NotAnExport)?;
     if h.format != FORMAT_NAME {
         return Err(ExportFormatError::NotAnExport);
     }
@@ -89,13 +88,25 @@ mod tests {
     fn header() {
         let ok = r#"{"format":"tocsin-export","schema_version":1}"#;
         assert!(parse_header(ok, 1).is_ok());
-        assert!(matches!(parse_header(ok, 2), Err(ExportFormatError::Version { found: 1, expected: 2 })));
-        assert!(matches!(parse_header("{}", 1), Err(ExportFormatError::NotAnExport)));
+        assert!(matches!(
+            parse_header(ok, 2),
+            Err(ExportFormatError::Version {
+                found: 1,
+                expected: 2
+            })
+        ));
+        assert!(matches!(
+            parse_header("{}", 1),
+            Err(ExportFormatError::NotAnExport)
+        ));
         assert!(matches!(
             parse_header(r#"{"format":"x","schema_version":1}"#, 1),
             Err(ExportFormatError::NotAnExport)
         ));
         assert!(parse_line(r#"{"table":"t","row":{}}"#, 2).is_ok());
-        assert!(matches!(parse_line("[", 7), Err(ExportFormatError::Json { line: 7, .. })));
+        assert!(matches!(
+            parse_line("[", 7),
+            Err(ExportFormatError::Json { line: 7, .. })
+        ));
     }
 }

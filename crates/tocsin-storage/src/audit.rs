@@ -117,7 +117,10 @@ impl Store {
     /// Entries matching `f`, newest first.
     pub async fn list_audit(&self, f: &AuditFilter) -> Result<Vec<AuditEntry>> {
         let limit = f.limit.clamp(1, 500);
-        let action_prefix = f.action.as_ref().map(|a| format!("{}%", a.replace(['%', '_'], "")));
+        let action_prefix = f
+            .action
+            .as_ref()
+            .map(|a| format!("{}%", a.replace(['%', '_'], "")));
         Ok(dispatch!(pool self, c => {
             sqlx::query_as::<_, AuditEntry>(
                 "SELECT id, at, actor_id, actor, action, target_kind, target_id, detail, ip, request_id FROM audit_log \

@@ -125,18 +125,54 @@ impl Store {
         serde_json::to_writer(&mut *out, &header).map_err(crate::corrupt)?;
         out.write_all(b"\n").map_err(io)?;
         let mut counts = Counts::default();
-        export_table!(self, out, counts, Organization, "organizations",
-            "SELECT id, name, sector, kind, alliance_member, created_at FROM organizations ORDER BY id");
-        export_table!(self, out, counts, User, "users",
-            "SELECT id, email, name, org_id, roles, password_hash, disabled, created_at FROM users ORDER BY id");
-        export_table!(self, out, counts, ApiToken, "api_tokens",
-            "SELECT id, user_id, name, token_hash, created_at, last_used_at, revoked_at FROM api_tokens ORDER BY id");
-        export_table!(self, out, counts, TrackingCounter, "tracking_counters",
-            "SELECT prefix, year, last_seq FROM tracking_counters ORDER BY prefix, year");
-        export_table!(self, out, counts, AuditEntry, "audit_log",
-            "SELECT id, at, actor_id, actor, action, target_kind, target_id, detail, ip, request_id FROM audit_log ORDER BY id");
-        export_table!(self, out, counts, OutboxRow, "outbox",
-            "SELECT id, created_at, message_id, sender, recipients, subject, message, status, attempts, next_attempt_at, locked_until, locked_by, sent_at, last_error FROM outbox ORDER BY id");
+        export_table!(
+            self,
+            out,
+            counts,
+            Organization,
+            "organizations",
+            "SELECT id, name, sector, kind, alliance_member, created_at FROM organizations ORDER BY id"
+        );
+        export_table!(
+            self,
+            out,
+            counts,
+            User,
+            "users",
+            "SELECT id, email, name, org_id, roles, password_hash, disabled, created_at FROM users ORDER BY id"
+        );
+        export_table!(
+            self,
+            out,
+            counts,
+            ApiToken,
+            "api_tokens",
+            "SELECT id, user_id, name, token_hash, created_at, last_used_at, revoked_at FROM api_tokens ORDER BY id"
+        );
+        export_table!(
+            self,
+            out,
+            counts,
+            TrackingCounter,
+            "tracking_counters",
+            "SELECT prefix, year, last_seq FROM tracking_counters ORDER BY prefix, year"
+        );
+        export_table!(
+            self,
+            out,
+            counts,
+            AuditEntry,
+            "audit_log",
+            "SELECT id, at, actor_id, actor, action, target_kind, target_id, detail, ip, request_id FROM audit_log ORDER BY id"
+        );
+        export_table!(
+            self,
+            out,
+            counts,
+            OutboxRow,
+            "outbox",
+            "SELECT id, created_at, message_id, sender, recipients, subject, message, status, attempts, next_attempt_at, locked_until, locked_by, sent_at, last_error FROM outbox ORDER BY id"
+        );
         out.flush().map_err(io)?;
         Ok(counts)
     }
@@ -168,15 +204,18 @@ impl Store {
                 continue;
             }
             let lineno = i + 2;
-            let raw = fmt::parse_line(&line, lineno).map_err(|e| StorageError::Import(e.to_string()))?;
+            let raw =
+                fmt::parse_line(&line, lineno).map_err(|e| StorageError::Import(e.to_string()))?;
             let bad = |e: serde_json::Error| StorageError::Import(format!("line {lineno}: {e}"));
             let table: &'static str = match raw.table.as_str() {
                 "organizations" => {
-                    tx.insert_org(&serde_json::from_value(raw.row).map_err(bad)?).await?;
+                    tx.insert_org(&serde_json::from_value(raw.row).map_err(bad)?)
+                        .await?;
                     "organizations"
                 }
                 "users" => {
-                    tx.insert_user(&serde_json::from_value(raw.row).map_err(bad)?).await?;
+                    tx.insert_user(&serde_json::from_value(raw.row).map_err(bad)?)
+                        .await?;
                     "users"
                 }
                 "api_tokens" => {
@@ -198,15 +237,19 @@ impl Store {
                     "tracking_counters"
                 }
                 "audit_log" => {
-                    tx.insert_audit(&serde_json::from_value(raw.row).map_err(bad)?).await?;
+                    tx.insert_audit(&serde_json::from_value(raw.row).map_err(bad)?)
+                        .await?;
                     "audit_log"
                 }
                 "outbox" => {
-                    tx.insert_outbox(&serde_json::from_value(raw.row).map_err(bad)?).await?;
+                    tx.insert_outbox(&serde_json::from_value(raw.row).map_err(bad)?)
+                        .await?;
                     "outbox"
                 }
                 other => {
-                    return Err(StorageError::Import(format!("line {lineno}: unknown table `{other}`")));
+                    return Err(StorageError::Import(format!(
+                        "line {lineno}: unknown table `{other}`"
+                    )));
                 }
             };
             match counts.iter_mut().find(|(t, _)| *t == table) {

@@ -45,6 +45,8 @@ pub mod orgs;
 pub mod outbox;
 pub mod sessions;
 pub mod setup;
+#[cfg(any(test, feature = "test-support"))]
+pub mod testing;
 pub mod throttle;
 pub mod tokens;
 pub mod tracking;

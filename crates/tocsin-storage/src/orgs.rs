@@ -39,7 +39,6 @@ pub struct NewOrganization {
     pub alliance_member: bool,
 }
 
-
 impl Tx {
     /// Creates an organization. A duplicate name is a [`StorageError::Conflict`].
     pub async fn create_org(&mut self, new: &NewOrganization) -> Result<Organization> {

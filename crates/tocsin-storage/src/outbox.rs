@@ -189,13 +189,19 @@ impl Store {
         let row: Option<ClaimRow> = match &self.pool {
             Pool::Sqlite(p) => {
                 sqlx::query_as(CLAIM_SQLITE)
-                    .bind(lease_until.micros()).bind(worker).bind(now.micros())
-                    .fetch_optional(p).await?
+                    .bind(lease_until.micros())
+                    .bind(worker)
+                    .bind(now.micros())
+                    .fetch_optional(p)
+                    .await?
             }
             Pool::Postgres(p) => {
                 sqlx::query_as(CLAIM_POSTGRES)
-                    .bind(lease_until.micros()).bind(worker).bind(now.micros())
-                    .fetch_optional(p).await?
+                    .bind(lease_until.micros())
+                    .bind(worker)
+                    .bind(now.micros())
+                    .fetch_optional(p)
+                    .await?
             }
         };
         row.map(|r| {

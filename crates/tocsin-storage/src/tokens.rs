@@ -33,7 +33,12 @@ pub struct ApiToken {
 
 impl Store {
     /// Stores a new token for `user`.
-    pub async fn create_api_token(&self, user: UserId, name: &str, token_hash: &[u8]) -> Result<ApiToken> {
+    pub async fn create_api_token(
+        &self,
+        user: UserId,
+        name: &str,
+        token_hash: &[u8],
+    ) -> Result<ApiToken> {
         let t = ApiToken {
             id: ApiTokenId::new(),
             user_id: user,
@@ -52,18 +57,27 @@ impl Store {
     }
 
     /// The enabled user owning a live (unrevoked) token, and notes its use.
-    pub async fn api_token_user(&self, token_hash: &[u8], now: Timestamp) -> Result<Option<(ApiToken, User)>> {
+    pub async fn api_token_user(
+        &self,
+        token_hash: &[u8],
+        now: Timestamp,
+    ) -> Result<Option<(ApiToken, User)>> {
         let tok = dispatch!(pool self, c => {
             sqlx::query_as::<_, ApiToken>("SELECT id, user_id, name, token_hash, created_at, last_used_at, revoked_at FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL")
                 .bind(token_hash).fetch_optional(c).await?
         });
         let Some(tok) = tok else { return Ok(None) };
-        let Some(user) = self.get_user(tok.user_id).await? else { return Ok(None) };
+        let Some(user) = self.get_user(tok.user_id).await? else {
+            return Ok(None);
+        };
         if user.disabled {
             return Ok(None);
         }
         // Writing on every request would make each API read a write; a minute is enough.
-        let stale = tok.last_used_at.0.is_none_or(|t| t.micros() + 60_000_000 < now.micros());
+        let stale = tok
+            .last_used_at
+            .0
+            .is_none_or(|t| t.micros() + 60_000_000 < now.micros());
         if stale {
             dispatch!(pool self, c => {
                 sqlx::query("UPDATE api_tokens SET last_used_at = $2 WHERE id = $1")

@@ -9,7 +9,11 @@ use crate::{Result, StorageError, Tx};
 
 impl Tx {
     /// Allocates the next number for `prefix` in `year`.
-    pub async fn next_tracking_number(&mut self, prefix: &str, year: i32) -> Result<TrackingNumber> {
+    pub async fn next_tracking_number(
+        &mut self,
+        prefix: &str,
+        year: i32,
+    ) -> Result<TrackingNumber> {
         let seq: i64 = dispatch!(tx self, c => {
             sqlx::query_scalar("INSERT INTO tracking_counters (prefix, year, last_seq) VALUES ($1, $2, 1) \
                                 ON CONFLICT (prefix, year) DO UPDATE SET last_seq = tracking_counters.last_seq + 1 \

@@ -58,7 +58,6 @@ pub struct NewUser {
     pub password_hash: Option<String>,
 }
 
-
 impl Tx {
     /// Creates a user. A duplicate email is a [`StorageError::Conflict`]; an unknown
     /// organization is [`StorageError::NotFound`].

@@ -1,0 +1,154 @@
+use tocsin_domain::{OrgKind, Role, Roles, Timestamp};
+use tocsin_storage::{NewOrganization, NewUser, StorageError};
+
+use crate::both_engines;
+
+fn org(name: &str) -> NewOrganization {
+    NewOrganization {
+        name: name.to_string(),
+        sector: "半導體".to_string(),
+        kind: OrgKind::Manufacturer,
+        alliance_member: true,
+    }
+}
+
+fn user(email: &str, org: Option<tocsin_domain::OrgId>) -> NewUser {
+    NewUser {
+        email: email.to_string(),
+        name: "王小明".to_string(),
+        org_id: org,
+        roles: Roles::new([Role::Member]),
+        password_hash: Some("$argon2id$fake".to_string()),
+    }
+}
+
+#[test]
+fn migration_versions_match_across_engines() {
+    let (s, p) = tocsin_storage::migration_versions();
+    assert!(!s.is_empty());
+    assert_eq!(
+        s, p,
+        "sqlite and postgres migration folders must have the same versions"
+    );
+}
+
+both_engines! {
+    async fn migrations_are_idempotent(t: TestStore) {
+        t.store.migrate().await.expect("second migrate is a no-op");
+        t.store.ping().await.expect("ping");
+    }
+
+    async fn organizations(t: TestStore) {
+        let s = &t.store;
+        let mut tx = s.begin().await.expect("begin");
+        let a = tx.create_org(&org(" 台積電 ")).await.expect("create");
+        tx.commit().await.expect("commit");
+        assert_eq!(a.name, "台積電");
+        assert_eq!(s.get_org(a.id).await.expect("get"), Some(a.clone()));
+
+        let mut tx = s.begin().await.expect("begin");
+        let dup = tx.create_org(&org("台積電")).await;
+        assert!(matches!(dup, Err(StorageError::Conflict(_))), "{dup:?}");
+        drop(tx);
+
+        let mut tx = s.begin().await.expect("begin");
+        let mut changed = org("TSMC");
+        changed.kind = OrgKind::Vendor;
+        tx.update_org(a.id, &changed).await.expect("update");
+        assert!(matches!(tx.update_org(tocsin_domain::OrgId::new(), &changed).await, Err(StorageError::NotFound(_))));
+        tx.commit().await.expect("commit");
+        let all = s.list_orgs().await.expect("list");
+        assert_eq!(all.len(), 1);
+        assert_eq!((all[0].name.as_str(), all[0].kind), ("TSMC", OrgKind::Vendor));
+    }
+
+    async fn users(t: TestStore) {
+        let s = &t.store;
+        let mut tx = s.begin().await.expect("begin");
+        let o = tx.create_org(&org("Acme")).await.expect("org");
+        let u = tx.create_user(&user("Alice@Example.TW", Some(o.id))).await.expect("user");
+        tx.commit().await.expect("commit");
+        assert_eq!(u.email, "alice@example.tw");
+        assert_eq!(s.find_user_by_email(" ALICE@example.tw").await.expect("find").map(|x| x.id), Some(u.id));
+        assert_eq!(s.get_user(u.id).await.expect("get"), Some(u.clone()));
+
+        let mut tx = s.begin().await.expect("begin");
+        let dup = tx.create_user(&user("alice@example.tw", None)).await;
+        assert!(matches!(dup, Err(StorageError::Conflict(_))), "{dup:?}");
+        drop(tx);
+        let mut tx = s.begin().await.expect("begin");
+        let orphan = tx.create_user(&user("bob@example.tw", Some(tocsin_domain::OrgId::new()))).await;
+        assert!(matches!(orphan, Err(StorageError::NotFound("organization"))), "{orphan:?}");
+        drop(tx);
+
+        assert_eq!(s.count_admins().await.expect("count"), 0);
+        let mut tx = s.begin().await.expect("begin");
+        tx.update_user(u.id, "Alice", Some(o.id), &Roles::new([Role::Admin]), false).await.expect("update");
+        tx.set_password_hash(u.id, "$argon2id$new").await.expect("pw");
+        tx.commit().await.expect("commit");
+        assert_eq!(s.count_admins().await.expect("count"), 1);
+        let u2 = s.get_user(u.id).await.expect("get").expect("exists");
+        assert_eq!(u2.password_hash.as_deref(), Some("$argon2id$new"));
+        assert_eq!(s.list_users().await.expect("list").len(), 1);
+    }
+
+    async fn sessions_and_tokens(t: TestStore) {
+        let s = &t.store;
+        let mut tx = s.begin().await.expect("begin");
+        let u = tx.create_user(&user("a@b.tw", None)).await.expect("user");
+        tx.commit().await.expect("commit");
+        let now = Timestamp::now();
+        s.create_session(b"live-hash", u.id, now.plus(time::Duration::hours(1))).await.expect("session");
+        s.create_session(b"old-hash", u.id, now.plus(time::Duration::seconds(-1))).await.expect("session");
+        assert_eq!(s.session_user(b"live-hash", now).await.expect("q").map(|x| x.id), Some(u.id));
+        assert_eq!(s.session_user(b"old-hash", now).await.expect("q"), None);
+        assert_eq!(s.session_user(b"nope", now).await.expect("q"), None);
+        assert_eq!(s.purge_expired_sessions(now).await.expect("purge"), 1);
+        s.delete_session(b"live-hash").await.expect("delete");
+        assert_eq!(s.session_user(b"live-hash", now).await.expect("q"), None);
+
+        let tok = s.create_api_token(u.id, "ci", b"tok-hash").await.expect("token");
+        let (got, owner) = s.api_token_user(b"tok-hash", now).await.expect("q").expect("found");
+        assert_eq!((got.id, owner.id), (tok.id, u.id));
+        assert!(s.get_api_token(tok.id).await.expect("get").expect("some").last_used_at.0.is_some());
+        assert_eq!(s.list_api_tokens(u.id).await.expect("list").len(), 1);
+        s.revoke_api_token(tok.id, now).await.expect("revoke");
+        assert!(s.api_token_user(b"tok-hash", now).await.expect("q").is_none());
+
+        // A disabled user's session and tokens stop working.
+        s.create_session(b"s2", u.id, now.plus(time::Duration::hours(1))).await.expect("session");
+        let mut tx = s.begin().await.expect("begin");
+        tx.update_user(u.id, "x", None, &Roles::new([Role::Member]), true).await.expect("disable");
+        tx.commit().await.expect("commit");
+        assert_eq!(s.session_user(b"s2", now).await.expect("q"), None);
+    }
+
+    async fn login_throttle(t: TestStore) {
+        let s = &t.store;
+        let now = Timestamp::now();
+        for _ in 0..3 {
+            s.record_login_failure("email:a@b.tw", now).await.expect("record");
+        }
+        s.record_login_failure("email:c@d.tw", now).await.expect("record");
+        let since = now.plus(time::Duration::minutes(-15));
+        assert_eq!(s.login_failures_since("email:a@b.tw", since).await.expect("count"), 3);
+        assert_eq!(s.login_failures_since("email:a@b.tw", now).await.expect("count"), 0);
+        s.clear_login_failures("email:a@b.tw").await.expect("clear");
+        assert_eq!(s.login_failures_since("email:a@b.tw", since).await.expect("count"), 0);
+        assert_eq!(s.login_failures_since("email:c@d.tw", since).await.expect("count"), 1);
+    }
+
+    async fn setup_tokens(t: TestStore) {
+        let s = &t.store;
+        let now = Timestamp::now();
+        s.create_setup_token(b"one", now.plus(time::Duration::hours(1))).await.expect("create");
+        s.create_setup_token(b"two", now.plus(time::Duration::hours(1))).await.expect("create");
+        assert!(s.setup_token_valid(b"one", now).await.expect("valid"));
+        let mut tx = s.begin().await.expect("begin");
+        assert!(tx.consume_setup_token(b"one", now).await.expect("consume"));
+        tx.commit().await.expect("commit");
+        let mut tx = s.begin().await.expect("begin");
+        assert!(!tx.consume_setup_token(b"one", now).await.expect("consume"), "single use");
+        assert!(!tx.consume_setup_token(b"two", now).await.expect("consume"), "all tokens end with the first use");
+    }
+}

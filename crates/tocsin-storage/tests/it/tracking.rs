@@ -1,0 +1,45 @@
+use std::collections::BTreeSet;
+
+use crate::both_engines;
+
+both_engines! {
+    async fn sequences_per_prefix_and_year(t: TestStore) {
+        let s = &t.store;
+        let mut got = Vec::new();
+        for (p, y) in [("INC", 2026), ("INC", 2026), ("VUL", 2026), ("INC", 2027), ("INC", 2026)] {
+            let mut tx = s.begin().await.expect("begin");
+            got.push(tx.next_tracking_number(p, y).await.expect("next").to_string());
+            tx.commit().await.expect("commit");
+        }
+        assert_eq!(got, ["INC-2026-000001", "INC-2026-000002", "VUL-2026-000001", "INC-2027-000001", "INC-2026-000003"]);
+    }
+
+    async fn rollback_gives_the_number_back(t: TestStore) {
+        let s = &t.store;
+        let mut tx = s.begin().await.expect("begin");
+        assert_eq!(tx.next_tracking_number("PHI", 2026).await.expect("next").seq(), 1);
+        tx.rollback().await.expect("rollback");
+        let mut tx = s.begin().await.expect("begin");
+        assert_eq!(tx.next_tracking_number("PHI", 2026).await.expect("next").seq(), 1);
+        tx.commit().await.expect("commit");
+    }
+
+    async fn concurrent_allocation_is_unique_and_gap_free(t: TestStore) {
+        let mut tasks = tokio::task::JoinSet::new();
+        for _ in 0..200 {
+            let s = t.store.clone();
+            tasks.spawn(async move {
+                let mut tx = s.begin().await?;
+                let n = tx.next_tracking_number("INC", 2026).await?;
+                tx.commit().await?;
+                Ok::<_, tocsin_storage::StorageError>(n.seq())
+            });
+        }
+        let mut seen = BTreeSet::new();
+        while let Some(r) = tasks.join_next().await {
+            let n = r.expect("join").expect("allocation");
+            assert!(seen.insert(n), "number {n} given twice");
+        }
+        assert_eq!(seen, (1..=200).collect::<BTreeSet<i64>>());
+    }
+}
