@@ -224,7 +224,8 @@ mod tests {
             org: Some(w.org_b),
             reporter: None,
         };
-        let rows: Vec<(Option<&Principal>, Action, Resource, Result<(), Denied>)> = vec![
+        type Row<'a> = (Option<&'a Principal>, Action, Resource, Decision);
+        let rows: Vec<Row> = vec![
             // organizations
             (
                 anon,

@@ -1,1 +1,176 @@
-//! placeholder
+//! tocsin's HTTP server: the bilingual web pages, the JSON API, authentication, and the
+//! background workers (mail outbox, clean-up).
+//!
+//! [`app`] builds the router from explicit [`AppState`]; tests drive it with
+//! `tower::ServiceExt::oneshot`, with no socket. [`serve`] runs it for real.
+
+pub mod api;
+pub mod auth;
+pub mod config;
+pub mod error;
+pub mod i18n;
+pub mod metrics;
+pub mod middleware;
+pub mod service;
+pub mod state;
+pub mod web;
+pub mod workers;
+
+use std::net::SocketAddr;
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderName, header};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+pub use config::Config;
+pub use state::AppState;
+
+async fn metrics_text(State(state): State<AppState>) -> impl IntoResponse {
+    let depth = state.store.outbox_depth().await.unwrap_or(-1);
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        state.metrics.render(depth),
+    )
+}
+
+async fn not_found() -> error::AppError {
+    error::AppError::NotFound
+}
+
+/// The whole application as a router.
+pub fn app(state: AppState) -> Router {
+    let request_id = HeaderName::from_static("x-request-id");
+    let (api, _) = api::routes();
+    Router::new()
+        .merge(web::routes())
+        .merge(api)
+        .route("/metrics", get(metrics_text))
+        .fallback(not_found)
+        // Layers run bottom-up on the way in: request id, trace, context, then the rest.
+        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::render_errors))
+        .layer(axum::middleware::from_fn(middleware::csrf))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::metrics))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::security_headers))
+        .layer(RequestBodyLimitLayer::new(state.config.security.max_body_bytes))
+        .layer(axum::middleware::from_fn(middleware::context))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+            let id = req
+                .headers()
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+        }))
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        .with_state(state)
+}
+
+/// Opens storage, migrates, prints the first-admin link when needed, starts the workers
+/// and serves until Ctrl-C or SIGTERM.
+pub async fn serve(config: Config) -> anyhow::Result<()> {
+    let store = tocsin_storage::Store::connect(&config.database).await?;
+    store.migrate().await?;
+    let state = AppState::new(store.clone(), config.clone());
+    let listener = tokio::net::TcpListener::bind(&config.listen).await?;
+    let addr = listener.local_addr()?;
+    println!(
+        "tocsin listening on {} (database: {})",
+        config.public_url,
+        redact(&config.database)
+    );
+    if let Some(token) = service::ensure_setup_token(&state)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+    {
+        println!(
+            "First start: create the first admin at {}/setup?token={token}",
+            config.public_url
+        );
+        println!("(the link works once and expires in 24 hours)");
+    }
+    tracing::info!(%addr, "listening");
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let workers = workers::spawn(&state, stop_rx)?;
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
+    let _ = stop_tx.send(true);
+    for w in workers {
+        let _ = w.await;
+    }
+    store.close().await;
+    Ok(())
+}
+
+/// Hides a password in a database URL for printing.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.find('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}
+
+/// Sets up JSON-lines (or text) logs.
+pub fn init_logging(format: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("TOCSIN_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let b = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if format == "text" {
+        let _ = b.try_init();
+    } else {
+        let _ = b
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .try_init();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn redacts_passwords() {
+        assert_eq!(
+            super::redact("postgres://u:secret@h/db"),
+            "postgres://u:***@h/db"
+        );
+        assert_eq!(super::redact("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(super::redact("sqlite:data/x.db"), "sqlite:data/x.db");
+    }
+}

@@ -1,0 +1,390 @@
+//! The JSON API under `/api/v1`: bearer tokens (or a session), one error shape
+//! (`{"error", "message", "fields"}`), and an OpenAPI 3.1 document generated from these
+//! handlers at `/api/v1/openapi.json`.
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, Path, Query, Request, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use tocsin_storage::{ApiToken, AuditEntry, AuditFilter, Organization};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::auth::CurrentUser;
+use crate::error::AppError;
+use crate::middleware::Ctx;
+use crate::service::{self, OrgInput, UserInput, UserView};
+use crate::state::AppState;
+
+/// A JSON body whose rejection is our error shape.
+pub struct ApiJson<T>(pub T);
+
+impl<T, S> FromRequest<S> for ApiJson<T>
+where
+    Json<T>: FromRequest<S, Rejection = JsonRejection>,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(v)) => Ok(ApiJson(v)),
+            Err(r) => Err(AppError::BadRequest(r.body_text())),
+        }
+    }
+}
+
+/// The API's error shape.
+#[derive(Serialize, ToSchema)]
+pub struct ApiErrorBody {
+    /// Stable code: validation, unauthorized, forbidden, cross_site, not_found,
+    /// rate_limited, bad_request, internal.
+    pub error: String,
+    /// A message in the request's language.
+    pub message: String,
+    /// Per-field messages, for `validation`.
+    #[schema(value_type = Option<Object>)]
+    pub fields: Option<std::collections::BTreeMap<String, String>>,
+}
+
+/// An organization.
+#[derive(Serialize, ToSchema)]
+pub struct OrgView {
+    /// Id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Sector.
+    pub sector: String,
+    /// Kind.
+    pub kind: String,
+    /// Alliance member.
+    pub alliance_member: bool,
+    /// Created (RFC 3339).
+    pub created_at: String,
+}
+
+impl From<&Organization> for OrgView {
+    fn from(o: &Organization) -> Self {
+        OrgView {
+            id: o.id.to_string(),
+            name: o.name.clone(),
+            sector: o.sector.clone(),
+            kind: o.kind.as_str().to_string(),
+            alliance_member: o.alliance_member,
+            created_at: o.created_at.rfc3339(),
+        }
+    }
+}
+
+/// Answer to GET /healthz.
+#[derive(Serialize, ToSchema)]
+pub struct Health {
+    /// `ok`.
+    pub status: String,
+}
+
+/// Liveness and database reachability.
+#[utoipa::path(get, path = "/healthz", tag = "meta",
+    responses((status = 200, body = Health), (status = 503, body = Health)))]
+pub async fn healthz(State(state): State<AppState>) -> Response {
+    match state.store.ping().await {
+        Ok(()) => Json(Health {
+            status: "ok".into(),
+        })
+        .into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check: database unreachable");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(Health {
+                    status: "database unavailable".into(),
+                }),
+            )
+                .into_response()
+        }
+    }
+}
+
+/// The signed-in user.
+#[utoipa::path(get, path = "/api/v1/me", tag = "accounts",
+    responses((status = 200, body = UserView), (status = 401, body = ApiErrorBody)),
+    security(("bearer" = [])))]
+async fn me(who: CurrentUser) -> Result<Json<UserView>, AppError> {
+    let u = who.user().ok_or(AppError::Unauthorized)?;
+    Ok(Json(UserView::from(u)))
+}
+
+/// All organizations (staff).
+#[utoipa::path(get, path = "/api/v1/orgs", tag = "organizations",
+    responses((status = 200, body = [OrgView]), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody)),
+    security(("bearer" = [])))]
+async fn list_orgs(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+) -> Result<Json<Vec<OrgView>>, AppError> {
+    let orgs = service::list_orgs(&state, &who, &ctx).await?;
+    Ok(Json(orgs.iter().map(OrgView::from).collect()))
+}
+
+/// Creates an organization (admin).
+#[utoipa::path(post, path = "/api/v1/orgs", tag = "organizations", request_body = OrgInput,
+    responses((status = 201, body = OrgView), (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody),
+              (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
+    security(("bearer" = [])))]
+async fn create_org(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    ApiJson(input): ApiJson<OrgInput>,
+) -> Result<(StatusCode, Json<OrgView>), AppError> {
+    let org = service::create_org(&state, &who, &ctx, &input).await?;
+    Ok((StatusCode::CREATED, Json(OrgView::from(&org))))
+}
+
+/// All users (staff).
+#[utoipa::path(get, path = "/api/v1/users", tag = "accounts",
+    responses((status = 200, body = [UserView]), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody)),
+    security(("bearer" = [])))]
+async fn list_users(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+) -> Result<Json<Vec<UserView>>, AppError> {
+    let users = service::list_users(&state, &who, &ctx).await?;
+    Ok(Json(users.iter().map(UserView::from).collect()))
+}
+
+/// Creates a user (admin).
+#[utoipa::path(post, path = "/api/v1/users", tag = "accounts", request_body = UserInput,
+    responses((status = 201, body = UserView), (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody),
+              (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
+    security(("bearer" = [])))]
+async fn create_user(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    ApiJson(input): ApiJson<UserInput>,
+) -> Result<(StatusCode, Json<UserView>), AppError> {
+    let user = service::create_user(&state, &who, &ctx, &input).await?;
+    Ok((StatusCode::CREATED, Json(UserView::from(&user))))
+}
+
+/// An API token (without its secret).
+#[derive(Serialize, ToSchema)]
+pub struct TokenView {
+    /// Id.
+    pub id: String,
+    /// Label.
+    pub name: String,
+    /// Created.
+    pub created_at: String,
+    /// Last used.
+    pub last_used_at: Option<String>,
+    /// Revoked.
+    pub revoked_at: Option<String>,
+}
+
+impl From<&ApiToken> for TokenView {
+    fn from(t: &ApiToken) -> Self {
+        TokenView {
+            id: t.id.to_string(),
+            name: t.name.clone(),
+            created_at: t.created_at.rfc3339(),
+            last_used_at: t.last_used_at.0.map(|x| x.rfc3339()),
+            revoked_at: t.revoked_at.0.map(|x| x.rfc3339()),
+        }
+    }
+}
+
+/// A request for a new token.
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct NewTokenInput {
+    /// A label, e.g. the script that uses it.
+    pub name: String,
+}
+
+/// A new token: the secret is shown this once.
+#[derive(Serialize, ToSchema)]
+pub struct NewTokenView {
+    /// The token record.
+    #[serde(flatten)]
+    pub token: TokenView,
+    /// The secret, for `Authorization: Bearer …`.
+    pub secret: String,
+}
+
+/// The caller's tokens.
+#[utoipa::path(get, path = "/api/v1/tokens", tag = "accounts",
+    responses((status = 200, body = [TokenView]), (status = 401, body = ApiErrorBody)),
+    security(("bearer" = [])))]
+async fn list_tokens(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+) -> Result<Json<Vec<TokenView>>, AppError> {
+    let t = service::list_tokens(&state, &who, &ctx).await?;
+    Ok(Json(t.iter().map(TokenView::from).collect()))
+}
+
+/// Creates a token for the caller.
+#[utoipa::path(post, path = "/api/v1/tokens", tag = "accounts", request_body = NewTokenInput,
+    responses((status = 201, body = NewTokenView), (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
+    security(("bearer" = [])))]
+async fn create_token(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    ApiJson(input): ApiJson<NewTokenInput>,
+) -> Result<(StatusCode, Json<NewTokenView>), AppError> {
+    let (tok, secret) = service::create_token(&state, &who, &ctx, &input.name).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(NewTokenView {
+            token: TokenView::from(&tok),
+            secret,
+        }),
+    ))
+}
+
+/// Revokes a token (its owner or an admin).
+#[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "accounts",
+    params(("id" = String, Path, description = "Token id")),
+    responses((status = 204), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody)),
+    security(("bearer" = [])))]
+async fn revoke_token(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<StatusCode, AppError> {
+    let id = id.parse().map_err(|_| AppError::NotFound)?;
+    service::revoke_token(&state, &who, &ctx, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Filters of the audit log.
+#[derive(Deserialize, IntoParams, Default)]
+#[serde(default)]
+pub struct AuditParams {
+    /// Actor (e.g. an email), exact.
+    pub actor: Option<String>,
+    /// Action prefix, e.g. `auth.`.
+    pub action: Option<String>,
+    /// Target kind.
+    pub target_kind: Option<String>,
+    /// Target id.
+    pub target_id: Option<String>,
+    /// Entries older than this entry id.
+    pub before: Option<String>,
+    /// Page size, 1 to 500 (default 100).
+    pub limit: Option<i64>,
+}
+
+/// An audit entry.
+#[derive(Serialize, ToSchema)]
+pub struct AuditView {
+    /// Id.
+    pub id: String,
+    /// When.
+    pub at: String,
+    /// Actor.
+    pub actor: String,
+    /// Action.
+    pub action: String,
+    /// Target kind.
+    pub target_kind: String,
+    /// Target id.
+    pub target_id: String,
+    /// Detail.
+    pub detail: String,
+    /// Client address.
+    pub ip: String,
+    /// Request id.
+    pub request_id: String,
+}
+
+impl From<&AuditEntry> for AuditView {
+    fn from(a: &AuditEntry) -> Self {
+        AuditView {
+            id: a.id.to_string(),
+            at: a.at.rfc3339(),
+            actor: a.actor.clone(),
+            action: a.action.clone(),
+            target_kind: a.target_kind.clone(),
+            target_id: a.target_id.clone(),
+            detail: a.detail.clone(),
+            ip: a.ip.clone(),
+            request_id: a.request_id.clone(),
+        }
+    }
+}
+
+/// The audit log, newest first (admin).
+#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditParams),
+    responses((status = 200, body = [AuditView]), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody)),
+    security(("bearer" = [])))]
+async fn list_audit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Query(p): Query<AuditParams>,
+) -> Result<Json<Vec<AuditView>>, AppError> {
+    let filter = AuditFilter {
+        actor: p.actor,
+        action: p.action,
+        target_kind: p.target_kind,
+        target_id: p.target_id,
+        before: p.before.and_then(|b| b.parse().ok()),
+        limit: p.limit.unwrap_or(100),
+    };
+    let entries = service::list_audit(&state, &who, &ctx, &filter).await?;
+    Ok(Json(entries.iter().map(AuditView::from).collect()))
+}
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
+        let c = api.components.get_or_insert_with(Default::default);
+        c.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "tocsin API", description = "The reporting desk, vulnerability coordination and intel sharing of a national CERT."),
+    modifiers(&BearerAuth),
+    components(schemas(ApiErrorBody))
+)]
+struct ApiDoc;
+
+/// The API routes and the OpenAPI document describing them.
+pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let (router, api) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(healthz))
+        .routes(routes!(me))
+        .routes(routes!(list_orgs, create_org))
+        .routes(routes!(list_users, create_user))
+        .routes(routes!(list_tokens, create_token))
+        .routes(routes!(revoke_token))
+        .routes(routes!(list_audit))
+        .split_for_parts();
+    let doc = api.clone();
+    let router = router.route(
+        "/api/v1/openapi.json",
+        axum::routing::get(move || {
+            let doc = doc.clone();
+            async move { Json(doc) }
+        }),
+    );
+    (router, api)
+}

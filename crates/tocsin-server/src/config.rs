@@ -1,0 +1,364 @@
+//! Configuration: a TOML file, then `TOCSIN_*` environment variables, then command-line
+//! flags. Parsed and checked once at start into [`Config`], then passed explicitly.
+
+use std::path::PathBuf;
+
+use serde::Deserialize;
+
+/// The whole configuration. Every field has a default, so no file is needed.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Address to listen on.
+    pub listen: String,
+    /// The URL users reach tocsin at; used in links and mails.
+    pub public_url: String,
+    /// `sqlite:PATH` or `postgres://…`.
+    pub database: String,
+    /// Folder for the SQLite database, the file outbox and attachments.
+    pub data_dir: PathBuf,
+    /// Log format: `json` (default) or `text`.
+    pub log_format: String,
+    /// The operator shown on every page.
+    pub operator: Operator,
+    /// Tracking-number prefixes.
+    pub tracking: Tracking,
+    /// Outbound mail.
+    pub mail: Mail,
+    /// Sessions, throttles, limits.
+    pub security: Security,
+}
+
+/// The operator's identity and contact channels.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Operator {
+    /// Name in Traditional Chinese.
+    pub name_zh: String,
+    /// Name in English.
+    pub name_en: String,
+    /// Web site.
+    pub site: String,
+    /// Contact e-mail.
+    pub email: String,
+    /// Phone numbers, e.g. the hotline.
+    pub phones: Vec<String>,
+    /// Postal addresses.
+    pub addresses: Vec<String>,
+}
+
+/// Tracking-number prefixes per report kind.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Tracking {
+    /// Incident reports.
+    pub incident_prefix: String,
+    /// Vulnerability reports.
+    pub vulnerability_prefix: String,
+    /// Phishing reports.
+    pub phishing_prefix: String,
+}
+
+/// Outbound mail.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Mail {
+    /// Sender address of automatic mail.
+    pub from: String,
+    /// Sender display name.
+    pub from_name: String,
+    /// SMTP host; empty means write .eml files under `data_dir/outbox` instead.
+    pub smtp_host: String,
+    /// SMTP port.
+    pub smtp_port: u16,
+    /// `starttls`, `tls` or `none`.
+    pub smtp_tls: String,
+    /// SMTP user name (empty: no authentication).
+    pub smtp_username: String,
+    /// SMTP password.
+    pub smtp_password: String,
+}
+
+/// Security settings.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Security {
+    /// Session lifetime in hours.
+    pub session_hours: i64,
+    /// Failed sign-ins per account or address within the window before refusal.
+    pub login_max_failures: i64,
+    /// The throttle window in minutes.
+    pub login_window_minutes: i64,
+    /// Largest request body in bytes.
+    pub max_body_bytes: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            listen: "127.0.0.1:8080".into(),
+            public_url: String::new(),
+            database: String::new(),
+            data_dir: PathBuf::from("data"),
+            log_format: "json".into(),
+            operator: Operator::default(),
+            tracking: Tracking::default(),
+            mail: Mail::default(),
+            security: Security::default(),
+        }
+    }
+}
+
+impl Default for Operator {
+    fn default() -> Self {
+        Operator {
+            name_zh: "台灣電腦網路危機處理暨協調中心".into(),
+            name_en: "Taiwan Computer Emergency Response Team / Coordination Center".into(),
+            site: "https://www.example.org.tw".into(),
+            email: "service@example.org.tw".into(),
+            phones: vec!["+886-2-0000-0000".into()],
+            addresses: vec![],
+        }
+    }
+}
+
+impl Default for Tracking {
+    fn default() -> Self {
+        Tracking {
+            incident_prefix: "INC".into(),
+            vulnerability_prefix: "VUL".into(),
+            phishing_prefix: "PHI".into(),
+        }
+    }
+}
+
+impl Default for Mail {
+    fn default() -> Self {
+        Mail {
+            from: "noreply@example.org.tw".into(),
+            from_name: "tocsin".into(),
+            smtp_host: String::new(),
+            smtp_port: 587,
+            smtp_tls: "starttls".into(),
+            smtp_username: String::new(),
+            smtp_password: String::new(),
+        }
+    }
+}
+
+impl Default for Security {
+    fn default() -> Self {
+        Security {
+            session_hours: 12,
+            login_max_failures: 5,
+            login_window_minutes: 15,
+            max_body_bytes: 2 * 1024 * 1024,
+        }
+    }
+}
+
+/// A configuration problem, named by its setting.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("cannot read {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML of the expected shape.
+    #[error("{path}: {source}")]
+    Toml {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: toml::de::Error,
+    },
+    /// A setting has an unusable value.
+    #[error("setting `{name}`: {message}")]
+    Invalid {
+        /// The setting.
+        name: &'static str,
+        /// Why.
+        message: String,
+    },
+}
+
+/// The environment variables read, with the setting each overrides (documented in README).
+pub const ENV_VARS: &[(&str, &str)] = &[
+    ("TOCSIN_LISTEN", "listen"),
+    ("TOCSIN_PUBLIC_URL", "public_url"),
+    ("TOCSIN_DATABASE", "database"),
+    ("TOCSIN_DATA_DIR", "data_dir"),
+    ("TOCSIN_LOG_FORMAT", "log_format"),
+    ("TOCSIN_MAIL_FROM", "mail.from"),
+    ("TOCSIN_SMTP_HOST", "mail.smtp_host"),
+    ("TOCSIN_SMTP_PORT", "mail.smtp_port"),
+    ("TOCSIN_SMTP_TLS", "mail.smtp_tls"),
+    ("TOCSIN_SMTP_USERNAME", "mail.smtp_username"),
+    ("TOCSIN_SMTP_PASSWORD", "mail.smtp_password"),
+];
+
+impl Config {
+    /// Reads an optional TOML file, then applies environment overrides from `env`
+    /// (a lookup function, so tests need not touch the process environment), then checks.
+    pub fn load(
+        file: Option<&std::path::Path>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Config, ConfigError> {
+        let mut c = match file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+                    path: path.to_path_buf(),
+                    source,
+                })?;
+                toml::from_str(&text).map_err(|source| ConfigError::Toml {
+                    path: path.to_path_buf(),
+                    source,
+                })?
+            }
+            None => Config::default(),
+        };
+        for (var, _) in ENV_VARS {
+            let Some(v) = env(var) else { continue };
+            match *var {
+                "TOCSIN_LISTEN" => c.listen = v,
+                "TOCSIN_PUBLIC_URL" => c.public_url = v,
+                "TOCSIN_DATABASE" => c.database = v,
+                "TOCSIN_DATA_DIR" => c.data_dir = PathBuf::from(v),
+                "TOCSIN_LOG_FORMAT" => c.log_format = v,
+                "TOCSIN_MAIL_FROM" => c.mail.from = v,
+                "TOCSIN_SMTP_HOST" => c.mail.smtp_host = v,
+                "TOCSIN_SMTP_PORT" => {
+                    c.mail.smtp_port = v.parse().map_err(|_| ConfigError::Invalid {
+                        name: "mail.smtp_port",
+                        message: format!("not a port number: {v}"),
+                    })?
+                }
+                "TOCSIN_SMTP_TLS" => c.mail.smtp_tls = v,
+                "TOCSIN_SMTP_USERNAME" => c.mail.smtp_username = v,
+                "TOCSIN_SMTP_PASSWORD" => c.mail.smtp_password = v,
+                _ => {}
+            }
+        }
+        c.finish()
+    }
+
+    /// Fills derived defaults and checks values.
+    pub fn finish(mut self) -> Result<Config, ConfigError> {
+        if self.database.is_empty() {
+            self.database = format!("sqlite:{}", self.data_dir.join("tocsin.db").display());
+        }
+        if self.public_url.is_empty() {
+            self.public_url = format!("http://{}", self.listen);
+        }
+        self.public_url = self.public_url.trim_end_matches('/').to_string();
+        if !(self.public_url.starts_with("http://") || self.public_url.starts_with("https://")) {
+            return Err(ConfigError::Invalid {
+                name: "public_url",
+                message: "must start with http:// or https://".into(),
+            });
+        }
+        for (name, p) in [
+            ("tracking.incident_prefix", &self.tracking.incident_prefix),
+            (
+                "tracking.vulnerability_prefix",
+                &self.tracking.vulnerability_prefix,
+            ),
+            ("tracking.phishing_prefix", &self.tracking.phishing_prefix),
+        ] {
+            tocsin_domain::tracking::check_prefix(p).map_err(|e| ConfigError::Invalid {
+                name,
+                message: e.to_string(),
+            })?;
+        }
+        if !["starttls", "tls", "none"].contains(&self.mail.smtp_tls.as_str()) {
+            return Err(ConfigError::Invalid {
+                name: "mail.smtp_tls",
+                message: "one of starttls, tls, none".into(),
+            });
+        }
+        if !["json", "text"].contains(&self.log_format.as_str()) {
+            return Err(ConfigError::Invalid {
+                name: "log_format",
+                message: "json or text".into(),
+            });
+        }
+        if self.security.session_hours < 1 || self.security.login_max_failures < 1 {
+            return Err(ConfigError::Invalid {
+                name: "security",
+                message: "session_hours and login_max_failures must be at least 1".into(),
+            });
+        }
+        Ok(self)
+    }
+
+    /// Whether the public URL is HTTPS (cookies get `Secure`, responses HSTS).
+    pub fn is_https(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_and_env() {
+        let c = Config::load(None, |_| None).expect("defaults");
+        assert_eq!(c.listen, "127.0.0.1:8080");
+        assert_eq!(c.database, "sqlite:data/tocsin.db");
+        assert_eq!(c.public_url, "http://127.0.0.1:8080");
+        let c = Config::load(None, |k| match k {
+            "TOCSIN_DATABASE" => Some("postgres://x/y".into()),
+            "TOCSIN_SMTP_PORT" => Some("25".into()),
+            _ => None,
+        })
+        .expect("env");
+        assert_eq!(
+            (c.database.as_str(), c.mail.smtp_port),
+            ("postgres://x/y", 25)
+        );
+        let bad = Config::load(None, |k| (k == "TOCSIN_SMTP_PORT").then(|| "x".into()));
+        assert!(matches!(
+            bad,
+            Err(ConfigError::Invalid {
+                name: "mail.smtp_port",
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn file_is_checked() {
+        let dir = std::env::temp_dir().join(format!("tocsin-cfg-{}", uuid::Uuid::now_v7()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let f = dir.join("tocsin.toml");
+        std::fs::write(
+            &f,
+            "listen = \"0.0.0.0:9000\"\n[tracking]\nincident_prefix = \"TWCERT\"\n",
+        )
+        .expect("write");
+        let c = Config::load(Some(&f), |_| None).expect("load");
+        assert_eq!(
+            (c.listen.as_str(), c.tracking.incident_prefix.as_str()),
+            ("0.0.0.0:9000", "TWCERT")
+        );
+        std::fs::write(&f, "[tracking]\nincident_prefix = \"inc\"\n").expect("write");
+        assert!(matches!(
+            Config::load(Some(&f), |_| None),
+            Err(ConfigError::Invalid {
+                name: "tracking.incident_prefix",
+                ..
+            })
+        ));
+        std::fs::write(&f, "listn = 1\n").expect("write");
+        assert!(matches!(
+            Config::load(Some(&f), |_| None),
+            Err(ConfigError::Toml { .. })
+        ));
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}

@@ -1,0 +1,130 @@
+//! One error type for handlers. Its response carries an [`ErrorBody`] in the response
+//! extensions; the `render_errors` middleware then writes it in the request's language,
+//! as the API's JSON shape under `/api/` and as an HTML page elsewhere.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use tocsin_domain::{Denied, FieldErrors};
+use tocsin_storage::StorageError;
+
+/// What went wrong, as the client is told.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// Bad input, by field.
+    #[error("validation failed")]
+    Validation(FieldErrors),
+    /// No or invalid credentials.
+    #[error("authentication required")]
+    Unauthorized,
+    /// Signed in but not allowed.
+    #[error("forbidden")]
+    Forbidden,
+    /// A cross-site state-changing request.
+    #[error("cross-site request refused")]
+    CrossSite,
+    /// No such record (or not visible to the caller).
+    #[error("not found")]
+    NotFound,
+    /// Too many attempts.
+    #[error("too many requests")]
+    TooManyRequests,
+    /// A malformed request that is not about one field.
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    /// Anything else; the detail is logged, never shown.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    /// An internal error with a logged detail.
+    pub fn internal(detail: impl Into<String>) -> Self {
+        AppError::Internal(detail.into())
+    }
+
+    /// A validation error on one field.
+    pub fn field(field: &'static str, code: &'static str) -> Self {
+        let mut e = FieldErrors::new();
+        e.add(field, tocsin_domain::FieldError::new(code));
+        AppError::Validation(e)
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden | AppError::CrossSite => StatusCode::FORBIDDEN,
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The stable error code of the API's error shape.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Validation(_) => "validation",
+            AppError::Unauthorized => "unauthorized",
+            AppError::Forbidden => "forbidden",
+            AppError::CrossSite => "cross_site",
+            AppError::NotFound => "not_found",
+            AppError::TooManyRequests => "rate_limited",
+            AppError::BadRequest(_) => "bad_request",
+            AppError::Internal(_) => "internal",
+        }
+    }
+}
+
+impl From<Denied> for AppError {
+    fn from(d: Denied) -> Self {
+        match d {
+            Denied::NeedsLogin => AppError::Unauthorized,
+            Denied::Forbidden => AppError::Forbidden,
+        }
+    }
+}
+
+impl From<StorageError> for AppError {
+    fn from(e: StorageError) -> Self {
+        match e {
+            StorageError::NotFound(_) => AppError::NotFound,
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
+/// The error as carried to the rendering middleware.
+#[derive(Clone, Debug)]
+pub struct ErrorBody {
+    /// Stable code.
+    pub code: &'static str,
+    /// Field errors, for validation.
+    pub fields: FieldErrors,
+    /// Extra text for bad requests.
+    pub detail: Option<String>,
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        if let AppError::Internal(detail) = &self {
+            tracing::error!(error = %detail, "internal error");
+        }
+        let body = ErrorBody {
+            code: self.code(),
+            fields: match &self {
+                AppError::Validation(f) => f.clone(),
+                _ => FieldErrors::new(),
+            },
+            detail: match &self {
+                AppError::BadRequest(d) => Some(d.clone()),
+                _ => None,
+            },
+        };
+        let mut resp = status.into_response();
+        resp.extensions_mut().insert(body);
+        resp
+    }
+}

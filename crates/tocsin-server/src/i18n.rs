@@ -1,0 +1,106 @@
+//! Translations: Fluent files under `locales/`, compiled into the binary. zh-TW is the
+//! default and the fallback; a test checks both locales define the same message ids.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use fluent_templates::fluent_bundle::FluentValue;
+use fluent_templates::{LanguageIdentifier, Loader};
+use tocsin_domain::{FieldError, Locale};
+
+fluent_templates::static_loader! {
+    static LOCALES = {
+        locales: "./locales",
+        fallback_language: "zh-TW",
+        // No Unicode isolation marks around arguments: they show up in plain-text mail.
+        customise: |bundle| bundle.set_use_isolating(false),
+    };
+}
+
+static ZH_TW: LazyLock<LanguageIdentifier> = LazyLock::new(|| "zh-TW".parse().unwrap_or_default());
+static EN: LazyLock<LanguageIdentifier> = LazyLock::new(|| "en".parse().unwrap_or_default());
+
+fn langid(l: Locale) -> &'static LanguageIdentifier {
+    match l {
+        Locale::ZhTw => &ZH_TW,
+        Locale::En => &EN,
+    }
+}
+
+/// A translator for one locale; templates call `tr.t("id")`.
+#[derive(Clone, Copy, Debug)]
+pub struct Tr {
+    /// The locale.
+    pub locale: Locale,
+}
+
+impl Tr {
+    /// A translator for `locale`.
+    pub fn new(locale: Locale) -> Self {
+        Tr { locale }
+    }
+
+    /// The message `id`.
+    pub fn t(&self, id: &str) -> String {
+        LOCALES.lookup(langid(self.locale), id)
+    }
+
+    /// The message `prefix` + `key`, e.g. `kind-` + `isac`.
+    pub fn t2(&self, prefix: &str, key: &str) -> String {
+        self.t(&format!("{prefix}{key}"))
+    }
+
+    /// The message `id` with named arguments.
+    pub fn t_args(&self, id: &str, args: &[(&'static str, String)]) -> String {
+        let map: HashMap<Cow<'static, str>, FluentValue> = args
+            .iter()
+            .map(|(k, v)| (Cow::Borrowed(*k), FluentValue::from(v.clone())))
+            .collect();
+        LOCALES.lookup_with_args(langid(self.locale), id, &map)
+    }
+
+    /// A field error in this locale.
+    pub fn field_error(&self, e: &FieldError) -> String {
+        self.t_args(e.code, &e.args)
+    }
+
+    /// The BCP 47 tag, for `<html lang>`.
+    pub fn tag(&self) -> &'static str {
+        self.locale.tag()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    fn ids(text: &str) -> BTreeSet<String> {
+        text.lines()
+            .filter(|l| l.chars().next().is_some_and(|c| c.is_ascii_lowercase()))
+            .filter_map(|l| l.split_once('=').map(|(k, _)| k.trim().to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn both_locales_have_the_same_ids() {
+        let zh = ids(include_str!("../locales/zh-TW/main.ftl"));
+        let en = ids(include_str!("../locales/en/main.ftl"));
+        assert!(zh.len() > 20);
+        let only_zh: Vec<_> = zh.difference(&en).collect();
+        let only_en: Vec<_> = en.difference(&zh).collect();
+        assert!(
+            only_zh.is_empty() && only_en.is_empty(),
+            "zh-TW only: {only_zh:?}; en only: {only_en:?}"
+        );
+    }
+
+    #[test]
+    fn lookup_and_args() {
+        assert_eq!(Tr::new(Locale::En).t("nav-login"), "Sign in");
+        assert_eq!(Tr::new(Locale::ZhTw).t("nav-login"), "登入");
+        let e = FieldError::new("error-too-long").arg("max", 5);
+        assert_eq!(Tr::new(Locale::En).field_error(&e), "At most 5 characters.");
+    }
+}

@@ -1,0 +1,220 @@
+//! Cross-cutting request handling: the request context (locale, client address, request
+//! id), refusal of cross-site state changes, security headers, metrics, and rendering of
+//! errors in the caller's language.
+
+use std::net::SocketAddr;
+use std::time::Instant;
+
+use axum::extract::{ConnectInfo, FromRequestParts, MatchedPath, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, Method, header};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Response};
+use tocsin_domain::Locale;
+
+use crate::error::{AppError, ErrorBody};
+use crate::i18n::Tr;
+use crate::state::AppState;
+
+/// The cookie holding the chosen language.
+pub const LANG_COOKIE: &str = "tocsin_lang";
+
+/// Facts about the request every handler may need.
+#[derive(Clone, Debug)]
+pub struct Ctx {
+    /// The negotiated language.
+    pub locale: Locale,
+    /// The client address.
+    pub ip: String,
+    /// The request id (also in the `x-request-id` response header and the logs).
+    pub request_id: String,
+}
+
+impl Ctx {
+    /// A translator for the request's language.
+    pub fn tr(&self) -> Tr {
+        Tr::new(self.locale)
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Ctx {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, AppError> {
+        parts
+            .extensions
+            .get::<Ctx>()
+            .cloned()
+            .ok_or_else(|| AppError::internal("request context missing"))
+    }
+}
+
+/// Language: the cookie set by the switch, then Accept-Language, then zh-TW.
+pub fn negotiate_locale(parts: &Parts) -> Locale {
+    let from_cookie = crate::auth::cookie(parts, LANG_COOKIE).and_then(Locale::from_tag);
+    from_cookie
+        .or_else(|| {
+            parts
+                .headers
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(Locale::negotiate)
+        })
+        .unwrap_or_default()
+}
+
+/// Builds the [`Ctx`] of each request.
+pub async fn context(req: Request, next: Next) -> Response {
+    let (mut parts, body) = req.into_parts();
+    let locale = negotiate_locale(&parts);
+    let ip = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "local".to_string());
+    let request_id = parts
+        .headers
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    parts.extensions.insert(Ctx {
+        locale,
+        ip,
+        request_id,
+    });
+    next.run(Request::from_parts(parts, body)).await
+}
+
+/// Refuses cross-site state-changing requests, from Fetch Metadata and Origin (no tokens,
+/// no server state, so it works across instances): safe methods pass; `Sec-Fetch-Site`
+/// must be `same-origin` or `none`; without it, an `Origin` must match `Host`. Requests
+/// with neither header come from non-browser clients and pass (they cannot ride a
+/// browser's cookies).
+pub async fn csrf(req: Request, next: Next) -> Response {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(req).await;
+    }
+    let h = req.headers();
+    let allowed = if let Some(site) = h.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        matches!(site, "same-origin" | "none")
+    } else if let Some(origin) = h.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        let host = h
+            .get(header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        let origin_host = origin.split_once("://").map(|(_, rest)| rest).unwrap_or("");
+        origin != "null" && !host.is_empty() && origin_host.eq_ignore_ascii_case(host)
+    } else {
+        true
+    };
+    if allowed {
+        next.run(req).await
+    } else {
+        tracing::warn!(path = %req.uri().path(), "cross-site request refused");
+        AppError::CrossSite.into_response()
+    }
+}
+
+/// Security headers on every response.
+pub async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let mut resp = next.run(req).await;
+    let h = resp.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+             form-action 'self'; frame-ancestors 'none'; base-uri 'none'; connect-src 'self'",
+        ),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    if state.config.is_https() {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
+    resp
+}
+
+/// Counts requests and their latency by matched route.
+pub async fn metrics(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let start = Instant::now();
+    let method = req.method().to_string();
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|m| m.as_str().to_string())
+        .unwrap_or_else(|| "unmatched".to_string());
+    let resp = next.run(req).await;
+    state.metrics.observe(
+        &method,
+        &route,
+        resp.status().as_u16(),
+        start.elapsed().as_secs_f64(),
+    );
+    resp
+}
+
+#[derive(askama::Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    page: crate::web::Page,
+    title: String,
+    message: String,
+    fields: Vec<(String, String)>,
+}
+
+/// Renders [`ErrorBody`] responses: JSON under `/api/`, an HTML page elsewhere.
+pub async fn render_errors(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let is_api = req.uri().path().starts_with("/api/");
+    let ctx = req.extensions().get::<Ctx>().cloned();
+    let mut resp = next.run(req).await;
+    let Some(body) = resp.extensions_mut().remove::<ErrorBody>() else {
+        return resp;
+    };
+    let status = resp.status();
+    let tr = Tr::new(ctx.as_ref().map(|c| c.locale).unwrap_or_default());
+    let message = match &body.detail {
+        Some(d) => format!("{} {d}", tr.t(&format!("err-{}", body.code))),
+        None => tr.t(&format!("err-{}", body.code)),
+    };
+    let fields: Vec<(String, String)> = body
+        .fields
+        .iter()
+        .map(|(f, e)| (f.to_string(), tr.field_error(e)))
+        .collect();
+    let mut out = if is_api {
+        let mut json = serde_json::json!({ "error": body.code, "message": message });
+        if !fields.is_empty() {
+            json["fields"] = serde_json::Value::Object(
+                fields
+                    .iter()
+                    .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+                    .collect(),
+            );
+        }
+        (status, axum::Json(json)).into_response()
+    } else {
+        let page = crate::web::Page::bare(&state, tr);
+        let html = askama::Template::render(&ErrorPage {
+            page,
+            title: tr.t("err-title"),
+            message,
+            fields,
+        })
+        .unwrap_or_else(|_| "error".to_string());
+        (status, Html(html)).into_response()
+    };
+    if let Some(v) = resp.headers().get(header::WWW_AUTHENTICATE).cloned() {
+        out.headers_mut().insert(header::WWW_AUTHENTICATE, v);
+    }
+    out
+}

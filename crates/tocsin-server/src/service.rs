@@ -1,0 +1,572 @@
+//! The operations behind both the web pages and the API: each checks the access policy,
+//! validates, writes in one transaction with its audit entry, and returns typed results.
+//! Handlers only extract input and present output.
+
+use serde::Deserialize;
+use tocsin_domain::policy::{Action, Resource, authorize};
+use tocsin_domain::validate::{self, FieldErrors};
+use tocsin_domain::{ApiTokenId, FieldError, OrgId, OrgKind, Role, Roles, Timestamp, UserId};
+use tocsin_storage::{
+    ApiToken, AuditEntry, AuditFilter, NewAuditEntry, NewOrganization, NewUser, Organization,
+    StorageError, User,
+};
+use utoipa::ToSchema;
+
+use crate::auth::{self, CurrentUser};
+use crate::error::AppError;
+use crate::middleware::Ctx;
+use crate::state::AppState;
+
+/// An audit entry for the current request.
+pub fn audit_entry(
+    who: &CurrentUser,
+    ctx: &Ctx,
+    action: &str,
+    kind: &str,
+    id: &str,
+) -> NewAuditEntry {
+    NewAuditEntry {
+        actor_id: who.user().map(|u| u.id),
+        actor: who.actor(),
+        action: action.to_string(),
+        target_kind: kind.to_string(),
+        target_id: id.to_string(),
+        detail: String::new(),
+        ip: ctx.ip.clone(),
+        request_id: ctx.request_id.clone(),
+    }
+}
+
+/// Asks the policy; a refusal of a confidential resource is itself audited.
+pub async fn check(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    action: Action,
+    resource: &Resource,
+) -> Result<(), AppError> {
+    let p = who.principal();
+    match authorize(p.as_ref(), action, resource) {
+        Ok(()) => Ok(()),
+        Err(denied) => {
+            let mut e = audit_entry(who, ctx, "access.denied", resource_kind(resource), "");
+            e.detail = format!("{action:?}");
+            state.store.audit(&e).await?;
+            Err(denied.into())
+        }
+    }
+}
+
+fn resource_kind(r: &Resource) -> &'static str {
+    match r {
+        Resource::Organization(_) => "organization",
+        Resource::User { .. } => "user",
+        Resource::ApiToken { .. } => "api_token",
+        Resource::AuditLog => "audit_log",
+        Resource::Outbox => "outbox",
+        Resource::Report { .. } => "report",
+    }
+}
+
+/// Input for creating an organization (form and JSON).
+#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct OrgInput {
+    /// Name, unique.
+    pub name: String,
+    /// Sector.
+    pub sector: String,
+    /// One of company, manufacturer, security_firm, vendor, isac, cert, isp, academia.
+    pub kind: String,
+    /// Alliance member: true, or "on" from a checkbox.
+    #[serde(deserialize_with = "de_bool_loose")]
+    pub alliance_member: bool,
+}
+
+fn de_bool_loose<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum B {
+        B(bool),
+        S(String),
+    }
+    Ok(match B::deserialize(d)? {
+        B::B(b) => b,
+        B::S(s) => matches!(s.as_str(), "on" | "true" | "1" | "yes"),
+    })
+}
+
+impl OrgInput {
+    /// Validates into a storage record.
+    pub fn validate(&self) -> Result<NewOrganization, FieldErrors> {
+        let mut e = FieldErrors::new();
+        e.check("name", validate::required_text(&self.name, 200));
+        e.check("sector", validate::optional_text(&self.sector, 100));
+        let kind = self.kind.parse::<OrgKind>();
+        if kind.is_err() {
+            e.add("kind", FieldError::new("error-choice"));
+        }
+        e.into_result()?;
+        Ok(NewOrganization {
+            name: self.name.trim().to_string(),
+            sector: self.sector.trim().to_string(),
+            kind: kind.unwrap_or(OrgKind::Company),
+            alliance_member: self.alliance_member,
+        })
+    }
+}
+
+/// Creates an organization.
+pub async fn create_org(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    input: &OrgInput,
+) -> Result<Organization, AppError> {
+    check(
+        state,
+        who,
+        ctx,
+        Action::Create,
+        &Resource::Organization(None),
+    )
+    .await?;
+    let new = input.validate().map_err(AppError::Validation)?;
+    let mut tx = state.store.begin().await?;
+    let org = match tx.create_org(&new).await {
+        Ok(o) => o,
+        Err(StorageError::Conflict(_)) => return Err(AppError::field("name", "error-taken")),
+        Err(e) => return Err(e.into()),
+    };
+    tx.audit(&audit_entry(
+        who,
+        ctx,
+        "org.create",
+        "organization",
+        &org.id.to_string(),
+    ))
+    .await?;
+    tx.commit().await?;
+    Ok(org)
+}
+
+/// Lists organizations.
+pub async fn list_orgs(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+) -> Result<Vec<Organization>, AppError> {
+    check(state, who, ctx, Action::List, &Resource::Organization(None)).await?;
+    Ok(state.store.list_orgs().await?)
+}
+
+/// Input for creating a user (form and JSON).
+#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct UserInput {
+    /// Mail address, unique.
+    pub email: String,
+    /// Display name.
+    pub name: String,
+    /// Organization id, or empty for none.
+    pub org_id: String,
+    /// Roles: reporter, member, analyst, coordinator, admin, partner.
+    #[serde(deserialize_with = "de_roles")]
+    pub roles: Vec<String>,
+    /// Initial password (12+ characters), or empty to set later.
+    pub password: String,
+}
+
+/// Roles come as a JSON list, or from a form as one value or a comma-separated list.
+fn de_roles<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum R {
+        L(Vec<String>),
+        S(String),
+    }
+    Ok(match R::deserialize(d)? {
+        R::L(v) => v,
+        R::S(s) => s
+            .split(',')
+            .map(|x| x.trim().to_string())
+            .filter(|x| !x.is_empty())
+            .collect(),
+    })
+}
+
+impl UserInput {
+    fn validate(&self) -> Result<(NewUser, Option<String>), FieldErrors> {
+        let mut e = FieldErrors::new();
+        e.check("email", validate::email(&self.email));
+        e.check("name", validate::required_text(&self.name, 200));
+        let org_id = match self.org_id.trim() {
+            "" => None,
+            s => match s.parse::<OrgId>() {
+                Ok(id) => Some(id),
+                Err(_) => {
+                    e.add("org_id", FieldError::new("error-choice"));
+                    None
+                }
+            },
+        };
+        let roles: Result<Vec<Role>, _> = self.roles.iter().map(|r| r.parse::<Role>()).collect();
+        let roles = match roles {
+            Ok(r) if !r.is_empty() => Roles::new(r),
+            _ => {
+                e.add("roles", FieldError::new("error-choice"));
+                Roles::default()
+            }
+        };
+        let password = if self.password.is_empty() {
+            None
+        } else {
+            e.check("password", validate::password(&self.password));
+            Some(self.password.clone())
+        };
+        e.into_result()?;
+        Ok((
+            NewUser {
+                email: validate::normalize_email(&self.email),
+                name: self.name.trim().to_string(),
+                org_id,
+                roles,
+                password_hash: None,
+            },
+            password,
+        ))
+    }
+}
+
+/// Creates a user.
+pub async fn create_user(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    input: &UserInput,
+) -> Result<User, AppError> {
+    let (mut new, password) = input.validate().map_err(AppError::Validation)?;
+    check(
+        state,
+        who,
+        ctx,
+        Action::Create,
+        &Resource::User {
+            id: None,
+            org: new.org_id,
+        },
+    )
+    .await?;
+    if let Some(pw) = password {
+        new.password_hash = Some(auth::hash_password(pw).await?);
+    }
+    let mut tx = state.store.begin().await?;
+    let user = match tx.create_user(&new).await {
+        Ok(u) => u,
+        Err(StorageError::Conflict(_)) => return Err(AppError::field("email", "error-taken")),
+        Err(StorageError::NotFound(_)) => return Err(AppError::field("org_id", "error-choice")),
+        Err(e) => return Err(e.into()),
+    };
+    let mut a = audit_entry(who, ctx, "user.create", "user", &user.id.to_string());
+    a.detail = format!("roles={}", user.roles.to_csv());
+    tx.audit(&a).await?;
+    tx.commit().await?;
+    Ok(user)
+}
+
+/// Lists users.
+pub async fn list_users(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+) -> Result<Vec<User>, AppError> {
+    check(
+        state,
+        who,
+        ctx,
+        Action::List,
+        &Resource::User {
+            id: None,
+            org: None,
+        },
+    )
+    .await?;
+    Ok(state.store.list_users().await?)
+}
+
+/// Reads the audit log; the read is itself audited (the log is confidential).
+pub async fn list_audit(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    filter: &AuditFilter,
+) -> Result<Vec<AuditEntry>, AppError> {
+    check(state, who, ctx, Action::List, &Resource::AuditLog).await?;
+    state
+        .store
+        .audit(&audit_entry(who, ctx, "audit.read", "audit_log", ""))
+        .await?;
+    Ok(state.store.list_audit(filter).await?)
+}
+
+/// Creates an API token for the current user; returns the record and the secret, which
+/// is shown this once and stored only hashed.
+pub async fn create_token(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    name: &str,
+) -> Result<(ApiToken, String), AppError> {
+    let user = who.user().ok_or(AppError::Unauthorized)?;
+    check(
+        state,
+        who,
+        ctx,
+        Action::Create,
+        &Resource::ApiToken { owner: user.id },
+    )
+    .await?;
+    let mut e = FieldErrors::new();
+    e.check("name", validate::required_text(name, 100));
+    e.into_result().map_err(AppError::Validation)?;
+    let secret = format!("tocsin_{}", auth::new_secret());
+    let tok = state
+        .store
+        .create_api_token(user.id, name, &auth::hash_secret(&secret))
+        .await?;
+    state
+        .store
+        .audit(&audit_entry(
+            who,
+            ctx,
+            "token.create",
+            "api_token",
+            &tok.id.to_string(),
+        ))
+        .await?;
+    Ok((tok, secret))
+}
+
+/// The current user's tokens.
+pub async fn list_tokens(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+) -> Result<Vec<ApiToken>, AppError> {
+    let user = who.user().ok_or(AppError::Unauthorized)?;
+    check(
+        state,
+        who,
+        ctx,
+        Action::List,
+        &Resource::ApiToken { owner: user.id },
+    )
+    .await?;
+    Ok(state.store.list_api_tokens(user.id).await?)
+}
+
+/// Revokes a token (its owner, or an admin).
+pub async fn revoke_token(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    id: ApiTokenId,
+) -> Result<(), AppError> {
+    let tok = state
+        .store
+        .get_api_token(id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    check(
+        state,
+        who,
+        ctx,
+        Action::Delete,
+        &Resource::ApiToken { owner: tok.user_id },
+    )
+    .await?;
+    state.store.revoke_api_token(id, Timestamp::now()).await?;
+    state
+        .store
+        .audit(&audit_entry(
+            who,
+            ctx,
+            "token.revoke",
+            "api_token",
+            &id.to_string(),
+        ))
+        .await?;
+    Ok(())
+}
+
+/// Signs in with email and password: returns the user and a new session secret. Throttled
+/// per account and per client address, counted in the database.
+pub async fn login(
+    state: &AppState,
+    ctx: &Ctx,
+    email: &str,
+    password: &str,
+) -> Result<(User, String), AppError> {
+    let sec = &state.config.security;
+    let now = Timestamp::now();
+    let since = now.plus(time::Duration::minutes(-sec.login_window_minutes));
+    let email_key = format!("email:{}", validate::normalize_email(email));
+    let ip_key = format!("ip:{}", ctx.ip);
+    let anon = CurrentUser(None);
+    for key in [&email_key, &ip_key] {
+        // The address limit is wider: many people may share one NAT.
+        let max = if key.starts_with("ip:") {
+            sec.login_max_failures * 4
+        } else {
+            sec.login_max_failures
+        };
+        if state.store.login_failures_since(key, since).await? >= max {
+            let mut a = audit_entry(&anon, ctx, "auth.login_throttled", "user", "");
+            a.detail = email_key.clone();
+            state.store.audit(&a).await?;
+            return Err(AppError::TooManyRequests);
+        }
+    }
+    let user = state.store.find_user_by_email(email).await?;
+    let ok = auth::verify_password(
+        password.to_string(),
+        user.as_ref().and_then(|u| u.password_hash.clone()),
+    )
+    .await;
+    match user {
+        Some(u) if ok && !u.disabled => {
+            state.store.clear_login_failures(&email_key).await?;
+            let secret = auth::new_secret();
+            let expires = now.plus(time::Duration::hours(sec.session_hours));
+            state
+                .store
+                .create_session(&auth::hash_secret(&secret), u.id, expires)
+                .await?;
+            let who = CurrentUser(Some((u.clone(), auth::AuthMethod::Session)));
+            state
+                .store
+                .audit(&audit_entry(
+                    &who,
+                    ctx,
+                    "auth.login",
+                    "user",
+                    &u.id.to_string(),
+                ))
+                .await?;
+            Ok((u, secret))
+        }
+        _ => {
+            state.store.record_login_failure(&email_key, now).await?;
+            state.store.record_login_failure(&ip_key, now).await?;
+            let mut a = audit_entry(&anon, ctx, "auth.login_failed", "user", "");
+            a.detail = email_key;
+            state.store.audit(&a).await?;
+            Err(AppError::field("password", "error-login"))
+        }
+    }
+}
+
+/// Creates the first admin with a one-time setup token: the operator's own organization
+/// (kind CERT) and an admin account in it, in one transaction.
+pub async fn setup_first_admin(
+    state: &AppState,
+    ctx: &Ctx,
+    token: &str,
+    input: &UserInput,
+) -> Result<User, AppError> {
+    let mut first = input.clone();
+    first.roles = vec!["admin".into(), "analyst".into(), "coordinator".into()];
+    first.org_id = String::new();
+    let (mut new, password) = first.validate().map_err(AppError::Validation)?;
+    let Some(password) = password else {
+        return Err(AppError::field("password", "error-required"));
+    };
+    new.password_hash = Some(auth::hash_password(password).await?);
+    let now = Timestamp::now();
+    let mut tx = state.store.begin().await?;
+    if !tx
+        .consume_setup_token(&auth::hash_secret(token), now)
+        .await?
+    {
+        return Err(AppError::Forbidden);
+    }
+    let op = &state.config.operator;
+    let org = match tx
+        .create_org(&NewOrganization {
+            name: op.name_zh.clone(),
+            sector: String::new(),
+            kind: OrgKind::Cert,
+            alliance_member: true,
+        })
+        .await
+    {
+        Ok(o) => o,
+        Err(StorageError::Conflict(_)) => return Err(AppError::Forbidden),
+        Err(e) => return Err(e.into()),
+    };
+    new.org_id = Some(org.id);
+    let user = tx.create_user(&new).await.map_err(|e| match e {
+        StorageError::Conflict(_) => AppError::field("email", "error-taken"),
+        e => e.into(),
+    })?;
+    let who = CurrentUser(Some((user.clone(), auth::AuthMethod::Session)));
+    tx.audit(&audit_entry(
+        &who,
+        ctx,
+        "setup.first_admin",
+        "user",
+        &user.id.to_string(),
+    ))
+    .await?;
+    tx.commit().await?;
+    Ok(user)
+}
+
+/// Creates a one-time setup token when no admin exists; returns the secret to print.
+pub async fn ensure_setup_token(state: &AppState) -> Result<Option<String>, AppError> {
+    if state.store.count_admins().await? > 0 {
+        return Ok(None);
+    }
+    let secret = auth::new_secret();
+    let expires = Timestamp::now().plus(time::Duration::hours(24));
+    state
+        .store
+        .create_setup_token(&auth::hash_secret(&secret), expires)
+        .await?;
+    Ok(Some(secret))
+}
+
+/// A user as shown to others: no password hash.
+#[derive(Clone, Debug, serde::Serialize, ToSchema)]
+pub struct UserView {
+    /// Id.
+    #[schema(value_type = String, format = Uuid)]
+    pub id: UserId,
+    /// Mail address.
+    pub email: String,
+    /// Name.
+    pub name: String,
+    /// Organization id.
+    #[schema(value_type = Option<String>, format = Uuid)]
+    pub org_id: Option<OrgId>,
+    /// Roles.
+    pub roles: Vec<String>,
+    /// Disabled.
+    pub disabled: bool,
+    /// Created (RFC 3339).
+    pub created_at: String,
+}
+
+impl From<&User> for UserView {
+    fn from(u: &User) -> Self {
+        UserView {
+            id: u.id,
+            email: u.email.clone(),
+            name: u.name.clone(),
+            org_id: u.org_id.0,
+            roles: u.roles.iter().map(|r| r.as_str().to_string()).collect(),
+            disabled: u.disabled,
+            created_at: u.created_at.rfc3339(),
+        }
+    }
+}

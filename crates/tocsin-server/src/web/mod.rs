@@ -1,0 +1,183 @@
+//! Server-rendered pages: askama templates (checked at compile time, escaped), plain POST
+//! forms that redirect, usable without JavaScript; zh-TW first, English by a switch.
+
+use askama::Template;
+use axum::Router;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+
+use crate::auth::CurrentUser;
+use crate::error::AppError;
+use crate::i18n::Tr;
+use crate::middleware::Ctx;
+use crate::state::AppState;
+
+mod account;
+mod admin;
+mod session;
+
+/// What every page shows: language, signed-in user, the operator and its channels.
+#[derive(Clone, Debug)]
+pub struct Page {
+    /// Translator.
+    pub tr: Tr,
+    /// The signed-in user's name, if any.
+    pub user_name: Option<String>,
+    /// Whether to show the admin navigation.
+    pub is_admin: bool,
+    /// Operator name in the page's language.
+    pub operator_name: String,
+    /// Operator web site.
+    pub operator_site: String,
+    /// Operator mail address.
+    pub operator_email: String,
+    /// Operator phones.
+    pub operator_phones: Vec<String>,
+    /// Operator addresses.
+    pub operator_addresses: Vec<String>,
+    /// The current path, to come back to after switching language.
+    pub path: String,
+}
+
+impl Page {
+    /// A page for the current request.
+    pub fn new(state: &AppState, ctx: &Ctx, who: &CurrentUser, path: &str) -> Self {
+        let mut p = Page::bare(state, ctx.tr());
+        p.user_name = who.user().map(|u| u.name.clone());
+        p.is_admin = who
+            .user()
+            .is_some_and(|u| u.roles.has(tocsin_domain::Role::Admin));
+        p.path = path.to_string();
+        p
+    }
+
+    /// A page with no user context (error pages).
+    pub fn bare(state: &AppState, tr: Tr) -> Self {
+        let op = &state.config.operator;
+        Page {
+            tr,
+            user_name: None,
+            is_admin: false,
+            operator_name: match tr.locale {
+                tocsin_domain::Locale::ZhTw => op.name_zh.clone(),
+                tocsin_domain::Locale::En => op.name_en.clone(),
+            },
+            operator_site: op.site.clone(),
+            operator_email: op.email.clone(),
+            operator_phones: op.phones.clone(),
+            operator_addresses: op.addresses.clone(),
+            path: "/".to_string(),
+        }
+    }
+
+    /// The tag of the other language, for the switch.
+    pub fn other_lang(&self) -> &'static str {
+        match self.tr.locale {
+            tocsin_domain::Locale::ZhTw => "en",
+            tocsin_domain::Locale::En => "zh-TW",
+        }
+    }
+}
+
+/// Renders a template into a response with a status.
+pub fn render(status: StatusCode, t: &impl Template) -> Response {
+    match t.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => AppError::internal(format!("template: {e}")).into_response(),
+    }
+}
+
+/// A 303 redirect after a POST.
+pub fn see_other(to: &str) -> Response {
+    Redirect::to(to).into_response()
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct Home {
+    page: Page,
+}
+
+async fn home(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+) -> Response {
+    render(
+        StatusCode::OK,
+        &Home {
+            page: Page::new(&state, &ctx, &who, "/"),
+        },
+    )
+}
+
+#[derive(serde::Deserialize)]
+struct Next {
+    next: Option<String>,
+}
+
+/// The language switch: a cookie, then back to where the user was. Only local paths are
+/// followed, so the switch cannot be used as an open redirect.
+async fn switch_lang(
+    axum::extract::Path(tag): axum::extract::Path<String>,
+    axum::extract::Query(q): axum::extract::Query<Next>,
+) -> Response {
+    let Some(locale) = tocsin_domain::Locale::from_tag(&tag) else {
+        return AppError::NotFound.into_response();
+    };
+    let next = q
+        .next
+        .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
+        .unwrap_or_else(|| "/".to_string());
+    let mut resp = Redirect::to(&next).into_response();
+    let cookie = format!(
+        "{}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+        crate::middleware::LANG_COOKIE,
+        locale.tag()
+    );
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        resp.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    resp
+}
+
+async fn stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../static/app.css"),
+    )
+        .into_response()
+}
+
+/// The page routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/lang/{tag}", get(switch_lang))
+        .route("/static/app.css", get(stylesheet))
+        .route(
+            "/login",
+            get(session::login_page).post(session::login_submit),
+        )
+        .route("/logout", post(session::logout))
+        .route(
+            "/setup",
+            get(session::setup_page).post(session::setup_submit),
+        )
+        .route("/account", get(account::page))
+        .route("/account/tokens", post(account::create_token))
+        .route("/account/tokens/{id}/revoke", post(account::revoke_token))
+        .route(
+            "/admin/orgs",
+            get(admin::orgs_page).post(admin::orgs_submit),
+        )
+        .route(
+            "/admin/users",
+            get(admin::users_page).post(admin::users_submit),
+        )
+        .route("/admin/audit", get(admin::audit_page))
+}

@@ -1,0 +1,213 @@
+//! Sign-in, sign-out and first-admin setup pages.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum_extra::extract::Form;
+use serde::Deserialize;
+
+use super::{Page, render, see_other};
+use crate::auth::{self, CurrentUser, SESSION_COOKIE};
+use crate::error::AppError;
+use crate::middleware::Ctx;
+use crate::service::{self, UserInput};
+use crate::state::AppState;
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    page: Page,
+    email: String,
+    error: Option<String>,
+    notice: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct LoginQuery {
+    setup: Option<String>,
+}
+
+pub(super) async fn login_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Query(q): Query<LoginQuery>,
+) -> Response {
+    let notice = q.setup.map(|_| ctx.tr().t("setup-done"));
+    render(
+        StatusCode::OK,
+        &LoginPage {
+            page: Page::new(&state, &ctx, &who, "/login"),
+            email: String::new(),
+            error: None,
+            notice,
+        },
+    )
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct LoginForm {
+    email: String,
+    password: String,
+}
+
+pub(super) async fn login_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Form(f): Form<LoginForm>,
+) -> Response {
+    match service::login(&state, &ctx, &f.email, &f.password).await {
+        Ok((_, secret)) => {
+            let mut resp = see_other("/");
+            let secure = if state.config.is_https() {
+                "; Secure"
+            } else {
+                ""
+            };
+            let cookie = format!(
+                "{SESSION_COOKIE}={secret}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+                state.config.security.session_hours * 3600
+            );
+            if let Ok(v) = HeaderValue::from_str(&cookie) {
+                resp.headers_mut().insert(header::SET_COOKIE, v);
+            }
+            resp
+        }
+        Err(e @ (AppError::Validation(_) | AppError::TooManyRequests)) => {
+            let status = e.status();
+            let msg = match &e {
+                AppError::Validation(f) => f.get("password").map(|x| ctx.tr().field_error(x)),
+                _ => Some(ctx.tr().t("err-rate_limited")),
+            };
+            render(
+                status,
+                &LoginPage {
+                    page: Page::new(&state, &ctx, &who, "/login"),
+                    email: f.email,
+                    error: msg,
+                    notice: None,
+                },
+            )
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+pub(super) async fn logout(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    req: axum::http::request::Parts,
+) -> Response {
+    if let Some(sid) = auth::cookie(&req, SESSION_COOKIE) {
+        if let Err(e) = state.store.delete_session(&auth::hash_secret(sid)).await {
+            return AppError::from(e).into_response();
+        }
+        if who.user().is_some() {
+            let _ = state
+                .store
+                .audit(&service::audit_entry(&who, &ctx, "auth.logout", "user", ""))
+                .await;
+        }
+    }
+    let mut resp = see_other("/login");
+    let gone = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+    if let Ok(v) = HeaderValue::from_str(&gone) {
+        resp.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    resp
+}
+
+#[derive(Template)]
+#[template(path = "setup.html")]
+struct SetupPage {
+    page: Page,
+    token: String,
+    name: String,
+    email: String,
+    errors: Vec<(String, String)>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct SetupQuery {
+    token: String,
+}
+
+pub(super) async fn setup_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Query(q): Query<SetupQuery>,
+) -> Response {
+    match state
+        .store
+        .setup_token_valid(
+            &auth::hash_secret(&q.token),
+            tocsin_domain::Timestamp::now(),
+        )
+        .await
+    {
+        Ok(true) => render(
+            StatusCode::OK,
+            &SetupPage {
+                page: Page::new(&state, &ctx, &who, "/setup"),
+                token: q.token,
+                name: String::new(),
+                email: String::new(),
+                errors: vec![],
+            },
+        ),
+        Ok(false) => AppError::Forbidden.into_response(),
+        Err(e) => AppError::from(e).into_response(),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct SetupForm {
+    token: String,
+    name: String,
+    email: String,
+    password: String,
+}
+
+pub(super) async fn setup_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Form(f): Form<SetupForm>,
+) -> Response {
+    let input = UserInput {
+        email: f.email.clone(),
+        name: f.name.clone(),
+        org_id: String::new(),
+        roles: vec![],
+        password: f.password,
+    };
+    match service::setup_first_admin(&state, &ctx, &f.token, &input).await {
+        Ok(_) => see_other("/login?setup=done"),
+        Err(AppError::Validation(errs)) => {
+            let tr = ctx.tr();
+            let errors = errs
+                .iter()
+                .map(|(k, e)| (k.to_string(), tr.field_error(e)))
+                .collect();
+            render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &SetupPage {
+                    page: Page::new(&state, &ctx, &who, "/setup"),
+                    token: f.token,
+                    name: f.name,
+                    email: f.email,
+                    errors,
+                },
+            )
+        }
+        Err(e) => e.into_response(),
+    }
+}

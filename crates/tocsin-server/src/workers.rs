@@ -1,0 +1,66 @@
+//! Background work of every instance: the mail outbox worker and periodic clean-up of
+//! expired sessions and old login failures. All state is in the database, so any number
+//! of instances can run these side by side.
+
+use std::time::Duration;
+
+use tocsin_domain::Timestamp;
+use tocsin_mail::{OutboxWorker, SmtpSettings, TlsMode, Transport};
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::config::Config;
+use crate::state::AppState;
+
+/// The mail transport the configuration asks for: SMTP, or .eml files under
+/// `data_dir/outbox` when no SMTP host is set.
+pub fn transport(config: &Config) -> Transport {
+    let m = &config.mail;
+    if m.smtp_host.is_empty() {
+        return Transport::Files {
+            dir: config.data_dir.join("outbox"),
+        };
+    }
+    let tls = match m.smtp_tls.as_str() {
+        "tls" => TlsMode::Tls,
+        "none" => TlsMode::None,
+        _ => TlsMode::StartTls,
+    };
+    let mut s = SmtpSettings::new(m.smtp_host.clone(), tls);
+    s.port = m.smtp_port;
+    if !m.smtp_username.is_empty() {
+        s.username = Some(m.smtp_username.clone());
+        s.password = Some(m.smtp_password.clone());
+    }
+    Transport::Smtp(s)
+}
+
+/// Starts the workers; they stop when `stop` turns true.
+pub fn spawn(state: &AppState, stop: watch::Receiver<bool>) -> anyhow::Result<Vec<JoinHandle<()>>> {
+    let worker = OutboxWorker::new(state.store.clone(), transport(&state.config));
+    let outbox = tokio::spawn(worker.run(stop.clone()));
+    let store = state.store.clone();
+    let window = state.config.security.login_window_minutes;
+    let mut stop2 = stop;
+    let cleanup = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(600));
+        loop {
+            tokio::select! {
+                _ = tick.tick() => {
+                    let now = Timestamp::now();
+                    if let Err(e) = store.purge_expired_sessions(now).await {
+                        tracing::warn!(error = %e, "session clean-up failed");
+                    }
+                    let before = now.plus(time::Duration::minutes(-window * 4));
+                    if let Err(e) = store.purge_login_failures(before).await {
+                        tracing::warn!(error = %e, "throttle clean-up failed");
+                    }
+                }
+                r = stop2.changed() => {
+                    if r.is_err() || *stop2.borrow() { break; }
+                }
+            }
+        }
+    });
+    Ok(vec![outbox, cleanup])
+}
