@@ -77,6 +77,8 @@ pub struct Mail {
     pub smtp_username: String,
     /// SMTP password.
     pub smtp_password: String,
+    /// Whether this instance runs the outbox worker (on several instances, any number may).
+    pub worker: bool,
 }
 
 /// Security settings.
@@ -142,6 +144,7 @@ impl Default for Mail {
             smtp_tls: "starttls".into(),
             smtp_username: String::new(),
             smtp_password: String::new(),
+            worker: true,
         }
     }
 }
@@ -199,6 +202,7 @@ pub const ENV_VARS: &[(&str, &str)] = &[
     ("TOCSIN_SMTP_TLS", "mail.smtp_tls"),
     ("TOCSIN_SMTP_USERNAME", "mail.smtp_username"),
     ("TOCSIN_SMTP_PASSWORD", "mail.smtp_password"),
+    ("TOCSIN_MAIL_WORKER", "mail.worker"),
 ];
 
 impl Config {
@@ -240,6 +244,18 @@ impl Config {
                 "TOCSIN_SMTP_TLS" => c.mail.smtp_tls = v,
                 "TOCSIN_SMTP_USERNAME" => c.mail.smtp_username = v,
                 "TOCSIN_SMTP_PASSWORD" => c.mail.smtp_password = v,
+                "TOCSIN_MAIL_WORKER" => {
+                    c.mail.worker = match v.as_str() {
+                        "on" | "true" | "1" => true,
+                        "off" | "false" | "0" => false,
+                        _ => {
+                            return Err(ConfigError::Invalid {
+                                name: "mail.worker",
+                                message: format!("on or off, not {v}"),
+                            });
+                        }
+                    }
+                }
                 _ => {}
             }
         }

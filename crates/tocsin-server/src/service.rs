@@ -270,7 +270,88 @@ pub async fn create_user(
     let mut a = audit_entry(who, ctx, "user.create", "user", &user.id.to_string());
     a.detail = format!("roles={}", user.roles.to_csv());
     tx.audit(&a).await?;
+    welcome_mail(&mut tx, state, &user).await?;
     tx.commit().await?;
+    Ok(user)
+}
+
+/// How long an invitation link stays valid.
+const INVITATION_DAYS: i64 = 7;
+
+/// Tells a new user about their account; without a password yet, with a one-time link
+/// to set one. Both languages, since we do not know the reader's.
+async fn welcome_mail(
+    tx: &mut tocsin_storage::Tx,
+    state: &AppState,
+    user: &User,
+) -> Result<(), AppError> {
+    let zh = crate::i18n::Tr::new(tocsin_domain::Locale::ZhTw);
+    let en = crate::i18n::Tr::new(tocsin_domain::Locale::En);
+    let url = &state.config.public_url;
+    let (zh_body, en_body) = if user.password_hash.is_none() {
+        let secret = auth::new_secret();
+        let expires = Timestamp::now().plus(time::Duration::days(INVITATION_DAYS));
+        tx.create_password_token(&auth::hash_secret(&secret), user.id, expires)
+            .await?;
+        let link = format!("{url}/password?token={secret}");
+        let args = [("link", link), ("days", INVITATION_DAYS.to_string())];
+        (
+            zh.t_args("mail-invite-body", &args),
+            en.t_args("mail-invite-body", &args),
+        )
+    } else {
+        let args = [("link", format!("{url}/login"))];
+        (
+            zh.t_args("mail-account-body", &args),
+            en.t_args("mail-account-body", &args),
+        )
+    };
+    let subject = format!(
+        "{} / {}",
+        zh.t("mail-account-subject"),
+        en.t("mail-account-subject")
+    );
+    let text = format!("{}\n\n{zh_body}\n\n----\n\n{en_body}\n", user.name);
+    crate::mailer::queue(tx, state, &user.email, &subject, &text).await
+}
+
+/// Sets a password with a one-time link; ends the user's other sessions.
+pub async fn set_password_with_token(
+    state: &AppState,
+    ctx: &Ctx,
+    token: &str,
+    password: &str,
+    confirm: &str,
+) -> Result<UserId, AppError> {
+    let mut e = FieldErrors::new();
+    e.check("password", validate::password(password));
+    if password != confirm {
+        e.add(
+            "password_confirm",
+            FieldError::new("error-password-mismatch"),
+        );
+    }
+    e.into_result().map_err(AppError::Validation)?;
+    let hash = auth::hash_password(password.to_string()).await?;
+    let mut tx = state.store.begin().await?;
+    let Some(user) = tx
+        .consume_password_token(&auth::hash_secret(token), Timestamp::now())
+        .await?
+    else {
+        return Err(AppError::Forbidden);
+    };
+    tx.set_password_hash(user, &hash).await?;
+    let mut a = audit_entry(
+        &CurrentUser(None),
+        ctx,
+        "user.password_set",
+        "user",
+        &user.to_string(),
+    );
+    a.actor_id = Some(user);
+    tx.audit(&a).await?;
+    tx.commit().await?;
+    state.store.delete_user_sessions(user).await?;
     Ok(user)
 }
 

@@ -37,8 +37,11 @@ pub fn transport(config: &Config) -> Transport {
 
 /// Starts the workers; they stop when `stop` turns true.
 pub fn spawn(state: &AppState, stop: watch::Receiver<bool>) -> anyhow::Result<Vec<JoinHandle<()>>> {
-    let worker = OutboxWorker::new(state.store.clone(), transport(&state.config));
-    let outbox = tokio::spawn(worker.run(stop.clone()));
+    let mut handles = Vec::new();
+    if state.config.mail.worker {
+        let worker = OutboxWorker::new(state.store.clone(), transport(&state.config));
+        handles.push(tokio::spawn(worker.run(stop.clone())));
+    }
     let store = state.store.clone();
     let window = state.config.security.login_window_minutes;
     let mut stop2 = stop;
@@ -62,5 +65,6 @@ pub fn spawn(state: &AppState, stop: watch::Receiver<bool>) -> anyhow::Result<Ve
             }
         }
     });
-    Ok(vec![outbox, cleanup])
+    handles.push(cleanup);
+    Ok(handles)
 }

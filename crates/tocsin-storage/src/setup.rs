@@ -1,4 +1,4 @@
-//! One-time first-admin setup tokens (stored hashed).
+//! One-time tokens, stored hashed: first-admin setup and set-password links.
 
 use tocsin_domain::Timestamp;
 
@@ -37,5 +37,51 @@ impl crate::Tx {
             });
         }
         Ok(n == 1)
+    }
+}
+
+impl crate::Tx {
+    /// Stores a one-time set-password token for `user`.
+    pub async fn create_password_token(
+        &mut self,
+        token_hash: &[u8],
+        user: tocsin_domain::UserId,
+        expires_at: Timestamp,
+    ) -> Result<()> {
+        dispatch!(tx self, c => {
+            sqlx::query("INSERT INTO password_tokens (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+                .bind(token_hash).bind(user.uuid()).bind(Timestamp::now().micros()).bind(expires_at.micros())
+                .execute(c).await?;
+        });
+        Ok(())
+    }
+
+    /// Uses up a live set-password token; returns its user. All of that user's tokens end
+    /// with it.
+    pub async fn consume_password_token(
+        &mut self,
+        token_hash: &[u8],
+        now: Timestamp,
+    ) -> Result<Option<tocsin_domain::UserId>> {
+        let user: Option<uuid::Uuid> = dispatch!(tx self, c => {
+            sqlx::query_scalar("DELETE FROM password_tokens WHERE token_hash = $1 AND expires_at > $2 RETURNING user_id")
+                .bind(token_hash).bind(now.micros()).fetch_optional(c).await?
+        });
+        if let Some(u) = user {
+            dispatch!(tx self, c => {
+                sqlx::query("DELETE FROM password_tokens WHERE user_id = $1").bind(u).execute(c).await?;
+            });
+        }
+        Ok(user.map(tocsin_domain::UserId))
+    }
+}
+
+impl Store {
+    /// Whether a live set-password token with this hash exists.
+    pub async fn password_token_valid(&self, token_hash: &[u8], now: Timestamp) -> Result<bool> {
+        Ok(dispatch!(pool self, c => {
+            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM password_tokens WHERE token_hash = $1 AND expires_at > $2")
+                .bind(token_hash).bind(now.micros()).fetch_one(c).await?
+        }) > 0)
     }
 }

@@ -87,3 +87,13 @@ error-password-short = The password needs at least { $min } characters.
 error-choice = Please choose one of the options.
 error-taken = This value is already in use.
 error-login = Wrong email or password.
+error-password-mismatch = The two passwords differ.
+mail-account-subject = Your account was created
+mail-invite-body = An account was created for you on our reporting and intelligence-sharing platform. Within { $days } days, open this link to set your password (it works once):
+    { $link }
+mail-account-body = An account was created for you on our reporting and intelligence-sharing platform. Sign in here:
+    { $link }
+password-title = Set your password
+password-submit = Set password
+password-done = Your password is set. Please sign in.
+field-password-confirm = Password again

@@ -87,3 +87,13 @@ error-password-short = 密碼至少需要 { $min } 個字元。
 error-choice = 請從選項中選擇。
 error-taken = 此值已被使用。
 error-login = 電子郵件或密碼不正確。
+error-password-mismatch = 兩次輸入的密碼不一致。
+mail-account-subject = 您的帳號已建立
+mail-invite-body = 已為您在本中心的通報與情資分享平台建立帳號。請於 { $days } 天內開啟以下連結設定密碼（連結僅能使用一次）：
+    { $link }
+mail-account-body = 已為您在本中心的通報與情資分享平台建立帳號，請由此登入：
+    { $link }
+password-title = 設定密碼
+password-submit = 設定密碼
+password-done = 密碼已設定，請登入。
+field-password-confirm = 再次輸入密碼

@@ -168,6 +168,10 @@ pub fn routes() -> Router<AppState> {
             "/setup",
             get(session::setup_page).post(session::setup_submit),
         )
+        .route(
+            "/password",
+            get(session::password_page).post(session::password_submit),
+        )
         .route("/account", get(account::page))
         .route("/account/tokens", post(account::create_token))
         .route("/account/tokens/{id}/revoke", post(account::revoke_token))

@@ -27,6 +27,7 @@ struct LoginPage {
 #[serde(default)]
 pub(super) struct LoginQuery {
     setup: Option<String>,
+    password: Option<String>,
 }
 
 pub(super) async fn login_page(
@@ -35,7 +36,11 @@ pub(super) async fn login_page(
     who: CurrentUser,
     Query(q): Query<LoginQuery>,
 ) -> Response {
-    let notice = q.setup.map(|_| ctx.tr().t("setup-done"));
+    let notice = match (q.setup, q.password) {
+        (Some(_), _) => Some(ctx.tr().t("setup-done")),
+        (_, Some(_)) => Some(ctx.tr().t("password-done")),
+        _ => None,
+    };
     render(
         StatusCode::OK,
         &LoginPage {
@@ -204,6 +209,78 @@ pub(super) async fn setup_submit(
                     token: f.token,
                     name: f.name,
                     email: f.email,
+                    errors,
+                },
+            )
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "password.html")]
+struct PasswordPage {
+    page: Page,
+    token: String,
+    errors: Vec<(String, String)>,
+}
+
+pub(super) async fn password_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Query(q): Query<SetupQuery>,
+) -> Response {
+    match state
+        .store
+        .password_token_valid(
+            &auth::hash_secret(&q.token),
+            tocsin_domain::Timestamp::now(),
+        )
+        .await
+    {
+        Ok(true) => render(
+            StatusCode::OK,
+            &PasswordPage {
+                page: Page::new(&state, &ctx, &who, "/password"),
+                token: q.token,
+                errors: vec![],
+            },
+        ),
+        Ok(false) => AppError::Forbidden.into_response(),
+        Err(e) => AppError::from(e).into_response(),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct PasswordForm {
+    token: String,
+    password: String,
+    password_confirm: String,
+}
+
+pub(super) async fn password_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Form(f): Form<PasswordForm>,
+) -> Response {
+    match service::set_password_with_token(&state, &ctx, &f.token, &f.password, &f.password_confirm)
+        .await
+    {
+        Ok(_) => see_other("/login?password=set"),
+        Err(AppError::Validation(errs)) => {
+            let tr = ctx.tr();
+            let errors = errs
+                .iter()
+                .map(|(k, e)| (k.to_string(), tr.field_error(e)))
+                .collect();
+            render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &PasswordPage {
+                    page: Page::new(&state, &ctx, &who, "/password"),
+                    token: f.token,
                     errors,
                 },
             )

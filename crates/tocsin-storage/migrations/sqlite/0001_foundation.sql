@@ -104,3 +104,11 @@ CREATE TABLE setup_tokens (
     created_at BIGINT NOT NULL,
     expires_at BIGINT NOT NULL
 );
+
+-- One-time links to set a password (invitations, resets); stored hashed.
+CREATE TABLE password_tokens (
+    token_hash BLOB PRIMARY KEY NOT NULL,
+    user_id BLOB NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    created_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL
+);

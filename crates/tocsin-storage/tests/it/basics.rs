@@ -152,3 +152,23 @@ both_engines! {
         assert!(!tx.consume_setup_token(b"two", now).await.expect("consume"), "all tokens end with the first use");
     }
 }
+
+both_engines! {
+    async fn password_tokens(t: TestStore) {
+        let s = &t.store;
+        let now = Timestamp::now();
+        let mut tx = s.begin().await.expect("begin");
+        let u = tx.create_user(&user("p@q.tw", None)).await.expect("user");
+        tx.create_password_token(b"t1", u.id, now.plus(time::Duration::days(7))).await.expect("token");
+        tx.create_password_token(b"t2", u.id, now.plus(time::Duration::days(7))).await.expect("token");
+        tx.create_password_token(b"old", u.id, now.plus(time::Duration::seconds(-1))).await.expect("token");
+        tx.commit().await.expect("commit");
+        assert!(s.password_token_valid(b"t1", now).await.expect("valid"));
+        assert!(!s.password_token_valid(b"old", now).await.expect("valid"));
+        let mut tx = s.begin().await.expect("begin");
+        assert_eq!(tx.consume_password_token(b"old", now).await.expect("consume"), None, "expired");
+        assert_eq!(tx.consume_password_token(b"t1", now).await.expect("consume"), Some(u.id));
+        assert_eq!(tx.consume_password_token(b"t2", now).await.expect("consume"), None, "siblings end too");
+        tx.commit().await.expect("commit");
+    }
+}
