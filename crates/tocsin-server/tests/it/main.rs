@@ -87,9 +87,11 @@ impl Harness {
     /// A harness with a configuration tweak.
     pub async fn with_config(engine: Engine, tweak: impl FnOnce(&mut Config)) -> Option<Harness> {
         let db = TestStore::new(engine).await?;
-        let mut config = Config::default();
-        config.data_dir =
-            std::env::temp_dir().join(format!("tocsin-srv-{}", uuid::Uuid::now_v7().simple()));
+        let mut config = Config {
+            data_dir: std::env::temp_dir()
+                .join(format!("tocsin-srv-{}", uuid::Uuid::now_v7().simple())),
+            ..Config::default()
+        };
         tweak(&mut config);
         let config = config.finish().expect("config");
         let state = AppState::new(db.store.clone(), config);
