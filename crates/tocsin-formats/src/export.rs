@@ -110,3 +110,16 @@ mod tests {
         ));
     }
 }
+
+#[cfg(test)]
+mod no_panic {
+    use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn any_line_is_handled(s in proptest::prelude::any::<String>(), n in 0usize..10_000) {
+            let _ = parse_header(&s, 1);
+            let _ = parse_line(&s, n);
+        }
+    }
+}

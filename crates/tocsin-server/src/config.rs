@@ -378,3 +378,16 @@ mod tests {
         let _ = std::fs::remove_dir_all(dir);
     }
 }
+
+#[cfg(test)]
+mod example_file {
+    /// The example file in the repository root must load and equal the defaults, so it
+    /// stays a true list of settings.
+    #[test]
+    fn example_matches_defaults() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tocsin.example.toml");
+        let c = super::Config::load(Some(&path), |_| None).expect("example loads");
+        let d = super::Config::load(None, |_| None).expect("defaults");
+        assert_eq!(format!("{c:?}"), format!("{d:?}"));
+    }
+}

@@ -12,6 +12,7 @@ use tocsin_storage::testing::TestStore;
 
 mod cli;
 mod instances;
+mod tidy;
 
 const BIN: &str = env!("CARGO_BIN_EXE_tocsin");
 
@@ -24,6 +25,12 @@ impl TempDir {
         let p = std::env::temp_dir().join(format!("tocsin-bin-{}", uuid::Uuid::now_v7().simple()));
         std::fs::create_dir_all(&p).expect("temp dir");
         TempDir(p)
+    }
+}
+
+impl Default for TempDir {
+    fn default() -> Self {
+        Self::new()
     }
 }
 
