@@ -54,6 +54,13 @@ pub enum Resource {
         /// Their organization.
         org: Option<OrgId>,
     },
+    /// What a user account may do and whether it may sign in: its roles, organization
+    /// and disabled flag. Only admins change these, and not on their own account, so
+    /// nobody locks the last administrator out by accident.
+    UserAccess {
+        /// The user.
+        id: UserId,
+    },
     /// A personal API token of `owner`.
     ApiToken {
         /// Whose token it is.
@@ -120,6 +127,11 @@ pub fn authorize(who: Option<&Principal>, action: Action, resource: &Resource) -
             Update => admin || *id == Some(p.user_id),
             Create | Delete => admin,
             Append => false,
+        },
+        Resource::UserAccess { id } => match action {
+            Read => staff || *id == p.user_id,
+            Update => admin && *id != p.user_id,
+            List | Create | Append | Delete => false,
         },
         Resource::ApiToken { owner } => {
             let own = *owner == p.user_id;
@@ -343,6 +355,55 @@ mod tests {
                     org: None,
                 },
                 Err(Denied::Forbidden),
+            ),
+            // who may change roles and the disabled flag
+            (
+                Some(&w.admin),
+                Update,
+                Resource::UserAccess {
+                    id: w.member_a.user_id,
+                },
+                Ok(()),
+            ),
+            (
+                Some(&w.admin),
+                Update,
+                Resource::UserAccess {
+                    id: w.admin.user_id,
+                },
+                Err(Denied::Forbidden),
+            ),
+            (
+                Some(&w.member_a),
+                Update,
+                Resource::UserAccess {
+                    id: w.member_a.user_id,
+                },
+                Err(Denied::Forbidden),
+            ),
+            (
+                Some(&w.analyst),
+                Update,
+                Resource::UserAccess {
+                    id: w.member_a.user_id,
+                },
+                Err(Denied::Forbidden),
+            ),
+            (
+                Some(&w.member_a),
+                Read,
+                Resource::UserAccess {
+                    id: w.member_a.user_id,
+                },
+                Ok(()),
+            ),
+            (
+                anon,
+                Update,
+                Resource::UserAccess {
+                    id: w.member_a.user_id,
+                },
+                Err(Denied::NeedsLogin),
             ),
             // API tokens
             (

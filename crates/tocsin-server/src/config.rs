@@ -385,7 +385,8 @@ mod example_file {
     /// stays a true list of settings.
     #[test]
     fn example_matches_defaults() {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tocsin.example.toml");
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tocsin.example.toml");
         let c = super::Config::load(Some(&path), |_| None).expect("example loads");
         let d = super::Config::load(None, |_| None).expect("defaults");
         assert_eq!(format!("{c:?}"), format!("{d:?}"));

@@ -60,7 +60,7 @@ pub async fn check(
 fn resource_kind(r: &Resource) -> &'static str {
     match r {
         Resource::Organization(_) => "organization",
-        Resource::User { .. } => "user",
+        Resource::User { .. } | Resource::UserAccess { .. } => "user",
         Resource::ApiToken { .. } => "api_token",
         Resource::AuditLog => "audit_log",
         Resource::Outbox => "outbox",
@@ -285,34 +285,228 @@ async fn welcome_mail(
     state: &AppState,
     user: &User,
 ) -> Result<(), AppError> {
+    if user.password_hash.is_none() {
+        return password_link_mail(tx, state, user, "mail-invite-body").await;
+    }
+    let args = [("link", format!("{}/login", state.config.public_url))];
+    bilingual_mail(
+        tx,
+        state,
+        user,
+        "mail-account-subject",
+        "mail-account-body",
+        &args,
+    )
+    .await
+}
+
+/// Creates a one-time set-password link for `user` and mails it, with the message
+/// `body_id` (an invitation or a reset).
+async fn password_link_mail(
+    tx: &mut tocsin_storage::Tx,
+    state: &AppState,
+    user: &User,
+    body_id: &str,
+) -> Result<(), AppError> {
+    let secret = auth::new_secret();
+    let expires = Timestamp::now().plus(time::Duration::days(INVITATION_DAYS));
+    tx.create_password_token(&auth::hash_secret(&secret), user.id, expires)
+        .await?;
+    let link = format!("{}/password?token={secret}", state.config.public_url);
+    let args = [("link", link), ("days", INVITATION_DAYS.to_string())];
+    let subject = if body_id == "mail-invite-body" {
+        "mail-account-subject"
+    } else {
+        "mail-reset-subject"
+    };
+    bilingual_mail(tx, state, user, subject, body_id, &args).await
+}
+
+/// Queues one message in Traditional Chinese followed by English.
+async fn bilingual_mail(
+    tx: &mut tocsin_storage::Tx,
+    state: &AppState,
+    user: &User,
+    subject_id: &str,
+    body_id: &str,
+    args: &[(&'static str, String)],
+) -> Result<(), AppError> {
     let zh = crate::i18n::Tr::new(tocsin_domain::Locale::ZhTw);
     let en = crate::i18n::Tr::new(tocsin_domain::Locale::En);
-    let url = &state.config.public_url;
-    let (zh_body, en_body) = if user.password_hash.is_none() {
-        let secret = auth::new_secret();
-        let expires = Timestamp::now().plus(time::Duration::days(INVITATION_DAYS));
-        tx.create_password_token(&auth::hash_secret(&secret), user.id, expires)
-            .await?;
-        let link = format!("{url}/password?token={secret}");
-        let args = [("link", link), ("days", INVITATION_DAYS.to_string())];
-        (
-            zh.t_args("mail-invite-body", &args),
-            en.t_args("mail-invite-body", &args),
-        )
-    } else {
-        let args = [("link", format!("{url}/login"))];
-        (
-            zh.t_args("mail-account-body", &args),
-            en.t_args("mail-account-body", &args),
-        )
-    };
-    let subject = format!(
-        "{} / {}",
-        zh.t("mail-account-subject"),
-        en.t("mail-account-subject")
+    let subject = format!("{} / {}", zh.t(subject_id), en.t(subject_id));
+    let text = format!(
+        "{}\n\n{}\n\n----\n\n{}\n",
+        user.name,
+        zh.t_args(body_id, args),
+        en.t_args(body_id, args)
     );
-    let text = format!("{}\n\n{zh_body}\n\n----\n\n{en_body}\n", user.name);
     crate::mailer::queue(tx, state, &user.email, &subject, &text).await
+}
+
+/// Updates an organization (admin).
+pub async fn update_org(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    id: OrgId,
+    input: &OrgInput,
+) -> Result<Organization, AppError> {
+    check(
+        state,
+        who,
+        ctx,
+        Action::Update,
+        &Resource::Organization(Some(id)),
+    )
+    .await?;
+    let new = input.validate().map_err(AppError::Validation)?;
+    let mut tx = state.store.begin().await?;
+    match tx.update_org(id, &new).await {
+        Ok(()) => {}
+        Err(StorageError::Conflict(_)) => return Err(AppError::field("name", "error-taken")),
+        Err(e) => return Err(e.into()),
+    }
+    tx.audit(&audit_entry(
+        who,
+        ctx,
+        "org.update",
+        "organization",
+        &id.to_string(),
+    ))
+    .await?;
+    tx.commit().await?;
+    state.store.get_org(id).await?.ok_or(AppError::NotFound)
+}
+
+/// One organization (staff, or its own members).
+pub async fn get_org(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    id: OrgId,
+) -> Result<Organization, AppError> {
+    check(
+        state,
+        who,
+        ctx,
+        Action::Read,
+        &Resource::Organization(Some(id)),
+    )
+    .await?;
+    state.store.get_org(id).await?.ok_or(AppError::NotFound)
+}
+
+/// Changes to a user's access, by an admin.
+#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct UserAccessInput {
+    /// Display name.
+    pub name: String,
+    /// Organization id, or empty for none.
+    pub org_id: String,
+    /// Roles.
+    pub roles: Vec<String>,
+    /// Whether the account is disabled (cannot sign in; sessions and tokens stop working).
+    pub disabled: bool,
+}
+
+/// Changes a user's name, organization, roles and disabled flag (admin, not on oneself).
+pub async fn update_user_access(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    id: UserId,
+    input: &UserAccessInput,
+) -> Result<User, AppError> {
+    check(
+        state,
+        who,
+        ctx,
+        Action::Update,
+        &Resource::UserAccess { id },
+    )
+    .await?;
+    let current = state.store.get_user(id).await?.ok_or(AppError::NotFound)?;
+    // The same rules as creation, reusing its validation with the stored email.
+    let as_new = UserInput {
+        email: current.email.clone(),
+        name: input.name.clone(),
+        org_id: input.org_id.clone(),
+        roles: input.roles.clone(),
+        password: String::new(),
+    };
+    let (new, _) = as_new.validate().map_err(AppError::Validation)?;
+    let mut tx = state.store.begin().await?;
+    match tx
+        .update_user(id, &new.name, new.org_id, &new.roles, input.disabled)
+        .await
+    {
+        Ok(()) => {}
+        Err(StorageError::NotFound("organization")) => {
+            return Err(AppError::field("org_id", "error-choice"));
+        }
+        Err(e) => return Err(e.into()),
+    }
+    let mut a = audit_entry(who, ctx, "user.update", "user", &id.to_string());
+    a.detail = format!("roles={} disabled={}", new.roles.to_csv(), input.disabled);
+    tx.audit(&a).await?;
+    tx.commit().await?;
+    if input.disabled {
+        state.store.delete_user_sessions(id).await?;
+    }
+    state.store.get_user(id).await?.ok_or(AppError::NotFound)
+}
+
+/// One user (staff, oneself, or a member of the same organization).
+pub async fn get_user(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    id: UserId,
+) -> Result<User, AppError> {
+    let u = state.store.get_user(id).await?.ok_or(AppError::NotFound)?;
+    check(
+        state,
+        who,
+        ctx,
+        Action::Read,
+        &Resource::User {
+            id: Some(id),
+            org: u.org_id.0,
+        },
+    )
+    .await?;
+    Ok(u)
+}
+
+/// Mails a user a one-time link to set a new password (admin).
+pub async fn send_password_link(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    id: UserId,
+) -> Result<(), AppError> {
+    check(
+        state,
+        who,
+        ctx,
+        Action::Update,
+        &Resource::UserAccess { id },
+    )
+    .await?;
+    let user = state.store.get_user(id).await?.ok_or(AppError::NotFound)?;
+    let mut tx = state.store.begin().await?;
+    password_link_mail(&mut tx, state, &user, "mail-reset-body").await?;
+    tx.audit(&audit_entry(
+        who,
+        ctx,
+        "user.password_link",
+        "user",
+        &id.to_string(),
+    ))
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Sets a password with a one-time link; ends the user's other sessions.

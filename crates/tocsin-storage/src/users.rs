@@ -58,6 +58,16 @@ pub struct NewUser {
     pub password_hash: Option<String>,
 }
 
+/// A foreign-key violation on users means the organization does not exist.
+fn fk_is_missing_org(e: sqlx::Error) -> StorageError {
+    match e {
+        sqlx::Error::Database(d) if d.is_foreign_key_violation() => {
+            StorageError::NotFound("organization")
+        }
+        e => StorageError::from(e),
+    }
+}
+
 impl Tx {
     /// Creates a user. A duplicate email is a [`StorageError::Conflict`]; an unknown
     /// organization is [`StorageError::NotFound`].
@@ -73,9 +83,7 @@ impl Tx {
             created_at: Timestamp::now(),
         };
         self.insert_user(&user).await.map_err(|e| match e {
-            StorageError::Db(sqlx::Error::Database(d)) if d.is_foreign_key_violation() => {
-                StorageError::NotFound("organization")
-            }
+            StorageError::Db(e) => fk_is_missing_org(e),
             e => e,
         })?;
         Ok(user)
@@ -115,7 +123,7 @@ impl Tx {
         let n = dispatch!(tx self, c => {
             sqlx::query("UPDATE users SET name = $2, org_id = $3, roles = $4, disabled = $5 WHERE id = $1")
                 .bind(id.uuid()).bind(name.trim()).bind(org_id.map(|o| o.uuid())).bind(roles.to_csv()).bind(disabled)
-                .execute(c).await?.rows_affected()
+                .execute(c).await.map_err(fk_is_missing_org)?.rows_affected()
         });
         if n == 0 {
             return Err(StorageError::NotFound("user"));

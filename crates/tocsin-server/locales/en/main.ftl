@@ -97,3 +97,11 @@ password-title = Set your password
 password-submit = Set password
 password-done = Your password is set. Please sign in.
 field-password-confirm = Password again
+mail-reset-subject = Set a new password
+mail-reset-body = An administrator sent you a link to set a new password. Open it within { $days } days (it works once):
+    { $link }
+org-edit = Edit organization
+save = Save
+field-disabled = Disable this account (no sign-in; sessions and tokens stop working at once)
+send-password-link = Mail a link to set a new password
+password-link-sent = A link to set a new password was mailed.

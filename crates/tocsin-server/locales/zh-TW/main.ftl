@@ -97,3 +97,11 @@ password-title = 設定密碼
 password-submit = 設定密碼
 password-done = 密碼已設定，請登入。
 field-password-confirm = 再次輸入密碼
+mail-reset-subject = 設定新密碼
+mail-reset-body = 管理者已為您的帳號發出設定新密碼的連結。請於 { $days } 天內開啟（連結僅能使用一次）：
+    { $link }
+org-edit = 編輯組織
+save = 儲存
+field-disabled = 停用此帳號（無法登入，工作階段與權杖立即失效）
+send-password-link = 寄送設定新密碼連結
+password-link-sent = 已寄出設定新密碼的連結。

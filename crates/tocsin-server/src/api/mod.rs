@@ -17,7 +17,7 @@ use utoipa_axum::routes;
 use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::middleware::Ctx;
-use crate::service::{self, OrgInput, UserInput, UserView};
+use crate::service::{self, OrgInput, UserAccessInput, UserInput, UserView};
 use crate::state::AppState;
 
 /// A JSON body whose rejection is our error shape.
@@ -144,6 +144,78 @@ async fn create_org(
 ) -> Result<(StatusCode, Json<OrgView>), AppError> {
     let org = service::create_org(&state, &who, &ctx, &input).await?;
     Ok((StatusCode::CREATED, Json(OrgView::from(&org))))
+}
+
+/// One organization (staff, or its members).
+#[utoipa::path(get, path = "/api/v1/orgs/{id}", tag = "organizations",
+    params(("id" = String, Path, description = "Organization id")),
+    responses((status = 200, body = OrgView), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody)),
+    security(("bearer" = [])))]
+async fn get_org(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Json<OrgView>, AppError> {
+    let id = id.parse().map_err(|_| AppError::NotFound)?;
+    Ok(Json(OrgView::from(
+        &service::get_org(&state, &who, &ctx, id).await?,
+    )))
+}
+
+/// Replaces an organization's name, sector, kind and alliance membership (admin).
+#[utoipa::path(put, path = "/api/v1/orgs/{id}", tag = "organizations", request_body = OrgInput,
+    params(("id" = String, Path, description = "Organization id")),
+    responses((status = 200, body = OrgView), (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody),
+              (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
+    security(("bearer" = [])))]
+async fn update_org(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<OrgInput>,
+) -> Result<Json<OrgView>, AppError> {
+    let id = id.parse().map_err(|_| AppError::NotFound)?;
+    Ok(Json(OrgView::from(
+        &service::update_org(&state, &who, &ctx, id, &input).await?,
+    )))
+}
+
+/// One user (staff, oneself, or a member of the same organization).
+#[utoipa::path(get, path = "/api/v1/users/{id}", tag = "accounts",
+    params(("id" = String, Path, description = "User id")),
+    responses((status = 200, body = UserView), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody)),
+    security(("bearer" = [])))]
+async fn get_user(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Json<UserView>, AppError> {
+    let id = id.parse().map_err(|_| AppError::NotFound)?;
+    Ok(Json(UserView::from(
+        &service::get_user(&state, &who, &ctx, id).await?,
+    )))
+}
+
+/// Replaces a user's name, organization, roles and disabled flag (admin; not oneself).
+#[utoipa::path(put, path = "/api/v1/users/{id}", tag = "accounts", request_body = UserAccessInput,
+    params(("id" = String, Path, description = "User id")),
+    responses((status = 200, body = UserView), (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody),
+              (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
+    security(("bearer" = [])))]
+async fn update_user(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<UserAccessInput>,
+) -> Result<Json<UserView>, AppError> {
+    let id = id.parse().map_err(|_| AppError::NotFound)?;
+    Ok(Json(UserView::from(
+        &service::update_user_access(&state, &who, &ctx, id, &input).await?,
+    )))
 }
 
 /// All users (staff).
@@ -373,7 +445,9 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(healthz))
         .routes(routes!(me))
         .routes(routes!(list_orgs, create_org))
+        .routes(routes!(get_org, update_org))
         .routes(routes!(list_users, create_user))
+        .routes(routes!(get_user, update_user))
         .routes(routes!(list_tokens, create_token))
         .routes(routes!(revoke_token))
         .routes(routes!(list_audit))

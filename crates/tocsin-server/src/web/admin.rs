@@ -1,7 +1,7 @@
 //! Admin pages: organizations, users, the audit log.
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::Form;
@@ -314,6 +314,296 @@ pub(super) async fn audit_page(
                 },
             )
         }
+        Err(e) => e.into_response(),
+    }
+}
+
+fn parse_id<T: std::str::FromStr>(s: &str) -> Result<T, AppError> {
+    s.parse().map_err(|_| AppError::NotFound)
+}
+
+#[derive(Template)]
+#[template(path = "admin_org_edit.html")]
+struct OrgEditPage {
+    page: Page,
+    id: String,
+    kinds: Vec<&'static str>,
+    form: OrgInput,
+    errors: Errors,
+}
+
+impl OrgEditPage {
+    fn error(&self, field: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|(k, _)| k == field)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+fn org_edit_view(
+    state: &AppState,
+    ctx: &Ctx,
+    who: &CurrentUser,
+    id: &str,
+    form: OrgInput,
+    errors: Errors,
+    status: StatusCode,
+) -> Response {
+    let path = format!("/admin/orgs/{id}");
+    render(
+        status,
+        &OrgEditPage {
+            page: Page::new(state, ctx, who, &path),
+            id: id.to_string(),
+            kinds: OrgKind::ALL.iter().map(|k| k.as_str()).collect(),
+            form,
+            errors,
+        },
+    )
+}
+
+pub(super) async fn org_edit_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Path(id): Path<String>,
+) -> Response {
+    let result = async {
+        let oid = parse_id(&id)?;
+        service::check(
+            &state,
+            &who,
+            &ctx,
+            tocsin_domain::Action::Update,
+            &tocsin_domain::Resource::Organization(Some(oid)),
+        )
+        .await?;
+        service::get_org(&state, &who, &ctx, oid).await
+    }
+    .await;
+    match result {
+        Ok(o) => {
+            let form = OrgInput {
+                name: o.name,
+                sector: o.sector,
+                kind: o.kind.as_str().to_string(),
+                alliance_member: o.alliance_member,
+            };
+            org_edit_view(&state, &ctx, &who, &id, form, vec![], StatusCode::OK)
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+pub(super) async fn org_edit_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Path(id): Path<String>,
+    Form(form): Form<OrgInput>,
+) -> Response {
+    let oid = match parse_id(&id) {
+        Ok(o) => o,
+        Err(e) => return e.into_response(),
+    };
+    match service::update_org(&state, &who, &ctx, oid, &form).await {
+        Ok(_) => see_other("/admin/orgs"),
+        Err(AppError::Validation(e)) => {
+            let errors = field_errors(&ctx, &e);
+            org_edit_view(
+                &state,
+                &ctx,
+                &who,
+                &id,
+                form,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin_user_edit.html")]
+struct UserEditPage {
+    page: Page,
+    id: String,
+    email: String,
+    orgs: Vec<Organization>,
+    roles: Vec<&'static str>,
+    form: UserAccessForm,
+    errors: Errors,
+    notice: Option<String>,
+}
+
+impl UserEditPage {
+    fn error(&self, field: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|(k, _)| k == field)
+            .map(|(_, v)| v.as_str())
+    }
+    fn checked(&self, role: &str) -> bool {
+        self.form.roles.iter().any(|r| r == role)
+    }
+}
+
+/// The edit form of a user's access; checkboxes send `roles` once per role and
+/// `disabled=on` when ticked.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub(super) struct UserAccessForm {
+    name: String,
+    org_id: String,
+    roles: Vec<String>,
+    disabled: String,
+}
+
+impl UserAccessForm {
+    /// True when the disabled box is ticked.
+    fn disabled(&self) -> bool {
+        self.disabled == "on"
+    }
+}
+
+async fn user_edit_view(
+    state: &AppState,
+    ctx: &Ctx,
+    who: &CurrentUser,
+    id: &str,
+    form: Option<UserAccessForm>,
+    errors: Errors,
+    notice: Option<String>,
+    status: StatusCode,
+) -> Response {
+    let result = async {
+        let uid = parse_id(id)?;
+        service::check(
+            state,
+            who,
+            ctx,
+            tocsin_domain::Action::Update,
+            &tocsin_domain::Resource::UserAccess { id: uid },
+        )
+        .await?;
+        let user = service::get_user(state, who, ctx, uid).await?;
+        let orgs = service::list_orgs(state, who, ctx).await?;
+        Ok::<_, AppError>((user, orgs))
+    }
+    .await;
+    let (user, orgs) = match result {
+        Ok(x) => x,
+        Err(e) => return e.into_response(),
+    };
+    let form = form.unwrap_or_else(|| UserAccessForm {
+        name: user.name.clone(),
+        org_id: user.org_id.0.map(|o| o.to_string()).unwrap_or_default(),
+        roles: user.roles.iter().map(|r| r.as_str().to_string()).collect(),
+        disabled: if user.disabled {
+            "on".into()
+        } else {
+            String::new()
+        },
+    });
+    let path = format!("/admin/users/{id}");
+    render(
+        status,
+        &UserEditPage {
+            page: Page::new(state, ctx, who, &path),
+            id: id.to_string(),
+            email: user.email,
+            orgs,
+            roles: tocsin_domain::Role::ALL
+                .iter()
+                .map(|r| r.as_str())
+                .collect(),
+            form,
+            errors,
+            notice,
+        },
+    )
+}
+
+/// Query of the user page: `sent=1` after mailing a password link.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct SentQuery {
+    sent: Option<String>,
+}
+
+pub(super) async fn user_edit_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Path(id): Path<String>,
+    Query(q): Query<SentQuery>,
+) -> Response {
+    let notice = q.sent.map(|_| ctx.tr().t("password-link-sent"));
+    user_edit_view(
+        &state,
+        &ctx,
+        &who,
+        &id,
+        None,
+        vec![],
+        notice,
+        StatusCode::OK,
+    )
+    .await
+}
+
+pub(super) async fn user_edit_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Path(id): Path<String>,
+    Form(form): Form<UserAccessForm>,
+) -> Response {
+    let uid = match parse_id(&id) {
+        Ok(u) => u,
+        Err(e) => return e.into_response(),
+    };
+    let input = service::UserAccessInput {
+        name: form.name.clone(),
+        org_id: form.org_id.clone(),
+        roles: form.roles.clone(),
+        disabled: form.disabled(),
+    };
+    match service::update_user_access(&state, &who, &ctx, uid, &input).await {
+        Ok(_) => see_other("/admin/users"),
+        Err(AppError::Validation(e)) => {
+            let errors = field_errors(&ctx, &e);
+            user_edit_view(
+                &state,
+                &ctx,
+                &who,
+                &id,
+                Some(form),
+                errors,
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+pub(super) async fn user_password_link(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Path(id): Path<String>,
+) -> Response {
+    let result = async {
+        let uid = parse_id(&id)?;
+        service::send_password_link(&state, &who, &ctx, uid).await
+    }
+    .await;
+    match result {
+        Ok(()) => see_other(&format!("/admin/users/{id}?sent=1")),
         Err(e) => e.into_response(),
     }
 }

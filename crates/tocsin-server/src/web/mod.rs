@@ -183,5 +183,17 @@ pub fn routes() -> Router<AppState> {
             "/admin/users",
             get(admin::users_page).post(admin::users_submit),
         )
+        .route(
+            "/admin/orgs/{id}",
+            get(admin::org_edit_page).post(admin::org_edit_submit),
+        )
+        .route(
+            "/admin/users/{id}",
+            get(admin::user_edit_page).post(admin::user_edit_submit),
+        )
+        .route(
+            "/admin/users/{id}/password-link",
+            post(admin::user_password_link),
+        )
         .route("/admin/audit", get(admin::audit_page))
 }

@@ -111,3 +111,47 @@ both_engines! {
         assert!(m.body.contains("tocsin_outbox_depth 0"));
     }
 }
+
+both_engines! {
+    async fn editing_organizations_and_access(h: Harness) {
+        let (_, admin) = h.user("admin@cert.tw", &[Role::Admin]).await;
+        let (_, member) = h.user("m@corp.tw", &[Role::Member]).await;
+        let me = h.json(Method::GET, "/api/v1/me", Some(&member), json!(null), &[]).await.json();
+        let member_id = me["id"].as_str().expect("id").to_string();
+        let org_id = me["org_id"].as_str().expect("org").to_string();
+        let admin_id = h.json(Method::GET, "/api/v1/me", Some(&admin), json!(null), &[]).await.json()["id"].as_str().expect("id").to_string();
+
+        // Members read their own organization, not others'; only admins change it.
+        assert_eq!(h.json(Method::GET, &format!("/api/v1/orgs/{org_id}"), Some(&member), json!(null), &[]).await.status, StatusCode::OK);
+        let r = h.json(Method::PUT, &format!("/api/v1/orgs/{org_id}"), Some(&member), json!({"name": "Mine", "kind": "vendor"}), &[]).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        let r = h.json(Method::PUT, &format!("/api/v1/orgs/{org_id}"), Some(&admin), json!({"name": "Corp", "kind": "vendor", "sector": "IoT"}), &[]).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(r.json()["kind"], "vendor");
+        let other = h.json(Method::GET, "/api/v1/orgs", Some(&admin), json!(null), &[]).await.json();
+        let admin_org = other.as_array().expect("list").iter().find(|o| o["name"] != "Corp").expect("admin org")["name"].as_str().expect("name").to_string();
+        let r = h.json(Method::PUT, &format!("/api/v1/orgs/{org_id}"), Some(&admin), json!({"name": admin_org, "kind": "vendor"}), &[]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "names stay unique");
+        let r = h.json(Method::PUT, &format!("/api/v1/orgs/{}", uuid::Uuid::now_v7()), Some(&admin), json!({"name": "Ghost", "kind": "vendor"}), &[]).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+
+        // Roles and the disabled flag: admins only, never on themselves.
+        let r = h.json(Method::PUT, &format!("/api/v1/users/{admin_id}"), Some(&admin), json!({"name": "A", "roles": ["member"]}), &[]).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "no self-demotion");
+        let r = h.json(Method::PUT, &format!("/api/v1/users/{member_id}"), Some(&member), json!({"name": "M", "roles": ["admin"], "org_id": org_id}), &[]).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "no self-promotion");
+        let r = h.json(Method::PUT, &format!("/api/v1/users/{member_id}"), Some(&admin), json!({"name": "M", "roles": ["member", "partner"], "org_id": org_id}), &[]).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(r.json()["roles"], json!(["member", "partner"]));
+        let r = h.json(Method::PUT, &format!("/api/v1/users/{member_id}"), Some(&admin), json!({"name": "M", "roles": ["member"], "org_id": uuid::Uuid::now_v7().to_string()}), &[]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.json()["fields"]["org_id"].is_string());
+        // Disabling stops the member's token at once.
+        let r = h.json(Method::PUT, &format!("/api/v1/users/{member_id}"), Some(&admin), json!({"name": "M", "roles": ["member"], "org_id": org_id, "disabled": true}), &[]).await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert_eq!(h.json(Method::GET, "/api/v1/me", Some(&member), json!(null), &[]).await.status, StatusCode::UNAUTHORIZED);
+        let all = h.audit_actions().await;
+        assert_eq!(all.iter().filter(|a| *a == "user.update").count(), 2);
+        assert!(all.iter().any(|a| a == "org.update"));
+    }
+}

@@ -107,3 +107,37 @@ both_engines! {
         assert!(again.body.contains("my script"));
     }
 }
+
+both_engines! {
+    async fn admin_edits_a_user_and_mails_a_password_link(h: Harness) {
+        h.user("admin@cert.tw", &[Role::Admin]).await;
+        h.user("m@corp.tw", &[Role::Member]).await;
+        let cookie = h.login("admin@cert.tw").await;
+        let m = h.state.store.find_user_by_email("m@corp.tw").await.expect("q").expect("user");
+        let page = h.get(&format!("/admin/users/{}", m.id), &[("cookie", &cookie)]).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("value=\"member\" checked"));
+        let org = m.org_id.0.expect("org");
+        let r = h.form(&format!("/admin/users/{}", m.id), &format!("name=M2&org_id={org}&roles=analyst&disabled=on"), Some(&cookie)).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let m2 = h.state.store.get_user(m.id).await.expect("q").expect("user");
+        assert_eq!((m2.name.as_str(), m2.roles.to_csv().as_str(), m2.disabled), ("M2", "analyst", true));
+        let r = h.form(&format!("/admin/users/{}", m.id), &format!("name=&org_id={org}"), Some(&cookie)).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("field-error"));
+        let r = h.form(&format!("/admin/users/{}/password-link", m.id), "", Some(&cookie)).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        let mail = h.state.store.list_outbox(10).await.expect("outbox");
+        assert_eq!(mail.len(), 1);
+        assert!(mail[0].recipients.contains("m@corp.tw"));
+        assert!(!token_from_mail(&mail[0].message).is_empty());
+        // The admin's own page does not offer self-demotion.
+        let me = h.state.store.find_user_by_email("admin@cert.tw").await.expect("q").expect("user");
+        assert_eq!(h.get(&format!("/admin/users/{}", me.id), &[("cookie", &cookie)]).await.status, StatusCode::FORBIDDEN);
+        // Organizations are edited the same way.
+        let r = h.form(&format!("/admin/orgs/{org}"), "name=Renamed&kind=isp", Some(&cookie)).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        assert_eq!(h.state.store.get_org(org).await.expect("q").expect("org").name, "Renamed");
+        assert_eq!(h.get("/admin/orgs/not-an-id", &[("cookie", &cookie)]).await.status, StatusCode::NOT_FOUND);
+    }
+}

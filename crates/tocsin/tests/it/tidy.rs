@@ -3,7 +3,10 @@
 use std::path::{Path, PathBuf};
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("workspace root")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("workspace root")
 }
 
 fn read(p: &Path) -> String {
@@ -11,7 +14,9 @@ fn read(p: &Path) -> String {
 }
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for e in entries.flatten() {
         let p = e.path();
         if p.is_dir() {
@@ -23,14 +28,22 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 fn crates() -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(root().join("crates")).expect("crates").flatten().map(|e| e.path()).filter(|p| p.join("Cargo.toml").exists()).collect();
+    let mut v: Vec<PathBuf> = std::fs::read_dir(root().join("crates"))
+        .expect("crates")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.join("Cargo.toml").exists())
+        .collect();
     v.sort();
     v
 }
 
 /// The `[dependencies]` section of a manifest (dev-dependencies may differ).
 fn deps(manifest: &str) -> String {
-    let start = manifest.find("[dependencies]").map(|i| i + 14).unwrap_or(manifest.len());
+    let start = manifest
+        .find("[dependencies]")
+        .map(|i| i + 14)
+        .unwrap_or(manifest.len());
     let rest = &manifest[start..];
     let end = rest.find("\n[").unwrap_or(rest.len());
     rest[..end].to_string()
@@ -39,15 +52,46 @@ fn deps(manifest: &str) -> String {
 #[test]
 fn layers_depend_one_way() {
     let forbidden: &[(&str, &[&str])] = &[
-        ("tocsin-domain", &["sqlx", "axum", "tokio", "lettre", "askama", "tocsin-storage", "tocsin-formats", "tocsin-server", "tocsin-mail"]),
-        ("tocsin-formats", &["sqlx", "axum", "tokio", "lettre", "askama", "tocsin-storage", "tocsin-server", "tocsin-mail"]),
-        ("tocsin-storage", &["axum", "lettre", "askama", "tocsin-server", "tocsin-mail"]),
+        (
+            "tocsin-domain",
+            &[
+                "sqlx",
+                "axum",
+                "tokio",
+                "lettre",
+                "askama",
+                "tocsin-storage",
+                "tocsin-formats",
+                "tocsin-server",
+                "tocsin-mail",
+            ],
+        ),
+        (
+            "tocsin-formats",
+            &[
+                "sqlx",
+                "axum",
+                "tokio",
+                "lettre",
+                "askama",
+                "tocsin-storage",
+                "tocsin-server",
+                "tocsin-mail",
+            ],
+        ),
+        (
+            "tocsin-storage",
+            &["axum", "lettre", "askama", "tocsin-server", "tocsin-mail"],
+        ),
         ("tocsin-mail", &["axum", "askama", "tocsin-server"]),
     ];
     for (krate, bad) in forbidden {
         let m = deps(&read(&root().join("crates").join(krate).join("Cargo.toml")));
         for b in *bad {
-            let hit = m.lines().any(|l| l.trim_start().starts_with(&format!("{b} ")) || l.trim_start().starts_with(&format!("{b}.")));
+            let hit = m.lines().any(|l| {
+                l.trim_start().starts_with(&format!("{b} "))
+                    || l.trim_start().starts_with(&format!("{b}."))
+            });
             assert!(!hit, "{krate} must not depend on {b}");
         }
     }
@@ -64,7 +108,11 @@ fn only_storage_contains_sql() {
         for f in files {
             let text = read(&f);
             for needle in ["sqlx::query", "SELECT ", "INSERT INTO", "DELETE FROM"] {
-                assert!(!text.contains(needle), "{} contains SQL ({needle}); SQL belongs in tocsin-storage", f.display());
+                assert!(
+                    !text.contains(needle),
+                    "{} contains SQL ({needle}); SQL belongs in tocsin-storage",
+                    f.display()
+                );
             }
         }
     }
@@ -77,7 +125,11 @@ fn every_module_says_what_it_is_for() {
         rust_files(&c.join("src"), &mut files);
         for f in files {
             let text = read(&f);
-            assert!(text.trim_start().starts_with("//!"), "{} lacks a //! header", f.display());
+            assert!(
+                text.trim_start().starts_with("//!"),
+                "{} lacks a //! header",
+                f.display()
+            );
         }
     }
 }
@@ -88,7 +140,11 @@ fn every_crate_pins_the_toolchain_and_lints() {
     assert!(ws.contains("rust-version = \"1.95\""));
     for c in crates() {
         let m = read(&c.join("Cargo.toml"));
-        assert!(m.contains("rust-version.workspace = true"), "{}", c.display());
+        assert!(
+            m.contains("rust-version.workspace = true"),
+            "{}",
+            c.display()
+        );
         assert!(m.contains("[lints]\nworkspace = true"), "{}", c.display());
     }
 }
@@ -96,15 +152,20 @@ fn every_crate_pins_the_toolchain_and_lints() {
 #[test]
 fn migration_folders_match() {
     let names = |engine: &str| {
-        let mut v: Vec<String> = std::fs::read_dir(root().join("crates/tocsin-storage/migrations").join(engine))
-            .expect("migrations")
-            .flatten()
-            .map(|e| e.file_name().to_string_lossy().to_string())
-            .collect();
+        let mut v: Vec<String> =
+            std::fs::read_dir(root().join("crates/tocsin-storage/migrations").join(engine))
+                .expect("migrations")
+                .flatten()
+                .map(|e| e.file_name().to_string_lossy().to_string())
+                .collect();
         v.sort();
         v
     };
-    assert_eq!(names("sqlite"), names("postgres"), "each migration exists for both engines under the same name");
+    assert_eq!(
+        names("sqlite"),
+        names("postgres"),
+        "each migration exists for both engines under the same name"
+    );
 }
 
 #[test]
