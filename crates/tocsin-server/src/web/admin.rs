@@ -468,16 +468,28 @@ impl UserAccessForm {
     }
 }
 
+/// What the user page shows besides the user: a rejected form with its errors, or a
+/// notice.
+#[derive(Default)]
+struct Feedback {
+    form: Option<UserAccessForm>,
+    errors: Errors,
+    notice: Option<String>,
+}
+
 async fn user_edit_view(
     state: &AppState,
     ctx: &Ctx,
     who: &CurrentUser,
     id: &str,
-    form: Option<UserAccessForm>,
-    errors: Errors,
-    notice: Option<String>,
+    fb: Feedback,
     status: StatusCode,
 ) -> Response {
+    let Feedback {
+        form,
+        errors,
+        notice,
+    } = fb;
     let result = async {
         let uid = parse_id(id)?;
         service::check(
@@ -546,9 +558,10 @@ pub(super) async fn user_edit_page(
         &ctx,
         &who,
         &id,
-        None,
-        vec![],
-        notice,
+        Feedback {
+            notice,
+            ..Default::default()
+        },
         StatusCode::OK,
     )
     .await
@@ -580,9 +593,11 @@ pub(super) async fn user_edit_submit(
                 &ctx,
                 &who,
                 &id,
-                Some(form),
-                errors,
-                None,
+                Feedback {
+                    form: Some(form),
+                    errors,
+                    notice: None,
+                },
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await
