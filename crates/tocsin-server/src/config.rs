@@ -114,8 +114,8 @@ impl Default for Config {
 impl Default for Operator {
     fn default() -> Self {
         Operator {
-            name_zh: "台灣電腦網路危機處理暨協調中心".into(),
-            name_en: "Taiwan Computer Emergency Response Team / Coordination Center".into(),
+            name_zh: "資安通報應變中心".into(),
+            name_en: "National CERT/CC".into(),
             site: "https://www.example.org.tw".into(),
             email: "service@example.org.tw".into(),
             phones: vec!["+886-2-0000-0000".into()],

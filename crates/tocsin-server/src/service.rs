@@ -569,7 +569,8 @@ pub async fn list_users(
     Ok(state.store.list_users().await?)
 }
 
-/// Reads the audit log; the read is itself audited (the log is confidential).
+/// Reads the audit log; the read is itself audited (the log is confidential). Filter
+/// values with control characters match nothing (PostgreSQL refuses NUL in text).
 pub async fn list_audit(
     state: &AppState,
     who: &CurrentUser,
@@ -581,6 +582,18 @@ pub async fn list_audit(
         .store
         .audit(&audit_entry(who, ctx, "audit.read", "audit_log", ""))
         .await?;
+    let fields = [
+        &filter.actor,
+        &filter.action,
+        &filter.target_kind,
+        &filter.target_id,
+    ];
+    if fields
+        .iter()
+        .any(|f| f.as_ref().is_some_and(|v| v.chars().any(char::is_control)))
+    {
+        return Ok(Vec::new());
+    }
     Ok(state.store.list_audit(filter).await?)
 }
 
@@ -682,6 +695,11 @@ pub async fn login(
     email: &str,
     password: &str,
 ) -> Result<(User, String), AppError> {
+    // An address that cannot be one is a failed sign-in like any other, but is not
+    // looked up (and control characters never reach the database).
+    if validate::email(email).is_err() {
+        return Err(AppError::field("password", "error-login"));
+    }
     let sec = &state.config.security;
     let now = Timestamp::now();
     let since = now.plus(time::Duration::minutes(-sec.login_window_minutes));

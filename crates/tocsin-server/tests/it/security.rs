@@ -127,3 +127,18 @@ async fn hsts_only_over_https() {
             .is_some_and(|v| v.contains("max-age="))
     );
 }
+
+both_engines! {
+    async fn control_characters_never_reach_the_database(h: Harness) {
+        let (_, admin) = h.user("admin@cert.tw", &[Role::Admin]).await;
+        let r = h.json(Method::GET, "/api/v1/audit?actor=a%00b&action=%00", Some(&admin), json!(null), &[]).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(r.json(), json!([]));
+        let r = h.form("/login", "email=a%00%40b.tw&password=x", None).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let r = h.json(Method::POST, "/api/v1/orgs", Some(&admin), json!({"name": "a\u{0}b", "kind": "isp"}), &[]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let r = h.json(Method::POST, "/api/v1/tokens", Some(&admin), json!({"name": "\u{0}"}), &[]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+}
