@@ -1,23 +1,39 @@
 //! Pure domain rules of tocsin.
 //!
 //! This crate holds the vocabulary of DOMAIN.md as types (ids, roles, organization kinds,
-//! tracking numbers), the one access-policy module, and input validation. It does no I/O
-//! and depends on neither the database nor HTTP, so every rule here is testable alone.
+//! tracking numbers), the one access-policy module, and input validation; the incident
+//! report and its validation (`incident`), the handling SOP as a state machine
+//! (`workflow`), the RSIT incident taxonomy (`rsit`), SLA timers in working hours (`sla`),
+//! SOP task checklists (`tasks`), and time zones from the bundled IANA database (`zone`).
+//! It does no I/O (the shipped data files are compiled in) and depends on neither the
+//! database nor HTTP, so every rule here is testable alone.
 
 pub mod ids;
+pub mod incident;
 pub mod locale;
+mod names;
 pub mod org;
 pub mod policy;
 pub mod role;
+pub mod rsit;
+pub mod sla;
+pub mod tasks;
 pub mod time_util;
 pub mod tracking;
 pub mod validate;
+pub mod workflow;
+pub mod zone;
 
 pub use ids::{ApiTokenId, AuditId, OrgId, OutboxId, SessionId, UserId};
+pub use incident::{DiscoveredAt, IncidentInput, IncidentType, ValidIncident};
 pub use locale::Locale;
 pub use org::OrgKind;
 pub use policy::{Action, Decision, Denied, Principal, Resource};
 pub use role::{Role, Roles};
+pub use rsit::{RsitClass, RsitType};
+pub use sla::{CalendarConfig, Priority, SlaPolicy, SlaStatus, SlaTimer, WorkCalendar};
+pub use tasks::{TaskState, TaskTemplate, TaskTemplates};
 pub use time_util::Timestamp;
 pub use tracking::{ReportKind, TrackingNumber};
 pub use validate::{FieldError, FieldErrors};
+pub use workflow::{ReportState, TransitionError, TransitionInput, check_transition};

@@ -1,6 +1,7 @@
 //! Input validation shared by the web forms, the API and the CLI. Errors carry a field
 //! name and a message id; the server renders the message in the user's language.
 
+use crate::TrackingNumber;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -136,6 +137,53 @@ pub fn password(value: &str) -> Result<(), FieldError> {
     }
 }
 
+/// An optional telephone number as people write it in Taiwan and abroad: digits, spaces,
+/// `+ - ( ) #`, and an extension marked `ext` (any case, optionally `ext.`) or `分機`; at
+/// least one digit and at most 50 characters. Empty is fine.
+pub fn phone(value: &str) -> Result<(), FieldError> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Ok(());
+    }
+    if v.chars().count() > 50 {
+        return Err(FieldError::new("error-too-long").arg("max", 50));
+    }
+    let bad = || FieldError::new("error-phone");
+    let mut rest = v;
+    let mut digits = 0usize;
+    while let Some(c) = rest.chars().next() {
+        if let Some(r) = rest.strip_prefix("分機") {
+            rest = r;
+        } else if rest.len() >= 3
+            && rest.is_char_boundary(3)
+            && rest[..3].eq_ignore_ascii_case("ext")
+        {
+            rest = &rest[3..];
+            rest = rest.strip_prefix('.').unwrap_or(rest);
+        } else if c.is_ascii_digit() {
+            digits += 1;
+            rest = &rest[1..];
+        } else if matches!(c, ' ' | '+' | '-' | '(' | ')' | '#') {
+            rest = &rest[1..];
+        } else {
+            return Err(bad());
+        }
+    }
+    if digits == 0 { Err(bad()) } else { Ok(()) }
+}
+
+/// An optional tracking number such as `INC-2026-000001`: empty gives `None`, anything else
+/// must parse (`error-tracking-number`).
+pub fn optional_tracking_number(value: &str) -> Result<Option<TrackingNumber>, FieldError> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Ok(None);
+    }
+    v.parse::<TrackingNumber>()
+        .map(Some)
+        .map_err(|_| FieldError::new("error-tracking-number"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -190,5 +238,44 @@ mod tests {
         assert_eq!(e.get("email").map(|e| e.code), Some("error-required"));
         assert!(e.into_result().is_err());
         assert!(FieldErrors::new().into_result().is_ok());
+    }
+
+    fn check_phone(input: &str, expected: Result<(), &str>) {
+        assert_eq!(phone(input).map_err(|e| e.code), expected, "{input:?}");
+    }
+
+    #[test]
+    fn phones() {
+        check_phone("", Ok(()));
+        check_phone("   ", Ok(()));
+        check_phone("02-2345-6789", Ok(()));
+        check_phone("+886 2 2345 6789", Ok(()));
+        check_phone("(02) 2345-6789 #123", Ok(()));
+        check_phone("02-2345-6789 ext 12", Ok(()));
+        check_phone("02-2345-6789 EXT. 12", Ok(()));
+        check_phone("02-2345-6789分機12", Ok(()));
+        check_phone("0912-345-678", Ok(()));
+        check_phone("ext", Err("error-phone"));
+        check_phone("分機", Err("error-phone"));
+        check_phone("call me", Err("error-phone"));
+        check_phone("02.2345.6789", Err("error-phone"));
+        check_phone("02-2345-6789; DROP", Err("error-phone"));
+        check_phone("０２-２３４５", Err("error-phone"));
+        check_phone("2\u{0}3", Err("error-phone"));
+        check_phone(&"1".repeat(51), Err("error-too-long"));
+        check_phone(&"1".repeat(50), Ok(()));
+    }
+
+    #[test]
+    fn tracking_numbers() {
+        assert_eq!(optional_tracking_number(" "), Ok(None));
+        assert_eq!(
+            optional_tracking_number(" INC-2026-000042 ").map(|t| t.map(|t| t.to_string())),
+            Ok(Some("INC-2026-000042".to_string()))
+        );
+        assert_eq!(
+            optional_tracking_number("INC-2026-42").map_err(|e| e.code),
+            Err("error-tracking-number")
+        );
     }
 }

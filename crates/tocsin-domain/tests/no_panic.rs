@@ -1,7 +1,10 @@
 //! Every parser and validator of user input returns, never panics, on any input.
 
 use proptest::prelude::*;
-use tocsin_domain::{Locale, Roles, TrackingNumber, validate};
+use tocsin_domain::{
+    DiscoveredAt, IncidentInput, Locale, Roles, Timestamp, TrackingNumber, rsit, sla, tasks,
+    validate, workflow, zone,
+};
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
@@ -17,10 +20,73 @@ proptest! {
         let _ = validate::required_text(&s, 10);
         let _ = validate::password(&s);
         let _ = tocsin_domain::Timestamp::parse_rfc3339(&s);
+        let _ = validate::phone(&s);
+        let _ = validate::optional_tracking_number(&s);
+        let _ = DiscoveredAt::parse(&s);
+        let _ = zone::time_zone(&s);
+        let _ = zone::parse_date(&s);
+        let _ = zone::parse_time_hm(&s);
+        let _ = s.parse::<tocsin_domain::IncidentType>();
+        let _ = s.parse::<workflow::ReportState>();
+        let _ = s.parse::<tocsin_domain::Priority>();
+        let _ = s.parse::<tocsin_domain::TaskState>();
+        let _ = rsit::RsitType::from_key(&s);
+        let _ = rsit::lookup(&s, &s);
+        let _ = sla::parse_holidays(&s);
+        let _ = tasks::parse_task_templates(&s);
+    }
+
+    #[test]
+    fn incident_validation_never_panics(
+        discovered_at in "\\PC{0,30}|[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]{0,12})?)?([+-][0-9]{2}:[0-9]{2}|Z)?",
+        time_zone in "\\PC{0,20}|[A-Za-z_/+-]{0,30}|Asia/Taipei|America/New_York",
+        text in any::<String>(),
+        needs_support in any::<Option<bool>>(),
+        now in any::<i64>(),
+    ) {
+        let input = IncidentInput {
+            reporter_name: text.clone(),
+            phone: text.clone(),
+            email: text.clone(),
+            discovered_at,
+            time_zone,
+            incident_type: text.clone(),
+            description: text.clone(),
+            needs_support,
+            support_requested: text.clone(),
+            affected_assets: text.clone(),
+            follows_up: text,
+        };
+        let _ = input.validate(Timestamp::from_micros(now));
+    }
+
+    #[test]
+    fn discovery_times_any_offset_never_panic(micros in any::<i64>(), offset in any::<i32>()) {
+        if let Ok(d) = DiscoveredAt::new(Timestamp::from_micros(micros), offset) {
+            let _ = DiscoveredAt::parse(&d.text());
+        }
     }
 
     #[test]
     fn tracking_like_strings_never_panic(p in "[A-Z]{0,9}", y in "[0-9-]{0,6}", n in "[0-9a-z]{0,12}") {
         let _ = format!("{p}-{y}-{n}").parse::<TrackingNumber>();
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// Working-time arithmetic stays total for any budget and any instant of this century.
+    #[test]
+    fn working_time_never_panics(
+        a in 946_684_800_000_000i64..4_102_444_800_000_000,
+        b in 946_684_800_000_000i64..4_102_444_800_000_000,
+        minutes in any::<i64>(),
+    ) {
+        let cal = sla::WorkCalendar::from_config(&sla::CalendarConfig::default())
+            .expect("default calendar");
+        let due = cal.add_working_time(Timestamp::from_micros(a), minutes);
+        let _ = cal.working_minutes_between(Timestamp::from_micros(a), due);
+        let _ = cal.working_minutes_between(Timestamp::from_micros(a), Timestamp::from_micros(b));
     }
 }
