@@ -75,6 +75,22 @@ id_type!(
     /// A message in the mail outbox.
     OutboxId
 );
+id_type!(
+    /// A report of any kind.
+    ReportId
+);
+id_type!(
+    /// An entry in a report's history.
+    EventId
+);
+id_type!(
+    /// A file attached to a report.
+    AttachmentId
+);
+id_type!(
+    /// A task of a report's SOP checklist.
+    TaskId
+);
 
 #[cfg(test)]
 mod tests {

@@ -24,7 +24,10 @@ pub mod validate;
 pub mod workflow;
 pub mod zone;
 
-pub use ids::{ApiTokenId, AuditId, OrgId, OutboxId, SessionId, UserId};
+pub use ids::{
+    ApiTokenId, AttachmentId, AuditId, EventId, OrgId, OutboxId, ReportId, SessionId, TaskId,
+    UserId,
+};
 pub use incident::{DiscoveredAt, IncidentInput, IncidentType, ValidIncident};
 pub use locale::Locale;
 pub use org::OrgKind;

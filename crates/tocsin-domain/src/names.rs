@@ -39,6 +39,13 @@ macro_rules! names {
         #[error("unknown {what} `{0}`", what = $what)]
         pub struct $err(pub String);
 
+        impl ::std::convert::TryFrom<String> for $name {
+            type Error = $err;
+            fn try_from(s: String) -> Result<Self, Self::Error> {
+                s.parse()
+            }
+        }
+
         impl ::std::str::FromStr for $name {
             type Err = $err;
             fn from_str(s: &str) -> Result<Self, Self::Err> {

@@ -44,6 +44,28 @@ impl ReportKind {
     }
 }
 
+/// An unknown report kind.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("unknown report kind `{0}`")]
+pub struct UnknownReportKind(pub String);
+
+impl FromStr for ReportKind {
+    type Err = UnknownReportKind;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        ReportKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s.trim())
+            .ok_or_else(|| UnknownReportKind(s.to_string()))
+    }
+}
+
+impl TryFrom<String> for ReportKind {
+    type Error = UnknownReportKind;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse()
+    }
+}
+
 /// A prefix that is unusable in a tracking number.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 #[error("a tracking prefix is 1 to 8 upper-case ASCII letters or digits, got `{0}`")]

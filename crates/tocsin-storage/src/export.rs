@@ -9,7 +9,10 @@ use serde::{Deserialize, Serialize};
 use tocsin_domain::Timestamp;
 use tocsin_formats::export::{self as fmt, ExportHeader, ExportLineRef};
 
-use crate::{ApiToken, AuditEntry, Organization, OutboxRow, Result, StorageError, Store, User};
+use crate::{
+    ApiToken, AttachmentRow, AuditEntry, Organization, OutboxRow, Report, ReportEvent, ReportTask,
+    Result, StorageError, Store, Survey, User,
+};
 
 /// An optional timestamp column.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -173,6 +176,46 @@ impl Store {
             "outbox",
             "SELECT id, created_at, message_id, sender, recipients, subject, message, status, attempts, next_attempt_at, locked_until, locked_by, sent_at, last_error FROM outbox ORDER BY id"
         );
+        export_table!(
+            self,
+            out,
+            counts,
+            Report,
+            "reports",
+            "SELECT id, kind, tracking_id, status_token_hash, state, category, priority, reporter_name, reporter_email, reporter_phone, reporter_user_id, org_id, locale, reported_at, details, assignee_id, rsit_class, rsit_type, follows_up, duplicate_of, rejection_reason, resolution, outcome, first_response_at, resolved_at, closed_at, updated_at FROM reports ORDER BY id"
+        );
+        export_table!(
+            self,
+            out,
+            counts,
+            ReportEvent,
+            "report_events",
+            "SELECT id, report_id, at, actor_id, actor, event, visibility, body, data FROM report_events ORDER BY id"
+        );
+        export_table!(
+            self,
+            out,
+            counts,
+            AttachmentRow,
+            "attachments",
+            "SELECT id, report_id, event_id, filename, content_type, size, sha256, uploaded_at, content FROM attachments ORDER BY id"
+        );
+        export_table!(
+            self,
+            out,
+            counts,
+            ReportTask,
+            "report_tasks",
+            "SELECT id, report_id, position, title_zh, title_en, state, updated_at FROM report_tasks ORDER BY id"
+        );
+        export_table!(
+            self,
+            out,
+            counts,
+            Survey,
+            "surveys",
+            "SELECT report_id, token_hash, sent_at, answered_at, speed, helpfulness, communication, overall, comment FROM surveys ORDER BY report_id"
+        );
         out.flush().map_err(io)?;
         Ok(counts)
     }
@@ -245,6 +288,31 @@ impl Store {
                     tx.insert_outbox(&serde_json::from_value(raw.row).map_err(bad)?)
                         .await?;
                     "outbox"
+                }
+                "reports" => {
+                    tx.insert_report(&serde_json::from_value(raw.row).map_err(bad)?)
+                        .await?;
+                    "reports"
+                }
+                "report_events" => {
+                    tx.insert_event(&serde_json::from_value(raw.row).map_err(bad)?)
+                        .await?;
+                    "report_events"
+                }
+                "attachments" => {
+                    tx.insert_attachment(&serde_json::from_value(raw.row).map_err(bad)?)
+                        .await?;
+                    "attachments"
+                }
+                "report_tasks" => {
+                    tx.insert_task(&serde_json::from_value(raw.row).map_err(bad)?)
+                        .await?;
+                    "report_tasks"
+                }
+                "surveys" => {
+                    tx.insert_survey(&serde_json::from_value(raw.row).map_err(bad)?)
+                        .await?;
+                    "surveys"
                 }
                 other => {
                     return Err(StorageError::Import(format!(

@@ -43,6 +43,7 @@ pub mod audit;
 pub mod export;
 pub mod orgs;
 pub mod outbox;
+pub mod reports;
 pub mod sessions;
 pub mod setup;
 #[cfg(any(test, feature = "test-support"))]
@@ -55,6 +56,10 @@ pub mod users;
 pub use audit::{AuditEntry, AuditFilter, NewAuditEntry};
 pub use orgs::{NewOrganization, Organization};
 pub use outbox::{ClaimedMail, NewMail, OutboxRow, OutboxStatus};
+pub use reports::{
+    AttachmentMeta, AttachmentRow, NewAttachment, NewEvent, NewReport, Report, ReportEvent,
+    ReportFilter, ReportTask, Survey, SurveyAnswer, SurveyMonth, Visibility,
+};
 pub use tokens::ApiToken;
 pub use users::{NewUser, User};
 

@@ -36,8 +36,8 @@ async fn fill(s: &Store) {
     })
     .await
     .expect("user");
-    tx.next_tracking_number("INC", 2026).await.expect("n");
-    tx.next_tracking_number("INC", 2026).await.expect("n");
+    tx.next_tracking_number("TST", 2026).await.expect("n");
+    tx.next_tracking_number("TST", 2026).await.expect("n");
     tx.audit(&NewAuditEntry {
         actor_id: Some(u.id),
         actor: "a@b.tw".into(),
@@ -60,6 +60,22 @@ async fn fill(s: &Store) {
     .await
     .expect("mail");
     tx.commit().await.expect("commit");
+    let r = crate::reports::file(s, "Reporter").await;
+    let mut tx = s.begin().await.expect("begin");
+    let attachment = tocsin_storage::NewAttachment {
+        filename: "a.png".into(),
+        content_type: "image/png".into(),
+        sha256: "00".into(),
+        content: vec![137, 80, 78, 71],
+    };
+    tx.add_attachment(r.id, None, &attachment)
+        .await
+        .expect("attach");
+    tx.add_tasks(r.id, &[("確認".into(), "Confirm".into())])
+        .await
+        .expect("tasks");
+    tx.create_survey(r.id, b"tok").await.expect("survey");
+    tx.commit().await.expect("commit");
     let tok = s
         .create_api_token(u.id, "ci", &[9u8; 32])
         .await
@@ -81,15 +97,32 @@ async fn round_trip(from: Engine, to: Engine) {
     };
     fill(&a.store).await;
     let first = export_string(&a.store).await;
-    assert_eq!(first.lines().count(), 1 + 1 + 2 + 1 + 1 + 1 + 1, "{first}");
+    // header, org, 2 users, token, counters (INC 2026 + the report's year), audit, mail,
+    // report, its event, attachment, task, survey
+    let lines = first.lines().count();
     let counts = b.store.import(&mut first.as_bytes()).await.expect("import");
-    assert_eq!(counts.0.iter().map(|(_, n)| n).sum::<u64>(), 7);
+    assert_eq!(
+        counts.0.iter().map(|(_, n)| n).sum::<u64>() as usize,
+        lines - 1
+    );
+    for t in [
+        "reports",
+        "report_events",
+        "attachments",
+        "report_tasks",
+        "surveys",
+    ] {
+        assert!(
+            counts.0.iter().any(|(name, n)| *name == t && *n == 1),
+            "{t} not moved: {counts}"
+        );
+    }
     let second = export_string(&b.store).await;
     assert_eq!(first, second, "export → import → export must be identical");
     // The imported counters continue where the source left off.
     let mut tx = b.store.begin().await.expect("begin");
     assert_eq!(
-        tx.next_tracking_number("INC", 2026)
+        tx.next_tracking_number("TST", 2026)
             .await
             .expect("next")
             .seq(),

@@ -4,6 +4,7 @@ mod audit;
 mod basics;
 mod export;
 mod outbox;
+mod reports;
 mod tracking;
 
 use tocsin_storage::Engine;

@@ -1,0 +1,786 @@
+//! Reports of every kind and what hangs off them: the history of events (state changes,
+//! notes, messages), attachments, SOP tasks and satisfaction surveys. The rules (which
+//! transitions are legal, who may see what) live in the domain crate; this module stores.
+
+use serde::{Deserialize, Serialize};
+use tocsin_domain::{
+    AttachmentId, EventId, Priority, ReportId, ReportKind, ReportState, TaskId, TaskState,
+    Timestamp, TrackingNumber, UserId,
+};
+use uuid::Uuid;
+
+use crate::export::OptTime;
+use crate::{Result, StorageError, Store, Tx};
+
+/// A report as stored.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
+pub struct Report {
+    /// Id.
+    #[sqlx(try_from = "Uuid")]
+    pub id: ReportId,
+    /// Incident, vulnerability or phishing.
+    #[sqlx(try_from = "String")]
+    pub kind: ReportKind,
+    /// The human tracking number.
+    pub tracking_id: String,
+    /// SHA-256 of the private status-link token.
+    #[serde(with = "crate::export::hex_bytes")]
+    pub status_token_hash: Vec<u8>,
+    /// Where it is in the handling SOP.
+    #[sqlx(try_from = "String")]
+    pub state: ReportState,
+    /// The kind's own category (for incidents: the seed's incident type).
+    pub category: String,
+    /// Priority, which sets the SLA targets.
+    #[sqlx(try_from = "String")]
+    pub priority: Priority,
+    /// Company name or person.
+    pub reporter_name: String,
+    /// Reporter's mail address.
+    pub reporter_email: String,
+    /// Reporter's phone.
+    pub reporter_phone: String,
+    /// The signed-in account that filed it, if any.
+    pub reporter_user_id: Option<Uuid>,
+    /// The reporting organization, if known.
+    pub org_id: Option<Uuid>,
+    /// The reporter's language, for mail.
+    pub locale: String,
+    /// Set by the server at intake.
+    #[sqlx(try_from = "i64")]
+    pub reported_at: Timestamp,
+    /// The kind's own fields, as JSON.
+    pub details: String,
+    /// The analyst handling it.
+    pub assignee_id: Option<Uuid>,
+    /// ENISA RSIT class.
+    pub rsit_class: String,
+    /// ENISA RSIT type.
+    pub rsit_type: String,
+    /// The earlier report this one follows up, if any.
+    pub follows_up: String,
+    /// The original, when this is a duplicate.
+    pub duplicate_of: String,
+    /// Why it was rejected.
+    pub rejection_reason: String,
+    /// How it was closed.
+    pub resolution: String,
+    /// What it turned out to be.
+    pub outcome: String,
+    /// The first answer to the reporter.
+    #[sqlx(try_from = "Option<i64>")]
+    pub first_response_at: OptTime,
+    /// When it was resolved.
+    #[sqlx(try_from = "Option<i64>")]
+    pub resolved_at: OptTime,
+    /// When it was closed.
+    #[sqlx(try_from = "Option<i64>")]
+    pub closed_at: OptTime,
+    /// Last change.
+    #[sqlx(try_from = "i64")]
+    pub updated_at: Timestamp,
+}
+
+/// What intake stores (validated by the caller).
+#[derive(Clone, Debug)]
+pub struct NewReport {
+    /// Kind.
+    pub kind: ReportKind,
+    /// Tracking prefix (configuration).
+    pub prefix: String,
+    /// Category.
+    pub category: String,
+    /// Priority.
+    pub priority: Priority,
+    /// Reporter name.
+    pub reporter_name: String,
+    /// Reporter email (normalized).
+    pub reporter_email: String,
+    /// Reporter phone.
+    pub reporter_phone: String,
+    /// Signed-in reporter.
+    pub reporter_user_id: Option<UserId>,
+    /// Their organization.
+    pub org_id: Option<tocsin_domain::OrgId>,
+    /// Language tag.
+    pub locale: String,
+    /// Kind-specific JSON.
+    pub details: String,
+    /// RSIT class.
+    pub rsit_class: String,
+    /// RSIT type.
+    pub rsit_type: String,
+    /// Follow-up of.
+    pub follows_up: String,
+    /// SHA-256 of the status token.
+    pub status_token_hash: Vec<u8>,
+}
+
+/// Who sees an event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Visibility {
+    /// The desk only.
+    Internal,
+    /// Also the reporter, on the status page.
+    Reporter,
+}
+
+impl Visibility {
+    fn as_str(self) -> &'static str {
+        match self {
+            Visibility::Internal => "internal",
+            Visibility::Reporter => "reporter",
+        }
+    }
+}
+
+impl TryFrom<String> for Visibility {
+    type Error = StorageError;
+    fn try_from(s: String) -> Result<Self> {
+        match s.as_str() {
+            "internal" => Ok(Visibility::Internal),
+            "reporter" => Ok(Visibility::Reporter),
+            _ => Err(StorageError::Corrupt(format!("visibility {s}"))),
+        }
+    }
+}
+
+/// An entry in a report's history.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
+pub struct ReportEvent {
+    /// Id.
+    #[sqlx(try_from = "Uuid")]
+    pub id: EventId,
+    /// The report.
+    #[sqlx(try_from = "Uuid")]
+    pub report_id: ReportId,
+    /// When.
+    #[sqlx(try_from = "i64")]
+    pub at: Timestamp,
+    /// The acting user, if any.
+    pub actor_id: Option<Uuid>,
+    /// Readable actor (email, `reporter`, `system`).
+    pub actor: String,
+    /// What happened: `received`, `state`, `note`, `message`, `reporter_info`, `assigned`,
+    /// `classified`, `task`, `assistance`, `survey`.
+    pub event: String,
+    /// Who sees it.
+    #[sqlx(try_from = "String")]
+    pub visibility: Visibility,
+    /// Text (a note, a message).
+    pub body: String,
+    /// Structured detail as JSON (e.g. `{"from":"received","to":"triaged"}`).
+    pub data: String,
+}
+
+/// A new history entry.
+#[derive(Clone, Debug)]
+pub struct NewEvent {
+    /// Acting user.
+    pub actor_id: Option<UserId>,
+    /// Readable actor.
+    pub actor: String,
+    /// What happened.
+    pub event: String,
+    /// Who sees it.
+    pub visibility: Visibility,
+    /// Text.
+    pub body: String,
+    /// JSON detail.
+    pub data: String,
+}
+
+/// A file attached to a report (without its bytes).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
+pub struct AttachmentMeta {
+    /// Id.
+    #[sqlx(try_from = "Uuid")]
+    pub id: AttachmentId,
+    /// The report.
+    #[sqlx(try_from = "Uuid")]
+    pub report_id: ReportId,
+    /// The event it came with.
+    pub event_id: Option<Uuid>,
+    /// The name the uploader gave it.
+    pub filename: String,
+    /// The declared type (never trusted for display: files are always downloaded).
+    pub content_type: String,
+    /// Bytes.
+    pub size: i64,
+    /// SHA-256, hex.
+    pub sha256: String,
+    /// When.
+    #[sqlx(try_from = "i64")]
+    pub uploaded_at: Timestamp,
+}
+
+/// A complete attachment row, for export.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
+pub struct AttachmentRow {
+    /// Metadata.
+    #[sqlx(flatten)]
+    #[serde(flatten)]
+    pub meta: AttachmentMeta,
+    /// The bytes.
+    #[serde(with = "crate::export::base64_bytes")]
+    pub content: Vec<u8>,
+}
+
+/// A new attachment.
+#[derive(Clone, Debug)]
+pub struct NewAttachment {
+    /// File name.
+    pub filename: String,
+    /// Declared type.
+    pub content_type: String,
+    /// SHA-256, hex.
+    pub sha256: String,
+    /// Bytes.
+    pub content: Vec<u8>,
+}
+
+/// A task of the SOP checklist.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
+pub struct ReportTask {
+    /// Id.
+    #[sqlx(try_from = "Uuid")]
+    pub id: TaskId,
+    /// The report.
+    #[sqlx(try_from = "Uuid")]
+    pub report_id: ReportId,
+    /// Order.
+    pub position: i32,
+    /// Title in Traditional Chinese.
+    pub title_zh: String,
+    /// Title in English.
+    pub title_en: String,
+    /// State.
+    #[sqlx(try_from = "String")]
+    pub state: TaskState,
+    /// Last change.
+    #[sqlx(try_from = "i64")]
+    pub updated_at: Timestamp,
+}
+
+/// A satisfaction survey of one report.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
+pub struct Survey {
+    /// The report.
+    #[sqlx(try_from = "Uuid")]
+    pub report_id: ReportId,
+    /// SHA-256 of the survey link token.
+    #[serde(with = "crate::export::hex_bytes")]
+    pub token_hash: Vec<u8>,
+    /// When the link was mailed.
+    #[sqlx(try_from = "i64")]
+    pub sent_at: Timestamp,
+    /// When it was answered.
+    #[sqlx(try_from = "Option<i64>")]
+    pub answered_at: OptTime,
+    /// 1–5.
+    pub speed: Option<i32>,
+    /// 1–5.
+    pub helpfulness: Option<i32>,
+    /// 1–5.
+    pub communication: Option<i32>,
+    /// 1–5.
+    pub overall: Option<i32>,
+    /// Free comment.
+    pub comment: String,
+}
+
+/// Survey answers (validated by the caller: 1–5).
+#[derive(Clone, Debug, Default)]
+pub struct SurveyAnswer {
+    /// Speed.
+    pub speed: i32,
+    /// Helpfulness.
+    pub helpfulness: i32,
+    /// Communication.
+    pub communication: i32,
+    /// Overall.
+    pub overall: i32,
+    /// Comment.
+    pub comment: String,
+}
+
+/// Monthly survey results.
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+pub struct SurveyMonth {
+    /// `YYYY-MM` (UTC).
+    pub month: String,
+    /// Answers.
+    pub answers: i64,
+    /// Averages.
+    pub speed: f64,
+    /// Averages.
+    pub helpfulness: f64,
+    /// Averages.
+    pub communication: f64,
+    /// Averages.
+    pub overall: f64,
+}
+
+/// A filter for the desk queue. Empty fields match everything.
+#[derive(Clone, Debug, Default)]
+pub struct ReportFilter {
+    /// Kind.
+    pub kind: Option<ReportKind>,
+    /// States.
+    pub states: Vec<ReportState>,
+    /// Category (incident type).
+    pub category: Option<String>,
+    /// Assignee; `Some(None)` means unassigned.
+    pub assignee: Option<Option<UserId>>,
+    /// Reported at or after.
+    pub since: Option<Timestamp>,
+    /// Reported before.
+    pub until: Option<Timestamp>,
+    /// Scope: only these organizations' reports or this user's (None: all).
+    pub scope: Option<(Option<tocsin_domain::OrgId>, UserId)>,
+    /// Newest first (default oldest first, the order a desk works in).
+    pub newest_first: bool,
+    /// At most (capped at 1000).
+    pub limit: i64,
+}
+
+macro_rules! select_reports {
+    ($tail:literal) => {
+        concat!(
+            "SELECT id, kind, tracking_id, status_token_hash, state, category, priority, reporter_name, reporter_email, reporter_phone, reporter_user_id, org_id, locale, reported_at, details, assignee_id, rsit_class, rsit_type, follows_up, duplicate_of, rejection_reason, resolution, outcome, first_response_at, resolved_at, closed_at, updated_at FROM reports ",
+            $tail
+        )
+    };
+}
+
+impl Tx {
+    /// Stores a new report with the next tracking number of its prefix and year, and its
+    /// `received` event. Returns the stored report.
+    pub async fn create_report(&mut self, new: &NewReport) -> Result<Report> {
+        let now = Timestamp::now();
+        let tracking: TrackingNumber = self.next_tracking_number(&new.prefix, now.year()).await?;
+        let r = Report {
+            id: ReportId::new(),
+            kind: new.kind,
+            tracking_id: tracking.to_string(),
+            status_token_hash: new.status_token_hash.clone(),
+            state: ReportState::Received,
+            category: new.category.clone(),
+            priority: new.priority,
+            reporter_name: new.reporter_name.clone(),
+            reporter_email: new.reporter_email.clone(),
+            reporter_phone: new.reporter_phone.clone(),
+            reporter_user_id: new.reporter_user_id.map(|u| u.uuid()),
+            org_id: new.org_id.map(|o| o.uuid()),
+            locale: new.locale.clone(),
+            reported_at: now,
+            details: new.details.clone(),
+            assignee_id: None,
+            rsit_class: new.rsit_class.clone(),
+            rsit_type: new.rsit_type.clone(),
+            follows_up: new.follows_up.clone(),
+            duplicate_of: String::new(),
+            rejection_reason: String::new(),
+            resolution: String::new(),
+            outcome: String::new(),
+            first_response_at: OptTime(None),
+            resolved_at: OptTime(None),
+            closed_at: OptTime(None),
+            updated_at: now,
+        };
+        self.insert_report(&r).await?;
+        // The first event shares the report's time, so `updated_at` stays `reported_at`.
+        let received = ReportEvent {
+            id: EventId::new(),
+            report_id: r.id,
+            at: now,
+            actor_id: r.reporter_user_id,
+            actor: "reporter".into(),
+            event: "received".into(),
+            visibility: Visibility::Reporter,
+            body: String::new(),
+            data: String::new(),
+        };
+        self.insert_event(&received).await?;
+        Ok(r)
+    }
+
+    pub(crate) async fn insert_report(&mut self, r: &Report) -> Result<()> {
+        dispatch!(tx self, c => {
+            sqlx::query("INSERT INTO reports (id, kind, tracking_id, status_token_hash, state, category, priority, reporter_name, reporter_email, reporter_phone, reporter_user_id, org_id, locale, reported_at, details, assignee_id, rsit_class, rsit_type, follows_up, duplicate_of, rejection_reason, resolution, outcome, first_response_at, resolved_at, closed_at, updated_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27)")
+                .bind(r.id.uuid()).bind(r.kind.as_str()).bind(&r.tracking_id).bind(&r.status_token_hash)
+                .bind(r.state.as_str()).bind(&r.category).bind(r.priority.as_str()).bind(&r.reporter_name)
+                .bind(&r.reporter_email).bind(&r.reporter_phone).bind(r.reporter_user_id).bind(r.org_id)
+                .bind(&r.locale).bind(r.reported_at.micros()).bind(&r.details).bind(r.assignee_id)
+                .bind(&r.rsit_class).bind(&r.rsit_type).bind(&r.follows_up).bind(&r.duplicate_of)
+                .bind(&r.rejection_reason).bind(&r.resolution).bind(&r.outcome)
+                .bind(r.first_response_at.micros()).bind(r.resolved_at.micros()).bind(r.closed_at.micros())
+                .bind(r.updated_at.micros())
+                .execute(c).await?;
+        });
+        Ok(())
+    }
+
+    /// Appends a history entry.
+    pub async fn add_event(&mut self, report: ReportId, e: &NewEvent) -> Result<EventId> {
+        let ev = ReportEvent {
+            id: EventId::new(),
+            report_id: report,
+            at: Timestamp::now(),
+            actor_id: e.actor_id.map(|u| u.uuid()),
+            actor: e.actor.clone(),
+            event: e.event.clone(),
+            visibility: e.visibility,
+            body: e.body.clone(),
+            data: e.data.clone(),
+        };
+        self.insert_event(&ev).await?;
+        dispatch!(tx self, c => {
+            sqlx::query("UPDATE reports SET updated_at = $2 WHERE id = $1")
+                .bind(report.uuid()).bind(ev.at.micros()).execute(c).await?;
+        });
+        Ok(ev.id)
+    }
+
+    pub(crate) async fn insert_event(&mut self, ev: &ReportEvent) -> Result<()> {
+        dispatch!(tx self, c => {
+            sqlx::query("INSERT INTO report_events (id, report_id, at, actor_id, actor, event, visibility, body, data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+                .bind(ev.id.uuid()).bind(ev.report_id.uuid()).bind(ev.at.micros()).bind(ev.actor_id)
+                .bind(&ev.actor).bind(&ev.event).bind(ev.visibility.as_str()).bind(&ev.body).bind(&ev.data)
+                .execute(c).await?;
+        });
+        Ok(())
+    }
+
+    /// Locks and reads a report for a change (the row lock on PostgreSQL; SQLite's write
+    /// transaction already excludes other writers).
+    pub async fn report_for_update(&mut self, tracking_id: &str) -> Result<Option<Report>> {
+        Ok(match &mut self.0 {
+            crate::TxInner::Sqlite(t) => {
+                sqlx::query_as::<_, Report>(select_reports!("WHERE tracking_id = $1"))
+                    .bind(tracking_id)
+                    .fetch_optional(&mut **t)
+                    .await?
+            }
+            crate::TxInner::Postgres(t) => {
+                sqlx::query_as::<_, Report>(select_reports!("WHERE tracking_id = $1 FOR UPDATE"))
+                    .bind(tracking_id)
+                    .fetch_optional(&mut **t)
+                    .await?
+            }
+        })
+    }
+
+    /// Writes the mutable fields of a report read with [`Tx::report_for_update`].
+    pub async fn update_report(&mut self, r: &Report) -> Result<()> {
+        let n = dispatch!(tx self, c => {
+            sqlx::query("UPDATE reports SET state = $2, priority = $3, assignee_id = $4, rsit_class = $5, rsit_type = $6, \
+                         duplicate_of = $7, rejection_reason = $8, resolution = $9, outcome = $10, first_response_at = $11, \
+                         resolved_at = $12, closed_at = $13, updated_at = $14, org_id = $15 WHERE id = $1")
+                .bind(r.id.uuid()).bind(r.state.as_str()).bind(r.priority.as_str()).bind(r.assignee_id)
+                .bind(&r.rsit_class).bind(&r.rsit_type).bind(&r.duplicate_of).bind(&r.rejection_reason)
+                .bind(&r.resolution).bind(&r.outcome).bind(r.first_response_at.micros())
+                .bind(r.resolved_at.micros()).bind(r.closed_at.micros()).bind(Timestamp::now().micros())
+                .bind(r.org_id)
+                .execute(c).await?.rows_affected()
+        });
+        if n == 0 {
+            return Err(StorageError::NotFound("report"));
+        }
+        Ok(())
+    }
+
+    /// Stores an attachment of a report.
+    pub async fn add_attachment(
+        &mut self,
+        report: ReportId,
+        event: Option<EventId>,
+        a: &NewAttachment,
+    ) -> Result<AttachmentId> {
+        let row = AttachmentRow {
+            meta: AttachmentMeta {
+                id: AttachmentId::new(),
+                report_id: report,
+                event_id: event.map(|e| e.uuid()),
+                filename: a.filename.clone(),
+                content_type: a.content_type.clone(),
+                size: a.content.len() as i64,
+                sha256: a.sha256.clone(),
+                uploaded_at: Timestamp::now(),
+            },
+            content: a.content.clone(),
+        };
+        self.insert_attachment(&row).await?;
+        Ok(row.meta.id)
+    }
+
+    pub(crate) async fn insert_attachment(&mut self, a: &AttachmentRow) -> Result<()> {
+        let m = &a.meta;
+        dispatch!(tx self, c => {
+            sqlx::query("INSERT INTO attachments (id, report_id, event_id, filename, content_type, size, sha256, content, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+                .bind(m.id.uuid()).bind(m.report_id.uuid()).bind(m.event_id).bind(&m.filename).bind(&m.content_type)
+                .bind(m.size).bind(&m.sha256).bind(&a.content).bind(m.uploaded_at.micros())
+                .execute(c).await?;
+        });
+        Ok(())
+    }
+
+    /// Creates the SOP checklist of a report.
+    pub async fn add_tasks(&mut self, report: ReportId, titles: &[(String, String)]) -> Result<()> {
+        for (i, (zh, en)) in titles.iter().enumerate() {
+            let t = ReportTask {
+                id: TaskId::new(),
+                report_id: report,
+                position: i as i32,
+                title_zh: zh.clone(),
+                title_en: en.clone(),
+                state: TaskState::Waiting,
+                updated_at: Timestamp::now(),
+            };
+            self.insert_task(&t).await?;
+        }
+        Ok(())
+    }
+
+    pub(crate) async fn insert_task(&mut self, t: &ReportTask) -> Result<()> {
+        dispatch!(tx self, c => {
+            sqlx::query("INSERT INTO report_tasks (id, report_id, position, title_zh, title_en, state, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                .bind(t.id.uuid()).bind(t.report_id.uuid()).bind(t.position).bind(&t.title_zh).bind(&t.title_en)
+                .bind(t.state.as_str()).bind(t.updated_at.micros())
+                .execute(c).await?;
+        });
+        Ok(())
+    }
+
+    /// One task, for a change.
+    pub async fn task(&mut self, id: TaskId) -> Result<Option<ReportTask>> {
+        Ok(dispatch!(tx self, c => {
+            sqlx::query_as::<_, ReportTask>("SELECT id, report_id, position, title_zh, title_en, state, updated_at FROM report_tasks WHERE id = $1")
+                .bind(id.uuid()).fetch_optional(c).await?
+        }))
+    }
+
+    /// Sets a task's state.
+    pub async fn set_task_state(&mut self, id: TaskId, state: TaskState) -> Result<()> {
+        dispatch!(tx self, c => {
+            sqlx::query("UPDATE report_tasks SET state = $2, updated_at = $3 WHERE id = $1")
+                .bind(id.uuid()).bind(state.as_str()).bind(Timestamp::now().micros()).execute(c).await?;
+        });
+        Ok(())
+    }
+
+    /// Records that a survey link was sent; false if one was already (once per report).
+    pub async fn create_survey(&mut self, report: ReportId, token_hash: &[u8]) -> Result<bool> {
+        let n = dispatch!(tx self, c => {
+            sqlx::query("INSERT INTO surveys (report_id, token_hash, sent_at) VALUES ($1, $2, $3) ON CONFLICT (report_id) DO NOTHING")
+                .bind(report.uuid()).bind(token_hash).bind(Timestamp::now().micros()).execute(c).await?.rows_affected()
+        });
+        Ok(n == 1)
+    }
+
+    pub(crate) async fn insert_survey(&mut self, s: &Survey) -> Result<()> {
+        dispatch!(tx self, c => {
+            sqlx::query("INSERT INTO surveys (report_id, token_hash, sent_at, answered_at, speed, helpfulness, communication, overall, comment) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+                .bind(s.report_id.uuid()).bind(&s.token_hash).bind(s.sent_at.micros()).bind(s.answered_at.micros())
+                .bind(s.speed).bind(s.helpfulness).bind(s.communication).bind(s.overall).bind(&s.comment)
+                .execute(c).await?;
+        });
+        Ok(())
+    }
+
+    /// Stores the answers of an unanswered survey; false if already answered or unknown.
+    pub async fn answer_survey(&mut self, token_hash: &[u8], a: &SurveyAnswer) -> Result<bool> {
+        let n = dispatch!(tx self, c => {
+            sqlx::query("UPDATE surveys SET answered_at = $2, speed = $3, helpfulness = $4, communication = $5, overall = $6, comment = $7 \
+                         WHERE token_hash = $1 AND answered_at IS NULL")
+                .bind(token_hash).bind(Timestamp::now().micros()).bind(a.speed).bind(a.helpfulness)
+                .bind(a.communication).bind(a.overall).bind(&a.comment)
+                .execute(c).await?.rows_affected()
+        });
+        Ok(n == 1)
+    }
+}
+
+impl Store {
+    /// One report by tracking number.
+    pub async fn report_by_tracking(&self, tracking_id: &str) -> Result<Option<Report>> {
+        Ok(dispatch!(pool self, c => {
+            sqlx::query_as::<_, Report>(select_reports!("WHERE tracking_id = $1"))
+                .bind(tracking_id).fetch_optional(c).await?
+        }))
+    }
+
+    /// Reports matching a filter.
+    pub async fn list_reports(&self, f: &ReportFilter) -> Result<Vec<Report>> {
+        let states: Vec<String> = f.states.iter().map(|s| s.as_str().to_string()).collect();
+        let states_json = serde_json::to_string(&states).map_err(crate::corrupt)?;
+        let (unassigned, assignee) = match f.assignee {
+            None => (false, None),
+            Some(None) => (true, None),
+            Some(Some(u)) => (false, Some(u.uuid())),
+        };
+        let (scoped, scope_org, scope_user) = match f.scope {
+            None => (false, None, None),
+            Some((org, user)) => (true, org.map(|o| o.uuid()), Some(user.uuid())),
+        };
+        let limit = f.limit.clamp(1, 1000);
+        let kind = f.kind.map(|k| k.as_str());
+        let since = f.since.map(|t| t.micros());
+        let until = f.until.map(|t| t.micros());
+        macro_rules! run {
+            ($sql:expr, $c:expr) => {
+                sqlx::query_as::<_, Report>($sql)
+                    .bind(kind)
+                    .bind(states.is_empty())
+                    .bind(&states_json)
+                    .bind(f.category.as_deref())
+                    .bind(unassigned)
+                    .bind(assignee)
+                    .bind(since)
+                    .bind(until)
+                    .bind(scoped)
+                    .bind(scope_org)
+                    .bind(scope_user)
+                    .bind(limit)
+                    .fetch_all($c)
+                    .await?
+            };
+        }
+        // The state list is passed as one JSON array so the SQL stays static; each engine
+        // unpacks it its own way.
+        let rows = match (&self.pool, f.newest_first) {
+            (crate::Pool::Sqlite(p), false) => run!(
+                select_reports!(
+                    "WHERE ($1 IS NULL OR kind = $1) AND ($2 OR state IN (SELECT value FROM json_each($3))) AND ($4 IS NULL OR category = $4) AND (NOT $5 OR assignee_id IS NULL) AND ($6 IS NULL OR assignee_id = $6) AND ($7 IS NULL OR reported_at >= $7) AND ($8 IS NULL OR reported_at < $8) AND (NOT $9 OR org_id = $10 OR reporter_user_id = $11) ORDER BY reported_at, id LIMIT $12"
+                ),
+                p
+            ),
+            (crate::Pool::Sqlite(p), true) => run!(
+                select_reports!(
+                    "WHERE ($1 IS NULL OR kind = $1) AND ($2 OR state IN (SELECT value FROM json_each($3))) AND ($4 IS NULL OR category = $4) AND (NOT $5 OR assignee_id IS NULL) AND ($6 IS NULL OR assignee_id = $6) AND ($7 IS NULL OR reported_at >= $7) AND ($8 IS NULL OR reported_at < $8) AND (NOT $9 OR org_id = $10 OR reporter_user_id = $11) ORDER BY reported_at DESC, id DESC LIMIT $12"
+                ),
+                p
+            ),
+            (crate::Pool::Postgres(p), false) => run!(
+                select_reports!(
+                    "WHERE ($1::text IS NULL OR kind = $1) AND ($2 OR state IN (SELECT jsonb_array_elements_text($3::jsonb))) AND ($4::text IS NULL OR category = $4) AND (NOT $5 OR assignee_id IS NULL) AND ($6::uuid IS NULL OR assignee_id = $6) AND ($7::bigint IS NULL OR reported_at >= $7) AND ($8::bigint IS NULL OR reported_at < $8) AND (NOT $9 OR org_id = $10 OR reporter_user_id = $11) ORDER BY reported_at, id LIMIT $12"
+                ),
+                p
+            ),
+            (crate::Pool::Postgres(p), true) => run!(
+                select_reports!(
+                    "WHERE ($1::text IS NULL OR kind = $1) AND ($2 OR state IN (SELECT jsonb_array_elements_text($3::jsonb))) AND ($4::text IS NULL OR category = $4) AND (NOT $5 OR assignee_id IS NULL) AND ($6::uuid IS NULL OR assignee_id = $6) AND ($7::bigint IS NULL OR reported_at >= $7) AND ($8::bigint IS NULL OR reported_at < $8) AND (NOT $9 OR org_id = $10 OR reporter_user_id = $11) ORDER BY reported_at DESC, id DESC LIMIT $12"
+                ),
+                p
+            ),
+        };
+        Ok(rows)
+    }
+
+    /// Report counts by state, for the queue's header.
+    pub async fn count_reports_by_state(&self, kind: ReportKind) -> Result<Vec<(String, i64)>> {
+        Ok(dispatch!(pool self, c => {
+            sqlx::query_as::<_, (String, i64)>("SELECT state, COUNT(*) FROM reports WHERE kind = $1 GROUP BY state ORDER BY state")
+                .bind(kind.as_str()).fetch_all(c).await?
+        }))
+    }
+
+    /// A report's history, oldest first; `reporter_only` keeps what the reporter may see.
+    pub async fn list_events(
+        &self,
+        report: ReportId,
+        reporter_only: bool,
+    ) -> Result<Vec<ReportEvent>> {
+        Ok(dispatch!(pool self, c => {
+            sqlx::query_as::<_, ReportEvent>("SELECT id, report_id, at, actor_id, actor, event, visibility, body, data FROM report_events \
+                                              WHERE report_id = $1 AND (NOT $2 OR visibility = 'reporter') ORDER BY at, id")
+                .bind(report.uuid()).bind(reporter_only).fetch_all(c).await?
+        }))
+    }
+
+    /// A report's attachments (metadata).
+    pub async fn list_attachments(&self, report: ReportId) -> Result<Vec<AttachmentMeta>> {
+        Ok(dispatch!(pool self, c => {
+            sqlx::query_as::<_, AttachmentMeta>("SELECT id, report_id, event_id, filename, content_type, size, sha256, uploaded_at FROM attachments WHERE report_id = $1 ORDER BY uploaded_at, id")
+                .bind(report.uuid()).fetch_all(c).await?
+        }))
+    }
+
+    /// One attachment with its bytes.
+    pub async fn get_attachment(&self, id: AttachmentId) -> Result<Option<AttachmentRow>> {
+        Ok(dispatch!(pool self, c => {
+            sqlx::query_as::<_, AttachmentRow>("SELECT id, report_id, event_id, filename, content_type, size, sha256, uploaded_at, content FROM attachments WHERE id = $1")
+                .bind(id.uuid()).fetch_optional(c).await?
+        }))
+    }
+
+    /// A report's tasks in order.
+    pub async fn list_tasks(&self, report: ReportId) -> Result<Vec<ReportTask>> {
+        Ok(dispatch!(pool self, c => {
+            sqlx::query_as::<_, ReportTask>("SELECT id, report_id, position, title_zh, title_en, state, updated_at FROM report_tasks WHERE report_id = $1 ORDER BY position")
+                .bind(report.uuid()).fetch_all(c).await?
+        }))
+    }
+
+    /// The survey of a report, if sent.
+    pub async fn survey_of(&self, report: ReportId) -> Result<Option<Survey>> {
+        Ok(dispatch!(pool self, c => {
+            sqlx::query_as::<_, Survey>("SELECT report_id, token_hash, sent_at, answered_at, speed, helpfulness, communication, overall, comment FROM surveys WHERE report_id = $1")
+                .bind(report.uuid()).fetch_optional(c).await?
+        }))
+    }
+
+    /// The survey behind a link token.
+    pub async fn survey_by_token(&self, token_hash: &[u8]) -> Result<Option<Survey>> {
+        Ok(dispatch!(pool self, c => {
+            sqlx::query_as::<_, Survey>("SELECT report_id, token_hash, sent_at, answered_at, speed, helpfulness, communication, overall, comment FROM surveys WHERE token_hash = $1")
+                .bind(token_hash).fetch_optional(c).await?
+        }))
+    }
+
+    /// Answered surveys of the last months, newest month first. Months are computed in
+    /// Rust so both engines agree exactly.
+    pub async fn survey_months(&self) -> Result<Vec<SurveyMonth>> {
+        let rows: Vec<Survey> = dispatch!(pool self, c => {
+            sqlx::query_as::<_, Survey>("SELECT report_id, token_hash, sent_at, answered_at, speed, helpfulness, communication, overall, comment FROM surveys WHERE answered_at IS NOT NULL")
+                .fetch_all(c).await?
+        });
+        let mut by: std::collections::BTreeMap<String, (i64, [i64; 4])> = Default::default();
+        for s in rows {
+            let Some(at) = s.answered_at.0 else { continue };
+            let d = at.datetime();
+            let key = format!("{:04}-{:02}", d.year(), u8::from(d.month()));
+            let e = by.entry(key).or_default();
+            e.0 += 1;
+            for (i, v) in [s.speed, s.helpfulness, s.communication, s.overall]
+                .into_iter()
+                .enumerate()
+            {
+                e.1[i] += i64::from(v.unwrap_or(0));
+            }
+        }
+        Ok(by
+            .into_iter()
+            .rev()
+            .map(|(month, (n, sums))| {
+                let avg = |i: usize| {
+                    if n == 0 {
+                        0.0
+                    } else {
+                        sums[i] as f64 / n as f64
+                    }
+                };
+                SurveyMonth {
+                    month,
+                    answers: n,
+                    speed: avg(0),
+                    helpfulness: avg(1),
+                    communication: avg(2),
+                    overall: avg(3),
+                }
+            })
+            .collect())
+    }
+}
