@@ -65,7 +65,7 @@ both_engines! {
         assert_eq!((got.state, got.priority), (ReportState::Triaged, Priority::P1));
 
         let triaged = s.list_reports(&ReportFilter { states: vec![ReportState::Triaged], limit: 50, ..Default::default() }).await.expect("list");
-        assert_eq!(triaged.iter().map(|r| r.tracking_id.clone()).collect::<Vec<_>>(), [a.tracking_id.clone()]);
+        assert_eq!(triaged.iter().map(|r| r.tracking_id.as_str()).collect::<Vec<_>>(), [a.tracking_id.as_str()]);
         let all = s.list_reports(&ReportFilter { kind: Some(ReportKind::Incident), limit: 50, ..Default::default() }).await.expect("list");
         assert_eq!(all.len(), 2);
         let newest = s.list_reports(&ReportFilter { newest_first: true, limit: 1, ..Default::default() }).await.expect("list");
