@@ -27,6 +27,40 @@ pub struct Config {
     pub mail: Mail,
     /// Sessions, throttles, limits.
     pub security: Security,
+    /// Report intake: attachment limits, default priority, SOP task templates.
+    pub reports: Reports,
+    /// SLA targets per priority, in working minutes.
+    pub sla: tocsin_domain::SlaPolicy,
+    /// The working calendar SLA timers count in.
+    pub calendar: tocsin_domain::CalendarConfig,
+}
+
+/// Report intake settings.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Reports {
+    /// Most files per submission.
+    pub max_attachments: usize,
+    /// Largest file in bytes.
+    pub max_attachment_bytes: usize,
+    /// Priority of a new report until an analyst sets one: p1 … p4.
+    pub default_priority: String,
+    /// A TOML file of SOP task templates replacing the built-in ones (empty: built-in).
+    pub tasks_file: Option<PathBuf>,
+    /// Mail the reporter a satisfaction survey when a report is closed.
+    pub survey: bool,
+}
+
+impl Default for Reports {
+    fn default() -> Self {
+        Reports {
+            max_attachments: 5,
+            max_attachment_bytes: 5 * 1024 * 1024,
+            default_priority: "p3".into(),
+            tasks_file: None,
+            survey: true,
+        }
+    }
 }
 
 /// The operator's identity and contact channels.
@@ -107,6 +141,9 @@ impl Default for Config {
             tracking: Tracking::default(),
             mail: Mail::default(),
             security: Security::default(),
+            reports: Reports::default(),
+            sla: tocsin_domain::SlaPolicy::default(),
+            calendar: tocsin_domain::CalendarConfig::default(),
         }
     }
 }
@@ -302,6 +339,7 @@ impl Config {
                 message: "json or text".into(),
             });
         }
+        DeskRules::from_config(&self)?;
         if self.security.session_hours < 1 || self.security.login_max_failures < 1 {
             return Err(ConfigError::Invalid {
                 name: "security",
@@ -309,6 +347,19 @@ impl Config {
             });
         }
         Ok(self)
+    }
+
+    /// The largest request body: the configured limit, or room for a report's attachments.
+    pub fn body_limit(&self) -> usize {
+        let uploads = self
+            .reports
+            .max_attachments
+            .saturating_mul(self.reports.max_attachment_bytes)
+            .saturating_mul(4)
+            / 3;
+        self.security
+            .max_body_bytes
+            .max(uploads.saturating_add(1024 * 1024))
     }
 
     /// Whether the public URL is HTTPS (cookies get `Secure`, responses HSTS).
@@ -390,5 +441,70 @@ mod example_file {
         let c = super::Config::load(Some(&path), |_| None).expect("example loads");
         let d = super::Config::load(None, |_| None).expect("defaults");
         assert_eq!(format!("{c:?}"), format!("{d:?}"));
+    }
+}
+
+/// The desk's rules built from configuration once at start: the working calendar, SLA
+/// targets, SOP task templates and the default priority.
+#[derive(Clone, Debug)]
+pub struct DeskRules {
+    /// Working calendar.
+    pub calendar: tocsin_domain::WorkCalendar,
+    /// SLA targets.
+    pub sla: tocsin_domain::SlaPolicy,
+    /// SOP task templates.
+    pub tasks: tocsin_domain::TaskTemplates,
+    /// Priority of new reports.
+    pub default_priority: tocsin_domain::Priority,
+}
+
+impl DeskRules {
+    /// Builds and checks the rules; errors name the setting.
+    pub fn from_config(c: &Config) -> Result<DeskRules, ConfigError> {
+        let calendar = tocsin_domain::WorkCalendar::from_config(&c.calendar).map_err(|e| {
+            ConfigError::Invalid {
+                name: "calendar",
+                message: format!("{}: {e}", e.setting()),
+            }
+        })?;
+        c.sla.validate().map_err(|e| ConfigError::Invalid {
+            name: "sla",
+            message: e.to_string(),
+        })?;
+        let tasks = match &c.reports.tasks_file {
+            None => tocsin_domain::TaskTemplates::defaults(),
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+                    path: path.clone(),
+                    source,
+                })?;
+                tocsin_domain::tasks::parse_task_templates(&text)
+            }
+        }
+        .map_err(|e| ConfigError::Invalid {
+            name: "reports.tasks_file",
+            message: format!("{}: {e}", e.setting()),
+        })?;
+        let default_priority =
+            c.reports
+                .default_priority
+                .parse()
+                .map_err(|_| ConfigError::Invalid {
+                    name: "reports.default_priority",
+                    message: "one of p1, p2, p3, p4".into(),
+                })?;
+        if c.reports.max_attachments > 100 || c.reports.max_attachment_bytes == 0 {
+            return Err(ConfigError::Invalid {
+                name: "reports",
+                message: "max_attachments is at most 100 and max_attachment_bytes at least 1"
+                    .into(),
+            });
+        }
+        Ok(DeskRules {
+            calendar,
+            sla: c.sla.clone(),
+            tasks,
+            default_priority,
+        })
     }
 }

@@ -83,10 +83,27 @@ mod tests {
             .collect()
     }
 
+    /// Every message id of one locale, across all its files.
+    fn locale_ids(tag: &str) -> BTreeSet<String> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("locales")
+            .join(tag);
+        let mut all = BTreeSet::new();
+        for entry in std::fs::read_dir(&dir).expect("locale dir").flatten() {
+            let text = std::fs::read_to_string(entry.path()).expect("ftl");
+            let file_ids = ids(&text);
+            for id in &file_ids {
+                assert!(!all.contains(id), "{tag}: `{id}` defined twice");
+            }
+            all.extend(file_ids);
+        }
+        all
+    }
+
     #[test]
     fn both_locales_have_the_same_ids() {
-        let zh = ids(include_str!("../locales/zh-TW/main.ftl"));
-        let en = ids(include_str!("../locales/en/main.ftl"));
+        let zh = locale_ids("zh-TW");
+        let en = locale_ids("en");
         assert!(zh.len() > 20);
         let only_zh: Vec<_> = zh.difference(&en).collect();
         let only_en: Vec<_> = en.difference(&zh).collect();

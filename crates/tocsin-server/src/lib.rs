@@ -57,7 +57,7 @@ pub fn app(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(middleware::csrf))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::metrics))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::security_headers))
-        .layer(RequestBodyLimitLayer::new(state.config.security.max_body_bytes))
+        .layer(RequestBodyLimitLayer::new(state.config.body_limit()))
         .layer(axum::middleware::from_fn(middleware::context))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
             let id = req
@@ -77,7 +77,7 @@ pub fn app(state: AppState) -> Router {
 pub async fn serve(config: Config) -> anyhow::Result<()> {
     let store = tocsin_storage::Store::connect(&config.database).await?;
     store.migrate().await?;
-    let state = AppState::new(store.clone(), config.clone());
+    let state = AppState::new(store.clone(), config.clone())?;
     let listener = tokio::net::TcpListener::bind(&config.listen).await?;
     let addr = listener.local_addr()?;
     println!(

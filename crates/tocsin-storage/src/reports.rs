@@ -612,6 +612,14 @@ impl Store {
         }))
     }
 
+    /// One report by id.
+    pub async fn get_report(&self, id: ReportId) -> Result<Option<Report>> {
+        Ok(dispatch!(pool self, c => {
+            sqlx::query_as::<_, Report>(select_reports!("WHERE id = $1"))
+                .bind(id.uuid()).fetch_optional(c).await?
+        }))
+    }
+
     /// Reports matching a filter.
     pub async fn list_reports(&self, f: &ReportFilter) -> Result<Vec<Report>> {
         let states: Vec<String> = f.states.iter().map(|s| s.as_str().to_string()).collect();

@@ -105,3 +105,35 @@ save = Save
 field-disabled = Disable this account (no sign-in; sessions and tokens stop working at once)
 send-password-link = Mail a link to set a new password
 password-link-sent = A link to set a new password was mailed.
+error-phone = A phone number may contain only digits, spaces, + - ( ) # and an extension written "ext" or "分機".
+error-datetime = Enter a valid date and time, e.g. 2026-11-28 09:15.
+error-future = This time is in the future.
+error-time-zone = Unknown time zone.
+error-tracking-number = Not a valid tracking number (e.g. INC-2026-000001).
+error-too-many-files = At most { $max } files.
+error-file-too-large = The file "{ $name }" is larger than { $max }.
+error-transition = The report cannot move to that state from its current one.
+error-duplicate-self = A report cannot duplicate itself.
+error-unknown-report = No report has this tracking number.
+error-score = Choose a score from 1 to 5.
+mail-ack-subject = Report received
+mail-ack-body = Hello,
+    We received your security incident report. Its tracking number is { $tracking }.
+    Type: { $type }
+    Discovered: { $discovered }
+
+    Follow its progress and add information with this private link (keep it safe; do not forward it):
+    { $link }
+
+    Everything you tell us is kept strictly confidential.
+mail-update-subject = Update on your report
+mail-update-body = Hello,
+    About your report { $tracking }, we write:
+
+    { $message }
+
+    Use the private link you received when reporting to follow it or add information ({ $link }).
+mail-survey-subject = Satisfaction survey
+mail-survey-body = Hello,
+    Your report { $tracking } is closed. Please tell us how we did; it helps us improve:
+    { $link }

@@ -105,3 +105,35 @@ save = 儲存
 field-disabled = 停用此帳號（無法登入，工作階段與權杖立即失效）
 send-password-link = 寄送設定新密碼連結
 password-link-sent = 已寄出設定新密碼的連結。
+error-phone = 電話號碼只能包含數字、空格及 + - ( ) #，分機請寫「分機」或 ext。
+error-datetime = 請輸入正確的日期與時間（例如 2026-11-28 09:15）。
+error-future = 時間不能晚於現在。
+error-time-zone = 無法辨識的時區。
+error-tracking-number = 追蹤編號格式不正確（例如 INC-2026-000001）。
+error-too-many-files = 最多只能附加 { $max } 個檔案。
+error-file-too-large = 檔案「{ $name }」超過 { $max } 的上限。
+error-transition = 目前的狀態不能這樣變更。
+error-duplicate-self = 通報不能是自己的重複。
+error-unknown-report = 找不到這個追蹤編號的通報。
+error-score = 請選擇 1 到 5 分。
+mail-ack-subject = 通報已收到
+mail-ack-body = 您好：
+    本中心已收到您的資安事件通報，追蹤編號為 { $tracking }。
+    事件類型：{ $type }
+    發現時間：{ $discovered }
+
+    您可以透過以下專屬連結查詢處理進度、補充資料（請妥善保管，勿轉寄）：
+    { $link }
+
+    本中心對您提供的資訊絕對保密。
+mail-update-subject = 通報處理更新
+mail-update-body = 您好：
+    關於您的通報 { $tracking }，本中心的訊息如下：
+
+    { $message }
+
+    請使用當初收到的專屬連結查看進度或補充資料（{ $link }）。
+mail-survey-subject = 滿意度調查
+mail-survey-body = 您好：
+    您的通報 { $tracking } 已結案。懇請撥冗填寫滿意度調查，協助我們改善服務：
+    { $link }

@@ -94,7 +94,7 @@ impl Harness {
         };
         tweak(&mut config);
         let config = config.finish().expect("config");
-        let state = AppState::new(db.store.clone(), config);
+        let state = AppState::new(db.store.clone(), config).expect("state");
         Some(Harness {
             app: app(state.clone()),
             state,

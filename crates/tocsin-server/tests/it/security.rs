@@ -70,7 +70,7 @@ both_engines! {
         let cookie = h.login("a@b.tw").await;
         assert_eq!(h.get("/api/v1/me", &[("cookie", &cookie)]).await.status, StatusCode::OK);
         // A second instance over the same database knows the session.
-        let other = tocsin_server::app(tocsin_server::AppState::new(h.state.store.clone(), (*h.state.config).clone()));
+        let other = tocsin_server::app(tocsin_server::AppState::new(h.state.store.clone(), (*h.state.config).clone()).expect("state"));
         let req = Request::builder().uri("/api/v1/me").header("cookie", &cookie).body(Body::empty()).expect("req");
         let resp = tower::ServiceExt::oneshot(other, req).await.expect("resp");
         assert_eq!(resp.status(), StatusCode::OK);

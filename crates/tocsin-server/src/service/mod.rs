@@ -2,6 +2,8 @@
 //! validates, writes in one transaction with its audit entry, and returns typed results.
 //! Handlers only extract input and present output.
 
+pub mod reports;
+
 use serde::Deserialize;
 use tocsin_domain::policy::{Action, Resource, authorize};
 use tocsin_domain::validate::{self, FieldErrors};

@@ -1,0 +1,1175 @@
+//! The reporting desk: intake of incident reports, the reporter's private status view,
+//! and the desk's handling (state machine, notes, messages, assignment, classification,
+//! tasks, assistance) and the satisfaction survey. Vulnerability and phishing reports reuse
+//! the reporter path (receipt, acknowledgment, status link) from here.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use tocsin_domain::policy::{Action, ReportScope, Resource, report_scope};
+use tocsin_domain::sla::SlaTimer;
+use tocsin_domain::validate::{self, FieldErrors};
+use tocsin_domain::workflow::{Outcome, RejectionReason, Resolution};
+use tocsin_domain::{
+    FieldError, IncidentInput, IncidentType, Locale, Priority, ReportKind, ReportState, SlaStatus,
+    TaskState, Timestamp, TrackingNumber, TransitionInput, UserId, check_transition, rsit,
+};
+use tocsin_storage::{
+    AttachmentMeta, NewAttachment, NewEvent, NewReport, Report, ReportEvent, ReportFilter,
+    ReportTask, Survey, SurveyAnswer, Tx, User, Visibility,
+};
+use utoipa::ToSchema;
+
+use super::{audit_entry, check};
+use crate::auth::{self, CurrentUser};
+use crate::error::AppError;
+use crate::i18n::Tr;
+use crate::middleware::Ctx;
+use crate::state::AppState;
+
+/// A file as uploaded.
+#[derive(Clone, Debug)]
+pub struct Upload {
+    /// The name the browser or client gave.
+    pub filename: String,
+    /// The declared type.
+    pub content_type: String,
+    /// The bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// What a reporter gets back: the tracking number and the private status link.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct Receipt {
+    /// e.g. `INC-2026-000001`.
+    pub tracking_id: String,
+    /// The secret of the status link (shown once, stored hashed).
+    pub token: String,
+    /// The status page.
+    pub status_url: String,
+}
+
+/// The incident fields kept in a report's `details`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct IncidentDetails {
+    /// When it was discovered, RFC 3339 with the reporter's offset.
+    pub discovered_at: String,
+    /// The reporter's time zone.
+    pub time_zone: String,
+    /// The seed's incident type.
+    pub incident_type: String,
+    /// What happened.
+    pub description: String,
+    /// Whether the reporter asked for support.
+    pub needs_support: bool,
+    /// What support.
+    pub support_requested: String,
+    /// Affected systems or addresses.
+    pub affected_assets: String,
+}
+
+impl IncidentDetails {
+    /// Reads a report's details (empty on an older or foreign shape).
+    pub fn of(r: &Report) -> IncidentDetails {
+        serde_json::from_str(&r.details).unwrap_or_default()
+    }
+}
+
+/// Cleans an uploaded file name: no path, no control characters, at most 200 characters.
+pub fn clean_filename(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or("");
+    let cleaned: String = base.chars().filter(|c| !c.is_control()).take(200).collect();
+    let cleaned = cleaned.trim().trim_start_matches('.').to_string();
+    if cleaned.is_empty() {
+        "file".to_string()
+    } else {
+        cleaned
+    }
+}
+
+/// Checks the count and sizes of uploads against configuration.
+pub fn check_uploads(state: &AppState, files: &[Upload], errors: &mut FieldErrors) {
+    let r = &state.config.reports;
+    if files.len() > r.max_attachments {
+        errors.add(
+            "attachments",
+            FieldError::new("error-too-many-files").arg("max", r.max_attachments),
+        );
+    } else if let Some(big) = files
+        .iter()
+        .find(|f| f.bytes.len() > r.max_attachment_bytes)
+    {
+        errors.add(
+            "attachments",
+            FieldError::new("error-file-too-large")
+                .arg("name", clean_filename(&big.filename))
+                .arg("max", human_size(r.max_attachment_bytes)),
+        );
+    }
+}
+
+/// A size for people: `5 MB`, `1.5 MB`, `300 KB`.
+pub fn human_size(bytes: usize) -> String {
+    const MB: usize = 1024 * 1024;
+    if bytes >= MB {
+        let tenths = bytes * 10 / MB;
+        if tenths % 10 == 0 {
+            format!("{} MB", tenths / 10)
+        } else {
+            format!("{}.{} MB", tenths / 10, tenths % 10)
+        }
+    } else {
+        format!("{} KB", bytes.div_ceil(1024))
+    }
+}
+
+async fn store_uploads(
+    tx: &mut Tx,
+    report: &Report,
+    event: Option<tocsin_domain::EventId>,
+    files: &[Upload],
+) -> Result<(), AppError> {
+    for f in files {
+        let sha = hex::encode(Sha256::digest(&f.bytes));
+        let ct = if f.content_type.is_empty() || f.content_type.chars().any(char::is_control) {
+            "application/octet-stream".to_string()
+        } else {
+            f.content_type.chars().take(100).collect()
+        };
+        tx.add_attachment(
+            report.id,
+            event,
+            &NewAttachment {
+                filename: clean_filename(&f.filename),
+                content_type: ct,
+                sha256: sha,
+                content: f.bytes.clone(),
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+fn status_url(state: &AppState, tracking: &str, token: &str) -> String {
+    format!(
+        "{}/status/{tracking}?token={token}",
+        state.config.public_url
+    )
+}
+
+/// Takes an incident report from the public form or the API. Everything is validated
+/// before anything is stored; the report, its files, tasks, audit entry and the
+/// acknowledgment mail commit together, before the receipt is returned.
+pub async fn submit_incident(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    input: &IncidentInput,
+    files: Vec<Upload>,
+) -> Result<Receipt, AppError> {
+    check(
+        state,
+        who,
+        ctx,
+        Action::Create,
+        &Resource::Report {
+            org: None,
+            reporter: None,
+        },
+    )
+    .await?;
+    let now = Timestamp::now();
+    let valid = input.validate(now);
+    let mut errors = match &valid {
+        Ok(_) => FieldErrors::new(),
+        Err(e) => e.clone(),
+    };
+    check_uploads(state, &files, &mut errors);
+    let valid = match (valid, errors.is_empty()) {
+        (Ok(v), true) => v,
+        _ => return Err(AppError::Validation(errors)),
+    };
+    let rsit = rsit::default_for(valid.incident_type);
+    let details = IncidentDetails {
+        discovered_at: valid.discovered_at.text(),
+        time_zone: valid.time_zone.clone(),
+        incident_type: valid.incident_type.as_str().to_string(),
+        description: valid.description.clone(),
+        needs_support: valid.needs_support,
+        support_requested: valid.support_requested.clone().unwrap_or_default(),
+        affected_assets: valid.affected_assets.clone().unwrap_or_default(),
+    };
+    let token = auth::new_secret();
+    let user = who.user();
+    let new = NewReport {
+        kind: ReportKind::Incident,
+        prefix: state.config.tracking.incident_prefix.clone(),
+        category: valid.incident_type.as_str().to_string(),
+        priority: state.desk.default_priority,
+        reporter_name: valid.reporter_name.clone(),
+        reporter_email: valid.email.clone(),
+        reporter_phone: valid.phone.clone().unwrap_or_default(),
+        reporter_user_id: user.map(|u| u.id),
+        org_id: user.and_then(|u| u.org_id.0),
+        locale: ctx.locale.tag().to_string(),
+        details: serde_json::to_string(&details).map_err(|e| AppError::internal(e.to_string()))?,
+        rsit_class: rsit.class.as_str().to_string(),
+        rsit_type: rsit.id.to_string(),
+        follows_up: valid.follows_up.map(|t| t.to_string()).unwrap_or_default(),
+        status_token_hash: auth::hash_secret(&token),
+    };
+    let mut tx = state.store.begin().await?;
+    let report = tx.create_report(&new).await?;
+    store_uploads(&mut tx, &report, None, &files).await?;
+    let titles: Vec<(String, String)> = state
+        .desk
+        .tasks
+        .for_type(valid.incident_type)
+        .iter()
+        .map(|t| (t.zh.clone(), t.en.clone()))
+        .collect();
+    tx.add_tasks(report.id, &titles).await?;
+    tx.audit(&audit_entry(
+        who,
+        ctx,
+        "report.create",
+        "report",
+        &report.tracking_id,
+    ))
+    .await?;
+    let url = status_url(state, &report.tracking_id, &token);
+    let tr = Tr::new(ctx.locale);
+    let args = [
+        ("tracking", report.tracking_id.clone()),
+        ("link", url.clone()),
+        ("type", valid.incident_type.label(ctx.locale).to_string()),
+        ("discovered", details.discovered_at.clone()),
+    ];
+    let subject = format!("[{}] {}", report.tracking_id, tr.t("mail-ack-subject"));
+    crate::mailer::queue(
+        &mut tx,
+        state,
+        &report.reporter_email,
+        &subject,
+        &tr.t_args("mail-ack-body", &args),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Receipt {
+        tracking_id: report.tracking_id,
+        token,
+        status_url: url,
+    })
+}
+
+/// How the caller reached a report.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// With the private status link.
+    StatusLink,
+    /// As a signed-in user the policy lets read it.
+    User,
+}
+
+fn report_resource(r: &Report) -> Resource {
+    Resource::Report {
+        org: r.org_id.map(tocsin_domain::OrgId),
+        reporter: r.reporter_user_id.map(UserId),
+    }
+}
+
+/// Opens a report for reading: by status-link token, or as a signed-in user the policy
+/// allows. Every successful read of this confidential record is audited; an unknown
+/// report and a wrong token look the same (404).
+pub async fn open_report(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    tracking: &str,
+    token: Option<&str>,
+) -> Result<(Report, Access), AppError> {
+    let Ok(tn) = tracking.parse::<TrackingNumber>() else {
+        return Err(AppError::NotFound);
+    };
+    let report = state
+        .store
+        .report_by_tracking(&tn.to_string())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let access = match token {
+        Some(t) if !t.is_empty() => {
+            if auth::hash_secret(t) != report.status_token_hash {
+                return Err(AppError::NotFound);
+            }
+            Access::StatusLink
+        }
+        _ => {
+            check(state, who, ctx, Action::Read, &report_resource(&report)).await?;
+            Access::User
+        }
+    };
+    let mut a = audit_entry(who, ctx, "report.read", "report", &report.tracking_id);
+    if access == Access::StatusLink {
+        a.actor = "reporter (status link)".into();
+    }
+    state.store.audit(&a).await?;
+    Ok((report, access))
+}
+
+/// Everything a page shows about one report.
+#[derive(Clone, Debug)]
+pub struct ReportView {
+    /// The report.
+    pub report: Report,
+    /// Its incident fields.
+    pub incident: IncidentDetails,
+    /// History (for the reporter: what the desk chose to share).
+    pub events: Vec<ReportEvent>,
+    /// Files.
+    pub attachments: Vec<AttachmentMeta>,
+    /// SOP tasks (the desk only).
+    pub tasks: Vec<ReportTask>,
+    /// First-response timer.
+    pub sla_first: SlaStatus,
+    /// Resolution timer.
+    pub sla_resolution: SlaStatus,
+    /// The survey, if sent.
+    pub survey: Option<Survey>,
+    /// How the caller got here.
+    pub access: Access,
+}
+
+/// The SLA timers of a report, now.
+pub fn sla_of(state: &AppState, r: &Report, now: Timestamp) -> (SlaStatus, SlaStatus) {
+    let d = &state.desk;
+    let first = d.sla.status(
+        &d.calendar,
+        r.priority,
+        SlaTimer::FirstResponse,
+        r.reported_at,
+        r.first_response_at.0,
+        now,
+    );
+    let resolution = d.sla.status(
+        &d.calendar,
+        r.priority,
+        SlaTimer::Resolution,
+        r.reported_at,
+        r.resolved_at.0.or(r.closed_at.0),
+        now,
+    );
+    (first, resolution)
+}
+
+/// A report as its reader may see it: the desk sees all; a reporter or member sees only
+/// what was shared with them (never internal notes, tasks or internal files).
+pub async fn view(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    tracking: &str,
+    token: Option<&str>,
+) -> Result<ReportView, AppError> {
+    let (report, access) = open_report(state, who, ctx, tracking, token).await?;
+    let desk = access == Access::User && who.user().is_some_and(|u| u.roles.is_staff());
+    let events = state.store.list_events(report.id, !desk).await?;
+    let mut attachments = state.store.list_attachments(report.id).await?;
+    if !desk {
+        let shared: Vec<uuid::Uuid> = events.iter().map(|e| e.id.uuid()).collect();
+        attachments.retain(|a| a.event_id.is_none_or(|e| shared.contains(&e)));
+    }
+    let tasks = if desk {
+        state.store.list_tasks(report.id).await?
+    } else {
+        Vec::new()
+    };
+    let (sla_first, sla_resolution) = sla_of(state, &report, Timestamp::now());
+    let survey = state.store.survey_of(report.id).await?;
+    Ok(ReportView {
+        incident: IncidentDetails::of(&report),
+        report,
+        events,
+        attachments,
+        tasks,
+        sla_first,
+        sla_resolution,
+        survey,
+        access,
+    })
+}
+
+/// Whether the viewer is the desk (staff).
+pub fn is_desk(who: &CurrentUser) -> bool {
+    who.user().is_some_and(|u| u.roles.is_staff())
+}
+
+/// One attachment's bytes, for a reader of its report (audited).
+pub async fn attachment(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    tracking: &str,
+    token: Option<&str>,
+    id: &str,
+) -> Result<tocsin_storage::AttachmentRow, AppError> {
+    let v = view(state, who, ctx, tracking, token).await?;
+    let id: tocsin_domain::AttachmentId = id.parse().map_err(|_| AppError::NotFound)?;
+    if !v.attachments.iter().any(|a| a.id == id) {
+        return Err(AppError::NotFound);
+    }
+    let row = state
+        .store
+        .get_attachment(id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    state
+        .store
+        .audit(&audit_entry(
+            who,
+            ctx,
+            "attachment.read",
+            "report",
+            &v.report.tracking_id,
+        ))
+        .await?;
+    Ok(row)
+}
+
+/// The reporter adds information and files to their report.
+pub async fn reporter_append(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    tracking: &str,
+    token: Option<&str>,
+    body: &str,
+    files: Vec<Upload>,
+) -> Result<(), AppError> {
+    let (report, access) = open_report(state, who, ctx, tracking, token).await?;
+    if access == Access::User {
+        check(state, who, ctx, Action::Append, &report_resource(&report)).await?;
+    }
+    let mut e = FieldErrors::new();
+    if body.trim().is_empty() && files.is_empty() {
+        e.add("body", FieldError::new("error-required"));
+    }
+    e.check("body", validate::optional_text(body, 20_000));
+    check_uploads(state, &files, &mut e);
+    e.into_result().map_err(AppError::Validation)?;
+    let mut tx = state.store.begin().await?;
+    let ev = tx
+        .add_event(
+            report.id,
+            &NewEvent {
+                actor_id: who.user().map(|u| u.id),
+                actor: reporter_actor(who, &report),
+                event: "reporter_info".into(),
+                visibility: Visibility::Reporter,
+                body: body.trim().to_string(),
+                data: String::new(),
+            },
+        )
+        .await?;
+    store_uploads(&mut tx, &report, Some(ev), &files).await?;
+    tx.audit(&audit_entry(
+        who,
+        ctx,
+        "report.reporter_info",
+        "report",
+        &report.tracking_id,
+    ))
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+fn reporter_actor(who: &CurrentUser, r: &Report) -> String {
+    who.user()
+        .map(|u| u.email.clone())
+        .unwrap_or_else(|| r.reporter_email.clone())
+}
+
+/// Opens a report for a desk action: staff only, row-locked in `tx`.
+async fn for_desk(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    tx: &mut Tx,
+    tracking: &str,
+) -> Result<Report, AppError> {
+    let Ok(tn) = tracking.parse::<TrackingNumber>() else {
+        return Err(AppError::NotFound);
+    };
+    let report = tx
+        .report_for_update(&tn.to_string())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    check(state, who, ctx, Action::Update, &report_resource(&report)).await?;
+    Ok(report)
+}
+
+fn desk_event(
+    who: &CurrentUser,
+    event: &str,
+    visibility: Visibility,
+    body: &str,
+    data: serde_json::Value,
+) -> NewEvent {
+    NewEvent {
+        actor_id: who.user().map(|u| u.id),
+        actor: who.actor(),
+        event: event.into(),
+        visibility,
+        body: body.to_string(),
+        data: if data.is_null() {
+            String::new()
+        } else {
+            data.to_string()
+        },
+    }
+}
+
+/// A requested state change with what the target state needs.
+#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct TransitionRequest {
+    /// The new state: triaged, in_progress, resolved, closed, rejected, duplicate.
+    pub to: String,
+    /// For rejected: spam, out_of_scope, not_an_incident.
+    pub rejection_reason: String,
+    /// For duplicate: the original's tracking number.
+    pub duplicate_of: String,
+    /// For closed: resolved, no_resolution, no_response.
+    pub resolution: String,
+    /// For closed: true_positive, false_positive, indeterminate.
+    pub outcome: String,
+    /// An optional word to the reporter, mailed and shown on the status page.
+    pub message: String,
+}
+
+fn parse_opt<T: std::str::FromStr>(s: &str, field: &'static str, e: &mut FieldErrors) -> Option<T> {
+    match s.trim() {
+        "" => None,
+        v => match v.parse() {
+            Ok(x) => Some(x),
+            Err(_) => {
+                e.add(field, FieldError::new("error-choice"));
+                None
+            }
+        },
+    }
+}
+
+/// Moves a report through the SOP; illegal transitions are refused (422 on field `to`).
+/// Closing mails the satisfaction survey once.
+pub async fn transition(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    tracking: &str,
+    req: &TransitionRequest,
+) -> Result<Report, AppError> {
+    let mut e = FieldErrors::new();
+    let to: Option<ReportState> = parse_opt(&req.to, "to", &mut e);
+    let rejection_reason: Option<RejectionReason> =
+        parse_opt(&req.rejection_reason, "rejection_reason", &mut e);
+    let resolution: Option<Resolution> = parse_opt(&req.resolution, "resolution", &mut e);
+    let outcome: Option<Outcome> = parse_opt(&req.outcome, "outcome", &mut e);
+    let duplicate_of = match validate::optional_tracking_number(&req.duplicate_of) {
+        Ok(t) => t,
+        Err(err) => {
+            e.add("duplicate_of", err);
+            None
+        }
+    };
+    e.check("message", validate::optional_text(&req.message, 20_000));
+    if to.is_none() && req.to.trim().is_empty() {
+        e.add("to", FieldError::new("error-required"));
+    }
+    e.into_result().map_err(AppError::Validation)?;
+    let Some(to) = to else {
+        return Err(AppError::field("to", "error-choice"));
+    };
+    let mut tx = state.store.begin().await?;
+    let mut r = for_desk(state, who, ctx, &mut tx, tracking).await?;
+    let extra = TransitionInput {
+        rejection_reason,
+        duplicate_of: duplicate_of.clone(),
+        resolution,
+        outcome,
+    };
+    if let Err(err) = check_transition(r.state, to, &extra) {
+        return Err(match err {
+            tocsin_domain::TransitionError::Illegal { .. } => {
+                AppError::field("to", "error-transition")
+            }
+            tocsin_domain::TransitionError::Missing(f) => AppError::field(f, "error-required"),
+        });
+    }
+    if let Some(d) = &duplicate_of {
+        if d.to_string() == r.tracking_id {
+            return Err(AppError::field("duplicate_of", "error-duplicate-self"));
+        }
+        if state
+            .store
+            .report_by_tracking(&d.to_string())
+            .await?
+            .is_none()
+        {
+            return Err(AppError::field("duplicate_of", "error-unknown-report"));
+        }
+    }
+    let from = r.state;
+    let now = Timestamp::now();
+    r.state = to;
+    match to {
+        ReportState::Rejected => {
+            r.rejection_reason = rejection_reason
+                .map(|x| x.as_str().to_string())
+                .unwrap_or_default()
+        }
+        ReportState::Duplicate => {
+            r.duplicate_of = duplicate_of.map(|d| d.to_string()).unwrap_or_default()
+        }
+        ReportState::Resolved => r.resolved_at = tocsin_storage::export::OptTime(Some(now)),
+        ReportState::Closed => {
+            r.resolution = resolution
+                .map(|x| x.as_str().to_string())
+                .unwrap_or_default();
+            r.outcome = outcome.map(|x| x.as_str().to_string()).unwrap_or_default();
+            r.closed_at = tocsin_storage::export::OptTime(Some(now));
+        }
+        ReportState::InProgress if from.is_terminal() || from == ReportState::Resolved => {
+            // Reopened: it is open again until resolved again.
+            r.resolved_at = tocsin_storage::export::OptTime(None);
+            r.closed_at = tocsin_storage::export::OptTime(None);
+        }
+        _ => {}
+    }
+    let message = req.message.trim();
+    if !message.is_empty() && r.first_response_at.0.is_none() {
+        r.first_response_at = tocsin_storage::export::OptTime(Some(now));
+    }
+    tx.update_report(&r).await?;
+    let data = serde_json::json!({"from": from.as_str(), "to": to.as_str(), "rejection_reason": r.rejection_reason, "duplicate_of": r.duplicate_of, "resolution": r.resolution, "outcome": r.outcome});
+    tx.add_event(
+        r.id,
+        &desk_event(who, "state", Visibility::Reporter, message, data),
+    )
+    .await?;
+    let mut a = audit_entry(who, ctx, "report.transition", "report", &r.tracking_id);
+    a.detail = format!("{} -> {}", from.as_str(), to.as_str());
+    tx.audit(&a).await?;
+    let tr = Tr::new(Locale::from_tag(&r.locale).unwrap_or_default());
+    if !message.is_empty() {
+        mail_reporter(&mut tx, state, &r, &tr, message).await?;
+    }
+    if to == ReportState::Closed && state.config.reports.survey {
+        let token = auth::new_secret();
+        if tx.create_survey(r.id, &auth::hash_secret(&token)).await? {
+            let link = format!("{}/survey/{token}", state.config.public_url);
+            let subject = format!("[{}] {}", r.tracking_id, tr.t("mail-survey-subject"));
+            let body = tr.t_args(
+                "mail-survey-body",
+                &[("tracking", r.tracking_id.clone()), ("link", link)],
+            );
+            crate::mailer::queue(&mut tx, state, &r.reporter_email, &subject, &body).await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(r)
+}
+
+async fn mail_reporter(
+    tx: &mut Tx,
+    state: &AppState,
+    r: &Report,
+    tr: &Tr,
+    message: &str,
+) -> Result<(), AppError> {
+    let subject = format!("[{}] {}", r.tracking_id, tr.t("mail-update-subject"));
+    let body = tr.t_args(
+        "mail-update-body",
+        &[
+            ("tracking", r.tracking_id.clone()),
+            ("message", message.to_string()),
+            (
+                "link",
+                format!("{}/status/{}", state.config.public_url, r.tracking_id),
+            ),
+        ],
+    );
+    crate::mailer::queue(tx, state, &r.reporter_email, &subject, &body).await
+}
+
+/// A piece of text from the desk.
+#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct TextInput {
+    /// The text.
+    pub body: String,
+}
+
+fn required_body(body: &str) -> Result<(), AppError> {
+    let mut e = FieldErrors::new();
+    e.check("body", validate::required_text(body, 20_000));
+    e.into_result().map_err(AppError::Validation)
+}
+
+/// An internal note (never shown to the reporter).
+pub async fn add_note(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    tracking: &str,
+    body: &str,
+) -> Result<(), AppError> {
+    desk_text(state, who, ctx, tracking, body, "note").await
+}
+
+/// A record of assistance given to a reporter who asked for support.
+pub async fn add_assistance(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    tracking: &str,
+    body: &str,
+) -> Result<(), AppError> {
+    desk_text(state, who, ctx, tracking, body, "assistance").await
+}
+
+async fn desk_text(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    tracking: &str,
+    body: &str,
+    event: &str,
+) -> Result<(), AppError> {
+    required_body(body)?;
+    let mut tx = state.store.begin().await?;
+    let r = for_desk(state, who, ctx, &mut tx, tracking).await?;
+    tx.add_event(
+        r.id,
+        &desk_event(
+            who,
+            event,
+            Visibility::Internal,
+            body.trim(),
+            serde_json::Value::Null,
+        ),
+    )
+    .await?;
+    tx.audit(&audit_entry(
+        who,
+        ctx,
+        &format!("report.{event}"),
+        "report",
+        &r.tracking_id,
+    ))
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A message to the reporter: mailed, and shown on the status page. The first one stops
+/// the first-response timer.
+pub async fn send_message(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    tracking: &str,
+    body: &str,
+) -> Result<(), AppError> {
+    required_body(body)?;
+    let mut tx = state.store.begin().await?;
+    let mut r = for_desk(state, who, ctx, &mut tx, tracking).await?;
+    if r.first_response_at.0.is_none() {
+        r.first_response_at = tocsin_storage::export::OptTime(Some(Timestamp::now()));
+        tx.update_report(&r).await?;
+    }
+    tx.add_event(
+        r.id,
+        &desk_event(
+            who,
+            "message",
+            Visibility::Reporter,
+            body.trim(),
+            serde_json::Value::Null,
+        ),
+    )
+    .await?;
+    tx.audit(&audit_entry(
+        who,
+        ctx,
+        "report.message",
+        "report",
+        &r.tracking_id,
+    ))
+    .await?;
+    let tr = Tr::new(Locale::from_tag(&r.locale).unwrap_or_default());
+    mail_reporter(&mut tx, state, &r, &tr, body.trim()).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Assignment: a staff user's id, or empty to unassign.
+#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct AssignInput {
+    /// The analyst's user id, or empty.
+    pub assignee_id: String,
+}
+
+/// Assigns the report to an analyst (or nobody).
+pub async fn assign(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    tracking: &str,
+    input: &AssignInput,
+) -> Result<(), AppError> {
+    let assignee: Option<User> = match input.assignee_id.trim() {
+        "" => None,
+        s => {
+            let id: UserId = s
+                .parse()
+                .map_err(|_| AppError::field("assignee_id", "error-choice"))?;
+            let u = state
+                .store
+                .get_user(id)
+                .await?
+                .ok_or_else(|| AppError::field("assignee_id", "error-choice"))?;
+            if !u.roles.is_staff() || u.disabled {
+                return Err(AppError::field("assignee_id", "error-choice"));
+            }
+            Some(u)
+        }
+    };
+    let mut tx = state.store.begin().await?;
+    let mut r = for_desk(state, who, ctx, &mut tx, tracking).await?;
+    r.assignee_id = assignee.as_ref().map(|u| u.id.uuid());
+    tx.update_report(&r).await?;
+    let name = assignee
+        .as_ref()
+        .map(|u| u.email.clone())
+        .unwrap_or_default();
+    tx.add_event(
+        r.id,
+        &desk_event(
+            who,
+            "assigned",
+            Visibility::Internal,
+            &name,
+            serde_json::Value::Null,
+        ),
+    )
+    .await?;
+    tx.audit(&audit_entry(
+        who,
+        ctx,
+        "report.assign",
+        "report",
+        &r.tracking_id,
+    ))
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Classification: an RSIT `class/type` key and a priority.
+#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct ClassifyInput {
+    /// RSIT `class/type`, e.g. `intrusions/system-compromise`.
+    pub rsit: String,
+    /// p1 … p4.
+    pub priority: String,
+}
+
+/// Sets the RSIT classification and the priority.
+pub async fn classify(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    tracking: &str,
+    input: &ClassifyInput,
+) -> Result<(), AppError> {
+    let mut e = FieldErrors::new();
+    let rsit = rsit::RsitType::from_key(input.rsit.trim());
+    if rsit.is_none() {
+        e.add("rsit", FieldError::new("error-choice"));
+    }
+    let priority: Option<Priority> = input.priority.trim().parse().ok();
+    if priority.is_none() {
+        e.add("priority", FieldError::new("error-choice"));
+    }
+    e.into_result().map_err(AppError::Validation)?;
+    let (Some(rsit), Some(priority)) = (rsit, priority) else {
+        return Err(AppError::field("rsit", "error-choice"));
+    };
+    let mut tx = state.store.begin().await?;
+    let mut r = for_desk(state, who, ctx, &mut tx, tracking).await?;
+    r.rsit_class = rsit.class.as_str().to_string();
+    r.rsit_type = rsit.id.to_string();
+    r.priority = priority;
+    tx.update_report(&r).await?;
+    let data = serde_json::json!({"rsit": rsit.key(), "priority": priority.as_str()});
+    tx.add_event(
+        r.id,
+        &desk_event(who, "classified", Visibility::Internal, "", data),
+    )
+    .await?;
+    tx.audit(&audit_entry(
+        who,
+        ctx,
+        "report.classify",
+        "report",
+        &r.tracking_id,
+    ))
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Changes one SOP task's state.
+pub async fn set_task(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    tracking: &str,
+    task: &str,
+    to: &str,
+) -> Result<(), AppError> {
+    let to: TaskState = to
+        .trim()
+        .parse()
+        .map_err(|_| AppError::field("state", "error-choice"))?;
+    let task_id: tocsin_domain::TaskId = task.parse().map_err(|_| AppError::NotFound)?;
+    let mut tx = state.store.begin().await?;
+    let r = for_desk(state, who, ctx, &mut tx, tracking).await?;
+    let t = tx
+        .task(task_id)
+        .await?
+        .filter(|t| t.report_id == r.id)
+        .ok_or(AppError::NotFound)?;
+    t.state
+        .check_change(to)
+        .map_err(|_| AppError::field("state", "error-transition"))?;
+    tx.set_task_state(task_id, to).await?;
+    let data = serde_json::json!({"task": t.title_en, "from": t.state.as_str(), "to": to.as_str()});
+    tx.add_event(
+        r.id,
+        &desk_event(who, "task", Visibility::Internal, &t.title_zh, data),
+    )
+    .await?;
+    tx.audit(&audit_entry(
+        who,
+        ctx,
+        "report.task",
+        "report",
+        &r.tracking_id,
+    ))
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Filters of the desk queue, as they come from the query string.
+#[derive(Clone, Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(default)]
+pub struct QueueQuery {
+    /// A state, `open` (default: every open state) or `all`.
+    pub state: String,
+    /// web_attack, intrusion or early_warning.
+    pub incident_type: String,
+    /// An analyst's id, `me` or `none`.
+    pub assignee: String,
+    /// Only reports older than this many days.
+    pub older_than_days: Option<i64>,
+    /// `1` for only SLA breaches.
+    pub breached: String,
+    /// `newest` for newest first (default oldest first).
+    pub sort: String,
+}
+
+/// One queue row.
+#[derive(Clone, Debug)]
+pub struct QueueRow {
+    /// The report.
+    pub report: Report,
+    /// First-response timer.
+    pub sla_first: SlaStatus,
+    /// Resolution timer.
+    pub sla_resolution: SlaStatus,
+}
+
+/// The queue: staff see every report; members and reporters their own (and their
+/// organization's). Returns rows and counts by state.
+pub async fn queue(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    q: &QueueQuery,
+) -> Result<(Vec<QueueRow>, Vec<(String, i64)>), AppError> {
+    let p = who.principal().ok_or(AppError::Unauthorized)?;
+    check(
+        state,
+        who,
+        ctx,
+        Action::List,
+        &Resource::Report {
+            org: None,
+            reporter: None,
+        },
+    )
+    .await?;
+    let states = match q.state.trim() {
+        "" | "open" => ReportState::ALL
+            .iter()
+            .copied()
+            .filter(|s| s.is_open())
+            .collect(),
+        "all" => Vec::new(),
+        s => vec![
+            s.parse::<ReportState>()
+                .map_err(|_| AppError::field("state", "error-choice"))?,
+        ],
+    };
+    let category = match q.incident_type.trim() {
+        "" => None,
+        s => Some(
+            s.parse::<IncidentType>()
+                .map_err(|_| AppError::field("incident_type", "error-choice"))?
+                .as_str()
+                .to_string(),
+        ),
+    };
+    let assignee = match q.assignee.trim() {
+        "" => None,
+        "none" => Some(None),
+        "me" => Some(Some(p.user_id)),
+        s => Some(Some(
+            s.parse::<UserId>()
+                .map_err(|_| AppError::field("assignee", "error-choice"))?,
+        )),
+    };
+    let until = q
+        .older_than_days
+        .filter(|d| (0..36_500).contains(d))
+        .map(|d| Timestamp::now().plus(time::Duration::days(-d)));
+    let scope = match report_scope(&p) {
+        ReportScope::All => None,
+        ReportScope::Own { org, user } => Some((org, user)),
+    };
+    let filter = ReportFilter {
+        kind: Some(ReportKind::Incident),
+        states,
+        category,
+        assignee,
+        since: None,
+        until,
+        scope,
+        newest_first: q.sort == "newest",
+        limit: 500,
+    };
+    let now = Timestamp::now();
+    let rows: Vec<QueueRow> = state
+        .store
+        .list_reports(&filter)
+        .await?
+        .into_iter()
+        .map(|r| {
+            let (sla_first, sla_resolution) = sla_of(state, &r, now);
+            QueueRow {
+                report: r,
+                sla_first,
+                sla_resolution,
+            }
+        })
+        .filter(|row| q.breached != "1" || row.sla_first.breached || row.sla_resolution.breached)
+        .collect();
+    let counts = if scope.is_none() {
+        state
+            .store
+            .count_reports_by_state(ReportKind::Incident)
+            .await?
+    } else {
+        Vec::new()
+    };
+    Ok((rows, counts))
+}
+
+/// Answers of the satisfaction survey.
+#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct SurveyInput {
+    /// 1–5.
+    pub speed: String,
+    /// 1–5.
+    pub helpfulness: String,
+    /// 1–5.
+    pub communication: String,
+    /// 1–5.
+    pub overall: String,
+    /// Free comment.
+    pub comment: String,
+}
+
+/// The survey behind a link, with its report's tracking number.
+pub async fn survey(state: &AppState, token: &str) -> Result<(Survey, String), AppError> {
+    let s = state
+        .store
+        .survey_by_token(&auth::hash_secret(token))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let tracking = state
+        .store
+        .get_report(s.report_id)
+        .await?
+        .map(|r| r.tracking_id)
+        .unwrap_or_default();
+    Ok((s, tracking))
+}
+
+/// Records the one answer of a survey.
+pub async fn answer_survey(
+    state: &AppState,
+    ctx: &Ctx,
+    token: &str,
+    input: &SurveyInput,
+) -> Result<(), AppError> {
+    let mut e = FieldErrors::new();
+    let mut score = |field: &'static str, v: &str| -> i32 {
+        match v.trim().parse::<i32>() {
+            Ok(n) if (1..=5).contains(&n) => n,
+            _ => {
+                e.add(field, FieldError::new("error-score"));
+                0
+            }
+        }
+    };
+    let answer = SurveyAnswer {
+        speed: score("speed", &input.speed),
+        helpfulness: score("helpfulness", &input.helpfulness),
+        communication: score("communication", &input.communication),
+        overall: score("overall", &input.overall),
+        comment: input.comment.trim().to_string(),
+    };
+    e.check("comment", validate::optional_text(&input.comment, 5_000));
+    e.into_result().map_err(AppError::Validation)?;
+    let mut tx = state.store.begin().await?;
+    if !tx.answer_survey(&auth::hash_secret(token), &answer).await? {
+        return Err(AppError::NotFound);
+    }
+    tx.audit(&audit_entry(
+        &CurrentUser(None),
+        ctx,
+        "survey.answer",
+        "survey",
+        "",
+    ))
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
