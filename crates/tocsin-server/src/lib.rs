@@ -58,6 +58,8 @@ pub fn app(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::metrics))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::security_headers))
         .layer(RequestBodyLimitLayer::new(state.config.body_limit()))
+        // One limit for every body, ours above; axum's 2 MB default would cut attachments.
+        .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(axum::middleware::from_fn(middleware::context))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
             let id = req

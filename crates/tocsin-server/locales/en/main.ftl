@@ -137,3 +137,4 @@ mail-survey-subject = Satisfaction survey
 mail-survey-body = Hello,
     Your report { $tracking } is closed. Please tell us how we did; it helps us improve:
     { $link }
+error-base64 = Attachment content must be base64.

@@ -137,3 +137,4 @@ mail-survey-subject = 滿意度調查
 mail-survey-body = 您好：
     您的通報 { $tracking } 已結案。懇請撥冗填寫滿意度調查，協助我們改善服務：
     { $link }
+error-base64 = 附件內容必須是 base64 編碼。

@@ -2,6 +2,8 @@
 //! (`{"error", "message", "fields"}`), and an OpenAPI 3.1 document generated from these
 //! handlers at `/api/v1/openapi.json`.
 
+pub mod reports;
+
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Path, Query, Request, State};
 use axum::http::StatusCode;
@@ -451,6 +453,15 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(list_tokens, create_token))
         .routes(routes!(revoke_token))
         .routes(routes!(list_audit))
+        .routes(routes!(reports::create_incident))
+        .routes(routes!(reports::list))
+        .routes(routes!(reports::get))
+        .routes(routes!(reports::transition))
+        .routes(routes!(reports::note))
+        .routes(routes!(reports::message))
+        .routes(routes!(reports::info))
+        .routes(routes!(reports::assign))
+        .routes(routes!(reports::classify))
         .split_for_parts();
     let doc = api.clone();
     let router = router.route(

@@ -112,7 +112,7 @@ pub fn human_size(bytes: usize) -> String {
     const MB: usize = 1024 * 1024;
     if bytes >= MB {
         let tenths = bytes * 10 / MB;
-        if tenths % 10 == 0 {
+        if tenths.is_multiple_of(10) {
             format!("{} MB", tenths / 10)
         } else {
             format!("{}.{} MB", tenths / 10, tenths % 10)
@@ -489,23 +489,31 @@ fn reporter_actor(who: &CurrentUser, r: &Report) -> String {
         .unwrap_or_else(|| r.reporter_email.clone())
 }
 
-/// Opens a report for a desk action: staff only, row-locked in `tx`.
-async fn for_desk(
+/// Opens a report for a desk action: staff only, then row-locked in a new transaction.
+/// The policy is asked before the transaction starts, because a refusal writes its own
+/// audit entry and SQLite has one writer at a time.
+async fn begin_desk(
     state: &AppState,
     who: &CurrentUser,
     ctx: &Ctx,
-    tx: &mut Tx,
     tracking: &str,
-) -> Result<Report, AppError> {
+) -> Result<(Tx, Report), AppError> {
     let Ok(tn) = tracking.parse::<TrackingNumber>() else {
         return Err(AppError::NotFound);
     };
-    let report = tx
-        .report_for_update(&tn.to_string())
+    let tracking = tn.to_string();
+    let seen = state
+        .store
+        .report_by_tracking(&tracking)
         .await?
         .ok_or(AppError::NotFound)?;
-    check(state, who, ctx, Action::Update, &report_resource(&report)).await?;
-    Ok(report)
+    check(state, who, ctx, Action::Update, &report_resource(&seen)).await?;
+    let mut tx = state.store.begin().await?;
+    let report = tx
+        .report_for_update(&tracking)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((tx, report))
 }
 
 fn desk_event(
@@ -590,8 +598,7 @@ pub async fn transition(
     let Some(to) = to else {
         return Err(AppError::field("to", "error-choice"));
     };
-    let mut tx = state.store.begin().await?;
-    let mut r = for_desk(state, who, ctx, &mut tx, tracking).await?;
+    let (mut tx, mut r) = begin_desk(state, who, ctx, tracking).await?;
     let extra = TransitionInput {
         rejection_reason,
         duplicate_of: duplicate_of.clone(),
@@ -747,8 +754,7 @@ async fn desk_text(
     event: &str,
 ) -> Result<(), AppError> {
     required_body(body)?;
-    let mut tx = state.store.begin().await?;
-    let r = for_desk(state, who, ctx, &mut tx, tracking).await?;
+    let (mut tx, r) = begin_desk(state, who, ctx, tracking).await?;
     tx.add_event(
         r.id,
         &desk_event(
@@ -782,8 +788,7 @@ pub async fn send_message(
     body: &str,
 ) -> Result<(), AppError> {
     required_body(body)?;
-    let mut tx = state.store.begin().await?;
-    let mut r = for_desk(state, who, ctx, &mut tx, tracking).await?;
+    let (mut tx, mut r) = begin_desk(state, who, ctx, tracking).await?;
     if r.first_response_at.0.is_none() {
         r.first_response_at = tocsin_storage::export::OptTime(Some(Timestamp::now()));
         tx.update_report(&r).await?;
@@ -846,8 +851,7 @@ pub async fn assign(
             Some(u)
         }
     };
-    let mut tx = state.store.begin().await?;
-    let mut r = for_desk(state, who, ctx, &mut tx, tracking).await?;
+    let (mut tx, mut r) = begin_desk(state, who, ctx, tracking).await?;
     r.assignee_id = assignee.as_ref().map(|u| u.id.uuid());
     tx.update_report(&r).await?;
     let name = assignee
@@ -908,8 +912,7 @@ pub async fn classify(
     let (Some(rsit), Some(priority)) = (rsit, priority) else {
         return Err(AppError::field("rsit", "error-choice"));
     };
-    let mut tx = state.store.begin().await?;
-    let mut r = for_desk(state, who, ctx, &mut tx, tracking).await?;
+    let (mut tx, mut r) = begin_desk(state, who, ctx, tracking).await?;
     r.rsit_class = rsit.class.as_str().to_string();
     r.rsit_type = rsit.id.to_string();
     r.priority = priority;
@@ -946,8 +949,7 @@ pub async fn set_task(
         .parse()
         .map_err(|_| AppError::field("state", "error-choice"))?;
     let task_id: tocsin_domain::TaskId = task.parse().map_err(|_| AppError::NotFound)?;
-    let mut tx = state.store.begin().await?;
-    let r = for_desk(state, who, ctx, &mut tx, tracking).await?;
+    let (mut tx, r) = begin_desk(state, who, ctx, tracking).await?;
     let t = tx
         .task(task_id)
         .await?

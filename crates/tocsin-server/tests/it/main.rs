@@ -3,6 +3,7 @@
 
 mod api;
 mod pages;
+mod reports_api;
 mod security;
 
 use axum::Router;
