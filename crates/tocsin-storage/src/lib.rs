@@ -122,10 +122,17 @@ pub(crate) enum Pool {
 #[derive(Clone, Debug)]
 pub struct Store {
     pub(crate) pool: Pool,
+    /// SQLite has one writer at a time. Queueing writers here, in order, instead of in
+    /// SQLite's busy handler (which sleeps and retries) keeps latency flat under load.
+    write_lock: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 /// A write transaction on either engine. Dropped without [`Tx::commit`], it rolls back.
-pub struct Tx(pub(crate) TxInner);
+pub struct Tx(
+    pub(crate) TxInner,
+    // Held only to be dropped after the commit or rollback.
+    #[allow(dead_code)] Option<tokio::sync::OwnedMutexGuard<()>>,
+);
 
 pub(crate) enum TxInner {
     Sqlite(Transaction<'static, Sqlite>),
@@ -186,6 +193,7 @@ impl Store {
             .await?;
         Ok(Store {
             pool: Pool::Sqlite(pool),
+            write_lock: Default::default(),
         })
     }
 
@@ -198,6 +206,7 @@ impl Store {
             .await?;
         Ok(Store {
             pool: Pool::Postgres(pool),
+            write_lock: Default::default(),
         })
     }
 
@@ -222,10 +231,16 @@ impl Store {
     /// Starts a write transaction (`BEGIN IMMEDIATE` on SQLite, so it waits for the write
     /// lock up front instead of failing when it upgrades).
     pub async fn begin(&self) -> Result<Tx> {
-        Ok(Tx(match &self.pool {
-            Pool::Sqlite(p) => TxInner::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
-            Pool::Postgres(p) => TxInner::Postgres(p.begin().await?),
-        }))
+        Ok(match &self.pool {
+            Pool::Sqlite(p) => {
+                let guard = self.write_lock.clone().lock_owned().await;
+                Tx(
+                    TxInner::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+                    Some(guard),
+                )
+            }
+            Pool::Postgres(p) => Tx(TxInner::Postgres(p.begin().await?), None),
+        })
     }
 
     /// Closes the pool, waiting for connections to be returned.
@@ -262,6 +277,7 @@ impl Store {
 impl Tx {
     /// Commits: once this returns, the writes are durable.
     pub async fn commit(self) -> Result<()> {
+        // The write lock (field 1) is released when `self` is dropped, after the commit.
         match self.0 {
             TxInner::Sqlite(t) => t.commit().await?,
             TxInner::Postgres(t) => t.commit().await?,
