@@ -3,6 +3,8 @@
 
 use askama::Template;
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::handler::Handler;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -15,6 +17,8 @@ use crate::state::AppState;
 
 mod account;
 mod admin;
+mod desk;
+mod report;
 mod session;
 
 /// What every page shows: language, signed-in user, the operator and its channels.
@@ -26,6 +30,8 @@ pub struct Page {
     pub user_name: Option<String>,
     /// Whether to show the admin navigation.
     pub is_admin: bool,
+    /// Whether to show the desk's navigation (the operator's staff).
+    pub is_staff: bool,
     /// Operator name in the page's language.
     pub operator_name: String,
     /// Operator web site.
@@ -48,6 +54,7 @@ impl Page {
         p.is_admin = who
             .user()
             .is_some_and(|u| u.roles.has(tocsin_domain::Role::Admin));
+        p.is_staff = who.user().is_some_and(|u| u.roles.is_staff());
         p.path = path.to_string();
         p
     }
@@ -59,6 +66,7 @@ impl Page {
             tr,
             user_name: None,
             is_admin: false,
+            is_staff: false,
             operator_name: match tr.locale {
                 tocsin_domain::Locale::ZhTw => op.name_zh.clone(),
                 tocsin_domain::Locale::En => op.name_en.clone(),
@@ -196,4 +204,37 @@ pub fn routes() -> Router<AppState> {
             post(admin::user_password_link),
         )
         .route("/admin/audit", get(admin::audit_page))
+        .route("/admin/surveys", get(desk::admin_surveys))
+        // Multipart forms with files: bounded by the server's body limit (room for the
+        // configured attachments), not axum's default 2 MB.
+        .route(
+            "/report/incident",
+            get(report::form).post(report::submit.layer(DefaultBodyLimit::disable())),
+        )
+        .route(
+            "/status/{tracking}",
+            get(report::status).post(report::status_submit.layer(DefaultBodyLimit::disable())),
+        )
+        .route("/status/{tracking}/files/{id}", get(report::status_file))
+        .route("/my/reports", get(report::mine))
+        .route("/desk", get(desk::queue))
+        .route("/desk/reports/{tracking}", get(desk::report))
+        .route("/desk/reports/{tracking}/classify", post(desk::classify))
+        .route("/desk/reports/{tracking}/assign", post(desk::assign))
+        .route(
+            "/desk/reports/{tracking}/transition",
+            post(desk::transition),
+        )
+        .route("/desk/reports/{tracking}/notes", post(desk::note))
+        .route("/desk/reports/{tracking}/messages", post(desk::message))
+        .route(
+            "/desk/reports/{tracking}/assistance",
+            post(desk::assistance),
+        )
+        .route("/desk/reports/{tracking}/tasks/{task_id}", post(desk::task))
+        .route("/desk/reports/{tracking}/files/{id}", get(desk::file))
+        .route(
+            "/survey/{token}",
+            get(desk::survey).post(desk::survey_submit),
+        )
 }

@@ -2,6 +2,7 @@
 //! access policy, CSRF, headers, languages.
 
 mod api;
+mod desk_pages;
 mod pages;
 mod reports_api;
 mod security;

@@ -86,3 +86,12 @@ CREATE TABLE surveys (
     comment TEXT NOT NULL DEFAULT ''
 );
 CREATE UNIQUE INDEX surveys_token ON surveys (token_hash);
+
+-- Rate limits shared by all instances: one row per counted event (e.g. a report accepted
+-- from one address), old rows purged.
+CREATE TABLE rate_events (
+    id BLOB PRIMARY KEY NOT NULL,
+    rate_key TEXT NOT NULL,
+    at BIGINT NOT NULL
+);
+CREATE INDEX rate_events_key ON rate_events (rate_key, at);

@@ -138,6 +138,22 @@ both_engines! {
         assert_eq!(s.login_failures_since("email:c@d.tw", since).await.expect("count"), 1);
     }
 
+    async fn rate_events(t: TestStore) {
+        let s = &t.store;
+        let now = Timestamp::now();
+        let mut tx = s.begin().await.expect("begin");
+        tx.record_rate_event("intake:192.0.2.1", now).await.expect("record");
+        tx.record_rate_event("intake:192.0.2.1", now).await.expect("record");
+        tx.commit().await.expect("commit");
+        let mut tx = s.begin().await.expect("begin");
+        tx.record_rate_event("intake:192.0.2.1", now).await.expect("record");
+        tx.rollback().await.expect("rollback");
+        let hour_ago = now.plus(time::Duration::hours(-1));
+        assert_eq!(s.rate_events_since("intake:192.0.2.1", hour_ago).await.expect("count"), 2, "a rolled-back event does not count");
+        assert_eq!(s.rate_events_since("intake:192.0.2.2", hour_ago).await.expect("count"), 0);
+        assert_eq!(s.purge_rate_events(now).await.expect("purge"), 2);
+    }
+
     async fn setup_tokens(t: TestStore) {
         let s = &t.store;
         let now = Timestamp::now();

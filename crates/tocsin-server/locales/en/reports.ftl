@@ -1,0 +1,179 @@
+# Pages of the reporting service: the incident form, the confirmation, the status page, the
+# desk, the satisfaction survey. Every id here must exist in zh-TW/reports.ftl too (a test
+# checks), and none may repeat an id of main.ftl.
+nav-report = Report an incident
+nav-my-reports = My reports
+nav-desk = Desk
+nav-surveys = Survey results
+yes = Yes
+no = No
+optional = (optional)
+choose = (choose)
+unassigned = Unassigned
+
+## The form
+report-title = Report a security incident
+report-intro = No account needed. Tell us what you know so far; we will contact you soon.
+report-required-note = Fields marked * are required.
+report-submit = Send the report
+field-reporter-name = Organization or reporter
+field-phone = Contact phone
+field-contact-email = Contact e-mail
+field-discovered-at = When the incident was discovered
+hint-discovered-at = To the minute, in the time zone you choose.
+field-time-zone = Time zone
+field-date-time = Date and time
+field-incident-type = Incident type
+field-description = What happened
+hint-description = What happened, how you found out, what is affected now.
+field-needs-support = Do you need support?
+field-support-requested = Support requested
+hint-support-requested = Required if you need support.
+field-affected-assets = Affected systems or addresses
+hint-affected-assets = For example host names, IP addresses, URLs.
+field-follows-up = Earlier tracking number
+hint-follows-up = If this follows up an earlier report, its tracking number.
+field-attachments = Attachments
+hint-attachments = Logs, screenshots and the like: at most { $count } files of { $size } each.
+attachments-again = For your safety the browser does not keep chosen files: please choose the attachments again.
+files-none = No attachments.
+
+## Confirmation
+receipt-title = Report received
+receipt-tracking = Your tracking number:
+receipt-link-intro = Your private status link (to follow the handling and add information):
+receipt-keep = Keep this link and do not forward it. It is shown on this page only once; we have also mailed it to you.
+receipt-mail = A confirmation was mailed to { $email }.
+receipt-summary = What you reported
+
+## Status page
+status-title = Report status
+status-need-link = Please open the private status link from our acknowledgment mail (the address with a token) to see this report; if you have an account here, you may sign in instead.
+status-no-updates = No updates yet.
+status-add-title = Add information
+status-add-submit = Send
+status-desk-link = Open this report on the desk
+field-tracking = Tracking number
+field-state = Status
+field-reported-at = Reported at
+field-updates = Updates
+field-add-body = Additional information
+my-reports-title = My reports
+my-reports-none = No reports yet.
+
+## History
+event-received = Report received
+event-state = Status change
+event-message = Message from us
+event-reporter_info = Information from the reporter
+event-note = Internal note
+event-assigned = Assignment
+event-classified = Classification
+event-task = Task
+event-assistance = Assistance given
+event-survey = Satisfaction survey
+event-internal = internal
+event-by-reporter = Reporter
+
+## States and closing
+state-received = Received
+state-triaged = Triaged
+state-in_progress = In progress
+state-resolved = Resolved
+state-closed = Closed
+state-rejected = Rejected
+state-duplicate = Duplicate
+reason-spam = Spam
+reason-out_of_scope = Out of scope (e.g. a government agency, which reports elsewhere)
+reason-not_an_incident = Not a security incident
+resolution-resolved = Resolved
+resolution-no_resolution = No resolution reached
+resolution-no_response = No response from the reporter
+outcome-true_positive = True positive
+outcome-false_positive = False positive
+outcome-indeterminate = Indeterminate
+task-waiting = Waiting
+task-in_progress = In progress
+task-done = Done
+task-cancelled = Cancelled
+priority-p1 = P1 critical
+priority-p2 = P2 high
+priority-p3 = P3 normal
+priority-p4 = P4 low
+
+## Desk
+desk-title = Desk
+desk-counts = Reports by status
+desk-state-open = Open reports
+desk-state-all = All
+desk-any = Any
+desk-assignee-me = Assigned to me
+desk-older-than = Older than (days)
+desk-breached-only = Breached SLA only
+desk-sort = Sort
+desk-sort-oldest = Oldest first
+desk-sort-newest = Newest first
+desk-none = No reports match.
+field-reporter = Reporter
+field-priority = Priority
+field-assignee = Assignee
+field-rsit = Classification (ENISA RSIT)
+sla-title = Service levels
+sla-first = First response
+sla-resolution = Resolution
+sla-left = { $hours } h { $minutes } min left
+sla-over = { $hours } h { $minutes } min over
+sla-breached = Breached
+sla-met = Met
+sla-due = Due
+sla-working-note = Counted in working hours (no weekends or public holidays).
+transition-title = Change status
+transition-none = This report cannot change status any more.
+transition-submit = Change status
+field-to = New status
+field-rejection-reason = Rejection reason
+hint-rejection-reason = only to reject
+field-duplicate-of = Original tracking number
+hint-duplicate-of = only for a duplicate
+field-resolution = Resolution
+field-outcome = Outcome
+hint-closing = required to close
+field-transition-message = Message to the reporter (optional; mailed and shown on their status page)
+message-title = Message to the reporter
+hint-message = Mailed to the reporter and shown on their status page.
+message-submit = Send message
+note-title = Internal note
+hint-note = Seen only by our staff, never by the reporter.
+note-submit = Add note
+classify-title = Classification and priority
+classify-submit = Save classification
+assign-title = Assignment
+assign-submit = Assign
+tasks-title = Tasks
+task-submit = Update
+assistance-title = Assistance given
+hint-assistance = Record the assistance given to the reporter.
+assistance-none = No assistance recorded yet.
+assistance-submit = Record assistance
+history-title = History
+
+## Survey
+survey-title = Satisfaction survey
+survey-intro = Thank you for your report; it is closed now. Please rate our service: 1 means very dissatisfied, 5 very satisfied.
+survey-speed = Speed
+survey-helpfulness = Helpfulness
+survey-communication = Communication
+survey-overall = Overall
+survey-comment = Comments
+survey-submit = Send
+survey-thanks = Thank you for your feedback!
+survey-already = This survey has already been answered; each report takes one answer. Thank you!
+survey-unknown = This survey link is unknown; it may have expired or been used.
+survey-not-sent = No survey sent yet.
+survey-sent = Sent, not answered yet:
+survey-answered = Answered at
+admin-surveys-title = Survey results
+surveys-intro = Answers per month and the average of each question (1–5), by the month of the answer (UTC).
+surveys-none = No answers yet.
+survey-month = Month
+survey-answers = Answers
