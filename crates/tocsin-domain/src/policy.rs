@@ -70,6 +70,8 @@ pub enum Resource {
     AuditLog,
     /// The mail outbox.
     Outbox,
+    /// Aggregated satisfaction-survey results.
+    SurveyResults,
     /// A report of any kind; `org` is the reporting organization, `reporter` the account
     /// that filed it, if any.
     Report {
@@ -143,6 +145,7 @@ pub fn authorize(who: Option<&Principal>, action: Action, resource: &Resource) -
         }
         Resource::AuditLog => matches!(action, List | Read) && admin,
         Resource::Outbox => matches!(action, List | Read) && staff,
+        Resource::SurveyResults => matches!(action, List | Read) && admin,
         Resource::Report { org, reporter } => {
             let own = reporter.is_some() && *reporter == Some(p.user_id);
             let org_member = p.has(Role::Member) && p.in_org(*org);

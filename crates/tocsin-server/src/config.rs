@@ -49,6 +49,8 @@ pub struct Reports {
     pub tasks_file: Option<PathBuf>,
     /// Mail the reporter a satisfaction survey when a report is closed.
     pub survey: bool,
+    /// Reports accepted from one client address per hour (0: no limit).
+    pub max_per_hour_per_address: i64,
 }
 
 impl Default for Reports {
@@ -59,6 +61,7 @@ impl Default for Reports {
             default_priority: "p3".into(),
             tasks_file: None,
             survey: true,
+            max_per_hour_per_address: 30,
         }
     }
 }

@@ -28,6 +28,9 @@ pub enum AppError {
     /// Too many attempts.
     #[error("too many requests")]
     TooManyRequests,
+    /// A body over the configured limit.
+    #[error("payload too large")]
+    TooLarge,
     /// A malformed request that is not about one field.
     #[error("bad request: {0}")]
     BadRequest(String),
@@ -57,6 +60,7 @@ impl AppError {
             AppError::Forbidden | AppError::CrossSite => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -71,6 +75,7 @@ impl AppError {
             AppError::CrossSite => "cross_site",
             AppError::NotFound => "not_found",
             AppError::TooManyRequests => "rate_limited",
+            AppError::TooLarge => "too_large",
             AppError::BadRequest(_) => "bad_request",
             AppError::Internal(_) => "internal",
         }

@@ -53,13 +53,14 @@ pub fn app(state: AppState) -> Router {
         .route("/metrics", get(metrics_text))
         .fallback(not_found)
         // Layers run bottom-up on the way in: request id, trace, context, then the rest.
+        // One limit for every body (axum's 2 MB default would cut attachments); inside
+        // render_errors, so its 413 is shown in the user's language.
+        .layer(axum::extract::DefaultBodyLimit::disable())
+        .layer(RequestBodyLimitLayer::new(state.config.body_limit()))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::render_errors))
         .layer(axum::middleware::from_fn(middleware::csrf))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::metrics))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::security_headers))
-        .layer(RequestBodyLimitLayer::new(state.config.body_limit()))
-        // One limit for every body, ours above; axum's 2 MB default would cut attachments.
-        .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(axum::middleware::from_fn(middleware::context))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
             let id = req

@@ -177,8 +177,15 @@ pub async fn render_errors(State(state): State<AppState>, req: Request, next: Ne
     let is_api = req.uri().path().starts_with("/api/");
     let ctx = req.extensions().get::<Ctx>().cloned();
     let mut resp = next.run(req).await;
-    let Some(body) = resp.extensions_mut().remove::<ErrorBody>() else {
-        return resp;
+    let body = match resp.extensions_mut().remove::<ErrorBody>() {
+        Some(b) => b,
+        // The body-limit layer answers 413 on its own; say it in the user's language too.
+        None if resp.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => ErrorBody {
+            code: "too_large",
+            fields: Default::default(),
+            detail: None,
+        },
+        None => return resp,
     };
     let status = resp.status();
     let tr = Tr::new(ctx.as_ref().map(|c| c.locale).unwrap_or_default());

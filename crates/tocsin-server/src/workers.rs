@@ -58,6 +58,9 @@ pub fn spawn(state: &AppState, stop: watch::Receiver<bool>) -> anyhow::Result<Ve
                     if let Err(e) = store.purge_login_failures(before).await {
                         tracing::warn!(error = %e, "throttle clean-up failed");
                     }
+                    if let Err(e) = store.purge_rate_events(now.plus(time::Duration::hours(-2))).await {
+                        tracing::warn!(error = %e, "rate-limit clean-up failed");
+                    }
                 }
                 r = stop2.changed() => {
                     if r.is_err() || *stop2.borrow() { break; }

@@ -81,6 +81,7 @@ async fn main() -> anyhow::Result<()> {
         ..Default::default()
     };
     config.mail.worker = false;
+    config.reports.max_per_hour_per_address = 0;
     let config = config.finish()?;
     let store = tocsin_storage::Store::connect(&database).await?;
     store.migrate().await?;

@@ -132,9 +132,10 @@ mail-update-body = Hello,
 
     { $message }
 
-    Use the private link you received when reporting to follow it or add information ({ $link }).
+    Use the private link in the acknowledgment you received when reporting to follow it or add information; if you have an account, it is also at { $link } once you sign in.
 mail-survey-subject = Satisfaction survey
 mail-survey-body = Hello,
     Your report { $tracking } is closed. Please tell us how we did; it helps us improve:
     { $link }
 error-base64 = Attachment content must be base64.
+err-too_large = The upload is larger than allowed.

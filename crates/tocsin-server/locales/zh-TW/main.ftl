@@ -132,9 +132,10 @@ mail-update-body = 您好：
 
     { $message }
 
-    請使用當初收到的專屬連結查看進度或補充資料（{ $link }）。
+    請使用通報時收到的確認信中的專屬連結查看進度或補充資料；若已登入平台，也可在 { $link } 查看。
 mail-survey-subject = 滿意度調查
 mail-survey-body = 您好：
     您的通報 { $tracking } 已結案。懇請撥冗填寫滿意度調查，協助我們改善服務：
     { $link }
 error-base64 = 附件內容必須是 base64 編碼。
+err-too_large = 上傳的資料超過大小上限。

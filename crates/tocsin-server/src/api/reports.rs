@@ -220,7 +220,8 @@ pub async fn get(
     Path(tracking): Path<String>,
     Query(t): Query<TokenParam>,
 ) -> Result<Json<ReportDetail>, AppError> {
-    let v = desk::view(&state, &who, &ctx, &tracking, t.token.as_deref()).await?;
+    let token = t.token.as_deref().filter(|t| !t.is_empty());
+    let v = desk::view(&state, &who, &ctx, &tracking, token, token.is_some()).await?;
     Ok(Json(ReportDetail {
         summary: summary(&state, &v.report),
         discovered_at: v.incident.discovered_at.clone(),

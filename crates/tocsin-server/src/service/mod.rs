@@ -66,6 +66,7 @@ fn resource_kind(r: &Resource) -> &'static str {
         Resource::ApiToken { .. } => "api_token",
         Resource::AuditLog => "audit_log",
         Resource::Outbox => "outbox",
+        Resource::SurveyResults => "survey",
         Resource::Report { .. } => "report",
     }
 }

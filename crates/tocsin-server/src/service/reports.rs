@@ -218,7 +218,20 @@ pub async fn submit_incident(
         follows_up: valid.follows_up.map(|t| t.to_string()).unwrap_or_default(),
         status_token_hash: auth::hash_secret(&token),
     };
+    // Throttle floods from one address; counted in the database, so across instances.
+    let rate_key = format!("intake:{}", ctx.ip);
+    let limit = state.config.reports.max_per_hour_per_address;
+    if limit > 0
+        && state
+            .store
+            .rate_events_since(&rate_key, now.plus(time::Duration::hours(-1)))
+            .await?
+            >= limit
+    {
+        return Err(AppError::TooManyRequests);
+    }
     let mut tx = state.store.begin().await?;
+    tx.record_rate_event(&rate_key, now).await?;
     let report = tx.create_report(&new).await?;
     store_uploads(&mut tx, &report, None, &files).await?;
     let titles: Vec<(String, String)> = state
@@ -347,7 +360,8 @@ pub fn sla_of(state: &AppState, r: &Report, now: Timestamp) -> (SlaStatus, SlaSt
         r.priority,
         SlaTimer::FirstResponse,
         r.reported_at,
-        r.first_response_at.0,
+        // A report finished without a word to the reporter stops this timer too.
+        r.first_response_at.0.or(r.closed_at.0),
         now,
     );
     let resolution = d.sla.status(
@@ -362,16 +376,19 @@ pub fn sla_of(state: &AppState, r: &Report, now: Timestamp) -> (SlaStatus, SlaSt
 }
 
 /// A report as its reader may see it: the desk sees all; a reporter or member sees only
-/// what was shared with them (never internal notes, tasks or internal files).
+/// what was shared with them (never internal notes, tasks or internal files). With
+/// `as_reporter`, staff too get the reporter's view (the status page shows what the
+/// reporter sees).
 pub async fn view(
     state: &AppState,
     who: &CurrentUser,
     ctx: &Ctx,
     tracking: &str,
     token: Option<&str>,
+    as_reporter: bool,
 ) -> Result<ReportView, AppError> {
     let (report, access) = open_report(state, who, ctx, tracking, token).await?;
-    let desk = access == Access::User && who.user().is_some_and(|u| u.roles.is_staff());
+    let desk = !as_reporter && access == Access::User && is_desk(who);
     let events = state.store.list_events(report.id, !desk).await?;
     let mut attachments = state.store.list_attachments(report.id).await?;
     if !desk {
@@ -412,7 +429,7 @@ pub async fn attachment(
     token: Option<&str>,
     id: &str,
 ) -> Result<tocsin_storage::AttachmentRow, AppError> {
-    let v = view(state, who, ctx, tracking, token).await?;
+    let v = view(state, who, ctx, tracking, token, token.is_some()).await?;
     let id: tocsin_domain::AttachmentId = id.parse().map_err(|_| AppError::NotFound)?;
     if !v.attachments.iter().any(|a| a.id == id) {
         return Err(AppError::NotFound);
@@ -630,13 +647,16 @@ pub async fn transition(
     let now = Timestamp::now();
     r.state = to;
     match to {
+        // A rejected or duplicate report is finished: its timers stop at `closed_at`.
         ReportState::Rejected => {
             r.rejection_reason = rejection_reason
                 .map(|x| x.as_str().to_string())
-                .unwrap_or_default()
+                .unwrap_or_default();
+            r.closed_at = tocsin_storage::export::OptTime(Some(now));
         }
         ReportState::Duplicate => {
-            r.duplicate_of = duplicate_of.map(|d| d.to_string()).unwrap_or_default()
+            r.duplicate_of = duplicate_of.map(|d| d.to_string()).unwrap_or_default();
+            r.closed_at = tocsin_storage::export::OptTime(Some(now));
         }
         ReportState::Resolved => r.resolved_at = tocsin_storage::export::OptTime(Some(now)),
         ReportState::Closed => {
@@ -987,8 +1007,8 @@ pub struct QueueQuery {
     pub incident_type: String,
     /// An analyst's id, `me` or `none`.
     pub assignee: String,
-    /// Only reports older than this many days.
-    pub older_than_days: Option<i64>,
+    /// Only reports older than this many days (0 to 36500; empty for any age).
+    pub older_than_days: String,
     /// `1` for only SLA breaches.
     pub breached: String,
     /// `newest` for newest first (default oldest first).
@@ -1056,10 +1076,14 @@ pub async fn queue(
                 .map_err(|_| AppError::field("assignee", "error-choice"))?,
         )),
     };
-    let until = q
-        .older_than_days
-        .filter(|d| (0..36_500).contains(d))
-        .map(|d| Timestamp::now().plus(time::Duration::days(-d)));
+    let until = match q.older_than_days.trim() {
+        "" => None,
+        s => {
+            let days = s.parse::<i64>().ok().filter(|d| (0..36_500).contains(d));
+            let days = days.ok_or_else(|| AppError::field("older_than_days", "error-choice"))?;
+            Some(Timestamp::now().plus(time::Duration::days(-days)))
+        }
+    };
     let scope = match report_scope(&p) {
         ReportScope::All => None,
         ReportScope::Own { org, user } => Some((org, user)),
@@ -1174,4 +1198,14 @@ pub async fn answer_survey(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Monthly satisfaction-survey results (admins).
+pub async fn survey_results(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+) -> Result<Vec<tocsin_storage::SurveyMonth>, AppError> {
+    check(state, who, ctx, Action::List, &Resource::SurveyResults).await?;
+    Ok(state.store.survey_months().await?)
 }

@@ -123,41 +123,6 @@ fn timers(
 // ---------------------------------------------------------------------------------------
 // The queue.
 
-/// The queue's filters as a GET form sends them (every field a string, so an empty box is
-/// not an error).
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(default)]
-pub(super) struct DeskQuery {
-    state: String,
-    incident_type: String,
-    assignee: String,
-    older_than_days: String,
-    breached: String,
-    sort: String,
-}
-
-impl DeskQuery {
-    fn to_service(&self) -> Result<QueueQuery, AppError> {
-        let older_than_days = match self.older_than_days.trim() {
-            "" => None,
-            s => Some(
-                s.parse::<i64>()
-                    .ok()
-                    .filter(|d| (0..36_500).contains(d))
-                    .ok_or_else(|| AppError::field("older_than_days", "error-choice"))?,
-            ),
-        };
-        Ok(QueueQuery {
-            state: self.state.trim().to_string(),
-            incident_type: self.incident_type.trim().to_string(),
-            assignee: self.assignee.trim().to_string(),
-            older_than_days,
-            breached: self.breached.trim().to_string(),
-            sort: self.sort.trim().to_string(),
-        })
-    }
-}
-
 struct QueueRowView {
     tracking: String,
     type_label: String,
@@ -176,7 +141,7 @@ struct QueueRowView {
 #[template(path = "desk_queue.html")]
 struct QueuePage {
     page: Page,
-    q: DeskQuery,
+    q: QueueQuery,
     states: Options,
     types: Options,
     counts: Vec<(String, String, i64)>,
@@ -217,14 +182,14 @@ pub(super) async fn queue(
     State(state): State<AppState>,
     ctx: Ctx,
     who: CurrentUser,
-    Query(q): Query<DeskQuery>,
+    Query(q): Query<QueueQuery>,
 ) -> Response {
     if let Err(e) = staff_only(&state, &who, &ctx).await {
         return e.into_response();
     }
     let tr = ctx.tr();
     let result = async {
-        let sq = q.to_service()?;
+        let sq = q.clone();
         svc::queue(&state, &who, &ctx, &sq).await
     }
     .await;
@@ -415,7 +380,7 @@ async fn report_view(
 ) -> Response {
     let result = async {
         staff_only(state, who, ctx).await?;
-        let v = svc::view(state, who, ctx, tracking, None).await?;
+        let v = svc::view(state, who, ctx, tracking, None, false).await?;
         let users = staff(state, who, ctx).await?;
         Ok::<_, AppError>((v, users))
     }
@@ -955,18 +920,7 @@ pub(super) async fn admin_surveys(
     ctx: Ctx,
     who: CurrentUser,
 ) -> Response {
-    if let Err(e) = service::check(
-        &state,
-        &who,
-        &ctx,
-        Action::Create,
-        &Resource::Organization(None),
-    )
-    .await
-    {
-        return e.into_response();
-    }
-    match state.store.survey_months().await {
+    match svc::survey_results(&state, &who, &ctx).await {
         Ok(months) => render(
             StatusCode::OK,
             &SurveysPage {

@@ -20,7 +20,7 @@ use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::middleware::Ctx;
-use crate::service::reports::{self as svc, QueueQuery, ReportView, Upload, human_size};
+use crate::service::reports::{self as svc, QueueQuery, Upload, human_size};
 use crate::state::AppState;
 
 /// Field errors as shown: (field, message).
@@ -535,16 +535,6 @@ fn opt(token: &str) -> Option<&str> {
     (!token.is_empty()).then_some(token)
 }
 
-/// Only what the reporter may see, whoever is looking: a staff member who opens the status
-/// page gets the desk's view from the service, which is filtered here again.
-fn shared_only(v: &mut ReportView) {
-    v.events.retain(|e| e.visibility == Visibility::Reporter);
-    let shared: Vec<uuid::Uuid> = v.events.iter().map(|e| e.id.uuid()).collect();
-    v.attachments
-        .retain(|a| a.event_id.is_none_or(|e| shared.contains(&e)));
-    v.tasks.clear();
-}
-
 async fn status_view(
     state: &AppState,
     ctx: &Ctx,
@@ -554,11 +544,10 @@ async fn status_view(
     draft: (String, Errors),
     status: StatusCode,
 ) -> Response {
-    let mut v = match svc::view(state, who, ctx, tracking, opt(token)).await {
+    let v = match svc::view(state, who, ctx, tracking, opt(token), true).await {
         Ok(v) => v,
         Err(e) => return e.into_response(),
     };
-    shared_only(&mut v);
     let tr = ctx.tr();
     let t = v.report.tracking_id.clone();
     let query = if token.is_empty() {

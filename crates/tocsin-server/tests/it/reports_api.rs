@@ -281,3 +281,39 @@ both_engines! {
         assert_eq!(list.as_array().map(|l| l.len()), Some(0));
     }
 }
+
+#[tokio::test]
+async fn intake_is_rate_limited_per_address() {
+    let h = Harness::with_config(tocsin_storage::Engine::Sqlite, |c| {
+        c.reports.max_per_hour_per_address = 2
+    })
+    .await
+    .expect("sqlite");
+    for _ in 0..2 {
+        assert_eq!(file(&h, valid()).await.status, StatusCode::CREATED);
+    }
+    // Refused reports do not count; the third accepted one is over the limit.
+    let mut bad = valid();
+    bad["email"] = json!("");
+    assert_eq!(file(&h, bad).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = file(&h, valid()).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(r.json()["error"], "rate_limited");
+}
+
+#[tokio::test]
+async fn oversized_bodies_get_the_error_shape() {
+    let h = Harness::with_config(tocsin_storage::Engine::Sqlite, |c| {
+        c.reports.max_attachment_bytes = 1024;
+        c.reports.max_attachments = 1;
+        c.security.max_body_bytes = 4096;
+    })
+    .await
+    .expect("sqlite");
+    let limit = h.state.config.body_limit();
+    let mut body = valid();
+    body["description"] = json!("x".repeat(limit + 10));
+    let r = file(&h, body).await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(r.json()["error"], "too_large");
+}
