@@ -939,6 +939,6 @@ pub(super) async fn admin_surveys(
                     .collect(),
             },
         ),
-        Err(e) => AppError::from(e).into_response(),
+        Err(e) => e.into_response(),
     }
 }
