@@ -9,9 +9,10 @@ use serde::{Deserialize, Serialize};
 use tocsin_domain::Timestamp;
 use tocsin_formats::export::{self as fmt, ExportHeader, ExportLineRef};
 
+use crate::phishing::PhishUrlReport;
 use crate::{
-    ApiToken, AttachmentRow, AuditEntry, Organization, OutboxRow, Report, ReportEvent, ReportTask,
-    Result, StorageError, Store, Survey, User,
+    AbuseContact, ApiToken, AttachmentRow, AuditEntry, Organization, OutboxRow, PhishUrlRow,
+    Report, ReportEvent, ReportTask, Result, StorageError, Store, Survey, User,
 };
 
 /// An optional timestamp column.
@@ -216,6 +217,30 @@ impl Store {
             "surveys",
             "SELECT report_id, token_hash, sent_at, answered_at, speed, helpfulness, communication, overall, comment FROM surveys ORDER BY report_id"
         );
+        export_table!(
+            self,
+            out,
+            counts,
+            PhishUrlRow,
+            "phish_urls",
+            "SELECT id, normalized, display, host, registrable_domain, ip, brand, state, tlp, case_report_id, reporters, first_reported_at, verified_at, notified_at, taken_down_at, escalated_at, updated_at FROM phish_urls ORDER BY id"
+        );
+        export_table!(
+            self,
+            out,
+            counts,
+            PhishUrlReport,
+            "phish_url_reports",
+            "SELECT url_id, report_id FROM phish_url_reports ORDER BY url_id, report_id"
+        );
+        export_table!(
+            self,
+            out,
+            counts,
+            AbuseContact,
+            "abuse_contacts",
+            "SELECT id, url_id, role, email, source, created_at FROM abuse_contacts ORDER BY id"
+        );
         out.flush().map_err(io)?;
         Ok(counts)
     }
@@ -313,6 +338,22 @@ impl Store {
                     tx.insert_survey(&serde_json::from_value(raw.row).map_err(bad)?)
                         .await?;
                     "surveys"
+                }
+                "phish_urls" => {
+                    tx.insert_phish_url(&serde_json::from_value(raw.row).map_err(bad)?)
+                        .await?;
+                    "phish_urls"
+                }
+                "phish_url_reports" => {
+                    let l: PhishUrlReport = serde_json::from_value(raw.row).map_err(bad)?;
+                    tx.link_phish_url(l.url_id, tocsin_domain::ReportId(l.report_id))
+                        .await?;
+                    "phish_url_reports"
+                }
+                "abuse_contacts" => {
+                    tx.insert_abuse_contact(&serde_json::from_value(raw.row).map_err(bad)?)
+                        .await?;
+                    "abuse_contacts"
                 }
                 other => {
                     return Err(StorageError::Import(format!(

@@ -43,6 +43,7 @@ pub mod audit;
 pub mod export;
 pub mod orgs;
 pub mod outbox;
+pub mod phishing;
 pub mod reports;
 pub mod sessions;
 pub mod setup;
@@ -56,6 +57,7 @@ pub mod users;
 pub use audit::{AuditEntry, AuditFilter, NewAuditEntry};
 pub use orgs::{NewOrganization, Organization};
 pub use outbox::{ClaimedMail, NewMail, OutboxRow, OutboxStatus};
+pub use phishing::{AbuseContact, NewPhishUrl, PhishUrlRow};
 pub use reports::{
     AttachmentMeta, AttachmentRow, NewAttachment, NewEvent, NewReport, Report, ReportEvent,
     ReportFilter, ReportTask, Survey, SurveyAnswer, SurveyMonth, Visibility,

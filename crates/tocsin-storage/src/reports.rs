@@ -345,6 +345,7 @@ pub struct ReportFilter {
     pub limit: i64,
 }
 
+/// `SELECT <every report column> FROM reports <tail>`, as a static string.
 macro_rules! select_reports {
     ($tail:literal) => {
         concat!(
@@ -353,6 +354,7 @@ macro_rules! select_reports {
         )
     };
 }
+pub(crate) use select_reports;
 
 impl Tx {
     /// Stores a new report with the next tracking number of its prefix and year, and its

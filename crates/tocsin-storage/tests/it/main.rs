@@ -4,6 +4,7 @@ mod audit;
 mod basics;
 mod export;
 mod outbox;
+mod phishing;
 mod reports;
 mod tracking;
 
