@@ -157,6 +157,140 @@ fn status_url(state: &AppState, tracking: &str, token: &str) -> String {
     )
 }
 
+/// What a kind of report hands to the shared reporter path (tracking number, status
+/// link, acknowledgment); validated by the caller.
+pub struct Intake {
+    /// Kind.
+    pub kind: ReportKind,
+    /// The kind's category (incident type, where seen).
+    pub category: String,
+    /// Reporter name.
+    pub reporter_name: String,
+    /// Reporter email (normalized).
+    pub reporter_email: String,
+    /// Reporter phone.
+    pub reporter_phone: String,
+    /// The kind's own fields as JSON.
+    pub details: String,
+    /// RSIT classification (class, type).
+    pub rsit: (String, String),
+    /// An earlier report this follows up.
+    pub follows_up: String,
+    /// SOP tasks (zh, en).
+    pub tasks: Vec<(String, String)>,
+}
+
+/// An intake in progress: the report is written in `tx`; the kind may add its own rows
+/// before [`finish_intake`] queues the acknowledgment and commits.
+pub struct OpenIntake {
+    /// The transaction holding everything so far.
+    pub tx: Tx,
+    /// The stored report.
+    pub report: Report,
+    token: String,
+}
+
+/// The shared first half of every intake: the per-address rate limit, the report with
+/// its tracking number, files, tasks and audit entry, in one transaction.
+pub async fn begin_intake(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    intake: Intake,
+    files: &[Upload],
+) -> Result<OpenIntake, AppError> {
+    let now = Timestamp::now();
+    // Throttle floods from one address; counted in the database, so across instances.
+    let rate_key = format!("intake:{}", ctx.ip);
+    let limit = state.config.reports.max_per_hour_per_address;
+    if limit > 0
+        && state
+            .store
+            .rate_events_since(&rate_key, now.plus(time::Duration::hours(-1)))
+            .await?
+            >= limit
+    {
+        return Err(AppError::TooManyRequests);
+    }
+    let prefix = match intake.kind {
+        ReportKind::Incident => &state.config.tracking.incident_prefix,
+        ReportKind::Vulnerability => &state.config.tracking.vulnerability_prefix,
+        ReportKind::Phishing => &state.config.tracking.phishing_prefix,
+    };
+    let token = auth::new_secret();
+    let user = who.user();
+    let new = NewReport {
+        kind: intake.kind,
+        prefix: prefix.clone(),
+        category: intake.category,
+        priority: state.desk.default_priority,
+        reporter_name: intake.reporter_name,
+        reporter_email: intake.reporter_email,
+        reporter_phone: intake.reporter_phone,
+        reporter_user_id: user.map(|u| u.id),
+        org_id: user.and_then(|u| u.org_id.0),
+        locale: ctx.locale.tag().to_string(),
+        details: intake.details,
+        rsit_class: intake.rsit.0,
+        rsit_type: intake.rsit.1,
+        follows_up: intake.follows_up,
+        status_token_hash: auth::hash_secret(&token),
+    };
+    let mut tx = state.store.begin().await?;
+    tx.record_rate_event(&rate_key, now).await?;
+    let report = tx.create_report(&new).await?;
+    store_uploads(&mut tx, &report, None, files).await?;
+    tx.add_tasks(report.id, &intake.tasks).await?;
+    tx.audit(&audit_entry(
+        who,
+        ctx,
+        "report.create",
+        "report",
+        &report.tracking_id,
+    ))
+    .await?;
+    Ok(OpenIntake { tx, report, token })
+}
+
+/// The shared second half: the acknowledgment (message `body_id` with `args` plus
+/// `tracking` and `link`), the commit, and the receipt. Nothing is acknowledged before
+/// it is durable.
+pub async fn finish_intake(
+    state: &AppState,
+    ctx: &Ctx,
+    open: OpenIntake,
+    body_id: &str,
+    args: &[(&'static str, String)],
+) -> Result<Receipt, AppError> {
+    let OpenIntake {
+        mut tx,
+        report,
+        token,
+    } = open;
+    let url = status_url(state, &report.tracking_id, &token);
+    let tr = Tr::new(ctx.locale);
+    let mut all = vec![
+        ("tracking", report.tracking_id.clone()),
+        ("link", url.clone()),
+    ];
+    all.extend(args.iter().cloned());
+    let subject = format!("[{}] {}", report.tracking_id, tr.t("mail-ack-subject"));
+    crate::mailer::queue(
+        &mut tx,
+        state,
+        &report.reporter_email,
+        &subject,
+        &tr.t_args(body_id, &all),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Receipt {
+        tracking_id: report.tracking_id,
+        token,
+        status_url: url,
+    })
+}
+
 /// Takes an incident report from the public form or the API. Everything is validated
 /// before anything is stored; the report, its files, tasks, audit entry and the
 /// acknowledgment mail commit together, before the receipt is returned.
@@ -178,8 +312,7 @@ pub async fn submit_incident(
         },
     )
     .await?;
-    let now = Timestamp::now();
-    let valid = input.validate(now);
+    let valid = input.validate(Timestamp::now());
     let mut errors = match &valid {
         Ok(_) => FieldErrors::new(),
         Err(e) => e.clone(),
@@ -199,80 +332,29 @@ pub async fn submit_incident(
         support_requested: valid.support_requested.clone().unwrap_or_default(),
         affected_assets: valid.affected_assets.clone().unwrap_or_default(),
     };
-    let token = auth::new_secret();
-    let user = who.user();
-    let new = NewReport {
+    let intake = Intake {
         kind: ReportKind::Incident,
-        prefix: state.config.tracking.incident_prefix.clone(),
         category: valid.incident_type.as_str().to_string(),
-        priority: state.desk.default_priority,
         reporter_name: valid.reporter_name.clone(),
         reporter_email: valid.email.clone(),
         reporter_phone: valid.phone.clone().unwrap_or_default(),
-        reporter_user_id: user.map(|u| u.id),
-        org_id: user.and_then(|u| u.org_id.0),
-        locale: ctx.locale.tag().to_string(),
         details: serde_json::to_string(&details).map_err(|e| AppError::internal(e.to_string()))?,
-        rsit_class: rsit.class.as_str().to_string(),
-        rsit_type: rsit.id.to_string(),
+        rsit: (rsit.class.as_str().to_string(), rsit.id.to_string()),
         follows_up: valid.follows_up.map(|t| t.to_string()).unwrap_or_default(),
-        status_token_hash: auth::hash_secret(&token),
+        tasks: state
+            .desk
+            .tasks
+            .for_type(valid.incident_type)
+            .iter()
+            .map(|t| (t.zh.clone(), t.en.clone()))
+            .collect(),
     };
-    // Throttle floods from one address; counted in the database, so across instances.
-    let rate_key = format!("intake:{}", ctx.ip);
-    let limit = state.config.reports.max_per_hour_per_address;
-    if limit > 0
-        && state
-            .store
-            .rate_events_since(&rate_key, now.plus(time::Duration::hours(-1)))
-            .await?
-            >= limit
-    {
-        return Err(AppError::TooManyRequests);
-    }
-    let mut tx = state.store.begin().await?;
-    tx.record_rate_event(&rate_key, now).await?;
-    let report = tx.create_report(&new).await?;
-    store_uploads(&mut tx, &report, None, &files).await?;
-    let titles: Vec<(String, String)> = state
-        .desk
-        .tasks
-        .for_type(valid.incident_type)
-        .iter()
-        .map(|t| (t.zh.clone(), t.en.clone()))
-        .collect();
-    tx.add_tasks(report.id, &titles).await?;
-    tx.audit(&audit_entry(
-        who,
-        ctx,
-        "report.create",
-        "report",
-        &report.tracking_id,
-    ))
-    .await?;
-    let url = status_url(state, &report.tracking_id, &token);
-    let tr = Tr::new(ctx.locale);
+    let open = begin_intake(state, who, ctx, intake, &files).await?;
     let args = [
-        ("tracking", report.tracking_id.clone()),
-        ("link", url.clone()),
         ("type", valid.incident_type.label(ctx.locale).to_string()),
         ("discovered", details.discovered_at.clone()),
     ];
-    let subject = format!("[{}] {}", report.tracking_id, tr.t("mail-ack-subject"));
-    crate::mailer::queue(
-        &mut tx,
-        state,
-        &report.reporter_email,
-        &subject,
-        &tr.t_args("mail-ack-body", &args),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Receipt {
-        tracking_id: report.tracking_id,
-        token,
-        status_url: url,
-    })
+    finish_intake(state, ctx, open, "mail-ack-body", &args).await
 }
 
 /// How the caller reached a report.
