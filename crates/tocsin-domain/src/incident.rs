@@ -390,15 +390,17 @@ impl IncidentInput {
         match (errors.into_result(), discovered, incident_type, tz) {
             (Ok(()), Some(discovered_at), Some(incident_type), Some(tz)) => Ok(ValidIncident {
                 reporter_name: self.reporter_name.trim().to_string(),
-                phone: non_empty(self.phone.trim()),
+                phone: validate::non_empty(self.phone.trim()),
                 email: validate::normalize_email(&self.email),
                 discovered_at,
                 time_zone: zone::zone_name(&tz, tz_name),
                 incident_type,
-                description: trim_block(&self.description),
+                description: validate::trim_block(&self.description),
                 needs_support,
-                support_requested: non_empty(&trim_block(&self.support_requested)),
-                affected_assets: non_empty(&trim_block(&self.affected_assets)),
+                support_requested: validate::non_empty(&validate::trim_block(
+                    &self.support_requested,
+                )),
+                affected_assets: validate::non_empty(&validate::trim_block(&self.affected_assets)),
                 follows_up,
             }),
             (Err(e), ..) => Err(e),
@@ -412,28 +414,12 @@ impl IncidentInput {
     }
 }
 
-/// `Some(text)` unless empty.
-fn non_empty(s: &str) -> Option<String> {
-    (!s.is_empty()).then(|| s.to_string())
-}
-
-/// Trims a multi-line text: trailing white space and leading blank lines go, the first
-/// line's indentation stays (it may be part of pasted log output).
-fn trim_block(s: &str) -> String {
-    let s = s.trim_end();
-    let start = s
-        .char_indices()
-        .take_while(|(_, c)| c.is_whitespace())
-        .filter(|(_, c)| *c == '\n')
-        .map(|(i, _)| i + 1)
-        .last()
-        .unwrap_or(0);
-    s[start..].to_string()
-}
-
-/// Parses the discovery time. `Ok(None)` when it is local and the time zone is unknown
-/// (that error is reported on `time_zone`).
-fn parse_discovered_at(
+/// Parses a reported time such as the discovery time (also the phishing form's "seen at"):
+/// a local date-time in `tz` (see [`zone::parse_local_datetime`]) or RFC 3339 with an
+/// offset, from [`EARLIEST_DISCOVERY_YEAR`] on and at most [`CLOCK_SKEW_MINUTES`] after
+/// `now`. `Ok(None)` when it is local and the time zone is unknown (that error is reported
+/// on `time_zone`). Message ids: `error-required`, `error-datetime`, `error-future`.
+pub(crate) fn parse_discovered_at(
     input: &str,
     tz: Option<&jiff::tz::TimeZone>,
     now: Timestamp,
@@ -446,7 +432,7 @@ fn parse_discovered_at(
     if v.len() > 40 {
         return Err(bad());
     }
-    let at = if let Some(local) = parse_local(v) {
+    let at = if let Some(local) = zone::parse_local_datetime(v) {
         let Some(tz) = tz else {
             return Ok(None);
         };
@@ -472,41 +458,6 @@ fn parse_discovered_at(
         return Err(FieldError::new("error-future"));
     }
     Ok(Some(at))
-}
-
-/// A local date-time: `YYYY-MM-DDTHH:MM`, optionally `:SS` and a fraction (dropped);
-/// a space may stand for the `T`.
-fn parse_local(v: &str) -> Option<jiff::civil::DateTime> {
-    let b = v.as_bytes();
-    if b.len() < 16 || !matches!(b[10], b'T' | b't' | b' ') || b[13] != b':' {
-        return None;
-    }
-    let date = zone::parse_date(v.get(..10)?)?;
-    let hour = zone::digits(&b[11..13])?;
-    let minute = zone::digits(&b[14..16])?;
-    let second = match &b[16..] {
-        [] => 0,
-        [b':', s1, s2, rest @ ..] => {
-            let ok_fraction = match rest {
-                [] => true,
-                [b'.', frac @ ..] => !frac.is_empty() && frac.iter().all(u8::is_ascii_digit),
-                _ => false,
-            };
-            if !ok_fraction {
-                return None;
-            }
-            zone::digits(&[*s1, *s2])?
-        }
-        _ => return None,
-    };
-    let time = jiff::civil::Time::new(
-        i8::try_from(hour).ok()?,
-        i8::try_from(minute).ok()?,
-        i8::try_from(second).ok()?,
-        0,
-    )
-    .ok()?;
-    Some(jiff::civil::DateTime::from_parts(date, time))
 }
 
 #[cfg(test)]

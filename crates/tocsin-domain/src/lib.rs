@@ -4,7 +4,9 @@
 //! tracking numbers), the one access-policy module, and input validation; the incident
 //! report and its validation (`incident`), the handling SOP as a state machine
 //! (`workflow`), the RSIT incident taxonomy (`rsit`), SLA timers in working hours (`sla`),
-//! SOP task checklists (`tasks`), and time zones from the bundled IANA database (`zone`).
+//! SOP task checklists (`tasks`), and time zones from the bundled IANA database (`zone`);
+//! the phishing desk's URL handling (`phish_url`: refang, defang, normalise) and its report,
+//! URL states and figures (`phishing`); the Traffic Light Protocol (`tlp`).
 //! It does no I/O (the shipped data files are compiled in) and depends on neither the
 //! database nor HTTP, so every rule here is testable alone.
 
@@ -13,12 +15,15 @@ pub mod incident;
 pub mod locale;
 mod names;
 pub mod org;
+pub mod phish_url;
+pub mod phishing;
 pub mod policy;
 pub mod role;
 pub mod rsit;
 pub mod sla;
 pub mod tasks;
 pub mod time_util;
+pub mod tlp;
 pub mod tracking;
 pub mod validate;
 pub mod workflow;
@@ -31,12 +36,17 @@ pub use ids::{
 pub use incident::{DiscoveredAt, IncidentInput, IncidentType, ValidIncident};
 pub use locale::Locale;
 pub use org::OrgKind;
+pub use phish_url::{PhishUrl, UrlError};
+pub use phishing::{
+    PhishingInput, SeenIn, UrlState, UrlTransitionError, ValidPhishing, check_url_transition,
+};
 pub use policy::{Action, Decision, Denied, Principal, Resource};
 pub use role::{Role, Roles};
 pub use rsit::{RsitClass, RsitType};
 pub use sla::{CalendarConfig, Priority, SlaPolicy, SlaStatus, SlaTimer, WorkCalendar};
 pub use tasks::{TaskState, TaskTemplate, TaskTemplates};
 pub use time_util::Timestamp;
+pub use tlp::Tlp;
 pub use tracking::{ReportKind, TrackingNumber};
 pub use validate::{FieldError, FieldErrors};
 pub use workflow::{ReportState, TransitionError, TransitionInput, check_transition};

@@ -184,6 +184,25 @@ pub fn optional_tracking_number(value: &str) -> Result<Option<TrackingNumber>, F
         .map_err(|_| FieldError::new("error-tracking-number"))
 }
 
+/// `Some(text)` unless empty.
+pub(crate) fn non_empty(s: &str) -> Option<String> {
+    (!s.is_empty()).then(|| s.to_string())
+}
+
+/// Trims a multi-line text: trailing white space and leading blank lines go, the first
+/// line's indentation stays (it may be part of pasted log output).
+pub(crate) fn trim_block(s: &str) -> String {
+    let s = s.trim_end();
+    let start = s
+        .char_indices()
+        .take_while(|(_, c)| c.is_whitespace())
+        .filter(|(_, c)| *c == '\n')
+        .map(|(i, _)| i + 1)
+        .last()
+        .unwrap_or(0);
+    s[start..].to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

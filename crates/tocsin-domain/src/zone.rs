@@ -5,10 +5,10 @@
 //! is read from the operating system at run time, so a conversion gives the same answer on
 //! every machine, whatever its `/usr/share/zoneinfo` or `TZ`. This module also converts
 //! between the stored [`Timestamp`] and jiff's instant, and parses the strict date and time
-//! forms used in configuration.
+//! forms used in configuration and in the report forms.
 
 use crate::Timestamp;
-use jiff::civil::{Date, Time};
+use jiff::civil::{Date, DateTime, Time};
 use jiff::tz::{TimeZone, TimeZoneDatabase};
 
 /// The time zone used when a form or a setting names none: Taiwan.
@@ -93,6 +93,42 @@ pub fn parse_time_hm(s: &str) -> Option<Time> {
     Time::new(i8::try_from(h).ok()?, i8::try_from(m).ok()?, 0, 0).ok()
 }
 
+/// Parses a local (civil) date-time as an HTML `datetime-local` input sends it:
+/// `YYYY-MM-DDTHH:MM`, optionally `:SS` and a fraction (dropped); a space or a lower-case
+/// `t` may stand for the `T`. No offset: the caller places it in a time zone.
+pub fn parse_local_datetime(v: &str) -> Option<DateTime> {
+    let b = v.as_bytes();
+    if b.len() < 16 || !matches!(b[10], b'T' | b't' | b' ') || b[13] != b':' {
+        return None;
+    }
+    let date = parse_date(v.get(..10)?)?;
+    let hour = digits(&b[11..13])?;
+    let minute = digits(&b[14..16])?;
+    let second = match &b[16..] {
+        [] => 0,
+        [b':', s1, s2, rest @ ..] => {
+            let ok_fraction = match rest {
+                [] => true,
+                [b'.', frac @ ..] => !frac.is_empty() && frac.iter().all(u8::is_ascii_digit),
+                _ => false,
+            };
+            if !ok_fraction {
+                return None;
+            }
+            digits(&[*s1, *s2])?
+        }
+        _ => return None,
+    };
+    let time = Time::new(
+        i8::try_from(hour).ok()?,
+        i8::try_from(minute).ok()?,
+        i8::try_from(second).ok()?,
+        0,
+    )
+    .ok()?;
+    Some(DateTime::from_parts(date, time))
+}
+
 /// The value of a run of ASCII digits (at most 9 of them), or `None`.
 pub(crate) fn digits(b: &[u8]) -> Option<u32> {
     if b.is_empty() || b.len() > 9 || !b.iter().all(u8::is_ascii_digit) {
@@ -153,6 +189,30 @@ mod tests {
         check_time("9:00", None);
         check_time("09:60", None);
         check_time("09:00:00", None);
+    }
+
+    fn check_local(input: &str, expected: Option<(i16, i8, i8, i8, i8, i8)>) {
+        let want = expected.and_then(|(y, mo, d, h, mi, s)| {
+            Some(DateTime::from_parts(
+                Date::new(y, mo, d).ok()?,
+                Time::new(h, mi, s, 0).ok()?,
+            ))
+        });
+        assert_eq!(parse_local_datetime(input), want, "{input:?}");
+    }
+
+    #[test]
+    fn local_date_times() {
+        check_local("2026-11-28T09:15", Some((2026, 11, 28, 9, 15, 0)));
+        check_local("2026-11-28 09:15:30", Some((2026, 11, 28, 9, 15, 30)));
+        check_local("2026-11-28t09:15:30.25", Some((2026, 11, 28, 9, 15, 30)));
+        check_local("2026-11-28T09:15:", None);
+        check_local("2026-11-28T09:15:00.", None);
+        check_local("2026-11-28T09:15+08:00", None);
+        check_local("2026-11-28T9:15", None);
+        check_local("2026-02-30T09:15", None);
+        check_local("2026-11-28", None);
+        check_local("", None);
     }
 
     #[test]

@@ -2,8 +2,8 @@
 
 use proptest::prelude::*;
 use tocsin_domain::{
-    DiscoveredAt, IncidentInput, Locale, Roles, Timestamp, TrackingNumber, rsit, sla, tasks,
-    validate, workflow, zone,
+    DiscoveredAt, IncidentInput, Locale, PhishingInput, Roles, Timestamp, TrackingNumber,
+    phish_url, phishing, rsit, sla, tasks, validate, workflow, zone,
 };
 
 proptest! {
@@ -34,6 +34,51 @@ proptest! {
         let _ = rsit::lookup(&s, &s);
         let _ = sla::parse_holidays(&s);
         let _ = tasks::parse_task_templates(&s);
+        let _ = zone::parse_local_datetime(&s);
+        let _ = phish_url::normalize(&s);
+        let _ = phish_url::refang(&s);
+        let _ = phish_url::defang(&s);
+        let _ = phishing::split_urls(&s);
+        let _ = s.parse::<tocsin_domain::SeenIn>();
+        let _ = s.parse::<tocsin_domain::UrlState>();
+        let _ = s.parse::<tocsin_domain::Tlp>();
+    }
+
+    /// URL-like text: schemes, defanging, brackets, IDNs, IP forms, ports and odd bytes.
+    #[test]
+    fn url_handling_never_panics(
+        s in "(hxxps?|https?|ftp|[a-z]{1,5})?(:|://|\\[://\\]|//)?[a-zA-Z0-9.\\[\\](){}@:%/?#= \t\u{3002}\u{200B}例え-]{0,40}",
+    ) {
+        if let Ok(u) = phish_url::normalize(&s) {
+            let _ = phish_url::normalize(&u.defanged_display());
+        }
+        let _ = phish_url::refang(&phish_url::defang(&s));
+    }
+
+    #[test]
+    fn phishing_validation_never_panics(
+        urls in proptest::collection::vec(any::<String>(), 0..4),
+        seen_at in "\\PC{0,30}|[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2})?([+-][0-9]{2}:[0-9]{2}|Z)?",
+        time_zone in "\\PC{0,20}|Asia/Taipei|America/New_York",
+        text in any::<String>(),
+        now in any::<i64>(),
+    ) {
+        let input = PhishingInput {
+            urls,
+            brand: text.clone(),
+            seen_in: text.clone(),
+            seen_at,
+            time_zone,
+            original_message: text.clone(),
+            reporter_email: text.clone(),
+            reporter_name: text,
+        };
+        let _ = input.validate(Timestamp::from_micros(now));
+    }
+
+    #[test]
+    fn figures_never_panic(mut values in proptest::collection::vec(any::<i64>(), 0..50)) {
+        let _ = phishing::median_and_p90(&mut values);
     }
 
     #[test]
