@@ -1,4 +1,8 @@
 //! Pure wire formats of tocsin: parse and emit, no I/O, fuzzable. Today: the JSON-lines
 //! export format. The TXT forms, STIX and the rest join here.
 
+pub mod cvss;
 pub mod export;
+pub mod rdap;
+pub mod text;
+pub mod vuln_form;

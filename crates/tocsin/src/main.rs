@@ -54,6 +54,16 @@ enum Command {
         /// Source file, or `-` for standard input.
         file: PathBuf,
     },
+    /// Score a CVSS v3.0, v3.1 or v4.0 vector and list its metrics (no database needed).
+    ///
+    /// Prints, one per line: the version, the base score and severity, the temporal (4.0:
+    /// threat) and environmental scores when such metrics are given, and every metric with
+    /// its name and value. An invalid vector exits with status 1 and the error, naming the
+    /// metric, on standard error.
+    Cvss {
+        /// The vector, e.g. CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H (quote it in the shell).
+        vector: String,
+    },
 }
 
 // The subcommand names (create-org, create-user, create-token) are the documented CLI.
@@ -133,6 +143,9 @@ fn cli_audit(action: &str, kind: &str, id: &str) -> NewAuditEntry {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    if let Command::Cvss { vector } = &cli.command {
+        return cvss(vector);
+    }
     let mut config = load_config(&cli)?;
     match cli.command {
         Command::Serve { listen } => {
@@ -186,6 +199,7 @@ async fn main() -> anyhow::Result<()> {
             eprintln!("exported {counts}");
             Ok(())
         }
+        Command::Cvss { vector } => cvss(&vector),
         Command::Import { file } => {
             let store = open(&config).await?;
             let counts = if file.as_os_str() == "-" {
@@ -200,6 +214,46 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// `tocsin cvss VECTOR`: the scores and the metric breakdown, one per line.
+fn cvss(vector: &str) -> anyhow::Result<()> {
+    use tocsin_formats::cvss::{ScoreKind, Vector};
+    let v = match Vector::parse(vector) {
+        Ok(v) => v,
+        Err(e) => {
+            // The error is the user's input, not a failure of tocsin: no backtrace.
+            eprintln!("invalid CVSS vector: {e}");
+            std::process::exit(1);
+        }
+    };
+    let version = v.version();
+    let scores = v.scores();
+    let mut out = format!("version: {version}\n");
+    for kind in [
+        ScoreKind::Base,
+        ScoreKind::Temporal,
+        ScoreKind::Environmental,
+    ] {
+        if let Some(s) = scores.get(kind) {
+            out += &format!(
+                "{}: {s} ({})\n",
+                kind.name(version).to_lowercase(),
+                s.severity()
+            );
+        }
+    }
+    if let Some(n) = v.nomenclature() {
+        out += &format!("nomenclature: {n} {}\n", scores.overall());
+    }
+    for m in v.metrics() {
+        out += &format!(
+            "{}: {} ({}) — {} ({})\n",
+            m.abbrev, m.value, m.value_name, m.name, m.group
+        );
+    }
+    std::io::stdout().lock().write_all(out.as_bytes())?;
+    Ok(())
 }
 
 async fn admin(config: &Config, cmd: AdminCommand) -> anyhow::Result<()> {

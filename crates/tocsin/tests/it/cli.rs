@@ -196,3 +196,33 @@ fn backup_is_a_consistent_copy() {
         assert!(!ok && err.contains("pg_dump"), "{err}");
     }
 }
+
+#[test]
+fn cvss_prints_score_and_breakdown() {
+    let (ok, out, err) = run(
+        &["cvss", "CVSS:3.0/AV:N/AC:H/PR:H/UI:R/S:C/C:H/I:H/A:H"],
+        &[],
+        None,
+    );
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("7.6") && out.to_lowercase().contains("high"),
+        "{out}"
+    );
+    assert!(out.contains("Attack Vector"), "{out}");
+    let (ok, _, err) = run(
+        &["cvss", "CVSS:3.1/AV:Q/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"],
+        &[],
+        None,
+    );
+    assert!(!ok && err.contains("AV"), "{err}");
+    let (ok, out, err) = run(
+        &[
+            "cvss",
+            "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N",
+        ],
+        &[],
+        None,
+    );
+    assert!(ok && out.contains("9.3"), "{out}{err}");
+}
