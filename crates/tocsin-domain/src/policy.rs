@@ -70,8 +70,10 @@ pub enum Resource {
     AuditLog,
     /// The mail outbox.
     Outbox,
-    /// Aggregated satisfaction-survey results.
-    SurveyResults,
+    /// Aggregated desk statistics: survey results, phishing figures.
+    Statistics,
+    /// The blocking-list feeds of live phishing URLs.
+    PhishingFeed,
     /// A report of any kind; `org` is the reporting organization, `reporter` the account
     /// that filed it, if any.
     Report {
@@ -145,7 +147,8 @@ pub fn authorize(who: Option<&Principal>, action: Action, resource: &Resource) -
         }
         Resource::AuditLog => matches!(action, List | Read) && admin,
         Resource::Outbox => matches!(action, List | Read) && staff,
-        Resource::SurveyResults => matches!(action, List | Read) && admin,
+        Resource::Statistics => matches!(action, List | Read) && admin,
+        Resource::PhishingFeed => matches!(action, List | Read) && (staff || p.has(Role::Partner)),
         Resource::Report { org, reporter } => {
             let own = reporter.is_some() && *reporter == Some(p.user_id);
             let org_member = p.has(Role::Member) && p.in_org(*org);

@@ -33,6 +33,31 @@ pub struct Config {
     pub sla: tocsin_domain::SlaPolicy,
     /// The working calendar SLA timers count in.
     pub calendar: tocsin_domain::CalendarConfig,
+    /// The phishing desk.
+    pub phishing: Phishing,
+}
+
+/// Phishing desk settings.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Phishing {
+    /// Hours without an answer after a notice before the desk is reminded.
+    pub escalation_hours: i64,
+    /// Where reminders go (empty: the operator's address).
+    pub desk_email: String,
+    /// Base URL of the RDAP bootstrap registry (e.g. IANA's); empty turns RDAP look-ups
+    /// off, for desks without outside network (contacts are then entered by hand).
+    pub rdap_bootstrap_url: String,
+}
+
+impl Default for Phishing {
+    fn default() -> Self {
+        Phishing {
+            escalation_hours: 24,
+            desk_email: String::new(),
+            rdap_bootstrap_url: String::new(),
+        }
+    }
 }
 
 /// Report intake settings.
@@ -147,6 +172,7 @@ impl Default for Config {
             reports: Reports::default(),
             sla: tocsin_domain::SlaPolicy::default(),
             calendar: tocsin_domain::CalendarConfig::default(),
+            phishing: Phishing::default(),
         }
     }
 }

@@ -139,3 +139,35 @@ mail-survey-body = Hello,
     { $link }
 error-base64 = Attachment content must be base64.
 err-too_large = The upload is larger than allowed.
+error-url = Line { $line }: “{ $url }” cannot be reported: { $reason ->
+        [empty] it is empty
+        [too-long] it is longer than 2048 characters
+        [scheme] only http and https addresses can be reported
+        [host] the host name is missing or is not a domain name or IP address
+        [idn] the international domain name is not valid
+        [port] the port is not a number from 0 to 65535
+       *[invalid] it is not a valid URL
+    }.
+error-too-many-urls = At most { $max } URLs per report.
+error-url-scheme = Only http and https addresses can be reported, not { $scheme }:.
+error-url-host = The host name is missing or is not a valid domain name or IP address.
+error-url-idn = The international domain name is not valid.
+error-url-port = The port must be a number from 0 to 65535.
+error-url-invalid = This is not a valid web address (URL).
+error-no-contacts = Add at least one abuse contact first.
+mail-ack-phishing-body = Hello,
+    We received your phishing report. Its tracking number is { $tracking }.
+    Impersonated: { $brand }
+    URLs (defanged):
+    { $urls }
+
+    Follow its progress and add information with this private link (keep it safe; do not forward it):
+    { $link }
+mail-notice-subject = Phishing site report / 網路釣魚網站通報
+mail-notice-body = Hello,
+    We ({ $operator }) received reports that the following address impersonates "{ $brand }" for phishing (defanged):
+    { $url }
+    First reported: { $first_seen }
+    Please investigate and take the site down, and reply to this mail with the outcome (keep { $tracking } in the subject).
+mail-escalation-subject = Phishing notice unanswered
+mail-escalation-body = The abuse notice about { $url } ({ $tracking }) has gone unanswered for { $hours } hours; consider escalating (e.g. to the registrar or the upstream provider).

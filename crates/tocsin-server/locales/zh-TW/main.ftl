@@ -139,3 +139,35 @@ mail-survey-body = 您好：
     { $link }
 error-base64 = 附件內容必須是 base64 編碼。
 err-too_large = 上傳的資料超過大小上限。
+error-url = 第 { $line } 行「{ $url }」無法通報：{ $reason ->
+        [empty] 內容是空的
+        [too-long] 超過 2048 個字元
+        [scheme] 只接受 http 或 https 網址
+        [host] 缺少主機名稱，或不是有效的網域名稱或 IP 位址
+        [idn] 國際化網域名稱無效
+        [port] 連接埠不是 0 到 65535 之間的數字
+       *[invalid] 不是有效的網址
+    }。
+error-too-many-urls = 每次通報最多 { $max } 個網址。
+error-url-scheme = 只接受 http 或 https 網址（不接受 { $scheme }:）。
+error-url-host = 缺少主機名稱，或不是有效的網域名稱或 IP 位址。
+error-url-idn = 國際化網域名稱（IDN）無效。
+error-url-port = 連接埠必須是 0 到 65535 之間的數字。
+error-url-invalid = 這不是有效的網址。
+error-no-contacts = 請先加入至少一個濫用通報聯絡窗口。
+mail-ack-phishing-body = 您好：
+    本中心已收到您的網路釣魚通報，追蹤編號為 { $tracking }。
+    冒用對象：{ $brand }
+    網址（已去除連結功能）：
+    { $urls }
+
+    您可以透過以下專屬連結查詢處理進度、補充資料（請妥善保管，勿轉寄）：
+    { $link }
+mail-notice-subject = Phishing site report / 網路釣魚網站通報
+mail-notice-body = 您好：
+    本中心（{ $operator }）接獲通報，下列網址疑似冒用「{ $brand }」進行網路釣魚（網址已去除連結功能）：
+    { $url }
+    首次通報時間：{ $first_seen }
+    請協助調查並停止該網站服務，並回覆本信告知處理結果（請保留主旨中的編號 { $tracking }）。
+mail-escalation-subject = 釣魚網址通知逾時未回應
+mail-escalation-body = 釣魚網址 { $url }（{ $tracking }）的濫用通知已超過 { $hours } 小時未獲回應，請考慮升級處理（例如通知註冊商或上游業者）。

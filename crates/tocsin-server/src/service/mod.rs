@@ -2,6 +2,7 @@
 //! validates, writes in one transaction with its audit entry, and returns typed results.
 //! Handlers only extract input and present output.
 
+pub mod phishing;
 pub mod reports;
 
 use serde::Deserialize;
@@ -66,7 +67,8 @@ fn resource_kind(r: &Resource) -> &'static str {
         Resource::ApiToken { .. } => "api_token",
         Resource::AuditLog => "audit_log",
         Resource::Outbox => "outbox",
-        Resource::SurveyResults => "survey",
+        Resource::Statistics => "statistics",
+        Resource::PhishingFeed => "phishing_feed",
         Resource::Report { .. } => "report",
     }
 }

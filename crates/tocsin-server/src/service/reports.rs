@@ -1288,6 +1288,6 @@ pub async fn survey_results(
     who: &CurrentUser,
     ctx: &Ctx,
 ) -> Result<Vec<tocsin_storage::SurveyMonth>, AppError> {
-    check(state, who, ctx, Action::List, &Resource::SurveyResults).await?;
+    check(state, who, ctx, Action::List, &Resource::Statistics).await?;
     Ok(state.store.survey_months().await?)
 }

@@ -1,0 +1,683 @@
+//! The phishing desk: intake through the shared reporter path, one case per normalised
+//! URL (a URL reported again while its case is open joins it), the per-URL handling
+//! (verify → notify → monitor → taken down), abuse contacts (by hand, or from RDAP),
+//! notices to them, the escalation reminder, blocking-list feeds and monthly figures.
+//! Phishing URLs are defanged everywhere a person reads them.
+
+use serde::{Deserialize, Serialize};
+use tocsin_domain::phish_url::{PhishUrl, defang};
+use tocsin_domain::phishing::{UrlState, check_url_transition, median_and_p90};
+use tocsin_domain::policy::{Action, Resource};
+use tocsin_domain::validate::{self, FieldErrors};
+use tocsin_domain::{FieldError, Locale, ReportKind, Timestamp};
+use tocsin_storage::{NewEvent, NewPhishUrl, PhishUrlRow, Report, Visibility};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::reports::{Intake, Receipt, Upload, begin_intake, check_uploads, finish_intake};
+use super::{audit_entry, check};
+use crate::auth::CurrentUser;
+use crate::error::AppError;
+use crate::i18n::Tr;
+use crate::middleware::Ctx;
+use crate::state::AppState;
+
+/// The phishing fields kept in a report's `details`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct PhishingDetails {
+    /// The brand or organisation impersonated.
+    pub brand: String,
+    /// Where it was seen.
+    pub seen_in: String,
+    /// When, RFC 3339 with the reporter's offset (empty if not given).
+    pub seen_at: String,
+    /// The original message as pasted.
+    pub original_message: String,
+    /// The URLs as normalised (never shown without defanging).
+    pub urls: Vec<String>,
+}
+
+/// The states a new report of the same URL joins.
+fn open_states() -> Vec<&'static str> {
+    UrlState::ALL
+        .iter()
+        .copied()
+        .filter(|s| s.is_open())
+        .map(|s| s.as_str())
+        .collect()
+}
+
+/// Takes a phishing report: validates everything first, then files it through the shared
+/// reporter path and links each URL to its case.
+pub async fn submit_phishing(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    input: &tocsin_domain::phishing::PhishingInput,
+    files: Vec<Upload>,
+) -> Result<Receipt, AppError> {
+    check(
+        state,
+        who,
+        ctx,
+        Action::Create,
+        &Resource::Report {
+            org: None,
+            reporter: None,
+        },
+    )
+    .await?;
+    let valid = input.validate(Timestamp::now());
+    let mut errors = match &valid {
+        Ok(_) => FieldErrors::new(),
+        Err(e) => e.clone(),
+    };
+    check_uploads(state, &files, &mut errors);
+    let valid = match (valid, errors.is_empty()) {
+        (Ok(v), true) => v,
+        _ => return Err(AppError::Validation(errors)),
+    };
+    let details = PhishingDetails {
+        brand: valid.brand.clone(),
+        seen_in: valid.seen_in.as_str().to_string(),
+        seen_at: valid.seen_at.map(|d| d.text()).unwrap_or_default(),
+        original_message: valid.original_message.clone().unwrap_or_default(),
+        urls: valid.urls.iter().map(|u| u.normalized.clone()).collect(),
+    };
+    let intake = Intake {
+        kind: ReportKind::Phishing,
+        category: valid.seen_in.as_str().to_string(),
+        reporter_name: valid
+            .reporter_name
+            .clone()
+            .unwrap_or_else(|| valid.reporter_email.clone()),
+        reporter_email: valid.reporter_email.clone(),
+        reporter_phone: String::new(),
+        details: serde_json::to_string(&details).map_err(|e| AppError::internal(e.to_string()))?,
+        rsit: ("fraud".into(), "phishing".into()),
+        follows_up: String::new(),
+        tasks: Vec::new(),
+    };
+    let mut open = begin_intake(state, who, ctx, intake, &files).await?;
+    let open_states = open_states();
+    for u in &valid.urls {
+        let new = new_case(u, &valid.brand);
+        let (case, joined) = open
+            .tx
+            .attach_phish_url(open.report.id, &new, &open_states)
+            .await?;
+        if joined {
+            let ev = NewEvent {
+                actor_id: None,
+                actor: "system".into(),
+                event: "phishing_reported_again".into(),
+                visibility: Visibility::Internal,
+                body: defang(&case.normalized),
+                data: serde_json::json!({"url_id": case.id, "by": open.report.tracking_id})
+                    .to_string(),
+            };
+            open.tx.add_event(case.case_report_id, &ev).await?;
+        }
+    }
+    let list: Vec<String> = valid.urls.iter().map(PhishUrl::defanged).collect();
+    let args = [("urls", list.join("\n")), ("brand", valid.brand.clone())];
+    finish_intake(state, ctx, open, "mail-ack-phishing-body", &args).await
+}
+
+fn new_case(u: &PhishUrl, brand: &str) -> NewPhishUrl {
+    NewPhishUrl {
+        normalized: u.normalized.clone(),
+        display: u.display.clone(),
+        host: u.host_ascii.clone(),
+        registrable_domain: u.registrable_domain.clone().unwrap_or_default(),
+        ip: u.ip.map(|i| i.to_string()).unwrap_or_default(),
+        brand: brand.to_string(),
+        state: UrlState::INITIAL.as_str().to_string(),
+        tlp: tocsin_domain::tlp::Tlp::default().as_str().to_string(),
+    }
+}
+
+fn parse_state(s: &str) -> Result<UrlState, AppError> {
+    s.parse()
+        .map_err(|_| AppError::internal(format!("stored url state {s}")))
+}
+
+/// A case with its reports, for the desk.
+#[derive(Clone, Debug)]
+pub struct CaseView {
+    /// The case.
+    pub case: PhishUrlRow,
+    /// Its state.
+    pub state: UrlState,
+    /// The reports that named it, oldest first (the first names the case).
+    pub reports: Vec<Report>,
+    /// Abuse contacts.
+    pub contacts: Vec<tocsin_storage::AbuseContact>,
+}
+
+async fn staff_case(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    id: &str,
+    action: Action,
+) -> Result<PhishUrlRow, AppError> {
+    let id: Uuid = id.parse().map_err(|_| AppError::NotFound)?;
+    let case = state
+        .store
+        .get_phish_url(id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    // Cases are the desk's: ask as for a report nobody outside the desk filed.
+    check(
+        state,
+        who,
+        ctx,
+        action,
+        &Resource::Report {
+            org: None,
+            reporter: None,
+        },
+    )
+    .await?;
+    Ok(case)
+}
+
+/// One case for the desk (audited read).
+pub async fn case(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    id: &str,
+) -> Result<CaseView, AppError> {
+    let case = staff_case(state, who, ctx, id, Action::Update).await?;
+    state
+        .store
+        .audit(&audit_entry(
+            who,
+            ctx,
+            "phishing.read",
+            "phishing_url",
+            &case.id.to_string(),
+        ))
+        .await?;
+    let reports = state.store.reports_of_phish_url(case.id).await?;
+    let contacts = state.store.abuse_contacts(case.id).await?;
+    Ok(CaseView {
+        state: parse_state(&case.state)?,
+        case,
+        reports,
+        contacts,
+    })
+}
+
+/// The desk's list of cases in `states` (all when empty).
+pub async fn cases(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    states: &[UrlState],
+) -> Result<Vec<PhishUrlRow>, AppError> {
+    check(
+        state,
+        who,
+        ctx,
+        Action::Update,
+        &Resource::Report {
+            org: None,
+            reporter: None,
+        },
+    )
+    .await?;
+    let names: Vec<&str> = states.iter().map(|s| s.as_str()).collect();
+    Ok(state.store.list_phish_urls(&names, 1000).await?)
+}
+
+/// A state change of one URL, with the analyst's evidence or note.
+#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct UrlTransitionInput {
+    /// verified, false_positive, duplicate, taken_down, reopened (abuse_notified is set by
+    /// sending a notice).
+    pub to: String,
+    /// Evidence or a note, kept in the case history.
+    pub note: String,
+    /// TLP of the case for the feeds: clear, green, amber, amber+strict, red.
+    pub tlp: String,
+}
+
+/// Moves one URL through its states; illegal moves answer 422 on `to`.
+pub async fn transition(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    id: &str,
+    input: &UrlTransitionInput,
+) -> Result<PhishUrlRow, AppError> {
+    let seen = staff_case(state, who, ctx, id, Action::Update).await?;
+    let mut e = FieldErrors::new();
+    let to: Option<UrlState> = input.to.trim().parse().ok();
+    if to.is_none() {
+        e.add("to", FieldError::new("error-choice"));
+    }
+    let tlp = match input.tlp.trim() {
+        "" => None,
+        t => match t.parse::<tocsin_domain::tlp::Tlp>() {
+            Ok(t) => Some(t),
+            Err(_) => {
+                e.add("tlp", FieldError::new("error-choice"));
+                None
+            }
+        },
+    };
+    e.check("note", validate::optional_text(&input.note, 20_000));
+    e.into_result().map_err(AppError::Validation)?;
+    let Some(to) = to else {
+        return Err(AppError::field("to", "error-choice"));
+    };
+    if to == UrlState::AbuseNotified {
+        // Only a notice that was really queued puts a case in this state.
+        return Err(AppError::field("to", "error-transition"));
+    }
+    let mut tx = state.store.begin().await?;
+    let mut case = tx
+        .phish_url_for_update(seen.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let from = parse_state(&case.state)?;
+    check_url_transition(from, to).map_err(|_| AppError::field("to", "error-transition"))?;
+    let now = Timestamp::now();
+    case.state = to.as_str().to_string();
+    match to {
+        UrlState::Verified => case.verified_at = tocsin_storage::export::OptTime(Some(now)),
+        UrlState::TakenDown => case.taken_down_at = tocsin_storage::export::OptTime(Some(now)),
+        UrlState::Reopened => {
+            case.taken_down_at = tocsin_storage::export::OptTime(None);
+            case.escalated_at = tocsin_storage::export::OptTime(None);
+        }
+        _ => {}
+    }
+    if let Some(t) = tlp {
+        case.tlp = t.as_str().to_string();
+    }
+    tx.update_phish_url(&case).await?;
+    let data = serde_json::json!({"url_id": case.id, "from": from.as_str(), "to": to.as_str()});
+    tx.add_event(
+        case.case_report_id,
+        &desk_event(who, "phishing_state", input.note.trim(), data),
+    )
+    .await?;
+    let mut a = audit_entry(
+        who,
+        ctx,
+        "phishing.transition",
+        "phishing_url",
+        &case.id.to_string(),
+    );
+    a.detail = format!("{} -> {}", from.as_str(), to.as_str());
+    tx.audit(&a).await?;
+    tx.commit().await?;
+    Ok(case)
+}
+
+fn desk_event(who: &CurrentUser, event: &str, body: &str, data: serde_json::Value) -> NewEvent {
+    NewEvent {
+        actor_id: who.user().map(|u| u.id),
+        actor: who.actor(),
+        event: event.into(),
+        visibility: Visibility::Internal,
+        body: body.to_string(),
+        data: data.to_string(),
+    }
+}
+
+/// An abuse contact entered by hand.
+#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct ContactInput {
+    /// registrar, hosting or other.
+    pub role: String,
+    /// The address.
+    pub email: String,
+}
+
+/// Adds an abuse contact by hand (the offline path).
+pub async fn add_contact(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    id: &str,
+    input: &ContactInput,
+) -> Result<(), AppError> {
+    let case = staff_case(state, who, ctx, id, Action::Update).await?;
+    let mut e = FieldErrors::new();
+    if !["registrar", "hosting", "other"].contains(&input.role.trim()) {
+        e.add("role", FieldError::new("error-choice"));
+    }
+    e.check("email", validate::email(&input.email));
+    e.into_result().map_err(AppError::Validation)?;
+    let mut tx = state.store.begin().await?;
+    tx.add_abuse_contact(
+        case.id,
+        input.role.trim(),
+        &validate::normalize_email(&input.email),
+        "manual",
+    )
+    .await?;
+    tx.audit(&audit_entry(
+        who,
+        ctx,
+        "phishing.contact",
+        "phishing_url",
+        &case.id.to_string(),
+    ))
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Removes a wrong abuse contact.
+pub async fn remove_contact(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    id: &str,
+    contact: &str,
+) -> Result<(), AppError> {
+    let case = staff_case(state, who, ctx, id, Action::Update).await?;
+    let contact: Uuid = contact.parse().map_err(|_| AppError::NotFound)?;
+    let mut tx = state.store.begin().await?;
+    if !tx.delete_abuse_contact(case.id, contact).await? {
+        return Err(AppError::NotFound);
+    }
+    tx.audit(&audit_entry(
+        who,
+        ctx,
+        "phishing.contact_removed",
+        "phishing_url",
+        &case.id.to_string(),
+    ))
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The notice an analyst sends; empty fields take the template's text.
+#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct NoticeInput {
+    /// The mail text (default: the notice template with the case filled in).
+    pub body: String,
+}
+
+/// The default notice text of a case, English first (abuse desks are international),
+/// then Traditional Chinese.
+pub fn notice_template(state: &AppState, case: &PhishUrlRow, tracking: &str) -> String {
+    let args = [
+        ("tracking", tracking.to_string()),
+        ("url", defang(&case.normalized)),
+        ("brand", case.brand.clone()),
+        ("first_seen", case.first_reported_at.rfc3339()),
+        ("operator", state.config.operator.name_en.clone()),
+    ];
+    let en = Tr::new(Locale::En).t_args("mail-notice-body", &args);
+    let zh = Tr::new(Locale::ZhTw).t_args("mail-notice-body", &args);
+    format!("{en}\n\n----\n\n{zh}\n")
+}
+
+/// Sends the notice to every abuse contact of a verified (or reopened) case and marks it
+/// notified; the subject carries the tracking number so answers thread.
+pub async fn notify(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    id: &str,
+    input: &NoticeInput,
+) -> Result<(), AppError> {
+    let seen = staff_case(state, who, ctx, id, Action::Update).await?;
+    let contacts = state.store.abuse_contacts(seen.id).await?;
+    if contacts.is_empty() {
+        return Err(AppError::field("contacts", "error-no-contacts"));
+    }
+    let mut e = FieldErrors::new();
+    e.check("body", validate::optional_text(&input.body, 50_000));
+    e.into_result().map_err(AppError::Validation)?;
+    let case_report = state
+        .store
+        .get_report(seen.case_report_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut tx = state.store.begin().await?;
+    let mut case = tx
+        .phish_url_for_update(seen.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let from = parse_state(&case.state)?;
+    check_url_transition(from, UrlState::AbuseNotified)
+        .map_err(|_| AppError::field("to", "error-transition"))?;
+    let body = if input.body.trim().is_empty() {
+        notice_template(state, &case, &case_report.tracking_id)
+    } else {
+        input.body.trim().to_string()
+    };
+    let subject = format!(
+        "[{}] {} {}",
+        case_report.tracking_id,
+        Tr::new(Locale::En).t("mail-notice-subject"),
+        defang(&case.normalized)
+    );
+    for c in &contacts {
+        crate::mailer::queue(&mut tx, state, &c.email, &subject, &body).await?;
+    }
+    let now = Timestamp::now();
+    case.state = UrlState::AbuseNotified.as_str().to_string();
+    case.notified_at = tocsin_storage::export::OptTime(Some(now));
+    case.escalated_at = tocsin_storage::export::OptTime(None);
+    tx.update_phish_url(&case).await?;
+    let to: Vec<&str> = contacts.iter().map(|c| c.email.as_str()).collect();
+    let data = serde_json::json!({"url_id": case.id, "from": from.as_str(), "to": "abuse_notified", "recipients": to});
+    tx.add_event(
+        case.case_report_id,
+        &desk_event(who, "phishing_notice", &body, data),
+    )
+    .await?;
+    tx.audit(&audit_entry(
+        who,
+        ctx,
+        "phishing.notify",
+        "phishing_url",
+        &case.id.to_string(),
+    ))
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Reminds the desk of notices left unanswered for `hours`: one reminder per notice,
+/// mailed to the desk address and written in the case history. Returns how many.
+pub async fn escalate_due(state: &AppState, hours: i64) -> Result<usize, AppError> {
+    let now = Timestamp::now();
+    let due_before = now.plus(time::Duration::hours(-hours));
+    let waiting = state
+        .store
+        .list_phish_urls(&[UrlState::AbuseNotified.as_str()], 10_000)
+        .await?;
+    let mut n = 0;
+    for seen in waiting {
+        if seen.escalated_at.0.is_some() || seen.notified_at.0.is_none_or(|t| t > due_before) {
+            continue;
+        }
+        let mut tx = state.store.begin().await?;
+        // Another instance may have done it: look again under the lock.
+        let Some(mut case) = tx.phish_url_for_update(seen.id).await? else {
+            continue;
+        };
+        if case.state != UrlState::AbuseNotified.as_str() || case.escalated_at.0.is_some() {
+            continue;
+        }
+        case.escalated_at = tocsin_storage::export::OptTime(Some(now));
+        tx.update_phish_url(&case).await?;
+        let tracking = state
+            .store
+            .get_report(case.case_report_id)
+            .await?
+            .map(|r| r.tracking_id)
+            .unwrap_or_default();
+        let args = [
+            ("tracking", tracking.clone()),
+            ("url", defang(&case.normalized)),
+            ("hours", hours.to_string()),
+        ];
+        let tr = Tr::new(Locale::ZhTw);
+        let subject = format!("[{tracking}] {}", tr.t("mail-escalation-subject"));
+        let to = state.config.phishing.desk_email.clone();
+        let to = if to.is_empty() {
+            state.config.operator.email.clone()
+        } else {
+            to
+        };
+        crate::mailer::queue(
+            &mut tx,
+            state,
+            &to,
+            &subject,
+            &tr.t_args("mail-escalation-body", &args),
+        )
+        .await?;
+        let ev = NewEvent {
+            actor_id: None,
+            actor: "system".into(),
+            event: "phishing_escalation".into(),
+            visibility: Visibility::Internal,
+            body: String::new(),
+            data: serde_json::json!({"url_id": case.id}).to_string(),
+        };
+        tx.add_event(case.case_report_id, &ev).await?;
+        tx.commit().await?;
+        n += 1;
+    }
+    Ok(n)
+}
+
+/// One entry of the blocking-list feed.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct FeedEntry {
+    /// The live URL (feeds are for machines; people see it defanged elsewhere).
+    pub url: String,
+    /// Its host.
+    pub host: String,
+    /// The brand impersonated.
+    pub brand: String,
+    /// TLP of the case.
+    pub tlp: String,
+    /// First reported (RFC 3339).
+    pub first_seen: String,
+    /// Verified (RFC 3339).
+    pub verified_at: String,
+}
+
+/// Currently live verified phishing URLs, for blocking lists (staff and partners).
+pub async fn feed(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+) -> Result<Vec<FeedEntry>, AppError> {
+    check(state, who, ctx, Action::Read, &Resource::PhishingFeed).await?;
+    let live: Vec<&str> = UrlState::ALL
+        .iter()
+        .copied()
+        .filter(|s| s.is_live())
+        .map(|s| s.as_str())
+        .collect();
+    let rows = state.store.list_phish_urls(&live, 100_000).await?;
+    Ok(rows
+        .into_iter()
+        .map(|c| FeedEntry {
+            url: c.normalized,
+            host: c.host,
+            brand: c.brand,
+            tlp: c.tlp,
+            first_seen: c.first_reported_at.rfc3339(),
+            verified_at: c.verified_at.0.map(|t| t.rfc3339()).unwrap_or_default(),
+        })
+        .collect())
+}
+
+/// One month of phishing figures.
+#[derive(Clone, Debug, Default, Serialize, ToSchema)]
+pub struct MonthFigures {
+    /// `YYYY-MM` (UTC) of the first report.
+    pub month: String,
+    /// Cases opened.
+    pub cases: usize,
+    /// Minutes from report to verification: median and 90th percentile.
+    pub to_verified: Option<(i64, i64)>,
+    /// Minutes from report to takedown: median and 90th percentile.
+    pub to_taken_down: Option<(i64, i64)>,
+    /// Cases by brand, most first.
+    pub by_brand: Vec<(String, usize)>,
+    /// Reports by where the phishing was seen, most first.
+    pub by_seen_in: Vec<(String, usize)>,
+}
+
+/// Monthly figures (admins): time to verification and to takedown (median and p90),
+/// counts by brand and by where seen.
+pub async fn figures(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+) -> Result<Vec<MonthFigures>, AppError> {
+    check(state, who, ctx, Action::List, &Resource::Statistics).await?;
+    let rows = state.store.list_phish_urls(&[], 100_000).await?;
+    let reports = state
+        .store
+        .list_reports(&tocsin_storage::ReportFilter {
+            kind: Some(ReportKind::Phishing),
+            limit: 1000,
+            newest_first: true,
+            ..Default::default()
+        })
+        .await?;
+    let month = |t: Timestamp| {
+        let d = t.datetime();
+        format!("{:04}-{:02}", d.year(), u8::from(d.month()))
+    };
+    let mut by: std::collections::BTreeMap<String, (Vec<i64>, Vec<i64>, MonthFigures)> =
+        Default::default();
+    for c in &rows {
+        let e = by.entry(month(c.first_reported_at)).or_default();
+        e.2.cases += 1;
+        let minutes = |t: Timestamp| (t.micros() - c.first_reported_at.micros()) / 60_000_000;
+        if let Some(v) = c.verified_at.0 {
+            e.0.push(minutes(v));
+        }
+        if let Some(t) = c.taken_down_at.0 {
+            e.1.push(minutes(t));
+        }
+        bump(&mut e.2.by_brand, &c.brand);
+    }
+    for r in &reports {
+        let e = by.entry(month(r.reported_at)).or_default();
+        bump(&mut e.2.by_seen_in, &r.category);
+    }
+    Ok(by
+        .into_iter()
+        .rev()
+        .map(|(m, (mut v, mut t, mut f))| {
+            f.month = m;
+            f.to_verified = median_and_p90(&mut v);
+            f.to_taken_down = median_and_p90(&mut t);
+            f.by_brand.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            f.by_seen_in
+                .sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            f
+        })
+        .collect())
+}
+
+fn bump(v: &mut Vec<(String, usize)>, key: &str) {
+    match v.iter_mut().find(|(k, _)| k == key) {
+        Some((_, n)) => *n += 1,
+        None => v.push((key.to_string(), 1)),
+    }
+}
