@@ -43,10 +43,12 @@ pub fn spawn(state: &AppState, stop: watch::Receiver<bool>) -> anyhow::Result<Ve
         handles.push(tokio::spawn(worker.run(stop.clone())));
     }
     let store = state.store.clone();
+    let escalation_state = state.clone();
     let window = state.config.security.login_window_minutes;
     let mut stop2 = stop;
     let cleanup = tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_secs(600));
+        // Every few minutes: clean-up, and reminders for unanswered phishing notices.
+        let mut tick = tokio::time::interval(Duration::from_secs(300));
         loop {
             tokio::select! {
                 _ = tick.tick() => {
@@ -57,6 +59,10 @@ pub fn spawn(state: &AppState, stop: watch::Receiver<bool>) -> anyhow::Result<Ve
                     let before = now.plus(time::Duration::minutes(-window * 4));
                     if let Err(e) = store.purge_login_failures(before).await {
                         tracing::warn!(error = %e, "throttle clean-up failed");
+                    }
+                    let hours = escalation_state.config.phishing.escalation_hours;
+                    if let Err(e) = crate::service::phishing::escalate_due(&escalation_state, hours).await {
+                        tracing::warn!(error = %e, "phishing escalation failed");
                     }
                     if let Err(e) = store.purge_rate_events(now.plus(time::Duration::hours(-2))).await {
                         tracing::warn!(error = %e, "rate-limit clean-up failed");

@@ -171,3 +171,5 @@ mail-notice-body = Hello,
     Please investigate and take the site down, and reply to this mail with the outcome (keep { $tracking } in the subject).
 mail-escalation-subject = Phishing notice unanswered
 mail-escalation-body = The abuse notice about { $url } ({ $tracking }) has gone unanswered for { $hours } hours; consider escalating (e.g. to the registrar or the upstream provider).
+error-rdap-off = RDAP look-ups are not configured (without outside network, enter contacts by hand).
+error-rdap-failed = The RDAP look-up failed; try again later or enter contacts by hand.

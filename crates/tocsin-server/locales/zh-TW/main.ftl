@@ -171,3 +171,5 @@ mail-notice-body = 您好：
     請協助調查並停止該網站服務，並回覆本信告知處理結果（請保留主旨中的編號 { $tracking }）。
 mail-escalation-subject = 釣魚網址通知逾時未回應
 mail-escalation-body = 釣魚網址 { $url }（{ $tracking }）的濫用通知已超過 { $hours } 小時未獲回應，請考慮升級處理（例如通知註冊商或上游業者）。
+error-rdap-off = 未設定 RDAP 查詢（無對外網路時請手動輸入聯絡窗口）。
+error-rdap-failed = RDAP 查詢失敗，請稍後再試或手動輸入聯絡窗口。

@@ -2,6 +2,7 @@
 //! (`{"error", "message", "fields"}`), and an OpenAPI 3.1 document generated from these
 //! handlers at `/api/v1/openapi.json`.
 
+pub mod phishing;
 pub mod reports;
 
 use axum::extract::rejection::JsonRejection;
@@ -465,6 +466,16 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(reports::info))
         .routes(routes!(reports::assign))
         .routes(routes!(reports::classify))
+        .routes(routes!(phishing::create))
+        .routes(routes!(phishing::list))
+        .routes(routes!(phishing::get))
+        .routes(routes!(phishing::transition))
+        .routes(routes!(phishing::add_contact))
+        .routes(routes!(phishing::rdap))
+        .routes(routes!(phishing::notify))
+        .routes(routes!(phishing::feed_json))
+        .routes(routes!(phishing::feed_txt))
+        .routes(routes!(phishing::feed_csv))
         .split_for_parts();
     let doc = api.clone();
     let router = router.route(

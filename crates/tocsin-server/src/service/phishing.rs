@@ -681,3 +681,144 @@ fn bump(v: &mut Vec<(String, usize)>, key: &str) {
         None => v.push((key.to_string(), 1)),
     }
 }
+
+/// Answers older than this are asked again.
+const RDAP_CACHE_HOURS: i64 = 24;
+
+/// Fetches a URL's body over HTTPS (or HTTP), off the async threads, with a timeout and a
+/// size limit. The RDAP servers are whatever the configured bootstrap names.
+async fn fetch(url: String) -> Result<String, String> {
+    tokio::task::spawn_blocking(move || {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .timeout_global(Some(std::time::Duration::from_secs(10)))
+            .build()
+            .into();
+        let mut resp = agent
+            .get(&url)
+            .header("Accept", "application/rdap+json, application/json")
+            .call()
+            .map_err(|e| format!("{url}: {e}"))?;
+        resp.body_mut()
+            .with_config()
+            .limit(2 * 1024 * 1024)
+            .read_to_string()
+            .map_err(|e| format!("{url}: {e}"))
+    })
+    .await
+    .map_err(|e| e.to_string())?
+}
+
+/// Reads `url` through the RDAP cache.
+async fn cached_fetch(state: &AppState, url: &str) -> Result<serde_json::Value, String> {
+    let since = Timestamp::now().plus(time::Duration::hours(-RDAP_CACHE_HOURS));
+    let body = match state
+        .store
+        .rdap_cached(url, since)
+        .await
+        .map_err(|e| e.to_string())?
+    {
+        Some(b) => b,
+        None => {
+            let b = fetch(url.to_string()).await?;
+            state
+                .store
+                .rdap_store(url, &b)
+                .await
+                .map_err(|e| e.to_string())?;
+            b
+        }
+    };
+    serde_json::from_str(&body).map_err(|e| format!("{url}: {e}"))
+}
+
+/// Looks up the abuse contacts of a case's domain (and its IP, when the host is one)
+/// over RDAP through the configured bootstrap registry, cached; adds the ones not yet
+/// known. Returns how many were added. Off (an error on `rdap`) when no bootstrap URL is
+/// configured: contacts are then entered by hand.
+pub async fn rdap_lookup(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    id: &str,
+) -> Result<usize, AppError> {
+    let case = staff_case(state, who, ctx, id, Action::Update).await?;
+    let base = state
+        .config
+        .phishing
+        .rdap_bootstrap_url
+        .trim_end_matches('/')
+        .to_string();
+    if base.is_empty() {
+        return Err(AppError::field("rdap", "error-rdap-off"));
+    }
+    let failed = |e: String| {
+        tracing::warn!(error = %e, "RDAP look-up failed");
+        AppError::field("rdap", "error-rdap-failed")
+    };
+    let mut found: Vec<tocsin_formats::rdap::RdapContact> = Vec::new();
+    if !case.registrable_domain.is_empty() {
+        let boot = cached_fetch(state, &format!("{base}/dns.json"))
+            .await
+            .map_err(failed)?;
+        if let Some(server) =
+            tocsin_formats::rdap::bootstrap_domain(&boot, &case.registrable_domain)
+        {
+            let answer = cached_fetch(
+                state,
+                &format!("{server}domain/{}", case.registrable_domain),
+            )
+            .await
+            .map_err(failed)?;
+            found.extend(tocsin_formats::rdap::abuse_contacts(&answer));
+        }
+    }
+    if let Ok(ip) = case.ip.parse::<std::net::IpAddr>() {
+        let file = if ip.is_ipv4() {
+            "ipv4.json"
+        } else {
+            "ipv6.json"
+        };
+        let boot = cached_fetch(state, &format!("{base}/{file}"))
+            .await
+            .map_err(failed)?;
+        if let Some(server) = tocsin_formats::rdap::bootstrap_ip(&boot, ip) {
+            let answer = cached_fetch(state, &format!("{server}ip/{ip}"))
+                .await
+                .map_err(failed)?;
+            for mut c in tocsin_formats::rdap::abuse_contacts(&answer) {
+                if c.role == "abuse" {
+                    c.role = "hosting";
+                }
+                found.push(c);
+            }
+        }
+    }
+    let known = state.store.abuse_contacts(case.id).await?;
+    let mut tx = state.store.begin().await?;
+    let mut added = 0;
+    for c in found {
+        if validate::email(&c.email).is_err()
+            || known.iter().any(|k| k.email.eq_ignore_ascii_case(&c.email))
+        {
+            continue;
+        }
+        let role = if c.role == "registrar" {
+            "registrar"
+        } else {
+            "hosting"
+        };
+        tx.add_abuse_contact(case.id, role, &validate::normalize_email(&c.email), "rdap")
+            .await?;
+        added += 1;
+    }
+    tx.audit(&audit_entry(
+        who,
+        ctx,
+        "phishing.rdap",
+        "phishing_url",
+        &case.id.to_string(),
+    ))
+    .await?;
+    tx.commit().await?;
+    Ok(added)
+}

@@ -4,6 +4,7 @@
 mod api;
 mod desk_pages;
 mod pages;
+mod phishing_api;
 mod reports_api;
 mod security;
 

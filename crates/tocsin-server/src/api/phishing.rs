@@ -1,0 +1,318 @@
+//! `/api/v1/reports/phishing` and `/api/v1/phishing`: phishing intake, the desk's URL
+//! cases, and the blocking-list feeds under `/api/v1/feeds/`.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+use tocsin_domain::phish_url::defang;
+use tocsin_domain::phishing::{PhishingInput, UrlState};
+use tocsin_domain::{FieldError, FieldErrors};
+use tocsin_storage::PhishUrlRow;
+use utoipa::{IntoParams, ToSchema};
+
+use super::reports::ApiAttachment;
+use super::{ApiErrorBody, ApiJson};
+use crate::auth::CurrentUser;
+use crate::error::AppError;
+use crate::middleware::Ctx;
+use crate::service::phishing::{
+    self as desk, ContactInput, FeedEntry, NoticeInput, UrlTransitionInput,
+};
+use crate::service::reports::{Receipt, Upload};
+use crate::state::AppState;
+
+/// A phishing report (網路釣魚通報).
+#[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct PhishingRequest {
+    /// The phishing URLs (hxxp, [.] and the like are accepted).
+    pub urls: Vec<String>,
+    /// The brand or organisation impersonated.
+    pub brand: String,
+    /// Where it was seen: email, sms, social_media, ad, search_result, other.
+    pub seen_in: String,
+    /// When: `YYYY-MM-DDTHH:MM` in `time_zone`, or RFC 3339 (optional).
+    pub seen_at: String,
+    /// IANA time zone of `seen_at` (default Asia/Taipei).
+    pub time_zone: String,
+    /// The original message: pasted headers and body.
+    pub original_message: String,
+    /// The reporter's mail address (required).
+    pub reporter_email: String,
+    /// The reporter's name.
+    pub reporter_name: String,
+    /// Screenshots or the .eml (base64).
+    pub attachments: Vec<ApiAttachment>,
+}
+
+/// Files a phishing report; answers the tracking number and the private status link.
+#[utoipa::path(post, path = "/api/v1/reports/phishing", tag = "phishing", request_body = PhishingRequest,
+    responses((status = 201, body = Receipt), (status = 400, body = ApiErrorBody), (status = 422, body = ApiErrorBody), (status = 429, body = ApiErrorBody)))]
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    ApiJson(req): ApiJson<PhishingRequest>,
+) -> Result<(StatusCode, Json<Receipt>), AppError> {
+    let mut files = Vec::new();
+    for a in &req.attachments {
+        match base64::engine::general_purpose::STANDARD.decode(a.content_base64.trim()) {
+            Ok(bytes) => files.push(Upload {
+                filename: a.filename.clone(),
+                content_type: a.content_type.clone(),
+                bytes,
+            }),
+            Err(_) => {
+                let mut e = FieldErrors::new();
+                e.add("attachments", FieldError::new("error-base64"));
+                return Err(AppError::Validation(e));
+            }
+        }
+    }
+    let input = PhishingInput {
+        urls: req.urls,
+        brand: req.brand,
+        seen_in: req.seen_in,
+        seen_at: req.seen_at,
+        time_zone: req.time_zone,
+        original_message: req.original_message,
+        reporter_email: req.reporter_email,
+        reporter_name: req.reporter_name,
+    };
+    let receipt = desk::submit_phishing(&state, &who, &ctx, &input, files).await?;
+    Ok((StatusCode::CREATED, Json(receipt)))
+}
+
+/// A URL case.
+#[derive(Serialize, ToSchema)]
+pub struct CaseView {
+    /// Id.
+    pub id: String,
+    /// The URL, defanged.
+    pub url: String,
+    /// The registrable domain.
+    pub registrable_domain: String,
+    /// Literal IP, if any.
+    pub ip: String,
+    /// Brand.
+    pub brand: String,
+    /// received, verified, false_positive, duplicate, abuse_notified, taken_down, reopened.
+    pub state: String,
+    /// TLP.
+    pub tlp: String,
+    /// Reports naming it.
+    pub reporters: i32,
+    /// First reported.
+    pub first_reported_at: String,
+}
+
+fn view(c: &PhishUrlRow) -> CaseView {
+    CaseView {
+        id: c.id.to_string(),
+        url: defang(&c.normalized),
+        registrable_domain: c.registrable_domain.clone(),
+        ip: c.ip.clone(),
+        brand: c.brand.clone(),
+        state: c.state.clone(),
+        tlp: c.tlp.clone(),
+        reporters: c.reporters,
+        first_reported_at: c.first_reported_at.rfc3339(),
+    }
+}
+
+/// Filter of the case list.
+#[derive(Deserialize, IntoParams, Default)]
+#[serde(default)]
+pub struct CaseQuery {
+    /// A state, `open` (default) or `all`.
+    pub state: String,
+}
+
+/// The desk's URL cases (staff).
+#[utoipa::path(get, path = "/api/v1/phishing", tag = "phishing", params(CaseQuery),
+    responses((status = 200, body = [CaseView]), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
+    security(("bearer" = [])))]
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Query(q): Query<CaseQuery>,
+) -> Result<Json<Vec<CaseView>>, AppError> {
+    let states: Vec<UrlState> = match q.state.trim() {
+        "" | "open" => UrlState::ALL
+            .iter()
+            .copied()
+            .filter(|s| s.is_open())
+            .collect(),
+        "all" => Vec::new(),
+        s => vec![
+            s.parse()
+                .map_err(|_| AppError::field("state", "error-choice"))?,
+        ],
+    };
+    let rows = desk::cases(&state, &who, &ctx, &states).await?;
+    Ok(Json(rows.iter().map(view).collect()))
+}
+
+/// One case (staff).
+#[utoipa::path(get, path = "/api/v1/phishing/{id}", tag = "phishing", params(("id" = String, Path, description = "Case id")),
+    responses((status = 200, body = CaseView), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody)),
+    security(("bearer" = [])))]
+pub async fn get(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Json<CaseView>, AppError> {
+    Ok(Json(view(&desk::case(&state, &who, &ctx, &id).await?.case)))
+}
+
+/// Moves a URL through its states (staff); abuse_notified is set by sending a notice.
+#[utoipa::path(post, path = "/api/v1/phishing/{id}/transition", tag = "phishing", request_body = UrlTransitionInput,
+    params(("id" = String, Path, description = "Case id")),
+    responses((status = 200, body = CaseView), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
+    security(("bearer" = [])))]
+pub async fn transition(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<UrlTransitionInput>,
+) -> Result<Json<CaseView>, AppError> {
+    Ok(Json(view(
+        &desk::transition(&state, &who, &ctx, &id, &input).await?,
+    )))
+}
+
+/// Adds an abuse contact by hand (staff).
+#[utoipa::path(post, path = "/api/v1/phishing/{id}/contacts", tag = "phishing", request_body = ContactInput,
+    params(("id" = String, Path, description = "Case id")),
+    responses((status = 204), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
+    security(("bearer" = [])))]
+pub async fn add_contact(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<ContactInput>,
+) -> Result<StatusCode, AppError> {
+    desk::add_contact(&state, &who, &ctx, &id, &input).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Looks up abuse contacts over RDAP (staff; off without a configured bootstrap).
+#[utoipa::path(post, path = "/api/v1/phishing/{id}/rdap", tag = "phishing",
+    params(("id" = String, Path, description = "Case id")),
+    responses((status = 200, body = RdapResult), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
+    security(("bearer" = [])))]
+pub async fn rdap(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Json<RdapResult>, AppError> {
+    let added = desk::rdap_lookup(&state, &who, &ctx, &id).await?;
+    Ok(Json(RdapResult { added }))
+}
+
+/// What an RDAP look-up added.
+#[derive(Serialize, ToSchema)]
+pub struct RdapResult {
+    /// New contacts.
+    pub added: usize,
+}
+
+/// Sends the notice to the case's abuse contacts (staff).
+#[utoipa::path(post, path = "/api/v1/phishing/{id}/notify", tag = "phishing", request_body = NoticeInput,
+    params(("id" = String, Path, description = "Case id")),
+    responses((status = 204), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
+    security(("bearer" = [])))]
+pub async fn notify(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<NoticeInput>,
+) -> Result<StatusCode, AppError> {
+    desk::notify(&state, &who, &ctx, &id, &input).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Live verified phishing URLs as JSON (staff and partners).
+#[utoipa::path(get, path = "/api/v1/feeds/phishing.json", tag = "feeds",
+    responses((status = 200, body = [FeedEntry]), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody)),
+    security(("bearer" = [])))]
+pub async fn feed_json(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+) -> Result<Json<Vec<FeedEntry>>, AppError> {
+    Ok(Json(desk::feed(&state, &who, &ctx).await?))
+}
+
+/// Live verified phishing URLs, one per line (staff and partners).
+#[utoipa::path(get, path = "/api/v1/feeds/phishing.txt", tag = "feeds",
+    responses((status = 200, body = String, content_type = "text/plain"), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody)),
+    security(("bearer" = [])))]
+pub async fn feed_txt(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+) -> Result<Response, AppError> {
+    let entries = desk::feed(&state, &who, &ctx).await?;
+    let mut text = String::new();
+    for e in entries {
+        text.push_str(&e.url);
+        text.push('\n');
+    }
+    Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response())
+}
+
+/// Live verified phishing URLs as CSV with TLP (staff and partners).
+#[utoipa::path(get, path = "/api/v1/feeds/phishing.csv", tag = "feeds",
+    responses((status = 200, body = String, content_type = "text/csv"), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody)),
+    security(("bearer" = [])))]
+pub async fn feed_csv(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+) -> Result<Response, AppError> {
+    let entries = desk::feed(&state, &who, &ctx).await?;
+    let mut text = String::from("url,host,brand,tlp,first_seen,verified_at\n");
+    for e in entries {
+        let row =
+            [e.url, e.host, e.brand, e.tlp, e.first_seen, e.verified_at].map(|f| csv_field(&f));
+        text.push_str(&row.join(","));
+        text.push('\n');
+    }
+    Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], text).into_response())
+}
+
+/// Quotes a CSV field (RFC 4180); a leading `=`, `+`, `-` or `@` is prefixed with `'` so a
+/// spreadsheet never runs it as a formula.
+fn csv_field(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn csv_fields() {
+        assert_eq!(super::csv_field("plain"), "plain");
+        assert_eq!(super::csv_field("a,b"), "\"a,b\"");
+        assert_eq!(super::csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(super::csv_field("=cmd()"), "'=cmd()");
+    }
+}
