@@ -48,6 +48,14 @@ pub struct Phishing {
     /// Base URL of the RDAP bootstrap registry (e.g. IANA's); empty turns RDAP look-ups
     /// off, for desks without outside network (contacts are then entered by hand).
     pub rdap_bootstrap_url: String,
+    /// Whether analysts may fetch a reported page to record evidence (off: a desk
+    /// machine may have no outside network, and fetching phishing pages is a choice).
+    pub fetcher: bool,
+    /// The HTTP proxy the fetcher goes through (empty: direct).
+    pub fetch_proxy: String,
+    /// Let the fetcher reach private, loopback and link-local addresses (never in
+    /// production: a reported URL could point at the desk's own network).
+    pub fetch_allow_private: bool,
 }
 
 impl Default for Phishing {
@@ -56,6 +64,9 @@ impl Default for Phishing {
             escalation_hours: 24,
             desk_email: String::new(),
             rdap_bootstrap_url: String::new(),
+            fetcher: false,
+            fetch_proxy: String::new(),
+            fetch_allow_private: false,
         }
     }
 }

@@ -173,3 +173,6 @@ mail-escalation-subject = Phishing notice unanswered
 mail-escalation-body = The abuse notice about { $url } ({ $tracking }) has gone unanswered for { $hours } hours; consider escalating (e.g. to the registrar or the upstream provider).
 error-rdap-off = RDAP look-ups are not configured (without outside network, enter contacts by hand).
 error-rdap-failed = The RDAP look-up failed; try again later or enter contacts by hand.
+error-fetch-off = The page fetcher is not enabled.
+error-fetch-failed = The page could not be fetched.
+error-fetch-private = The address points into a private network; it is not fetched.

@@ -173,3 +173,6 @@ mail-escalation-subject = 釣魚網址通知逾時未回應
 mail-escalation-body = 釣魚網址 { $url }（{ $tracking }）的濫用通知已超過 { $hours } 小時未獲回應，請考慮升級處理（例如通知註冊商或上游業者）。
 error-rdap-off = 未設定 RDAP 查詢（無對外網路時請手動輸入聯絡窗口）。
 error-rdap-failed = RDAP 查詢失敗，請稍後再試或手動輸入聯絡窗口。
+error-fetch-off = 未啟用網頁擷取功能。
+error-fetch-failed = 無法擷取該網頁。
+error-fetch-private = 該網址指向內部網路位址，不予擷取。

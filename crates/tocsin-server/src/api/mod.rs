@@ -473,6 +473,8 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(phishing::add_contact))
         .routes(routes!(phishing::rdap))
         .routes(routes!(phishing::notify))
+        .routes(routes!(phishing::evidence))
+        .routes(routes!(phishing::fetch))
         .routes(routes!(phishing::feed_json))
         .routes(routes!(phishing::feed_txt))
         .routes(routes!(phishing::feed_csv))

@@ -86,6 +86,26 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(receipt)))
 }
 
+/// Decodes inline base64 files; a bad one is a 422 on `attachments`.
+pub fn decode_attachments(list: &[ApiAttachment]) -> Result<Vec<Upload>, AppError> {
+    list.iter()
+        .map(|a| {
+            base64::engine::general_purpose::STANDARD
+                .decode(a.content_base64.trim())
+                .map(|bytes| Upload {
+                    filename: a.filename.clone(),
+                    content_type: a.content_type.clone(),
+                    bytes,
+                })
+                .map_err(|_| {
+                    let mut e = FieldErrors::new();
+                    e.add("attachments", FieldError::new("error-base64"));
+                    AppError::Validation(e)
+                })
+        })
+        .collect()
+}
+
 /// A URL case.
 #[derive(Serialize, ToSchema)]
 pub struct CaseView {
@@ -239,6 +259,47 @@ pub async fn notify(
 ) -> Result<StatusCode, AppError> {
     desk::notify(&state, &who, &ctx, &id, &input).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Evidence from the analyst: a note and files.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct EvidenceInput {
+    /// What was seen.
+    pub note: String,
+    /// Screenshots (base64).
+    pub attachments: Vec<ApiAttachment>,
+}
+
+/// Records evidence for a case (staff).
+#[utoipa::path(post, path = "/api/v1/phishing/{id}/evidence", tag = "phishing", request_body = EvidenceInput,
+    params(("id" = String, Path, description = "Case id")),
+    responses((status = 204), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
+    security(("bearer" = [])))]
+pub async fn evidence(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<EvidenceInput>,
+) -> Result<StatusCode, AppError> {
+    let files = decode_attachments(&input.attachments)?;
+    desk::add_evidence(&state, &who, &ctx, &id, &input.note, files).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Fetches the page once and records what was seen (staff; off unless configured).
+#[utoipa::path(post, path = "/api/v1/phishing/{id}/fetch", tag = "phishing",
+    params(("id" = String, Path, description = "Case id")),
+    responses((status = 200, body = desk::FetchResult), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
+    security(("bearer" = [])))]
+pub async fn fetch(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Json<desk::FetchResult>, AppError> {
+    Ok(Json(desk::fetch_evidence(&state, &who, &ctx, &id).await?))
 }
 
 /// Live verified phishing URLs as JSON (staff and partners).

@@ -4,9 +4,8 @@
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use base64::Engine;
 use serde::{Deserialize, Serialize};
-use tocsin_domain::{FieldError, FieldErrors, IncidentInput};
+use tocsin_domain::IncidentInput;
 use tocsin_storage::Report;
 use utoipa::{IntoParams, ToSchema};
 
@@ -16,7 +15,6 @@ use crate::error::AppError;
 use crate::middleware::Ctx;
 use crate::service::reports::{
     self as desk, AssignInput, ClassifyInput, QueueQuery, Receipt, TextInput, TransitionRequest,
-    Upload,
 };
 use crate::state::AppState;
 
@@ -71,21 +69,7 @@ pub async fn create_incident(
     who: CurrentUser,
     ApiJson(req): ApiJson<IncidentRequest>,
 ) -> Result<(StatusCode, Json<Receipt>), AppError> {
-    let mut files = Vec::new();
-    for a in &req.attachments {
-        match base64::engine::general_purpose::STANDARD.decode(a.content_base64.trim()) {
-            Ok(bytes) => files.push(Upload {
-                filename: a.filename.clone(),
-                content_type: a.content_type.clone(),
-                bytes,
-            }),
-            Err(_) => {
-                let mut e = FieldErrors::new();
-                e.add("attachments", FieldError::new("error-base64"));
-                return Err(AppError::Validation(e));
-            }
-        }
-    }
+    let files = super::phishing::decode_attachments(&req.attachments)?;
     let input = IncidentInput {
         reporter_name: req.reporter_name,
         phone: req.phone,

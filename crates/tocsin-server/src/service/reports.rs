@@ -122,7 +122,7 @@ pub fn human_size(bytes: usize) -> String {
     }
 }
 
-async fn store_uploads(
+pub(super) async fn store_uploads(
     tx: &mut Tx,
     report: &Report,
     event: Option<tocsin_domain::EventId>,

@@ -300,3 +300,129 @@ async fn figures_for_admins_only() {
             .is_err()
     );
 }
+
+/// A local "phishing site": a redirect to a login page with a title.
+async fn fake_site() -> String {
+    use axum::routing::get;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    let app = axum::Router::new()
+        .route(
+            "/go",
+            get(|| async { axum::response::Redirect::temporary("/login") }),
+        )
+        .route(
+            "/login",
+            get(|| async {
+                axum::response::Html(
+                    "<html><head><title> 範例銀行 登入 </title></head><body>form</body></html>",
+                )
+            }),
+        );
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    base
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_fetcher_records_title_final_url_status_and_hash() {
+    let site = fake_site().await;
+    let off = Harness::new(tocsin_storage::Engine::Sqlite)
+        .await
+        .expect("sqlite");
+    let (_, analyst) = off.user("analyst@cert.tw", &[Role::Analyst]).await;
+    file(&off, report(&format!("{site}/go"))).await;
+    let id = only_case(&off, &analyst).await["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let r = off
+        .json(
+            Method::POST,
+            &format!("/api/v1/phishing/{id}/fetch"),
+            Some(&analyst),
+            json!(null),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "off by default");
+
+    // On, but private addresses refused by default.
+    let guarded = Harness::with_config(tocsin_storage::Engine::Sqlite, |c| {
+        c.phishing.fetcher = true
+    })
+    .await
+    .expect("sqlite");
+    let (_, analyst) = guarded.user("analyst@cert.tw", &[Role::Analyst]).await;
+    file(&guarded, report(&format!("{site}/go"))).await;
+    let id = only_case(&guarded, &analyst).await["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let r = guarded
+        .json(
+            Method::POST,
+            &format!("/api/v1/phishing/{id}/fetch"),
+            Some(&analyst),
+            json!(null),
+            &[("accept-language", "en")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.json()["fields"]["fetch"]
+            .as_str()
+            .is_some_and(|m| m.contains("private")),
+        "{}",
+        r.body
+    );
+
+    let h = Harness::with_config(tocsin_storage::Engine::Sqlite, |c| {
+        c.phishing.fetcher = true;
+        c.phishing.fetch_allow_private = true;
+    })
+    .await
+    .expect("sqlite");
+    let (_, analyst) = h.user("analyst@cert.tw", &[Role::Analyst]).await;
+    file(&h, report(&format!("{site}/go"))).await;
+    let id = only_case(&h, &analyst).await["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let r = h
+        .json(
+            Method::POST,
+            &format!("/api/v1/phishing/{id}/fetch"),
+            Some(&analyst),
+            json!(null),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let j = r.json();
+    assert_eq!(j["status"], 200);
+    assert_eq!(j["title"], "範例銀行 登入");
+    assert!(
+        j["final_url"]
+            .as_str()
+            .is_some_and(|u| u.starts_with("hxxp://") && u.ends_with("/login")),
+        "{j}"
+    );
+    assert_eq!(j["sha256"].as_str().map(str::len), Some(64));
+    // Evidence by hand, with a screenshot.
+    let r = h.json(Method::POST, &format!("/api/v1/phishing/{id}/evidence"), Some(&analyst), json!({"note": "登入頁截圖", "attachments": [{"filename": "shot.png", "content_type": "image/png", "content_base64": "iVBORw0KGgo="}]}), &[]).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    let r = h
+        .json(
+            Method::POST,
+            &format!("/api/v1/phishing/{id}/evidence"),
+            Some(&analyst),
+            json!({}),
+            &[],
+        )
+        .await;
+    assert!(r.json()["fields"]["note"].is_string());
+}
