@@ -35,7 +35,11 @@ use crate::state::AppState;
 
 /// The desk's pages are for staff: only they may change reports, so the policy's answer
 /// to "update any report" decides (reporters may list and read their own, but not here).
-async fn staff_only(state: &AppState, who: &CurrentUser, ctx: &Ctx) -> Result<(), AppError> {
+pub(super) async fn staff_only(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+) -> Result<(), AppError> {
     service::check(
         state,
         who,
@@ -50,7 +54,7 @@ async fn staff_only(state: &AppState, who: &CurrentUser, ctx: &Ctx) -> Result<()
 }
 
 /// (value, label) pairs for a select.
-type Options = Vec<(String, String)>;
+pub(super) type Options = Vec<(String, String)>;
 
 fn options<T: Copy>(all: &[T], key: impl Fn(T) -> &'static str, tr: &Tr, prefix: &str) -> Options {
     all.iter()
@@ -68,7 +72,8 @@ struct SlaView {
     due: String,
 }
 
-fn hours_minutes(tr: &Tr, id: &str, minutes: i64) -> String {
+/// `minutes` (sign dropped) as message `id` with `hours` and `minutes`.
+pub(super) fn hours_minutes(tr: &Tr, id: &str, minutes: i64) -> String {
     let m = minutes.abs();
     tr.t_args(
         id,
@@ -272,10 +277,13 @@ pub(super) async fn queue(
 
 /// A form of the report page that was refused: which one, its messages, what was typed.
 #[derive(Default)]
-struct Failed {
-    form: String,
-    errors: Errors,
-    values: Vec<(&'static str, String)>,
+pub(super) struct Failed {
+    /// The form's name (also its section's id).
+    pub form: String,
+    /// Its messages.
+    pub errors: Errors,
+    /// What was typed, by field.
+    pub values: Vec<(&'static str, String)>,
 }
 
 struct TaskView {

@@ -18,6 +18,7 @@ use crate::state::AppState;
 mod account;
 mod admin;
 mod desk;
+mod phishing;
 mod report;
 mod session;
 
@@ -215,6 +216,10 @@ pub fn routes() -> Router<AppState> {
             "/status/{tracking}",
             get(report::status).post(report::status_submit.layer(DefaultBodyLimit::disable())),
         )
+        .route(
+            "/report/phishing",
+            get(phishing::form).post(phishing::submit.layer(DefaultBodyLimit::disable())),
+        )
         .route("/status/{tracking}/files/{id}", get(report::status_file))
         .route("/my/reports", get(report::mine))
         .route("/desk", get(desk::queue))
@@ -233,6 +238,22 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/desk/reports/{tracking}/tasks/{task_id}", post(desk::task))
         .route("/desk/reports/{tracking}/files/{id}", get(desk::file))
+        .route("/desk/phishing", get(phishing::cases))
+        .route("/desk/phishing/{id}", get(phishing::case))
+        .route("/desk/phishing/{id}/transition", post(phishing::transition))
+        .route("/desk/phishing/{id}/contacts", post(phishing::add_contact))
+        .route(
+            "/desk/phishing/{id}/contacts/{contact}/remove",
+            post(phishing::remove_contact),
+        )
+        .route(
+            "/desk/phishing/{id}/evidence",
+            post(phishing::evidence.layer(DefaultBodyLimit::disable())),
+        )
+        .route("/desk/phishing/{id}/fetch", post(phishing::fetch))
+        .route("/desk/phishing/{id}/rdap", post(phishing::rdap))
+        .route("/desk/phishing/{id}/notify", post(phishing::notify))
+        .route("/admin/phishing", get(phishing::figures))
         .route(
             "/survey/{token}",
             get(desk::survey).post(desk::survey_submit),

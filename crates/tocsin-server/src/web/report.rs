@@ -12,7 +12,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use tocsin_domain::zone::DEFAULT_TIME_ZONE;
-use tocsin_domain::{IncidentInput, IncidentType, Timestamp, TrackingNumber};
+use tocsin_domain::{IncidentInput, IncidentType, ReportKind, Timestamp, TrackingNumber};
 use tocsin_storage::{AttachmentMeta, AttachmentRow, ReportEvent, Visibility};
 
 use super::{Page, render, see_other};
@@ -34,7 +34,8 @@ pub(super) fn field_errors(ctx: &Ctx, e: &tocsin_domain::FieldErrors) -> Errors 
         .collect()
 }
 
-fn find<'a>(errors: &'a Errors, field: &str) -> Option<&'a str> {
+/// The message for `field`, if it has one.
+pub(super) fn find<'a>(errors: &'a Errors, field: &str) -> Option<&'a str> {
     errors
         .iter()
         .find(|(k, _)| k == field)
@@ -66,19 +67,37 @@ const TIME_ZONES: &[&str] = &[
 // ---------------------------------------------------------------------------------------
 // Shared helpers (also used by the desk pages).
 
-/// A multipart form, read whole: text fields by name (the first of each name) and the
-/// files sent as `attachments`.
+/// The time zones of a form's select, with `chosen` first when it is not one of them.
+pub(super) fn zone_options(chosen: &str) -> Vec<String> {
+    let mut zones: Vec<String> = TIME_ZONES.iter().map(|z| z.to_string()).collect();
+    let tz = chosen.trim();
+    if !tz.is_empty() && !zones.iter().any(|z| z == tz) {
+        zones.insert(0, tz.to_string());
+    }
+    zones
+}
+
+/// A multipart form, read whole: text fields by name (the first of each name), the files
+/// sent as `attachments`, and files sent under other names.
 #[derive(Default)]
 pub(super) struct MultipartForm {
     fields: HashMap<String, String>,
     /// The files, without the empty part a browser sends when none was chosen.
     pub files: Vec<Upload>,
+    /// Files of other inputs (e.g. the phishing form's `.eml`), by input name.
+    other_files: Vec<(String, Upload)>,
 }
 
 impl MultipartForm {
     /// A text field, or empty.
     pub fn get(&self, name: &str) -> String {
         self.fields.get(name).cloned().unwrap_or_default()
+    }
+
+    /// Takes the first file sent as `name` (not `attachments`), if any.
+    pub fn take_file(&mut self, name: &str) -> Option<Upload> {
+        let i = self.other_files.iter().position(|(n, _)| n == name)?;
+        Some(self.other_files.remove(i).1)
     }
 }
 
@@ -95,14 +114,19 @@ pub(super) async fn read_multipart(
         if let Some(filename) = field.file_name().map(str::to_string) {
             let content_type = field.content_type().unwrap_or_default().to_string();
             let bytes = field.bytes().await.map_err(|e| bad(&e))?;
-            if name != "attachments" || (filename.is_empty() && bytes.is_empty()) {
+            if filename.is_empty() && bytes.is_empty() {
                 continue;
             }
-            form.files.push(Upload {
+            let upload = Upload {
                 filename,
                 content_type,
                 bytes: bytes.to_vec(),
-            });
+            };
+            if name == "attachments" {
+                form.files.push(upload);
+            } else {
+                form.other_files.push((name, upload));
+            }
         } else {
             let text = field.text().await.map_err(|e| bad(&e))?;
             form.fields.entry(name).or_insert(text);
@@ -178,7 +202,8 @@ pub(super) struct EventView {
     pub body: String,
 }
 
-fn data_str(data: &serde_json::Value, key: &str) -> String {
+/// A string of an event's data, or empty.
+pub(super) fn data_str(data: &serde_json::Value, key: &str) -> String {
     data.get(key)
         .and_then(|v| v.as_str())
         .unwrap_or_default()
@@ -238,6 +263,7 @@ pub(super) fn event_view(state: &AppState, tr: &Tr, e: &ReportEvent, desk: bool)
                 label(tr, "task-", &data_str(&data, "to"))
             )
         }
+        kind if kind.starts_with("phishing_") => super::phishing::event_change(tr, kind, &data),
         "assigned" => {
             let to = std::mem::take(&mut body);
             if to.is_empty() {
@@ -383,11 +409,7 @@ fn form_page(
     files_dropped: bool,
 ) -> FormPage {
     let tr = ctx.tr();
-    let mut zones: Vec<String> = TIME_ZONES.iter().map(|z| z.to_string()).collect();
-    let tz = form.time_zone.trim();
-    if !tz.is_empty() && !zones.iter().any(|z| z == tz) {
-        zones.insert(0, tz.to_string());
-    }
+    let zones = zone_options(&form.time_zone);
     FormPage {
         page: Page::new(state, ctx, who, "/report/incident"),
         types: IncidentType::ALL
@@ -450,9 +472,50 @@ struct ReceiptPage {
     tracking_id: String,
     status_url: String,
     mail_note: String,
-    reporter_name: String,
-    type_label: String,
+    summary: Vec<(String, String)>,
+    description_title: String,
     description: String,
+}
+
+/// What a receipt repeats of the report: the reporter's address (the acknowledgment went
+/// there), (label, value) rows, and a block of text.
+pub(super) struct ReceiptSummary {
+    /// The reporter's mail address as typed.
+    pub email: String,
+    /// (label, value) rows.
+    pub rows: Vec<(String, String)>,
+    /// The heading of the block of text, if it needs one.
+    pub description_title: String,
+    /// A block of text (the description, or the URLs defanged).
+    pub description: String,
+}
+
+/// The confirmation every kind of report shows: the tracking number and the private status
+/// link (shown in this response only, so never stored by a cache), then what was reported.
+pub(super) fn receipt_page(
+    state: &AppState,
+    ctx: &Ctx,
+    who: &CurrentUser,
+    path: &str,
+    receipt: svc::Receipt,
+    summary: ReceiptSummary,
+) -> Response {
+    let tr = ctx.tr();
+    no_store(render(
+        StatusCode::OK,
+        &ReceiptPage {
+            page: Page::new(state, ctx, who, path),
+            tracking_id: receipt.tracking_id,
+            status_url: receipt.status_url,
+            mail_note: tr.t_args(
+                "receipt-mail",
+                &[("email", summary.email.trim().to_string())],
+            ),
+            summary: summary.rows,
+            description_title: summary.description_title,
+            description: summary.description,
+        },
+    ))
 }
 
 pub(super) async fn submit(
@@ -469,20 +532,25 @@ pub(super) async fn submit(
     let had_files = !f.files.is_empty();
     match svc::submit_incident(&state, &who, &ctx, &input, f.files).await {
         // Rendered here, not redirected: the status link is shown in this response only.
-        Ok(receipt) => no_store(render(
-            StatusCode::OK,
-            &ReceiptPage {
-                page: Page::new(&state, &ctx, &who, "/report/incident"),
-                tracking_id: receipt.tracking_id,
-                status_url: receipt.status_url,
-                mail_note: ctx
-                    .tr()
-                    .t_args("receipt-mail", &[("email", input.email.trim().to_string())]),
-                reporter_name: input.reporter_name.trim().to_string(),
-                type_label: type_label(&ctx.tr(), &input.incident_type),
+        Ok(receipt) => {
+            let tr = ctx.tr();
+            let summary = ReceiptSummary {
+                email: input.email.clone(),
+                rows: vec![
+                    (
+                        tr.t("field-reporter-name"),
+                        input.reporter_name.trim().to_string(),
+                    ),
+                    (
+                        tr.t("field-incident-type"),
+                        type_label(&tr, &input.incident_type),
+                    ),
+                ],
+                description_title: String::new(),
                 description: input.description.clone(),
-            },
-        )),
+            };
+            receipt_page(&state, &ctx, &who, "/report/incident", receipt, summary)
+        }
         Err(AppError::Validation(e)) => {
             let errors = field_errors(&ctx, &e);
             render(
@@ -516,6 +584,8 @@ struct StatusPage {
     body: String,
     errors: Errors,
     desk_link: bool,
+    /// A phishing report's own fields and URL cases (None for other kinds).
+    phishing: Option<super::phishing::StatusDetails>,
 }
 
 impl StatusPage {
@@ -558,6 +628,14 @@ async fn status_view(
     // The language switch comes back here, token included (same-origin only).
     let path = format!("/status/{t}{query}");
     let (body, errors) = draft;
+    let phishing = if v.report.kind == ReportKind::Phishing {
+        match super::phishing::status_details(state, &tr, &v.report, svc::is_desk(who)).await {
+            Ok(p) => Some(p),
+            Err(e) => return e.into_response(),
+        }
+    } else {
+        None
+    };
     let page = StatusPage {
         page: Page::new(state, ctx, who, &path),
         files: file_views(&v.attachments, &format!("/status/{t}/files/"), &query),
@@ -577,7 +655,9 @@ async fn status_view(
         limits: limits_hint(state, &tr),
         body,
         errors,
-        desk_link: svc::is_desk(who),
+        // A phishing report's cases link to the desk instead, one per URL.
+        desk_link: svc::is_desk(who) && phishing.is_none(),
+        phishing,
         tracking: t,
     };
     no_store(render(status, &page))

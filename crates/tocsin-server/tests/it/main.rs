@@ -5,6 +5,7 @@ mod api;
 mod desk_pages;
 mod pages;
 mod phishing_api;
+mod phishing_pages;
 mod reports_api;
 mod security;
 
