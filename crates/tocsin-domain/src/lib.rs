@@ -6,10 +6,12 @@
 //! (`workflow`), the RSIT incident taxonomy (`rsit`), SLA timers in working hours (`sla`),
 //! SOP task checklists (`tasks`), and time zones from the bundled IANA database (`zone`);
 //! the phishing desk's URL handling (`phish_url`: refang, defang, normalise) and its report,
-//! URL states and figures (`phishing`); the Traffic Light Protocol (`tlp`).
+//! URL states and figures (`phishing`); the Traffic Light Protocol (`tlp`); the product
+//! vulnerability report and the CNA workflow (`vuln`) and CVE ids (`cve`).
 //! It does no I/O (the shipped data files are compiled in) and depends on neither the
 //! database nor HTTP, so every rule here is testable alone.
 
+pub mod cve;
 pub mod ids;
 pub mod incident;
 pub mod locale;
@@ -26,9 +28,11 @@ pub mod time_util;
 pub mod tlp;
 pub mod tracking;
 pub mod validate;
+pub mod vuln;
 pub mod workflow;
 pub mod zone;
 
+pub use cve::{BadCveId, CveError, CveId};
 pub use ids::{
     ApiTokenId, AttachmentId, AuditId, EventId, OrgId, OutboxId, ReportId, SessionId, TaskId,
     UserId,
@@ -49,4 +53,8 @@ pub use time_util::Timestamp;
 pub use tlp::Tlp;
 pub use tracking::{ReportKind, TrackingNumber};
 pub use validate::{FieldError, FieldErrors};
+pub use vuln::{
+    CnaState, CnaTransitionError, ValidVuln, VendorStatus, VulnInput, VulnSource,
+    check_cna_transition,
+};
 pub use workflow::{ReportState, TransitionError, TransitionInput, check_transition};

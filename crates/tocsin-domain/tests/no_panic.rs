@@ -3,7 +3,7 @@
 use proptest::prelude::*;
 use tocsin_domain::{
     DiscoveredAt, IncidentInput, Locale, PhishingInput, Roles, Timestamp, TrackingNumber,
-    phish_url, phishing, rsit, sla, tasks, validate, workflow, zone,
+    VulnInput, cve, phish_url, phishing, rsit, sla, tasks, validate, vuln, workflow, zone,
 };
 
 proptest! {
@@ -42,6 +42,59 @@ proptest! {
         let _ = s.parse::<tocsin_domain::SeenIn>();
         let _ = s.parse::<tocsin_domain::UrlState>();
         let _ = s.parse::<tocsin_domain::Tlp>();
+        let _ = s.parse::<tocsin_domain::CveId>();
+        let _ = cve::parse_reservation(&s);
+        let _ = vuln::parse_date(&s);
+        let _ = s.parse::<tocsin_domain::CnaState>();
+        let _ = s.parse::<tocsin_domain::VendorStatus>();
+        let _ = s.parse::<tocsin_domain::VulnSource>();
+    }
+
+    /// Date-like text in every form the vulnerability form reads, and near misses.
+    #[test]
+    fn form_dates_never_panic(
+        s in "(中華民國|民國|西元)?[ 0-9０-９]{0,6}[-/.／年]?[ 0-9０-９]{0,4}[-/.／月]?[ 0-9０-９]{0,4}[日號]?",
+    ) {
+        if let Some(d) = vuln::parse_date(&s) {
+            prop_assert_eq!(vuln::parse_date(&d.to_string()), Some(d));
+        }
+    }
+
+    #[test]
+    fn vuln_validation_never_panics(
+        dates in proptest::collection::vec(
+            "\\PC{0,20}|[0-9]{1,4}[-/.][0-9]{1,2}[-/.][0-9]{1,2}|民國[0-9]{1,3}年[0-9]{1,2}月[0-9]{1,2}日",
+            2,
+        ),
+        url in "\\PC{0,30}|(https?://|[a-z]{1,6}:)?[a-z0-9.\\[\\]:@/?#%-]{0,30}",
+        choice in "\\PC{0,6}|yes|no|是|否|self|other",
+        text in any::<String>(),
+        now in any::<i64>(),
+    ) {
+        let input = VulnInput {
+            report_date: dates[0].clone(),
+            reporter_name: text.clone(),
+            reporter_organization: text.clone(),
+            reporter_email: text.clone(),
+            public_credit: choice.clone(),
+            source: choice,
+            source_other: text.clone(),
+            discovered_on: dates[1].clone(),
+            product: text.clone(),
+            version: text.clone(),
+            vendor: text.clone(),
+            product_url: url,
+            vuln_type: text.clone(),
+            description: text.clone(),
+            trigger_conditions: text.clone(),
+            trigger_method: text.clone(),
+            evidence: text.clone(),
+            impact: text.clone(),
+            cvss_vector: text.clone(),
+            cvss_claimed_score: text.clone(),
+            cvss_named_version: text,
+        };
+        let _ = input.validate(Timestamp::from_micros(now));
     }
 
     /// URL-like text: schemes, defanging, brackets, IDNs, IP forms, ports and odd bytes.
@@ -133,5 +186,35 @@ proptest! {
         let due = cal.add_working_time(Timestamp::from_micros(a), minutes);
         let _ = cal.working_minutes_between(Timestamp::from_micros(a), due);
         let _ = cal.working_minutes_between(Timestamp::from_micros(a), Timestamp::from_micros(b));
+    }
+
+    /// Target publication dates and reminders stay total for any date and any count.
+    #[test]
+    fn publication_dates_never_panic(
+        year in -9999i16..=9999,
+        month in 1i8..=12,
+        day in 1i8..=28,
+        days in any::<i64>(),
+        before in proptest::collection::vec(any::<i64>(), 0..6),
+    ) {
+        let cal = sla::WorkCalendar::from_config(&sla::CalendarConfig::default())
+            .expect("default calendar");
+        if let Ok(d) = jiff::civil::Date::new(year, month, day) {
+            let t = vuln::target_publication_date(d, days, &cal);
+            let _ = vuln::reminder_dates(t, &before);
+        }
+    }
+
+    /// Reservation-like text: ids, lists and ranges in every spelling, and near misses.
+    #[test]
+    fn reservations_never_panic(
+        s in "((CVE|cve|CAN)?-?[0-9]{4}-[0-9]{3,5}( ?(\\.\\.\\.?|-|~|～|–| to ) ?((CVE-)?[0-9]{4}-)?[0-9]{3,4})?[,，、; \n#]{0,2}){0,5}",
+    ) {
+        if let Ok(ids) = cve::parse_reservation(&s) {
+            prop_assert!(!ids.is_empty());
+            prop_assert!(ids.windows(2).all(|w| w[0] < w[1]));
+            let back: String = ids.iter().map(|c| format!("{c}\n")).collect();
+            prop_assert_eq!(cve::parse_reservation(&back), Ok(ids));
+        }
     }
 }
