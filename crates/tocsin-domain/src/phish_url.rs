@@ -295,6 +295,37 @@ pub fn defang(url: &str) -> String {
     out
 }
 
+/// Defangs every `http://`, `https://` and `ftp://` URL in free text (a pasted message), so
+/// that a page or a mail reader never turns one into a live link. Schemes are found
+/// without regard to case; a URL ends at white space, a quote or an angle bracket.
+pub fn defang_text(text: &str) -> String {
+    const SCHEMES: [&str; 3] = ["http://", "https://", "ftp://"];
+    // ASCII lower-casing keeps every byte offset.
+    let lower = text.to_ascii_lowercase();
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut at = 0;
+    while let Some(start) = SCHEMES
+        .iter()
+        .filter_map(|s| lower.get(at..)?.find(s))
+        .min()
+        .map(|i| at + i)
+    {
+        let Some(tail) = text.get(start..) else {
+            break;
+        };
+        let end = tail
+            .find(|c: char| {
+                c.is_whitespace() || matches!(c, '<' | '>' | '"' | '\'' | '`' | '「' | '」')
+            })
+            .unwrap_or(tail.len());
+        out.push_str(text.get(at..start).unwrap_or_default());
+        out.push_str(&defang(tail.get(..end).unwrap_or_default()));
+        at = start + end;
+    }
+    out.push_str(text.get(at..).unwrap_or_default());
+    out
+}
+
 /// Why a text is not a phishing URL tocsin can take.
 #[derive(Clone, Debug, thiserror::Error, PartialEq, Eq)]
 pub enum UrlError {
@@ -597,6 +628,36 @@ fn check_domain(d: &str) -> Result<(), UrlError> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn defang_text_finds_every_url() {
+        let text = "Click HTTPS://Bank.example/login now, or http://a.example\n<a href=\"http://b.example/x\">ftp://c.example</a> 「https://d.example」";
+        let out = defang_text(text);
+        for live in [
+            "://Bank.example",
+            "http://a.example",
+            "http://b.example",
+            "ftp://c.example",
+            "https://d.example",
+        ] {
+            assert!(!out.contains(live), "{live} still live in {out}");
+        }
+        assert!(
+            out.contains("hxxps://Bank[.]example/login")
+                || out.contains("hxxps://bank[.]example/login"),
+            "{out}"
+        );
+        assert_eq!(defang_text("no links here 網址"), "no links here 網址");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn defang_text_never_panics_and_leaves_no_live_scheme(s in ".{0,300}") {
+            let out = defang_text(&s);
+            let lower = out.to_ascii_lowercase();
+            proptest::prop_assert!(!lower.contains("http://") && !lower.contains("https://"));
+        }
+    }
     use super::*;
 
     /// `normalize(input)`: the normalised key, or the error's [`UrlError::reason`].

@@ -176,3 +176,5 @@ error-rdap-failed = The RDAP look-up failed; try again later or enter contacts b
 error-fetch-off = The page fetcher is not enabled.
 error-fetch-failed = The page could not be fetched.
 error-fetch-private = The address points into a private network; it is not fetched.
+error-notify-state = Only a verified or reopened case can be notified.
+mail-notice-evidence = When we fetched the page: HTTP status { $status }, title "{ $title }", final URL { $final_url }, content SHA-256 { $sha256 }.

@@ -176,3 +176,5 @@ error-rdap-failed = RDAP 查詢失敗，請稍後再試或手動輸入聯絡窗�
 error-fetch-off = 未啟用網頁擷取功能。
 error-fetch-failed = 無法擷取該網頁。
 error-fetch-private = 該網址指向內部網路位址，不予擷取。
+error-notify-state = 須先確認（verified）或重新開啟的案件才能寄送通知。
+mail-notice-evidence = 本中心擷取該網頁的紀錄：HTTP 狀態 { $status }，標題「{ $title }」，最終網址 { $final_url }，內容 SHA-256 { $sha256 }。

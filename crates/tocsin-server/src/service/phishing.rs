@@ -153,6 +153,11 @@ pub struct CaseView {
     pub reports: Vec<Report>,
     /// Abuse contacts.
     pub contacts: Vec<tocsin_storage::AbuseContact>,
+    /// The case's history: the events of its first report about this URL or about the
+    /// whole report.
+    pub events: Vec<tocsin_storage::ReportEvent>,
+    /// The files of its first report (the desk sees all of them).
+    pub attachments: Vec<tocsin_storage::AttachmentMeta>,
 }
 
 async fn staff_case(
@@ -203,11 +208,27 @@ pub async fn case(
         .await?;
     let reports = state.store.reports_of_phish_url(case.id).await?;
     let contacts = state.store.abuse_contacts(case.id).await?;
+    let id = case.id.to_string();
+    let events = state
+        .store
+        .list_events(case.case_report_id, false)
+        .await?
+        .into_iter()
+        .filter(|e| {
+            let data: serde_json::Value = serde_json::from_str(&e.data).unwrap_or_default();
+            data.get("url_id")
+                .and_then(|v| v.as_str())
+                .is_none_or(|u| u == id)
+        })
+        .collect();
+    let attachments = state.store.list_attachments(case.case_report_id).await?;
     Ok(CaseView {
         state: parse_state(&case.state)?,
         case,
         reports,
         contacts,
+        events,
+        attachments,
     })
 }
 
@@ -411,18 +432,80 @@ pub struct NoticeInput {
 }
 
 /// The default notice text of a case, English first (abuse desks are international),
-/// then Traditional Chinese.
-pub fn notice_template(state: &AppState, case: &PhishUrlRow, tracking: &str) -> String {
-    let args = [
-        ("tracking", tracking.to_string()),
-        ("url", defang(&case.normalized)),
-        ("brand", case.brand.clone()),
-        ("first_seen", case.first_reported_at.rfc3339()),
-        ("operator", state.config.operator.name_en.clone()),
-    ];
-    let en = Tr::new(Locale::En).t_args("mail-notice-body", &args);
-    let zh = Tr::new(Locale::ZhTw).t_args("mail-notice-body", &args);
-    format!("{en}\n\n----\n\n{zh}\n")
+/// then Traditional Chinese: the URL defanged, the brand, when it was first reported, and
+/// the last page fetch as evidence when there is one.
+pub fn notice_template(
+    state: &AppState,
+    case: &PhishUrlRow,
+    tracking: &str,
+    evidence: Option<&serde_json::Value>,
+) -> String {
+    let first_seen = case.first_reported_at.datetime();
+    let first_seen = format!(
+        "{:04}-{:02}-{:02} {:02}:{:02} UTC",
+        first_seen.year(),
+        u8::from(first_seen.month()),
+        first_seen.day(),
+        first_seen.hour(),
+        first_seen.minute()
+    );
+    let evidence_line = |tr: &Tr| {
+        evidence
+            .map(|e| {
+                let s = |k: &str| {
+                    e.get(k)
+                        .map(|v| {
+                            v.as_str()
+                                .map(str::to_string)
+                                .unwrap_or_else(|| v.to_string())
+                        })
+                        .unwrap_or_default()
+                };
+                let args = [
+                    ("status", s("status")),
+                    ("title", tocsin_domain::phish_url::defang_text(&s("title"))),
+                    ("final_url", s("final_url")),
+                    ("sha256", s("sha256")),
+                ];
+                format!("\n{}", tr.t_args("mail-notice-evidence", &args))
+            })
+            .unwrap_or_default()
+    };
+    let text = |locale: Locale, operator: &str| {
+        let tr = Tr::new(locale);
+        let args = [
+            ("tracking", tracking.to_string()),
+            ("url", defang(&case.normalized)),
+            ("brand", case.brand.clone()),
+            ("first_seen", first_seen.clone()),
+            ("operator", operator.to_string()),
+        ];
+        format!(
+            "{}{}",
+            tr.t_args("mail-notice-body", &args),
+            evidence_line(&tr)
+        )
+    };
+    let op = &state.config.operator;
+    format!(
+        "{}\n\n----\n\n{}\n",
+        text(Locale::En, &op.name_en),
+        text(Locale::ZhTw, &op.name_zh)
+    )
+}
+
+/// The data of the newest page fetch of a case, for the notice.
+pub async fn last_fetch(
+    state: &AppState,
+    case: &PhishUrlRow,
+) -> Result<Option<serde_json::Value>, AppError> {
+    let events = state.store.list_events(case.case_report_id, false).await?;
+    Ok(events
+        .iter()
+        .rev()
+        .filter(|e| e.event == "phishing_fetch")
+        .filter_map(|e| serde_json::from_str::<serde_json::Value>(&e.data).ok())
+        .find(|d| d.get("url_id").and_then(|v| v.as_str()) == Some(case.id.to_string().as_str())))
 }
 
 /// Sends the notice to every abuse contact of a verified (or reopened) case and marks it
@@ -435,6 +518,10 @@ pub async fn notify(
     input: &NoticeInput,
 ) -> Result<(), AppError> {
     let seen = staff_case(state, who, ctx, id, Action::Update).await?;
+    // A case must be verified (or reopened) before anyone is told about it.
+    if check_url_transition(parse_state(&seen.state)?, UrlState::AbuseNotified).is_err() {
+        return Err(AppError::field("state", "error-notify-state"));
+    }
     let contacts = state.store.abuse_contacts(seen.id).await?;
     if contacts.is_empty() {
         return Err(AppError::field("contacts", "error-no-contacts"));
@@ -454,9 +541,10 @@ pub async fn notify(
         .ok_or(AppError::NotFound)?;
     let from = parse_state(&case.state)?;
     check_url_transition(from, UrlState::AbuseNotified)
-        .map_err(|_| AppError::field("to", "error-transition"))?;
+        .map_err(|_| AppError::field("state", "error-notify-state"))?;
     let body = if input.body.trim().is_empty() {
-        notice_template(state, &case, &case_report.tracking_id)
+        let evidence = last_fetch(state, &case).await?;
+        notice_template(state, &case, &case_report.tracking_id, evidence.as_ref())
     } else {
         input.body.trim().to_string()
     };
@@ -772,7 +860,18 @@ pub async fn rdap_lookup(
             found.extend(tocsin_formats::rdap::abuse_contacts(&answer));
         }
     }
-    if let Ok(ip) = case.ip.parse::<std::net::IpAddr>() {
+    // The hosting network: the literal IP, or the host's first address.
+    let ip = match case.ip.parse::<std::net::IpAddr>() {
+        Ok(ip) => Some(ip),
+        Err(_) => {
+            let lookup = tokio::net::lookup_host((case.host.as_str(), 443));
+            match tokio::time::timeout(std::time::Duration::from_secs(5), lookup).await {
+                Ok(Ok(mut addrs)) => addrs.next().map(|a| a.ip()),
+                _ => None,
+            }
+        }
+    };
+    if let Some(ip) = ip {
         let file = if ip.is_ipv4() {
             "ipv4.json"
         } else {

@@ -35,42 +35,10 @@ use crate::middleware::Ctx;
 use crate::service::phishing::{
     self as svc, ContactInput, NoticeInput, PhishingDetails, UrlTransitionInput,
 };
-use crate::service::reports as reports_svc;
 use crate::state::AppState;
 
 // ---------------------------------------------------------------------------------------
 // Shared pieces.
-
-/// Defangs every `http://`, `https://` and `ftp://` URL in free text (a pasted message), so
-/// that a page or a mail reader never turns one into a live link. Schemes are found
-/// without regard to case; a URL ends at white space, a quote or an angle bracket.
-fn defang_text(text: &str) -> String {
-    const SCHEMES: [&str; 3] = ["http://", "https://", "ftp://"];
-    // ASCII lower-casing keeps every byte offset.
-    let lower = text.to_ascii_lowercase();
-    let mut out = String::with_capacity(text.len() + 16);
-    let mut at = 0;
-    while let Some(start) = SCHEMES
-        .iter()
-        .filter_map(|s| lower.get(at..)?.find(s))
-        .min()
-        .map(|i| at + i)
-    {
-        let Some(tail) = text.get(start..) else {
-            break;
-        };
-        let end = tail
-            .find(|c: char| {
-                c.is_whitespace() || matches!(c, '<' | '>' | '"' | '\'' | '`' | '「' | '」')
-            })
-            .unwrap_or(tail.len());
-        out.push_str(text.get(at..start).unwrap_or_default());
-        out.push_str(&defang(tail.get(..end).unwrap_or_default()));
-        at = start + end;
-    }
-    out.push_str(text.get(at..).unwrap_or_default());
-    out
-}
 
 /// Where it was seen, for people (the stored name if unknown).
 fn seen_in_label(tr: &Tr, seen_in: &str) -> String {
@@ -138,8 +106,14 @@ pub(super) fn event_change(tr: &Tr, kind: &str, data: &serde_json::Value) -> Str
             )];
             // The service defangs the final URL; the title is the phishing page's own text.
             for (key, value) in [
-                ("final_url", defang_text(&data_str(data, "final_url"))),
-                ("title", defang_text(&data_str(data, "title"))),
+                (
+                    "final_url",
+                    tocsin_domain::phish_url::defang_text(&data_str(data, "final_url")),
+                ),
+                (
+                    "title",
+                    tocsin_domain::phish_url::defang_text(&data_str(data, "title")),
+                ),
                 ("sha256", data_str(data, "sha256")),
             ] {
                 if !value.is_empty() {
@@ -381,7 +355,7 @@ pub(super) async fn status_details(
         } else {
             discovered(&d.seen_at)
         },
-        original_message: defang_text(&d.original_message),
+        original_message: tocsin_domain::phish_url::defang_text(&d.original_message),
         urls: cases
             .iter()
             .map(|c| {
@@ -625,16 +599,6 @@ pub(super) struct CaseQuery {
     rdap: String,
 }
 
-/// Whether an event of the case report belongs in this case's history: those about this URL,
-/// and those about the whole report.
-fn about_case(e: &tocsin_storage::ReportEvent, id: &str) -> bool {
-    let data: serde_json::Value = serde_json::from_str(&e.data).unwrap_or_default();
-    match data.get("url_id").and_then(|v| v.as_str()) {
-        Some(u) => u == id,
-        None => true,
-    }
-}
-
 async fn case_view(
     state: &AppState,
     ctx: &Ctx,
@@ -660,11 +624,11 @@ async fn case_view(
                 .await?
                 .ok_or(AppError::NotFound)?,
         };
-        let history = reports_svc::view(state, who, ctx, &first.tracking_id, None, false).await?;
-        Ok::<_, AppError>((v, first, history))
+        let evidence = svc::last_fetch(state, &v.case).await?;
+        Ok::<_, AppError>((v, first, evidence))
     }
     .await;
-    let (v, first, history) = match result {
+    let (v, first, evidence) = match result {
         Ok(x) => x,
         Err(e) => return e.into_response(),
     };
@@ -676,7 +640,10 @@ async fn case_view(
     let mut values: HashMap<String, String> = HashMap::new();
     values.insert("transition.tlp".into(), c.tlp.clone());
     values.insert("contact.role".into(), "hosting".into());
-    values.insert("notify.body".into(), svc::notice_template(state, c, &t));
+    values.insert(
+        "notify.body".into(),
+        svc::notice_template(state, c, &t, evidence.as_ref()),
+    );
     for (k, val) in &failed.values {
         values.insert(format!("{}.{k}", failed.form), val.clone());
     }
@@ -735,7 +702,7 @@ async fn case_view(
                     } else {
                         discovered(&d.seen_at)
                     },
-                    original_message: defang_text(&d.original_message),
+                    original_message: tocsin_domain::phish_url::defang_text(&d.original_message),
                 }
             })
             .collect(),
@@ -755,17 +722,12 @@ async fn case_view(
         fetch_on: state.config.phishing.fetcher,
         limits: limits_hint(state, &tr),
         can_notify: v.state.can_go_to(UrlState::AbuseNotified),
-        events: history
+        events: v
             .events
             .iter()
-            .filter(|e| about_case(e, &id))
             .map(|e| event_view(state, &tr, e, true))
             .collect(),
-        files: file_views(
-            &history.attachments,
-            &format!("/desk/reports/{t}/files/"),
-            "",
-        ),
+        files: file_views(&v.attachments, &format!("/desk/reports/{t}/files/"), ""),
         failed_form: failed.form,
         errors: failed.errors,
         values,
@@ -1008,17 +970,20 @@ mod tests {
     #[test]
     fn urls_in_text_are_defanged() {
         let text = "From: 銀行 <no-reply@examp1e.com>\n請點 HTTPS://examp1e.com/login?a=1 或「http://203.0.113.7/x」。\nftp://files.examp1e.com ok";
-        let out = defang_text(text);
+        let out = tocsin_domain::phish_url::defang_text(text);
         assert_eq!(
             out,
             "From: 銀行 <no-reply@examp1e.com>\n請點 hxxps://examp1e[.]com/login?a=1 或「hxxp://203[.]0[.]113[.]7/x」。\nfxp://files[.]examp1e[.]com ok"
         );
-        assert_eq!(defang_text("no links here"), "no links here");
-        assert_eq!(defang_text(""), "");
-        assert_eq!(defang_text("http://"), "hxxp://");
+        assert_eq!(
+            tocsin_domain::phish_url::defang_text("no links here"),
+            "no links here"
+        );
+        assert_eq!(tocsin_domain::phish_url::defang_text(""), "");
+        assert_eq!(tocsin_domain::phish_url::defang_text("http://"), "hxxp://");
         // Already defanged text stays as it is.
         assert_eq!(
-            defang_text("hxxps://examp1e[.]com/login"),
+            tocsin_domain::phish_url::defang_text("hxxps://examp1e[.]com/login"),
             "hxxps://examp1e[.]com/login"
         );
     }
