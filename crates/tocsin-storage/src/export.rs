@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use tocsin_domain::Timestamp;
 use tocsin_formats::export::{self as fmt, ExportHeader, ExportLineRef};
 
+use crate::cna::{CveIdRow, VulnCase};
 use crate::phishing::PhishUrlReport;
 use crate::{
     AbuseContact, ApiToken, AttachmentRow, AuditEntry, Organization, OutboxRow, PhishUrlRow,
@@ -241,6 +242,22 @@ impl Store {
             "abuse_contacts",
             "SELECT id, url_id, role, email, source, created_at FROM abuse_contacts ORDER BY id"
         );
+        export_table!(
+            self,
+            out,
+            counts,
+            VulnCase,
+            "vuln_cases",
+            "SELECT report_id, cna_state, cve_id, vendor_org_id, vendor_status, vendor_statement, target_publication, cwe, title, solution, advisory_en, advisory_zh, published_at, updated_at FROM vuln_cases ORDER BY report_id"
+        );
+        export_table!(
+            self,
+            out,
+            counts,
+            CveIdRow,
+            "cve_ids",
+            "SELECT cve_id, year, seq, state, report_id, loaded_at, assigned_at FROM cve_ids ORDER BY year, seq"
+        );
         out.flush().map_err(io)?;
         Ok(counts)
     }
@@ -354,6 +371,16 @@ impl Store {
                     tx.insert_abuse_contact(&serde_json::from_value(raw.row).map_err(bad)?)
                         .await?;
                     "abuse_contacts"
+                }
+                "vuln_cases" => {
+                    tx.insert_vuln_case(&serde_json::from_value(raw.row).map_err(bad)?)
+                        .await?;
+                    "vuln_cases"
+                }
+                "cve_ids" => {
+                    tx.insert_cve_id(&serde_json::from_value(raw.row).map_err(bad)?)
+                        .await?;
+                    "cve_ids"
                 }
                 other => {
                     return Err(StorageError::Import(format!(

@@ -40,6 +40,7 @@ macro_rules! dispatch {
 }
 
 pub mod audit;
+pub mod cna;
 pub mod export;
 pub mod orgs;
 pub mod outbox;
@@ -55,6 +56,7 @@ pub mod tracking;
 pub mod users;
 
 pub use audit::{AuditEntry, AuditFilter, NewAuditEntry};
+pub use cna::{CveIdRow, VulnCase};
 pub use orgs::{NewOrganization, Organization};
 pub use outbox::{ClaimedMail, NewMail, OutboxRow, OutboxStatus};
 pub use phishing::{AbuseContact, NewPhishUrl, PhishUrlRow};

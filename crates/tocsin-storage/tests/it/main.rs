@@ -2,6 +2,7 @@
 
 mod audit;
 mod basics;
+mod cna;
 mod export;
 mod outbox;
 mod phishing;

@@ -1,0 +1,82 @@
+use std::collections::BTreeSet;
+
+use tocsin_domain::ReportKind;
+use tocsin_storage::{Store, VulnCase};
+
+use crate::both_engines;
+
+async fn vuln_report(s: &Store) -> tocsin_storage::Report {
+    let mut new = crate::reports::new_report("V");
+    new.kind = ReportKind::Vulnerability;
+    new.prefix = "VUL".into();
+    let mut tx = s.begin().await.expect("begin");
+    let r = tx.create_report(&new).await.expect("report");
+    tx.insert_vuln_case(&VulnCase::new(r.id, "accepted", "2027-02-26"))
+        .await
+        .expect("case");
+    tx.commit().await.expect("commit");
+    r
+}
+
+fn ids(from: i64, n: i64) -> Vec<(String, i32, i64)> {
+    (from..from + n)
+        .map(|i| (format!("CVE-2026-{i}"), 2026, i))
+        .collect()
+}
+
+both_engines! {
+    async fn cve_ids_are_assigned_once(t: TestStore) {
+        let s = &t.store;
+        let r = vuln_report(s).await;
+        let mut tx = s.begin().await.expect("begin");
+        assert_eq!(tx.assign_cve_id(r.id).await.expect("assign"), None, "empty pool");
+        assert_eq!(tx.load_cve_ids(&ids(1000, 3)).await.expect("load"), 3);
+        assert_eq!(tx.load_cve_ids(&ids(1001, 3)).await.expect("load"), 1, "known ids are skipped");
+        let first = tx.assign_cve_id(r.id).await.expect("assign");
+        assert_eq!(first.as_deref(), Some("CVE-2026-1000"), "lowest first");
+        assert_eq!(tx.assign_cve_id(r.id).await.expect("assign"), first, "a case keeps its id");
+        tx.commit().await.expect("commit");
+        assert_eq!(s.cve_pool_counts().await.expect("counts"), (3, 1));
+        let case = s.vuln_case(r.id).await.expect("q").expect("case");
+        assert_eq!(case.cve_id, "CVE-2026-1000");
+        let mut tx = s.begin().await.expect("begin");
+        let mut c = tx.vuln_case_for_update(r.id).await.expect("lock").expect("case");
+        c.cna_state = "published".into();
+        c.vendor_status = "affected".into();
+        tx.update_vuln_case(&c).await.expect("update");
+        tx.commit().await.expect("commit");
+        assert_eq!(s.published_vuln_cases(10).await.expect("list").len(), 1);
+        assert_eq!(s.list_vuln_cases(Some("accepted"), 10).await.expect("list").len(), 0);
+    }
+
+    async fn concurrent_assignments_never_share_an_id(t: TestStore) {
+        let s = &t.store;
+        let mut reports = Vec::new();
+        for _ in 0..30 {
+            reports.push(vuln_report(s).await);
+        }
+        let mut tx = s.begin().await.expect("begin");
+        tx.load_cve_ids(&ids(5000, 25)).await.expect("load");
+        tx.commit().await.expect("commit");
+        let mut tasks = tokio::task::JoinSet::new();
+        for r in reports {
+            let s = s.clone();
+            tasks.spawn(async move {
+                let mut tx = s.begin().await?;
+                let id = tx.assign_cve_id(r.id).await?;
+                tx.commit().await?;
+                Ok::<_, tocsin_storage::StorageError>(id)
+            });
+        }
+        let mut got = BTreeSet::new();
+        let mut none = 0;
+        while let Some(r) = tasks.join_next().await {
+            match r.expect("join").expect("assign") {
+                Some(id) => assert!(got.insert(id), "an id assigned twice"),
+                None => none += 1,
+            }
+        }
+        assert_eq!((got.len(), none), (25, 5), "every reserved id used once, the rest told the pool is empty");
+        assert_eq!(s.cve_pool_counts().await.expect("counts"), (0, 25));
+    }
+}
