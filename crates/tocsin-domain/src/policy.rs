@@ -70,6 +70,15 @@ pub enum Resource {
     AuditLog,
     /// The mail outbox.
     Outbox,
+    /// A product-vulnerability report under CVE coordination: stricter than other reports.
+    /// Until published, only coordinators, admins, the reporter and the notified vendor's
+    /// users see it.
+    Vulnerability {
+        /// The vendor's organization, once notified.
+        vendor_org: Option<OrgId>,
+        /// The filing account.
+        reporter: Option<UserId>,
+    },
     /// Aggregated desk statistics: survey results, phishing figures.
     Statistics,
     /// The blocking-list feeds of live phishing URLs.
@@ -87,7 +96,10 @@ pub enum Resource {
 impl Resource {
     /// Whether reads of this resource are confidential and must be audited.
     pub fn is_confidential(&self) -> bool {
-        matches!(self, Resource::Report { .. } | Resource::AuditLog)
+        matches!(
+            self,
+            Resource::Report { .. } | Resource::Vulnerability { .. } | Resource::AuditLog
+        )
     }
 }
 
@@ -109,7 +121,7 @@ pub type Decision = Result<(), Denied>;
 pub fn authorize(who: Option<&Principal>, action: Action, resource: &Resource) -> Decision {
     use Action::*;
     // Anyone may file a report: the desk must stay open to companies with no account.
-    if let (Resource::Report { .. }, Create) = (resource, action) {
+    if let (Resource::Report { .. } | Resource::Vulnerability { .. }, Create) = (resource, action) {
         return Ok(());
     }
     let Some(p) = who else {
@@ -147,6 +159,21 @@ pub fn authorize(who: Option<&Principal>, action: Action, resource: &Resource) -
         }
         Resource::AuditLog => matches!(action, List | Read) && admin,
         Resource::Outbox => matches!(action, List | Read) && staff,
+        Resource::Vulnerability {
+            vendor_org,
+            reporter,
+        } => {
+            let coordinator = admin || p.has(Role::Coordinator);
+            let own = reporter.is_some() && *reporter == Some(p.user_id);
+            let vendor = p.has(Role::Member) && p.in_org(*vendor_org);
+            match action {
+                List => coordinator,
+                Read | Append => coordinator || own || vendor,
+                Update => coordinator,
+                Create => true,
+                Delete => false,
+            }
+        }
         Resource::Statistics => matches!(action, List | Read) && admin,
         Resource::PhishingFeed => matches!(action, List | Read) && (staff || p.has(Role::Partner)),
         Resource::Report { org, reporter } => {

@@ -35,6 +35,30 @@ pub struct Config {
     pub calendar: tocsin_domain::CalendarConfig,
     /// The phishing desk.
     pub phishing: Phishing,
+    /// The operator as a CVE Numbering Authority.
+    pub cna: Cna,
+}
+
+/// CNA settings.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Cna {
+    /// The CNA's organization UUID at the CVE Program (needed to export CVE records).
+    pub org_id: String,
+    /// The CNA's short name at the CVE Program.
+    pub short_name: String,
+    /// Days from the report date to the target publication date.
+    pub publication_days: i64,
+}
+
+impl Default for Cna {
+    fn default() -> Self {
+        Cna {
+            org_id: String::new(),
+            short_name: "tocsin".into(),
+            publication_days: tocsin_domain::vuln::DEFAULT_PUBLICATION_DAYS,
+        }
+    }
 }
 
 /// Phishing desk settings.
@@ -184,6 +208,7 @@ impl Default for Config {
             sla: tocsin_domain::SlaPolicy::default(),
             calendar: tocsin_domain::CalendarConfig::default(),
             phishing: Phishing::default(),
+            cna: Cna::default(),
         }
     }
 }

@@ -178,3 +178,27 @@ error-fetch-failed = The page could not be fetched.
 error-fetch-private = The address points into a private network; it is not fetched.
 error-notify-state = Only a verified or reopened case can be notified.
 mail-notice-evidence = When we fetched the page: HTTP status { $status }, title "{ $title }", final URL { $final_url }, content SHA-256 { $sha256 }.
+error-date = Enter a valid date, e.g. 2026-11-28, 2026/11/28 or ROC 115/11/28.
+error-discovered-after-report = The discovery date cannot be after the report date.
+error-form-unreadable = This field of the form could not be read: { $problem }
+error-cvss = The CVSS vector is not valid: { $reason }
+error-cve-missing = No CVE id is assigned yet.
+error-cve-state = Only an accepted, unpublished case can get a CVE id.
+error-cve-pool-empty = No reserved CVE id is left; load some first.
+error-cve-list = The CVE id list is not valid: { $reason }
+error-cwe = A CWE id looks like CWE-79.
+error-cna-config = The CNA organization UUID (cna.org_id) is not configured.
+error-cve-record = The CVE record could not be built: { $reason }
+error-vendor-no-users = This vendor organization has no users to notify.
+mail-ack-vuln-body = Hello,
+    We received your product vulnerability report. Its tracking number is { $tracking }.
+    Product: { $product }
+    CVSS score as we compute it: { $score }
+
+    Follow its progress and add information with this private link (keep it safe; do not forward it):
+    { $link }
+mail-vendor-subject = Product vulnerability coordination
+mail-vendor-body = Hello,
+    We (a CVE Numbering Authority) received a report of a vulnerability in your product { $product } (version { $version }), tracking number { $tracking }, CVSS base score { $score }.
+    Target publication date: { $target }
+    Please sign in to see the details and tell us your status: { $link }

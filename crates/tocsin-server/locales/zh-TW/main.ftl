@@ -178,3 +178,27 @@ error-fetch-failed = 無法擷取該網頁。
 error-fetch-private = 該網址指向內部網路位址，不予擷取。
 error-notify-state = 須先確認（verified）或重新開啟的案件才能寄送通知。
 mail-notice-evidence = 本中心擷取該網頁的紀錄：HTTP 狀態 { $status }，標題「{ $title }」，最終網址 { $final_url }，內容 SHA-256 { $sha256 }。
+error-date = 請輸入正確的日期（例如 2026-11-28、2026/11/28 或民國 115/11/28）。
+error-discovered-after-report = 漏洞發現日期不能晚於通報日期。
+error-form-unreadable = 表單中此欄位無法判讀：{ $problem }
+error-cvss = CVSS 向量有誤：{ $reason }
+error-cve-missing = 尚未指派 CVE 編號。
+error-cve-state = 只有已受理且尚未公開的案件可以指派 CVE 編號。
+error-cve-pool-empty = 已無可用的保留 CVE 編號，請先匯入。
+error-cve-list = CVE 編號清單有誤：{ $reason }
+error-cwe = CWE 編號格式應為 CWE-79 這樣的形式。
+error-cna-config = 尚未設定 CNA 組織 UUID（cna.org_id）。
+error-cve-record = 無法產生 CVE 記錄：{ $reason }
+error-vendor-no-users = 此廠商組織尚無可通知的使用者。
+mail-ack-vuln-body = 您好：
+    本中心已收到您的產品漏洞通報，追蹤編號為 { $tracking }。
+    影響產品：{ $product }
+    本中心計算的 CVSS 分數：{ $score }
+
+    您可以透過以下專屬連結查詢處理進度、補充資料（請妥善保管，勿轉寄）：
+    { $link }
+mail-vendor-subject = 產品漏洞協調通知
+mail-vendor-body = 您好：
+    本中心（CVE 編號管理者）接獲關於貴公司產品 { $product }（版本 { $version }）的漏洞通報，追蹤編號 { $tracking }，CVSS 基本分數 { $score }。
+    預定公開日期：{ $target }
+    請登入平台查看詳情並回覆處理狀態：{ $link }

@@ -4,6 +4,7 @@
 
 pub mod phishing;
 pub mod reports;
+pub mod vuln;
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Path, Query, Request, State};
@@ -478,6 +479,18 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(phishing::feed_json))
         .routes(routes!(phishing::feed_txt))
         .routes(routes!(phishing::feed_csv))
+        .routes(routes!(vuln::create))
+        .routes(routes!(vuln::list))
+        .routes(routes!(vuln::get))
+        .routes(routes!(vuln::transition))
+        .routes(routes!(vuln::vendor))
+        .routes(routes!(vuln::notify_vendor))
+        .routes(routes!(vuln::assign_cve))
+        .routes(routes!(vuln::advisory))
+        .routes(routes!(vuln::cve_record))
+        .routes(routes!(vuln::load_cve_ids))
+        .routes(routes!(vuln::advisories))
+        .routes(routes!(vuln::advisory_one))
         .split_for_parts();
     let doc = api.clone();
     let router = router.route(

@@ -4,6 +4,7 @@
 
 pub mod phishing;
 pub mod reports;
+pub mod vuln;
 
 use serde::Deserialize;
 use tocsin_domain::policy::{Action, Resource, authorize};
@@ -67,6 +68,7 @@ fn resource_kind(r: &Resource) -> &'static str {
         Resource::ApiToken { .. } => "api_token",
         Resource::AuditLog => "audit_log",
         Resource::Outbox => "outbox",
+        Resource::Vulnerability { .. } => "report",
         Resource::Statistics => "statistics",
         Resource::PhishingFeed => "phishing_feed",
         Resource::Report { .. } => "report",

@@ -366,11 +366,22 @@ pub enum Access {
     User,
 }
 
-fn report_resource(r: &Report) -> Resource {
-    Resource::Report {
-        org: r.org_id.map(tocsin_domain::OrgId),
-        reporter: r.reporter_user_id.map(UserId),
+/// The policy's view of a report. Vulnerability reports are stricter (CVE
+/// coordination): their vendor, once notified, comes from the coordination case.
+pub async fn report_resource(state: &AppState, r: &Report) -> Result<Resource, AppError> {
+    let reporter = r.reporter_user_id.map(UserId);
+    if r.kind == ReportKind::Vulnerability {
+        let case = state.store.vuln_case(r.id).await?;
+        let vendor_org = case.and_then(|c| c.vendor_org_id).map(tocsin_domain::OrgId);
+        return Ok(Resource::Vulnerability {
+            vendor_org,
+            reporter,
+        });
     }
+    Ok(Resource::Report {
+        org: r.org_id.map(tocsin_domain::OrgId),
+        reporter,
+    })
 }
 
 /// Opens a report for reading: by status-link token, or as a signed-in user the policy
@@ -399,7 +410,14 @@ pub async fn open_report(
             Access::StatusLink
         }
         _ => {
-            check(state, who, ctx, Action::Read, &report_resource(&report)).await?;
+            check(
+                state,
+                who,
+                ctx,
+                Action::Read,
+                &report_resource(state, &report).await?,
+            )
+            .await?;
             Access::User
         }
     };
@@ -546,7 +564,14 @@ pub async fn reporter_append(
 ) -> Result<(), AppError> {
     let (report, access) = open_report(state, who, ctx, tracking, token).await?;
     if access == Access::User {
-        check(state, who, ctx, Action::Append, &report_resource(&report)).await?;
+        check(
+            state,
+            who,
+            ctx,
+            Action::Append,
+            &report_resource(state, &report).await?,
+        )
+        .await?;
     }
     let mut e = FieldErrors::new();
     if body.trim().is_empty() && files.is_empty() {
@@ -606,7 +631,14 @@ async fn begin_desk(
         .report_by_tracking(&tracking)
         .await?
         .ok_or(AppError::NotFound)?;
-    check(state, who, ctx, Action::Update, &report_resource(&seen)).await?;
+    check(
+        state,
+        who,
+        ctx,
+        Action::Update,
+        &report_resource(state, &seen).await?,
+    )
+    .await?;
     let mut tx = state.store.begin().await?;
     let report = tx
         .report_for_update(&tracking)

@@ -8,6 +8,7 @@ mod phishing_api;
 mod phishing_pages;
 mod reports_api;
 mod security;
+mod vuln_api;
 
 use axum::Router;
 use axum::body::Body;

@@ -1,0 +1,377 @@
+//! `/api/v1/reports/vulnerability`, `/api/v1/vulnerabilities` (CVE coordination) and
+//! `/api/v1/advisories` (public).
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+use tocsin_domain::vuln::{CnaState, VulnInput};
+use tocsin_domain::{FieldError, FieldErrors};
+use utoipa::{IntoParams, ToSchema};
+
+use super::phishing::decode_attachments;
+use super::reports::ApiAttachment;
+use super::{ApiErrorBody, ApiJson};
+use crate::auth::CurrentUser;
+use crate::error::AppError;
+use crate::middleware::Ctx;
+use crate::service::reports::Receipt;
+use crate::service::vuln::{self as cna, Advisory, AdvisoryInput, CnaUpdate, VendorInput};
+use crate::state::AppState;
+
+/// A product-vulnerability report (產品漏洞通報): the seed's fields, and/or the filled TXT
+/// form (base64), whose values fill the fields left empty.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct VulnRequest {
+    /// 通報日期 (YYYY-MM-DD, YYYY/MM/DD or ROC 115/11/28).
+    pub report_date: String,
+    /// 名稱.
+    pub reporter_name: String,
+    /// 組織.
+    pub reporter_organization: String,
+    /// Email.
+    pub reporter_email: String,
+    /// 是否公開名稱及組織: yes or no.
+    pub public_credit: String,
+    /// 漏洞資訊來源: self or other.
+    pub source: String,
+    /// The other source.
+    pub source_other: String,
+    /// 漏洞發現日期.
+    pub discovered_on: String,
+    /// 影響產品名稱.
+    pub product: String,
+    /// 版本.
+    pub version: String,
+    /// 產品開發者／廠商.
+    pub vendor: String,
+    /// 產品網站.
+    pub product_url: String,
+    /// 漏洞類型.
+    pub vuln_type: String,
+    /// 漏洞描述.
+    pub description: String,
+    /// 觸發漏洞特定條件.
+    pub trigger_conditions: String,
+    /// 觸發漏洞方法 (kept verbatim).
+    pub trigger_method: String,
+    /// 佐證資料.
+    pub evidence: String,
+    /// 漏洞威脅.
+    pub impact: String,
+    /// CVSS vector.
+    pub cvss_vector: String,
+    /// The claimed score.
+    pub cvss_claimed_score: String,
+    /// The CVSS version the reporter named.
+    pub cvss_named_version: String,
+    /// The filled TXT form, base64 (any of UTF-8, UTF-16, Big5).
+    pub txt_base64: String,
+    /// Screenshots, video, proof of concept (base64).
+    pub attachments: Vec<ApiAttachment>,
+}
+
+/// Files a vulnerability report; answers the tracking number and the private status link.
+#[utoipa::path(post, path = "/api/v1/reports/vulnerability", tag = "vulnerabilities", request_body = VulnRequest,
+    responses((status = 201, body = Receipt), (status = 400, body = ApiErrorBody), (status = 422, body = ApiErrorBody), (status = 429, body = ApiErrorBody)))]
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    ApiJson(req): ApiJson<VulnRequest>,
+) -> Result<(StatusCode, Json<Receipt>), AppError> {
+    let files = decode_attachments(&req.attachments)?;
+    let txt = match req.txt_base64.trim() {
+        "" => None,
+        b => Some(
+            base64::engine::general_purpose::STANDARD
+                .decode(b)
+                .map_err(|_| {
+                    let mut e = FieldErrors::new();
+                    e.add("txt_base64", FieldError::new("error-base64"));
+                    AppError::Validation(e)
+                })?,
+        ),
+    };
+    let input = VulnInput {
+        report_date: req.report_date,
+        reporter_name: req.reporter_name,
+        reporter_organization: req.reporter_organization,
+        reporter_email: req.reporter_email,
+        public_credit: req.public_credit,
+        source: req.source,
+        source_other: req.source_other,
+        discovered_on: req.discovered_on,
+        product: req.product,
+        version: req.version,
+        vendor: req.vendor,
+        product_url: req.product_url,
+        vuln_type: req.vuln_type,
+        description: req.description,
+        trigger_conditions: req.trigger_conditions,
+        trigger_method: req.trigger_method,
+        evidence: req.evidence,
+        impact: req.impact,
+        cvss_vector: req.cvss_vector,
+        cvss_claimed_score: req.cvss_claimed_score,
+        cvss_named_version: req.cvss_named_version,
+    };
+    let receipt = cna::submit_vulnerability(&state, &who, &ctx, &input, txt, files).await?;
+    Ok((StatusCode::CREATED, Json(receipt)))
+}
+
+/// A coordination case.
+#[derive(Serialize, ToSchema)]
+pub struct CaseView {
+    /// Tracking number.
+    pub tracking_id: String,
+    /// CNA state.
+    pub state: String,
+    /// CVE id, if assigned.
+    pub cve_id: String,
+    /// Product.
+    pub product: String,
+    /// Version.
+    pub version: String,
+    /// Vendor as reported.
+    pub vendor: String,
+    /// tocsin's CVSS score and severity.
+    pub cvss: String,
+    /// The reporter's vector.
+    pub cvss_vector: String,
+    /// The reporter's claimed score.
+    pub cvss_claimed_score: String,
+    /// Warnings about the reporter's claim: score_differs, version_differs.
+    pub cvss_warnings: Vec<String>,
+    /// The vendor organization's id.
+    pub vendor_org_id: Option<String>,
+    /// The vendor's status.
+    pub vendor_status: String,
+    /// Target publication date (YYYY-MM-DD, in the desk calendar's time zone).
+    pub target_publication: String,
+    /// The time zone of the target date.
+    pub time_zone: String,
+}
+
+fn view(state: &AppState, v: &cna::CaseView) -> CaseView {
+    CaseView {
+        tracking_id: v.report.tracking_id.clone(),
+        state: v.case.cna_state.clone(),
+        cve_id: v.case.cve_id.clone(),
+        product: v.details.product.clone(),
+        version: v.details.version.clone(),
+        vendor: v.details.vendor.clone(),
+        cvss: format!("{} ({})", v.details.cvss_score, v.details.cvss_severity),
+        cvss_vector: v.details.cvss_vector.clone(),
+        cvss_claimed_score: v.details.cvss_claimed_score.clone(),
+        cvss_warnings: v.details.cvss_warnings.clone(),
+        vendor_org_id: v.case.vendor_org_id.map(|o| o.to_string()),
+        vendor_status: v.case.vendor_status.clone(),
+        target_publication: v.case.target_publication.clone(),
+        time_zone: state.config.calendar.time_zone.clone(),
+    }
+}
+
+/// Filter of the case list.
+#[derive(Deserialize, IntoParams, Default)]
+#[serde(default)]
+pub struct CaseQuery {
+    /// A CNA state (empty: all).
+    pub state: String,
+}
+
+/// All coordination cases (coordinators and admins).
+#[utoipa::path(get, path = "/api/v1/vulnerabilities", tag = "vulnerabilities", params(CaseQuery),
+    responses((status = 200, body = [CaseView]), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
+    security(("bearer" = [])))]
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Query(q): Query<CaseQuery>,
+) -> Result<Json<Vec<CaseView>>, AppError> {
+    let s = match q.state.trim() {
+        "" => None,
+        s => Some(
+            s.parse::<CnaState>()
+                .map_err(|_| AppError::field("state", "error-choice"))?,
+        ),
+    };
+    let cases = cna::cases(&state, &who, &ctx, s).await?;
+    Ok(Json(cases.iter().map(|c| view(&state, c)).collect()))
+}
+
+/// One case (coordinators, the reporter signed in, the notified vendor's members).
+#[utoipa::path(get, path = "/api/v1/vulnerabilities/{tracking}", tag = "vulnerabilities",
+    params(("tracking" = String, Path, description = "Tracking number")),
+    responses((status = 200, body = CaseView), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody)),
+    security(("bearer" = [])))]
+pub async fn get(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Path(tracking): Path<String>,
+) -> Result<Json<CaseView>, AppError> {
+    Ok(Json(view(
+        &state,
+        &cna::case(&state, &who, &ctx, &tracking).await?,
+    )))
+}
+
+/// Moves a case through the CNA workflow (coordinators).
+#[utoipa::path(post, path = "/api/v1/vulnerabilities/{tracking}/transition", tag = "vulnerabilities", request_body = CnaUpdate,
+    params(("tracking" = String, Path, description = "Tracking number")),
+    responses((status = 204), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
+    security(("bearer" = [])))]
+pub async fn transition(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Path(tracking): Path<String>,
+    ApiJson(input): ApiJson<CnaUpdate>,
+) -> Result<StatusCode, AppError> {
+    cna::transition(&state, &who, &ctx, &tracking, &input).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Sets the vendor and records its status (coordinators).
+#[utoipa::path(post, path = "/api/v1/vulnerabilities/{tracking}/vendor", tag = "vulnerabilities", request_body = VendorInput,
+    params(("tracking" = String, Path, description = "Tracking number")),
+    responses((status = 204), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
+    security(("bearer" = [])))]
+pub async fn vendor(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Path(tracking): Path<String>,
+    ApiJson(input): ApiJson<VendorInput>,
+) -> Result<StatusCode, AppError> {
+    cna::set_vendor(&state, &who, &ctx, &tracking, &input).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A mail text (empty: the template).
+#[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct MailInput {
+    /// The text.
+    pub body: String,
+}
+
+/// Notifies the vendor's users (coordinators); the case becomes vendor_notified.
+#[utoipa::path(post, path = "/api/v1/vulnerabilities/{tracking}/notify-vendor", tag = "vulnerabilities", request_body = MailInput,
+    params(("tracking" = String, Path, description = "Tracking number")),
+    responses((status = 204), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
+    security(("bearer" = [])))]
+pub async fn notify_vendor(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Path(tracking): Path<String>,
+    ApiJson(input): ApiJson<MailInput>,
+) -> Result<StatusCode, AppError> {
+    cna::notify_vendor(&state, &who, &ctx, &tracking, &input.body).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The assigned CVE id.
+#[derive(Serialize, ToSchema)]
+pub struct CveAssigned {
+    /// The id.
+    pub cve_id: String,
+}
+
+/// Assigns the next reserved CVE id to an accepted case (coordinators).
+#[utoipa::path(post, path = "/api/v1/vulnerabilities/{tracking}/cve", tag = "vulnerabilities",
+    params(("tracking" = String, Path, description = "Tracking number")),
+    responses((status = 200, body = CveAssigned), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
+    security(("bearer" = [])))]
+pub async fn assign_cve(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Path(tracking): Path<String>,
+) -> Result<Json<CveAssigned>, AppError> {
+    Ok(Json(CveAssigned {
+        cve_id: cna::assign_cve(&state, &who, &ctx, &tracking).await?,
+    }))
+}
+
+/// Edits the advisory texts (coordinators).
+#[utoipa::path(post, path = "/api/v1/vulnerabilities/{tracking}/advisory", tag = "vulnerabilities", request_body = AdvisoryInput,
+    params(("tracking" = String, Path, description = "Tracking number")),
+    responses((status = 204), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
+    security(("bearer" = [])))]
+pub async fn advisory(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Path(tracking): Path<String>,
+    ApiJson(input): ApiJson<AdvisoryInput>,
+) -> Result<StatusCode, AppError> {
+    cna::set_advisory(&state, &who, &ctx, &tracking, &input).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The CVE JSON 5.1 record (coordinators; anyone once published).
+#[utoipa::path(get, path = "/api/v1/vulnerabilities/{tracking}/cve-record", tag = "vulnerabilities",
+    params(("tracking" = String, Path, description = "Tracking number")),
+    responses((status = 200, body = Object), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
+    security((), ("bearer" = [])))]
+pub async fn cve_record(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Path(tracking): Path<String>,
+) -> Result<Json<serde_json::Value>, AppError> {
+    Ok(Json(cna::cve_record(&state, &who, &ctx, &tracking).await?))
+}
+
+/// Reserved CVE ids to load.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct CveIdsInput {
+    /// Ids, lists or ranges such as `CVE-2026-1000..CVE-2026-1099`.
+    pub ids: String,
+}
+
+/// How many ids were new.
+#[derive(Serialize, ToSchema)]
+pub struct CveIdsLoaded {
+    /// New ids.
+    pub added: u64,
+}
+
+/// Loads the CNA's reserved CVE ids (admins).
+#[utoipa::path(post, path = "/api/v1/cve-ids", tag = "vulnerabilities", request_body = CveIdsInput,
+    responses((status = 200, body = CveIdsLoaded), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
+    security(("bearer" = [])))]
+pub async fn load_cve_ids(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    ApiJson(input): ApiJson<CveIdsInput>,
+) -> Result<Json<CveIdsLoaded>, AppError> {
+    Ok(Json(CveIdsLoaded {
+        added: cna::load_cve_ids(&state, &who, &ctx, &input.ids).await?,
+    }))
+}
+
+/// Published advisories (public).
+#[utoipa::path(get, path = "/api/v1/advisories", tag = "vulnerabilities", responses((status = 200, body = [Advisory])))]
+pub async fn advisories(State(state): State<AppState>) -> Result<Json<Vec<Advisory>>, AppError> {
+    Ok(Json(cna::advisories(&state).await?))
+}
+
+/// One published advisory (public).
+#[utoipa::path(get, path = "/api/v1/advisories/{cve}", tag = "vulnerabilities",
+    params(("cve" = String, Path, description = "CVE id")),
+    responses((status = 200, body = Advisory), (status = 404, body = ApiErrorBody)))]
+pub async fn advisory_one(
+    State(state): State<AppState>,
+    Path(cve): Path<String>,
+) -> Result<Json<Advisory>, AppError> {
+    Ok(Json(cna::advisory_by_cve(&state, &cve).await?))
+}

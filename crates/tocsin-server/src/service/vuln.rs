@@ -1,0 +1,1041 @@
+//! Product-vulnerability reports and CVE coordination (the operator as a CNA): intake
+//! from the web form, the TXT form (by upload or in the API) and JSON through the shared
+//! reporter path; CVSS checked against the reporter's claim; the coordination workflow,
+//! the vendor, reserved CVE ids, the CVE JSON 5.1 record, and public advisories. Until a
+//! case is published only coordinators, admins, the reporter and the notified vendor
+//! see it (the policy's `Resource::Vulnerability`).
+
+use serde::{Deserialize, Serialize};
+use tocsin_domain::policy::{Action, Resource};
+use tocsin_domain::validate::{self, FieldErrors};
+use tocsin_domain::vuln::{
+    CnaState, VendorStatus, VulnInput, check_cna_transition, target_publication_date,
+};
+use tocsin_domain::{FieldError, Locale, ReportKind, Timestamp, TrackingNumber};
+use tocsin_formats::cvss::{Claim, Finding};
+use tocsin_formats::vuln_form;
+use tocsin_storage::{NewEvent, Report, Visibility, VulnCase};
+use utoipa::ToSchema;
+
+use super::reports::{Intake, Receipt, Upload, begin_intake, check_uploads, finish_intake};
+use super::{audit_entry, check};
+use crate::auth::CurrentUser;
+use crate::error::AppError;
+use crate::i18n::Tr;
+use crate::middleware::Ctx;
+use crate::state::AppState;
+
+/// The vulnerability fields kept in a report's `details`, with tocsin's own CVSS score.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct VulnDetails {
+    /// The reporter's input as validated.
+    pub report_date: String,
+    /// 組織.
+    pub reporter_organization: String,
+    /// May the advisory and CVE record credit the reporter by name?
+    pub public_credit: bool,
+    /// self or other.
+    pub source: String,
+    /// The other source.
+    pub source_other: String,
+    /// When found.
+    pub discovered_on: String,
+    /// Product.
+    pub product: String,
+    /// Version(s).
+    pub version: String,
+    /// Vendor as the reporter named it.
+    pub vendor: String,
+    /// Product site.
+    pub product_url: String,
+    /// Vulnerability type.
+    pub vuln_type: String,
+    /// Description.
+    pub description: String,
+    /// Trigger conditions.
+    pub trigger_conditions: String,
+    /// Trigger method, verbatim.
+    pub trigger_method: String,
+    /// Evidence.
+    pub evidence: String,
+    /// Impact.
+    pub impact: String,
+    /// The reporter's vector.
+    pub cvss_vector: String,
+    /// The reporter's claimed score, as written.
+    pub cvss_claimed_score: String,
+    /// The version the reporter named.
+    pub cvss_named_version: String,
+    /// tocsin's base score, e.g. `7.6`.
+    pub cvss_score: String,
+    /// tocsin's severity, e.g. `High`.
+    pub cvss_severity: String,
+    /// CVSS version of the vector, e.g. `3.0`.
+    pub cvss_version: String,
+    /// Warnings: `score_differs`, `version_differs`.
+    pub cvss_warnings: Vec<String>,
+    /// The TXT encoding when the report came as a TXT form.
+    pub txt_encoding: String,
+}
+
+impl VulnDetails {
+    /// Reads a report's details (empty on another shape).
+    pub fn of(r: &Report) -> VulnDetails {
+        serde_json::from_str(&r.details).unwrap_or_default()
+    }
+}
+
+fn non_empty(o: &Option<String>) -> String {
+    o.clone().unwrap_or_default()
+}
+
+/// Fills the empty fields of `input` from a TXT form; fields the parser could not read
+/// become field errors naming them.
+fn merge_txt(input: &mut VulnInput, txt: &[u8], errors: &mut FieldErrors) -> &'static str {
+    let outcome = vuln_form::parse_bytes(txt);
+    let f = &outcome.form;
+    let fill = |dst: &mut String, src: &Option<String>| {
+        if dst.trim().is_empty() {
+            *dst = non_empty(src);
+        }
+    };
+    fill(&mut input.report_date, &f.report_date);
+    fill(&mut input.reporter_name, &f.reporter_name);
+    fill(&mut input.reporter_organization, &f.reporter_organization);
+    fill(&mut input.reporter_email, &f.reporter_email);
+    if input.public_credit.trim().is_empty() {
+        input.public_credit = f
+            .public_credit
+            .map(|b| if b { "yes" } else { "no" }.to_string())
+            .unwrap_or_default();
+    }
+    if input.source.trim().is_empty() {
+        input.source = f
+            .source
+            .map(|s| match s {
+                vuln_form::Source::SelfFound => "self".to_string(),
+                vuln_form::Source::Other => "other".to_string(),
+            })
+            .unwrap_or_default();
+    }
+    fill(&mut input.source_other, &f.source_other);
+    fill(&mut input.discovered_on, &f.discovered_on);
+    fill(&mut input.product, &f.product);
+    fill(&mut input.version, &f.version);
+    fill(&mut input.vendor, &f.vendor);
+    fill(&mut input.product_url, &f.product_url);
+    fill(&mut input.vuln_type, &f.vuln_type);
+    fill(&mut input.description, &f.description);
+    fill(&mut input.trigger_conditions, &f.trigger_conditions);
+    fill(&mut input.trigger_method, &f.trigger_method);
+    fill(&mut input.evidence, &f.evidence);
+    fill(&mut input.impact, &f.impact);
+    fill(&mut input.cvss_vector, &f.cvss_vector);
+    fill(&mut input.cvss_claimed_score, &f.cvss_claimed_score);
+    fill(&mut input.cvss_named_version, &f.cvss_version);
+    for p in &outcome.unreadable {
+        errors.add(
+            field_name(p.field.key()),
+            FieldError::new("error-form-unreadable").arg("problem", p.kind.to_string()),
+        );
+    }
+    outcome.encoding.unwrap_or("UTF-8")
+}
+
+/// The static field name of a TXT form key (FieldErrors keys are `&'static str`).
+fn field_name(key: &str) -> &'static str {
+    vuln_form::Field::ALL
+        .iter()
+        .map(|f| f.key())
+        .find(|k| *k == key)
+        .unwrap_or("txt")
+}
+
+/// Takes a vulnerability report: from form/JSON fields, a TXT form (filled into empty
+/// fields), or both. Validates everything (CVSS included: an invalid vector names its
+/// metric), then files it through the shared reporter path and opens its CNA case with a
+/// target publication date.
+pub async fn submit_vulnerability(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    input: &VulnInput,
+    txt: Option<Vec<u8>>,
+    mut files: Vec<Upload>,
+) -> Result<Receipt, AppError> {
+    check(
+        state,
+        who,
+        ctx,
+        Action::Create,
+        &Resource::Vulnerability {
+            vendor_org: None,
+            reporter: None,
+        },
+    )
+    .await?;
+    let mut input = input.clone();
+    let mut errors = FieldErrors::new();
+    let mut encoding = String::new();
+    if let Some(bytes) = txt {
+        encoding = merge_txt(&mut input, &bytes, &mut errors).to_string();
+        // The form itself is evidence: keep it as sent.
+        files.insert(
+            0,
+            Upload {
+                filename: "vulnerability-report.txt".into(),
+                content_type: "text/plain".into(),
+                bytes,
+            },
+        );
+    }
+    let valid = input.validate(Timestamp::now());
+    if let Err(e) = &valid {
+        for (k, v) in e.iter() {
+            errors.add(k, v.clone());
+        }
+    }
+    check_uploads(state, &files, &mut errors);
+    let assessment = Claim {
+        vector: input.cvss_vector.trim(),
+        named_version: Some(input.cvss_named_version.trim()).filter(|v| !v.is_empty()),
+        claimed_score: Some(input.cvss_claimed_score.trim()).filter(|v| !v.is_empty()),
+    }
+    .assess();
+    if let (Err(e), true) = (&assessment, !input.cvss_vector.trim().is_empty()) {
+        errors.add(
+            "cvss_vector",
+            FieldError::new("error-cvss").arg("reason", e.to_string()),
+        );
+    }
+    let (valid, assessment) = match (valid, assessment, errors.is_empty()) {
+        (Ok(v), Ok(a), true) => (v, a),
+        _ => return Err(AppError::Validation(errors)),
+    };
+    let score = assessment.score();
+    let warnings: Vec<String> = assessment
+        .findings
+        .iter()
+        .map(|f| match f {
+            Finding::ScoreDiffers { .. } => "score_differs".to_string(),
+            Finding::VersionDiffers { .. } => "version_differs".to_string(),
+            Finding::UnreadableScore { .. } => "unreadable_score".to_string(),
+        })
+        .collect();
+    let details = VulnDetails {
+        report_date: valid.report_date.to_string(),
+        reporter_organization: non_empty(&valid.reporter_organization),
+        public_credit: valid.public_credit,
+        source: valid.source.as_str().to_string(),
+        source_other: non_empty(&valid.source_other),
+        discovered_on: valid.discovered_on.to_string(),
+        product: valid.product.clone(),
+        version: valid.version.clone(),
+        vendor: valid.vendor.clone(),
+        product_url: valid.product_url.clone(),
+        vuln_type: valid.vuln_type.clone(),
+        description: valid.description.clone(),
+        trigger_conditions: valid.trigger_conditions.clone(),
+        trigger_method: valid.trigger_method.clone(),
+        evidence: valid.evidence.clone(),
+        impact: valid.impact.clone(),
+        cvss_vector: valid.cvss_vector.clone(),
+        cvss_claimed_score: non_empty(&valid.cvss_claimed_score),
+        cvss_named_version: non_empty(&valid.cvss_named_version),
+        cvss_score: score.to_string(),
+        cvss_severity: score.severity().to_string(),
+        cvss_version: assessment.vector.version().to_string(),
+        cvss_warnings: warnings,
+        txt_encoding: encoding,
+    };
+    let intake = Intake {
+        kind: ReportKind::Vulnerability,
+        category: valid.vuln_type.chars().take(100).collect(),
+        reporter_name: valid.reporter_name.clone(),
+        reporter_email: valid.reporter_email.clone(),
+        reporter_phone: String::new(),
+        details: serde_json::to_string(&details).map_err(|e| AppError::internal(e.to_string()))?,
+        rsit: ("vulnerable".into(), "vulnerable-system".into()),
+        follows_up: String::new(),
+        tasks: Vec::new(),
+    };
+    let target = target_publication_date(
+        valid.report_date,
+        state.config.cna.publication_days,
+        &state.desk.calendar,
+    );
+    let mut open = begin_intake(state, who, ctx, intake, &files).await?;
+    open.tx
+        .insert_vuln_case(&VulnCase::new(
+            open.report.id,
+            CnaState::INITIAL.as_str(),
+            &target.to_string(),
+        ))
+        .await?;
+    let args = [
+        ("product", valid.product.clone()),
+        (
+            "score",
+            format!("{} ({})", details.cvss_score, details.cvss_severity),
+        ),
+    ];
+    finish_intake(state, ctx, open, "mail-ack-vuln-body", &args).await
+}
+
+/// A case with its report, for coordinators, the reporter and the vendor.
+#[derive(Clone, Debug)]
+pub struct CaseView {
+    /// The report.
+    pub report: Report,
+    /// Its details.
+    pub details: VulnDetails,
+    /// The coordination case.
+    pub case: VulnCase,
+    /// Its CNA state.
+    pub state: CnaState,
+}
+
+async fn load(state: &AppState, tracking: &str) -> Result<(Report, VulnCase), AppError> {
+    let tn: TrackingNumber = tracking.parse().map_err(|_| AppError::NotFound)?;
+    let report = state
+        .store
+        .report_by_tracking(&tn.to_string())
+        .await?
+        .filter(|r| r.kind == ReportKind::Vulnerability)
+        .ok_or(AppError::NotFound)?;
+    let case = state
+        .store
+        .vuln_case(report.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((report, case))
+}
+
+fn resource(r: &Report, c: &VulnCase) -> Resource {
+    Resource::Vulnerability {
+        vendor_org: c.vendor_org_id.map(tocsin_domain::OrgId),
+        reporter: r.reporter_user_id.map(tocsin_domain::UserId),
+    }
+}
+
+fn parse_state(s: &str) -> Result<CnaState, AppError> {
+    s.parse()
+        .map_err(|_| AppError::internal(format!("stored CNA state {s}")))
+}
+
+/// One case (coordinators, the reporter signed in, the notified vendor's members); the
+/// read is audited.
+pub async fn case(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    tracking: &str,
+) -> Result<CaseView, AppError> {
+    let (report, case) = load(state, tracking).await?;
+    check(state, who, ctx, Action::Read, &resource(&report, &case)).await?;
+    state
+        .store
+        .audit(&audit_entry(
+            who,
+            ctx,
+            "vuln.read",
+            "report",
+            &report.tracking_id,
+        ))
+        .await?;
+    Ok(CaseView {
+        details: VulnDetails::of(&report),
+        state: parse_state(&case.cna_state)?,
+        report,
+        case,
+    })
+}
+
+/// The coordinators' list (all cases, or one state).
+pub async fn cases(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    cna_state: Option<CnaState>,
+) -> Result<Vec<CaseView>, AppError> {
+    check(
+        state,
+        who,
+        ctx,
+        Action::List,
+        &Resource::Vulnerability {
+            vendor_org: None,
+            reporter: None,
+        },
+    )
+    .await?;
+    let mut out = Vec::new();
+    for c in state
+        .store
+        .list_vuln_cases(cna_state.map(|s| s.as_str()), 1000)
+        .await?
+    {
+        if let Some(r) = state.store.get_report(c.report_id).await? {
+            out.push(CaseView {
+                details: VulnDetails::of(&r),
+                state: parse_state(&c.cna_state)?,
+                report: r,
+                case: c,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// A coordinator's change to a case.
+#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct CnaUpdate {
+    /// A new state: under_review, accepted, rejected, duplicate, out_of_scope,
+    /// vendor_notified (set by notifying the vendor), fix_pending, ready_to_publish, published.
+    pub to: String,
+    /// A note for the history.
+    pub note: String,
+}
+
+async fn begin_case(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    tracking: &str,
+) -> Result<(tocsin_storage::Tx, Report, VulnCase), AppError> {
+    let (report, seen) = load(state, tracking).await?;
+    check(state, who, ctx, Action::Update, &resource(&report, &seen)).await?;
+    let mut tx = state.store.begin().await?;
+    let case = tx
+        .vuln_case_for_update(report.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((tx, report, case))
+}
+
+fn event(
+    who: &CurrentUser,
+    name: &str,
+    visibility: Visibility,
+    body: &str,
+    data: serde_json::Value,
+) -> NewEvent {
+    NewEvent {
+        actor_id: who.user().map(|u| u.id),
+        actor: who.actor(),
+        event: name.into(),
+        visibility,
+        body: body.to_string(),
+        data: data.to_string(),
+    }
+}
+
+/// Moves a case through the CNA workflow (coordinators). Publishing needs a CVE id.
+pub async fn transition(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    tracking: &str,
+    input: &CnaUpdate,
+) -> Result<VulnCase, AppError> {
+    let to: CnaState = input
+        .to
+        .trim()
+        .parse()
+        .map_err(|_| AppError::field("to", "error-choice"))?;
+    let mut e = FieldErrors::new();
+    e.check("note", validate::optional_text(&input.note, 20_000));
+    e.into_result().map_err(AppError::Validation)?;
+    if to == CnaState::VendorNotified {
+        return Err(AppError::field("to", "error-transition"));
+    }
+    let (mut tx, report, mut case) = begin_case(state, who, ctx, tracking).await?;
+    let from = parse_state(&case.cna_state)?;
+    check_cna_transition(from, to).map_err(|_| AppError::field("to", "error-transition"))?;
+    if to == CnaState::Published {
+        if case.cve_id.is_empty() {
+            return Err(AppError::field("cve_id", "error-cve-missing"));
+        }
+        case.published_at = tocsin_storage::export::OptTime(Some(Timestamp::now()));
+    }
+    case.cna_state = to.as_str().to_string();
+    tx.update_vuln_case(&case).await?;
+    // The reporter sees the coordination states on the status page.
+    tx.add_event(
+        report.id,
+        &event(
+            who,
+            "cna_state",
+            Visibility::Reporter,
+            input.note.trim(),
+            serde_json::json!({"from": from.as_str(), "to": to.as_str()}),
+        ),
+    )
+    .await?;
+    let mut a = audit_entry(who, ctx, "vuln.transition", "report", &report.tracking_id);
+    a.detail = format!("{} -> {}", from.as_str(), to.as_str());
+    tx.audit(&a).await?;
+    tx.commit().await?;
+    Ok(case)
+}
+
+/// The vendor of a case and the coordinator's record of its answer.
+#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct VendorInput {
+    /// The vendor organization's id (kind vendor or manufacturer), or empty to keep it.
+    pub vendor_org_id: String,
+    /// affected, not_affected, unknown (empty: keep).
+    pub status: String,
+    /// The vendor's statement.
+    pub statement: String,
+}
+
+/// Sets the vendor and records its status and statement (coordinators).
+pub async fn set_vendor(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    tracking: &str,
+    input: &VendorInput,
+) -> Result<(), AppError> {
+    let mut e = FieldErrors::new();
+    let org = match input.vendor_org_id.trim() {
+        "" => None,
+        s => match s.parse::<tocsin_domain::OrgId>() {
+            Ok(id) => match state.store.get_org(id).await? {
+                Some(o) => Some(o),
+                None => {
+                    e.add("vendor_org_id", FieldError::new("error-choice"));
+                    None
+                }
+            },
+            Err(_) => {
+                e.add("vendor_org_id", FieldError::new("error-choice"));
+                None
+            }
+        },
+    };
+    let status = match input.status.trim() {
+        "" => None,
+        s => match s.parse::<VendorStatus>() {
+            Ok(v) => Some(v),
+            Err(_) => {
+                e.add("status", FieldError::new("error-choice"));
+                None
+            }
+        },
+    };
+    e.check(
+        "statement",
+        validate::optional_text(&input.statement, 20_000),
+    );
+    e.into_result().map_err(AppError::Validation)?;
+    let (mut tx, report, mut case) = begin_case(state, who, ctx, tracking).await?;
+    if let Some(o) = &org {
+        case.vendor_org_id = Some(o.id.uuid());
+    }
+    if let Some(s) = status {
+        case.vendor_status = s.as_str().to_string();
+    }
+    if !input.statement.trim().is_empty() {
+        case.vendor_statement = input.statement.trim().to_string();
+    }
+    tx.update_vuln_case(&case).await?;
+    let data =
+        serde_json::json!({"vendor_org_id": case.vendor_org_id, "status": case.vendor_status});
+    tx.add_event(
+        report.id,
+        &event(
+            who,
+            "vendor",
+            Visibility::Internal,
+            input.statement.trim(),
+            data,
+        ),
+    )
+    .await?;
+    tx.audit(&audit_entry(
+        who,
+        ctx,
+        "vuln.vendor",
+        "report",
+        &report.tracking_id,
+    ))
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Mails the vendor's users the case (threaded by tracking number) and moves an accepted
+/// case to vendor_notified.
+pub async fn notify_vendor(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    tracking: &str,
+    body: &str,
+) -> Result<(), AppError> {
+    let (report, seen) = load(state, tracking).await?;
+    check(state, who, ctx, Action::Update, &resource(&report, &seen)).await?;
+    let Some(org) = seen.vendor_org_id else {
+        return Err(AppError::field("vendor_org_id", "error-required"));
+    };
+    let recipients: Vec<String> = state
+        .store
+        .list_users()
+        .await?
+        .into_iter()
+        .filter(|u| !u.disabled && u.org_id.0.map(|o| o.uuid()) == Some(org))
+        .map(|u| u.email)
+        .collect();
+    if recipients.is_empty() {
+        return Err(AppError::field("vendor_org_id", "error-vendor-no-users"));
+    }
+    let mut e = FieldErrors::new();
+    e.check("body", validate::optional_text(body, 50_000));
+    e.into_result().map_err(AppError::Validation)?;
+    let (mut tx, report, mut case) = begin_case(state, who, ctx, tracking).await?;
+    let from = parse_state(&case.cna_state)?;
+    check_cna_transition(from, CnaState::VendorNotified)
+        .map_err(|_| AppError::field("to", "error-transition"))?;
+    let d = VulnDetails::of(&report);
+    let tr = Tr::new(Locale::ZhTw);
+    let link = format!(
+        "{}/vulnerabilities/{}",
+        state.config.public_url, report.tracking_id
+    );
+    let text = if body.trim().is_empty() {
+        tr.t_args(
+            "mail-vendor-body",
+            &[
+                ("tracking", report.tracking_id.clone()),
+                ("product", d.product.clone()),
+                ("version", d.version.clone()),
+                ("score", d.cvss_score.clone()),
+                ("target", case.target_publication.clone()),
+                ("link", link),
+            ],
+        )
+    } else {
+        body.trim().to_string()
+    };
+    let subject = format!("[{}] {}", report.tracking_id, tr.t("mail-vendor-subject"));
+    for to in &recipients {
+        crate::mailer::queue(&mut tx, state, to, &subject, &text).await?;
+    }
+    case.cna_state = CnaState::VendorNotified.as_str().to_string();
+    tx.update_vuln_case(&case).await?;
+    tx.add_event(
+        report.id,
+        &event(
+            who,
+            "vendor_notified",
+            Visibility::Internal,
+            &text,
+            serde_json::json!({"recipients": recipients}),
+        ),
+    )
+    .await?;
+    tx.audit(&audit_entry(
+        who,
+        ctx,
+        "vuln.notify_vendor",
+        "report",
+        &report.tracking_id,
+    ))
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Loads reserved CVE ids (admins): a list or ranges as the CNA received them.
+pub async fn load_cve_ids(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    text: &str,
+) -> Result<u64, AppError> {
+    check(
+        state,
+        who,
+        ctx,
+        Action::Create,
+        &Resource::Organization(None),
+    )
+    .await?;
+    let ids = tocsin_domain::cve::parse_reservation(text).map_err(|err| {
+        let mut e = FieldErrors::new();
+        e.add(
+            "ids",
+            FieldError::new("error-cve-list").arg("reason", err.to_string()),
+        );
+        AppError::Validation(e)
+    })?;
+    let rows: Vec<(String, i32, i64)> = ids
+        .iter()
+        .map(|i| {
+            (
+                i.to_string(),
+                i32::from(i.year()),
+                i64::try_from(i.sequence()).unwrap_or(i64::MAX),
+            )
+        })
+        .collect();
+    let mut tx = state.store.begin().await?;
+    let added = tx.load_cve_ids(&rows).await?;
+    let mut a = audit_entry(who, ctx, "cve.load", "cve_ids", "");
+    a.detail = format!("{added} new of {}", rows.len());
+    tx.audit(&a).await?;
+    tx.commit().await?;
+    Ok(added)
+}
+
+/// Assigns the next reserved CVE id to an accepted case (coordinators); never twice.
+pub async fn assign_cve(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    tracking: &str,
+) -> Result<String, AppError> {
+    let (mut tx, report, case) = begin_case(state, who, ctx, tracking).await?;
+    if !parse_state(&case.cna_state)?.may_assign_cve() {
+        return Err(AppError::field("cve_id", "error-cve-state"));
+    }
+    let Some(id) = tx.assign_cve_id(report.id).await? else {
+        return Err(AppError::field("cve_id", "error-cve-pool-empty"));
+    };
+    tx.add_event(
+        report.id,
+        &event(
+            who,
+            "cve_assigned",
+            Visibility::Reporter,
+            &id,
+            serde_json::json!({"cve_id": id}),
+        ),
+    )
+    .await?;
+    tx.audit(&audit_entry(
+        who,
+        ctx,
+        "vuln.assign_cve",
+        "report",
+        &report.tracking_id,
+    ))
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// The advisory's texts (coordinators).
+#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct AdvisoryInput {
+    /// Title.
+    pub title: String,
+    /// CWE id, e.g. CWE-79 (empty: none).
+    pub cwe: String,
+    /// Solution or mitigation.
+    pub solution: String,
+    /// Description in English (required before publishing).
+    pub advisory_en: String,
+    /// Description in Traditional Chinese.
+    pub advisory_zh: String,
+    /// Target publication date, YYYY-MM-DD (empty: keep).
+    pub target_publication: String,
+}
+
+/// `CWE-` and 1 to 8 digits.
+fn valid_cwe(cwe: &str) -> bool {
+    cwe.strip_prefix("CWE-")
+        .is_some_and(|n| (1..=8).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Edits the advisory texts and target date of a case.
+pub async fn set_advisory(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    tracking: &str,
+    input: &AdvisoryInput,
+) -> Result<(), AppError> {
+    let mut e = FieldErrors::new();
+    e.check("title", validate::optional_text(&input.title, 300));
+    e.check("solution", validate::optional_text(&input.solution, 20_000));
+    e.check(
+        "advisory_en",
+        validate::optional_text(&input.advisory_en, 20_000),
+    );
+    e.check(
+        "advisory_zh",
+        validate::optional_text(&input.advisory_zh, 20_000),
+    );
+    let cwe = input.cwe.trim().to_ascii_uppercase();
+    if !cwe.is_empty() && !valid_cwe(&cwe) {
+        e.add("cwe", FieldError::new("error-cwe"));
+    }
+    let target = input.target_publication.trim();
+    if !target.is_empty() && tocsin_domain::vuln::parse_date(target).is_none() {
+        e.add("target_publication", FieldError::new("error-date"));
+    }
+    e.into_result().map_err(AppError::Validation)?;
+    let (mut tx, report, mut case) = begin_case(state, who, ctx, tracking).await?;
+    case.title = input.title.trim().to_string();
+    case.cwe = cwe;
+    case.solution = input.solution.trim().to_string();
+    case.advisory_en = input.advisory_en.trim().to_string();
+    case.advisory_zh = input.advisory_zh.trim().to_string();
+    if let Some(d) = tocsin_domain::vuln::parse_date(target) {
+        case.target_publication = d.to_string();
+    }
+    tx.update_vuln_case(&case).await?;
+    tx.add_event(
+        report.id,
+        &event(
+            who,
+            "advisory",
+            Visibility::Internal,
+            "",
+            serde_json::Value::Null,
+        ),
+    )
+    .await?;
+    tx.audit(&audit_entry(
+        who,
+        ctx,
+        "vuln.advisory",
+        "report",
+        &report.tracking_id,
+    ))
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The CVE JSON 5.1 record of a case with a CVE id (coordinators; anyone once published).
+pub async fn cve_record(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    tracking: &str,
+) -> Result<serde_json::Value, AppError> {
+    let (report, case) = load(state, tracking).await?;
+    if case.cna_state != CnaState::Published.as_str() {
+        check(state, who, ctx, Action::Update, &resource(&report, &case)).await?;
+    }
+    record_json(state, &report, &case)
+}
+
+/// Builds the CVE record.
+fn record_json(
+    state: &AppState,
+    report: &Report,
+    case: &VulnCase,
+) -> Result<serde_json::Value, AppError> {
+    use tocsin_formats::cve_record as cr;
+    if case.cve_id.is_empty() {
+        return Err(AppError::field("cve_id", "error-cve-missing"));
+    }
+    let org: uuid::Uuid = state
+        .config
+        .cna
+        .org_id
+        .parse()
+        .map_err(|_| AppError::field("cna.org_id", "error-cna-config"))?;
+    let d = VulnDetails::of(report);
+    let vector = tocsin_formats::cvss::Vector::parse(&d.cvss_vector)
+        .map_err(|e| AppError::internal(e.to_string()))?;
+    let score = vector.base_score();
+    let published = case.published_at.0.unwrap_or_else(Timestamp::now);
+    let en = if case.advisory_en.is_empty() {
+        d.description.clone()
+    } else {
+        case.advisory_en.clone()
+    };
+    let zh = if case.advisory_zh.is_empty() {
+        None
+    } else {
+        Some(case.advisory_zh.clone())
+    };
+    let input = cr::CveRecordInput {
+        cve_id: case.cve_id.clone(),
+        assigner_org_id: org,
+        assigner_short_name: state.config.cna.short_name.clone(),
+        date_reserved: None,
+        date_published: published,
+        date_updated: case.updated_at,
+        date_public: case.published_at.0,
+        title: Some(case.title.clone()).filter(|t| !t.is_empty()),
+        description: cr::Localized { en, zh_tw: zh },
+        affected: vec![cr::AffectedInput {
+            vendor: d.vendor.clone(),
+            product: d.product.clone(),
+            versions: vec![cr::VersionInput {
+                version: d.version.clone(),
+                status: cr::VersionStatus::Affected,
+                upper: None,
+                version_type: None,
+            }],
+            default_status: cr::VersionStatus::Unknown,
+        }],
+        problem_types: vec![cr::ProblemTypeInput {
+            cwe_id: Some(case.cwe.clone()).filter(|c| !c.is_empty()),
+            description: cr::Localized {
+                en: if case.cwe.is_empty() {
+                    d.vuln_type.clone()
+                } else {
+                    format!("{} {}", case.cwe, d.vuln_type)
+                },
+                zh_tw: None,
+            },
+        }],
+        references: vec![cr::ReferenceInput {
+            url: format!("{}/advisories/{}", state.config.public_url, case.cve_id),
+            name: None,
+            tags: vec![cr::ReferenceTag::VendorAdvisory],
+        }],
+        metrics: vec![cr::CvssMetricInput {
+            vector: d.cvss_vector.clone(),
+            version: vector.version(),
+            base_score: score,
+            base_severity: score.severity(),
+        }],
+        finder: Some(cr::FinderInput {
+            name: report.reporter_name.clone(),
+            organization: Some(d.reporter_organization.clone()).filter(|o| !o.is_empty()),
+            public_credit: d.public_credit,
+        }),
+        solution: Some(case.solution.clone())
+            .filter(|s| !s.is_empty())
+            .map(|s| cr::Localized { en: s, zh_tw: None }),
+        discovery: None,
+    };
+    let record = cr::cve_record(&input).map_err(|e| {
+        let mut f = FieldErrors::new();
+        f.add(
+            "cve_record",
+            FieldError::new("error-cve-record").arg("reason", e.to_string()),
+        );
+        AppError::Validation(f)
+    })?;
+    serde_json::to_value(record).map_err(|e| AppError::internal(e.to_string()))
+}
+
+/// A public advisory: what anyone may read of a published case.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct Advisory {
+    /// The CVE id.
+    pub cve_id: String,
+    /// Title.
+    pub title: String,
+    /// Product.
+    pub product: String,
+    /// Vendor.
+    pub vendor: String,
+    /// Affected versions.
+    pub versions: String,
+    /// CVSS vector.
+    pub cvss_vector: String,
+    /// CVSS base score and severity.
+    pub cvss: String,
+    /// Description in English.
+    pub description_en: String,
+    /// Description in Traditional Chinese.
+    pub description_zh: String,
+    /// Solution.
+    pub solution: String,
+    /// CWE.
+    pub cwe: String,
+    /// The finder, only if they agreed to be named.
+    pub credit: Option<String>,
+    /// When it was published (RFC 3339).
+    pub published_at: String,
+}
+
+fn advisory(report: &Report, case: &VulnCase) -> Advisory {
+    let d = VulnDetails::of(report);
+    let credit = d
+        .public_credit
+        .then(|| match d.reporter_organization.as_str() {
+            "" => report.reporter_name.clone(),
+            org => format!("{} ({org})", report.reporter_name),
+        });
+    Advisory {
+        cve_id: case.cve_id.clone(),
+        title: if case.title.is_empty() {
+            format!("{} {}", d.product, d.vuln_type)
+        } else {
+            case.title.clone()
+        },
+        product: d.product.clone(),
+        vendor: d.vendor.clone(),
+        versions: d.version.clone(),
+        cvss_vector: d.cvss_vector.clone(),
+        cvss: format!("{} ({})", d.cvss_score, d.cvss_severity),
+        description_en: if case.advisory_en.is_empty() {
+            d.description.clone()
+        } else {
+            case.advisory_en.clone()
+        },
+        description_zh: case.advisory_zh.clone(),
+        solution: case.solution.clone(),
+        cwe: case.cwe.clone(),
+        credit,
+        published_at: case.published_at.0.map(|t| t.rfc3339()).unwrap_or_default(),
+    }
+}
+
+/// Published advisories, newest first (public).
+pub async fn advisories(state: &AppState) -> Result<Vec<Advisory>, AppError> {
+    let mut out = Vec::new();
+    for c in state.store.published_vuln_cases(500).await? {
+        if let Some(r) = state.store.get_report(c.report_id).await? {
+            out.push(advisory(&r, &c));
+        }
+    }
+    Ok(out)
+}
+
+/// One published advisory by CVE id (public; unpublished ones do not exist here).
+pub async fn advisory_by_cve(state: &AppState, cve: &str) -> Result<Advisory, AppError> {
+    let cve = cve.trim().to_ascii_uppercase();
+    advisories(state)
+        .await?
+        .into_iter()
+        .find(|a| a.cve_id == cve)
+        .ok_or(AppError::NotFound)
+}
+
+/// The advisories as an Atom feed.
+pub async fn advisories_atom(state: &AppState) -> Result<String, AppError> {
+    use tocsin_formats::atom::{AtomEntry, AtomFeed};
+    let list = advisories(state).await?;
+    let base = &state.config.public_url;
+    let now = Timestamp::now();
+    let ts = |s: &str| Timestamp::parse_rfc3339(s).unwrap_or(now);
+    let updated = list.first().map(|a| ts(&a.published_at)).unwrap_or(now);
+    let feed = AtomFeed {
+        id: format!("{base}/advisories"),
+        title: format!("{} — advisories", state.config.operator.name_en),
+        updated,
+        author: state.config.operator.name_en.clone(),
+        link_self: format!("{base}/advisories.atom"),
+        link_alternate: format!("{base}/advisories"),
+        lang: Some("en".into()),
+        entries: list
+            .iter()
+            .map(|a| AtomEntry {
+                id: format!("{base}/advisories/{}", a.cve_id),
+                title: format!("{}: {}", a.cve_id, a.title),
+                updated: ts(&a.published_at),
+                published: ts(&a.published_at),
+                link: format!("{base}/advisories/{}", a.cve_id),
+                summary: format!("{} — CVSS {}", a.description_en, a.cvss),
+                lang: None,
+            })
+            .collect(),
+    };
+    Ok(tocsin_formats::atom::atom(&feed))
+}

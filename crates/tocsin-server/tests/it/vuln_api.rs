@@ -1,0 +1,238 @@
+use axum::http::{Method, StatusCode};
+use base64::Engine;
+use serde_json::{Value, json};
+use tocsin_domain::Role;
+
+use crate::{Harness, both_engines};
+
+const ORG_UUID: &str = "2a0c1a58-0d4e-4b5a-9a55-3a9b8f1c2d3e";
+
+const ENCODINGS: [(&str, &[u8]); 6] = [
+    (
+        "utf-8",
+        include_bytes!("../../../tocsin-formats/tests/data/vuln-seed-example.txt"),
+    ),
+    (
+        "utf-8 bom",
+        include_bytes!("../../../tocsin-formats/tests/data/vuln-seed-utf8-bom.txt"),
+    ),
+    (
+        "utf-16le bom crlf",
+        include_bytes!("../../../tocsin-formats/tests/data/vuln-seed-utf16le-bom-crlf.txt"),
+    ),
+    (
+        "utf-16le",
+        include_bytes!("../../../tocsin-formats/tests/data/vuln-seed-utf16le-nobom.txt"),
+    ),
+    (
+        "utf-16be",
+        include_bytes!("../../../tocsin-formats/tests/data/vuln-seed-utf16be-nobom.txt"),
+    ),
+    (
+        "big5 crlf",
+        include_bytes!("../../../tocsin-formats/tests/data/vuln-seed-big5-crlf.txt"),
+    ),
+];
+
+fn txt(bytes: &[u8]) -> Value {
+    json!({"txt_base64": base64::engine::general_purpose::STANDARD.encode(bytes)})
+}
+
+async fn file(h: &Harness, body: Value) -> crate::Resp {
+    h.json(
+        Method::POST,
+        "/api/v1/reports/vulnerability",
+        None,
+        body,
+        &[("accept-language", "en")],
+    )
+    .await
+}
+
+async fn details(h: &Harness, tracking: &str) -> Value {
+    let r = h
+        .state
+        .store
+        .report_by_tracking(tracking)
+        .await
+        .expect("q")
+        .expect("report");
+    let mut d: Value = serde_json::from_str(&r.details).expect("json");
+    d.as_object_mut().map(|o| o.remove("txt_encoding"));
+    d
+}
+
+fn schema() -> jsonschema::Validator {
+    let text = include_str!("../../../tocsin-formats/tests/data/CVE_JSON_bundled_5.1.1.json");
+    let schema: Value = serde_json::from_str(text).expect("schema");
+    jsonschema::draft7::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .expect("validator")
+}
+
+both_engines! {
+    async fn the_seed_example_in_every_encoding_gives_one_record(h: Harness) {
+        let mut first: Option<Value> = None;
+        for (name, bytes) in ENCODINGS {
+            let r = file(&h, txt(bytes)).await;
+            assert_eq!(r.status, StatusCode::CREATED, "{name}: {}", r.body);
+            let t = r.json()["tracking_id"].as_str().expect("t").to_string();
+            assert!(t.starts_with("VUL-"));
+            let d = details(&h, &t).await;
+            assert_eq!(d["cvss_score"], "7.6", "{name}");
+            assert_eq!(d["cvss_warnings"], json!(["version_differs", "score_differs"]), "{name}");
+            assert_eq!(d["product"], "IP CAM");
+            assert_eq!(d["public_credit"], false);
+            match &first {
+                None => first = Some(d),
+                Some(f) => assert_eq!(&d, f, "{name} differs from UTF-8"),
+            }
+        }
+        // The form itself is kept as evidence.
+        let r = h.state.store.list_reports(&tocsin_storage::ReportFilter { limit: 10, ..Default::default() }).await.expect("list");
+        assert!(!h.state.store.list_attachments(r[0].id).await.expect("files").is_empty());
+    }
+
+    async fn bad_vulnerability_reports_name_the_field(h: Harness) {
+        let mut body = txt(ENCODINGS[0].1);
+        body["cvss_vector"] = json!("CVSS:3.1/AV:Q/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H");
+        let r = file(&h, body).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.json()["fields"]["cvss_vector"].as_str().is_some_and(|m| m.contains("AV")), "{}", r.body);
+        let r = file(&h, json!({"product": "X"})).await;
+        let f = &r.json()["fields"];
+        for k in ["reporter_name", "reporter_email", "vendor", "description", "cvss_vector"] {
+            assert!(f[k].is_string(), "{k} not named: {f}");
+        }
+        let r = file(&h, json!({"txt_base64": "***"})).await;
+        assert!(r.json()["fields"]["txt_base64"].is_string());
+    }
+
+    async fn coordination_to_a_published_advisory(h: Harness) {
+        let (_, admin) = h.user("admin@cert.tw", &[Role::Admin, Role::Coordinator]).await;
+        let (_, analyst) = h.user("analyst@cert.tw", &[Role::Analyst]).await;
+        let (vendor_email, vendor) = h.user("psirt@techoh.tw", &[Role::Member]).await;
+        let (_, other) = h.user("m@else.tw", &[Role::Member]).await;
+        let t = file(&h, txt(ENCODINGS[0].1)).await.json()["tracking_id"].as_str().expect("t").to_string();
+        let base = format!("/api/v1/vulnerabilities/{t}");
+        let ok = |r: crate::Resp| assert!(r.status.is_success(), "{}", r.body);
+        // Unpublished: not for analysts, not for other members.
+        assert_eq!(h.json(Method::GET, &base, Some(&analyst), json!(null), &[]).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(h.json(Method::GET, &format!("/api/v1/reports/{t}"), Some(&analyst), json!(null), &[]).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(h.json(Method::GET, &base, Some(&vendor), json!(null), &[]).await.status, StatusCode::FORBIDDEN);
+        let go = |to: &str| json!({"to": to});
+        assert_eq!(h.json(Method::POST, &format!("{base}/transition"), Some(&admin), go("published"), &[]).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+        ok(h.json(Method::POST, &format!("{base}/transition"), Some(&admin), go("under_review"), &[]).await);
+        let r = h.json(Method::POST, &format!("{base}/cve"), Some(&admin), json!(null), &[]).await;
+        assert!(r.json()["fields"]["cve_id"].is_string(), "not before acceptance: {}", r.body);
+        ok(h.json(Method::POST, &format!("{base}/transition"), Some(&admin), go("accepted"), &[]).await);
+        // Vendor: the member's organization; then the vendor's users see their case.
+        let vendor_user = h.state.store.find_user_by_email(&vendor_email).await.expect("q").expect("u");
+        let org = vendor_user.org_id.0.expect("org").to_string();
+        ok(h.json(Method::POST, &format!("{base}/vendor"), Some(&admin), json!({"vendor_org_id": org, "status": "affected"}), &[]).await);
+        assert_eq!(h.json(Method::GET, &base, Some(&vendor), json!(null), &[]).await.status, StatusCode::OK);
+        assert_eq!(h.json(Method::GET, &base, Some(&other), json!(null), &[]).await.status, StatusCode::FORBIDDEN);
+        ok(h.json(Method::POST, &format!("{base}/notify-vendor"), Some(&admin), json!({}), &[]).await);
+        let mail = &h.state.store.list_outbox(1).await.expect("outbox")[0];
+        assert!(mail.subject.contains(&format!("[{t}]")) && mail.recipients.contains("psirt@techoh.tw"));
+        // CVE ids: none reserved yet, then loaded by an admin, assigned once.
+        let r = h.json(Method::POST, &format!("{base}/cve"), Some(&admin), json!(null), &[]).await;
+        assert!(r.json()["fields"]["cve_id"].is_string());
+        assert_eq!(h.json(Method::POST, "/api/v1/cve-ids", Some(&analyst), json!({"ids": "CVE-2026-1000"}), &[]).await.status, StatusCode::FORBIDDEN);
+        let r = h.json(Method::POST, "/api/v1/cve-ids", Some(&admin), json!({"ids": "CVE-2026-1000..CVE-2026-1009"}), &[]).await;
+        assert_eq!(r.json()["added"], 10);
+        let cve = h.json(Method::POST, &format!("{base}/cve"), Some(&admin), json!(null), &[]).await.json()["cve_id"].as_str().expect("cve").to_string();
+        assert_eq!(cve, "CVE-2026-1000");
+        assert_eq!(h.json(Method::POST, &format!("{base}/cve"), Some(&admin), json!(null), &[]).await.json()["cve_id"], cve, "never a second id");
+        ok(h.json(Method::POST, &format!("{base}/advisory"), Some(&admin), json!({"title": "IP CAM command injection", "cwe": "CWE-78", "solution": "Update to 1.25.", "advisory_en": "The IP CAM web interface executes commands from parameters.", "advisory_zh": "IP CAM 網頁介面未驗證參數，可執行任意指令。"}), &[]).await);
+        assert_eq!(h.get(&format!("/api/v1/advisories/{cve}"), &[]).await.status, StatusCode::NOT_FOUND, "not public before publication");
+        for to in ["fix_pending", "ready_to_publish", "published"] {
+            ok(h.json(Method::POST, &format!("{base}/transition"), Some(&admin), go(to), &[]).await);
+        }
+        let adv = h.get(&format!("/api/v1/advisories/{cve}"), &[]).await;
+        assert_eq!(adv.status, StatusCode::OK);
+        let a = adv.json();
+        assert_eq!(a["cvss"], "7.6 (High)");
+        assert!(a["credit"].is_null(), "the reporter declined credit");
+        assert!(!adv.body.contains("Domo"), "the finder is not named");
+        // The CVE record is public now, valid against the official schema, without credits.
+        let rec = h.get(&format!("{base}/cve-record"), &[]).await;
+        assert_eq!(rec.status, StatusCode::UNPROCESSABLE_ENTITY, "no CNA org id configured: {}", rec.body);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cve_records_validate_and_honour_credit() {
+    let h = Harness::with_config(tocsin_storage::Engine::Sqlite, |c| {
+        c.cna.org_id = ORG_UUID.into();
+        c.cna.short_name = "tocsin-test".into();
+    })
+    .await
+    .expect("sqlite");
+    let (_, admin) = h
+        .user("admin@cert.tw", &[Role::Admin, Role::Coordinator])
+        .await;
+    h.json(
+        Method::POST,
+        "/api/v1/cve-ids",
+        Some(&admin),
+        json!({"ids": "CVE-2026-2000-2001"}),
+        &[],
+    )
+    .await;
+    let validator = schema();
+    for (credit, expect_named) in [("no", false), ("yes", true)] {
+        let mut body = txt(ENCODINGS[0].1);
+        body["public_credit"] = json!(credit);
+        let r = file(&h, body).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let t = r.json()["tracking_id"].as_str().expect("t").to_string();
+        let base = format!("/api/v1/vulnerabilities/{t}");
+        for to in ["under_review", "accepted"] {
+            h.json(
+                Method::POST,
+                &format!("{base}/transition"),
+                Some(&admin),
+                json!({"to": to}),
+                &[],
+            )
+            .await;
+        }
+        h.json(
+            Method::POST,
+            &format!("{base}/cve"),
+            Some(&admin),
+            json!(null),
+            &[],
+        )
+        .await;
+        let rec = h
+            .json(
+                Method::GET,
+                &format!("{base}/cve-record"),
+                Some(&admin),
+                json!(null),
+                &[],
+            )
+            .await;
+        assert_eq!(rec.status, StatusCode::OK, "{}", rec.body);
+        let record = rec.json();
+        let errors: Vec<String> = validator
+            .iter_errors(&record)
+            .map(|e| e.to_string())
+            .collect();
+        assert!(errors.is_empty(), "{errors:?}\n{record}");
+        assert_eq!(record["cveMetadata"]["assignerOrgId"], ORG_UUID);
+        assert_eq!(
+            record["containers"]["cna"]["metrics"][0]["cvssV3_0"]["baseScore"],
+            7.6
+        );
+        assert_eq!(
+            rec.body.contains("Domo kun"),
+            expect_named,
+            "credit only with consent: {}",
+            rec.body
+        );
+    }
+}
