@@ -60,6 +60,10 @@ pub fn spawn(state: &AppState, stop: watch::Receiver<bool>) -> anyhow::Result<Ve
                     if let Err(e) = store.purge_login_failures(before).await {
                         tracing::warn!(error = %e, "throttle clean-up failed");
                     }
+                    let today = crate::service::vuln::today(&escalation_state);
+                    if let Err(e) = crate::service::vuln::remind_publication_due(&escalation_state, today).await {
+                        tracing::warn!(error = %e, "publication reminders failed");
+                    }
                     let hours = escalation_state.config.phishing.escalation_hours;
                     if let Err(e) = crate::service::phishing::escalate_due(&escalation_state, hours).await {
                         tracing::warn!(error = %e, "phishing escalation failed");

@@ -202,3 +202,5 @@ mail-vendor-body = Hello,
     We (a CVE Numbering Authority) received a report of a vulnerability in your product { $product } (version { $version }), tracking number { $tracking }, CVSS base score { $score }.
     Target publication date: { $target }
     Please sign in to see the details and tell us your status: { $link }
+mail-publication-reminder-subject = Target publication date approaching
+mail-publication-reminder-body = Report { $tracking } is due for publication on { $target }; its state is { $state }. Please check the vendor's fix and the advisory.

@@ -202,3 +202,5 @@ mail-vendor-body = 您好：
     本中心（CVE 編號管理者）接獲關於貴公司產品 { $product }（版本 { $version }）的漏洞通報，追蹤編號 { $tracking }，CVSS 基本分數 { $score }。
     預定公開日期：{ $target }
     請登入平台查看詳情並回覆處理狀態：{ $link }
+mail-publication-reminder-subject = 漏洞預定公開日提醒
+mail-publication-reminder-body = 通報 { $tracking } 的預定公開日為 { $target }，目前狀態：{ $state }。請確認廠商修補進度與公告內容。

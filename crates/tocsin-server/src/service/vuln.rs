@@ -1039,3 +1039,81 @@ pub async fn advisories_atom(state: &AppState) -> Result<String, AppError> {
     };
     Ok(tocsin_formats::atom::atom(&feed))
 }
+
+/// Mails the coordinators a reminder on each reminder day before a case's target
+/// publication date (30, 14, 7 and 1 days before, in the desk calendar's time zone), once
+/// per case and day, recorded in the case history. Returns how many were sent.
+pub async fn remind_publication_due(
+    state: &AppState,
+    today: jiff::civil::Date,
+) -> Result<usize, AppError> {
+    let mut sent = 0;
+    for case in state.store.list_vuln_cases(None, 10_000).await? {
+        let Ok(cna_state) = case.cna_state.parse::<CnaState>() else {
+            continue;
+        };
+        if cna_state.is_terminal() {
+            continue;
+        }
+        let Some(target) = tocsin_domain::vuln::parse_date(&case.target_publication) else {
+            continue;
+        };
+        let due =
+            tocsin_domain::vuln::reminder_dates(target, tocsin_domain::vuln::DEFAULT_REMINDER_DAYS);
+        if !due.contains(&today) {
+            continue;
+        }
+        let events = state.store.list_events(case.report_id, false).await?;
+        let key = today.to_string();
+        let already = events
+            .iter()
+            .any(|e| e.event == "publication_reminder" && e.body == key);
+        if already {
+            continue;
+        }
+        let Some(report) = state.store.get_report(case.report_id).await? else {
+            continue;
+        };
+        let mut tx = state.store.begin().await?;
+        let tr = Tr::new(Locale::ZhTw);
+        let args = [
+            ("tracking", report.tracking_id.clone()),
+            (
+                "target",
+                format!("{target} ({})", state.config.calendar.time_zone),
+            ),
+            ("state", cna_state.label(Locale::ZhTw).to_string()),
+        ];
+        let subject = format!(
+            "[{}] {}",
+            report.tracking_id,
+            tr.t("mail-publication-reminder-subject")
+        );
+        crate::mailer::queue(
+            &mut tx,
+            state,
+            &state.config.operator.email,
+            &subject,
+            &tr.t_args("mail-publication-reminder-body", &args),
+        )
+        .await?;
+        let ev = NewEvent {
+            actor_id: None,
+            actor: "system".into(),
+            event: "publication_reminder".into(),
+            visibility: Visibility::Internal,
+            body: key,
+            data: String::new(),
+        };
+        tx.add_event(report.id, &ev).await?;
+        tx.commit().await?;
+        sent += 1;
+    }
+    Ok(sent)
+}
+
+/// Today in the desk calendar's time zone.
+pub fn today(state: &AppState) -> jiff::civil::Date {
+    let tz = state.desk.calendar.time_zone().clone();
+    jiff::Timestamp::now().to_zoned_datetime(tz).date()
+}

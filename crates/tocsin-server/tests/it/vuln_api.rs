@@ -236,3 +236,40 @@ async fn cve_records_validate_and_honour_credit() {
         );
     }
 }
+
+#[tokio::test]
+async fn publication_reminders_come_on_their_days_once() {
+    let h = Harness::new(tocsin_storage::Engine::Sqlite)
+        .await
+        .expect("sqlite");
+    let (_, admin) = h
+        .user("admin@cert.tw", &[Role::Admin, Role::Coordinator])
+        .await;
+    let t = file(&h, txt(ENCODINGS[0].1)).await.json()["tracking_id"]
+        .as_str()
+        .expect("t")
+        .to_string();
+    let today = tocsin_server::service::vuln::today(&h.state);
+    let target = today.checked_add(jiff::Span::new().days(7)).expect("date");
+    let r = h
+        .json(
+            Method::POST,
+            &format!("/api/v1/vulnerabilities/{t}/advisory"),
+            Some(&admin),
+            json!({"target_publication": target.to_string()}),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    let remind = |d| tocsin_server::service::vuln::remind_publication_due(&h.state, d);
+    assert_eq!(remind(today).await.expect("run"), 1, "7 days before");
+    assert_eq!(remind(today).await.expect("run"), 0, "once a day");
+    let tomorrow = today.checked_add(jiff::Span::new().days(1)).expect("date");
+    assert_eq!(
+        remind(tomorrow).await.expect("run"),
+        0,
+        "6 days before is no reminder day"
+    );
+    let mail = &h.state.store.list_outbox(1).await.expect("outbox")[0];
+    assert!(mail.subject.contains(&t));
+}
