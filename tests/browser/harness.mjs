@@ -59,8 +59,9 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /**
  * Starts `target/debug/tocsin serve` with a fresh data dir and waits for its first-start
  * setup URL on stdout and for /healthz. Returns { setupUrl, baseUrl, outputTail(), stop() }.
+ * `args`: extra global arguments before `serve`, e.g. ['--config', file].
  */
-export async function startServer({ name = 'server' } = {}) {
+export async function startServer({ name = 'server', args = [] } = {}) {
   if (!existsSync(BINARY)) {
     throw new Error(
       `${path.relative(REPO_ROOT, BINARY)} is missing: build it first ` +
@@ -70,7 +71,7 @@ export async function startServer({ name = 'server' } = {}) {
   const dataDir = mkdtempSync(path.join(tmpdir(), `tocsin-browser-${name}-`));
   const port = await freePort();
   const output = [];
-  const child = spawn(BINARY, ['serve'], {
+  const child = spawn(BINARY, [...args, 'serve'], {
     cwd: REPO_ROOT,
     env: {
       ...process.env,

@@ -371,7 +371,8 @@ impl ReportPage {
     }
 }
 
-fn canonical(tracking: &str) -> String {
+/// The tracking number as it goes back into a path (canonical form when it parses).
+pub(super) fn canonical(tracking: &str) -> String {
     tracking
         .parse::<TrackingNumber>()
         .map(|t| t.to_string())
@@ -397,6 +398,10 @@ async fn report_view(
         Ok(x) => x,
         Err(e) => return e.into_response(),
     };
+    // A vulnerability report is handled on the coordinators' page.
+    if v.report.kind == tocsin_domain::ReportKind::Vulnerability {
+        return see_other(&format!("/desk/vulnerabilities/{}", v.report.tracking_id));
+    }
     let tr = ctx.tr();
     let r = &v.report;
     let t = r.tracking_id.clone();

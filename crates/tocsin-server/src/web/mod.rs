@@ -21,6 +21,7 @@ mod desk;
 mod phishing;
 mod report;
 mod session;
+mod vuln;
 
 /// What every page shows: language, signed-in user, the operator and its channels.
 #[derive(Clone, Debug)]
@@ -33,6 +34,8 @@ pub struct Page {
     pub is_admin: bool,
     /// Whether to show the desk's navigation (the operator's staff).
     pub is_staff: bool,
+    /// Whether to show the vulnerability coordination's navigation (coordinators, admins).
+    pub is_coordinator: bool,
     /// Operator name in the page's language.
     pub operator_name: String,
     /// Operator web site.
@@ -56,6 +59,10 @@ impl Page {
             .user()
             .is_some_and(|u| u.roles.has(tocsin_domain::Role::Admin));
         p.is_staff = who.user().is_some_and(|u| u.roles.is_staff());
+        p.is_coordinator = p.is_admin
+            || who
+                .user()
+                .is_some_and(|u| u.roles.has(tocsin_domain::Role::Coordinator));
         p.path = path.to_string();
         p
     }
@@ -68,6 +75,7 @@ impl Page {
             user_name: None,
             is_admin: false,
             is_staff: false,
+            is_coordinator: false,
             operator_name: match tr.locale {
                 tocsin_domain::Locale::ZhTw => op.name_zh.clone(),
                 tocsin_domain::Locale::En => op.name_en.clone(),
@@ -254,6 +262,49 @@ pub fn routes() -> Router<AppState> {
         .route("/desk/phishing/{id}/rdap", post(phishing::rdap))
         .route("/desk/phishing/{id}/notify", post(phishing::notify))
         .route("/admin/phishing", get(phishing::figures))
+        .route("/report/vulnerability/template.txt", get(vuln::template))
+        .route(
+            "/report/vulnerability",
+            get(vuln::form).post(vuln::submit.layer(DefaultBodyLimit::disable())),
+        )
+        .route("/desk/vulnerabilities", get(vuln::cases))
+        .route("/desk/vulnerabilities/{tracking}", get(vuln::case))
+        .route(
+            "/desk/vulnerabilities/{tracking}/transition",
+            post(vuln::transition),
+        )
+        .route(
+            "/desk/vulnerabilities/{tracking}/vendor",
+            post(vuln::vendor),
+        )
+        .route(
+            "/desk/vulnerabilities/{tracking}/notify-vendor",
+            post(vuln::notify_vendor),
+        )
+        .route(
+            "/desk/vulnerabilities/{tracking}/cve",
+            post(vuln::assign_cve),
+        )
+        .route(
+            "/desk/vulnerabilities/{tracking}/advisory",
+            post(vuln::advisory),
+        )
+        .route(
+            "/desk/vulnerabilities/{tracking}/cve-record.json",
+            get(vuln::cve_record),
+        )
+        .route("/vulnerabilities/{tracking}", get(vuln::vendor_view))
+        .route(
+            "/vulnerabilities/{tracking}/files/{id}",
+            get(vuln::vendor_file),
+        )
+        .route(
+            "/admin/cve-ids",
+            get(vuln::cve_ids).post(vuln::cve_ids_submit),
+        )
+        .route("/advisories", get(vuln::advisories))
+        .route("/advisories.atom", get(vuln::advisories_atom))
+        .route("/advisories/{cve}", get(vuln::advisory_page))
         .route(
             "/survey/{token}",
             get(desk::survey).post(desk::survey_submit),

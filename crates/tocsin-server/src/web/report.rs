@@ -264,6 +264,13 @@ pub(super) fn event_view(state: &AppState, tr: &Tr, e: &ReportEvent, desk: bool)
             )
         }
         kind if kind.starts_with("phishing_") => super::phishing::event_change(tr, kind, &data),
+        kind if super::vuln::is_vuln_event(kind) => {
+            if kind == "cve_assigned" {
+                // The body is the id itself.
+                body.clear();
+            }
+            super::vuln::event_change(tr, kind, &data)
+        }
         "assigned" => {
             let to = std::mem::take(&mut body);
             if to.is_empty() {
@@ -583,9 +590,12 @@ struct StatusPage {
     limits: String,
     body: String,
     errors: Errors,
-    desk_link: bool,
+    /// The report on the desk, for staff (else empty).
+    desk_href: String,
     /// A phishing report's own fields and URL cases (None for other kinds).
     phishing: Option<super::phishing::StatusDetails>,
+    /// A vulnerability report's own fields and coordination state (None for other kinds).
+    vuln: Option<super::vuln::StatusDetails>,
 }
 
 impl StatusPage {
@@ -636,6 +646,20 @@ async fn status_view(
     } else {
         None
     };
+    let vuln = if v.report.kind == ReportKind::Vulnerability {
+        match super::vuln::status_details(state, &tr, &v.report).await {
+            Ok(d) => Some(d),
+            Err(e) => return e.into_response(),
+        }
+    } else {
+        None
+    };
+    // A phishing report's cases link to the desk instead, one per URL.
+    let desk_href = match (svc::is_desk(who), v.report.kind) {
+        (false, _) | (true, ReportKind::Phishing) => String::new(),
+        (true, ReportKind::Vulnerability) => format!("/desk/vulnerabilities/{t}"),
+        (true, ReportKind::Incident) => format!("/desk/reports/{t}"),
+    };
     let page = StatusPage {
         page: Page::new(state, ctx, who, &path),
         files: file_views(&v.attachments, &format!("/status/{t}/files/"), &query),
@@ -655,9 +679,9 @@ async fn status_view(
         limits: limits_hint(state, &tr),
         body,
         errors,
-        // A phishing report's cases link to the desk instead, one per URL.
-        desk_link: svc::is_desk(who) && phishing.is_none(),
+        desk_href,
         phishing,
+        vuln,
         tracking: t,
     };
     no_store(render(status, &page))

@@ -9,6 +9,7 @@ mod phishing_pages;
 mod reports_api;
 mod security;
 mod vuln_api;
+mod vuln_pages;
 
 use axum::Router;
 use axum::body::Body;

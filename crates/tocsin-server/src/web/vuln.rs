@@ -1,0 +1,1318 @@
+//! The vulnerability pages (產品漏洞通報 and CVE coordination, issue 4): the public form with
+//! its TXT template (a filled TXT form may stand for the fields), answered with the shared
+//! receipt; the vulnerability part of the status page; the coordinators' case list and case
+//! page (state, vendor, vendor notice, CVE id, advisory, CVE record); the notified vendor's
+//! read-only view; the admins' CVE id pool; the public advisories and their Atom feed.
+//!
+//! Every text a reporter wrote is shown escaped; the trigger method verbatim in `<pre>`.
+//! Who may see what is decided by the service (`service::vuln`), never here.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum_extra::extract::Form;
+use serde::Deserialize;
+use tocsin_domain::policy::{Action, Resource};
+use tocsin_domain::vuln::{CnaState, VendorStatus, VulnInput, VulnSource};
+use tocsin_domain::{Locale, OrgKind, Timestamp};
+use tocsin_storage::{Report, VulnCase};
+
+use super::desk::{Failed, Options, canonical};
+use super::report::{
+    Errors, EventView, FileView, MultipartForm, ReceiptSummary, data_str, download, event_view,
+    field_errors, file_views, find, label, limits_hint, read_multipart, receipt_page, when,
+};
+use super::{Page, render, see_other};
+use crate::auth::CurrentUser;
+use crate::error::AppError;
+use crate::i18n::Tr;
+use crate::middleware::Ctx;
+use crate::service::reports as rsvc;
+use crate::service::vuln::{self as svc, AdvisoryInput, CnaUpdate, VendorInput, VulnDetails};
+use crate::service::{self};
+use crate::state::AppState;
+
+// ---------------------------------------------------------------------------------------
+// Shared pieces.
+
+/// The other language's translator (labels show both languages, as the seed's form does).
+fn other_tr(tr: &Tr) -> Tr {
+    Tr::new(match tr.locale {
+        Locale::ZhTw => Locale::En,
+        Locale::En => Locale::ZhTw,
+    })
+}
+
+/// A CNA state for people (the stored name if unknown).
+fn cna_label(tr: &Tr, s: &str) -> String {
+    s.parse::<CnaState>()
+        .map(|s| s.label(tr.locale).to_string())
+        .unwrap_or_else(|_| s.to_string())
+}
+
+/// A vendor status for people (the stored name if unknown).
+fn vendor_status_label(tr: &Tr, s: &str) -> String {
+    s.parse::<VendorStatus>()
+        .map(|s| s.label(tr.locale).to_string())
+        .unwrap_or_else(|_| s.to_string())
+}
+
+/// The target publication date with the desk calendar's time zone.
+fn target_text(state: &AppState, date: &str) -> String {
+    if date.is_empty() {
+        String::new()
+    } else {
+        format!("{date} ({})", state.desk.calendar.time_zone_name())
+    }
+}
+
+/// A CVSS score with its severity, translated: `7.6（高）`.
+fn score_text(tr: &Tr, score: &str, severity: &str) -> String {
+    if severity.is_empty() {
+        return score.to_string();
+    }
+    let sev = label(tr, "vuln-severity-", &severity.to_ascii_lowercase());
+    format!("{score} ({sev})")
+}
+
+/// tocsin's CVSS score of a report beside the reporter's claim, with a warning for every
+/// disagreement.
+pub(super) struct CvssView {
+    /// The vector as the reporter wrote it.
+    pub vector: String,
+    /// tocsin's base score.
+    pub score: String,
+    /// Its severity for people (may be empty).
+    pub severity: String,
+    /// The vector's CVSS version.
+    pub version: String,
+    /// The reporter's claimed score (may be empty).
+    pub claimed: String,
+    /// The version the reporter named (may be empty).
+    pub named_version: String,
+    /// Warnings for people: `7.5 ≠ 7.6` and the like.
+    pub warnings: Vec<String>,
+}
+
+fn cvss_view(tr: &Tr, d: &VulnDetails) -> CvssView {
+    let warnings = d
+        .cvss_warnings
+        .iter()
+        .map(|w| match w.as_str() {
+            "score_differs" => tr.t_args(
+                "vuln-cvss-score-differs",
+                &[
+                    ("claimed", d.cvss_claimed_score.clone()),
+                    ("computed", d.cvss_score.clone()),
+                ],
+            ),
+            "version_differs" => tr.t_args(
+                "vuln-cvss-version-differs",
+                &[
+                    ("named", d.cvss_named_version.clone()),
+                    ("vector", d.cvss_version.clone()),
+                ],
+            ),
+            "unreadable_score" => tr.t_args(
+                "vuln-cvss-unreadable-score",
+                &[("claimed", d.cvss_claimed_score.clone())],
+            ),
+            other => other.to_string(),
+        })
+        .collect();
+    CvssView {
+        vector: d.cvss_vector.clone(),
+        score: d.cvss_score.clone(),
+        severity: label(tr, "vuln-severity-", &d.cvss_severity.to_ascii_lowercase()),
+        version: d.cvss_version.clone(),
+        claimed: d.cvss_claimed_score.clone(),
+        named_version: d.cvss_named_version.clone(),
+        warnings,
+    }
+}
+
+/// A long text of a report: heading, text, element id, and whether it is shown verbatim
+/// (preformatted).
+pub(super) struct Block {
+    /// Heading.
+    pub title: String,
+    /// The text as written.
+    pub text: String,
+    /// Element id.
+    pub id: &'static str,
+    /// Shown in `<pre>`, exactly as written.
+    pub verbatim: bool,
+}
+
+/// The reporter's fields of a vulnerability report as pages show them.
+pub(super) struct FieldsView {
+    /// (label, value, element id) rows.
+    pub rows: Vec<(String, String, &'static str)>,
+    /// The long texts.
+    pub blocks: Vec<Block>,
+    /// The CVSS part.
+    pub cvss: CvssView,
+}
+
+/// Who reads the fields: the reporter and the coordinators see everything; the vendor sees
+/// neither the reporter's address nor, unless they agreed to be credited, their name.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Reader {
+    Reporter,
+    Coordinator,
+    Vendor,
+}
+
+fn fields_view(tr: &Tr, r: &Report, d: &VulnDetails, reader: Reader) -> FieldsView {
+    let yes_no = |b: bool| tr.t(if b { "yes" } else { "no" });
+    let source = d
+        .source
+        .parse::<VulnSource>()
+        .map(|s| s.label(tr.locale).to_string())
+        .unwrap_or_else(|_| d.source.clone());
+    let source = if d.source_other.is_empty() {
+        source
+    } else {
+        format!("{source}: {}", d.source_other)
+    };
+    let mut rows = Vec::new();
+    if reader != Reader::Vendor || d.public_credit {
+        rows.push((
+            tr.t("vuln-field-reporter_name"),
+            r.reporter_name.clone(),
+            "vuln-reporter-name",
+        ));
+        if !d.reporter_organization.is_empty() {
+            rows.push((
+                tr.t("vuln-field-reporter_organization"),
+                d.reporter_organization.clone(),
+                "vuln-reporter-org",
+            ));
+        }
+    }
+    if reader != Reader::Vendor {
+        rows.push((
+            tr.t("vuln-field-reporter_email"),
+            r.reporter_email.clone(),
+            "vuln-reporter-email",
+        ));
+        rows.push((
+            tr.t("vuln-field-public_credit"),
+            yes_no(d.public_credit),
+            "vuln-public-credit",
+        ));
+    }
+    rows.extend([
+        (
+            tr.t("vuln-field-report_date"),
+            d.report_date.clone(),
+            "vuln-report-date",
+        ),
+        (tr.t("vuln-field-source"), source, "vuln-source"),
+        (
+            tr.t("vuln-field-discovered_on"),
+            d.discovered_on.clone(),
+            "vuln-discovered-on",
+        ),
+        (
+            tr.t("vuln-field-product"),
+            d.product.clone(),
+            "vuln-product",
+        ),
+        (
+            tr.t("vuln-field-version"),
+            d.version.clone(),
+            "vuln-version",
+        ),
+        (tr.t("vuln-field-vendor"), d.vendor.clone(), "vuln-vendor"),
+        (
+            tr.t("vuln-field-product_url"),
+            d.product_url.clone(),
+            "vuln-product-url",
+        ),
+        (
+            tr.t("vuln-field-vuln_type"),
+            d.vuln_type.clone(),
+            "vuln-type",
+        ),
+    ]);
+    let block = |id: &'static str, key: &str, text: &str, verbatim: bool| Block {
+        title: tr.t(&format!("vuln-field-{key}")),
+        text: text.to_string(),
+        id,
+        verbatim,
+    };
+    let blocks = vec![
+        block("vuln-description", "description", &d.description, false),
+        block(
+            "vuln-trigger-conditions",
+            "trigger_conditions",
+            &d.trigger_conditions,
+            false,
+        ),
+        block(
+            "vuln-trigger-method",
+            "trigger_method",
+            &d.trigger_method,
+            true,
+        ),
+        block("vuln-evidence", "evidence", &d.evidence, false),
+        block("vuln-impact", "impact", &d.impact, false),
+    ];
+    FieldsView {
+        rows,
+        blocks,
+        cvss: cvss_view(tr, d),
+    }
+}
+
+/// The change line of a coordination event in a history (see `report::event_view`).
+pub(super) fn event_change(tr: &Tr, kind: &str, data: &serde_json::Value) -> String {
+    match kind {
+        "cna_state" => format!(
+            "{} → {}",
+            cna_label(tr, &data_str(data, "from")),
+            cna_label(tr, &data_str(data, "to"))
+        ),
+        "cve_assigned" => data_str(data, "cve_id"),
+        "vendor" => vendor_status_label(tr, &data_str(data, "status")),
+        "vendor_notified" => {
+            let to: Vec<&str> = data
+                .get("recipients")
+                .and_then(|v| v.as_array())
+                .map(|a| a.iter().filter_map(|r| r.as_str()).collect())
+                .unwrap_or_default();
+            format!("{} {}", tr.t("vuln-notice-sent-to"), to.join(", "))
+        }
+        _ => String::new(),
+    }
+}
+
+/// Whether `kind` is an event of the coordination workflow.
+pub(super) fn is_vuln_event(kind: &str) -> bool {
+    matches!(
+        kind,
+        "cna_state"
+            | "cve_assigned"
+            | "vendor"
+            | "vendor_notified"
+            | "advisory"
+            | "publication_reminder"
+    )
+}
+
+// ---------------------------------------------------------------------------------------
+// The TXT template and the public form.
+
+/// The downloadable TXT form.
+pub(super) async fn template() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"vulnerability-report-template.txt\"",
+            ),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        ],
+        tocsin_formats::vuln_form::template(),
+    )
+        .into_response()
+}
+
+#[derive(Template)]
+#[template(path = "vuln_report.html")]
+struct FormPage {
+    page: Page,
+    form: VulnInput,
+    sources: Vec<(&'static str, &'static str)>,
+    versions: Vec<&'static str>,
+    limits: String,
+    errors: Errors,
+    files_dropped: bool,
+}
+
+impl FormPage {
+    fn error(&self, field: &str) -> Option<&str> {
+        find(&self.errors, field)
+    }
+    /// The label `vuln-field-<key>` in the other language.
+    fn alt(&self, key: &str) -> String {
+        other_tr(&self.page.tr).t(&format!("vuln-field-{key}"))
+    }
+    /// The label `vuln-field-<key>` in the page's language.
+    fn lbl(&self, key: &str) -> String {
+        self.page.tr.t(&format!("vuln-field-{key}"))
+    }
+    /// ` *` after the label of a required field.
+    fn req(&self, key: &str) -> &'static str {
+        const OPTIONAL: &[&str] = &[
+            "reporter_organization",
+            "source_other",
+            "cvss_claimed_score",
+            "cvss_named_version",
+            "attachments",
+        ];
+        if OPTIONAL.contains(&key) { "" } else { " *" }
+    }
+    fn credit(&self, v: &str) -> bool {
+        self.form.public_credit.trim() == v
+    }
+}
+
+fn form_page(
+    state: &AppState,
+    ctx: &Ctx,
+    who: &CurrentUser,
+    form: VulnInput,
+    errors: Errors,
+    files_dropped: bool,
+) -> FormPage {
+    let tr = ctx.tr();
+    FormPage {
+        page: Page::new(state, ctx, who, "/report/vulnerability"),
+        sources: VulnSource::ALL
+            .iter()
+            .map(|s| (s.as_str(), s.label(tr.locale)))
+            .collect(),
+        versions: vec!["3.0", "3.1", "4.0"],
+        limits: limits_hint(state, &tr),
+        form,
+        errors,
+        files_dropped,
+    }
+}
+
+pub(super) async fn form(State(state): State<AppState>, ctx: Ctx, who: CurrentUser) -> Response {
+    // Nothing is filled in: an empty field takes its value from an uploaded TXT form.
+    render(
+        StatusCode::OK,
+        &form_page(&state, &ctx, &who, VulnInput::default(), vec![], false),
+    )
+}
+
+fn vuln_input(f: &MultipartForm) -> VulnInput {
+    VulnInput {
+        report_date: f.get("report_date"),
+        reporter_name: f.get("reporter_name"),
+        reporter_organization: f.get("reporter_organization"),
+        reporter_email: f.get("reporter_email"),
+        public_credit: f.get("public_credit"),
+        source: f.get("source"),
+        source_other: f.get("source_other"),
+        discovered_on: f.get("discovered_on"),
+        product: f.get("product"),
+        version: f.get("version"),
+        vendor: f.get("vendor"),
+        product_url: f.get("product_url"),
+        vuln_type: f.get("vuln_type"),
+        description: f.get("description"),
+        trigger_conditions: f.get("trigger_conditions"),
+        trigger_method: f.get("trigger_method"),
+        evidence: f.get("evidence"),
+        impact: f.get("impact"),
+        cvss_vector: f.get("cvss_vector"),
+        cvss_claimed_score: f.get("cvss_claimed_score"),
+        cvss_named_version: f.get("cvss_named_version"),
+    }
+}
+
+pub(super) async fn submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    mp: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let mut f = match read_multipart(mp).await {
+        Ok(f) => f,
+        Err(e) => return e.into_response(),
+    };
+    let input = vuln_input(&f);
+    let txt = f.take_file("txt").map(|u| u.bytes);
+    let had_files = txt.is_some() || !f.files.is_empty();
+    let files = std::mem::take(&mut f.files);
+    match svc::submit_vulnerability(&state, &who, &ctx, &input, txt, files).await {
+        // Rendered here, not redirected: the status link is shown in this response only.
+        Ok(receipt) => {
+            // The fields may have come from the TXT form: repeat what was stored.
+            let report = match state.store.report_by_tracking(&receipt.tracking_id).await {
+                Ok(Some(r)) => r,
+                Ok(None) => return AppError::NotFound.into_response(),
+                Err(e) => return AppError::from(e).into_response(),
+            };
+            let d = VulnDetails::of(&report);
+            let tr = ctx.tr();
+            let summary = ReceiptSummary {
+                email: report.reporter_email.clone(),
+                rows: vec![
+                    (
+                        tr.t("vuln-field-reporter_name"),
+                        report.reporter_name.clone(),
+                    ),
+                    (tr.t("vuln-field-product"), d.product.clone()),
+                    (tr.t("vuln-field-version"), d.version.clone()),
+                    (tr.t("vuln-field-vendor"), d.vendor.clone()),
+                    (
+                        tr.t("vuln-cvss-computed"),
+                        score_text(&tr, &d.cvss_score, &d.cvss_severity),
+                    ),
+                ],
+                description_title: tr.t("vuln-field-description"),
+                description: d.description.clone(),
+            };
+            receipt_page(
+                &state,
+                &ctx,
+                &who,
+                "/report/vulnerability",
+                receipt,
+                summary,
+            )
+        }
+        Err(AppError::Validation(e)) => {
+            let errors = field_errors(&ctx, &e);
+            render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &form_page(&state, &ctx, &who, input, errors, had_files),
+            )
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The status page's vulnerability part.
+
+/// What the status page shows of a vulnerability report.
+pub(super) struct StatusDetails {
+    /// The reporter's fields and the CVSS score.
+    pub fields: FieldsView,
+    /// The CNA state's name, for a class.
+    pub state: String,
+    /// Its label.
+    pub state_label: String,
+    /// The CVE id, once assigned.
+    pub cve_id: String,
+    /// The target publication date with its time zone.
+    pub target: String,
+}
+
+/// The vulnerability fields and coordination state of `report`, which the caller may read
+/// (the status page has opened it through the service).
+pub(super) async fn status_details(
+    state: &AppState,
+    tr: &Tr,
+    report: &Report,
+) -> Result<StatusDetails, AppError> {
+    let d = VulnDetails::of(report);
+    let case = state.store.vuln_case(report.id).await?;
+    let (cna, cve_id, target) = case
+        .map(|c| (c.cna_state, c.cve_id, c.target_publication))
+        .unwrap_or_default();
+    Ok(StatusDetails {
+        fields: fields_view(tr, report, &d, Reader::Reporter),
+        state_label: cna_label(tr, &cna),
+        state: cna,
+        cve_id,
+        target: target_text(state, &target),
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// The coordinators: the list.
+
+/// The filter of the case list.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct ListQuery {
+    /// `all` (default) or a CNA state.
+    state: String,
+}
+
+struct CaseRow {
+    tracking: String,
+    product: String,
+    vendor: String,
+    state: String,
+    state_label: String,
+    cve_id: String,
+    cvss: String,
+    warned: bool,
+    target: String,
+}
+
+#[derive(Template)]
+#[template(path = "vuln_desk.html")]
+struct ListPage {
+    page: Page,
+    chosen: String,
+    states: Options,
+    rows: Vec<CaseRow>,
+    errors: Errors,
+}
+
+impl ListPage {
+    fn error(&self, field: &str) -> Option<&str> {
+        find(&self.errors, field)
+    }
+}
+
+fn filter_state(s: &str) -> Result<Option<CnaState>, AppError> {
+    match s.trim() {
+        "" | "all" => Ok(None),
+        s => s
+            .parse::<CnaState>()
+            .map(Some)
+            .map_err(|_| AppError::field("state", "error-choice")),
+    }
+}
+
+pub(super) async fn cases(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Query(q): Query<ListQuery>,
+) -> Response {
+    let tr = ctx.tr();
+    let result = async {
+        let chosen = filter_state(&q.state);
+        // The policy first (in the service): a refused caller learns nothing of the filter.
+        let list = svc::cases(&state, &who, &ctx, chosen.as_ref().ok().copied().flatten()).await?;
+        chosen?;
+        Ok::<_, AppError>(list)
+    }
+    .await;
+    let (list, errors, status) = match result {
+        Ok(l) => (l, vec![], StatusCode::OK),
+        Err(AppError::Validation(e)) => (
+            vec![],
+            field_errors(&ctx, &e),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        Err(e) => return e.into_response(),
+    };
+    let mut states: Options = vec![("all".into(), tr.t("desk-state-all"))];
+    states.extend(
+        CnaState::ALL
+            .iter()
+            .map(|s| (s.as_str().to_string(), s.label(tr.locale).to_string())),
+    );
+    let rows = list
+        .into_iter()
+        .map(|c| CaseRow {
+            product: c.details.product.clone(),
+            vendor: c.details.vendor.clone(),
+            state: c.state.as_str().to_string(),
+            state_label: c.state.label(tr.locale).to_string(),
+            cve_id: c.case.cve_id.clone(),
+            cvss: score_text(&tr, &c.details.cvss_score, &c.details.cvss_severity),
+            warned: !c.details.cvss_warnings.is_empty(),
+            target: target_text(&state, &c.case.target_publication),
+            tracking: c.report.tracking_id,
+        })
+        .collect();
+    let chosen = match q.state.trim() {
+        "" => "all".to_string(),
+        s => s.to_string(),
+    };
+    render(
+        status,
+        &ListPage {
+            page: Page::new(&state, &ctx, &who, "/desk/vulnerabilities"),
+            chosen,
+            states,
+            rows,
+            errors,
+        },
+    )
+}
+
+// ---------------------------------------------------------------------------------------
+// The coordinators: one case.
+
+#[derive(Template)]
+#[template(path = "vuln_case.html")]
+struct CasePage {
+    page: Page,
+    tracking: String,
+    state: String,
+    state_label: String,
+    reported_at: String,
+    fields: FieldsView,
+    cve_id: String,
+    target: String,
+    vendor_name: String,
+    vendor_status: String,
+    vendor_statement: String,
+    next_states: Options,
+    vendors: Options,
+    statuses: Options,
+    can_notify: bool,
+    has_vendor: bool,
+    can_assign: bool,
+    events: Vec<EventView>,
+    files: Vec<FileView>,
+    failed_form: String,
+    errors: Errors,
+    values: HashMap<String, String>,
+}
+
+impl CasePage {
+    /// The message for `field` when `form` was the one refused.
+    fn error(&self, form: &str, field: &str) -> Option<&str> {
+        if self.failed_form == form {
+            find(&self.errors, field)
+        } else {
+            None
+        }
+    }
+    /// What `form`'s `field` holds: what was typed, or the current value.
+    fn value(&self, form: &str, field: &str) -> &str {
+        self.values
+            .get(&format!("{form}.{field}"))
+            .map_or("", String::as_str)
+    }
+    /// Whether option `v` of a select is the chosen one.
+    fn sel(&self, form: &str, field: &str, v: &str) -> bool {
+        self.value(form, field) == v
+    }
+}
+
+/// The vendor notice as the service would write it when the coordinator leaves it empty
+/// (zh-TW, the desk's language), so that it can be edited before sending.
+fn notice_text(state: &AppState, report: &Report, d: &VulnDetails, case: &VulnCase) -> String {
+    let link = format!(
+        "{}/vulnerabilities/{}",
+        state.config.public_url, report.tracking_id
+    );
+    Tr::new(Locale::ZhTw).t_args(
+        "mail-vendor-body",
+        &[
+            ("tracking", report.tracking_id.clone()),
+            ("product", d.product.clone()),
+            ("version", d.version.clone()),
+            ("score", d.cvss_score.clone()),
+            ("target", case.target_publication.clone()),
+            ("link", link),
+        ],
+    )
+}
+
+/// Organizations that may be a product's vendor.
+fn vendor_kinds(kind: OrgKind) -> bool {
+    matches!(
+        kind,
+        OrgKind::Vendor | OrgKind::Manufacturer | OrgKind::Company
+    )
+}
+
+async fn case_view(
+    state: &AppState,
+    ctx: &Ctx,
+    who: &CurrentUser,
+    tracking: &str,
+    failed: Failed,
+    status: StatusCode,
+) -> Response {
+    let result = async {
+        // The desk's page is for those who may change cases (coordinators and admins);
+        // the reporter and the vendor read theirs elsewhere.
+        service::check(
+            state,
+            who,
+            ctx,
+            Action::Update,
+            &Resource::Vulnerability {
+                vendor_org: None,
+                reporter: None,
+            },
+        )
+        .await?;
+        let v = svc::case(state, who, ctx, tracking).await?;
+        let orgs = service::list_orgs(state, who, ctx).await?;
+        let events = state.store.list_events(v.report.id, false).await?;
+        let files = state.store.list_attachments(v.report.id).await?;
+        Ok::<_, AppError>((v, orgs, events, files))
+    }
+    .await;
+    let (v, orgs, events, files) = match result {
+        Ok(x) => x,
+        Err(e) => return e.into_response(),
+    };
+    let tr = ctx.tr();
+    let t = v.report.tracking_id.clone();
+    let c = &v.case;
+    let vendor_id = c.vendor_org_id.map(|u| u.to_string()).unwrap_or_default();
+    let mut values: HashMap<String, String> = HashMap::new();
+    values.insert("vendor.vendor_org_id".into(), vendor_id.clone());
+    values.insert("vendor.status".into(), c.vendor_status.clone());
+    values.insert("vendor.statement".into(), c.vendor_statement.clone());
+    values.insert(
+        "notify.body".into(),
+        notice_text(state, &v.report, &v.details, c),
+    );
+    values.insert("advisory.title".into(), c.title.clone());
+    values.insert("advisory.cwe".into(), c.cwe.clone());
+    values.insert("advisory.solution".into(), c.solution.clone());
+    values.insert("advisory.advisory_en".into(), c.advisory_en.clone());
+    values.insert("advisory.advisory_zh".into(), c.advisory_zh.clone());
+    values.insert(
+        "advisory.target_publication".into(),
+        c.target_publication.clone(),
+    );
+    for (k, val) in &failed.values {
+        values.insert(format!("{}.{k}", failed.form), val.clone());
+    }
+    let vendor_name = orgs
+        .iter()
+        .find(|o| o.id.to_string() == vendor_id)
+        .map(|o| o.name.clone())
+        .unwrap_or_default();
+    let page = CasePage {
+        page: Page::new(state, ctx, who, &format!("/desk/vulnerabilities/{t}")),
+        state: v.state.as_str().to_string(),
+        state_label: v.state.label(tr.locale).to_string(),
+        reported_at: when(state, v.report.reported_at),
+        fields: fields_view(&tr, &v.report, &v.details, Reader::Coordinator),
+        cve_id: c.cve_id.clone(),
+        target: target_text(state, &c.target_publication),
+        has_vendor: c.vendor_org_id.is_some(),
+        vendor_name,
+        vendor_status: vendor_status_label(&tr, &c.vendor_status),
+        vendor_statement: c.vendor_statement.clone(),
+        // Only a notice that was really queued makes a case vendor_notified.
+        next_states: v
+            .state
+            .allowed_next()
+            .into_iter()
+            .filter(|s| *s != CnaState::VendorNotified)
+            .map(|s| (s.as_str().to_string(), s.label(tr.locale).to_string()))
+            .collect(),
+        vendors: orgs
+            .iter()
+            .filter(|o| vendor_kinds(o.kind))
+            .map(|o| {
+                (
+                    o.id.to_string(),
+                    format!("{} ({})", o.name, tr.t2("kind-", o.kind.as_str())),
+                )
+            })
+            .collect(),
+        statuses: VendorStatus::ALL
+            .iter()
+            .map(|s| (s.as_str().to_string(), s.label(tr.locale).to_string()))
+            .collect(),
+        can_notify: v.state.can_go_to(CnaState::VendorNotified),
+        can_assign: c.cve_id.is_empty() && v.state.may_assign_cve(),
+        events: events
+            .iter()
+            .map(|e| event_view(state, &tr, e, true))
+            .collect(),
+        files: file_views(&files, &format!("/desk/reports/{t}/files/"), ""),
+        failed_form: failed.form,
+        errors: failed.errors,
+        values,
+        tracking: t,
+    };
+    render(status, &page)
+}
+
+pub(super) async fn case(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Path(tracking): Path<String>,
+) -> Response {
+    case_view(
+        &state,
+        &ctx,
+        &who,
+        &tracking,
+        Failed::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// After a case form: back to the case (303, at `form`'s section), or the page again with
+/// the messages next to the refused form (422).
+async fn after(
+    state: &AppState,
+    ctx: &Ctx,
+    who: &CurrentUser,
+    tracking: &str,
+    form: &str,
+    result: Result<(), AppError>,
+    values: Vec<(&'static str, String)>,
+) -> Response {
+    match result {
+        Ok(()) => see_other(&format!(
+            "/desk/vulnerabilities/{}#{form}",
+            canonical(tracking)
+        )),
+        Err(AppError::Validation(e)) => {
+            let failed = Failed {
+                form: form.to_string(),
+                errors: field_errors(ctx, &e),
+                values,
+            };
+            case_view(
+                state,
+                ctx,
+                who,
+                tracking,
+                failed,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+pub(super) async fn transition(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Path(tracking): Path<String>,
+    Form(f): Form<CnaUpdate>,
+) -> Response {
+    let result = svc::transition(&state, &who, &ctx, &tracking, &f)
+        .await
+        .map(|_| ());
+    let values = vec![("to", f.to), ("note", f.note)];
+    after(&state, &ctx, &who, &tracking, "transition", result, values).await
+}
+
+pub(super) async fn vendor(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Path(tracking): Path<String>,
+    Form(f): Form<VendorInput>,
+) -> Response {
+    let result = svc::set_vendor(&state, &who, &ctx, &tracking, &f).await;
+    let values = vec![
+        ("vendor_org_id", f.vendor_org_id),
+        ("status", f.status),
+        ("statement", f.statement),
+    ];
+    after(&state, &ctx, &who, &tracking, "vendor", result, values).await
+}
+
+/// The vendor notice form: the text to send.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct NoticeForm {
+    body: String,
+}
+
+pub(super) async fn notify_vendor(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Path(tracking): Path<String>,
+    Form(f): Form<NoticeForm>,
+) -> Response {
+    let result = svc::notify_vendor(&state, &who, &ctx, &tracking, &f.body).await;
+    let values = vec![("body", f.body)];
+    after(&state, &ctx, &who, &tracking, "notify", result, values).await
+}
+
+pub(super) async fn assign_cve(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Path(tracking): Path<String>,
+) -> Response {
+    let result = svc::assign_cve(&state, &who, &ctx, &tracking)
+        .await
+        .map(|_| ());
+    after(&state, &ctx, &who, &tracking, "cve", result, vec![]).await
+}
+
+pub(super) async fn advisory(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Path(tracking): Path<String>,
+    Form(f): Form<AdvisoryInput>,
+) -> Response {
+    let result = svc::set_advisory(&state, &who, &ctx, &tracking, &f).await;
+    let values = vec![
+        ("title", f.title),
+        ("cwe", f.cwe),
+        ("solution", f.solution),
+        ("advisory_en", f.advisory_en),
+        ("advisory_zh", f.advisory_zh),
+        ("target_publication", f.target_publication),
+    ];
+    after(&state, &ctx, &who, &tracking, "advisory", result, values).await
+}
+
+/// The CVE JSON 5.1 record of a case, as a download.
+pub(super) async fn cve_record(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Path(tracking): Path<String>,
+) -> Response {
+    let record = match svc::cve_record(&state, &who, &ctx, &tracking).await {
+        Ok(r) => r,
+        // Said next to the link on the case page.
+        Err(e @ AppError::Validation(_)) => {
+            return after(&state, &ctx, &who, &tracking, "cve", Err(e), vec![]).await;
+        }
+        Err(e) => return e.into_response(),
+    };
+    let text = match serde_json::to_string_pretty(&record) {
+        Ok(t) => t,
+        Err(e) => return AppError::internal(e.to_string()).into_response(),
+    };
+    let name = record
+        .pointer("/cveMetadata/cveId")
+        .and_then(|v| v.as_str())
+        .filter(|s| s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+        .unwrap_or("cve-record")
+        .to_string();
+    let mut resp = (StatusCode::OK, text).into_response();
+    let h = resp.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json; charset=utf-8"),
+    );
+    h.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&format!("attachment; filename=\"{name}.json\""))
+            .unwrap_or_else(|_| HeaderValue::from_static("attachment")),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    resp
+}
+
+// ---------------------------------------------------------------------------------------
+// The notified vendor's view (read-only).
+
+#[derive(Template)]
+#[template(path = "vuln_vendor.html")]
+struct VendorPage {
+    page: Page,
+    tracking: String,
+    state: String,
+    state_label: String,
+    fields: FieldsView,
+    cve_id: String,
+    target: String,
+    vendor_status: String,
+    vendor_statement: String,
+    files: Vec<FileView>,
+}
+
+pub(super) async fn vendor_view(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Path(tracking): Path<String>,
+) -> Response {
+    if who.user().is_none() {
+        return see_other("/login");
+    }
+    let result = async {
+        let v = svc::case(&state, &who, &ctx, &tracking).await?;
+        // The files this reader may have: the service filters them.
+        let shared = rsvc::view(&state, &who, &ctx, &tracking, None, true).await?;
+        Ok::<_, AppError>((v, shared.attachments))
+    }
+    .await;
+    let (v, files) = match result {
+        Ok(x) => x,
+        Err(e) => return e.into_response(),
+    };
+    let tr = ctx.tr();
+    let t = v.report.tracking_id.clone();
+    let page = VendorPage {
+        page: Page::new(&state, &ctx, &who, &format!("/vulnerabilities/{t}")),
+        state: v.state.as_str().to_string(),
+        state_label: v.state.label(tr.locale).to_string(),
+        fields: fields_view(&tr, &v.report, &v.details, Reader::Vendor),
+        cve_id: v.case.cve_id.clone(),
+        target: target_text(&state, &v.case.target_publication),
+        vendor_status: vendor_status_label(&tr, &v.case.vendor_status),
+        vendor_statement: v.case.vendor_statement.clone(),
+        files: file_views(&files, &format!("/vulnerabilities/{t}/files/"), ""),
+        tracking: t,
+    };
+    render(StatusCode::OK, &page)
+}
+
+pub(super) async fn vendor_file(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Path((tracking, id)): Path<(String, String)>,
+) -> Response {
+    match rsvc::attachment(&state, &who, &ctx, &tracking, None, &id).await {
+        Ok(row) => download(row),
+        Err(e) => e.into_response(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Admins: the reserved CVE ids.
+
+#[derive(Template)]
+#[template(path = "vuln_cve_ids.html")]
+struct CveIdsPage {
+    page: Page,
+    reserved: i64,
+    assigned: i64,
+    added: Option<String>,
+    ids: String,
+    errors: Errors,
+}
+
+impl CveIdsPage {
+    fn error(&self, field: &str) -> Option<&str> {
+        find(&self.errors, field)
+    }
+}
+
+/// `added=N` after a load that added N ids.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct CveIdsQuery {
+    added: String,
+}
+
+/// The CVE id form.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct CveIdsForm {
+    ids: String,
+}
+
+async fn cve_ids_view(
+    state: &AppState,
+    ctx: &Ctx,
+    who: &CurrentUser,
+    added: Option<u64>,
+    typed: (String, Errors),
+    status: StatusCode,
+) -> Response {
+    // The question `load_cve_ids` asks: only admins load ids.
+    let result = async {
+        service::check(
+            state,
+            who,
+            ctx,
+            Action::Create,
+            &Resource::Organization(None),
+        )
+        .await?;
+        Ok::<_, AppError>(state.store.cve_pool_counts().await?)
+    }
+    .await;
+    let (reserved, assigned) = match result {
+        Ok(x) => x,
+        Err(e) => return e.into_response(),
+    };
+    let tr = ctx.tr();
+    let (ids, errors) = typed;
+    render(
+        status,
+        &CveIdsPage {
+            page: Page::new(state, ctx, who, "/admin/cve-ids"),
+            reserved,
+            assigned,
+            added: added.map(|n| tr.t_args("vuln-cve-ids-added", &[("count", n.to_string())])),
+            ids,
+            errors,
+        },
+    )
+}
+
+pub(super) async fn cve_ids(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Query(q): Query<CveIdsQuery>,
+) -> Response {
+    let added = q.added.trim().parse::<u64>().ok();
+    cve_ids_view(
+        &state,
+        &ctx,
+        &who,
+        added,
+        (String::new(), vec![]),
+        StatusCode::OK,
+    )
+    .await
+}
+
+pub(super) async fn cve_ids_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Form(f): Form<CveIdsForm>,
+) -> Response {
+    match svc::load_cve_ids(&state, &who, &ctx, &f.ids).await {
+        Ok(n) => see_other(&format!("/admin/cve-ids?added={n}")),
+        Err(AppError::Validation(e)) => {
+            let errors = field_errors(&ctx, &e);
+            cve_ids_view(
+                &state,
+                &ctx,
+                &who,
+                None,
+                (f.ids, errors),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The public advisories.
+
+/// When an advisory was published, as a date in the desk calendar's zone.
+fn published_date(state: &AppState, rfc3339: &str) -> String {
+    Timestamp::parse_rfc3339(rfc3339)
+        .map(|t| when(state, t))
+        .unwrap_or_default()
+}
+
+struct AdvisoryRow {
+    cve_id: String,
+    title: String,
+    product: String,
+    cvss: String,
+    published: String,
+}
+
+#[derive(Template)]
+#[template(path = "advisories.html")]
+struct AdvisoriesPage {
+    page: Page,
+    rows: Vec<AdvisoryRow>,
+}
+
+pub(super) async fn advisories(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+) -> Response {
+    let list = match svc::advisories(&state).await {
+        Ok(l) => l,
+        Err(e) => return e.into_response(),
+    };
+    let rows = list
+        .into_iter()
+        .map(|a| AdvisoryRow {
+            published: published_date(&state, &a.published_at)
+                .chars()
+                .take(10)
+                .collect(),
+            cve_id: a.cve_id,
+            title: a.title,
+            product: a.product,
+            cvss: a.cvss,
+        })
+        .collect();
+    render(
+        StatusCode::OK,
+        &AdvisoriesPage {
+            page: Page::new(&state, &ctx, &who, "/advisories"),
+            rows,
+        },
+    )
+}
+
+#[derive(Template)]
+#[template(path = "advisory.html")]
+struct AdvisoryPage {
+    page: Page,
+    a: svc::Advisory,
+    published: String,
+}
+
+pub(super) async fn advisory_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Path(cve): Path<String>,
+) -> Response {
+    let a = match svc::advisory_by_cve(&state, &cve).await {
+        Ok(a) => a,
+        Err(e) => return e.into_response(),
+    };
+    render(
+        StatusCode::OK,
+        &AdvisoryPage {
+            page: Page::new(&state, &ctx, &who, &format!("/advisories/{}", a.cve_id)),
+            published: published_date(&state, &a.published_at),
+            a,
+        },
+    )
+}
+
+pub(super) async fn advisories_atom(State(state): State<AppState>) -> Response {
+    match svc::advisories_atom(&state).await {
+        Ok(xml) => (
+            [
+                (header::CONTENT_TYPE, "application/atom+xml; charset=utf-8"),
+                (header::CACHE_CONTROL, "public, max-age=300"),
+            ],
+            xml,
+        )
+            .into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_state_filter() {
+        assert_eq!(filter_state("").ok(), Some(None));
+        assert_eq!(filter_state("all").ok(), Some(None));
+        assert_eq!(
+            filter_state("accepted").ok(),
+            Some(Some(CnaState::Accepted))
+        );
+        assert!(filter_state("bogus").is_err());
+    }
+
+    #[test]
+    fn warnings_name_both_values() {
+        let d = VulnDetails {
+            cvss_score: "7.6".into(),
+            cvss_severity: "High".into(),
+            cvss_version: "3.0".into(),
+            cvss_claimed_score: "7.5".into(),
+            cvss_named_version: "3.1".into(),
+            cvss_warnings: vec!["score_differs".into(), "version_differs".into()],
+            ..VulnDetails::default()
+        };
+        let v = cvss_view(&Tr::new(Locale::En), &d);
+        assert_eq!(v.warnings.len(), 2);
+        assert!(v.warnings[0].contains("7.5 ≠ 7.6"), "{}", v.warnings[0]);
+        assert!(v.warnings[1].contains("3.1 ≠ 3.0"), "{}", v.warnings[1]);
+        assert_eq!(v.severity, "High");
+        assert_eq!(
+            score_text(&Tr::new(Locale::En), "7.6", "High"),
+            "7.6 (High)"
+        );
+    }
+}
