@@ -372,7 +372,7 @@ pub async fn report_resource(state: &AppState, r: &Report) -> Result<Resource, A
     let reporter = r.reporter_user_id.map(UserId);
     if r.kind == ReportKind::Vulnerability {
         let case = state.store.vuln_case(r.id).await?;
-        let vendor_org = case.and_then(|c| c.vendor_org_id).map(tocsin_domain::OrgId);
+        let vendor_org = case.as_ref().and_then(super::vuln::vendor_with_access);
         return Ok(Resource::Vulnerability {
             vendor_org,
             reporter,

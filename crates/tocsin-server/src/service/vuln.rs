@@ -311,11 +311,53 @@ async fn load(state: &AppState, tracking: &str) -> Result<(Report, VulnCase), Ap
     Ok((report, case))
 }
 
-fn resource(r: &Report, c: &VulnCase) -> Resource {
+/// The policy's view of a case: the vendor counts only once it has been notified.
+pub fn resource(r: &Report, c: &VulnCase) -> Resource {
     Resource::Vulnerability {
-        vendor_org: c.vendor_org_id.map(tocsin_domain::OrgId),
+        vendor_org: vendor_with_access(c),
         reporter: r.reporter_user_id.map(tocsin_domain::UserId),
     }
+}
+
+/// The vendor organization that may read the case: set, and notified (the case is at
+/// vendor_notified or later).
+pub fn vendor_with_access(c: &VulnCase) -> Option<tocsin_domain::OrgId> {
+    let notified = matches!(
+        c.cna_state.parse::<CnaState>(),
+        Ok(CnaState::VendorNotified
+            | CnaState::FixPending
+            | CnaState::ReadyToPublish
+            | CnaState::Published)
+    );
+    c.vendor_org_id
+        .filter(|_| notified)
+        .map(tocsin_domain::OrgId)
+}
+
+/// The default text of the vendor notice of a case.
+pub fn vendor_notice_template(state: &AppState, report: &Report, case: &VulnCase) -> String {
+    let d = VulnDetails::of(report);
+    let link = format!(
+        "{}/vulnerabilities/{}",
+        state.config.public_url, report.tracking_id
+    );
+    Tr::new(Locale::ZhTw).t_args(
+        "mail-vendor-body",
+        &[
+            ("tracking", report.tracking_id.clone()),
+            ("product", d.product),
+            ("version", d.version),
+            ("score", d.cvss_score),
+            (
+                "target",
+                format!(
+                    "{} ({})",
+                    case.target_publication, state.config.calendar.time_zone
+                ),
+            ),
+            ("link", link),
+        ],
+    )
 }
 
 fn parse_state(s: &str) -> Result<CnaState, AppError> {
@@ -587,7 +629,11 @@ pub async fn notify_vendor(
         .list_users()
         .await?
         .into_iter()
-        .filter(|u| !u.disabled && u.org_id.0.map(|o| o.uuid()) == Some(org))
+        .filter(|u| {
+            !u.disabled
+                && u.roles.has(tocsin_domain::Role::Member)
+                && u.org_id.0.map(|o| o.uuid()) == Some(org)
+        })
         .map(|u| u.email)
         .collect();
     if recipients.is_empty() {
@@ -600,24 +646,9 @@ pub async fn notify_vendor(
     let from = parse_state(&case.cna_state)?;
     check_cna_transition(from, CnaState::VendorNotified)
         .map_err(|_| AppError::field("to", "error-transition"))?;
-    let d = VulnDetails::of(&report);
     let tr = Tr::new(Locale::ZhTw);
-    let link = format!(
-        "{}/vulnerabilities/{}",
-        state.config.public_url, report.tracking_id
-    );
     let text = if body.trim().is_empty() {
-        tr.t_args(
-            "mail-vendor-body",
-            &[
-                ("tracking", report.tracking_id.clone()),
-                ("product", d.product.clone()),
-                ("version", d.version.clone()),
-                ("score", d.cvss_score.clone()),
-                ("target", case.target_publication.clone()),
-                ("link", link),
-            ],
-        )
+        vendor_notice_template(state, &report, &case)
     } else {
         body.trim().to_string()
     };

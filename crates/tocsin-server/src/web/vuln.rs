@@ -19,7 +19,7 @@ use serde::Deserialize;
 use tocsin_domain::policy::{Action, Resource};
 use tocsin_domain::vuln::{CnaState, VendorStatus, VulnInput, VulnSource};
 use tocsin_domain::{Locale, OrgKind, Timestamp};
-use tocsin_storage::{Report, VulnCase};
+use tocsin_storage::Report;
 
 use super::desk::{Failed, Options, canonical};
 use super::report::{
@@ -682,26 +682,6 @@ impl CasePage {
     }
 }
 
-/// The vendor notice as the service would write it when the coordinator leaves it empty
-/// (zh-TW, the desk's language), so that it can be edited before sending.
-fn notice_text(state: &AppState, report: &Report, d: &VulnDetails, case: &VulnCase) -> String {
-    let link = format!(
-        "{}/vulnerabilities/{}",
-        state.config.public_url, report.tracking_id
-    );
-    Tr::new(Locale::ZhTw).t_args(
-        "mail-vendor-body",
-        &[
-            ("tracking", report.tracking_id.clone()),
-            ("product", d.product.clone()),
-            ("version", d.version.clone()),
-            ("score", d.cvss_score.clone()),
-            ("target", case.target_publication.clone()),
-            ("link", link),
-        ],
-    )
-}
-
 /// Organizations that may be a product's vendor.
 fn vendor_kinds(kind: OrgKind) -> bool {
     matches!(
@@ -753,7 +733,7 @@ async fn case_view(
     values.insert("vendor.statement".into(), c.vendor_statement.clone());
     values.insert(
         "notify.body".into(),
-        notice_text(state, &v.report, &v.details, c),
+        svc::vendor_notice_template(state, &v.report, c),
     );
     values.insert("advisory.title".into(), c.title.clone());
     values.insert("advisory.cwe".into(), c.cwe.clone());
