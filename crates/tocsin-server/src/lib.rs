@@ -12,6 +12,7 @@ pub mod i18n;
 pub mod mailer;
 pub mod metrics;
 pub mod middleware;
+pub mod multipart;
 pub mod service;
 pub mod state;
 pub mod web;

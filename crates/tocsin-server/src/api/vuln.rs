@@ -74,26 +74,75 @@ pub struct VulnRequest {
 }
 
 /// Files a vulnerability report; answers the tracking number and the private status link.
+/// Also takes `multipart/form-data` with the same field names, the filled TXT form as the
+/// file `txt` and evidence as `attachments`.
 #[utoipa::path(post, path = "/api/v1/reports/vulnerability", tag = "vulnerabilities", request_body = VulnRequest,
     responses((status = 201, body = Receipt), (status = 400, body = ApiErrorBody), (status = 422, body = ApiErrorBody), (status = 429, body = ApiErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
     ctx: Ctx,
     who: CurrentUser,
-    ApiJson(req): ApiJson<VulnRequest>,
+    req: axum::extract::Request,
 ) -> Result<(StatusCode, Json<Receipt>), AppError> {
-    let files = decode_attachments(&req.attachments)?;
-    let txt = match req.txt_base64.trim() {
-        "" => None,
-        b => Some(
-            base64::engine::general_purpose::STANDARD
-                .decode(b)
-                .map_err(|_| {
-                    let mut e = FieldErrors::new();
-                    e.add("txt_base64", FieldError::new("error-base64"));
-                    AppError::Validation(e)
-                })?,
-        ),
+    let multipart = req
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    let (req, txt, files) = if multipart {
+        let mp = <axum::extract::Multipart as axum::extract::FromRequest<AppState>>::from_request(
+            req, &state,
+        )
+        .await;
+        let mut form = crate::multipart::read_multipart(mp).await?;
+        let txt = form.take_file("txt").map(|u| u.bytes);
+        let f = |k: &str| form.get(k);
+        let body = VulnRequest {
+            report_date: f("report_date"),
+            reporter_name: f("reporter_name"),
+            reporter_organization: f("reporter_organization"),
+            reporter_email: f("reporter_email"),
+            public_credit: f("public_credit"),
+            source: f("source"),
+            source_other: f("source_other"),
+            discovered_on: f("discovered_on"),
+            product: f("product"),
+            version: f("version"),
+            vendor: f("vendor"),
+            product_url: f("product_url"),
+            vuln_type: f("vuln_type"),
+            description: f("description"),
+            trigger_conditions: f("trigger_conditions"),
+            trigger_method: f("trigger_method"),
+            evidence: f("evidence"),
+            impact: f("impact"),
+            cvss_vector: f("cvss_vector"),
+            cvss_claimed_score: f("cvss_claimed_score"),
+            cvss_named_version: f("cvss_named_version"),
+            txt_base64: String::new(),
+            attachments: Vec::new(),
+        };
+        (body, txt, form.files)
+    } else {
+        let ApiJson(body) =
+            <ApiJson<VulnRequest> as axum::extract::FromRequest<AppState>>::from_request(
+                req, &state,
+            )
+            .await?;
+        let files = decode_attachments(&body.attachments)?;
+        let txt = match body.txt_base64.trim() {
+            "" => None,
+            b => Some(
+                base64::engine::general_purpose::STANDARD
+                    .decode(b)
+                    .map_err(|_| {
+                        let mut e = FieldErrors::new();
+                        e.add("txt_base64", FieldError::new("error-base64"));
+                        AppError::Validation(e)
+                    })?,
+            ),
+        };
+        (body, txt, files)
     };
     let input = VulnInput {
         report_date: req.report_date,

@@ -3,8 +3,6 @@
 //! form to add information and files), file downloads, and a signed-in user's own reports.
 //! Also the helpers the desk pages share: multipart reading, times, history and files.
 
-use std::collections::HashMap;
-
 use askama::Template;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, Query, State};
@@ -20,7 +18,7 @@ use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::middleware::Ctx;
-use crate::service::reports::{self as svc, QueueQuery, Upload, human_size};
+use crate::service::reports::{self as svc, QueueQuery, human_size};
 use crate::state::AppState;
 
 /// Field errors as shown: (field, message).
@@ -67,6 +65,8 @@ const TIME_ZONES: &[&str] = &[
 // ---------------------------------------------------------------------------------------
 // Shared helpers (also used by the desk pages).
 
+pub(super) use crate::multipart::{MultipartForm, read_multipart};
+
 /// The time zones of a form's select, with `chosen` first when it is not one of them.
 pub(super) fn zone_options(chosen: &str) -> Vec<String> {
     let mut zones: Vec<String> = TIME_ZONES.iter().map(|z| z.to_string()).collect();
@@ -75,64 +75,6 @@ pub(super) fn zone_options(chosen: &str) -> Vec<String> {
         zones.insert(0, tz.to_string());
     }
     zones
-}
-
-/// A multipart form, read whole: text fields by name (the first of each name), the files
-/// sent as `attachments`, and files sent under other names.
-#[derive(Default)]
-pub(super) struct MultipartForm {
-    fields: HashMap<String, String>,
-    /// The files, without the empty part a browser sends when none was chosen.
-    pub files: Vec<Upload>,
-    /// Files of other inputs (e.g. the phishing form's `.eml`), by input name.
-    other_files: Vec<(String, Upload)>,
-}
-
-impl MultipartForm {
-    /// A text field, or empty.
-    pub fn get(&self, name: &str) -> String {
-        self.fields.get(name).cloned().unwrap_or_default()
-    }
-
-    /// Takes the first file sent as `name` (not `attachments`), if any.
-    pub fn take_file(&mut self, name: &str) -> Option<Upload> {
-        let i = self.other_files.iter().position(|(n, _)| n == name)?;
-        Some(self.other_files.remove(i).1)
-    }
-}
-
-/// Reads a multipart body. The whole body is bounded by the server's body limit; a
-/// malformed body is a 400.
-pub(super) async fn read_multipart(
-    mp: Result<Multipart, MultipartRejection>,
-) -> Result<MultipartForm, AppError> {
-    let bad = |e: &dyn std::fmt::Display| AppError::BadRequest(format!("multipart: {e}"));
-    let mut mp = mp.map_err(|e| bad(&e))?;
-    let mut form = MultipartForm::default();
-    while let Some(field) = mp.next_field().await.map_err(|e| bad(&e))? {
-        let name = field.name().unwrap_or_default().to_string();
-        if let Some(filename) = field.file_name().map(str::to_string) {
-            let content_type = field.content_type().unwrap_or_default().to_string();
-            let bytes = field.bytes().await.map_err(|e| bad(&e))?;
-            if filename.is_empty() && bytes.is_empty() {
-                continue;
-            }
-            let upload = Upload {
-                filename,
-                content_type,
-                bytes: bytes.to_vec(),
-            };
-            if name == "attachments" {
-                form.files.push(upload);
-            } else {
-                form.other_files.push((name, upload));
-            }
-        } else {
-            let text = field.text().await.map_err(|e| bad(&e))?;
-            form.fields.entry(name).or_insert(text);
-        }
-    }
-    Ok(form)
 }
 
 /// An instant for people: the desk calendar's zone (Taiwan by default), to the minute,

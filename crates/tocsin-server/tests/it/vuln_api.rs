@@ -274,3 +274,68 @@ async fn publication_reminders_come_on_their_days_once() {
     let mail = &h.state.store.list_outbox(1).await.expect("outbox")[0];
     assert!(mail.subject.contains(&t));
 }
+
+#[tokio::test]
+async fn the_api_takes_the_txt_form_as_multipart_too() {
+    let h = Harness::new(tocsin_storage::Engine::Sqlite)
+        .await
+        .expect("sqlite");
+    let boundary = "tocsin-test-boundary";
+    let mut body: Vec<u8> = Vec::new();
+    let mut part = |headers: &str, content: &[u8]| {
+        body.extend_from_slice(format!("--{boundary}\r\n{headers}\r\n\r\n").as_bytes());
+        body.extend_from_slice(content);
+        body.extend_from_slice(b"\r\n");
+    };
+    part(
+        "Content-Disposition: form-data; name=\"public_credit\"",
+        b"yes",
+    );
+    part(
+        "Content-Disposition: form-data; name=\"txt\"; filename=\"report.txt\"\r\nContent-Type: text/plain",
+        ENCODINGS[5].1,
+    );
+    part(
+        "Content-Disposition: form-data; name=\"attachments\"; filename=\"poc.png\"\r\nContent-Type: image/png",
+        b"\x89PNG",
+    );
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    let req = axum::http::Request::builder()
+        .method(Method::POST)
+        .uri("/api/v1/reports/vulnerability")
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(axum::body::Body::from(body))
+        .expect("request");
+    let r = h.send(req).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let t = r.json()["tracking_id"].as_str().expect("t").to_string();
+    let d = details(&h, &t).await;
+    assert_eq!(
+        (d["cvss_score"].as_str(), d["public_credit"].as_bool()),
+        (Some("7.6"), Some(true)),
+        "fields override the TXT"
+    );
+    let report = h
+        .state
+        .store
+        .report_by_tracking(&t)
+        .await
+        .expect("q")
+        .expect("r");
+    let files = h
+        .state
+        .store
+        .list_attachments(report.id)
+        .await
+        .expect("files");
+    assert_eq!(
+        files
+            .iter()
+            .map(|f| f.filename.as_str())
+            .collect::<Vec<_>>(),
+        ["vulnerability-report.txt", "poc.png"]
+    );
+}
