@@ -15,6 +15,7 @@ import path from 'node:path';
 import { after, before, describe } from 'node:test';
 
 import { BINARY, TIMEOUT, flow, launchBrowser, newContext, screenshot, startServer } from './harness.mjs';
+import { sleep, visible, findDataDir } from './helpers.mjs';
 
 const REPORTER = {
   name: '範例科技股份有限公司',
@@ -25,27 +26,6 @@ const REPORTER = {
 const ANALYST = { email: 'analyst@example.tw', name: '陳分析師', password: 'Quiet-Falcon-5821' };
 const MESSAGE = '已收到您的記錄檔，請協助提供網站伺服器的存取紀錄。';
 const FILE = { name: 'firewall.log', mimeType: 'text/plain', buffer: Buffer.from('2026-11-28 09:12 DENY 203.0.113.7\n') };
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function visible(page, selector, what) {
-  await page
-    .locator(selector)
-    .first()
-    .waitFor({ state: 'visible' })
-    .catch(() => assert.fail(`expected ${what ?? selector} to be visible on ${page.url()}`));
-}
-
-/**
- * The server's data dir. harness.mjs makes it with mkdtemp(`tocsin-browser-<name>-`) and
- * does not return it, so a name unique to this process finds it.
- */
-function findDataDir(name) {
-  const prefix = `tocsin-browser-${name}-`;
-  const hits = readdirSync(tmpdir()).filter((d) => d.startsWith(prefix));
-  assert.equal(hits.length, 1, `expected one data dir ${prefix}* in ${tmpdir()}, found ${hits.length}`);
-  return path.join(tmpdir(), hits[0]);
-}
 
 /** `tocsin admin create-user` on the server's SQLite database (the server keeps running). */
 function createAnalyst(dataDir) {

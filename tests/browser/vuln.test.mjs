@@ -19,6 +19,7 @@ import path from 'node:path';
 import { after, before, describe } from 'node:test';
 
 import { BINARY, TIMEOUT, flow, launchBrowser, newContext, screenshot, startServer } from './harness.mjs';
+import { sleep, visible, findDataDir, cli, decodeHeader } from './helpers.mjs';
 
 const CNA_ORG = '6f1c2b9e-4d7a-4c3e-9f21-8a5b0c7d3e14';
 const RESEARCHER = { name: '陳小研', org: 'Lab Formosa', email: 'researcher@example.tw' };
@@ -27,50 +28,6 @@ const VENDOR = { org: 'techOh Inc.', email: 'psirt@techoh.example', name: 'techO
 const VECTOR = 'CVSS:3.0/AV:N/AC:H/PR:H/UI:R/S:C/C:H/I:H/A:H';
 const METHOD = ' badbutwork -i cat /etc/passwd -t';
 const POC = { name: 'poc.sh', mimeType: 'text/x-shellscript', buffer: Buffer.from('#!/bin/sh\nbadbutwork -i "cat /etc/passwd" -t\n') };
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function visible(page, selector, what) {
-  await page
-    .locator(selector)
-    .first()
-    .waitFor({ state: 'visible' })
-    .catch(() => assert.fail(`expected ${what ?? selector} to be visible on ${page.url()}`));
-}
-
-/** The server's data dir: harness.mjs makes it as mkdtemp(`tocsin-browser-<name>-`). */
-function findDataDir(name) {
-  const prefix = `tocsin-browser-${name}-`;
-  const hits = readdirSync(tmpdir()).filter((d) => d.startsWith(prefix));
-  assert.equal(hits.length, 1, `expected one data dir ${prefix}* in ${tmpdir()}, found ${hits.length}`);
-  return path.join(tmpdir(), hits[0]);
-}
-
-/** Runs the CLI on the server's SQLite database (the server keeps running); its stdout. */
-function cli(dataDir, args, env = {}) {
-  return new Promise((resolve, reject) => {
-    execFile(
-      BINARY,
-      ['admin', ...args, '--database', `sqlite:${path.join(dataDir, 'tocsin.db')}`],
-      { env: { ...process.env, ...env }, timeout: TIMEOUT.action },
-      (err, stdout, stderr) => (err ? reject(new Error(`tocsin admin ${args[0]} failed: ${err.message}\n${stderr}`)) : resolve(stdout)),
-    );
-  });
-}
-
-/** RFC 2047 encoded words of a header, decoded. */
-function decodeHeader(value) {
-  return value
-    .replace(/\?=\s+=\?/g, '?==?')
-    .replace(/=\?([^?]+)\?([BbQq])\?([^?]*)\?=/g, (_, _charset, enc, text) =>
-      enc.toUpperCase() === 'B'
-        ? Buffer.from(text, 'base64').toString('utf8')
-        : Buffer.from(
-            text.replace(/_/g, ' ').replace(/=([0-9A-Fa-f]{2})/g, (_m, h) => String.fromCharCode(parseInt(h, 16))),
-            'latin1',
-          ).toString('utf8'),
-    );
-}
 
 /** A mail file's headers (unfolded, decoded, lower-case names). */
 function mailHeaders(raw) {

@@ -1,0 +1,58 @@
+// Helpers shared by the browser tests: waiting for elements, the server's data dir, the
+// CLI on its database, and RFC 2047 mail headers.
+
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import { BINARY, TIMEOUT } from './harness.mjs';
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Waits for `selector` to be visible, failing with the page's URL. */
+export async function visible(page, selector, what) {
+  await page
+    .locator(selector)
+    .first()
+    .waitFor({ state: 'visible' })
+    .catch(() => assert.fail(`expected ${what ?? selector} to be visible on ${page.url()}`));
+}
+
+/**
+ * The server's data dir. harness.mjs makes it with mkdtemp(`tocsin-browser-<name>-`) and
+ * does not return it, so a name unique to this process finds it.
+ */
+export function findDataDir(name) {
+  const prefix = `tocsin-browser-${name}-`;
+  const hits = readdirSync(tmpdir()).filter((d) => d.startsWith(prefix));
+  assert.equal(hits.length, 1, `expected one data dir ${prefix}* in ${tmpdir()}, found ${hits.length}`);
+  return path.join(tmpdir(), hits[0]);
+}
+
+/** Runs the CLI on the server's SQLite database (the server keeps running); its stdout. */
+export function cli(dataDir, args, env = {}) {
+  return new Promise((resolve, reject) => {
+    execFile(
+      BINARY,
+      ['admin', ...args, '--database', `sqlite:${path.join(dataDir, 'tocsin.db')}`],
+      { env: { ...process.env, ...env }, timeout: TIMEOUT.action },
+      (err, stdout, stderr) => (err ? reject(new Error(`tocsin admin ${args[0]} failed: ${err.message}\n${stderr}`)) : resolve(stdout)),
+    );
+  });
+}
+
+/** RFC 2047 encoded words (`=?UTF-8?B?…?=`, `=?UTF-8?Q?…?=`) of a header, decoded. */
+export function decodeHeader(value) {
+  return value
+    .replace(/\?=\s+=\?/g, '?==?')
+    .replace(/=\?([^?]+)\?([BbQq])\?([^?]*)\?=/g, (_, _charset, enc, text) =>
+      enc.toUpperCase() === 'B'
+        ? Buffer.from(text, 'base64').toString('utf8')
+        : Buffer.from(
+            text.replace(/_/g, ' ').replace(/=([0-9A-Fa-f]{2})/g, (_m, h) => String.fromCharCode(parseInt(h, 16))),
+            'latin1',
+          ).toString('utf8'),
+    );
+}
