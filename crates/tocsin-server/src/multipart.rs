@@ -26,6 +26,16 @@ impl MultipartForm {
         self.fields.get(name).cloned().unwrap_or_default()
     }
 
+    /// The text fields as a JSON object, for deserializing a form into an input type.
+    pub fn fields_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(
+            self.fields
+                .iter()
+                .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+                .collect(),
+        )
+    }
+
     /// Takes the first file sent as `name` (not `attachments`), if any.
     pub fn take_file(&mut self, name: &str) -> Option<Upload> {
         let i = self.other_files.iter().position(|(n, _)| n == name)?;

@@ -11,6 +11,7 @@ use axum::extract::{FromRequest, Path, Query, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Json, Router};
+use base64::Engine;
 use serde::{Deserialize, Serialize};
 use tocsin_storage::{ApiToken, AuditEntry, AuditFilter, Organization};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -42,6 +43,46 @@ where
             Err(r) => Err(AppError::BadRequest(r.body_text())),
         }
     }
+}
+
+/// A report as the API takes it: the kind's own fields, read straight into the domain's
+/// input type (the `*Request` schema types only document them), plus inline files and,
+/// for vulnerability reports, the TXT form.
+pub struct ReportBody<T> {
+    /// The kind's fields.
+    pub input: T,
+    /// Inline files (`attachments`).
+    pub files: Vec<crate::service::reports::Upload>,
+    /// The TXT form (`txt_base64`), if sent.
+    pub txt: Option<Vec<u8>>,
+}
+
+/// The parts of a report body that are not the kind's own fields.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Inline {
+    attachments: Vec<reports::ApiAttachment>,
+    txt_base64: String,
+}
+
+/// Splits a JSON report body into the kind's input and its inline files; a bad shape is
+/// a 400, bad base64 a 422 naming the field.
+pub fn report_body<T: serde::de::DeserializeOwned>(
+    value: serde_json::Value,
+) -> Result<ReportBody<T>, AppError> {
+    let bad = |e: serde_json::Error| AppError::BadRequest(e.to_string());
+    let inline: Inline = serde_json::from_value(value.clone()).map_err(bad)?;
+    let input: T = serde_json::from_value(value).map_err(bad)?;
+    let files = phishing::decode_attachments(&inline.attachments)?;
+    let txt = match inline.txt_base64.trim() {
+        "" => None,
+        b => Some(
+            base64::engine::general_purpose::STANDARD
+                .decode(b)
+                .map_err(|_| AppError::field("txt_base64", "error-base64"))?,
+        ),
+    };
+    Ok(ReportBody { input, files, txt })
 }
 
 /// The API's error shape.

@@ -55,34 +55,10 @@ pub async fn create(
     State(state): State<AppState>,
     ctx: Ctx,
     who: CurrentUser,
-    ApiJson(req): ApiJson<PhishingRequest>,
+    ApiJson(body): ApiJson<serde_json::Value>,
 ) -> Result<(StatusCode, Json<Receipt>), AppError> {
-    let mut files = Vec::new();
-    for a in &req.attachments {
-        match base64::engine::general_purpose::STANDARD.decode(a.content_base64.trim()) {
-            Ok(bytes) => files.push(Upload {
-                filename: a.filename.clone(),
-                content_type: a.content_type.clone(),
-                bytes,
-            }),
-            Err(_) => {
-                let mut e = FieldErrors::new();
-                e.add("attachments", FieldError::new("error-base64"));
-                return Err(AppError::Validation(e));
-            }
-        }
-    }
-    let input = PhishingInput {
-        urls: req.urls,
-        brand: req.brand,
-        seen_in: req.seen_in,
-        seen_at: req.seen_at,
-        time_zone: req.time_zone,
-        original_message: req.original_message,
-        reporter_email: req.reporter_email,
-        reporter_name: req.reporter_name,
-    };
-    let receipt = desk::submit_phishing(&state, &who, &ctx, &input, files).await?;
+    let body: super::ReportBody<PhishingInput> = super::report_body(body)?;
+    let receipt = desk::submit_phishing(&state, &who, &ctx, &body.input, body.files).await?;
     Ok((StatusCode::CREATED, Json(receipt)))
 }
 

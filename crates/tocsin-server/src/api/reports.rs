@@ -67,23 +67,10 @@ pub async fn create_incident(
     State(state): State<AppState>,
     ctx: Ctx,
     who: CurrentUser,
-    ApiJson(req): ApiJson<IncidentRequest>,
+    ApiJson(body): ApiJson<serde_json::Value>,
 ) -> Result<(StatusCode, Json<Receipt>), AppError> {
-    let files = super::phishing::decode_attachments(&req.attachments)?;
-    let input = IncidentInput {
-        reporter_name: req.reporter_name,
-        phone: req.phone,
-        email: req.email,
-        discovered_at: req.discovered_at,
-        time_zone: req.time_zone,
-        incident_type: req.incident_type,
-        description: req.description,
-        needs_support: req.needs_support,
-        support_requested: req.support_requested,
-        affected_assets: req.affected_assets,
-        follows_up: req.follows_up,
-    };
-    let receipt = desk::submit_incident(&state, &who, &ctx, &input, files).await?;
+    let body: super::ReportBody<IncidentInput> = super::report_body(body)?;
+    let receipt = desk::submit_incident(&state, &who, &ctx, &body.input, body.files).await?;
     Ok((StatusCode::CREATED, Json(receipt)))
 }
 

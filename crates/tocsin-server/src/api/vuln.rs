@@ -4,13 +4,10 @@
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use base64::Engine;
 use serde::{Deserialize, Serialize};
 use tocsin_domain::vuln::{CnaState, VulnInput};
-use tocsin_domain::{FieldError, FieldErrors};
 use utoipa::{IntoParams, ToSchema};
 
-use super::phishing::decode_attachments;
 use super::reports::ApiAttachment;
 use super::{ApiErrorBody, ApiJson};
 use crate::auth::CurrentUser;
@@ -89,85 +86,30 @@ pub async fn create(
         .get(axum::http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("multipart/form-data"));
-    let (req, txt, files) = if multipart {
+    let body: super::ReportBody<VulnInput> = if multipart {
         let mp = <axum::extract::Multipart as axum::extract::FromRequest<AppState>>::from_request(
             req, &state,
         )
         .await;
         let mut form = crate::multipart::read_multipart(mp).await?;
+        let input = serde_json::from_value(form.fields_json())
+            .map_err(|e| AppError::BadRequest(e.to_string()))?;
         let txt = form.take_file("txt").map(|u| u.bytes);
-        let f = |k: &str| form.get(k);
-        let body = VulnRequest {
-            report_date: f("report_date"),
-            reporter_name: f("reporter_name"),
-            reporter_organization: f("reporter_organization"),
-            reporter_email: f("reporter_email"),
-            public_credit: f("public_credit"),
-            source: f("source"),
-            source_other: f("source_other"),
-            discovered_on: f("discovered_on"),
-            product: f("product"),
-            version: f("version"),
-            vendor: f("vendor"),
-            product_url: f("product_url"),
-            vuln_type: f("vuln_type"),
-            description: f("description"),
-            trigger_conditions: f("trigger_conditions"),
-            trigger_method: f("trigger_method"),
-            evidence: f("evidence"),
-            impact: f("impact"),
-            cvss_vector: f("cvss_vector"),
-            cvss_claimed_score: f("cvss_claimed_score"),
-            cvss_named_version: f("cvss_named_version"),
-            txt_base64: String::new(),
-            attachments: Vec::new(),
-        };
-        (body, txt, form.files)
+        super::ReportBody {
+            input,
+            files: form.files,
+            txt,
+        }
     } else {
-        let ApiJson(body) =
-            <ApiJson<VulnRequest> as axum::extract::FromRequest<AppState>>::from_request(
+        let ApiJson(value) =
+            <ApiJson<serde_json::Value> as axum::extract::FromRequest<AppState>>::from_request(
                 req, &state,
             )
             .await?;
-        let files = decode_attachments(&body.attachments)?;
-        let txt = match body.txt_base64.trim() {
-            "" => None,
-            b => Some(
-                base64::engine::general_purpose::STANDARD
-                    .decode(b)
-                    .map_err(|_| {
-                        let mut e = FieldErrors::new();
-                        e.add("txt_base64", FieldError::new("error-base64"));
-                        AppError::Validation(e)
-                    })?,
-            ),
-        };
-        (body, txt, files)
+        super::report_body(value)?
     };
-    let input = VulnInput {
-        report_date: req.report_date,
-        reporter_name: req.reporter_name,
-        reporter_organization: req.reporter_organization,
-        reporter_email: req.reporter_email,
-        public_credit: req.public_credit,
-        source: req.source,
-        source_other: req.source_other,
-        discovered_on: req.discovered_on,
-        product: req.product,
-        version: req.version,
-        vendor: req.vendor,
-        product_url: req.product_url,
-        vuln_type: req.vuln_type,
-        description: req.description,
-        trigger_conditions: req.trigger_conditions,
-        trigger_method: req.trigger_method,
-        evidence: req.evidence,
-        impact: req.impact,
-        cvss_vector: req.cvss_vector,
-        cvss_claimed_score: req.cvss_claimed_score,
-        cvss_named_version: req.cvss_named_version,
-    };
-    let receipt = cna::submit_vulnerability(&state, &who, &ctx, &input, txt, files).await?;
+    let receipt =
+        cna::submit_vulnerability(&state, &who, &ctx, &body.input, body.txt, body.files).await?;
     Ok((StatusCode::CREATED, Json(receipt)))
 }
 
