@@ -105,3 +105,11 @@ mod tests {
         assert_eq!(a.to_string().parse::<OrgId>().ok(), Some(a));
     }
 }
+id_type!(
+    /// A threat-intelligence record.
+    IntelId
+);
+id_type!(
+    /// A sharing group (an ISAC, the domestic ISPs, …).
+    GroupId
+);

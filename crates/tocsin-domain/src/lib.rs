@@ -7,13 +7,16 @@
 //! SOP task checklists (`tasks`), and time zones from the bundled IANA database (`zone`);
 //! the phishing desk's URL handling (`phish_url`: refang, defang, normalise) and its report,
 //! URL states and figures (`phishing`); the Traffic Light Protocol (`tlp`); the product
-//! vulnerability report and the CNA workflow (`vuln`) and CVE ids (`cve`).
+//! vulnerability report and the CNA workflow (`vuln`) and CVE ids (`cve`); intelligence
+//! records in the N-ISAC 25-field layout and their indicators (`intel`), and search tokens
+//! that find one- and two-character Chinese words (`search`).
 //! It does no I/O (the shipped data files are compiled in) and depends on neither the
 //! database nor HTTP, so every rule here is testable alone.
 
 pub mod cve;
 pub mod ids;
 pub mod incident;
+pub mod intel;
 pub mod locale;
 mod names;
 pub mod org;
@@ -22,6 +25,7 @@ pub mod phishing;
 pub mod policy;
 pub mod role;
 pub mod rsit;
+pub mod search;
 pub mod sla;
 pub mod tasks;
 pub mod time_util;
@@ -34,17 +38,18 @@ pub mod zone;
 
 pub use cve::{BadCveId, CveError, CveId};
 pub use ids::{
-    ApiTokenId, AttachmentId, AuditId, EventId, OrgId, OutboxId, ReportId, SessionId, TaskId,
-    UserId,
+    ApiTokenId, AttachmentId, AuditId, EventId, GroupId, IntelId, OrgId, OutboxId, ReportId,
+    SessionId, TaskId, UserId,
 };
 pub use incident::{DiscoveredAt, IncidentInput, IncidentType, ValidIncident};
+pub use intel::{IntelCategory, IntelField, IntelInput, IntelRecord, IntelTime};
 pub use locale::Locale;
 pub use org::OrgKind;
 pub use phish_url::{PhishUrl, UrlError};
 pub use phishing::{
     PhishingInput, SeenIn, UrlState, UrlTransitionError, ValidPhishing, check_url_transition,
 };
-pub use policy::{Action, Decision, Denied, Principal, Resource};
+pub use policy::{Action, Decision, Denied, IntelAudience, IntelScope, Principal, Resource};
 pub use role::{Role, Roles};
 pub use rsit::{RsitClass, RsitType};
 pub use sla::{CalendarConfig, Priority, SlaPolicy, SlaStatus, SlaTimer, WorkCalendar};

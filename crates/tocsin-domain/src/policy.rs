@@ -1,9 +1,13 @@
 //! The access policy: the one place that decides whether a principal may perform an action
 //! on a resource. Every read and write in the server asks [`authorize`]; nothing else
-//! compares roles or organizations. Today it weighs role × organization; TLP joins it with
-//! intel sharing.
+//! compares roles or organizations. It weighs role × organization, and for intelligence
+//! records the TLP against what the principal is to the record ([`IntelAudience`]):
+//! RED → named recipients only; AMBER+STRICT → recipient organizations; AMBER → those and
+//! the organizations the sender says they must inform; GREEN → the vetted community (the
+//! organizations in a sharing group); CLEAR → everyone. [`intel_scope`] is the same rule
+//! as a listing scope, which storage turns into SQL; a property test checks the two agree.
 
-use crate::{OrgId, Role, Roles, UserId};
+use crate::{OrgId, Role, Roles, Tlp, UserId};
 
 /// Who is asking: a signed-in user (by session or API token).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -83,6 +87,18 @@ pub enum Resource {
     Statistics,
     /// The blocking-list feeds of live phishing URLs.
     PhishingFeed,
+    /// A threat-intelligence record, with its TLP and what the principal is to it.
+    Intel {
+        /// The record's TLP.
+        tlp: Tlp,
+        /// Still a draft (submitted by a partner, not yet accepted): staff and its author
+        /// only.
+        draft: bool,
+        /// What the asking principal is to the record.
+        audience: IntelAudience,
+    },
+    /// Sharing groups and their members (ISACs, ISPs, CERTs…).
+    SharingGroup,
     /// A report of any kind; `org` is the reporting organization, `reporter` the account
     /// that filed it, if any.
     Report {
@@ -98,9 +114,109 @@ impl Resource {
     pub fn is_confidential(&self) -> bool {
         matches!(
             self,
-            Resource::Report { .. } | Resource::Vulnerability { .. } | Resource::AuditLog
+            Resource::Report { .. }
+                | Resource::Vulnerability { .. }
+                | Resource::AuditLog
+                | Resource::Intel { .. }
         )
     }
+}
+
+/// What a principal is to one intelligence record, worked out by the caller from the
+/// record's audiences and the principal's organization. All false for anonymous callers.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct IntelAudience {
+    /// The principal wrote it, or belongs to the organization that did.
+    pub author: bool,
+    /// The principal is a named recipient.
+    pub named_user: bool,
+    /// The principal's organization is a recipient, by name or through a sharing group.
+    pub recipient_org: bool,
+    /// The principal's organization is one the sender says recipients must inform (AMBER).
+    pub informed_org: bool,
+    /// The principal's organization belongs to some sharing group: the vetted community.
+    pub community: bool,
+}
+
+/// Whether the principal's relation to a shared (not draft) record lets them read it at
+/// this TLP. The one statement of the TLP rule; [`intel_scope`] mirrors it for listings.
+fn tlp_allows(tlp: Tlp, a: IntelAudience) -> bool {
+    a.author
+        || a.named_user
+        || match tlp {
+            Tlp::Clear => true,
+            Tlp::Green => a.recipient_org || a.informed_org || a.community,
+            Tlp::Amber => a.recipient_org || a.informed_org,
+            Tlp::AmberStrict => a.recipient_org,
+            Tlp::Red => false,
+        }
+}
+
+/// The most permissive TLP at which each relation still gives access: storage uses it to
+/// write [`intel_scope`] as SQL (a record is visible if its TLP rank is at most this).
+pub fn tlp_reach(relation: IntelRelation) -> Tlp {
+    match relation {
+        IntelRelation::NamedUser => Tlp::Red,
+        IntelRelation::RecipientOrg => Tlp::AmberStrict,
+        IntelRelation::InformedOrg => Tlp::Amber,
+        IntelRelation::Community => Tlp::Green,
+        IntelRelation::Anyone => Tlp::Clear,
+    }
+}
+
+/// The relations of [`IntelAudience`] other than authorship, for [`tlp_reach`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IntelRelation {
+    /// A named recipient.
+    NamedUser,
+    /// A recipient organization.
+    RecipientOrg,
+    /// An organization to be informed.
+    InformedOrg,
+    /// A member of the vetted community.
+    Community,
+    /// Anybody, signed in or not.
+    Anyone,
+}
+
+/// Which intelligence records a principal may list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum IntelScope {
+    /// Every record, drafts included (the operator's staff).
+    All,
+    /// Shared records by TLP ([`tlp_reach`] per relation), and the principal's own.
+    Restricted {
+        /// The principal, `None` when anonymous.
+        user: Option<UserId>,
+        /// Their organization.
+        org: Option<OrgId>,
+        /// Whether that organization is in the vetted community.
+        community: bool,
+    },
+}
+
+/// The listing scope of intelligence records; `community` says whether the principal's
+/// organization is in a sharing group.
+pub fn intel_scope(p: Option<&Principal>, community: bool) -> IntelScope {
+    match p {
+        Some(p) if p.roles.is_staff() => IntelScope::All,
+        Some(p) => IntelScope::Restricted {
+            user: Some(p.user_id),
+            org: p.org_id,
+            community: community && p.org_id.is_some(),
+        },
+        None => IntelScope::Restricted {
+            user: None,
+            org: None,
+            community: false,
+        },
+    }
+}
+
+/// Whether a recipient may re-share a record at `to` when it came at `from`: the TLP may
+/// be kept or tightened, never loosened.
+pub fn may_reshare(from: Tlp, to: Tlp) -> bool {
+    to >= from
 }
 
 /// Why an action was refused.
@@ -122,6 +238,18 @@ pub fn authorize(who: Option<&Principal>, action: Action, resource: &Resource) -
     use Action::*;
     // Anyone may file a report: the desk must stay open to companies with no account.
     if let (Resource::Report { .. } | Resource::Vulnerability { .. }, Create) = (resource, action) {
+        return Ok(());
+    }
+    // TLP:CLEAR is public: anyone may read a shared CLEAR record.
+    if let (
+        Resource::Intel {
+            tlp: Tlp::Clear,
+            draft: false,
+            ..
+        },
+        Read | List,
+    ) = (resource, action)
+    {
         return Ok(());
     }
     let Some(p) = who else {
@@ -174,6 +302,27 @@ pub fn authorize(who: Option<&Principal>, action: Action, resource: &Resource) -
                 Delete => false,
             }
         }
+        Resource::Intel {
+            tlp,
+            draft,
+            audience,
+        } => {
+            let sees =
+                staff || (*draft && audience.author) || (!*draft && tlp_allows(*tlp, *audience));
+            match action {
+                List | Read => sees,
+                // Sharing, accepting and editing are the desk's.
+                Update => staff,
+                // Feedback (FBI) and re-sharing: whoever may read a shared record.
+                Append => sees && !*draft,
+                Create => staff || p.has(Role::Partner) || p.has(Role::Member),
+                Delete => false,
+            }
+        }
+        Resource::SharingGroup => match action {
+            List | Read => staff,
+            Create | Update | Delete | Append => admin,
+        },
         Resource::Statistics => matches!(action, List | Read) && admin,
         Resource::PhishingFeed => matches!(action, List | Read) && (staff || p.has(Role::Partner)),
         Resource::Report { org, reporter } => {
@@ -589,5 +738,103 @@ mod tests {
             .is_confidential()
         );
         assert!(!Resource::Organization(None).is_confidential());
+    }
+
+    #[test]
+    fn intel_tlp_table() {
+        let w = world();
+        let none = IntelAudience::default();
+        let named = IntelAudience {
+            named_user: true,
+            ..none
+        };
+        let org = IntelAudience {
+            recipient_org: true,
+            ..none
+        };
+        let informed = IntelAudience {
+            informed_org: true,
+            ..none
+        };
+        let community = IntelAudience {
+            community: true,
+            ..none
+        };
+        let author = IntelAudience {
+            author: true,
+            ..none
+        };
+        // (audience, the most permissive... the TLPs at which it may read a shared record)
+        let rows: [(IntelAudience, &[Tlp]); 6] = [
+            (none, &[Tlp::Clear]),
+            (community, &[Tlp::Clear, Tlp::Green]),
+            (informed, &[Tlp::Clear, Tlp::Green, Tlp::Amber]),
+            (org, &[Tlp::Clear, Tlp::Green, Tlp::Amber, Tlp::AmberStrict]),
+            (named, Tlp::ALL),
+            (author, Tlp::ALL),
+        ];
+        for (audience, allowed) in rows {
+            for &tlp in Tlp::ALL {
+                let r = Resource::Intel {
+                    tlp,
+                    draft: false,
+                    audience,
+                };
+                let want = allowed.contains(&tlp);
+                assert_eq!(
+                    authorize(Some(&w.member_a), Read, &r).is_ok(),
+                    want,
+                    "{tlp:?} {audience:?}"
+                );
+                assert_eq!(authorize(Some(&w.member_a), Append, &r).is_ok(), want);
+                assert_eq!(
+                    authorize(Some(&w.member_a), Update, &r),
+                    Err(Denied::Forbidden)
+                );
+                assert_eq!(authorize(Some(&w.analyst), Read, &r), Ok(()));
+                assert_eq!(authorize(Some(&w.analyst), Update, &r), Ok(()));
+                assert_eq!(
+                    authorize(None, Read, &r).is_ok(),
+                    tlp == Tlp::Clear,
+                    "anonymous {tlp:?}"
+                );
+            }
+        }
+        let draft = |audience| Resource::Intel {
+            tlp: Tlp::Clear,
+            draft: true,
+            audience,
+        };
+        assert_eq!(authorize(None, Read, &draft(none)), Err(Denied::NeedsLogin));
+        assert_eq!(
+            authorize(Some(&w.member_a), Read, &draft(named)),
+            Err(Denied::Forbidden)
+        );
+        assert_eq!(authorize(Some(&w.partner_b), Read, &draft(author)), Ok(()));
+        assert_eq!(
+            authorize(Some(&w.partner_b), Append, &draft(author)),
+            Err(Denied::Forbidden)
+        );
+        assert_eq!(authorize(Some(&w.partner_b), Create, &draft(none)), Ok(()));
+        assert_eq!(
+            authorize(Some(&w.reporter_a), Create, &draft(none)),
+            Err(Denied::Forbidden)
+        );
+        assert_eq!(
+            authorize(Some(&w.admin), Create, &Resource::SharingGroup),
+            Ok(())
+        );
+        assert_eq!(
+            authorize(Some(&w.analyst), Update, &Resource::SharingGroup),
+            Err(Denied::Forbidden)
+        );
+        assert!(may_reshare(Tlp::Amber, Tlp::Amber));
+        assert!(may_reshare(Tlp::Amber, Tlp::Red));
+        assert!(!may_reshare(Tlp::Amber, Tlp::Green));
+        // The scope's reach per relation says the same as the table above.
+        assert_eq!(tlp_reach(IntelRelation::RecipientOrg), Tlp::AmberStrict);
+        assert_eq!(tlp_reach(IntelRelation::InformedOrg), Tlp::Amber);
+        assert_eq!(tlp_reach(IntelRelation::Community), Tlp::Green);
+        assert_eq!(intel_scope(Some(&w.analyst), false), IntelScope::All);
     }
 }

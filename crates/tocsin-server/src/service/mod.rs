@@ -69,6 +69,8 @@ fn resource_kind(r: &Resource) -> &'static str {
         Resource::AuditLog => "audit_log",
         Resource::Outbox => "outbox",
         Resource::Vulnerability { .. } => "report",
+        Resource::Intel { .. } => "intel",
+        Resource::SharingGroup => "sharing_group",
         Resource::Statistics => "statistics",
         Resource::PhishingFeed => "phishing_feed",
         Resource::Report { .. } => "report",

@@ -1,0 +1,1302 @@
+//! Threat-intelligence records (資安情資分享) in the N-ISAC 25-field layout of DOMAIN.md.
+//!
+//! - [`IntelField`]: the 25 fields in the table's order, with their Chinese and English
+//!   names; every validation error names its field by both ([`IntelField::label`]).
+//! - [`IntelInput`]: a record as it arrives (web form, JSON API, parsed TXT), texts as
+//!   strings and the three structured fields as lists/objects of strings; validated into an
+//!   [`IntelRecord`] by [`IntelInput::validate`]. An [`IntelRecord`] turns back into the
+//!   same input ([`IntelRecord::to_input`]), which the TXT emitter writes.
+//! - [`IntelTime`]: the format's one date-time shape, `YYYY-MM-DDThh:mm:ss+hh:mm`, with
+//!   its offset kept; other shapes are refused.
+//! - [`extract_observables`]: typed indicators (ip, cidr, domain, url, e-mail, hashes, CVE
+//!   ids) found in a record's text, defanged forms included.
+//! - [`IntelCategory::for_incident`]: the incident type → category mapping of DOMAIN.md.
+
+use crate::incident::IncidentType;
+use crate::names::names;
+use crate::validate::{self, FieldError, FieldErrors};
+use crate::{Timestamp, Tlp};
+use serde::{Deserialize, Deserializer, Serialize};
+use std::collections::BTreeSet;
+use std::fmt;
+use std::net::IpAddr;
+
+/// Length limits of the record's texts, in characters.
+pub mod limits {
+    /// One-line texts: subject, source, event subject, publisher.
+    pub const LINE: usize = 500;
+    /// Short identifiers: dispatch id, source id, intel type.
+    pub const ID: usize = 200;
+    /// 情資內容.
+    pub const CONTENT: usize = 100_000;
+    /// The other free texts.
+    pub const TEXT: usize = 20_000;
+    /// Entries of the list fields (victim IPs, malicious connections).
+    pub const ENTRIES: usize = 1_000;
+    /// A protocol name.
+    pub const PROTOCOL: usize = 20;
+}
+
+/// The category of a record (情資種類).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum IntelCategory {
+    /// Analysis without an event.
+    #[serde(rename = "ANA")]
+    Ana,
+    /// Defacement and web attacks (網頁攻擊).
+    #[serde(rename = "DEF")]
+    Def,
+    /// Intrusion (入侵攻擊).
+    #[serde(rename = "INT")]
+    Int,
+    /// Early warning (資安預警).
+    #[serde(rename = "EWA")]
+    Ewa,
+    /// Feedback on an earlier record.
+    #[serde(rename = "FBI")]
+    Fbi,
+}
+
+impl IntelCategory {
+    /// Every category, in the format's order.
+    pub const ALL: &'static [IntelCategory] = &[
+        IntelCategory::Ana,
+        IntelCategory::Def,
+        IntelCategory::Int,
+        IntelCategory::Ewa,
+        IntelCategory::Fbi,
+    ];
+
+    /// The format's name: `ANA`, `DEF`, `INT`, `EWA`, `FBI`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IntelCategory::Ana => "ANA",
+            IntelCategory::Def => "DEF",
+            IntelCategory::Int => "INT",
+            IntelCategory::Ewa => "EWA",
+            IntelCategory::Fbi => "FBI",
+        }
+    }
+
+    /// Reads a category in any case, surrounding spaces ignored.
+    pub fn parse(s: &str) -> Option<IntelCategory> {
+        let s = s.trim();
+        IntelCategory::ALL
+            .iter()
+            .copied()
+            .find(|c| c.as_str().eq_ignore_ascii_case(s))
+    }
+
+    /// The category an incident report of this type becomes (DOMAIN.md).
+    pub fn for_incident(t: IncidentType) -> IntelCategory {
+        match t {
+            IncidentType::WebAttack => IntelCategory::Def,
+            IncidentType::Intrusion => IntelCategory::Int,
+            IncidentType::EarlyWarning => IntelCategory::Ewa,
+        }
+    }
+}
+
+impl fmt::Display for IntelCategory {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The 25 fields of the N-ISAC layout, in the table's order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[allow(missing_docs)]
+pub enum IntelField {
+    Category,
+    Subject,
+    Source,
+    PublishedAt,
+    Tlp,
+    DispatchId,
+    EventSubject,
+    EventDiscoveredAt,
+    EventSentAt,
+    EventResolvedAt,
+    Content,
+    IntelType,
+    Publisher,
+    Contact,
+    ImpactLevel,
+    Recommendation,
+    References,
+    Attachments,
+    VictimIp,
+    AffectedPlatforms,
+    Technique,
+    MaliciousConnections,
+    ScanInfo,
+    SourceId,
+    SourceTime,
+}
+
+impl IntelField {
+    /// Every field, in the table's order.
+    pub const ALL: [IntelField; 25] = [
+        IntelField::Category,
+        IntelField::Subject,
+        IntelField::Source,
+        IntelField::PublishedAt,
+        IntelField::Tlp,
+        IntelField::DispatchId,
+        IntelField::EventSubject,
+        IntelField::EventDiscoveredAt,
+        IntelField::EventSentAt,
+        IntelField::EventResolvedAt,
+        IntelField::Content,
+        IntelField::IntelType,
+        IntelField::Publisher,
+        IntelField::Contact,
+        IntelField::ImpactLevel,
+        IntelField::Recommendation,
+        IntelField::References,
+        IntelField::Attachments,
+        IntelField::VictimIp,
+        IntelField::AffectedPlatforms,
+        IntelField::Technique,
+        IntelField::MaliciousConnections,
+        IntelField::ScanInfo,
+        IntelField::SourceId,
+        IntelField::SourceTime,
+    ];
+
+    /// The English name, as in JSON and error keys: `event_subject`.
+    pub fn key(self) -> &'static str {
+        self.names().0
+    }
+
+    /// The Chinese name of the format: `事件主旨`.
+    pub fn zh(self) -> &'static str {
+        self.names().1
+    }
+
+    /// Both names, as errors show them: `事件主旨 (event_subject)`.
+    pub fn label(self) -> String {
+        format!("{} ({})", self.zh(), self.key())
+    }
+
+    /// The field of an English key.
+    pub fn from_key(key: &str) -> Option<IntelField> {
+        IntelField::ALL.iter().copied().find(|f| f.key() == key)
+    }
+
+    fn names(self) -> (&'static str, &'static str) {
+        use IntelField::*;
+        match self {
+            Category => ("category", "情資種類"),
+            Subject => ("subject", "情資主旨"),
+            Source => ("source", "情資來源資訊"),
+            PublishedAt => ("published_at", "情資發布時間"),
+            Tlp => ("tlp", "分享等級"),
+            DispatchId => ("dispatch_id", "發送編號"),
+            EventSubject => ("event_subject", "事件主旨"),
+            EventDiscoveredAt => ("event_discovered_at", "事件發現時間"),
+            EventSentAt => ("event_sent_at", "事件發送時間"),
+            EventResolvedAt => ("event_resolved_at", "事件解決時間"),
+            Content => ("content", "情資內容"),
+            IntelType => ("intel_type", "情資類型"),
+            Publisher => ("publisher", "發布單位"),
+            Contact => ("contact", "聯絡資訊"),
+            ImpactLevel => ("impact_level", "影響等級"),
+            Recommendation => ("recommendation", "建議措施"),
+            References => ("references", "參考資訊"),
+            Attachments => ("attachments", "附件"),
+            VictimIp => ("victim_ip", "受害IP"),
+            AffectedPlatforms => ("affected_platforms", "影響平台"),
+            Technique => ("technique", "手法研判"),
+            MaliciousConnections => ("malicious_connections", "惡意IP連線資訊"),
+            ScanInfo => ("scan_info", "掃描資訊"),
+            SourceId => ("source_id", "來源編號"),
+            SourceTime => ("source_time", "來源時間"),
+        }
+    }
+}
+
+/// A date-time in the format's one shape, `YYYY-MM-DDThh:mm:ss+hh:mm`, with its offset.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct IntelTime {
+    /// The instant.
+    pub utc: Timestamp,
+    /// The writer's UTC offset in minutes.
+    pub offset_minutes: i16,
+}
+
+impl IntelTime {
+    /// Reads exactly `YYYY-MM-DDThh:mm:ss±hh:mm` (surrounding spaces ignored); `None`
+    /// for any other shape or an impossible date or time.
+    pub fn parse(s: &str) -> Option<IntelTime> {
+        let b = s.trim().as_bytes();
+        if b.len() != 25 {
+            return None;
+        }
+        let digits = |r: std::ops::Range<usize>| -> Option<i32> {
+            let part = b.get(r)?;
+            if !part.iter().all(u8::is_ascii_digit) {
+                return None;
+            }
+            std::str::from_utf8(part).ok()?.parse().ok()
+        };
+        let at = |i: usize, c: u8| b.get(i) == Some(&c);
+        if !(at(4, b'-') && at(7, b'-') && at(10, b'T') && at(13, b':') && at(16, b':'))
+            || !(at(19, b'+') || at(19, b'-'))
+            || !at(22, b':')
+        {
+            return None;
+        }
+        let (y, mo, d) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
+        let (h, mi, sec) = (digits(11..13)?, digits(14..16)?, digits(17..19)?);
+        let (oh, om) = (digits(20..22)?, digits(23..25)?);
+        if oh > 14 || om > 59 {
+            return None;
+        }
+        let sign = if at(19, b'-') { -1 } else { 1 };
+        let offset_minutes = i16::try_from(sign * (oh * 60 + om)).ok()?;
+        let date = time::Date::from_calendar_date(
+            y,
+            time::Month::try_from(u8::try_from(mo).ok()?).ok()?,
+            u8::try_from(d).ok()?,
+        )
+        .ok()?;
+        let t = time::Time::from_hms(
+            u8::try_from(h).ok()?,
+            u8::try_from(mi).ok()?,
+            u8::try_from(sec).ok()?,
+        )
+        .ok()?;
+        let offset = time::UtcOffset::from_whole_seconds(i32::from(offset_minutes) * 60).ok()?;
+        let dt = time::PrimitiveDateTime::new(date, t).assume_offset(offset);
+        Some(IntelTime {
+            utc: Timestamp::from_datetime(dt),
+            offset_minutes,
+        })
+    }
+}
+
+impl fmt::Display for IntelTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let offset = time::UtcOffset::from_whole_seconds(i32::from(self.offset_minutes) * 60)
+            .unwrap_or(time::UtcOffset::UTC);
+        let t = self.utc.datetime().to_offset(offset);
+        let m = self.offset_minutes.unsigned_abs();
+        write!(
+            f,
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{}{:02}:{:02}",
+            t.year(),
+            u8::from(t.month()),
+            t.day(),
+            t.hour(),
+            t.minute(),
+            t.second(),
+            if self.offset_minutes < 0 { '-' } else { '+' },
+            m / 60,
+            m % 60
+        )
+    }
+}
+
+impl Serialize for IntelTime {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for IntelTime {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        IntelTime::parse(&s).ok_or_else(|| serde::de::Error::custom("bad intel time"))
+    }
+}
+
+names! {
+    /// Which way a malicious connection went, seen from the victim.
+    Direction, UnknownDirection, "connection direction" {
+        /// The address was the source of the traffic.
+        Source => "source",
+        /// The address was the destination.
+        Destination => "destination",
+    }
+}
+
+/// One 受害IP entry as it arrives: IP, port and protocol as strings.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct EndpointInput {
+    /// The IP address.
+    pub ip: String,
+    /// The port, optional (a number or a string).
+    #[serde(deserialize_with = "de_text")]
+    pub port: String,
+    /// The protocol (`tcp`, `udp`, `http`…), optional.
+    pub protocol: String,
+}
+
+/// One 惡意IP連線資訊 entry as it arrives.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ConnectionInput {
+    /// `source` or `destination`.
+    pub direction: String,
+    /// The IP address.
+    pub ip: String,
+    /// The port, optional.
+    #[serde(deserialize_with = "de_text")]
+    pub port: String,
+    /// The protocol, optional.
+    pub protocol: String,
+}
+
+/// 掃描資訊 as it arrives: scan engine, engine type, version, result.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ScanInfo {
+    /// The scan engine.
+    pub engine: String,
+    /// The engine's type.
+    pub engine_type: String,
+    /// The engine's version.
+    pub version: String,
+    /// What it found.
+    pub result: String,
+}
+
+impl ScanInfo {
+    /// True when every part is empty.
+    pub fn is_empty(&self) -> bool {
+        [&self.engine, &self.engine_type, &self.version, &self.result]
+            .iter()
+            .all(|s| s.trim().is_empty())
+    }
+}
+
+/// A record as it arrives, before validation: nothing is lost, missing fields are empty.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct IntelInput {
+    /// 1 情資種類: ANA, DEF, INT, EWA or FBI (any case).
+    pub category: String,
+    /// 2 情資主旨.
+    pub subject: String,
+    /// 3 情資來源資訊: the issuing unit.
+    pub source: String,
+    /// 4 情資發布時間: `YYYY-MM-DDThh:mm:ss+hh:mm`.
+    pub published_at: String,
+    /// 5 分享等級: red, amber, green, white, or the TLP 2.0 names (clear, amber+strict).
+    pub tlp: String,
+    /// 6 發送編號: the sender's own numbering.
+    pub dispatch_id: String,
+    /// 7 事件主旨: not for ANA.
+    pub event_subject: String,
+    /// 8 事件發現時間.
+    pub event_discovered_at: String,
+    /// 9 事件發送時間.
+    pub event_sent_at: String,
+    /// 10 事件解決時間.
+    pub event_resolved_at: String,
+    /// 11 情資內容.
+    pub content: String,
+    /// 12 情資類型.
+    pub intel_type: String,
+    /// 13 發布單位.
+    pub publisher: String,
+    /// 14 聯絡資訊.
+    pub contact: String,
+    /// 15 影響等級: 1 to 4 (a number or a string).
+    #[serde(deserialize_with = "de_text")]
+    pub impact_level: String,
+    /// 16 建議措施.
+    pub recommendation: String,
+    /// 17 參考資訊.
+    pub references: String,
+    /// 18 附件.
+    pub attachments: String,
+    /// 19 受害IP.
+    pub victim_ip: Vec<EndpointInput>,
+    /// 20 影響平台.
+    pub affected_platforms: String,
+    /// 21 手法研判.
+    pub technique: String,
+    /// 22 惡意IP連線資訊.
+    pub malicious_connections: Vec<ConnectionInput>,
+    /// 23 掃描資訊.
+    pub scan_info: ScanInfo,
+    /// 24 來源編號: for FBI, the dispatch id of the record answered.
+    pub source_id: String,
+    /// 25 來源時間: for FBI, that record's publication time.
+    pub source_time: String,
+}
+
+/// Reads a string, a number or null as text.
+fn de_text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum T {
+        S(String),
+        I(i64),
+        F(f64),
+        N(()),
+    }
+    Ok(match Option::<T>::deserialize(d)? {
+        Some(T::S(s)) => s,
+        Some(T::I(i)) => i.to_string(),
+        Some(T::F(f)) => f.to_string(),
+        Some(T::N(())) | None => String::new(),
+    })
+}
+
+/// A checked 受害IP entry.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Endpoint {
+    /// The address.
+    pub ip: IpAddr,
+    /// The port.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<u16>,
+    /// The protocol, lower case.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protocol: Option<String>,
+}
+
+/// A checked 惡意IP連線資訊 entry.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Connection {
+    /// Which way.
+    pub direction: Direction,
+    /// The address.
+    pub ip: IpAddr,
+    /// The port.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<u16>,
+    /// The protocol, lower case.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protocol: Option<String>,
+}
+
+/// A checked record: one-line texts trimmed, free texts without surrounding blank lines,
+/// empty optional texts `None`. Serialized as the API's JSON shape (the same names as
+/// [`IntelInput`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[allow(missing_docs)] // The fields are IntelInput's, documented there.
+pub struct IntelRecord {
+    pub category: IntelCategory,
+    pub subject: String,
+    pub source: String,
+    pub published_at: IntelTime,
+    pub tlp: Tlp,
+    pub dispatch_id: Option<String>,
+    pub event_subject: Option<String>,
+    pub event_discovered_at: Option<IntelTime>,
+    pub event_sent_at: Option<IntelTime>,
+    pub event_resolved_at: Option<IntelTime>,
+    pub content: String,
+    pub intel_type: Option<String>,
+    pub publisher: Option<String>,
+    pub contact: Option<String>,
+    pub impact_level: Option<u8>,
+    pub recommendation: Option<String>,
+    pub references: Option<String>,
+    pub attachments: Option<String>,
+    #[serde(default)]
+    pub victim_ip: Vec<Endpoint>,
+    pub affected_platforms: Option<String>,
+    pub technique: Option<String>,
+    #[serde(default)]
+    pub malicious_connections: Vec<Connection>,
+    pub scan_info: Option<ScanInfo>,
+    pub source_id: Option<String>,
+    pub source_time: Option<IntelTime>,
+}
+
+/// The format's TLP names: `WHITE` for clear (TLP 1.0's name, which the format uses),
+/// `AMBER+STRICT` kept as TLP 2.0 writes it.
+pub fn tlp_name(t: Tlp) -> &'static str {
+    match t {
+        Tlp::Clear => "WHITE",
+        Tlp::Green => "GREEN",
+        Tlp::Amber => "AMBER",
+        Tlp::AmberStrict => "AMBER+STRICT",
+        Tlp::Red => "RED",
+    }
+}
+
+fn err(field: IntelField, code: &'static str) -> FieldError {
+    FieldError::new(code).arg("field", field.label())
+}
+
+/// Adds the field's names to an error from the shared validators.
+fn named(field: IntelField, r: Result<(), FieldError>) -> Result<(), FieldError> {
+    r.map_err(|e| e.arg("field", field.label()))
+}
+
+fn port(s: &str) -> Result<Option<u16>, &'static str> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    s.parse::<u16>().map(Some).map_err(|_| "error-intel-port")
+}
+
+fn protocol(s: &str) -> Result<Option<String>, &'static str> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    if s.chars().count() > limits::PROTOCOL
+        || !s
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'))
+    {
+        return Err("error-intel-protocol");
+    }
+    Ok(Some(s.to_ascii_lowercase()))
+}
+
+fn ip(s: &str) -> Result<IpAddr, &'static str> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Err("error-required");
+    }
+    crate::phish_url::refang(s)
+        .parse::<IpAddr>()
+        .map_err(|_| "error-intel-ip")
+}
+
+impl IntelInput {
+    /// Checks every field and returns the record, or the first error of every bad field;
+    /// each error carries the field's Chinese and English names as the argument `field`.
+    ///
+    /// Message ids: `error-required`, `error-too-long`, `error-control-chars`,
+    /// `error-choice`, `error-intel-time`, `error-intel-ana-event`, `error-intel-impact`,
+    /// `error-intel-ip`, `error-intel-port`, `error-intel-protocol`,
+    /// `error-intel-direction`, `error-intel-too-many`, `error-intel-resolved-before`.
+    pub fn validate(&self) -> Result<IntelRecord, FieldErrors> {
+        use IntelField as F;
+        let mut e = FieldErrors::new();
+
+        let category = IntelCategory::parse(&self.category);
+        if category.is_none() {
+            let code = if self.category.trim().is_empty() {
+                "error-required"
+            } else {
+                "error-choice"
+            };
+            e.add(F::Category.key(), err(F::Category, code));
+        }
+        let tlp = self.tlp.parse::<Tlp>().ok();
+        if tlp.is_none() {
+            let code = if self.tlp.trim().is_empty() {
+                "error-required"
+            } else {
+                "error-choice"
+            };
+            e.add(F::Tlp.key(), err(F::Tlp, code));
+        }
+
+        for (f, v, max) in [
+            (F::Subject, &self.subject, limits::LINE),
+            (F::Source, &self.source, limits::LINE),
+        ] {
+            e.check(f.key(), named(f, validate::required_text(v, max)));
+        }
+        e.check(
+            F::Content.key(),
+            named(
+                F::Content,
+                validate::required_text(&self.content, limits::CONTENT),
+            ),
+        );
+        for (f, v, max) in [
+            (F::DispatchId, &self.dispatch_id, limits::ID),
+            (F::EventSubject, &self.event_subject, limits::LINE),
+            (F::IntelType, &self.intel_type, limits::ID),
+            (F::Publisher, &self.publisher, limits::LINE),
+            (F::Contact, &self.contact, limits::TEXT),
+            (F::Recommendation, &self.recommendation, limits::TEXT),
+            (F::References, &self.references, limits::TEXT),
+            (F::Attachments, &self.attachments, limits::TEXT),
+            (F::AffectedPlatforms, &self.affected_platforms, limits::TEXT),
+            (F::Technique, &self.technique, limits::TEXT),
+            (F::SourceId, &self.source_id, limits::ID),
+        ] {
+            e.check(f.key(), named(f, validate::optional_text(v.trim(), max)));
+        }
+        if category == Some(IntelCategory::Ana) && !self.event_subject.trim().is_empty() {
+            e.add(
+                F::EventSubject.key(),
+                err(F::EventSubject, "error-intel-ana-event"),
+            );
+        }
+
+        let mut time = |f: IntelField, v: &str, required: bool| -> Option<IntelTime> {
+            if v.trim().is_empty() {
+                if required {
+                    e.add(f.key(), err(f, "error-required"));
+                }
+                return None;
+            }
+            let t = IntelTime::parse(v);
+            if t.is_none() {
+                e.add(f.key(), err(f, "error-intel-time"));
+            }
+            t
+        };
+        let fbi = category == Some(IntelCategory::Fbi);
+        let published_at = time(F::PublishedAt, &self.published_at, true);
+        let event_discovered_at = time(F::EventDiscoveredAt, &self.event_discovered_at, false);
+        let event_sent_at = time(F::EventSentAt, &self.event_sent_at, false);
+        let event_resolved_at = time(F::EventResolvedAt, &self.event_resolved_at, false);
+        let source_time = time(F::SourceTime, &self.source_time, fbi);
+        if let (Some(d), Some(r)) = (event_discovered_at, event_resolved_at)
+            && r.utc < d.utc
+        {
+            e.add(
+                F::EventResolvedAt.key(),
+                err(F::EventResolvedAt, "error-intel-resolved-before"),
+            );
+        }
+        if fbi && self.source_id.trim().is_empty() {
+            e.add(F::SourceId.key(), err(F::SourceId, "error-required"));
+        }
+
+        let impact_level = match self.impact_level.trim() {
+            "" => None,
+            v => match v.parse::<u8>() {
+                Ok(n @ 1..=4) => Some(n),
+                _ => {
+                    e.add(
+                        F::ImpactLevel.key(),
+                        err(F::ImpactLevel, "error-intel-impact"),
+                    );
+                    None
+                }
+            },
+        };
+
+        let mut victim_ip = Vec::new();
+        if self.victim_ip.len() > limits::ENTRIES {
+            e.add(
+                F::VictimIp.key(),
+                err(F::VictimIp, "error-intel-too-many").arg("max", limits::ENTRIES),
+            );
+        }
+        for (i, v) in self.victim_ip.iter().enumerate() {
+            if [&v.ip, &v.port, &v.protocol]
+                .iter()
+                .all(|s| s.trim().is_empty())
+            {
+                continue;
+            }
+            match (ip(&v.ip), port(&v.port), protocol(&v.protocol)) {
+                (Ok(ip), Ok(port), Ok(protocol)) => victim_ip.push(Endpoint { ip, port, protocol }),
+                (Err(c), _, _) | (_, Err(c), _) | (_, _, Err(c)) => {
+                    e.add(F::VictimIp.key(), err(F::VictimIp, c).arg("entry", i + 1))
+                }
+            }
+        }
+
+        let mut malicious_connections = Vec::new();
+        if self.malicious_connections.len() > limits::ENTRIES {
+            e.add(
+                F::MaliciousConnections.key(),
+                err(F::MaliciousConnections, "error-intel-too-many").arg("max", limits::ENTRIES),
+            );
+        }
+        for (i, c) in self.malicious_connections.iter().enumerate() {
+            if [&c.direction, &c.ip, &c.port, &c.protocol]
+                .iter()
+                .all(|s| s.trim().is_empty())
+            {
+                continue;
+            }
+            let direction = c
+                .direction
+                .trim()
+                .to_ascii_lowercase()
+                .parse::<Direction>()
+                .map_err(|_| "error-intel-direction");
+            match (direction, ip(&c.ip), port(&c.port), protocol(&c.protocol)) {
+                (Ok(direction), Ok(ip), Ok(port), Ok(protocol)) => {
+                    malicious_connections.push(Connection {
+                        direction,
+                        ip,
+                        port,
+                        protocol,
+                    })
+                }
+                (Err(code), ..) | (_, Err(code), ..) | (.., Err(code), _) | (.., Err(code)) => e
+                    .add(
+                        F::MaliciousConnections.key(),
+                        err(F::MaliciousConnections, code).arg("entry", i + 1),
+                    ),
+            }
+        }
+
+        let s = &self.scan_info;
+        for v in [&s.engine, &s.engine_type, &s.version, &s.result] {
+            e.check(
+                F::ScanInfo.key(),
+                named(F::ScanInfo, validate::optional_text(v.trim(), limits::TEXT)),
+            );
+        }
+        let scan_info = (!s.is_empty()).then(|| ScanInfo {
+            engine: s.engine.trim().to_string(),
+            engine_type: s.engine_type.trim().to_string(),
+            version: s.version.trim().to_string(),
+            result: validate::trim_block(&s.result),
+        });
+
+        let (Some(category), Some(tlp), Some(published_at)) = (category, tlp, published_at) else {
+            return Err(e);
+        };
+        e.into_result()?;
+        let line = |v: &str| validate::non_empty(v.trim());
+        let block = |v: &str| validate::non_empty(&validate::trim_block(v));
+        Ok(IntelRecord {
+            category,
+            subject: self.subject.trim().to_string(),
+            source: self.source.trim().to_string(),
+            published_at,
+            tlp,
+            dispatch_id: line(&self.dispatch_id),
+            event_subject: line(&self.event_subject),
+            event_discovered_at,
+            event_sent_at,
+            event_resolved_at,
+            content: validate::trim_block(&self.content),
+            intel_type: line(&self.intel_type),
+            publisher: line(&self.publisher),
+            contact: block(&self.contact),
+            impact_level,
+            recommendation: block(&self.recommendation),
+            references: block(&self.references),
+            attachments: block(&self.attachments),
+            victim_ip,
+            affected_platforms: block(&self.affected_platforms),
+            technique: block(&self.technique),
+            malicious_connections,
+            scan_info,
+            source_id: line(&self.source_id),
+            source_time,
+        })
+    }
+}
+
+impl IntelRecord {
+    /// The record as input again: validating it gives the same record back.
+    pub fn to_input(&self) -> IntelInput {
+        let o = |v: &Option<String>| v.clone().unwrap_or_default();
+        let t = |v: &Option<IntelTime>| v.map(|t| t.to_string()).unwrap_or_default();
+        IntelInput {
+            category: self.category.as_str().to_string(),
+            subject: self.subject.clone(),
+            source: self.source.clone(),
+            published_at: self.published_at.to_string(),
+            tlp: tlp_name(self.tlp).to_string(),
+            dispatch_id: o(&self.dispatch_id),
+            event_subject: o(&self.event_subject),
+            event_discovered_at: t(&self.event_discovered_at),
+            event_sent_at: t(&self.event_sent_at),
+            event_resolved_at: t(&self.event_resolved_at),
+            content: self.content.clone(),
+            intel_type: o(&self.intel_type),
+            publisher: o(&self.publisher),
+            contact: o(&self.contact),
+            impact_level: self.impact_level.map(|n| n.to_string()).unwrap_or_default(),
+            recommendation: o(&self.recommendation),
+            references: o(&self.references),
+            attachments: o(&self.attachments),
+            victim_ip: self
+                .victim_ip
+                .iter()
+                .map(|v| EndpointInput {
+                    ip: v.ip.to_string(),
+                    port: v.port.map(|p| p.to_string()).unwrap_or_default(),
+                    protocol: v.protocol.clone().unwrap_or_default(),
+                })
+                .collect(),
+            affected_platforms: o(&self.affected_platforms),
+            technique: o(&self.technique),
+            malicious_connections: self
+                .malicious_connections
+                .iter()
+                .map(|c| ConnectionInput {
+                    direction: c.direction.as_str().to_string(),
+                    ip: c.ip.to_string(),
+                    port: c.port.map(|p| p.to_string()).unwrap_or_default(),
+                    protocol: c.protocol.clone().unwrap_or_default(),
+                })
+                .collect(),
+            scan_info: self.scan_info.clone().unwrap_or_default(),
+            source_id: o(&self.source_id),
+            source_time: t(&self.source_time),
+        }
+    }
+
+    /// The texts searched by full-text search: subject and content (and the event subject).
+    pub fn search_text(&self) -> String {
+        let mut s = self.subject.clone();
+        if let Some(es) = &self.event_subject {
+            s.push('\n');
+            s.push_str(es);
+        }
+        s.push('\n');
+        s.push_str(&self.content);
+        s
+    }
+
+    /// Every text of the record from which indicators are extracted.
+    pub fn indicator_text(&self) -> String {
+        let mut parts: Vec<String> = vec![self.subject.clone(), self.content.clone()];
+        for v in [
+            &self.event_subject,
+            &self.recommendation,
+            &self.references,
+            &self.technique,
+            &self.affected_platforms,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            parts.push(v.clone());
+        }
+        parts.extend(self.victim_ip.iter().map(|v| v.ip.to_string()));
+        parts.extend(self.malicious_connections.iter().map(|c| c.ip.to_string()));
+        if let Some(s) = &self.scan_info {
+            parts.push(s.result.clone());
+        }
+        parts.join("\n")
+    }
+}
+
+names! {
+    /// The kind of an indicator extracted from a record.
+    ObservableKind, UnknownObservableKind, "observable kind" {
+        /// An IPv4 address.
+        Ipv4 => "ipv4",
+        /// An IPv6 address.
+        Ipv6 => "ipv6",
+        /// An address block, `10.0.0.0/8`.
+        Cidr => "cidr",
+        /// A domain name with a known public suffix.
+        Domain => "domain",
+        /// An http, https or ftp URL.
+        Url => "url",
+        /// A mail address.
+        Email => "email",
+        /// An MD5 hash (32 hex digits).
+        Md5 => "md5",
+        /// A SHA-1 hash (40 hex digits).
+        Sha1 => "sha1",
+        /// A SHA-256 hash (64 hex digits).
+        Sha256 => "sha256",
+        /// A CVE id.
+        Cve => "cve",
+    }
+}
+
+/// A typed indicator.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Observable {
+    /// What it is.
+    pub kind: ObservableKind,
+    /// Its value, normalized (lower case but for URLs and CVE ids).
+    pub value: String,
+}
+
+impl Observable {
+    /// Checks and normalizes an indicator an analyst typed; `None` when `value` is not of
+    /// that kind.
+    pub fn new(kind: ObservableKind, value: &str) -> Option<Observable> {
+        classify(value.trim()).filter(|o| o.kind == kind)
+    }
+}
+
+/// Finds the indicators in a text, defanged forms (`hxxp://`, `[.]`) included; sorted,
+/// without duplicates. Never panics.
+pub fn extract_observables(text: &str) -> Vec<Observable> {
+    let mut out = BTreeSet::new();
+    let is_sep = |c: char| {
+        c.is_whitespace()
+            || !c.is_ascii()
+            || matches!(c, ',' | ';' | '"' | '\'' | '<' | '>' | '|' | '`')
+    };
+    for token in text.split(is_sep).filter(|t| !t.is_empty()) {
+        if token.len() > 4096 {
+            continue;
+        }
+        if let Some(o) = classify(token) {
+            out.insert(o);
+        }
+    }
+    out.into_iter().collect()
+}
+
+fn classify(token: &str) -> Option<Observable> {
+    let t = crate::phish_url::refang(token);
+    let t = t.trim_end_matches(['.', ':', ')', ']', '!', '?']);
+    let mk = |kind, value: String| Some(Observable { kind, value });
+    let lower = t.to_ascii_lowercase();
+    if lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("ftp://")
+    {
+        let u = url::Url::parse(t).ok()?;
+        u.host_str()?;
+        return mk(ObservableKind::Url, u.to_string());
+    }
+    if let Ok(c) = t.parse::<crate::CveId>() {
+        return mk(ObservableKind::Cve, c.to_string());
+    }
+    if t.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return match t.len() {
+            32 => mk(ObservableKind::Md5, lower),
+            40 => mk(ObservableKind::Sha1, lower),
+            64 => mk(ObservableKind::Sha256, lower),
+            _ => None,
+        };
+    }
+    if let Some((addr, bits)) = t.split_once('/')
+        && let (Ok(a), Ok(b)) = (addr.parse::<IpAddr>(), bits.parse::<u8>())
+    {
+        let max = if a.is_ipv4() { 32 } else { 128 };
+        return (b <= max).then(|| Observable {
+            kind: ObservableKind::Cidr,
+            value: format!("{a}/{b}"),
+        });
+    }
+    // An address with a port: `1.2.3.4:443` or `[2001:db8::1]:443`.
+    let bare = match t.rsplit_once(':') {
+        Some((a, p)) if a.contains('.') && p.parse::<u16>().is_ok() => a,
+        _ => t,
+    };
+    let bare = bare.trim_start_matches('[').trim_end_matches(']');
+    if let Ok(a) = bare.parse::<IpAddr>() {
+        let kind = if a.is_ipv4() {
+            ObservableKind::Ipv4
+        } else {
+            ObservableKind::Ipv6
+        };
+        return mk(kind, a.to_string());
+    }
+    if let Some((local, domain)) = lower.rsplit_once('@') {
+        return (validate::email(&lower).is_ok() && !local.is_empty() && known_domain(domain))
+            .then(|| Observable {
+                kind: ObservableKind::Email,
+                value: lower.clone(),
+            });
+    }
+    let host = lower.trim_end_matches('.');
+    if known_domain(host) {
+        return mk(ObservableKind::Domain, host.to_string());
+    }
+    None
+}
+
+/// A domain of two or more labels of letters, digits and hyphens, under a public suffix
+/// the list knows.
+fn known_domain(d: &str) -> bool {
+    d.len() <= 253
+        && d.contains('.')
+        && d.split('.').all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        })
+        && d.rsplit('.')
+            .next()
+            .is_some_and(|tld| !tld.bytes().all(|b| b.is_ascii_digit()))
+        && psl::domain(d.as_bytes()).is_some_and(|dom| dom.suffix().is_known())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn minimal() -> IntelInput {
+        IntelInput {
+            category: "DEF".into(),
+            subject: "網頁置換攻擊".into(),
+            source: "TWCERT/CC".into(),
+            published_at: "2026-12-01T10:00:00+08:00".into(),
+            tlp: "amber".into(),
+            content: "某網站遭置換".into(),
+            ..Default::default()
+        }
+    }
+
+    fn codes(input: &IntelInput) -> Vec<(&'static str, &'static str)> {
+        match input.validate() {
+            Ok(_) => vec![],
+            Err(e) => e.iter().map(|(f, e)| (f, e.code)).collect(),
+        }
+    }
+
+    #[test]
+    fn field_names() {
+        assert_eq!(IntelField::ALL.len(), 25);
+        assert_eq!(IntelField::EventSubject.label(), "事件主旨 (event_subject)");
+        for f in IntelField::ALL {
+            assert_eq!(IntelField::from_key(f.key()), Some(f));
+        }
+    }
+
+    #[test]
+    fn times() {
+        let t = IntelTime::parse("2026-12-01T10:00:00+08:00").expect("time");
+        assert_eq!(t.to_string(), "2026-12-01T10:00:00+08:00");
+        assert_eq!(t.offset_minutes, 480);
+        assert_eq!(t.utc.rfc3339(), "2026-12-01T02:00:00.000000Z");
+        let neg = IntelTime::parse("2026-01-01T00:30:00-05:30").expect("time");
+        assert_eq!(neg.to_string(), "2026-01-01T00:30:00-05:30");
+        for bad in [
+            "2026-12-01 10:00:00+08:00",
+            "2026-12-01T10:00:00Z",
+            "2026-12-01T10:00+08:00",
+            "2026/12/01T10:00:00+08:00",
+            "2026-02-30T10:00:00+08:00",
+            "2026-12-01T24:00:00+08:00",
+            "2026-12-01T10:00:00+15:00",
+            "2026-12-01T10:00:00+0800",
+            "２０２６-12-01T10:00:00+08:00",
+            "",
+        ] {
+            assert_eq!(IntelTime::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn minimal_record_is_valid_and_round_trips() {
+        let r = minimal().validate().expect("valid");
+        assert_eq!(r.category, IntelCategory::Def);
+        assert_eq!(r.tlp, Tlp::Amber);
+        assert_eq!(r.to_input().validate(), Ok(r.clone()));
+        let json = serde_json::to_string(&r).expect("json");
+        assert_eq!(serde_json::from_str::<IntelRecord>(&json).ok(), Some(r));
+    }
+
+    #[test]
+    fn each_rule_refuses_what_breaks_it() {
+        let cases: Vec<(fn(&mut IntelInput), &str, &str)> = vec![
+            (|i| i.category = String::new(), "category", "error-required"),
+            (|i| i.category = "XYZ".into(), "category", "error-choice"),
+            (|i| i.tlp = "blue".into(), "tlp", "error-choice"),
+            (|i| i.tlp = String::new(), "tlp", "error-required"),
+            (|i| i.subject = " ".into(), "subject", "error-required"),
+            (|i| i.content = String::new(), "content", "error-required"),
+            (
+                |i| i.published_at = "2026-12-01".into(),
+                "published_at",
+                "error-intel-time",
+            ),
+            (
+                |i| i.event_sent_at = "yesterday".into(),
+                "event_sent_at",
+                "error-intel-time",
+            ),
+            (
+                |i| {
+                    i.category = "ANA".into();
+                    i.event_subject = "x".into();
+                },
+                "event_subject",
+                "error-intel-ana-event",
+            ),
+            (
+                |i| {
+                    i.category = "FBI".into();
+                    i.source_time = "2026-11-30T09:00:00+08:00".into();
+                },
+                "source_id",
+                "error-required",
+            ),
+            (
+                |i| {
+                    i.category = "FBI".into();
+                    i.source_id = "A-1".into();
+                },
+                "source_time",
+                "error-required",
+            ),
+            (
+                |i| i.impact_level = "5".into(),
+                "impact_level",
+                "error-intel-impact",
+            ),
+            (
+                |i| i.impact_level = "0".into(),
+                "impact_level",
+                "error-intel-impact",
+            ),
+            (
+                |i| i.impact_level = "high".into(),
+                "impact_level",
+                "error-intel-impact",
+            ),
+            (
+                |i| {
+                    i.victim_ip = vec![EndpointInput {
+                        ip: "999.1.1.1".into(),
+                        ..Default::default()
+                    }]
+                },
+                "victim_ip",
+                "error-intel-ip",
+            ),
+            (
+                |i| {
+                    i.malicious_connections = vec![ConnectionInput {
+                        direction: "sideways".into(),
+                        ip: "1.2.3.4".into(),
+                        ..Default::default()
+                    }]
+                },
+                "malicious_connections",
+                "error-intel-direction",
+            ),
+            (
+                |i| {
+                    i.malicious_connections = vec![ConnectionInput {
+                        direction: "source".into(),
+                        ip: "1.2.3.4".into(),
+                        port: "70000".into(),
+                        protocol: String::new(),
+                    }]
+                },
+                "malicious_connections",
+                "error-intel-port",
+            ),
+            (
+                |i| {
+                    i.event_discovered_at = "2026-12-02T10:00:00+08:00".into();
+                    i.event_resolved_at = "2026-12-01T10:00:00+08:00".into();
+                },
+                "event_resolved_at",
+                "error-intel-resolved-before",
+            ),
+            (
+                |i| i.subject = "a\u{1}b".into(),
+                "subject",
+                "error-control-chars",
+            ),
+        ];
+        for (i, (breaks, field, code)) in cases.into_iter().enumerate() {
+            let mut input = minimal();
+            breaks(&mut input);
+            assert_eq!(codes(&input), vec![(field, code)], "case {i}");
+            let errs = input.validate().expect_err("invalid");
+            let label = IntelField::from_key(field).expect("field").label();
+            assert!(
+                errs.get(field)
+                    .is_some_and(|e| e.args.iter().any(|(k, v)| *k == "field" && *v == label)),
+                "case {i}: the error names the field"
+            );
+        }
+    }
+
+    #[test]
+    fn accepted_variants() {
+        let mut i = minimal();
+        i.category = " fbi ".into();
+        i.source_id = "F-ISAC-2026-0001".into();
+        i.source_time = "2026-11-30T09:00:00+08:00".into();
+        i.tlp = "TLP:AMBER+STRICT".into();
+        i.impact_level = "3".into();
+        i.victim_ip = vec![EndpointInput {
+            ip: "203.0.113[.]5".into(),
+            port: "443".into(),
+            protocol: "TCP".into(),
+        }];
+        i.malicious_connections = vec![ConnectionInput {
+            direction: "Destination".into(),
+            ip: "2001:db8::1".into(),
+            port: String::new(),
+            protocol: String::new(),
+        }];
+        let r = i.validate().expect("valid");
+        assert_eq!(r.category, IntelCategory::Fbi);
+        assert_eq!(r.tlp, Tlp::AmberStrict);
+        assert_eq!(r.impact_level, Some(3));
+        assert_eq!(r.victim_ip[0].protocol.as_deref(), Some("tcp"));
+        assert_eq!(r.victim_ip[0].ip.to_string(), "203.0.113.5");
+        assert_eq!(r.malicious_connections[0].direction, Direction::Destination);
+        let mut w = minimal();
+        w.tlp = "WHITE".into();
+        assert_eq!(w.validate().map(|r| r.tlp), Ok(Tlp::Clear));
+        assert_eq!(r.to_input().validate(), Ok(r));
+    }
+
+    #[test]
+    fn json_numbers_for_ports_and_impact() {
+        let i: IntelInput = serde_json::from_str(
+            r#"{"impact_level": 2, "malicious_connections": [{"direction":"source","ip":"1.2.3.4","port":8080,"protocol":"tcp"}]}"#,
+        )
+        .expect("json");
+        assert_eq!(i.impact_level, "2");
+        assert_eq!(i.malicious_connections[0].port, "8080");
+    }
+
+    #[test]
+    fn incident_types_map_to_categories() {
+        assert_eq!(
+            IntelCategory::for_incident(IncidentType::WebAttack),
+            IntelCategory::Def
+        );
+        assert_eq!(
+            IntelCategory::for_incident(IncidentType::Intrusion),
+            IntelCategory::Int
+        );
+        assert_eq!(
+            IntelCategory::for_incident(IncidentType::EarlyWarning),
+            IntelCategory::Ewa
+        );
+    }
+
+    fn kinds(text: &str) -> Vec<(String, String)> {
+        extract_observables(text)
+            .into_iter()
+            .map(|o| (o.kind.to_string(), o.value))
+            .collect()
+    }
+
+    #[test]
+    fn observables() {
+        let found = kinds(
+            "惡意IP為198.51.100[.]7:8443，C2 hxxps://evil-c2[.]com/gate.php 與 bad.example.com.tw；\
+             雜湊 D41D8CD98F00B204E9800998ECF8427E 與 da39a3ee5e6b4b0d3255bfef95601890afd80709 \
+             e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855，\
+             網段 10.0.0.0/8，IPv6 2001:db8::1，聯絡 soc@bank.com.tw，漏洞 CVE-2026-12345。\
+             檔案 report.pdfx 不是網域，版本 1.2.3 也不是。",
+        );
+        let want: Vec<(String, String)> = [
+            ("ipv4", "198.51.100.7"),
+            ("ipv6", "2001:db8::1"),
+            ("cidr", "10.0.0.0/8"),
+            ("domain", "bad.example.com.tw"),
+            ("url", "https://evil-c2.com/gate.php"),
+            ("email", "soc@bank.com.tw"),
+            ("md5", "d41d8cd98f00b204e9800998ecf8427e"),
+            ("sha1", "da39a3ee5e6b4b0d3255bfef95601890afd80709"),
+            (
+                "sha256",
+                "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+            ),
+            ("cve", "CVE-2026-12345"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        let mut want = want;
+        want.sort_by(|a, b| {
+            (a.0.parse::<ObservableKind>().ok(), &a.1).cmp(&(b.0.parse().ok(), &b.1))
+        });
+        assert_eq!(found, want);
+        assert_eq!(
+            Observable::new(ObservableKind::Domain, "Example.COM").map(|o| o.value),
+            Some("example.com".to_string())
+        );
+        assert_eq!(Observable::new(ObservableKind::Ipv4, "example.com"), None);
+    }
+}
