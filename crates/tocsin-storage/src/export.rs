@@ -10,6 +10,7 @@ use tocsin_domain::Timestamp;
 use tocsin_formats::export::{self as fmt, ExportHeader, ExportLineRef};
 
 use crate::cna::{CveIdRow, VulnCase};
+use crate::intel::{Delivery, GroupMember, IntelRow, ObservableRow, RawAudience, SharingGroup};
 use crate::phishing::PhishUrlReport;
 use crate::{
     AbuseContact, ApiToken, AttachmentRow, AuditEntry, Organization, OutboxRow, PhishUrlRow,
@@ -144,7 +145,7 @@ impl Store {
             counts,
             User,
             "users",
-            "SELECT id, email, name, org_id, roles, password_hash, disabled, created_at FROM users ORDER BY id"
+            "SELECT id, email, name, org_id, roles, password_hash, disabled, created_at, locale FROM users ORDER BY id"
         );
         export_table!(
             self,
@@ -257,6 +258,54 @@ impl Store {
             CveIdRow,
             "cve_ids",
             "SELECT cve_id, year, seq, state, report_id, loaded_at, assigned_at FROM cve_ids ORDER BY year, seq"
+        );
+        export_table!(
+            self,
+            out,
+            counts,
+            SharingGroup,
+            "sharing_groups",
+            "SELECT id, name, kind, description, created_at FROM sharing_groups ORDER BY id"
+        );
+        export_table!(
+            self,
+            out,
+            counts,
+            GroupMember,
+            "sharing_group_members",
+            "SELECT group_id, org_id FROM sharing_group_members ORDER BY group_id, org_id"
+        );
+        export_table!(
+            self,
+            out,
+            counts,
+            IntelRow,
+            "intel_records",
+            "SELECT r.id, r.status, r.category, r.tlp, r.tlp_floor, r.impact_level, r.subject, r.dispatch_id, r.published_at, r.body, r.owner_org_id, r.created_by, r.answers_id, r.derived_from, r.channel, r.created_at, r.updated_at FROM intel_records r ORDER BY r.id"
+        );
+        export_table!(
+            self,
+            out,
+            counts,
+            RawAudience,
+            "intel_audience",
+            "SELECT record_id, kind, target_id, added_at FROM intel_audience ORDER BY record_id, kind, target_id"
+        );
+        export_table!(
+            self,
+            out,
+            counts,
+            Delivery,
+            "intel_deliveries",
+            "SELECT id, record_id, user_id, email, tlp, locale, message_id, delivered_at FROM intel_deliveries ORDER BY id"
+        );
+        export_table!(
+            self,
+            out,
+            counts,
+            ObservableRow,
+            "intel_observables",
+            "SELECT record_id, kind, value, origin FROM intel_observables ORDER BY record_id, kind, value"
         );
         out.flush().map_err(io)?;
         Ok(counts)
@@ -381,6 +430,37 @@ impl Store {
                     tx.insert_cve_id(&serde_json::from_value(raw.row).map_err(bad)?)
                         .await?;
                     "cve_ids"
+                }
+                "sharing_groups" => {
+                    tx.insert_group(&serde_json::from_value(raw.row).map_err(bad)?)
+                        .await?;
+                    "sharing_groups"
+                }
+                "sharing_group_members" => {
+                    let m: GroupMember = serde_json::from_value(raw.row).map_err(bad)?;
+                    tx.add_group_member(tocsin_domain::GroupId(m.group_id), tocsin_domain::OrgId(m.org_id))
+                        .await?;
+                    "sharing_group_members"
+                }
+                "intel_records" => {
+                    tx.import_intel(serde_json::from_value(raw.row).map_err(bad)?)
+                        .await?;
+                    "intel_records"
+                }
+                "intel_audience" => {
+                    tx.insert_audience_row(serde_json::from_value(raw.row).map_err(bad)?)
+                        .await?;
+                    "intel_audience"
+                }
+                "intel_deliveries" => {
+                    tx.insert_delivery(&serde_json::from_value(raw.row).map_err(bad)?)
+                        .await?;
+                    "intel_deliveries"
+                }
+                "intel_observables" => {
+                    tx.insert_observable_row(&serde_json::from_value(raw.row).map_err(bad)?)
+                        .await?;
+                    "intel_observables"
                 }
                 other => {
                     return Err(StorageError::Import(format!(

@@ -42,6 +42,7 @@ macro_rules! dispatch {
 pub mod audit;
 pub mod cna;
 pub mod export;
+pub mod intel;
 pub mod orgs;
 pub mod outbox;
 pub mod phishing;
@@ -57,6 +58,10 @@ pub mod users;
 
 pub use audit::{AuditEntry, AuditFilter, NewAuditEntry};
 pub use cna::{CveIdRow, VulnCase};
+pub use intel::{
+    AudienceKind, AudienceRow, Delivery, GroupMember, IntelFilter, IntelRow, NewIntel, ObservableRow,
+    SharingGroup,
+};
 pub use orgs::{NewOrganization, Organization};
 pub use outbox::{ClaimedMail, NewMail, OutboxRow, OutboxStatus};
 pub use phishing::{AbuseContact, NewPhishUrl, PhishUrlRow};

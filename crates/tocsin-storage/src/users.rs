@@ -30,6 +30,13 @@ pub struct User {
     /// When the account was created.
     #[sqlx(try_from = "i64")]
     pub created_at: Timestamp,
+    /// The language of mail sent to the user (`zh-TW` or `en`): the last one they chose.
+    #[serde(default = "default_locale")]
+    pub locale: String,
+}
+
+fn default_locale() -> String {
+    "zh-TW".to_string()
 }
 
 /// An optional organization id (a wrapper so the row decoder can convert it).
@@ -81,6 +88,7 @@ impl Tx {
             password_hash: new.password_hash.clone(),
             disabled: false,
             created_at: Timestamp::now(),
+            locale: default_locale(),
         };
         self.insert_user(&user).await.map_err(|e| match e {
             StorageError::Db(e) => fk_is_missing_org(e),
@@ -91,9 +99,9 @@ impl Tx {
 
     pub(crate) async fn insert_user(&mut self, u: &User) -> Result<()> {
         dispatch!(tx self, c => {
-            sqlx::query("INSERT INTO users (id, email, name, org_id, roles, password_hash, disabled, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+            sqlx::query("INSERT INTO users (id, email, name, org_id, roles, password_hash, disabled, created_at, locale) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
                 .bind(u.id.uuid()).bind(&u.email).bind(&u.name).bind(u.org_id.0.map(|o| o.uuid()))
-                .bind(u.roles.to_csv()).bind(&u.password_hash).bind(u.disabled).bind(u.created_at.micros())
+                .bind(u.roles.to_csv()).bind(&u.password_hash).bind(u.disabled).bind(u.created_at.micros()).bind(&u.locale)
                 .execute(c).await?;
         });
         Ok(())
@@ -108,6 +116,15 @@ impl Tx {
         if n == 0 {
             return Err(StorageError::NotFound("user"));
         }
+        Ok(())
+    }
+
+    /// Remembers the language a user chose (for the mail sent to them).
+    pub async fn set_user_locale(&mut self, id: UserId, locale: &str) -> Result<()> {
+        dispatch!(tx self, c => {
+            sqlx::query("UPDATE users SET locale = $2 WHERE id = $1")
+                .bind(id.uuid()).bind(locale).execute(c).await?;
+        });
         Ok(())
     }
 
@@ -136,7 +153,7 @@ impl Store {
     /// One user by id.
     pub async fn get_user(&self, id: UserId) -> Result<Option<User>> {
         Ok(dispatch!(pool self, c => {
-            sqlx::query_as::<_, User>("SELECT id, email, name, org_id, roles, password_hash, disabled, created_at FROM users WHERE id = $1")
+            sqlx::query_as::<_, User>("SELECT id, email, name, org_id, roles, password_hash, disabled, created_at, locale FROM users WHERE id = $1")
                 .bind(id.uuid()).fetch_optional(c).await?
         }))
     }
@@ -144,7 +161,7 @@ impl Store {
     /// One user by mail address (normalized here).
     pub async fn find_user_by_email(&self, email: &str) -> Result<Option<User>> {
         Ok(dispatch!(pool self, c => {
-            sqlx::query_as::<_, User>("SELECT id, email, name, org_id, roles, password_hash, disabled, created_at FROM users WHERE email = $1")
+            sqlx::query_as::<_, User>("SELECT id, email, name, org_id, roles, password_hash, disabled, created_at, locale FROM users WHERE email = $1")
                 .bind(email.trim().to_lowercase()).fetch_optional(c).await?
         }))
     }
@@ -152,7 +169,7 @@ impl Store {
     /// All users, by email.
     pub async fn list_users(&self) -> Result<Vec<User>> {
         Ok(dispatch!(pool self, c => {
-            sqlx::query_as::<_, User>("SELECT id, email, name, org_id, roles, password_hash, disabled, created_at FROM users ORDER BY email")
+            sqlx::query_as::<_, User>("SELECT id, email, name, org_id, roles, password_hash, disabled, created_at, locale FROM users ORDER BY email")
                 .fetch_all(c).await?
         }))
     }

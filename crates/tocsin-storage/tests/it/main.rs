@@ -4,6 +4,7 @@ mod audit;
 mod basics;
 mod cna;
 mod export;
+mod intel;
 mod outbox;
 mod phishing;
 mod reports;

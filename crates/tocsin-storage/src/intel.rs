@@ -1,0 +1,673 @@
+//! Threat-intelligence sharing: sharing groups and their member organizations, intel
+//! records with their audiences, mail deliveries and indicators, and full-text search.
+//!
+//! The record itself (the 25 fields) is stored as JSON in `body`; the columns beside it are
+//! what lists filter and sort on. The TLP rule is the domain policy's: [`Store::list_intel`]
+//! turns its [`IntelScope`] into SQL with the reach per relation from
+//! `policy::tlp_reach`, so the SQL holds no TLP level of its own.
+//!
+//! Search tokens come from `tocsin_domain::search` (Latin words, CJK unigrams and bigrams);
+//! SQLite indexes them with FTS5, PostgreSQL as a `text[]` with a GIN index. Candidates are
+//! confirmed by exact substring by the caller.
+
+use serde::{Deserialize, Serialize};
+use tocsin_domain::policy::{IntelRelation, IntelScope, tlp_reach};
+use tocsin_domain::{GroupId, IntelId, OrgId, Timestamp, Tlp, search};
+use uuid::Uuid;
+
+use crate::{Result, StorageError, Store, Tx, TxInner};
+
+/// A sharing group: an ISAC, the domestic ISPs, international CERTs, academia, the alliance.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
+pub struct SharingGroup {
+    /// Id.
+    #[sqlx(try_from = "Uuid")]
+    pub id: GroupId,
+    /// Name, unique (F-ISAC).
+    pub name: String,
+    /// isac, isp, cert, academia, alliance or other.
+    pub kind: String,
+    /// What the group is.
+    pub description: String,
+    /// When it was made.
+    #[sqlx(try_from = "i64")]
+    pub created_at: Timestamp,
+}
+
+/// A member organization of a group.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
+pub struct GroupMember {
+    /// The group.
+    pub group_id: Uuid,
+    /// The organization.
+    pub org_id: Uuid,
+}
+
+/// Whom a record is shared with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AudienceKind {
+    /// A sharing group: every member organization.
+    Group,
+    /// A named organization.
+    Org,
+    /// A named person.
+    User,
+    /// An organization the recipients must inform (AMBER).
+    Informed,
+}
+
+impl AudienceKind {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AudienceKind::Group => "group",
+            AudienceKind::Org => "org",
+            AudienceKind::User => "user",
+            AudienceKind::Informed => "informed",
+        }
+    }
+    fn parse(s: &str) -> Result<Self> {
+        Ok(match s {
+            "group" => AudienceKind::Group,
+            "org" => AudienceKind::Org,
+            "user" => AudienceKind::User,
+            "informed" => AudienceKind::Informed,
+            other => return Err(crate::corrupt(format!("audience kind {other}"))),
+        })
+    }
+}
+
+/// One audience entry of a record.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AudienceRow {
+    /// The record.
+    pub record_id: Uuid,
+    /// What the target is.
+    pub kind: AudienceKind,
+    /// The group, organization or user.
+    pub target_id: Uuid,
+    /// When it was added.
+    pub added_at: Timestamp,
+}
+
+/// An audience row as stored and exported.
+#[derive(Clone, Debug, Serialize, Deserialize, sqlx::FromRow)]
+pub(crate) struct RawAudience {
+    pub(crate) record_id: Uuid,
+    pub(crate) kind: String,
+    pub(crate) target_id: Uuid,
+    pub(crate) added_at: i64,
+}
+
+impl TryFrom<RawAudience> for AudienceRow {
+    type Error = StorageError;
+    fn try_from(r: RawAudience) -> Result<Self> {
+        Ok(AudienceRow {
+            record_id: r.record_id,
+            kind: AudienceKind::parse(&r.kind)?,
+            target_id: r.target_id,
+            added_at: Timestamp::from_micros(r.added_at),
+        })
+    }
+}
+
+/// An intel record as stored.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
+pub struct IntelRow {
+    /// Id.
+    #[sqlx(try_from = "Uuid")]
+    pub id: IntelId,
+    /// draft (submitted, awaiting the desk), shared, or rejected.
+    pub status: String,
+    /// ANA, DEF, INT, EWA, FBI.
+    pub category: String,
+    /// The TLP name (`amber+strict`).
+    pub tlp: String,
+    /// The loosest TLP it may be given: the one it came with (never loosened).
+    pub tlp_floor: String,
+    /// 1–4.
+    pub impact_level: Option<i32>,
+    /// 情資主旨, for lists.
+    pub subject: String,
+    /// 發送編號, for FBI links.
+    pub dispatch_id: String,
+    /// 情資發布時間.
+    #[sqlx(try_from = "i64")]
+    pub published_at: Timestamp,
+    /// The validated 25-field record as JSON.
+    pub body: String,
+    /// The organization that wrote it.
+    pub owner_org_id: Option<Uuid>,
+    /// The account that wrote it.
+    pub created_by: Option<Uuid>,
+    /// For FBI: the record answered.
+    pub answers_id: Option<Uuid>,
+    /// For a re-share: the record it came from.
+    pub derived_from: Option<Uuid>,
+    /// web, api, mail, incident, import, reshare.
+    pub channel: String,
+    /// When stored.
+    #[sqlx(try_from = "i64")]
+    pub created_at: Timestamp,
+    /// Last change.
+    #[sqlx(try_from = "i64")]
+    pub updated_at: Timestamp,
+}
+
+/// Rank of a TLP, least restrictive first (as stored in `tlp_rank`).
+pub fn tlp_rank(t: Tlp) -> i32 {
+    Tlp::ALL
+        .iter()
+        .position(|x| *x == t)
+        .and_then(|i| i32::try_from(i).ok())
+        .unwrap_or(i32::MAX)
+}
+
+impl IntelRow {
+    /// The record's TLP.
+    pub fn tlp(&self) -> Result<Tlp> {
+        self.tlp.parse().map_err(crate::corrupt)
+    }
+}
+
+/// A delivery of a record by mail.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
+pub struct Delivery {
+    /// Id.
+    pub id: Uuid,
+    /// The record.
+    pub record_id: Uuid,
+    /// The recipient.
+    pub user_id: Uuid,
+    /// Their address at the time.
+    pub email: String,
+    /// The TLP the record carried.
+    pub tlp: String,
+    /// The language of the mail.
+    pub locale: String,
+    /// The Message-ID of the queued mail.
+    pub message_id: String,
+    /// When it was queued.
+    #[sqlx(try_from = "i64")]
+    pub delivered_at: Timestamp,
+}
+
+/// An indicator of a record.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
+pub struct ObservableRow {
+    /// The record.
+    pub record_id: Uuid,
+    /// ipv4, domain, … (the domain's `ObservableKind`).
+    pub kind: String,
+    /// The normalized value.
+    pub value: String,
+    /// extracted or analyst.
+    pub origin: String,
+}
+
+/// The inbox filter.
+#[derive(Clone, Debug, Default)]
+pub struct IntelFilter {
+    /// Who asks, as the policy scopes it.
+    pub scope: Option<IntelScope>,
+    /// Only this status (`draft`, `shared`).
+    pub status: Option<String>,
+    /// Only this category.
+    pub category: Option<String>,
+    /// Only this TLP.
+    pub tlp: Option<Tlp>,
+    /// At least this impact level.
+    pub min_impact: Option<i32>,
+    /// Published at or after.
+    pub since: Option<Timestamp>,
+    /// Published before.
+    pub until: Option<Timestamp>,
+    /// A search query (tokens must all be present; the caller confirms the substring).
+    pub query: Option<String>,
+    /// Only records with this indicator value.
+    pub observable: Option<String>,
+    /// At most this many (1–1000).
+    pub limit: i64,
+    /// Skip this many.
+    pub offset: i64,
+}
+
+macro_rules! select_intel {
+    ($tail:literal) => {
+        concat!(
+            "SELECT r.id, r.status, r.category, r.tlp, r.tlp_floor, r.impact_level, r.subject, r.dispatch_id, r.published_at, r.body, r.owner_org_id, r.created_by, r.answers_id, r.derived_from, r.channel, r.created_at, r.updated_at FROM intel_records r ",
+            $tail
+        )
+    };
+}
+
+/// The filter after the scope: everything bound by number, the same on both engines
+/// but for the casts and the search clause.
+macro_rules! filter_sqlite {
+    () => {
+        "($1 OR (r.status = 'shared' AND (r.tlp_rank <= $5 \
+    OR ($4 AND r.tlp_rank <= $6) \
+    OR EXISTS (SELECT 1 FROM intel_audience a WHERE a.record_id = r.id AND a.kind = 'user' AND a.target_id = $2 AND r.tlp_rank <= $7) \
+    OR (r.tlp_rank <= $8 AND EXISTS (SELECT 1 FROM intel_audience a WHERE a.record_id = r.id AND ((a.kind = 'org' AND a.target_id = $3) OR (a.kind = 'group' AND a.target_id IN (SELECT m.group_id FROM sharing_group_members m WHERE m.org_id = $3))))) \
+    OR (r.tlp_rank <= $9 AND EXISTS (SELECT 1 FROM intel_audience a WHERE a.record_id = r.id AND a.kind = 'informed' AND a.target_id = $3)))) \
+    OR r.owner_org_id = $3 OR r.created_by = $2) \
+    AND ($10 IS NULL OR r.status = $10) AND ($11 IS NULL OR r.category = $11) AND ($12 IS NULL OR r.tlp = $12) \
+    AND ($13 IS NULL OR r.impact_level >= $13) AND ($14 IS NULL OR r.published_at >= $14) AND ($15 IS NULL OR r.published_at < $15) \
+    AND ($16 IS NULL OR r.id IN (SELECT o.record_id FROM intel_observables o WHERE o.value = $16))"
+    };
+}
+
+macro_rules! filter_pg {
+    () => {
+        "($1 OR (r.status = 'shared' AND (r.tlp_rank <= $5 \
+    OR ($4 AND r.tlp_rank <= $6) \
+    OR EXISTS (SELECT 1 FROM intel_audience a WHERE a.record_id = r.id AND a.kind = 'user' AND a.target_id = $2 AND r.tlp_rank <= $7) \
+    OR (r.tlp_rank <= $8 AND EXISTS (SELECT 1 FROM intel_audience a WHERE a.record_id = r.id AND ((a.kind = 'org' AND a.target_id = $3) OR (a.kind = 'group' AND a.target_id IN (SELECT m.group_id FROM sharing_group_members m WHERE m.org_id = $3))))) \
+    OR (r.tlp_rank <= $9 AND EXISTS (SELECT 1 FROM intel_audience a WHERE a.record_id = r.id AND a.kind = 'informed' AND a.target_id = $3)))) \
+    OR r.owner_org_id = $3 OR r.created_by = $2) \
+    AND ($10::text IS NULL OR r.status = $10) AND ($11::text IS NULL OR r.category = $11) AND ($12::text IS NULL OR r.tlp = $12) \
+    AND ($13::int IS NULL OR r.impact_level >= $13) AND ($14::bigint IS NULL OR r.published_at >= $14) AND ($15::bigint IS NULL OR r.published_at < $15) \
+    AND ($16::text IS NULL OR r.id IN (SELECT o.record_id FROM intel_observables o WHERE o.value = $16))"
+    };
+}
+
+/// What is needed to store a record.
+#[derive(Clone, Debug)]
+pub struct NewIntel {
+    /// The row (its id fixed by the caller).
+    pub row: IntelRow,
+    /// The text to index for search (subject and content).
+    pub search_text: String,
+    /// The indicators: (kind, value, origin).
+    pub observables: Vec<(String, String, String)>,
+}
+
+impl Tx {
+    /// Creates a sharing group. A taken name is a [`StorageError::Conflict`].
+    pub async fn insert_group(&mut self, g: &SharingGroup) -> Result<()> {
+        dispatch!(tx self, c => {
+            sqlx::query("INSERT INTO sharing_groups (id, name, kind, description, created_at) VALUES ($1, $2, $3, $4, $5)")
+                .bind(g.id.uuid()).bind(&g.name).bind(&g.kind).bind(&g.description).bind(g.created_at.micros())
+                .execute(c).await?;
+        });
+        Ok(())
+    }
+
+    /// Adds an organization to a group (no-op when already there).
+    pub async fn add_group_member(&mut self, group: GroupId, org: OrgId) -> Result<()> {
+        dispatch!(tx self, c => {
+            sqlx::query("INSERT INTO sharing_group_members (group_id, org_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                .bind(group.uuid()).bind(org.uuid()).execute(c).await?;
+        });
+        Ok(())
+    }
+
+    /// Removes an organization from a group.
+    pub async fn remove_group_member(&mut self, group: GroupId, org: OrgId) -> Result<()> {
+        dispatch!(tx self, c => {
+            sqlx::query("DELETE FROM sharing_group_members WHERE group_id = $1 AND org_id = $2")
+                .bind(group.uuid()).bind(org.uuid()).execute(c).await?;
+        });
+        Ok(())
+    }
+
+    /// Stores a record with its search tokens and indicators.
+    pub async fn insert_intel(&mut self, n: &NewIntel) -> Result<()> {
+        let r = &n.row;
+        let tlp = r.tlp()?;
+        macro_rules! bind_row {
+            ($q:expr) => {
+                $q.bind(r.id.uuid())
+                    .bind(&r.status)
+                    .bind(&r.category)
+                    .bind(&r.tlp)
+                    .bind(tlp_rank(tlp))
+                    .bind(&r.tlp_floor)
+                    .bind(r.impact_level)
+                    .bind(&r.subject)
+                    .bind(&r.dispatch_id)
+                    .bind(r.published_at.micros())
+                    .bind(&r.body)
+                    .bind(r.owner_org_id)
+                    .bind(r.created_by)
+                    .bind(r.answers_id)
+                    .bind(r.derived_from)
+                    .bind(&r.channel)
+                    .bind(r.created_at.micros())
+                    .bind(r.updated_at.micros())
+            };
+        }
+        match &mut self.0 {
+            TxInner::Sqlite(t) => {
+                // seq is the FTS rowid; the write lock makes MAX+1 safe.
+                let seq: i64 = bind_row!(sqlx::query_scalar(
+                    "INSERT INTO intel_records (id, status, category, tlp, tlp_rank, tlp_floor, impact_level, subject, dispatch_id, published_at, body, owner_org_id, created_by, answers_id, derived_from, channel, created_at, updated_at, seq) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, (SELECT COALESCE(MAX(seq), 0) + 1 FROM intel_records)) RETURNING seq"
+                ))
+                .fetch_one(&mut **t)
+                .await?;
+                sqlx::query("INSERT INTO intel_fts (rowid, tokens) VALUES ($1, $2)")
+                    .bind(seq)
+                    .bind(search::index_string(&n.search_text))
+                    .execute(&mut **t)
+                    .await?;
+            }
+            TxInner::Postgres(t) => {
+                let tokens: Vec<String> = search::index_tokens(&n.search_text).into_iter().collect();
+                bind_row!(sqlx::query(
+                    "INSERT INTO intel_records (id, status, category, tlp, tlp_rank, tlp_floor, impact_level, subject, dispatch_id, published_at, body, owner_org_id, created_by, answers_id, derived_from, channel, created_at, updated_at, search_tokens) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)"
+                ))
+                .bind(tokens)
+                .execute(&mut **t)
+                .await?;
+            }
+        }
+        self.replace_observables(r.id, &n.observables).await
+    }
+
+    /// Rewrites a record's content, TLP and status, with new search tokens.
+    pub async fn update_intel(&mut self, n: &NewIntel) -> Result<()> {
+        let r = &n.row;
+        let tlp = r.tlp()?;
+        let affected = match &mut self.0 {
+            TxInner::Sqlite(t) => {
+                let seq: Option<i64> = sqlx::query_scalar(
+                    "UPDATE intel_records SET status = $2, category = $3, tlp = $4, tlp_rank = $5, impact_level = $6, subject = $7, dispatch_id = $8, published_at = $9, body = $10, updated_at = $11 WHERE id = $1 RETURNING seq",
+                )
+                .bind(r.id.uuid()).bind(&r.status).bind(&r.category).bind(&r.tlp).bind(tlp_rank(tlp)).bind(r.impact_level)
+                .bind(&r.subject).bind(&r.dispatch_id).bind(r.published_at.micros()).bind(&r.body).bind(r.updated_at.micros())
+                .fetch_optional(&mut **t)
+                .await?;
+                if let Some(seq) = seq {
+                    sqlx::query("UPDATE intel_fts SET tokens = $2 WHERE rowid = $1")
+                        .bind(seq)
+                        .bind(search::index_string(&n.search_text))
+                        .execute(&mut **t)
+                        .await?;
+                }
+                seq.is_some()
+            }
+            TxInner::Postgres(t) => {
+                let tokens: Vec<String> = search::index_tokens(&n.search_text).into_iter().collect();
+                sqlx::query(
+                    "UPDATE intel_records SET status = $2, category = $3, tlp = $4, tlp_rank = $5, impact_level = $6, subject = $7, dispatch_id = $8, published_at = $9, body = $10, updated_at = $11, search_tokens = $12 WHERE id = $1",
+                )
+                .bind(r.id.uuid()).bind(&r.status).bind(&r.category).bind(&r.tlp).bind(tlp_rank(tlp)).bind(r.impact_level)
+                .bind(&r.subject).bind(&r.dispatch_id).bind(r.published_at.micros()).bind(&r.body).bind(r.updated_at.micros())
+                .bind(tokens)
+                .execute(&mut **t)
+                .await?
+                .rows_affected()
+                    > 0
+            }
+        };
+        if !affected {
+            return Err(StorageError::NotFound("intel record"));
+        }
+        self.replace_observables(r.id, &n.observables).await
+    }
+
+    /// Replaces a record's indicators.
+    pub async fn replace_observables(
+        &mut self,
+        id: IntelId,
+        observables: &[(String, String, String)],
+    ) -> Result<()> {
+        dispatch!(tx self, c => {
+            sqlx::query("DELETE FROM intel_observables WHERE record_id = $1").bind(id.uuid()).execute(&mut *c).await?;
+            for (kind, value, origin) in observables {
+                sqlx::query("INSERT INTO intel_observables (record_id, kind, value, origin) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
+                    .bind(id.uuid()).bind(kind).bind(value).bind(origin).execute(&mut *c).await?;
+            }
+        });
+        Ok(())
+    }
+
+    /// Adds an audience entry (no-op when present); true when it is new.
+    pub async fn add_audience(
+        &mut self,
+        record: IntelId,
+        kind: AudienceKind,
+        target: Uuid,
+        at: Timestamp,
+    ) -> Result<bool> {
+        let n = dispatch!(tx self, c => {
+            sqlx::query("INSERT INTO intel_audience (record_id, kind, target_id, added_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
+                .bind(record.uuid()).bind(kind.as_str()).bind(target).bind(at.micros())
+                .execute(c).await?.rows_affected()
+        });
+        Ok(n > 0)
+    }
+
+    /// Records a delivery; false (and nothing written) when that user already got it.
+    pub async fn insert_delivery(&mut self, d: &Delivery) -> Result<bool> {
+        let n = dispatch!(tx self, c => {
+            sqlx::query("INSERT INTO intel_deliveries (id, record_id, user_id, email, tlp, locale, message_id, delivered_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING")
+                .bind(d.id).bind(d.record_id).bind(d.user_id).bind(&d.email).bind(&d.tlp).bind(&d.locale).bind(&d.message_id).bind(d.delivered_at.micros())
+                .execute(c).await?.rows_affected()
+        });
+        Ok(n > 0)
+    }
+
+    /// Reads a record inside the transaction (PostgreSQL locks it for the change).
+    pub async fn intel_for_update(&mut self, id: IntelId) -> Result<Option<IntelRow>> {
+        Ok(match &mut self.0 {
+            TxInner::Sqlite(t) => {
+                sqlx::query_as::<_, IntelRow>(select_intel!("WHERE r.id = $1"))
+                    .bind(id.uuid())
+                    .fetch_optional(&mut **t)
+                    .await?
+            }
+            TxInner::Postgres(t) => {
+                sqlx::query_as::<_, IntelRow>(select_intel!("WHERE r.id = $1 FOR UPDATE"))
+                    .bind(id.uuid())
+                    .fetch_optional(&mut **t)
+                    .await?
+            }
+        })
+    }
+
+    /// Imports an audience row (export/import).
+    pub(crate) async fn insert_audience_row(&mut self, a: RawAudience) -> Result<()> {
+        let a = AudienceRow::try_from(a)?;
+        self.add_audience(IntelId(a.record_id), a.kind, a.target_id, a.added_at)
+            .await
+            .map(|_| ())
+    }
+
+    /// Imports a stored record: its search tokens are made again from its body.
+    pub(crate) async fn import_intel(&mut self, row: IntelRow) -> Result<()> {
+        let record: tocsin_domain::IntelRecord =
+            serde_json::from_str(&row.body).map_err(crate::corrupt)?;
+        self.insert_intel(&NewIntel {
+            search_text: record.search_text(),
+            row,
+            observables: vec![],
+        })
+        .await
+    }
+
+    /// Imports one indicator row.
+    pub(crate) async fn insert_observable_row(&mut self, o: &ObservableRow) -> Result<()> {
+        dispatch!(tx self, c => {
+            sqlx::query("INSERT INTO intel_observables (record_id, kind, value, origin) VALUES ($1, $2, $3, $4)")
+                .bind(o.record_id).bind(&o.kind).bind(&o.value).bind(&o.origin).execute(c).await?;
+        });
+        Ok(())
+    }
+}
+
+impl Store {
+    /// Every sharing group, by name.
+    pub async fn list_groups(&self) -> Result<Vec<SharingGroup>> {
+        Ok(dispatch!(pool self, c => {
+            sqlx::query_as::<_, SharingGroup>("SELECT id, name, kind, description, created_at FROM sharing_groups ORDER BY name")
+                .fetch_all(c).await?
+        }))
+    }
+
+    /// One group.
+    pub async fn get_group(&self, id: GroupId) -> Result<Option<SharingGroup>> {
+        Ok(dispatch!(pool self, c => {
+            sqlx::query_as::<_, SharingGroup>("SELECT id, name, kind, description, created_at FROM sharing_groups WHERE id = $1")
+                .bind(id.uuid()).fetch_optional(c).await?
+        }))
+    }
+
+    /// Every (group, organization) membership.
+    pub async fn list_group_members(&self) -> Result<Vec<GroupMember>> {
+        Ok(dispatch!(pool self, c => {
+            sqlx::query_as::<_, GroupMember>("SELECT group_id, org_id FROM sharing_group_members ORDER BY group_id, org_id")
+                .fetch_all(c).await?
+        }))
+    }
+
+    /// The groups an organization belongs to.
+    pub async fn groups_of_org(&self, org: OrgId) -> Result<Vec<GroupId>> {
+        let ids: Vec<Uuid> = dispatch!(pool self, c => {
+            sqlx::query_scalar("SELECT group_id FROM sharing_group_members WHERE org_id = $1")
+                .bind(org.uuid()).fetch_all(c).await?
+        });
+        Ok(ids.into_iter().map(GroupId).collect())
+    }
+
+    /// The member organizations of a group.
+    pub async fn orgs_of_group(&self, group: GroupId) -> Result<Vec<OrgId>> {
+        let ids: Vec<Uuid> = dispatch!(pool self, c => {
+            sqlx::query_scalar("SELECT org_id FROM sharing_group_members WHERE group_id = $1 ORDER BY org_id")
+                .bind(group.uuid()).fetch_all(c).await?
+        });
+        Ok(ids.into_iter().map(OrgId).collect())
+    }
+
+    /// One record.
+    pub async fn get_intel(&self, id: IntelId) -> Result<Option<IntelRow>> {
+        Ok(dispatch!(pool self, c => {
+            sqlx::query_as::<_, IntelRow>(select_intel!("WHERE r.id = $1"))
+                .bind(id.uuid()).fetch_optional(c).await?
+        }))
+    }
+
+    /// The records answering one (FBI feedback), oldest first.
+    pub async fn intel_answers(&self, id: IntelId) -> Result<Vec<IntelRow>> {
+        Ok(dispatch!(pool self, c => {
+            sqlx::query_as::<_, IntelRow>(select_intel!("WHERE r.answers_id = $1 ORDER BY r.created_at, r.id"))
+                .bind(id.uuid()).fetch_all(c).await?
+        }))
+    }
+
+    /// A record by the sender's dispatch id (the newest, if several).
+    pub async fn intel_by_dispatch_id(&self, dispatch_id: &str) -> Result<Option<IntelRow>> {
+        Ok(dispatch!(pool self, c => {
+            sqlx::query_as::<_, IntelRow>(select_intel!("WHERE r.dispatch_id = $1 ORDER BY r.created_at DESC, r.id DESC LIMIT 1"))
+                .bind(dispatch_id).fetch_optional(c).await?
+        }))
+    }
+
+    /// A record's audience.
+    pub async fn intel_audience(&self, id: IntelId) -> Result<Vec<AudienceRow>> {
+        let raw: Vec<RawAudience> = dispatch!(pool self, c => {
+            sqlx::query_as::<_, RawAudience>("SELECT record_id, kind, target_id, added_at FROM intel_audience WHERE record_id = $1 ORDER BY kind, target_id")
+                .bind(id.uuid()).fetch_all(c).await?
+        });
+        raw.into_iter().map(AudienceRow::try_from).collect()
+    }
+
+    /// A record's deliveries, oldest first.
+    pub async fn intel_deliveries(&self, id: IntelId) -> Result<Vec<Delivery>> {
+        Ok(dispatch!(pool self, c => {
+            sqlx::query_as::<_, Delivery>("SELECT id, record_id, user_id, email, tlp, locale, message_id, delivered_at FROM intel_deliveries WHERE record_id = $1 ORDER BY delivered_at, id")
+                .bind(id.uuid()).fetch_all(c).await?
+        }))
+    }
+
+    /// A record's indicators.
+    pub async fn intel_observables(&self, id: IntelId) -> Result<Vec<ObservableRow>> {
+        Ok(dispatch!(pool self, c => {
+            sqlx::query_as::<_, ObservableRow>("SELECT record_id, kind, value, origin FROM intel_observables WHERE record_id = $1 ORDER BY kind, value")
+                .bind(id.uuid()).fetch_all(c).await?
+        }))
+    }
+
+    /// Records in the filter's scope, newest publication first. A search query narrows
+    /// to records holding all its tokens; confirming the exact text is the caller's.
+    pub async fn list_intel(&self, f: &IntelFilter) -> Result<Vec<IntelRow>> {
+        let (all, user, org, community) = match &f.scope {
+            None | Some(IntelScope::All) => (true, None, None, false),
+            Some(IntelScope::Restricted {
+                user,
+                org,
+                community,
+            }) => (
+                false,
+                user.map(|u| u.uuid()),
+                org.map(|o| o.uuid()),
+                *community,
+            ),
+        };
+        let reach = |r| tlp_rank(tlp_reach(r));
+        let tokens: Vec<String> = f
+            .query
+            .as_deref()
+            .map(|q| search::query_tokens(q).into_iter().collect())
+            .unwrap_or_default();
+        let limit = f.limit.clamp(1, 1000);
+        let offset = f.offset.max(0);
+        macro_rules! run {
+            ($sql:expr, $c:expr, $search:expr) => {
+                sqlx::query_as::<_, IntelRow>($sql)
+                    .bind(all)
+                    .bind(user)
+                    .bind(org)
+                    .bind(community)
+                    .bind(reach(IntelRelation::Anyone))
+                    .bind(reach(IntelRelation::Community))
+                    .bind(reach(IntelRelation::NamedUser))
+                    .bind(reach(IntelRelation::RecipientOrg))
+                    .bind(reach(IntelRelation::InformedOrg))
+                    .bind(f.status.as_deref())
+                    .bind(f.category.as_deref())
+                    .bind(f.tlp.map(|t| t.as_str()))
+                    .bind(f.min_impact)
+                    .bind(f.since.map(|t| t.micros()))
+                    .bind(f.until.map(|t| t.micros()))
+                    .bind(f.observable.as_deref())
+                    .bind($search)
+                    .bind(limit)
+                    .bind(offset)
+                    .fetch_all($c)
+                    .await?
+            };
+        }
+        let rows = match &self.pool {
+            crate::Pool::Sqlite(p) => {
+                // FTS5 query: every token quoted (no operators from the user).
+                let q = (!tokens.is_empty()).then(|| {
+                    tokens
+                        .iter()
+                        .map(|t| format!("\"{}\"", t.replace('"', "\"\"")))
+                        .collect::<Vec<_>>()
+                        .join(" AND ")
+                });
+                const SQL: &str = concat!(
+                    select_intel!("WHERE "),
+                    filter_sqlite!(),
+                    " AND ($17 IS NULL OR r.seq IN (SELECT rowid FROM intel_fts WHERE intel_fts MATCH $17)) ORDER BY r.published_at DESC, r.id DESC LIMIT $18 OFFSET $19"
+                );
+                run!(SQL, p, q)
+            }
+            crate::Pool::Postgres(p) => {
+                let q = (!tokens.is_empty()).then_some(tokens);
+                const SQL: &str = concat!(
+                    select_intel!("WHERE "),
+                    filter_pg!(),
+                    " AND ($17::text[] IS NULL OR r.search_tokens @> $17) ORDER BY r.published_at DESC, r.id DESC LIMIT $18 OFFSET $19"
+                );
+                run!(SQL, p, q)
+            }
+        };
+        Ok(rows)
+    }
+}

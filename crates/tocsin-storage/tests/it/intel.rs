@@ -1,0 +1,225 @@
+//! Intel sharing storage: groups, records, audiences, deliveries, search, and the property
+//! that a listing in a principal's scope holds exactly the records the policy lets them read.
+
+use std::collections::BTreeSet;
+
+use tocsin_domain::policy::{Action, IntelAudience, Principal, Resource, authorize, intel_scope};
+use tocsin_domain::{GroupId, IntelId, OrgId, OrgKind, Role, Roles, Timestamp, Tlp, UserId};
+use tocsin_storage::{
+    AudienceKind, Delivery, IntelFilter, IntelRow, NewIntel, NewOrganization, SharingGroup, Store,
+};
+
+use crate::both_engines;
+
+async fn org(s: &Store, name: &str) -> OrgId {
+    let mut tx = s.begin().await.expect("begin");
+    let o = tx
+        .create_org(&NewOrganization {
+            name: name.into(),
+            sector: String::new(),
+            kind: OrgKind::Company,
+            alliance_member: false,
+        })
+        .await
+        .expect("org");
+    tx.commit().await.expect("commit");
+    o.id
+}
+
+async fn group(s: &Store, name: &str, members: &[OrgId]) -> GroupId {
+    let g = SharingGroup {
+        id: GroupId::new(),
+        name: name.into(),
+        kind: "isac".into(),
+        description: String::new(),
+        created_at: Timestamp::now(),
+    };
+    let mut tx = s.begin().await.expect("begin");
+    tx.insert_group(&g).await.expect("group");
+    for m in members {
+        tx.add_group_member(g.id, *m).await.expect("member");
+    }
+    tx.commit().await.expect("commit");
+    g.id
+}
+
+fn row(tlp: Tlp, owner: Option<OrgId>, subject: &str, published: i64) -> IntelRow {
+    let now = Timestamp::now();
+    IntelRow {
+        id: IntelId::new(),
+        status: "shared".into(),
+        category: "DEF".into(),
+        tlp: tlp.as_str().into(),
+        tlp_floor: tlp.as_str().into(),
+        impact_level: Some(2),
+        subject: subject.into(),
+        dispatch_id: String::new(),
+        published_at: Timestamp::from_micros(published),
+        body: "{}".into(),
+        owner_org_id: owner.map(|o| o.uuid()),
+        created_by: None,
+        answers_id: None,
+        derived_from: None,
+        channel: "web".into(),
+        created_at: now,
+        updated_at: now,
+    }
+}
+
+async fn insert(s: &Store, r: &IntelRow, text: &str, audience: &[(AudienceKind, uuid::Uuid)]) {
+    let mut tx = s.begin().await.expect("begin");
+    tx.insert_intel(&NewIntel {
+        row: r.clone(),
+        search_text: text.into(),
+        observables: vec![("ipv4".into(), "198.51.100.7".into(), "extracted".into())],
+    })
+    .await
+    .expect("insert");
+    for (k, t) in audience {
+        tx.add_audience(r.id, *k, *t, Timestamp::now())
+            .await
+            .expect("audience");
+    }
+    tx.commit().await.expect("commit");
+}
+
+fn ids(rows: &[IntelRow]) -> BTreeSet<IntelId> {
+    rows.iter().map(|r| r.id).collect()
+}
+
+/// A tiny deterministic generator, so failures repeat.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n as u64) as usize
+    }
+}
+
+both_engines! {
+    async fn search_finds_two_character_chinese_words(t: TestStore) {
+        let s = &t.store;
+        let a = row(Tlp::Green, None, "漏洞通報", 1);
+        let b = row(Tlp::Green, None, "勒索軟體", 2);
+        insert(s, &a, "漏洞通報\n某產品存在漏洞 CVE-2026-0001", &[]).await;
+        insert(s, &b, "勒索軟體\nLockBit 攻擊醫院", &[]).await;
+        let find = |q: &str| IntelFilter { query: Some(q.into()), limit: 100, ..Default::default() };
+        assert_eq!(ids(&s.list_intel(&find("漏洞")).await.expect("q")), BTreeSet::from([a.id]));
+        assert_eq!(ids(&s.list_intel(&find("洞")).await.expect("q")), BTreeSet::from([a.id]));
+        assert_eq!(ids(&s.list_intel(&find("lockbit")).await.expect("q")), BTreeSet::from([b.id]));
+        assert_eq!(ids(&s.list_intel(&find("醫院")).await.expect("q")), BTreeSet::from([b.id]));
+        assert!(s.list_intel(&find("金融")).await.expect("q").is_empty());
+        // FTS syntax in a query is only text.
+        assert!(s.list_intel(&find("\" OR *")).await.expect("q").len() <= 2);
+        // Filters and order.
+        let all = s.list_intel(&IntelFilter { limit: 10, ..Default::default() }).await.expect("q");
+        assert_eq!(all.iter().map(|r| r.id).collect::<Vec<_>>(), vec![b.id, a.id], "newest first");
+        let by_ip = IntelFilter { observable: Some("198.51.100.7".into()), limit: 10, ..Default::default() };
+        assert_eq!(s.list_intel(&by_ip).await.expect("q").len(), 2);
+        let amber = IntelFilter { tlp: Some(Tlp::Amber), limit: 10, ..Default::default() };
+        assert!(s.list_intel(&amber).await.expect("q").is_empty());
+        // An update re-indexes.
+        let mut a2 = a.clone();
+        a2.subject = "金融詐騙".into();
+        let mut tx = s.begin().await.expect("begin");
+        tx.update_intel(&NewIntel { row: a2, search_text: "金融詐騙".into(), observables: vec![] }).await.expect("update");
+        tx.commit().await.expect("commit");
+        assert_eq!(ids(&s.list_intel(&find("金融")).await.expect("q")), BTreeSet::from([a.id]));
+        assert!(s.list_intel(&find("漏洞")).await.expect("q").is_empty());
+        assert!(s.intel_observables(a.id).await.expect("obs").is_empty());
+    }
+
+    async fn deliveries_are_recorded_once_per_user(t: TestStore) {
+        let s = &t.store;
+        let o = org(s, "Bank").await;
+        let mut tx = s.begin().await.expect("begin");
+        let u = tx.create_user(&tocsin_storage::NewUser {
+            email: "soc@bank.tw".into(), name: "SOC".into(), org_id: Some(o),
+            roles: Roles::new([Role::Member]), password_hash: None,
+        }).await.expect("user");
+        tx.commit().await.expect("commit");
+        let r = row(Tlp::Amber, None, "x", 1);
+        insert(s, &r, "x", &[(AudienceKind::Org, o.uuid())]).await;
+        let d = Delivery {
+            id: uuid::Uuid::now_v7(), record_id: r.id.uuid(), user_id: u.id.uuid(), email: u.email.clone(),
+            tlp: "amber".into(), locale: "zh-TW".into(), message_id: "m@x".into(), delivered_at: Timestamp::now(),
+        };
+        let mut tx = s.begin().await.expect("begin");
+        assert!(tx.insert_delivery(&d).await.expect("d"));
+        assert!(!tx.insert_delivery(&Delivery { id: uuid::Uuid::now_v7(), ..d.clone() }).await.expect("d"));
+        assert!(!tx.add_audience(r.id, AudienceKind::Org, o.uuid(), Timestamp::now()).await.expect("a"));
+        tx.commit().await.expect("commit");
+        assert_eq!(s.intel_deliveries(r.id).await.expect("list"), vec![d]);
+        assert_eq!(s.intel_audience(r.id).await.expect("aud").len(), 1);
+    }
+
+    async fn listings_agree_with_the_policy(t: TestStore) {
+        let s = &t.store;
+        let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+        let mut orgs = Vec::new();
+        for i in 0..6 {
+            orgs.push(org(s, &format!("org{i}")).await);
+        }
+        // Two groups; org5 is in none (outside the community).
+        let groups = [
+            (group(s, "F-ISAC", &orgs[0..2]).await, orgs[0..2].to_vec()),
+            (group(s, "H-ISAC", &orgs[2..4]).await, orgs[2..4].to_vec()),
+        ];
+        let users: Vec<(UserId, Option<OrgId>)> = (0..8)
+            .map(|i| (UserId::new(), if i == 7 { None } else { Some(orgs[i % orgs.len()]) }))
+            .collect();
+        struct Rec { id: IntelId, tlp: Tlp, draft: bool, owner: Option<OrgId>, aud: Vec<(AudienceKind, uuid::Uuid)> }
+        let mut recs = Vec::new();
+        for i in 0..40 {
+            let tlp = Tlp::ALL[rng.next(Tlp::ALL.len())];
+            let owner = if rng.next(4) == 0 { Some(orgs[rng.next(orgs.len())]) } else { None };
+            let mut r = row(tlp, owner, "勒索軟體警訊", i);
+            let draft = rng.next(5) == 0;
+            if draft {
+                r.status = "draft".into();
+            }
+            let mut aud = Vec::new();
+            for _ in 0..rng.next(4) {
+                aud.push(match rng.next(4) {
+                    0 => (AudienceKind::Group, groups[rng.next(2)].0.uuid()),
+                    1 => (AudienceKind::Org, orgs[rng.next(orgs.len())].uuid()),
+                    2 => (AudienceKind::User, users[rng.next(users.len())].0.uuid()),
+                    _ => (AudienceKind::Informed, orgs[rng.next(orgs.len())].uuid()),
+                });
+            }
+            aud.sort();
+            aud.dedup();
+            insert(s, &r, "勒索軟體警訊 ransomware", &aud).await;
+            recs.push(Rec { id: r.id, tlp, draft, owner, aud });
+        }
+        for (user, user_org) in &users {
+            let in_group = |g: uuid::Uuid, o: OrgId| groups.iter().any(|(id, m)| id.uuid() == g && m.contains(&o));
+            let community = user_org.is_some_and(|o| groups.iter().any(|(_, m)| m.contains(&o)));
+            for roles in [vec![Role::Member], vec![Role::Partner], vec![Role::Analyst]] {
+                let p = Principal { user_id: *user, org_id: *user_org, roles: Roles::new(roles) };
+                let expected: BTreeSet<IntelId> = recs.iter().filter(|r| {
+                    let o = *user_org;
+                    let audience = IntelAudience {
+                        author: o.is_some() && r.owner == o,
+                        named_user: r.aud.iter().any(|(k, t)| *k == AudienceKind::User && *t == user.uuid()),
+                        recipient_org: o.is_some_and(|o| r.aud.iter().any(|(k, t)| (*k == AudienceKind::Org && *t == o.uuid()) || (*k == AudienceKind::Group && in_group(*t, o)))),
+                        informed_org: o.is_some_and(|o| r.aud.iter().any(|(k, t)| *k == AudienceKind::Informed && *t == o.uuid())),
+                        community,
+                    };
+                    authorize(Some(&p), Action::Read, &Resource::Intel { tlp: r.tlp, draft: r.draft, audience }).is_ok()
+                }).map(|r| r.id).collect();
+                for query in [None, Some("勒索".to_string()), Some("ransomware".to_string())] {
+                    let f = IntelFilter { scope: Some(intel_scope(Some(&p), community)), query, limit: 1000, ..Default::default() };
+                    let got = ids(&s.list_intel(&f).await.expect("list"));
+                    assert_eq!(got, expected, "user {user} org {user_org:?} roles {:?}", p.roles);
+                }
+            }
+        }
+        // Anonymous: shared CLEAR records only.
+        let f = IntelFilter { scope: Some(intel_scope(None, false)), limit: 1000, ..Default::default() };
+        let want: BTreeSet<IntelId> = recs.iter().filter(|r| r.tlp == Tlp::Clear && !r.draft).map(|r| r.id).collect();
+        assert_eq!(ids(&s.list_intel(&f).await.expect("list")), want);
+    }
+}
