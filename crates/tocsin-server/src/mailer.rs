@@ -31,6 +31,7 @@ pub async fn queue(
         in_reply_to: None,
         references: vec![],
         auto_submitted: true,
+        attachments: vec![],
     };
     let rendered =
         tocsin_mail::render(&mail, domain).map_err(|e| AppError::internal(format!("mail: {e}")))?;

@@ -64,7 +64,29 @@ fn notice() -> OutgoingMail {
             "original-1@reporter.example.org".into(),
         ],
         auto_submitted: true,
+        attachments: vec![],
     }
+}
+
+#[test]
+fn attachments_make_a_mixed_message() {
+    let mut m = notice();
+    m.attachments = vec![tocsin_mail::MailAttachment {
+        filename: "intel-EWA.txt".into(),
+        content_type: "text/plain; charset=utf-8".into(),
+        content: "情資種類：EWA\n".as_bytes().to_vec(),
+    }];
+    let out = tocsin_mail::render(&m, "cert.example").expect("render");
+    let text = String::from_utf8_lossy(&out.message).to_string();
+    assert!(text.contains("multipart/mixed"), "{text}");
+    assert!(text.contains("Content-Disposition: attachment; filename=\"intel-EWA.txt\""), "{text}");
+    assert!(text.contains("text/plain; charset=utf-8"));
+    // The attachment's bytes travel intact (lettre picks base64 for non-ASCII text).
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::STANDARD.encode("情資種類：EWA\n".as_bytes());
+    assert!(text.contains(&b64), "{text}");
+    m.attachments[0].content_type = "not a type".into();
+    assert!(tocsin_mail::render(&m, "cert.example").is_err());
 }
 
 #[test]
