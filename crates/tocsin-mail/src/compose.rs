@@ -1,8 +1,8 @@
 //! Composing outgoing messages: an [`OutgoingMail`] rendered by lettre's builder into the
 //! RFC 5322/MIME bytes the outbox stores and the worker sends unchanged.
 
-use lettre::message::header::{Header, HeaderName, HeaderValue, InReplyTo, References};
 use lettre::message::header::ContentType;
+use lettre::message::header::{Header, HeaderName, HeaderValue, InReplyTo, References};
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::{Address, Message};
 use tocsin_storage::NewMail;
@@ -180,7 +180,8 @@ pub fn render(mail: &OutgoingMail, domain: &str) -> Result<NewMail, MailError> {
             for a in &mail.attachments {
                 let ct = ContentType::parse(&a.content_type)
                     .map_err(|_| MailError::ContentType(a.content_type.clone()))?;
-                mixed = mixed.singlepart(Attachment::new(a.filename.clone()).body(a.content.clone(), ct));
+                mixed = mixed
+                    .singlepart(Attachment::new(a.filename.clone()).body(a.content.clone(), ct));
             }
             builder.multipart(mixed)?
         }

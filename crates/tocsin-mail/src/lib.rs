@@ -12,6 +12,8 @@ pub mod compose;
 pub mod transport;
 pub mod worker;
 
-pub use compose::{AutoSubmitted, MailAttachment, MailError, OutgoingMail, normalize_message_id, render};
+pub use compose::{
+    AutoSubmitted, MailAttachment, MailError, OutgoingMail, normalize_message_id, render,
+};
 pub use transport::{DeliveryError, SmtpSettings, TlsMode, Transport};
 pub use worker::{OutboxWorker, default_worker_id, retry_delay};

@@ -438,8 +438,11 @@ impl Store {
                 }
                 "sharing_group_members" => {
                     let m: GroupMember = serde_json::from_value(raw.row).map_err(bad)?;
-                    tx.add_group_member(tocsin_domain::GroupId(m.group_id), tocsin_domain::OrgId(m.org_id))
-                        .await?;
+                    tx.add_group_member(
+                        tocsin_domain::GroupId(m.group_id),
+                        tocsin_domain::OrgId(m.org_id),
+                    )
+                    .await?;
                     "sharing_group_members"
                 }
                 "intel_records" => {

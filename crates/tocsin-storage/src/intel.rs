@@ -354,7 +354,8 @@ impl Tx {
                     .await?;
             }
             TxInner::Postgres(t) => {
-                let tokens: Vec<String> = search::index_tokens(&n.search_text).into_iter().collect();
+                let tokens: Vec<String> =
+                    search::index_tokens(&n.search_text).into_iter().collect();
                 bind_row!(sqlx::query(
                     "INSERT INTO intel_records (id, status, category, tlp, tlp_rank, tlp_floor, impact_level, subject, dispatch_id, published_at, body, owner_org_id, created_by, answers_id, derived_from, channel, created_at, updated_at, search_tokens) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)"
@@ -390,7 +391,8 @@ impl Tx {
                 seq.is_some()
             }
             TxInner::Postgres(t) => {
-                let tokens: Vec<String> = search::index_tokens(&n.search_text).into_iter().collect();
+                let tokens: Vec<String> =
+                    search::index_tokens(&n.search_text).into_iter().collect();
                 sqlx::query(
                     "UPDATE intel_records SET status = $2, category = $3, tlp = $4, tlp_rank = $5, impact_level = $6, subject = $7, dispatch_id = $8, published_at = $9, body = $10, updated_at = $11, search_tokens = $12 WHERE id = $1",
                 )

@@ -59,8 +59,8 @@ pub mod users;
 pub use audit::{AuditEntry, AuditFilter, NewAuditEntry};
 pub use cna::{CveIdRow, VulnCase};
 pub use intel::{
-    AudienceKind, AudienceRow, Delivery, GroupMember, IntelFilter, IntelRow, NewIntel, ObservableRow,
-    SharingGroup,
+    AudienceKind, AudienceRow, Delivery, GroupMember, IntelFilter, IntelRow, NewIntel,
+    ObservableRow, SharingGroup,
 };
 pub use orgs::{NewOrganization, Organization};
 pub use outbox::{ClaimedMail, NewMail, OutboxRow, OutboxStatus};

@@ -79,7 +79,10 @@ fn attachments_make_a_mixed_message() {
     let out = tocsin_mail::render(&m, "cert.example").expect("render");
     let text = String::from_utf8_lossy(&out.message).to_string();
     assert!(text.contains("multipart/mixed"), "{text}");
-    assert!(text.contains("Content-Disposition: attachment; filename=\"intel-EWA.txt\""), "{text}");
+    assert!(
+        text.contains("Content-Disposition: attachment; filename=\"intel-EWA.txt\""),
+        "{text}"
+    );
     assert!(text.contains("text/plain; charset=utf-8"));
     // The attachment's bytes travel intact (lettre picks base64 for non-ASCII text).
     use base64::Engine;
