@@ -1077,9 +1077,12 @@ mod tests {
         assert_eq!(serde_json::from_str::<IntelRecord>(&json).ok(), Some(r));
     }
 
+    /// A way to break a valid input, the field it breaks and the expected error code.
+    type BreakCase = (fn(&mut IntelInput), &'static str, &'static str);
+
     #[test]
     fn each_rule_refuses_what_breaks_it() {
-        let cases: Vec<(fn(&mut IntelInput), &str, &str)> = vec![
+        let cases: Vec<BreakCase> = vec![
             (|i| i.category = String::new(), "category", "error-required"),
             (|i| i.category = "XYZ".into(), "category", "error-choice"),
             (|i| i.tlp = "blue".into(), "tlp", "error-choice"),

@@ -5,6 +5,8 @@ pub mod atom;
 pub mod cve_record;
 pub mod cvss;
 pub mod export;
+mod form_lines;
+pub mod intel_form;
 pub mod rdap;
 pub mod text;
 pub mod vuln_form;

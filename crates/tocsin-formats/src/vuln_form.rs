@@ -26,6 +26,7 @@ use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize};
 
+use crate::form_lines::{COLONS, fold, folded_len, match_alias, strip_colon, strip_group};
 use crate::text;
 
 /// Where the reporter learned of the vulnerability (漏洞資訊來源).
@@ -848,7 +849,6 @@ pub fn parse(input: &str) -> ParseOutcome {
 
 const FIELD_MARKS: [char; 4] = ['◎', '◉', '⊚', '●'];
 const BULLETS: [char; 10] = ['・', '•', '※', '▪', '▶', '►', '*', '-', '–', '—'];
-const COLONS: [char; 5] = [':', '：', '﹕', '︰', '∶'];
 
 fn classify(raw: &str) -> Line {
     let s = raw.trim();
@@ -939,75 +939,6 @@ fn is_weak(alias: &str) -> bool {
     } else {
         alias.chars().count() <= 2
     }
-}
-
-fn folded_len(s: &str) -> usize {
-    s.chars().filter(|c| !c.is_whitespace()).count()
-}
-
-fn fold(c: char) -> char {
-    match c {
-        '／' => '/',
-        '－' | '‐' | '‑' => '-',
-        '＿' => '_',
-        '．' => '.',
-        c => c.to_ascii_lowercase(),
-    }
-}
-
-/// Matches `alias` at the start of `s`, ignoring case, whitespace inside and `／`/`/`;
-/// returns the rest. An alias ending in a letter or digit must end a word.
-fn match_alias<'a>(s: &'a str, alias: &str) -> Option<&'a str> {
-    let mut chars = s.char_indices();
-    let mut end = 0usize;
-    let mut first = true;
-    for a in alias.chars().filter(|c| !c.is_whitespace()).map(fold) {
-        loop {
-            let (i, c) = chars.next()?;
-            if !first && c.is_whitespace() {
-                continue;
-            }
-            if fold(c) != a {
-                return None;
-            }
-            end = i + c.len_utf8();
-            break;
-        }
-        first = false;
-    }
-    let rest = s.get(end..)?;
-    let alias_ends_word = alias
-        .chars()
-        .last()
-        .is_some_and(|c| c.is_ascii_alphanumeric());
-    if alias_ends_word
-        && rest
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphanumeric())
-    {
-        return None;
-    }
-    Some(rest)
-}
-
-fn strip_colon(s: &str) -> Option<&str> {
-    s.strip_prefix(COLONS)
-}
-
-/// A parenthesized group at the start of `s`: (inside, after).
-fn strip_group(s: &str) -> Option<(&str, &str)> {
-    let close = if s.starts_with('(') {
-        ')'
-    } else if s.starts_with('（') {
-        '）'
-    } else {
-        return None;
-    };
-    let open_len = s.chars().next()?.len_utf8();
-    let inner_start = s.get(open_len..)?;
-    let end = inner_start.find(close)?;
-    Some((&inner_start[..end], &inner_start[end + close.len_utf8()..]))
 }
 
 /// After a field's label: an optional hint in parentheses, a colon, the value. Without a
