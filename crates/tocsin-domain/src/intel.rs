@@ -226,6 +226,16 @@ pub struct IntelTime {
 }
 
 impl IntelTime {
+    /// The instant `utc` shown at `offset_minutes` east of UTC, to the whole second (the
+    /// format has no fractions, so a stored record reads back equal).
+    pub fn at(utc: Timestamp, offset_minutes: i16) -> IntelTime {
+        let us = utc.micros();
+        IntelTime {
+            utc: Timestamp::from_micros(us - us.rem_euclid(1_000_000)),
+            offset_minutes,
+        }
+    }
+
     /// Reads exactly `YYYY-MM-DDThh:mm:ss±hh:mm` (surrounding spaces ignored); `None`
     /// for any other shape or an impossible date or time.
     pub fn parse(s: &str) -> Option<IntelTime> {

@@ -1,5 +1,6 @@
-//! Pure wire formats of tocsin: parse and emit, no I/O, fuzzable. Today: the JSON-lines
-//! export format. The TXT forms, STIX and the rest join here.
+//! Pure wire formats of tocsin: parse and emit, no I/O, fuzzable: the JSON-lines export
+//! format, the TXT forms (product vulnerability, intelligence record) and the rest; STIX
+//! joins here.
 
 pub mod atom;
 pub mod cve_record;

@@ -80,14 +80,20 @@ pub enum AuthMethod {
 #[derive(Clone, Debug)]
 pub struct CurrentUser(pub Option<(User, AuthMethod)>);
 
+/// The access-policy principal of a stored user (also for users other than the caller,
+/// such as the recipients of a mail).
+pub fn principal_of(u: &User) -> Principal {
+    Principal {
+        user_id: u.id,
+        org_id: u.org_id.0,
+        roles: u.roles.clone(),
+    }
+}
+
 impl CurrentUser {
     /// The principal for the access policy.
     pub fn principal(&self) -> Option<Principal> {
-        self.0.as_ref().map(|(u, _)| Principal {
-            user_id: u.id,
-            org_id: u.org_id.0,
-            roles: u.roles.clone(),
-        })
+        self.0.as_ref().map(|(u, _)| principal_of(u))
     }
     /// The user.
     pub fn user(&self) -> Option<&User> {

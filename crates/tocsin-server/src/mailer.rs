@@ -1,7 +1,7 @@
 //! Composing tocsin's own mail and queueing it in the caller's transaction, so the mail
 //! is sent if and only if the change that caused it commits.
 
-use tocsin_mail::OutgoingMail;
+use tocsin_mail::{MailAttachment, OutgoingMail};
 use tocsin_storage::Tx;
 
 use crate::error::AppError;
@@ -15,6 +15,20 @@ pub async fn queue(
     subject: &str,
     text: &str,
 ) -> Result<(), AppError> {
+    queue_with(tx, state, to, subject, text, vec![]).await?;
+    Ok(())
+}
+
+/// Queues an automatic message with files attached; returns its Message-ID, which a
+/// caller records to show what was delivered.
+pub async fn queue_with(
+    tx: &mut Tx,
+    state: &AppState,
+    to: &str,
+    subject: &str,
+    text: &str,
+    attachments: Vec<MailAttachment>,
+) -> Result<String, AppError> {
     let m = &state.config.mail;
     let domain = m
         .from
@@ -31,10 +45,10 @@ pub async fn queue(
         in_reply_to: None,
         references: vec![],
         auto_submitted: true,
-        attachments: vec![],
+        attachments,
     };
     let rendered =
         tocsin_mail::render(&mail, domain).map_err(|e| AppError::internal(format!("mail: {e}")))?;
     tx.enqueue_mail(&rendered).await?;
-    Ok(())
+    Ok(rendered.message_id)
 }

@@ -174,6 +174,14 @@ impl Store {
         }))
     }
 
+    /// The users of one organization, by email.
+    pub async fn users_of_org(&self, org: OrgId) -> Result<Vec<User>> {
+        Ok(dispatch!(pool self, c => {
+            sqlx::query_as::<_, User>("SELECT id, email, name, org_id, roles, password_hash, disabled, created_at, locale FROM users WHERE org_id = $1 ORDER BY email")
+                .bind(org.uuid()).fetch_all(c).await?
+        }))
+    }
+
     /// How many enabled users hold the admin role; zero means first-start setup is open.
     pub async fn count_admins(&self) -> Result<i64> {
         let users = self.list_users().await?;

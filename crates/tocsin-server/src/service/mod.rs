@@ -2,6 +2,7 @@
 //! validates, writes in one transaction with its audit entry, and returns typed results.
 //! Handlers only extract input and present output.
 
+pub mod intel;
 pub mod phishing;
 pub mod reports;
 pub mod vuln;

@@ -1,0 +1,881 @@
+//! The intelligence record as a text form (情資 TXT): one `中文名：值` line per field of the
+//! N-ISAC layout, in [`IntelField::ALL`] order, written by [`emit`] and read back by
+//! [`parse`] / [`parse_bytes`].
+//!
+//! # Syntax
+//!
+//! ```text
+//! 情資種類：INT
+//! 情資主旨：某金融機構網站遭植入網頁後門
+//! 分享等級：AMBER
+//! 情資內容：本中心接獲通報，某網站遭植入網頁後門。
+//!   攻擊者並與下列中繼站連線：
+//!
+//!     hxxp://198.51.100[.]7:8080/gate.php
+//! 參考資訊：
+//! 受害IP：
+//!   203.0.113.5 port=443 protocol=tcp
+//!   203.0.113.6
+//! 惡意IP連線資訊：
+//!   direction=destination ip=198.51.100.7 port=8080 protocol=tcp
+//! 掃描資訊：engine=ClamAV engine_type=antivirus version=1.0.5 result="Win.Trojan \"x\""
+//! ```
+//!
+//! - **Field line**: a label, a colon, the value's first line. The label is the Chinese name
+//!   ([`IntelField::zh`]), the English key ([`IntelField::key`], any case) or either followed
+//!   by a parenthesized hint, e.g. `事件主旨 (event_subject)` ([`IntelField::label`]). The
+//!   colon is ASCII `:` or full-width `：` (or a look-alike); spaces around the label and
+//!   after the colon are ignored. [`emit`] writes every field, empty ones included, with
+//!   the Chinese name and `：`, so its output of an empty record is a complete template.
+//! - **Continuation lines** start with the two-space indent (or a tab), which is removed;
+//!   the rest of the line is kept as written, so an empty line inside a value is written as
+//!   the two spaces alone. A value's first line is on the field line, unless it is empty,
+//!   starts with white space or is a fence, in which case the whole value is on the
+//!   continuation lines (a field line with nothing after the colon).
+//! - **Unindented lines** that follow a value directly also continue it, for hand-written
+//!   forms. A blank line ends a value as far as unindented text goes: blank lines between
+//!   fields are ignored, and blank lines inside a value count only when an indented line
+//!   follows. An unindented line shaped like a label of no known field (`影響範圍：…`)
+//!   belongs to no field, except inside the long free texts (情資內容, 聯絡資訊, 建議措施,
+//!   參考資訊, 附件, 影響平台, 手法研判), where `電話：…` is ordinary text.
+//! - **Fences**: a field line with nothing after the colon but three or more backticks, or
+//!   such a line (unindented) right below it, opens a fence; every following line is the
+//!   value verbatim, labels included, until a line of at least as many backticks alone.
+//! - **Structured fields** take one entry per line (the first may be on the field line) of
+//!   `key=value` tokens separated by white space. A value is either bare (no white space,
+//!   no `"`) or quoted as `"…"` with `\"` for `"`, `\\` for `\` and `\n` for a line break
+//!   (another `\x` is kept as written). Keys are case-insensitive, each at most once.
+//!   - 受害IP: `ip`, `port`, `protocol`; the ip may be written bare, without `ip=`.
+//!   - 惡意IP連線資訊: `direction` (`source`/`destination`), `ip` (or bare), `port`,
+//!     `protocol`.
+//!   - 掃描資訊: one entry, `engine`, `engine_type`, `version`, `result`, whose tokens may
+//!     be spread over several lines.
+//!
+//! Lines before the first field line are ignored (a greeting, a title). Nothing after it is
+//! dropped silently: a line belonging to no field is in [`ParseOutcome::unknown_lines`], and
+//! a field given twice or an entry that could not be read is a [`Problem`]. Values are kept
+//! as written (strings): checking them is [`IntelInput::validate`]'s job. For every text,
+//! `parse(&emit(input)).input == input` (line breaks written as `\n`).
+//!
+//! Known limit: an unindented line of a hand-written value that starts with a known label
+//! and a colon starts that field; indent such lines, or fence the value.
+
+use std::collections::BTreeSet;
+use std::sync::LazyLock;
+
+use serde::{Serialize, Serializer};
+use tocsin_domain::intel::{
+    ConnectionInput, EndpointInput, IntelField, IntelInput, IntelRecord, ScanInfo,
+};
+
+use crate::form_lines::{COLONS, folded_len, match_alias, strip_colon, strip_group};
+use crate::text;
+
+/// The continuation indent.
+const INDENT: &str = "  ";
+/// The colon [`emit`] writes after a label.
+const COLON: char = '：';
+
+/// Keys of a 受害IP entry, in the order [`emit`] writes them.
+const ENDPOINT_KEYS: [&str; 3] = ["ip", "port", "protocol"];
+/// Keys of a 惡意IP連線資訊 entry, in the order [`emit`] writes them.
+const CONNECTION_KEYS: [&str; 4] = ["direction", "ip", "port", "protocol"];
+/// Keys of 掃描資訊, in the order [`emit`] writes them.
+const SCAN_KEYS: [&str; 4] = ["engine", "engine_type", "version", "result"];
+
+/// Why a field, or one entry of it, could not be read.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, thiserror::Error)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum ProblemKind {
+    /// The field is given more than once with different values; the first is used.
+    #[error("given more than once with different values")]
+    Duplicate,
+    /// A fence is never closed; the value runs to the end of the text.
+    #[error("the fence is not closed")]
+    UnclosedFence,
+    /// A quoted value has no closing `"`.
+    #[error("a quoted value is not closed")]
+    UnterminatedQuote,
+    /// A `"` inside a bare value, or text right after a closing `"`.
+    #[error("a stray quote")]
+    StrayQuote,
+    /// A key the entry does not have.
+    #[error("unknown key {key:?}")]
+    UnknownKey {
+        /// The key as written.
+        key: String,
+    },
+    /// A key given twice in one entry.
+    #[error("key {key:?} given twice")]
+    RepeatedKey {
+        /// The key, lower case.
+        key: String,
+    },
+    /// A value without `key=` where none can stand bare.
+    #[error("value {token:?} has no key")]
+    MissingKey {
+        /// The value as read.
+        token: String,
+    },
+}
+
+/// Something in a field that could not be read, with its line (1-based) and text, so
+/// nothing is lost. A malformed entry is left out of [`ParseOutcome::input`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, thiserror::Error)]
+#[error("line {line}, {}: {kind}", .field.label())]
+pub struct Problem {
+    /// The field (serialized as its English key).
+    #[serde(serialize_with = "field_key")]
+    pub field: IntelField,
+    /// The line number, 1-based: of the entry, or of the field line for a whole field.
+    pub line: usize,
+    /// What is wrong.
+    pub kind: ProblemKind,
+    /// The entry's line, or for a duplicate the later value, as read.
+    pub text: String,
+}
+
+fn field_key<S: Serializer>(field: &IntelField, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(field.key())
+}
+
+/// What [`parse`] made of a text form.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ParseOutcome {
+    /// The values read; fields not present are empty.
+    pub input: IntelInput,
+    /// The encoding the bytes were decoded from ([`parse_bytes`] only).
+    pub encoding: Option<&'static str>,
+    /// True when decoding replaced malformed bytes with U+FFFD ([`parse_bytes`] only).
+    pub lossy: bool,
+    /// Lines after the first field line that belong to no field: line number (1-based)
+    /// and the line as written.
+    pub unknown_lines: Vec<(usize, String)>,
+    /// Fields given twice, malformed entries, an unclosed fence; in line order.
+    pub problems: Vec<Problem>,
+}
+
+// ---------------------------------------------------------------------------------------
+// Emit
+// ---------------------------------------------------------------------------------------
+
+/// The empty form: every label with nothing after it.
+pub fn template() -> String {
+    emit(&IntelInput::default())
+}
+
+/// Writes a checked record ([`IntelRecord::to_input`], then [`emit`]).
+pub fn emit_record(record: &IntelRecord) -> String {
+    emit(&record.to_input())
+}
+
+/// Writes a record as the text form, every field in [`IntelField::ALL`] order (empty ones
+/// with an empty value); [`parse`] reads back exactly `input`, line breaks as `\n`.
+pub fn emit(input: &IntelInput) -> String {
+    let mut out = String::new();
+    for field in IntelField::ALL {
+        out.push_str(field.zh());
+        out.push(COLON);
+        match field {
+            IntelField::VictimIp => {
+                out.push('\n');
+                for e in &input.victim_ip {
+                    let entry = entry_line(&[&e.ip, &e.port, &e.protocol], &ENDPOINT_KEYS, 0);
+                    push_indented(&mut out, &entry);
+                }
+            }
+            IntelField::MaliciousConnections => {
+                out.push('\n');
+                for c in &input.malicious_connections {
+                    // The direction leads, as people read the entry: which way, then where.
+                    let values = [&c.direction, &c.ip, &c.port, &c.protocol];
+                    let entry = entry_line(&values, &CONNECTION_KEYS, usize::MAX);
+                    push_indented(&mut out, &entry);
+                }
+            }
+            IntelField::ScanInfo => {
+                let s = &input.scan_info;
+                let values = [&s.engine, &s.engine_type, &s.version, &s.result];
+                if values.iter().any(|v| !v.is_empty()) {
+                    out.push_str(&entry_line(&values, &SCAN_KEYS, usize::MAX));
+                }
+                out.push('\n');
+            }
+            _ => push_text(&mut out, text_of(input, field).unwrap_or_default()),
+        }
+    }
+    out
+}
+
+fn push_indented(out: &mut String, line: &str) {
+    out.push_str(INDENT);
+    out.push_str(line);
+    out.push('\n');
+}
+
+/// A text value after its label: the first line there when it reads back unchanged, the
+/// rest (or all) on indented continuation lines.
+fn push_text(out: &mut String, value: &str) {
+    let value = text::normalize_newlines(value);
+    if value.is_empty() {
+        out.push('\n');
+        return;
+    }
+    let mut lines = value.split('\n');
+    if let Some(first) = lines.next() {
+        // Parsing drops leading spaces after the colon and opens a fence on backticks.
+        let inline = !first.is_empty()
+            && !first.starts_with(char::is_whitespace)
+            && fence_len(first).is_none();
+        if inline {
+            out.push_str(first);
+            out.push('\n');
+        } else {
+            out.push('\n');
+            push_indented(out, first);
+        }
+    }
+    for line in lines {
+        push_indented(out, line);
+    }
+}
+
+/// An entry's tokens: every non-empty value, the one at `bare` without its key when that
+/// reads back; an entry of empty values as its first key with `""` (so it is not lost).
+fn entry_line(values: &[&String], keys: &[&str], bare: usize) -> String {
+    let mut tokens: Vec<String> = Vec::with_capacity(values.len());
+    for (i, (value, key)) in values.iter().zip(keys).enumerate() {
+        let value = text::normalize_newlines(value);
+        if value.is_empty() {
+            continue;
+        }
+        if i == bare && is_bare(&value) {
+            tokens.push(value);
+        } else {
+            tokens.push(format!("{key}={}", quote(&value)));
+        }
+    }
+    if tokens.is_empty() {
+        tokens.push(format!("{}=\"\"", keys.first().copied().unwrap_or("ip")));
+    }
+    tokens.join(" ")
+}
+
+/// A value that can be written without quotes: what the tokenizer reads back as one bare
+/// value ('=' is quoted too, so `key=value` stays unambiguous to a reader).
+fn is_bare(v: &str) -> bool {
+    !v.is_empty() && !v.chars().any(|c| c.is_whitespace() || c == '"' || c == '=')
+}
+
+fn quote(v: &str) -> String {
+    if is_bare(v) {
+        return v.to_owned();
+    }
+    let mut out = String::with_capacity(v.len() + 2);
+    out.push('"');
+    for c in v.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn text_of(input: &IntelInput, field: IntelField) -> Option<&str> {
+    use IntelField as F;
+    Some(match field {
+        F::Category => &input.category,
+        F::Subject => &input.subject,
+        F::Source => &input.source,
+        F::PublishedAt => &input.published_at,
+        F::Tlp => &input.tlp,
+        F::DispatchId => &input.dispatch_id,
+        F::EventSubject => &input.event_subject,
+        F::EventDiscoveredAt => &input.event_discovered_at,
+        F::EventSentAt => &input.event_sent_at,
+        F::EventResolvedAt => &input.event_resolved_at,
+        F::Content => &input.content,
+        F::IntelType => &input.intel_type,
+        F::Publisher => &input.publisher,
+        F::Contact => &input.contact,
+        F::ImpactLevel => &input.impact_level,
+        F::Recommendation => &input.recommendation,
+        F::References => &input.references,
+        F::Attachments => &input.attachments,
+        F::AffectedPlatforms => &input.affected_platforms,
+        F::Technique => &input.technique,
+        F::SourceId => &input.source_id,
+        F::SourceTime => &input.source_time,
+        F::VictimIp | F::MaliciousConnections | F::ScanInfo => return None,
+    })
+}
+
+fn text_slot(input: &mut IntelInput, field: IntelField) -> Option<&mut String> {
+    use IntelField as F;
+    Some(match field {
+        F::Category => &mut input.category,
+        F::Subject => &mut input.subject,
+        F::Source => &mut input.source,
+        F::PublishedAt => &mut input.published_at,
+        F::Tlp => &mut input.tlp,
+        F::DispatchId => &mut input.dispatch_id,
+        F::EventSubject => &mut input.event_subject,
+        F::EventDiscoveredAt => &mut input.event_discovered_at,
+        F::EventSentAt => &mut input.event_sent_at,
+        F::EventResolvedAt => &mut input.event_resolved_at,
+        F::Content => &mut input.content,
+        F::IntelType => &mut input.intel_type,
+        F::Publisher => &mut input.publisher,
+        F::Contact => &mut input.contact,
+        F::ImpactLevel => &mut input.impact_level,
+        F::Recommendation => &mut input.recommendation,
+        F::References => &mut input.references,
+        F::Attachments => &mut input.attachments,
+        F::AffectedPlatforms => &mut input.affected_platforms,
+        F::Technique => &mut input.technique,
+        F::SourceId => &mut input.source_id,
+        F::SourceTime => &mut input.source_time,
+        F::VictimIp | F::MaliciousConnections | F::ScanInfo => return None,
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// Parse: lines to field occurrences
+// ---------------------------------------------------------------------------------------
+
+/// Decodes a file of unknown encoding ([`text::decode`]) and parses it.
+pub fn parse_bytes(bytes: &[u8]) -> ParseOutcome {
+    let decoded = text::decode(bytes);
+    let mut outcome = parse(&decoded.text);
+    outcome.encoding = Some(decoded.encoding);
+    outcome.lossy = decoded.lossy;
+    outcome
+}
+
+/// Reads a text form (already decoded; CRLF or CR line ends are fine). Never panics; see
+/// the module documentation for the syntax.
+pub fn parse(input: &str) -> ParseOutcome {
+    let input = text::normalize_newlines(input);
+    let input = input.strip_prefix('\u{feff}').unwrap_or(&input);
+    let mut reader = Reader {
+        state: State::Before,
+        done: Vec::new(),
+        unknown_lines: Vec::new(),
+    };
+    for (i, line) in input.split('\n').enumerate() {
+        reader.line(i + 1, line);
+    }
+    reader.end_field();
+    let Reader {
+        done,
+        unknown_lines,
+        ..
+    } = reader;
+    let mut outcome = ParseOutcome {
+        input: IntelInput::default(),
+        encoding: None,
+        lossy: false,
+        unknown_lines,
+        problems: Vec::new(),
+    };
+    let mut filled: BTreeSet<IntelField> = BTreeSet::new();
+    for occ in &done {
+        read_occurrence(occ, &mut filled, &mut outcome);
+    }
+    outcome.problems.sort_by_key(|p| p.line);
+    outcome
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Fence {
+    None,
+    Open { ticks: usize },
+    Closed,
+}
+
+/// One appearance of a field: the text after its colon and the lines of its value.
+struct Occurrence {
+    field: IntelField,
+    line: usize,
+    inline: String,
+    lines: Vec<(usize, String)>,
+    /// Blank lines seen since the last value line: kept only if an indented line follows.
+    pending_blank: Vec<usize>,
+    fence: Fence,
+}
+
+enum State {
+    /// Before the first field line: everything is ignored.
+    Before,
+    In(Occurrence),
+    /// After a line that belongs to no field, up to the next field line.
+    Unknown,
+}
+
+struct Reader {
+    state: State,
+    done: Vec<Occurrence>,
+    unknown_lines: Vec<(usize, String)>,
+}
+
+impl Reader {
+    fn end_field(&mut self) {
+        if let State::In(occ) = std::mem::replace(&mut self.state, State::Unknown) {
+            self.done.push(occ);
+        }
+    }
+
+    fn start(&mut self, line: usize, field: IntelField, inline: String) {
+        self.end_field();
+        let (inline, fence) = match fence_len(&inline) {
+            Some(ticks) => (String::new(), Fence::Open { ticks }),
+            None => (inline, Fence::None),
+        };
+        self.state = State::In(Occurrence {
+            field,
+            line,
+            inline,
+            lines: Vec::new(),
+            pending_blank: Vec::new(),
+            fence,
+        });
+    }
+
+    fn unknown(&mut self, n: usize, raw: &str) {
+        self.end_field();
+        self.unknown_lines.push((n, raw.to_owned()));
+    }
+
+    fn line(&mut self, n: usize, raw: &str) {
+        if let State::In(occ) = &mut self.state
+            && let Fence::Open { ticks } = occ.fence
+        {
+            if fence_len(raw).is_some_and(|t| t >= ticks) {
+                occ.fence = Fence::Closed;
+            } else {
+                occ.lines.push((n, raw.to_owned()));
+            }
+            return;
+        }
+        let indented = raw.starts_with(INDENT) || raw.starts_with('\t');
+        if !indented && raw.trim().is_empty() {
+            if let State::In(occ) = &mut self.state
+                && occ.fence == Fence::None
+            {
+                occ.pending_blank.push(n);
+            }
+            return;
+        }
+        if indented {
+            match &mut self.state {
+                State::Before => {
+                    if let Some((field, inline)) = label(raw.trim_start()) {
+                        self.start(n, field, inline);
+                    }
+                }
+                State::In(occ) if occ.fence == Fence::None => {
+                    for b in occ.pending_blank.drain(..) {
+                        occ.lines.push((b, String::new()));
+                    }
+                    let stripped = raw
+                        .strip_prefix(INDENT)
+                        .or_else(|| raw.strip_prefix('\t'))
+                        .unwrap_or(raw);
+                    occ.lines.push((n, stripped.to_owned()));
+                }
+                State::In(_) | State::Unknown => self.unknown(n, raw),
+            }
+            return;
+        }
+        if let Some((field, inline)) = label(raw.trim_start()) {
+            self.start(n, field, inline);
+            return;
+        }
+        let ticks = fence_len(raw);
+        match &mut self.state {
+            State::Before => {}
+            State::In(occ) if occ.fence == Fence::None => {
+                let empty = occ.inline.is_empty() && occ.lines.is_empty();
+                if let (true, Some(ticks)) = (empty, ticks) {
+                    // A fence may follow its label after blank lines: it is nothing else.
+                    occ.fence = Fence::Open { ticks };
+                    occ.pending_blank.clear();
+                } else if occ.pending_blank.is_empty()
+                    && (is_free_text(occ.field) || !label_like(raw))
+                {
+                    occ.lines.push((n, raw.to_owned()));
+                } else {
+                    self.unknown(n, raw);
+                }
+            }
+            State::In(_) | State::Unknown => self.unknown(n, raw),
+        }
+    }
+}
+
+/// The long free texts, where hand-written lines such as `電話：…` are text of the field.
+fn is_free_text(field: IntelField) -> bool {
+    use IntelField as F;
+    matches!(
+        field,
+        F::Content
+            | F::Contact
+            | F::Recommendation
+            | F::References
+            | F::Attachments
+            | F::AffectedPlatforms
+            | F::Technique
+    )
+}
+
+/// The number of backticks of a fence line: three or more backticks alone.
+fn fence_len(line: &str) -> Option<usize> {
+    let t = line.trim();
+    (t.len() >= 3 && t.bytes().all(|b| b == b'`')).then_some(t.len())
+}
+
+/// Every label with its field, longest (in folded characters) first, so a key is not
+/// taken for a shorter one it starts with (`source_id` / `source`).
+static LABELS: LazyLock<Vec<(IntelField, &'static str)>> = LazyLock::new(|| {
+    let mut all: Vec<(IntelField, &'static str)> = IntelField::ALL
+        .iter()
+        .flat_map(|f| [(*f, f.zh()), (*f, f.key())])
+        .collect();
+    all.sort_by_key(|(_, a)| std::cmp::Reverse(folded_len(a)));
+    all
+});
+
+/// A field line (leading spaces already removed): the field and the text after the colon.
+fn label(s: &str) -> Option<(IntelField, String)> {
+    for (field, name) in LABELS.iter() {
+        let Some(after) = match_alias(s, name) else {
+            continue;
+        };
+        let mut rest = after.trim_start();
+        // A hint between label and colon: "事件主旨 (event_subject)：".
+        if let Some((_, behind)) = strip_group(rest)
+            && strip_colon(behind.trim_start()).is_some()
+        {
+            rest = behind.trim_start();
+        }
+        if let Some(value) = strip_colon(rest) {
+            return Some((*field, value.trim_start().to_owned()));
+        }
+    }
+    None
+}
+
+/// An unindented line shaped like `名稱：…` of a field this form does not have: a short
+/// name starting with a letter, of letters, digits, spaces and a few signs, then a colon
+/// (not `://`, so a URL is not a label).
+fn label_like(raw: &str) -> bool {
+    let s = raw.trim();
+    let Some(pos) = s.find(COLONS) else {
+        return false;
+    };
+    let (name, rest) = s.split_at(pos);
+    if strip_colon(rest).is_some_and(|after| after.starts_with("//")) {
+        return false;
+    }
+    let name = name.trim();
+    let count = name.chars().count();
+    (2..=30).contains(&count)
+        && name.chars().next().is_some_and(char::is_alphabetic)
+        && name.chars().all(|c| {
+            c.is_alphanumeric()
+                || matches!(
+                    c,
+                    '_' | '-' | ' ' | '(' | ')' | '（' | '）' | '/' | '／' | '.'
+                )
+        })
+}
+
+// ---------------------------------------------------------------------------------------
+// Parse: occurrences to values
+// ---------------------------------------------------------------------------------------
+
+/// The value lines of an occurrence: the field line's text (if any) first.
+fn value_lines(occ: &Occurrence) -> Vec<(usize, &str)> {
+    let mut out = Vec::with_capacity(occ.lines.len() + 1);
+    if !occ.inline.is_empty() {
+        out.push((occ.line, occ.inline.as_str()));
+    }
+    out.extend(occ.lines.iter().map(|(n, l)| (*n, l.as_str())));
+    out
+}
+
+fn read_occurrence(occ: &Occurrence, filled: &mut BTreeSet<IntelField>, out: &mut ParseOutcome) {
+    let field = occ.field;
+    if let Fence::Open { .. } = occ.fence {
+        out.problems.push(Problem {
+            field,
+            line: occ.line,
+            kind: ProblemKind::UnclosedFence,
+            text: String::new(),
+        });
+    }
+    let lines = value_lines(occ);
+    let mut problem = |line: usize, kind: ProblemKind, text: &str| {
+        out.problems.push(Problem {
+            field,
+            line,
+            kind,
+            text: text.to_owned(),
+        });
+    };
+    // The first non-empty value wins; an empty one (a template's label) never counts.
+    let changed = match field {
+        IntelField::VictimIp => {
+            let entries = entries(
+                &lines,
+                &ENDPOINT_KEYS,
+                &mut problem,
+                |[ip, port, protocol]| EndpointInput { ip, port, protocol },
+            );
+            set_value(&mut out.input.victim_ip, entries, filled, field)
+        }
+        IntelField::MaliciousConnections => {
+            let entries = entries(
+                &lines,
+                &CONNECTION_KEYS,
+                &mut problem,
+                |[direction, ip, port, protocol]| ConnectionInput {
+                    direction,
+                    ip,
+                    port,
+                    protocol,
+                },
+            );
+            set_value(&mut out.input.malicious_connections, entries, filled, field)
+        }
+        IntelField::ScanInfo => {
+            let scan = scan_info(&lines, &mut problem);
+            set_value(&mut out.input.scan_info, scan, filled, field)
+        }
+        _ => {
+            let value = lines
+                .iter()
+                .map(|(_, l)| *l)
+                .collect::<Vec<&str>>()
+                .join("\n");
+            match text_slot(&mut out.input, field) {
+                Some(slot) => set_value(slot, value, filled, field),
+                None => false,
+            }
+        }
+    };
+    if changed {
+        let text = lines
+            .iter()
+            .map(|(_, l)| *l)
+            .collect::<Vec<&str>>()
+            .join("\n");
+        out.problems.push(Problem {
+            field,
+            line: occ.line,
+            kind: ProblemKind::Duplicate,
+            text,
+        });
+    }
+}
+
+/// Stores `value` unless it is empty or the field already has one; true when it had a
+/// different one (a duplicate).
+fn set_value<T: Default + PartialEq>(
+    slot: &mut T,
+    value: T,
+    filled: &mut BTreeSet<IntelField>,
+    field: IntelField,
+) -> bool {
+    if value == T::default() {
+        return false;
+    }
+    if filled.insert(field) {
+        *slot = value;
+        return false;
+    }
+    *slot != value
+}
+
+/// One entry per non-blank line, of the `keys` (an `ip` may stand bare); a line that
+/// cannot be read is a problem and no entry.
+fn entries<T, const N: usize>(
+    lines: &[(usize, &str)],
+    keys: &[&str; N],
+    problem: &mut impl FnMut(usize, ProblemKind, &str),
+    make: impl Fn([String; N]) -> T,
+) -> Vec<T> {
+    let bare = keys.iter().position(|k| *k == "ip");
+    let mut out = Vec::new();
+    for (n, line) in lines {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let mut taken = [false; N];
+        match tokens(line).and_then(|t| fill(t, keys, bare, &mut taken)) {
+            Ok(values) => out.push(make(values)),
+            Err(kind) => problem(*n, kind, line),
+        }
+    }
+    out
+}
+
+/// 掃描資訊: the tokens of every line make one entry; a line that cannot be read is a
+/// problem and adds nothing.
+fn scan_info(
+    lines: &[(usize, &str)],
+    problem: &mut impl FnMut(usize, ProblemKind, &str),
+) -> ScanInfo {
+    let mut taken = [false; 4];
+    let mut values: [String; 4] = Default::default();
+    for (n, line) in lines {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let mut line_taken = taken;
+        match tokens(line).and_then(|t| fill(t, &SCAN_KEYS, None, &mut line_taken)) {
+            Ok(got) => {
+                for (i, v) in got.into_iter().enumerate() {
+                    if line_taken[i] && !taken[i] {
+                        values[i] = v;
+                    }
+                }
+                taken = line_taken;
+            }
+            Err(kind) => problem(*n, kind, line),
+        }
+    }
+    let [engine, engine_type, version, result] = values;
+    ScanInfo {
+        engine,
+        engine_type,
+        version,
+        result,
+    }
+}
+
+/// Assigns tokens to keys (`bare`: the key a keyless token goes to, once); `taken` marks
+/// the keys given, including earlier lines' (a key given again is a problem).
+fn fill<const N: usize>(
+    tokens: Vec<Token>,
+    keys: &[&str],
+    bare: Option<usize>,
+    taken: &mut [bool; N],
+) -> Result<[String; N], ProblemKind> {
+    let mut values: [String; N] = std::array::from_fn(|_| String::new());
+    for token in tokens {
+        let index = match &token.key {
+            None => match bare {
+                Some(i) if !taken.get(i).copied().unwrap_or(true) => i,
+                _ => return Err(ProblemKind::MissingKey { token: token.value }),
+            },
+            Some(key) => {
+                let lower = key.to_ascii_lowercase();
+                match keys.iter().position(|k| *k == lower) {
+                    Some(i) => i,
+                    None => return Err(ProblemKind::UnknownKey { key: key.clone() }),
+                }
+            }
+        };
+        let (Some(slot), Some(seen)) = (values.get_mut(index), taken.get_mut(index)) else {
+            return Err(ProblemKind::UnknownKey {
+                key: token.key.unwrap_or_default(),
+            });
+        };
+        if *seen {
+            return Err(ProblemKind::RepeatedKey {
+                key: keys.get(index).copied().unwrap_or_default().to_owned(),
+            });
+        }
+        *seen = true;
+        *slot = token.value;
+    }
+    Ok(values)
+}
+
+/// One token of an entry: `key=value` or a value alone.
+struct Token {
+    key: Option<String>,
+    value: String,
+}
+
+/// Splits an entry line into tokens (see the module documentation).
+fn tokens(line: &str) -> Result<Vec<Token>, ProblemKind> {
+    let mut out = Vec::new();
+    let mut it = line.chars().peekable();
+    loop {
+        while it.next_if(|c| c.is_whitespace()).is_some() {}
+        let Some(&c) = it.peek() else {
+            break;
+        };
+        if c == '"' {
+            it.next();
+            let value = quoted(&mut it)?;
+            out.push(Token { key: None, value });
+            continue;
+        }
+        let mut word = String::new();
+        while let Some(c) = it.next_if(|c| !c.is_whitespace() && *c != '=' && *c != '"') {
+            word.push(c);
+        }
+        match it.peek() {
+            Some('=') => {
+                it.next();
+                let value = if it.next_if_eq(&'"').is_some() {
+                    quoted(&mut it)?
+                } else {
+                    let mut v = String::new();
+                    while let Some(c) = it.next_if(|c| !c.is_whitespace()) {
+                        if c == '"' {
+                            return Err(ProblemKind::StrayQuote);
+                        }
+                        v.push(c);
+                    }
+                    v
+                };
+                out.push(Token {
+                    key: Some(word),
+                    value,
+                });
+            }
+            Some('"') => return Err(ProblemKind::StrayQuote),
+            _ => out.push(Token {
+                key: None,
+                value: word,
+            }),
+        }
+    }
+    Ok(out)
+}
+
+/// The rest of a quoted value (the opening `"` read), up to its closing `"`, which must
+/// end the token.
+fn quoted(it: &mut std::iter::Peekable<std::str::Chars<'_>>) -> Result<String, ProblemKind> {
+    let mut v = String::new();
+    loop {
+        match it.next() {
+            None => return Err(ProblemKind::UnterminatedQuote),
+            Some('"') => break,
+            Some('\\') => match it.next() {
+                None => return Err(ProblemKind::UnterminatedQuote),
+                Some('"') => v.push('"'),
+                Some('\\') => v.push('\\'),
+                Some('n') => v.push('\n'),
+                // Kept as written: a Windows path typed in quotes stays readable.
+                Some(other) => {
+                    v.push('\\');
+                    v.push(other);
+                }
+            },
+            Some(c) => v.push(c),
+        }
+    }
+    match it.peek() {
+        Some(c) if !c.is_whitespace() => Err(ProblemKind::StrayQuote),
+        _ => Ok(v),
+    }
+}

