@@ -60,9 +60,17 @@ impl Tr {
         LOCALES.lookup_with_args(langid(self.locale), id, &map)
     }
 
-    /// A field error in this locale.
+    /// A field error in this locale; one that carries the field's name (the intel
+    /// record's errors name it in Chinese and English) says it first.
     pub fn field_error(&self, e: &FieldError) -> String {
-        self.t_args(e.code, &e.args)
+        let message = self.t_args(e.code, &e.args);
+        match e.args.iter().find(|(k, _)| *k == "field") {
+            Some((_, field)) => self.t_args(
+                "field-named",
+                &[("field", field.clone()), ("message", message)],
+            ),
+            None => message,
+        }
     }
 
     /// The BCP 47 tag, for `<html lang>`.
@@ -119,5 +127,18 @@ mod tests {
         assert_eq!(Tr::new(Locale::ZhTw).t("nav-login"), "登入");
         let e = FieldError::new("error-too-long").arg("max", 5);
         assert_eq!(Tr::new(Locale::En).field_error(&e), "At most 5 characters.");
+    }
+
+    #[test]
+    fn a_named_field_comes_first() {
+        let e = FieldError::new("error-intel-impact").arg("field", "影響等級 (impact_level)");
+        assert_eq!(
+            Tr::new(Locale::En).field_error(&e),
+            "影響等級 (impact_level): The impact level is a number from 1 to 4."
+        );
+        assert_eq!(
+            Tr::new(Locale::ZhTw).field_error(&e),
+            "影響等級 (impact_level)：影響等級是 1 到 4 的數字。"
+        );
     }
 }
