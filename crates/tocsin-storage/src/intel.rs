@@ -368,7 +368,9 @@ impl Tx {
         self.replace_observables(r.id, &n.observables).await
     }
 
-    /// Rewrites a record's content, TLP and status, with new search tokens.
+    /// Rewrites a record's content, TLP and status, with new search tokens. Its indicators
+    /// are left as they are (`replace_observables` changes them): sharing a record must not
+    /// lose them.
     pub async fn update_intel(&mut self, n: &NewIntel) -> Result<()> {
         let r = &n.row;
         let tlp = r.tlp()?;
@@ -408,7 +410,7 @@ impl Tx {
         if !affected {
             return Err(StorageError::NotFound("intel record"));
         }
-        self.replace_observables(r.id, &n.observables).await
+        Ok(())
     }
 
     /// Replaces a record's indicators.

@@ -24,3 +24,5 @@ mail-intel-body = Hello { $name },
 
     Read it on the platform:
     { $link }
+error-intel-shape = This value has the wrong shape (text, a list of entries, or an object, as the format says).
+error-intel-txt-lines = These lines of the TXT form are not fields of the format: { $lines }.

@@ -24,3 +24,5 @@ mail-intel-body = { $name } 您好：
 
     在平台上閱讀：
     { $link }
+error-intel-shape = 此值的型態不符（依格式應為文字、項目清單或物件）。
+error-intel-txt-lines = TXT 表單的這些行不是格式中的欄位：第 { $lines } 行。

@@ -2,6 +2,7 @@
 //! (`{"error", "message", "fields"}`), and an OpenAPI 3.1 document generated from these
 //! handlers at `/api/v1/openapi.json`.
 
+pub mod intel;
 pub mod phishing;
 pub mod reports;
 pub mod vuln;
@@ -532,6 +533,18 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(vuln::load_cve_ids))
         .routes(routes!(vuln::advisories))
         .routes(routes!(vuln::advisory_one))
+        .routes(routes!(intel::create, intel::list))
+        .routes(routes!(intel::create_txt))
+        .routes(routes!(intel::get, intel::update))
+        .routes(routes!(intel::txt))
+        .routes(routes!(intel::share))
+        .routes(routes!(intel::deliveries))
+        .routes(routes!(intel::feedback))
+        .routes(routes!(intel::reshare))
+        .routes(routes!(intel::observables))
+        .routes(routes!(intel::from_incident))
+        .routes(routes!(intel::groups, intel::create_group))
+        .routes(routes!(intel::add_member, intel::remove_member))
         .split_for_parts();
     let doc = api.clone();
     let router = router.route(

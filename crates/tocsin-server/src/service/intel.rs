@@ -161,7 +161,7 @@ fn validation(field: IntelField, e: FieldError) -> AppError {
 }
 
 /// The indicators of a record: those extracted from its text, plus the analyst's.
-fn observables_of(
+pub(crate) fn observables_of(
     record: &IntelRecord,
     analyst: &[(String, String)],
 ) -> Vec<(String, String, String)> {
@@ -178,7 +178,7 @@ fn observables_of(
     out.into_iter().map(|((k, v), o)| (k, v, o)).collect()
 }
 
-fn new_row(
+pub(crate) fn new_row(
     id: IntelId,
     record: &IntelRecord,
     who: Option<&User>,
@@ -225,7 +225,7 @@ pub enum Channel {
 }
 
 impl Channel {
-    fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Channel::Web => "web",
             Channel::Api => "api",

@@ -124,10 +124,17 @@ both_engines! {
         let mut a2 = a.clone();
         a2.subject = "金融詐騙".into();
         let mut tx = s.begin().await.expect("begin");
+        let before = s.intel_observables(a.id).await.expect("obs");
+        assert!(!before.is_empty());
         tx.update_intel(&NewIntel { row: a2, search_text: "金融詐騙".into(), observables: vec![] }).await.expect("update");
         tx.commit().await.expect("commit");
         assert_eq!(ids(&s.list_intel(&find("金融")).await.expect("q")), BTreeSet::from([a.id]));
         assert!(s.list_intel(&find("漏洞")).await.expect("q").is_empty());
+        // An update (as sharing does) keeps the indicators; replacing them is explicit.
+        assert_eq!(s.intel_observables(a.id).await.expect("obs"), before);
+        let mut tx = s.begin().await.expect("begin");
+        tx.replace_observables(a.id, &[]).await.expect("replace");
+        tx.commit().await.expect("commit");
         assert!(s.intel_observables(a.id).await.expect("obs").is_empty());
     }
 

@@ -1,0 +1,609 @@
+//! `/api/v1/intel` and `/api/v1/sharing-groups`: intel records in the 25-field N-ISAC
+//! shape (JSON or the TXT form), their sharing, deliveries, feedback and the inbox. Every
+//! handler is a thin call into `service::intel`, where the access policy decides.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use tocsin_domain::intel::{IntelField, IntelInput};
+use tocsin_domain::{FieldError, FieldErrors, GroupId, IntelId, OrgId};
+use tocsin_storage::{AudienceRow, Delivery, ObservableRow, SharingGroup};
+use utoipa::ToSchema;
+
+use super::{ApiErrorBody, ApiJson};
+use crate::auth::CurrentUser;
+use crate::error::AppError;
+use crate::middleware::Ctx;
+use crate::service::intel::{
+    self as desk, Channel, GroupInput, InboxQuery, Intel, IntelView, ShareInput, ShareOutcome,
+};
+use crate::state::AppState;
+
+/// An intel record as partners send it: the 25 fields of the N-ISAC format under their
+/// English names. Times are `YYYY-MM-DDThh:mm:ss+hh:mm`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct IntelRequest {
+    /// 1 情資種類: ANA, DEF, INT, EWA or FBI.
+    pub category: String,
+    /// 2 情資主旨.
+    pub subject: String,
+    /// 3 情資來源資訊.
+    pub source: String,
+    /// 4 情資發布時間.
+    pub published_at: String,
+    /// 5 分享等級: red, amber, amber+strict, green, white (clear).
+    pub tlp: String,
+    /// 6 發送編號.
+    pub dispatch_id: String,
+    /// 7 事件主旨 (not for ANA).
+    pub event_subject: String,
+    /// 8 事件發現時間.
+    pub event_discovered_at: String,
+    /// 9 事件發送時間.
+    pub event_sent_at: String,
+    /// 10 事件解決時間.
+    pub event_resolved_at: String,
+    /// 11 情資內容.
+    pub content: String,
+    /// 12 情資類型.
+    pub intel_type: String,
+    /// 13 發布單位.
+    pub publisher: String,
+    /// 14 聯絡資訊.
+    pub contact: String,
+    /// 15 影響等級: 1 to 4.
+    pub impact_level: String,
+    /// 16 建議措施.
+    pub recommendation: String,
+    /// 17 參考資訊.
+    pub references: String,
+    /// 18 附件.
+    pub attachments: String,
+    /// 19 受害IP: a list of `{ip, port, protocol}`.
+    #[schema(value_type = Vec<Object>)]
+    pub victim_ip: Vec<serde_json::Value>,
+    /// 20 影響平台.
+    pub affected_platforms: String,
+    /// 21 手法研判.
+    pub technique: String,
+    /// 22 惡意IP連線資訊: a list of `{direction: source|destination, ip, port, protocol}`.
+    #[schema(value_type = Vec<Object>)]
+    pub malicious_connections: Vec<serde_json::Value>,
+    /// 23 掃描資訊: `{engine, engine_type, version, result}`.
+    #[schema(value_type = Object)]
+    pub scan_info: serde_json::Value,
+    /// 24 來源編號 (FBI: the answered record's 發送編號).
+    pub source_id: String,
+    /// 25 來源時間 (FBI: the answered record's 發布時間).
+    pub source_time: String,
+}
+
+/// Reads a JSON body into the domain's input; a shape that is not the record's is a 422
+/// naming the field where it can.
+fn input_of(value: serde_json::Value) -> Result<IntelInput, AppError> {
+    if !value.is_object() {
+        return Err(AppError::BadRequest(
+            "the body must be a JSON object".into(),
+        ));
+    }
+    serde_json::from_value(value.clone()).map_err(|e| {
+        // Find the first field that does not read on its own, to name it.
+        let obj = value.as_object().cloned().unwrap_or_default();
+        for (key, v) in obj {
+            let mut one = serde_json::Map::new();
+            one.insert(key.clone(), v);
+            if serde_json::from_value::<IntelInput>(serde_json::Value::Object(one)).is_err()
+                && let Some(f) = IntelField::from_key(&key)
+            {
+                let mut errors = FieldErrors::new();
+                errors.add(
+                    f.key(),
+                    FieldError::new("error-intel-shape").arg("field", f.label()),
+                );
+                return AppError::Validation(errors);
+            }
+        }
+        AppError::BadRequest(e.to_string())
+    })
+}
+
+/// A record in a listing.
+#[derive(Serialize, ToSchema)]
+pub struct IntelSummary {
+    /// Record id.
+    pub id: String,
+    /// draft or shared.
+    pub status: String,
+    /// ANA, DEF, INT, EWA or FBI.
+    pub category: String,
+    /// TLP level.
+    pub tlp: String,
+    /// 1 to 4.
+    pub impact_level: Option<i32>,
+    /// 情資主旨.
+    pub subject: String,
+    /// 發送編號.
+    pub dispatch_id: String,
+    /// 情資發布時間 (RFC 3339, UTC).
+    pub published_at: String,
+}
+
+impl From<&Intel> for IntelSummary {
+    fn from(i: &Intel) -> Self {
+        IntelSummary {
+            id: i.row.id.to_string(),
+            status: i.row.status.clone(),
+            category: i.row.category.clone(),
+            tlp: i.row.tlp.clone(),
+            impact_level: i.row.impact_level,
+            subject: i.row.subject.clone(),
+            dispatch_id: i.row.dispatch_id.clone(),
+            published_at: i.row.published_at.rfc3339(),
+        }
+    }
+}
+
+/// An indicator of a record.
+#[derive(Serialize, ToSchema)]
+pub struct ObservableView {
+    /// ipv4, ipv6, cidr, domain, url, email, md5, sha1, sha256, cve.
+    pub kind: String,
+    /// The normalized value.
+    pub value: String,
+    /// extracted or analyst.
+    pub origin: String,
+}
+
+impl From<&ObservableRow> for ObservableView {
+    fn from(o: &ObservableRow) -> Self {
+        ObservableView {
+            kind: o.kind.clone(),
+            value: o.value.clone(),
+            origin: o.origin.clone(),
+        }
+    }
+}
+
+/// Someone a record is shared with.
+#[derive(Serialize, ToSchema)]
+pub struct AudienceView {
+    /// group, org, user or informed.
+    pub kind: String,
+    /// The group, organization or user id.
+    pub target_id: String,
+    /// When it was added.
+    pub added_at: String,
+}
+
+impl From<&AudienceRow> for AudienceView {
+    fn from(a: &AudienceRow) -> Self {
+        AudienceView {
+            kind: a.kind.as_str().to_string(),
+            target_id: a.target_id.to_string(),
+            added_at: a.added_at.rfc3339(),
+        }
+    }
+}
+
+/// One mail delivery: who received which record at which TLP, when.
+#[derive(Serialize, ToSchema)]
+pub struct DeliveryView {
+    /// The recipient user's id.
+    pub user_id: String,
+    /// The address it went to.
+    pub email: String,
+    /// The TLP it carried.
+    pub tlp: String,
+    /// The language of the mail body.
+    pub locale: String,
+    /// The Message-ID of the mail.
+    pub message_id: String,
+    /// When it was queued (durably, with the share).
+    pub delivered_at: String,
+}
+
+impl From<&Delivery> for DeliveryView {
+    fn from(d: &Delivery) -> Self {
+        DeliveryView {
+            user_id: d.user_id.to_string(),
+            email: d.email.clone(),
+            tlp: d.tlp.clone(),
+            locale: d.locale.clone(),
+            message_id: d.message_id.clone(),
+            delivered_at: d.delivered_at.rfc3339(),
+        }
+    }
+}
+
+/// A record with what its reader may see of its handling.
+#[derive(Serialize, ToSchema)]
+pub struct IntelDetail {
+    /// Record id.
+    pub id: String,
+    /// draft or shared.
+    pub status: String,
+    /// Where it came in: web, api, txt, incident, reshare, import.
+    pub channel: String,
+    /// The record this one answers (FBI feedback).
+    pub answers_id: Option<String>,
+    /// The record this one re-shares.
+    pub derived_from: Option<String>,
+    /// The 25 fields, under their English names.
+    #[schema(value_type = Object)]
+    pub record: serde_json::Value,
+    /// Its indicators.
+    pub observables: Vec<ObservableView>,
+    /// FBI answers the reader may see.
+    pub answers: Vec<String>,
+    /// Its audiences (the desk only).
+    pub audiences: Vec<AudienceView>,
+    /// Its deliveries (the desk only).
+    pub deliveries: Vec<DeliveryView>,
+}
+
+fn detail(v: &IntelView) -> Result<IntelDetail, AppError> {
+    Ok(IntelDetail {
+        id: v.intel.row.id.to_string(),
+        status: v.intel.row.status.clone(),
+        channel: v.intel.row.channel.clone(),
+        answers_id: v.intel.row.answers_id.map(|u| u.to_string()),
+        derived_from: v.intel.row.derived_from.map(|u| u.to_string()),
+        record: serde_json::to_value(&v.intel.record)
+            .map_err(|e| AppError::internal(format!("intel json: {e}")))?,
+        observables: v.observables.iter().map(Into::into).collect(),
+        answers: v.answers.iter().map(|a| a.id.to_string()).collect(),
+        audiences: v.audiences.iter().map(Into::into).collect(),
+        deliveries: v.deliveries.iter().map(Into::into).collect(),
+    })
+}
+
+/// A path id; one that is not a UUID names no record.
+fn intel_id(s: &str) -> Result<IntelId, AppError> {
+    s.parse().map_err(|_| AppError::NotFound)
+}
+
+/// The created record as its creator sees it.
+async fn created(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    intel: Intel,
+) -> Result<(StatusCode, Json<IntelDetail>), AppError> {
+    let v = desk::view(state, who, ctx, intel.row.id).await?;
+    Ok((StatusCode::CREATED, Json(detail(&v)?)))
+}
+
+/// Submits a record (a draft until the desk accepts and shares it).
+#[utoipa::path(post, path = "/api/v1/intel", tag = "intel", request_body = IntelRequest,
+    responses((status = 201, body = IntelDetail), (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
+    security(("bearer" = [])))]
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    ApiJson(body): ApiJson<serde_json::Value>,
+) -> Result<(StatusCode, Json<IntelDetail>), AppError> {
+    let input = input_of(body)?;
+    let intel = desk::submit(&state, &who, &ctx, &input, Channel::Api).await?;
+    created(&state, &who, &ctx, intel).await
+}
+
+/// Reads a TXT form: refuses it whole, naming each line, when any line does not read.
+pub fn read_txt(bytes: &[u8]) -> Result<IntelInput, AppError> {
+    let out = tocsin_formats::intel_form::parse_bytes(bytes);
+    let mut errors = FieldErrors::new();
+    for p in &out.problems {
+        errors.add(
+            p.field.key(),
+            FieldError::new("error-form-unreadable").arg("problem", p),
+        );
+    }
+    if !out.unknown_lines.is_empty() {
+        let lines: Vec<String> = out
+            .unknown_lines
+            .iter()
+            .map(|(n, _)| n.to_string())
+            .collect();
+        errors.add(
+            "txt",
+            FieldError::new("error-intel-txt-lines").arg("lines", lines.join(", ")),
+        );
+    }
+    errors.into_result().map_err(AppError::Validation)?;
+    Ok(out.input)
+}
+
+/// Submits a record as its TXT form (the body, any of UTF-8, UTF-16 or Big5).
+#[utoipa::path(post, path = "/api/v1/intel/txt", tag = "intel",
+    request_body(content = String, content_type = "text/plain"),
+    responses((status = 201, body = IntelDetail), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 413, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
+    security(("bearer" = [])))]
+pub async fn create_txt(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    body: Bytes,
+) -> Result<(StatusCode, Json<IntelDetail>), AppError> {
+    let input = read_txt(&body)?;
+    let intel = desk::submit(&state, &who, &ctx, &input, Channel::Txt).await?;
+    created(&state, &who, &ctx, intel).await
+}
+
+/// The caller's inbox: records shared with them (the desk: all), filtered.
+#[utoipa::path(get, path = "/api/v1/intel", tag = "intel", params(InboxQuery),
+    responses((status = 200, body = Vec<IntelSummary>), (status = 401, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
+    security(("bearer" = [])))]
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Query(q): Query<InboxQuery>,
+) -> Result<Json<Vec<IntelSummary>>, AppError> {
+    if who.user().is_none() {
+        return Err(AppError::Unauthorized);
+    }
+    let rows = desk::inbox(&state, &who, &ctx, &q).await?;
+    Ok(Json(rows.iter().map(Into::into).collect()))
+}
+
+/// One record (audited).
+#[utoipa::path(get, path = "/api/v1/intel/{id}", tag = "intel",
+    params(("id" = String, Path, description = "Record id")),
+    responses((status = 200, body = IntelDetail), (status = 401, body = ApiErrorBody), (status = 404, body = ApiErrorBody)),
+    security(("bearer" = [])))]
+pub async fn get(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Json<IntelDetail>, AppError> {
+    let v = desk::view(&state, &who, &ctx, intel_id(&id)?).await?;
+    Ok(Json(detail(&v)?))
+}
+
+/// The desk edits a record: the whole record, validated; the TLP may not go below the one
+/// it arrived with.
+#[utoipa::path(put, path = "/api/v1/intel/{id}", tag = "intel", request_body = IntelRequest,
+    params(("id" = String, Path, description = "Record id")),
+    responses((status = 200, body = IntelDetail), (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
+    security(("bearer" = [])))]
+pub async fn update(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<serde_json::Value>,
+) -> Result<Json<IntelDetail>, AppError> {
+    let id = intel_id(&id)?;
+    let input = input_of(body)?;
+    desk::edit(&state, &who, &ctx, id, &input).await?;
+    let v = desk::view(&state, &who, &ctx, id).await?;
+    Ok(Json(detail(&v)?))
+}
+
+/// The TXT form of a record (audited as an export).
+#[utoipa::path(get, path = "/api/v1/intel/{id}/txt", tag = "intel",
+    params(("id" = String, Path, description = "Record id")),
+    responses((status = 200, body = String, content_type = "text/plain"), (status = 401, body = ApiErrorBody), (status = 404, body = ApiErrorBody)),
+    security(("bearer" = [])))]
+pub async fn txt(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let text = desk::txt(&state, &who, &ctx, intel_id(&id)?).await?;
+    Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response())
+}
+
+/// The desk shares a record with groups, organizations and people; each recipient the
+/// TLP admits gets the TXT by mail, once.
+#[utoipa::path(post, path = "/api/v1/intel/{id}/share", tag = "intel", request_body = ShareInput,
+    params(("id" = String, Path, description = "Record id")),
+    responses((status = 200, body = ShareOutcome), (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
+    security(("bearer" = [])))]
+pub async fn share(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<ShareInput>,
+) -> Result<Json<ShareOutcome>, AppError> {
+    Ok(Json(
+        desk::share(&state, &who, &ctx, intel_id(&id)?, &input).await?,
+    ))
+}
+
+/// The mail deliveries of a record (its sender, the desk).
+#[utoipa::path(get, path = "/api/v1/intel/{id}/deliveries", tag = "intel",
+    params(("id" = String, Path, description = "Record id")),
+    responses((status = 200, body = Vec<DeliveryView>), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody)),
+    security(("bearer" = [])))]
+pub async fn deliveries(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<DeliveryView>>, AppError> {
+    let list = desk::deliveries(&state, &who, &ctx, intel_id(&id)?).await?;
+    Ok(Json(list.iter().map(Into::into).collect()))
+}
+
+/// A recipient answers a record with an FBI record linked to it (來源編號 and 來源時間
+/// are filled from the record when left empty).
+#[utoipa::path(post, path = "/api/v1/intel/{id}/feedback", tag = "intel", request_body = IntelRequest,
+    params(("id" = String, Path, description = "Record id")),
+    responses((status = 201, body = IntelDetail), (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
+    security(("bearer" = [])))]
+pub async fn feedback(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<serde_json::Value>,
+) -> Result<(StatusCode, Json<IntelDetail>), AppError> {
+    let input = input_of(body)?;
+    let intel = desk::feedback(&state, &who, &ctx, intel_id(&id)?, &input).await?;
+    created(&state, &who, &ctx, intel).await
+}
+
+/// The TLP of a re-share.
+#[derive(Deserialize, ToSchema)]
+pub struct ReshareInput {
+    /// The record's TLP or a tighter one.
+    #[serde(default)]
+    pub tlp: String,
+}
+
+/// A recipient re-shares a record: a derived draft at the same or a tighter TLP.
+#[utoipa::path(post, path = "/api/v1/intel/{id}/reshare", tag = "intel", request_body = ReshareInput,
+    params(("id" = String, Path, description = "Record id")),
+    responses((status = 201, body = IntelDetail), (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
+    security(("bearer" = [])))]
+pub async fn reshare(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<ReshareInput>,
+) -> Result<(StatusCode, Json<IntelDetail>), AppError> {
+    let intel = desk::reshare(&state, &who, &ctx, intel_id(&id)?, &input.tlp).await?;
+    created(&state, &who, &ctx, intel).await
+}
+
+/// The analyst's indicators of a record.
+#[derive(Deserialize, ToSchema)]
+pub struct ObservablesInput {
+    /// One `kind value` per line, e.g. `ipv4 203.0.113.5`.
+    #[serde(default)]
+    pub lines: String,
+}
+
+/// The desk replaces the analyst's indicators (extracted ones stay).
+#[utoipa::path(put, path = "/api/v1/intel/{id}/observables", tag = "intel", request_body = ObservablesInput,
+    params(("id" = String, Path, description = "Record id")),
+    responses((status = 200, body = IntelDetail), (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
+    security(("bearer" = [])))]
+pub async fn observables(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<ObservablesInput>,
+) -> Result<Json<IntelDetail>, AppError> {
+    let id = intel_id(&id)?;
+    desk::set_observables(&state, &who, &ctx, id, &input.lines).await?;
+    let v = desk::view(&state, &who, &ctx, id).await?;
+    Ok(Json(detail(&v)?))
+}
+
+/// The desk turns an incident report into a draft record, the reporter's identity
+/// stripped.
+#[utoipa::path(post, path = "/api/v1/reports/{tracking}/intel", tag = "intel",
+    params(("tracking" = String, Path, description = "Tracking number")),
+    responses((status = 201, body = IntelDetail), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
+    security(("bearer" = [])))]
+pub async fn from_incident(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Path(tracking): Path<String>,
+) -> Result<(StatusCode, Json<IntelDetail>), AppError> {
+    let intel = desk::from_incident(&state, &who, &ctx, &tracking).await?;
+    created(&state, &who, &ctx, intel).await
+}
+
+/// A sharing group and its member organizations.
+#[derive(Serialize, ToSchema)]
+pub struct GroupView {
+    /// Group id.
+    pub id: String,
+    /// Name, e.g. F-ISAC.
+    pub name: String,
+    /// isac, isp, cert, academia, alliance or other.
+    pub kind: String,
+    /// What it is.
+    pub description: String,
+    /// Member organization ids.
+    pub members: Vec<String>,
+}
+
+fn group_view(g: &SharingGroup, members: &[OrgId]) -> GroupView {
+    GroupView {
+        id: g.id.to_string(),
+        name: g.name.clone(),
+        kind: g.kind.clone(),
+        description: g.description.clone(),
+        members: members.iter().map(|o| o.to_string()).collect(),
+    }
+}
+
+/// The sharing groups (the desk).
+#[utoipa::path(get, path = "/api/v1/sharing-groups", tag = "intel",
+    responses((status = 200, body = Vec<GroupView>), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody)),
+    security(("bearer" = [])))]
+pub async fn groups(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+) -> Result<Json<Vec<GroupView>>, AppError> {
+    let list = desk::groups(&state, &who, &ctx).await?;
+    Ok(Json(list.iter().map(|(g, m)| group_view(g, m)).collect()))
+}
+
+/// Creates a sharing group (admins).
+#[utoipa::path(post, path = "/api/v1/sharing-groups", tag = "intel", request_body = GroupInput,
+    responses((status = 201, body = GroupView), (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
+    security(("bearer" = [])))]
+pub async fn create_group(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    ApiJson(input): ApiJson<GroupInput>,
+) -> Result<(StatusCode, Json<GroupView>), AppError> {
+    let g = desk::create_group(&state, &who, &ctx, &input).await?;
+    Ok((StatusCode::CREATED, Json(group_view(&g, &[]))))
+}
+
+fn member_ids(group: &str, org: &str) -> Result<(GroupId, OrgId), AppError> {
+    Ok((
+        group.parse().map_err(|_| AppError::NotFound)?,
+        org.parse().map_err(|_| AppError::NotFound)?,
+    ))
+}
+
+/// Adds an organization to a group (admins).
+#[utoipa::path(put, path = "/api/v1/sharing-groups/{id}/members/{org}", tag = "intel",
+    params(("id" = String, Path, description = "Group id"), ("org" = String, Path, description = "Organization id")),
+    responses((status = 204), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody)),
+    security(("bearer" = [])))]
+pub async fn add_member(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Path((id, org)): Path<(String, String)>,
+) -> Result<StatusCode, AppError> {
+    let (g, o) = member_ids(&id, &org)?;
+    desk::set_member(&state, &who, &ctx, g, o, true).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Removes an organization from a group (admins).
+#[utoipa::path(delete, path = "/api/v1/sharing-groups/{id}/members/{org}", tag = "intel",
+    params(("id" = String, Path, description = "Group id"), ("org" = String, Path, description = "Organization id")),
+    responses((status = 204), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody)),
+    security(("bearer" = [])))]
+pub async fn remove_member(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Path((id, org)): Path<(String, String)>,
+) -> Result<StatusCode, AppError> {
+    let (g, o) = member_ids(&id, &org)?;
+    desk::set_member(&state, &who, &ctx, g, o, false).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
