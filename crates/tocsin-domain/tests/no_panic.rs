@@ -2,8 +2,9 @@
 
 use proptest::prelude::*;
 use tocsin_domain::{
-    DiscoveredAt, IncidentInput, Locale, PhishingInput, Roles, Timestamp, TrackingNumber,
-    VulnInput, cve, phish_url, phishing, rsit, sla, tasks, validate, vuln, workflow, zone,
+    DiscoveredAt, IncidentInput, IntelInput, IntelTime, Locale, PhishingInput, Roles, Timestamp,
+    TrackingNumber, VulnInput, cve, phish_url, phishing, rsit, search, sla, tasks, validate, vuln,
+    workflow, zone,
 };
 
 proptest! {
@@ -215,6 +216,45 @@ proptest! {
             prop_assert!(ids.windows(2).all(|w| w[0] < w[1]));
             let back: String = ids.iter().map(|c| format!("{c}\n")).collect();
             prop_assert_eq!(cve::parse_reservation(&back), Ok(ids));
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(500))]
+
+    /// The intel record: any text in any field, structured entries included; what
+    /// validates is valid again after going back to input.
+    #[test]
+    fn intel_validation_never_panics(
+        texts in proptest::collection::vec(any::<String>(), 25),
+        entries in proptest::collection::vec(any::<String>(), 0..8),
+    ) {
+        use tocsin_domain::intel::{ConnectionInput, EndpointInput, ScanInfo};
+        let t = |i: usize| texts[i].clone();
+        let input = IntelInput {
+            category: t(0), subject: t(1), source: t(2), published_at: t(3), tlp: t(4),
+            dispatch_id: t(5), event_subject: t(6), event_discovered_at: t(7),
+            event_sent_at: t(8), event_resolved_at: t(9), content: t(10), intel_type: t(11),
+            publisher: t(12), contact: t(13), impact_level: t(14), recommendation: t(15),
+            references: t(16), attachments: t(17),
+            victim_ip: entries.iter().map(|e| EndpointInput { ip: e.clone(), port: t(18), protocol: t(19) }).collect(),
+            affected_platforms: t(20), technique: t(21),
+            malicious_connections: entries.iter().map(|e| ConnectionInput { direction: t(22), ip: e.clone(), port: t(18), protocol: t(19) }).collect(),
+            scan_info: ScanInfo { engine: t(23), engine_type: t(24), version: t(1), result: t(10) },
+            source_id: t(23), source_time: t(24),
+        };
+        if let Ok(r) = input.validate() {
+            prop_assert_eq!(r.to_input().validate(), Ok(r.clone()));
+            let _ = tocsin_domain::intel::extract_observables(&r.indicator_text());
+        }
+        for s in &texts {
+            let _ = IntelTime::parse(s);
+            let _ = tocsin_domain::IntelCategory::parse(s);
+            let _ = tocsin_domain::intel::extract_observables(s);
+            let _ = search::index_tokens(s);
+            let _ = search::matches(s, &texts[0]);
+            let _ = s.parse::<tocsin_domain::intel::ObservableKind>();
         }
     }
 }
