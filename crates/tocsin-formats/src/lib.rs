@@ -8,6 +8,7 @@ pub mod cvss;
 pub mod export;
 mod form_lines;
 pub mod intel_form;
+pub mod mail_in;
 pub mod rdap;
 pub mod text;
 pub mod vuln_form;

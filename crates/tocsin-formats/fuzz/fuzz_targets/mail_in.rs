@@ -1,0 +1,18 @@
+//! Fuzzes inbound mail: any bytes are read or refused with a reason, never a panic, and
+//! every text attachment of what was read goes through the form parsers unharmed.
+
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use tocsin_formats::mail_in::{Limits, parse, tracking_numbers};
+use tocsin_formats::{intel_form, vuln_form};
+
+fuzz_target!(|data: &[u8]| {
+    if let Ok(m) = parse(data, None, &Limits::default()) {
+        let _ = tracking_numbers(&m.subject, &["INC", "VUL", "PHI"]);
+        for a in m.attachments.iter().filter(|a| a.is_text()) {
+            let _ = intel_form::parse_bytes(&a.bytes);
+            let _ = vuln_form::parse_bytes(&a.bytes);
+        }
+    }
+});
