@@ -307,6 +307,14 @@ impl Store {
             "intel_observables",
             "SELECT record_id, kind, value, origin FROM intel_observables ORDER BY record_id, kind, value"
         );
+        export_table!(
+            self,
+            out,
+            counts,
+            crate::InboundMail,
+            "inbound_mail",
+            "SELECT id, sha256, received_at, envelope_sender, recipient, route, message_id, from_email, subject, status, reason, target, raw FROM inbound_mail ORDER BY id"
+        );
         out.flush().map_err(io)?;
         Ok(counts)
     }
@@ -464,6 +472,11 @@ impl Store {
                     tx.insert_observable_row(&serde_json::from_value(raw.row).map_err(bad)?)
                         .await?;
                     "intel_observables"
+                }
+                "inbound_mail" => {
+                    let m: crate::InboundMail = serde_json::from_value(raw.row).map_err(bad)?;
+                    tx.insert_inbound(&m).await?;
+                    "inbound_mail"
                 }
                 other => {
                     return Err(StorageError::Import(format!(

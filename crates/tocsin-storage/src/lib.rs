@@ -43,6 +43,7 @@ pub mod audit;
 pub mod cna;
 pub mod export;
 pub mod intel;
+pub mod mail_intake;
 pub mod orgs;
 pub mod outbox;
 pub mod phishing;
@@ -62,6 +63,7 @@ pub use intel::{
     AudienceKind, AudienceRow, Delivery, GroupMember, IntelFilter, IntelRow, NewIntel,
     ObservableRow, SharingGroup,
 };
+pub use mail_intake::InboundMail;
 pub use orgs::{NewOrganization, Organization};
 pub use outbox::{ClaimedMail, NewMail, OutboxRow, OutboxStatus};
 pub use phishing::{AbuseContact, NewPhishUrl, PhishUrlRow};

@@ -75,6 +75,23 @@ async fn fill(s: &Store) {
         .await
         .expect("tasks");
     tx.create_survey(r.id, b"tok").await.expect("survey");
+    tx.insert_inbound(&tocsin_storage::InboundMail {
+        id: uuid::Uuid::now_v7(),
+        sha256: "ab".repeat(32),
+        received_at: Timestamp::from_micros(1_700_000_000_000_000),
+        envelope_sender: "soc@bank.tw".into(),
+        recipient: "report@cert.tw".into(),
+        route: "incident".into(),
+        message_id: "m1@bank.tw".into(),
+        from_email: "soc@bank.tw".into(),
+        subject: "網站遭置換".into(),
+        status: "created".into(),
+        reason: String::new(),
+        target: "INC-2026-000001".into(),
+        raw: b"Subject: x\r\n\r\n\xff body".to_vec(),
+    })
+    .await
+    .expect("inbound");
     tx.commit().await.expect("commit");
     let tok = s
         .create_api_token(u.id, "ci", &[9u8; 32])
@@ -111,6 +128,7 @@ async fn round_trip(from: Engine, to: Engine) {
         "attachments",
         "report_tasks",
         "surveys",
+        "inbound_mail",
     ] {
         assert!(
             counts.0.iter().any(|(name, n)| *name == t && *n == 1),

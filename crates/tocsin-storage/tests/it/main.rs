@@ -5,6 +5,7 @@ mod basics;
 mod cna;
 mod export;
 mod intel;
+mod mail_intake;
 mod outbox;
 mod phishing;
 mod reports;
