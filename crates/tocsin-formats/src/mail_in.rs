@@ -167,6 +167,8 @@ pub struct Inbound {
     pub text: String,
     /// There was no plain-text body; `text` comes from HTML.
     pub html_only: bool,
+    /// Link targets (`href`) of the HTML bodies, which the text loses.
+    pub links: Vec<String>,
     /// Attachments kept (within the limits).
     pub attachments: Vec<Attachment>,
     /// Attachments dropped for size or number, with the reason (`name: reason`).
@@ -261,6 +263,12 @@ pub fn parse(
         date: msg.date().map(|d| d.to_timestamp()),
         text: String::new(),
         html_only: false,
+        links: msg
+            .html_bodies()
+            .filter(|p| p.is_content_type("text", "html"))
+            .filter_map(|p| p.text_contents())
+            .flat_map(hrefs)
+            .collect(),
         attachments: Vec::new(),
         dropped: Vec::new(),
         forwarded: Vec::new(),
@@ -443,6 +451,42 @@ fn automatic(msg: &Message<'_>, envelope_sender: Option<&str>) -> Option<Automat
     None
 }
 
+/// The `href` values of an HTML text, entities `&amp;` undone; at most 500.
+fn hrefs(html: &str) -> Vec<String> {
+    let lower = html.to_ascii_lowercase();
+    let mut out = Vec::new();
+    let mut at = 0;
+    while let Some(i) = lower[at..].find("href") {
+        let mut j = at + i + 4;
+        at = j;
+        let rest = lower[j..].trim_start();
+        j += lower[j..].len() - rest.len();
+        if !rest.starts_with('=') {
+            continue;
+        }
+        j += 1;
+        let rest = &html[j..];
+        let trimmed = rest.trim_start();
+        j += rest.len() - trimmed.len();
+        let (quote, start) = match trimmed.chars().next() {
+            Some(q @ ('"' | '\'')) => (Some(q), j + 1),
+            _ => (None, j),
+        };
+        let end = html[start..]
+            .find(|c: char| match quote {
+                Some(q) => c == q,
+                None => c.is_whitespace() || c == '>',
+            })
+            .map_or(html.len(), |e| start + e);
+        let link = html[start..end].trim().replace("&amp;", "&");
+        if !link.is_empty() && out.len() < 500 {
+            out.push(link);
+        }
+        at = end.max(at);
+    }
+    out
+}
+
 fn clean_id(s: &str) -> String {
     s.trim().trim_matches(['<', '>']).to_string()
 }
@@ -524,6 +568,18 @@ mod tests {
         );
         assert!(tracking_numbers("[XYZ-2026-000123] [INC-26-1] [INC-2026-]", &p).is_empty());
         assert!(tracking_numbers("[[[", &p).is_empty());
+    }
+
+    #[test]
+    fn links_of_html() {
+        assert_eq!(
+            hrefs(
+                "<a href=\"http://a.example/x?a=1&amp;b=2\">x</a> <A HREF = 'https://b.example'>y</a> <a href=c.html>z</a> href"
+            ),
+            ["http://a.example/x?a=1&b=2", "https://b.example", "c.html"]
+        );
+        assert!(hrefs("<a href=").is_empty() || hrefs("<a href=") == [""; 0]);
+        assert!(hrefs("hrefhrefhref=\"").len() <= 1);
     }
 
     #[test]

@@ -88,6 +88,7 @@ fn html_only_is_reduced_to_text() {
         "{:?}",
         m.text
     );
+    assert_eq!(m.links, ["http://phish.example.com/login"]);
 }
 
 #[test]
