@@ -99,6 +99,8 @@ pub enum Resource {
     },
     /// Sharing groups and their members (ISACs, ISPs, CERTs…).
     SharingGroup,
+    /// Mail handed to intake (by the mailgate or the IMAP poller), kept as evidence.
+    InboundMail,
     /// A report of any kind; `org` is the reporting organization, `reporter` the account
     /// that filed it, if any.
     Report {
@@ -118,6 +120,7 @@ impl Resource {
                 | Resource::Vulnerability { .. }
                 | Resource::AuditLog
                 | Resource::Intel { .. }
+                | Resource::InboundMail
         )
     }
 }
@@ -324,6 +327,8 @@ pub fn authorize(who: Option<&Principal>, action: Action, resource: &Resource) -
             Create | Update | Delete | Append => admin,
         },
         Resource::Statistics => matches!(action, List | Read) && admin,
+        // The mailgate's account is staff; so are those who read held mail.
+        Resource::InboundMail => matches!(action, Create | List | Read | Update) && staff,
         Resource::PhishingFeed => matches!(action, List | Read) && (staff || p.has(Role::Partner)),
         Resource::Report { org, reporter } => {
             let own = reporter.is_some() && *reporter == Some(p.user_id);
@@ -836,5 +841,28 @@ mod tests {
         assert_eq!(tlp_reach(IntelRelation::InformedOrg), Tlp::Amber);
         assert_eq!(tlp_reach(IntelRelation::Community), Tlp::Green);
         assert_eq!(intel_scope(Some(&w.analyst), false), IntelScope::All);
+    }
+
+    #[test]
+    fn inbound_mail_is_the_desks() {
+        let w = world();
+        for a in [Create, List, Read, Update] {
+            assert_eq!(
+                authorize(Some(&w.analyst), a, &Resource::InboundMail),
+                Ok(())
+            );
+            for p in [&w.member_a, &w.partner_b, &w.reporter_a] {
+                assert_eq!(
+                    authorize(Some(p), a, &Resource::InboundMail),
+                    Err(Denied::Forbidden)
+                );
+            }
+            assert_eq!(
+                authorize(None, a, &Resource::InboundMail),
+                Err(Denied::NeedsLogin)
+            );
+        }
+        assert!(authorize(Some(&w.admin), Delete, &Resource::InboundMail).is_err());
+        assert!(Resource::InboundMail.is_confidential());
     }
 }

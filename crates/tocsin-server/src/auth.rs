@@ -74,6 +74,8 @@ pub enum AuthMethod {
     Session,
     /// An API bearer token.
     Token,
+    /// The sender address of a message handed over by the mailgate (intel drafts only).
+    Mail,
 }
 
 /// The signed-in user, if any. Extracting it never fails: handlers ask the policy.

@@ -37,6 +37,42 @@ pub struct Config {
     pub phishing: Phishing,
     /// The operator as a CVE Numbering Authority.
     pub cna: Cna,
+    /// Mail intake (mailgate, IMAP): routes by recipient, limits, acknowledgments.
+    pub intake: Intake,
+}
+
+/// Mail intake settings.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Intake {
+    /// Recipient address (lower case) → `incident`, `vulnerability`, `phishing` or `intel`.
+    pub routes: std::collections::BTreeMap<String, String>,
+    /// Where mail to any other address goes; empty: held for an analyst.
+    pub default_route: String,
+    /// The incident type of a report made from mail (the desk reclassifies it).
+    pub incident_type: String,
+    /// Acknowledgments per sender per hour; beyond it mail is held unanswered.
+    pub acks_per_hour: i64,
+    /// Largest message, in bytes.
+    pub max_bytes: usize,
+    /// Most MIME parts in a message.
+    pub max_parts: usize,
+    /// Deepest nesting of parts.
+    pub max_depth: usize,
+}
+
+impl Default for Intake {
+    fn default() -> Self {
+        Intake {
+            routes: std::collections::BTreeMap::new(),
+            default_route: String::new(),
+            incident_type: "intrusion".into(),
+            acks_per_hour: 5,
+            max_bytes: 25 * 1024 * 1024,
+            max_parts: 200,
+            max_depth: 8,
+        }
+    }
 }
 
 /// CNA settings.
@@ -209,6 +245,7 @@ impl Default for Config {
             calendar: tocsin_domain::CalendarConfig::default(),
             phishing: Phishing::default(),
             cna: Cna::default(),
+            intake: Intake::default(),
         }
     }
 }
@@ -404,6 +441,37 @@ impl Config {
                 message: "json or text".into(),
             });
         }
+        for (address, route) in &self.intake.routes {
+            if !crate::service::mail_intake::ROUTES.contains(&route.as_str())
+                || address != &address.trim().to_ascii_lowercase()
+            {
+                return Err(ConfigError::Invalid {
+                    name: "intake.routes",
+                    message: format!(
+                        "{address} = {route}: lower-case addresses to incident, vulnerability, phishing or intel"
+                    ),
+                });
+            }
+        }
+        if !(self.intake.default_route.is_empty()
+            || crate::service::mail_intake::ROUTES.contains(&self.intake.default_route.as_str()))
+        {
+            return Err(ConfigError::Invalid {
+                name: "intake.default_route",
+                message: "empty, incident, vulnerability, phishing or intel".into(),
+            });
+        }
+        if self
+            .intake
+            .incident_type
+            .parse::<tocsin_domain::IncidentType>()
+            .is_err()
+        {
+            return Err(ConfigError::Invalid {
+                name: "intake.incident_type",
+                message: "web_attack, intrusion or early_warning".into(),
+            });
+        }
         DeskRules::from_config(&self)?;
         if self.security.session_hours < 1 || self.security.login_max_failures < 1 {
             return Err(ConfigError::Invalid {
@@ -425,6 +493,7 @@ impl Config {
         self.security
             .max_body_bytes
             .max(uploads.saturating_add(1024 * 1024))
+            .max(self.intake.max_bytes.saturating_add(64 * 1024))
     }
 
     /// Whether the public URL is HTTPS (cookies get `Secure`, responses HSTS).

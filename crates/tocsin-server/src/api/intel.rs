@@ -292,31 +292,6 @@ pub async fn create(
     created(&state, &who, &ctx, intel).await
 }
 
-/// Reads a TXT form: refuses it whole, naming each line, when any line does not read.
-pub fn read_txt(bytes: &[u8]) -> Result<IntelInput, AppError> {
-    let out = tocsin_formats::intel_form::parse_bytes(bytes);
-    let mut errors = FieldErrors::new();
-    for p in &out.problems {
-        errors.add(
-            p.field.key(),
-            FieldError::new("error-form-unreadable").arg("problem", p),
-        );
-    }
-    if !out.unknown_lines.is_empty() {
-        let lines: Vec<String> = out
-            .unknown_lines
-            .iter()
-            .map(|(n, _)| n.to_string())
-            .collect();
-        errors.add(
-            "txt",
-            FieldError::new("error-intel-txt-lines").arg("lines", lines.join(", ")),
-        );
-    }
-    errors.into_result().map_err(AppError::Validation)?;
-    Ok(out.input)
-}
-
 /// Submits a record as its TXT form (the body, any of UTF-8, UTF-16 or Big5).
 #[utoipa::path(post, path = "/api/v1/intel/txt", tag = "intel",
     request_body(content = String, content_type = "text/plain"),
@@ -328,7 +303,7 @@ pub async fn create_txt(
     who: CurrentUser,
     body: Bytes,
 ) -> Result<(StatusCode, Json<IntelDetail>), AppError> {
-    let input = read_txt(&body)?;
+    let input = desk::read_txt(&body)?;
     let intel = desk::submit(&state, &who, &ctx, &input, Channel::Txt).await?;
     created(&state, &who, &ctx, intel).await
 }

@@ -3,6 +3,7 @@
 //! handlers at `/api/v1/openapi.json`.
 
 pub mod intel;
+pub mod mail;
 pub mod phishing;
 pub mod reports;
 pub mod vuln;
@@ -545,6 +546,8 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(intel::from_incident))
         .routes(routes!(intel::groups, intel::create_group))
         .routes(routes!(intel::add_member, intel::remove_member))
+        .routes(routes!(mail::receive, mail::list))
+        .routes(routes!(mail::eml))
         .split_for_parts();
     let doc = api.clone();
     let router = router.route(

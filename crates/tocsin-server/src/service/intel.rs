@@ -1186,3 +1186,28 @@ pub async fn set_member(
     tx.commit().await?;
     Ok(())
 }
+
+/// Reads a TXT form: refuses it whole, naming each line, when any line does not read.
+pub fn read_txt(bytes: &[u8]) -> Result<IntelInput, AppError> {
+    let out = tocsin_formats::intel_form::parse_bytes(bytes);
+    let mut errors = FieldErrors::new();
+    for p in &out.problems {
+        errors.add(
+            p.field.key(),
+            FieldError::new("error-form-unreadable").arg("problem", p),
+        );
+    }
+    if !out.unknown_lines.is_empty() {
+        let lines: Vec<String> = out
+            .unknown_lines
+            .iter()
+            .map(|(n, _)| n.to_string())
+            .collect();
+        errors.add(
+            "txt",
+            FieldError::new("error-intel-txt-lines").arg("lines", lines.join(", ")),
+        );
+    }
+    errors.into_result().map_err(AppError::Validation)?;
+    Ok(out.input)
+}

@@ -3,6 +3,7 @@
 //! Handlers only extract input and present output.
 
 pub mod intel;
+pub mod mail_intake;
 pub mod phishing;
 pub mod reports;
 pub mod vuln;
@@ -72,6 +73,7 @@ fn resource_kind(r: &Resource) -> &'static str {
         Resource::Vulnerability { .. } => "report",
         Resource::Intel { .. } => "intel",
         Resource::SharingGroup => "sharing_group",
+        Resource::InboundMail => "inbound_mail",
         Resource::Statistics => "statistics",
         Resource::PhishingFeed => "phishing_feed",
         Resource::Report { .. } => "report",

@@ -4,6 +4,7 @@
 mod api;
 mod desk_pages;
 mod intel_api;
+mod mail_api;
 mod pages;
 mod phishing_api;
 mod phishing_pages;

@@ -1,0 +1,3 @@
+# Mail intake.
+
+error-mail-refused = The message was refused: { $reason }

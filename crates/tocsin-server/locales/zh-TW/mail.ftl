@@ -1,0 +1,3 @@
+# 郵件收件。
+
+error-mail-refused = 郵件遭拒收：{ $reason }

@@ -1,0 +1,150 @@
+//! `/api/v1/mail/inbound`: the mailgate hands over messages here (one raw RFC 5322 message
+//! per request); the desk lists what came in and reads the evidence.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use tocsin_storage::InboundMail;
+use utoipa::{IntoParams, ToSchema};
+
+use super::ApiErrorBody;
+use crate::auth::CurrentUser;
+use crate::error::AppError;
+use crate::middleware::Ctx;
+use crate::service::mail_intake::{self as intake, Envelope, IntakeOutcome};
+use crate::state::AppState;
+
+/// What the MTA knows about the message.
+#[derive(Deserialize, IntoParams)]
+#[serde(default)]
+#[derive(Default)]
+pub struct EnvelopeParams {
+    /// The SMTP envelope sender (`MAIL FROM`); empty for a bounce. Leave out if unknown.
+    pub sender: Option<String>,
+    /// The address the message was delivered to.
+    pub recipient: Option<String>,
+}
+
+/// Hands over one message (the body, as it came: `message/rfc822`). 201 when stored now,
+/// 200 when the same message had been handed over before; 422 when refused (too large,
+/// too many parts, too deep, not a message), with the reason.
+#[utoipa::path(post, path = "/api/v1/mail/inbound", tag = "mail", params(EnvelopeParams),
+    request_body(content = String, content_type = "message/rfc822"),
+    responses((status = 201, body = IntakeOutcome), (status = 200, body = IntakeOutcome), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 413, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
+    security(("bearer" = [])))]
+pub async fn receive(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Query(q): Query<EnvelopeParams>,
+    body: Bytes,
+) -> Result<(StatusCode, Json<IntakeOutcome>), AppError> {
+    let envelope = Envelope {
+        sender: q.sender,
+        recipient: q.recipient.filter(|r| !r.trim().is_empty()),
+    };
+    let out = intake::receive(&state, &who, &ctx, &body, &envelope).await?;
+    let status = if out.duplicate {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    Ok((status, Json(out)))
+}
+
+/// A stored message, without its bytes.
+#[derive(Serialize, ToSchema)]
+pub struct InboundView {
+    /// Id.
+    pub id: String,
+    /// When it came (RFC 3339).
+    pub received_at: String,
+    /// The envelope sender.
+    pub envelope_sender: String,
+    /// The delivery address.
+    pub recipient: String,
+    /// Its sender.
+    pub from_email: String,
+    /// Its subject.
+    pub subject: String,
+    /// Its Message-ID.
+    pub message_id: String,
+    /// received, created, appended, held or ignored.
+    pub status: String,
+    /// incident, vulnerability, phishing, intel or reply.
+    pub route: String,
+    /// Why it was held or ignored.
+    pub reason: String,
+    /// The case or record it became or joined.
+    pub target: String,
+    /// Its size in bytes.
+    pub size: usize,
+}
+
+impl From<&InboundMail> for InboundView {
+    fn from(m: &InboundMail) -> Self {
+        InboundView {
+            id: m.id.to_string(),
+            received_at: m.received_at.rfc3339(),
+            envelope_sender: m.envelope_sender.clone(),
+            recipient: m.recipient.clone(),
+            from_email: m.from_email.clone(),
+            subject: m.subject.clone(),
+            message_id: m.message_id.clone(),
+            status: m.status.clone(),
+            route: m.route.clone(),
+            reason: m.reason.clone(),
+            target: m.target.clone(),
+            size: m.raw.len(),
+        }
+    }
+}
+
+/// The listing filter.
+#[derive(Deserialize, IntoParams, Default)]
+#[serde(default)]
+pub struct InboundQuery {
+    /// received, created, appended, held or ignored.
+    pub status: Option<String>,
+}
+
+/// What came in by mail, newest first (the desk).
+#[utoipa::path(get, path = "/api/v1/mail/inbound", tag = "mail", params(InboundQuery),
+    responses((status = 200, body = Vec<InboundView>), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody)),
+    security(("bearer" = [])))]
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Query(q): Query<InboundQuery>,
+) -> Result<Json<Vec<InboundView>>, AppError> {
+    let status = q.status.as_deref().filter(|s| !s.is_empty());
+    let rows = intake::list(&state, &who, &ctx, status).await?;
+    Ok(Json(rows.iter().map(Into::into).collect()))
+}
+
+/// One message as it came (.eml), for evidence (audited).
+#[utoipa::path(get, path = "/api/v1/mail/inbound/{id}/eml", tag = "mail",
+    params(("id" = String, Path, description = "Message id")),
+    responses((status = 200, body = String, content_type = "message/rfc822"), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody)),
+    security(("bearer" = [])))]
+pub async fn eml(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let m = intake::get(&state, &who, &ctx, &id).await?;
+    let name = format!("attachment; filename=\"mail-{}.eml\"", m.id);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "message/rfc822".to_string()),
+            (header::CONTENT_DISPOSITION, name),
+        ],
+        m.raw,
+    )
+        .into_response())
+}

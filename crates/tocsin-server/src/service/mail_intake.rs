@@ -1,0 +1,574 @@
+//! Mail intake: a message handed over by the mailgate (or the IMAP poller) is read with
+//! its limits, stored whole and durably first, then routed: a reply to a case joins it
+//! when the sender is a party; mail to a routed address becomes an incident,
+//! vulnerability, phishing report or intel draft through the same service functions as the
+//! web form and the API (so the same validation, policy and acknowledgment apply);
+//! automatic mail (bounces, auto-replies, lists) is never answered; anything else is
+//! held for an analyst with its reason. Retrying the same bytes gives the same outcome.
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use tocsin_domain::intel::{ObservableKind, extract_observables};
+use tocsin_domain::policy::{Action, Resource};
+use tocsin_domain::{FieldError, FieldErrors, IncidentInput, Locale, Timestamp};
+use tocsin_formats::mail_in::{self, Inbound, Limits};
+use tocsin_storage::reports::{NewEvent, Visibility};
+use tocsin_storage::{InboundMail, Report};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::reports::{Upload, store_uploads};
+use super::{audit_entry, check};
+use crate::auth::{AuthMethod, CurrentUser};
+use crate::error::AppError;
+use crate::i18n::Tr;
+use crate::middleware::Ctx;
+use crate::state::AppState;
+
+/// What the MTA says besides the message.
+#[derive(Clone, Debug, Default)]
+pub struct Envelope {
+    /// `MAIL FROM` (`""` for a bounce); None when the MTA did not say.
+    pub sender: Option<String>,
+    /// The address it was delivered to, when the MTA says (else To/Cc decide).
+    pub recipient: Option<String>,
+}
+
+/// What intake made of a message.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct IntakeOutcome {
+    /// The stored message's id.
+    pub id: String,
+    /// created, appended, held or ignored (received while it is being handled).
+    pub status: String,
+    /// incident, vulnerability, phishing, intel or reply; empty when unrouted.
+    pub route: String,
+    /// The tracking number or intel record it became or joined.
+    pub target: String,
+    /// Why it was held or ignored.
+    pub reason: String,
+    /// The same message had been handed over before (an MTA retry).
+    pub duplicate: bool,
+}
+
+impl IntakeOutcome {
+    fn of(m: &InboundMail, duplicate: bool) -> Self {
+        IntakeOutcome {
+            id: m.id.to_string(),
+            status: m.status.clone(),
+            route: m.route.clone(),
+            target: m.target.clone(),
+            reason: m.reason.clone(),
+            duplicate,
+        }
+    }
+}
+
+/// The routes intake knows.
+pub const ROUTES: &[&str] = &["incident", "vulnerability", "phishing", "intel"];
+
+fn limits(state: &AppState) -> Limits {
+    let c = &state.config.intake;
+    Limits {
+        max_bytes: c.max_bytes,
+        max_parts: c.max_parts,
+        max_depth: c.max_depth,
+        max_attachments: state.config.reports.max_attachments,
+        max_attachment_bytes: state.config.reports.max_attachment_bytes,
+        ..Limits::default()
+    }
+}
+
+/// Takes one message. A message refused by the limits is a 422 naming the reason and is
+/// not stored; anything else is stored before it is handled, and handled once.
+pub async fn receive(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    raw: &[u8],
+    envelope: &Envelope,
+) -> Result<IntakeOutcome, AppError> {
+    check(state, who, ctx, Action::Create, &Resource::InboundMail).await?;
+    let mail = mail_in::parse(raw, envelope.sender.as_deref(), &limits(state)).map_err(|e| {
+        let mut errors = FieldErrors::new();
+        errors.add(
+            "message",
+            FieldError::new("error-mail-refused").arg("reason", &e),
+        );
+        AppError::Validation(errors)
+    })?;
+    let sha = hex::encode(Sha256::digest(raw));
+    if let Some(stored) = state.store.inbound_by_sha(&sha).await? {
+        if stored.status != "received" {
+            return Ok(IntakeOutcome::of(&stored, true));
+        }
+        // Stored but not handled (the server stopped in between): handle it now.
+        let out = handle(state, ctx, &stored, &mail, envelope).await?;
+        return Ok(IntakeOutcome {
+            duplicate: true,
+            ..out
+        });
+    }
+    let row = InboundMail {
+        id: Uuid::now_v7(),
+        sha256: sha,
+        received_at: Timestamp::now(),
+        envelope_sender: envelope.sender.clone().unwrap_or_default(),
+        recipient: envelope.recipient.clone().unwrap_or_default(),
+        route: String::new(),
+        message_id: mail.message_id.clone().unwrap_or_default(),
+        from_email: mail
+            .from
+            .as_ref()
+            .map(|f| f.email.clone())
+            .unwrap_or_default(),
+        subject: mail.subject.chars().take(500).collect(),
+        status: "received".into(),
+        reason: String::new(),
+        target: String::new(),
+        raw: raw.to_vec(),
+    };
+    // Durable before anything else happens, acknowledgments included.
+    let mut tx = state.store.begin().await?;
+    let fresh = tx.insert_inbound(&row).await?;
+    let mut a = audit_entry(
+        who,
+        ctx,
+        "mail.receive",
+        "inbound_mail",
+        &row.id.to_string(),
+    );
+    a.detail = format!("from={} subject={}", row.from_email, row.subject);
+    tx.audit(&a).await?;
+    tx.commit().await?;
+    if !fresh {
+        // Another instance stored the same bytes a moment ago; it handles them.
+        let stored = state
+            .store
+            .inbound_by_sha(&row.sha256)
+            .await?
+            .ok_or_else(|| AppError::internal("inbound mail vanished"))?;
+        return Ok(IntakeOutcome::of(&stored, true));
+    }
+    handle(state, ctx, &row, &mail, envelope).await
+}
+
+/// Routes a stored message and records the outcome.
+async fn handle(
+    state: &AppState,
+    ctx: &Ctx,
+    row: &InboundMail,
+    mail: &Inbound,
+    envelope: &Envelope,
+) -> Result<IntakeOutcome, AppError> {
+    let (route, status, reason, target) = decide(state, ctx, mail, envelope).await?;
+    let mut tx = state.store.begin().await?;
+    tx.set_inbound_outcome(row.id, &route, status, &reason, &target)
+        .await?;
+    tx.commit().await?;
+    Ok(IntakeOutcome {
+        id: row.id.to_string(),
+        status: status.to_string(),
+        route,
+        target,
+        reason,
+        duplicate: false,
+    })
+}
+
+type Decision = (String, &'static str, String, String);
+
+fn held(route: &str, reason: impl Into<String>) -> Result<Decision, AppError> {
+    Ok((route.to_string(), "held", reason.into(), String::new()))
+}
+
+/// The case a message answers: a tracking number in its subject, or one in the subject of
+/// the message of ours it replies to.
+async fn answered_case(state: &AppState, mail: &Inbound) -> Result<Option<String>, AppError> {
+    let t = &state.config.tracking;
+    let prefixes = [
+        t.incident_prefix.as_str(),
+        t.vulnerability_prefix.as_str(),
+        t.phishing_prefix.as_str(),
+    ];
+    if let Some(n) = mail_in::tracking_numbers(&mail.subject, &prefixes)
+        .into_iter()
+        .next()
+    {
+        return Ok(Some(n));
+    }
+    for id in mail.thread_ids() {
+        if let Some(subject) = state.store.sent_subject(id).await?
+            && let Some(n) = mail_in::tracking_numbers(&subject, &prefixes)
+                .into_iter()
+                .next()
+        {
+            return Ok(Some(n));
+        }
+    }
+    Ok(None)
+}
+
+/// Whether `email` is a party to the report: its reporter, or a user of its organization.
+async fn is_party(state: &AppState, report: &Report, email: &str) -> Result<bool, AppError> {
+    if report.reporter_email.eq_ignore_ascii_case(email) {
+        return Ok(true);
+    }
+    let Some(user) = state.store.find_user_by_email(email).await? else {
+        return Ok(false);
+    };
+    Ok(!user.disabled
+        && user
+            .org_id
+            .0
+            .is_some_and(|o| Some(o.uuid()) == report.org_id))
+}
+
+fn uploads(mail: &Inbound) -> Vec<Upload> {
+    mail.attachments
+        .iter()
+        .map(|a| Upload {
+            filename: a.filename.clone(),
+            content_type: a.content_type.clone(),
+            bytes: a.bytes.clone(),
+        })
+        .collect()
+}
+
+/// Text a form field may hold: no controls but line breaks and tabs, at most `max` chars.
+fn field_text(s: &str, max: usize) -> String {
+    s.chars()
+        .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
+        .take(max)
+        .collect()
+}
+
+/// The language of an acknowledgment: Chinese unless the message has no CJK at all.
+fn locale_of(mail: &Inbound) -> Locale {
+    let cjk = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    if cjk(&mail.subject) || cjk(&mail.text) {
+        Locale::ZhTw
+    } else {
+        Locale::En
+    }
+}
+
+/// A short reason from a refused submission, in the desk's language.
+fn reason_of(e: &AppError) -> String {
+    match e {
+        AppError::Validation(f) => {
+            let tr = Tr::new(Locale::ZhTw);
+            f.iter()
+                .map(|(k, v)| {
+                    // Intel errors name their field already.
+                    if v.args.iter().any(|(a, _)| *a == "field") {
+                        tr.field_error(v)
+                    } else {
+                        format!("{k}: {}", tr.field_error(v))
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("; ")
+        }
+        AppError::TooManyRequests => "rate limited".into(),
+        other => other.to_string(),
+    }
+}
+
+async fn decide(
+    state: &AppState,
+    ctx: &Ctx,
+    mail: &Inbound,
+    envelope: &Envelope,
+) -> Result<Decision, AppError> {
+    if let Some(kind) = mail.automatic {
+        let kind = serde_json::to_value(kind)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        return Ok((
+            String::new(),
+            "ignored",
+            format!("automatic: {kind}"),
+            String::new(),
+        ));
+    }
+    let Some(from) = mail.from.as_ref() else {
+        return held("", "no sender address");
+    };
+    // Replies first: they join their case whatever address they went to.
+    if let Some(tracking) = answered_case(state, mail).await? {
+        let Some(report) = state.store.report_by_tracking(&tracking).await? else {
+            return held("reply", format!("no case {tracking}"));
+        };
+        if !is_party(state, &report, &from.email).await? {
+            return held(
+                "reply",
+                format!("{} is not a party to {tracking}", from.email),
+            );
+        }
+        let mut body = mail.text.clone();
+        for f in &mail.forwarded {
+            body.push_str("\n\n---\n");
+            body.push_str(&f.text);
+        }
+        let mut tx = state.store.begin().await?;
+        let ev = tx
+            .add_event(
+                report.id,
+                &NewEvent {
+                    actor_id: None,
+                    actor: from.email.clone(),
+                    event: "reporter_info".into(),
+                    visibility: Visibility::Reporter,
+                    body: field_text(body.trim(), 20_000),
+                    data: String::new(),
+                },
+            )
+            .await?;
+        store_uploads(&mut tx, &report, Some(ev), &uploads(mail)).await?;
+        let mut a = audit_entry(
+            &CurrentUser(None),
+            ctx,
+            "report.reporter_info",
+            "report",
+            &tracking,
+        );
+        a.actor = from.email.clone();
+        a.detail = "by mail".into();
+        tx.audit(&a).await?;
+        tx.commit().await?;
+        return Ok(("reply".into(), "appended", String::new(), tracking));
+    }
+    let intake = &state.config.intake;
+    let route = envelope
+        .recipient
+        .iter()
+        .map(|r| r.trim().to_ascii_lowercase())
+        .chain(mail.recipients.iter().map(|r| r.email.clone()))
+        .find_map(|r| intake.routes.get(&r).cloned())
+        .unwrap_or_else(|| intake.default_route.clone());
+    if route.is_empty() {
+        return held("", "no route for its recipients");
+    }
+    // Loop and flood guard: a sender gets at most N acknowledgments an hour.
+    let key = format!("mail-ack:{}", from.email);
+    let now = Timestamp::now();
+    if intake.acks_per_hour > 0
+        && state
+            .store
+            .rate_events_since(&key, now.plus(time::Duration::hours(-1)))
+            .await?
+            >= intake.acks_per_hour
+    {
+        return held(
+            &route,
+            format!(
+                "more than {} messages an hour from {}",
+                intake.acks_per_hour, from.email
+            ),
+        );
+    }
+    let ctx = Ctx {
+        locale: locale_of(mail),
+        // Per sender, so that the per-address intake limit counts senders, not the mailgate.
+        ip: format!("mail:{}", from.email),
+        request_id: ctx.request_id.clone(),
+    };
+    let anonymous = CurrentUser(None);
+    let result = match route.as_str() {
+        "incident" => {
+            let date = mail
+                .date
+                .map(|d| Timestamp::from_micros(d.saturating_mul(1_000_000)))
+                .filter(|d| *d <= now)
+                .unwrap_or(now);
+            let description = if mail.subject.is_empty() {
+                mail.text.clone()
+            } else {
+                format!("{}\n\n{}", mail.subject, mail.text)
+            };
+            let input = IncidentInput {
+                reporter_name: field_text(
+                    if from.name.is_empty() {
+                        &from.email
+                    } else {
+                        &from.name
+                    },
+                    200,
+                ),
+                email: from.email.clone(),
+                discovered_at: date.rfc3339().chars().take(16).collect(),
+                time_zone: "UTC".into(),
+                incident_type: intake.incident_type.clone(),
+                description: field_text(description.trim(), 20_000),
+                needs_support: Some(false),
+                ..IncidentInput::default()
+            };
+            super::reports::submit_incident(state, &anonymous, &ctx, &input, uploads(mail))
+                .await
+                .map(|r| r.tracking_id)
+        }
+        "vulnerability" => {
+            let (txt, files): (Vec<_>, Vec<_>) = uploads(mail)
+                .into_iter()
+                .partition(|u| u.filename.to_ascii_lowercase().ends_with(".txt"));
+            let txt = txt
+                .into_iter()
+                .next()
+                .map(|u| u.bytes)
+                .unwrap_or_else(|| mail.text.clone().into_bytes());
+            let parsed = tocsin_formats::vuln_form::parse_bytes(&txt);
+            let mut input = tocsin_domain::VulnInput::default();
+            if parsed
+                .form
+                .reporter_email
+                .as_deref()
+                .is_none_or(|e| e.trim().is_empty())
+            {
+                input.reporter_email = from.email.clone();
+            }
+            super::vuln::submit_vulnerability(state, &anonymous, &ctx, &input, Some(txt), files)
+                .await
+                .map(|r| r.tracking_id)
+        }
+        "phishing" => {
+            let mut text = mail.text.clone();
+            for l in &mail.links {
+                text.push('\n');
+                text.push_str(l);
+            }
+            let mut original = String::new();
+            for f in &mail.forwarded {
+                text.push('\n');
+                text.push_str(&f.text);
+                original.push_str(&f.headers);
+                original.push_str("\n\n");
+                original.push_str(&f.text);
+            }
+            if original.is_empty() {
+                original = mail.text.clone();
+            }
+            let urls: Vec<String> = extract_observables(&text)
+                .into_iter()
+                .filter(|o| o.kind == ObservableKind::Url)
+                .map(|o| o.value)
+                .collect();
+            // The brand impersonated is not in the mail's headers; the forwarded sender's
+            // name or the subject stands in until the desk corrects it.
+            let brand = mail
+                .forwarded
+                .iter()
+                .find_map(|f| f.from.as_ref().map(|a| a.name.clone()))
+                .filter(|n| !n.trim().is_empty())
+                .unwrap_or_else(|| mail.subject.clone());
+            let brand = if brand.trim().is_empty() {
+                "?".to_string()
+            } else {
+                field_text(&brand, 200)
+            };
+            let input = tocsin_domain::phishing::PhishingInput {
+                urls,
+                brand,
+                seen_in: "email".into(),
+                original_message: field_text(&original, 50_000),
+                reporter_email: from.email.clone(),
+                reporter_name: field_text(&from.name, 200),
+                ..Default::default()
+            };
+            super::phishing::submit_phishing(state, &anonymous, &ctx, &input, uploads(mail))
+                .await
+                .map(|r| r.tracking_id)
+        }
+        "intel" => {
+            let user = state.store.find_user_by_email(&from.email).await?;
+            let Some(user) = user.filter(|u| !u.disabled) else {
+                return held(
+                    &route,
+                    format!("{} has no account to submit intel with", from.email),
+                );
+            };
+            intel(state, &ctx, mail, user).await
+        }
+        other => return held(other, format!("unknown route {other}")),
+    };
+    match result {
+        Ok(target) => {
+            let mut tx = state.store.begin().await?;
+            tx.record_rate_event(&key, now).await?;
+            tx.commit().await?;
+            Ok((route, "created", String::new(), target))
+        }
+        Err(
+            e @ (AppError::Validation(_)
+            | AppError::TooManyRequests
+            | AppError::Forbidden
+            | AppError::Unauthorized),
+        ) => held(&route, reason_of(&e)),
+        Err(e) => Err(e),
+    }
+}
+
+/// An intel record by mail: the TXT form attached (or in the body), submitted as a draft by
+/// the account of the sender's address.
+async fn intel(
+    state: &AppState,
+    ctx: &Ctx,
+    mail: &Inbound,
+    user: tocsin_storage::User,
+) -> Result<String, AppError> {
+    let bytes = mail
+        .attachments
+        .iter()
+        .find(|a| a.is_text())
+        .map(|a| a.bytes.clone())
+        .unwrap_or_else(|| mail.text.clone().into_bytes());
+    let input = super::intel::read_txt(&bytes)?;
+    // The sender address stands for the account, as it does for a reporter: the record is
+    // only a draft until an analyst accepts it.
+    let who = CurrentUser(Some((user, AuthMethod::Mail)));
+    let record = super::intel::submit(state, &who, ctx, &input, super::intel::Channel::Txt).await?;
+    Ok(record.row.id.to_string())
+}
+
+/// Stored messages for the desk, newest first, optionally of one status (audited).
+pub async fn list(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    status: Option<&str>,
+) -> Result<Vec<InboundMail>, AppError> {
+    check(state, who, ctx, Action::List, &Resource::InboundMail).await?;
+    let rows = state.store.list_inbound(status, 200).await?;
+    let mut a = audit_entry(who, ctx, "mail.list", "inbound_mail", "");
+    a.detail = format!("{} messages", rows.len());
+    state.store.audit(&a).await?;
+    Ok(rows)
+}
+
+/// One stored message, its raw bytes included (audited: it is evidence).
+pub async fn get(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    id: &str,
+) -> Result<InboundMail, AppError> {
+    check(state, who, ctx, Action::Read, &Resource::InboundMail).await?;
+    let id: Uuid = id.parse().map_err(|_| AppError::NotFound)?;
+    let m = state
+        .store
+        .get_inbound(id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    state
+        .store
+        .audit(&audit_entry(
+            who,
+            ctx,
+            "mail.read",
+            "inbound_mail",
+            &id.to_string(),
+        ))
+        .await?;
+    Ok(m)
+}

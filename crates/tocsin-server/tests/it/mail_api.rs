@@ -1,0 +1,277 @@
+//! Mail intake through `POST /api/v1/mail/inbound`, as the mailgate calls it: real-shaped
+//! messages land where they should, retries are one message, automatic mail is never
+//! answered, bombs are refused with a reason and nothing of them is stored.
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
+use base64::Engine;
+use serde_json::Value;
+use tocsin_domain::ReportKind;
+use tocsin_domain::Role;
+
+use crate::Harness;
+
+macro_rules! eml {
+    ($name:literal) => {
+        include_bytes!(concat!("../../../tocsin-formats/tests/data/mail/", $name)).as_slice()
+    };
+}
+
+async fn harness(engine: tocsin_storage::Engine) -> Option<Harness> {
+    Harness::with_config(engine, |c| {
+        for (a, r) in [
+            ("report@cert.example.tw", "incident"),
+            ("cve@cert.example.tw", "vulnerability"),
+            ("phishing@cert.example.tw", "phishing"),
+            ("share@cert.example.tw", "intel"),
+        ] {
+            c.intake.routes.insert(a.into(), r.into());
+        }
+        c.intake.acks_per_hour = 3;
+    })
+    .await
+}
+
+macro_rules! mail_tests {
+    ($(async fn $name:ident($h:ident: Harness) $body:block)*) => {$(
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            async fn body($h: Harness) $body
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                body(harness(tocsin_storage::Engine::Sqlite).await.expect("sqlite")).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if let Some(h) = harness(tocsin_storage::Engine::Postgres).await {
+                    body(h).await
+                }
+            }
+        }
+    )*};
+}
+
+async fn push(h: &Harness, token: &str, raw: &[u8], query: &str) -> crate::Resp {
+    let req = Request::builder()
+        .method(Method::POST)
+        .uri(format!("/api/v1/mail/inbound?{query}"))
+        .header("content-type", "message/rfc822")
+        .header("authorization", format!("Bearer {token}"))
+        .header("accept-language", "en")
+        .body(Body::from(raw.to_vec()))
+        .expect("request");
+    h.send(req).await
+}
+
+async fn outbox_to(h: &Harness, to: &str) -> Vec<tocsin_storage::OutboxRow> {
+    h.state
+        .store
+        .list_outbox(1000)
+        .await
+        .expect("outbox")
+        .into_iter()
+        .filter(|m| m.recipients.contains(to))
+        .collect()
+}
+
+fn ok(r: &crate::Resp, status: &str) -> Value {
+    assert!(
+        matches!(r.status, StatusCode::CREATED | StatusCode::OK),
+        "{} {}",
+        r.status,
+        r.body
+    );
+    let j = r.json();
+    assert_eq!(j["status"], status, "{}", r.body);
+    j
+}
+
+mail_tests! {
+    async fn an_incident_by_mail_with_attachments_is_stored_once(h: Harness) {
+        let (_, gate) = h.user("mailgate@cert.example.tw", &[Role::Analyst]).await;
+        let raw = eml!("multipart-attachments.eml");
+        let r = push(&h, &gate, raw, "sender=soc@bank.example.tw&recipient=report@cert.example.tw").await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let j = ok(&r, "created");
+        assert_eq!(j["route"], "incident");
+        let tracking = j["target"].as_str().expect("target").to_string();
+        assert!(tracking.starts_with("INC-"), "{tracking}");
+        let report = h.state.store.report_by_tracking(&tracking).await.expect("q").expect("report");
+        assert_eq!(report.kind, ReportKind::Incident);
+        assert_eq!(report.reporter_email, "soc@bank.example.tw");
+        assert_eq!(report.reporter_name, "銀行資安中心");
+        assert_eq!(report.reporter_user_id, None, "not the mailgate's account");
+        assert!(report.details.contains("官網首頁遭置換"), "{}", report.details);
+        let files = h.state.store.list_attachments(report.id).await.expect("files");
+        assert_eq!(files.iter().map(|f| f.filename.as_str()).collect::<Vec<_>>(), ["shot.png", "form.txt"]);
+        // Acknowledged once, in Chinese (the message is), carrying the tracking number.
+        let acks = outbox_to(&h, "soc@bank.example.tw").await;
+        assert_eq!(acks.len(), 1);
+        assert!(acks[0].subject.starts_with(&format!("[{tracking}]")), "{}", acks[0].subject);
+        assert!(String::from_utf8_lossy(&acks[0].message).contains("Auto-Submitted: auto-"));
+        // The MTA retries (its answer was lost): the same message, no second report or ack.
+        let again = push(&h, &gate, raw, "sender=soc@bank.example.tw&recipient=report@cert.example.tw").await;
+        assert_eq!(again.status, StatusCode::OK);
+        let j2 = again.json();
+        assert_eq!((j2["duplicate"].as_bool(), &j2["target"], &j2["id"]), (Some(true), &j["target"], &j["id"]));
+        assert_eq!(outbox_to(&h, "soc@bank.example.tw").await.len(), 1);
+        // The evidence is the bytes as they came, and reading it is audited.
+        let id = j["id"].as_str().expect("id");
+        let e = h.get(&format!("/api/v1/mail/inbound/{id}/eml"), &[("authorization", &format!("Bearer {gate}"))]).await;
+        assert_eq!(e.status, StatusCode::OK);
+        assert_eq!(e.body.as_bytes(), raw);
+        assert!(h.audit_actions().await.contains(&"mail.read".to_string()));
+    }
+
+    async fn only_the_desk_hands_over_or_reads_mail(h: Harness) {
+        let (_, member) = h.user("someone@corp.example.tw", &[Role::Member]).await;
+        let r = push(&h, &member, eml!("big5-body.eml"), "recipient=report@cert.example.tw").await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        let l = h.get("/api/v1/mail/inbound", &[("authorization", &format!("Bearer {member}"))]).await;
+        assert_eq!(l.status, StatusCode::FORBIDDEN);
+        let anon = h.get("/api/v1/mail/inbound", &[]).await;
+        assert_eq!(anon.status, StatusCode::UNAUTHORIZED);
+    }
+
+    async fn a_big5_mail_becomes_a_report_in_chinese(h: Harness) {
+        let (_, gate) = h.user("mailgate@cert.example.tw", &[Role::Analyst]).await;
+        let r = push(&h, &gate, eml!("big5-body.eml"), "").await;
+        let j = ok(&r, "created");
+        let report = h.state.store.report_by_tracking(j["target"].as_str().expect("t")).await.expect("q").expect("r");
+        assert!(report.details.contains("醫院網站異常"), "{}", report.details);
+        assert!(report.details.contains("本行網站於今日上午遭到攻擊"), "{}", report.details);
+    }
+
+    async fn phishing_by_mail_takes_the_urls_of_html_and_forwarded_mail(h: Harness) {
+        let (_, gate) = h.user("mailgate@cert.example.tw", &[Role::Analyst]).await;
+        let j = ok(&push(&h, &gate, eml!("html-only.eml"), "").await, "created");
+        assert_eq!(j["route"], "phishing");
+        let t = j["target"].as_str().expect("t");
+        let report = h.state.store.report_by_tracking(t).await.expect("q").expect("r");
+        assert_eq!(report.kind, ReportKind::Phishing);
+        let urls = h.state.store.phish_urls_of_report(report.id).await.expect("urls");
+        assert!(urls.iter().any(|u| u.normalized.contains("phish.example.com/login")), "{urls:?}");
+
+        let j = ok(&push(&h, &gate, eml!("forwarded.eml"), "").await, "created");
+        let report = h.state.store.report_by_tracking(j["target"].as_str().expect("t")).await.expect("q").expect("r");
+        assert!(report.details.contains("Received: from mx.evil.example (203.0.113.66)"), "the original headers are the evidence: {}", report.details);
+        let urls = h.state.store.phish_urls_of_report(report.id).await.expect("urls");
+        assert!(urls.iter().any(|u| u.normalized.contains("examp1e-bank.example/unlock")), "{urls:?}");
+    }
+
+    async fn intel_by_mail_is_a_draft_of_the_senders_account(h: Harness) {
+        let (_, gate) = h.user("mailgate@cert.example.tw", &[Role::Analyst]).await;
+        let (_, partner) = h.user("partner@isac.example.tw", &[Role::Partner]).await;
+        let form = include_bytes!("../../../tocsin-formats/tests/data/intel-example-utf16le-bom-crlf.txt");
+        let raw = format!(
+            "From: partner@isac.example.tw\r\nTo: share@cert.example.tw\r\nSubject: intel\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nattached\r\n--b\r\nContent-Type: text/plain\r\nContent-Disposition: attachment; filename=\"intel.txt\"\r\nContent-Transfer-Encoding: base64\r\n\r\n{}\r\n--b--\r\n",
+            base64::engine::general_purpose::STANDARD.encode(form)
+        );
+        let j = ok(&push(&h, &gate, raw.as_bytes(), "").await, "created");
+        assert_eq!(j["route"], "intel");
+        let id = j["target"].as_str().expect("id");
+        let d = h.get(&format!("/api/v1/intel/{id}"), &[("authorization", &format!("Bearer {partner}"))]).await;
+        assert_eq!(d.status, StatusCode::OK, "the sender sees their draft: {}", d.body);
+        let d = d.json();
+        assert_eq!(d["status"], "draft");
+        assert_eq!(d["channel"], "txt");
+        assert_eq!(d["record"]["dispatch_id"], "TWCERT-INT-2026-0042");
+        // An incomplete form is held with the fields it lacks; nothing stored.
+        let j = ok(&push(&h, &gate, eml!("utf16-attachment-no-charset.eml"), "").await, "held");
+        assert_eq!(j["route"], "intel");
+        let why = j["reason"].as_str().expect("r");
+        assert!(why.contains("情資發布時間 (published_at)：此欄位為必填。") && why.contains("分享等級 (tlp)"), "{j}");
+        let bad = raw.replace("partner@isac", "stranger@elsewhere");
+        let j = ok(&push(&h, &gate, bad.as_bytes(), "").await, "held");
+        assert!(j["reason"].as_str().expect("r").contains("stranger@elsewhere.example.tw has no account"), "{j}");
+        let broken = raw.replace(
+            &base64::engine::general_purpose::STANDARD.encode(form),
+            &base64::engine::general_purpose::STANDARD.encode("情資種類：DEF\n情資主旨：x\n".as_bytes()),
+        );
+        let j = ok(&push(&h, &gate, broken.as_bytes(), "").await, "held");
+        assert!(j["reason"].as_str().expect("r").contains("published_at"), "{j}");
+        let drafts = h.get("/api/v1/intel?status=draft", &[("authorization", &format!("Bearer {gate}"))]).await.json();
+        assert_eq!(drafts.as_array().map(Vec::len), Some(1), "only the complete form was stored");
+    }
+
+    async fn replies_join_their_case_only_from_its_parties(h: Harness) {
+        let (_, gate) = h.user("mailgate@cert.example.tw", &[Role::Analyst]).await;
+        let first = ok(&push(&h, &gate, eml!("multipart-attachments.eml"), "").await, "created");
+        let tracking = first["target"].as_str().expect("t").to_string();
+        let template = String::from_utf8(eml!("reply-tracking.eml").to_vec()).expect("utf-8");
+        let reply = template.replace("INC-2026-000123", &tracking);
+        let j = ok(&push(&h, &gate, reply.as_bytes(), "").await, "appended");
+        assert_eq!(j["target"], tracking.as_str());
+        let report = h.state.store.report_by_tracking(&tracking).await.expect("q").expect("r");
+        let events = h.state.store.list_events(report.id, true).await.expect("events");
+        assert!(events.iter().any(|e| e.event == "reporter_info" && e.body.contains("The logs are attached tomorrow.") && e.actor == "soc@bank.example.tw"), "{events:?}");
+        // Someone else quoting the number is held, not appended.
+        let stranger = reply.replace("From: SOC <soc@bank.example.tw>", "From: x@elsewhere.example").replace("r1@bank", "r2@bank");
+        let j = ok(&push(&h, &gate, stranger.as_bytes(), "").await, "held");
+        assert!(j["reason"].as_str().expect("r").contains("not a party"), "{j}");
+        // A reply by In-Reply-To alone (the subject lost its number) finds the case too.
+        let ack = &outbox_to(&h, "soc@bank.example.tw").await[0];
+        let threaded = template
+            .replace("Re: [INC-2026-000123] Report received", "Re: your mail")
+            .replace("<01a2@cert.example.tw>", &format!("<{}>", ack.message_id.trim_matches(['<', '>'])))
+            .replace("r1@bank", "r3@bank");
+        let j = ok(&push(&h, &gate, threaded.as_bytes(), "").await, "appended");
+        assert_eq!(j["target"], tracking.as_str());
+        // A number that names no case is held.
+        let none = template.replace("r1@bank", "r4@bank");
+        let j = ok(&push(&h, &gate, none.as_bytes(), "").await, "held");
+        assert!(j["reason"].as_str().expect("r").contains("no case INC-2026-000123"), "{j}");
+    }
+
+    async fn automatic_mail_is_never_answered(h: Harness) {
+        let (_, gate) = h.user("mailgate@cert.example.tw", &[Role::Analyst]).await;
+        let before = h.state.store.list_outbox(1000).await.expect("o").len();
+        for (raw, why) in [
+            (eml!("auto-reply.eml"), "automatic: auto_replied"),
+            (eml!("bounce.eml"), "automatic: bounce"),
+            (eml!("list.eml"), "automatic: list"),
+        ] {
+            let j = ok(&push(&h, &gate, raw, "recipient=report@cert.example.tw").await, "ignored");
+            assert_eq!(j["reason"], why);
+        }
+        // A null envelope sender makes any message a bounce.
+        let j = ok(&push(&h, &gate, eml!("big5-body.eml"), "sender=").await, "ignored");
+        assert_eq!(j["reason"], "automatic: bounce");
+        assert_eq!(h.state.store.list_outbox(1000).await.expect("o").len(), before, "no acknowledgment at all");
+        let listed = h.get("/api/v1/mail/inbound?status=ignored", &[("authorization", &format!("Bearer {gate}"))]).await.json();
+        assert_eq!(listed.as_array().map(Vec::len), Some(4));
+    }
+
+    async fn a_flood_from_one_sender_is_held_unanswered(h: Harness) {
+        let (_, gate) = h.user("mailgate@cert.example.tw", &[Role::Analyst]).await;
+        let base = String::from_utf8(eml!("big5-body.eml").to_vec()).expect("ascii");
+        for i in 0..5 {
+            let raw = base.replace("<b5@hospital", &format!("<b5-{i}@hospital"));
+            let r = push(&h, &gate, raw.as_bytes(), "").await;
+            let j = r.json();
+            if i < 3 {
+                assert_eq!(j["status"], "created", "{j}");
+            } else {
+                assert_eq!(j["status"], "held", "{j}");
+                assert!(j["reason"].as_str().expect("r").contains("more than 3 messages an hour"), "{j}");
+            }
+        }
+        assert_eq!(outbox_to(&h, "it@hospital.example.tw").await.len(), 3);
+    }
+
+    async fn bombs_are_refused_with_a_reason_and_not_stored(h: Harness) {
+        let (_, gate) = h.user("mailgate@cert.example.tw", &[Role::Analyst]).await;
+        let mut many = String::from("From: a@example.tw\r\nTo: report@cert.example.tw\r\nContent-Type: multipart/mixed; boundary=\"m\"\r\n\r\n");
+        for _ in 0..300 {
+            many.push_str("--m\r\nContent-Type: text/plain\r\n\r\nx\r\n");
+        }
+        many.push_str("--m--\r\n");
+        let r = push(&h, &gate, many.as_bytes(), "").await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert_eq!(r.json()["fields"]["message"], "The message was refused: the message has more than 200 MIME parts");
+        let r = push(&h, &gate, b"not a message at all", "").await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(h.state.store.list_inbound(None, 10).await.expect("l").is_empty());
+    }
+}
