@@ -26,6 +26,9 @@ pub struct EnvelopeParams {
     pub sender: Option<String>,
     /// The address the message was delivered to.
     pub recipient: Option<String>,
+    /// incident, vulnerability, phishing or intel: the desk to route it to, whatever the
+    /// address (the mailgate's `--queue`).
+    pub queue: Option<String>,
 }
 
 /// Hands over one message (the body, as it came: `message/rfc822`). 201 when stored now,
@@ -45,6 +48,7 @@ pub async fn receive(
     let envelope = Envelope {
         sender: q.sender,
         recipient: q.recipient.filter(|r| !r.trim().is_empty()),
+        queue: q.queue,
     };
     let out = intake::receive(&state, &who, &ctx, &body, &envelope).await?;
     let status = if out.duplicate {

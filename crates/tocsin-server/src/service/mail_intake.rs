@@ -32,6 +32,8 @@ pub struct Envelope {
     pub sender: Option<String>,
     /// The address it was delivered to, when the MTA says (else To/Cc decide).
     pub recipient: Option<String>,
+    /// The desk the MTA routes it to (`--queue`), over any address route.
+    pub queue: Option<String>,
 }
 
 /// What intake made of a message.
@@ -341,12 +343,25 @@ async fn decide(
         return Ok(("reply".into(), "appended", String::new(), tracking));
     }
     let intake = &state.config.intake;
-    let route = envelope
-        .recipient
-        .iter()
-        .map(|r| r.trim().to_ascii_lowercase())
-        .chain(mail.recipients.iter().map(|r| r.email.clone()))
-        .find_map(|r| intake.routes.get(&r).cloned())
+    let route = match envelope
+        .queue
+        .as_deref()
+        .map(str::trim)
+        .filter(|q| !q.is_empty())
+    {
+        Some(q) if ROUTES.contains(&q) => Some(q.to_string()),
+        Some(q) => return held(q, format!("unknown queue {q}")),
+        None => None,
+    };
+    let route = route
+        .or_else(|| {
+            envelope
+                .recipient
+                .iter()
+                .map(|r| r.trim().to_ascii_lowercase())
+                .chain(mail.recipients.iter().map(|r| r.email.clone()))
+                .find_map(|r| intake.routes.get(&r).cloned())
+        })
         .unwrap_or_else(|| intake.default_route.clone());
     if route.is_empty() {
         return held("", "no route for its recipients");

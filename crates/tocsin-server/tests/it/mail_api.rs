@@ -141,6 +141,17 @@ mail_tests! {
         let report = h.state.store.report_by_tracking(j["target"].as_str().expect("t")).await.expect("q").expect("r");
         assert!(report.details.contains("醫院網站異常"), "{}", report.details);
         assert!(report.details.contains("本行網站於今日上午遭到攻擊"), "{}", report.details);
+        // The MTA's queue routes mail sent to any address; an unknown queue is held.
+        let other = String::from_utf8(eml!("big5-body.eml").to_vec()).expect("ascii")
+            .replace("To: report@cert.example.tw", "To: someone@cert.example.tw");
+        let j = ok(&push(&h, &gate, other.as_bytes(), "").await, "held");
+        assert_eq!(j["reason"], "no route for its recipients");
+        let other = other.replace("<b5@", "<b5-q@");
+        let j = ok(&push(&h, &gate, other.as_bytes(), "queue=incident").await, "created");
+        assert_eq!(j["route"], "incident");
+        let other = other.replace("<b5-q@", "<b5-z@");
+        let j = ok(&push(&h, &gate, other.as_bytes(), "queue=spam").await, "held");
+        assert_eq!(j["reason"], "unknown queue spam");
     }
 
     async fn phishing_by_mail_takes_the_urls_of_html_and_forwarded_mail(h: Harness) {
