@@ -339,6 +339,8 @@ struct ReportPage {
     sla_first: SlaView,
     sla_resolution: SlaView,
     survey: Option<SurveyView>,
+    /// An incident report, which the desk may turn into an intel draft.
+    is_incident: bool,
     failed_form: String,
     errors: Errors,
     values: HashMap<String, String>,
@@ -529,6 +531,7 @@ async fn report_view(
         sla_first,
         sla_resolution,
         survey,
+        is_incident: r.kind == tocsin_domain::ReportKind::Incident,
         failed_form: failed.form,
         errors: failed.errors,
         values,

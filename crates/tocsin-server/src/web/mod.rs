@@ -18,6 +18,7 @@ use crate::state::AppState;
 mod account;
 mod admin;
 mod desk;
+mod intel;
 mod phishing;
 mod report;
 mod session;
@@ -309,4 +310,26 @@ pub fn routes() -> Router<AppState> {
             "/survey/{token}",
             get(desk::survey).post(desk::survey_submit),
         )
+        .route("/intel", get(intel::inbox))
+        .route("/intel/template.txt", get(intel::template))
+        .route(
+            "/intel/new",
+            get(intel::new_form).post(intel::new_submit.layer(DefaultBodyLimit::disable())),
+        )
+        .route("/intel/{id}", get(intel::record))
+        .route("/intel/{id}/txt", get(intel::txt))
+        .route(
+            "/intel/{id}/edit",
+            get(intel::edit_form).post(intel::edit_submit.layer(DefaultBodyLimit::disable())),
+        )
+        .route("/intel/{id}/observables", post(intel::observables))
+        .route("/intel/{id}/share", post(intel::share))
+        .route("/intel/{id}/feedback", post(intel::feedback))
+        .route("/intel/{id}/reshare", post(intel::reshare))
+        .route("/desk/reports/{tracking}/intel", post(intel::from_incident))
+        .route(
+            "/admin/groups",
+            get(intel::groups_page).post(intel::groups_submit),
+        )
+        .route("/admin/groups/{id}/members", post(intel::group_member))
 }

@@ -4,6 +4,7 @@
 mod api;
 mod desk_pages;
 mod intel_api;
+mod intel_pages;
 mod mail_api;
 mod pages;
 mod phishing_api;
