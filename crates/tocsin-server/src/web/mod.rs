@@ -19,6 +19,7 @@ mod account;
 mod admin;
 mod desk;
 mod intel;
+mod mail;
 mod phishing;
 mod report;
 mod session;
@@ -214,6 +215,7 @@ pub fn routes() -> Router<AppState> {
             post(admin::user_password_link),
         )
         .route("/admin/audit", get(admin::audit_page))
+        .route("/desk/mail", get(mail::list))
         .route("/admin/surveys", get(desk::admin_surveys))
         // Multipart forms with files: bounded by the server's body limit (room for the
         // configured attachments), not axum's default 2 MB.

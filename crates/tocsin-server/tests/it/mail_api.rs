@@ -286,3 +286,29 @@ mail_tests! {
         assert!(h.state.store.list_inbound(None, 10).await.expect("l").is_empty());
     }
 }
+
+mail_tests! {
+    async fn the_desk_sees_held_mail_and_why(h: Harness) {
+        let (_, gate) = h.user("mailgate@cert.example.tw", &[Role::Analyst]).await;
+        let (analyst, _) = h.user("analyst@cert.example.tw", &[Role::Analyst]).await;
+        let (member, _) = h.user("member@corp.example.tw", &[Role::Member]).await;
+        ok(&push(&h, &gate, eml!("auto-reply.eml"), "").await, "ignored");
+        let other = String::from_utf8(eml!("big5-body.eml").to_vec()).expect("ascii")
+            .replace("To: report@cert.example.tw", "To: someone@cert.example.tw")
+            .replace("Subject: =?big5?", "Subject: <script>x</script> =?big5?");
+        ok(&push(&h, &gate, other.as_bytes(), "").await, "held");
+        let cookie = h.login(&analyst).await;
+        let page = h.get("/desk/mail?status=held", &[("cookie", &cookie)]).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        assert!(page.body.contains("no route for its recipients"), "{}", page.body);
+        assert!(page.body.contains("醫院網站異常"));
+        assert!(page.body.contains("script&#62;x") && !page.body.contains("<script>x"), "escaped: {}", page.body);
+        assert!(!page.body.contains("Out of office"), "only held mail");
+        let all = h.get("/desk/mail", &[("cookie", &cookie)]).await;
+        assert!(all.body.contains("automatic: auto_replied"));
+        assert!(all.body.contains("/eml\""));
+        let cookie = h.login(&member).await;
+        let page = h.get("/desk/mail", &[("cookie", &cookie)]).await;
+        assert_eq!(page.status, StatusCode::FORBIDDEN);
+    }
+}
