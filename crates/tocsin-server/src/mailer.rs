@@ -19,6 +19,19 @@ pub async fn queue(
     Ok(())
 }
 
+/// Queues an automatic answer to a received message (`Auto-Submitted: auto-replied`, so
+/// that the other side's responders stay quiet too).
+pub async fn queue_answer(
+    tx: &mut Tx,
+    state: &AppState,
+    to: &str,
+    subject: &str,
+    text: &str,
+) -> Result<(), AppError> {
+    compose_and_queue(tx, state, to, subject, text, vec![], true).await?;
+    Ok(())
+}
+
 /// Queues an automatic message with files attached; returns its Message-ID, which a
 /// caller records to show what was delivered.
 pub async fn queue_with(
@@ -28,6 +41,18 @@ pub async fn queue_with(
     subject: &str,
     text: &str,
     attachments: Vec<MailAttachment>,
+) -> Result<String, AppError> {
+    compose_and_queue(tx, state, to, subject, text, attachments, false).await
+}
+
+async fn compose_and_queue(
+    tx: &mut Tx,
+    state: &AppState,
+    to: &str,
+    subject: &str,
+    text: &str,
+    attachments: Vec<MailAttachment>,
+    answers_message: bool,
 ) -> Result<String, AppError> {
     let m = &state.config.mail;
     let domain = m
@@ -45,6 +70,7 @@ pub async fn queue_with(
         in_reply_to: None,
         references: vec![],
         auto_submitted: true,
+        answers_message,
         attachments,
     };
     let rendered =

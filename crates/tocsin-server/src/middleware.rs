@@ -28,6 +28,9 @@ pub struct Ctx {
     pub ip: String,
     /// The request id (also in the `x-request-id` response header and the logs).
     pub request_id: String,
+    /// The request hands over a received message (mail intake): automatic mail it causes
+    /// answers that message (`Auto-Submitted: auto-replied`).
+    pub answers_mail: bool,
 }
 
 impl Ctx {
@@ -81,6 +84,7 @@ pub async fn context(req: Request, next: Next) -> Response {
         locale,
         ip,
         request_id,
+        answers_mail: false,
     });
     next.run(Request::from_parts(parts, body)).await
 }

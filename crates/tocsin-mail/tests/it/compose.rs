@@ -64,6 +64,7 @@ fn notice() -> OutgoingMail {
             "original-1@reporter.example.org".into(),
         ],
         auto_submitted: true,
+        answers_message: false,
         attachments: vec![],
     }
 }
@@ -110,6 +111,16 @@ fn render_writes_the_headers() -> anyhow::Result<()> {
     );
 
     assert_eq!(header(&h, "Auto-Submitted"), ["auto-generated"]);
+    // An acknowledgment of received mail says it answers one (RFC 3834).
+    let answer = OutgoingMail {
+        answers_message: true,
+        ..notice()
+    };
+    let answered = render(&answer, "cert.example")?;
+    assert_eq!(
+        header(&headers(&answered.message), "Auto-Submitted"),
+        ["auto-replied"]
+    );
     assert_eq!(header(&h, "MIME-Version"), ["1.0"]);
     assert_eq!(header(&h, "Date").len(), 1);
     assert_eq!(

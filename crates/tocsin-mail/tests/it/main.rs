@@ -64,6 +64,7 @@ pub fn mail(to: &str, subject: &str) -> anyhow::Result<NewMail> {
         subject: subject.into(),
         text: format!("{subject}\n\nThis is a test.\n"),
         auto_submitted: true,
+        answers_message: false,
         ..Default::default()
     };
     Ok(tocsin_mail::render(&m, "cert.example")?)

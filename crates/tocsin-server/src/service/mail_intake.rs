@@ -389,6 +389,7 @@ async fn decide(
         // Per sender, so that the per-address intake limit counts senders, not the mailgate.
         ip: format!("mail:{}", from.email),
         request_id: ctx.request_id.clone(),
+        answers_mail: true,
     };
     let anonymous = CurrentUser(None);
     let result = match route.as_str() {

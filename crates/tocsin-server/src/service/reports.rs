@@ -275,14 +275,13 @@ pub async fn finish_intake(
     ];
     all.extend(args.iter().cloned());
     let subject = format!("[{}] {}", report.tracking_id, tr.t("mail-ack-subject"));
-    crate::mailer::queue(
-        &mut tx,
-        state,
-        &report.reporter_email,
-        &subject,
-        &tr.t_args(body_id, &all),
-    )
-    .await?;
+    let text = tr.t_args(body_id, &all);
+    if ctx.answers_mail {
+        crate::mailer::queue_answer(&mut tx, state, &report.reporter_email, &subject, &text)
+            .await?;
+    } else {
+        crate::mailer::queue(&mut tx, state, &report.reporter_email, &subject, &text).await?;
+    }
     tx.commit().await?;
     Ok(Receipt {
         tracking_id: report.tracking_id,

@@ -109,7 +109,7 @@ mail_tests! {
         let acks = outbox_to(&h, "soc@bank.example.tw").await;
         assert_eq!(acks.len(), 1);
         assert!(acks[0].subject.starts_with(&format!("[{tracking}]")), "{}", acks[0].subject);
-        assert!(String::from_utf8_lossy(&acks[0].message).contains("Auto-Submitted: auto-"));
+        assert!(String::from_utf8_lossy(&acks[0].message).contains("Auto-Submitted: auto-replied"), "an answer to mail");
         // The MTA retries (its answer was lost): the same message, no second report or ack.
         let again = push(&h, &gate, raw, "sender=soc@bank.example.tw&recipient=report@cert.example.tw").await;
         assert_eq!(again.status, StatusCode::OK);

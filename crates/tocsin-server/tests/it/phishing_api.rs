@@ -273,6 +273,7 @@ async fn figures_for_admins_only() {
         locale: tocsin_domain::Locale::En,
         ip: ip.into(),
         request_id: String::new(),
+        answers_mail: false,
     };
     let admin_user = s
         .store
