@@ -283,6 +283,112 @@ pub struct NewIntel {
     pub observables: Vec<(String, String, String)>,
 }
 
+/// Binds the 18 columns of an `intel_records` row, in the order of [`INTEL_COLUMNS`]
+/// (`tlp_rank` given).
+macro_rules! bind_intel_row {
+    ($q:expr, $r:expr, $rank:expr) => {
+        $q.bind($r.id.uuid())
+            .bind(&$r.status)
+            .bind(&$r.category)
+            .bind(&$r.tlp)
+            .bind($rank)
+            .bind(&$r.tlp_floor)
+            .bind($r.impact_level)
+            .bind(&$r.subject)
+            .bind(&$r.dispatch_id)
+            .bind($r.published_at.micros())
+            .bind(&$r.body)
+            .bind($r.owner_org_id)
+            .bind($r.created_by)
+            .bind($r.answers_id)
+            .bind($r.derived_from)
+            .bind(&$r.channel)
+            .bind($r.created_at.micros())
+            .bind($r.updated_at.micros())
+    };
+}
+
+/// The columns [`bind_intel_row!`] binds, in its order.
+const INTEL_COLUMNS: &str = "id, status, category, tlp, tlp_rank, tlp_floor, impact_level, subject, dispatch_id, published_at, body, owner_org_id, created_by, answers_id, derived_from, channel, created_at, updated_at";
+
+/// Records per multi-row INSERT of [`Tx::insert_intel_batch`]: 19 parameters each, well
+/// under both engines' limits (SQLite 32,766, PostgreSQL 65,535).
+const RECORDS_PER_STATEMENT: usize = 200;
+/// Search-index and indicator rows per multi-row INSERT (2 and 4 parameters each).
+const ROWS_PER_STATEMENT: usize = 1000;
+
+/// The page cache, in KiB, of a SQLite connection once it has written a bulk batch.
+pub const BULK_CACHE_KIB: u32 = 16_384;
+/// The WAL size, in pages, at which such a connection checkpoints.
+pub const BULK_CHECKPOINT_PAGES: u32 = 10_000;
+/// The two settings, as statements.
+const BULK_PRAGMAS: (&str, &str) = (
+    "PRAGMA cache_size = -16384",
+    "PRAGMA wal_autocheckpoint = 10000",
+);
+
+/// How [`values_sql`] writes placeholders.
+#[derive(Clone, Copy)]
+enum Placeholders {
+    /// `$1, $2, …` (PostgreSQL).
+    Numbered,
+    /// `?, ?, …` (SQLite: sqlx looks each numbered parameter's name up, which SQLite does
+    /// in time linear in the number of parameters, so numbered ones make a statement of a
+    /// few thousand parameters quadratic; anonymous ones bind in order).
+    Anonymous,
+}
+
+/// `prefix` followed by `rows` groups of `width` placeholders, then `suffix`:
+/// `($1, $2), ($3, $4)` or `(?, ?), (?, ?)`.
+fn values_sql(prefix: &str, width: usize, rows: usize, suffix: &str, p: Placeholders) -> String {
+    use std::fmt::Write;
+    let mut s = String::with_capacity(prefix.len() + suffix.len() + rows * width * 7);
+    s.push_str(prefix);
+    for row in 0..rows {
+        s.push_str(if row == 0 { "(" } else { ", (" });
+        for col in 0..width {
+            if col > 0 {
+                s.push_str(", ");
+            }
+            match p {
+                Placeholders::Numbered => {
+                    let _ = write!(s, "${}", row * width + col + 1);
+                }
+                Placeholders::Anonymous => s.push('?'),
+            }
+        }
+        s.push(')');
+    }
+    s.push_str(suffix);
+    s
+}
+
+/// A new record made ready for [`Tx::insert_intel_batch`]: its search tokens worked out
+/// beforehand (CPU only), so a bulk import can do that on another thread than the one
+/// that writes.
+#[derive(Clone, Debug)]
+pub struct PreparedIntel {
+    new: NewIntel,
+    rank: i32,
+    /// The search tokens as the SQLite index takes them, separated by spaces.
+    tokens: String,
+}
+
+impl PreparedIntel {
+    /// Works out the search tokens and the TLP rank (a row whose TLP is not a TLP name
+    /// is refused as corrupt).
+    pub fn new(new: NewIntel) -> Result<PreparedIntel> {
+        let rank = tlp_rank(new.row.tlp()?);
+        let tokens = search::index_string(&new.search_text);
+        Ok(PreparedIntel { new, rank, tokens })
+    }
+
+    /// The row.
+    pub fn row(&self) -> &IntelRow {
+        &self.new.row
+    }
+}
+
 impl Tx {
     /// Creates a sharing group. A taken name is a [`StorageError::Conflict`].
     pub async fn insert_group(&mut self, g: &SharingGroup) -> Result<()> {
@@ -318,24 +424,7 @@ impl Tx {
         let tlp = r.tlp()?;
         macro_rules! bind_row {
             ($q:expr) => {
-                $q.bind(r.id.uuid())
-                    .bind(&r.status)
-                    .bind(&r.category)
-                    .bind(&r.tlp)
-                    .bind(tlp_rank(tlp))
-                    .bind(&r.tlp_floor)
-                    .bind(r.impact_level)
-                    .bind(&r.subject)
-                    .bind(&r.dispatch_id)
-                    .bind(r.published_at.micros())
-                    .bind(&r.body)
-                    .bind(r.owner_org_id)
-                    .bind(r.created_by)
-                    .bind(r.answers_id)
-                    .bind(r.derived_from)
-                    .bind(&r.channel)
-                    .bind(r.created_at.micros())
-                    .bind(r.updated_at.micros())
+                bind_intel_row!($q, r, tlp_rank(tlp))
             };
         }
         match &mut self.0 {
@@ -366,6 +455,117 @@ impl Tx {
             }
         }
         self.replace_observables(r.id, &n.observables).await
+    }
+
+    /// Stores new records with their search tokens and indicators, as
+    /// [`Tx::insert_intel`] stores one, in a few multi-row statements per couple of
+    /// hundred records instead of several statements per record: for bulk import. The
+    /// records must be new (fresh ids); nothing is replaced.
+    ///
+    /// On SQLite the connection that writes a batch is set, from then on, to keep up to
+    /// [`BULK_CACHE_KIB`] of pages in memory and to checkpoint the WAL every
+    /// [`BULK_CHECKPOINT_PAGES`] pages (instead of 2 MiB and 1,000): a bulk write then
+    /// rereads and rewrites fewer index pages. Neither setting changes what is stored or
+    /// when a commit is durable (`synchronous=FULL` stays).
+    pub async fn insert_intel_batch(&mut self, batch: &[PreparedIntel]) -> Result<()> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        // Indicators in index order: the inserts then walk the (kind, value) index
+        // forward instead of all over it.
+        let mut observables: Vec<(Uuid, &(String, String, String))> = batch
+            .iter()
+            .flat_map(|p| p.new.observables.iter().map(|o| (p.new.row.id.uuid(), o)))
+            .collect();
+        observables.sort_by(|a, b| (&a.1.0, &a.1.1, a.0).cmp(&(&b.1.0, &b.1.1, b.0)));
+        let placeholders = match self.0 {
+            TxInner::Sqlite(_) => Placeholders::Anonymous,
+            TxInner::Postgres(_) => Placeholders::Numbered,
+        };
+        match &mut self.0 {
+            TxInner::Sqlite(t) => {
+                sqlx::query(BULK_PRAGMAS.0).execute(&mut **t).await?;
+                sqlx::query(BULK_PRAGMAS.1).execute(&mut **t).await?;
+                // seq is the FTS rowid, numbered on from the highest; the write lock
+                // keeps that safe, as in insert_intel.
+                let base: i64 =
+                    sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM intel_records")
+                        .fetch_one(&mut **t)
+                        .await?;
+                let seqs: Vec<i64> = (1..).map(|i| base + i).take(batch.len()).collect();
+                for (chunk, seqs) in batch
+                    .chunks(RECORDS_PER_STATEMENT)
+                    .zip(seqs.chunks(RECORDS_PER_STATEMENT))
+                {
+                    let sql = values_sql(
+                        &format!("INSERT INTO intel_records ({INTEL_COLUMNS}, seq) VALUES "),
+                        19,
+                        chunk.len(),
+                        "",
+                        placeholders,
+                    );
+                    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                    for (p, seq) in chunk.iter().zip(seqs) {
+                        q = bind_intel_row!(q, p.new.row, p.rank).bind(*seq);
+                    }
+                    q.execute(&mut **t).await?;
+                }
+                for (chunk, seqs) in batch
+                    .chunks(ROWS_PER_STATEMENT)
+                    .zip(seqs.chunks(ROWS_PER_STATEMENT))
+                {
+                    let sql = values_sql(
+                        "INSERT INTO intel_fts (rowid, tokens) VALUES ",
+                        2,
+                        chunk.len(),
+                        "",
+                        placeholders,
+                    );
+                    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                    for (p, seq) in chunk.iter().zip(seqs) {
+                        q = q.bind(*seq).bind(&p.tokens);
+                    }
+                    q.execute(&mut **t).await?;
+                }
+            }
+            TxInner::Postgres(t) => {
+                for chunk in batch.chunks(RECORDS_PER_STATEMENT) {
+                    let sql = values_sql(
+                        &format!(
+                            "INSERT INTO intel_records ({INTEL_COLUMNS}, search_tokens) VALUES "
+                        ),
+                        19,
+                        chunk.len(),
+                        "",
+                        placeholders,
+                    );
+                    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                    for p in chunk {
+                        let tokens: Vec<&str> =
+                            p.tokens.split(' ').filter(|t| !t.is_empty()).collect();
+                        q = bind_intel_row!(q, p.new.row, p.rank).bind(tokens);
+                    }
+                    q.execute(&mut **t).await?;
+                }
+            }
+        }
+        for chunk in observables.chunks(ROWS_PER_STATEMENT) {
+            let sql = values_sql(
+                "INSERT INTO intel_observables (record_id, kind, value, origin) VALUES ",
+                4,
+                chunk.len(),
+                " ON CONFLICT DO NOTHING",
+                placeholders,
+            );
+            dispatch!(tx self, c => {
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                for (id, (kind, value, origin)) in chunk {
+                    q = q.bind(*id).bind(kind).bind(value).bind(origin);
+                }
+                q.execute(c).await?;
+            });
+        }
+        Ok(())
     }
 
     /// Rewrites a record's content, TLP and status, with new search tokens. Its indicators
@@ -673,5 +873,34 @@ impl Store {
             }
         };
         Ok(rows)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bulk_pragmas_say_what_the_constants_say() {
+        assert_eq!(
+            BULK_PRAGMAS.0,
+            format!("PRAGMA cache_size = -{BULK_CACHE_KIB}")
+        );
+        assert_eq!(
+            BULK_PRAGMAS.1,
+            format!("PRAGMA wal_autocheckpoint = {BULK_CHECKPOINT_PAGES}")
+        );
+    }
+
+    #[test]
+    fn placeholders_are_numbered_or_anonymous() {
+        assert_eq!(
+            values_sql("V ", 2, 2, ";", Placeholders::Numbered),
+            "V ($1, $2), ($3, $4);"
+        );
+        assert_eq!(
+            values_sql("V ", 3, 1, "", Placeholders::Anonymous),
+            "V (?, ?, ?)"
+        );
     }
 }

@@ -1,12 +1,16 @@
 //! The `tocsin` command: one binary for the whole desk.
 
-use std::io::{BufReader, BufWriter, Write};
-use std::path::PathBuf;
+use std::io::{BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+
+mod mailgate;
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
-use tocsin_domain::{Role, Roles};
+use tocsin_domain::{IntelId, Locale, Role, Roles};
 use tocsin_server::config::Config;
+use tocsin_server::i18n::Tr;
+use tocsin_server::service::intel_import;
 use tocsin_server::{auth, service};
 use tocsin_storage::{Engine, NewAuditEntry, NewOrganization, NewUser, Store};
 
@@ -54,6 +58,34 @@ enum Command {
         /// Source file, or `-` for standard input.
         file: PathBuf,
     },
+    /// Intel records: check a TXT form, print a stored record's TXT form, bulk import.
+    #[command(subcommand)]
+    Intel(IntelCommand),
+    /// Hand one message on standard input to a server, for an MTA's pipe transport.
+    ///
+    /// Exit status: 0 stored; 75 (EX_TEMPFAIL) server unreachable, busy or failing, so the
+    /// MTA retries; 65 (EX_DATAERR) the message is refused (too large, a MIME bomb, not a
+    /// message), with the reason on standard error; 69 (EX_UNAVAILABLE) wrong URL or token.
+    Mailgate {
+        /// The server, `http://host:port` (plain HTTP: a local instance or TLS proxy).
+        #[arg(long)]
+        url: String,
+        /// An API token of a desk account (better: the TOCSIN_MAILGATE_TOKEN variable).
+        #[arg(long, env = "TOCSIN_MAILGATE_TOKEN", hide_env_values = true)]
+        token: String,
+        /// Route to this desk whatever the address: incident, vulnerability, phishing, intel.
+        #[arg(long)]
+        queue: Option<String>,
+        /// The envelope sender, e.g. Postfix's ${sender} (empty for a bounce).
+        #[arg(long)]
+        sender: Option<String>,
+        /// The envelope recipient, e.g. Postfix's ${recipient}.
+        #[arg(long)]
+        recipient: Option<String>,
+        /// Largest message accepted from standard input, in bytes.
+        #[arg(long, default_value_t = 26_214_400)]
+        max_bytes: usize,
+    },
     /// Score a CVSS v3.0, v3.1 or v4.0 vector and list its metrics (no database needed).
     ///
     /// Prints, one per line: the version, the base score and severity, the temporal (4.0:
@@ -65,6 +97,50 @@ enum Command {
         vector: String,
     },
 }
+
+#[derive(Subcommand)]
+enum IntelCommand {
+    /// Read and check a TXT form (no database needed).
+    ///
+    /// Any encoding the form parser reads (UTF-8, UTF-16 with or without BOM, Big5). A good
+    /// form prints the record as JSON (the 25 fields) on standard output. Otherwise every
+    /// problem, with its line and field, goes to standard error and the exit status is 65.
+    Parse {
+        /// The TXT file, or `-` for standard input.
+        file: PathBuf,
+    },
+    /// Print a stored record's TXT form (audited as an export).
+    Emit {
+        /// The record's id.
+        id: String,
+    },
+    /// Import TXT forms or JSON-lines files (one record object a line) as drafts.
+    ///
+    /// Streams in batches, one transaction each, so memory stays flat. A bad record is
+    /// reported on standard error with its file, line and field and is not stored; the
+    /// others are. Prints the counts; the exit status is 65 when a record was rejected.
+    Import {
+        /// Files (`.txt`: one form each; `.jsonl`: one record a line), or `-` for
+        /// standard input.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Stop at the first bad record (the records before it are stored).
+        #[arg(long)]
+        strict: bool,
+        /// Only check: store nothing (no database needed).
+        #[arg(long)]
+        check: bool,
+        /// Records per transaction.
+        #[arg(long, default_value_t = service::intel_import::DEFAULT_BATCH_SIZE)]
+        batch_size: usize,
+        /// auto (by name, else by the first character), jsonl or txt.
+        #[arg(long, default_value = "auto")]
+        format: String,
+    },
+}
+
+/// EX_DATAERR: the input was wrong (sysexits.h).
+const EXIT_DATA_ERROR: i32 = 65;
 
 // The subcommand names (create-org, create-user, create-token) are the documented CLI.
 #[allow(clippy::enum_variant_names)]
@@ -146,6 +222,33 @@ async fn main() -> anyhow::Result<()> {
     if let Command::Cvss { vector } = &cli.command {
         return cvss(vector);
     }
+    if let Command::Intel(IntelCommand::Parse { file }) = &cli.command {
+        return intel_parse(file);
+    }
+    // Before any configuration is read: an MTA must get one of the sysexits codes.
+    if let Command::Mailgate {
+        url,
+        token,
+        queue,
+        sender,
+        recipient,
+        max_bytes,
+    } = &cli.command
+    {
+        let gate = mailgate::Gate {
+            url: url.clone(),
+            token: token.clone(),
+            queue: queue.clone(),
+            sender: sender.clone(),
+            recipient: recipient.clone(),
+            max_bytes: *max_bytes,
+        };
+        let (code, line) = mailgate::run(&gate).await;
+        if !line.is_empty() {
+            eprintln!("tocsin mailgate: {line}");
+        }
+        std::process::exit(code);
+    }
     let mut config = load_config(&cli)?;
     match cli.command {
         Command::Serve { listen } => {
@@ -200,6 +303,9 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Cvss { vector } => cvss(&vector),
+        // Exits above, before the configuration is read.
+        Command::Mailgate { .. } => Ok(()),
+        Command::Intel(cmd) => intel(&config, cmd).await,
         Command::Import { file } => {
             let store = open(&config).await?;
             let counts = if file.as_os_str() == "-" {
@@ -211,6 +317,129 @@ async fn main() -> anyhow::Result<()> {
                 store.import(&mut BufReader::new(f)).await?
             };
             eprintln!("imported {counts}");
+            Ok(())
+        }
+    }
+}
+
+/// The CLI's language for messages: Chinese when the environment asks for it.
+fn cli_tr() -> Tr {
+    let lang = ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .filter_map(|k| std::env::var(k).ok())
+        .find(|v| !v.is_empty())
+        .unwrap_or_default();
+    Tr::new(if lang.starts_with("zh") {
+        Locale::ZhTw
+    } else {
+        Locale::En
+    })
+}
+
+fn read_input(file: &Path) -> anyhow::Result<Vec<u8>> {
+    if file.as_os_str() == "-" {
+        let mut v = Vec::new();
+        std::io::stdin().lock().read_to_end(&mut v)?;
+        Ok(v)
+    } else {
+        std::fs::read(file).with_context(|| format!("reading {}", file.display()))
+    }
+}
+
+/// `tocsin intel parse FILE`: the record as JSON, or its problems and status 65.
+fn intel_parse(file: &Path) -> anyhow::Result<()> {
+    let bytes = read_input(file)?;
+    match intel_import::read_txt(&bytes) {
+        Ok(record) => {
+            let mut out = std::io::stdout().lock();
+            serde_json::to_writer_pretty(&mut out, &record)?;
+            writeln!(out)?;
+            Ok(())
+        }
+        Err(issues) => {
+            let tr = cli_tr();
+            let mut err = std::io::stderr().lock();
+            for i in &issues {
+                writeln!(err, "{}: {}", file.display(), i.message(&tr))?;
+            }
+            std::process::exit(EXIT_DATA_ERROR);
+        }
+    }
+}
+
+async fn intel(config: &Config, cmd: IntelCommand) -> anyhow::Result<()> {
+    match cmd {
+        IntelCommand::Parse { file } => intel_parse(&file),
+        IntelCommand::Emit { id } => {
+            let id: IntelId = id.parse().map_err(|_| anyhow::anyhow!("{id}: not an id"))?;
+            let store = open(config).await?;
+            let row = store
+                .get_intel(id)
+                .await?
+                .with_context(|| format!("no intel record {id}"))?;
+            let record: tocsin_domain::IntelRecord =
+                serde_json::from_str(&row.body).context("the stored record")?;
+            store
+                .audit(&cli_audit("intel.export", "intel", &id.to_string()))
+                .await?;
+            std::io::stdout()
+                .lock()
+                .write_all(tocsin_formats::intel_form::emit_record(&record).as_bytes())?;
+            Ok(())
+        }
+        IntelCommand::Import {
+            files,
+            strict,
+            check,
+            batch_size,
+            format,
+        } => {
+            let format = intel_import::Format::parse(&format)
+                .with_context(|| format!("--format {format}: auto, jsonl or txt"))?;
+            let mut sources = Vec::with_capacity(files.len());
+            for f in &files {
+                let name = f.display().to_string();
+                sources.push(if f.as_os_str() == "-" {
+                    intel_import::Source::new(name, format, std::io::stdin())
+                } else {
+                    let file = std::fs::File::open(f).with_context(|| format!("opening {name}"))?;
+                    intel_import::Source::new(name, format, file)
+                });
+            }
+            let store = if check {
+                None
+            } else {
+                Some(open(config).await?)
+            };
+            let opts = intel_import::ImportOptions { batch_size, strict };
+            let tr = cli_tr();
+            let on_rejected = |r: &intel_import::Rejected| {
+                let mut err = std::io::stderr().lock();
+                for m in r.messages(&tr) {
+                    let _ = writeln!(err, "{m}");
+                }
+            };
+            let summary = intel_import::import(
+                store.as_ref(),
+                sources,
+                &opts,
+                &cli_audit("intel.import", "intel", ""),
+                on_rejected,
+            )
+            .await?;
+            if check {
+                println!(
+                    "checked: {} records read, {} good, {} rejected",
+                    summary.read,
+                    summary.read - summary.rejected,
+                    summary.rejected
+                );
+            } else {
+                println!("imported: {summary}");
+            }
+            if summary.rejected > 0 {
+                std::process::exit(EXIT_DATA_ERROR);
+            }
             Ok(())
         }
     }

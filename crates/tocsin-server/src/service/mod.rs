@@ -3,6 +3,7 @@
 //! Handlers only extract input and present output.
 
 pub mod intel;
+pub mod intel_import;
 pub mod mail_intake;
 pub mod phishing;
 pub mod reports;

@@ -230,3 +230,57 @@ both_engines! {
         assert_eq!(ids(&s.list_intel(&f).await.expect("list")), want);
     }
 }
+
+both_engines! {
+    async fn a_batch_insert_stores_what_single_inserts_store(t: TestStore) {
+        use tocsin_storage::intel::PreparedIntel;
+        let s = &t.store;
+        // More records than one statement holds, and indicators over several statements.
+        let batch: Vec<NewIntel> = (0..450)
+            .map(|i| {
+                let mut r = row(Tlp::Amber, None, &format!("批次情資 {i}"), i);
+                r.status = "draft".into();
+                r.channel = "import".into();
+                r.impact_level = if i % 3 == 0 { None } else { Some(2) };
+                NewIntel {
+                    search_text: format!("批次情資 {i}\n中繼站 198.51.100.{}", i % 250),
+                    observables: vec![
+                        ("ipv4".into(), format!("198.51.100.{}", i % 250), "extracted".into()),
+                        ("domain".into(), format!("c2-{i}.example.net"), "extracted".into()),
+                        ("md5".into(), format!("{i:032x}"), "extracted".into()),
+                    ],
+                    row: r,
+                }
+            })
+            .collect();
+        let prepared: Vec<PreparedIntel> =
+            batch.iter().map(|n| PreparedIntel::new(n.clone()).expect("prepare")).collect();
+        assert_eq!(prepared[7].row(), &batch[7].row);
+        let mut tx = s.begin().await.expect("begin");
+        tx.insert_intel_batch(&[]).await.expect("empty batch");
+        tx.insert_intel_batch(&prepared[..300]).await.expect("batch");
+        tx.insert_intel_batch(&prepared[300..]).await.expect("second batch");
+        tx.commit().await.expect("commit");
+        // A single insert after a batch still gets its own search entry.
+        let single = row(Tlp::Green, None, "單筆情資", 1000);
+        insert(s, &single, "單筆情資 勒索軟體", &[]).await;
+
+        for n in [&batch[0], &batch[299], &batch[449]] {
+            assert_eq!(s.get_intel(n.row.id).await.expect("get").as_ref(), Some(&n.row));
+            let obs = s.intel_observables(n.row.id).await.expect("obs");
+            let got: BTreeSet<(String, String)> = obs.into_iter().map(|o| (o.kind, o.value)).collect();
+            let want: BTreeSet<(String, String)> = n.observables.iter().map(|(k, v, _)| (k.clone(), v.clone())).collect();
+            assert_eq!(got, want);
+        }
+        let find = |q: &str| IntelFilter { query: Some(q.into()), limit: 1000, ..Default::default() };
+        assert_eq!(s.list_intel(&find("批次")).await.expect("q").len(), 450);
+        assert_eq!(ids(&s.list_intel(&find("勒索")).await.expect("q")), BTreeSet::from([single.id]));
+        let by_ip = IntelFilter { observable: Some("198.51.100.7".into()), limit: 10, ..Default::default() };
+        // (The helper gives the single record that address too.)
+        let mut want: BTreeSet<IntelId> = [7, 257].iter().map(|i| batch[*i].row.id).collect();
+        want.insert(single.id);
+        assert_eq!(ids(&s.list_intel(&by_ip).await.expect("q")), want);
+        let drafts = IntelFilter { status: Some("draft".into()), limit: 1000, ..Default::default() };
+        assert_eq!(s.list_intel(&drafts).await.expect("q").len(), 450);
+    }
+}

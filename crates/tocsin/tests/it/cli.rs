@@ -226,3 +226,205 @@ fn cvss_prints_score_and_breakdown() {
     );
     assert!(ok && out.contains("9.3"), "{out}{err}");
 }
+
+/// A fixture of `tests/data/` (copies of the form parser's fixtures).
+fn data(name: &str) -> String {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name)
+        .to_string_lossy()
+        .to_string()
+}
+
+/// Runs the CLI; returns (exit code, stdout, stderr).
+fn run_status(args: &[&str]) -> (Option<i32>, String, String) {
+    let out = std::process::Command::new(crate::BIN)
+        .args(args)
+        .env_remove("TOCSIN_CONFIG")
+        .env("LANG", "C.UTF-8")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run tocsin");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
+#[test]
+fn intel_parse_prints_the_record_as_json() {
+    for file in ["intel-example.txt", "intel-example-big5-crlf.txt"] {
+        let (code, out, err) = run_status(&["intel", "parse", &data(file)]);
+        assert_eq!(code, Some(0), "{file}: {err}");
+        let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+        let o = v.as_object().expect("object");
+        assert_eq!(o.len(), 25, "the 25 fields: {out}");
+        assert_eq!(o["category"], "INT");
+        assert_eq!(o["subject"], "某金融機構對外網站遭植入網頁後門");
+        assert_eq!(o["tlp"], "amber");
+        assert_eq!(o["impact_level"], 3);
+        assert_eq!(o["malicious_connections"][1]["ip"], "2001:db8::66");
+        assert_eq!(o["source_id"], serde_json::Value::Null);
+    }
+}
+
+#[test]
+fn intel_parse_of_a_broken_form_exits_65_naming_line_and_field() {
+    let file = data("intel-bad-connection.txt");
+    let (code, out, err) = run_status(&["intel", "parse", &file]);
+    assert_eq!(code, Some(65), "{out}{err}");
+    assert!(out.is_empty(), "{out}");
+    // Each malformed entry, with its line and the field.
+    for line in [9, 10, 11, 12] {
+        assert!(
+            err.contains(&format!(
+                "line {line}, 惡意IP連線資訊 (malicious_connections)"
+            )),
+            "line {line}: {err}"
+        );
+    }
+    assert!(err.contains("unknown key \"color\""), "{err}");
+    // Validation names the field too.
+    let dir = TempDir::new();
+    let bad = dir.0.join("bad.txt");
+    std::fs::write(&bad, "情資種類：INT\n情資主旨：x\n分享等級：purple\n").expect("write");
+    let (code, _, err) = run_status(&["intel", "parse", &bad.to_string_lossy()]);
+    assert_eq!(code, Some(65), "{err}");
+    assert!(err.contains("分享等級 (tlp)"), "{err}");
+    assert!(err.contains("情資內容 (content)"), "{err}");
+}
+
+const GOOD_JSON: &str = r#"{"category":"INT","subject":"中繼站連線","source":"TWCERT/CC","published_at":"2026-03-02T14:30:00+08:00","tlp":"amber","content":"偵測到對 198.51.100.7 及 c2.example[.]net 的連線。","malicious_connections":[{"direction":"destination","ip":"198.51.100.7","port":"8080","protocol":"tcp"}]}"#;
+
+#[test]
+fn intel_import_stores_the_good_records_and_reports_the_bad() {
+    for engine in crate::ENGINES {
+        let Some(db) = db(engine) else { continue };
+        let dir = TempDir::new();
+        let file = dir.0.join("records.jsonl");
+        let bad = GOOD_JSON.replace(r#""tlp":"amber""#, r#""tlp":"purple""#);
+        std::fs::write(
+            &file,
+            format!("{GOOD_JSON}\n{GOOD_JSON}\n{bad}\n\n{GOOD_JSON}\n"),
+        )
+        .expect("write");
+        let file_s = file.to_string_lossy().to_string();
+        let (code, out, err) = run_status(&[
+            "intel",
+            "import",
+            "--database",
+            &db.url,
+            "--batch-size",
+            "2",
+            &file_s,
+            &data("intel-example.txt"),
+        ]);
+        assert_eq!(code, Some(65), "{engine:?}: {out}{err}");
+        assert!(
+            out.contains("5 records read, 4 stored, 1 rejected"),
+            "{out}"
+        );
+        assert!(
+            err.contains(&format!("{file_s}: line 3, 分享等級 (tlp)")),
+            "{err}"
+        );
+        assert_eq!(err.lines().count(), 1, "only the bad record: {err}");
+        crate::rt().block_on(async {
+            let s = tocsin_storage::Store::connect(&db.url).await.expect("open");
+            let rows = s
+                .list_intel(&tocsin_storage::IntelFilter {
+                    limit: 100,
+                    ..Default::default()
+                })
+                .await
+                .expect("list");
+            assert_eq!(rows.len(), 4, "{engine:?}");
+            assert!(
+                rows.iter()
+                    .all(|r| r.status == "draft" && r.channel == "import")
+            );
+            // Searchable, with their indicators.
+            let found = s
+                .list_intel(&tocsin_storage::IntelFilter {
+                    query: Some("中繼".into()),
+                    observable: Some("198.51.100.7".into()),
+                    limit: 100,
+                    ..Default::default()
+                })
+                .await
+                .expect("search");
+            assert_eq!(found.len(), 4, "{engine:?}");
+            // One audit entry a batch, as the operator.
+            let audit = s
+                .list_audit(&tocsin_storage::AuditFilter {
+                    action: Some("intel.import".into()),
+                    limit: 10,
+                    ..Default::default()
+                })
+                .await
+                .expect("audit");
+            assert_eq!(audit.len(), 2, "{engine:?}: batches of 2");
+            assert!(audit.iter().all(|a| a.actor == "cli"));
+        });
+
+        // --strict stops at the bad record; --check stores nothing.
+        let (code, out, _) = run_status(&[
+            "intel",
+            "import",
+            "--database",
+            &db.url,
+            "--strict",
+            &file_s,
+        ]);
+        assert_eq!(code, Some(65));
+        assert!(out.contains("2 stored, 1 rejected; stopped at"), "{out}");
+        let (code, out, _) = run_status(&["intel", "import", "--check", &file_s]);
+        assert_eq!(code, Some(65));
+        assert!(out.contains("3 good, 1 rejected"), "{out}");
+        let good = dir.0.join("good.jsonl");
+        std::fs::write(&good, format!("{GOOD_JSON}\n")).expect("write");
+        let (code, _, err) = run_status(&["intel", "import", "--check", &good.to_string_lossy()]);
+        assert_eq!(code, Some(0), "{err}");
+    }
+}
+
+#[test]
+fn intel_emit_prints_txt_that_parses_back_to_the_record() {
+    let Some(db) = db(Engine::Sqlite) else { return };
+    let original = data("intel-example.txt");
+    let (code, _, err) = run_status(&["intel", "import", "--database", &db.url, &original]);
+    assert_eq!(code, Some(0), "{err}");
+    let id = crate::rt().block_on(async {
+        let s = tocsin_storage::Store::connect(&db.url).await.expect("open");
+        let rows = s
+            .list_intel(&tocsin_storage::IntelFilter {
+                limit: 10,
+                ..Default::default()
+            })
+            .await
+            .expect("list");
+        assert_eq!(rows.len(), 1);
+        rows[0].id.to_string()
+    });
+    let (code, txt, err) = run_status(&["intel", "emit", "--database", &db.url, &id]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(txt.starts_with("情資種類：INT\n"), "{txt}");
+    let dir = TempDir::new();
+    let emitted = dir.0.join("emitted.txt");
+    std::fs::write(&emitted, &txt).expect("write");
+    let (_, back, err) = run_status(&["intel", "parse", &emitted.to_string_lossy()]);
+    let (_, first, _) = run_status(&["intel", "parse", &original]);
+    assert!(!back.is_empty(), "{err}");
+    assert_eq!(back, first, "the same record");
+    // An unknown id is an error that says so.
+    let (code, _, err) = run_status(&[
+        "intel",
+        "emit",
+        "--database",
+        &db.url,
+        "01a242ca-f950-7493-8259-000000000000",
+    ]);
+    assert_ne!(code, Some(0));
+    assert!(err.contains("no intel record"), "{err}");
+}

@@ -1,0 +1,757 @@
+//! Bulk import of intel records by the operator (`tocsin intel import`): TXT forms (one
+//! record a file, any encoding the form parser reads) and JSON lines (one
+//! [`IntelInput`] object a line), stored as drafts of channel `import`.
+//!
+//! The import streams: records are read, checked and stored in batches
+//! ([`ImportOptions::batch_size`], 2,000 by default), each batch one transaction with one
+//! audit entry, so memory stays flat whatever the size of the input. Reading and checking
+//! run on a blocking thread and hand finished batches to the writer through a channel two
+//! batches deep, so the checking of one batch overlaps the writing of the one before.
+//!
+//! A bad record is reported ([`Rejected`]: where it is, which field, what is wrong) and not
+//! stored; the others go on, or with [`ImportOptions::strict`] the import stops at the first
+//! bad record (those before it are stored). Nothing is dropped silently: a TXT line that
+//! belongs to no field, an entry the form parser could not read, a JSON key that is not one
+//! of the 25 fields or bytes that did not decode all make the record bad.
+//!
+//! The caller has decided that the actor may import (the CLI is the operator); there is no
+//! policy check here. [`read_txt`] and [`read_json_line`] are the checks on their own, for
+//! `tocsin intel parse` and anyone else who wants the same verdict.
+
+use std::fmt;
+use std::io::{BufRead, BufReader, Read};
+use std::sync::Arc;
+
+use serde::Deserialize;
+use serde::de::IgnoredAny;
+use tocsin_domain::intel::{IntelField, IntelInput, IntelRecord};
+use tocsin_domain::{FieldError, IntelId, Timestamp};
+use tocsin_formats::intel_form::{self, ProblemKind};
+use tocsin_storage::intel::PreparedIntel;
+use tocsin_storage::{NewAuditEntry, NewIntel, StorageError, Store};
+
+use super::intel::{Channel, new_row, observables_of};
+use crate::i18n::Tr;
+
+/// The most bytes one record may take (a JSON line or a TXT file): well above the largest
+/// record the limits of [`IntelInput::validate`] allow.
+pub const MAX_RECORD_BYTES: usize = 4 << 20;
+
+/// Records per batch (one transaction) unless told otherwise.
+pub const DEFAULT_BATCH_SIZE: usize = 2000;
+
+/// How a source is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// By the name (`.txt`; `.jsonl`, `.ndjson`, `.json`), else by the first character:
+    /// `{` is JSON lines, anything else a TXT form.
+    Auto,
+    /// One JSON object a line; blank lines are skipped.
+    JsonLines,
+    /// One TXT form (the whole source is one record).
+    Txt,
+}
+
+impl Format {
+    /// Parses `auto`, `jsonl` (or `json`, `ndjson`) or `txt`.
+    pub fn parse(s: &str) -> Option<Format> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "auto" => Some(Format::Auto),
+            "jsonl" | "json" | "ndjson" => Some(Format::JsonLines),
+            "txt" => Some(Format::Txt),
+            _ => None,
+        }
+    }
+}
+
+/// One input: its name for messages (a file name, `-`), how it is written, and its bytes.
+pub struct Source {
+    /// The name messages give.
+    pub name: String,
+    /// How it is written.
+    pub format: Format,
+    /// The bytes.
+    pub reader: Box<dyn Read + Send>,
+}
+
+impl Source {
+    /// A source read from `reader`.
+    pub fn new(
+        name: impl Into<String>,
+        format: Format,
+        reader: impl Read + Send + 'static,
+    ) -> Self {
+        Source {
+            name: name.into(),
+            format,
+            reader: Box::new(reader),
+        }
+    }
+}
+
+/// How to import.
+#[derive(Clone, Debug)]
+pub struct ImportOptions {
+    /// Records per transaction (at least 1).
+    pub batch_size: usize,
+    /// Stop at the first bad record.
+    pub strict: bool,
+}
+
+impl Default for ImportOptions {
+    fn default() -> Self {
+        ImportOptions {
+            batch_size: DEFAULT_BATCH_SIZE,
+            strict: false,
+        }
+    }
+}
+
+/// What is wrong with a record, or with one field or line of it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum IssueKind {
+    /// The TXT form parser could not read an entry or a field ([`intel_form::Problem`]),
+    /// with the text as read.
+    Form(ProblemKind, String),
+    /// A TXT line after the first field that belongs to no field.
+    UnknownLine(String),
+    /// Bytes that are malformed in the encoding they were read as.
+    Lossy(&'static str),
+    /// Not JSON.
+    Json(String),
+    /// JSON, but not an object.
+    NotAnObject,
+    /// A JSON key that is not one of the 25 fields.
+    UnknownKey(String),
+    /// A JSON value of the wrong type (serde's words).
+    WrongType(String),
+    /// Longer than [`MAX_RECORD_BYTES`].
+    TooLong,
+    /// A field [`IntelInput::validate`] refused.
+    Field(FieldError),
+}
+
+/// One problem of a record: the line it is on (when known) and the field (when it is
+/// about one).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Issue {
+    /// The line, 1-based.
+    pub line: Option<usize>,
+    /// The field.
+    pub field: Option<IntelField>,
+    /// What is wrong.
+    pub kind: IssueKind,
+}
+
+impl Issue {
+    fn new(line: Option<usize>, field: Option<IntelField>, kind: IssueKind) -> Issue {
+        Issue { line, field, kind }
+    }
+
+    /// The message, field errors in `tr`'s language (the others are in English):
+    /// `line 9, 惡意IP連線資訊 (malicious_connections): value "…" has no key`.
+    pub fn message(&self, tr: &Tr) -> String {
+        let what = match &self.kind {
+            IssueKind::Form(kind, text) => format!("{kind}: {text:?}"),
+            IssueKind::UnknownLine(text) => format!("belongs to no field: {text:?}"),
+            IssueKind::Lossy(encoding) => {
+                format!("bytes that are not valid {encoding} (they would become U+FFFD)")
+            }
+            IssueKind::Json(e) => format!("not JSON: {e}"),
+            IssueKind::NotAnObject => "not a JSON object".to_string(),
+            IssueKind::UnknownKey(k) => format!("{k:?} is not one of the 25 fields"),
+            IssueKind::WrongType(e) => e.clone(),
+            IssueKind::TooLong => format!("longer than {MAX_RECORD_BYTES} bytes"),
+            // Names the field itself.
+            IssueKind::Field(e) if e.args.iter().any(|(k, _)| *k == "field") => {
+                let m = tr.field_error(e);
+                return match self.line {
+                    Some(l) => format!("line {l}, {m}"),
+                    None => m,
+                };
+            }
+            IssueKind::Field(e) => tr.field_error(e),
+        };
+        match (self.line, self.field) {
+            (Some(l), Some(f)) => format!("line {l}, {}: {what}", f.label()),
+            (Some(l), None) => format!("line {l}: {what}"),
+            (None, Some(f)) => format!("{}: {what}", f.label()),
+            (None, None) => what,
+        }
+    }
+}
+
+/// A record that was not stored.
+#[derive(Clone, Debug)]
+pub struct Rejected {
+    /// The source's name.
+    pub source: Arc<str>,
+    /// The record's line (JSON lines); `None` for a TXT source, which is one record.
+    pub line: Option<usize>,
+    /// Everything wrong with it.
+    pub issues: Vec<Issue>,
+}
+
+impl Rejected {
+    /// One message a problem, each starting with the source: `a.jsonl: line 3, …`.
+    pub fn messages(&self, tr: &Tr) -> Vec<String> {
+        self.issues
+            .iter()
+            .map(|i| format!("{}: {}", self.source, i.message(tr)))
+            .collect()
+    }
+}
+
+/// What an import did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ImportSummary {
+    /// Records read (good and bad).
+    pub read: u64,
+    /// Records stored (committed).
+    pub stored: u64,
+    /// Bad records, not stored.
+    pub rejected: u64,
+    /// Transactions committed.
+    pub batches: u64,
+    /// With `strict`, where the import stopped: the bad record's source and line.
+    pub stopped_at: Option<(String, Option<usize>)>,
+}
+
+impl fmt::Display for ImportSummary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} records read, {} stored, {} rejected",
+            self.read, self.stored, self.rejected
+        )?;
+        if let Some((source, line)) = &self.stopped_at {
+            match line {
+                Some(l) => write!(f, "; stopped at {source} line {l}")?,
+                None => write!(f, "; stopped at {source}")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Why an import could not go on.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// A source could not be read.
+    #[error("reading {source_name}: {error}")]
+    Read {
+        /// The source.
+        source_name: String,
+        /// The error.
+        error: std::io::Error,
+    },
+    /// The database refused.
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    /// A record could not be made into a row (a bug).
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+/// An import that stopped on an error: what it had done by then (the batches committed
+/// before the error stay) and the error.
+#[derive(Debug, thiserror::Error)]
+#[error("{error} (by then: {summary})")]
+pub struct ImportFailure {
+    /// What was done before the error.
+    pub summary: ImportSummary,
+    /// The error.
+    pub error: ImportError,
+}
+
+/// Reads a TXT form: the record, or everything wrong with it (problems and lines of no
+/// field in line order, then the fields validation refused).
+pub fn read_txt(bytes: &[u8]) -> Result<IntelRecord, Vec<Issue>> {
+    let out = intel_form::parse_bytes(bytes);
+    let mut issues: Vec<Issue> = Vec::new();
+    if out.lossy {
+        issues.push(Issue::new(
+            None,
+            None,
+            IssueKind::Lossy(out.encoding.unwrap_or("UTF-8")),
+        ));
+    }
+    let mut lined: Vec<Issue> = out
+        .problems
+        .into_iter()
+        .map(|p| Issue::new(Some(p.line), Some(p.field), IssueKind::Form(p.kind, p.text)))
+        .chain(
+            out.unknown_lines
+                .into_iter()
+                .map(|(n, text)| Issue::new(Some(n), None, IssueKind::UnknownLine(text))),
+        )
+        .collect();
+    lined.sort_by_key(|i| i.line);
+    issues.extend(lined);
+    match out.input.validate() {
+        Ok(record) if issues.is_empty() => Ok(record),
+        Ok(_) => Err(issues),
+        Err(errors) => {
+            issues.extend(field_issues(&errors, None));
+            Err(issues)
+        }
+    }
+}
+
+fn field_issues(errors: &tocsin_domain::validate::FieldErrors, line: Option<usize>) -> Vec<Issue> {
+    let mut v: Vec<Issue> = errors
+        .iter()
+        .map(|(key, e)| Issue::new(line, IntelField::from_key(key), IssueKind::Field(e.clone())))
+        .collect();
+    // In the form's order of fields.
+    v.sort_by_key(|i| i.field);
+    v
+}
+
+/// Reads one JSON line (an [`IntelInput`] object; `line` is its number, for the issues):
+/// the record, or everything wrong with it.
+pub fn read_json_line(json: &[u8], line: usize) -> Result<IntelRecord, Vec<Issue>> {
+    let at = Some(line);
+    // The common case in one pass; the keys are checked by a second, light one (values
+    // skipped unread).
+    match serde_json::from_slice::<IntelInput>(json) {
+        Ok(input) => {
+            let keys: std::collections::BTreeMap<std::borrow::Cow<'_, str>, IgnoredAny> =
+                serde_json::from_slice(json)
+                    .map_err(|e| vec![Issue::new(at, None, IssueKind::Json(e.to_string()))])?;
+            let unknown: Vec<Issue> = keys
+                .keys()
+                .filter(|k| IntelField::from_key(k).is_none())
+                .map(|k| Issue::new(at, None, IssueKind::UnknownKey(k.to_string())))
+                .collect();
+            if !unknown.is_empty() {
+                return Err(unknown);
+            }
+            input.validate().map_err(|e| field_issues(&e, at))
+        }
+        Err(e) => Err(json_problems(json, at, &e)),
+    }
+}
+
+/// What is wrong with a JSON line that is not an [`IntelInput`]: not JSON, not an
+/// object, keys that are not fields, or values of the wrong type (each field alone).
+fn json_problems(json: &[u8], at: Option<usize>, first: &serde_json::Error) -> Vec<Issue> {
+    let value: serde_json::Value = match serde_json::from_slice(json) {
+        Ok(v) => v,
+        Err(e) => return vec![Issue::new(at, None, IssueKind::Json(e.to_string()))],
+    };
+    let Some(map) = value.as_object() else {
+        return vec![Issue::new(at, None, IssueKind::NotAnObject)];
+    };
+    let unknown: Vec<Issue> = map
+        .keys()
+        .filter(|k| IntelField::from_key(k).is_none())
+        .map(|k| Issue::new(at, None, IssueKind::UnknownKey(k.clone())))
+        .collect();
+    if !unknown.is_empty() {
+        return unknown;
+    }
+    let issues: Vec<Issue> = map
+        .iter()
+        .filter_map(|(k, v)| {
+            let one = serde_json::Value::Object([(k.clone(), v.clone())].into_iter().collect());
+            IntelInput::deserialize(&one).err().map(|e| {
+                Issue::new(
+                    at,
+                    IntelField::from_key(k),
+                    IssueKind::WrongType(e.to_string()),
+                )
+            })
+        })
+        .collect();
+    if issues.is_empty() {
+        // Not about one field (a key given twice, say): serde's words for the line.
+        vec![Issue::new(
+            at,
+            None,
+            IssueKind::WrongType(first.to_string()),
+        )]
+    } else {
+        issues
+    }
+}
+
+/// Where a record is, for the audit entry.
+#[derive(Clone, Debug)]
+struct Location {
+    source: Arc<str>,
+    line: Option<usize>,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(l) => write!(f, "{}:{l}", self.source),
+            None => f.write_str(&self.source),
+        }
+    }
+}
+
+/// Records ready to store.
+struct Batch {
+    rows: Vec<PreparedIntel>,
+    first: Location,
+    last: Location,
+}
+
+enum Msg {
+    Batch(Batch),
+    Rejected(Rejected),
+}
+
+/// Reads, checks and stores every source in order (see the module documentation); calls
+/// `on_rejected` for each bad record as it is found. With `store` `None` it only checks:
+/// nothing is written and `stored` stays 0. `actor` is the audit entry each batch writes
+/// (its action, target and detail are filled in: `intel.import`, the ids and where the
+/// records came from).
+pub async fn import(
+    store: Option<&Store>,
+    sources: Vec<Source>,
+    opts: &ImportOptions,
+    actor: &NewAuditEntry,
+    mut on_rejected: impl FnMut(&Rejected),
+) -> Result<ImportSummary, ImportFailure> {
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Msg>(2);
+    let batch_size = opts.batch_size.max(1);
+    let strict = opts.strict;
+    let reader = tokio::task::spawn_blocking(move || produce(sources, batch_size, strict, tx));
+    let mut summary = ImportSummary::default();
+    let fail = |summary: &ImportSummary, error: ImportError| ImportFailure {
+        summary: summary.clone(),
+        error,
+    };
+    while let Some(msg) = rx.recv().await {
+        match msg {
+            Msg::Rejected(r) => {
+                summary.read += 1;
+                summary.rejected += 1;
+                on_rejected(&r);
+                if strict {
+                    summary.stopped_at = Some((r.source.to_string(), r.line));
+                }
+            }
+            Msg::Batch(b) => {
+                summary.read += b.rows.len() as u64;
+                if let Some(store) = store {
+                    write_batch(store, &b, actor)
+                        .await
+                        .map_err(|e| fail(&summary, e.into()))?;
+                    summary.stored += b.rows.len() as u64;
+                    summary.batches += 1;
+                }
+            }
+        }
+    }
+    match reader.await {
+        Ok(Ok(())) => Ok(summary),
+        Ok(Err(e)) => Err(fail(&summary, e)),
+        Err(e) => Err(fail(
+            &summary,
+            ImportError::Internal(format!("reader: {e}")),
+        )),
+    }
+}
+
+async fn write_batch(store: &Store, b: &Batch, actor: &NewAuditEntry) -> Result<(), StorageError> {
+    let (Some(first), Some(last)) = (
+        b.rows.first().map(|p| p.row()),
+        b.rows.last().map(|p| p.row()),
+    ) else {
+        return Ok(());
+    };
+    let mut tx = store.begin().await?;
+    tx.insert_intel_batch(&b.rows).await?;
+    let mut a = actor.clone();
+    a.action = "intel.import".to_string();
+    a.target_kind = "intel".to_string();
+    a.target_id = String::new();
+    a.detail = format!(
+        "{} drafts, ids {}–{}, from {} to {}",
+        b.rows.len(),
+        first.id,
+        last.id,
+        b.first,
+        b.last
+    );
+    tx.audit(&a).await?;
+    tx.commit().await
+}
+
+/// The reading side, on a blocking thread: sends batches and rejections in input order.
+/// Returns early (quietly) when the writer has gone.
+fn produce(
+    sources: Vec<Source>,
+    batch_size: usize,
+    strict: bool,
+    tx: tokio::sync::mpsc::Sender<Msg>,
+) -> Result<(), ImportError> {
+    let mut batch: Vec<PreparedIntel> = Vec::with_capacity(batch_size);
+    let mut first: Option<Location> = None;
+    let mut last: Option<Location> = None;
+    // Sends the pending batch; false when the writer has gone.
+    let flush = |batch: &mut Vec<PreparedIntel>,
+                 first: &mut Option<Location>,
+                 last: &mut Option<Location>|
+     -> bool {
+        let (Some(f), Some(l)) = (first.take(), last.take()) else {
+            return true;
+        };
+        let rows = std::mem::replace(batch, Vec::with_capacity(batch_size));
+        tx.blocking_send(Msg::Batch(Batch {
+            rows,
+            first: f,
+            last: l,
+        }))
+        .is_ok()
+    };
+    for source in sources {
+        let name: Arc<str> = source.name.as_str().into();
+        let read_err = |error| ImportError::Read {
+            source_name: source.name.clone(),
+            error,
+        };
+        let mut reader = BufReader::with_capacity(256 << 10, source.reader);
+        let format = match source.format {
+            Format::Auto => detect(&source.name, &mut reader).map_err(read_err)?,
+            f => f,
+        };
+        let mut records = Records {
+            reader,
+            format,
+            line: 0,
+            done: false,
+            buf: Vec::new(),
+        };
+        while let Some(item) = records.next_record().map_err(read_err)? {
+            let (line, checked) = item;
+            let loc = Location {
+                source: name.clone(),
+                line,
+            };
+            match checked {
+                Ok(record) => {
+                    batch.push(to_new(&record)?);
+                    if first.is_none() {
+                        first = Some(loc.clone());
+                    }
+                    last = Some(loc);
+                    if batch.len() >= batch_size && !flush(&mut batch, &mut first, &mut last) {
+                        return Ok(());
+                    }
+                }
+                Err(issues) => {
+                    if strict && !flush(&mut batch, &mut first, &mut last) {
+                        return Ok(());
+                    }
+                    let r = Rejected {
+                        source: name.clone(),
+                        line,
+                        issues,
+                    };
+                    if tx.blocking_send(Msg::Rejected(r)).is_err() || strict {
+                        return Ok(());
+                    }
+                }
+            }
+        }
+    }
+    flush(&mut batch, &mut first, &mut last);
+    Ok(())
+}
+
+/// The row, search text and indicators of a checked record, as the other channels store
+/// them ([`new_row`], [`observables_of`]), with its search tokens worked out.
+fn to_new(record: &IntelRecord) -> Result<PreparedIntel, ImportError> {
+    let row = new_row(
+        IntelId::new(),
+        record,
+        None,
+        Channel::Import.as_str(),
+        Timestamp::now(),
+    )
+    .map_err(|e| ImportError::Internal(e.to_string()))?;
+    Ok(PreparedIntel::new(NewIntel {
+        row,
+        search_text: record.search_text(),
+        observables: observables_of(record, &[]),
+    })?)
+}
+
+/// The format of an `Auto` source: by its name, else by its first character.
+fn detect(name: &str, reader: &mut impl BufRead) -> std::io::Result<Format> {
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".txt") {
+        return Ok(Format::Txt);
+    }
+    if [".jsonl", ".ndjson", ".json"]
+        .iter()
+        .any(|e| lower.ends_with(e))
+    {
+        return Ok(Format::JsonLines);
+    }
+    let head = reader.fill_buf()?;
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    Ok(match head.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'{') => Format::JsonLines,
+        _ => Format::Txt,
+    })
+}
+
+/// One record at a time from a source: its line (JSON lines) and the verdict.
+struct Records<R> {
+    reader: R,
+    format: Format,
+    line: usize,
+    done: bool,
+    buf: Vec<u8>,
+}
+
+type Checked = (Option<usize>, Result<IntelRecord, Vec<Issue>>);
+
+impl<R: BufRead> Records<R> {
+    fn next_record(&mut self) -> std::io::Result<Option<Checked>> {
+        if self.done {
+            return Ok(None);
+        }
+        if self.format == Format::Txt {
+            self.done = true;
+            self.buf.clear();
+            let limit = MAX_RECORD_BYTES as u64 + 1;
+            (&mut self.reader).take(limit).read_to_end(&mut self.buf)?;
+            if self.buf.len() > MAX_RECORD_BYTES {
+                return Ok(Some((
+                    None,
+                    Err(vec![Issue::new(None, None, IssueKind::TooLong)]),
+                )));
+            }
+            return Ok(Some((None, read_txt(&self.buf))));
+        }
+        loop {
+            self.buf.clear();
+            let limit = MAX_RECORD_BYTES as u64 + 1;
+            let n = (&mut self.reader)
+                .take(limit)
+                .read_until(b'\n', &mut self.buf)?;
+            if n == 0 {
+                self.done = true;
+                return Ok(None);
+            }
+            self.line += 1;
+            let line = self.line;
+            if !self.buf.ends_with(b"\n") && self.buf.len() > MAX_RECORD_BYTES {
+                // Skip the rest of the over-long line without holding it.
+                loop {
+                    let chunk = self.reader.fill_buf()?;
+                    if chunk.is_empty() {
+                        break;
+                    }
+                    match chunk.iter().position(|b| *b == b'\n') {
+                        Some(i) => {
+                            self.reader.consume(i + 1);
+                            break;
+                        }
+                        None => {
+                            let len = chunk.len();
+                            self.reader.consume(len);
+                        }
+                    }
+                }
+                return Ok(Some((
+                    Some(line),
+                    Err(vec![Issue::new(Some(line), None, IssueKind::TooLong)]),
+                )));
+            }
+            let mut text: &[u8] = &self.buf;
+            if line == 1 {
+                text = text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(text);
+            }
+            if text.iter().all(|b| b.is_ascii_whitespace()) {
+                continue;
+            }
+            return Ok(Some((Some(line), read_json_line(text, line))));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tocsin_domain::Locale;
+
+    const GOOD: &str = r#"{"category":"INT","subject":"中繼站","source":"TWCERT/CC","published_at":"2026-03-02T14:30:00+08:00","tlp":"amber","content":"連線 198.51.100.7"}"#;
+
+    #[test]
+    fn a_json_line_is_checked_whole() {
+        let r = read_json_line(GOOD.as_bytes(), 1).expect("good");
+        assert_eq!(r.subject, "中繼站");
+        let tr = Tr::new(Locale::En);
+        let bad = GOOD.replace(r#""tlp":"amber""#, r#""tlp":"purple""#);
+        let e = read_json_line(bad.as_bytes(), 7).expect_err("bad tlp");
+        assert_eq!(e[0].field, Some(IntelField::Tlp));
+        assert!(
+            e[0].message(&tr).starts_with("line 7, 分享等級 (tlp)"),
+            "{}",
+            e[0].message(&tr)
+        );
+        let e = read_json_line(GOOD.replace("subject", "subjet").as_bytes(), 2).expect_err("key");
+        assert_eq!(e[0].kind, IssueKind::UnknownKey("subjet".into()));
+        let e = read_json_line(
+            GOOD.replace(
+                r#""content":"連線 198.51.100.7""#,
+                r#""victim_ip":"1.2.3.4""#,
+            )
+            .as_bytes(),
+            3,
+        )
+        .expect_err("type");
+        assert_eq!(e[0].field, Some(IntelField::VictimIp));
+        assert!(matches!(e[0].kind, IssueKind::WrongType(_)));
+        assert!(matches!(
+            read_json_line(b"[1]", 4).expect_err("array")[0].kind,
+            IssueKind::NotAnObject
+        ));
+        assert!(matches!(
+            read_json_line(b"{", 5).expect_err("json")[0].kind,
+            IssueKind::Json(_)
+        ));
+    }
+
+    #[test]
+    fn records_come_line_by_line_with_their_numbers() {
+        let text = format!("\u{feff}{GOOD}\n\n   \nnot json\n{GOOD}");
+        let mut r = Records {
+            reader: std::io::Cursor::new(text.into_bytes()),
+            format: Format::JsonLines,
+            line: 0,
+            done: false,
+            buf: Vec::new(),
+        };
+        let mut got = Vec::new();
+        while let Some((line, checked)) = r.next_record().expect("read") {
+            got.push((line, checked.is_ok()));
+        }
+        assert_eq!(
+            got,
+            vec![(Some(1), true), (Some(4), false), (Some(5), true)]
+        );
+    }
+
+    #[test]
+    fn formats_are_told_apart() {
+        let mut json = std::io::Cursor::new(b"  {\"a\":1}".to_vec());
+        assert_eq!(detect("-", &mut json).expect("detect"), Format::JsonLines);
+        let mut txt = std::io::Cursor::new("情資種類：INT".as_bytes().to_vec());
+        assert_eq!(detect("-", &mut txt).expect("detect"), Format::Txt);
+        assert_eq!(detect("a.TXT", &mut json).expect("detect"), Format::Txt);
+        assert_eq!(
+            detect("a.jsonl", &mut txt).expect("detect"),
+            Format::JsonLines
+        );
+        assert_eq!(Format::parse("JSONL"), Some(Format::JsonLines));
+    }
+}

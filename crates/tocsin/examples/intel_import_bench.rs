@@ -1,0 +1,439 @@
+//! Intel bulk-import benchmark: generates realistic, varied records (Chinese subjects and
+//! contents, IPv4/IPv6 addresses, defanged domains and URLs, hashes, CVE ids, victim IPs,
+//! malicious connections, scan results) as JSON lines in a temp file, optionally some TXT
+//! forms too, imports them with the code `tocsin intel import` runs
+//! (`service::intel_import`), and prints records/s, the total time, and memory: resident
+//! size at the start, during and at the end of the import, and the peak (VmHWM).
+//!
+//! `cargo run --release -p tocsin --example intel_import_bench -- [--records N]
+//! [--txt N] [--batch-size N] [--database URL] [--keep]` (default 200,000 records into a
+//! fresh SQLite file in a temp folder, removed afterwards unless `--keep`;
+//! `--database postgres-test` makes a throw-away schema on the test PostgreSQL, which the
+//! test suite drops after an hour; any other URL is used as given). The SQLite store runs
+//! with its normal settings (WAL, `synchronous=FULL`): every batch commit is durable.
+//!
+//! Where the time goes (perf, November 2026): on SQLite the single writer thread is the
+//! limit, mostly index upkeep: the indicators' (kind, value) index, the FTS5 index of
+//! CJK unigrams and bigrams, and the indexes of `intel_records`, whose random inserts
+//! dirty more pages per batch as the database grows; reading, checking and tokenizing run
+//! on another thread beside it. On PostgreSQL the server process is the limit (GIN,
+//! B-tree and TOAST upkeep, foreign-key triggers).
+
+use std::io::{BufWriter, Write};
+use std::time::{Duration, Instant};
+
+use tocsin_domain::intel::{ConnectionInput, EndpointInput, IntelInput, ScanInfo};
+use tocsin_server::service::intel_import::{self, Format, ImportOptions, Source};
+use tocsin_storage::NewAuditEntry;
+
+fn arg(name: &str, default: &str) -> String {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1).cloned())
+        .unwrap_or_else(|| default.to_string())
+}
+
+/// A /proc/self/status figure in KiB (`VmRSS`, `VmHWM`).
+fn status_kib(key: &str) -> Option<u64> {
+    let s = std::fs::read_to_string("/proc/self/status").ok()?;
+    s.lines()
+        .find(|l| l.starts_with(key))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+}
+
+fn mib(kib: Option<u64>) -> String {
+    kib.map(|k| format!("{:.1} MiB", k as f64 / 1024.0))
+        .unwrap_or_else(|| "?".into())
+}
+
+/// xorshift64*: deterministic, so every run imports the same records.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len())]
+    }
+    fn hex(&mut self, digits: usize) -> String {
+        let mut s = String::with_capacity(digits);
+        while s.len() < digits {
+            s.push_str(&format!("{:016x}", self.next()));
+        }
+        s.truncate(digits);
+        s
+    }
+    fn ipv4(&mut self) -> String {
+        // Documentation and a few ordinary-looking public ranges.
+        let nets = [
+            "198.51.100",
+            "203.0.113",
+            "192.0.2",
+            "61.216",
+            "114.35",
+            "140.112",
+        ];
+        let net = self.pick(&nets);
+        if net.matches('.').count() == 2 {
+            format!("{net}.{}", 1 + self.below(254))
+        } else {
+            format!("{net}.{}.{}", self.below(256), 1 + self.below(254))
+        }
+    }
+    fn domain(&mut self) -> String {
+        let words = [
+            "update-check",
+            "cdn-static",
+            "login-verify",
+            "secure-mail",
+            "api-sync",
+            "tw-bank",
+            "cloud-drive",
+            "gov-notice",
+            "invoice",
+            "vpn-portal",
+        ];
+        let tlds = [
+            "example.net",
+            "example.com",
+            "com.tw",
+            "net",
+            "top",
+            "xyz",
+            "org.tw",
+        ];
+        format!(
+            "{}{}.{}",
+            self.pick(&words),
+            self.below(1000),
+            self.pick(&tlds)
+        )
+    }
+}
+
+const ORGS: &[&str] = &[
+    "某金融機構",
+    "某醫學中心",
+    "某大學",
+    "某縣市政府",
+    "某半導體廠",
+    "某電信業者",
+    "某航空公司",
+    "某電商平台",
+    "某證券商",
+    "某水資源單位",
+];
+const SYSTEMS: &[&str] = &[
+    "對外網站",
+    "郵件伺服器",
+    "VPN 設備",
+    "員工電腦",
+    "資料庫伺服器",
+    "網頁應用程式防火牆",
+    "檔案伺服器",
+    "雲端主機",
+];
+const ATTACKS: &[&str] = &[
+    "遭植入網頁後門",
+    "遭勒索軟體加密",
+    "遭釣魚郵件攻擊",
+    "遭分散式阻斷服務攻擊",
+    "遭利用已知漏洞入侵",
+    "疑似資料外洩",
+    "遭挖礦程式感染",
+    "遭網頁置換",
+];
+const MALWARE: &[&str] = &[
+    "LockBit",
+    "Cobalt Strike",
+    "PlugX",
+    "ShadowPad",
+    "Emotet",
+    "Mirai",
+    "XMRig",
+    "China Chopper",
+];
+const ADVICE: &[&str] = &[
+    "1. 更新系統至最新版本。\n2. 封鎖下列惡意連線資訊中的位址。",
+    "請立即檢視防火牆紀錄，並重設相關帳號密碼。",
+    "1. 停用不必要的服務。\n2. 啟用多因子認證。\n3. 保留相關紀錄以利調查。",
+];
+
+fn time(rng: &mut Rng, day_offset: usize) -> String {
+    let month = 1 + (day_offset / 28) % 12;
+    let day = 1 + day_offset % 28;
+    format!(
+        "2026-{month:02}-{day:02}T{:02}:{:02}:{:02}+08:00",
+        rng.below(24),
+        rng.below(60),
+        rng.below(60)
+    )
+}
+
+/// One varied, valid record.
+fn record(rng: &mut Rng, i: usize) -> IntelInput {
+    let category = ["ANA", "DEF", "INT", "EWA", "FBI"][rng.below(5)];
+    let org = rng.pick(ORGS);
+    let system = rng.pick(SYSTEMS);
+    let attack = rng.pick(ATTACKS);
+    let malware = rng.pick(MALWARE);
+    let c2 = rng.ipv4();
+    let domain = rng.domain();
+    let defanged = domain.replace('.', "[.]");
+    let port = [80, 443, 8080, 8443, 4444, 53][rng.below(6)];
+    let mut content = format!(
+        "本中心接獲通報，{org}{system}{attack}。\n經分析，攻擊者使用 {malware} 惡意程式，並與中繼站 {} 及 {defanged} 連線（連接埠 {port}）。\n",
+        c2.replace('.', "[.]")
+    );
+    for _ in 0..rng.below(3) {
+        match rng.below(4) {
+            0 => content.push_str(&format!("惡意檔案 MD5：{}\n", rng.hex(32))),
+            1 => content.push_str(&format!("惡意檔案 SHA256：{}\n", rng.hex(64))),
+            2 => content.push_str(&format!(
+                "下載網址：hxxp://{}/{}/payload.bin\n",
+                rng.domain().replace('.', "[.]"),
+                rng.hex(6)
+            )),
+            _ => content.push_str(&format!(
+                "利用漏洞 CVE-2026-{:04}，請儘速修補。\n",
+                rng.below(10000)
+            )),
+        }
+    }
+    content.push_str("請各單位檢視網路設備及伺服器紀錄，如發現異常請通報本中心。");
+    let day = i % 336;
+    let victims = (0..rng.below(3))
+        .map(|_| EndpointInput {
+            ip: rng.ipv4(),
+            port: if rng.below(2) == 0 {
+                "443".into()
+            } else {
+                String::new()
+            },
+            protocol: "tcp".into(),
+        })
+        .collect();
+    let mut connections: Vec<ConnectionInput> = (0..1 + rng.below(3))
+        .map(|_| ConnectionInput {
+            direction: ["source", "destination"][rng.below(2)].into(),
+            ip: rng.ipv4(),
+            port: port.to_string(),
+            protocol: ["tcp", "udp"][rng.below(2)].into(),
+        })
+        .collect();
+    if rng.below(10) == 0 {
+        connections.push(ConnectionInput {
+            direction: "destination".into(),
+            ip: format!("2001:db8::{:x}", rng.below(0xffff)),
+            ..Default::default()
+        });
+    }
+    let ana = category == "ANA";
+    let fbi = category == "FBI";
+    IntelInput {
+        category: category.into(),
+        subject: format!("{org}{system}{attack}（{malware}）"),
+        source: ["TWCERT/CC", "F-ISAC", "H-ISAC", "TACERT"][rng.below(4)].into(),
+        published_at: time(rng, day),
+        tlp: ["WHITE", "GREEN", "AMBER", "AMBER+STRICT", "RED"][rng.below(5)].into(),
+        dispatch_id: format!("BENCH-{category}-2026-{i:06}"),
+        event_subject: if ana {
+            String::new()
+        } else {
+            format!("{system}{attack}")
+        },
+        event_discovered_at: if ana { String::new() } else { time(rng, day) },
+        content,
+        intel_type: ["入侵攻擊", "網頁攻擊", "惡意程式", "資安預警"][rng.below(4)].into(),
+        publisher: "台灣電腦網路危機處理暨協調中心".into(),
+        contact: "電話：02-2345-6789\n電子郵件：soc@example.org.tw".into(),
+        impact_level: match rng.below(5) {
+            0 => String::new(),
+            n => n.to_string(),
+        },
+        recommendation: rng.pick(ADVICE).into(),
+        references: format!("https://example.org/advisory/2026-{:04}", rng.below(10000)),
+        victim_ip: victims,
+        affected_platforms: [
+            "Windows Server 2019",
+            "Ubuntu 22.04\nnginx 1.24",
+            "FortiOS 7.2",
+        ][rng.below(3)]
+        .into(),
+        technique: format!("利用 {malware} 建立持續性連線。"),
+        malicious_connections: connections,
+        scan_info: if rng.below(3) == 0 {
+            ScanInfo {
+                engine: "ClamAV".into(),
+                engine_type: "antivirus".into(),
+                version: "1.0.5".into(),
+                result: format!(
+                    "Win.Trojan.{}-{}",
+                    malware.replace(' ', ""),
+                    rng.below(9999)
+                ),
+            }
+        } else {
+            ScanInfo::default()
+        },
+        source_id: if fbi {
+            format!("TWCERT-INT-2026-{:04}", rng.below(10000))
+        } else {
+            String::new()
+        },
+        source_time: if fbi { time(rng, day) } else { String::new() },
+        ..IntelInput::default()
+    }
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let records: usize = arg("--records", "200000").parse()?;
+    let txt: usize = arg("--txt", "0").parse()?;
+    let batch_size: usize = arg(
+        "--batch-size",
+        &intel_import::DEFAULT_BATCH_SIZE.to_string(),
+    )
+    .parse()?;
+    let dir = std::env::temp_dir().join(format!("tocsin-intel-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let rss_start = status_kib("VmRSS:");
+
+    // Generate, streaming to disk: the records are never all in memory.
+    let t = Instant::now();
+    let jsonl = dir.join("records.jsonl");
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    {
+        let mut out = BufWriter::new(std::fs::File::create(&jsonl)?);
+        for i in 0..records {
+            serde_json::to_writer(&mut out, &record(&mut rng, i))?;
+            out.write_all(b"\n")?;
+        }
+        out.flush()?;
+    }
+    let mut sources = vec![Source::new(
+        "records.jsonl",
+        Format::JsonLines,
+        std::fs::File::open(&jsonl)?,
+    )];
+    for i in 0..txt {
+        let path = dir.join(format!("form-{i}.txt"));
+        let form = tocsin_formats::intel_form::emit(&record(&mut rng, records + i));
+        std::fs::write(&path, form)?;
+        sources.push(Source::new(
+            path.display().to_string(),
+            Format::Txt,
+            std::fs::File::open(&path)?,
+        ));
+    }
+    let size = std::fs::metadata(&jsonl)?.len();
+    println!(
+        "generated {records} JSON lines ({:.1} MiB, {:.0} bytes a record) and {txt} TXT forms in {:.1} s",
+        size as f64 / 1048576.0,
+        size as f64 / records.max(1) as f64,
+        t.elapsed().as_secs_f64()
+    );
+
+    let default_db = format!("sqlite:{}", dir.join("tocsin.db").display());
+    let database = arg("--database", &default_db);
+    let _test_store; // keeps a throw-away PostgreSQL schema alive for the run
+    let (store, shown) = if database == "postgres-test" {
+        let ts = tocsin_storage::testing::TestStore::new(tocsin_storage::Engine::Postgres)
+            .await
+            .ok_or_else(|| anyhow::anyhow!("the test PostgreSQL is unreachable"))?;
+        let s = ts.store.clone();
+        _test_store = Some(ts);
+        (s, "PostgreSQL (throw-away schema)".to_string())
+    } else {
+        _test_store = None;
+        let s = tocsin_storage::Store::connect(&database).await?;
+        s.migrate().await?;
+        (s, tocsin_server::redact(&database))
+    };
+
+    // Sample the resident size while importing.
+    let samples = std::sync::Arc::new(std::sync::Mutex::new(Vec::<u64>::new()));
+    let sampler = {
+        let samples = samples.clone();
+        tokio::spawn(async move {
+            loop {
+                if let (Some(k), Ok(mut v)) = (status_kib("VmRSS:"), samples.lock()) {
+                    v.push(k);
+                }
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        })
+    };
+    let rss_before = status_kib("VmRSS:");
+    let actor = NewAuditEntry {
+        actor: "bench".into(),
+        ..Default::default()
+    };
+    let opts = ImportOptions {
+        batch_size,
+        strict: false,
+    };
+    let t = Instant::now();
+    let mut rejected = Vec::new();
+    let summary = intel_import::import(Some(&store), sources, &opts, &actor, |r| {
+        if rejected.len() < 5 {
+            rejected.push(r.clone());
+        }
+    })
+    .await?;
+    let elapsed = t.elapsed();
+    sampler.abort();
+    let rss_end = status_kib("VmRSS:");
+    for r in &rejected {
+        for m in r.messages(&tocsin_server::i18n::Tr::new(tocsin_domain::Locale::En)) {
+            eprintln!("rejected: {m}");
+        }
+    }
+    let samples = samples.lock().map(|v| v.clone()).unwrap_or_default();
+    let spread: Vec<String> = (0..10)
+        .filter_map(|i| samples.get(i * samples.len() / 10))
+        .map(|k| format!("{:.0}", *k as f64 / 1024.0))
+        .collect();
+
+    println!(
+        "intel import benchmark: database {shown}, batch {batch_size}, {} batches",
+        summary.batches
+    );
+    println!("result: {summary}");
+    println!(
+        "throughput: {:.0} records/s ({} records in {:.2} s)",
+        summary.stored as f64 / elapsed.as_secs_f64(),
+        summary.stored,
+        elapsed.as_secs_f64()
+    );
+    println!(
+        "memory: RSS at start {}, before the import {}, at the end {}, peak (VmHWM) {}",
+        mib(rss_start),
+        mib(rss_before),
+        mib(rss_end),
+        mib(status_kib("VmHWM:"))
+    );
+    println!(
+        "RSS during the import, ten samples (MiB): {}",
+        spread.join(" ")
+    );
+    if let Ok(m) = std::fs::metadata(dir.join("tocsin.db")) {
+        println!("database file: {:.1} MiB", m.len() as f64 / 1048576.0);
+    }
+    store.close().await;
+    if std::env::args().any(|a| a == "--keep") {
+        println!("kept {}", dir.display());
+    } else {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    Ok(())
+}
