@@ -35,7 +35,7 @@ pub struct EnvelopeParams {
 /// 200 when the same message had been handed over before; 422 when refused (too large,
 /// too many parts, too deep, not a message), with the reason.
 #[utoipa::path(post, path = "/api/v1/mail/inbound", tag = "mail", params(EnvelopeParams),
-    request_body(content = String, content_type = "message/rfc822"),
+    request_body(content = String, content_type = "text/plain", description = "The message as it came (the mailgate sends it as message/rfc822; any content type is read as the raw message)."),
     responses((status = 201, body = IntakeOutcome), (status = 200, body = IntakeOutcome), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 413, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
     security(("bearer" = [])))]
 pub async fn receive(
