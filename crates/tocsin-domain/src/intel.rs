@@ -439,6 +439,68 @@ pub struct IntelInput {
     pub source_time: String,
 }
 
+impl IntelInput {
+    /// The value of a text field; None for the structured ones (19, 22, 23).
+    pub fn text(&self, field: IntelField) -> Option<&str> {
+        use IntelField as F;
+        Some(match field {
+            F::Category => &self.category,
+            F::Subject => &self.subject,
+            F::Source => &self.source,
+            F::PublishedAt => &self.published_at,
+            F::Tlp => &self.tlp,
+            F::DispatchId => &self.dispatch_id,
+            F::EventSubject => &self.event_subject,
+            F::EventDiscoveredAt => &self.event_discovered_at,
+            F::EventSentAt => &self.event_sent_at,
+            F::EventResolvedAt => &self.event_resolved_at,
+            F::Content => &self.content,
+            F::IntelType => &self.intel_type,
+            F::Publisher => &self.publisher,
+            F::Contact => &self.contact,
+            F::ImpactLevel => &self.impact_level,
+            F::Recommendation => &self.recommendation,
+            F::References => &self.references,
+            F::Attachments => &self.attachments,
+            F::AffectedPlatforms => &self.affected_platforms,
+            F::Technique => &self.technique,
+            F::SourceId => &self.source_id,
+            F::SourceTime => &self.source_time,
+            F::VictimIp | F::MaliciousConnections | F::ScanInfo => return None,
+        })
+    }
+
+    /// The slot of a text field; None for the structured ones (19, 22, 23).
+    pub fn text_mut(&mut self, field: IntelField) -> Option<&mut String> {
+        use IntelField as F;
+        Some(match field {
+            F::Category => &mut self.category,
+            F::Subject => &mut self.subject,
+            F::Source => &mut self.source,
+            F::PublishedAt => &mut self.published_at,
+            F::Tlp => &mut self.tlp,
+            F::DispatchId => &mut self.dispatch_id,
+            F::EventSubject => &mut self.event_subject,
+            F::EventDiscoveredAt => &mut self.event_discovered_at,
+            F::EventSentAt => &mut self.event_sent_at,
+            F::EventResolvedAt => &mut self.event_resolved_at,
+            F::Content => &mut self.content,
+            F::IntelType => &mut self.intel_type,
+            F::Publisher => &mut self.publisher,
+            F::Contact => &mut self.contact,
+            F::ImpactLevel => &mut self.impact_level,
+            F::Recommendation => &mut self.recommendation,
+            F::References => &mut self.references,
+            F::Attachments => &mut self.attachments,
+            F::AffectedPlatforms => &mut self.affected_platforms,
+            F::Technique => &mut self.technique,
+            F::SourceId => &mut self.source_id,
+            F::SourceTime => &mut self.source_time,
+            F::VictimIp | F::MaliciousConnections | F::ScanInfo => return None,
+        })
+    }
+}
+
 /// Reads a string, a number or null as text.
 fn de_text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     #[derive(Deserialize)]

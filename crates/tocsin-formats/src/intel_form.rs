@@ -201,7 +201,7 @@ pub fn emit(input: &IntelInput) -> String {
                 }
                 out.push('\n');
             }
-            _ => push_text(&mut out, text_of(input, field).unwrap_or_default()),
+            _ => push_text(&mut out, input.text(field).unwrap_or_default()),
         }
     }
     out
@@ -283,64 +283,6 @@ fn quote(v: &str) -> String {
     }
     out.push('"');
     out
-}
-
-fn text_of(input: &IntelInput, field: IntelField) -> Option<&str> {
-    use IntelField as F;
-    Some(match field {
-        F::Category => &input.category,
-        F::Subject => &input.subject,
-        F::Source => &input.source,
-        F::PublishedAt => &input.published_at,
-        F::Tlp => &input.tlp,
-        F::DispatchId => &input.dispatch_id,
-        F::EventSubject => &input.event_subject,
-        F::EventDiscoveredAt => &input.event_discovered_at,
-        F::EventSentAt => &input.event_sent_at,
-        F::EventResolvedAt => &input.event_resolved_at,
-        F::Content => &input.content,
-        F::IntelType => &input.intel_type,
-        F::Publisher => &input.publisher,
-        F::Contact => &input.contact,
-        F::ImpactLevel => &input.impact_level,
-        F::Recommendation => &input.recommendation,
-        F::References => &input.references,
-        F::Attachments => &input.attachments,
-        F::AffectedPlatforms => &input.affected_platforms,
-        F::Technique => &input.technique,
-        F::SourceId => &input.source_id,
-        F::SourceTime => &input.source_time,
-        F::VictimIp | F::MaliciousConnections | F::ScanInfo => return None,
-    })
-}
-
-fn text_slot(input: &mut IntelInput, field: IntelField) -> Option<&mut String> {
-    use IntelField as F;
-    Some(match field {
-        F::Category => &mut input.category,
-        F::Subject => &mut input.subject,
-        F::Source => &mut input.source,
-        F::PublishedAt => &mut input.published_at,
-        F::Tlp => &mut input.tlp,
-        F::DispatchId => &mut input.dispatch_id,
-        F::EventSubject => &mut input.event_subject,
-        F::EventDiscoveredAt => &mut input.event_discovered_at,
-        F::EventSentAt => &mut input.event_sent_at,
-        F::EventResolvedAt => &mut input.event_resolved_at,
-        F::Content => &mut input.content,
-        F::IntelType => &mut input.intel_type,
-        F::Publisher => &mut input.publisher,
-        F::Contact => &mut input.contact,
-        F::ImpactLevel => &mut input.impact_level,
-        F::Recommendation => &mut input.recommendation,
-        F::References => &mut input.references,
-        F::Attachments => &mut input.attachments,
-        F::AffectedPlatforms => &mut input.affected_platforms,
-        F::Technique => &mut input.technique,
-        F::SourceId => &mut input.source_id,
-        F::SourceTime => &mut input.source_time,
-        F::VictimIp | F::MaliciousConnections | F::ScanInfo => return None,
-    })
 }
 
 // ---------------------------------------------------------------------------------------
@@ -662,7 +604,7 @@ fn read_occurrence(occ: &Occurrence, filled: &mut BTreeSet<IntelField>, out: &mu
                 .map(|(_, l)| *l)
                 .collect::<Vec<&str>>()
                 .join("\n");
-            match text_slot(&mut out.input, field) {
+            match out.input.text_mut(field) {
                 Some(slot) => set_value(slot, value, filled, field),
                 None => false,
             }

@@ -321,62 +321,7 @@ impl FormValues {
 
 /// A text field of an input (not the three structured ones, which give "").
 fn text_of(input: &IntelInput, f: IntelField) -> &str {
-    use IntelField as F;
-    match f {
-        F::Category => &input.category,
-        F::Subject => &input.subject,
-        F::Source => &input.source,
-        F::PublishedAt => &input.published_at,
-        F::Tlp => &input.tlp,
-        F::DispatchId => &input.dispatch_id,
-        F::EventSubject => &input.event_subject,
-        F::EventDiscoveredAt => &input.event_discovered_at,
-        F::EventSentAt => &input.event_sent_at,
-        F::EventResolvedAt => &input.event_resolved_at,
-        F::Content => &input.content,
-        F::IntelType => &input.intel_type,
-        F::Publisher => &input.publisher,
-        F::Contact => &input.contact,
-        F::ImpactLevel => &input.impact_level,
-        F::Recommendation => &input.recommendation,
-        F::References => &input.references,
-        F::Attachments => &input.attachments,
-        F::AffectedPlatforms => &input.affected_platforms,
-        F::Technique => &input.technique,
-        F::SourceId => &input.source_id,
-        F::SourceTime => &input.source_time,
-        F::VictimIp | F::MaliciousConnections | F::ScanInfo => "",
-    }
-}
-
-/// The slot of a text field in an input.
-fn text_slot(input: &mut IntelInput, f: IntelField) -> Option<&mut String> {
-    use IntelField as F;
-    Some(match f {
-        F::Category => &mut input.category,
-        F::Subject => &mut input.subject,
-        F::Source => &mut input.source,
-        F::PublishedAt => &mut input.published_at,
-        F::Tlp => &mut input.tlp,
-        F::DispatchId => &mut input.dispatch_id,
-        F::EventSubject => &mut input.event_subject,
-        F::EventDiscoveredAt => &mut input.event_discovered_at,
-        F::EventSentAt => &mut input.event_sent_at,
-        F::EventResolvedAt => &mut input.event_resolved_at,
-        F::Content => &mut input.content,
-        F::IntelType => &mut input.intel_type,
-        F::Publisher => &mut input.publisher,
-        F::Contact => &mut input.contact,
-        F::ImpactLevel => &mut input.impact_level,
-        F::Recommendation => &mut input.recommendation,
-        F::References => &mut input.references,
-        F::Attachments => &mut input.attachments,
-        F::AffectedPlatforms => &mut input.affected_platforms,
-        F::Technique => &mut input.technique,
-        F::SourceId => &mut input.source_id,
-        F::SourceTime => &mut input.source_time,
-        F::VictimIp | F::MaliciousConnections | F::ScanInfo => return None,
-    })
+    input.text(f).unwrap_or_default()
 }
 
 /// The form as typed: its values, the record input they make, and the errors of the
@@ -415,7 +360,7 @@ fn read_form(tr: &Tr, f: &MultipartForm) -> (FormValues, IntelInput, FieldErrors
             }
             _ => {
                 let typed = f.get(field.key());
-                if let Some(slot) = text_slot(&mut input, field) {
+                if let Some(slot) = input.text_mut(field) {
                     *slot = typed.clone();
                 }
                 values.set(field.key(), typed);
@@ -460,7 +405,7 @@ fn merge_txt(
             }
             _ => {
                 let form_text = text_of(typed, f).to_string();
-                match text_slot(&mut merged, f) {
+                match merged.text_mut(f) {
                     Some(slot) if slot.trim().is_empty() => {
                         *slot = form_text;
                         true
