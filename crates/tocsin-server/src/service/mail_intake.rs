@@ -9,7 +9,7 @@
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use tocsin_domain::intel::{ObservableKind, extract_observables};
-use tocsin_domain::policy::{Action, Resource};
+use tocsin_domain::policy::{Action, Resource, authorize};
 use tocsin_domain::{FieldError, FieldErrors, IncidentInput, Locale, Timestamp};
 use tocsin_formats::mail_in::{self, Inbound, Limits};
 use tocsin_storage::reports::{NewEvent, Visibility};
@@ -19,7 +19,7 @@ use uuid::Uuid;
 
 use super::reports::{Upload, store_uploads};
 use super::{audit_entry, check};
-use crate::auth::{AuthMethod, CurrentUser};
+use crate::auth::{AuthMethod, CurrentUser, principal_of};
 use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::middleware::Ctx;
@@ -211,7 +211,8 @@ async fn answered_case(state: &AppState, mail: &Inbound) -> Result<Option<String
     Ok(None)
 }
 
-/// Whether `email` is a party to the report: its reporter, or a user of its organization.
+/// Whether `email` is a party to the report: its reporter's address, or an account the
+/// access policy lets add to it (its organization's members, a notified vendor's, the desk).
 async fn is_party(state: &AppState, report: &Report, email: &str) -> Result<bool, AppError> {
     if report.reporter_email.eq_ignore_ascii_case(email) {
         return Ok(true);
@@ -219,11 +220,11 @@ async fn is_party(state: &AppState, report: &Report, email: &str) -> Result<bool
     let Some(user) = state.store.find_user_by_email(email).await? else {
         return Ok(false);
     };
-    Ok(!user.disabled
-        && user
-            .org_id
-            .0
-            .is_some_and(|o| Some(o.uuid()) == report.org_id))
+    if user.disabled {
+        return Ok(false);
+    }
+    let resource = super::reports::report_resource(state, report).await?;
+    Ok(authorize(Some(&principal_of(&user)), Action::Append, &resource).is_ok())
 }
 
 fn uploads(mail: &Inbound) -> Vec<Upload> {

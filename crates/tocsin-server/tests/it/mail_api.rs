@@ -221,6 +221,15 @@ mail_tests! {
         let stranger = reply.replace("From: SOC <soc@bank.example.tw>", "From: x@elsewhere.example").replace("r1@bank", "r2@bank");
         let j = ok(&push(&h, &gate, stranger.as_bytes(), "").await, "held");
         assert!(j["reason"].as_str().expect("r").contains("not a party"), "{j}");
+        // Accounts count as the access policy says: the desk may add to the case, a member of
+        // another organization may not.
+        h.user("member@other.example.tw", &[Role::Member]).await;
+        let outsider = reply.replace("From: SOC <soc@bank.example.tw>", "From: member@other.example.tw").replace("r1@bank", "r5@bank");
+        let j = ok(&push(&h, &gate, outsider.as_bytes(), "").await, "held");
+        assert!(j["reason"].as_str().expect("r").contains("not a party"), "{j}");
+        h.user("desk@cert.example.tw", &[Role::Analyst]).await;
+        let desk = reply.replace("From: SOC <soc@bank.example.tw>", "From: desk@cert.example.tw").replace("r1@bank", "r6@bank");
+        ok(&push(&h, &gate, desk.as_bytes(), "").await, "appended");
         // A reply by In-Reply-To alone (the subject lost its number) finds the case too.
         let ack = &outbox_to(&h, "soc@bank.example.tw").await[0];
         let threaded = template
