@@ -75,8 +75,8 @@ impl Intel {
     }
 }
 
-/// What the principal `u` is to a record, from its audiences and their organization's
-/// groups. The only place this relation is worked out.
+/// What the principal `u` is to a record, from its stored audiences and their
+/// organization's groups.
 async fn audience_of(
     state: &AppState,
     u: Option<&User>,
@@ -85,14 +85,30 @@ async fn audience_of(
     let Some(u) = u else {
         return Ok(IntelAudience::default());
     };
+    let stored: Vec<(AudienceKind, Uuid)> = state
+        .store
+        .intel_audience(row.id)
+        .await?
+        .into_iter()
+        .map(|a| (a.kind, a.target_id))
+        .collect();
+    relation(state, u, row, &stored).await
+}
+
+/// What `u` is to a record with these audiences. The only place this relation is worked
+/// out: reads use the stored audiences, a share those plus the ones it is adding.
+async fn relation(
+    state: &AppState,
+    u: &User,
+    row: &IntelRow,
+    audiences: &[(AudienceKind, Uuid)],
+) -> Result<IntelAudience, AppError> {
     let org = u.org_id.0;
     let groups = match org {
         Some(o) => state.store.groups_of_org(o).await?,
         None => Vec::new(),
     };
-    let rows = state.store.intel_audience(row.id).await?;
-    let has =
-        |kind: AudienceKind, id: Uuid| rows.iter().any(|a| a.kind == kind && a.target_id == id);
+    let has = |kind: AudienceKind, id: Uuid| audiences.iter().any(|(k, t)| *k == kind && *t == id);
     let org_uuid = org.map(|o| o.uuid());
     Ok(IntelAudience {
         author: row.created_by == Some(u.id.uuid())
@@ -570,16 +586,19 @@ pub async fn share(
         observables: Vec::new(),
     })
     .await?;
-    for (kind, ids) in [
-        (AudienceKind::Group, &input.groups),
-        (AudienceKind::Org, &input.orgs),
-        (AudienceKind::User, &input.users),
-        (AudienceKind::Informed, &input.informed),
-    ] {
-        for t in ids {
-            tx.add_audience(id, kind, *t, now).await?;
-        }
+    let adding = audience_rows(input);
+    for (kind, t) in &adding {
+        tx.add_audience(id, *kind, *t, now).await?;
     }
+    // The policy is asked with the stored audiences plus these, not yet committed.
+    let mut audiences: Vec<(AudienceKind, Uuid)> = state
+        .store
+        .intel_audience(id)
+        .await?
+        .into_iter()
+        .map(|a| (a.kind, a.target_id))
+        .collect();
+    audiences.extend(adding);
     // The mail recipients: users of recipient organizations, and named people.
     let mut orgs: BTreeSet<OrgId> = input.orgs.iter().map(|o| OrgId(*o)).collect();
     for g in &input.groups {
@@ -616,6 +635,25 @@ pub async fn share(
         already: 0,
     };
     let txt = tocsin_formats::intel_form::emit_record(&intel.record);
+    let subject = format!(
+        "[TLP:{}] {} {}",
+        tlp_name(tlp),
+        intel.record.category,
+        intel.record.subject
+    );
+    let link = format!(
+        "{}/intel/{}",
+        state.config.public_url.trim_end_matches('/'),
+        id
+    );
+    let filename = super::reports::clean_filename(&format!(
+        "intel-{}.txt",
+        intel
+            .record
+            .dispatch_id
+            .as_deref()
+            .unwrap_or(&id.to_string())
+    ));
     // The record is locked by `intel_for_update`, so no other share races these reads.
     let delivered: BTreeSet<Uuid> = state
         .store
@@ -628,51 +666,31 @@ pub async fn share(
         if u.disabled {
             continue;
         }
-        let aud = audience_in(&tx_audience(input), u, state).await?;
+        let aud = relation(state, u, &shared_row, &audiences).await?;
         let r = resource(&shared_row, tlp, aud);
         if authorize(Some(&principal_of(u)), Action::Read, &r).is_err() {
             continue;
         }
-        let locale = Locale::from_tag(&u.locale).unwrap_or(Locale::ZhTw);
-        let tr = Tr::new(locale);
-        let subject = format!(
-            "[TLP:{}] {} {}",
-            tlp_name(tlp),
-            intel.record.category,
-            intel.record.subject
-        );
-        let link = format!(
-            "{}/intel/{}",
-            state.config.public_url.trim_end_matches('/'),
-            id
-        );
-        let text = tr.t_args(
-            "mail-intel-body",
-            &[
-                ("name", u.name.clone()),
-                ("subject", intel.record.subject.clone()),
-                ("tlp", tlp_name(tlp).to_string()),
-                ("link", link),
-            ],
-        );
-        let filename = format!(
-            "intel-{}.txt",
-            intel
-                .record
-                .dispatch_id
-                .as_deref()
-                .unwrap_or(&id.to_string())
-        );
-        let attachment = MailAttachment {
-            filename: super::reports::clean_filename(&filename),
-            content_type: "text/plain; charset=utf-8".to_string(),
-            content: txt.clone().into_bytes(),
-        };
         // A user already delivered to gets no second mail.
         if delivered.contains(&u.id.uuid()) {
             outcome.already += 1;
             continue;
         }
+        let locale = Locale::from_tag(&u.locale).unwrap_or(Locale::ZhTw);
+        let text = Tr::new(locale).t_args(
+            "mail-intel-body",
+            &[
+                ("name", u.name.clone()),
+                ("subject", intel.record.subject.clone()),
+                ("tlp", tlp_name(tlp).to_string()),
+                ("link", link.clone()),
+            ],
+        );
+        let attachment = MailAttachment {
+            filename: filename.clone(),
+            content_type: "text/plain; charset=utf-8".to_string(),
+            content: txt.clone().into_bytes(),
+        };
         let message_id =
             crate::mailer::queue_with(&mut tx, state, &u.email, &subject, &text, vec![attachment])
                 .await?;
@@ -695,8 +713,8 @@ pub async fn share(
     Ok(outcome)
 }
 
-/// The audience rows a share is about to add, as rows (for [`audience_in`]).
-fn tx_audience(input: &ShareInput) -> Vec<(AudienceKind, Uuid)> {
+/// The audience rows a share adds.
+fn audience_rows(input: &ShareInput) -> Vec<(AudienceKind, Uuid)> {
     let mut v = Vec::new();
     for (kind, ids) in [
         (AudienceKind::Group, &input.groups),
@@ -707,35 +725,6 @@ fn tx_audience(input: &ShareInput) -> Vec<(AudienceKind, Uuid)> {
         v.extend(ids.iter().map(|t| (kind, *t)));
     }
     v
-}
-
-/// What `u` is to a record whose audiences are the stored ones plus `adding`, for the
-/// mail recipients of a share (the new rows are not committed yet).
-async fn audience_in(
-    adding: &[(AudienceKind, Uuid)],
-    u: &User,
-    state: &AppState,
-) -> Result<IntelAudience, AppError> {
-    let org = u.org_id.0.map(|o| o.uuid());
-    let groups: Vec<Uuid> = match u.org_id.0 {
-        Some(o) => state
-            .store
-            .groups_of_org(o)
-            .await?
-            .into_iter()
-            .map(|g| g.uuid())
-            .collect(),
-        None => Vec::new(),
-    };
-    let has = |kind: AudienceKind, id: Uuid| adding.iter().any(|(k, t)| *k == kind && *t == id);
-    Ok(IntelAudience {
-        author: false,
-        named_user: has(AudienceKind::User, u.id.uuid()),
-        recipient_org: org.is_some_and(|o| has(AudienceKind::Org, o))
-            || groups.iter().any(|g| has(AudienceKind::Group, *g)),
-        informed_org: org.is_some_and(|o| has(AudienceKind::Informed, o)),
-        community: !groups.is_empty(),
-    })
 }
 
 /// Everything the record page shows.
@@ -1187,10 +1176,14 @@ pub async fn set_member(
     Ok(())
 }
 
-/// Reads a TXT form: refuses it whole, naming each line, when any line does not read.
+/// Reads a TXT form: refuses it whole, naming each line, when any line does not read or
+/// the bytes do not decode (as the web upload and the bulk import do).
 pub fn read_txt(bytes: &[u8]) -> Result<IntelInput, AppError> {
     let out = tocsin_formats::intel_form::parse_bytes(bytes);
     let mut errors = FieldErrors::new();
+    if out.lossy {
+        errors.add("txt", FieldError::new("intel-txt-lossy"));
+    }
     for p in &out.problems {
         errors.add(
             p.field.key(),

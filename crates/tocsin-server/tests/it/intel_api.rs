@@ -172,7 +172,7 @@ both_engines! {
 
     async fn sharing_rules_by_tlp(h: Harness) {
         let (_, analyst) = h.user("analyst@cert.example.tw", &[Role::Analyst]).await;
-        let (admin_id, admin) = h.user("admin@cert.example.tw", &[Role::Admin]).await;
+        let (_, admin) = h.user("admin@cert.example.tw", &[Role::Admin]).await;
         let bank = org(&h, "銀行").await;
         let (bank_user, _) = person(&h, Some(bank), "soc@bank.example.tw", &[Role::Member]).await;
         let g = post(&h, "/api/v1/sharing-groups", &admin, json!({"name": "F-ISAC", "kind": "isac", "description": "金融"})).await;
@@ -227,7 +227,6 @@ both_engines! {
         let (_, bank_token) = person(&h, Some(bank), "ciso@bank.example.tw", &[Role::Member]).await;
         let r = get(&h, &format!("/api/v1/intel/{red}/deliveries"), Some(&bank_token)).await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "not a named recipient: not even its existence");
-        let _ = admin_id;
     }
 
     async fn feedback_reshare_and_edit_never_loosen_tlp(h: Harness) {
@@ -350,7 +349,11 @@ both_engines! {
         assert!(field_message(&r, "txt").ends_with("not fields of the format: 4, 5, 10."), "{}", r.body);
         let r = send(include_bytes!("../../../tocsin-formats/tests/data/intel-bad-connection.txt")).await;
         let msg = field_message(&r, "malicious_connections");
-        assert!(msg.contains("line 9") || msg.contains("9"), "{msg}");
+        assert_eq!(msg, "This field of the form could not be read: line 9, 惡意IP連線資訊 (malicious_connections): value \"outbound\" has no key");
+        // Bytes that do not decode are refused too, as the upload and the import refuse them.
+        // (A UTF-16LE BOM, then an unpaired surrogate.)
+        let r = send(&[0xff, 0xfe, 0x00, 0xd8, 0x41, 0x00]).await;
+        assert_eq!(field_message(&r, "txt"), "The file holds characters that could not be read (save it as UTF-8 or Big5 plain text).");
         assert_eq!(intel_count(&h, &analyst).await, 1);
     }
 
