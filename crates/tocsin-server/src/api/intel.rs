@@ -8,7 +8,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
-use tocsin_domain::intel::{IntelField, IntelInput};
+use tocsin_domain::intel::IntelInput;
 use tocsin_domain::{FieldError, FieldErrors, GroupId, IntelId, OrgId};
 use tocsin_storage::{AudienceRow, Delivery, ObservableRow, SharingGroup};
 use utoipa::ToSchema;
@@ -91,23 +91,21 @@ fn input_of(value: serde_json::Value) -> Result<IntelInput, AppError> {
         ));
     }
     serde_json::from_value(value.clone()).map_err(|e| {
-        // Find the first field that does not read on its own, to name it.
-        let obj = value.as_object().cloned().unwrap_or_default();
-        for (key, v) in obj {
-            let mut one = serde_json::Map::new();
-            one.insert(key.clone(), v);
-            if serde_json::from_value::<IntelInput>(serde_json::Value::Object(one)).is_err()
-                && let Some(f) = IntelField::from_key(&key)
-            {
-                let mut errors = FieldErrors::new();
-                errors.add(
-                    f.key(),
-                    FieldError::new("error-intel-shape").arg("field", f.label()),
-                );
-                return AppError::Validation(errors);
-            }
+        let wrong = value
+            .as_object()
+            .map(desk::wrong_type_fields)
+            .unwrap_or_default();
+        if wrong.is_empty() {
+            return AppError::BadRequest(e.to_string());
         }
-        AppError::BadRequest(e.to_string())
+        let mut errors = FieldErrors::new();
+        for (f, _) in wrong {
+            errors.add(
+                f.key(),
+                FieldError::new("error-intel-shape").arg("field", f.label()),
+            );
+        }
+        AppError::Validation(errors)
     })
 }
 

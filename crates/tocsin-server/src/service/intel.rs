@@ -1204,3 +1204,19 @@ pub fn read_txt(bytes: &[u8]) -> Result<IntelInput, AppError> {
     errors.into_result().map_err(AppError::Validation)?;
     Ok(out.input)
 }
+
+/// The fields of a JSON object that do not read as the record's, each read alone, with
+/// serde's words: the one place a wrong JSON shape is pinned on a field (API and import).
+pub fn wrong_type_fields(
+    map: &serde_json::Map<String, serde_json::Value>,
+) -> Vec<(IntelField, String)> {
+    map.iter()
+        .filter_map(|(k, v)| {
+            let field = IntelField::from_key(k)?;
+            let one = serde_json::Value::Object([(k.clone(), v.clone())].into_iter().collect());
+            IntelInput::deserialize(&one)
+                .err()
+                .map(|e| (field, e.to_string()))
+        })
+        .collect()
+}

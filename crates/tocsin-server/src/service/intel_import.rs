@@ -22,7 +22,6 @@ use std::fmt;
 use std::io::{BufRead, BufReader, Read};
 use std::sync::Arc;
 
-use serde::Deserialize;
 use serde::de::IgnoredAny;
 use tocsin_domain::intel::{IntelField, IntelInput, IntelRecord};
 use tocsin_domain::{FieldError, IntelId, Timestamp};
@@ -351,18 +350,9 @@ fn json_problems(json: &[u8], at: Option<usize>, first: &serde_json::Error) -> V
     if !unknown.is_empty() {
         return unknown;
     }
-    let issues: Vec<Issue> = map
-        .iter()
-        .filter_map(|(k, v)| {
-            let one = serde_json::Value::Object([(k.clone(), v.clone())].into_iter().collect());
-            IntelInput::deserialize(&one).err().map(|e| {
-                Issue::new(
-                    at,
-                    IntelField::from_key(k),
-                    IssueKind::WrongType(e.to_string()),
-                )
-            })
-        })
+    let issues: Vec<Issue> = super::intel::wrong_type_fields(map)
+        .into_iter()
+        .map(|(f, e)| Issue::new(at, Some(f), IssueKind::WrongType(e)))
         .collect();
     if issues.is_empty() {
         // Not about one field (a key given twice, say): serde's words for the line.
