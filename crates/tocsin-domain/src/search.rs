@@ -10,7 +10,7 @@
 use std::collections::BTreeSet;
 
 /// Whether a character belongs to a CJK run: Han, kana, Hangul, bopomofo.
-fn is_cjk(c: char) -> bool {
+pub fn is_cjk(c: char) -> bool {
     matches!(u32::from(c),
         0x3040..=0x30FF      // kana
         | 0x3100..=0x312F    // bopomofo

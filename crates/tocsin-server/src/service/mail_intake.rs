@@ -248,7 +248,7 @@ fn field_text(s: &str, max: usize) -> String {
 
 /// The language of an acknowledgment: Chinese unless the message has no CJK at all.
 fn locale_of(mail: &Inbound) -> Locale {
-    let cjk = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    let cjk = |s: &str| s.chars().any(tocsin_domain::search::is_cjk);
     if cjk(&mail.subject) || cjk(&mail.text) {
         Locale::ZhTw
     } else {
@@ -427,14 +427,13 @@ async fn decide(
                 .map(|r| r.tracking_id)
         }
         "vulnerability" => {
-            let (txt, files): (Vec<_>, Vec<_>) = uploads(mail)
-                .into_iter()
-                .partition(|u| u.filename.to_ascii_lowercase().ends_with(".txt"));
-            let txt = txt
-                .into_iter()
-                .next()
-                .map(|u| u.bytes)
-                .unwrap_or_else(|| mail.text.clone().into_bytes());
+            // The first text attachment is the form (as for intel); the rest is evidence.
+            let form = mail.attachments.iter().position(|a| a.is_text());
+            let mut files = uploads(mail);
+            let txt = match form {
+                Some(i) => files.remove(i).bytes,
+                None => mail.text.clone().into_bytes(),
+            };
             let parsed = tocsin_formats::vuln_form::parse_bytes(&txt);
             let mut input = tocsin_domain::VulnInput::default();
             if parsed

@@ -321,3 +321,19 @@ mail_tests! {
         assert_eq!(page.status, StatusCode::FORBIDDEN);
     }
 }
+
+mail_tests! {
+    async fn a_vulnerability_form_by_mail_becomes_a_case(h: Harness) {
+        let (_, gate) = h.user("mailgate@cert.example.tw", &[Role::Analyst]).await;
+        let form = include_bytes!("../../../tocsin-formats/tests/data/vuln-seed-big5-crlf.txt");
+        let raw = format!(
+            "From: researcher@example.tw\r\nTo: cve@cert.example.tw\r\nSubject: vuln\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nform attached\r\n--b\r\nContent-Type: text/plain\r\nContent-Disposition: attachment; filename=\"report\"\r\nContent-Transfer-Encoding: base64\r\n\r\n{}\r\n--b--\r\n",
+            base64::engine::general_purpose::STANDARD.encode(form)
+        );
+        let j = ok(&push(&h, &gate, raw.as_bytes(), "").await, "created");
+        assert_eq!(j["route"], "vulnerability");
+        let report = h.state.store.report_by_tracking(j["target"].as_str().expect("t")).await.expect("q").expect("r");
+        assert_eq!(report.kind, ReportKind::Vulnerability);
+        assert!(report.tracking_id.starts_with("VUL-"));
+    }
+}
