@@ -74,6 +74,10 @@ pub enum Refused {
     /// Not a message: empty, or no header section.
     #[error("this is not an e-mail message (no header section)")]
     NotAMessage,
+    /// The MIME library gave up on the structure (it panicked: seen with damaged
+    /// multipart boundaries found by fuzzing).
+    #[error("the MIME structure of the message is damaged and cannot be read")]
+    Unreadable,
 }
 
 impl Refused {
@@ -85,6 +89,7 @@ impl Refused {
             Refused::TooManyParts { .. } => "too_many_parts",
             Refused::TooDeep { .. } => "too_deep",
             Refused::NotAMessage => "not_a_message",
+            Refused::Unreadable => "unreadable",
         }
     }
 }
@@ -241,8 +246,10 @@ pub fn parse(
     if !colon.is_some_and(|c| c > 0 && first[..c].iter().all(|b| b.is_ascii_graphic())) {
         return Err(Refused::NotAMessage);
     }
-    let msg = MessageParser::default()
-        .parse(raw)
+    // mail-parser panics on some damaged multipart structures; a panic must never reach
+    // the intake path, so it becomes a refusal with a reason.
+    let msg = std::panic::catch_unwind(|| MessageParser::default().parse(raw))
+        .map_err(|_| Refused::Unreadable)?
         .ok_or(Refused::NotAMessage)?;
     check_shape(&msg, limits)?;
 

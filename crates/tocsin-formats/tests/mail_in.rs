@@ -242,3 +242,17 @@ proptest! {
         }
     }
 }
+
+/// A damaged multipart message found by the fuzzer made mail-parser panic; it is refused
+/// with a reason instead.
+#[test]
+fn damaged_multipart_found_by_fuzzing_is_refused() {
+    assert_eq!(
+        parse(
+            &eml("fuzz/damaged-multipart.bin"),
+            None,
+            &Limits::default()
+        ),
+        Err(Refused::Unreadable)
+    );
+}
