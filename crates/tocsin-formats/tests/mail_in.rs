@@ -248,11 +248,7 @@ proptest! {
 #[test]
 fn damaged_multipart_found_by_fuzzing_is_refused() {
     assert_eq!(
-        parse(
-            &eml("fuzz/damaged-multipart.bin"),
-            None,
-            &Limits::default()
-        ),
+        parse(&eml("fuzz/damaged-multipart.bin"), None, &Limits::default()),
         Err(Refused::Unreadable)
     );
 }
