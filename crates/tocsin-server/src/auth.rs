@@ -76,6 +76,8 @@ pub enum AuthMethod {
     Token,
     /// The sender address of a message handed over by the mailgate (intel drafts only).
     Mail,
+    /// The IMAP poller, handing over mail as its configured desk account.
+    Imap,
 }
 
 /// The signed-in user, if any. Extracting it never fails: handlers ask the policy.

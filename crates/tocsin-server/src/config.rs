@@ -59,6 +59,93 @@ pub struct Intake {
     pub max_parts: usize,
     /// Deepest nesting of parts.
     pub max_depth: usize,
+    /// Mailboxes hosted elsewhere that the IMAP poller empties (`[[intake.imap]]`).
+    pub imap: Vec<ImapAccount>,
+}
+
+/// One IMAP mailbox the poller reads: each message of its folders is handed to mail intake
+/// and moved to `processed_folder` once stored.
+#[derive(Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ImapAccount {
+    /// The IMAP server's host name (also the name its certificate must carry).
+    pub host: String,
+    /// The port; when left out, 993 for `tls` and 143 for `starttls`.
+    pub port: Option<u16>,
+    /// `tls` (IMAPS) or `starttls`; there is no plain-text mode, the password goes over it.
+    pub tls: String,
+    /// The IMAP user name.
+    pub username: String,
+    /// The IMAP password (better: `password_env`, so the file holds no secret).
+    pub password: String,
+    /// The name of an environment variable holding the password, read at start over
+    /// `password`.
+    pub password_env: String,
+    /// The folders read.
+    pub folders: Vec<String>,
+    /// Where a message goes once stored (created when missing).
+    pub processed_folder: String,
+    /// The desk mail goes to whatever its address (the mailgate's `--queue`); empty: by
+    /// recipient.
+    pub queue: String,
+    /// A PEM file of extra root certificates to trust (a private CA), besides the built-in
+    /// web roots.
+    pub ca_file: Option<PathBuf>,
+    /// Seconds between polls.
+    pub poll_seconds: u64,
+    /// The e-mail of the tocsin account (a desk role) the poller hands messages over as,
+    /// as the mailgate does with that account's token; its audit entries name it.
+    pub desk_account: String,
+}
+
+impl Default for ImapAccount {
+    fn default() -> Self {
+        ImapAccount {
+            host: String::new(),
+            port: None,
+            tls: "tls".into(),
+            username: String::new(),
+            password: String::new(),
+            password_env: String::new(),
+            folders: vec!["INBOX".into()],
+            processed_folder: "Processed".into(),
+            queue: String::new(),
+            ca_file: None,
+            poll_seconds: 60,
+            desk_account: String::new(),
+        }
+    }
+}
+
+impl ImapAccount {
+    /// The port to connect to.
+    pub fn port(&self) -> u16 {
+        self.port
+            .unwrap_or(if self.tls == "starttls" { 143 } else { 993 })
+    }
+}
+
+// By hand, so that the password never reaches a log line that prints the configuration.
+impl std::fmt::Debug for ImapAccount {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ImapAccount")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("tls", &self.tls)
+            .field("username", &self.username)
+            .field(
+                "password",
+                &if self.password.is_empty() { "" } else { "***" },
+            )
+            .field("password_env", &self.password_env)
+            .field("folders", &self.folders)
+            .field("processed_folder", &self.processed_folder)
+            .field("queue", &self.queue)
+            .field("ca_file", &self.ca_file)
+            .field("poll_seconds", &self.poll_seconds)
+            .field("desk_account", &self.desk_account)
+            .finish()
+    }
 }
 
 impl Default for Intake {
@@ -71,6 +158,7 @@ impl Default for Intake {
             max_bytes: 25 * 1024 * 1024,
             max_parts: 200,
             max_depth: 8,
+            imap: Vec::new(),
         }
     }
 }
@@ -398,6 +486,15 @@ impl Config {
                 _ => {}
             }
         }
+        // Each IMAP account may name its own variable: the file then holds no password.
+        for a in &mut c.intake.imap {
+            if !a.password_env.is_empty() {
+                a.password = env(&a.password_env).ok_or_else(|| ConfigError::Invalid {
+                    name: "intake.imap.password_env",
+                    message: format!("{} is not set", a.password_env),
+                })?;
+            }
+        }
         c.finish()
     }
 
@@ -471,6 +568,38 @@ impl Config {
                 name: "intake.incident_type",
                 message: "web_attack, intrusion or early_warning".into(),
             });
+        }
+        for a in &self.intake.imap {
+            let invalid = |message: String| ConfigError::Invalid {
+                name: "intake.imap",
+                message: format!("{}@{}: {message}", a.username, a.host),
+            };
+            if a.host.is_empty() || a.username.is_empty() || a.desk_account.is_empty() {
+                return Err(invalid(
+                    "host, username and desk_account are required".into(),
+                ));
+            }
+            if !["tls", "starttls"].contains(&a.tls.as_str()) {
+                return Err(invalid("tls is tls or starttls".into()));
+            }
+            if a.folders.is_empty()
+                || a.processed_folder.is_empty()
+                || a.folders.contains(&a.processed_folder)
+            {
+                return Err(invalid(
+                    "folders to read and a processed_folder that is not one of them".into(),
+                ));
+            }
+            if a.poll_seconds == 0 {
+                return Err(invalid("poll_seconds is at least 1".into()));
+            }
+            if !(a.queue.is_empty()
+                || crate::service::mail_intake::ROUTES.contains(&a.queue.as_str()))
+            {
+                return Err(invalid(
+                    "queue is empty, incident, vulnerability, phishing or intel".into(),
+                ));
+            }
         }
         DeskRules::from_config(&self)?;
         if self.security.session_hours < 1 || self.security.login_max_failures < 1 {
@@ -560,6 +689,58 @@ mod tests {
             Config::load(Some(&f), |_| None),
             Err(ConfigError::Toml { .. })
         ));
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn imap_accounts() {
+        let dir = std::env::temp_dir().join(format!("tocsin-cfg-{}", uuid::Uuid::now_v7()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let f = dir.join("tocsin.toml");
+        let account = "[[intake.imap]]\nhost = \"imap.example.tw\"\nusername = \"desk\"\n\
+                       desk_account = \"gate@example.tw\"\npassword_env = \"IMAP_PW\"\n";
+        std::fs::write(&f, account).expect("write");
+        let c =
+            Config::load(Some(&f), |k| (k == "IMAP_PW").then(|| "s3cret".into())).expect("load");
+        let a = &c.intake.imap[0];
+        assert_eq!(
+            (a.password.as_str(), a.port(), a.folders.as_slice()),
+            ("s3cret", 993, ["INBOX".to_string()].as_slice())
+        );
+        assert_eq!(a.processed_folder, "Processed");
+        assert!(
+            !format!("{c:?}").contains("s3cret"),
+            "no password in the debug form"
+        );
+        // The variable named must be set: a poller without its password is a mistake.
+        assert!(matches!(
+            Config::load(Some(&f), |_| None),
+            Err(ConfigError::Invalid {
+                name: "intake.imap.password_env",
+                ..
+            })
+        ));
+        for bad in [
+            "tls = \"none\"\n",
+            "processed_folder = \"INBOX\"\n",
+            "queue = \"spam\"\n",
+            "poll_seconds = 0\n",
+        ] {
+            std::fs::write(&f, format!("{account}{bad}")).expect("write");
+            assert!(
+                matches!(
+                    Config::load(Some(&f), |k| (k == "IMAP_PW").then(|| "x".into())),
+                    Err(ConfigError::Invalid {
+                        name: "intake.imap",
+                        ..
+                    })
+                ),
+                "{bad}"
+            );
+        }
+        std::fs::write(&f, format!("{account}tls = \"starttls\"\n")).expect("write");
+        let c = Config::load(Some(&f), |k| (k == "IMAP_PW").then(|| "x".into())).expect("starttls");
+        assert_eq!(c.intake.imap[0].port(), 143);
         let _ = std::fs::remove_dir_all(dir);
     }
 }

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod config;
 pub mod error;
 pub mod i18n;
+pub mod imap;
 pub mod mailer;
 pub mod metrics;
 pub mod middleware;

@@ -1,5 +1,6 @@
-//! Background work of every instance: the mail outbox worker and periodic clean-up of
-//! expired sessions and old login failures. All state is in the database, so any number
+//! Background work of every instance: the mail outbox worker, the IMAP pollers of mail
+//! intake (when accounts are configured) and periodic clean-up of expired sessions and old
+//! login failures. All state is in the database, so any number
 //! of instances can run these side by side.
 
 use std::time::Duration;
@@ -42,6 +43,8 @@ pub fn spawn(state: &AppState, stop: watch::Receiver<bool>) -> anyhow::Result<Ve
         let worker = OutboxWorker::new(state.store.clone(), transport(&state.config));
         handles.push(tokio::spawn(worker.run(stop.clone())));
     }
+    // Mailboxes hosted elsewhere: one IMAP poller per configured account.
+    handles.extend(crate::imap::spawn(state, stop.clone()));
     let store = state.store.clone();
     let escalation_state = state.clone();
     let window = state.config.security.login_window_minutes;

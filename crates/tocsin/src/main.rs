@@ -61,6 +61,9 @@ enum Command {
     /// Intel records: check a TXT form, print a stored record's TXT form, bulk import.
     #[command(subcommand)]
     Intel(IntelCommand),
+    /// IMAP intake of the `[[intake.imap]]` accounts (`serve` polls them by itself).
+    #[command(subcommand)]
+    Imap(ImapCommand),
     /// Hand one message on standard input to a server, for an MTA's pipe transport.
     ///
     /// Exit status: 0 stored; 75 (EX_TEMPFAIL) server unreachable, busy or failing, so the
@@ -137,6 +140,14 @@ enum IntelCommand {
         #[arg(long, default_value = "auto")]
         format: String,
     },
+}
+
+#[derive(Subcommand)]
+enum ImapCommand {
+    /// One pass over every configured account: each message is handed to intake and moved
+    /// to its processed folder once stored. Prints what each account did; the exit status
+    /// is 1 when an account failed or a message was left in its folder.
+    PollOnce,
 }
 
 /// EX_DATAERR: the input was wrong (sysexits.h).
@@ -306,6 +317,7 @@ async fn main() -> anyhow::Result<()> {
         // Exits above, before the configuration is read.
         Command::Mailgate { .. } => Ok(()),
         Command::Intel(cmd) => intel(&config, cmd).await,
+        Command::Imap(ImapCommand::PollOnce) => imap_poll_once(config).await,
         Command::Import { file } => {
             let store = open(&config).await?;
             let counts = if file.as_os_str() == "-" {
@@ -320,6 +332,42 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// `tocsin imap poll-once`.
+async fn imap_poll_once(config: Config) -> anyhow::Result<()> {
+    if config.intake.imap.is_empty() {
+        bail!("no [[intake.imap]] account is configured");
+    }
+    tocsin_server::init_logging(&config.log_format);
+    let store = open(&config).await?;
+    let state = tocsin_server::AppState::new(store, config)?;
+    let mut failed = false;
+    for r in tocsin_server::imap::poll_once(&state).await {
+        match r.result {
+            Ok(p) => {
+                println!(
+                    "{}: {} moved ({} handed over before), {} left",
+                    r.account,
+                    p.moved,
+                    p.duplicates,
+                    p.left.len()
+                );
+                for (folder, uid, why) in &p.left {
+                    println!("  {folder} UID {uid}: {why}");
+                }
+                failed |= !p.left.is_empty();
+            }
+            Err(e) => {
+                eprintln!("{}: {e}", r.account);
+                failed = true;
+            }
+        }
+    }
+    if failed {
+        std::process::exit(1);
+    }
+    Ok(())
 }
 
 /// The CLI's language for messages: Chinese when the environment asks for it.

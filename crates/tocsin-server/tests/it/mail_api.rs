@@ -17,19 +17,214 @@ macro_rules! eml {
     };
 }
 
+/// The desk's addresses and flood limit the mail tests (mailgate and IMAP) run with.
+pub(crate) fn routes(c: &mut tocsin_server::Config) {
+    for (a, r) in [
+        ("report@cert.example.tw", "incident"),
+        ("cve@cert.example.tw", "vulnerability"),
+        ("phishing@cert.example.tw", "phishing"),
+        ("share@cert.example.tw", "intel"),
+    ] {
+        c.intake.routes.insert(a.into(), r.into());
+    }
+    c.intake.acks_per_hour = 3;
+}
+
 async fn harness(engine: tocsin_storage::Engine) -> Option<Harness> {
-    Harness::with_config(engine, |c| {
-        for (a, r) in [
-            ("report@cert.example.tw", "incident"),
-            ("cve@cert.example.tw", "vulnerability"),
-            ("phishing@cert.example.tw", "phishing"),
-            ("share@cert.example.tw", "intel"),
-        ] {
-            c.intake.routes.insert(a.into(), r.into());
+    Harness::with_config(engine, routes).await
+}
+
+/// The real-shaped messages of `tocsin-formats/tests/data/mail`, in the order the IMAP
+/// test appends them (the case reply-tracking.eml answers comes first).
+pub(crate) const FIXTURES: &[&str] = &[
+    "multipart-attachments.eml",
+    "big5-body.eml",
+    "utf16-attachment-no-charset.eml",
+    "html-only.eml",
+    "forwarded.eml",
+    "reply-tracking.eml",
+    "auto-reply.eml",
+    "bounce.eml",
+    "list.eml",
+    "gb18030-body.eml",
+];
+
+/// A fixture's bytes.
+pub(crate) fn fixture(name: &str) -> Vec<u8> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tocsin-formats/tests/data/mail")
+        .join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// What intake made of a message, from the API's answer or from the stored row.
+#[derive(Debug)]
+pub(crate) struct Landed {
+    pub status: String,
+    pub route: String,
+    pub target: String,
+    pub reason: String,
+}
+
+impl Landed {
+    pub(crate) fn of_json(j: &Value) -> Landed {
+        let s = |k: &str| j[k].as_str().unwrap_or_default().to_string();
+        Landed {
+            status: s("status"),
+            route: s("route"),
+            target: s("target"),
+            reason: s("reason"),
         }
-        c.intake.acks_per_hour = 3;
-    })
-    .await
+    }
+
+    pub(crate) fn of_row(m: &tocsin_storage::InboundMail) -> Landed {
+        Landed {
+            status: m.status.clone(),
+            route: m.route.clone(),
+            target: m.target.clone(),
+            reason: m.reason.clone(),
+        }
+    }
+}
+
+/// Checks that fixture `name` (handed over as `raw`) landed where it should and left the
+/// records it should, however it came in (mailgate or IMAP). The accounts of
+/// `mailgate@cert.example.tw` (a desk account) and `partner@isac.example.tw` exist, and
+/// reply-tracking.eml carries the tracking number of the case it answers.
+pub(crate) async fn assert_landed(h: &Harness, name: &str, raw: &[u8], got: &Landed) {
+    let store = &h.state.store;
+    let expect = |status: &str, route: &str| {
+        assert_eq!(
+            (got.status.as_str(), got.route.as_str()),
+            (status, route),
+            "{name}: {got:?}"
+        );
+    };
+    let report = |t: String| async move {
+        store
+            .report_by_tracking(&t)
+            .await
+            .expect("query")
+            .unwrap_or_else(|| panic!("{name}: no report {t}"))
+    };
+    match name {
+        "multipart-attachments.eml" => {
+            expect("created", "incident");
+            assert!(got.target.starts_with("INC-"), "{got:?}");
+            let report = report(got.target.clone()).await;
+            assert_eq!(report.kind, ReportKind::Incident);
+            assert_eq!(report.reporter_email, "soc@bank.example.tw");
+            assert_eq!(report.reporter_name, "銀行資安中心");
+            assert_eq!(report.reporter_user_id, None, "not the mailgate's account");
+            assert!(
+                report.details.contains("官網首頁遭置換"),
+                "{}",
+                report.details
+            );
+            let files = store.list_attachments(report.id).await.expect("files");
+            assert_eq!(
+                files
+                    .iter()
+                    .map(|f| f.filename.as_str())
+                    .collect::<Vec<_>>(),
+                ["shot.png", "form.txt"]
+            );
+            // Acknowledged once, in Chinese (the message is), carrying the tracking number.
+            let acks: Vec<_> = outbox_to(h, "soc@bank.example.tw")
+                .await
+                .into_iter()
+                .filter(|m| m.subject.starts_with(&format!("[{}]", got.target)))
+                .collect();
+            assert_eq!(acks.len(), 1, "{acks:?}");
+            assert!(
+                String::from_utf8_lossy(&acks[0].message).contains("Auto-Submitted: auto-replied"),
+                "an answer to mail"
+            );
+        }
+        "big5-body.eml" => {
+            expect("created", "incident");
+            let report = report(got.target.clone()).await;
+            assert!(
+                report.details.contains("醫院網站異常"),
+                "{}",
+                report.details
+            );
+            assert!(
+                report.details.contains("本行網站於今日上午遭到攻擊"),
+                "{}",
+                report.details
+            );
+        }
+        "html-only.eml" | "forwarded.eml" => {
+            expect("created", "phishing");
+            let report = report(got.target.clone()).await;
+            assert_eq!(report.kind, ReportKind::Phishing);
+            let urls = store.phish_urls_of_report(report.id).await.expect("urls");
+            let (url, detail) = if name == "html-only.eml" {
+                ("phish.example.com/login", "")
+            } else {
+                // The original headers of the forwarded message are the evidence.
+                (
+                    "examp1e-bank.example/unlock",
+                    "Received: from mx.evil.example (203.0.113.66)",
+                )
+            };
+            assert!(
+                urls.iter().any(|u| u.normalized.contains(url)),
+                "{name}: {urls:?}"
+            );
+            assert!(
+                report.details.contains(detail),
+                "{name}: {}",
+                report.details
+            );
+        }
+        "utf16-attachment-no-charset.eml" => {
+            // An incomplete intel form is held with the fields it lacks; nothing stored.
+            expect("held", "intel");
+            assert!(
+                got.reason
+                    .contains("情資發布時間 (published_at)：此欄位為必填。")
+                    && got.reason.contains("分享等級 (tlp)"),
+                "{got:?}"
+            );
+        }
+        "gb18030-body.eml" => {
+            expect("held", "intel");
+            assert!(
+                got.reason
+                    .contains("cert@partner.example.cn has no account"),
+                "{got:?}"
+            );
+        }
+        "reply-tracking.eml" => {
+            expect("appended", "reply");
+            let subject = String::from_utf8_lossy(raw);
+            let tracking = tocsin_formats::mail_in::tracking_numbers(&subject, &["INC"])
+                .into_iter()
+                .next()
+                .expect("a tracking number");
+            assert_eq!(got.target, tracking);
+            let report = report(tracking).await;
+            let events = store.list_events(report.id, true).await.expect("events");
+            assert!(
+                events.iter().any(|e| e.event == "reporter_info"
+                    && e.body.contains("The logs are attached tomorrow.")
+                    && e.actor == "soc@bank.example.tw"),
+                "{events:?}"
+            );
+        }
+        "auto-reply.eml" | "bounce.eml" | "list.eml" => {
+            expect("ignored", "");
+            let kind = match name {
+                "auto-reply.eml" => "auto_replied",
+                "bounce.eml" => "bounce",
+                _ => "list",
+            };
+            assert_eq!(got.reason, format!("automatic: {kind}"));
+        }
+        other => panic!("no expectation for {other}"),
+    }
 }
 
 macro_rules! mail_tests {
@@ -94,22 +289,8 @@ mail_tests! {
         let r = push(&h, &gate, raw, "sender=soc@bank.example.tw&recipient=report@cert.example.tw").await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
         let j = ok(&r, "created");
-        assert_eq!(j["route"], "incident");
-        let tracking = j["target"].as_str().expect("target").to_string();
-        assert!(tracking.starts_with("INC-"), "{tracking}");
-        let report = h.state.store.report_by_tracking(&tracking).await.expect("q").expect("report");
-        assert_eq!(report.kind, ReportKind::Incident);
-        assert_eq!(report.reporter_email, "soc@bank.example.tw");
-        assert_eq!(report.reporter_name, "銀行資安中心");
-        assert_eq!(report.reporter_user_id, None, "not the mailgate's account");
-        assert!(report.details.contains("官網首頁遭置換"), "{}", report.details);
-        let files = h.state.store.list_attachments(report.id).await.expect("files");
-        assert_eq!(files.iter().map(|f| f.filename.as_str()).collect::<Vec<_>>(), ["shot.png", "form.txt"]);
-        // Acknowledged once, in Chinese (the message is), carrying the tracking number.
-        let acks = outbox_to(&h, "soc@bank.example.tw").await;
-        assert_eq!(acks.len(), 1);
-        assert!(acks[0].subject.starts_with(&format!("[{tracking}]")), "{}", acks[0].subject);
-        assert!(String::from_utf8_lossy(&acks[0].message).contains("Auto-Submitted: auto-replied"), "an answer to mail");
+        assert_landed(&h, "multipart-attachments.eml", raw, &Landed::of_json(&j)).await;
+        assert_eq!(outbox_to(&h, "soc@bank.example.tw").await.len(), 1);
         // The MTA retries (its answer was lost): the same message, no second report or ack.
         let again = push(&h, &gate, raw, "sender=soc@bank.example.tw&recipient=report@cert.example.tw").await;
         assert_eq!(again.status, StatusCode::OK);
@@ -137,10 +318,7 @@ mail_tests! {
     async fn a_big5_mail_becomes_a_report_in_chinese(h: Harness) {
         let (_, gate) = h.user("mailgate@cert.example.tw", &[Role::Analyst]).await;
         let r = push(&h, &gate, eml!("big5-body.eml"), "").await;
-        let j = ok(&r, "created");
-        let report = h.state.store.report_by_tracking(j["target"].as_str().expect("t")).await.expect("q").expect("r");
-        assert!(report.details.contains("醫院網站異常"), "{}", report.details);
-        assert!(report.details.contains("本行網站於今日上午遭到攻擊"), "{}", report.details);
+        assert_landed(&h, "big5-body.eml", eml!("big5-body.eml"), &Landed::of_json(&r.json())).await;
         // The MTA's queue routes mail sent to any address; an unknown queue is held.
         let other = String::from_utf8(eml!("big5-body.eml").to_vec()).expect("ascii")
             .replace("To: report@cert.example.tw", "To: someone@cert.example.tw");
@@ -156,19 +334,11 @@ mail_tests! {
 
     async fn phishing_by_mail_takes_the_urls_of_html_and_forwarded_mail(h: Harness) {
         let (_, gate) = h.user("mailgate@cert.example.tw", &[Role::Analyst]).await;
-        let j = ok(&push(&h, &gate, eml!("html-only.eml"), "").await, "created");
-        assert_eq!(j["route"], "phishing");
-        let t = j["target"].as_str().expect("t");
-        let report = h.state.store.report_by_tracking(t).await.expect("q").expect("r");
-        assert_eq!(report.kind, ReportKind::Phishing);
-        let urls = h.state.store.phish_urls_of_report(report.id).await.expect("urls");
-        assert!(urls.iter().any(|u| u.normalized.contains("phish.example.com/login")), "{urls:?}");
-
-        let j = ok(&push(&h, &gate, eml!("forwarded.eml"), "").await, "created");
-        let report = h.state.store.report_by_tracking(j["target"].as_str().expect("t")).await.expect("q").expect("r");
-        assert!(report.details.contains("Received: from mx.evil.example (203.0.113.66)"), "the original headers are the evidence: {}", report.details);
-        let urls = h.state.store.phish_urls_of_report(report.id).await.expect("urls");
-        assert!(urls.iter().any(|u| u.normalized.contains("examp1e-bank.example/unlock")), "{urls:?}");
+        for name in ["html-only.eml", "forwarded.eml"] {
+            let raw = fixture(name);
+            let j = ok(&push(&h, &gate, &raw, "").await, "created");
+            assert_landed(&h, name, &raw, &Landed::of_json(&j)).await;
+        }
     }
 
     async fn intel_by_mail_is_a_draft_of_the_senders_account(h: Harness) {
@@ -190,9 +360,7 @@ mail_tests! {
         assert_eq!(d["record"]["dispatch_id"], "TWCERT-INT-2026-0042");
         // An incomplete form is held with the fields it lacks; nothing stored.
         let j = ok(&push(&h, &gate, eml!("utf16-attachment-no-charset.eml"), "").await, "held");
-        assert_eq!(j["route"], "intel");
-        let why = j["reason"].as_str().expect("r");
-        assert!(why.contains("情資發布時間 (published_at)：此欄位為必填。") && why.contains("分享等級 (tlp)"), "{j}");
+        assert_landed(&h, "utf16-attachment-no-charset.eml", eml!("utf16-attachment-no-charset.eml"), &Landed::of_json(&j)).await;
         let bad = raw.replace("partner@isac", "stranger@elsewhere");
         let j = ok(&push(&h, &gate, bad.as_bytes(), "").await, "held");
         assert!(j["reason"].as_str().expect("r").contains("stranger@elsewhere.example.tw has no account"), "{j}");
@@ -214,9 +382,7 @@ mail_tests! {
         let reply = template.replace("INC-2026-000123", &tracking);
         let j = ok(&push(&h, &gate, reply.as_bytes(), "").await, "appended");
         assert_eq!(j["target"], tracking.as_str());
-        let report = h.state.store.report_by_tracking(&tracking).await.expect("q").expect("r");
-        let events = h.state.store.list_events(report.id, true).await.expect("events");
-        assert!(events.iter().any(|e| e.event == "reporter_info" && e.body.contains("The logs are attached tomorrow.") && e.actor == "soc@bank.example.tw"), "{events:?}");
+        assert_landed(&h, "reply-tracking.eml", reply.as_bytes(), &Landed::of_json(&j)).await;
         // Someone else quoting the number is held, not appended.
         let stranger = reply.replace("From: SOC <soc@bank.example.tw>", "From: x@elsewhere.example").replace("r1@bank", "r2@bank");
         let j = ok(&push(&h, &gate, stranger.as_bytes(), "").await, "held");
@@ -247,13 +413,10 @@ mail_tests! {
     async fn automatic_mail_is_never_answered(h: Harness) {
         let (_, gate) = h.user("mailgate@cert.example.tw", &[Role::Analyst]).await;
         let before = h.state.store.list_outbox(1000).await.expect("o").len();
-        for (raw, why) in [
-            (eml!("auto-reply.eml"), "automatic: auto_replied"),
-            (eml!("bounce.eml"), "automatic: bounce"),
-            (eml!("list.eml"), "automatic: list"),
-        ] {
-            let j = ok(&push(&h, &gate, raw, "recipient=report@cert.example.tw").await, "ignored");
-            assert_eq!(j["reason"], why);
+        for name in ["auto-reply.eml", "bounce.eml", "list.eml"] {
+            let raw = fixture(name);
+            let j = ok(&push(&h, &gate, &raw, "recipient=report@cert.example.tw").await, "ignored");
+            assert_landed(&h, name, &raw, &Landed::of_json(&j)).await;
         }
         // A null envelope sender makes any message a bounce.
         let j = ok(&push(&h, &gate, eml!("big5-body.eml"), "sender=").await, "ignored");

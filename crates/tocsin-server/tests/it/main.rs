@@ -3,6 +3,7 @@
 
 mod api;
 mod desk_pages;
+mod imap_intake;
 mod intel_api;
 mod intel_pages;
 mod mail_api;
