@@ -9,7 +9,8 @@
 //! URL states and figures (`phishing`); the Traffic Light Protocol (`tlp`); the product
 //! vulnerability report and the CNA workflow (`vuln`) and CVE ids (`cve`); intelligence
 //! records in the N-ISAC 25-field layout and their indicators (`intel`), and search tokens
-//! that find one- and two-character Chinese words (`search`).
+//! that find one- and two-character Chinese words (`search`); the reward scheme's earning
+//! rules, ledger entry kinds and catalog items (`points`).
 //! It does no I/O (the shipped data files are compiled in) and depends on neither the
 //! database nor HTTP, so every rule here is testable alone.
 
@@ -22,6 +23,7 @@ mod names;
 pub mod org;
 pub mod phish_url;
 pub mod phishing;
+pub mod points;
 pub mod policy;
 pub mod role;
 pub mod rsit;

@@ -101,6 +101,19 @@ pub enum Resource {
     SharingGroup,
     /// Mail handed to intake (by the mailgate or the IMAP poller), kept as evidence.
     InboundMail,
+    /// A points account of the reward scheme: an organization's (`org`) or an individual
+    /// researcher's (`user`, without an organization). Both `None` for every account.
+    /// Its holder reads it and redeems from it; only admins adjust it or see others'.
+    PointsAccount {
+        /// The organization whose account it is.
+        org: Option<OrgId>,
+        /// The individual whose account it is.
+        user: Option<UserId>,
+    },
+    /// The reward catalog: every signed-in user reads it, admins manage it.
+    PointsCatalog,
+    /// The yearly points leaderboard: every signed-in user reads it.
+    Leaderboard,
     /// A report of any kind; `org` is the reporting organization, `reporter` the account
     /// that filed it, if any.
     Report {
@@ -330,6 +343,27 @@ pub fn authorize(who: Option<&Principal>, action: Action, resource: &Resource) -
         // The mailgate's account is staff; so are those who read held mail.
         Resource::InboundMail => matches!(action, Create | List | Read | Update) && staff,
         Resource::PhishingFeed => matches!(action, List | Read) && (staff || p.has(Role::Partner)),
+        Resource::PointsAccount { org, user } => {
+            // An organization's points are its members'; an individual's, their own.
+            let own = match (org, user) {
+                (Some(_), _) => p.has(Role::Member) && p.in_org(*org),
+                (None, Some(u)) => *u == p.user_id,
+                (None, None) => false,
+            };
+            match action {
+                List | Read => admin || own,
+                // Requesting a redemption spends from one's own account only.
+                Create => own,
+                Update => admin,
+                Append | Delete => false,
+            }
+        }
+        Resource::PointsCatalog => match action {
+            List | Read => true,
+            Create | Update | Delete => admin,
+            Append => false,
+        },
+        Resource::Leaderboard => matches!(action, List | Read),
         Resource::Report { org, reporter } => {
             let own = reporter.is_some() && *reporter == Some(p.user_id);
             let org_member = p.has(Role::Member) && p.in_org(*org);
@@ -841,6 +875,54 @@ mod tests {
         assert_eq!(tlp_reach(IntelRelation::InformedOrg), Tlp::Amber);
         assert_eq!(tlp_reach(IntelRelation::Community), Tlp::Green);
         assert_eq!(intel_scope(Some(&w.analyst), false), IntelScope::All);
+    }
+
+    #[test]
+    fn points_accounts_are_their_holders() {
+        let w = world();
+        let org_a = Resource::PointsAccount {
+            org: Some(w.org_a),
+            user: None,
+        };
+        let mine = Resource::PointsAccount {
+            org: None,
+            user: Some(w.reporter_a.user_id),
+        };
+        let all = Resource::PointsAccount {
+            org: None,
+            user: None,
+        };
+        type Row<'a> = (Option<&'a Principal>, Action, &'a Resource, bool);
+        let rows: Vec<Row> = vec![
+            (Some(&w.member_a), Read, &org_a, true),
+            (Some(&w.member_a), Create, &org_a, true),
+            (Some(&w.member_a), Update, &org_a, false),
+            (Some(&w.reporter_a), Read, &org_a, false),
+            (Some(&w.partner_b), Read, &org_a, false),
+            (Some(&w.analyst), Read, &org_a, false),
+            (Some(&w.admin), Read, &org_a, true),
+            (Some(&w.admin), Update, &org_a, true),
+            (Some(&w.admin), Create, &org_a, false),
+            (Some(&w.reporter_a), Read, &mine, true),
+            (Some(&w.reporter_a), Create, &mine, true),
+            (Some(&w.member_a), Read, &mine, false),
+            (Some(&w.admin), List, &all, true),
+            (Some(&w.member_a), List, &all, false),
+            (None, Read, &org_a, false),
+            (Some(&w.member_a), Read, &Resource::PointsCatalog, true),
+            (Some(&w.member_a), Create, &Resource::PointsCatalog, false),
+            (Some(&w.admin), Update, &Resource::PointsCatalog, true),
+            (None, Read, &Resource::PointsCatalog, false),
+            (Some(&w.partner_b), List, &Resource::Leaderboard, true),
+            (Some(&w.admin), Update, &Resource::Leaderboard, false),
+        ];
+        for (i, (who, action, res, want)) in rows.into_iter().enumerate() {
+            assert_eq!(
+                authorize(who, action, res).is_ok(),
+                want,
+                "row {i}: {action:?} {res:?}"
+            );
+        }
     }
 
     #[test]

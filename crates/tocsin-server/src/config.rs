@@ -35,6 +35,8 @@ pub struct Config {
     pub calendar: tocsin_domain::CalendarConfig,
     /// The phishing desk.
     pub phishing: Phishing,
+    /// The reward scheme's earning rules, by event and severity.
+    pub points: tocsin_domain::points::PointsRules,
     /// The operator as a CVE Numbering Authority.
     pub cna: Cna,
     /// Mail intake (mailgate, IMAP): routes by recipient, limits, acknowledgments.
@@ -332,6 +334,7 @@ impl Default for Config {
             sla: tocsin_domain::SlaPolicy::default(),
             calendar: tocsin_domain::CalendarConfig::default(),
             phishing: Phishing::default(),
+            points: tocsin_domain::points::PointsRules::default(),
             cna: Cna::default(),
             intake: Intake::default(),
         }
@@ -526,6 +529,10 @@ impl Config {
                 message: e.to_string(),
             })?;
         }
+        self.points.check().map_err(|e| ConfigError::Invalid {
+            name: "points",
+            message: e.to_string(),
+        })?;
         if !["starttls", "tls", "none"].contains(&self.mail.smtp_tls.as_str()) {
             return Err(ConfigError::Invalid {
                 name: "mail.smtp_tls",

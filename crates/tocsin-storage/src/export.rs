@@ -315,6 +315,38 @@ impl Store {
             "inbound_mail",
             "SELECT id, sha256, received_at, envelope_sender, recipient, route, message_id, from_email, subject, status, reason, target, raw FROM inbound_mail ORDER BY id"
         );
+        export_table!(
+            self,
+            out,
+            counts,
+            crate::PointsAccount,
+            "points_accounts",
+            "SELECT id, org_id, user_id, balance, held, leaderboard_opt_out, created_at FROM points_accounts ORDER BY id"
+        );
+        export_table!(
+            self,
+            out,
+            counts,
+            crate::PointsEntry,
+            "points_entries",
+            "SELECT id, account_id, delta, kind, rule, source_kind, source_id, idempotency_key, reason, actor_id, actor, at FROM points_entries ORDER BY id"
+        );
+        export_table!(
+            self,
+            out,
+            counts,
+            crate::PointsItem,
+            "points_items",
+            "SELECT id, kind, name_zh, name_en, description, cost, stock, valid_from, valid_until, active, created_at, updated_at FROM points_items ORDER BY id"
+        );
+        export_table!(
+            self,
+            out,
+            counts,
+            crate::Redemption,
+            "points_redemptions",
+            "SELECT id, account_id, item_id, cost, state, requested_by, requested_at, decided_by, decided_at, note, entry_id FROM points_redemptions ORDER BY id"
+        );
         out.flush().map_err(io)?;
         Ok(counts)
     }
@@ -477,6 +509,27 @@ impl Store {
                     let m: crate::InboundMail = serde_json::from_value(raw.row).map_err(bad)?;
                     tx.insert_inbound(&m).await?;
                     "inbound_mail"
+                }
+                // The cached balances come with their entries: both are copied as they are.
+                "points_accounts" => {
+                    tx.import_points_account(&serde_json::from_value(raw.row).map_err(bad)?)
+                        .await?;
+                    "points_accounts"
+                }
+                "points_entries" => {
+                    tx.insert_points_entry(&serde_json::from_value(raw.row).map_err(bad)?)
+                        .await?;
+                    "points_entries"
+                }
+                "points_items" => {
+                    tx.import_points_item(&serde_json::from_value(raw.row).map_err(bad)?)
+                        .await?;
+                    "points_items"
+                }
+                "points_redemptions" => {
+                    tx.insert_redemption(&serde_json::from_value(raw.row).map_err(bad)?)
+                        .await?;
+                    "points_redemptions"
                 }
                 other => {
                     return Err(StorageError::Import(format!(

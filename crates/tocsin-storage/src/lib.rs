@@ -47,6 +47,7 @@ pub mod mail_intake;
 pub mod orgs;
 pub mod outbox;
 pub mod phishing;
+pub mod points;
 pub mod reports;
 pub mod sessions;
 pub mod setup;
@@ -67,6 +68,9 @@ pub use mail_intake::InboundMail;
 pub use orgs::{NewOrganization, Organization};
 pub use outbox::{ClaimedMail, NewMail, OutboxRow, OutboxStatus};
 pub use phishing::{AbuseContact, NewPhishUrl, PhishUrlRow};
+pub use points::{
+    HoldRefused, Holder, LeaderRow, NewEntry, PointsAccount, PointsEntry, PointsItem, Redemption,
+};
 pub use reports::{
     AttachmentMeta, AttachmentRow, NewAttachment, NewEvent, NewReport, Report, ReportEvent,
     ReportFilter, ReportTask, Survey, SurveyAnswer, SurveyMonth, Visibility,

@@ -5,6 +5,7 @@
 pub mod intel;
 pub mod mail;
 pub mod phishing;
+pub mod points;
 pub mod reports;
 pub mod vuln;
 
@@ -548,6 +549,13 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(intel::add_member, intel::remove_member))
         .routes(routes!(mail::receive, mail::list))
         .routes(routes!(mail::eml))
+        .routes(routes!(points::balance))
+        .routes(routes!(points::history))
+        .routes(routes!(points::catalog, points::create_item))
+        .routes(routes!(points::redeem, points::redemptions))
+        .routes(routes!(points::decide))
+        .routes(routes!(points::adjust))
+        .routes(routes!(points::leaderboard))
         .split_for_parts();
     let doc = api.clone();
     let router = router.route(

@@ -578,8 +578,28 @@ pub async fn share(
     let Some(mut row) = tx.intel_for_update(id).await? else {
         return Err(AppError::NotFound);
     };
+    // A draft shared for the first time is the desk accepting it: its author earns.
+    let accepted = row.status == status::DRAFT;
     row.status = status::SHARED.to_string();
     row.updated_at = now;
+    if accepted {
+        let event = if row.category == IntelCategory::Fbi.as_str() {
+            tocsin_domain::points::EarnEvent::FbiFeedbackAccepted
+        } else {
+            tocsin_domain::points::EarnEvent::IntelAccepted
+        };
+        super::points::award(
+            &mut tx,
+            state,
+            who,
+            event,
+            None,
+            super::points::SOURCE_INTEL,
+            &row.id.to_string(),
+            super::points::holder_of(row.owner_org_id, row.created_by),
+        )
+        .await?;
+    }
     tx.update_intel(&NewIntel {
         row: row.clone(),
         search_text: intel.record.search_text(),

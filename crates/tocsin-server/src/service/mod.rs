@@ -6,6 +6,7 @@ pub mod intel;
 pub mod intel_import;
 pub mod mail_intake;
 pub mod phishing;
+pub mod points;
 pub mod reports;
 pub mod vuln;
 
@@ -77,6 +78,9 @@ fn resource_kind(r: &Resource) -> &'static str {
         Resource::InboundMail => "inbound_mail",
         Resource::Statistics => "statistics",
         Resource::PhishingFeed => "phishing_feed",
+        Resource::PointsAccount { .. } => "points_account",
+        Resource::PointsCatalog => "points_catalog",
+        Resource::Leaderboard => "leaderboard",
         Resource::Report { .. } => "report",
     }
 }

@@ -322,6 +322,22 @@ pub async fn transition(
         case.tlp = t.as_str().to_string();
     }
     tx.update_phish_url(&case).await?;
+    if to == UrlState::Verified {
+        // Every report of the URL earns, once per (URL, report), in this transaction.
+        for rep in state.store.reports_of_phish_url(case.id).await? {
+            super::points::award(
+                &mut tx,
+                state,
+                who,
+                tocsin_domain::points::EarnEvent::PhishingVerified,
+                None,
+                super::points::SOURCE_PHISH_URL,
+                &format!("{}/{}", case.id, rep.tracking_id),
+                super::points::holder_of(rep.org_id, rep.reporter_user_id),
+            )
+            .await?;
+        }
+    }
     let data = serde_json::json!({"url_id": case.id, "from": from.as_str(), "to": to.as_str()});
     tx.add_event(
         case.case_report_id,

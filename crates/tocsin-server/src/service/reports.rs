@@ -791,6 +791,8 @@ pub async fn transition(
         r.first_response_at = tocsin_storage::export::OptTime(Some(now));
     }
     tx.update_report(&r).await?;
+    // Points move with the transition, in its transaction.
+    super::points::on_report_transition(&mut tx, state, who, &r, to).await?;
     let data = serde_json::json!({"from": from.as_str(), "to": to.as_str(), "rejection_reason": r.rejection_reason, "duplicate_of": r.duplicate_of, "resolution": r.resolution, "outcome": r.outcome});
     tx.add_event(
         r.id,

@@ -503,6 +503,32 @@ pub async fn transition(
     }
     case.cna_state = to.as_str().to_string();
     tx.update_vuln_case(&case).await?;
+    // Points move with the transition, in its transaction.
+    let earned = match to {
+        CnaState::Accepted => Some((
+            tocsin_domain::points::EarnEvent::VulnerabilityAccepted,
+            None,
+        )),
+        CnaState::Published => Some((
+            tocsin_domain::points::EarnEvent::CvePublished,
+            super::points::severity_of_score(&VulnDetails::of(&report).cvss_score),
+        )),
+        _ => None,
+    };
+    if let Some((event, severity)) = earned {
+        let holder = super::points::holder_of(report.org_id, report.reporter_user_id);
+        super::points::award(
+            &mut tx,
+            state,
+            who,
+            event,
+            severity,
+            super::points::SOURCE_REPORT,
+            &report.tracking_id,
+            holder,
+        )
+        .await?;
+    }
     // The reporter sees the coordination states on the status page.
     tx.add_event(
         report.id,

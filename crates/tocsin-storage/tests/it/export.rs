@@ -93,6 +93,7 @@ async fn fill(s: &Store) {
     .await
     .expect("inbound");
     tx.commit().await.expect("commit");
+    crate::points::fill(s, o.id, u.id).await;
     let tok = s
         .create_api_token(u.id, "ci", &[9u8; 32])
         .await
@@ -129,6 +130,9 @@ async fn round_trip(from: Engine, to: Engine) {
         "report_tasks",
         "surveys",
         "inbound_mail",
+        "points_accounts",
+        "points_items",
+        "points_redemptions",
     ] {
         assert!(
             counts.0.iter().any(|(name, n)| *name == t && *n == 1),

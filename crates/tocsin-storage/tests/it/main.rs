@@ -8,6 +8,7 @@ mod intel;
 mod mail_intake;
 mod outbox;
 mod phishing;
+mod points;
 mod reports;
 mod tracking;
 
