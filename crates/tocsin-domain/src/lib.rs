@@ -10,7 +10,8 @@
 //! vulnerability report and the CNA workflow (`vuln`) and CVE ids (`cve`); intelligence
 //! records in the N-ISAC 25-field layout and their indicators (`intel`), and search tokens
 //! that find one- and two-character Chinese words (`search`); the reward scheme's earning
-//! rules, ledger entry kinds and catalog items (`points`).
+//! rules, ledger entry kinds and catalog items (`points`), and assistance referrals with the
+//! check that an offer names nobody (`referral`).
 //! It does no I/O (the shipped data files are compiled in) and depends on neither the
 //! database nor HTTP, so every rule here is testable alone.
 
@@ -25,6 +26,7 @@ pub mod phish_url;
 pub mod phishing;
 pub mod points;
 pub mod policy;
+pub mod referral;
 pub mod role;
 pub mod rsit;
 pub mod search;

@@ -114,6 +114,17 @@ pub enum Resource {
     PointsCatalog,
     /// The yearly points leaderboard: every signed-in user reads it.
     Leaderboard,
+    /// An assistance referral (協處商機): the desk offers it, sanitised; member firms
+    /// entitled by an assistance redemption read and accept it; the chosen firm records
+    /// its outcome. The reporter's side (consent, choice, rating) is the report's.
+    Referral {
+        /// The caller's organization holds an unused assistance-referral redemption.
+        eligible_firm: bool,
+        /// The caller's organization already accepted this referral.
+        responded_firm: bool,
+        /// The firm the reporter chose, once chosen.
+        chosen_firm: Option<OrgId>,
+    },
     /// A report of any kind; `org` is the reporting organization, `reporter` the account
     /// that filed it, if any.
     Report {
@@ -134,6 +145,7 @@ impl Resource {
                 | Resource::AuditLog
                 | Resource::Intel { .. }
                 | Resource::InboundMail
+                | Resource::Referral { .. }
         )
     }
 }
@@ -364,6 +376,21 @@ pub fn authorize(who: Option<&Principal>, action: Action, resource: &Resource) -
             Append => false,
         },
         Resource::Leaderboard => matches!(action, List | Read),
+        Resource::Referral {
+            eligible_firm,
+            responded_firm,
+            chosen_firm,
+        } => {
+            let firm = p.has(Role::Member) && p.org_id.is_some();
+            let chosen = p.has(Role::Member) && p.in_org(*chosen_firm);
+            match action {
+                Create | Delete => staff,
+                List | Read => staff || (firm && (*eligible_firm || *responded_firm)) || chosen,
+                // Accepting an offer takes one of the firm's assistance redemptions.
+                Append => firm && *eligible_firm && !*responded_firm,
+                Update => staff || chosen,
+            }
+        }
         Resource::Report { org, reporter } => {
             let own = reporter.is_some() && *reporter == Some(p.user_id);
             let org_member = p.has(Role::Member) && p.in_org(*org);
@@ -919,6 +946,59 @@ mod tests {
         for (i, (who, action, res, want)) in rows.into_iter().enumerate() {
             assert_eq!(
                 authorize(who, action, res).is_ok(),
+                want,
+                "row {i}: {action:?} {res:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn referrals_are_for_the_desk_and_entitled_firms() {
+        let w = world();
+        let r = |eligible_firm, responded_firm, chosen_firm| Resource::Referral {
+            eligible_firm,
+            responded_firm,
+            chosen_firm,
+        };
+        type Row<'a> = (Option<&'a Principal>, Action, Resource, bool);
+        let rows: Vec<Row> = vec![
+            (Some(&w.analyst), Create, r(false, false, None), true),
+            (Some(&w.member_a), Create, r(true, false, None), false),
+            (Some(&w.analyst), List, r(false, false, None), true),
+            (Some(&w.member_a), List, r(false, false, None), false),
+            (Some(&w.member_a), List, r(true, false, None), true),
+            (Some(&w.member_a), Read, r(false, true, None), true),
+            (Some(&w.reporter_a), Read, r(true, false, None), false),
+            (Some(&w.partner_b), Append, r(true, false, None), false),
+            (Some(&w.member_a), Append, r(true, false, None), true),
+            (Some(&w.member_a), Append, r(true, true, None), false),
+            (Some(&w.member_a), Append, r(false, false, None), false),
+            (Some(&w.analyst), Append, r(true, false, None), false),
+            (
+                Some(&w.member_a),
+                Update,
+                r(false, true, Some(w.org_a)),
+                true,
+            ),
+            (
+                Some(&w.member_a),
+                Read,
+                r(false, false, Some(w.org_a)),
+                true,
+            ),
+            (
+                Some(&w.member_a),
+                Update,
+                r(false, true, Some(w.org_b)),
+                false,
+            ),
+            (Some(&w.admin), Update, r(false, false, Some(w.org_b)), true),
+            (Some(&w.member_a), Delete, r(true, true, None), false),
+            (None, List, r(true, false, None), false),
+        ];
+        for (i, (who, action, res, want)) in rows.into_iter().enumerate() {
+            assert_eq!(
+                authorize(who, action, &res).is_ok(),
                 want,
                 "row {i}: {action:?} {res:?}"
             );

@@ -347,6 +347,22 @@ impl Store {
             "points_redemptions",
             "SELECT id, account_id, item_id, cost, state, requested_by, requested_at, decided_by, decided_at, note, entry_id FROM points_redemptions ORDER BY id"
         );
+        export_table!(
+            self,
+            out,
+            counts,
+            crate::Referral,
+            "referrals",
+            "SELECT id, report_id, state, consented_at, offered_at, offered_by, sector, incident_type, company_size, region, summary, chosen_org_id, chosen_at, outcome, outcome_at, rating, rating_comment, updated_at FROM referrals ORDER BY id"
+        );
+        export_table!(
+            self,
+            out,
+            counts,
+            crate::ReferralResponse,
+            "referral_responses",
+            "SELECT id, referral_id, org_id, redemption_id, accepted_by, accepted_at, state FROM referral_responses ORDER BY id"
+        );
         out.flush().map_err(io)?;
         Ok(counts)
     }
@@ -530,6 +546,16 @@ impl Store {
                     tx.insert_redemption(&serde_json::from_value(raw.row).map_err(bad)?)
                         .await?;
                     "points_redemptions"
+                }
+                "referrals" => {
+                    tx.import_referral(&serde_json::from_value(raw.row).map_err(bad)?)
+                        .await?;
+                    "referrals"
+                }
+                "referral_responses" => {
+                    tx.import_referral_response(&serde_json::from_value(raw.row).map_err(bad)?)
+                        .await?;
+                    "referral_responses"
                 }
                 other => {
                     return Err(StorageError::Import(format!(

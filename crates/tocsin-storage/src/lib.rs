@@ -48,6 +48,7 @@ pub mod orgs;
 pub mod outbox;
 pub mod phishing;
 pub mod points;
+pub mod referral;
 pub mod reports;
 pub mod sessions;
 pub mod setup;
@@ -71,6 +72,7 @@ pub use phishing::{AbuseContact, NewPhishUrl, PhishUrlRow};
 pub use points::{
     HoldRefused, Holder, LeaderRow, NewEntry, PointsAccount, PointsEntry, PointsItem, Redemption,
 };
+pub use referral::{Referral, ReferralResponse, ResponseView};
 pub use reports::{
     AttachmentMeta, AttachmentRow, NewAttachment, NewEvent, NewReport, Report, ReportEvent,
     ReportFilter, ReportTask, Survey, SurveyAnswer, SurveyMonth, Visibility,

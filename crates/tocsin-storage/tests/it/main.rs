@@ -9,6 +9,7 @@ mod mail_intake;
 mod outbox;
 mod phishing;
 mod points;
+mod referral;
 mod reports;
 mod tracking;
 
