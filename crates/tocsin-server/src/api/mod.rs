@@ -6,6 +6,7 @@ pub mod intel;
 pub mod mail;
 pub mod phishing;
 pub mod points;
+pub mod referral;
 pub mod reports;
 pub mod vuln;
 
@@ -556,6 +557,15 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(points::decide))
         .routes(routes!(points::adjust))
         .routes(routes!(points::leaderboard))
+        .routes(routes!(referral::list))
+        .routes(routes!(referral::of_report))
+        .routes(routes!(referral::consent))
+        .routes(routes!(referral::offer))
+        .routes(routes!(referral::choose))
+        .routes(routes!(referral::rate))
+        .routes(routes!(referral::accept))
+        .routes(routes!(referral::withdraw))
+        .routes(routes!(referral::outcome))
         .split_for_parts();
     let doc = api.clone();
     let router = router.route(

@@ -7,6 +7,7 @@ pub mod intel_import;
 pub mod mail_intake;
 pub mod phishing;
 pub mod points;
+pub mod referral;
 pub mod reports;
 pub mod vuln;
 
@@ -81,6 +82,7 @@ fn resource_kind(r: &Resource) -> &'static str {
         Resource::PointsAccount { .. } => "points_account",
         Resource::PointsCatalog => "points_catalog",
         Resource::Leaderboard => "leaderboard",
+        Resource::Referral { .. } => "referral",
         Resource::Report { .. } => "report",
     }
 }
