@@ -1,0 +1,252 @@
+//! Assistance referrals through the API on both engines: consent, a sanitised offer,
+//! acceptances backed by assistance redemptions, the reporter's choice exchanging
+//! contacts by mail, the outcome and the rating; and who may see what on the way.
+
+use axum::http::{Method, StatusCode};
+use serde_json::{Value, json};
+use tocsin_domain::Role;
+
+use crate::{Harness, both_engines};
+
+const EN: &[(&str, &str)] = &[("accept-language", "en")];
+
+async fn call(h: &Harness, method: Method, uri: &str, token: &str, body: Value) -> crate::Resp {
+    h.json(method, uri, Some(token), body, EN).await
+}
+
+async fn get(h: &Harness, uri: &str, token: &str) -> crate::Resp {
+    call(h, Method::GET, uri, token, Value::Null).await
+}
+
+/// The organization of a user made by the harness.
+async fn org_of(h: &Harness, email: &str) -> String {
+    let u = h
+        .state
+        .store
+        .find_user_by_email(email)
+        .await
+        .expect("q")
+        .expect("user");
+    u.org_id.0.expect("org").uuid().to_string()
+}
+
+/// A firm member whose organization holds `n` approved assistance redemptions.
+async fn firm(h: &Harness, email: &str, admin: &str, item: &str, n: usize) -> String {
+    let (_, token) = h.user(email, &[Role::Member]).await;
+    let org = org_of(h, email).await;
+    let r = call(
+        h,
+        Method::POST,
+        "/api/v1/points/adjustments",
+        admin,
+        json!({"org_id": org, "delta": "100", "reason": "開辦"}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    for _ in 0..n {
+        let r = call(
+            h,
+            Method::POST,
+            "/api/v1/points/redemptions",
+            &token,
+            json!({"item_id": item}),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let id = r.json()["id"].as_str().expect("id").to_string();
+        let r = call(
+            h,
+            Method::POST,
+            &format!("/api/v1/points/redemptions/{id}/decision"),
+            admin,
+            json!({"decision": "approved"}),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    }
+    token
+}
+
+fn incident(needs_support: bool) -> Value {
+    json!({
+        "reporter_name": "大同精密股份有限公司",
+        "phone": "04-2345-6789",
+        "email": "it@datong-precision.example.tw",
+        "discovered_at": "2026-11-01T09:15",
+        "time_zone": "Asia/Taipei",
+        "incident_type": "web_attack",
+        "description": "檔案伺服器遭加密",
+        "needs_support": needs_support,
+        "support_requested": if needs_support { "鑑識與復原" } else { "" },
+    })
+}
+
+fn offer(summary: &str) -> Value {
+    json!({
+        "sector": "製造業",
+        "incident_type": "勒索軟體",
+        "company_size": "small",
+        "region": "central",
+        "summary": summary,
+    })
+}
+
+fn field_error(r: &crate::Resp) -> (String, String) {
+    let j = r.json();
+    let fields = j["fields"].as_object().cloned().unwrap_or_default();
+    assert_eq!(fields.len(), 1, "one field in error: {}", r.body);
+    let (f, m) = fields.into_iter().next().unwrap_or_default();
+    (f, m.as_str().unwrap_or_default().to_string())
+}
+
+/// Mail queued to `to`, as text.
+async fn mail_to(h: &Harness, to: &str) -> Vec<String> {
+    h.state
+        .store
+        .list_outbox(1000)
+        .await
+        .expect("outbox")
+        .into_iter()
+        .filter(|m| m.recipients.contains(to))
+        .map(|m| {
+            tocsin_formats::mail_in::parse(&m.message, None, &Default::default())
+                .expect("our own mail parses")
+                .text
+        })
+        .collect()
+}
+
+both_engines! {
+    async fn a_referral_goes_from_consent_to_rating(h: Harness) {
+        let (_, admin) = h.user("admin@cert.example.tw", &[Role::Admin]).await;
+        let (_, analyst) = h.user("analyst@cert.example.tw", &[Role::Analyst]).await;
+        let (_, reporter) = h.user("it@datong-precision.example.tw", &[Role::Reporter]).await;
+        let today = tocsin_server::service::points::today();
+        let r = call(&h, Method::POST, "/api/v1/points/catalog", &admin, json!({
+            "kind": "assistance", "name_zh": "協處商機轉介", "name_en": "Assistance referral",
+            "cost": "10", "stock": "5", "valid_from": today, "valid_until": today,
+        })).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let item = r.json()["id"].as_str().expect("id").to_string();
+        let firm_a = firm(&h, "soc@alpha-sec.example.tw", &admin, &item, 1).await;
+        let firm_b = firm(&h, "soc@beta-sec.example.tw", &admin, &item, 1).await;
+        let firm_c = firm(&h, "soc@gamma-sec.example.tw", &admin, &item, 0).await;
+        let org_a = org_of(&h, "soc@alpha-sec.example.tw").await;
+
+        let r = h.json(Method::POST, "/api/v1/reports/incident", Some(&reporter), incident(true), EN).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let tracking = r.json()["tracking_id"].as_str().expect("tracking").to_string();
+        let base = format!("/api/v1/reports/{tracking}/referral");
+
+        // No offer before the reporter agrees.
+        let r = call(&h, Method::POST, &format!("{base}/offer"), &analyst, offer("需要鑑識")).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(field_error(&r), ("referral".into(), "The reporter has not agreed to a referral.".into()));
+        let r = call(&h, Method::POST, &format!("{base}/consent"), &reporter, Value::Null).await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+        assert_eq!(get(&h, &base, &reporter).await.json()["state"], "consented");
+
+        // An offer that names the reporter is refused and changes nothing.
+        for (field, value) in [("summary", "請寄信到 datong-precision.example.tw 聯絡"), ("summary", "電話 04 2345 6789"), ("sector", "大同精密股份有限公司")] {
+            let mut body = offer("需要鑑識");
+            body[field] = json!(value);
+            let r = call(&h, Method::POST, &format!("{base}/offer"), &analyst, body).await;
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{value}");
+            assert_eq!(field_error(&r).0, field, "{value}");
+            assert!(field_error(&r).1.contains("names the reporter"), "{}", r.body);
+        }
+        assert_eq!(get(&h, &base, &analyst).await.json()["state"], "consented");
+        let r = call(&h, Method::POST, &format!("{base}/offer"), &firm_a, offer("需要鑑識")).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "only the desk offers");
+        let r = call(&h, Method::POST, &format!("{base}/offer"), &analyst, offer("檔案伺服器遭加密，需要鑑識與復原。")).await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+
+        // A firm without an assistance redemption sees nothing and cannot accept.
+        assert_eq!(get(&h, "/api/v1/referrals", &firm_c).await.status, StatusCode::FORBIDDEN);
+        let offers = get(&h, "/api/v1/referrals", &firm_a).await;
+        assert_eq!(offers.status, StatusCode::OK, "{}", offers.body);
+        let list = offers.json();
+        assert_eq!(list.as_array().map(Vec::len), Some(1));
+        let id = list[0]["id"].as_str().expect("id").to_string();
+        assert_eq!((list[0]["sector"].as_str(), list[0]["company_size"].as_str(), list[0]["region"].as_str()), (Some("製造業"), Some("small"), Some("central")));
+        assert!(list[0]["tracking_id"].is_null() && list[0]["reporter_email"].is_null());
+        for secret in ["datong", "大同", "2345-6789", &tracking] {
+            assert!(!offers.body.contains(secret), "the offer leaks {secret}: {}", offers.body);
+        }
+        let accept = |t: &str| {
+            let (h, id, t) = (&h, id.clone(), t.to_string());
+            async move { call(h, Method::POST, &format!("/api/v1/referrals/{id}/accept"), &t, Value::Null).await }
+        };
+        assert_eq!(accept(&firm_c).await.status, StatusCode::NOT_FOUND, "a firm that may not see it learns nothing");
+        assert_eq!(accept(&analyst).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(accept(&firm_a).await.status, StatusCode::NO_CONTENT);
+        assert_eq!(accept(&firm_a).await.status, StatusCode::FORBIDDEN, "once per firm");
+        assert_eq!(accept(&firm_b).await.status, StatusCode::NO_CONTENT);
+
+        // The reporter sees the firms by name only, and chooses one.
+        let v = get(&h, &base, &reporter).await.json();
+        let names: Vec<_> = v["responses"].as_array().expect("responses").iter().map(|x| (x["org_name"].as_str().unwrap_or_default().to_string(), x["contact_email"].as_str().unwrap_or_default().to_string())).collect();
+        assert_eq!(names, [("org of soc@alpha-sec.example.tw".to_string(), String::new()), ("org of soc@beta-sec.example.tw".to_string(), String::new())]);
+        assert!(mail_to(&h, "soc@alpha-sec.example.tw").await.is_empty(), "no contact before the choice");
+        let r = call(&h, Method::POST, &format!("{base}/choice"), &reporter, json!({"org_id": org_of(&h, "soc@gamma-sec.example.tw").await})).await;
+        assert_eq!((r.status, field_error(&r).0), (StatusCode::UNPROCESSABLE_ENTITY, "org_id".into()), "only a firm that accepted");
+        let r = call(&h, Method::POST, &format!("{base}/choice"), &reporter, json!({"org_id": org_a})).await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+
+        // Contacts are exchanged now, by mail, and only with the chosen firm.
+        let to_firm = mail_to(&h, "soc@alpha-sec.example.tw").await;
+        assert_eq!(to_firm.len(), 1);
+        assert!(to_firm[0].contains("it@datong-precision.example.tw") && to_firm[0].contains("04-2345-6789") && to_firm[0].contains("鑑識與復原"), "{}", to_firm[0]);
+        let to_reporter: Vec<_> = mail_to(&h, "it@datong-precision.example.tw").await.into_iter().filter(|m| m.contains("soc@alpha-sec.example.tw")).collect();
+        assert_eq!(to_reporter.len(), 1, "the reporter gets the firm's contact");
+        assert!(mail_to(&h, "soc@beta-sec.example.tw").await.is_empty());
+        let seen_a = get(&h, "/api/v1/referrals", &firm_a).await.json();
+        assert_eq!((seen_a[0]["reporter_email"].as_str(), seen_a[0]["tracking_id"].as_str()), (Some("it@datong-precision.example.tw"), Some(tracking.as_str())));
+        let seen_b = get(&h, "/api/v1/referrals", &firm_b).await;
+        assert_eq!(seen_b.status, StatusCode::OK, "it still sees what it accepted");
+        assert!(!seen_b.body.contains("datong"), "{}", seen_b.body);
+        assert_eq!(seen_b.json()[0]["responses"][0]["state"], "not_chosen");
+        // The firm not chosen has its redemption back.
+        let b_org = tocsin_domain::OrgId(org_of(&h, "soc@beta-sec.example.tw").await.parse().expect("uuid"));
+        assert!(h.state.store.has_free_assistance(b_org).await.expect("free"));
+
+        // Outcome by the chosen firm only; then the reporter's rating.
+        let outcome = |t: &str, o: &str| {
+            let (h, id, t, o) = (&h, id.clone(), t.to_string(), o.to_string());
+            async move { call(h, Method::POST, &format!("/api/v1/referrals/{id}/outcome"), &t, json!({"outcome": o})).await }
+        };
+        assert_eq!(outcome(&firm_b, "engaged").await.status, StatusCode::FORBIDDEN);
+        let r = outcome(&firm_a, "maybe").await;
+        assert_eq!((r.status, field_error(&r).0), (StatusCode::UNPROCESSABLE_ENTITY, "outcome".into()));
+        assert_eq!(outcome(&firm_a, "engaged").await.status, StatusCode::NO_CONTENT);
+        let r = call(&h, Method::POST, &format!("{base}/rating"), &reporter, json!({"rating": "7"})).await;
+        assert_eq!((r.status, field_error(&r).0), (StatusCode::UNPROCESSABLE_ENTITY, "rating".into()));
+        let r = call(&h, Method::POST, &format!("{base}/rating"), &reporter, json!({"rating": "5", "comment": "迅速專業"})).await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+        let v = get(&h, &base, &analyst).await.json();
+        assert_eq!((v["state"].as_str(), v["outcome"].as_str(), v["rating"].as_i64()), (Some("completed"), Some("engaged"), Some(5)));
+        let audit = h.audit_actions().await;
+        for a in ["referral.consent", "referral.offer", "referral.accept", "referral.choose", "referral.outcome", "referral.rate"] {
+            assert!(audit.iter().any(|x| x == a), "{a} not audited: {audit:?}");
+        }
+    }
+
+    async fn only_reports_that_asked_for_support_are_referred(h: Harness) {
+        let (_, reporter) = h.user("it@corp.example.tw", &[Role::Reporter]).await;
+        let (_, other) = h.user("someone@else.example.tw", &[Role::Reporter]).await;
+        let r = h.json(Method::POST, "/api/v1/reports/incident", Some(&reporter), incident(false), EN).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let tracking = r.json()["tracking_id"].as_str().expect("tracking").to_string();
+        let consent = format!("/api/v1/reports/{tracking}/referral/consent");
+        let r = call(&h, Method::POST, &consent, &reporter, Value::Null).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(field_error(&r), ("referral".into(), "Only incident reports that asked for support can be referred.".into()));
+        let r = h.json(Method::POST, "/api/v1/reports/incident", Some(&reporter), incident(true), EN).await;
+        let tracking = r.json()["tracking_id"].as_str().expect("tracking").to_string();
+        let consent = format!("/api/v1/reports/{tracking}/referral/consent");
+        assert_eq!(call(&h, Method::POST, &consent, &other, Value::Null).await.status, StatusCode::FORBIDDEN, "not their report");
+        assert_eq!(h.json(Method::POST, &consent, None, Value::Null, EN).await.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(h.json(Method::GET, "/api/v1/referrals", None, Value::Null, EN).await.status, StatusCode::UNAUTHORIZED);
+        assert!(h.state.store.referrals(None, 10).await.expect("q").is_empty(), "nothing stored");
+    }
+}
