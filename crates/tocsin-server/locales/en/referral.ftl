@@ -70,4 +70,5 @@ referral-offered-waiting = Offered to member security firms; waiting for firms t
 referral-choose-title = Firms willing to help
 referral-choose = Choose this firm
 referral-chosen-firm = The firm you chose
+referral-firm = Firm
 nav-referrals = Referrals

@@ -70,4 +70,5 @@ referral-offered-waiting = 已轉介給會員資安業者，等待業者接案�
 referral-choose-title = 願意協助的業者
 referral-choose = 選擇這家業者
 referral-chosen-firm = 您選擇的業者
+referral-firm = 業者
 nav-referrals = 協處商機

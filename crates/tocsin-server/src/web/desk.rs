@@ -341,6 +341,8 @@ struct ReportPage {
     survey: Option<SurveyView>,
     /// An incident report, which the desk may turn into an intel draft.
     is_incident: bool,
+    /// The assistance referral panel, for an incident whose reporter asked for support.
+    referral: Option<super::referral::DeskPanel>,
     failed_form: String,
     errors: Errors,
     values: HashMap<String, String>,
@@ -407,6 +409,32 @@ async fn report_view(
     let tr = ctx.tr();
     let r = &v.report;
     let t = r.tracking_id.clone();
+    let referral = if r.kind == tocsin_domain::ReportKind::Incident && v.incident.needs_support {
+        // A refused offer comes back with what was typed.
+        let typed = (failed.form == "referral").then(|| {
+            let get = |k: &str| {
+                failed
+                    .values
+                    .iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| v.clone())
+                    .unwrap_or_default()
+            };
+            tocsin_domain::referral::OfferInput {
+                sector: get("sector"),
+                incident_type: get("incident_type"),
+                company_size: get("company_size"),
+                region: get("region"),
+                summary: get("summary"),
+            }
+        });
+        match super::referral::desk_panel(state, who, ctx, &tr, r, typed).await {
+            Ok(p) => Some(p),
+            Err(e) => return e.into_response(),
+        }
+    } else {
+        None
+    };
     let rsit_key = format!("{}/{}", r.rsit_class, r.rsit_type);
     let assignee = r.assignee_id.map(|a| a.to_string()).unwrap_or_default();
     let mut values: HashMap<String, String> = HashMap::new();
@@ -532,6 +560,7 @@ async fn report_view(
         sla_resolution,
         survey,
         is_incident: r.kind == tocsin_domain::ReportKind::Incident,
+        referral,
         failed_form: failed.form,
         errors: failed.errors,
         values,
@@ -588,6 +617,37 @@ async fn after(
         }
         Err(e) => e.into_response(),
     }
+}
+
+/// The report page again after a refused referral offer, with what was typed.
+pub(super) async fn referral_refused(
+    state: &AppState,
+    ctx: &Ctx,
+    who: &CurrentUser,
+    tracking: &str,
+    typed: tocsin_domain::referral::OfferInput,
+    errors: Errors,
+) -> Response {
+    let failed = Failed {
+        form: "referral".into(),
+        errors,
+        values: vec![
+            ("sector", typed.sector),
+            ("incident_type", typed.incident_type),
+            ("company_size", typed.company_size),
+            ("region", typed.region),
+            ("summary", typed.summary),
+        ],
+    };
+    report_view(
+        state,
+        ctx,
+        who,
+        tracking,
+        failed,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
 }
 
 pub(super) async fn classify(

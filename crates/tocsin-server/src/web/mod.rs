@@ -21,6 +21,7 @@ mod desk;
 mod intel;
 mod mail;
 mod phishing;
+mod referral;
 mod report;
 mod session;
 mod vuln;
@@ -232,6 +233,12 @@ pub fn routes() -> Router<AppState> {
             get(phishing::form).post(phishing::submit.layer(DefaultBodyLimit::disable())),
         )
         .route("/status/{tracking}/files/{id}", get(report::status_file))
+        .route("/status/{tracking}/referral", post(referral::status_action))
+        .route("/desk/reports/{tracking}/referral", post(referral::offer))
+        .route("/referrals", get(referral::list))
+        .route("/referrals/{id}/accept", post(referral::accept))
+        .route("/referrals/{id}/outcome", post(referral::outcome))
+        .route("/referrals/{id}/withdraw", post(referral::withdraw))
         .route("/my/reports", get(report::mine))
         .route("/desk", get(desk::queue))
         .route("/desk/reports/{tracking}", get(desk::report))

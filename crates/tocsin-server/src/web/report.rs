@@ -538,6 +538,8 @@ struct StatusPage {
     phishing: Option<super::phishing::StatusDetails>,
     /// A vulnerability report's own fields and coordination state (None for other kinds).
     vuln: Option<super::vuln::StatusDetails>,
+    /// The assistance referral panel, for an incident that asked for support.
+    referral: Option<super::referral::StatusPanel>,
 }
 
 impl StatusPage {
@@ -557,7 +559,7 @@ fn opt(token: &str) -> Option<&str> {
     (!token.is_empty()).then_some(token)
 }
 
-async fn status_view(
+pub(super) async fn status_view(
     state: &AppState,
     ctx: &Ctx,
     who: &CurrentUser,
@@ -596,6 +598,17 @@ async fn status_view(
     } else {
         None
     };
+    let referral = match super::referral::status_panel(
+        state,
+        &tr,
+        &v.report,
+        v.incident.needs_support,
+    )
+    .await
+    {
+        Ok(p) => p,
+        Err(e) => return e.into_response(),
+    };
     // A phishing report's cases link to the desk instead, one per URL.
     let desk_href = match (svc::is_desk(who), v.report.kind) {
         (false, _) | (true, ReportKind::Phishing) => String::new(),
@@ -624,6 +637,7 @@ async fn status_view(
         desk_href,
         phishing,
         vuln,
+        referral,
         tracking: t,
     };
     no_store(render(status, &page))

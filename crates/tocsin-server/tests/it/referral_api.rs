@@ -19,7 +19,7 @@ async fn get(h: &Harness, uri: &str, token: &str) -> crate::Resp {
 }
 
 /// The organization of a user made by the harness.
-async fn org_of(h: &Harness, email: &str) -> String {
+pub async fn org_of(h: &Harness, email: &str) -> String {
     let u = h
         .state
         .store
@@ -31,7 +31,7 @@ async fn org_of(h: &Harness, email: &str) -> String {
 }
 
 /// A firm member whose organization holds `n` approved assistance redemptions.
-async fn firm(h: &Harness, email: &str, admin: &str, item: &str, n: usize) -> String {
+pub async fn firm(h: &Harness, email: &str, admin: &str, item: &str, n: usize) -> String {
     let (_, token) = h.user(email, &[Role::Member]).await;
     let org = org_of(h, email).await;
     let r = call(
@@ -67,7 +67,25 @@ async fn firm(h: &Harness, email: &str, admin: &str, item: &str, n: usize) -> St
     token
 }
 
-fn incident(needs_support: bool) -> Value {
+/// An assistance-referral item on offer today, added by `admin`.
+pub async fn assistance_item(h: &Harness, admin: &str) -> String {
+    let today = tocsin_server::service::points::today();
+    let r = call(
+        h,
+        Method::POST,
+        "/api/v1/points/catalog",
+        admin,
+        json!({
+            "kind": "assistance", "name_zh": "協處商機轉介", "name_en": "Assistance referral",
+            "cost": "10", "stock": "5", "valid_from": today, "valid_until": today,
+        }),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    r.json()["id"].as_str().expect("id").to_string()
+}
+
+pub fn incident(needs_support: bool) -> Value {
     json!({
         "reporter_name": "大同精密股份有限公司",
         "phone": "04-2345-6789",
@@ -100,7 +118,7 @@ fn field_error(r: &crate::Resp) -> (String, String) {
 }
 
 /// Mail queued to `to`, as text.
-async fn mail_to(h: &Harness, to: &str) -> Vec<String> {
+pub async fn mail_to(h: &Harness, to: &str) -> Vec<String> {
     h.state
         .store
         .list_outbox(1000)
@@ -121,13 +139,7 @@ both_engines! {
         let (_, admin) = h.user("admin@cert.example.tw", &[Role::Admin]).await;
         let (_, analyst) = h.user("analyst@cert.example.tw", &[Role::Analyst]).await;
         let (_, reporter) = h.user("it@datong-precision.example.tw", &[Role::Reporter]).await;
-        let today = tocsin_server::service::points::today();
-        let r = call(&h, Method::POST, "/api/v1/points/catalog", &admin, json!({
-            "kind": "assistance", "name_zh": "協處商機轉介", "name_en": "Assistance referral",
-            "cost": "10", "stock": "5", "valid_from": today, "valid_until": today,
-        })).await;
-        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-        let item = r.json()["id"].as_str().expect("id").to_string();
+        let item = assistance_item(&h, &admin).await;
         let firm_a = firm(&h, "soc@alpha-sec.example.tw", &admin, &item, 1).await;
         let firm_b = firm(&h, "soc@beta-sec.example.tw", &admin, &item, 1).await;
         let firm_c = firm(&h, "soc@gamma-sec.example.tw", &admin, &item, 0).await;
