@@ -72,3 +72,6 @@ referral-choose = Choose this firm
 referral-chosen-firm = The firm you chose
 referral-firm = Firm
 nav-referrals = Referrals
+event-referral_consent = The reporter agreed to an assistance referral
+event-referral_offered = Offered to member security firms
+event-referral_chosen = The reporter chose a firm

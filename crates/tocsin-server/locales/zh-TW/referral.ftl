@@ -72,3 +72,6 @@ referral-choose = 選擇這家業者
 referral-chosen-firm = 您選擇的業者
 referral-firm = 業者
 nav-referrals = 協處商機
+event-referral_consent = 通報人同意轉介協處商機
+event-referral_offered = 已轉介給會員資安業者
+event-referral_chosen = 通報人已選定協處業者

@@ -100,6 +100,10 @@ both_engines! {
         assert_eq!(r.status, StatusCode::SEE_OTHER);
         let page = h.get(&status, &[]).await;
         assert!(page.body.contains("id=\"referral-your-rating\""), "{}", page.body);
+        assert!(page.body.contains("通報人已選定協處業者"), "the history names each step");
+        for body in [&page.body, &h.get(&format!("/desk/reports/{tracking}"), &[("cookie", &desk)]).await.body, &h.get("/referrals", &[("cookie", &firm_cookie)]).await.body] {
+            assert!(!body.contains("Unknown localization key"), "every message exists: {body}");
+        }
         let stored = h.state.store.referral(id).await.expect("q").expect("row");
         assert_eq!((stored.state.as_str(), stored.outcome.as_str(), stored.rating, stored.rating_comment.as_str()), ("completed", "engaged", Some(4), "很有幫助"));
     }
