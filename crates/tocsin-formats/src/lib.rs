@@ -1,6 +1,6 @@
 //! Pure wire formats of tocsin: parse and emit, no I/O, fuzzable: the JSON-lines export
-//! format, the TXT forms (product vulnerability, intelligence record) and the rest; STIX
-//! joins here.
+//! format, the TXT forms (product vulnerability, intelligence record), MISP feeds and the rest;
+//! STIX joins here.
 
 pub mod atom;
 pub mod cve_record;
@@ -9,6 +9,7 @@ pub mod export;
 mod form_lines;
 pub mod intel_form;
 pub mod mail_in;
+pub mod misp;
 pub mod rdap;
 pub mod text;
 pub mod vuln_form;

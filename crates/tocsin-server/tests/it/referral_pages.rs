@@ -6,8 +6,8 @@
 use axum::http::{Method, StatusCode};
 use tocsin_domain::Role;
 
-use crate::referral_api::{assistance_item, firm, incident, org_of};
 use crate::both_engines;
+use crate::referral_api::{assistance_item, firm, incident, org_of};
 
 fn location(r: &crate::Resp) -> String {
     r.header("location").unwrap_or_default().to_string()
