@@ -3,6 +3,7 @@
 //! STIX joins here.
 
 pub mod atom;
+pub mod csv;
 pub mod cve_record;
 pub mod cvss;
 pub mod export;

@@ -37,6 +37,9 @@ pub struct EventSource {
     pub publisher: (String, Uuid),
     /// The indicators: kind and normalised value.
     pub indicators: Vec<(ObservableKind, String)>,
+    /// Indicator values that are the record's victims (受害IP): kept for correlation but
+    /// never marked for detection (`to_ids` false), so nobody blocks a victim.
+    pub victims: Vec<String>,
 }
 
 /// The MISP tag of a TLP level (the TLP 2.0 names of MISP's `tlp` taxonomy).
@@ -134,15 +137,16 @@ pub fn event(e: &EventSource) -> Value {
     }
     for (kind, value) in &e.indicators {
         let (t, category) = attribute_type(*kind);
+        let victim = e.victims.contains(value);
         attributes.push(json!({
             "uuid": attribute_uuid(e.uuid, t, value).to_string(),
             "type": t,
             "category": category,
             "value": value,
-            "to_ids": *kind != ObservableKind::Cve,
+            "to_ids": *kind != ObservableKind::Cve && !victim,
             "distribution": "5",
             "timestamp": ts,
-            "comment": "",
+            "comment": if victim { "受害IP (victim_ip)" } else { "" },
             "deleted": false,
             "disable_correlation": false,
         }));
@@ -241,7 +245,9 @@ mod tests {
             indicators: vec![
                 (ObservableKind::Ipv4, "198.51.100.23".into()),
                 (ObservableKind::Cve, "CVE-2026-12345".into()),
+                (ObservableKind::Ipv4, "203.0.113.5".into()),
             ],
+            victims: vec!["203.0.113.5".into()],
         }
     }
 
@@ -263,7 +269,8 @@ mod tests {
             [
                 (Some("text"), Some(false)),
                 (Some("ip-dst"), Some(true)),
-                (Some("vulnerability"), Some(false))
+                (Some("vulnerability"), Some(false)),
+                (Some("ip-dst"), Some(false))
             ]
         );
         assert_eq!(event(&source()), e, "the same record is the same event");
@@ -293,6 +300,6 @@ mod tests {
             first,
             format!("4d06b9696e68b39ac9dbfed762191467,{}", s.uuid)
         );
-        assert_eq!(csv.lines().count(), 2);
+        assert_eq!(csv.lines().count(), 3);
     }
 }

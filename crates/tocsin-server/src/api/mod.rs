@@ -2,6 +2,7 @@
 //! (`{"error", "message", "fields"}`), and an OpenAPI 3.1 document generated from these
 //! handlers at `/api/v1/openapi.json`.
 
+pub mod feeds;
 pub mod intel;
 pub mod mail;
 pub mod phishing;
@@ -557,6 +558,11 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(points::decide))
         .routes(routes!(points::adjust))
         .routes(routes!(points::leaderboard))
+        .routes(routes!(feeds::misp_manifest))
+        .routes(routes!(feeds::misp_hashes))
+        .routes(routes!(feeds::misp_event))
+        .routes(routes!(feeds::indicators_csv))
+        .routes(routes!(feeds::blocklist))
         .routes(routes!(referral::list))
         .routes(routes!(referral::of_report))
         .routes(routes!(referral::consent))

@@ -320,36 +320,14 @@ pub async fn feed_csv(
     let entries = desk::feed(&state, &who, &ctx).await?;
     let mut text = String::from("url,host,brand,tlp,first_seen,verified_at\n");
     for e in entries {
-        let row =
-            [e.url, e.host, e.brand, e.tlp, e.first_seen, e.verified_at].map(|f| csv_field(&f));
-        text.push_str(&row.join(","));
-        text.push('\n');
+        text.push_str(&tocsin_formats::csv::line(&[
+            e.url,
+            e.host,
+            e.brand,
+            e.tlp,
+            e.first_seen,
+            e.verified_at,
+        ]));
     }
     Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], text).into_response())
-}
-
-/// Quotes a CSV field (RFC 4180); a leading `=`, `+`, `-` or `@` is prefixed with `'` so a
-/// spreadsheet never runs it as a formula.
-fn csv_field(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@']) {
-        format!("'{s}")
-    } else {
-        s.to_string()
-    };
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn csv_fields() {
-        assert_eq!(super::csv_field("plain"), "plain");
-        assert_eq!(super::csv_field("a,b"), "\"a,b\"");
-        assert_eq!(super::csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(super::csv_field("=cmd()"), "'=cmd()");
-    }
 }

@@ -58,7 +58,7 @@ pub struct Intel {
 }
 
 impl Intel {
-    fn of(row: IntelRow) -> Result<Intel, AppError> {
+    pub(crate) fn of(row: IntelRow) -> Result<Intel, AppError> {
         let record = serde_json::from_str(&row.body)
             .map_err(|e| AppError::internal(format!("intel {} body: {e}", row.id)))?;
         Ok(Intel { row, record })

@@ -2,6 +2,7 @@
 //! validates, writes in one transaction with its audit entry, and returns typed results.
 //! Handlers only extract input and present output.
 
+pub mod feeds;
 pub mod intel;
 pub mod intel_import;
 pub mod mail_intake;

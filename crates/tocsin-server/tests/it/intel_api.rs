@@ -394,38 +394,38 @@ both_engines! {
 
 const TLPS: [&str; 5] = ["red", "amber+strict", "amber", "green", "clear"];
 
-struct Member {
-    id: String,
-    token: String,
-    email: String,
-    org: Option<usize>,
-    staff: bool,
+pub(crate) struct Member {
+    pub(crate) id: String,
+    pub(crate) token: String,
+    pub(crate) email: String,
+    pub(crate) org: Option<usize>,
+    pub(crate) staff: bool,
     /// May submit records (members and partners; reporters only file reports).
-    submits: bool,
+    pub(crate) submits: bool,
 }
 
-struct Rec {
-    id: String,
-    subject: String,
-    tlp: &'static str,
-    shared: bool,
-    author: usize,
-    groups: Vec<usize>,
-    orgs: Vec<usize>,
-    users: Vec<usize>,
-    informed: Vec<usize>,
+pub(crate) struct Rec {
+    pub(crate) id: String,
+    pub(crate) subject: String,
+    pub(crate) tlp: &'static str,
+    pub(crate) shared: bool,
+    pub(crate) author: usize,
+    pub(crate) groups: Vec<usize>,
+    pub(crate) orgs: Vec<usize>,
+    pub(crate) users: Vec<usize>,
+    pub(crate) informed: Vec<usize>,
 }
 
-struct World {
-    members: Vec<Member>,
+pub(crate) struct World {
+    pub(crate) members: Vec<Member>,
     /// Groups of each organization.
-    org_groups: Vec<BTreeSet<usize>>,
-    recs: Vec<Rec>,
+    pub(crate) org_groups: Vec<BTreeSet<usize>>,
+    pub(crate) recs: Vec<Rec>,
 }
 
 impl World {
     /// Whether `m` (None: anonymous) may see `r`, by the rules.
-    fn may_see(&self, m: Option<usize>, r: &Rec) -> bool {
+    pub(crate) fn may_see(&self, m: Option<usize>, r: &Rec) -> bool {
         if r.shared && r.tlp == "clear" {
             return true;
         }
@@ -473,7 +473,12 @@ fn pick(rng: &mut StdRng, n: usize, p: f64) -> Vec<usize> {
     (0..n).filter(|_| rng.random_bool(p)).collect()
 }
 
-async fn random_world(h: &Harness, seed: u64) -> World {
+/// The domain only record `i` of world `seed` names.
+pub(crate) fn unique_domain(seed: u64, i: usize) -> String {
+    format!("r{i}s{seed}.leak-check.net")
+}
+
+pub(crate) async fn random_world(h: &Harness, seed: u64) -> World {
     let mut rng = StdRng::seed_from_u64(seed);
     let (_, admin) = h
         .user(&format!("admin{seed}@cert.example.tw"), &[Role::Admin])
@@ -561,7 +566,14 @@ async fn random_world(h: &Harness, seed: u64) -> World {
             authors[rng.random_range(0..authors.len())]
         };
         let subject = format!("R{i:02}S{seed} 情資");
-        let id = create(h, &members[author].token, record(&subject, tlp)).await;
+        // Each record names a domain of its own, to follow it into feeds and blocklists.
+        let mut body = record(&subject, tlp);
+        body["content"] = json!(format!(
+            "{} 另見 {}",
+            body["content"].as_str().unwrap_or_default(),
+            unique_domain(seed, i)
+        ));
+        let id = create(h, &members[author].token, body).await;
         let mut rec = Rec {
             id,
             subject,

@@ -3,8 +3,9 @@
 
 mod api;
 mod desk_pages;
+mod feeds_api;
 mod imap_intake;
-mod intel_api;
+pub(crate) mod intel_api;
 mod intel_pages;
 mod mail_api;
 mod pages;

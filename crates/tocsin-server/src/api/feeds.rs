@@ -1,0 +1,99 @@
+//! Intel feeds for partners' tools under `/api/v1/feeds`: the MISP feed (a MISP instance
+//! subscribes to `/api/v1/feeds/misp/` with an `Authorization: Bearer` header) and
+//! indicator blocklists. Thin calls into `service::feeds`, where the policy's listing
+//! scope decides what each caller gets.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use tocsin_domain::IntelId;
+
+use super::ApiErrorBody;
+use crate::auth::CurrentUser;
+use crate::error::AppError;
+use crate::middleware::Ctx;
+use crate::service::feeds::{self as svc, Blocklist};
+use crate::state::AppState;
+
+fn text(content_type: &'static str, body: String) -> Response {
+    ([(header::CONTENT_TYPE, content_type)], body).into_response()
+}
+
+/// The MISP feed's manifest: every shared record the caller may see, as MISP events
+/// keyed by uuid.
+#[utoipa::path(get, path = "/api/v1/feeds/misp/manifest.json", tag = "feeds",
+    responses((status = 200, body = Object), (status = 401, body = ApiErrorBody)),
+    security(("bearer" = [])))]
+pub async fn misp_manifest(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+) -> Result<Json<serde_json::Value>, AppError> {
+    Ok(Json(svc::misp_manifest(&state, &who, &ctx).await?))
+}
+
+/// The MISP feed's hashes: `<md5 of an indicator>,<event uuid>` a line.
+#[utoipa::path(get, path = "/api/v1/feeds/misp/hashes.csv", tag = "feeds",
+    responses((status = 200, body = String, content_type = "text/csv"), (status = 401, body = ApiErrorBody)),
+    security(("bearer" = [])))]
+pub async fn misp_hashes(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+) -> Result<Response, AppError> {
+    let body = svc::misp_hashes(&state, &who, &ctx).await?;
+    Ok(text("text/csv; charset=utf-8", body))
+}
+
+/// One MISP event (`<uuid>.json`): a shared record the caller may read.
+#[utoipa::path(get, path = "/api/v1/feeds/misp/{file}", tag = "feeds",
+    params(("file" = String, Path, description = "The record's id followed by .json")),
+    responses((status = 200, body = Object), (status = 401, body = ApiErrorBody), (status = 404, body = ApiErrorBody)),
+    security(("bearer" = [])))]
+pub async fn misp_event(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Path(file): Path<String>,
+) -> Result<Json<serde_json::Value>, AppError> {
+    let id: IntelId = file
+        .strip_suffix(".json")
+        .and_then(|s| s.parse().ok())
+        .ok_or(AppError::NotFound)?;
+    Ok(Json(svc::misp_event(&state, &who, &ctx, id).await?))
+}
+
+/// Every indicator of the shared records the caller may see, as CSV (kind, value, TLP,
+/// record, subject, published).
+#[utoipa::path(get, path = "/api/v1/feeds/indicators.csv", tag = "feeds",
+    responses((status = 200, body = String, content_type = "text/csv"), (status = 401, body = ApiErrorBody)),
+    security(("bearer" = [])))]
+pub async fn indicators_csv(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+) -> Result<Response, AppError> {
+    let body = svc::indicators_csv(&state, &who, &ctx).await?;
+    Ok(text("text/csv; charset=utf-8", body))
+}
+
+/// A blocklist, one value a line: `ip.txt`, `domain.txt`, `url.txt`, `hash.txt` or
+/// `email.txt`.
+#[utoipa::path(get, path = "/api/v1/feeds/blocklists/{file}", tag = "feeds",
+    params(("file" = String, Path, description = "ip.txt, domain.txt, url.txt, hash.txt or email.txt")),
+    responses((status = 200, body = String, content_type = "text/plain"), (status = 401, body = ApiErrorBody), (status = 404, body = ApiErrorBody)),
+    security(("bearer" = [])))]
+pub async fn blocklist(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Path(file): Path<String>,
+) -> Result<Response, AppError> {
+    let list = file
+        .strip_suffix(".txt")
+        .and_then(Blocklist::parse)
+        .ok_or(AppError::NotFound)?;
+    let body = svc::blocklist(&state, &who, &ctx, list).await?;
+    Ok(text("text/plain; charset=utf-8", body))
+}
