@@ -293,7 +293,7 @@ mod tests {
             (entry["info"].as_str(), entry["timestamp"].as_i64()),
             (Some("金融業網路銀行遭撞庫攻擊"), Some(1_764_547_200))
         );
-        let csv = hashes_csv(&[s.clone()]);
+        let csv = hashes_csv(std::slice::from_ref(&s));
         let first = csv.lines().next().expect("a line");
         // md5("198.51.100.23"), worked out by another implementation.
         assert_eq!(
