@@ -300,7 +300,8 @@ mod tests {
 
     #[test]
     fn each_field_is_checked_by_name() {
-        let cases: &[(fn(&mut OfferInput), &str, &str)] = &[
+        type Case = (fn(&mut OfferInput), &'static str, &'static str);
+        let cases: &[Case] = &[
             (|o| o.sector = " ".into(), "sector", "error-required"),
             (
                 |o| o.company_size = "huge".into(),
