@@ -10,6 +10,7 @@ mod mail_api;
 mod pages;
 mod phishing_api;
 mod phishing_pages;
+mod points_api;
 mod reports_api;
 mod security;
 mod vuln_api;
