@@ -287,6 +287,58 @@ pub async fn my_redemptions(
     Ok(state.store.redemptions(Some(a.id), None, 500).await?)
 }
 
+/// Whether the caller holds a points account the policy lets them read: what decides
+/// whether the pages offer the member's points page.
+pub fn has_account(who: &CurrentUser) -> bool {
+    let Ok(holder) = holder_of_user(who) else {
+        return false;
+    };
+    tocsin_domain::policy::authorize(who.principal().as_ref(), Action::Read, &resource_of(holder))
+        .is_ok()
+}
+
+/// A redemption with the names people read: the item's and the account holder's.
+#[derive(Clone, Debug)]
+pub struct RedemptionLine {
+    /// The redemption.
+    pub redemption: Redemption,
+    /// The item, if it still exists.
+    pub item: Option<PointsItem>,
+    /// The organization's or the individual's name.
+    pub holder: String,
+}
+
+/// Names the items and holders of redemptions the caller was already allowed to read
+/// (from [`my_redemptions`] or [`pending`]).
+pub async fn describe(
+    state: &AppState,
+    rows: Vec<Redemption>,
+) -> Result<Vec<RedemptionLine>, AppError> {
+    let mut items: std::collections::HashMap<Uuid, Option<PointsItem>> = Default::default();
+    let mut holders: std::collections::HashMap<Uuid, String> = Default::default();
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        if let std::collections::hash_map::Entry::Vacant(v) = items.entry(r.item_id) {
+            v.insert(state.store.points_item(r.item_id).await?);
+        }
+        if let std::collections::hash_map::Entry::Vacant(v) = holders.entry(r.account_id) {
+            let account = state.store.points_account_by_id(r.account_id).await?;
+            let name = match account.and_then(|a| a.holder()) {
+                Some(Holder::Org(o)) => state.store.get_org(o).await?.map(|o| o.name),
+                Some(Holder::User(u)) => state.store.get_user(u).await?.map(|u| u.name),
+                None => None,
+            };
+            v.insert(name.unwrap_or_default());
+        }
+        out.push(RedemptionLine {
+            item: items.get(&r.item_id).cloned().flatten(),
+            holder: holders.get(&r.account_id).cloned().unwrap_or_default(),
+            redemption: r,
+        });
+    }
+    Ok(out)
+}
+
 /// Today as `YYYY-MM-DD` (UTC), for validity windows: a window's last day ends at
 /// midnight UTC, the same on every instance.
 pub fn today() -> String {

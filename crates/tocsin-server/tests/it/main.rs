@@ -11,6 +11,7 @@ mod pages;
 mod phishing_api;
 mod phishing_pages;
 mod points_api;
+mod points_pages;
 mod reports_api;
 mod security;
 mod vuln_api;
