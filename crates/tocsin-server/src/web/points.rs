@@ -70,7 +70,27 @@ fn entry_row(state: &AppState, tr: &Tr, e: &PointsEntry) -> EntryRow {
         negative: e.delta < 0,
         kind,
         source,
-        reason: e.reason.clone(),
+        reason: reason_label(tr, &e.kind, &e.reason),
+    }
+}
+
+/// An entry's reason as people read it: the words tocsin itself writes (a CVE's severity,
+/// why an award was reversed) in the page's language; a person's words as they are.
+fn reason_label(tr: &Tr, kind: &str, reason: &str) -> String {
+    const OURS: [&str; 7] = [
+        "none",
+        "low",
+        "medium",
+        "high",
+        "critical",
+        "duplicate",
+        "spam",
+    ];
+    let ours = matches!(kind, "award" | "reversal") && OURS.contains(&reason);
+    if ours {
+        tr.t2("points-reason-", reason)
+    } else {
+        reason.to_string()
     }
 }
 
@@ -428,6 +448,8 @@ struct AdminPage {
     errors: Errors,
     /// The form the errors belong to: `adjust`, `new`, an item's or a redemption's id.
     failed: String,
+    /// The note typed on a refused decision.
+    failed_note: String,
 }
 
 impl AdminPage {
@@ -457,6 +479,8 @@ struct Refused {
     failed: String,
     adjust: AdjustForm,
     new_item: ItemForm,
+    /// A refused decision's note.
+    note: String,
     /// An edit form's values, for its item.
     edited: Option<ItemForm>,
 }
@@ -487,6 +511,7 @@ async fn admin_view(
         failed,
         adjust,
         new_item,
+        note,
         mut edited,
     } = refused;
     let items = items
@@ -522,6 +547,7 @@ async fn admin_view(
             kinds: kinds(&tr),
             errors,
             failed,
+            failed_note: note,
         },
     )
 }
@@ -576,6 +602,7 @@ pub(super) async fn decide(
         Err(e) => {
             let refused = Refused {
                 failed: id.trim().to_string(),
+                note: form.note.clone(),
                 ..Refused::default()
             };
             admin_refused(&state, &ctx, &who, e, refused).await
@@ -655,6 +682,31 @@ pub(super) async fn update_item(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reasons_tocsin_writes_are_translated_and_peoples_are_kept() {
+        let zh = Tr::new(Locale::ZhTw);
+        let en = Tr::new(Locale::En);
+        assert_eq!(reason_label(&zh, "award", "high"), "CVSS 嚴重程度：高");
+        assert_eq!(
+            reason_label(&en, "award", "critical"),
+            "CVSS severity: critical"
+        );
+        assert_eq!(
+            reason_label(&zh, "reversal", "duplicate"),
+            "通報經認定為重複"
+        );
+        assert_eq!(reason_label(&en, "reversal", "spam"), "the report was spam");
+        assert_eq!(
+            reason_label(&en, "adjustment", "spam"),
+            "spam",
+            "an admin's words"
+        );
+        assert_eq!(
+            reason_label(&en, "redemption", "請於 12/20 報到"),
+            "請於 12/20 報到"
+        );
+    }
 
     #[test]
     fn the_pressed_button_decides_whether_an_item_is_offered() {

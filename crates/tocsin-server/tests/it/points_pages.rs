@@ -321,7 +321,9 @@ both_engines! {
         let long = "長".repeat(2001);
         let r = h.form(&format!("/admin/points/redemptions/{rid}"), &enc(&[("decision", "rejected"), ("note", &long)]), Some(&admin)).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(section(&r.body, &format!("redemption-{rid}")).contains("field-error"));
+        let row = section(&r.body, &format!("redemption-{rid}"));
+        assert!(row.contains("最多 2000 個字元。"), "{row}");
+        assert!(row.contains(&format!("value=\"{long}\"")), "the typed note is kept");
         let r = h.form(&format!("/admin/points/redemptions/{rid}"), &enc(&[("decision", "rejected"), ("note", "名額已滿")]), Some(&admin)).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER);
         let page = h.get("/points", &[("cookie", &cookie)]).await;
