@@ -388,6 +388,23 @@ both_engines! {
         }
         assert_eq!(balance(&h, &member).await, (15, 0, 15), "shared twice, earned once");
         assert_eq!(history(&h, &member).await.last().cloned(), Some(entry(10, "award", "intel_accepted", &id, "")));
+        // A draft the desk makes from an incident earns nobody when shared: not the
+        // analyst who made it, not the reporter again.
+        let r = call(&h, Method::POST, "/api/v1/reports/incident", Some(&member), json!({
+            "reporter_name": "範例銀行", "email": "soc@bank.tw", "discovered_at": "2026-11-01T09:15",
+            "time_zone": "Asia/Taipei", "incident_type": "web_attack", "description": "官網首頁遭置換",
+            "needs_support": false,
+        })).await;
+        let t = r.json()["tracking_id"].as_str().expect("t").to_string();
+        let r = call(&h, Method::POST, &format!("/api/v1/reports/{t}/intel"), Some(&analyst), json!(null)).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let draft = r.json()["id"].as_str().expect("id").to_string();
+        let r = call(&h, Method::POST, &format!("/api/v1/intel/{draft}/share"), Some(&analyst), json!({"orgs": [org]})).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(balance(&h, &member).await, (15, 0, 15));
+        let analyst_org = org_of(&h, "analyst@cert.tw").await;
+        let desk = h.state.store.points_account_of(tocsin_storage::Holder::Org(tocsin_domain::OrgId(analyst_org.parse().expect("id")))).await.expect("q");
+        assert_eq!(desk.map(|a| a.balance), None, "the desk earns nothing for its own drafts");
     }
 
     async fn redemptions_are_held_then_approved_or_rejected(h: Harness) {
