@@ -172,6 +172,7 @@ describe('a verified report earns points that buy an event slot an admin approve
     const pending = admin.locator('#pending .redemption', { hasText: FIRM });
     await pending.waitFor({ state: 'visible' }).catch(() => assert.fail('the redemption is not pending'));
     assert.ok((await pending.innerText()).includes('年會演講時段'));
+    await screenshot(admin, 'points-admin-pending');
     await pending.locator('input[name="note"]').fill('請於年會前一週提供講題');
     assert.equal(await submit(admin, '#pending .redemption button.approve', '/admin/points/redemptions/' + (await pending.getAttribute('id')).replace('redemption-', '')), 303);
     assert.match(await admin.locator('#pending').innerText(), /目前沒有待審核的兌換申請。/);

@@ -99,6 +99,7 @@ points-item-valid-until = Last day
 points-item-date-hint = YYYY-MM-DD, both days included.
 points-item-offered = Offered
 points-item-withdrawn = Withdrawn
+points-item-edit = Edit
 points-item-save = Save
 points-item-withdraw = Withdraw
 points-item-offer = Offer again

@@ -98,6 +98,7 @@ points-item-valid-until = 截止日
 points-item-date-hint = 格式 YYYY-MM-DD，兩端日期皆含。
 points-item-offered = 上架中
 points-item-withdrawn = 已下架
+points-item-edit = 編輯
 points-item-save = 儲存
 points-item-withdraw = 下架
 points-item-offer = 重新上架

@@ -423,6 +423,12 @@ impl ItemForm {
 struct ItemRow {
     id: String,
     active: bool,
+    /// As stored.
+    cost: i64,
+    /// As stored.
+    stock: i64,
+    /// As stored.
+    window: String,
     form: ItemForm,
 }
 
@@ -525,6 +531,9 @@ async fn admin_view(
             ItemRow {
                 id,
                 active: i.active,
+                cost: i.cost,
+                stock: i.stock,
+                window: format!("{} – {}", i.valid_from, i.valid_until),
                 form,
             }
         })
