@@ -339,10 +339,19 @@ pub async fn describe(
     Ok(out)
 }
 
-/// Today as `YYYY-MM-DD` (UTC), for validity windows: a window's last day ends at
-/// midnight UTC, the same on every instance.
-pub fn today() -> String {
-    Timestamp::now().datetime().date().to_string()
+/// Today as `YYYY-MM-DD` in the desk's time zone (`calendar.time_zone`), for validity
+/// windows: the days an admin types are the desk's days (a window's last day ends at
+/// midnight in Taipei, not eight hours later), and every instance agrees.
+pub fn today(state: &AppState) -> String {
+    day_in(state.desk.calendar.time_zone(), Timestamp::now())
+}
+
+/// The calendar day of `at` in `tz`, `YYYY-MM-DD`.
+pub fn day_in(tz: &jiff::tz::TimeZone, at: Timestamp) -> String {
+    tocsin_domain::zone::to_jiff(at)
+        .to_zoned_datetime(tz.clone())
+        .date()
+        .to_string()
 }
 
 /// The items on offer today (every item for admins when `all`).
@@ -354,7 +363,7 @@ pub async fn catalog(
 ) -> Result<Vec<PointsItem>, AppError> {
     let action = if all { Action::Update } else { Action::List };
     check(state, who, ctx, action, &Resource::PointsCatalog).await?;
-    let today = today();
+    let today = today(state);
     Ok(state
         .store
         .points_items(if all { None } else { Some(&today) })
@@ -385,7 +394,7 @@ pub async fn redeem(
 ) -> Result<Redemption, AppError> {
     let item = parse_id(&input.item_id, "item_id")?;
     let (_, a) = own_account(state, who, ctx, Action::Create).await?;
-    let today = today();
+    let today = today(state);
     let mut tx = state.store.begin().await?;
     let r = match tx
         .hold_redemption(a.id, item, who.user().map(|u| u.id), &today)
@@ -666,4 +675,31 @@ pub async fn set_opt_out(
     tx.audit(&e).await?;
     tx.commit().await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validity_days_are_the_desks_days() {
+        let taipei = jiff::tz::TimeZone::get("Asia/Taipei").expect("zone");
+        let at = |s: &str| Timestamp::parse_rfc3339(s).expect("time");
+        // 17:00 UTC on New Year's Eve is already New Year's Day in Taipei.
+        assert_eq!(day_in(&taipei, at("2026-12-31T15:59:59Z")), "2026-12-31");
+        assert_eq!(day_in(&taipei, at("2026-12-31T16:00:00Z")), "2027-01-01");
+        assert_eq!(
+            day_in(&jiff::tz::TimeZone::UTC, at("2026-12-31T16:00:00Z")),
+            "2026-12-31"
+        );
+    }
+
+    #[test]
+    fn scores_fall_in_their_severity_band() {
+        assert_eq!(severity_of_score("7.6"), Some(CvssSeverity::High));
+        assert_eq!(severity_of_score(" 9.0 "), Some(CvssSeverity::Critical));
+        assert_eq!(severity_of_score("0.0"), Some(CvssSeverity::None));
+        assert_eq!(severity_of_score(""), None);
+        assert_eq!(severity_of_score("11"), None);
+    }
 }
