@@ -84,6 +84,7 @@ points-reject = Reject
 points-adjust = Adjust points by hand
 points-adjust-hint = Positive adds, negative takes; taking never brings a balance below what is held. The reason goes into the history and the audit log.
 points-adjust-org = Organization
+points-adjust-user = Or an individual researcher (an account without an organization)
 points-adjust-delta = Points (+/−)
 points-adjust-reason = Reason
 points-adjust-submit = Adjust

@@ -83,6 +83,7 @@ points-reject = 退回
 points-adjust = 人工調整點數
 points-adjust-hint = 正數為增加、負數為扣除；扣除不會使餘額低於保留中的點數。原因會記入點數紀錄與稽核紀錄。
 points-adjust-org = 組織
+points-adjust-user = 或個人研究員（無組織的帳號）
 points-adjust-delta = 增減點數
 points-adjust-reason = 原因
 points-adjust-submit = 調整

@@ -437,6 +437,7 @@ struct ItemRow {
 #[serde(default)]
 pub(super) struct AdjustForm {
     org_id: String,
+    user_id: String,
     delta: String,
     reason: String,
 }
@@ -447,6 +448,8 @@ struct AdminPage {
     page: Page,
     pending: Vec<RedemptionRow>,
     orgs: Vec<(String, String)>,
+    /// Individual researchers (users without an organization), who hold their own account.
+    individuals: Vec<(String, String)>,
     adjust: AdjustForm,
     items: Vec<ItemRow>,
     new_item: ItemForm,
@@ -504,10 +507,11 @@ async fn admin_view(
         let pending = svc::describe(state, pending).await?;
         let items = svc::catalog(state, who, ctx, true).await?;
         let orgs = crate::service::list_orgs(state, who, ctx).await?;
-        Ok::<_, AppError>((pending, items, orgs))
+        let users = crate::service::list_users(state, who, ctx).await?;
+        Ok::<_, AppError>((pending, items, orgs, users))
     }
     .await;
-    let (pending, items, orgs) = match result {
+    let (pending, items, orgs, users) = match result {
         Ok(x) => x,
         Err(e) => return e.into_response(),
     };
@@ -549,6 +553,11 @@ async fn admin_view(
             orgs: orgs
                 .into_iter()
                 .map(|o| (o.id.to_string(), o.name))
+                .collect(),
+            individuals: users
+                .into_iter()
+                .filter(|u| u.org_id.0.is_none())
+                .map(|u| (u.id.to_string(), format!("{} <{}>", u.name, u.email)))
                 .collect(),
             adjust,
             items,
@@ -627,7 +636,7 @@ pub(super) async fn adjust(
 ) -> Response {
     let input = AdjustInput {
         org_id: form.org_id.clone(),
-        user_id: String::new(),
+        user_id: form.user_id.clone(),
         delta: form.delta.clone(),
         reason: form.reason.clone(),
     };

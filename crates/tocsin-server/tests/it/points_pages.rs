@@ -264,6 +264,29 @@ both_engines! {
         assert_eq!(figures(&page), nums(25, 0, 25));
         assert!(section(&page.body, "history-list").contains("調整") && page.body.contains("展覽協助"));
 
+        // An individual researcher's own account, chosen among the accounts without an
+        // organization.
+        let mut tx = h.state.store.begin().await.expect("begin");
+        let solo = tx
+            .create_user(&NewUser {
+                email: "solo@researcher.tw".into(),
+                name: "獨立研究員".into(),
+                org_id: None,
+                roles: Roles::new([Role::Reporter]),
+                password_hash: None,
+            })
+            .await
+            .expect("user");
+        tx.commit().await.expect("commit");
+        let page = h.get("/admin/points", &[("cookie", &admin)]).await;
+        let form = section(&page.body, "adjust-form");
+        assert!(form.contains(&format!("<option value=\"{}\">獨立研究員 &#60;solo@researcher.tw&#62;</option>", solo.id)), "{form}");
+        assert!(!form.contains("m@maker.tw"), "members of organizations hold their organization's account");
+        let r = h.form("/admin/points/adjust", &enc(&[("org_id", ""), ("user_id", &solo.id.to_string()), ("delta", "7"), ("reason", "漏洞獎勵")]), Some(&admin)).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let acct = h.state.store.points_account_of(Holder::User(solo.id)).await.expect("q").expect("account");
+        assert_eq!((acct.balance, acct.held), (7, 0));
+
         // A bad new item: each message next to its field in the new-item form; nothing stored.
         let mut bad = item_form("", "0", "-1", "2019-12-31");
         bad[0].1 = "cash".into();
