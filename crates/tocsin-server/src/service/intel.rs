@@ -578,11 +578,14 @@ pub async fn share(
     let Some(mut row) = tx.intel_for_update(id).await? else {
         return Err(AppError::NotFound);
     };
-    // A draft shared for the first time is the desk accepting it: its author earns.
+    // A draft shared for the first time is the desk accepting it: its author earns. Not
+    // a draft the desk made from an incident: its author is the desk's analyst, and the
+    // reporter earned for the report itself.
     let accepted = row.status == status::DRAFT;
+    let earns = accepted && row.channel != Channel::Incident.as_str();
     row.status = status::SHARED.to_string();
     row.updated_at = now;
-    if accepted {
+    if earns {
         let event = if row.category == IntelCategory::Fbi.as_str() {
             tocsin_domain::points::EarnEvent::FbiFeedbackAccepted
         } else {

@@ -287,10 +287,71 @@ pub async fn my_redemptions(
     Ok(state.store.redemptions(Some(a.id), None, 500).await?)
 }
 
-/// Today as `YYYY-MM-DD` (UTC), for validity windows: a window's last day ends at
-/// midnight UTC, the same on every instance.
-pub fn today() -> String {
-    Timestamp::now().datetime().date().to_string()
+/// Whether the caller holds a points account the policy lets them read: what decides
+/// whether the pages offer the member's points page.
+pub fn has_account(who: &CurrentUser) -> bool {
+    let Ok(holder) = holder_of_user(who) else {
+        return false;
+    };
+    tocsin_domain::policy::authorize(who.principal().as_ref(), Action::Read, &resource_of(holder))
+        .is_ok()
+}
+
+/// A redemption with the names people read: the item's and the account holder's.
+#[derive(Clone, Debug)]
+pub struct RedemptionLine {
+    /// The redemption.
+    pub redemption: Redemption,
+    /// The item, if it still exists.
+    pub item: Option<PointsItem>,
+    /// The organization's or the individual's name.
+    pub holder: String,
+}
+
+/// Names the items and holders of redemptions the caller was already allowed to read
+/// (from [`my_redemptions`] or [`pending`]).
+pub async fn describe(
+    state: &AppState,
+    rows: Vec<Redemption>,
+) -> Result<Vec<RedemptionLine>, AppError> {
+    let mut items: std::collections::HashMap<Uuid, Option<PointsItem>> = Default::default();
+    let mut holders: std::collections::HashMap<Uuid, String> = Default::default();
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        if let std::collections::hash_map::Entry::Vacant(v) = items.entry(r.item_id) {
+            v.insert(state.store.points_item(r.item_id).await?);
+        }
+        if let std::collections::hash_map::Entry::Vacant(v) = holders.entry(r.account_id) {
+            let account = state.store.points_account_by_id(r.account_id).await?;
+            let name = match account.and_then(|a| a.holder()) {
+                Some(Holder::Org(o)) => state.store.get_org(o).await?.map(|o| o.name),
+                Some(Holder::User(u)) => state.store.get_user(u).await?.map(|u| u.name),
+                None => None,
+            };
+            v.insert(name.unwrap_or_default());
+        }
+        out.push(RedemptionLine {
+            item: items.get(&r.item_id).cloned().flatten(),
+            holder: holders.get(&r.account_id).cloned().unwrap_or_default(),
+            redemption: r,
+        });
+    }
+    Ok(out)
+}
+
+/// Today as `YYYY-MM-DD` in the desk's time zone (`calendar.time_zone`), for validity
+/// windows: the days an admin types are the desk's days (a window's last day ends at
+/// midnight in Taipei, not eight hours later), and every instance agrees.
+pub fn today(state: &AppState) -> String {
+    day_in(state.desk.calendar.time_zone(), Timestamp::now())
+}
+
+/// The calendar day of `at` in `tz`, `YYYY-MM-DD`.
+pub fn day_in(tz: &jiff::tz::TimeZone, at: Timestamp) -> String {
+    tocsin_domain::zone::to_jiff(at)
+        .to_zoned_datetime(tz.clone())
+        .date()
+        .to_string()
 }
 
 /// The items on offer today (every item for admins when `all`).
@@ -302,7 +363,7 @@ pub async fn catalog(
 ) -> Result<Vec<PointsItem>, AppError> {
     let action = if all { Action::Update } else { Action::List };
     check(state, who, ctx, action, &Resource::PointsCatalog).await?;
-    let today = today();
+    let today = today(state);
     Ok(state
         .store
         .points_items(if all { None } else { Some(&today) })
@@ -333,7 +394,7 @@ pub async fn redeem(
 ) -> Result<Redemption, AppError> {
     let item = parse_id(&input.item_id, "item_id")?;
     let (_, a) = own_account(state, who, ctx, Action::Create).await?;
-    let today = today();
+    let today = today(state);
     let mut tx = state.store.begin().await?;
     let r = match tx
         .hold_redemption(a.id, item, who.user().map(|u| u.id), &today)
@@ -614,4 +675,31 @@ pub async fn set_opt_out(
     tx.audit(&e).await?;
     tx.commit().await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validity_days_are_the_desks_days() {
+        let taipei = jiff::tz::TimeZone::get("Asia/Taipei").expect("zone");
+        let at = |s: &str| Timestamp::parse_rfc3339(s).expect("time");
+        // 17:00 UTC on New Year's Eve is already New Year's Day in Taipei.
+        assert_eq!(day_in(&taipei, at("2026-12-31T15:59:59Z")), "2026-12-31");
+        assert_eq!(day_in(&taipei, at("2026-12-31T16:00:00Z")), "2027-01-01");
+        assert_eq!(
+            day_in(&jiff::tz::TimeZone::UTC, at("2026-12-31T16:00:00Z")),
+            "2026-12-31"
+        );
+    }
+
+    #[test]
+    fn scores_fall_in_their_severity_band() {
+        assert_eq!(severity_of_score("7.6"), Some(CvssSeverity::High));
+        assert_eq!(severity_of_score(" 9.0 "), Some(CvssSeverity::Critical));
+        assert_eq!(severity_of_score("0.0"), Some(CvssSeverity::None));
+        assert_eq!(severity_of_score(""), None);
+        assert_eq!(severity_of_score("11"), None);
+    }
 }

@@ -21,6 +21,7 @@ mod desk;
 mod intel;
 mod mail;
 mod phishing;
+mod points;
 mod referral;
 mod report;
 mod session;
@@ -39,6 +40,8 @@ pub struct Page {
     pub is_staff: bool,
     /// Whether to show the vulnerability coordination's navigation (coordinators, admins).
     pub is_coordinator: bool,
+    /// Whether the user holds a points account (the policy's answer), for its link.
+    pub has_points: bool,
     /// Operator name in the page's language.
     pub operator_name: String,
     /// Operator web site.
@@ -66,6 +69,7 @@ impl Page {
             || who
                 .user()
                 .is_some_and(|u| u.roles.has(tocsin_domain::Role::Coordinator));
+        p.has_points = crate::service::points::has_account(who);
         p.path = path.to_string();
         p
     }
@@ -79,6 +83,7 @@ impl Page {
             is_admin: false,
             is_staff: false,
             is_coordinator: false,
+            has_points: false,
             operator_name: match tr.locale {
                 tocsin_domain::Locale::ZhTw => op.name_zh.clone(),
                 tocsin_domain::Locale::En => op.name_en.clone(),
@@ -341,4 +346,13 @@ pub fn routes() -> Router<AppState> {
             get(intel::groups_page).post(intel::groups_submit),
         )
         .route("/admin/groups/{id}/members", post(intel::group_member))
+        .route("/points", get(points::member_page))
+        .route("/points/redeem", post(points::redeem))
+        .route("/points/leaderboard", get(points::leaderboard))
+        .route("/points/opt-out", post(points::opt_out))
+        .route("/admin/points", get(points::admin_page))
+        .route("/admin/points/redemptions/{id}", post(points::decide))
+        .route("/admin/points/adjust", post(points::adjust))
+        .route("/admin/points/items", post(points::create_item))
+        .route("/admin/points/items/{id}", post(points::update_item))
 }

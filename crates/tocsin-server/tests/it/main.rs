@@ -11,6 +11,8 @@ mod mail_api;
 mod pages;
 mod phishing_api;
 mod phishing_pages;
+mod points_api;
+mod points_pages;
 mod referral_api;
 mod referral_pages;
 mod reports_api;
