@@ -56,3 +56,28 @@ export function decodeHeader(value) {
           ).toString('utf8'),
     );
 }
+
+/** Signs in through the login form and waits for the signed-in page. */
+export async function signIn(page, baseUrl, who) {
+  await page.goto(`${baseUrl}/login`);
+  await page.fill('input[name="email"]', who.email);
+  await page.fill('input[name="password"]', who.password);
+  await page.click('#login-submit');
+  await page.waitForLoadState('load');
+  await visible(page, '#logout-button', `signed in as ${who.email}`);
+}
+
+/** Submits a form by clicking `button`; the status of the POST to a path ending in `pathEnd`. */
+export async function submit(page, button, pathEnd) {
+  const response = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname.endsWith(pathEnd));
+  await page.click(button);
+  const res = await response;
+  await page.waitForLoadState('load');
+  return res.status();
+}
+
+/** The page fits the viewport: nothing makes a phone scroll sideways. */
+export async function fitsWidth(page, where) {
+  const { scroll, width } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: window.innerWidth }));
+  assert.ok(scroll <= width + 1, `${where}: ${scroll}px wide in a ${width}px viewport`);
+}

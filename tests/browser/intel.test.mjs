@@ -18,7 +18,7 @@ import path from 'node:path';
 import { after, before, describe } from 'node:test';
 
 import { TIMEOUT, flow, launchBrowser, newContext, screenshot, startServer } from './harness.mjs';
-import { sleep, visible, findDataDir, cli, decodeHeader } from './helpers.mjs';
+import { sleep, visible, findDataDir, cli, decodeHeader, signIn, submit, fitsWidth } from './helpers.mjs';
 
 const ADMIN = { email: 'admin@cert.example.tw', name: '系統管理員', password: 'Jade-Lantern-3390' };
 const ANALYST = { email: 'analyst@cert.example.tw', name: '林分析師', password: 'Amber-Kite-6402' };
@@ -63,30 +63,6 @@ async function intelMails(dataDir, count) {
     await sleep(250);
   }
   assert.fail(`expected ${count} intel mails in ${dataDir}/outbox within ${TIMEOUT.navigation} ms, found ${mails.length}`);
-}
-
-/** The page fits the viewport: nothing makes a phone scroll sideways. */
-async function fitsWidth(page, where) {
-  const { scroll, width } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: window.innerWidth }));
-  assert.ok(scroll <= width + 1, `${where}: ${scroll}px wide in a ${width}px viewport`);
-}
-
-async function signIn(page, baseUrl, who) {
-  await page.goto(`${baseUrl}/login`);
-  await page.fill('input[name="email"]', who.email);
-  await page.fill('input[name="password"]', who.password);
-  await page.click('#login-submit');
-  await page.waitForLoadState('load');
-  await visible(page, '#logout-button', `signed in as ${who.email}`);
-}
-
-/** Submits a form by clicking `button`; the POST's status. */
-async function submit(page, button, pathEnd) {
-  const response = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname.endsWith(pathEnd));
-  await page.click(button);
-  const res = await response;
-  await page.waitForLoadState('load');
-  return res.status();
 }
 
 describe('an AMBER record shared with F-ISAC reaches its banks and no hospital', { timeout: TIMEOUT.suite }, () => {

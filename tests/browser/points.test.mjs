@@ -14,7 +14,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
 
 import { TIMEOUT, flow, launchBrowser, newContext, screenshot, startServer } from './harness.mjs';
-import { visible, findDataDir, cli } from './helpers.mjs';
+import { visible, findDataDir, cli, signIn, submit, fitsWidth } from './helpers.mjs';
 
 const ADMIN = { email: 'admin@cert.example.tw', name: '系統管理員', password: 'Jade-Lantern-3390' };
 const ANALYST = { email: 'analyst@cert.example.tw', name: '林分析師', password: 'Amber-Kite-6402' };
@@ -27,34 +27,10 @@ function yesterday() {
   return new Date(Date.now() - 24 * 3600 * 1000).toISOString().slice(0, 16);
 }
 
-async function signIn(page, baseUrl, who) {
-  await page.goto(`${baseUrl}/login`);
-  await page.fill('input[name="email"]', who.email);
-  await page.fill('input[name="password"]', who.password);
-  await page.click('#login-submit');
-  await page.waitForLoadState('load');
-  await visible(page, '#logout-button', `signed in as ${who.email}`);
-}
-
-/** Submits a form by clicking `button`; the POST's status. */
-async function submit(page, button, pathEnd) {
-  const response = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname.endsWith(pathEnd));
-  await page.click(button);
-  const res = await response;
-  await page.waitForLoadState('load');
-  return res.status();
-}
-
 /** The member page's figures: [balance, held, available]. */
 async function figures(page) {
   const n = async (id) => Number((await page.locator(`#${id}`).innerText()).trim());
   return [await n('points-balance'), await n('points-held'), await n('points-available')];
-}
-
-/** The page fits the viewport: nothing makes a phone scroll sideways. */
-async function fitsWidth(page, where) {
-  const { scroll, width } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: window.innerWidth }));
-  assert.ok(scroll <= width + 1, `${where}: ${scroll}px wide in a ${width}px viewport`);
 }
 
 describe('a verified report earns points that buy an event slot an admin approves', { timeout: TIMEOUT.suite }, () => {

@@ -16,31 +16,13 @@ import path from 'node:path';
 import { after, before, describe } from 'node:test';
 
 import { TIMEOUT, flow, launchBrowser, newContext, screenshot, startServer } from './harness.mjs';
-import { sleep, visible, findDataDir, cli } from './helpers.mjs';
+import { sleep, visible, findDataDir, cli, signIn, submit } from './helpers.mjs';
 
 const ADMIN = { email: 'admin@cert.example.tw', name: '系統管理員', password: 'Jade-Lantern-3390' };
 const ANALYST = { email: 'analyst@cert.example.tw', name: '林分析師', password: 'Amber-Kite-6402' };
 const FIRM = { email: 'soc@alpha-sec.example.tw', name: '周顧問', password: 'Teal-Heron-4471' };
 const FIRM_ORG = '甲安全顧問股份有限公司';
 const REPORTER = { name: '大同精密股份有限公司', email: 'it@datong-precision.example.tw', phone: '04-2345-6789' };
-
-async function signIn(page, baseUrl, who) {
-  await page.goto(`${baseUrl}/login`);
-  await page.fill('input[name="email"]', who.email);
-  await page.fill('input[name="password"]', who.password);
-  await page.click('#login-submit');
-  await page.waitForLoadState('load');
-  await visible(page, '#logout-button', `signed in as ${who.email}`);
-}
-
-/** Submits a form by clicking `button`; the POST's status. */
-async function submit(page, button, pathEnd) {
-  const response = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname.endsWith(pathEnd));
-  await page.click(button);
-  const res = await response;
-  await page.waitForLoadState('load');
-  return res.status();
-}
 
 /** A JSON API call with a bearer token; the parsed answer. */
 async function api(baseUrl, token, method, uri, body) {

@@ -19,7 +19,7 @@ import path from 'node:path';
 import { after, before, describe } from 'node:test';
 
 import { BINARY, TIMEOUT, flow, launchBrowser, newContext, screenshot, startServer } from './harness.mjs';
-import { sleep, visible, findDataDir, cli, decodeHeader } from './helpers.mjs';
+import { sleep, visible, findDataDir, cli, decodeHeader, signIn, fitsWidth } from './helpers.mjs';
 
 const CNA_ORG = '6f1c2b9e-4d7a-4c3e-9f21-8a5b0c7d3e14';
 const RESEARCHER = { name: '陳小研', org: 'Lab Formosa', email: 'researcher@example.tw' };
@@ -55,20 +55,6 @@ async function waitForMail(dataDir, what, match) {
     await sleep(250);
   }
   assert.fail(`no mail (${what}) in ${dir} within ${TIMEOUT.navigation} ms`);
-}
-
-/** The page fits the viewport: nothing makes a phone scroll sideways. */
-async function fitsWidth(page, where) {
-  const { scroll, width } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: window.innerWidth }));
-  assert.ok(scroll <= width + 1, `${where}: ${scroll}px wide in a ${width}px viewport`);
-}
-
-async function signIn(page, baseUrl, who) {
-  await page.goto(`${baseUrl}/login`);
-  await page.fill('input[name="email"]', who.email);
-  await page.fill('input[name="password"]', who.password);
-  await page.click('#login-submit');
-  await page.waitForLoadState('load');
 }
 
 describe('a vulnerability is reported on the web, coordinated and published with a CVE id', { timeout: TIMEOUT.suite }, () => {

@@ -18,7 +18,7 @@ use tocsin_storage::export::OptTime;
 use tocsin_storage::{NewEvent, Referral, Report, ResponseView, Visibility};
 use uuid::Uuid;
 
-use super::reports::{Access, IncidentDetails, open_report, report_resource};
+use super::reports::{IncidentDetails, open_report};
 use super::{audit_entry, check};
 use crate::auth::CurrentUser;
 use crate::error::AppError;
@@ -116,17 +116,7 @@ async fn open_as_reporter(
     tracking: &str,
     token: Option<&str>,
 ) -> Result<Report, AppError> {
-    let (report, access) = open_report(state, who, ctx, tracking, token).await?;
-    if access == Access::User {
-        check(
-            state,
-            who,
-            ctx,
-            Action::Append,
-            &report_resource(state, &report).await?,
-        )
-        .await?;
-    }
+    let report = super::reports::open_to_append(state, who, ctx, tracking, token).await?;
     if report.kind != ReportKind::Incident || !IncidentDetails::of(&report).needs_support {
         return Err(AppError::field("referral", "error-referral-no-support"));
     }

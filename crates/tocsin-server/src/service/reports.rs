@@ -551,16 +551,15 @@ pub async fn attachment(
     Ok(row)
 }
 
-/// The reporter adds information and files to their report.
-pub async fn reporter_append(
+/// Opens a report for the reporter's side to add to it: by status link, or signed in with
+/// the policy's Append right on it.
+pub async fn open_to_append(
     state: &AppState,
     who: &CurrentUser,
     ctx: &Ctx,
     tracking: &str,
     token: Option<&str>,
-    body: &str,
-    files: Vec<Upload>,
-) -> Result<(), AppError> {
+) -> Result<Report, AppError> {
     let (report, access) = open_report(state, who, ctx, tracking, token).await?;
     if access == Access::User {
         check(
@@ -572,6 +571,20 @@ pub async fn reporter_append(
         )
         .await?;
     }
+    Ok(report)
+}
+
+/// The reporter adds information and files to their report.
+pub async fn reporter_append(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    tracking: &str,
+    token: Option<&str>,
+    body: &str,
+    files: Vec<Upload>,
+) -> Result<(), AppError> {
+    let report = open_to_append(state, who, ctx, tracking, token).await?;
     let mut e = FieldErrors::new();
     if body.trim().is_empty() && files.is_empty() {
         e.add("body", FieldError::new("error-required"));
