@@ -1,6 +1,6 @@
 //! Pure wire formats of tocsin: parse and emit, no I/O, fuzzable: the JSON-lines export
-//! format, the TXT forms (product vulnerability, intelligence record) and the rest; STIX
-//! joins here.
+//! format, the TXT forms (product vulnerability, intelligence record), STIX 2.1 bundles and the
+//! rest.
 
 pub mod atom;
 pub mod cve_record;
@@ -10,5 +10,6 @@ mod form_lines;
 pub mod intel_form;
 pub mod mail_in;
 pub mod rdap;
+pub mod stix;
 pub mod text;
 pub mod vuln_form;
