@@ -10,6 +10,7 @@ mod outbox;
 mod phishing;
 mod points;
 mod reports;
+mod taxii;
 mod tracking;
 
 use tocsin_storage::Engine;
