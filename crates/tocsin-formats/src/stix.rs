@@ -877,11 +877,24 @@ pub fn parse_bundle(bytes: &[u8]) -> Result<Vec<(ObjectMeta, Value)>, StixError>
     if v.get("type").and_then(Value::as_str) != Some("bundle") {
         return Err(StixError::NotABundle("`type` must be `bundle`"));
     }
-    let Some(Value::Array(objects)) = v.get("objects").cloned() else {
-        if v.get("objects").is_none() {
-            return Ok(Vec::new()); // An empty bundle may leave `objects` out.
-        }
-        return Err(StixError::NotABundle("`objects` must be a list"));
+    objects_of(v)
+}
+
+/// Reads the objects of a TAXII envelope (`{"objects": [...]}`), each checked by
+/// [`ObjectMeta::of`].
+pub fn parse_envelope(bytes: &[u8]) -> Result<Vec<(ObjectMeta, Value)>, StixError> {
+    let v: Value = serde_json::from_slice(bytes).map_err(|e| StixError::Json(e.to_string()))?;
+    if !v.is_object() {
+        return Err(StixError::NotABundle("an envelope must be a JSON object"));
+    }
+    objects_of(v)
+}
+
+fn objects_of(mut v: Value) -> Result<Vec<(ObjectMeta, Value)>, StixError> {
+    let objects = match v.get_mut("objects").map(Value::take) {
+        None => return Ok(Vec::new()), // An empty bundle may leave `objects` out.
+        Some(Value::Array(a)) => a,
+        Some(_) => return Err(StixError::NotABundle("`objects` must be a list")),
     };
     if objects.len() > MAX_OBJECTS {
         return Err(StixError::TooManyObjects { max: MAX_OBJECTS });
@@ -891,6 +904,21 @@ pub fn parse_bundle(bytes: &[u8]) -> Result<Vec<(ObjectMeta, Value)>, StixError>
         .enumerate()
         .map(|(i, o)| ObjectMeta::of(i, &o).map(|m| (m, o)))
         .collect()
+}
+
+/// The ids an object refers to: `object_refs`, `created_by_ref`, `object_marking_refs`,
+/// and a relationship's ends.
+pub fn refs_of(obj: &Value) -> Vec<String> {
+    let mut out: Vec<String> = strings(obj.get("object_refs"))
+        .chain(strings(obj.get("object_marking_refs")))
+        .map(str::to_string)
+        .collect();
+    for key in ["created_by_ref", "source_ref", "target_ref"] {
+        if let Some(id) = obj.get(key).and_then(Value::as_str) {
+            out.push(id.to_string());
+        }
+    }
+    out
 }
 
 /// A draft record read from a bundle.
@@ -977,7 +1005,12 @@ fn meta_index(objects: &[(ObjectMeta, Value)], id: &str) -> usize {
 /// Reads a bundle into draft records (module documentation). Fails only when the bundle
 /// itself is unreadable; what a record lacks shows when its input is validated.
 pub fn read_bundle(bytes: &[u8]) -> Result<Vec<ImportedRecord>, StixError> {
-    let objects = parse_bundle(bytes)?;
+    read_objects(&parse_bundle(bytes)?)
+}
+
+/// Reads checked objects (of a bundle or a TAXII envelope) into draft records, as
+/// [`read_bundle`] does.
+pub fn read_objects(objects: &[(ObjectMeta, Value)]) -> Result<Vec<ImportedRecord>, StixError> {
     let by_id: HashMap<&str, &Value> = objects.iter().map(|(m, v)| (m.id.as_str(), v)).collect();
     let markings: HashMap<&str, Tlp> = objects
         .iter()
@@ -1026,7 +1059,7 @@ pub fn read_bundle(bytes: &[u8]) -> Result<Vec<ImportedRecord>, StixError> {
         let ext = obj.get("extensions").and_then(|e| e.get(EXTENSION_ID));
         let mut input: IntelInput = match ext {
             Some(e) => serde_json::from_value(e.clone()).map_err(|_| StixError::Field {
-                index: meta_index(&objects, &meta.id),
+                index: meta_index(objects, &meta.id),
                 id: meta.id.clone(),
                 field: "extensions",
                 problem: "holds tocsin's extension with a value of the wrong shape",

@@ -12,6 +12,7 @@ mod phishing_api;
 mod phishing_pages;
 mod reports_api;
 mod security;
+mod taxii_api;
 mod vuln_api;
 mod vuln_pages;
 
