@@ -998,6 +998,28 @@ fn intel_time(s: &str) -> String {
         .unwrap_or_default()
 }
 
+/// The room of a record's content (情資內容), in characters.
+const CONTENT_CHARS: usize = tocsin_domain::intel::limits::CONTENT;
+
+/// As many whole lines as fit in `room` characters, and a last line saying how many more
+/// objects there were.
+fn fit(lines: &[String], room: usize) -> String {
+    let mut out = String::new();
+    let mut used = 0;
+    for (i, l) in lines.iter().enumerate() {
+        let n = l.chars().count() + 1;
+        if used + n + 40 > room {
+            out.push_str(&format!("… {} more objects", lines.len() - i));
+            return out;
+        }
+        out.push_str(l);
+        out.push('\n');
+        used += n;
+    }
+    out.pop();
+    out
+}
+
 fn meta_index(objects: &[(ObjectMeta, Value)], id: &str) -> usize {
     objects.iter().position(|(m, _)| m.id == id).unwrap_or(0)
 }
@@ -1094,7 +1116,8 @@ pub fn read_objects(objects: &[(ObjectMeta, Value)]) -> Result<Vec<ImportedRecor
                 input.content = input.subject.clone();
             }
             if !lines.is_empty() {
-                input.content = format!("{}\n\n{}", input.content, lines.join("\n"));
+                let room = CONTENT_CHARS.saturating_sub(input.content.chars().count() + 2);
+                input.content = format!("{}\n\n{}", input.content, fit(&lines, room));
             }
             let refs: Vec<String> = obj
                 .get("external_references")
@@ -1147,7 +1170,7 @@ pub fn read_objects(objects: &[(ObjectMeta, Value)]) -> Result<Vec<ImportedRecor
                     publisher: first_by.unwrap_or_default(),
                     published_at: published,
                     tlp: marked.unwrap_or(Tlp::Amber).as_str().to_string(),
-                    content: lines.join("\n"),
+                    content: fit(&lines, CONTENT_CHARS),
                     ..IntelInput::default()
                 },
                 report_id: None,

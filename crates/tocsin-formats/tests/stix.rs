@@ -274,6 +274,35 @@ fn a_foreign_report_becomes_a_draft_with_its_indicators() {
     );
 }
 
+/// A report of many indicators still makes a valid draft: the list is cut to the
+/// content's room and says how many were left out.
+#[test]
+fn a_report_of_many_indicators_fits_the_content() {
+    let mut objs = Vec::new();
+    let mut refs = Vec::new();
+    for i in 0..6000u128 {
+        let id = format!(
+            "indicator--{}",
+            Uuid::from_u128(0x1000_0000_0000_4000_8000_0000_0000_0000 + i)
+        );
+        refs.push(id.clone());
+        objs.push(json!({"type": "indicator", "id": id, "name": "C2 address",
+            "pattern": format!("[ipv4-addr:value = '10.0.{}.{}']", i / 256, i % 256)}));
+    }
+    objs.push(
+        json!({"type": "report", "id": "report--6cee0d8c-8c5e-4c57-8f56-9a7a6b2e9b0a",
+        "name": "Many", "published": "2026-01-02T03:04:05Z", "object_refs": refs}),
+    );
+    let text = json!({"type": "bundle", "objects": objs}).to_string();
+    let got = stix::read_bundle(text.as_bytes()).expect("read");
+    let record = got[0].input.validate().expect("fits");
+    assert!(
+        record.content.ends_with("more objects"),
+        "{}",
+        &record.content[record.content.len() - 60..]
+    );
+}
+
 #[test]
 fn bad_bundles_are_refused_naming_what_is_wrong() {
     let check = |text: &str, want: &str| {
