@@ -347,6 +347,22 @@ impl Store {
             "points_redemptions",
             "SELECT id, account_id, item_id, cost, state, requested_by, requested_at, decided_by, decided_at, note, entry_id FROM points_redemptions ORDER BY id"
         );
+        export_table!(
+            self,
+            out,
+            counts,
+            crate::taxii::RawObject,
+            "taxii_objects",
+            "SELECT id, collection_id, record_id, stix_id, kind, version, spec_version, date_added, body FROM taxii_objects ORDER BY id"
+        );
+        export_table!(
+            self,
+            out,
+            counts,
+            crate::taxii::RawStatus,
+            "taxii_status",
+            "SELECT id, collection_id, user_id, body, created_at FROM taxii_status ORDER BY id"
+        );
         out.flush().map_err(io)?;
         Ok(counts)
     }
@@ -530,6 +546,25 @@ impl Store {
                     tx.insert_redemption(&serde_json::from_value(raw.row).map_err(bad)?)
                         .await?;
                     "points_redemptions"
+                }
+                "taxii_objects" => {
+                    let r: crate::taxii::RawObject =
+                        serde_json::from_value(raw.row).map_err(bad)?;
+                    tx.insert_taxii_objects(&[r.into()]).await?;
+                    "taxii_objects"
+                }
+                "taxii_status" => {
+                    let r: crate::taxii::RawStatus =
+                        serde_json::from_value(raw.row).map_err(bad)?;
+                    tx.insert_taxii_status(
+                        r.id,
+                        r.collection_id,
+                        r.user_id,
+                        &r.body,
+                        Timestamp::from_micros(r.created_at),
+                    )
+                    .await?;
+                    "taxii_status"
                 }
                 other => {
                     return Err(StorageError::Import(format!(

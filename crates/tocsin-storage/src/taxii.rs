@@ -41,17 +41,28 @@ pub struct TaxiiObject {
     pub body: String,
 }
 
-#[derive(sqlx::FromRow)]
-struct RawObject {
-    id: Uuid,
-    collection_id: Uuid,
-    record_id: Option<Uuid>,
-    stix_id: String,
-    kind: String,
-    version: i64,
-    spec_version: String,
-    date_added: i64,
-    body: String,
+/// A stored object row as exported.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize, sqlx::FromRow)]
+pub(crate) struct RawObject {
+    pub(crate) id: Uuid,
+    pub(crate) collection_id: Uuid,
+    pub(crate) record_id: Option<Uuid>,
+    pub(crate) stix_id: String,
+    pub(crate) kind: String,
+    pub(crate) version: i64,
+    pub(crate) spec_version: String,
+    pub(crate) date_added: i64,
+    pub(crate) body: String,
+}
+
+/// A status resource row as exported.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize, sqlx::FromRow)]
+pub(crate) struct RawStatus {
+    pub(crate) id: Uuid,
+    pub(crate) collection_id: Uuid,
+    pub(crate) user_id: Uuid,
+    pub(crate) body: String,
+    pub(crate) created_at: i64,
 }
 
 impl From<RawObject> for TaxiiObject {

@@ -94,6 +94,7 @@ async fn fill(s: &Store) {
     .expect("inbound");
     tx.commit().await.expect("commit");
     crate::points::fill(s, o.id, u.id).await;
+    crate::taxii::fill(s, o.id, u.id.uuid()).await;
     let tok = s
         .create_api_token(u.id, "ci", &[9u8; 32])
         .await
@@ -133,6 +134,7 @@ async fn round_trip(from: Engine, to: Engine) {
         "points_accounts",
         "points_items",
         "points_redemptions",
+        "taxii_status",
     ] {
         assert!(
             counts.0.iter().any(|(name, n)| *name == t && *n == 1),

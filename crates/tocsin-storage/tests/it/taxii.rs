@@ -144,6 +144,45 @@ fn sorted(rows: &[TaxiiObject]) -> bool {
         .all(|w| (w[0].date_added, w[0].id) < (w[1].date_added, w[1].id))
 }
 
+/// TAXII rows for the export round trip: a group's collection with a record's object, a
+/// constant object and a status resource.
+pub async fn fill(s: &Store, org: OrgId, user: Uuid) {
+    let g = group(s, "TAXII-G", &[org]).await;
+    let mut rec = row(Tlp::Green, Some(org), false);
+    let record = tocsin_domain::IntelInput {
+        category: "DEF".into(),
+        subject: "s".into(),
+        source: "TWCERT/CC".into(),
+        published_at: "2026-12-01T10:00:00+08:00".into(),
+        tlp: "green".into(),
+        content: "c".into(),
+        ..Default::default()
+    }
+    .validate()
+    .expect("valid");
+    rec.body = serde_json::to_string(&record).expect("json");
+    insert_record(s, &rec, &[(AudienceKind::Group, g.uuid())]).await;
+    store_objects(
+        s,
+        &[
+            object(g, Some(rec.id), "indicator", 1, 10, 20),
+            object(g, None, "marking-definition", 2, 1, 1),
+        ],
+    )
+    .await;
+    let mut tx = s.begin().await.expect("begin");
+    tx.insert_taxii_status(
+        Uuid::now_v7(),
+        g.uuid(),
+        user,
+        r#"{"status":"complete"}"#,
+        Timestamp::from_micros(5),
+    )
+    .await
+    .expect("status");
+    tx.commit().await.expect("commit");
+}
+
 both_engines! {
     async fn pages_filters_and_versions(t: TestStore) {
         let s = &t.store;
