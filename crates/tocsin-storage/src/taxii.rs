@@ -396,3 +396,87 @@ impl Tx {
         Ok(())
     }
 }
+
+/// One line of an indicator blocklist: an indicator of the shared records a scope may
+/// read, with the least restrictive TLP among them.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct BlocklistEntry {
+    /// The kind (`ipv4`, `domain`, `url`… as `ObservableKind` names them).
+    pub kind: String,
+    /// The normalized value.
+    pub value: String,
+    /// The least restrictive TLP rank of the records it came from.
+    pub tlp_rank: i32,
+}
+
+impl Store {
+    /// The indicators of the shared records `scope` may read (the intel listing's own
+    /// clause), of one kind or all, sorted by kind and value; at most `limit`.
+    pub async fn blocklist(
+        &self,
+        scope: &IntelScope,
+        kind: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<BlocklistEntry>> {
+        let (all, user, org, community) = match scope {
+            IntelScope::All => (true, None, None, false),
+            IntelScope::Restricted {
+                user,
+                org,
+                community,
+            } => (
+                false,
+                user.map(|u| u.uuid()),
+                org.map(|o| o.uuid()),
+                *community,
+            ),
+        };
+        let reach = |r| tlp_rank(tlp_reach(r));
+        let none: Option<String> = None;
+        let none_i: Option<i64> = None;
+        let none_i32: Option<i32> = None;
+        macro_rules! run {
+            ($sql:expr, $c:expr) => {
+                sqlx::query_as::<_, BlocklistEntry>($sql)
+                    .bind(all)
+                    .bind(user)
+                    .bind(org)
+                    .bind(community)
+                    .bind(reach(IntelRelation::Anyone))
+                    .bind(reach(IntelRelation::Community))
+                    .bind(reach(IntelRelation::NamedUser))
+                    .bind(reach(IntelRelation::RecipientOrg))
+                    .bind(reach(IntelRelation::InformedOrg))
+                    .bind("shared")
+                    .bind(&none)
+                    .bind(&none)
+                    .bind(none_i32)
+                    .bind(none_i)
+                    .bind(none_i)
+                    .bind(&none)
+                    .bind(kind)
+                    .bind(limit.clamp(1, 1_000_000))
+                    .fetch_all($c)
+                    .await?
+            };
+        }
+        Ok(match &self.pool {
+            crate::Pool::Sqlite(p) => {
+                const SQL: &str = concat!(
+                    "SELECT o.kind, o.value, MIN(r.tlp_rank) AS tlp_rank FROM intel_observables o JOIN intel_records r ON r.id = o.record_id WHERE ",
+                    filter_sqlite!(),
+                    " AND ($17 IS NULL OR o.kind = $17) GROUP BY o.kind, o.value ORDER BY o.kind, o.value LIMIT $18"
+                );
+                run!(SQL, p)
+            }
+            crate::Pool::Postgres(p) => {
+                const SQL: &str = concat!(
+                    "SELECT o.kind, o.value, MIN(r.tlp_rank)::int AS tlp_rank FROM intel_observables o JOIN intel_records r ON r.id = o.record_id WHERE ",
+                    filter_pg!(),
+                    " AND ($17::text IS NULL OR o.kind = $17) GROUP BY o.kind, o.value ORDER BY o.kind, o.value LIMIT $18"
+                );
+                run!(SQL, p)
+            }
+        })
+    }
+}

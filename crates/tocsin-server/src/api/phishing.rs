@@ -330,7 +330,7 @@ pub async fn feed_csv(
 
 /// Quotes a CSV field (RFC 4180); a leading `=`, `+`, `-` or `@` is prefixed with `'` so a
 /// spreadsheet never runs it as a formula.
-fn csv_field(s: &str) -> String {
+pub(crate) fn csv_field(s: &str) -> String {
     let s = if s.starts_with(['=', '+', '-', '@']) {
         format!("'{s}")
     } else {

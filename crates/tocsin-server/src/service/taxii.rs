@@ -659,3 +659,29 @@ pub async fn status(state: &AppState, who: &CurrentUser, id: Uuid) -> Result<Val
         .ok_or(AppError::NotFound)?;
     serde_json::from_str(&body).map_err(|e| AppError::internal(format!("taxii status: {e}")))
 }
+
+/// The indicators of the shared records the caller may read, one kind (`ipv4`, `domain`,
+/// `url`…) or all: the blocklists for firewalls and DNS filters, under the same TLP scope
+/// as the inbox and TAXII.
+pub async fn blocklist(
+    state: &AppState,
+    who: &CurrentUser,
+    kind: Option<&str>,
+) -> Result<Vec<tocsin_storage::taxii::BlocklistEntry>, AppError> {
+    if who.user().is_none() {
+        return Err(AppError::Unauthorized);
+    }
+    let kind = match kind.map(str::trim).filter(|k| !k.is_empty()) {
+        None => None,
+        Some(k) => Some(
+            k.parse::<tocsin_domain::intel::ObservableKind>()
+                .map_err(|_| AppError::field("kind", "error-choice"))?,
+        ),
+    };
+    let community = !membership(state, who).await?.is_empty();
+    let scope = intel_scope(who.principal().as_ref(), community);
+    Ok(state
+        .store
+        .blocklist(&scope, kind.map(|k| k.as_str()), 1_000_000)
+        .await?)
+}

@@ -300,3 +300,59 @@ both_engines! {
         assert!(unique.len() <= ids_seen.len());
     }
 }
+
+// The indicator blocklists hold exactly the indicators of the shared records each caller
+// may read, by kind, with the TLP in the CSV.
+both_engines! {
+    async fn blocklists_follow_tlp(h: Harness) {
+        let (_, admin) = h.user("desk@cert.example.tw", &[Role::Admin, Role::Analyst]).await;
+        let (a, b, c) = (org(&h, "ISP A").await, org(&h, "ISP B").await, org(&h, "ISP C").await);
+        let in_group = person(&h, a, "soc@a.example.tw", &[Role::Partner]).await;
+        let named = person(&h, c, "soc@c.example.tw", &[Role::Member]).await;
+        let outsider = person(&h, b, "soc@b.example.tw", &[Role::Member]).await;
+        let r = api(&h, Method::POST, "/api/v1/sharing-groups", &admin, json!({"name": "ISP-ISAC", "kind": "isp"})).await;
+        let g = r.json()["id"].as_str().expect("id").to_string();
+        let r = api(&h, Method::PUT, &format!("/api/v1/sharing-groups/{g}/members/{a}"), &admin, json!({})).await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT);
+        let me = api(&h, Method::GET, "/api/v1/me", &named, json!({})).await;
+        let named_id = me.json()["id"].as_str().expect("id").to_string();
+        for (tlp, ip, share) in [
+            ("green", "203.0.113.1", Some(json!({"groups": [g]}))),
+            ("amber+strict", "203.0.113.2", Some(json!({"orgs": [a.to_string()]}))),
+            ("red", "203.0.113.3", Some(json!({"users": [named_id]}))),
+            ("clear", "203.0.113.4", Some(json!({}))),
+            ("green", "203.0.113.5", None),
+        ] {
+            let mut rec = record(&format!("IP {ip}"), tlp);
+            rec["content"] = json!(format!("C2 {ip} and bad-{}.example.com", ip.replace('.', "-")));
+            let r = api(&h, Method::POST, "/api/v1/intel", &admin, rec).await;
+            let id = r.json()["id"].as_str().expect("id").to_string();
+            if let Some(body) = share {
+                let r = api(&h, Method::POST, &format!("/api/v1/intel/{id}/share"), &admin, body).await;
+                assert_eq!(r.status, StatusCode::OK, "{tlp}: {}", r.body);
+            }
+        }
+        let lines = |r: &Resp| r.body.lines().map(str::to_string).collect::<BTreeSet<String>>();
+        for (who, want) in [
+            (&in_group, vec!["203.0.113.1", "203.0.113.2", "203.0.113.4"]),
+            (&named, vec!["203.0.113.3", "203.0.113.4"]),
+            (&outsider, vec!["203.0.113.4"]),
+            (&admin, vec!["203.0.113.1", "203.0.113.2", "203.0.113.3", "203.0.113.4"]),
+        ] {
+            let r = h.get("/api/v1/feeds/intel.txt?kind=ipv4", &[("authorization", &bearer(who))]).await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+            assert_eq!(lines(&r), want.iter().map(|s| s.to_string()).collect(), "ipv4 list");
+            let all = h.get("/api/v1/feeds/intel.txt", &[("authorization", &bearer(who))]).await;
+            assert_eq!(lines(&all).len(), want.len() * 2, "ipv4 and domain: {}", all.body);
+        }
+        let r = h.get("/api/v1/feeds/intel.csv?kind=domain", &[("authorization", &bearer(&in_group))]).await;
+        assert_eq!(r.header("content-type"), Some("text/csv; charset=utf-8"));
+        assert!(r.body.starts_with("kind,value,tlp\n"));
+        assert!(r.body.contains("domain,bad-203-0-113-2.example.com,TLP:AMBER+STRICT"), "{}", r.body);
+        assert!(r.body.contains("domain,bad-203-0-113-4.example.com,TLP:CLEAR"), "{}", r.body);
+        let r = h.get("/api/v1/feeds/intel.txt?kind=nonsense", &[("authorization", &bearer(&in_group))]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let r = h.get("/api/v1/feeds/intel.txt", &[]).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    }
+}
