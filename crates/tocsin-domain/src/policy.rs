@@ -99,6 +99,13 @@ pub enum Resource {
     },
     /// Sharing groups and their members (ISACs, ISPs, CERTs…).
     SharingGroup,
+    /// A TAXII collection: a sharing group's STIX objects. `member`: the principal's
+    /// organization belongs to the group. This decides the collection; each object in it
+    /// is an intel record's and is filtered by the intel rule ([`intel_scope`]).
+    TaxiiCollection {
+        /// The principal's organization is in the group.
+        member: bool,
+    },
     /// Mail handed to intake (by the mailgate or the IMAP poller), kept as evidence.
     InboundMail,
     /// A points account of the reward scheme: an organization's (`org`) or an individual
@@ -350,6 +357,13 @@ pub fn authorize(who: Option<&Principal>, action: Action, resource: &Resource) -
         Resource::SharingGroup => match action {
             List | Read => staff,
             Create | Update | Delete | Append => admin,
+        },
+        Resource::TaxiiCollection { member } => match action {
+            List | Read => staff || *member,
+            // Posting makes draft records: what a partner or member may submit anyway.
+            Create => staff || (*member && (p.has(Role::Partner) || p.has(Role::Member))),
+            Delete => staff,
+            Update | Append => false,
         },
         Resource::Statistics => matches!(action, List | Read) && admin,
         // The mailgate's account is staff; so are those who read held mail.
@@ -902,6 +916,32 @@ mod tests {
         assert_eq!(tlp_reach(IntelRelation::InformedOrg), Tlp::Amber);
         assert_eq!(tlp_reach(IntelRelation::Community), Tlp::Green);
         assert_eq!(intel_scope(Some(&w.analyst), false), IntelScope::All);
+    }
+
+    #[test]
+    fn taxii_collections_are_their_groups() {
+        use Action::*;
+        let w = world();
+        let c = |member| Resource::TaxiiCollection { member };
+        let table: &[(&Principal, Action, bool, Decision)] = &[
+            (&w.analyst, Read, false, Ok(())),
+            (&w.analyst, Delete, false, Ok(())),
+            (&w.admin, Create, false, Ok(())),
+            (&w.partner_b, Read, true, Ok(())),
+            (&w.partner_b, List, true, Ok(())),
+            (&w.partner_b, Create, true, Ok(())),
+            (&w.partner_b, Read, false, Err(Denied::Forbidden)),
+            (&w.partner_b, Create, false, Err(Denied::Forbidden)),
+            (&w.partner_b, Delete, true, Err(Denied::Forbidden)),
+            (&w.member_a, Create, true, Ok(())),
+            (&w.reporter_a, Read, true, Ok(())),
+            (&w.reporter_a, Create, true, Err(Denied::Forbidden)),
+            (&w.analyst, Update, false, Err(Denied::Forbidden)),
+        ];
+        for (i, (p, action, member, want)) in table.iter().enumerate() {
+            assert_eq!(authorize(Some(p), *action, &c(*member)), *want, "row {i}");
+        }
+        assert_eq!(authorize(None, Read, &c(true)), Err(Denied::NeedsLogin));
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub mod middleware;
 pub mod multipart;
 pub mod service;
 pub mod state;
+pub mod taxii;
 pub mod web;
 pub mod workers;
 
@@ -52,6 +53,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(web::routes())
         .merge(api)
+        .merge(taxii::routes())
         .route("/metrics", get(metrics_text))
         .fallback(not_found)
         // Layers run bottom-up on the way in: request id, trace, context, then the rest.

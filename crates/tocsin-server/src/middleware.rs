@@ -179,6 +179,10 @@ struct ErrorPage {
 /// Renders [`ErrorBody`] responses: JSON under `/api/`, an HTML page elsewhere.
 pub async fn render_errors(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let is_api = req.uri().path().starts_with("/api/");
+    // TAXII answers with its own error messages (crate::taxii).
+    if req.uri().path().starts_with("/taxii2/") {
+        return next.run(req).await;
+    }
     let ctx = req.extensions().get::<Ctx>().cloned();
     let mut resp = next.run(req).await;
     let body = match resp.extensions_mut().remove::<ErrorBody>() {

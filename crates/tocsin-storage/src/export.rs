@@ -359,9 +359,25 @@ impl Store {
             self,
             out,
             counts,
+            crate::taxii::RawObject,
+            "taxii_objects",
+            "SELECT id, collection_id, record_id, stix_id, kind, version, spec_version, date_added, body FROM taxii_objects ORDER BY id"
+        );
+        export_table!(
+            self,
+            out,
+            counts,
             crate::ReferralResponse,
             "referral_responses",
             "SELECT id, referral_id, org_id, redemption_id, accepted_by, accepted_at, state FROM referral_responses ORDER BY id"
+        );
+        export_table!(
+            self,
+            out,
+            counts,
+            crate::taxii::RawStatus,
+            "taxii_status",
+            "SELECT id, collection_id, user_id, body, created_at FROM taxii_status ORDER BY id"
         );
         out.flush().map_err(io)?;
         Ok(counts)
@@ -556,6 +572,25 @@ impl Store {
                     tx.import_referral_response(&serde_json::from_value(raw.row).map_err(bad)?)
                         .await?;
                     "referral_responses"
+                }
+                "taxii_objects" => {
+                    let r: crate::taxii::RawObject =
+                        serde_json::from_value(raw.row).map_err(bad)?;
+                    tx.insert_taxii_objects(&[r.into()]).await?;
+                    "taxii_objects"
+                }
+                "taxii_status" => {
+                    let r: crate::taxii::RawStatus =
+                        serde_json::from_value(raw.row).map_err(bad)?;
+                    tx.insert_taxii_status(
+                        r.id,
+                        r.collection_id,
+                        r.user_id,
+                        &r.body,
+                        Timestamp::from_micros(r.created_at),
+                    )
+                    .await?;
+                    "taxii_status"
                 }
                 other => {
                     return Err(StorageError::Import(format!(

@@ -42,6 +42,7 @@ macro_rules! dispatch {
 pub mod audit;
 pub mod cna;
 pub mod export;
+#[macro_use] // filter_sqlite!/filter_pg!: the intel scope as SQL, reused by taxii.
 pub mod intel;
 pub mod mail_intake;
 pub mod orgs;
@@ -52,6 +53,7 @@ pub mod referral;
 pub mod reports;
 pub mod sessions;
 pub mod setup;
+pub mod taxii;
 #[cfg(any(test, feature = "test-support"))]
 pub mod testing;
 pub mod throttle;

@@ -2,6 +2,7 @@
 //! (`{"error", "message", "fields"}`), and an OpenAPI 3.1 document generated from these
 //! handlers at `/api/v1/openapi.json`.
 
+pub mod blocklist;
 pub mod feeds;
 pub mod intel;
 pub mod mail;
@@ -525,6 +526,8 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(phishing::feed_json))
         .routes(routes!(phishing::feed_txt))
         .routes(routes!(phishing::feed_csv))
+        .routes(routes!(blocklist::txt))
+        .routes(routes!(blocklist::csv))
         .routes(routes!(vuln::create))
         .routes(routes!(vuln::list))
         .routes(routes!(vuln::get))

@@ -444,6 +444,17 @@ pub async fn edit(
     };
     tx.update_intel(&new).await?;
     tx.replace_observables(id, &new.observables).await?;
+    if new.row.status == status::SHARED {
+        let groups: Vec<Uuid> = state
+            .store
+            .intel_audience(id)
+            .await?
+            .into_iter()
+            .filter(|a| a.kind == AudienceKind::Group)
+            .map(|a| a.target_id)
+            .collect();
+        super::taxii::publish(&mut tx, &new.row, &record, &groups).await?;
+    }
     tx.audit(&audit_entry(
         who,
         ctx,
@@ -622,6 +633,12 @@ pub async fn share(
         .map(|a| (a.kind, a.target_id))
         .collect();
     audiences.extend(adding);
+    let groups: Vec<Uuid> = audiences
+        .iter()
+        .filter(|(k, _)| *k == AudienceKind::Group)
+        .map(|(_, g)| *g)
+        .collect();
+    super::taxii::publish(&mut tx, &row, &intel.record, &groups).await?;
     // The mail recipients: users of recipient organizations, and named people.
     let mut orgs: BTreeSet<OrgId> = input.orgs.iter().map(|o| OrgId(*o)).collect();
     for g in &input.groups {

@@ -10,6 +10,7 @@ pub mod phishing;
 pub mod points;
 pub mod referral;
 pub mod reports;
+pub mod taxii;
 pub mod vuln;
 
 use serde::Deserialize;
@@ -77,6 +78,7 @@ fn resource_kind(r: &Resource) -> &'static str {
         Resource::Vulnerability { .. } => "report",
         Resource::Intel { .. } => "intel",
         Resource::SharingGroup => "sharing_group",
+        Resource::TaxiiCollection { .. } => "taxii_collection",
         Resource::InboundMail => "inbound_mail",
         Resource::Statistics => "statistics",
         Resource::PhishingFeed => "phishing_feed",
@@ -715,6 +717,36 @@ pub async fn login(
     email: &str,
     password: &str,
 ) -> Result<(User, String), AppError> {
+    let u = verify_login(state, ctx, email, password).await?;
+    let secret = auth::new_secret();
+    let expires = Timestamp::now().plus(time::Duration::hours(state.config.security.session_hours));
+    state
+        .store
+        .create_session(&auth::hash_secret(&secret), u.id, expires)
+        .await?;
+    let who = CurrentUser(Some((u.clone(), auth::AuthMethod::Session)));
+    state
+        .store
+        .audit(&audit_entry(
+            &who,
+            ctx,
+            "auth.login",
+            "user",
+            &u.id.to_string(),
+        ))
+        .await?;
+    Ok((u, secret))
+}
+
+/// Checks an email and password, throttled per account and per client address (counted in
+/// the database) and audited on failure, without opening a session: the sign-in form's
+/// check, and HTTP Basic authentication's (TAXII).
+pub async fn verify_login(
+    state: &AppState,
+    ctx: &Ctx,
+    email: &str,
+    password: &str,
+) -> Result<User, AppError> {
     // An address that cannot be one is a failed sign-in like any other, but is not
     // looked up (and control characters never reach the database).
     if validate::email(email).is_err() {
@@ -749,24 +781,7 @@ pub async fn login(
     match user {
         Some(u) if ok && !u.disabled => {
             state.store.clear_login_failures(&email_key).await?;
-            let secret = auth::new_secret();
-            let expires = now.plus(time::Duration::hours(sec.session_hours));
-            state
-                .store
-                .create_session(&auth::hash_secret(&secret), u.id, expires)
-                .await?;
-            let who = CurrentUser(Some((u.clone(), auth::AuthMethod::Session)));
-            state
-                .store
-                .audit(&audit_entry(
-                    &who,
-                    ctx,
-                    "auth.login",
-                    "user",
-                    &u.id.to_string(),
-                ))
-                .await?;
-            Ok((u, secret))
+            Ok(u)
         }
         _ => {
             state.store.record_login_failure(&email_key, now).await?;

@@ -717,3 +717,112 @@ both_engines! {
         }
     }
 }
+
+// TAXII is one more channel under the same rules: in random worlds, every collection
+// listing, object page (all versions), manifest and object-by-id answer for every caller
+// holds exactly the shared records of that group the oracle lets them see, and the
+// collections of groups they are not in do not exist for them.
+both_engines! {
+    async fn no_taxii_response_leaks_past_tlp_and_audience(h: Harness) {
+        use crate::taxii_api::{all_objects, bearer, taxii};
+        let (mut shown, mut hidden) = (0, 0);
+        for seed in [11u64, 12] {
+            let w = random_world(&h, seed).await;
+            let staff = bearer(&w.members[0].token);
+            let r = taxii(&h, Method::GET, "/taxii2/api/collections/", &staff, None).await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+            let mut coll = vec![String::new(); 3];
+            for c in r.json()["collections"].as_array().cloned().unwrap_or_default() {
+                for (g, slot) in coll.iter_mut().enumerate() {
+                    if c["title"] == format!("G{g}S{seed}") {
+                        *slot = c["id"].as_str().expect("id").to_string();
+                    }
+                }
+            }
+            assert!(coll.iter().all(|c| !c.is_empty()), "every group is a collection");
+            // The reports of each collection, as the desk sees them.
+            let mut reports: Vec<Vec<String>> = Vec::new();
+            for c in &coll {
+                let (objs, _) = all_objects(&h, &staff, c, "", 1000).await;
+                reports.push(objs.iter().filter(|o| o["type"] == "report").filter_map(|o| o["id"].as_str().map(str::to_string)).collect());
+            }
+            let r = taxii(&h, Method::GET, &format!("/taxii2/api/collections/{}/objects/", coll[0]), "", None).await;
+            assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+            // Members who may submit post a report to each of their collections: a draft
+            // that only their organization and the desk may see.
+            let mut posted: Vec<(usize, usize, String)> = Vec::new();
+            for (m, me) in w.members.iter().enumerate() {
+                let Some(o) = me.org else { continue };
+                for &g in &w.org_groups[o] {
+                    let subject = format!("P{m}G{g}S{seed} 張貼");
+                    let n = posted.len() as u128 + 1 + u128::from(seed as u32) * 1000;
+                    let envelope = json!({"objects": [{
+                        "type": "report", "spec_version": "2.1",
+                        "id": format!("report--{}", uuid::Uuid::from_u128(0x1000_0000_0000_4000_8000_0000_0000_0000 + n)),
+                        "created": "2026-03-02T08:00:00.000Z", "modified": "2026-03-02T08:00:00.000Z",
+                        "name": subject, "description": "C2 203.0.113.200", "published": "2026-03-02T08:00:00Z",
+                        "object_refs": ["identity--7b8c2f3a-6f5e-4b1d-9c0a-2e4f6a8b0c1d"],
+                        "object_marking_refs": ["marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da"],
+                    }]});
+                    let r = taxii(&h, Method::POST, &format!("/taxii2/api/collections/{}/objects/", coll[g]), &bearer(&me.token), Some((crate::taxii_api::TAXII, envelope.to_string()))).await;
+                    let want = if me.submits { StatusCode::ACCEPTED } else { StatusCode::FORBIDDEN };
+                    assert_eq!(r.status, want, "{}", r.body);
+                    if me.submits {
+                        posted.push((m, g, subject));
+                    }
+                }
+            }
+            for (m, me) in w.members.iter().enumerate() {
+                let auth = bearer(&me.token);
+                let readable = |g: usize| me.staff || me.org.is_some_and(|o| w.org_groups[o].contains(&g));
+                let r = taxii(&h, Method::GET, "/taxii2/api/collections/", &auth, None).await;
+                let listed: BTreeSet<String> = r.json()["collections"].as_array().cloned().unwrap_or_default()
+                    .iter().filter_map(|c| c["id"].as_str().map(str::to_string)).filter(|id| coll.contains(id)).collect();
+                let want: BTreeSet<String> = (0..3).filter(|g| readable(*g)).map(|g| coll[g].clone()).collect();
+                assert_eq!(listed, want, "seed {seed} member {m}: collections");
+                for (g, c) in coll.iter().enumerate() {
+                    let base = format!("/taxii2/api/collections/{c}");
+                    if !readable(g) {
+                        for path in ["/", "/objects/", "/manifest/"] {
+                            let r = taxii(&h, Method::GET, &format!("{base}{path}"), &auth, None).await;
+                            assert_eq!(r.status, StatusCode::NOT_FOUND, "seed {seed} member {m} group {g} {path}");
+                        }
+                        continue;
+                    }
+                    let (objs, _) = all_objects(&h, &auth, c, "&match[version]=all", 40).await;
+                    let text = serde_json::to_string(&objs).expect("json");
+                    let r = taxii(&h, Method::GET, &format!("{base}/manifest/?limit=1000&match[version]=all"), &auth, None).await;
+                    let manifest: BTreeSet<String> = r.json()["objects"].as_array().cloned().unwrap_or_default()
+                        .iter().filter_map(|o| o["id"].as_str().map(str::to_string)).collect();
+                    let ids: BTreeSet<String> = objs.iter().filter_map(|o| o["id"].as_str().map(str::to_string)).collect();
+                    assert_eq!(manifest, ids, "seed {seed} member {m} group {g}: manifest = objects");
+                    for r in &w.recs {
+                        let want = r.shared && r.groups.contains(&g) && w.may_see(Some(m), r);
+                        assert_eq!(text.contains(&r.subject), want, "seed {seed} member {m} group {g} record {} tlp {}", r.subject, r.tlp);
+                        if r.shared && r.groups.contains(&g) {
+                            if want { shown += 1 } else { hidden += 1 }
+                        }
+                    }
+                    for (author, pg, subject) in &posted {
+                        let same_org = w.members[*author].org == me.org;
+                        let want = *pg == g && (me.staff || same_org);
+                        assert_eq!(text.contains(subject.as_str()), want, "seed {seed} member {m} group {g}: posted {subject}");
+                        if *pg == g {
+                            if want { shown += 1 } else { hidden += 1 }
+                        }
+                    }
+                    for rid in &reports[g] {
+                        let one = taxii(&h, Method::GET, &format!("{base}/objects/{rid}/"), &auth, None).await;
+                        let seen = ids.contains(rid);
+                        let want = if seen { StatusCode::OK } else { StatusCode::NOT_FOUND };
+                        assert_eq!(one.status, want, "seed {seed} member {m} group {g} object {rid}");
+                        let versions = taxii(&h, Method::GET, &format!("{base}/objects/{rid}/versions/"), &auth, None).await;
+                        assert_eq!(versions.status, want);
+                    }
+                }
+            }
+        }
+        // The worlds hold both cases: records of a readable collection shown and hidden.
+        assert!(shown > 5 && hidden > 5, "shown {shown}, hidden {hidden}");
+    }
+}

@@ -17,6 +17,7 @@ mod referral_api;
 mod referral_pages;
 mod reports_api;
 mod security;
+mod taxii_api;
 mod vuln_api;
 mod vuln_pages;
 

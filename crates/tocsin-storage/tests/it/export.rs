@@ -95,6 +95,7 @@ async fn fill(s: &Store) {
     tx.commit().await.expect("commit");
     crate::points::fill(s, o.id, u.id).await;
     crate::referral::fill(s).await;
+    crate::taxii::fill(s, o.id, u.id.uuid()).await;
     let tok = s
         .create_api_token(u.id, "ci", &[9u8; 32])
         .await
@@ -133,8 +134,10 @@ async fn round_trip(from: Engine, to: Engine) {
         "inbound_mail",
         "points_accounts",
         "points_items",
+        "points_redemptions",
         "referrals",
         "referral_responses",
+        "taxii_status",
     ] {
         assert!(
             counts.0.iter().any(|(name, n)| *name == t && *n >= 1),

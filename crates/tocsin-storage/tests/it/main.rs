@@ -11,6 +11,7 @@ mod phishing;
 mod points;
 mod referral;
 mod reports;
+mod taxii;
 mod tracking;
 
 use tocsin_storage::Engine;

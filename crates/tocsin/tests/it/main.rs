@@ -13,6 +13,7 @@ use tocsin_storage::testing::TestStore;
 mod cli;
 mod instances;
 mod mailgate;
+mod taxii_client;
 mod tidy;
 
 const BIN: &str = env!("CARGO_BIN_EXE_tocsin");

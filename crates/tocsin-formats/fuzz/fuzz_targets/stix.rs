@@ -1,0 +1,15 @@
+//! Fuzzes the STIX bundle reader: any bytes must be read or refused without a panic, and
+//! every draft read from them must validate or be refused without one either.
+
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use tocsin_formats::stix;
+
+fuzz_target!(|data: &[u8]| {
+    if let Ok(records) = stix::read_bundle(data) {
+        for r in records {
+            let _ = r.input.validate();
+        }
+    }
+});

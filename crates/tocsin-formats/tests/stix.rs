@@ -1,0 +1,660 @@
+//! STIX 2.1: what a record's bundle holds (report, indicators, SCOs with the
+//! specification's ids, relationships, TLP markings, the extension), the three TLP
+//! encodings read back, foreign bundles, phishing URLs and advisories, and property tests:
+//! a record comes back from its own bundle, and no input makes the reader panic.
+
+use proptest::prelude::*;
+use serde_json::{Value, json};
+use tocsin_domain::intel::{ConnectionInput, EndpointInput, IntelInput, ScanInfo};
+use tocsin_domain::{IntelRecord, Timestamp, Tlp};
+use tocsin_formats::intel_form;
+use tocsin_formats::stix::{self, IntelSource, StixError};
+use uuid::Uuid;
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn s(v: &str) -> String {
+    v.to_owned()
+}
+
+fn example() -> IntelRecord {
+    intel_form::parse_bytes(&fixture("intel-example.txt"))
+        .input
+        .validate()
+        .expect("the example validates")
+}
+
+fn at(text: &str) -> Timestamp {
+    Timestamp::parse_rfc3339(text).expect("time")
+}
+
+fn export(record: &IntelRecord) -> Value {
+    let src = IntelSource {
+        record_id: Uuid::from_u128(0x0190_0000_0000_7000_8000_0000_0000_0001),
+        record,
+        created: at("2026-12-01T02:00:00.123456Z"),
+        modified: at("2026-12-02T03:00:00Z"),
+    };
+    serde_json::from_str(&stix::intel_bundle(&src)).expect("json")
+}
+
+fn objects<'a>(bundle: &'a Value, kind: &str) -> Vec<&'a Value> {
+    bundle["objects"]
+        .as_array()
+        .expect("objects")
+        .iter()
+        .filter(|o| o["type"] == kind)
+        .collect()
+}
+
+#[test]
+fn the_example_becomes_a_complete_bundle() {
+    let record = example();
+    let b = export(&record);
+    assert_eq!(b["type"], "bundle");
+    let reports = objects(&b, "report");
+    assert_eq!(reports.len(), 1);
+    let report = reports[0];
+    assert_eq!(report["name"], record.subject.as_str());
+    assert_eq!(report["description"], record.content.as_str());
+    assert_eq!(report["spec_version"], "2.1");
+    assert_eq!(report["created"], "2026-12-01T02:00:00.123Z");
+    assert_eq!(report["modified"], "2026-12-02T03:00:00.000Z");
+    assert_eq!(
+        report["published"],
+        stix::stix_time(record.published_at.utc)
+    );
+    // The publisher's identity made everything.
+    let identities = objects(&b, "identity");
+    let publisher = identities
+        .iter()
+        .find(|i| i["id"] == report["created_by_ref"])
+        .expect("publisher identity in the bundle");
+    assert_eq!(
+        publisher["name"],
+        record
+            .publisher
+            .clone()
+            .unwrap_or(record.source.clone())
+            .as_str()
+    );
+    // Every object of the record is marked, and referenced by the report.
+    let marks = stix::tlp_refs(record.tlp);
+    let refs: Vec<&str> = report["object_refs"]
+        .as_array()
+        .expect("refs")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    for kind in ["indicator", "relationship", "ipv4-addr"] {
+        let list = objects(&b, kind);
+        assert!(!list.is_empty(), "{kind}");
+        for o in list {
+            assert_eq!(o["object_marking_refs"], json!(marks), "{kind}");
+            assert!(refs.contains(&o["id"].as_str().expect("id")), "{kind}");
+        }
+    }
+    for ind in objects(&b, "indicator") {
+        assert_eq!(ind["pattern_type"], "stix");
+        assert_eq!(ind["valid_from"], report["published"]);
+        assert!(ind["pattern"].as_str().expect("pattern").starts_with('['));
+    }
+    // The markings themselves are in the bundle.
+    for id in &marks {
+        assert!(
+            objects(&b, "marking-definition")
+                .iter()
+                .any(|m| m["id"] == id.as_str()),
+            "{id}"
+        );
+    }
+    // The extension holds what STIX has no place for, and is defined in the bundle.
+    let ext = &report["extensions"][stix::EXTENSION_ID];
+    assert_eq!(ext["extension_type"], "property-extension");
+    assert_eq!(ext["category"], record.category.as_str());
+    assert_eq!(ext["published_at"], record.published_at.to_string());
+    assert!(ext.get("subject").is_none() && ext.get("content").is_none());
+    assert_eq!(objects(&b, "extension-definition").len(), 1);
+    // And it comes back.
+    let back = stix::read_bundle(b.to_string().as_bytes()).expect("read");
+    assert_eq!(back.len(), 1);
+    assert!(back[0].from_extension && back[0].marked);
+    assert_eq!(back[0].input.validate(), Ok(record));
+}
+
+/// The example's bundle is the fixture `stix-example.json` (the fuzz target's seed, and a
+/// sample for partners); `TOCSIN_BLESS=1` rewrites it after a deliberate change.
+#[test]
+fn the_example_bundle_is_the_fixture() {
+    let b = export(&example());
+    let path = format!(
+        "{}/tests/data/stix-example.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    if std::env::var_os("TOCSIN_BLESS").is_some() {
+        let text = serde_json::to_string_pretty(&b).expect("json");
+        std::fs::write(&path, text + "\n").expect("write");
+    }
+    let fixture: Value = serde_json::from_slice(&fixture("stix-example.json")).expect("json");
+    assert_eq!(b, fixture);
+}
+
+/// A partner's bundle as OpenCTI writes one: a statement marking naming TLP:AMBER+STRICT,
+/// an identity, a report with an indicator and a malware.
+#[test]
+fn a_partner_fixture_is_read() {
+    let got = stix::read_bundle(&fixture("stix-partner-statement.json")).expect("read");
+    assert_eq!(got.len(), 1);
+    let record = got[0].input.validate().expect("valid draft");
+    assert_eq!(record.tlp, Tlp::AmberStrict);
+    assert_eq!(record.source, "Example ISAC");
+    assert!(
+        record.content.contains("malware: Emotet"),
+        "{}",
+        record.content
+    );
+    assert!(
+        record.content.contains("198.51.100.23"),
+        "{}",
+        record.content
+    );
+}
+
+#[test]
+fn sco_ids_follow_the_specification() {
+    // Computed apart: Python's uuid.uuid5(namespace, '{"value":"…"}') over the canonical
+    // JSON of the id-contributing property, as section 2.9 of the specification says.
+    assert_eq!(
+        stix::sco_id("ipv4-addr", &json!({"value": "198.51.100.3"})),
+        "ipv4-addr--28bb3599-77cd-5a82-a950-b5bc3caf07c4"
+    );
+    assert_eq!(
+        stix::sco_id("url", &json!({"value": "https://example.com/"})),
+        "url--be22e93a-5e33-5678-b19f-8b4ea06df0bd"
+    );
+}
+
+#[test]
+fn identical_exports_have_identical_ids_and_an_edit_is_a_new_version() {
+    let r = example();
+    let a = export(&r);
+    let b = export(&r);
+    assert_eq!(a, b);
+    let src = IntelSource {
+        record_id: Uuid::from_u128(0x0190_0000_0000_7000_8000_0000_0000_0001),
+        record: &r,
+        created: at("2026-12-01T02:00:00.123456Z"),
+        modified: at("2026-12-05T00:00:00Z"),
+    };
+    let later: Value = serde_json::from_str(&stix::intel_bundle(&src)).expect("json");
+    let (r1, r2) = (objects(&a, "report")[0], objects(&later, "report")[0]);
+    assert_eq!(r1["id"], r2["id"]);
+    assert_ne!(r1["modified"], r2["modified"]);
+}
+
+fn marked_report(markings: Value, refs: Value) -> Vec<u8> {
+    let mut objs = vec![
+        json!({
+            "type": "report", "spec_version": "2.1",
+            "id": "report--6cee0d8c-8c5e-4c57-8f56-9a7a6b2e9b0a",
+            "created": "2026-01-02T03:04:05.000Z", "modified": "2026-01-02T03:04:05.000Z",
+            "name": "Partner report", "published": "2026-01-02T03:04:05Z",
+            "object_refs": ["indicator--1f6d1a41-6d5e-4b0e-9a1b-7d5d3c1e2f00"],
+            "object_marking_refs": refs,
+        }),
+        json!({
+            "type": "indicator", "spec_version": "2.1",
+            "id": "indicator--1f6d1a41-6d5e-4b0e-9a1b-7d5d3c1e2f00",
+            "created": "2026-01-02T03:04:05.000Z", "modified": "2026-01-02T03:04:05.000Z",
+            "name": "C2", "pattern": "[ipv4-addr:value = '203.0.113.9']",
+            "pattern_type": "stix", "valid_from": "2026-01-02T03:04:05Z",
+        }),
+    ];
+    objs.extend(markings.as_array().cloned().unwrap_or_default());
+    json!({"type": "bundle", "id": "bundle--0b7a5f5e-5b1e-4c8e-9a53-2b0c2f3f1d11", "objects": objs})
+        .to_string()
+        .into_bytes()
+}
+
+fn tlp_read(markings: Value, refs: Value) -> (String, bool) {
+    let got = stix::read_bundle(&marked_report(markings, refs)).expect("read");
+    assert_eq!(got.len(), 1);
+    (got[0].input.tlp.clone(), got[0].marked)
+}
+
+#[test]
+fn the_three_tlp_encodings_are_read() {
+    // TLP 1.0 ids, without their objects.
+    let one = json!(["marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed"]);
+    assert_eq!(tlp_read(json!([]), one), (s("red"), true));
+    // TLP 2.0 ids.
+    let two = json!(["marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003"]);
+    assert_eq!(tlp_read(json!([]), two), (s("amber+strict"), true));
+    // Statement markings as OpenCTI writes them, with ids of their own.
+    for (statement, want) in [("TLP:CLEAR", "clear"), ("TLP:AMBER+STRICT", "amber+strict")] {
+        let id = "marking-definition--4a6a6b5c-1f2e-4d3c-8b9a-0e1f2a3b4c5d";
+        let m = json!([{
+            "type": "marking-definition", "spec_version": "2.1", "id": id,
+            "created": "2022-01-01T00:00:00.000Z",
+            "definition_type": "statement", "definition": {"statement": statement},
+        }]);
+        assert_eq!(tlp_read(m, json!([id])), (s(want), true), "{statement}");
+    }
+    // Several: the strictest wins.
+    let both = json!([
+        "marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9",
+        "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421"
+    ]);
+    assert_eq!(tlp_read(json!([]), both), (s("amber"), true));
+    // None: AMBER, and said so.
+    assert_eq!(tlp_read(json!([]), json!([])), (s("amber"), false));
+}
+
+#[test]
+fn a_foreign_report_becomes_a_draft_with_its_indicators() {
+    let got = stix::read_bundle(&marked_report(
+        json!([]),
+        json!(["marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da"]),
+    ))
+    .expect("read");
+    let input = &got[0].input;
+    assert!(!got[0].from_extension);
+    assert_eq!(input.subject, "Partner report");
+    assert_eq!(input.published_at, "2026-01-02T03:04:05+00:00");
+    assert!(input.content.contains("203.0.113.9"), "{}", input.content);
+    let record = input.validate().expect("a valid draft");
+    assert_eq!(record.tlp, Tlp::Green);
+    assert!(
+        tocsin_domain::intel::extract_observables(&record.indicator_text())
+            .iter()
+            .any(|o| o.value == "203.0.113.9")
+    );
+}
+
+/// A report of many indicators still makes a valid draft: the list is cut to the
+/// content's room and says how many were left out.
+#[test]
+fn a_report_of_many_indicators_fits_the_content() {
+    let mut objs = Vec::new();
+    let mut refs = Vec::new();
+    for i in 0..6000u128 {
+        let id = format!(
+            "indicator--{}",
+            Uuid::from_u128(0x1000_0000_0000_4000_8000_0000_0000_0000 + i)
+        );
+        refs.push(id.clone());
+        objs.push(json!({"type": "indicator", "id": id, "name": "C2 address",
+            "pattern": format!("[ipv4-addr:value = '10.0.{}.{}']", i / 256, i % 256)}));
+    }
+    objs.push(
+        json!({"type": "report", "id": "report--6cee0d8c-8c5e-4c57-8f56-9a7a6b2e9b0a",
+        "name": "Many", "published": "2026-01-02T03:04:05Z", "object_refs": refs}),
+    );
+    let text = json!({"type": "bundle", "objects": objs}).to_string();
+    let got = stix::read_bundle(text.as_bytes()).expect("read");
+    let record = got[0].input.validate().expect("fits");
+    assert!(
+        record.content.ends_with("more objects"),
+        "{}",
+        &record.content[record.content.len() - 60..]
+    );
+}
+
+#[test]
+fn bad_bundles_are_refused_naming_what_is_wrong() {
+    let check = |text: &str, want: &str| {
+        let e = stix::read_bundle(text.as_bytes()).expect_err(text);
+        assert!(e.to_string().contains(want), "{text}: {e}");
+    };
+    check("not json", "not JSON");
+    check(r#"{"type":"report"}"#, "bundle");
+    check(r#"{"type":"bundle","objects":{}}"#, "objects");
+    check(
+        r#"{"type":"bundle","objects":[{"type":"indicator"}]}"#,
+        "field `id`",
+    );
+    check(
+        r#"{"type":"bundle","objects":[{"type":"indicator","id":"report--6cee0d8c-8c5e-4c57-8f56-9a7a6b2e9b0a"}]}"#,
+        "field `id`",
+    );
+    check(
+        r#"{"type":"bundle","objects":[{"type":"report","id":"report--6cee0d8c-8c5e-4c57-8f56-9a7a6b2e9b0a","modified":"yesterday"}]}"#,
+        "field `modified`",
+    );
+    let e = stix::read_bundle(
+        br#"{"type":"bundle","objects":[{"type":"report","id":"report--6cee0d8c-8c5e-4c57-8f56-9a7a6b2e9b0a","extensions":{"extension-definition--8c8b1dd4-84d6-4682-b9da-ba54ffef2039":{"victim_ip":"x"}}}]}"#,
+    )
+    .expect_err("bad extension");
+    assert!(
+        matches!(
+            e,
+            StixError::Field {
+                field: "extensions",
+                ..
+            }
+        ),
+        "{e}"
+    );
+}
+
+#[test]
+fn phishing_urls_and_advisories() {
+    let t = at("2026-12-01T00:00:00Z");
+    let objs = stix::phishing_objects(
+        "TWCERT/CC",
+        &[stix::PhishingSource {
+            case_id: Uuid::from_u128(7),
+            url: s("https://examp1e.com/login?a='b'"),
+            brand: Some(s("Example Bank")),
+            tlp: Tlp::Green,
+            verified_at: t,
+            modified: t,
+        }],
+    );
+    let b: Value = serde_json::from_str(&stix::bundle(&objs)).expect("json");
+    let ind = objects(&b, "indicator")[0];
+    assert_eq!(
+        ind["pattern"],
+        r"[url:value = 'https://examp1e.com/login?a=\'b\'']"
+    );
+    assert_eq!(
+        objects(&b, "url")[0]["value"],
+        "https://examp1e.com/login?a='b'"
+    );
+    let objs = stix::advisory_objects(
+        "TWCERT/CC",
+        &[stix::AdvisorySource {
+            case_id: Uuid::from_u128(8),
+            cve_ids: vec![s("CVE-2026-12345")],
+            title: s("Router RCE"),
+            description: s("A flaw"),
+            url: None,
+            published: t,
+            modified: t,
+        }],
+    );
+    let b: Value = serde_json::from_str(&stix::bundle(&objs)).expect("json");
+    let v = objects(&b, "vulnerability")[0];
+    assert_eq!(v["name"], "CVE-2026-12345");
+    assert_eq!(v["external_references"][0]["source_name"], "cve");
+    assert_eq!(v["external_references"][0]["external_id"], "CVE-2026-12345");
+    assert_eq!(v["object_marking_refs"], json!(stix::tlp_refs(Tlp::Clear)));
+}
+
+// ---------------------------------------------------------------------------------------
+// Properties (the record strategy is the intel_form tests', with indicators in the content)
+// ---------------------------------------------------------------------------------------
+
+/// A date-time of the format's shape, and one a year later (for 事件解決時間).
+fn times() -> impl Strategy<Value = (String, String)> {
+    (
+        2000i32..2098,
+        1u8..=12,
+        1u8..=28,
+        (0u8..24, 0u8..60, 0u8..60),
+        any::<bool>(),
+        0u8..=13,
+        prop::sample::select(vec![0u8, 30, 45]),
+    )
+        .prop_map(|(y, mo, d, (h, mi, sec), neg, oh, om)| {
+            let sign = if neg { '-' } else { '+' };
+            let at = |y: i32| {
+                format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{sec:02}{sign}{oh:02}:{om:02}")
+            };
+            (at(y), at(y + 1))
+        })
+}
+
+fn time() -> impl Strategy<Value = String> {
+    times().prop_map(|(t, _)| t)
+}
+
+/// One-line text with the characters the syntax cares about.
+fn line() -> impl Strategy<Value = String> {
+    "[A-Za-z0-9資安情報攻擊惡意網站][A-Za-z0-9 資安情報攻擊惡意網站：:=\"\\\\()`\\[\\]\\.-]{0,30}"
+}
+
+/// A line of a free text: plain, indented, blank, or shaped like syntax.
+fn text_line() -> impl Strategy<Value = String> {
+    prop_oneof![
+        4 => line(),
+        1 => line().prop_map(|l| format!("    {l}")),
+        1 => Just(String::new()),
+        1 => Just(s("   ")),
+        1 => Just(s("情資主旨：偽造的欄位")),
+        1 => Just(s("```")),
+        1 => Just(s("Note: not a field")),
+        1 => Just(s("\t縮排 tab")),
+    ]
+}
+
+fn block() -> impl Strategy<Value = String> {
+    prop::collection::vec(text_line(), 1..6).prop_map(|l| l.join("\n"))
+}
+
+fn optional<S: Strategy<Value = String>>(s: S) -> impl Strategy<Value = String> {
+    prop_oneof![Just(String::new()), s]
+}
+
+fn ip() -> impl Strategy<Value = String> {
+    prop_oneof![
+        any::<std::net::Ipv4Addr>().prop_map(|a| a.to_string()),
+        any::<std::net::Ipv6Addr>().prop_map(|a| a.to_string()),
+    ]
+}
+
+fn port() -> impl Strategy<Value = String> {
+    optional(any::<u16>().prop_map(|p| p.to_string()))
+}
+
+fn protocol() -> impl Strategy<Value = String> {
+    prop::sample::select(vec!["", "tcp", "udp", "HTTP", "smb", "dns-over-https"]).prop_map(s)
+}
+
+fn endpoints() -> impl Strategy<Value = Vec<EndpointInput>> {
+    prop::collection::vec(
+        (ip(), port(), protocol()).prop_map(|(ip, port, protocol)| EndpointInput {
+            ip,
+            port,
+            protocol,
+        }),
+        0..4,
+    )
+}
+
+fn connections() -> impl Strategy<Value = Vec<ConnectionInput>> {
+    let direction = prop::sample::select(vec!["source", "destination", "Destination"]);
+    prop::collection::vec(
+        (direction, ip(), port(), protocol()).prop_map(|(d, ip, port, protocol)| ConnectionInput {
+            direction: s(d),
+            ip,
+            port,
+            protocol,
+        }),
+        0..4,
+    )
+}
+
+fn scan_info() -> impl Strategy<Value = ScanInfo> {
+    (
+        optional(line()),
+        optional(line()),
+        optional(line()),
+        optional(block()),
+    )
+        .prop_map(|(engine, engine_type, version, result)| ScanInfo {
+            engine,
+            engine_type,
+            version,
+            result,
+        })
+}
+
+prop_compose! {
+    fn intel_input()(
+        category in prop::sample::select(vec!["ANA", "DEF", "INT", "EWA", "FBI", "fbi"]),
+        tlp in prop::sample::select(vec![
+            "RED", "AMBER", "AMBER+STRICT", "GREEN", "WHITE", "clear", "TLP:amber",
+        ]),
+        (subject, source, dispatch_id, event_subject) in
+            (line(), line(), optional(line()), optional(line())),
+        (published_at, (discovered, resolved), event_sent_at, source_time) in
+            (time(), times(), optional(time()), time()),
+        (has_discovered, has_resolved) in (any::<bool>(), any::<bool>()),
+        content in block(),
+        (intel_type, publisher, impact_level) in
+            (optional(line()), optional(line()), optional((1u8..=4).prop_map(|n| n.to_string()))),
+        (contact, recommendation, references, attachments, affected_platforms, technique) in
+            (optional(block()), optional(block()), optional(block()), optional(block()),
+             optional(block()), optional(block())),
+        victim_ip in endpoints(),
+        malicious_connections in connections(),
+        scan_info in scan_info(),
+        source_id in line(),
+    ) -> IntelInput {
+        let fbi = category.eq_ignore_ascii_case("FBI");
+        IntelInput {
+            category: s(category),
+            subject,
+            source,
+            published_at,
+            tlp: s(tlp),
+            dispatch_id,
+            // ANA has no event.
+            event_subject: if category == "ANA" { String::new() } else { event_subject },
+            event_discovered_at: if has_discovered { discovered } else { String::new() },
+            event_sent_at,
+            event_resolved_at: if has_resolved { resolved } else { String::new() },
+            // Starts with text, so it is never blank.
+            content: format!("內容 {content}"),
+            intel_type,
+            publisher,
+            contact,
+            impact_level,
+            recommendation,
+            references,
+            attachments,
+            victim_ip,
+            affected_platforms,
+            technique,
+            malicious_connections,
+            scan_info,
+            // FBI answers a record: its dispatch id and publication time.
+            source_id: if fbi { source_id } else { String::new() },
+            source_time: if fbi { source_time } else { String::new() },
+        }
+    }
+}
+
+/// Indicators of every kind, for the content.
+fn indicators() -> impl Strategy<Value = String> {
+    prop::collection::vec(
+        prop_oneof![
+            any::<std::net::Ipv4Addr>().prop_map(|a| a.to_string()),
+            any::<std::net::Ipv6Addr>().prop_map(|a| a.to_string()),
+            "[a-z]{1,10}\\.(com|com\\.tw|org)",
+            "https?://[a-z]{1,8}\\.(com|tw)/[a-z0-9'=?]{0,10}",
+            "[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{64}",
+            "CVE-20[0-9]{2}-[0-9]{4,6}",
+            "[a-z]{1,6}@[a-z]{1,6}\\.com",
+            Just(s("10.0.0.0/8")),
+        ],
+        0..6,
+    )
+    .prop_map(|v| v.join(" "))
+}
+
+/// Any JSON, shaped somewhat like a bundle, to reach the reader's corners.
+fn noisy_bundle() -> impl Strategy<Value = String> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(|n| json!(n)),
+        prop::sample::select(vec![
+            "bundle",
+            "report",
+            "indicator",
+            "marking-definition",
+            "2.1",
+            "report--6cee0d8c-8c5e-4c57-8f56-9a7a6b2e9b0a",
+            "indicator--1f6d1a41-6d5e-4b0e-9a1b-7d5d3c1e2f00",
+            "marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed",
+            "marking-definition--4a6a6b5c-1f2e-4d3c-8b9a-0e1f2a3b4c5d",
+            "2026-01-02T03:04:05.000Z",
+            "TLP:AMBER+STRICT",
+            "statement",
+            "tlp",
+            "extension-definition--8c8b1dd4-84d6-4682-b9da-ba54ffef2039",
+            "[ipv4-addr:value = '1.2.3.4']",
+            "",
+        ])
+        .prop_map(|t| json!(t)),
+    ];
+    let keys = prop::sample::select(vec![
+        "type",
+        "id",
+        "objects",
+        "created",
+        "modified",
+        "name",
+        "description",
+        "published",
+        "object_refs",
+        "object_marking_refs",
+        "definition_type",
+        "definition",
+        "statement",
+        "tlp",
+        "extensions",
+        "tlp_2_0",
+        "pattern",
+        "value",
+        "victim_ip",
+        "category",
+        "published_at",
+        "created_by_ref",
+        "external_references",
+        "spec_version",
+    ]);
+    let tree = leaf.prop_recursive(4, 64, 8, move |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+            prop::collection::btree_map(keys.clone(), inner, 0..8)
+                .prop_map(|m| Value::Object(m.into_iter().map(|(k, v)| (s(k), v)).collect())),
+        ]
+    });
+    tree.prop_map(|objects| json!({"type": "bundle", "objects": objects}).to_string())
+}
+
+proptest! {
+    #[test]
+    fn a_record_comes_back_from_its_bundle(input in intel_input(), extra in indicators()) {
+        let mut input = input;
+        input.content = format!("{} {extra}", input.content);
+        let record = input
+            .validate()
+            .map_err(|e| TestCaseError::fail(format!("generated input invalid: {e:?}")))?;
+        let b = export(&record);
+        let back = stix::read_bundle(b.to_string().as_bytes())
+            .map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(back.len(), 1);
+        prop_assert_eq!(back[0].input.validate(), Ok(record));
+    }
+
+    #[test]
+    fn no_bytes_make_the_reader_panic(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+        let _ = stix::read_bundle(&bytes);
+    }
+
+    #[test]
+    fn no_bundle_makes_the_reader_panic(text in noisy_bundle()) {
+        if let Ok(records) = stix::read_bundle(text.as_bytes()) {
+            for r in records {
+                let _ = r.input.validate();
+            }
+        }
+    }
+}

@@ -1,0 +1,482 @@
+//! TAXII 2.1 storage: the STIX objects of each collection (a sharing group), one row per
+//! stored version with the object serialised, and the status resources of POSTs.
+//!
+//! Every row belongs to an intel record; who sees the row is who sees the record, by the
+//! very scope of [`Store::list_intel`] (the `filter_sqlite!`/`filter_pg!` clause built from
+//! the policy's `IntelScope` and `tlp_reach`), so a caller never reads, counts or pages
+//! past an object of a record the policy hides. A page is one query on the index
+//! `(collection_id, date_added, id)`: the stateless cursor is the last row's
+//! `(date_added, id)`, and `added_after` folds into the same lower bound, so a page deep in
+//! a collection costs what the first one does.
+
+use tocsin_domain::policy::{IntelRelation, IntelScope, tlp_reach};
+use tocsin_domain::{IntelId, Timestamp};
+use uuid::Uuid;
+
+use crate::intel::tlp_rank;
+use crate::{Result, Store, Tx};
+
+/// One stored version of a STIX object in a collection.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TaxiiObject {
+    /// This stored version's id (UUIDv7): the second key of the cursor.
+    pub id: Uuid,
+    /// The collection (a sharing group's id).
+    pub collection_id: Uuid,
+    /// The intel record whose TLP and audiences decide who sees it; `None` for the
+    /// constant objects (TLP marking definitions, tocsin's identity and extension
+    /// definition), which every reader of the collection sees.
+    pub record_id: Option<IntelId>,
+    /// The STIX id, `type--uuid`.
+    pub stix_id: String,
+    /// The STIX type.
+    pub kind: String,
+    /// The version: `modified`, else `created`, else when the record was stored.
+    pub version: Timestamp,
+    /// `spec_version`.
+    pub spec_version: String,
+    /// When it was added to the collection.
+    pub date_added: Timestamp,
+    /// The object as JSON.
+    pub body: String,
+}
+
+/// A stored object row as exported.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize, sqlx::FromRow)]
+pub(crate) struct RawObject {
+    pub(crate) id: Uuid,
+    pub(crate) collection_id: Uuid,
+    pub(crate) record_id: Option<Uuid>,
+    pub(crate) stix_id: String,
+    pub(crate) kind: String,
+    pub(crate) version: i64,
+    pub(crate) spec_version: String,
+    pub(crate) date_added: i64,
+    pub(crate) body: String,
+}
+
+/// A status resource row as exported.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize, sqlx::FromRow)]
+pub(crate) struct RawStatus {
+    pub(crate) id: Uuid,
+    pub(crate) collection_id: Uuid,
+    pub(crate) user_id: Uuid,
+    pub(crate) body: String,
+    pub(crate) created_at: i64,
+}
+
+impl From<RawObject> for TaxiiObject {
+    fn from(r: RawObject) -> Self {
+        TaxiiObject {
+            id: r.id,
+            collection_id: r.collection_id,
+            record_id: r.record_id.map(IntelId::from),
+            stix_id: r.stix_id,
+            kind: r.kind,
+            version: Timestamp::from_micros(r.version),
+            spec_version: r.spec_version,
+            date_added: Timestamp::from_micros(r.date_added),
+            body: r.body,
+        }
+    }
+}
+
+/// Which versions of each object a query returns (TAXII `match[version]`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum VersionMatch {
+    /// The newest version of each object (the default).
+    #[default]
+    Last,
+    /// The oldest.
+    First,
+    /// Every version.
+    All,
+    /// Exactly these versions.
+    At(Vec<Timestamp>),
+}
+
+impl VersionMatch {
+    fn mode(&self) -> &'static str {
+        match self {
+            VersionMatch::Last => "last",
+            VersionMatch::First => "first",
+            VersionMatch::All => "all",
+            VersionMatch::At(_) => "at",
+        }
+    }
+}
+
+/// A query of a collection's objects.
+#[derive(Clone, Debug)]
+pub struct TaxiiQuery {
+    /// Who asks, as the policy scopes intel records.
+    pub scope: IntelScope,
+    /// The collection.
+    pub collection: Uuid,
+    /// Rows after this `(date_added, id)` only: the cursor of the previous page.
+    pub after: Option<(Timestamp, Uuid)>,
+    /// Rows added after this time only.
+    pub added_after: Option<Timestamp>,
+    /// Only these STIX ids (empty: any).
+    pub ids: Vec<String>,
+    /// Only these types (empty: any).
+    pub kinds: Vec<String>,
+    /// Only these spec versions (empty: any).
+    pub spec_versions: Vec<String>,
+    /// Which versions.
+    pub version: VersionMatch,
+    /// At most this many rows (the caller asks one more than it shows, to know `more`).
+    pub limit: i64,
+}
+
+impl TaxiiQuery {
+    /// A query of everything visible in `collection`, newest versions, first page.
+    pub fn new(scope: IntelScope, collection: Uuid, limit: i64) -> TaxiiQuery {
+        TaxiiQuery {
+            scope,
+            collection,
+            after: None,
+            added_after: None,
+            ids: Vec::new(),
+            kinds: Vec::new(),
+            spec_versions: Vec::new(),
+            version: VersionMatch::Last,
+            limit,
+        }
+    }
+
+    /// The one lower bound of `(date_added, id)`: the cursor and `added_after` together.
+    fn lower_bound(&self) -> (i64, Uuid) {
+        let mut lb = (i64::MIN, Uuid::nil());
+        if let Some((t, id)) = self.after {
+            lb = lb.max((t.micros(), id));
+        }
+        if let Some(t) = self.added_after {
+            lb = lb.max((t.micros(), Uuid::max()));
+        }
+        lb
+    }
+}
+
+/// The version clause, the same on both engines but for the list (`$25`).
+macro_rules! version_clause {
+    ($at:literal) => {
+        concat!(
+            " AND ($24 = 'all' \
+             OR ($24 = 'last' AND NOT EXISTS (SELECT 1 FROM taxii_objects n WHERE n.collection_id = o.collection_id AND n.stix_id = o.stix_id AND n.record_id = o.record_id AND n.version > o.version)) \
+             OR ($24 = 'first' AND NOT EXISTS (SELECT 1 FROM taxii_objects n WHERE n.collection_id = o.collection_id AND n.stix_id = o.stix_id AND n.record_id = o.record_id AND n.version < o.version)) \
+             OR ($24 = 'at' AND ",
+            $at,
+            "))"
+        )
+    };
+}
+
+impl Store {
+    /// One page of a collection's objects the scope may see, sorted by `(date_added, id)`:
+    /// at most `q.limit` rows (1–10,001).
+    pub async fn taxii_objects(&self, q: &TaxiiQuery) -> Result<Vec<TaxiiObject>> {
+        let (all, user, org, community) = match &q.scope {
+            IntelScope::All => (true, None, None, false),
+            IntelScope::Restricted {
+                user,
+                org,
+                community,
+            } => (
+                false,
+                user.map(|u| u.uuid()),
+                org.map(|o| o.uuid()),
+                *community,
+            ),
+        };
+        let reach = |r| tlp_rank(tlp_reach(r));
+        let (lb_time, lb_id) = q.lower_bound();
+        let limit = q.limit.clamp(1, 10_001);
+        let versions: Vec<i64> = match &q.version {
+            VersionMatch::At(v) => v.iter().map(|t| t.micros()).collect(),
+            _ => Vec::new(),
+        };
+        let none: Option<String> = None;
+        let none_i: Option<i64> = None;
+        let none_i32: Option<i32> = None;
+        macro_rules! run {
+            ($sql:expr, $c:expr, $ids:expr, $kinds:expr, $specs:expr, $versions:expr) => {
+                sqlx::query_as::<_, RawObject>($sql)
+                    .bind(all)
+                    .bind(user)
+                    .bind(org)
+                    .bind(community)
+                    .bind(reach(IntelRelation::Anyone))
+                    .bind(reach(IntelRelation::Community))
+                    .bind(reach(IntelRelation::NamedUser))
+                    .bind(reach(IntelRelation::RecipientOrg))
+                    .bind(reach(IntelRelation::InformedOrg))
+                    .bind(&none)
+                    .bind(&none)
+                    .bind(&none)
+                    .bind(none_i32)
+                    .bind(none_i)
+                    .bind(none_i)
+                    .bind(&none)
+                    .bind(q.collection)
+                    .bind(lb_time)
+                    .bind(lb_id)
+                    .bind($ids)
+                    .bind($kinds)
+                    .bind($specs)
+                    .bind($versions)
+                    .bind(q.version.mode())
+                    .bind(limit)
+                    .fetch_all($c)
+                    .await?
+            };
+        }
+        let rows = match &self.pool {
+            crate::Pool::Sqlite(p) => {
+                // Lists as JSON arrays, read by json_each; NULL for "any".
+                let list = |v: &[String]| {
+                    (!v.is_empty()).then(|| serde_json::to_string(v).unwrap_or_default())
+                };
+                let versions = (!versions.is_empty())
+                    .then(|| serde_json::to_string(&versions).unwrap_or_default());
+                const SQL: &str = concat!(
+                    "SELECT o.id, o.collection_id, o.record_id, o.stix_id, o.kind, o.version, o.spec_version, o.date_added, o.body \
+                     FROM taxii_objects o LEFT JOIN intel_records r ON r.id = o.record_id \
+                     WHERE o.collection_id = $17 AND (o.date_added, o.id) > ($18, $19) AND (o.record_id IS NULL OR ",
+                    filter_sqlite!(),
+                    ") AND ($20 IS NULL OR o.stix_id IN (SELECT value FROM json_each($20))) \
+                     AND ($21 IS NULL OR o.kind IN (SELECT value FROM json_each($21))) \
+                     AND ($22 IS NULL OR o.spec_version IN (SELECT value FROM json_each($22)))",
+                    version_clause!("o.version IN (SELECT value FROM json_each($23))"),
+                    " ORDER BY o.date_added, o.id LIMIT $25"
+                );
+                run!(
+                    SQL,
+                    p,
+                    list(&q.ids),
+                    list(&q.kinds),
+                    list(&q.spec_versions),
+                    versions
+                )
+            }
+            crate::Pool::Postgres(p) => {
+                let list = |v: &[String]| (!v.is_empty()).then(|| v.to_vec());
+                let versions = (!versions.is_empty()).then_some(versions);
+                const SQL: &str = concat!(
+                    "SELECT o.id, o.collection_id, o.record_id, o.stix_id, o.kind, o.version, o.spec_version, o.date_added, o.body \
+                     FROM taxii_objects o LEFT JOIN intel_records r ON r.id = o.record_id \
+                     WHERE o.collection_id = $17 AND (o.date_added, o.id) > ($18::bigint, $19::uuid) AND (o.record_id IS NULL OR ",
+                    filter_pg!(),
+                    ") AND ($20::text[] IS NULL OR o.stix_id = ANY($20)) \
+                     AND ($21::text[] IS NULL OR o.kind = ANY($21)) \
+                     AND ($22::text[] IS NULL OR o.spec_version = ANY($22))",
+                    version_clause!("o.version = ANY($23::bigint[])"),
+                    " ORDER BY o.date_added, o.id LIMIT $25"
+                );
+                run!(
+                    SQL,
+                    p,
+                    list(&q.ids),
+                    list(&q.kinds),
+                    list(&q.spec_versions),
+                    versions
+                )
+            }
+        };
+        Ok(rows.into_iter().map(TaxiiObject::from).collect())
+    }
+
+    /// A status resource of a POST by `user`, as stored JSON.
+    pub async fn taxii_status(&self, id: Uuid, user: Uuid) -> Result<Option<String>> {
+        Ok(dispatch!(pool self, c => {
+            sqlx::query_scalar::<_, String>("SELECT body FROM taxii_status WHERE id = $1 AND user_id = $2")
+                .bind(id).bind(user).fetch_optional(c).await?
+        }))
+    }
+
+    /// How many object rows a collection holds (all versions, whoever may see them): for
+    /// the operator's figures and the benchmark, never shown to a partner.
+    pub async fn taxii_count(&self, collection: Uuid) -> Result<i64> {
+        Ok(dispatch!(pool self, c => {
+            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM taxii_objects WHERE collection_id = $1")
+                .bind(collection).fetch_one(c).await?
+        }))
+    }
+}
+
+/// Object rows per multi-row INSERT: 9 parameters each.
+const OBJECTS_PER_STATEMENT: usize = 500;
+
+impl Tx {
+    /// Stores object versions; a version already stored (same collection, STIX id, record
+    /// and version) is left as it is. Returns how many rows were new.
+    pub async fn insert_taxii_objects(&mut self, rows: &[TaxiiObject]) -> Result<u64> {
+        let mut added = 0;
+        for chunk in rows.chunks(OBJECTS_PER_STATEMENT) {
+            let mut sql = String::from(
+                "INSERT INTO taxii_objects (id, collection_id, record_id, stix_id, kind, version, spec_version, date_added, body) VALUES ",
+            );
+            for i in 0..chunk.len() {
+                let b = i * 9;
+                if i > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push_str(&format!(
+                    "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                    b + 1,
+                    b + 2,
+                    b + 3,
+                    b + 4,
+                    b + 5,
+                    b + 6,
+                    b + 7,
+                    b + 8,
+                    b + 9
+                ));
+            }
+            sql.push_str(" ON CONFLICT DO NOTHING");
+            added += dispatch!(tx self, c => {
+                // Only numbered placeholders are written into `sql`; every value is bound.
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
+                for r in chunk {
+                    q = q
+                        .bind(r.id)
+                        .bind(r.collection_id)
+                        .bind(r.record_id.map(|i| i.uuid()))
+                        .bind(&r.stix_id)
+                        .bind(&r.kind)
+                        .bind(r.version.micros())
+                        .bind(&r.spec_version)
+                        .bind(r.date_added.micros())
+                        .bind(&r.body);
+                }
+                q.execute(c).await?.rows_affected()
+            });
+        }
+        Ok(added)
+    }
+
+    /// Deletes every stored version of an object from a collection (or only the given
+    /// versions); returns how many rows went.
+    pub async fn delete_taxii_object(
+        &mut self,
+        collection: Uuid,
+        stix_id: &str,
+        versions: &[Timestamp],
+    ) -> Result<u64> {
+        let mut n = 0;
+        if versions.is_empty() {
+            n += dispatch!(tx self, c => {
+                sqlx::query("DELETE FROM taxii_objects WHERE collection_id = $1 AND stix_id = $2")
+                    .bind(collection).bind(stix_id).execute(c).await?.rows_affected()
+            });
+        }
+        for v in versions {
+            n += dispatch!(tx self, c => {
+                sqlx::query("DELETE FROM taxii_objects WHERE collection_id = $1 AND stix_id = $2 AND version = $3")
+                    .bind(collection).bind(stix_id).bind(v.micros()).execute(c).await?.rows_affected()
+            });
+        }
+        Ok(n)
+    }
+
+    /// Keeps the status resource of a POST (its JSON) for `user`.
+    pub async fn insert_taxii_status(
+        &mut self,
+        id: Uuid,
+        collection: Uuid,
+        user: Uuid,
+        body: &str,
+        at: Timestamp,
+    ) -> Result<()> {
+        dispatch!(tx self, c => {
+            sqlx::query("INSERT INTO taxii_status (id, collection_id, user_id, body, created_at) VALUES ($1, $2, $3, $4, $5)")
+                .bind(id).bind(collection).bind(user).bind(body).bind(at.micros()).execute(c).await?;
+        });
+        Ok(())
+    }
+}
+
+/// One line of an indicator blocklist: an indicator of the shared records a scope may
+/// read, with the least restrictive TLP among them.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct BlocklistEntry {
+    /// The kind (`ipv4`, `domain`, `url`… as `ObservableKind` names them).
+    pub kind: String,
+    /// The normalized value.
+    pub value: String,
+    /// The least restrictive TLP rank of the records it came from.
+    pub tlp_rank: i32,
+}
+
+impl Store {
+    /// The indicators of the shared records `scope` may read (the intel listing's own
+    /// clause), of one kind or all, sorted by kind and value; at most `limit`.
+    pub async fn blocklist(
+        &self,
+        scope: &IntelScope,
+        kind: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<BlocklistEntry>> {
+        let (all, user, org, community) = match scope {
+            IntelScope::All => (true, None, None, false),
+            IntelScope::Restricted {
+                user,
+                org,
+                community,
+            } => (
+                false,
+                user.map(|u| u.uuid()),
+                org.map(|o| o.uuid()),
+                *community,
+            ),
+        };
+        let reach = |r| tlp_rank(tlp_reach(r));
+        let none: Option<String> = None;
+        let none_i: Option<i64> = None;
+        let none_i32: Option<i32> = None;
+        macro_rules! run {
+            ($sql:expr, $c:expr) => {
+                sqlx::query_as::<_, BlocklistEntry>($sql)
+                    .bind(all)
+                    .bind(user)
+                    .bind(org)
+                    .bind(community)
+                    .bind(reach(IntelRelation::Anyone))
+                    .bind(reach(IntelRelation::Community))
+                    .bind(reach(IntelRelation::NamedUser))
+                    .bind(reach(IntelRelation::RecipientOrg))
+                    .bind(reach(IntelRelation::InformedOrg))
+                    .bind("shared")
+                    .bind(&none)
+                    .bind(&none)
+                    .bind(none_i32)
+                    .bind(none_i)
+                    .bind(none_i)
+                    .bind(&none)
+                    .bind(kind)
+                    .bind(limit.clamp(1, 1_000_000))
+                    .fetch_all($c)
+                    .await?
+            };
+        }
+        Ok(match &self.pool {
+            crate::Pool::Sqlite(p) => {
+                const SQL: &str = concat!(
+                    "SELECT o.kind, o.value, MIN(r.tlp_rank) AS tlp_rank FROM intel_observables o JOIN intel_records r ON r.id = o.record_id WHERE ",
+                    filter_sqlite!(),
+                    " AND ($17 IS NULL OR o.kind = $17) GROUP BY o.kind, o.value ORDER BY o.kind, o.value LIMIT $18"
+                );
+                run!(SQL, p)
+            }
+            crate::Pool::Postgres(p) => {
+                const SQL: &str = concat!(
+                    "SELECT o.kind, o.value, MIN(r.tlp_rank)::int AS tlp_rank FROM intel_observables o JOIN intel_records r ON r.id = o.record_id WHERE ",
+                    filter_pg!(),
+                    " AND ($17::text IS NULL OR o.kind = $17) GROUP BY o.kind, o.value ORDER BY o.kind, o.value LIMIT $18"
+                );
+                run!(SQL, p)
+            }
+        })
+    }
+}
