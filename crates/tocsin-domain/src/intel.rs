@@ -944,6 +944,19 @@ impl IntelRecord {
 }
 
 names! {
+    /// Where a record's indicator came from. A victim (受害IP) is an indicator for search
+    /// ("which records name my address") but never for blocking.
+    ObservableOrigin, UnknownObservableOrigin, "observable origin" {
+        /// Found in the record's text.
+        Extracted => "extracted",
+        /// Added by an analyst.
+        Analyst => "analyst",
+        /// One of the record's victim IPs.
+        Victim => "victim",
+    }
+}
+
+names! {
     /// The kind of an indicator extracted from a record.
     ObservableKind, UnknownObservableKind, "observable kind" {
         /// An IPv4 address.

@@ -411,7 +411,8 @@ pub struct BlocklistEntry {
 
 impl Store {
     /// The indicators of the shared records `scope` may read (the intel listing's own
-    /// clause), of one kind or all, sorted by kind and value; at most `limit`.
+    /// clause), of one kind or all, victims left out, sorted by kind and value; at most
+    /// `limit`.
     pub async fn blocklist(
         &self,
         scope: &IntelScope,
@@ -456,6 +457,8 @@ impl Store {
                     .bind(&none)
                     .bind(kind)
                     .bind(limit.clamp(1, 1_000_000))
+                    // A record's victims are never blocked.
+                    .bind(tocsin_domain::intel::ObservableOrigin::Victim.as_str())
                     .fetch_all($c)
                     .await?
             };
@@ -465,7 +468,7 @@ impl Store {
                 const SQL: &str = concat!(
                     "SELECT o.kind, o.value, MIN(r.tlp_rank) AS tlp_rank FROM intel_observables o JOIN intel_records r ON r.id = o.record_id WHERE ",
                     filter_sqlite!(),
-                    " AND ($17 IS NULL OR o.kind = $17) GROUP BY o.kind, o.value ORDER BY o.kind, o.value LIMIT $18"
+                    " AND ($17 IS NULL OR o.kind = $17) AND o.origin <> $19 GROUP BY o.kind, o.value ORDER BY o.kind, o.value LIMIT $18"
                 );
                 run!(SQL, p)
             }
@@ -473,7 +476,7 @@ impl Store {
                 const SQL: &str = concat!(
                     "SELECT o.kind, o.value, MIN(r.tlp_rank)::int AS tlp_rank FROM intel_observables o JOIN intel_records r ON r.id = o.record_id WHERE ",
                     filter_pg!(),
-                    " AND ($17::text IS NULL OR o.kind = $17) GROUP BY o.kind, o.value ORDER BY o.kind, o.value LIMIT $18"
+                    " AND ($17::text IS NULL OR o.kind = $17) AND o.origin <> $19 GROUP BY o.kind, o.value ORDER BY o.kind, o.value LIMIT $18"
                 );
                 run!(SQL, p)
             }

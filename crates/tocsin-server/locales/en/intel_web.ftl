@@ -98,6 +98,7 @@ intel-observable-value = Value
 intel-observable-origin = Origin
 intel-origin-extracted = Extracted
 intel-origin-analyst = Analyst
+intel-origin-victim = Victim (never in blocklists)
 intel-observables-edit = Indicators added by the analyst
 intel-observables-hint = One "kind value" a line, e.g. ipv4 203.0.113.5; kinds: ipv4, ipv6, cidr, domain, url, email, md5, sha1, sha256, cve. Extracted indicators are kept.
 intel-notice-observables = The indicators were saved.

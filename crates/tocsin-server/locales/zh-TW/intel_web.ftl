@@ -98,6 +98,7 @@ intel-observable-value = 值
 intel-observable-origin = 來源
 intel-origin-extracted = 自動擷取
 intel-origin-analyst = 分析人員
+intel-origin-victim = 受害IP（不列入封鎖清單）
 intel-observables-edit = 分析人員補充的指標
 intel-observables-hint = 一行一個「種類 值」，例如 ipv4 203.0.113.5；種類：ipv4、ipv6、cidr、domain、url、email、md5、sha1、sha256、cve。自動擷取的指標會保留。
 intel-notice-observables = 指標已更新。

@@ -1,7 +1,6 @@
-//! Intel feeds for partners' tools under `/api/v1/feeds`: the MISP feed (a MISP instance
-//! subscribes to `/api/v1/feeds/misp/` with an `Authorization: Bearer` header) and
-//! indicator blocklists. Thin calls into `service::feeds`, where the policy's listing
-//! scope decides what each caller gets.
+//! The MISP feed under `/api/v1/feeds/misp/` (a MISP instance subscribes to it with an
+//! `Authorization: Bearer` header). Thin calls into `service::feeds`, where the policy's
+//! listing scope decides what each caller gets.
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -13,7 +12,7 @@ use super::ApiErrorBody;
 use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::middleware::Ctx;
-use crate::service::feeds::{self as svc, Blocklist};
+use crate::service::feeds as svc;
 use crate::state::AppState;
 
 fn text(content_type: &'static str, body: String) -> Response {
@@ -62,38 +61,4 @@ pub async fn misp_event(
         .and_then(|s| s.parse().ok())
         .ok_or(AppError::NotFound)?;
     Ok(Json(svc::misp_event(&state, &who, &ctx, id).await?))
-}
-
-/// Every indicator of the shared records the caller may see, as CSV (kind, value, TLP,
-/// record, subject, published).
-#[utoipa::path(get, path = "/api/v1/feeds/indicators.csv", tag = "feeds",
-    responses((status = 200, body = String, content_type = "text/csv"), (status = 401, body = ApiErrorBody)),
-    security(("bearer" = [])))]
-pub async fn indicators_csv(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    who: CurrentUser,
-) -> Result<Response, AppError> {
-    let body = svc::indicators_csv(&state, &who, &ctx).await?;
-    Ok(text("text/csv; charset=utf-8", body))
-}
-
-/// A blocklist, one value a line: `ip.txt`, `domain.txt`, `url.txt`, `hash.txt` or
-/// `email.txt`.
-#[utoipa::path(get, path = "/api/v1/feeds/blocklists/{file}", tag = "feeds",
-    params(("file" = String, Path, description = "ip.txt, domain.txt, url.txt, hash.txt or email.txt")),
-    responses((status = 200, body = String, content_type = "text/plain"), (status = 401, body = ApiErrorBody), (status = 404, body = ApiErrorBody)),
-    security(("bearer" = [])))]
-pub async fn blocklist(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    who: CurrentUser,
-    Path(file): Path<String>,
-) -> Result<Response, AppError> {
-    let list = file
-        .strip_suffix(".txt")
-        .and_then(Blocklist::parse)
-        .ok_or(AppError::NotFound)?;
-    let body = svc::blocklist(&state, &who, &ctx, list).await?;
-    Ok(text("text/plain; charset=utf-8", body))
 }

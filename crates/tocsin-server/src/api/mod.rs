@@ -564,8 +564,6 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(feeds::misp_manifest))
         .routes(routes!(feeds::misp_hashes))
         .routes(routes!(feeds::misp_event))
-        .routes(routes!(feeds::indicators_csv))
-        .routes(routes!(feeds::blocklist))
         .routes(routes!(referral::list))
         .routes(routes!(referral::of_report))
         .routes(routes!(referral::consent))

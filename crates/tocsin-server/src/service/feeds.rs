@@ -1,6 +1,6 @@
-//! Machine feeds of shared intelligence for partners' tools: a MISP feed (manifest, one
-//! event a record, hashes) and indicator blocklists (CSV, and one value a line by kind)
-//! for firewalls and DNS filters.
+//! The MISP feed of shared intelligence for partners' tools: the manifest, one event a
+//! record and the hashes. (The indicator blocklists are `taxii::blocklist`, one SQL query
+//! under the same scope.)
 //!
 //! Every feed is the caller's inbox: the records come from the policy's listing scope
 //! (`intel_scope`, the same WHERE clause as `/intel`), shared records only, and one event
@@ -8,7 +8,7 @@
 //! is in no feed, and its event answers as one that does not exist.
 
 use serde_json::Value;
-use tocsin_domain::intel::ObservableKind;
+use tocsin_domain::intel::{ObservableKind, ObservableOrigin};
 use tocsin_domain::policy::{Action, intel_scope};
 use tocsin_domain::{IntelId, Tlp};
 use tocsin_formats::misp::{self, EventSource};
@@ -39,23 +39,14 @@ impl FeedRecord {
         FeedRecord { intel, observables }
     }
 
-    /// The record's victims (受害IP), which are indicators for search but never for
-    /// blocking.
+    /// The record's victims (受害IP), which are indicators for correlation but never for
+    /// detection.
     fn victims(&self) -> Vec<String> {
-        self.intel
-            .record
-            .victim_ip
-            .iter()
-            .map(|v| v.ip.to_string())
-            .collect()
-    }
-
-    /// The indicators a blocklist may carry: all but the victims.
-    fn blockable(&self) -> impl Iterator<Item = &ObservableRow> {
-        let victims = self.victims();
         self.observables
             .iter()
-            .filter(move |o| !victims.contains(&o.value))
+            .filter(|o| o.origin == ObservableOrigin::Victim.as_str())
+            .map(|o| o.value.clone())
+            .collect()
     }
 }
 
@@ -67,6 +58,11 @@ pub async fn visible(
     ctx: &Ctx,
     feed: &str,
 ) -> Result<Vec<FeedRecord>, AppError> {
+    // Feeds are for partners' tools with a token, like the blocklists: CLEAR records are
+    // public on the pages, not here.
+    if who.user().is_none() {
+        return Err(AppError::Unauthorized);
+    }
     let p = who.principal();
     let community = match p.as_ref().and_then(|p| p.org_id) {
         Some(o) => !state.store.groups_of_org(o).await?.is_empty(),
@@ -170,6 +166,9 @@ pub async fn misp_event(
     ctx: &Ctx,
     id: IntelId,
 ) -> Result<Value, AppError> {
+    if who.user().is_none() {
+        return Err(AppError::Unauthorized);
+    }
     let (intel, _) = load(state, who, ctx, id, Action::Read).await?;
     if intel.row.status != status::SHARED {
         return Err(AppError::NotFound);
@@ -182,119 +181,4 @@ pub async fn misp_event(
         state,
         &FeedRecord::new(intel, observables),
     )))
-}
-
-/// Which indicators a blocklist holds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Blocklist {
-    /// IPv4 and IPv6 addresses and blocks.
-    Ip,
-    /// Domain names.
-    Domain,
-    /// URLs.
-    Url,
-    /// MD5, SHA-1 and SHA-256 hashes.
-    Hash,
-    /// Mail addresses.
-    Email,
-}
-
-impl Blocklist {
-    /// Parses the list's name in a path (`ip`, `domain`, `url`, `hash`, `email`).
-    pub fn parse(s: &str) -> Option<Blocklist> {
-        match s {
-            "ip" => Some(Blocklist::Ip),
-            "domain" => Some(Blocklist::Domain),
-            "url" => Some(Blocklist::Url),
-            "hash" => Some(Blocklist::Hash),
-            "email" => Some(Blocklist::Email),
-            _ => None,
-        }
-    }
-
-    /// Whether an indicator kind belongs in the list.
-    pub fn holds(self, kind: ObservableKind) -> bool {
-        use ObservableKind::*;
-        match self {
-            Blocklist::Ip => matches!(kind, Ipv4 | Ipv6 | Cidr),
-            Blocklist::Domain => kind == Domain,
-            Blocklist::Url => kind == Url,
-            Blocklist::Hash => matches!(kind, Md5 | Sha1 | Sha256),
-            Blocklist::Email => kind == Email,
-        }
-    }
-}
-
-/// One value a line, sorted and without repeats, for firewalls and DNS filters; a
-/// record's victims are never listed.
-pub async fn blocklist(
-    state: &AppState,
-    who: &CurrentUser,
-    ctx: &Ctx,
-    list: Blocklist,
-) -> Result<String, AppError> {
-    let rows = visible(state, who, ctx, "blocklist").await?;
-    let mut values: Vec<&str> = rows
-        .iter()
-        .flat_map(FeedRecord::blockable)
-        .filter(|o| o.kind.parse().is_ok_and(|k| list.holds(k)))
-        .map(|o| o.value.as_str())
-        .collect();
-    values.sort_unstable();
-    values.dedup();
-    let mut out = String::with_capacity(values.len() * 24);
-    for v in values {
-        out.push_str(v);
-        out.push('\n');
-    }
-    Ok(out)
-}
-
-/// Every indicator the caller may see as CSV (victims left out): kind, value, TLP, record
-/// id, subject, published.
-pub async fn indicators_csv(
-    state: &AppState,
-    who: &CurrentUser,
-    ctx: &Ctx,
-) -> Result<String, AppError> {
-    let rows = visible(state, who, ctx, "indicators csv").await?;
-    let mut out = String::from("kind,value,tlp,record_id,subject,published_at\n");
-    for r in &rows {
-        let row = &r.intel.row;
-        for o in r.blockable() {
-            out.push_str(&tocsin_formats::csv::line(&[
-                o.kind.as_str(),
-                o.value.as_str(),
-                row.tlp.as_str(),
-                &row.id.to_string(),
-                row.subject.as_str(),
-                &row.published_at.to_string(),
-            ]));
-        }
-    }
-    Ok(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn lists_hold_their_kinds() {
-        use ObservableKind::*;
-        let all = [Ipv4, Ipv6, Cidr, Domain, Url, Email, Md5, Sha1, Sha256, Cve];
-        let held = |l: Blocklist| all.iter().filter(|k| l.holds(**k)).count();
-        assert_eq!(
-            [
-                Blocklist::Ip,
-                Blocklist::Domain,
-                Blocklist::Url,
-                Blocklist::Hash,
-                Blocklist::Email
-            ]
-            .map(held),
-            [3, 1, 1, 3, 1]
-        );
-        assert!(Blocklist::parse("cve").is_none(), "CVE ids block nothing");
-    }
 }

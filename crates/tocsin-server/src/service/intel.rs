@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 use tocsin_domain::intel::{
     IntelCategory, IntelField, IntelInput, IntelRecord, IntelTime, Observable, ObservableKind,
-    extract_observables, tlp_name,
+    ObservableOrigin, extract_observables, tlp_name,
 };
 use tocsin_domain::policy::{Action, IntelAudience, Resource, authorize, intel_scope, may_reshare};
 use tocsin_domain::validate::FieldErrors;
@@ -176,22 +176,28 @@ fn validation(field: IntelField, e: FieldError) -> AppError {
     AppError::Validation(errors)
 }
 
-/// The indicators of a record: those extracted from its text, plus the analyst's.
+/// The indicators of a record: those extracted from its text (its victim IPs marked as
+/// victims), plus the analyst's.
 pub(crate) fn observables_of(
     record: &IntelRecord,
     analyst: &[(String, String)],
 ) -> Vec<(String, String, String)> {
-    let mut out: BTreeMap<(String, String), String> = BTreeMap::new();
+    let victims: Vec<String> = record.victim_ip.iter().map(|v| v.ip.to_string()).collect();
+    let mut out: BTreeMap<(String, String), ObservableOrigin> = BTreeMap::new();
     for o in extract_observables(&record.indicator_text()) {
-        out.insert(
-            (o.kind.as_str().to_string(), o.value),
-            "extracted".to_string(),
-        );
+        let origin = if victims.contains(&o.value) {
+            ObservableOrigin::Victim
+        } else {
+            ObservableOrigin::Extracted
+        };
+        out.insert((o.kind.as_str().to_string(), o.value), origin);
     }
     for (k, v) in analyst {
-        out.insert((k.clone(), v.clone()), "analyst".to_string());
+        out.insert((k.clone(), v.clone()), ObservableOrigin::Analyst);
     }
-    out.into_iter().map(|((k, v), o)| (k, v, o)).collect()
+    out.into_iter()
+        .map(|((k, v), o)| (k, v, o.as_str().to_string()))
+        .collect()
 }
 
 pub(crate) fn new_row(
@@ -426,7 +432,7 @@ pub async fn edit(
         .intel_observables(id)
         .await?
         .into_iter()
-        .filter(|o| o.origin == "analyst")
+        .filter(|o| o.origin == ObservableOrigin::Analyst.as_str())
         .map(|o| (o.kind, o.value))
         .collect();
     let mut tx = state.store.begin().await?;

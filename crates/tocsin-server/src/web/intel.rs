@@ -1260,7 +1260,7 @@ async fn record_view(
     let analyst_lines = v
         .observables
         .iter()
-        .filter(|o| o.origin == "analyst")
+        .filter(|o| o.origin == tocsin_domain::intel::ObservableOrigin::Analyst.as_str())
         .map(|o| format!("{} {}", o.kind, o.value))
         .collect::<Vec<_>>()
         .join("\n");

@@ -19,6 +19,16 @@ async fn get(h: &Harness, uri: &str, token: Option<&str>) -> crate::Resp {
 /// events that answer 200, the hashes, the domain blocklist and the indicator CSV.
 async fn fed(h: &Harness, w: &World, seed: u64, token: Option<&str>) -> [BTreeSet<String>; 5] {
     let manifest = get(h, "/api/v1/feeds/misp/manifest.json", token).await;
+    if token.is_none() {
+        // Feeds are for signed-in tools: anonymous callers get nothing, not even CLEAR.
+        for uri in ["/api/v1/feeds/misp/manifest.json", "/api/v1/feeds/misp/hashes.csv", "/api/v1/feeds/intel.txt", "/api/v1/feeds/intel.csv"] {
+            assert_eq!(get(h, uri, None).await.status, StatusCode::UNAUTHORIZED, "{uri}");
+        }
+        for r in &w.recs {
+            assert_eq!(get(h, &format!("/api/v1/feeds/misp/{}.json", r.id), None).await.status, StatusCode::UNAUTHORIZED);
+        }
+        return Default::default();
+    }
     assert_eq!(manifest.status, StatusCode::OK, "{}", manifest.body);
     let keys: BTreeSet<String> = manifest
         .json()
@@ -28,9 +38,9 @@ async fn fed(h: &Harness, w: &World, seed: u64, token: Option<&str>) -> [BTreeSe
         .cloned()
         .collect();
     let hashes = get(h, "/api/v1/feeds/misp/hashes.csv", token).await.body;
-    let domains = get(h, "/api/v1/feeds/blocklists/domain.txt", token).await;
+    let domains = get(h, "/api/v1/feeds/intel.txt?kind=domain", token).await;
     assert_eq!(domains.status, StatusCode::OK);
-    let csv = get(h, "/api/v1/feeds/indicators.csv", token).await.body;
+    let csv = get(h, "/api/v1/feeds/intel.csv", token).await.body;
     let mut out: [BTreeSet<String>; 5] = Default::default();
     for (i, r) in w.recs.iter().enumerate() {
         if keys.contains(&r.id) {
@@ -65,7 +75,7 @@ both_engines! {
             for m in who {
                 let token = m.map(|m| w.members[m].token.as_str());
                 // Feeds carry shared records only, drafts never, even to their authors.
-                let want: BTreeSet<String> = w.recs.iter().filter(|r| r.shared && w.may_see(m, r)).map(|r| r.id.clone()).collect();
+                let want: BTreeSet<String> = w.recs.iter().filter(|r| m.is_some() && r.shared && w.may_see(m, r)).map(|r| r.id.clone()).collect();
                 let got = fed(&h, &w, seed, token).await;
                 for (name, ids) in ["manifest", "events", "hashes", "domain blocklist", "indicator CSV"].iter().zip(got) {
                     assert_eq!(ids, want, "seed {seed} member {m:?}: {name}");
@@ -102,8 +112,7 @@ both_engines! {
         assert!(stdout.contains(&format!("events={shared} ")), "{stdout}");
         let _ = std::fs::remove_dir_all(&dir);
         // A blocklist's values are one a line, sorted, once each.
-        let ips = get(&h, "/api/v1/feeds/blocklists/ip.txt", Some(desk)).await.body;
+        let ips = get(&h, "/api/v1/feeds/intel.txt?kind=ipv4", Some(desk)).await.body;
         assert_eq!(ips.lines().collect::<Vec<_>>(), ["198.51.100.7"], "the C2 address, not the victim 203.0.113.5: {ips}");
-        assert_eq!(get(&h, "/api/v1/feeds/blocklists/cve.txt", Some(desk)).await.status, StatusCode::NOT_FOUND);
     }
 }
