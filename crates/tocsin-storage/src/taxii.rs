@@ -313,26 +313,33 @@ impl Tx {
     pub async fn insert_taxii_objects(&mut self, rows: &[TaxiiObject]) -> Result<u64> {
         let mut added = 0;
         for chunk in rows.chunks(OBJECTS_PER_STATEMENT) {
+            // Anonymous placeholders on SQLite: sqlx looks each numbered one up by name,
+            // which costs quadratic time in a statement of thousands of them.
+            let anonymous = matches!(self.0, crate::TxInner::Sqlite(_));
             let mut sql = String::from(
                 "INSERT INTO taxii_objects (id, collection_id, record_id, stix_id, kind, version, spec_version, date_added, body) VALUES ",
             );
             for i in 0..chunk.len() {
-                let b = i * 9;
                 if i > 0 {
                     sql.push_str(", ");
                 }
-                sql.push_str(&format!(
-                    "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
-                    b + 1,
-                    b + 2,
-                    b + 3,
-                    b + 4,
-                    b + 5,
-                    b + 6,
-                    b + 7,
-                    b + 8,
-                    b + 9
-                ));
+                if anonymous {
+                    sql.push_str("(?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                } else {
+                    let b = i * 9;
+                    sql.push_str(&format!(
+                        "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                        b + 1,
+                        b + 2,
+                        b + 3,
+                        b + 4,
+                        b + 5,
+                        b + 6,
+                        b + 7,
+                        b + 8,
+                        b + 9
+                    ));
+                }
             }
             sql.push_str(" ON CONFLICT DO NOTHING");
             added += dispatch!(tx self, c => {

@@ -22,6 +22,7 @@ use serde_json::{Value, json};
 use tocsin_domain::policy::{Action, IntelScope, Resource, authorize, intel_scope};
 use tocsin_domain::{GroupId, IntelId, IntelRecord, Timestamp};
 use tocsin_formats::stix::{self, IntelSource, ObjectMeta};
+use tocsin_storage::intel::PreparedIntel;
 use tocsin_storage::taxii::{TaxiiObject, TaxiiQuery, VersionMatch};
 use tocsin_storage::{IntelRow, NewIntel, SharingGroup, Tx};
 use uuid::Uuid;
@@ -574,19 +575,24 @@ pub async fn post_objects(
     }
     let mut successes = Vec::new();
     let mut tx = state.store.begin().await?;
+    // The records in multi-row statements (the bulk import's path), then one audit
+    // entry each.
     let mut record_rows = Vec::new();
+    let mut prepared = Vec::new();
     for record in &records {
         let row = new_row(IntelId::new(), record, who.user(), "taxii", now)?;
-        tx.insert_intel(&NewIntel {
+        prepared.push(PreparedIntel::new(NewIntel {
             row: row.clone(),
             search_text: record.search_text(),
             observables: observables_of(record, &[]),
-        })
-        .await?;
+        })?);
+        record_rows.push(row);
+    }
+    tx.insert_intel_batch(&prepared).await?;
+    for row in &record_rows {
         let mut a = audit_entry(who, ctx, "intel.create", "intel", &row.id.to_string());
         a.detail = "taxii".into();
         tx.audit(&a).await?;
-        record_rows.push(row);
     }
     let mut rows = Vec::new();
     for (meta, value) in &objects {
