@@ -21,11 +21,25 @@ async fn fed(h: &Harness, w: &World, seed: u64, token: Option<&str>) -> [BTreeSe
     let manifest = get(h, "/api/v1/feeds/misp/manifest.json", token).await;
     if token.is_none() {
         // Feeds are for signed-in tools: anonymous callers get nothing, not even CLEAR.
-        for uri in ["/api/v1/feeds/misp/manifest.json", "/api/v1/feeds/misp/hashes.csv", "/api/v1/feeds/intel.txt", "/api/v1/feeds/intel.csv"] {
-            assert_eq!(get(h, uri, None).await.status, StatusCode::UNAUTHORIZED, "{uri}");
+        for uri in [
+            "/api/v1/feeds/misp/manifest.json",
+            "/api/v1/feeds/misp/hashes.csv",
+            "/api/v1/feeds/intel.txt",
+            "/api/v1/feeds/intel.csv",
+        ] {
+            assert_eq!(
+                get(h, uri, None).await.status,
+                StatusCode::UNAUTHORIZED,
+                "{uri}"
+            );
         }
         for r in &w.recs {
-            assert_eq!(get(h, &format!("/api/v1/feeds/misp/{}.json", r.id), None).await.status, StatusCode::UNAUTHORIZED);
+            assert_eq!(
+                get(h, &format!("/api/v1/feeds/misp/{}.json", r.id), None)
+                    .await
+                    .status,
+                StatusCode::UNAUTHORIZED
+            );
         }
         return Default::default();
     }
