@@ -205,13 +205,19 @@ pub fn db(engine: Engine) -> Option<TestStore> {
     rt().block_on(TestStore::new(engine))
 }
 
-/// A runtime for the async parts of these synchronous tests.
-pub fn rt() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime")
+/// The runtime for the async parts of these synchronous tests: one for the whole binary,
+/// because a store's pool keeps tasks on the runtime that opened it, and a runtime
+/// dropped after one call left later calls on a pool whose tasks were gone ("a Tokio 1.x
+/// context was found, but it is being shutdown").
+pub fn rt() -> &'static tokio::runtime::Runtime {
+    static RT: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();
+    RT.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime")
+    })
 }
 
 /// Creates an admin with password `password-123456` and returns an API token.
