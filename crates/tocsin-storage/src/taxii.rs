@@ -286,6 +286,16 @@ impl Store {
         Ok(rows.into_iter().map(TaxiiObject::from).collect())
     }
 
+    /// Refreshes the planner's statistics of the TAXII table after a bulk load
+    /// (PostgreSQL: without them, a freshly loaded table is planned as tiny and the first
+    /// page sorts the collection instead of walking the index; autovacuum does it later).
+    pub async fn analyze_taxii(&self) -> Result<()> {
+        dispatch!(pool self, c => {
+            sqlx::query("ANALYZE taxii_objects").execute(c).await?;
+        });
+        Ok(())
+    }
+
     /// A status resource of a POST by `user`, as stored JSON.
     pub async fn taxii_status(&self, id: Uuid, user: Uuid) -> Result<Option<String>> {
         Ok(dispatch!(pool self, c => {
