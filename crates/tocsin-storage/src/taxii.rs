@@ -200,8 +200,9 @@ impl Store {
         let none_i: Option<i64> = None;
         let none_i32: Option<i32> = None;
         macro_rules! run {
-            ($sql:expr, $c:expr, $ids:expr, $kinds:expr, $specs:expr, $versions:expr) => {
+            ($sql:expr, $c:expr, $ids:expr, $kinds:expr, $specs:expr, $versions:expr, $persistent:expr) => {
                 sqlx::query_as::<_, RawObject>($sql)
+                    .persistent($persistent)
                     .bind(all)
                     .bind(user)
                     .bind(org)
@@ -256,7 +257,8 @@ impl Store {
                     list(&q.ids),
                     list(&q.kinds),
                     list(&q.spec_versions),
-                    versions
+                    versions,
+                    true
                 )
             }
             crate::Pool::Postgres(p) => {
@@ -273,17 +275,31 @@ impl Store {
                     version_clause!("o.version = ANY($23::bigint[])"),
                     " ORDER BY o.date_added, o.id LIMIT $25"
                 );
+                // Planned with this call's values (an unnamed statement): a cached generic
+                // plan cannot drop the optional filters and the staff/scope switch, and
+                // sorts the collection instead of walking the page index.
                 run!(
                     SQL,
                     p,
                     list(&q.ids),
                     list(&q.kinds),
                     list(&q.spec_versions),
-                    versions
+                    versions,
+                    false
                 )
             }
         };
         Ok(rows.into_iter().map(TaxiiObject::from).collect())
+    }
+
+    /// Refreshes the planner's statistics of the TAXII table after a bulk load
+    /// (PostgreSQL: without them, a freshly loaded table is planned as tiny and the first
+    /// page sorts the collection instead of walking the index; autovacuum does it later).
+    pub async fn analyze_taxii(&self) -> Result<()> {
+        dispatch!(pool self, c => {
+            sqlx::query("ANALYZE taxii_objects").execute(c).await?;
+        });
+        Ok(())
     }
 
     /// A status resource of a POST by `user`, as stored JSON.
