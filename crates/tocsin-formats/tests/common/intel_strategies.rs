@@ -1,0 +1,171 @@
+//! Proptest strategies of intel records shared by the TXT form and STIX tests: a
+//! generated `IntelInput` with every field, times of the format's shape, entries and scan
+//! results. Included by `#[path]`, so it is no test binary of its own.
+
+use proptest::prelude::*;
+use tocsin_domain::intel::{ConnectionInput, EndpointInput, IntelInput, ScanInfo};
+
+/// A date-time of the format's shape, and one a year later (for 事件解決時間).
+pub fn times() -> impl Strategy<Value = (String, String)> {
+    (
+        2000i32..2098,
+        1u8..=12,
+        1u8..=28,
+        (0u8..24, 0u8..60, 0u8..60),
+        any::<bool>(),
+        0u8..=13,
+        prop::sample::select(vec![0u8, 30, 45]),
+    )
+        .prop_map(|(y, mo, d, (h, mi, sec), neg, oh, om)| {
+            let sign = if neg { '-' } else { '+' };
+            let at = |y: i32| {
+                format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{sec:02}{sign}{oh:02}:{om:02}")
+            };
+            (at(y), at(y + 1))
+        })
+}
+
+pub fn time() -> impl Strategy<Value = String> {
+    times().prop_map(|(t, _)| t)
+}
+
+/// One-line text with the characters the syntax cares about.
+pub fn line() -> impl Strategy<Value = String> {
+    "[A-Za-z0-9資安情報攻擊惡意網站][A-Za-z0-9 資安情報攻擊惡意網站：:=\"\\\\()`\\[\\]\\.-]{0,30}"
+}
+
+/// A line of a free text: plain, indented, blank, or shaped like syntax.
+pub fn text_line() -> impl Strategy<Value = String> {
+    prop_oneof![
+        4 => line(),
+        1 => line().prop_map(|l| format!("    {l}")),
+        1 => Just(String::new()),
+        1 => Just(s("   ")),
+        1 => Just(s("情資主旨：偽造的欄位")),
+        1 => Just(s("```")),
+        1 => Just(s("Note: not a field")),
+        1 => Just(s("\t縮排 tab")),
+    ]
+}
+
+pub fn block() -> impl Strategy<Value = String> {
+    prop::collection::vec(text_line(), 1..6).prop_map(|l| l.join("\n"))
+}
+
+pub fn optional<S: Strategy<Value = String>>(s: S) -> impl Strategy<Value = String> {
+    prop_oneof![Just(String::new()), s]
+}
+
+pub fn ip() -> impl Strategy<Value = String> {
+    prop_oneof![
+        any::<std::net::Ipv4Addr>().prop_map(|a| a.to_string()),
+        any::<std::net::Ipv6Addr>().prop_map(|a| a.to_string()),
+    ]
+}
+
+pub fn port() -> impl Strategy<Value = String> {
+    optional(any::<u16>().prop_map(|p| p.to_string()))
+}
+
+pub fn protocol() -> impl Strategy<Value = String> {
+    prop::sample::select(vec!["", "tcp", "udp", "HTTP", "smb", "dns-over-https"]).prop_map(s)
+}
+
+pub fn endpoints() -> impl Strategy<Value = Vec<EndpointInput>> {
+    prop::collection::vec(
+        (ip(), port(), protocol()).prop_map(|(ip, port, protocol)| EndpointInput {
+            ip,
+            port,
+            protocol,
+        }),
+        0..4,
+    )
+}
+
+pub fn connections() -> impl Strategy<Value = Vec<ConnectionInput>> {
+    let direction = prop::sample::select(vec!["source", "destination", "Destination"]);
+    prop::collection::vec(
+        (direction, ip(), port(), protocol()).prop_map(|(d, ip, port, protocol)| ConnectionInput {
+            direction: s(d),
+            ip,
+            port,
+            protocol,
+        }),
+        0..4,
+    )
+}
+
+pub fn scan_info() -> impl Strategy<Value = ScanInfo> {
+    (
+        optional(line()),
+        optional(line()),
+        optional(line()),
+        optional(block()),
+    )
+        .prop_map(|(engine, engine_type, version, result)| ScanInfo {
+            engine,
+            engine_type,
+            version,
+            result,
+        })
+}
+
+prop_compose! {
+    pub fn intel_input()(
+        category in prop::sample::select(vec!["ANA", "DEF", "INT", "EWA", "FBI", "fbi"]),
+        tlp in prop::sample::select(vec![
+            "RED", "AMBER", "AMBER+STRICT", "GREEN", "WHITE", "clear", "TLP:amber",
+        ]),
+        (subject, source, dispatch_id, event_subject) in
+            (line(), line(), optional(line()), optional(line())),
+        (published_at, (discovered, resolved), event_sent_at, source_time) in
+            (time(), times(), optional(time()), time()),
+        (has_discovered, has_resolved) in (any::<bool>(), any::<bool>()),
+        content in block(),
+        (intel_type, publisher, impact_level) in
+            (optional(line()), optional(line()), optional((1u8..=4).prop_map(|n| n.to_string()))),
+        (contact, recommendation, references, attachments, affected_platforms, technique) in
+            (optional(block()), optional(block()), optional(block()), optional(block()),
+             optional(block()), optional(block())),
+        victim_ip in endpoints(),
+        malicious_connections in connections(),
+        scan_info in scan_info(),
+        source_id in line(),
+    ) -> IntelInput {
+        let fbi = category.eq_ignore_ascii_case("FBI");
+        IntelInput {
+            category: s(category),
+            subject,
+            source,
+            published_at,
+            tlp: s(tlp),
+            dispatch_id,
+            // ANA has no event.
+            event_subject: if category == "ANA" { String::new() } else { event_subject },
+            event_discovered_at: if has_discovered { discovered } else { String::new() },
+            event_sent_at,
+            event_resolved_at: if has_resolved { resolved } else { String::new() },
+            // Starts with text, so it is never blank.
+            content: format!("內容 {content}"),
+            intel_type,
+            publisher,
+            contact,
+            impact_level,
+            recommendation,
+            references,
+            attachments,
+            victim_ip,
+            affected_platforms,
+            technique,
+            malicious_connections,
+            scan_info,
+            // FBI answers a record: its dispatch id and publication time.
+            source_id: if fbi { source_id } else { String::new() },
+            source_time: if fbi { source_time } else { String::new() },
+        }
+    }
+}
+
+fn s(v: &str) -> String {
+    v.to_string()
+}
