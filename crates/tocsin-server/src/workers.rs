@@ -74,6 +74,10 @@ pub fn spawn(state: &AppState, stop: watch::Receiver<bool>) -> anyhow::Result<Ve
                     if let Err(e) = store.purge_rate_events(now.plus(time::Duration::hours(-2))).await {
                         tracing::warn!(error = %e, "rate-limit clean-up failed");
                     }
+                    // TAXII asks that a POST's status be kept at least 24 hours; a week.
+                    if let Err(e) = store.purge_taxii_status(now.plus(time::Duration::days(-7))).await {
+                        tracing::warn!(error = %e, "TAXII status clean-up failed");
+                    }
                 }
                 r = stop2.changed() => {
                     if r.is_err() || *stop2.borrow() { break; }

@@ -310,6 +310,13 @@ impl Store {
         }))
     }
 
+    /// Deletes the status resources created at or before `before`; how many went.
+    pub async fn purge_taxii_status(&self, before: Timestamp) -> Result<u64> {
+        Ok(dispatch!(pool self, c => {
+            sqlx::query("DELETE FROM taxii_status WHERE created_at <= $1").bind(before.micros()).execute(c).await?.rows_affected()
+        }))
+    }
+
     /// How many object rows a collection holds (all versions, whoever may see them): for
     /// the operator's figures and the benchmark, never shown to a partner.
     pub async fn taxii_count(&self, collection: Uuid) -> Result<i64> {

@@ -272,6 +272,10 @@ both_engines! {
         tx.commit().await.expect("commit");
         assert_eq!(s.taxii_status(id, u.id.uuid()).await.expect("get").as_deref(), Some(r#"{"status":"complete"}"#));
         assert_eq!(s.taxii_status(id, Uuid::now_v7()).await.expect("get"), None);
+        // Kept until the clean-up's cut-off passes its creation, then gone.
+        assert_eq!(s.purge_taxii_status(Timestamp::from_micros(Timestamp::now().micros() - 3_600_000_000)).await.expect("purge"), 0, "an hour-old cut-off keeps it");
+        assert_eq!(s.purge_taxii_status(Timestamp::now()).await.expect("purge"), 1);
+        assert_eq!(s.taxii_status(id, u.id.uuid()).await.expect("get"), None);
     }
 
     async fn a_principal_sees_exactly_the_objects_of_records_the_policy_lets_them_read(t: TestStore) {
