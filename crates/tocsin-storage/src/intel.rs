@@ -795,6 +795,34 @@ impl Store {
         }))
     }
 
+    /// The indicators of many records in one query a few hundred records, for listings
+    /// that show them all (the MISP feed); ordered by record, kind and value.
+    pub async fn intel_observables_of(&self, ids: &[IntelId]) -> Result<Vec<ObservableRow>> {
+        let placeholders = match self.pool {
+            crate::Pool::Sqlite(_) => Placeholders::Anonymous,
+            crate::Pool::Postgres(_) => Placeholders::Numbered,
+        };
+        let mut out = Vec::new();
+        for chunk in ids.chunks(500) {
+            let sql = values_sql(
+                "SELECT record_id, kind, value, origin FROM intel_observables WHERE record_id IN ",
+                chunk.len(),
+                1,
+                " ORDER BY record_id, kind, value",
+                placeholders,
+            );
+            let rows: Vec<ObservableRow> = dispatch!(pool self, c => {
+                let mut q = sqlx::query_as::<_, ObservableRow>(sqlx::AssertSqlSafe(sql));
+                for id in chunk {
+                    q = q.bind(id.uuid());
+                }
+                q.fetch_all(c).await?
+            });
+            out.extend(rows);
+        }
+        Ok(out)
+    }
+
     /// Records in the filter's scope, newest publication first. A search query narrows
     /// to records holding all its tokens; confirming the exact text is the caller's.
     pub async fn list_intel(&self, f: &IntelFilter) -> Result<Vec<IntelRow>> {

@@ -83,8 +83,15 @@ pub async fn visible(
             })
             .await?;
         let n = rows.len() as i64;
+        // One query for the page's indicators, not one a record.
+        let ids: Vec<IntelId> = rows.iter().map(|r| r.id).collect();
+        let mut by_record: std::collections::HashMap<Uuid, Vec<ObservableRow>> =
+            std::collections::HashMap::new();
+        for o in state.store.intel_observables_of(&ids).await? {
+            by_record.entry(o.record_id).or_default().push(o);
+        }
         for row in rows {
-            let observables = state.store.intel_observables(row.id).await?;
+            let observables = by_record.remove(&row.id.uuid()).unwrap_or_default();
             out.push(FeedRecord::new(Intel::of(row)?, observables));
         }
         offset += n;
