@@ -7,6 +7,7 @@
 //! are enough to find it); every query token must be present, and the caller then confirms
 //! the exact substring ([`matches`]) on the candidates.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 /// Whether a character belongs to a CJK run: Han, kana, Hangul, bopomofo.
@@ -21,83 +22,183 @@ pub fn is_cjk(c: char) -> bool {
         | 0x20000..=0x3134F) // extensions B–G
 }
 
-enum Run {
-    Word(String),
-    Cjk(Vec<char>),
+/// A run of the text: a Latin word (letters and digits) or a run of CJK characters, as a
+/// slice of the text, so that tokens are made without copying.
+enum Run<'a> {
+    Word(&'a str),
+    Cjk(&'a str),
 }
 
-fn runs(text: &str) -> Vec<Run> {
+fn runs(text: &str) -> Vec<Run<'_>> {
+    #[derive(PartialEq)]
+    enum In {
+        Gap,
+        Word,
+        Cjk,
+    }
     let mut out = Vec::new();
-    let mut word = String::new();
-    let mut cjk: Vec<char> = Vec::new();
-    for c in text.chars() {
-        if is_cjk(c) {
-            if !word.is_empty() {
-                out.push(Run::Word(std::mem::take(&mut word)));
-            }
-            cjk.push(c);
+    let mut state = In::Gap;
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
+        let now = if is_cjk(c) {
+            In::Cjk
         } else if c.is_alphanumeric() {
-            if !cjk.is_empty() {
-                out.push(Run::Cjk(std::mem::take(&mut cjk)));
-            }
-            word.extend(c.to_lowercase());
+            In::Word
         } else {
-            if !word.is_empty() {
-                out.push(Run::Word(std::mem::take(&mut word)));
+            In::Gap
+        };
+        if now != state {
+            if state != In::Gap {
+                let run = &text[start..i];
+                out.push(if state == In::Word {
+                    Run::Word(run)
+                } else {
+                    Run::Cjk(run)
+                });
             }
-            if !cjk.is_empty() {
-                out.push(Run::Cjk(std::mem::take(&mut cjk)));
-            }
+            start = i;
+            state = now;
         }
     }
-    if !word.is_empty() {
-        out.push(Run::Word(word));
-    }
-    if !cjk.is_empty() {
-        out.push(Run::Cjk(cjk));
+    if state != In::Gap {
+        let run = &text[start..];
+        out.push(if state == In::Word {
+            Run::Word(run)
+        } else {
+            Run::Cjk(run)
+        });
     }
     out
+}
+
+/// A word lower-cased character by character, copied only when that changes it.
+fn folded(word: &str) -> Cow<'_, str> {
+    let changes = |c: char| {
+        let mut lower = c.to_lowercase();
+        lower.next() != Some(c) || lower.next().is_some()
+    };
+    if word.chars().any(changes) {
+        Cow::Owned(word.chars().flat_map(char::to_lowercase).collect())
+    } else {
+        Cow::Borrowed(word)
+    }
+}
+
+/// The single characters and the overlapping pairs of a CJK run of a query, as slices of
+/// it.
+fn cjk_grams<'a>(run: &'a str, singles: bool, out: &mut Vec<Cow<'a, str>>) {
+    let bounds: Vec<usize> = run
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain(std::iter::once(run.len()))
+        .collect();
+    if singles {
+        out.extend(bounds.windows(2).map(|w| Cow::Borrowed(&run[w[0]..w[1]])));
+    }
+    out.extend(bounds.windows(3).map(|w| Cow::Borrowed(&run[w[0]..w[2]])));
+}
+
+/// Marks a packed CJK pair (see [`IndexTokens`]); characters take 21 bits.
+const PAIR: u64 = 1 << 42;
+
+/// The distinct tokens to index for a text: its Latin words (borrowed unless lower-casing
+/// changed them) and its CJK characters and pairs packed as numbers (a character is its
+/// code point; a pair is `PAIR | first << 21 | second`), so that sorting and removing the
+/// duplicates of a long text's hundreds of grams compares integers, not strings.
+struct IndexTokens<'a> {
+    words: Vec<Cow<'a, str>>,
+    grams: Vec<u64>,
+}
+
+impl<'a> IndexTokens<'a> {
+    fn of(text: &'a str) -> Self {
+        let mut words = Vec::new();
+        // At most two grams for each CJK character, which takes three bytes or four.
+        let mut grams = Vec::with_capacity(text.len() * 2 / 3);
+        for run in runs(text) {
+            match run {
+                Run::Word(w) => words.push(folded(w)),
+                Run::Cjk(cs) => {
+                    let mut prev: Option<char> = None;
+                    for c in cs.chars() {
+                        grams.push(u64::from(c));
+                        if let Some(p) = prev {
+                            grams.push(PAIR | u64::from(p) << 21 | u64::from(c));
+                        }
+                        prev = Some(c);
+                    }
+                }
+            }
+        }
+        words.sort_unstable();
+        words.dedup();
+        grams.sort_unstable();
+        grams.dedup();
+        IndexTokens { words, grams }
+    }
+
+    /// Appends a packed gram's characters to `out`.
+    fn push_gram(out: &mut String, g: u64) {
+        let char_at = |v: u64| char::from_u32((v & 0x1F_FFFF) as u32).unwrap_or('\u{FFFD}');
+        if g & PAIR != 0 {
+            out.push(char_at(g >> 21));
+        }
+        out.push(char_at(g));
+    }
+
+    fn into_strings(self) -> impl Iterator<Item = String> + 'a {
+        self.words
+            .into_iter()
+            .map(Cow::into_owned)
+            .chain(self.grams.into_iter().map(|g| {
+                let mut s = String::with_capacity(8);
+                Self::push_gram(&mut s, g);
+                s
+            }))
+    }
 }
 
 /// The tokens to index for a text, without duplicates.
 pub fn index_tokens(text: &str) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
-    for run in runs(text) {
-        match run {
-            Run::Word(w) => {
-                out.insert(w);
-            }
-            Run::Cjk(cs) => {
-                out.extend(cs.iter().map(|c| c.to_string()));
-                out.extend(cs.windows(2).map(|w| w.iter().collect::<String>()));
-            }
-        }
-    }
-    out
+    IndexTokens::of(text).into_strings().collect()
 }
 
 /// The tokens a query needs; empty when the query has no searchable characters.
 pub fn query_tokens(query: &str) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
+    let mut out = Vec::new();
     for run in runs(query) {
         match run {
-            Run::Word(w) => {
-                out.insert(w);
-            }
-            Run::Cjk(cs) if cs.len() == 1 => {
-                out.extend(cs.iter().map(|c| c.to_string()));
-            }
+            Run::Word(w) => out.push(folded(w)),
             Run::Cjk(cs) => {
-                out.extend(cs.windows(2).map(|w| w.iter().collect::<String>()));
+                // A run of two or more is found by its pairs alone.
+                let single = cs.chars().nth(1).is_none();
+                cjk_grams(cs, single, &mut out);
             }
         }
     }
-    out
+    out.into_iter().map(Cow::into_owned).collect()
 }
 
-/// The tokens of a text joined by spaces, as stored for the SQLite full-text index.
+/// The tokens of a text joined by spaces (each once, in no particular order), as stored
+/// for the SQLite full-text index.
 pub fn index_string(text: &str) -> String {
-    index_tokens(text).into_iter().collect::<Vec<_>>().join(" ")
+    let tokens = IndexTokens::of(text);
+    let mut s = String::with_capacity(
+        tokens.words.iter().map(|w| w.len() + 1).sum::<usize>() + tokens.grams.len() * 7,
+    );
+    for w in &tokens.words {
+        if !s.is_empty() {
+            s.push(' ');
+        }
+        s.push_str(w);
+    }
+    for &g in &tokens.grams {
+        if !s.is_empty() {
+            s.push(' ');
+        }
+        IndexTokens::push_gram(&mut s, g);
+    }
+    s
 }
 
 /// Whether `text` holds the query as typed (Latin letters in any case): the final check
@@ -141,5 +242,58 @@ mod tests {
         assert!(!query_tokens("軟體攻").is_subset(&idx));
         assert!(matches(text, "lockbit"));
         assert!(!matches(text, "軟體攻"));
+    }
+
+    /// The tokens as first written (a character at a time, into owned strings): the
+    /// oracle the borrowing tokenizer must agree with.
+    fn reference_index_tokens(text: &str) -> BTreeSet<String> {
+        let mut out = BTreeSet::new();
+        let mut word = String::new();
+        let mut cjk: Vec<char> = Vec::new();
+        let mut flush = |word: &mut String, cjk: &mut Vec<char>| {
+            if !word.is_empty() {
+                out.insert(std::mem::take(word));
+            }
+            out.extend(cjk.iter().map(|c| c.to_string()));
+            out.extend(cjk.windows(2).map(|w| w.iter().collect::<String>()));
+            cjk.clear();
+        };
+        for c in text.chars() {
+            if is_cjk(c) {
+                if !word.is_empty() {
+                    flush(&mut word, &mut Vec::new());
+                }
+                cjk.push(c);
+            } else if c.is_alphanumeric() {
+                if !cjk.is_empty() {
+                    flush(&mut String::new(), &mut cjk);
+                }
+                word.extend(c.to_lowercase());
+            } else {
+                flush(&mut word, &mut cjk);
+            }
+        }
+        flush(&mut word, &mut cjk);
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn tokens_agree_with_the_reference(text in "[a-zA-Z0-9ΣσÉé漏洞攻擊ア한 ，.\\-]{0,40}") {
+            let tokens = index_tokens(&text);
+            proptest::prop_assert_eq!(&tokens, &reference_index_tokens(&text));
+            let joined = index_string(&text);
+            let parts: Vec<&str> = joined.split(' ').filter(|t| !t.is_empty()).collect();
+            proptest::prop_assert_eq!(parts.len(), tokens.len(), "each token once");
+            proptest::prop_assert_eq!(
+                parts.into_iter().map(str::to_string).collect::<BTreeSet<_>>(),
+                tokens
+            );
+        }
+
+        #[test]
+        fn any_text_agrees_with_the_reference(text in "\\PC{0,60}") {
+            proptest::prop_assert_eq!(index_tokens(&text), reference_index_tokens(&text));
+        }
     }
 }

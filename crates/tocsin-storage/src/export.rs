@@ -603,6 +603,7 @@ impl Store {
                 None => counts.push((table, 1)),
             }
         }
+        tx.index_imported_observables().await?;
         tx.commit().await?;
         Ok(Counts(counts))
     }

@@ -254,7 +254,8 @@ macro_rules! filter_sqlite {
     OR r.owner_org_id = $3 OR r.created_by = $2) \
     AND ($10 IS NULL OR r.status = $10) AND ($11 IS NULL OR r.category = $11) AND ($12 IS NULL OR r.tlp = $12) \
     AND ($13 IS NULL OR r.impact_level >= $13) AND ($14 IS NULL OR r.published_at >= $14) AND ($15 IS NULL OR r.published_at < $15) \
-    AND ($16 IS NULL OR r.id IN (SELECT o.record_id FROM intel_observables o WHERE o.value = $16))"
+    AND ($16 IS NULL OR (r.seq IN (SELECT rowid FROM intel_obs_fts WHERE intel_obs_fts MATCH '\"' || hex(substr(CAST($16 AS BLOB), 1, 48)) || '\"') \
+    AND EXISTS (SELECT 1 FROM intel_observables o WHERE o.record_id = r.id AND o.value = $16)))"
     };
 }
 
@@ -320,11 +321,11 @@ const ROWS_PER_STATEMENT: usize = 1000;
 /// The page cache, in KiB, of a SQLite connection once it has written a bulk batch.
 pub const BULK_CACHE_KIB: u32 = 16_384;
 /// The WAL size, in pages, at which such a connection checkpoints.
-pub const BULK_CHECKPOINT_PAGES: u32 = 10_000;
+pub const BULK_CHECKPOINT_PAGES: u32 = 40_000;
 /// The two settings, as statements.
 const BULK_PRAGMAS: (&str, &str) = (
     "PRAGMA cache_size = -16384",
-    "PRAGMA wal_autocheckpoint = 10000",
+    "PRAGMA wal_autocheckpoint = 40000",
 );
 
 /// How [`values_sql`] writes placeholders.
@@ -363,6 +364,27 @@ fn values_sql(prefix: &str, width: usize, rows: usize, suffix: &str, p: Placehol
     s
 }
 
+/// How many leading bytes of an indicator value its token in the SQLite index of values
+/// (`intel_obs_fts`) spells in hex. The migration that made the index and the observable
+/// filter compute the same token in SQL: `hex(substr(CAST(value AS BLOB), 1, 48))`.
+const OBSERVABLE_TOKEN_BYTES: usize = 48;
+
+/// The `intel_obs_fts` tokens of a record's indicator values, separated by spaces.
+fn observable_tokens<'a>(values: impl IntoIterator<Item = &'a str>) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut s = String::new();
+    for v in values {
+        if !s.is_empty() {
+            s.push(' ');
+        }
+        for &b in &v.as_bytes()[..v.len().min(OBSERVABLE_TOKEN_BYTES)] {
+            s.push(char::from(HEX[usize::from(b >> 4)]));
+            s.push(char::from(HEX[usize::from(b & 15)]));
+        }
+    }
+    s
+}
+
 /// A new record made ready for [`Tx::insert_intel_batch`]: its search tokens worked out
 /// beforehand (CPU only), so a bulk import can do that on another thread than the one
 /// that writes.
@@ -372,6 +394,8 @@ pub struct PreparedIntel {
     rank: i32,
     /// The search tokens as the SQLite index takes them, separated by spaces.
     tokens: String,
+    /// The tokens of its indicator values for the SQLite index of values.
+    observable_tokens: String,
 }
 
 impl PreparedIntel {
@@ -380,7 +404,13 @@ impl PreparedIntel {
     pub fn new(new: NewIntel) -> Result<PreparedIntel> {
         let rank = tlp_rank(new.row.tlp()?);
         let tokens = search::index_string(&new.search_text);
-        Ok(PreparedIntel { new, rank, tokens })
+        let observable_tokens = observable_tokens(new.observables.iter().map(|o| o.1.as_str()));
+        Ok(PreparedIntel {
+            new,
+            rank,
+            tokens,
+            observable_tokens,
+        })
     }
 
     /// The row.
@@ -471,13 +501,21 @@ impl Tx {
         if batch.is_empty() {
             return Ok(());
         }
-        // Indicators in index order: the inserts then walk the (kind, value) index
-        // forward instead of all over it.
+        // Indicators in the order of the index they are inserted into, so that the
+        // inserts walk it forward instead of all over it: on PostgreSQL the (kind, value)
+        // index; on SQLite the table itself, keyed by (record, kind, value).
         let mut observables: Vec<(Uuid, &(String, String, String))> = batch
             .iter()
             .flat_map(|p| p.new.observables.iter().map(|o| (p.new.row.id.uuid(), o)))
             .collect();
-        observables.sort_by(|a, b| (&a.1.0, &a.1.1, a.0).cmp(&(&b.1.0, &b.1.1, b.0)));
+        match self.0 {
+            TxInner::Sqlite(_) => {
+                observables.sort_by(|a, b| (a.0, &a.1.0, &a.1.1).cmp(&(b.0, &b.1.0, &b.1.1)))
+            }
+            TxInner::Postgres(_) => {
+                observables.sort_by(|a, b| (&a.1.0, &a.1.1, a.0).cmp(&(&b.1.0, &b.1.1, b.0)))
+            }
+        }
         let placeholders = match self.0 {
             TxInner::Sqlite(_) => Placeholders::Anonymous,
             TxInner::Postgres(_) => Placeholders::Numbered,
@@ -524,6 +562,26 @@ impl Tx {
                     let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
                     for (p, seq) in chunk.iter().zip(seqs) {
                         q = q.bind(*seq).bind(&p.tokens);
+                    }
+                    q.execute(&mut **t).await?;
+                }
+                let with_values: Vec<(&PreparedIntel, i64)> = batch
+                    .iter()
+                    .zip(&seqs)
+                    .filter(|(p, _)| !p.observable_tokens.is_empty())
+                    .map(|(p, seq)| (p, *seq))
+                    .collect();
+                for chunk in with_values.chunks(ROWS_PER_STATEMENT) {
+                    let sql = values_sql(
+                        "INSERT INTO intel_obs_fts (rowid, tokens) VALUES ",
+                        2,
+                        chunk.len(),
+                        "",
+                        placeholders,
+                    );
+                    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                    for (p, seq) in chunk {
+                        q = q.bind(*seq).bind(&p.observable_tokens);
                     }
                     q.execute(&mut **t).await?;
                 }
@@ -584,7 +642,13 @@ impl Tx {
                 .fetch_optional(&mut **t)
                 .await?;
                 if let Some(seq) = seq {
-                    sqlx::query("UPDATE intel_fts SET tokens = $2 WHERE rowid = $1")
+                    // The index keeps no text (contentless): a row is replaced by
+                    // deleting it and inserting it anew.
+                    sqlx::query("DELETE FROM intel_fts WHERE rowid = $1")
+                        .bind(seq)
+                        .execute(&mut **t)
+                        .await?;
+                    sqlx::query("INSERT INTO intel_fts (rowid, tokens) VALUES ($1, $2)")
                         .bind(seq)
                         .bind(search::index_string(&n.search_text))
                         .execute(&mut **t)
@@ -626,6 +690,39 @@ impl Tx {
                     .bind(id.uuid()).bind(kind).bind(value).bind(origin).execute(&mut *c).await?;
             }
         });
+        if let TxInner::Sqlite(t) = &mut self.0 {
+            // The index of values holds a row per record: replaced whole.
+            sqlx::query(
+                "DELETE FROM intel_obs_fts WHERE rowid = (SELECT seq FROM intel_records WHERE id = $1)",
+            )
+            .bind(id.uuid())
+            .execute(&mut **t)
+            .await?;
+            if !observables.is_empty() {
+                sqlx::query(
+                    "INSERT INTO intel_obs_fts (rowid, tokens) SELECT seq, $2 FROM intel_records WHERE id = $1",
+                )
+                .bind(id.uuid())
+                .bind(observable_tokens(observables.iter().map(|o| o.1.as_str())))
+                .execute(&mut **t)
+                .await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Builds the SQLite index of indicator values from the indicators (after an import of
+    /// an export, whose indicator rows arrive one at a time after their records).
+    pub(crate) async fn index_imported_observables(&mut self) -> Result<()> {
+        if let TxInner::Sqlite(t) = &mut self.0 {
+            sqlx::query(
+                "INSERT INTO intel_obs_fts (rowid, tokens) \
+                 SELECT r.seq, group_concat(hex(substr(CAST(o.value AS BLOB), 1, 48)), ' ') \
+                 FROM intel_observables o JOIN intel_records r ON r.id = o.record_id GROUP BY r.seq",
+            )
+            .execute(&mut **t)
+            .await?;
+        }
         Ok(())
     }
 
@@ -762,10 +859,11 @@ impl Store {
         }))
     }
 
-    /// A record by the sender's dispatch id (the newest, if several).
+    /// A record by the sender's dispatch id (the newest, if several; an empty id finds
+    /// none).
     pub async fn intel_by_dispatch_id(&self, dispatch_id: &str) -> Result<Option<IntelRow>> {
         Ok(dispatch!(pool self, c => {
-            sqlx::query_as::<_, IntelRow>(select_intel!("WHERE r.dispatch_id = $1 ORDER BY r.created_at DESC, r.id DESC LIMIT 1"))
+            sqlx::query_as::<_, IntelRow>(select_intel!("WHERE r.dispatch_id = $1 AND r.dispatch_id <> '' ORDER BY r.created_at DESC, r.id DESC LIMIT 1"))
                 .bind(dispatch_id).fetch_optional(c).await?
         }))
     }
@@ -930,5 +1028,92 @@ mod tests {
             values_sql("V ", 3, 1, "", Placeholders::Anonymous),
             "V (?, ?, ?)"
         );
+    }
+
+    #[test]
+    fn an_observable_token_spells_the_first_48_bytes_in_hex() {
+        assert_eq!(observable_tokens(["1.2", "é"]), "312E32 C3A9");
+        let long = "x".repeat(60);
+        assert_eq!(observable_tokens([long.as_str()]), "78".repeat(48));
+        assert_eq!(observable_tokens([]), "");
+    }
+
+    /// A database made before migration 0011 keeps its search and its indicator lookups:
+    /// the migration copies the full-text tokens and indexes the stored values with the
+    /// token the filter computes.
+    #[tokio::test]
+    async fn the_lean_index_migration_keeps_what_was_indexed() {
+        let dir = std::env::temp_dir().join(format!("tocsin-0011-{}", Uuid::now_v7()));
+        let path = dir.join("t.db");
+        let store = crate::Store::open_sqlite(&path.to_string_lossy())
+            .await
+            .expect("open");
+        let crate::Pool::Sqlite(pool) = &store.pool else {
+            unreachable!("a SQLite store");
+        };
+        let before = sqlx::migrate::Migrator {
+            migrations: std::borrow::Cow::Owned(
+                crate::SQLITE_MIGRATOR
+                    .iter()
+                    .filter(|m| m.version < 11)
+                    .cloned()
+                    .collect(),
+            ),
+            ..sqlx::migrate::Migrator::DEFAULT
+        };
+        before.run(pool).await.expect("migrations up to 0010");
+        let id = Uuid::now_v7();
+        sqlx::query(
+            "INSERT INTO intel_records (id, seq, status, category, tlp, tlp_rank, tlp_floor, subject, published_at, body, channel, created_at, updated_at) \
+             VALUES ($1, 7, 'draft', 'DEF', 'green', 1, 'green', 's', 0, '{}', 'import', 0, 0)",
+        )
+        .bind(id)
+        .execute(pool)
+        .await
+        .expect("record");
+        sqlx::query("INSERT INTO intel_fts (rowid, tokens) VALUES (7, $1)")
+            .bind(search::index_string("勒索軟體 LockBit"))
+            .execute(pool)
+            .await
+            .expect("tokens");
+        let long_url = format!("https://evil.example.net/{}", "a".repeat(80));
+        for value in ["198.51.100.7", long_url.as_str()] {
+            sqlx::query("INSERT INTO intel_observables (record_id, kind, value, origin) VALUES ($1, 'url', $2, 'content')")
+                .bind(id)
+                .bind(value)
+                .execute(pool)
+                .await
+                .expect("indicator");
+        }
+        store.migrate().await.expect("0011");
+        let find = |query: Option<&str>, observable: Option<&str>| IntelFilter {
+            query: query.map(str::to_string),
+            observable: observable.map(str::to_string),
+            limit: 10,
+            ..Default::default()
+        };
+        for (query, observable, n) in [
+            (Some("軟體"), None, 1),
+            (Some("lockbit"), None, 1),
+            (Some("醫院"), None, 0),
+            (None, Some("198.51.100.7"), 1),
+            (None, Some(long_url.as_str()), 1),
+            // Same first 48 bytes, another value: the exact check refuses it.
+            (
+                None,
+                Some(&format!("https://evil.example.net/{}", "a".repeat(79))),
+                0,
+            ),
+            (None, Some("198.51.100.8"), 0),
+            (None, Some(""), 0),
+        ] {
+            let rows = store
+                .list_intel(&find(query, observable))
+                .await
+                .expect("list");
+            assert_eq!(rows.len(), n, "{query:?} {observable:?}");
+        }
+        pool.close().await;
+        let _ = std::fs::remove_dir_all(dir);
     }
 }

@@ -315,13 +315,11 @@ pub fn read_json_line(json: &[u8], line: usize) -> Result<IntelRecord, Vec<Issue
     // skipped unread).
     match serde_json::from_slice::<IntelInput>(json) {
         Ok(input) => {
-            let keys: std::collections::BTreeMap<std::borrow::Cow<'_, str>, IgnoredAny> =
-                serde_json::from_slice(json)
-                    .map_err(|e| vec![Issue::new(at, None, IssueKind::Json(e.to_string()))])?;
+            let UnknownKeys(keys) = serde_json::from_slice(json)
+                .map_err(|e| vec![Issue::new(at, None, IssueKind::Json(e.to_string()))])?;
             let unknown: Vec<Issue> = keys
-                .keys()
-                .filter(|k| IntelField::from_key(k).is_none())
-                .map(|k| Issue::new(at, None, IssueKind::UnknownKey(k.to_string())))
+                .into_iter()
+                .map(|k| Issue::new(at, None, IssueKind::UnknownKey(k)))
                 .collect();
             if !unknown.is_empty() {
                 return Err(unknown);
@@ -329,6 +327,52 @@ pub fn read_json_line(json: &[u8], line: usize) -> Result<IntelRecord, Vec<Issue
             input.validate().map_err(|e| field_issues(&e, at))
         }
         Err(e) => Err(json_problems(json, at, &e)),
+    }
+}
+
+/// The keys of a JSON object that are not fields of the record, in the order given; the
+/// values are skipped unread and known keys are not copied.
+struct UnknownKeys(Vec<String>);
+
+impl<'de> serde::Deserialize<'de> for UnknownKeys {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Key(Option<String>);
+        impl<'de> serde::Deserialize<'de> for Key {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct V;
+                impl serde::de::Visitor<'_> for V {
+                    type Value = Key;
+                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                        f.write_str("a field name")
+                    }
+                    fn visit_str<E: serde::de::Error>(self, k: &str) -> Result<Key, E> {
+                        Ok(Key(IntelField::from_key(k)
+                            .is_none()
+                            .then(|| k.to_string())))
+                    }
+                }
+                d.deserialize_str(V)
+            }
+        }
+        struct Keys;
+        impl<'de> serde::de::Visitor<'de> for Keys {
+            type Value = UnknownKeys;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UnknownKeys, A::Error> {
+                let mut unknown = Vec::new();
+                while let Some(Key(k)) = map.next_key::<Key>()? {
+                    map.next_value::<IgnoredAny>()?;
+                    unknown.extend(k);
+                }
+                Ok(UnknownKeys(unknown))
+            }
+        }
+        d.deserialize_map(Keys)
     }
 }
 

@@ -138,6 +138,7 @@ async fn round_trip(from: Engine, to: Engine) {
         "referrals",
         "referral_responses",
         "taxii_status",
+        "intel_observables",
     ] {
         assert!(
             counts.0.iter().any(|(name, n)| *name == t && *n >= 1),
@@ -146,6 +147,35 @@ async fn round_trip(from: Engine, to: Engine) {
     }
     let second = export_string(&b.store).await;
     assert_eq!(first, second, "export → import → export must be identical");
+    // The imported indicators find their record (SQLite indexes them after the rows).
+    let by_value = |value: &str| tocsin_storage::IntelFilter {
+        observable: Some(value.into()),
+        limit: 10,
+        ..Default::default()
+    };
+    for value in ["198.51.100.9", "198.51.100.1"] {
+        assert_eq!(
+            b.store
+                .list_intel(&by_value(value))
+                .await
+                .expect("by value")
+                .len(),
+            a.store
+                .list_intel(&by_value(value))
+                .await
+                .expect("by value")
+                .len(),
+            "{value}"
+        );
+    }
+    assert_eq!(
+        b.store
+            .list_intel(&by_value("198.51.100.9"))
+            .await
+            .expect("by value")
+            .len(),
+        1
+    );
     // The imported counters continue where the source left off.
     let mut tx = b.store.begin().await.expect("begin");
     assert_eq!(

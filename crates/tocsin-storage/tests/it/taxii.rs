@@ -162,6 +162,16 @@ pub async fn fill(s: &Store, org: OrgId, user: Uuid) {
     .expect("valid");
     rec.body = serde_json::to_string(&record).expect("json");
     insert_record(s, &rec, &[(AudienceKind::Group, g.uuid())]).await;
+    let mut tx = s.begin().await.expect("begin");
+    let indicator = (
+        "ipv4".to_string(),
+        "198.51.100.9".to_string(),
+        "content".to_string(),
+    );
+    tx.replace_observables(rec.id, &[indicator])
+        .await
+        .expect("observables");
+    tx.commit().await.expect("commit");
     store_objects(
         s,
         &[
