@@ -320,13 +320,19 @@ const ROWS_PER_STATEMENT: usize = 1000;
 
 /// The page cache, in KiB, of a SQLite connection once it has written a bulk batch.
 pub const BULK_CACHE_KIB: u32 = 16_384;
-/// The WAL size, in pages, at which such a connection checkpoints.
+/// The WAL size, in pages, at which such a connection checkpoints (625 MiB at the 16 KiB
+/// pages of a database tocsin created): a checkpoint copies each page once however often
+/// the batches before it rewrote it.
 pub const BULK_CHECKPOINT_PAGES: u32 = 40_000;
-/// The two settings, as statements.
-const BULK_PRAGMAS: (&str, &str) = (
+/// The size, in bytes, to which such a connection cuts the WAL file back when a checkpoint
+/// has emptied it, so that a bulk import does not leave a WAL file of hundreds of MiB.
+pub const BULK_WAL_LIMIT_BYTES: u32 = 64 << 20;
+/// The three settings, as statements.
+const BULK_PRAGMAS: [&str; 3] = [
     "PRAGMA cache_size = -16384",
     "PRAGMA wal_autocheckpoint = 40000",
-);
+    "PRAGMA journal_size_limit = 67108864",
+];
 
 /// How [`values_sql`] writes placeholders.
 #[derive(Clone, Copy)]
@@ -494,7 +500,8 @@ impl Tx {
     ///
     /// On SQLite the connection that writes a batch is set, from then on, to keep up to
     /// [`BULK_CACHE_KIB`] of pages in memory and to checkpoint the WAL every
-    /// [`BULK_CHECKPOINT_PAGES`] pages (instead of 2 MiB and 1,000): a bulk write then
+    /// [`BULK_CHECKPOINT_PAGES`] pages (instead of 2 MiB and 1,000), cutting the WAL file
+    /// back to [`BULK_WAL_LIMIT_BYTES`] once a checkpoint has emptied it: a bulk write then
     /// rereads and rewrites fewer index pages. Neither setting changes what is stored or
     /// when a commit is durable (`synchronous=FULL` stays).
     pub async fn insert_intel_batch(&mut self, batch: &[PreparedIntel]) -> Result<()> {
@@ -522,8 +529,9 @@ impl Tx {
         };
         match &mut self.0 {
             TxInner::Sqlite(t) => {
-                sqlx::query(BULK_PRAGMAS.0).execute(&mut **t).await?;
-                sqlx::query(BULK_PRAGMAS.1).execute(&mut **t).await?;
+                for pragma in BULK_PRAGMAS {
+                    sqlx::query(pragma).execute(&mut **t).await?;
+                }
                 // seq is the FTS rowid, numbered on from the highest; the write lock
                 // keeps that safe, as in insert_intel.
                 let base: i64 =
@@ -973,11 +981,15 @@ impl Store {
         }
         let rows = match &self.pool {
             crate::Pool::Sqlite(p) => {
-                // FTS5 query: every token quoted (no operators from the user).
+                // FTS5 query: every token quoted (no operators from the user); a lone CJK
+                // character by prefix, as the index stores it (`search::index_string`).
                 let q = (!tokens.is_empty()).then(|| {
                     tokens
                         .iter()
-                        .map(|t| format!("\"{}\"", t.replace('"', "\"\"")))
+                        .map(|t| {
+                            let star = if search::is_prefix_token(t) { "*" } else { "" };
+                            format!("\"{}\"{star}", t.replace('"', "\"\""))
+                        })
                         .collect::<Vec<_>>()
                         .join(" AND ")
                 });
@@ -1009,12 +1021,12 @@ mod tests {
     #[test]
     fn bulk_pragmas_say_what_the_constants_say() {
         assert_eq!(
-            BULK_PRAGMAS.0,
-            format!("PRAGMA cache_size = -{BULK_CACHE_KIB}")
-        );
-        assert_eq!(
-            BULK_PRAGMAS.1,
-            format!("PRAGMA wal_autocheckpoint = {BULK_CHECKPOINT_PAGES}")
+            BULK_PRAGMAS,
+            [
+                format!("PRAGMA cache_size = -{BULK_CACHE_KIB}"),
+                format!("PRAGMA wal_autocheckpoint = {BULK_CHECKPOINT_PAGES}"),
+                format!("PRAGMA journal_size_limit = {BULK_WAL_LIMIT_BYTES}"),
+            ]
         );
     }
 

@@ -428,10 +428,11 @@ async fn main() -> anyhow::Result<()> {
         "RSS during the import, ten samples (MiB): {}",
         spread.join(" ")
     );
+    store.close().await;
+    // After the close, which checkpoints: what is left is the database itself.
     if let Ok(m) = std::fs::metadata(dir.join("tocsin.db")) {
         println!("database file: {:.1} MiB", m.len() as f64 / 1048576.0);
     }
-    store.close().await;
     if std::env::args().any(|a| a == "--keep") {
         println!("kept {}", dir.display());
     } else {

@@ -108,6 +108,10 @@ both_engines! {
         let find = |q: &str| IntelFilter { query: Some(q.into()), limit: 100, ..Default::default() };
         assert_eq!(ids(&s.list_intel(&find("漏洞")).await.expect("q")), BTreeSet::from([a.id]));
         assert_eq!(ids(&s.list_intel(&find("洞")).await.expect("q")), BTreeSet::from([a.id]));
+        // One character, inside a run or ending it (SQLite finds it by prefix).
+        for (q, id) in [("通", a.id), ("報", a.id), ("軟", b.id), ("體", b.id), ("院", b.id)] {
+            assert_eq!(ids(&s.list_intel(&find(q)).await.expect("q")), BTreeSet::from([id]), "{q}");
+        }
         assert_eq!(ids(&s.list_intel(&find("lockbit")).await.expect("q")), BTreeSet::from([b.id]));
         assert_eq!(ids(&s.list_intel(&find("醫院")).await.expect("q")), BTreeSet::from([b.id]));
         assert!(s.list_intel(&find("金融")).await.expect("q").is_empty());
