@@ -1009,7 +1009,7 @@ pub fn extract_observables(text: &str) -> Vec<Observable> {
             || matches!(c, ',' | ';' | '"' | '\'' | '<' | '>' | '|' | '`')
     };
     for token in text.split(is_sep).filter(|t| !t.is_empty()) {
-        if token.len() > 4096 {
+        if token.len() > 4096 || !may_be_indicator(token) {
             continue;
         }
         if let Some(o) = classify(token) {
@@ -1017,6 +1017,17 @@ pub fn extract_observables(text: &str) -> Vec<Observable> {
         }
     }
     out.into_iter().collect()
+}
+
+/// Whether a token can name an indicator at all, checked before [`classify`] so that the
+/// ordinary words and numbers of a record skip it: every kind but a hash has a dot, colon,
+/// slash, at sign or hyphen, or a defanging bracket that stands for one (`[.]`, `(dot)`,
+/// `{at}`), and a hash has 32 hex digits or more. A property test holds `classify` to it.
+fn may_be_indicator(token: &str) -> bool {
+    token.len() >= 32
+        || token
+            .bytes()
+            .any(|b| matches!(b, b'.' | b':' | b'/' | b'@' | b'-' | b'[' | b'(' | b'{'))
 }
 
 fn classify(token: &str) -> Option<Observable> {
@@ -1386,5 +1397,37 @@ mod tests {
             Some("example.com".to_string())
         );
         assert_eq!(Observable::new(ObservableKind::Ipv4, "example.com"), None);
+    }
+
+    proptest::proptest! {
+        /// The quick check before `classify` never drops a token `classify` would take.
+        #[test]
+        fn only_tokens_that_may_be_indicators_are_classified(
+            token in "(hxxps?://|CVE-|cve-)?[a-z0-9.:/@\\-\\[\\](){}]{0,40}(dot|at)?[a-f0-9]{0,64}"
+        ) {
+            if classify(&token).is_some() {
+                proptest::prop_assert!(may_be_indicator(&token), "{}", token);
+            }
+        }
+    }
+
+    #[test]
+    fn every_kind_passes_the_quick_check() {
+        for token in [
+            "198.51.100.7",
+            "2001:db8::1",
+            "10.0.0.0/8",
+            "evil[.]example[.]net",
+            "evil(dot)example(dot)net",
+            "a{at}example.com",
+            "hxxp://x.example.com/a",
+            "CVE-2026-12345",
+            &"a".repeat(32),
+            &"b".repeat(64),
+        ] {
+            assert!(may_be_indicator(token), "{token}");
+        }
+        assert!(!may_be_indicator("LockBit"));
+        assert!(!may_be_indicator("2026"));
     }
 }
