@@ -242,11 +242,20 @@ macro_rules! select_intel {
     };
 }
 
+/// The SQL form of an indicator value's token in `intel_obs_fts` (the hex of its first
+/// [`OBSERVABLE_TOKEN_BYTES`] bytes, as [`observable_tokens`] spells it in Rust; migration
+/// 0011 writes the same expression).
+macro_rules! observable_token_sql {
+    ($value:literal) => {
+        concat!("hex(substr(CAST(", $value, " AS BLOB), 1, 48))")
+    };
+}
+
 /// The filter after the scope: everything bound by number, the same on both engines
 /// but for the casts and the search clause.
 macro_rules! filter_sqlite {
     () => {
-        "($1 OR (r.status = 'shared' AND (r.tlp_rank <= $5 \
+        concat!("($1 OR (r.status = 'shared' AND (r.tlp_rank <= $5 \
     OR ($4 AND r.tlp_rank <= $6) \
     OR EXISTS (SELECT 1 FROM intel_audience a WHERE a.record_id = r.id AND a.kind = 'user' AND a.target_id = $2 AND r.tlp_rank <= $7) \
     OR (r.tlp_rank <= $8 AND EXISTS (SELECT 1 FROM intel_audience a WHERE a.record_id = r.id AND ((a.kind = 'org' AND a.target_id = $3) OR (a.kind = 'group' AND a.target_id IN (SELECT m.group_id FROM sharing_group_members m WHERE m.org_id = $3))))) \
@@ -254,8 +263,8 @@ macro_rules! filter_sqlite {
     OR r.owner_org_id = $3 OR r.created_by = $2) \
     AND ($10 IS NULL OR r.status = $10) AND ($11 IS NULL OR r.category = $11) AND ($12 IS NULL OR r.tlp = $12) \
     AND ($13 IS NULL OR r.impact_level >= $13) AND ($14 IS NULL OR r.published_at >= $14) AND ($15 IS NULL OR r.published_at < $15) \
-    AND ($16 IS NULL OR (r.seq IN (SELECT rowid FROM intel_obs_fts WHERE intel_obs_fts MATCH '\"' || hex(substr(CAST($16 AS BLOB), 1, 48)) || '\"') \
-    AND EXISTS (SELECT 1 FROM intel_observables o WHERE o.record_id = r.id AND o.value = $16)))"
+    AND ($16 IS NULL OR (r.seq IN (SELECT rowid FROM intel_obs_fts WHERE intel_obs_fts MATCH '\"' || ", observable_token_sql!("$16"), " || '\"') \
+    AND EXISTS (SELECT 1 FROM intel_observables o WHERE o.record_id = r.id AND o.value = $16)))")
     };
 }
 
@@ -515,17 +524,15 @@ impl Tx {
             .iter()
             .flat_map(|p| p.new.observables.iter().map(|o| (p.new.row.id.uuid(), o)))
             .collect();
-        match self.0 {
+        let placeholders = match self.0 {
             TxInner::Sqlite(_) => {
-                observables.sort_by(|a, b| (a.0, &a.1.0, &a.1.1).cmp(&(b.0, &b.1.0, &b.1.1)))
+                observables.sort_by(|a, b| (a.0, &a.1.0, &a.1.1).cmp(&(b.0, &b.1.0, &b.1.1)));
+                Placeholders::Anonymous
             }
             TxInner::Postgres(_) => {
-                observables.sort_by(|a, b| (&a.1.0, &a.1.1, a.0).cmp(&(&b.1.0, &b.1.1, b.0)))
+                observables.sort_by(|a, b| (&a.1.0, &a.1.1, a.0).cmp(&(&b.1.0, &b.1.1, b.0)));
+                Placeholders::Numbered
             }
-        }
-        let placeholders = match self.0 {
-            TxInner::Sqlite(_) => Placeholders::Anonymous,
-            TxInner::Postgres(_) => Placeholders::Numbered,
         };
         match &mut self.0 {
             TxInner::Sqlite(t) => {
@@ -723,11 +730,11 @@ impl Tx {
     /// an export, whose indicator rows arrive one at a time after their records).
     pub(crate) async fn index_imported_observables(&mut self) -> Result<()> {
         if let TxInner::Sqlite(t) = &mut self.0 {
-            sqlx::query(
-                "INSERT INTO intel_obs_fts (rowid, tokens) \
-                 SELECT r.seq, group_concat(hex(substr(CAST(o.value AS BLOB), 1, 48)), ' ') \
-                 FROM intel_observables o JOIN intel_records r ON r.id = o.record_id GROUP BY r.seq",
-            )
+            sqlx::query(concat!(
+                "INSERT INTO intel_obs_fts (rowid, tokens) SELECT r.seq, group_concat(",
+                observable_token_sql!("o.value"),
+                ", ' ') FROM intel_observables o JOIN intel_records r ON r.id = o.record_id GROUP BY r.seq",
+            ))
             .execute(&mut **t)
             .await?;
         }
@@ -1048,6 +1055,8 @@ mod tests {
         let long = "x".repeat(60);
         assert_eq!(observable_tokens([long.as_str()]), "78".repeat(48));
         assert_eq!(observable_tokens([]), "");
+        // The SQL form cuts at the same length.
+        assert!(observable_token_sql!("v").ends_with(&format!(", 1, {OBSERVABLE_TOKEN_BYTES}))")));
     }
 
     /// A database made before migration 0011 keeps its search and its indicator lookups:
