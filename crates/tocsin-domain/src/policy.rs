@@ -199,6 +199,19 @@ pub fn tlp_reach(relation: IntelRelation) -> Tlp {
     }
 }
 
+/// The most restrictive TLP of the phishing URLs a principal receives in the blocking-list
+/// feeds (JSON, TXT, CSV, STIX): the staff every case; partners up to GREEN, since a URL case
+/// names no recipients and partners are the vetted community it reaches. `None` when the
+/// principal may not read the feeds at all.
+pub fn phishing_feed_reach(p: Option<&Principal>) -> Option<Tlp> {
+    authorize(p, Action::Read, &Resource::PhishingFeed).ok()?;
+    Some(if p?.roles.is_staff() {
+        Tlp::Red
+    } else {
+        tlp_reach(IntelRelation::Community)
+    })
+}
+
 /// The relations of [`IntelAudience`] other than authorship, for [`tlp_reach`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum IntelRelation {
@@ -483,6 +496,17 @@ mod tests {
             reporter_a: mk(org_a, &[Role::Reporter]),
             partner_b: mk(org_b, &[Role::Partner]),
         }
+    }
+
+    #[test]
+    fn phishing_feeds_reach_partners_up_to_green_and_staff_fully() {
+        let w = world();
+        assert_eq!(phishing_feed_reach(None), None);
+        assert_eq!(phishing_feed_reach(Some(&w.member_a)), None);
+        assert_eq!(phishing_feed_reach(Some(&w.reporter_a)), None);
+        assert_eq!(phishing_feed_reach(Some(&w.partner_b)), Some(Tlp::Green));
+        assert_eq!(phishing_feed_reach(Some(&w.analyst)), Some(Tlp::Red));
+        assert_eq!(phishing_feed_reach(Some(&w.admin)), Some(Tlp::Red));
     }
 
     /// The policy as a table: (who, action, resource, allowed?). None is anonymous.

@@ -373,6 +373,26 @@ pub async fn txt(
     Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response())
 }
 
+/// The STIX 2.1 bundle of a record: its publisher, report, indicators, observed objects,
+/// TLP marking and tocsin's extension with the 25 fields (audited as an export).
+#[utoipa::path(get, path = "/api/v1/intel/{id}/stix", tag = "intel",
+    params(("id" = String, Path, description = "Record id")),
+    responses((status = 200, body = Object, content_type = "application/stix+json;version=2.1"), (status = 401, body = ApiErrorBody), (status = 404, body = ApiErrorBody)),
+    security(("bearer" = [])))]
+pub async fn stix(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let bundle = desk::stix_bundle(&state, &who, &ctx, intel_id(&id)?).await?;
+    Ok((
+        [(header::CONTENT_TYPE, tocsin_formats::stix::MEDIA_TYPE)],
+        bundle,
+    )
+        .into_response())
+}
+
 /// The desk shares a record with groups, organizations and people; each recipient the
 /// TLP admits gets the TXT by mail, once.
 #[utoipa::path(post, path = "/api/v1/intel/{id}/share", tag = "intel", request_body = ShareInput,

@@ -290,6 +290,24 @@ pub async fn feed_json(
     Ok(Json(desk::feed(&state, &who, &ctx).await?))
 }
 
+/// Live verified phishing URLs as a STIX 2.1 bundle of url indicators, each marked with
+/// its case's TLP (staff and partners).
+#[utoipa::path(get, path = "/api/v1/feeds/phishing.stix.json", tag = "feeds",
+    responses((status = 200, body = Object, content_type = "application/stix+json;version=2.1"), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody)),
+    security(("bearer" = [])))]
+pub async fn feed_stix(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+) -> Result<Response, AppError> {
+    let bundle = desk::feed_stix(&state, &who, &ctx).await?;
+    Ok((
+        [(header::CONTENT_TYPE, tocsin_formats::stix::MEDIA_TYPE)],
+        bundle,
+    )
+        .into_response())
+}
+
 /// Live verified phishing URLs, one per line (staff and partners).
 #[utoipa::path(get, path = "/api/v1/feeds/phishing.txt", tag = "feeds",
     responses((status = 200, body = String, content_type = "text/plain"), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody)),

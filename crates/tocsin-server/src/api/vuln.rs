@@ -3,7 +3,8 @@
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use tocsin_domain::vuln::{CnaState, VulnInput};
 use utoipa::{IntoParams, ToSchema};
@@ -354,6 +355,18 @@ pub async fn load_cve_ids(
 #[utoipa::path(get, path = "/api/v1/advisories", tag = "vulnerabilities", responses((status = 200, body = [Advisory])))]
 pub async fn advisories(State(state): State<AppState>) -> Result<Json<Vec<Advisory>>, AppError> {
     Ok(Json(cna::advisories(&state).await?))
+}
+
+/// Published advisories as a STIX 2.1 bundle of vulnerability objects (public).
+#[utoipa::path(get, path = "/api/v1/feeds/advisories.stix.json", tag = "feeds",
+    responses((status = 200, body = Object, content_type = "application/stix+json;version=2.1")))]
+pub async fn advisories_stix(State(state): State<AppState>) -> Result<Response, AppError> {
+    let bundle = cna::advisories_stix(&state).await?;
+    Ok((
+        [(header::CONTENT_TYPE, tocsin_formats::stix::MEDIA_TYPE)],
+        bundle,
+    )
+        .into_response())
 }
 
 /// One published advisory (public).

@@ -850,6 +850,36 @@ pub async fn txt(
     ctx: &Ctx,
     id: IntelId,
 ) -> Result<String, AppError> {
+    let intel = export(state, who, ctx, id).await?;
+    Ok(tocsin_formats::intel_form::emit_record(&intel.record))
+}
+
+/// The STIX 2.1 bundle of a record (audited as an export): what its TAXII collections
+/// serve, for a reader who wants the one record.
+pub async fn stix_bundle(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    id: IntelId,
+) -> Result<String, AppError> {
+    let intel = export(state, who, ctx, id).await?;
+    Ok(tocsin_formats::stix::intel_bundle(
+        &tocsin_formats::stix::IntelSource {
+            record_id: intel.row.id.uuid(),
+            record: &intel.record,
+            created: intel.row.created_at,
+            modified: intel.row.updated_at,
+        },
+    ))
+}
+
+/// A record its reader exports, the export audited.
+async fn export(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    id: IntelId,
+) -> Result<Intel, AppError> {
     let (intel, _) = load(state, who, ctx, id, Action::Read).await?;
     state
         .store
@@ -861,7 +891,7 @@ pub async fn txt(
             &id.to_string(),
         ))
         .await?;
-    Ok(tocsin_formats::intel_form::emit_record(&intel.record))
+    Ok(intel)
 }
 
 /// The deliveries of a record, for its sender (the desk).

@@ -7,9 +7,10 @@
 use serde::{Deserialize, Serialize};
 use tocsin_domain::phish_url::{PhishUrl, defang};
 use tocsin_domain::phishing::{UrlState, check_url_transition, median_and_p90};
-use tocsin_domain::policy::{Action, Resource};
+use tocsin_domain::policy::{Action, Resource, phishing_feed_reach};
 use tocsin_domain::validate::{self, FieldErrors};
-use tocsin_domain::{FieldError, Locale, ReportKind, Timestamp};
+use tocsin_domain::{FieldError, Locale, ReportKind, Timestamp, Tlp};
+use tocsin_formats::stix::{self, PhishingSource};
 use tocsin_storage::{NewEvent, NewPhishUrl, PhishUrlRow, Report, Visibility};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -133,7 +134,7 @@ fn new_case(u: &PhishUrl, brand: &str) -> NewPhishUrl {
         ip: u.ip.map(|i| i.to_string()).unwrap_or_default(),
         brand: brand.to_string(),
         state: UrlState::INITIAL.as_str().to_string(),
-        tlp: tocsin_domain::tlp::Tlp::default().as_str().to_string(),
+        tlp: Tlp::default().as_str().to_string(),
     }
 }
 
@@ -283,7 +284,7 @@ pub async fn transition(
     }
     let tlp = match input.tlp.trim() {
         "" => None,
-        t => match t.parse::<tocsin_domain::tlp::Tlp>() {
+        t => match t.parse::<Tlp>() {
             Ok(t) => Some(t),
             Err(_) => {
                 e.add("tlp", FieldError::new("error-choice"));
@@ -680,13 +681,15 @@ pub struct FeedEntry {
     pub verified_at: String,
 }
 
-/// Currently live verified phishing URLs, for blocking lists (staff and partners).
-pub async fn feed(
+/// The live verified phishing cases the caller receives in the blocking-list feeds: the
+/// staff every one, partners those up to their TLP reach (`policy::phishing_feed_reach`).
+async fn feed_cases(
     state: &AppState,
     who: &CurrentUser,
     ctx: &Ctx,
-) -> Result<Vec<FeedEntry>, AppError> {
+) -> Result<Vec<PhishUrlRow>, AppError> {
     check(state, who, ctx, Action::Read, &Resource::PhishingFeed).await?;
+    let reach = phishing_feed_reach(who.principal().as_ref()).ok_or(AppError::Forbidden)?;
     let live: Vec<&str> = UrlState::ALL
         .iter()
         .copied()
@@ -694,7 +697,21 @@ pub async fn feed(
         .map(|s| s.as_str())
         .collect();
     let rows = state.store.list_phish_urls(&live, 100_000).await?;
+    // A case whose TLP cannot be read is withheld, not shown at a guessed level.
     Ok(rows
+        .into_iter()
+        .filter(|c| c.tlp.parse::<Tlp>().is_ok_and(|t| t <= reach))
+        .collect())
+}
+
+/// Currently live verified phishing URLs, for blocking lists (staff and partners).
+pub async fn feed(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+) -> Result<Vec<FeedEntry>, AppError> {
+    Ok(feed_cases(state, who, ctx)
+        .await?
         .into_iter()
         .map(|c| FeedEntry {
             url: c.normalized,
@@ -705,6 +722,29 @@ pub async fn feed(
             verified_at: c.verified_at.0.map(|t| t.rfc3339()).unwrap_or_default(),
         })
         .collect())
+}
+
+/// The same URLs as a STIX 2.1 bundle: per URL an indicator, its `url` object and their
+/// relationship, each marked with the case's TLP, made by the operator.
+pub async fn feed_stix(state: &AppState, who: &CurrentUser, ctx: &Ctx) -> Result<String, AppError> {
+    let sources: Vec<PhishingSource> = feed_cases(state, who, ctx)
+        .await?
+        .into_iter()
+        .filter_map(|c| {
+            Some(PhishingSource {
+                case_id: c.id,
+                tlp: c.tlp.parse().ok()?,
+                brand: (!c.brand.trim().is_empty()).then(|| c.brand.clone()),
+                verified_at: c.verified_at.0.unwrap_or(c.first_reported_at),
+                modified: c.updated_at,
+                url: c.normalized,
+            })
+        })
+        .collect();
+    Ok(stix::bundle(&stix::phishing_objects(
+        &state.config.operator.name_en,
+        &sources,
+    )))
 }
 
 /// One month of phishing figures.

@@ -13,6 +13,7 @@ use tocsin_domain::vuln::{
 };
 use tocsin_domain::{FieldError, Locale, ReportKind, Timestamp, TrackingNumber};
 use tocsin_formats::cvss::{Claim, Finding};
+use tocsin_formats::stix::{self, AdvisorySource};
 use tocsin_formats::vuln_form;
 use tocsin_storage::{NewEvent, Report, Visibility, VulnCase};
 use utoipa::ToSchema;
@@ -1044,15 +1045,48 @@ fn advisory(report: &Report, case: &VulnCase) -> Advisory {
     }
 }
 
-/// Published advisories, newest first (public).
-pub async fn advisories(state: &AppState) -> Result<Vec<Advisory>, AppError> {
+/// Published cases with their advisories, newest first.
+async fn published(state: &AppState) -> Result<Vec<(VulnCase, Advisory)>, AppError> {
     let mut out = Vec::new();
     for c in state.store.published_vuln_cases(500).await? {
         if let Some(r) = state.store.get_report(c.report_id).await? {
-            out.push(advisory(&r, &c));
+            let a = advisory(&r, &c);
+            out.push((c, a));
         }
     }
     Ok(out)
+}
+
+/// Published advisories, newest first (public).
+pub async fn advisories(state: &AppState) -> Result<Vec<Advisory>, AppError> {
+    Ok(published(state)
+        .await?
+        .into_iter()
+        .map(|(_, a)| a)
+        .collect())
+}
+
+/// The published advisories as a STIX 2.1 bundle (public): a `vulnerability` per CVE id,
+/// TLP:CLEAR, with its `cve` external id and a link to the advisory's page.
+pub async fn advisories_stix(state: &AppState) -> Result<String, AppError> {
+    let base = &state.config.public_url;
+    let sources: Vec<AdvisorySource> = published(state)
+        .await?
+        .into_iter()
+        .map(|(c, a)| AdvisorySource {
+            case_id: c.report_id.uuid(),
+            url: Some(format!("{base}/advisories/{}", a.cve_id)),
+            cve_ids: vec![a.cve_id],
+            title: a.title,
+            description: a.description_en,
+            published: c.published_at.0.unwrap_or(c.updated_at),
+            modified: c.updated_at,
+        })
+        .collect();
+    Ok(stix::bundle(&stix::advisory_objects(
+        &state.config.operator.name_en,
+        &sources,
+    )))
 }
 
 /// One published advisory by CVE id (public; unpublished ones do not exist here).

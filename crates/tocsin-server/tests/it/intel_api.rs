@@ -344,6 +344,14 @@ both_engines! {
         assert!(back.problems.is_empty() && back.unknown_lines.is_empty());
         assert_eq!(serde_json::to_value(back.input.validate().expect("valid")).expect("json"), j["record"]);
         assert!(h.audit_actions().await.contains(&"intel.export".to_string()));
+        // The STIX bundle of the record carries the 25 fields back.
+        let out = get(&h, &format!("/api/v1/intel/{id}/stix"), Some(&analyst)).await;
+        assert_eq!(out.status, StatusCode::OK, "{}", out.body);
+        assert_eq!(out.header("content-type"), Some(tocsin_formats::stix::MEDIA_TYPE));
+        let objects = tocsin_formats::stix::parse_envelope(out.body.as_bytes()).expect("a bundle");
+        let imported = tocsin_formats::stix::read_objects(&objects).expect("readable");
+        assert_eq!(imported.len(), 1);
+        assert_eq!(serde_json::to_value(imported[0].input.validate().expect("valid")).expect("json"), j["record"]);
 
         let r = send(include_bytes!("../../../tocsin-formats/tests/data/intel-unknown-label.txt")).await;
         assert!(field_message(&r, "txt").ends_with("not fields of the format: 4, 5, 10."), "{}", r.body);
@@ -661,10 +669,13 @@ both_engines! {
                     assert_eq!(one.status, want, "seed {seed} member {m:?} record {} tlp {} shared {}", r.subject, r.tlp, r.shared);
                     let txt = get(&h, &format!("/api/v1/intel/{}/txt", r.id), token).await;
                     assert_eq!(txt.status, want, "TXT export, seed {seed} member {m:?} {}", r.subject);
+                    let stix = get(&h, &format!("/api/v1/intel/{}/stix", r.id), token).await;
+                    assert_eq!(stix.status, want, "STIX export, seed {seed} member {m:?} {}", r.subject);
                     if allowed {
                         assert!(txt.body.contains(&r.subject));
+                        assert!(stix.body.contains(&r.subject), "{}", stix.body);
                     } else {
-                        assert!(!one.body.contains(&r.subject) && !txt.body.contains(&r.subject));
+                        assert!(!one.body.contains(&r.subject) && !txt.body.contains(&r.subject) && !stix.body.contains(&r.subject));
                     }
                 }
                 if m.is_none() {

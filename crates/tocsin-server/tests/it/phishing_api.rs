@@ -111,7 +111,27 @@ both_engines! {
         let r = h.json(Method::POST, &format!("{base}/transition"), Some(&analyst), json!({"to": "verified", "tlp": "amber"}), &[]).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         assert_eq!(r.json()["tlp"], "amber");
-        assert!(feed(&h, &partner).await.contains("http://phish.example/bank?x=1"), "live once verified");
+        // AMBER stays with the desk: partners get a case's URL only up to GREEN.
+        assert!(!feed(&h, &partner).await.contains("phish.example"), "an AMBER case reached a partner");
+        assert!(feed(&h, &analyst).await.contains("http://phish.example/bank?x=1"), "live once verified");
+        let partner_json = h.json(Method::GET, "/api/v1/feeds/phishing.json", Some(&partner), json!(null), &[]).await.json();
+        assert_eq!(partner_json, json!([]), "{partner_json}");
+        let stix_of = |who: String| {
+            let h = &h;
+            async move {
+                let r = h.json(Method::GET, "/api/v1/feeds/phishing.stix.json", Some(&who), json!(null), &[]).await;
+                assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+                let v = r.json();
+                assert_eq!(v["type"], "bundle");
+                v["objects"].as_array().expect("objects").clone()
+            }
+        };
+        let indicators = |objs: &[Value]| -> Vec<Value> { objs.iter().filter(|o| o["type"] == "indicator").cloned().collect() };
+        assert!(indicators(&stix_of(partner.clone()).await).is_empty(), "an AMBER case in a partner's STIX feed");
+        let desk_stix = indicators(&stix_of(analyst.clone()).await);
+        assert_eq!(desk_stix.len(), 1);
+        assert_eq!(desk_stix[0]["pattern"], "[url:value = 'http://phish.example/bank?x=1']");
+        assert_eq!(desk_stix[0]["object_marking_refs"], json!(tocsin_formats::stix::tlp_refs(tocsin_domain::Tlp::Amber)));
         let csv = h.json(Method::GET, "/api/v1/feeds/phishing.csv", Some(&analyst), json!(null), &[]).await.body;
         assert!(csv.starts_with("url,host,brand,tlp") && csv.contains(",amber,"), "{csv}");
         let j = h.json(Method::GET, "/api/v1/feeds/phishing.json", Some(&analyst), json!(null), &[]).await.json();
@@ -135,14 +155,19 @@ both_engines! {
         let body = String::from_utf8_lossy(&notice.message).to_string();
         assert!(!body.contains("http://phish.example"), "no live link in the notice");
         assert_eq!(only_case(&h, &analyst).await["state"], "abuse_notified");
-        assert!(feed(&h, &partner).await.contains("phish.example"), "still live while notified");
+        assert!(feed(&h, &analyst).await.contains("phish.example"), "still live while notified");
         // Taken down: out of the feed. Seen again: reopened, back in.
         let r = h.json(Method::POST, &format!("{base}/transition"), Some(&analyst), go("taken_down"), &[]).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-        assert!(!feed(&h, &partner).await.contains("phish.example"), "gone from the feed");
-        let r = h.json(Method::POST, &format!("{base}/transition"), Some(&analyst), go("reopened"), &[]).await;
+        assert!(!feed(&h, &analyst).await.contains("phish.example"), "gone from the feed");
+        // Seen again and cleared for the community: back in, for partners too.
+        let r = h.json(Method::POST, &format!("{base}/transition"), Some(&analyst), json!({"to": "reopened", "tlp": "green"}), &[]).await;
         assert_eq!(r.status, StatusCode::OK);
         assert!(feed(&h, &partner).await.contains("phish.example"));
+        let partner_stix = indicators(&stix_of(partner.clone()).await);
+        assert_eq!(partner_stix.len(), 1);
+        assert_eq!(partner_stix[0]["object_marking_refs"], json!(tocsin_formats::stix::tlp_refs(tocsin_domain::Tlp::Green)));
+        assert_eq!(h.json(Method::GET, "/api/v1/feeds/phishing.stix.json", Some(&member), json!(null), &[]).await.status, StatusCode::FORBIDDEN);
         // Members never reach the desk's cases; the desk's reads are audited.
         assert_eq!(h.json(Method::GET, &base, Some(&member), json!(null), &[]).await.status, StatusCode::FORBIDDEN);
         let one = h.json(Method::GET, &base, Some(&analyst), json!(null), &[]).await;

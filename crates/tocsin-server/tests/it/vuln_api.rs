@@ -157,6 +157,18 @@ both_engines! {
         assert_eq!(a["cvss"], "7.6 (High)");
         assert!(a["credit"].is_null(), "the reporter declined credit");
         assert!(!adv.body.contains("Domo"), "the finder is not named");
+        // The same advisory in STIX, for anyone: a vulnerability named by its CVE id, TLP:CLEAR.
+        let stix = h.get("/api/v1/feeds/advisories.stix.json", &[]).await;
+        assert_eq!(stix.status, StatusCode::OK, "{}", stix.body);
+        assert_eq!(stix.header("content-type"), Some(tocsin_formats::stix::MEDIA_TYPE));
+        let bundle = stix.json();
+        let vulns: Vec<&Value> = bundle["objects"].as_array().expect("objects").iter().filter(|o| o["type"] == "vulnerability").collect();
+        assert_eq!(vulns.len(), 1, "{bundle}");
+        assert_eq!(vulns[0]["name"], cve.as_str());
+        assert_eq!(vulns[0]["external_references"][0], json!({"source_name": "cve", "external_id": cve}));
+        assert_eq!(vulns[0]["object_marking_refs"], json!(tocsin_formats::stix::tlp_refs(tocsin_domain::Tlp::Clear)));
+        assert!(vulns[0]["description"].as_str().is_some_and(|d| d.starts_with("IP CAM command injection")), "{bundle}");
+        assert!(!stix.body.contains("Domo"), "the finder is not named");
         // The CVE record is public now, valid against the official schema, without credits.
         let rec = h.get(&format!("{base}/cve-record"), &[]).await;
         assert_eq!(rec.status, StatusCode::UNPROCESSABLE_ENTITY, "no CNA org id configured: {}", rec.body);
