@@ -906,6 +906,157 @@ fn objects_of(mut v: Value) -> Result<Vec<(ObjectMeta, Value)>, StixError> {
         .collect()
 }
 
+/// Reads a bundle (or a TAXII envelope) from `reader` one object at a time, so that a
+/// bundle of any size is read in constant memory: each object of `objects`, checked by
+/// [`ObjectMeta::of`], goes to `each` in order (a bad object as its error, and reading
+/// goes on); `each` answers whether to go on. The other members are skipped, but a
+/// `type` other than `bundle` is refused. Unlike [`parse_bundle`] there is no
+/// [`MAX_OBJECTS`] limit. Returns how many objects were read, or why the stream is not a
+/// bundle (not JSON, not an object, …), after `each` has seen the objects before the fault.
+pub fn stream_objects<R: std::io::Read>(
+    reader: R,
+    each: impl FnMut(Result<(ObjectMeta, Value), StixError>) -> bool,
+) -> Result<usize, StixError> {
+    let mut de = serde_json::Deserializer::from_reader(reader);
+    let mut stream = Stream {
+        each,
+        count: 0,
+        stopped: false,
+        fault: None,
+    };
+    let read = serde::de::DeserializeSeed::deserialize(&mut stream, &mut de);
+    if stream.stopped {
+        return Ok(stream.count);
+    }
+    if let Some(fault) = stream.fault.take() {
+        return Err(fault);
+    }
+    read.and_then(|()| de.end())
+        .map_err(|e| StixError::Json(e.to_string()))?;
+    Ok(stream.count)
+}
+
+/// The state of [`stream_objects`]: the callback, the objects seen, and why it stopped.
+struct Stream<F> {
+    each: F,
+    count: usize,
+    /// `each` asked to stop.
+    stopped: bool,
+    /// A fault of our own words (serde's error only carries text).
+    fault: Option<StixError>,
+}
+
+impl<'de, F> serde::de::DeserializeSeed<'de> for &mut Stream<F>
+where
+    F: FnMut(Result<(ObjectMeta, Value), StixError>) -> bool,
+{
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de, F> serde::de::Visitor<'de> for &mut Stream<F>
+where
+    F: FnMut(Result<(ObjectMeta, Value), StixError>) -> bool,
+{
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a STIX bundle (a JSON object)")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        use serde::de::Error as _;
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            match key.as_ref() {
+                "type" => {
+                    let t: Value = map.next_value()?;
+                    if t.as_str() != Some("bundle") {
+                        self.fault = Some(StixError::NotABundle("`type` must be `bundle`"));
+                        return Err(A::Error::custom("not a bundle"));
+                    }
+                }
+                "objects" => map.next_value_seed(Objects(&mut *self))?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The `objects` list of a [`Stream`].
+struct Objects<'s, F>(&'s mut Stream<F>);
+
+impl<'de, F> serde::de::DeserializeSeed<'de> for Objects<'_, F>
+where
+    F: FnMut(Result<(ObjectMeta, Value), StixError>) -> bool,
+{
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        // `any`, so that a value other than a list gets our words, as `parse_bundle` gives.
+        d.deserialize_any(self)
+    }
+}
+
+impl<F> Objects<'_, F> {
+    fn not_a_list<E: serde::de::Error>(self) -> Result<(), E> {
+        self.0.fault = Some(StixError::NotABundle("`objects` must be a list"));
+        Err(E::custom("`objects` must be a list"))
+    }
+}
+
+impl<'de, F> serde::de::Visitor<'de> for Objects<'_, F>
+where
+    F: FnMut(Result<(ObjectMeta, Value), StixError>) -> bool,
+{
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a list of STIX objects")
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<(), E> {
+        self.not_a_list()
+    }
+    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<(), E> {
+        self.not_a_list()
+    }
+    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<(), E> {
+        self.not_a_list()
+    }
+    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<(), E> {
+        self.not_a_list()
+    }
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<(), E> {
+        self.not_a_list()
+    }
+    fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<(), E> {
+        self.not_a_list()
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, _: A) -> Result<(), A::Error> {
+        self.not_a_list()
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        use serde::de::Error as _;
+        let s = self.0;
+        while let Some(v) = seq.next_element::<Value>()? {
+            let checked = ObjectMeta::of(s.count, &v).map(|m| (m, v));
+            s.count += 1;
+            if !(s.each)(checked) {
+                s.stopped = true;
+                return Err(A::Error::custom("stopped"));
+            }
+        }
+        Ok(())
+    }
+}
+
 /// The ids an object refers to: `object_refs`, `created_by_ref`, `object_marking_refs`,
 /// and a relationship's ends.
 pub fn refs_of(obj: &Value) -> Vec<String> {

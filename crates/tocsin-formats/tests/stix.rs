@@ -489,6 +489,27 @@ proptest! {
     #[test]
     fn no_bytes_make_the_reader_panic(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
         let _ = stix::read_bundle(&bytes);
+        let _ = stix::stream_objects(&bytes[..], |_| true);
+    }
+
+    /// The streaming reader sees what the whole-bundle reader sees: the same objects in the
+    /// same order when the bundle is good, and, when one object is bad, that object's error
+    /// in its place while the others still come.
+    #[test]
+    fn streaming_reads_what_the_whole_reader_reads(text in noisy_bundle()) {
+        let mut streamed = Vec::new();
+        let n = stix::stream_objects(text.as_bytes(), |o| { streamed.push(o); true });
+        match (n, stix::parse_bundle(text.as_bytes())) {
+            (Ok(n), Ok(whole)) => {
+                prop_assert_eq!(n, streamed.len());
+                let got: Vec<_> = streamed.into_iter().collect::<Result<Vec<_>, _>>()
+                    .map_err(|e| TestCaseError::fail(e.to_string()))?;
+                prop_assert_eq!(got, whole);
+            }
+            (Err(a), Err(b)) => prop_assert_eq!(a, b),
+            (Err(a), Ok(_)) => prop_assert!(false, "streaming refused a good bundle: {}", a),
+            (Ok(_), Err(e)) => prop_assert!(streamed.iter().any(|o| o.as_ref().err() == Some(&e)), "{e} not streamed"),
+        }
     }
 
     #[test]
@@ -499,4 +520,64 @@ proptest! {
             }
         }
     }
+}
+
+#[test]
+fn streaming_refuses_what_is_not_a_bundle_and_stops_when_asked() {
+    let read = |text: &str| {
+        let mut ids = Vec::new();
+        let r = stix::stream_objects(text.as_bytes(), |o| {
+            ids.push(o.map(|(m, _)| m.id).unwrap_or_else(|e| e.to_string()));
+            true
+        });
+        (r, ids)
+    };
+    let ip = |n: u8| json!({"type": "ipv4-addr", "id": format!("ipv4-addr--00000000-0000-4000-8000-0000000000{n:02}"), "value": format!("10.0.0.{n}")});
+    let good = json!({"objects": [ip(1), ip(2)], "type": "bundle", "id": "bundle--x"}).to_string();
+    let (r, ids) = read(&good);
+    assert_eq!(r, Ok(2), "`type` may come after the objects");
+    assert_eq!(ids.len(), 2);
+    // A TAXII envelope (no `type`) streams too.
+    assert_eq!(
+        read(&json!({"more": false, "objects": [ip(1)]}).to_string()).0,
+        Ok(1)
+    );
+    assert_eq!(
+        read(&json!({"type": "report", "objects": [ip(1)]}).to_string()).0,
+        Err(stix::StixError::NotABundle("`type` must be `bundle`"))
+    );
+    assert!(matches!(read("[1, 2]").0, Err(stix::StixError::Json(_))));
+    assert_eq!(
+        read(r#"{"type": "bundle", "objects": 5}"#).0,
+        Err(stix::StixError::NotABundle("`objects` must be a list"))
+    );
+    // Cut short: the objects before the fault were seen, then the error.
+    let (r, ids) = read(
+        &good[..good
+            .find("ipv4-addr--00000000-0000-4000-8000-000000000002")
+            .expect("at")],
+    );
+    assert!(matches!(r, Err(stix::StixError::Json(_))), "{r:?}");
+    assert_eq!(ids.len(), 1);
+    assert!(matches!(
+        read(&format!("{good} trailing")).0,
+        Err(stix::StixError::Json(_))
+    ));
+    // A bad object is reported in its place; the rest still come.
+    let mixed =
+        json!({"type": "bundle", "objects": [ip(1), {"type": "ipv4-addr", "id": "nope"}, ip(3)]})
+            .to_string();
+    let (r, ids) = read(&mixed);
+    assert_eq!(r, Ok(3));
+    assert!(ids[1].contains("object 1 (nope): field `id`"), "{ids:?}");
+    // Stopping early is not an error.
+    let mut seen = 0;
+    assert_eq!(
+        stix::stream_objects(good.as_bytes(), |_| {
+            seen += 1;
+            false
+        }),
+        Ok(1)
+    );
+    assert_eq!(seen, 1);
 }

@@ -1,5 +1,6 @@
 //! Fuzzes the STIX bundle reader: any bytes must be read or refused without a panic, and
-//! every draft read from them must validate or be refused without one either.
+//! every draft read from them must validate or be refused without one either; the
+//! streaming reader must read or refuse them without one too.
 
 #![no_main]
 
@@ -12,4 +13,5 @@ fuzz_target!(|data: &[u8]| {
             let _ = r.input.validate();
         }
     }
+    let _ = stix::stream_objects(data, |_| true);
 });
