@@ -432,6 +432,11 @@ impl PreparedIntel {
     pub fn row(&self) -> &IntelRow {
         &self.new.row
     }
+
+    /// How many indicators it has.
+    pub fn observable_count(&self) -> usize {
+        self.new.observables.len()
+    }
 }
 
 impl Tx {

@@ -123,8 +123,8 @@ enum IntelCommand {
     /// reported on standard error with its file, line and field and is not stored; the
     /// others are. Prints the counts; the exit status is 65 when a record was rejected.
     Import {
-        /// Files (`.txt`: one form each; `.jsonl`: one record a line), or `-` for
-        /// standard input.
+        /// Files (`.txt`: one form each; `.jsonl`: one record a line; a STIX 2.1 bundle
+        /// of any size, read in windows of 1,000 objects), or `-` for standard input.
         #[arg(required = true)]
         files: Vec<PathBuf>,
         /// Stop at the first bad record (the records before it are stored).
@@ -136,7 +136,7 @@ enum IntelCommand {
         /// Records per transaction.
         #[arg(long, default_value_t = service::intel_import::DEFAULT_BATCH_SIZE)]
         batch_size: usize,
-        /// auto (by name, else by the first character), jsonl or txt.
+        /// auto (by name, else by the start), jsonl, txt or stix.
         #[arg(long, default_value = "auto")]
         format: String,
     },
@@ -443,7 +443,7 @@ async fn intel(config: &Config, cmd: IntelCommand) -> anyhow::Result<()> {
             format,
         } => {
             let format = intel_import::Format::parse(&format)
-                .with_context(|| format!("--format {format}: auto, jsonl or txt"))?;
+                .with_context(|| format!("--format {format}: auto, jsonl, txt or stix"))?;
             let mut sources = Vec::with_capacity(files.len());
             for f in &files {
                 let name = f.display().to_string();

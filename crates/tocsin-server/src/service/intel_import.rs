@@ -1,6 +1,15 @@
 //! Bulk import of intel records by the operator (`tocsin intel import`): TXT forms (one
-//! record a file, any encoding the form parser reads) and JSON lines (one
-//! [`IntelInput`] object a line), stored as drafts of channel `import`.
+//! record a file, any encoding the form parser reads), JSON lines (one [`IntelInput`]
+//! object a line) and STIX 2.1 bundles of any size, stored as drafts of channel `import`.
+//!
+//! A bundle is read one object at a time ([`stix::stream_objects`]) in windows of
+//! [`STIX_WINDOW`] objects. In a window, each report becomes a record with the objects it
+//! names (as a TAXII post makes it, [`stix::read_objects`]), and the objects no report of
+//! the window names become one more record that lists them, so that nothing is dropped:
+//! a report whose objects lie in a later window leaves them to that window's record. An
+//! object that is not a STIX object (no `type--uuid` id, a bad timestamp) is reported in
+//! its place, and reading goes on. A record whose objects carry no time (bare SCOs) is
+//! published at its import.
 //!
 //! The import streams: records are read, checked and stored in batches
 //! ([`ImportOptions::batch_size`], 2,000 by default), each batch one transaction with one
@@ -23,9 +32,11 @@ use std::io::{BufRead, BufReader, Read};
 use std::sync::Arc;
 
 use serde::de::IgnoredAny;
+use serde_json::Value;
 use tocsin_domain::intel::{IntelField, IntelInput, IntelRecord};
-use tocsin_domain::{FieldError, IntelId, Timestamp};
+use tocsin_domain::{FieldError, IntelId, IntelTime, Timestamp};
 use tocsin_formats::intel_form::{self, ProblemKind};
+use tocsin_formats::stix::{self, ObjectMeta};
 use tocsin_storage::intel::PreparedIntel;
 use tocsin_storage::{NewAuditEntry, NewIntel, StorageError, Store};
 
@@ -39,25 +50,34 @@ pub const MAX_RECORD_BYTES: usize = 4 << 20;
 /// Records per batch (one transaction) unless told otherwise.
 pub const DEFAULT_BATCH_SIZE: usize = 2000;
 
+/// The objects of a STIX bundle read together (module documentation): large enough that a
+/// partner's report usually comes with its objects, small enough that the record listing
+/// the rest stays within the content limit.
+pub const STIX_WINDOW: usize = 1000;
+
 /// How a source is written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
-    /// By the name (`.txt`; `.jsonl`, `.ndjson`, `.json`), else by the first character:
-    /// `{` is JSON lines, anything else a TXT form.
+    /// By the name (`.txt`; `.jsonl`, `.ndjson`; `.stix`), else by the start: JSON whose
+    /// start has `"type": "bundle"` or `"objects": [` is a STIX bundle, other JSON (`{`)
+    /// is JSON lines, anything else a TXT form.
     Auto,
     /// One JSON object a line; blank lines are skipped.
     JsonLines,
     /// One TXT form (the whole source is one record).
     Txt,
+    /// A STIX 2.1 bundle (or TAXII envelope) of any size.
+    Stix,
 }
 
 impl Format {
-    /// Parses `auto`, `jsonl` (or `json`, `ndjson`) or `txt`.
+    /// Parses `auto`, `jsonl` (or `json`, `ndjson`), `txt` or `stix`.
     pub fn parse(s: &str) -> Option<Format> {
         match s.trim().to_ascii_lowercase().as_str() {
             "auto" => Some(Format::Auto),
             "jsonl" | "json" | "ndjson" => Some(Format::JsonLines),
             "txt" => Some(Format::Txt),
+            "stix" => Some(Format::Stix),
             _ => None,
         }
     }
@@ -128,6 +148,9 @@ pub enum IssueKind {
     TooLong,
     /// A field [`IntelInput::validate`] refused.
     Field(FieldError),
+    /// A STIX bundle, object or report that cannot be read (the reader's words, naming the
+    /// object and the field).
+    Stix(String),
 }
 
 /// One problem of a record: the line it is on (when known) and the field (when it is
@@ -161,6 +184,7 @@ impl Issue {
             IssueKind::UnknownKey(k) => format!("{k:?} is not one of the 25 fields"),
             IssueKind::WrongType(e) => e.clone(),
             IssueKind::TooLong => format!("longer than {MAX_RECORD_BYTES} bytes"),
+            IssueKind::Stix(e) => e.clone(),
             // Names the field itself.
             IssueKind::Field(e) if e.args.iter().any(|(k, _)| *k == "field") => {
                 let m = tr.field_error(e);
@@ -410,18 +434,21 @@ fn json_problems(json: &[u8], at: Option<usize>, first: &serde_json::Error) -> V
     }
 }
 
-/// Where a record is, for the audit entry.
+/// Where a record is, for the audit entry: a line of JSON lines, or the first object of
+/// the window of a STIX bundle it was read from.
 #[derive(Clone, Debug)]
 struct Location {
     source: Arc<str>,
     line: Option<usize>,
+    object: Option<usize>,
 }
 
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.line {
-            Some(l) => write!(f, "{}:{l}", self.source),
-            None => f.write_str(&self.source),
+        match (self.line, self.object) {
+            (Some(l), _) => write!(f, "{}:{l}", self.source),
+            (None, Some(o)) => write!(f, "{} object {o}", self.source),
+            (None, None) => f.write_str(&self.source),
         }
     }
 }
@@ -516,6 +543,60 @@ async fn write_batch(store: &Store, b: &Batch, actor: &NewAuditEntry) -> Result<
     tx.commit().await
 }
 
+/// The batching side of [`produce`]: gathers checked records into batches and sends them
+/// and the rejections to the writer, in input order.
+struct Sink {
+    tx: tokio::sync::mpsc::Sender<Msg>,
+    batch_size: usize,
+    strict: bool,
+    batch: Vec<PreparedIntel>,
+    first: Option<Location>,
+    last: Option<Location>,
+}
+
+impl Sink {
+    /// Sends the pending batch; false when the writer has gone.
+    fn flush(&mut self) -> bool {
+        let (Some(first), Some(last)) = (self.first.take(), self.last.take()) else {
+            return true;
+        };
+        let rows = std::mem::replace(&mut self.batch, Vec::with_capacity(self.batch_size));
+        self.tx
+            .blocking_send(Msg::Batch(Batch { rows, first, last }))
+            .is_ok()
+    }
+
+    /// Takes one record's verdict; false when the import is to stop (the writer has gone,
+    /// or a bad record under `strict`).
+    fn take(
+        &mut self,
+        loc: Location,
+        checked: Result<IntelRecord, Vec<Issue>>,
+    ) -> Result<bool, ImportError> {
+        match checked {
+            Ok(record) => {
+                self.batch.push(to_new(&record)?);
+                if self.first.is_none() {
+                    self.first = Some(loc.clone());
+                }
+                self.last = Some(loc);
+                Ok(self.batch.len() < self.batch_size || self.flush())
+            }
+            Err(issues) => {
+                if self.strict && !self.flush() {
+                    return Ok(false);
+                }
+                let r = Rejected {
+                    source: loc.source,
+                    line: loc.line,
+                    issues,
+                };
+                Ok(self.tx.blocking_send(Msg::Rejected(r)).is_ok() && !self.strict)
+            }
+        }
+    }
+}
+
 /// The reading side, on a blocking thread: sends batches and rejections in input order.
 /// Returns early (quietly) when the writer has gone.
 fn produce(
@@ -524,24 +605,13 @@ fn produce(
     strict: bool,
     tx: tokio::sync::mpsc::Sender<Msg>,
 ) -> Result<(), ImportError> {
-    let mut batch: Vec<PreparedIntel> = Vec::with_capacity(batch_size);
-    let mut first: Option<Location> = None;
-    let mut last: Option<Location> = None;
-    // Sends the pending batch; false when the writer has gone.
-    let flush = |batch: &mut Vec<PreparedIntel>,
-                 first: &mut Option<Location>,
-                 last: &mut Option<Location>|
-     -> bool {
-        let (Some(f), Some(l)) = (first.take(), last.take()) else {
-            return true;
-        };
-        let rows = std::mem::replace(batch, Vec::with_capacity(batch_size));
-        tx.blocking_send(Msg::Batch(Batch {
-            rows,
-            first: f,
-            last: l,
-        }))
-        .is_ok()
+    let mut sink = Sink {
+        tx,
+        batch_size,
+        strict,
+        batch: Vec::with_capacity(batch_size),
+        first: None,
+        last: None,
     };
     for source in sources {
         let name: Arc<str> = source.name.as_str().into();
@@ -554,6 +624,12 @@ fn produce(
             Format::Auto => detect(&source.name, &mut reader).map_err(read_err)?,
             f => f,
         };
+        if format == Format::Stix {
+            if !read_stix(reader, &name, &mut sink)? {
+                return Ok(());
+            }
+            continue;
+        }
         let mut records = Records {
             reader,
             format,
@@ -561,41 +637,169 @@ fn produce(
             done: false,
             buf: Vec::new(),
         };
-        while let Some(item) = records.next_record().map_err(read_err)? {
-            let (line, checked) = item;
+        while let Some((line, checked)) = records.next_record().map_err(read_err)? {
             let loc = Location {
                 source: name.clone(),
                 line,
+                object: None,
             };
-            match checked {
-                Ok(record) => {
-                    batch.push(to_new(&record)?);
-                    if first.is_none() {
-                        first = Some(loc.clone());
-                    }
-                    last = Some(loc);
-                    if batch.len() >= batch_size && !flush(&mut batch, &mut first, &mut last) {
-                        return Ok(());
-                    }
-                }
-                Err(issues) => {
-                    if strict && !flush(&mut batch, &mut first, &mut last) {
-                        return Ok(());
-                    }
-                    let r = Rejected {
-                        source: name.clone(),
-                        line,
-                        issues,
-                    };
-                    if tx.blocking_send(Msg::Rejected(r)).is_err() || strict {
-                        return Ok(());
-                    }
-                }
+            if !sink.take(loc, checked)? {
+                return Ok(());
             }
         }
     }
-    flush(&mut batch, &mut first, &mut last);
+    sink.flush();
     Ok(())
+}
+
+/// Reads a STIX bundle in windows of [`STIX_WINDOW`] objects into the sink (module
+/// documentation). A bundle that stops being readable (cut short, not JSON) is one more
+/// rejection, after the records of the objects read before the fault. False when the
+/// import is to stop.
+fn read_stix(reader: impl Read, name: &Arc<str>, sink: &mut Sink) -> Result<bool, ImportError> {
+    let loc = |object: usize| Location {
+        source: name.clone(),
+        line: None,
+        object: Some(object),
+    };
+    // Takes a window's records; false when the import is to stop.
+    let take_window = |window: Vec<(ObjectMeta, Value)>, start: usize, sink: &mut Sink| {
+        for checked in stix_window(window, start) {
+            if !sink.take(loc(start), checked)? {
+                return Ok(false);
+            }
+        }
+        Ok::<bool, ImportError>(true)
+    };
+    let mut window: Vec<(ObjectMeta, Value)> = Vec::with_capacity(STIX_WINDOW);
+    let mut start = 0;
+    let mut index = 0;
+    // What stopped the reading: the sink's error, or `Ok(())` when it asked to stop.
+    let mut stop: Option<Result<(), ImportError>> = None;
+    let read = stix::stream_objects(reader, |object| {
+        let at = index;
+        index += 1;
+        let went = match object {
+            Ok(o) => {
+                if window.is_empty() {
+                    start = at;
+                }
+                window.push(o);
+                if window.len() >= STIX_WINDOW {
+                    let w = std::mem::replace(&mut window, Vec::with_capacity(STIX_WINDOW));
+                    take_window(w, start, sink)
+                } else {
+                    Ok(true)
+                }
+            }
+            Err(e) => {
+                let issue = Issue::new(None, None, IssueKind::Stix(e.to_string()));
+                sink.take(loc(at), Err(vec![issue]))
+            }
+        };
+        match went {
+            Ok(true) => true,
+            Ok(false) => {
+                stop = Some(Ok(()));
+                false
+            }
+            Err(e) => {
+                stop = Some(Err(e));
+                false
+            }
+        }
+    });
+    match stop {
+        Some(Ok(())) => return Ok(false),
+        Some(Err(e)) => return Err(e),
+        None => {}
+    }
+    if !window.is_empty() && !take_window(window, start, sink)? {
+        return Ok(false);
+    }
+    match read {
+        Ok(_) => Ok(true),
+        Err(e) => {
+            let issue = Issue::new(None, None, IssueKind::Stix(e.to_string()));
+            sink.take(loc(index), Err(vec![issue]))
+        }
+    }
+}
+
+/// The draft records of one window of a bundle's objects (module documentation), each
+/// checked; `first` is the window's first object, for the messages.
+fn stix_window(
+    objects: Vec<(ObjectMeta, Value)>,
+    first: usize,
+) -> Vec<Result<IntelRecord, Vec<Issue>>> {
+    let last = first + objects.len().saturating_sub(1);
+    // Objects without times (bare SCOs) date their record by its import.
+    let now = Timestamp::now();
+    // Markings and identities serve every record of the window (TLP, publisher names).
+    let shared = |m: &ObjectMeta| {
+        matches!(
+            m.kind.as_str(),
+            "marking-definition" | "identity" | "extension-definition"
+        )
+    };
+    let (reported, rest) = if objects.iter().any(|(m, _)| m.kind == "report") {
+        let mut named: std::collections::HashSet<String> = std::collections::HashSet::new();
+        for (m, v) in objects.iter().filter(|(m, _)| m.kind == "report") {
+            named.insert(m.id.clone());
+            named.extend(stix::refs_of(v));
+        }
+        let mut reported = Vec::with_capacity(objects.len());
+        let mut rest = Vec::new();
+        for o in objects {
+            if shared(&o.0) {
+                rest.push(o.clone());
+                reported.push(o);
+            } else if named.contains(&o.0.id) {
+                reported.push(o);
+            } else {
+                rest.push(o);
+            }
+        }
+        (reported, rest)
+    } else {
+        (Vec::new(), objects)
+    };
+    let mut out = Vec::new();
+    for part in [reported, rest] {
+        if part.is_empty() {
+            continue;
+        }
+        match stix::read_objects(&part) {
+            Ok(records) => {
+                for r in records {
+                    let mut input = r.input;
+                    if input.published_at.trim().is_empty() {
+                        input.published_at = IntelTime::at(now, 0).to_string();
+                    }
+                    out.push(input.validate().map_err(|e| {
+                        let what = r
+                            .report_id
+                            .unwrap_or_else(|| "the objects no report names".into());
+                        let mut issues = vec![Issue::new(
+                            None,
+                            None,
+                            IssueKind::Stix(format!(
+                                "{what} (objects {first}–{last}) cannot become a record"
+                            )),
+                        )];
+                        issues.extend(field_issues(&e, None));
+                        issues
+                    }));
+                }
+            }
+            Err(e) => out.push(Err(vec![Issue::new(
+                None,
+                None,
+                IssueKind::Stix(e.to_string()),
+            )])),
+        }
+    }
+    out
 }
 
 /// The row, search text and indicators of a checked record, as the other channels store
@@ -622,18 +826,45 @@ fn detect(name: &str, reader: &mut impl BufRead) -> std::io::Result<Format> {
     if lower.ends_with(".txt") {
         return Ok(Format::Txt);
     }
-    if [".jsonl", ".ndjson", ".json"]
-        .iter()
-        .any(|e| lower.ends_with(e))
-    {
+    if lower.ends_with(".stix") {
+        return Ok(Format::Stix);
+    }
+    if [".jsonl", ".ndjson"].iter().any(|e| lower.ends_with(e)) {
         return Ok(Format::JsonLines);
     }
     let head = reader.fill_buf()?;
     let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
     Ok(match head.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'{') if names_a_bundle(head) => Format::Stix,
         Some(b'{') => Format::JsonLines,
+        _ if lower.ends_with(".json") => Format::JsonLines,
         _ => Format::Txt,
     })
+}
+
+/// Whether the start of a JSON text is a STIX bundle's: it has `"type": "bundle"`, or
+/// `"objects": [` (a bundle written with sorted keys names its type last), with any spaces
+/// between. A record of JSON lines has neither key.
+fn names_a_bundle(head: &[u8]) -> bool {
+    let skip = |mut i: usize| {
+        while head.get(i).is_some_and(|b| b.is_ascii_whitespace()) {
+            i += 1;
+        }
+        i
+    };
+    let member = |key: &[u8], value: &[u8]| {
+        head.windows(key.len())
+            .enumerate()
+            .filter(|(_, w)| *w == key)
+            .any(|(i, _)| {
+                let colon = skip(i + key.len());
+                head.get(colon) == Some(&b':')
+                    && head
+                        .get(skip(colon + 1)..)
+                        .is_some_and(|r| r.starts_with(value))
+            })
+    };
+    member(b"\"type\"", b"\"bundle\"") || member(b"\"objects\"", b"[")
 }
 
 /// One record at a time from a source: its line (JSON lines) and the verdict.
@@ -787,5 +1018,153 @@ mod tests {
             Format::JsonLines
         );
         assert_eq!(Format::parse("JSONL"), Some(Format::JsonLines));
+        assert_eq!(Format::parse("stix"), Some(Format::Stix));
+        // A bundle, however it is spaced and wherever `type` comes; not a JSON line.
+        for head in [
+            "{\"type\": \"bundle\", \"objects\": []}",
+            "{\n  \"id\": \"bundle--1\",\n  \"type\" :\n \"bundle\"}",
+            "{\"id\": \"bundle--1\", \"objects\" : [{\"type\": \"ipv4-addr\"",
+        ] {
+            let mut c = std::io::Cursor::new(head.as_bytes().to_vec());
+            assert_eq!(
+                detect("x.json", &mut c).expect("detect"),
+                Format::Stix,
+                "{head}"
+            );
+        }
+        let mut c = std::io::Cursor::new(b"{\"subject\": \"type bundle\"}".to_vec());
+        assert_eq!(detect("x.json", &mut c).expect("detect"), Format::JsonLines);
+        assert_eq!(detect("x.stix", &mut txt).expect("detect"), Format::Stix);
+    }
+
+    fn ip(n: usize) -> serde_json::Value {
+        serde_json::json!({"type": "ipv4-addr", "spec_version": "2.1",
+            "id": format!("ipv4-addr--00000000-0000-4000-8000-{n:012}"), "value": format!("10.0.{}.{}", n / 256, n % 256)})
+    }
+
+    fn report(id: usize, refs: &[usize], tlp: &str) -> serde_json::Value {
+        serde_json::json!({"type": "report", "spec_version": "2.1",
+            "id": format!("report--00000000-0000-4000-9000-{id:012}"),
+            "created": "2026-03-01T00:00:00Z", "modified": "2026-03-01T00:00:00Z",
+            "name": format!("報告 {id}"), "published": "2026-03-01T00:00:00Z", "report_types": ["threat-report"],
+            "object_refs": refs.iter().map(|n| ip(*n)["id"].clone()).collect::<Vec<_>>(),
+            "object_marking_refs": [tlp]})
+    }
+
+    /// The records a bundle gives, as (subject, TLP, indicators) or the messages.
+    fn read(objects: Vec<serde_json::Value>) -> Vec<Result<(String, String, usize), Vec<String>>> {
+        let bundle = serde_json::json!({"type": "bundle", "id": "bundle--00000000-0000-4000-8000-000000000000", "objects": objects});
+        let (tx, mut rx) = tokio::sync::mpsc::channel(1 << 16);
+        let mut sink = Sink {
+            tx,
+            batch_size: 1,
+            strict: false,
+            batch: Vec::new(),
+            first: None,
+            last: None,
+        };
+        let bytes = bundle.to_string().into_bytes();
+        assert!(read_stix(&bytes[..], &Arc::from("b.json"), &mut sink).expect("read"));
+        drop(sink);
+        let tr = Tr::new(Locale::En);
+        let mut out = Vec::new();
+        while let Ok(m) = rx.try_recv() {
+            out.push(match m {
+                Msg::Batch(b) => {
+                    let r = b.rows[0].row();
+                    let n = b.rows[0].observable_count();
+                    Ok((r.subject.clone(), r.tlp.clone(), n))
+                }
+                Msg::Rejected(r) => Err(r.messages(&tr)),
+            });
+        }
+        out
+    }
+
+    #[test]
+    fn a_bundle_is_read_in_windows_and_nothing_is_dropped() {
+        const GREEN: &str = "marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da";
+        const RED: &str = "marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed";
+        // A report with two of its objects; a third object nobody names.
+        let got = read(vec![ip(1), report(1, &[1, 2], GREEN), ip(2), ip(3)]);
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert_eq!(got[0], Ok(("報告 1".into(), "green".into(), 2)));
+        let Ok((subject, tlp, n)) = &got[1] else {
+            panic!("{got:?}")
+        };
+        assert_eq!(
+            (subject.as_str(), tlp.as_str(), *n),
+            ("STIX: 1 objects", "amber", 1)
+        );
+        // A report whose objects come after the window: they make a record of their own.
+        let mut objects = vec![report(7, &[5000, 5001], RED)];
+        objects.extend((1..STIX_WINDOW).map(ip));
+        objects.extend([ip(5000), ip(5001)]);
+        let got = read(objects);
+        assert_eq!(got.len(), 3, "{got:?}");
+        assert_eq!(got[0], Ok(("報告 7".into(), "red".into(), 0)));
+        assert_eq!(
+            got[1],
+            Ok((
+                format!("STIX: {} objects", STIX_WINDOW - 1),
+                "amber".into(),
+                STIX_WINDOW - 1
+            ))
+        );
+        assert_eq!(got[2], Ok(("STIX: 2 objects".into(), "amber".into(), 2)));
+        // A bad object is reported in its place; a report without a name cannot be a record.
+        let mut nameless = report(2, &[1], GREEN);
+        nameless["name"] = serde_json::json!("");
+        let got = read(vec![
+            ip(1),
+            serde_json::json!({"type": "ipv4-addr", "id": "x"}),
+            nameless,
+        ]);
+        assert_eq!(got.len(), 2, "{got:?}");
+        let Err(m) = &got[0] else { panic!("{got:?}") };
+        assert!(
+            m[0].starts_with("b.json: object 1 (x): field `id`"),
+            "{m:?}"
+        );
+        let Err(m) = &got[1] else { panic!("{got:?}") };
+        assert!(
+            m[0].contains(
+                "report--00000000-0000-4000-9000-000000000002 (objects 0–1) cannot become a record"
+            ),
+            "{m:?}"
+        );
+        assert!(m[1].contains("(subject)"), "{m:?}");
+    }
+
+    #[test]
+    fn a_bundle_cut_short_keeps_what_was_read_and_says_where() {
+        let bundle = serde_json::json!({"type": "bundle", "objects": [ip(1), ip(2)]}).to_string();
+        let cut = &bundle.as_bytes()[..bundle.len() - 20];
+        let (tx, mut rx) = tokio::sync::mpsc::channel(16);
+        let mut sink = Sink {
+            tx,
+            batch_size: 10,
+            strict: false,
+            batch: Vec::new(),
+            first: None,
+            last: None,
+        };
+        assert!(read_stix(cut, &Arc::from("b.json"), &mut sink).expect("read"));
+        sink.flush();
+        drop(sink);
+        let tr = Tr::new(Locale::En);
+        let Ok(Msg::Rejected(r)) = rx.try_recv() else {
+            panic!("a rejection first")
+        };
+        assert!(
+            r.messages(&tr)[0].starts_with("b.json: not JSON: "),
+            "{:?}",
+            r.messages(&tr)
+        );
+        let Ok(Msg::Batch(b)) = rx.try_recv() else {
+            panic!("then the record of ip 1")
+        };
+        assert_eq!(b.rows.len(), 1);
+        assert_eq!(b.rows[0].row().subject, "STIX: 1 objects");
     }
 }

@@ -390,6 +390,96 @@ fn intel_import_stores_the_good_records_and_reports_the_bad() {
 }
 
 #[test]
+fn intel_import_reads_stix_bundles_into_drafts() {
+    for engine in crate::ENGINES {
+        let Some(db) = db(engine) else { continue };
+        let dir = TempDir::new();
+        // A partner's bundle, and a feed of 2,500 bare indicators (three windows), one of
+        // them broken.
+        let feed = dir.0.join("feed.json");
+        let mut objects: Vec<serde_json::Value> = (0..2500)
+            .map(|i| {
+                serde_json::json!({"type": "indicator", "spec_version": "2.1",
+                    "id": format!("indicator--00000000-0000-4000-8000-{i:012}"),
+                    "created": "2026-03-01T00:00:00Z", "modified": "2026-03-01T00:00:00Z",
+                    "pattern": format!("[ipv4-addr:value = '10.1.{}.{}']", i / 256, i % 256),
+                    "pattern_type": "stix", "valid_from": "2026-03-01T00:00:00Z",
+                    "object_marking_refs": ["marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da"]})
+            })
+            .collect();
+        objects[1500]["created"] = serde_json::json!("yesterday");
+        std::fs::write(
+            &feed,
+            serde_json::to_string_pretty(&serde_json::json!({"id": "bundle--00000000-0000-4000-8000-000000000000", "objects": objects, "type": "bundle"}))
+                .expect("json"),
+        )
+        .expect("write");
+        let feed_s = feed.to_string_lossy().to_string();
+        let (code, out, err) = run_status(&[
+            "intel",
+            "import",
+            "--database",
+            &db.url,
+            &data("stix-partner-statement.json"),
+            &feed_s,
+        ]);
+        assert_eq!(code, Some(65), "{engine:?}: {out}{err}");
+        assert!(
+            out.contains("5 records read, 4 stored, 1 rejected"),
+            "{out}"
+        );
+        assert!(
+            err.contains(&format!("{feed_s}: object 1500 (indicator--00000000-0000-4000-8000-000000001500): field `created`")),
+            "{err}"
+        );
+        crate::rt().block_on(async {
+            let s = tocsin_storage::Store::connect(&db.url).await.expect("open");
+            let rows = s
+                .list_intel(&tocsin_storage::IntelFilter {
+                    limit: 100,
+                    ..Default::default()
+                })
+                .await
+                .expect("list");
+            let mut subjects: Vec<(String, String)> = rows
+                .iter()
+                .map(|r| (r.subject.clone(), r.tlp.clone()))
+                .collect();
+            subjects.sort();
+            assert_eq!(
+                subjects,
+                vec![
+                    (
+                        "Emotet C2 seen against the finance sector".to_string(),
+                        "amber+strict".to_string()
+                    ),
+                    ("STIX: 1000 objects".into(), "green".into()),
+                    ("STIX: 1000 objects".into(), "green".into()),
+                    ("STIX: 499 objects".into(), "green".into()),
+                ],
+                "{engine:?}"
+            );
+            assert!(
+                rows.iter()
+                    .all(|r| r.status == "draft" && r.channel == "import")
+            );
+            // Every indicator of the feed is searchable, the broken one's neighbours too.
+            for ip in ["10.1.0.0", "10.1.5.219", "10.1.9.195"] {
+                let found = s
+                    .list_intel(&tocsin_storage::IntelFilter {
+                        observable: Some(ip.into()),
+                        limit: 10,
+                        ..Default::default()
+                    })
+                    .await
+                    .expect("search");
+                assert_eq!(found.len(), 1, "{engine:?}: {ip}");
+            }
+        });
+    }
+}
+
+#[test]
 fn intel_emit_prints_txt_that_parses_back_to_the_record() {
     let Some(db) = db(Engine::Sqlite) else { return };
     let original = data("intel-example.txt");
