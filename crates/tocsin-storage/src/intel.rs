@@ -437,6 +437,20 @@ impl PreparedIntel {
     pub fn observable_count(&self) -> usize {
         self.new.observables.len()
     }
+
+    /// About how many bytes of text it holds, for bounding a batch by memory.
+    pub fn text_bytes(&self) -> usize {
+        let n = &self.new;
+        n.row.body.len()
+            + n.row.subject.len()
+            + n.search_text.len()
+            + self.tokens.len()
+            + self.observable_tokens.len()
+            + n.observables
+                .iter()
+                .map(|(k, v, o)| k.len() + v.len() + o.len())
+                .sum::<usize>()
+    }
 }
 
 impl Tx {

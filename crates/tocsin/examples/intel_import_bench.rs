@@ -5,8 +5,14 @@
 //! (`service::intel_import`), and prints records/s, the total time, and memory: resident
 //! size at the start, during and at the end of the import, and the peak (VmHWM).
 //!
+//! With `--stix N` it writes a STIX 2.1 bundle of N objects instead (partner feeds: per
+//! 100 objects a report naming the other 99, indicators with patterns over IPv4
+//! addresses, domains, URLs and hashes, and ipv4-addr and domain-name SCOs, all marked
+//! TLP:GREEN and made by one identity), imports it the same way (streamed in windows of
+//! 1,000 objects) and prints objects/s beside records/s.
+//!
 //! `cargo run --release -p tocsin --example intel_import_bench -- [--records N]
-//! [--txt N] [--batch-size N] [--database URL] [--keep]` (default 200,000 records into a
+//! [--txt N] [--stix N] [--batch-size N] [--database URL] [--keep]` (default 200,000 records into a
 //! fresh SQLite file in a temp folder, removed afterwards unless `--keep`;
 //! `--database postgres-test` makes a throw-away schema on the test PostgreSQL, which the
 //! test suite drops after an hour; any other URL is used as given). The SQLite store runs
@@ -297,9 +303,104 @@ fn record(rng: &mut Rng, i: usize) -> IntelInput {
     }
 }
 
+const GREEN: &str = "marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da";
+const PARTNER: &str = "identity--6a1f0b2c-3d4e-4f50-8a6b-7c8d9e0f1a2b";
+
+/// A STIX object id whose UUID is made from `n` (unique within the bundle).
+fn stix_id(kind: &str, n: usize) -> String {
+    format!("{kind}--{:08x}-0000-4000-8000-{n:012x}", n >> 48)
+}
+
+/// Object `i` of the benchmark bundle (module documentation).
+fn stix_object(rng: &mut Rng, i: usize) -> serde_json::Value {
+    let created = format!(
+        "2026-{:02}-{:02}T{:02}:{:02}:00.000Z",
+        1 + rng.below(12),
+        1 + rng.below(28),
+        rng.below(24),
+        rng.below(60)
+    );
+    let group = i / 100 * 100;
+    match i % 100 {
+        0 => {
+            let refs: Vec<String> = (1..100)
+                .map(|k| {
+                    let n = group + k;
+                    if n % 100 < 61 {
+                        stix_id("indicator", n)
+                    } else if n % 2 == 0 {
+                        stix_id("ipv4-addr", n)
+                    } else {
+                        stix_id("domain-name", n)
+                    }
+                })
+                .collect();
+            serde_json::json!({
+                "type": "report", "spec_version": "2.1", "id": stix_id("report", i),
+                "created": created, "modified": created, "published": created,
+                "name": format!("{}{}{}", rng.pick(ORGS), rng.pick(SYSTEMS), rng.pick(ATTACKS)),
+                "description": format!("{} 相關中繼站與惡意網域，請協助封鎖。", rng.pick(MALWARE)),
+                "report_types": ["threat-report"], "object_refs": refs,
+                "created_by_ref": PARTNER, "object_marking_refs": [GREEN],
+            })
+        }
+        k if k < 61 => {
+            let pattern = match rng.below(4) {
+                0 => format!("[ipv4-addr:value = '{}']", rng.ipv4()),
+                1 => format!("[domain-name:value = '{}']", rng.domain()),
+                2 => format!("[url:value = 'http://{}/{}']", rng.domain(), rng.hex(8)),
+                _ => format!("[file:hashes.'SHA-256' = '{}']", rng.hex(64)),
+            };
+            serde_json::json!({
+                "type": "indicator", "spec_version": "2.1", "id": stix_id("indicator", i),
+                "created": created, "modified": created, "valid_from": created,
+                "name": format!("{} C2", rng.pick(MALWARE)), "indicator_types": ["malicious-activity"],
+                "pattern": pattern, "pattern_type": "stix",
+                "created_by_ref": PARTNER, "object_marking_refs": [GREEN],
+            })
+        }
+        _ if i % 2 == 0 => serde_json::json!({
+            "type": "ipv4-addr", "spec_version": "2.1", "id": stix_id("ipv4-addr", i),
+            "value": rng.ipv4(), "object_marking_refs": [GREEN],
+        }),
+        _ => serde_json::json!({
+            "type": "domain-name", "spec_version": "2.1", "id": stix_id("domain-name", i),
+            "value": rng.domain(), "object_marking_refs": [GREEN],
+        }),
+    }
+}
+
+/// Writes the benchmark bundle of `n` objects, streaming (never all in memory).
+fn write_bundle(path: &std::path::Path, n: usize) -> anyhow::Result<()> {
+    let mut rng = Rng(0x2545_F491_4F6C_DD1D);
+    let mut out = BufWriter::new(std::fs::File::create(path)?);
+    out.write_all(
+        br#"{"type": "bundle", "id": "bundle--5d0092c5-5f74-4287-9642-33f4c354e56d", "objects": ["#,
+    )?;
+    serde_json::to_writer(
+        &mut out,
+        &serde_json::json!({"type": "identity", "spec_version": "2.1", "id": PARTNER,
+            "created": "2026-01-01T00:00:00.000Z", "modified": "2026-01-01T00:00:00.000Z",
+            "name": "Partner CERT", "identity_class": "organization"}),
+    )?;
+    for i in 0..n.saturating_sub(1) {
+        out.write_all(b",\n")?;
+        serde_json::to_writer(&mut out, &stix_object(&mut rng, i))?;
+    }
+    out.write_all(b"]}\n")?;
+    out.flush()?;
+    Ok(())
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let records: usize = arg("--records", "200000").parse()?;
+    let stix: usize = arg("--stix", "0").parse()?;
+    let records: usize = if stix > 0 {
+        arg("--records", "0")
+    } else {
+        arg("--records", "200000")
+    }
+    .parse()?;
     let txt: usize = arg("--txt", "0").parse()?;
     let batch_size: usize = arg(
         "--batch-size",
@@ -327,6 +428,21 @@ async fn main() -> anyhow::Result<()> {
         Format::JsonLines,
         std::fs::File::open(&jsonl)?,
     )];
+    if stix > 0 {
+        let t = Instant::now();
+        let path = dir.join("bundle.json");
+        write_bundle(&path, stix)?;
+        println!(
+            "generated a STIX bundle of {stix} objects ({:.1} MiB) in {:.1} s",
+            std::fs::metadata(&path)?.len() as f64 / 1048576.0,
+            t.elapsed().as_secs_f64()
+        );
+        sources.push(Source::new(
+            "bundle.json",
+            Format::Stix,
+            std::fs::File::open(&path)?,
+        ));
+    }
     for i in 0..txt {
         let path = dir.join(format!("form-{i}.txt"));
         let form = tocsin_formats::intel_form::emit(&record(&mut rng, records + i));
@@ -417,6 +533,13 @@ async fn main() -> anyhow::Result<()> {
         summary.stored,
         elapsed.as_secs_f64()
     );
+    if stix > 0 {
+        println!(
+            "STIX: {:.0} objects/s ({stix} objects, with the {records} JSON lines, in {:.2} s)",
+            stix as f64 / elapsed.as_secs_f64(),
+            elapsed.as_secs_f64()
+        );
+    }
     println!(
         "memory: RSS at start {}, before the import {}, at the end {}, peak (VmHWM) {}",
         mib(rss_start),

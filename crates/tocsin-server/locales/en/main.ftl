@@ -189,6 +189,8 @@ error-cve-list = The CVE id list is not valid: { $reason }
 error-cwe = A CWE id looks like CWE-79.
 error-cna-config = The CNA organization UUID (cna.org_id) is not configured.
 error-cve-record = The CVE record could not be built: { $reason }
+error-stix = This is not a STIX 2.1 bundle that can be read: { $reason }
+error-stix-empty = The bundle holds no report and no indicator.
 error-vendor-no-users = This vendor organization has no users to notify.
 mail-ack-vuln-body = Hello,
     We received your product vulnerability report. Its tracking number is { $tracking }.

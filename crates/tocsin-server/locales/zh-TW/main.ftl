@@ -189,6 +189,8 @@ error-cve-list = CVE 編號清單有誤：{ $reason }
 error-cwe = CWE 編號格式應為 CWE-79 這樣的形式。
 error-cna-config = 尚未設定 CNA 組織 UUID（cna.org_id）。
 error-cve-record = 無法產生 CVE 記錄：{ $reason }
+error-stix = 無法讀取的 STIX 2.1 bundle：{ $reason }
+error-stix-empty = 此 bundle 沒有任何報告或指標。
 error-vendor-no-users = 此廠商組織尚無可通知的使用者。
 mail-ack-vuln-body = 您好：
     本中心已收到您的產品漏洞通報，追蹤編號為 { $tracking }。

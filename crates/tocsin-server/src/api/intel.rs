@@ -306,6 +306,26 @@ pub async fn create_txt(
     created(&state, &who, &ctx, intel).await
 }
 
+/// Submits a STIX 2.1 bundle: each report (or, without one, the bundle) becomes a draft
+/// record of the caller's, all or none.
+#[utoipa::path(post, path = "/api/v1/intel/stix", tag = "intel",
+    request_body(content = Object, content_type = "application/stix+json;version=2.1"),
+    responses((status = 201, body = Vec<IntelDetail>), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 413, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
+    security(("bearer" = [])))]
+pub async fn create_stix(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    body: Bytes,
+) -> Result<(StatusCode, Json<Vec<IntelDetail>>), AppError> {
+    let mut out = Vec::new();
+    for intel in desk::submit_stix(&state, &who, &ctx, &body).await? {
+        let (_, Json(d)) = created(&state, &who, &ctx, intel).await?;
+        out.push(d);
+    }
+    Ok((StatusCode::CREATED, Json(out)))
+}
+
 /// The caller's inbox: records shared with them (the desk: all), filtered.
 #[utoipa::path(get, path = "/api/v1/intel", tag = "intel", params(InboxQuery),
     responses((status = 200, body = Vec<IntelSummary>), (status = 401, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),

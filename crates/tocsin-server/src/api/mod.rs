@@ -544,6 +544,7 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(vuln::advisory_one))
         .routes(routes!(intel::create, intel::list))
         .routes(routes!(intel::create_txt))
+        .routes(routes!(intel::create_stix))
         .routes(routes!(intel::get, intel::update))
         .routes(routes!(intel::txt))
         .routes(routes!(intel::stix))

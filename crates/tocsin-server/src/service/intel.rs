@@ -21,7 +21,9 @@ use tocsin_domain::{
     FieldError, GroupId, IncidentType, IntelId, Locale, OrgId, ReportKind, Timestamp, Tlp, UserId,
     search,
 };
+use tocsin_formats::stix;
 use tocsin_mail::MailAttachment;
+use tocsin_storage::intel::PreparedIntel;
 use tocsin_storage::{
     AudienceKind, AudienceRow, Delivery, IntelFilter, IntelRow, NewIntel, ObservableRow,
     SharingGroup, User,
@@ -244,6 +246,10 @@ pub enum Channel {
     Reshare,
     /// Bulk import by the operator.
     Import,
+    /// A STIX bundle posted to POST /api/v1/intel/stix.
+    Stix,
+    /// A TAXII envelope posted to a collection.
+    Taxii,
 }
 
 impl Channel {
@@ -255,6 +261,8 @@ impl Channel {
             Channel::Incident => "incident",
             Channel::Reshare => "reshare",
             Channel::Import => "import",
+            Channel::Stix => "stix",
+            Channel::Taxii => "taxii",
         }
     }
 }
@@ -327,6 +335,68 @@ pub async fn submit(
         r.answers_id = answers
     })
     .await
+}
+
+/// Takes a partner's STIX 2.1 bundle: each report (or, without one, the whole bundle)
+/// becomes a draft record of the caller's, as a TAXII post makes them
+/// (`stix::read_bundle`), all in one transaction or none: a bundle that cannot be read, or
+/// a report that cannot become a record, is refused with the field named.
+pub async fn submit_stix(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    bundle: &[u8],
+) -> Result<Vec<Intel>, AppError> {
+    let create = Resource::Intel {
+        tlp: Tlp::Red,
+        draft: true,
+        audience: IntelAudience::default(),
+    };
+    check(state, who, ctx, Action::Create, &create).await?;
+    let unreadable = |reason: String| {
+        let mut e = FieldErrors::new();
+        e.add(
+            "bundle",
+            FieldError::new("error-stix").arg("reason", reason),
+        );
+        AppError::Validation(e)
+    };
+    let imported = stix::read_bundle(bundle).map_err(|e| unreadable(e.to_string()))?;
+    if imported.is_empty() {
+        return Err(AppError::field("bundle", "error-stix-empty"));
+    }
+    let mut records = Vec::with_capacity(imported.len());
+    for imp in imported {
+        let record = imp.input.validate().map_err(AppError::Validation)?;
+        records.push(record);
+    }
+    let now = Timestamp::now();
+    let mut prepared = Vec::with_capacity(records.len());
+    let mut out = Vec::with_capacity(records.len());
+    for record in records {
+        let row = new_row(
+            IntelId::new(),
+            &record,
+            who.user(),
+            Channel::Stix.as_str(),
+            now,
+        )?;
+        prepared.push(PreparedIntel::new(NewIntel {
+            row: row.clone(),
+            search_text: record.search_text(),
+            observables: observables_of(&record, &[]),
+        })?);
+        out.push(Intel { row, record });
+    }
+    let mut tx = state.store.begin().await?;
+    tx.insert_intel_batch(&prepared).await?;
+    for i in &out {
+        let mut a = audit_entry(who, ctx, "intel.create", "intel", &i.row.id.to_string());
+        a.detail = Channel::Stix.as_str().to_string();
+        tx.audit(&a).await?;
+    }
+    tx.commit().await?;
+    Ok(out)
 }
 
 /// FBI feedback on a record the caller may read: their record is an FBI whose 來源編號 and

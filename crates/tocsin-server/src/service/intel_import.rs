@@ -12,7 +12,8 @@
 //! published at its import.
 //!
 //! The import streams: records are read, checked and stored in batches
-//! ([`ImportOptions::batch_size`], 2,000 by default), each batch one transaction with one
+//! ([`ImportOptions::batch_size`], 2,000 by default, fewer when their text passes
+//! [`MAX_BATCH_BYTES`]), each batch one transaction with one
 //! audit entry, so memory stays flat whatever the size of the input. Reading and checking
 //! run on a blocking thread and hand finished batches to the writer through a channel two
 //! batches deep, so the checking of one batch overlaps the writing of the one before.
@@ -49,6 +50,10 @@ pub const MAX_RECORD_BYTES: usize = 4 << 20;
 
 /// Records per batch (one transaction) unless told otherwise.
 pub const DEFAULT_BATCH_SIZE: usize = 2000;
+
+/// A batch is sent early once its records hold this much text, so that memory stays flat
+/// when records are large (a STIX window's record lists up to 1,000 objects).
+pub const MAX_BATCH_BYTES: usize = 16 << 20;
 
 /// The objects of a STIX bundle read together (module documentation): large enough that a
 /// partner's report usually comes with its objects, small enough that the record listing
@@ -550,6 +555,8 @@ struct Sink {
     batch_size: usize,
     strict: bool,
     batch: Vec<PreparedIntel>,
+    /// The text the batch holds ([`PreparedIntel::text_bytes`]).
+    bytes: usize,
     first: Option<Location>,
     last: Option<Location>,
 }
@@ -561,6 +568,7 @@ impl Sink {
             return true;
         };
         let rows = std::mem::replace(&mut self.batch, Vec::with_capacity(self.batch_size));
+        self.bytes = 0;
         self.tx
             .blocking_send(Msg::Batch(Batch { rows, first, last }))
             .is_ok()
@@ -575,12 +583,15 @@ impl Sink {
     ) -> Result<bool, ImportError> {
         match checked {
             Ok(record) => {
-                self.batch.push(to_new(&record)?);
+                let new = to_new(&record)?;
+                self.bytes += new.text_bytes();
+                self.batch.push(new);
                 if self.first.is_none() {
                     self.first = Some(loc.clone());
                 }
                 self.last = Some(loc);
-                Ok(self.batch.len() < self.batch_size || self.flush())
+                let full = self.batch.len() >= self.batch_size || self.bytes >= MAX_BATCH_BYTES;
+                Ok(!full || self.flush())
             }
             Err(issues) => {
                 if self.strict && !self.flush() {
@@ -610,6 +621,7 @@ fn produce(
         batch_size,
         strict,
         batch: Vec::with_capacity(batch_size),
+        bytes: 0,
         first: None,
         last: None,
     };
@@ -1060,6 +1072,7 @@ mod tests {
             batch_size: 1,
             strict: false,
             batch: Vec::new(),
+            bytes: 0,
             first: None,
             last: None,
         };
@@ -1146,6 +1159,7 @@ mod tests {
             batch_size: 10,
             strict: false,
             batch: Vec::new(),
+            bytes: 0,
             first: None,
             last: None,
         };

@@ -27,7 +27,7 @@ use tocsin_storage::taxii::{TaxiiObject, TaxiiQuery, VersionMatch};
 use tocsin_storage::{IntelRow, NewIntel, SharingGroup, Tx};
 use uuid::Uuid;
 
-use super::intel::{new_row, observables_of};
+use super::intel::{Channel, new_row, observables_of};
 use super::{audit_entry, check};
 use crate::auth::{self, AuthMethod, CurrentUser};
 use crate::error::AppError;
@@ -580,7 +580,13 @@ pub async fn post_objects(
     let mut record_rows = Vec::new();
     let mut prepared = Vec::new();
     for record in &records {
-        let row = new_row(IntelId::new(), record, who.user(), "taxii", now)?;
+        let row = new_row(
+            IntelId::new(),
+            record,
+            who.user(),
+            Channel::Taxii.as_str(),
+            now,
+        )?;
         prepared.push(PreparedIntel::new(NewIntel {
             row: row.clone(),
             search_text: record.search_text(),
@@ -591,7 +597,7 @@ pub async fn post_objects(
     tx.insert_intel_batch(&prepared).await?;
     for row in &record_rows {
         let mut a = audit_entry(who, ctx, "intel.create", "intel", &row.id.to_string());
-        a.detail = "taxii".into();
+        a.detail = Channel::Taxii.as_str().into();
         tx.audit(&a).await?;
     }
     let mut rows = Vec::new();

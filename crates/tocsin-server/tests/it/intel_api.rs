@@ -316,6 +316,53 @@ both_engines! {
         assert!(has(&r.json(), "sha256", &hash));
     }
 
+    async fn a_partner_posts_a_stix_bundle_as_drafts_all_or_none(h: Harness) {
+        let (_, partner) = h.user("soc@bank.example.tw", &[Role::Partner]).await;
+        let (_, other) = h.user("soc@hospital.example.tw", &[Role::Partner]).await;
+        let (_, analyst) = h.user("analyst@cert.example.tw", &[Role::Analyst]).await;
+        let send = |token: String, bytes: Vec<u8>| {
+            let req = axum::http::Request::builder()
+                .method(Method::POST)
+                .uri("/api/v1/intel/stix")
+                .header("content-type", "application/stix+json;version=2.1")
+                .header("accept-language", "en")
+                .header("authorization", format!("Bearer {token}"))
+                .body(axum::body::Body::from(bytes))
+                .expect("request");
+            h.send(req)
+        };
+        let bundle = include_bytes!("../../../tocsin-formats/tests/data/stix-partner-statement.json");
+        let r = send(partner.clone(), bundle.to_vec()).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let made = r.json();
+        assert_eq!(made.as_array().map(Vec::len), Some(1), "{made}");
+        assert_eq!(made[0]["status"], "draft");
+        assert_eq!(made[0]["channel"], "stix");
+        assert_eq!(made[0]["record"]["subject"], "Emotet C2 seen against the finance sector");
+        assert_eq!(made[0]["record"]["tlp"], "amber+strict");
+        let id = made[0]["id"].as_str().expect("id").to_string();
+        // A draft: its author and the desk, nobody else.
+        assert_eq!(get(&h, &format!("/api/v1/intel/{id}"), Some(&analyst)).await.status, StatusCode::OK);
+        assert_eq!(get(&h, &format!("/api/v1/intel/{id}"), Some(&other)).await.status, StatusCode::NOT_FOUND);
+        // Refused whole, with the field named: not a bundle; a report without a name
+        // beside a good one; no report and no indicator.
+        let r = send(partner.clone(), b"{\"type\": \"report\"}".to_vec()).await;
+        assert!(field_message(&r, "bundle").contains("`type` must be `bundle`"), "{}", r.body);
+        let mut two: Value = serde_json::from_slice(bundle).expect("json");
+        let mut nameless = two["objects"].as_array().expect("objects").iter().find(|o| o["type"] == "report").expect("report").clone();
+        nameless["id"] = json!("report--11111111-2222-4333-8444-555555555555");
+        nameless["name"] = json!("");
+        two["objects"].as_array_mut().expect("objects").push(nameless);
+        let r = send(partner.clone(), two.to_string().into_bytes()).await;
+        assert!(!field_message(&r, "subject").is_empty());
+        let r = send(partner.clone(), json!({"type": "bundle", "objects": []}).to_string().into_bytes()).await;
+        assert_eq!(field_message(&r, "bundle"), "The bundle holds no report and no indicator.");
+        assert_eq!(intel_count(&h, &analyst).await, 1, "nothing of the refused bundles stored");
+        let r = h.send(axum::http::Request::builder().method(Method::POST).uri("/api/v1/intel/stix")
+            .body(axum::body::Body::from(bundle.to_vec())).expect("request")).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    }
+
     async fn the_txt_form_goes_in_and_out(h: Harness) {
         let (_, analyst) = h.user("analyst@cert.example.tw", &[Role::Analyst]).await;
         let send = |bytes: &'static [u8]| {
