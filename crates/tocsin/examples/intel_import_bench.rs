@@ -328,7 +328,7 @@ fn stix_object(rng: &mut Rng, i: usize) -> serde_json::Value {
                     let n = group + k;
                     if n % 100 < 61 {
                         stix_id("indicator", n)
-                    } else if n % 2 == 0 {
+                    } else if n.is_multiple_of(2) {
                         stix_id("ipv4-addr", n)
                     } else {
                         stix_id("domain-name", n)
@@ -359,7 +359,7 @@ fn stix_object(rng: &mut Rng, i: usize) -> serde_json::Value {
                 "created_by_ref": PARTNER, "object_marking_refs": [GREEN],
             })
         }
-        _ if i % 2 == 0 => serde_json::json!({
+        _ if i.is_multiple_of(2) => serde_json::json!({
             "type": "ipv4-addr", "spec_version": "2.1", "id": stix_id("ipv4-addr", i),
             "value": rng.ipv4(), "object_marking_refs": [GREEN],
         }),
