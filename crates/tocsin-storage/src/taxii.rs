@@ -277,16 +277,29 @@ impl Store {
                 );
                 // Planned with this call's values (an unnamed statement): a cached generic
                 // plan cannot drop the optional filters and the staff/scope switch, and
-                // sorts the collection instead of walking the page index.
-                run!(
+                // sorts the collection instead of walking the page index. Even so, the
+                // planner guesses that few rows pass the scope and version filters, and
+                // for a page deep in a collection it sorts everything after the cursor
+                // (270 ms at 200,000 objects, against 2 ms walking the index): unless
+                // the client names ids (then their index is the short way), sorting is
+                // ruled out for the page's transaction.
+                let mut tx = p.begin().await?;
+                if q.ids.is_empty() {
+                    sqlx::query("SET LOCAL enable_sort = off")
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                let rows = run!(
                     SQL,
-                    p,
+                    &mut *tx,
                     list(&q.ids),
                     list(&q.kinds),
                     list(&q.spec_versions),
                     versions,
                     false
-                )
+                );
+                tx.commit().await?;
+                rows
             }
         };
         Ok(rows.into_iter().map(TaxiiObject::from).collect())
