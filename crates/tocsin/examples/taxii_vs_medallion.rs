@@ -26,11 +26,10 @@
 //! and what was measured is printed. The memory backend's `session_timeout` is raised to
 //! a day: its default of 30 s, counted from the first page, would void `next` in a long walk.
 //!
-//! Measured on the 2-core development machine while other builds ran (three runs, 10,000
-//! objects, limit=100): medallion's first page 602-643 s, its later pages 158-254 ms;
-//! tocsin 4-7 ms a page (the client alone costs about 1.6 ms a page). Over the pages both
-//! served (5 or 20) tocsin is 6,500-21,000x faster, but over medallion's later pages alone
-//! only 35-47x: below the 50x target, which those pages decide once the first is served.
+//! Measured on the 2-core development machine (10,000 objects, limit=100), quiet: medallion's
+//! first page 550 s, its later pages 252 ms; tocsin 5-6 ms a page (the client alone costs
+//! about 1.6 ms a page). Over the 10 pages both served tocsin is 10,751x faster, over
+//! medallion's later pages alone 50x. While other builds ran: later pages 35-47x.
 //!
 //! `cargo run --release -p tocsin --example taxii_vs_medallion -- [--objects N] [--limit N]
 //! [--tocsin-pages N] [--medallion-pages N] [--timeout SECS] [--python PATH] [--keep]`
