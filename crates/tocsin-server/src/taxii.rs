@@ -280,8 +280,10 @@ async fn collection(
 }
 
 /// A page as a response, with the date-added headers.
-fn page_response(p: &svc::Page, body: Value) -> Response {
-    let mut r = ok(StatusCode::OK, body);
+fn page_response(p: &svc::Page, body: String) -> Response {
+    let mut r = (StatusCode::OK, body).into_response();
+    r.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(TAXII_MEDIA));
     if let Some((first, last)) = p.date_added_range()
         && let (Ok(f), Ok(l)) = (HeaderValue::from_str(&first), HeaderValue::from_str(&last))
     {
@@ -353,7 +355,7 @@ async fn get_manifest(
     )
     .await
     {
-        Ok(p) => page_response(&p, svc::manifest(&p)),
+        Ok(p) => page_response(&p, svc::manifest(&p).to_string()),
         Err(r) => r,
     }
 }
@@ -405,7 +407,7 @@ async fn get_versions(
     .await
     {
         Ok(p) if p.rows.is_empty() => error(StatusCode::NOT_FOUND, "not_found", ""),
-        Ok(p) => page_response(&p, svc::versions(&p)),
+        Ok(p) => page_response(&p, svc::versions(&p).to_string()),
         Err(r) => r,
     }
 }

@@ -355,18 +355,35 @@ pub async fn page(
     Ok(Page { rows, more, next })
 }
 
-/// The envelope of a page of objects.
-pub fn envelope(p: &Page) -> Value {
-    let objects: Vec<Value> = p
-        .rows
-        .iter()
-        .filter_map(|r| serde_json::from_str(&r.body).ok())
-        .collect();
-    let mut v = json!({"more": p.more, "objects": objects});
+/// The envelope of a page of objects, as JSON text written around each object's stored
+/// JSON: each is only checked to be JSON (a row that is not is left out, as corrupt), not
+/// parsed into a tree and written again.
+pub fn envelope(p: &Page) -> String {
+    let room: usize = p.rows.iter().map(|r| r.body.len() + 1).sum();
+    let mut out = String::with_capacity(room + 128);
+    out.push_str(if p.more {
+        "{\"more\":true"
+    } else {
+        "{\"more\":false"
+    });
     if let Some(n) = &p.next {
-        v["next"] = json!(n);
+        out.push_str(",\"next\":");
+        out.push_str(&Value::from(n.as_str()).to_string());
     }
-    v
+    out.push_str(",\"objects\":[");
+    let mut first = true;
+    for r in &p.rows {
+        if serde_json::from_str::<serde::de::IgnoredAny>(&r.body).is_err() {
+            continue;
+        }
+        if !first {
+            out.push(',');
+        }
+        first = false;
+        out.push_str(&r.body);
+    }
+    out.push_str("]}");
+    out
 }
 
 /// The manifest of a page.
@@ -696,4 +713,50 @@ pub async fn blocklist(
         .store
         .blocklist(&scope, kind.map(|k| k.as_str()), 1_000_000)
         .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(body: &str) -> TaxiiObject {
+        TaxiiObject {
+            id: Uuid::now_v7(),
+            collection_id: Uuid::nil(),
+            record_id: None,
+            stix_id: "ipv4-addr--00000000-0000-4000-8000-000000000001".into(),
+            kind: "ipv4-addr".into(),
+            version: Timestamp::from_micros(0),
+            spec_version: "2.1".into(),
+            date_added: Timestamp::from_micros(0),
+            body: body.into(),
+        }
+    }
+
+    #[test]
+    fn the_envelope_carries_the_stored_objects_as_they_are() {
+        let a = r#"{"type":"ipv4-addr","id":"ipv4-addr--1","value":"10.0.0.1","x":"中\"文"}"#;
+        let b = r#"{"type":"ipv4-addr","id":"ipv4-addr--2","value":"10.0.0.2"}"#;
+        let page = Page {
+            rows: vec![row(a), row("{not json"), row(b)],
+            more: true,
+            next: Some("ab\"c".into()),
+        };
+        let v: Value = serde_json::from_str(&envelope(&page)).expect("the envelope is JSON");
+        assert_eq!(v["more"], json!(true));
+        assert_eq!(v["next"], json!("ab\"c"));
+        let objects = v["objects"].as_array().expect("objects");
+        assert_eq!(objects.len(), 2, "the corrupt row is left out: {v}");
+        assert_eq!(objects[0], serde_json::from_str::<Value>(a).expect("a"));
+        assert_eq!(objects[1]["value"], "10.0.0.2");
+        let empty = Page {
+            rows: Vec::new(),
+            more: false,
+            next: None,
+        };
+        assert_eq!(
+            serde_json::from_str::<Value>(&envelope(&empty)).expect("json"),
+            json!({"more": false, "objects": []})
+        );
+    }
 }
