@@ -26,7 +26,7 @@ use tocsin_mail::MailAttachment;
 use tocsin_storage::intel::PreparedIntel;
 use tocsin_storage::{
     AudienceKind, AudienceRow, Delivery, IntelFilter, IntelRow, NewIntel, ObservableRow,
-    SharingGroup, User,
+    SharingGroup, Tx, User,
 };
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -307,12 +307,7 @@ pub async fn submit(
     input: &IntelInput,
     channel: Channel,
 ) -> Result<Intel, AppError> {
-    let create = Resource::Intel {
-        tlp: Tlp::Red,
-        draft: true,
-        audience: IntelAudience::default(),
-    };
-    check(state, who, ctx, Action::Create, &create).await?;
+    check_may_submit(state, who, ctx).await?;
     let record = input.validate().map_err(AppError::Validation)?;
     let mut answers = None;
     if record.category == IntelCategory::Fbi
@@ -337,6 +332,16 @@ pub async fn submit(
     .await
 }
 
+/// Whether the caller may submit records (as drafts of theirs).
+async fn check_may_submit(state: &AppState, who: &CurrentUser, ctx: &Ctx) -> Result<(), AppError> {
+    let create = Resource::Intel {
+        tlp: Tlp::Red,
+        draft: true,
+        audience: IntelAudience::default(),
+    };
+    check(state, who, ctx, Action::Create, &create).await
+}
+
 /// Takes a partner's STIX 2.1 bundle: each report (or, without one, the whole bundle)
 /// becomes a draft record of the caller's, as a TAXII post makes them
 /// (`stix::read_bundle`), all in one transaction or none: a bundle that cannot be read, or
@@ -347,12 +352,7 @@ pub async fn submit_stix(
     ctx: &Ctx,
     bundle: &[u8],
 ) -> Result<Vec<Intel>, AppError> {
-    let create = Resource::Intel {
-        tlp: Tlp::Red,
-        draft: true,
-        audience: IntelAudience::default(),
-    };
-    check(state, who, ctx, Action::Create, &create).await?;
+    check_may_submit(state, who, ctx).await?;
     let unreadable = |reason: String| {
         let mut e = FieldErrors::new();
         e.add(
@@ -370,33 +370,55 @@ pub async fn submit_stix(
         let record = imp.input.validate().map_err(AppError::Validation)?;
         records.push(record);
     }
+    let mut tx = state.store.begin().await?;
+    let rows = insert_drafts(&mut tx, who, ctx, &records, Channel::Stix).await?;
+    tx.commit().await?;
+    Ok(rows
+        .into_iter()
+        .zip(records)
+        .map(|(row, record)| Intel { row, record })
+        .collect())
+}
+
+/// Stores validated records as drafts of the caller's in the caller's transaction, in
+/// multi-row statements (the bulk import's path), with one audit entry each; returns
+/// their rows, in order.
+pub(crate) async fn insert_drafts(
+    tx: &mut Tx,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    records: &[IntelRecord],
+    channel: Channel,
+) -> Result<Vec<IntelRow>, AppError> {
     let now = Timestamp::now();
     let mut prepared = Vec::with_capacity(records.len());
-    let mut out = Vec::with_capacity(records.len());
+    let mut rows = Vec::with_capacity(records.len());
     for record in records {
-        let row = new_row(
-            IntelId::new(),
-            &record,
-            who.user(),
-            Channel::Stix.as_str(),
-            now,
-        )?;
+        let row = new_row(IntelId::new(), record, who.user(), channel.as_str(), now)?;
         prepared.push(PreparedIntel::new(NewIntel {
             row: row.clone(),
             search_text: record.search_text(),
-            observables: observables_of(&record, &[]),
+            observables: observables_of(record, &[]),
         })?);
-        out.push(Intel { row, record });
+        rows.push(row);
     }
-    let mut tx = state.store.begin().await?;
     tx.insert_intel_batch(&prepared).await?;
-    for i in &out {
-        let mut a = audit_entry(who, ctx, "intel.create", "intel", &i.row.id.to_string());
-        a.detail = Channel::Stix.as_str().to_string();
+    for row in &rows {
+        let mut a = audit_entry(who, ctx, "intel.create", "intel", &row.id.to_string());
+        a.detail = channel.as_str().to_string();
         tx.audit(&a).await?;
     }
-    tx.commit().await?;
-    Ok(out)
+    Ok(rows)
+}
+
+/// What a record's STIX bundle is made from: the record with its id and times.
+pub(crate) fn stix_source<'a>(row: &IntelRow, record: &'a IntelRecord) -> stix::IntelSource<'a> {
+    stix::IntelSource {
+        record_id: row.id.uuid(),
+        record,
+        created: row.created_at,
+        modified: row.updated_at,
+    }
 }
 
 /// FBI feedback on a record the caller may read: their record is an FBI whose 來源編號 and
@@ -933,14 +955,7 @@ pub async fn stix_bundle(
     id: IntelId,
 ) -> Result<String, AppError> {
     let intel = export(state, who, ctx, id).await?;
-    Ok(tocsin_formats::stix::intel_bundle(
-        &tocsin_formats::stix::IntelSource {
-            record_id: intel.row.id.uuid(),
-            record: &intel.record,
-            created: intel.row.created_at,
-            modified: intel.row.updated_at,
-        },
-    ))
+    Ok(stix::intel_bundle(&stix_source(&intel.row, &intel.record)))
 }
 
 /// A record its reader exports, the export audited.

@@ -21,13 +21,12 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use tocsin_domain::policy::{Action, IntelScope, Resource, authorize, intel_scope};
 use tocsin_domain::{GroupId, IntelId, IntelRecord, Timestamp};
-use tocsin_formats::stix::{self, IntelSource, ObjectMeta};
-use tocsin_storage::intel::PreparedIntel;
+use tocsin_formats::stix::{self, ObjectMeta};
 use tocsin_storage::taxii::{TaxiiObject, TaxiiQuery, VersionMatch};
-use tocsin_storage::{IntelRow, NewIntel, SharingGroup, Tx};
+use tocsin_storage::{IntelRow, SharingGroup, Tx};
 use uuid::Uuid;
 
-use super::intel::{Channel, new_row, observables_of};
+use super::intel::{Channel, insert_drafts, stix_source};
 use super::{audit_entry, check};
 use crate::auth::{self, AuthMethod, CurrentUser};
 use crate::error::AppError;
@@ -506,12 +505,7 @@ pub async fn publish(
     if groups.is_empty() {
         return Ok(());
     }
-    let objects = stix::intel_objects(&IntelSource {
-        record_id: row.id.uuid(),
-        record,
-        created: row.created_at,
-        modified: row.updated_at,
-    });
+    let objects = stix::intel_objects(&stix_source(row, record));
     let rows = rows_of(&objects, row.id, row.updated_at, groups, Timestamp::now());
     tx.insert_taxii_objects(&rows).await?;
     Ok(())
@@ -592,31 +586,7 @@ pub async fn post_objects(
     }
     let mut successes = Vec::new();
     let mut tx = state.store.begin().await?;
-    // The records in multi-row statements (the bulk import's path), then one audit
-    // entry each.
-    let mut record_rows = Vec::new();
-    let mut prepared = Vec::new();
-    for record in &records {
-        let row = new_row(
-            IntelId::new(),
-            record,
-            who.user(),
-            Channel::Taxii.as_str(),
-            now,
-        )?;
-        prepared.push(PreparedIntel::new(NewIntel {
-            row: row.clone(),
-            search_text: record.search_text(),
-            observables: observables_of(record, &[]),
-        })?);
-        record_rows.push(row);
-    }
-    tx.insert_intel_batch(&prepared).await?;
-    for row in &record_rows {
-        let mut a = audit_entry(who, ctx, "intel.create", "intel", &row.id.to_string());
-        a.detail = Channel::Taxii.as_str().into();
-        tx.audit(&a).await?;
-    }
+    let record_rows = insert_drafts(&mut tx, who, ctx, &records, Channel::Taxii).await?;
     let mut rows = Vec::new();
     for (meta, value) in &objects {
         let n = match owner.get(&meta.id) {
