@@ -176,32 +176,44 @@ pub fn refang(input: &str) -> String {
         s = t;
     }
 
-    // Pieces: (is a token, text it stands for).
-    let mut pieces: Vec<(bool, &str)> = Vec::with_capacity(s.len());
+    // Only the bytes that can start a defanging token ([`TOKENS`], `[c]`) are looked at;
+    // the text between them is copied as it is.
+    let mut text = String::with_capacity(s.len());
+    // Where the characters after the last token start in `text`: only they can be taken
+    // for punctuation around the link and stripped.
+    let mut literal_from = 0;
     let mut i = 0;
     while i < s.len() {
+        let next = s.as_bytes()[i..]
+            .iter()
+            .position(|b| matches!(b, b'[' | b'(' | b'{' | b' '))
+            .map_or(s.len(), |p| i + p);
+        text.push_str(&s[i..next]);
+        i = next;
+        if i == s.len() {
+            break;
+        }
         if let Some((len, replacement)) = token_at(s, i) {
-            pieces.push((true, replacement));
+            text.push_str(replacement);
+            literal_from = text.len();
             i += len;
         } else {
-            let len = s[i..].chars().next().map_or(1, char::len_utf8);
-            pieces.push((false, &s[i..i + len]));
-            i += len;
+            // An ASCII byte: one character.
+            text.push_str(&s[i..i + 1]);
+            i += 1;
         }
     }
 
-    let mut text: String = pieces.iter().map(|(_, t)| *t).collect();
     let mut balance = Balance::of(&text);
-    while let Some((false, literal)) = pieces.last() {
-        let Some(c) = literal.chars().next() else {
+    while text.len() > literal_from {
+        let Some(c) = text.chars().next_back() else {
             break;
         };
         if !balance.strips(c) {
             break;
         }
         balance.count(c, -1);
-        text.truncate(text.len() - literal.len());
-        pieces.pop();
+        text.truncate(text.len() - c.len_utf8());
     }
 
     refang_scheme(text)
@@ -990,6 +1002,45 @@ mod tests {
         check_defang("(a.b", "[(]a[.]b");
     }
 
+    /// [`refang`] as first written: a piece for every character or token.
+    fn reference_refang(input: &str) -> String {
+        let mut s = input;
+        loop {
+            let t = s.trim_start_matches(is_trim);
+            let t = t.strip_prefix(OPENERS).unwrap_or(t);
+            if t.len() == s.len() {
+                break;
+            }
+            s = t;
+        }
+        let mut pieces: Vec<(bool, &str)> = Vec::new();
+        let mut i = 0;
+        while i < s.len() {
+            if let Some((len, replacement)) = token_at(s, i) {
+                pieces.push((true, replacement));
+                i += len;
+            } else {
+                let len = s[i..].chars().next().map_or(1, char::len_utf8);
+                pieces.push((false, &s[i..i + len]));
+                i += len;
+            }
+        }
+        let mut text: String = pieces.iter().map(|(_, t)| *t).collect();
+        let mut balance = Balance::of(&text);
+        while let Some((false, literal)) = pieces.last() {
+            let Some(c) = literal.chars().next() else {
+                break;
+            };
+            if !balance.strips(c) {
+                break;
+            }
+            balance.count(c, -1);
+            text.truncate(text.len() - literal.len());
+            pieces.pop();
+        }
+        refang_scheme(text)
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
 
@@ -1013,6 +1064,13 @@ mod tests {
                 proptest::prop_assert!(u.normalized.is_ascii());
                 proptest::prop_assert!(u.normalized.len() <= MAX_URL_LEN);
             }
+        }
+
+        /// The refanging that copies the text between tokens agrees with the plain one
+        /// that looks for a token at every character (the first version).
+        #[test]
+        fn refang_agrees_with_the_reference(text in "([a-zA-Z0-9.,;:!'\"()\\[\\]{}<>@/?= 。」）漏\u{200B}-]|\\[dot\\]|\\(at\\)|\\{\\.\\}| dot |\\[://\\]|hxxps?:){0,24}") {
+            proptest::prop_assert_eq!(refang(&text), reference_refang(&text));
         }
 
         /// The exact round trip holds for any text after a scheme, not only for URLs.

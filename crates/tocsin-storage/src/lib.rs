@@ -1,7 +1,7 @@
 //! tocsin's storage: one API over two engines.
 //!
 //! SQLite (embedded, the default: WAL, foreign keys, busy timeout, `synchronous=FULL`,
-//! `BEGIN IMMEDIATE` for write transactions) and PostgreSQL (for several instances). Each
+//! temporary files in memory, `BEGIN IMMEDIATE` for write transactions) and PostgreSQL (for several instances). Each
 //! engine has its own migration folder with the same version numbers; both are applied at
 //! start. Most SQL is one string for both engines (sqlx's SQLite driver accepts `$n`
 //! placeholders); the [`dispatch!`] macro runs the same code on either pool or transaction.
@@ -210,6 +210,12 @@ impl Store {
             // before, about 20,000 after, on a noisy 2-core machine).
             .page_size(16384)
             .foreign_keys(true)
+            // Temporary files in memory: above all the statement journals, which let a
+            // multi-row INSERT that fails halfway be undone within its transaction. They
+            // never need to outlive the process (after a crash the transaction is not
+            // committed anyway), yet on disk they took more writes than the WAL itself:
+            // 276 MiB beside the WAL's 187 MiB for an import of 50,000 intel records.
+            .pragma("temp_store", "MEMORY")
             .busy_timeout(Duration::from_secs(30));
         let pool = SqlitePoolOptions::new()
             .max_connections(8)

@@ -98,6 +98,16 @@ impl TestStore {
     }
 }
 
+impl TestStore {
+    /// The one integer a raw query answers (a count, a setting), for tests that check the
+    /// database itself.
+    pub async fn store_i64(&self, sql: &'static str) -> crate::Result<i64> {
+        Ok(dispatch!(pool self.store, c => {
+            sqlx::query_scalar::<_, i64>(sql).fetch_one(c).await?
+        }))
+    }
+}
+
 impl Drop for TestStore {
     fn drop(&mut self) {
         if let Some(dir) = &self.sqlite_path {

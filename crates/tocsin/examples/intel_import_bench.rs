@@ -12,10 +12,11 @@
 //! 1,000 objects) and prints objects/s beside records/s.
 //!
 //! `cargo run --release -p tocsin --example intel_import_bench -- [--records N]
-//! [--txt N] [--stix N] [--batch-size N] [--database URL] [--keep]` (default 200,000 records into a
+//! [--txt N] [--stix N] [--batch-size N] [--database URL] [--check] [--keep]` (default 200,000 records into a
 //! fresh SQLite file in a temp folder, removed afterwards unless `--keep`;
 //! `--database postgres-test` makes a throw-away schema on the test PostgreSQL, which the
-//! test suite drops after an hour; any other URL is used as given). The SQLite store runs
+//! test suite drops after an hour; any other URL is used as given; `--check` reads and
+//! checks without storing, which shows the reading side's own rate). The SQLite store runs
 //! with its normal settings (WAL, `synchronous=FULL`): every batch commit is durable.
 //!
 //! Where the time goes (perf, December 2026): on SQLite the single writer thread is the
@@ -49,6 +50,42 @@ fn status_kib(key: &str) -> Option<u64> {
         .find(|l| l.starts_with(key))
         .and_then(|l| l.split_whitespace().nth(1))
         .and_then(|v| v.parse().ok())
+}
+
+/// CPU seconds (user and system) spent so far by each thread of this process, summed by
+/// thread name (tokio's workers, SQLite's worker, the main thread).
+fn thread_cpu() -> std::collections::BTreeMap<String, f64> {
+    let mut by_name = std::collections::BTreeMap::new();
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return by_name;
+    };
+    for task in tasks.flatten() {
+        let Ok(stat) = std::fs::read_to_string(task.path().join("stat")) else {
+            continue;
+        };
+        // "pid (comm) state ...": the name may hold spaces, so split at the last ')'.
+        let (Some(open), Some(close)) = (stat.find('('), stat.rfind(')')) else {
+            continue;
+        };
+        let name = stat[open + 1..close].to_string();
+        let fields: Vec<&str> = stat[close + 1..].split_whitespace().collect();
+        // utime and stime are fields 14 and 15 of stat, 12 and 13 after the name.
+        let ticks: u64 = [11, 12]
+            .iter()
+            .filter_map(|i| fields.get(*i).and_then(|v| v.parse::<u64>().ok()))
+            .sum();
+        *by_name.entry(name).or_insert(0.0) += ticks as f64 / 100.0;
+    }
+    by_name
+}
+
+/// Bytes this process has written so far by `write` and the like (`wchar` of
+/// /proc/self/io): the WAL frames and checkpoints of an import.
+fn written_bytes() -> Option<u64> {
+    let s = std::fs::read_to_string("/proc/self/io").ok()?;
+    s.lines()
+        .find_map(|l| l.strip_prefix("wchar:"))
+        .and_then(|v| v.trim().parse().ok())
 }
 
 fn mib(kib: Option<u64>) -> String {
@@ -492,6 +529,8 @@ async fn main() -> anyhow::Result<()> {
         })
     };
     let rss_before = status_kib("VmRSS:");
+    let cpu_before = thread_cpu();
+    let written_before = written_bytes();
     let actor = NewAuditEntry {
         actor: "bench".into(),
         ..Default::default()
@@ -502,13 +541,21 @@ async fn main() -> anyhow::Result<()> {
     };
     let t = Instant::now();
     let mut rejected = Vec::new();
-    let summary = intel_import::import(Some(&store), sources, &opts, &actor, |r| {
+    // `--check`: read and check only (what `tocsin intel import --check` does), to see
+    // the reading side's own rate.
+    let check_only = std::env::args().any(|a| a == "--check");
+    let target = (!check_only).then_some(&store);
+    let summary = intel_import::import(target, sources, &opts, &actor, |r| {
         if rejected.len() < 5 {
             rejected.push(r.clone());
         }
     })
     .await?;
     let elapsed = t.elapsed();
+    let cpu_after = thread_cpu();
+    let written = written_bytes()
+        .zip(written_before)
+        .map(|(a, b)| a.saturating_sub(b));
     sampler.abort();
     let rss_end = status_kib("VmRSS:");
     for r in &rejected {
@@ -528,9 +575,14 @@ async fn main() -> anyhow::Result<()> {
     );
     println!("result: {summary}");
     println!(
-        "throughput: {:.0} records/s ({} records in {:.2} s)",
-        summary.stored as f64 / elapsed.as_secs_f64(),
-        summary.stored,
+        "throughput: {:.0} records/s ({} records {} in {:.2} s)",
+        summary.read as f64 / elapsed.as_secs_f64(),
+        summary.read,
+        if check_only {
+            "checked, none stored,"
+        } else {
+            "stored"
+        },
         elapsed.as_secs_f64()
     );
     if stix > 0 {
@@ -538,6 +590,21 @@ async fn main() -> anyhow::Result<()> {
             "STIX: {:.0} objects/s ({stix} objects, with the {records} JSON lines, in {:.2} s)",
             stix as f64 / elapsed.as_secs_f64(),
             elapsed.as_secs_f64()
+        );
+    }
+    // Threads that ended during the import (tokio's blocking reader) are not counted.
+    let cpu: Vec<String> = cpu_after
+        .iter()
+        .map(|(name, s)| (name, s - cpu_before.get(name).copied().unwrap_or(0.0)))
+        .filter(|(_, s)| *s >= 0.05)
+        .map(|(name, s)| format!("{name} {s:.2} s"))
+        .collect();
+    println!("CPU by thread during the import: {}", cpu.join(", "));
+    if let Some(w) = written {
+        println!(
+            "written during the import: {:.1} MiB ({:.0} bytes a record)",
+            w as f64 / 1048576.0,
+            w as f64 / summary.read.max(1) as f64
         );
     }
     println!(

@@ -22,6 +22,27 @@ fn user(email: &str, org: Option<tocsin_domain::OrgId>) -> NewUser {
     }
 }
 
+/// Every SQLite connection commits durably (WAL, `synchronous=FULL`) and keeps its
+/// temporary files, the statement journals above all, in memory rather than on disk.
+#[tokio::test]
+async fn sqlite_connections_have_tocsins_settings() {
+    let s = tocsin_storage::testing::TestStore::new(tocsin_storage::Engine::Sqlite)
+        .await
+        .expect("sqlite");
+    // Several at once, so that more than one connection of the pool answers.
+    let answers = futures::future::join_all((0..4).map(|_| async {
+        (
+            s.store_i64("PRAGMA temp_store").await.expect("temp_store"),
+            s.store_i64("PRAGMA synchronous")
+                .await
+                .expect("synchronous"),
+        )
+    }))
+    .await;
+    // temp_store 2 is MEMORY; synchronous 2 is FULL.
+    assert!(answers.iter().all(|a| *a == (2, 2)), "{answers:?}");
+}
+
 #[test]
 fn migration_versions_match_across_engines() {
     let (s, p) = tocsin_storage::migration_versions();
