@@ -1003,12 +1003,34 @@ impl Observable {
 /// without duplicates. Never panics.
 pub fn extract_observables(text: &str) -> Vec<Observable> {
     let mut out = BTreeSet::new();
-    let is_sep = |c: char| {
-        c.is_whitespace()
-            || !c.is_ascii()
-            || matches!(c, ',' | ';' | '"' | '\'' | '<' | '>' | '|' | '`')
+    // Tokens are split apart by white space, by every non-ASCII character and by ASCII
+    // quotes and list punctuation. Every byte of a non-ASCII character is 0x80 or above,
+    // so the bytes are split without decoding the characters: a token is ASCII and its
+    // ends are character boundaries.
+    let is_sep = |b: &u8| {
+        !b.is_ascii()
+            || matches!(
+                b,
+                b'\t'
+                    | b'\n'
+                    | 0x0B
+                    | 0x0C
+                    | b'\r'
+                    | b' '
+                    | b','
+                    | b';'
+                    | b'"'
+                    | b'\''
+                    | b'<'
+                    | b'>'
+                    | b'|'
+                    | b'`'
+            )
     };
-    for token in text.split(is_sep).filter(|t| !t.is_empty()) {
+    for token in text.as_bytes().split(is_sep).filter(|t| !t.is_empty()) {
+        let Ok(token) = std::str::from_utf8(token) else {
+            continue;
+        };
         if token.len() > 4096 || !may_be_indicator(token) {
             continue;
         }
@@ -1408,6 +1430,30 @@ mod tests {
             if classify(&token).is_some() {
                 proptest::prop_assert!(may_be_indicator(&token), "{}", token);
             }
+        }
+
+        /// Splitting the bytes finds the same tokens as splitting the characters (the
+        /// first version), whatever the text: separators of every kind, Chinese text
+        /// and other non-ASCII characters around indicators.
+        #[test]
+        fn byte_split_extraction_agrees_with_the_reference(
+            text in "([a-z0-9.:/@\\-\\[\\](){}]{0,12}|198\\.51\\.100\\.[0-9]|evil\\[\\.\\]example\\.com|hxxp://a\\.example\\.net/x|CVE-2026-1234|[ \t\n\u{0B}\u{0C}\r,;\"'<>|`]|漏洞|\u{3000}|\u{85}|é|\\PC){0,16}"
+        ) {
+            let is_sep = |c: char| {
+                c.is_whitespace()
+                    || !c.is_ascii()
+                    || matches!(c, ',' | ';' | '"' | '\'' | '<' | '>' | '|' | '`')
+            };
+            let mut reference = BTreeSet::new();
+            for token in text.split(is_sep).filter(|t| !t.is_empty()) {
+                if token.len() <= 4096 && may_be_indicator(token)
+                    && let Some(o) = classify(token)
+                {
+                    reference.insert(o);
+                }
+            }
+            let reference: Vec<Observable> = reference.into_iter().collect();
+            proptest::prop_assert_eq!(extract_observables(&text), reference);
         }
     }
 

@@ -12,7 +12,7 @@
 //! published at its import.
 //!
 //! The import streams: records are read, checked and stored in batches
-//! ([`ImportOptions::batch_size`], 2,000 by default, fewer when their text passes
+//! ([`ImportOptions::batch_size`], 4,000 by default, fewer when their text passes
 //! [`MAX_BATCH_BYTES`]), each batch one transaction with one
 //! audit entry, so memory stays flat whatever the size of the input. Reading and checking
 //! run on a blocking thread and hand finished batches to the writer through a channel two
@@ -48,8 +48,11 @@ use crate::i18n::Tr;
 /// record the limits of [`IntelInput::validate`] allow.
 pub const MAX_RECORD_BYTES: usize = 4 << 20;
 
-/// Records per batch (one transaction) unless told otherwise.
-pub const DEFAULT_BATCH_SIZE: usize = 2000;
+/// Records per batch (one transaction) unless told otherwise. Measured on 200,000
+/// records of about 1.5 KiB (December 2026): 4,000 imported about 6% faster than 2,000
+/// (fewer commits, each of which syncs the WAL and flushes the search indexes) with a
+/// peak of 129 MiB instead of 81; 8,000 was no faster and peaked at 171 MiB.
+pub const DEFAULT_BATCH_SIZE: usize = 4000;
 
 /// A batch is sent early once its records hold this much text, so that memory stays flat
 /// when records are large (a STIX window's record lists up to 1,000 objects).
