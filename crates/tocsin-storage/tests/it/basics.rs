@@ -41,6 +41,13 @@ async fn sqlite_connections_have_tocsins_settings() {
     .await;
     // temp_store 2 is MEMORY; synchronous 2 is FULL.
     assert!(answers.iter().all(|a| *a == (2, 2)), "{answers:?}");
+    // No b-tree over intel records by publication time, which an archive import would
+    // rewrite all over with every batch (migration 0012).
+    let by_time = s
+        .store_i64("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'intel_records' AND sql LIKE '%published_at%'")
+        .await
+        .expect("schema");
+    assert_eq!(by_time, 0);
 }
 
 #[test]
