@@ -1027,8 +1027,17 @@ pub fn extract_observables(text: &str) -> Vec<Observable> {
                     | b'`'
             )
     };
-    for token in text.as_bytes().split(is_sep).filter(|t| !t.is_empty()) {
-        let Ok(token) = std::str::from_utf8(token) else {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        while bytes.get(i).is_some_and(is_sep) {
+            i += 1;
+        }
+        let start = i;
+        while bytes.get(i).is_some_and(|b| !is_sep(b)) {
+            i += 1;
+        }
+        let Some(token) = text.get(start..i).filter(|t| !t.is_empty()) else {
             continue;
         };
         if token.len() > 4096 || !may_be_indicator(token) {
@@ -1090,12 +1099,13 @@ fn classify(token: &str) -> Option<Observable> {
     };
     let bare = bare.trim_start_matches('[').trim_end_matches(']');
     if let Ok(a) = bare.parse::<IpAddr>() {
-        let kind = if a.is_ipv4() {
-            ObservableKind::Ipv4
+        return if a.is_ipv4() {
+            // The parser takes only the dotted quad without leading zeros, which is how
+            // an address is written: the text is its own normal form (a test holds it).
+            mk(ObservableKind::Ipv4, bare.to_string())
         } else {
-            ObservableKind::Ipv6
+            mk(ObservableKind::Ipv6, a.to_string())
         };
-        return mk(kind, a.to_string());
     }
     if let Some((local, domain)) = lower.rsplit_once('@') {
         return (validate::email(&lower).is_ok() && !local.is_empty() && known_domain(domain))
@@ -1422,6 +1432,15 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// An IPv4 address the parser takes is written as its normal form, so `classify`
+        /// may keep the text as it is.
+        #[test]
+        fn a_parsed_ipv4_address_is_its_own_normal_form(text in "[0-9.]{1,16}|[0-9]{1,3}(\\.[0-9]{1,3}){3}") {
+            if let Ok(a) = text.parse::<std::net::Ipv4Addr>() {
+                proptest::prop_assert_eq!(a.to_string(), text);
+            }
+        }
+
         /// The quick check before `classify` never drops a token `classify` would take.
         #[test]
         fn only_tokens_that_may_be_indicators_are_classified(

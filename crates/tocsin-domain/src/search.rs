@@ -73,6 +73,14 @@ fn runs(text: &str) -> Vec<Run<'_>> {
 
 /// A word lower-cased character by character, copied only when that changes it.
 fn folded(word: &str) -> Cow<'_, str> {
+    // Most words are ASCII: their lower case needs no tables.
+    if word.is_ascii() {
+        return if word.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(word.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(word)
+        };
+    }
     let changes = |c: char| {
         let mut lower = c.to_lowercase();
         lower.next() != Some(c) || lower.next().is_some()

@@ -32,7 +32,6 @@ use std::fmt;
 use std::io::{BufRead, BufReader, Read};
 use std::sync::Arc;
 
-use serde::de::IgnoredAny;
 use serde_json::Value;
 use tocsin_domain::intel::{IntelField, IntelInput, IntelRecord};
 use tocsin_domain::{FieldError, IntelId, IntelTime, Timestamp};
@@ -343,18 +342,15 @@ fn field_issues(errors: &tocsin_domain::validate::FieldErrors, line: Option<usiz
 /// the record, or everything wrong with it.
 pub fn read_json_line(json: &[u8], line: usize) -> Result<IntelRecord, Vec<Issue>> {
     let at = Some(line);
-    // The common case in one pass; the keys are checked by a second, light one (values
-    // skipped unread).
-    match serde_json::from_slice::<IntelInput>(json) {
-        Ok(input) => {
-            let UnknownKeys(keys) = serde_json::from_slice(json)
-                .map_err(|e| vec![Issue::new(at, None, IssueKind::Json(e.to_string()))])?;
-            let unknown: Vec<Issue> = keys
-                .into_iter()
-                .map(|k| Issue::new(at, None, IssueKind::UnknownKey(k)))
-                .collect();
+    // The common case in one pass, the keys watched as the record's own reader takes
+    // them; the rare bad line is looked at again for everything wrong with it.
+    match serde_json::from_slice::<Watched>(json) {
+        Ok(Watched { input, unknown }) => {
             if !unknown.is_empty() {
-                return Err(unknown);
+                return Err(unknown
+                    .into_iter()
+                    .map(|k| Issue::new(at, None, IssueKind::UnknownKey(k)))
+                    .collect());
             }
             input.validate().map_err(|e| field_issues(&e, at))
         }
@@ -362,49 +358,98 @@ pub fn read_json_line(json: &[u8], line: usize) -> Result<IntelRecord, Vec<Issue
     }
 }
 
-/// The keys of a JSON object that are not fields of the record, in the order given; the
-/// values are skipped unread and known keys are not copied.
-struct UnknownKeys(Vec<String>);
+/// An [`IntelInput`] read from a JSON object together with the object's keys that are
+/// not fields of the record, in the order given: the derived reader skips such keys, so
+/// each key is looked at on its way to it.
+struct Watched {
+    input: IntelInput,
+    unknown: Vec<String>,
+}
 
-impl<'de> serde::Deserialize<'de> for UnknownKeys {
+impl<'de> serde::Deserialize<'de> for Watched {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Key(Option<String>);
-        impl<'de> serde::Deserialize<'de> for Key {
-            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                struct V;
-                impl serde::de::Visitor<'_> for V {
-                    type Value = Key;
-                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                        f.write_str("a field name")
-                    }
-                    fn visit_str<E: serde::de::Error>(self, k: &str) -> Result<Key, E> {
-                        Ok(Key(IntelField::from_key(k)
-                            .is_none()
-                            .then(|| k.to_string())))
-                    }
-                }
-                d.deserialize_str(V)
+        use serde::de::{self, DeserializeSeed, IntoDeserializer, MapAccess, Visitor};
+
+        /// The object, its keys passed through [`KeySeed`].
+        struct Keys<'u, A> {
+            map: A,
+            unknown: &'u mut Vec<String>,
+        }
+        impl<'de, A: MapAccess<'de>> MapAccess<'de> for Keys<'_, A> {
+            type Error = A::Error;
+            fn next_key_seed<K: DeserializeSeed<'de>>(
+                &mut self,
+                seed: K,
+            ) -> Result<Option<K::Value>, A::Error> {
+                self.map.next_key_seed(KeySeed {
+                    seed,
+                    unknown: self.unknown,
+                })
+            }
+            fn next_value_seed<V: DeserializeSeed<'de>>(
+                &mut self,
+                seed: V,
+            ) -> Result<V::Value, A::Error> {
+                self.map.next_value_seed(seed)
+            }
+            fn size_hint(&self) -> Option<usize> {
+                self.map.size_hint()
             }
         }
-        struct Keys;
-        impl<'de> serde::de::Visitor<'de> for Keys {
-            type Value = UnknownKeys;
+
+        /// Reads a key as a string, notes it when it names no field, and hands it to the
+        /// record's reader.
+        struct KeySeed<'u, K> {
+            seed: K,
+            unknown: &'u mut Vec<String>,
+        }
+        impl<K> KeySeed<'_, K> {
+            fn note(&mut self, key: &str) {
+                if IntelField::from_key(key).is_none() {
+                    self.unknown.push(key.to_string());
+                }
+            }
+        }
+        impl<'de, K: DeserializeSeed<'de>> DeserializeSeed<'de> for KeySeed<'_, K> {
+            type Value = K::Value;
+            fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<K::Value, D::Error> {
+                d.deserialize_str(self)
+            }
+        }
+        impl<'de, K: DeserializeSeed<'de>> Visitor<'de> for KeySeed<'_, K> {
+            type Value = K::Value;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a field name")
+            }
+            fn visit_borrowed_str<E: de::Error>(mut self, k: &'de str) -> Result<K::Value, E> {
+                self.note(k);
+                self.seed
+                    .deserialize(de::value::BorrowedStrDeserializer::new(k))
+            }
+            fn visit_str<E: de::Error>(mut self, k: &str) -> Result<K::Value, E> {
+                self.note(k);
+                self.seed.deserialize(k.into_deserializer())
+            }
+        }
+
+        struct Object;
+        impl<'de> Visitor<'de> for Object {
+            type Value = Watched;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a JSON object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UnknownKeys, A::Error> {
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Watched, A::Error> {
                 let mut unknown = Vec::new();
-                while let Some(Key(k)) = map.next_key::<Key>()? {
-                    map.next_value::<IgnoredAny>()?;
-                    unknown.extend(k);
-                }
-                Ok(UnknownKeys(unknown))
+                let input = <IntelInput as serde::Deserialize>::deserialize(
+                    de::value::MapAccessDeserializer::new(Keys {
+                        map,
+                        unknown: &mut unknown,
+                    }),
+                )?;
+                Ok(Watched { input, unknown })
             }
         }
-        d.deserialize_map(Keys)
+        d.deserialize_map(Object)
     }
 }
 
@@ -980,6 +1025,25 @@ mod tests {
         );
         let e = read_json_line(GOOD.replace("subject", "subjet").as_bytes(), 2).expect_err("key");
         assert_eq!(e[0].kind, IssueKind::UnknownKey("subjet".into()));
+        // Keys written with escapes are read as what they spell; every unknown key is
+        // named, in the order given.
+        let escaped = GOOD.replace(r#""subject""#, r#""sub\u006aect""#);
+        assert_eq!(
+            read_json_line(escaped.as_bytes(), 2).expect("escaped key").subject,
+            "中繼站"
+        );
+        let two = GOOD
+            .replace(r#""source""#, r#""x\u0079z""#)
+            .replace(r#""content""#, r#""extra""#);
+        let e = read_json_line(two.as_bytes(), 2).expect_err("keys");
+        let kinds: Vec<&IssueKind> = e.iter().map(|i| &i.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                &IssueKind::UnknownKey("xyz".into()),
+                &IssueKind::UnknownKey("extra".into())
+            ]
+        );
         let e = read_json_line(
             GOOD.replace(
                 r#""content":"連線 198.51.100.7""#,
