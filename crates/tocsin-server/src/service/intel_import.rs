@@ -1029,7 +1029,9 @@ mod tests {
         // named, in the order given.
         let escaped = GOOD.replace(r#""subject""#, r#""sub\u006aect""#);
         assert_eq!(
-            read_json_line(escaped.as_bytes(), 2).expect("escaped key").subject,
+            read_json_line(escaped.as_bytes(), 2)
+                .expect("escaped key")
+                .subject,
             "中繼站"
         );
         let two = GOOD
