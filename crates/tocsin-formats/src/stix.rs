@@ -36,8 +36,10 @@
 //! three encodings seen in the wild: the TLP 1.0 ids, the TLP 2.0 ids (or the TLP 2.0
 //! extension), and `statement` or `tlp` markings naming `TLP:CLEAR`, `TLP:AMBER+STRICT` and
 //! the rest. An unmarked report is read as TLP:AMBER: it only becomes a draft, which the desk
-//! reviews before anyone else sees it. Bad input gets a [`StixError`] naming the object and
-//! the field; nothing here panics (property-tested and fuzzed).
+//! reviews before anyone else sees it. A draft whose objects carry no time (bare SCOs) is
+//! dated by its arrival, which every channel states the same way
+//! ([`ImportedRecord::date_if_undated`]). Bad input gets a [`StixError`] naming the object
+//! and the field; nothing here panics (property-tested and fuzzed).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -1083,6 +1085,17 @@ pub struct ImportedRecord {
     pub from_extension: bool,
     /// Whether the TLP came from a marking (false: none found, read as AMBER).
     pub marked: bool,
+}
+
+impl ImportedRecord {
+    /// Dates a record whose objects carry no time (a bundle of bare SCOs, which have no
+    /// `created` or `modified`) by its arrival, which the caller states. The one rule of
+    /// every channel that takes STIX: the file import, the API and TAXII posts.
+    pub fn date_if_undated(&mut self, arrival: Timestamp) {
+        if self.input.published_at.trim().is_empty() {
+            self.input.published_at = IntelTime::at(arrival, 0).to_string();
+        }
+    }
 }
 
 /// The TLP a marking-definition object names, in any of the three encodings.

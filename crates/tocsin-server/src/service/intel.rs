@@ -366,7 +366,9 @@ pub async fn submit_stix(
         return Err(AppError::field("bundle", "error-stix-empty"));
     }
     let mut records = Vec::with_capacity(imported.len());
-    for imp in imported {
+    let now = Timestamp::now();
+    for mut imp in imported {
+        imp.date_if_undated(now);
         let record = imp.input.validate().map_err(AppError::Validation)?;
         records.push(record);
     }

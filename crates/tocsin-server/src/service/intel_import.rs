@@ -34,7 +34,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 use tocsin_domain::intel::{IntelField, IntelInput, IntelRecord};
-use tocsin_domain::{FieldError, IntelId, IntelTime, Timestamp};
+use tocsin_domain::{FieldError, IntelId, Timestamp};
 use tocsin_formats::intel_form::{self, ProblemKind};
 use tocsin_formats::stix::{self, ObjectMeta};
 use tocsin_storage::intel::PreparedIntel;
@@ -831,12 +831,9 @@ fn stix_window(
         }
         match stix::read_objects(&part) {
             Ok(records) => {
-                for r in records {
-                    let mut input = r.input;
-                    if input.published_at.trim().is_empty() {
-                        input.published_at = IntelTime::at(now, 0).to_string();
-                    }
-                    out.push(input.validate().map_err(|e| {
+                for mut r in records {
+                    r.date_if_undated(now);
+                    out.push(r.input.validate().map_err(|e| {
                         let what = r
                             .report_id
                             .unwrap_or_else(|| "the objects no report names".into());

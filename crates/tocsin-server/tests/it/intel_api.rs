@@ -344,6 +344,17 @@ both_engines! {
         // A draft: its author and the desk, nobody else.
         assert_eq!(get(&h, &format!("/api/v1/intel/{id}"), Some(&analyst)).await.status, StatusCode::OK);
         assert_eq!(get(&h, &format!("/api/v1/intel/{id}"), Some(&other)).await.status, StatusCode::NOT_FOUND);
+        // Bare SCOs carry no time: their record is dated by its arrival, as TAXII posts
+        // and the file import date it.
+        let before = tocsin_domain::Timestamp::now().micros() / 1_000_000 * 1_000_000;
+        let scos = json!({"type": "bundle", "id": "bundle--0f0e0d0c-0b0a-4908-8706-050403020100", "objects": [
+            {"type": "ipv4-addr", "spec_version": "2.1", "id": "ipv4-addr--0f0e0d0c-0b0a-4908-8706-050403020101", "value": "203.0.113.78"},
+            {"type": "domain-name", "spec_version": "2.1", "id": "domain-name--0f0e0d0c-0b0a-4908-8706-050403020102", "value": "c2.example.net"}]});
+        let r = send(partner.clone(), scos.to_string().into_bytes()).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let published = r.json()[0]["record"]["published_at"].as_str().map(str::to_string).unwrap_or_default();
+        let at = tocsin_domain::IntelTime::parse(&published).map(|t| t.utc.micros());
+        assert!(at.is_some_and(|t| t >= before && t <= tocsin_domain::Timestamp::now().micros()), "{published:?} in {}", r.body);
         // Refused whole, with the field named: not a bundle; a report without a name
         // beside a good one; no report and no indicator.
         let r = send(partner.clone(), b"{\"type\": \"report\"}".to_vec()).await;
@@ -357,7 +368,7 @@ both_engines! {
         assert!(!field_message(&r, "subject").is_empty());
         let r = send(partner.clone(), json!({"type": "bundle", "objects": []}).to_string().into_bytes()).await;
         assert_eq!(field_message(&r, "bundle"), "The bundle holds no report and no indicator.");
-        assert_eq!(intel_count(&h, &analyst).await, 1, "nothing of the refused bundles stored");
+        assert_eq!(intel_count(&h, &analyst).await, 2, "nothing of the refused bundles stored");
         let r = h.send(axum::http::Request::builder().method(Method::POST).uri("/api/v1/intel/stix")
             .body(axum::body::Body::from(bundle.to_vec())).expect("request")).await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED);

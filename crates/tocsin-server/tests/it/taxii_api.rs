@@ -289,6 +289,17 @@ both_engines! {
         }
         let r = api(&h, Method::GET, "/api/v1/intel?status=draft", &admin, json!({})).await;
         assert!(r.body.contains("Emotet C2 seen against the finance sector"), "{}", r.body);
+        // Bare SCOs carry no time: their record is dated by its arrival, as the API and
+        // the file import date it.
+        let before = tocsin_domain::Timestamp::now().micros() / 1_000_000 * 1_000_000;
+        let scos = json!({"objects": [{"type": "ipv4-addr", "spec_version": "2.1", "id": "ipv4-addr--0f0e0d0c-0b0a-4908-8706-050403020100", "value": "203.0.113.77"}]});
+        let r = taxii(&h, Method::POST, &format!("{coll}objects/"), &bearer(&partner), Some((TAXII, scos.to_string()))).await;
+        assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.body);
+        assert_eq!((r.json()["success_count"].clone(), r.json()["failure_count"].clone()), (json!(1), json!(0)), "{}", r.body);
+        let r = api(&h, Method::GET, "/api/v1/intel?observable=203.0.113.77", &admin, json!({})).await;
+        let published = r.json()[0]["published_at"].as_str().map(str::to_string).unwrap_or_default();
+        let at = tocsin_domain::Timestamp::parse_rfc3339(&published).ok().map(|t| t.micros());
+        assert!(at.is_some_and(|t| t >= before && t <= tocsin_domain::Timestamp::now().micros()), "{published:?} in {}", r.body);
 
         // Delete: the desk's.
         let r = taxii(&h, Method::DELETE, &format!("{coll}objects/{rid}/"), &bearer(&partner), None).await;
