@@ -288,16 +288,29 @@ impl Store {
 
     /// Cases in any of `states` (all when empty), oldest first.
     pub async fn list_phish_urls(&self, states: &[&str], limit: i64) -> Result<Vec<PhishUrlRow>> {
-        let json = serde_json::to_string(states).map_err(crate::corrupt)?;
+        self.list_phish_urls_marked(states, &[], limit).await
+    }
+
+    /// Cases in any of `states` (all when empty) marked with any of the TLP names `tlps`
+    /// (any marking when empty), oldest first: the caller states which markings a reader
+    /// may receive, and the limit counts only those cases.
+    pub async fn list_phish_urls_marked(
+        &self,
+        states: &[&str],
+        tlps: &[&str],
+        limit: i64,
+    ) -> Result<Vec<PhishUrlRow>> {
+        let states_json = serde_json::to_string(states).map_err(crate::corrupt)?;
+        let tlps_json = serde_json::to_string(tlps).map_err(crate::corrupt)?;
         let limit = limit.clamp(1, 100_000);
         Ok(match &self.pool {
             Pool::Sqlite(p) => {
-                sqlx::query_as::<_, PhishUrlRow>(select_phish!("WHERE ($1 OR state IN (SELECT value FROM json_each($2))) ORDER BY first_reported_at, id LIMIT $3"))
-                    .bind(states.is_empty()).bind(&json).bind(limit).fetch_all(p).await?
+                sqlx::query_as::<_, PhishUrlRow>(select_phish!("WHERE ($1 OR state IN (SELECT value FROM json_each($2))) AND ($3 OR tlp IN (SELECT value FROM json_each($4))) ORDER BY first_reported_at, id LIMIT $5"))
+                    .bind(states.is_empty()).bind(&states_json).bind(tlps.is_empty()).bind(&tlps_json).bind(limit).fetch_all(p).await?
             }
             Pool::Postgres(p) => {
-                sqlx::query_as::<_, PhishUrlRow>(select_phish!("WHERE ($1 OR state IN (SELECT jsonb_array_elements_text($2::jsonb))) ORDER BY first_reported_at, id LIMIT $3"))
-                    .bind(states.is_empty()).bind(&json).bind(limit).fetch_all(p).await?
+                sqlx::query_as::<_, PhishUrlRow>(select_phish!("WHERE ($1 OR state IN (SELECT jsonb_array_elements_text($2::jsonb))) AND ($3 OR tlp IN (SELECT jsonb_array_elements_text($4::jsonb))) ORDER BY first_reported_at, id LIMIT $5"))
+                    .bind(states.is_empty()).bind(&states_json).bind(tlps.is_empty()).bind(&tlps_json).bind(limit).fetch_all(p).await?
             }
         })
     }

@@ -696,12 +696,17 @@ async fn feed_cases(
         .filter(|s| s.is_live())
         .map(|s| s.as_str())
         .collect();
-    let rows = state.store.list_phish_urls(&live, 100_000).await?;
-    // A case whose TLP cannot be read is withheld, not shown at a guessed level.
-    Ok(rows
-        .into_iter()
-        .filter(|c| c.tlp.parse::<Tlp>().is_ok_and(|t| t <= reach))
-        .collect())
+    // The markings within reach, by name: a case whose TLP cannot be read is withheld,
+    // not shown at a guessed level, and the limit counts only what the caller receives.
+    let marked: Vec<&str> = Tlp::ALL
+        .iter()
+        .filter(|t| **t <= reach)
+        .map(|t| t.as_str())
+        .collect();
+    Ok(state
+        .store
+        .list_phish_urls_marked(&live, &marked, 100_000)
+        .await?)
 }
 
 /// Currently live verified phishing URLs, for blocking lists (staff and partners).

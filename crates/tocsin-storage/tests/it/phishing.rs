@@ -58,6 +58,7 @@ both_engines! {
         let mut tx = s.begin().await.expect("begin");
         let mut row = tx.phish_url_for_update(case.id).await.expect("lock").expect("row");
         row.state = "taken_down".into();
+        row.tlp = "red".into();
         tx.update_phish_url(&row).await.expect("update");
         tx.add_abuse_contact(case.id, "hosting", "abuse@host.example", "manual").await.expect("contact");
         tx.commit().await.expect("commit");
@@ -66,6 +67,15 @@ both_engines! {
         assert!(!joined && fresh.id != case.id);
         assert_eq!(s.list_phish_urls(&["received"], 10).await.expect("list").len(), 1);
         assert_eq!(s.list_phish_urls(&[], 10).await.expect("list").len(), 2);
+        // By marking: the taken-down case is now RED, the new one is not.
+        assert_ne!(fresh.tlp, "red");
+        let red = s.list_phish_urls_marked(&[], &["red"], 10).await.expect("red");
+        assert_eq!(red.iter().map(|c| c.id).collect::<Vec<_>>(), [case.id]);
+        let both = s.list_phish_urls_marked(&[], &["red", fresh.tlp.as_str()], 10).await.expect("both");
+        assert_eq!(both.len(), 2);
+        let other = s.list_phish_urls_marked(&["received"], &[fresh.tlp.as_str()], 10).await.expect("other");
+        assert_eq!(other.iter().map(|c| c.id).collect::<Vec<_>>(), [fresh.id]);
+        assert!(s.list_phish_urls_marked(&[], &["no-such-marking"], 10).await.expect("none").is_empty());
         assert_eq!(s.abuse_contacts(case.id).await.expect("contacts").len(), 1);
         s.rdap_store("domain/examp1e.com", "{}").await.expect("cache");
         s.rdap_store("domain/examp1e.com", "{\"a\":1}").await.expect("cache");
