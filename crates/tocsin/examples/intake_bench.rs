@@ -6,18 +6,12 @@
 //! Every request is a complete intake: validation, tracking number, report, SOP tasks,
 //! audit entry and acknowledgment mail, committed durably before the 201.
 
+mod common;
+use common::arg;
 use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
-
-fn arg(name: &str, default: &str) -> String {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1).cloned())
-        .unwrap_or_else(|| default.to_string())
-}
 
 const BODY: &str = r#"{"reporter_name":"Bench Co.","email":"soc@bench.example.tw","discovered_at":"2026-11-01T09:15","incident_type":"intrusion","description":"benchmark report","needs_support":false}"#;
 

@@ -35,29 +35,14 @@
 //! 1,000,000 to 24,300, with the two sides about equally busy. On PostgreSQL the
 //! server process is the limit (GIN, B-tree and TOAST upkeep, foreign-key triggers).
 
+mod common;
+use common::{arg, mib, status_kib};
 use std::io::{BufWriter, Write};
 use std::time::{Duration, Instant};
 
 use tocsin_domain::intel::{ConnectionInput, EndpointInput, IntelInput, ScanInfo};
 use tocsin_server::service::intel_import::{self, Format, ImportOptions, Source};
 use tocsin_storage::NewAuditEntry;
-
-fn arg(name: &str, default: &str) -> String {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1).cloned())
-        .unwrap_or_else(|| default.to_string())
-}
-
-/// A /proc/self/status figure in KiB (`VmRSS`, `VmHWM`).
-fn status_kib(key: &str) -> Option<u64> {
-    let s = std::fs::read_to_string("/proc/self/status").ok()?;
-    s.lines()
-        .find(|l| l.starts_with(key))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|v| v.parse().ok())
-}
 
 /// CPU seconds (user and system) spent so far by each thread of this process, summed by
 /// thread name (tokio's workers, SQLite's worker, the main thread).
@@ -93,11 +78,6 @@ fn written_bytes() -> Option<u64> {
     s.lines()
         .find_map(|l| l.strip_prefix("wchar:"))
         .and_then(|v| v.trim().parse().ok())
-}
-
-fn mib(kib: Option<u64>) -> String {
-    kib.map(|k| format!("{:.1} MiB", k as f64 / 1024.0))
-        .unwrap_or_else(|| "?".into())
 }
 
 /// xorshift64*: deterministic, so every run imports the same records.

@@ -14,7 +14,9 @@
 //! of 1,000, a fresh SQLite file in a temp folder, removed afterwards unless `--keep`;
 //! `--database postgres-test` uses a throw-away schema on the test PostgreSQL).
 
-use std::time::{Duration, Instant};
+mod common;
+use common::{arg, mib, percentiles, status_kib};
+use std::time::Instant;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
@@ -23,45 +25,6 @@ use tocsin_server::service::taxii::encode_cursor;
 use tocsin_storage::taxii::TaxiiObject;
 use tocsin_storage::{AudienceKind, IntelRow, NewIntel, NewOrganization, NewUser, SharingGroup};
 use tower::ServiceExt;
-
-fn arg(name: &str, default: &str) -> String {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1).cloned())
-        .unwrap_or_else(|| default.to_string())
-}
-
-/// A /proc/self/status figure in KiB (`VmRSS`, `VmHWM`).
-fn status_kib(key: &str) -> Option<u64> {
-    let s = std::fs::read_to_string("/proc/self/status").ok()?;
-    s.lines()
-        .find(|l| l.starts_with(key))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|v| v.parse().ok())
-}
-
-fn mib(kib: Option<u64>) -> String {
-    kib.map(|k| format!("{:.1} MiB", k as f64 / 1024.0))
-        .unwrap_or_else(|| "?".into())
-}
-
-fn percentiles(mut v: Vec<Duration>) -> String {
-    v.sort();
-    let at = |p: f64| {
-        let i = ((v.len() as f64 - 1.0) * p).round() as usize;
-        v.get(i)
-            .map(|d| d.as_secs_f64() * 1000.0)
-            .unwrap_or(f64::NAN)
-    };
-    format!(
-        "p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
-        at(0.5),
-        at(0.9),
-        at(0.99),
-        at(1.0)
-    )
-}
 
 fn record_row(now: Timestamp, i: usize) -> IntelRow {
     IntelRow {

@@ -38,6 +38,8 @@
 //! with the database, medallion's files and its log is removed unless `--keep`).
 //! Needs medallion and taxii2-client for that Python: `pip install -r tests/requirements.txt`.
 
+mod common;
+use common::arg;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
@@ -58,14 +60,6 @@ const EMAIL: &str = "soc@isp-a.example.tw";
 const VERSION_MICROS: i64 = 1_767_225_600_000_000;
 /// 2026-01-02T00:00:00Z: object i is added at this time plus i microseconds.
 const ADDED_MICROS: i64 = 1_767_312_000_000_000;
-
-fn arg(name: &str, default: &str) -> String {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1).cloned())
-        .unwrap_or_else(|| default.to_string())
-}
 
 /// One object of the benchmark, as both servers hold it.
 struct StixObject {
