@@ -129,7 +129,10 @@ async fn main() -> anyhow::Result<()> {
     let now = Timestamp::now();
     let base = now.micros() - 10_000_000_000;
     let per_record = 1000;
-    let mut cursors = Vec::new(); // (position, date_added, id) every 1,000 rows
+    // (position, date_added, id) of every hundredth of the collection, so that whatever
+    // its size ten of them lie in its last tenth, where the deep pages start.
+    let mut cursors = Vec::new();
+    let every = (n / 100).max(1);
     let mut i = 0;
     while i < n {
         let mut tx = store.begin().await?;
@@ -157,7 +160,7 @@ async fn main() -> anyhow::Result<()> {
                     date_added: Timestamp::from_micros(base + i as i64),
                     body: body.to_string(),
                 };
-                if i % 1000 == 0 {
+                if i % every == 0 {
                     cursors.push((i, o.date_added, o.id));
                 }
                 rows.push(o);
