@@ -152,6 +152,20 @@ impl Balance {
     }
 }
 
+/// `text` without the white space, quotes and brackets that open it around a link (see
+/// [`refang`]), however many and however nested.
+fn without_openers(text: &str) -> &str {
+    let mut s = text;
+    loop {
+        let t = s.trim_start_matches(is_trim);
+        let t = t.strip_prefix(OPENERS).unwrap_or(t);
+        if t.len() == s.len() {
+            return s;
+        }
+        s = t;
+    }
+}
+
 /// Undoes the ways people defang a URL so that it is not clickable:
 ///
 /// - the scheme: `hxxp`, `hxxps`, `hXXp`, `hxtp`, `ttp` → `http(s)`, `fxp` → `ftp`
@@ -166,15 +180,7 @@ impl Balance {
 /// The tokens are matched without regard to ASCII case. Nothing else changes: the result
 /// is not checked, see [`normalize`].
 pub fn refang(input: &str) -> String {
-    let mut s = input;
-    loop {
-        let t = s.trim_start_matches(is_trim);
-        let t = t.strip_prefix(OPENERS).unwrap_or(t);
-        if t.len() == s.len() {
-            break;
-        }
-        s = t;
-    }
+    let s = without_openers(input);
 
     // Only the bytes that can start a defanging token ([`TOKENS`], `[c]`) are looked at;
     // the text between them is copied as it is.
@@ -1004,15 +1010,7 @@ mod tests {
 
     /// [`refang`] as first written: a piece for every character or token.
     fn reference_refang(input: &str) -> String {
-        let mut s = input;
-        loop {
-            let t = s.trim_start_matches(is_trim);
-            let t = t.strip_prefix(OPENERS).unwrap_or(t);
-            if t.len() == s.len() {
-                break;
-            }
-            s = t;
-        }
+        let s = without_openers(input);
         let mut pieces: Vec<(bool, &str)> = Vec::new();
         let mut i = 0;
         while i < s.len() {

@@ -1,9 +1,9 @@
 //! tocsin's storage: one API over two engines.
 //!
 //! SQLite (embedded, the default: WAL, foreign keys, busy timeout, `synchronous=FULL`,
-//! temporary files in memory, `BEGIN IMMEDIATE` for write transactions) and PostgreSQL (for several instances). Each
-//! engine has its own migration folder with the same version numbers; both are applied at
-//! start. Most SQL is one string for both engines (sqlx's SQLite driver accepts `$n`
+//! temporary files in memory, `BEGIN IMMEDIATE` for write transactions) and PostgreSQL
+//! (for several instances). Each engine has its own migration folder with the same version
+//! numbers; both are applied at start. Most SQL is one string for both engines (sqlx's SQLite driver accepts `$n`
 //! placeholders); the [`dispatch!`] macro runs the same code on either pool or transaction.
 //!
 //! Conventions: ids are UUIDv7; times are BIGINT microseconds since the epoch (UTC), so

@@ -96,9 +96,7 @@ impl TestStore {
             sqlx::query(sql).execute(c).await?.rows_affected()
         }))
     }
-}
 
-impl TestStore {
     /// The one integer a raw query answers (a count, a setting), for tests that check the
     /// database itself.
     pub async fn store_i64(&self, sql: &'static str) -> crate::Result<i64> {

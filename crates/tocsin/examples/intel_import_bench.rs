@@ -12,12 +12,13 @@
 //! 1,000 objects) and prints objects/s beside records/s.
 //!
 //! `cargo run --release -p tocsin --example intel_import_bench -- [--records N]
-//! [--txt N] [--stix N] [--batch-size N] [--database URL] [--check] [--keep]` (default 200,000 records into a
-//! fresh SQLite file in a temp folder, removed afterwards unless `--keep`;
-//! `--database postgres-test` makes a throw-away schema on the test PostgreSQL, which the
-//! test suite drops after an hour; any other URL is used as given; `--check` reads and
-//! checks without storing, which shows the reading side's own rate). The SQLite store runs
-//! with its normal settings (WAL, `synchronous=FULL`): every batch commit is durable.
+//! [--txt N] [--stix N] [--batch-size N] [--database URL] [--check] [--keep]` (default
+//! 200,000 records into a fresh SQLite file in a temp folder, removed afterwards unless
+//! `--keep`; `--database postgres-test` makes a throw-away schema on the test PostgreSQL,
+//! which the test suite drops after an hour; any other URL is used as given; `--check`
+//! reads and checks without storing, which shows the reading side's own rate). The SQLite
+//! store runs with its normal settings (WAL, `synchronous=FULL`): every batch commit is
+//! durable.
 //!
 //! Where the time goes (perf, December 2026): on SQLite the single writer thread was the
 //! limit, in about equal parts: the rows of `intel_records`, the indicator rows, the two
@@ -61,7 +62,8 @@ fn thread_cpu() -> std::collections::BTreeMap<String, f64> {
         };
         let name = stat[open + 1..close].to_string();
         let fields: Vec<&str> = stat[close + 1..].split_whitespace().collect();
-        // utime and stime are fields 14 and 15 of stat, 12 and 13 after the name.
+        // utime and stime are fields 14 and 15 of stat, 12 and 13 after the name, in
+        // clock ticks of 1/100 s (USER_HZ on Linux).
         let ticks: u64 = [11, 12]
             .iter()
             .filter_map(|i| fields.get(*i).and_then(|v| v.parse::<u64>().ok()))

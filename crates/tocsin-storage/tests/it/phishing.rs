@@ -76,6 +76,10 @@ both_engines! {
         let other = s.list_phish_urls_marked(&["received"], &[fresh.tlp.as_str()], 10).await.expect("other");
         assert_eq!(other.iter().map(|c| c.id).collect::<Vec<_>>(), [fresh.id]);
         assert!(s.list_phish_urls_marked(&[], &["no-such-marking"], 10).await.expect("none").is_empty());
+        // The limit counts only the cases marked as asked: the older RED case does not
+        // take the one place.
+        let one = s.list_phish_urls_marked(&[], &[fresh.tlp.as_str()], 1).await.expect("one");
+        assert_eq!(one.iter().map(|c| c.id).collect::<Vec<_>>(), [fresh.id]);
         assert_eq!(s.abuse_contacts(case.id).await.expect("contacts").len(), 1);
         s.rdap_store("domain/examp1e.com", "{}").await.expect("cache");
         s.rdap_store("domain/examp1e.com", "{\"a\":1}").await.expect("cache");
