@@ -37,8 +37,7 @@
 //! extension), and `statement` or `tlp` markings naming `TLP:CLEAR`, `TLP:AMBER+STRICT` and
 //! the rest. An unmarked report is read as TLP:AMBER: it only becomes a draft, which the desk
 //! reviews before anyone else sees it. A draft whose objects carry no time (bare SCOs) is
-//! dated by its arrival, which every channel states the same way
-//! ([`ImportedRecord::date_if_undated`]). Bad input gets a [`StixError`] naming the object
+//! dated by its arrival, which the caller states. Bad input gets a [`StixError`] naming the object
 //! and the field; nothing here panics (property-tested and fuzzed).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -1087,17 +1086,6 @@ pub struct ImportedRecord {
     pub marked: bool,
 }
 
-impl ImportedRecord {
-    /// Dates a record whose objects carry no time (a bundle of bare SCOs, which have no
-    /// `created` or `modified`) by its arrival, which the caller states. The one rule of
-    /// every channel that takes STIX: the file import, the API and TAXII posts.
-    pub fn date_if_undated(&mut self, arrival: Timestamp) {
-        if self.input.published_at.trim().is_empty() {
-            self.input.published_at = IntelTime::at(arrival, 0).to_string();
-        }
-    }
-}
-
 /// The TLP a marking-definition object names, in any of the three encodings.
 fn tlp_of_marking(obj: &Value) -> Option<Tlp> {
     if let Some(t) = obj.get("id").and_then(Value::as_str).and_then(tlp_of_id) {
@@ -1188,15 +1176,19 @@ fn meta_index(objects: &[(ObjectMeta, Value)], id: &str) -> usize {
     objects.iter().position(|(m, _)| m.id == id).unwrap_or(0)
 }
 
-/// Reads a bundle into draft records (module documentation). Fails only when the bundle
-/// itself is unreadable; what a record lacks shows when its input is validated.
-pub fn read_bundle(bytes: &[u8]) -> Result<Vec<ImportedRecord>, StixError> {
-    read_objects(&parse_bundle(bytes)?)
+/// Reads a bundle into draft records (module documentation); `arrival` dates a record
+/// whose objects carry no time. Fails only when the bundle itself is unreadable; what a
+/// record lacks shows when its input is validated.
+pub fn read_bundle(bytes: &[u8], arrival: Timestamp) -> Result<Vec<ImportedRecord>, StixError> {
+    read_objects(&parse_bundle(bytes)?, arrival)
 }
 
 /// Reads checked objects (of a bundle or a TAXII envelope) into draft records, as
 /// [`read_bundle`] does.
-pub fn read_objects(objects: &[(ObjectMeta, Value)]) -> Result<Vec<ImportedRecord>, StixError> {
+pub fn read_objects(
+    objects: &[(ObjectMeta, Value)],
+    arrival: Timestamp,
+) -> Result<Vec<ImportedRecord>, StixError> {
     let by_id: HashMap<&str, &Value> = objects.iter().map(|(m, v)| (m.id.as_str(), v)).collect();
     let markings: HashMap<&str, Tlp> = objects
         .iter()
@@ -1341,6 +1333,13 @@ pub fn read_objects(objects: &[(ObjectMeta, Value)]) -> Result<Vec<ImportedRecor
                 from_extension: false,
                 marked: marked.is_some(),
             });
+        }
+    }
+    // Objects without times (bare SCOs, which have no `created` or `modified`) date
+    // their record by its arrival, the same on every channel that takes STIX.
+    for r in &mut out {
+        if r.input.published_at.trim().is_empty() {
+            r.input.published_at = IntelTime::at(arrival, 0).to_string();
         }
     }
     Ok(out)

@@ -10,6 +10,14 @@ use tocsin_formats::intel_form;
 use tocsin_formats::stix::{self, IntelSource, StixError};
 use uuid::Uuid;
 
+/// When the bundles of these tests arrive: 2026-12-01T00:00:00Z.
+const ARRIVAL_MICROS: i64 = 1_796_083_200_000_000;
+
+/// Reads a bundle arriving at [`ARRIVAL_MICROS`].
+fn read(bytes: &[u8]) -> Result<Vec<stix::ImportedRecord>, StixError> {
+    stix::read_bundle(bytes, Timestamp::from_micros(ARRIVAL_MICROS))
+}
+
 fn fixture(name: &str) -> Vec<u8> {
     let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
@@ -118,7 +126,7 @@ fn the_example_becomes_a_complete_bundle() {
     assert!(ext.get("subject").is_none() && ext.get("content").is_none());
     assert_eq!(objects(&b, "extension-definition").len(), 1);
     // And it comes back.
-    let back = stix::read_bundle(b.to_string().as_bytes()).expect("read");
+    let back = read(b.to_string().as_bytes()).expect("read");
     assert_eq!(back.len(), 1);
     assert!(back[0].from_extension && back[0].marked);
     assert_eq!(back[0].input.validate(), Ok(record));
@@ -145,7 +153,7 @@ fn the_example_bundle_is_the_fixture() {
 /// an identity, a report with an indicator and a malware.
 #[test]
 fn a_partner_fixture_is_read() {
-    let got = stix::read_bundle(&fixture("stix-partner-statement.json")).expect("read");
+    let got = read(&fixture("stix-partner-statement.json")).expect("read");
     assert_eq!(got.len(), 1);
     let record = got[0].input.validate().expect("valid draft");
     assert_eq!(record.tlp, Tlp::AmberStrict);
@@ -219,7 +227,7 @@ fn marked_report(markings: Value, refs: Value) -> Vec<u8> {
 }
 
 fn tlp_read(markings: Value, refs: Value) -> (String, bool) {
-    let got = stix::read_bundle(&marked_report(markings, refs)).expect("read");
+    let got = read(&marked_report(markings, refs)).expect("read");
     assert_eq!(got.len(), 1);
     (got[0].input.tlp.clone(), got[0].marked)
 }
@@ -254,7 +262,7 @@ fn the_three_tlp_encodings_are_read() {
 
 #[test]
 fn a_foreign_report_becomes_a_draft_with_its_indicators() {
-    let got = stix::read_bundle(&marked_report(
+    let got = read(&marked_report(
         json!([]),
         json!(["marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da"]),
     ))
@@ -293,7 +301,7 @@ fn a_report_of_many_indicators_fits_the_content() {
         "name": "Many", "published": "2026-01-02T03:04:05Z", "object_refs": refs}),
     );
     let text = json!({"type": "bundle", "objects": objs}).to_string();
-    let got = stix::read_bundle(text.as_bytes()).expect("read");
+    let got = read(text.as_bytes()).expect("read");
     let record = got[0].input.validate().expect("fits");
     assert!(
         record.content.ends_with("more objects"),
@@ -305,7 +313,7 @@ fn a_report_of_many_indicators_fits_the_content() {
 #[test]
 fn bad_bundles_are_refused_naming_what_is_wrong() {
     let check = |text: &str, want: &str| {
-        let e = stix::read_bundle(text.as_bytes()).expect_err(text);
+        let e = read(text.as_bytes()).expect_err(text);
         assert!(e.to_string().contains(want), "{text}: {e}");
     };
     check("not json", "not JSON");
@@ -323,7 +331,7 @@ fn bad_bundles_are_refused_naming_what_is_wrong() {
         r#"{"type":"bundle","objects":[{"type":"report","id":"report--6cee0d8c-8c5e-4c57-8f56-9a7a6b2e9b0a","modified":"yesterday"}]}"#,
         "field `modified`",
     );
-    let e = stix::read_bundle(
+    let e = read(
         br#"{"type":"bundle","objects":[{"type":"report","id":"report--6cee0d8c-8c5e-4c57-8f56-9a7a6b2e9b0a","extensions":{"extension-definition--8c8b1dd4-84d6-4682-b9da-ba54ffef2039":{"victim_ip":"x"}}}]}"#,
     )
     .expect_err("bad extension");
@@ -480,7 +488,7 @@ proptest! {
             .validate()
             .map_err(|e| TestCaseError::fail(format!("generated input invalid: {e:?}")))?;
         let b = export(&record);
-        let back = stix::read_bundle(b.to_string().as_bytes())
+        let back = read(b.to_string().as_bytes())
             .map_err(|e| TestCaseError::fail(e.to_string()))?;
         prop_assert_eq!(back.len(), 1);
         prop_assert_eq!(back[0].input.validate(), Ok(record));
@@ -488,7 +496,7 @@ proptest! {
 
     #[test]
     fn no_bytes_make_the_reader_panic(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
-        let _ = stix::read_bundle(&bytes);
+        let _ = read(&bytes);
         let _ = stix::stream_objects(&bytes[..], |_| true);
     }
 
@@ -514,7 +522,7 @@ proptest! {
 
     #[test]
     fn no_bundle_makes_the_reader_panic(text in noisy_bundle()) {
-        if let Ok(records) = stix::read_bundle(text.as_bytes()) {
+        if let Ok(records) = read(text.as_bytes()) {
             for r in records {
                 let _ = r.input.validate();
             }
@@ -580,4 +588,21 @@ fn streaming_refuses_what_is_not_a_bundle_and_stops_when_asked() {
         Ok(1)
     );
     assert_eq!(seen, 1);
+}
+
+#[test]
+fn bare_scos_are_dated_by_their_arrival_and_dated_objects_by_their_time() {
+    let scos = json!({"type": "bundle", "id": "bundle--0f0e0d0c-0b0a-4908-8706-050403020100", "objects": [
+        {"type": "ipv4-addr", "spec_version": "2.1", "id": "ipv4-addr--0f0e0d0c-0b0a-4908-8706-050403020101", "value": "203.0.113.78"}]});
+    let got = read(scos.to_string().as_bytes()).expect("read");
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].input.published_at, "2026-12-01T00:00:00+00:00");
+    assert!(got[0].input.validate().is_ok());
+    // An object with a time dates the record by it, not by the arrival.
+    let dated = json!({"type": "bundle", "id": "bundle--0f0e0d0c-0b0a-4908-8706-050403020102", "objects": [
+        {"type": "indicator", "spec_version": "2.1", "id": "indicator--0f0e0d0c-0b0a-4908-8706-050403020103",
+         "created": "2026-03-02T06:30:00Z", "modified": "2026-03-02T06:30:00Z", "name": "C2",
+         "pattern": "[ipv4-addr:value = '203.0.113.78']", "pattern_type": "stix", "valid_from": "2026-03-02T06:30:00Z"}]});
+    let got = read(dated.to_string().as_bytes()).expect("read");
+    assert_eq!(got[0].input.published_at, "2026-03-02T06:30:00+00:00");
 }

@@ -8,7 +8,7 @@ use libfuzzer_sys::fuzz_target;
 use tocsin_formats::stix;
 
 fuzz_target!(|data: &[u8]| {
-    if let Ok(records) = stix::read_bundle(data) {
+    if let Ok(records) = stix::read_bundle(data, tocsin_domain::Timestamp::from_micros(0)) {
         for r in records {
             let _ = r.input.validate();
         }

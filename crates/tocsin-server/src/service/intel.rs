@@ -361,14 +361,13 @@ pub async fn submit_stix(
         );
         AppError::Validation(e)
     };
-    let imported = stix::read_bundle(bundle).map_err(|e| unreadable(e.to_string()))?;
+    let imported =
+        stix::read_bundle(bundle, Timestamp::now()).map_err(|e| unreadable(e.to_string()))?;
     if imported.is_empty() {
         return Err(AppError::field("bundle", "error-stix-empty"));
     }
     let mut records = Vec::with_capacity(imported.len());
-    let now = Timestamp::now();
-    for mut imp in imported {
-        imp.date_if_undated(now);
+    for imp in imported {
         let record = imp.input.validate().map_err(AppError::Validation)?;
         records.push(record);
     }

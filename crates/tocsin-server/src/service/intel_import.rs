@@ -829,10 +829,9 @@ fn stix_window(
         if part.is_empty() {
             continue;
         }
-        match stix::read_objects(&part) {
+        match stix::read_objects(&part, now) {
             Ok(records) => {
-                for mut r in records {
-                    r.date_if_undated(now);
+                for r in records {
                     out.push(r.input.validate().map_err(|e| {
                         let what = r
                             .report_id

@@ -544,13 +544,10 @@ pub async fn post_objects(
 ) -> Result<Value, AppError> {
     collection(state, who, ctx, collection_id, Action::Create).await?;
     let objects = stix::parse_envelope(body).map_err(|e| AppError::BadRequest(e.to_string()))?;
-    let mut imported =
-        stix::read_objects(&objects).map_err(|e| AppError::BadRequest(e.to_string()))?;
-    let tr = Tr::new(ctx.locale);
     let now = Timestamp::now();
-    for imp in &mut imported {
-        imp.date_if_undated(now);
-    }
+    let imported =
+        stix::read_objects(&objects, now).map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let tr = Tr::new(ctx.locale);
     let by_id: HashMap<&str, &(ObjectMeta, Value)> =
         objects.iter().map(|o| (o.0.id.as_str(), o)).collect();
 

@@ -407,7 +407,7 @@ both_engines! {
         assert_eq!(out.status, StatusCode::OK, "{}", out.body);
         assert_eq!(out.header("content-type"), Some(tocsin_formats::stix::MEDIA_TYPE));
         let objects = tocsin_formats::stix::parse_envelope(out.body.as_bytes()).expect("a bundle");
-        let imported = tocsin_formats::stix::read_objects(&objects).expect("readable");
+        let imported = tocsin_formats::stix::read_objects(&objects, tocsin_domain::Timestamp::now()).expect("readable");
         assert_eq!(imported.len(), 1);
         assert_eq!(serde_json::to_value(imported[0].input.validate().expect("valid")).expect("json"), j["record"]);
 
