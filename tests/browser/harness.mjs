@@ -60,8 +60,10 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
  * Starts `target/debug/tocsin serve` with a fresh data dir and waits for its first-start
  * setup URL on stdout and for /healthz. Returns { setupUrl, baseUrl, outputTail(), stop() }.
  * `args`: extra global arguments before `serve`, e.g. ['--config', file].
+ * `clockStart`: the product's clock starts at this instant (TOCSIN_CLOCK_START, RFC 3339
+ * with an offset) instead of the machine's time, so a flow runs at the hour it needs.
  */
-export async function startServer({ name = 'server', args = [] } = {}) {
+export async function startServer({ name = 'server', args = [], clockStart = '' } = {}) {
   if (!existsSync(BINARY)) {
     throw new Error(
       `${path.relative(REPO_ROOT, BINARY)} is missing: build it first ` +
@@ -78,6 +80,7 @@ export async function startServer({ name = 'server', args = [] } = {}) {
       TOCSIN_DATA_DIR: dataDir,
       TOCSIN_LISTEN: `127.0.0.1:${port}`,
       TOCSIN_LOG_FORMAT: 'text',
+      ...(clockStart ? { TOCSIN_CLOCK_START: clockStart } : {}),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -9,6 +9,29 @@ import path from 'node:path';
 
 import { BINARY, TIMEOUT } from './harness.mjs';
 
+/** The desk's time zone (the product's default `calendar.time_zone`). */
+export const DESK_TIME_ZONE = 'Asia/Taipei';
+
+/**
+ * The desk's wall-clock date and time of an instant (ms since the epoch, or a Date), as
+ * `YYYY-MM-DDTHH:MM`: what a datetime-local input in Taipei takes. Never the UTC date,
+ * which is a day behind from 16:00 to 24:00 UTC.
+ */
+export function deskDateTime(instant) {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone: DESK_TIME_ZONE, hourCycle: 'h23',
+      year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit',
+    }).formatToParts(new Date(instant)).map((p) => [p.type, p.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
+}
+
+/** The desk's date (`YYYY-MM-DD`) of an instant. */
+export function deskDate(instant) {
+  return deskDateTime(instant).slice(0, 10);
+}
+
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Waits for `selector` to be visible, failing with the page's URL. */

@@ -15,7 +15,7 @@ import path from 'node:path';
 import { after, before, describe } from 'node:test';
 
 import { BINARY, TIMEOUT, flow, launchBrowser, newContext, screenshot, startServer } from './harness.mjs';
-import { sleep, visible, findDataDir } from './helpers.mjs';
+import { sleep, visible, findDataDir, deskDateTime } from './helpers.mjs';
 
 const REPORTER = {
   name: '範例科技股份有限公司',
@@ -92,9 +92,9 @@ async function waitForMail(dataDir, re) {
   assert.fail(`no mail matching ${re} in ${dir} within ${TIMEOUT.navigation} ms`);
 }
 
-/** A local date-time a day ago, as a datetime-local input takes it. */
+/** The desk's date-time a day ago, as a datetime-local input in Taipei takes it. */
 function yesterday() {
-  return new Date(Date.now() - 24 * 3600 * 1000).toISOString().slice(0, 16);
+  return deskDateTime(Date.now() - 24 * 3600 * 1000);
 }
 
 /** Changes the report's state on the desk page; `selects` and `texts` fill the extras. */

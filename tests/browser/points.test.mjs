@@ -14,7 +14,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
 
 import { TIMEOUT, flow, launchBrowser, newContext, screenshot, startServer } from './harness.mjs';
-import { visible, findDataDir, cli, signIn, submit, fitsWidth } from './helpers.mjs';
+import { visible, findDataDir, cli, signIn, submit, fitsWidth, deskDateTime } from './helpers.mjs';
 
 const ADMIN = { email: 'admin@cert.example.tw', name: '系統管理員', password: 'Jade-Lantern-3390' };
 const ANALYST = { email: 'analyst@cert.example.tw', name: '林分析師', password: 'Amber-Kite-6402' };
@@ -22,9 +22,9 @@ const FIRM = '範例資安顧問股份有限公司';
 const MEMBER = { email: 'soc@firm.example.tw', name: '陳顧問', password: 'Silver-Fern-2187' };
 const SLOT = '年會演講時段 <b>20 分鐘</b>';
 
-/** A local date-time a day ago, as a datetime-local input takes it. */
+/** The desk's date-time a day ago, as a datetime-local input in Taipei takes it. */
 function yesterday() {
-  return new Date(Date.now() - 24 * 3600 * 1000).toISOString().slice(0, 16);
+  return deskDateTime(Date.now() - 24 * 3600 * 1000);
 }
 
 /** The member page's figures: [balance, held, available]. */

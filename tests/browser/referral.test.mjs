@@ -16,7 +16,7 @@ import path from 'node:path';
 import { after, before, describe } from 'node:test';
 
 import { TIMEOUT, flow, launchBrowser, newContext, screenshot, startServer } from './harness.mjs';
-import { sleep, visible, findDataDir, cli, signIn, submit } from './helpers.mjs';
+import { sleep, visible, findDataDir, cli, signIn, submit, deskDate } from './helpers.mjs';
 
 const ADMIN = { email: 'admin@cert.example.tw', name: '系統管理員', password: 'Jade-Lantern-3390' };
 const ANALYST = { email: 'analyst@cert.example.tw', name: '林分析師', password: 'Amber-Kite-6402' };
@@ -66,6 +66,11 @@ function decodeBody(raw) {
   return body;
 }
 
+// The server's clock starts at 00:30 in Taipei (16:30 UTC), the hour at which the UTC date
+// is a day behind the desk's: the catalog item below is valid on the desk's day only, as
+// an admin would type it, whatever hour the suite runs at.
+const CLOCK_START = '2026-12-07T00:30:00+08:00';
+
 describe('an assistance referral goes from the offer to the reporter choosing a firm', { timeout: TIMEOUT.suite }, () => {
   const name = `referral-${process.pid}`;
   let server = null;
@@ -80,7 +85,7 @@ describe('an assistance referral goes from the offer to the reporter choosing a 
   const step = flow({ page: () => current, server: () => server, prefix: 'referral' });
 
   before(async () => {
-    server = await startServer({ name });
+    server = await startServer({ name, clockStart: CLOCK_START });
     dataDir = findDataDir(name);
     await cli(dataDir, ['create-user', '--email', ADMIN.email, '--name', ADMIN.name, '--roles', 'admin'], { TOCSIN_PASSWORD: ADMIN.password });
     await cli(dataDir, ['create-user', '--email', ANALYST.email, '--name', ANALYST.name, '--roles', 'analyst'], { TOCSIN_PASSWORD: ANALYST.password });
@@ -89,7 +94,8 @@ describe('an assistance referral goes from the offer to the reporter choosing a 
     const token = async (email) => (await cli(dataDir, ['create-token', '--email', email])).trim().split(/\s+/).pop();
     const [adminToken, firmToken] = [await token(ADMIN.email), await token(FIRM.email)];
     // The firm holds an approved assistance-referral redemption.
-    const today = new Date().toISOString().slice(0, 10);
+    const today = deskDate(Date.parse(CLOCK_START));
+    assert.equal(today, '2026-12-07');
     const item = await api(server.baseUrl, adminToken, 'POST', '/api/v1/points/catalog', {
       kind: 'assistance', name_zh: '協處商機轉介', name_en: 'Assistance referral', cost: '30', stock: '3', valid_from: today, valid_until: today,
     });

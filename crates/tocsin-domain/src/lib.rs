@@ -15,6 +15,7 @@
 //! It does no I/O (the shipped data files are compiled in) and depends on neither the
 //! database nor HTTP, so every rule here is testable alone.
 
+pub mod clock;
 pub mod cve;
 pub mod ids;
 pub mod incident;
@@ -40,6 +41,7 @@ pub mod vuln;
 pub mod workflow;
 pub mod zone;
 
+pub use clock::Clock;
 pub use cve::{BadCveId, CveError, CveId};
 pub use ids::{
     ApiTokenId, AttachmentId, AuditId, EventId, GroupId, IntelId, OrgId, OutboxId, ReportId,

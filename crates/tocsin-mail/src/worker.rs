@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use tocsin_domain::Timestamp;
+
 use tocsin_storage::{ClaimedMail, StorageError, Store};
 use tokio::sync::watch;
 use uuid::Uuid;
@@ -118,7 +118,7 @@ impl OutboxWorker {
             if stop.is_some_and(|s| *s.borrow()) {
                 break;
             }
-            let now = Timestamp::now();
+            let now = self.store.now();
             let Some(mail) = self
                 .store
                 .claim_mail(&self.worker_id, now, now.plus(lease))
@@ -145,7 +145,7 @@ impl OutboxWorker {
             Ok(()) => self.record_sent(&mail).await,
             Err(error) => {
                 let give_up = error.is_permanent() || mail.attempts >= self.max_attempts;
-                let now = Timestamp::now();
+                let now = self.store.now();
                 let retry_at = (!give_up).then(|| now.plus(to_time(retry_delay(mail.attempts))));
                 match retry_at {
                     Some(at) => tracing::warn!(
@@ -172,7 +172,7 @@ impl OutboxWorker {
             tries += 1;
             match self
                 .store
-                .mark_mail_sent(mail.id, &self.worker_id, Timestamp::now())
+                .mark_mail_sent(mail.id, &self.worker_id, self.store.now())
                 .await
             {
                 Ok(true) => {

@@ -9,7 +9,7 @@ use axum::http::request::Parts;
 use base64::Engine;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
-use tocsin_domain::{Principal, Timestamp};
+use tocsin_domain::Principal;
 use tocsin_storage::User;
 
 use crate::error::AppError;
@@ -131,7 +131,7 @@ impl FromRequestParts<AppState> for CurrentUser {
         if let Some(cached) = parts.extensions.get::<CurrentUser>() {
             return Ok(cached.clone());
         }
-        let now = Timestamp::now();
+        let now = state.now();
         let bearer = parts
             .headers
             .get(axum::http::header::AUTHORIZATION)

@@ -41,6 +41,10 @@ pub struct Config {
     pub cna: Cna,
     /// Mail intake (mailgate, IMAP): routes by recipient, limits, acknowledgments.
     pub intake: Intake,
+    /// For tests and rehearsals only: the product's clock starts at this instant (RFC 3339
+    /// with an offset, e.g. `2026-12-07T00:30:00+08:00`) and runs on from it. Empty (the
+    /// default): the machine's clock. `TOCSIN_CLOCK_START` overrides it.
+    pub clock_start: String,
 }
 
 /// Mail intake settings.
@@ -337,6 +341,7 @@ impl Default for Config {
             points: tocsin_domain::points::PointsRules::default(),
             cna: Cna::default(),
             intake: Intake::default(),
+            clock_start: String::new(),
         }
     }
 }
@@ -433,9 +438,33 @@ pub const ENV_VARS: &[(&str, &str)] = &[
     ("TOCSIN_SMTP_USERNAME", "mail.smtp_username"),
     ("TOCSIN_SMTP_PASSWORD", "mail.smtp_password"),
     ("TOCSIN_MAIL_WORKER", "mail.worker"),
+    ("TOCSIN_CLOCK_START", "clock_start"),
 ];
 
 impl Config {
+    /// The product's clock: the machine's, or one started at `clock_start`. The store is
+    /// opened with it and everything else reads the store's (see ARCHITECTURE.md, "Time").
+    pub fn clock(&self) -> tocsin_domain::Clock {
+        match self.clock_start_at() {
+            Ok(Some(start)) => tocsin_domain::Clock::starting_at(start),
+            // `finish` refused a bad value before any caller got this configuration.
+            _ => tocsin_domain::Clock::system(),
+        }
+    }
+
+    fn clock_start_at(&self) -> Result<Option<tocsin_domain::Timestamp>, ConfigError> {
+        let v = self.clock_start.trim();
+        if v.is_empty() {
+            return Ok(None);
+        }
+        v.parse::<jiff::Timestamp>()
+            .map(|t| Some(tocsin_domain::zone::from_jiff(t)))
+            .map_err(|_| ConfigError::Invalid {
+                name: "clock_start",
+                message: format!("an instant with its offset, e.g. 2026-12-07T00:30:00+08:00, not {v}"),
+            })
+    }
+
     /// Reads an optional TOML file, then applies environment overrides from `env`
     /// (a lookup function, so tests need not touch the process environment), then checks.
     pub fn load(
@@ -472,6 +501,7 @@ impl Config {
                     })?
                 }
                 "TOCSIN_SMTP_TLS" => c.mail.smtp_tls = v,
+                "TOCSIN_CLOCK_START" => c.clock_start = v,
                 "TOCSIN_SMTP_USERNAME" => c.mail.smtp_username = v,
                 "TOCSIN_SMTP_PASSWORD" => c.mail.smtp_password = v,
                 "TOCSIN_MAIL_WORKER" => {
@@ -539,6 +569,7 @@ impl Config {
                 message: "one of starttls, tls, none".into(),
             });
         }
+        self.clock_start_at()?;
         if !["json", "text"].contains(&self.log_format.as_str()) {
             return Err(ConfigError::Invalid {
                 name: "log_format",

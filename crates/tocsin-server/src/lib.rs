@@ -82,8 +82,13 @@ pub fn app(state: AppState) -> Router {
 /// Opens storage, migrates, prints the first-admin link when needed, starts the workers
 /// and serves until Ctrl-C or SIGTERM.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
-    let store = tocsin_storage::Store::connect(&config.database).await?;
+    let store = tocsin_storage::Store::connect(&config.database)
+        .await?
+        .with_clock(config.clock());
     store.migrate().await?;
+    if !store.clock().is_system() {
+        tracing::warn!(now = %store.now().rfc3339(), "clock_start is set: this server does not run on the machine's clock");
+    }
     let state = AppState::new(store.clone(), config.clone())?;
     let listener = tokio::net::TcpListener::bind(&config.listen).await?;
     let addr = listener.local_addr()?;

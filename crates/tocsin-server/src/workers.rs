@@ -5,7 +5,6 @@
 
 use std::time::Duration;
 
-use tocsin_domain::Timestamp;
 use tocsin_mail::{OutboxWorker, SmtpSettings, TlsMode, Transport};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -55,7 +54,7 @@ pub fn spawn(state: &AppState, stop: watch::Receiver<bool>) -> anyhow::Result<Ve
         loop {
             tokio::select! {
                 _ = tick.tick() => {
-                    let now = Timestamp::now();
+                    let now = store.now();
                     if let Err(e) = store.purge_expired_sessions(now).await {
                         tracing::warn!(error = %e, "session clean-up failed");
                     }
@@ -63,7 +62,7 @@ pub fn spawn(state: &AppState, stop: watch::Receiver<bool>) -> anyhow::Result<Ve
                     if let Err(e) = store.purge_login_failures(before).await {
                         tracing::warn!(error = %e, "throttle clean-up failed");
                     }
-                    let today = crate::service::vuln::today(&escalation_state);
+                    let today = escalation_state.today();
                     if let Err(e) = crate::service::vuln::remind_publication_due(&escalation_state, today).await {
                         tracing::warn!(error = %e, "publication reminders failed");
                     }

@@ -72,11 +72,12 @@ pub struct AuditFilter {
     pub limit: i64,
 }
 
-impl From<&NewAuditEntry> for AuditEntry {
-    fn from(n: &NewAuditEntry) -> Self {
+impl AuditEntry {
+    /// The entry `n` describes, made at `at`.
+    fn new(n: &NewAuditEntry, at: Timestamp) -> Self {
         AuditEntry {
             id: AuditId::new(),
-            at: Timestamp::now(),
+            at,
             actor_id: n.actor_id.map(|u| u.uuid()),
             actor: n.actor.clone(),
             action: n.action.clone(),
@@ -92,7 +93,8 @@ impl From<&NewAuditEntry> for AuditEntry {
 impl Tx {
     /// Appends an entry inside this transaction, so the action and its record commit together.
     pub async fn audit(&mut self, e: &NewAuditEntry) -> Result<()> {
-        self.insert_audit(&AuditEntry::from(e)).await
+        let at = self.now();
+        self.insert_audit(&AuditEntry::new(e, at)).await
     }
 
     pub(crate) async fn insert_audit(&mut self, a: &AuditEntry) -> Result<()> {

@@ -46,8 +46,8 @@ pub struct VulnCase {
 }
 
 impl VulnCase {
-    /// A new case in `state` for `report`.
-    pub fn new(report: ReportId, state: &str, target_publication: &str) -> Self {
+    /// A new case in `state` for `report`, made at `at`.
+    pub fn new(report: ReportId, state: &str, target_publication: &str, at: Timestamp) -> Self {
         VulnCase {
             report_id: report,
             cna_state: state.to_string(),
@@ -62,7 +62,7 @@ impl VulnCase {
             advisory_en: String::new(),
             advisory_zh: String::new(),
             published_at: OptTime(None),
-            updated_at: Timestamp::now(),
+            updated_at: at,
         }
     }
 }
@@ -136,12 +136,13 @@ impl Tx {
 
     /// Writes a case's mutable fields (everything but its report and CVE id).
     pub async fn update_vuln_case(&mut self, c: &VulnCase) -> Result<()> {
+        let now = self.now();
         let n = dispatch!(tx self, conn => {
             sqlx::query("UPDATE vuln_cases SET cna_state = $2, vendor_org_id = $3, vendor_status = $4, vendor_statement = $5, target_publication = $6, \
                          cwe = $7, title = $8, solution = $9, advisory_en = $10, advisory_zh = $11, published_at = $12, updated_at = $13 WHERE report_id = $1")
                 .bind(c.report_id.uuid()).bind(&c.cna_state).bind(c.vendor_org_id).bind(&c.vendor_status).bind(&c.vendor_statement)
                 .bind(&c.target_publication).bind(&c.cwe).bind(&c.title).bind(&c.solution).bind(&c.advisory_en).bind(&c.advisory_zh)
-                .bind(c.published_at.micros()).bind(Timestamp::now().micros())
+                .bind(c.published_at.micros()).bind(now.micros())
                 .execute(conn).await?.rows_affected()
         });
         if n == 0 {
@@ -152,7 +153,7 @@ impl Tx {
 
     /// Adds reserved ids to the pool; ids already there are skipped. Returns how many were new.
     pub async fn load_cve_ids(&mut self, ids: &[(String, i32, i64)]) -> Result<u64> {
-        let now = Timestamp::now().micros();
+        let now = self.now().micros();
         let mut added = 0;
         for (id, year, seq) in ids {
             added += dispatch!(tx self, conn => {
@@ -181,7 +182,7 @@ impl Tx {
         if existing.is_some() {
             return Ok(existing);
         }
-        let now = Timestamp::now().micros();
+        let now = self.now().micros();
         let id: Option<String> = match &mut self.0 {
             crate::TxInner::Sqlite(t) => {
                 sqlx::query_scalar(ASSIGN_SQLITE)

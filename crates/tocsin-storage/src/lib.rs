@@ -15,6 +15,7 @@ use std::time::Duration;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
+use tocsin_domain::{Clock, Timestamp};
 
 /// Runs one body against whichever engine `$src` holds. `$src` is a `Store` (`pool`), or
 /// a `Tx` (`tx`); `$c` is bound to an executor of the engine's type.
@@ -144,13 +145,19 @@ pub struct Store {
     /// SQLite has one writer at a time. Queueing writers here, in order, instead of in
     /// SQLite's busy handler (which sleeps and retries) keeps latency flat under load.
     write_lock: std::sync::Arc<tokio::sync::Mutex<()>>,
+    /// Where every time this crate writes comes from (storage never reads the machine's
+    /// clock: a test sets the hour).
+    clock: Clock,
 }
 
 /// A write transaction on either engine. Dropped without [`Tx::commit`], it rolls back.
+/// Every time it writes is the one it began at ([`Tx::now`]), so the rows of one change
+/// agree on when it happened.
 pub struct Tx(
     pub(crate) TxInner,
     // Held only to be dropped after the commit or rollback.
     #[allow(dead_code)] Option<tokio::sync::OwnedMutexGuard<()>>,
+    Timestamp,
 );
 
 pub(crate) enum TxInner {
@@ -224,6 +231,7 @@ impl Store {
         Ok(Store {
             pool: Pool::Sqlite(pool),
             write_lock: Default::default(),
+            clock: Clock::system(),
         })
     }
 
@@ -242,7 +250,25 @@ impl Store {
         Ok(Store {
             pool: Pool::Postgres(pool),
             write_lock: Default::default(),
+            clock: Clock::system(),
         })
+    }
+
+    /// This store with `clock` as the source of every time it writes (the system clock
+    /// unless set). Clones of the result share it.
+    pub fn with_clock(mut self, clock: Clock) -> Store {
+        self.clock = clock;
+        self
+    }
+
+    /// The clock this store writes times from.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    /// Now, by this store's clock.
+    pub fn now(&self) -> Timestamp {
+        self.clock.now()
     }
 
     /// Which engine this store runs on.
@@ -269,12 +295,11 @@ impl Store {
         Ok(match &self.pool {
             Pool::Sqlite(p) => {
                 let guard = self.write_lock.clone().lock_owned().await;
-                Tx(
-                    TxInner::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
-                    Some(guard),
-                )
+                let inner = TxInner::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?);
+                // Read after the write lock: transactions' times follow their commit order.
+                Tx(inner, Some(guard), self.clock.now())
             }
-            Pool::Postgres(p) => Tx(TxInner::Postgres(p.begin().await?), None),
+            Pool::Postgres(p) => Tx(TxInner::Postgres(p.begin().await?), None, self.clock.now()),
         })
     }
 
@@ -310,6 +335,11 @@ impl Store {
 }
 
 impl Tx {
+    /// When this transaction began, by its store's clock: the time of everything it writes.
+    pub fn now(&self) -> Timestamp {
+        self.2
+    }
+
     /// Commits: once this returns, the writes are durable.
     pub async fn commit(self) -> Result<()> {
         // The write lock (field 1) is released when `self` is dropped, after the commit.

@@ -48,7 +48,7 @@ impl Tx {
             sector: new.sector.trim().to_string(),
             kind: new.kind,
             alliance_member: new.alliance_member,
-            created_at: Timestamp::now(),
+            created_at: self.now(),
         };
         self.insert_org(&org).await?;
         Ok(org)

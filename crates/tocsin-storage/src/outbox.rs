@@ -135,7 +135,7 @@ struct ClaimRow {
 impl Tx {
     /// Queues a message; it is sent once this transaction commits.
     pub async fn enqueue_mail(&mut self, m: &NewMail) -> Result<OutboxId> {
-        let now = Timestamp::now();
+        let now = self.now();
         let row = OutboxRow {
             id: OutboxId::new(),
             created_at: now,

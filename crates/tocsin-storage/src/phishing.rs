@@ -134,7 +134,7 @@ impl Tx {
             sqlx::query_as::<_, PhishUrlRow>(select_phish!("WHERE normalized = $1 ORDER BY first_reported_at DESC, id DESC"))
                 .bind(&new.normalized).fetch_all(c).await?
         });
-        let now = Timestamp::now();
+        let now = self.now();
         if let Some(mut open) = candidates
             .into_iter()
             .find(|c| open_states.contains(&c.state.as_str()))
@@ -213,10 +213,11 @@ impl Tx {
 
     /// Writes the mutable fields of a case.
     pub async fn update_phish_url(&mut self, r: &PhishUrlRow) -> Result<()> {
+        let now = self.now();
         let n = dispatch!(tx self, c => {
             sqlx::query("UPDATE phish_urls SET state = $2, tlp = $3, brand = $4, verified_at = $5, notified_at = $6, taken_down_at = $7, escalated_at = $8, updated_at = $9 WHERE id = $1")
                 .bind(r.id).bind(&r.state).bind(&r.tlp).bind(&r.brand).bind(r.verified_at.micros()).bind(r.notified_at.micros())
-                .bind(r.taken_down_at.micros()).bind(r.escalated_at.micros()).bind(Timestamp::now().micros())
+                .bind(r.taken_down_at.micros()).bind(r.escalated_at.micros()).bind(now.micros())
                 .execute(c).await?.rows_affected()
         });
         if n == 0 {
@@ -239,7 +240,7 @@ impl Tx {
             role: role.into(),
             email: email.into(),
             source: source.into(),
-            created_at: Timestamp::now(),
+            created_at: self.now(),
         };
         self.insert_abuse_contact(&c).await?;
         Ok(c)
@@ -335,7 +336,7 @@ impl Store {
     pub async fn rdap_store(&self, query: &str, body: &str) -> Result<()> {
         dispatch!(pool self, c => {
             sqlx::query("INSERT INTO rdap_cache (query, body, fetched_at) VALUES ($1, $2, $3) ON CONFLICT (query) DO UPDATE SET body = $2, fetched_at = $3")
-                .bind(query).bind(body).bind(Timestamp::now().micros()).execute(c).await?;
+                .bind(query).bind(body).bind(self.now().micros()).execute(c).await?;
         });
         Ok(())
     }

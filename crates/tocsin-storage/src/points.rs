@@ -247,7 +247,7 @@ impl Tx {
             Holder::Org(o) => (Some(o.uuid()), None),
             Holder::User(u) => (None, Some(u.uuid())),
         };
-        let now = Timestamp::now().micros();
+        let now = self.now().micros();
         dispatch!(tx self, c => {
             sqlx::query("INSERT INTO points_accounts (id, org_id, user_id, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
                 .bind(Uuid::now_v7()).bind(org).bind(user).bind(now).execute(&mut *c).await?;
@@ -305,7 +305,7 @@ impl Tx {
             reason: e.reason.clone(),
             actor_id: e.actor_id.map(|u| u.uuid()),
             actor: e.actor.clone(),
-            at: Timestamp::now(),
+            at: self.now(),
         };
         if self.insert_points_entry(&row).await? == 0 {
             return Ok(None);
@@ -345,7 +345,7 @@ impl Tx {
 
     /// Adds a catalog item.
     pub async fn insert_points_item(&mut self, v: &ValidItem) -> Result<PointsItem> {
-        let now = Timestamp::now();
+        let now = self.now();
         let item = PointsItem {
             id: Uuid::now_v7(),
             kind: v.kind.as_str().to_string(),
@@ -382,10 +382,11 @@ impl Tx {
         v: &ValidItem,
         active: bool,
     ) -> Result<()> {
+        let now = self.now();
         let n = dispatch!(tx self, c => {
             sqlx::query("UPDATE points_items SET kind = $2, name_zh = $3, name_en = $4, description = $5, cost = $6, stock = $7, valid_from = $8, valid_until = $9, active = $10, updated_at = $11 WHERE id = $1")
                 .bind(id).bind(v.kind.as_str()).bind(&v.name_zh).bind(&v.name_en).bind(&v.description).bind(v.cost).bind(v.stock)
-                .bind(&v.valid_from).bind(&v.valid_until).bind(active).bind(Timestamp::now().micros())
+                .bind(&v.valid_from).bind(&v.valid_until).bind(active).bind(now.micros())
                 .execute(c).await?.rows_affected()
         });
         if n == 0 {
@@ -432,7 +433,7 @@ impl Tx {
             cost,
             state: RedemptionState::Held.as_str().to_string(),
             requested_by: requested_by.map(|u| u.uuid()),
-            requested_at: Timestamp::now(),
+            requested_at: self.now(),
             decided_by: None,
             decided_at: OptTime(None),
             note: String::new(),
@@ -477,7 +478,7 @@ impl Tx {
             });
         }
         self.lock_account(r.account_id).await?;
-        let now = Timestamp::now();
+        let now = self.now();
         let state = if approve {
             RedemptionState::Approved
         } else {

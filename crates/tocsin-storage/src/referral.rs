@@ -135,7 +135,7 @@ impl Tx {
     /// Records the reporter's consent: a referral in state consented, once per report.
     /// Returns the report's referral, new or earlier.
     pub async fn consent_referral(&mut self, report: ReportId) -> Result<Referral> {
-        let now = Timestamp::now().micros();
+        let now = self.now().micros();
         dispatch!(tx self, c => {
             sqlx::query("INSERT INTO referrals (id, report_id, state, consented_at, updated_at) VALUES ($1, $2, $3, $4, $4) ON CONFLICT DO NOTHING")
                 .bind(Uuid::now_v7()).bind(report.uuid()).bind(ReferralState::Consented.as_str()).bind(now)
@@ -187,13 +187,14 @@ impl Tx {
 
     /// Writes a referral's changed fields (all but its id, report and consent time).
     pub async fn update_referral(&mut self, r: &Referral) -> Result<()> {
+        let now = self.now();
         let n = dispatch!(tx self, c => {
             sqlx::query("UPDATE referrals SET state = $2, offered_at = $3, offered_by = $4, sector = $5, incident_type = $6, company_size = $7, \
                          region = $8, summary = $9, chosen_org_id = $10, chosen_at = $11, outcome = $12, outcome_at = $13, rating = $14, \
                          rating_comment = $15, updated_at = $16 WHERE id = $1")
                 .bind(r.id).bind(&r.state).bind(r.offered_at.micros()).bind(r.offered_by).bind(&r.sector).bind(&r.incident_type)
                 .bind(&r.company_size).bind(&r.region).bind(&r.summary).bind(r.chosen_org_id).bind(r.chosen_at.micros())
-                .bind(&r.outcome).bind(r.outcome_at.micros()).bind(r.rating).bind(&r.rating_comment).bind(Timestamp::now().micros())
+                .bind(&r.outcome).bind(r.outcome_at.micros()).bind(r.rating).bind(&r.rating_comment).bind(now.micros())
                 .execute(c).await?.rows_affected()
         });
         if n == 0 {
@@ -233,7 +234,7 @@ impl Tx {
             org_id: org.uuid(),
             redemption_id,
             accepted_by: by.uuid(),
-            accepted_at: Timestamp::now(),
+            accepted_at: self.now(),
             state: ResponseState::Accepted.as_str().to_string(),
         };
         let n = dispatch!(tx self, c => {

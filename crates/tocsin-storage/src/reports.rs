@@ -357,11 +357,12 @@ macro_rules! select_reports {
 pub(crate) use select_reports;
 
 impl Tx {
-    /// Stores a new report with the next tracking number of its prefix and year, and its
-    /// `received` event. Returns the stored report.
-    pub async fn create_report(&mut self, new: &NewReport) -> Result<Report> {
-        let now = Timestamp::now();
-        let tracking: TrackingNumber = self.next_tracking_number(&new.prefix, now.year()).await?;
+    /// Stores a new report with the next tracking number of its prefix and `year` (the
+    /// desk's calendar year at [`Tx::now`]: at 00:30 on New Year's Day in Taipei it is
+    /// already the new year), and its `received` event. Returns the stored report.
+    pub async fn create_report(&mut self, new: &NewReport, year: i32) -> Result<Report> {
+        let now = self.now();
+        let tracking: TrackingNumber = self.next_tracking_number(&new.prefix, year).await?;
         let r = Report {
             id: ReportId::new(),
             kind: new.kind,
@@ -430,7 +431,7 @@ impl Tx {
         let ev = ReportEvent {
             id: EventId::new(),
             report_id: report,
-            at: Timestamp::now(),
+            at: self.now(),
             actor_id: e.actor_id.map(|u| u.uuid()),
             actor: e.actor.clone(),
             event: e.event.clone(),
@@ -477,6 +478,7 @@ impl Tx {
 
     /// Writes the mutable fields of a report read with [`Tx::report_for_update`].
     pub async fn update_report(&mut self, r: &Report) -> Result<()> {
+        let now = self.now();
         let n = dispatch!(tx self, c => {
             sqlx::query("UPDATE reports SET state = $2, priority = $3, assignee_id = $4, rsit_class = $5, rsit_type = $6, \
                          duplicate_of = $7, rejection_reason = $8, resolution = $9, outcome = $10, first_response_at = $11, \
@@ -484,7 +486,7 @@ impl Tx {
                 .bind(r.id.uuid()).bind(r.state.as_str()).bind(r.priority.as_str()).bind(r.assignee_id)
                 .bind(&r.rsit_class).bind(&r.rsit_type).bind(&r.duplicate_of).bind(&r.rejection_reason)
                 .bind(&r.resolution).bind(&r.outcome).bind(r.first_response_at.micros())
-                .bind(r.resolved_at.micros()).bind(r.closed_at.micros()).bind(Timestamp::now().micros())
+                .bind(r.resolved_at.micros()).bind(r.closed_at.micros()).bind(now.micros())
                 .bind(r.org_id)
                 .execute(c).await?.rows_affected()
         });
@@ -510,7 +512,7 @@ impl Tx {
                 content_type: a.content_type.clone(),
                 size: a.content.len() as i64,
                 sha256: a.sha256.clone(),
-                uploaded_at: Timestamp::now(),
+                uploaded_at: self.now(),
             },
             content: a.content.clone(),
         };
@@ -539,7 +541,7 @@ impl Tx {
                 title_zh: zh.clone(),
                 title_en: en.clone(),
                 state: TaskState::Waiting,
-                updated_at: Timestamp::now(),
+                updated_at: self.now(),
             };
             self.insert_task(&t).await?;
         }
@@ -566,18 +568,20 @@ impl Tx {
 
     /// Sets a task's state.
     pub async fn set_task_state(&mut self, id: TaskId, state: TaskState) -> Result<()> {
+        let now = self.now();
         dispatch!(tx self, c => {
             sqlx::query("UPDATE report_tasks SET state = $2, updated_at = $3 WHERE id = $1")
-                .bind(id.uuid()).bind(state.as_str()).bind(Timestamp::now().micros()).execute(c).await?;
+                .bind(id.uuid()).bind(state.as_str()).bind(now.micros()).execute(c).await?;
         });
         Ok(())
     }
 
     /// Records that a survey link was sent; false if one was already (once per report).
     pub async fn create_survey(&mut self, report: ReportId, token_hash: &[u8]) -> Result<bool> {
+        let now = self.now();
         let n = dispatch!(tx self, c => {
             sqlx::query("INSERT INTO surveys (report_id, token_hash, sent_at) VALUES ($1, $2, $3) ON CONFLICT (report_id) DO NOTHING")
-                .bind(report.uuid()).bind(token_hash).bind(Timestamp::now().micros()).execute(c).await?.rows_affected()
+                .bind(report.uuid()).bind(token_hash).bind(now.micros()).execute(c).await?.rows_affected()
         });
         Ok(n == 1)
     }
@@ -594,10 +598,11 @@ impl Tx {
 
     /// Stores the answers of an unanswered survey; false if already answered or unknown.
     pub async fn answer_survey(&mut self, token_hash: &[u8], a: &SurveyAnswer) -> Result<bool> {
+        let now = self.now();
         let n = dispatch!(tx self, c => {
             sqlx::query("UPDATE surveys SET answered_at = $2, speed = $3, helpfulness = $4, communication = $5, overall = $6, comment = $7 \
                          WHERE token_hash = $1 AND answered_at IS NULL")
-                .bind(token_hash).bind(Timestamp::now().micros()).bind(a.speed).bind(a.helpfulness)
+                .bind(token_hash).bind(now.micros()).bind(a.speed).bind(a.helpfulness)
                 .bind(a.communication).bind(a.overall).bind(&a.comment)
                 .execute(c).await?.rows_affected()
         });
@@ -751,8 +756,12 @@ impl Store {
     }
 
     /// Answered surveys of the last months, newest month first. Months are computed in
-    /// Rust so both engines agree exactly.
-    pub async fn survey_months(&self) -> Result<Vec<SurveyMonth>> {
+    /// Rust so both engines agree exactly, by `month_of` (`YYYY-MM` of an answer's time in
+    /// the desk's calendar, which storage does not know).
+    pub async fn survey_months(
+        &self,
+        month_of: impl Fn(Timestamp) -> String,
+    ) -> Result<Vec<SurveyMonth>> {
         let rows: Vec<Survey> = dispatch!(pool self, c => {
             sqlx::query_as::<_, Survey>("SELECT report_id, token_hash, sent_at, answered_at, speed, helpfulness, communication, overall, comment FROM surveys WHERE answered_at IS NOT NULL")
                 .fetch_all(c).await?
@@ -760,8 +769,7 @@ impl Store {
         let mut by: std::collections::BTreeMap<String, (i64, [i64; 4])> = Default::default();
         for s in rows {
             let Some(at) = s.answered_at.0 else { continue };
-            let d = at.datetime();
-            let key = format!("{:04}-{:02}", d.year(), u8::from(d.month()));
+            let key = month_of(at);
             let e = by.entry(key).or_default();
             e.0 += 1;
             for (i, v) in [s.speed, s.helpfulness, s.communication, s.overall]

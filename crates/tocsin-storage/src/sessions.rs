@@ -15,7 +15,7 @@ impl Store {
     ) -> Result<()> {
         dispatch!(pool self, c => {
             sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
-                .bind(token_hash).bind(user.uuid()).bind(Timestamp::now().micros()).bind(expires_at.micros())
+                .bind(token_hash).bind(user.uuid()).bind(self.now().micros()).bind(expires_at.micros())
                 .execute(c).await?;
         });
         Ok(())

@@ -9,7 +9,7 @@ impl Store {
     pub async fn create_setup_token(&self, token_hash: &[u8], expires_at: Timestamp) -> Result<()> {
         dispatch!(pool self, c => {
             sqlx::query("INSERT INTO setup_tokens (token_hash, created_at, expires_at) VALUES ($1, $2, $3)")
-                .bind(token_hash).bind(Timestamp::now().micros()).bind(expires_at.micros()).execute(c).await?;
+                .bind(token_hash).bind(self.now().micros()).bind(expires_at.micros()).execute(c).await?;
         });
         Ok(())
     }
@@ -48,9 +48,10 @@ impl crate::Tx {
         user: tocsin_domain::UserId,
         expires_at: Timestamp,
     ) -> Result<()> {
+        let now = self.now();
         dispatch!(tx self, c => {
             sqlx::query("INSERT INTO password_tokens (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
-                .bind(token_hash).bind(user.uuid()).bind(Timestamp::now().micros()).bind(expires_at.micros())
+                .bind(token_hash).bind(user.uuid()).bind(now.micros()).bind(expires_at.micros())
                 .execute(c).await?;
         });
         Ok(())

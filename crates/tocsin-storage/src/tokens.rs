@@ -44,7 +44,7 @@ impl Store {
             user_id: user,
             name: name.trim().to_string(),
             token_hash: token_hash.to_vec(),
-            created_at: Timestamp::now(),
+            created_at: self.now(),
             last_used_at: Default::default(),
             revoked_at: Default::default(),
         };

@@ -87,7 +87,7 @@ impl Tx {
             roles: new.roles.clone(),
             password_hash: new.password_hash.clone(),
             disabled: false,
-            created_at: Timestamp::now(),
+            created_at: self.now(),
             locale: default_locale(),
         };
         self.insert_user(&user).await.map_err(|e| match e {

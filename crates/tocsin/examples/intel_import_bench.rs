@@ -534,7 +534,7 @@ async fn main() -> anyhow::Result<()> {
     // the reading side's own rate.
     let check_only = std::env::args().any(|a| a == "--check");
     let target = (!check_only).then_some(&store);
-    let summary = intel_import::import(target, sources, &opts, &actor, |r| {
+    let summary = intel_import::import(target, store.now(), sources, &opts, &actor, |r| {
         if rejected.len() < 5 {
             rejected.push(r.clone());
         }

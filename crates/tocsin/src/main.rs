@@ -212,7 +212,8 @@ fn load_config(cli: &Cli) -> anyhow::Result<Config> {
 async fn open(config: &Config) -> anyhow::Result<Store> {
     let store = Store::connect(&config.database)
         .await
-        .with_context(|| format!("opening {}", tocsin_server::redact(&config.database)))?;
+        .with_context(|| format!("opening {}", tocsin_server::redact(&config.database)))?
+        .with_clock(config.clock());
     store.migrate().await.context("migrating")?;
     Ok(store)
 }
@@ -469,6 +470,7 @@ async fn intel(config: &Config, cmd: IntelCommand) -> anyhow::Result<()> {
             };
             let summary = intel_import::import(
                 store.as_ref(),
+                config.clock().now(),
                 sources,
                 &opts,
                 &cli_audit("intel.import", "intel", ""),

@@ -345,7 +345,7 @@ pub async fn leaderboard(
 ) -> Result<Json<Vec<LeaderView>>, AppError> {
     let year = q
         .year
-        .unwrap_or_else(|| tocsin_domain::Timestamp::now().datetime().year());
+        .unwrap_or_else(|| i32::from(state.today().year()));
     let rows = svc::leaderboard(&state, &who, &ctx, year).await?;
     Ok(Json(ranked(&rows)))
 }

@@ -102,7 +102,7 @@ pub struct ReportSummary {
 }
 
 fn summary(state: &AppState, r: &Report) -> ReportSummary {
-    let (first, resolution) = desk::sla_of(state, r, tocsin_domain::Timestamp::now());
+    let (first, resolution) = desk::sla_of(state, r, state.now());
     ReportSummary {
         tracking_id: r.tracking_id.clone(),
         state: r.state.as_str().to_string(),

@@ -277,7 +277,7 @@ async fn store_draft(
     channel: Channel,
     link: impl FnOnce(&mut IntelRow),
 ) -> Result<Intel, AppError> {
-    let now = Timestamp::now();
+    let now = state.now();
     let mut row = new_row(IntelId::new(), record, who.user(), channel.as_str(), now)?;
     link(&mut row);
     let new = NewIntel {
@@ -362,7 +362,7 @@ pub async fn submit_stix(
         AppError::Validation(e)
     };
     let imported =
-        stix::read_bundle(bundle, Timestamp::now()).map_err(|e| unreadable(e.to_string()))?;
+        stix::read_bundle(bundle, state.now()).map_err(|e| unreadable(e.to_string()))?;
     if imported.is_empty() {
         return Err(AppError::field("bundle", "error-stix-empty"));
     }
@@ -391,7 +391,7 @@ pub(crate) async fn insert_drafts(
     records: &[IntelRecord],
     channel: Channel,
 ) -> Result<Vec<IntelRow>, AppError> {
-    let now = Timestamp::now();
+    let now = tx.now();
     let mut prepared = Vec::with_capacity(records.len());
     let mut rows = Vec::with_capacity(records.len());
     for record in records {
@@ -532,7 +532,7 @@ pub async fn edit(
     let Some(row) = tx.intel_for_update(id).await? else {
         return Err(AppError::NotFound);
     };
-    let mut updated = new_row(id, &record, None, &row.channel, Timestamp::now())?;
+    let mut updated = new_row(id, &record, None, &row.channel, state.now())?;
     updated.status = row.status.clone();
     updated.created_at = row.created_at;
     updated.tlp_floor = row.tlp_floor.clone();
@@ -683,7 +683,7 @@ pub async fn share(
     }
     errors.into_result().map_err(AppError::Validation)?;
 
-    let now = Timestamp::now();
+    let now = state.now();
     let mut tx = state.store.begin().await?;
     let Some(mut row) = tx.intel_for_update(id).await? else {
         return Err(AppError::NotFound);
@@ -1182,7 +1182,7 @@ pub async fn from_incident(
     };
     let locale = ctx.locale;
     let tr = Tr::new(locale);
-    let now = IntelTime::at(Timestamp::now(), DESK_OFFSET_MINUTES);
+    let now = IntelTime::at(state.now(), DESK_OFFSET_MINUTES);
     let discovered = Timestamp::parse_rfc3339(&details.discovered_at)
         .map(|t| IntelTime::at(t, DESK_OFFSET_MINUTES).to_string())
         .unwrap_or_default();
@@ -1282,7 +1282,7 @@ pub async fn create_group(
         name: input.name.trim().to_string(),
         kind: input.kind.trim().to_string(),
         description: input.description.trim().to_string(),
-        created_at: Timestamp::now(),
+        created_at: state.now(),
     };
     let mut tx = state.store.begin().await?;
     match tx.insert_group(&g).await {

@@ -522,9 +522,11 @@ enum Msg {
 /// `on_rejected` for each bad record as it is found. With `store` `None` it only checks:
 /// nothing is written and `stored` stays 0. `actor` is the audit entry each batch writes
 /// (its action, target and detail are filled in: `intel.import`, the ids and where the
-/// records came from).
+/// records came from). `now` is the import's time: every draft's creation, and the date of
+/// STIX objects that carry none.
 pub async fn import(
     store: Option<&Store>,
+    now: Timestamp,
     sources: Vec<Source>,
     opts: &ImportOptions,
     actor: &NewAuditEntry,
@@ -533,7 +535,7 @@ pub async fn import(
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Msg>(2);
     let batch_size = opts.batch_size.max(1);
     let strict = opts.strict;
-    let reader = tokio::task::spawn_blocking(move || produce(sources, batch_size, strict, tx));
+    let reader = tokio::task::spawn_blocking(move || produce(sources, batch_size, strict, now, tx));
     let mut summary = ImportSummary::default();
     let fail = |summary: &ImportSummary, error: ImportError| ImportFailure {
         summary: summary.clone(),
@@ -602,6 +604,8 @@ struct Sink {
     tx: tokio::sync::mpsc::Sender<Msg>,
     batch_size: usize,
     strict: bool,
+    /// The import's time.
+    now: Timestamp,
     batch: Vec<PreparedIntel>,
     /// The text the batch holds ([`PreparedIntel::text_bytes`]).
     bytes: usize,
@@ -631,7 +635,7 @@ impl Sink {
     ) -> Result<bool, ImportError> {
         match checked {
             Ok(record) => {
-                let new = to_new(&record)?;
+                let new = to_new(&record, self.now)?;
                 self.bytes += new.text_bytes();
                 self.batch.push(new);
                 if self.first.is_none() {
@@ -662,12 +666,14 @@ fn produce(
     sources: Vec<Source>,
     batch_size: usize,
     strict: bool,
+    now: Timestamp,
     tx: tokio::sync::mpsc::Sender<Msg>,
 ) -> Result<(), ImportError> {
     let mut sink = Sink {
         tx,
         batch_size,
         strict,
+        now,
         batch: Vec::with_capacity(batch_size),
         bytes: 0,
         first: None,
@@ -724,7 +730,7 @@ fn read_stix(reader: impl Read, name: &Arc<str>, sink: &mut Sink) -> Result<bool
     };
     // Takes a window's records; false when the import is to stop.
     let take_window = |window: Vec<(ObjectMeta, Value)>, start: usize, sink: &mut Sink| {
-        for checked in stix_window(window, start) {
+        for checked in stix_window(window, start, sink.now) {
             if !sink.take(loc(start), checked)? {
                 return Ok(false);
             }
@@ -791,10 +797,10 @@ fn read_stix(reader: impl Read, name: &Arc<str>, sink: &mut Sink) -> Result<bool
 fn stix_window(
     objects: Vec<(ObjectMeta, Value)>,
     first: usize,
+    // Objects without times (bare SCOs) date their record by its import.
+    now: Timestamp,
 ) -> Vec<Result<IntelRecord, Vec<Issue>>> {
     let last = first + objects.len().saturating_sub(1);
-    // Objects without times (bare SCOs) date their record by its import.
-    let now = Timestamp::now();
     // Markings and identities serve every record of the window (TLP, publisher names).
     let shared = |m: &ObjectMeta| {
         matches!(
@@ -860,14 +866,8 @@ fn stix_window(
 
 /// The row, search text and indicators of a checked record, as the other channels store
 /// them ([`new_row`], [`observables_of`]), with its search tokens worked out.
-fn to_new(record: &IntelRecord) -> Result<PreparedIntel, ImportError> {
-    let row = new_row(
-        IntelId::new(),
-        record,
-        None,
-        Channel::Import.as_str(),
-        Timestamp::now(),
-    )
+fn to_new(record: &IntelRecord, now: Timestamp) -> Result<PreparedIntel, ImportError> {
+    let row = new_row(IntelId::new(), record, None, Channel::Import.as_str(), now)
     .map_err(|e| ImportError::Internal(e.to_string()))?;
     Ok(PreparedIntel::new(NewIntel {
         row,
@@ -1136,6 +1136,7 @@ mod tests {
             tx,
             batch_size: 1,
             strict: false,
+            now: Timestamp::from_micros(1_796_000_000_000_000),
             batch: Vec::new(),
             bytes: 0,
             first: None,
@@ -1223,6 +1224,7 @@ mod tests {
             tx,
             batch_size: 10,
             strict: false,
+            now: Timestamp::from_micros(1_796_000_000_000_000),
             batch: Vec::new(),
             bytes: 0,
             first: None,

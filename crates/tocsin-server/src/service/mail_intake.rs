@@ -114,7 +114,7 @@ pub async fn receive(
     let row = InboundMail {
         id: Uuid::now_v7(),
         sha256: sha,
-        received_at: Timestamp::now(),
+        received_at: state.now(),
         envelope_sender: envelope.sender.clone().unwrap_or_default(),
         recipient: envelope.recipient.clone().unwrap_or_default(),
         route: String::new(),
@@ -369,7 +369,7 @@ async fn decide(
     }
     // Loop and flood guard: a sender gets at most N acknowledgments an hour.
     let key = format!("mail-ack:{}", from.email);
-    let now = Timestamp::now();
+    let now = state.now();
     if intake.acks_per_hour > 0
         && state
             .store

@@ -16,7 +16,7 @@ pub mod vuln;
 use serde::Deserialize;
 use tocsin_domain::policy::{Action, Resource, authorize};
 use tocsin_domain::validate::{self, FieldErrors};
-use tocsin_domain::{ApiTokenId, FieldError, OrgId, OrgKind, Role, Roles, Timestamp, UserId};
+use tocsin_domain::{ApiTokenId, FieldError, OrgId, OrgKind, Role, Roles, UserId};
 use tocsin_storage::{
     ApiToken, AuditEntry, AuditFilter, NewAuditEntry, NewOrganization, NewUser, Organization,
     StorageError, User,
@@ -331,7 +331,7 @@ async fn password_link_mail(
     body_id: &str,
 ) -> Result<(), AppError> {
     let secret = auth::new_secret();
-    let expires = Timestamp::now().plus(time::Duration::days(INVITATION_DAYS));
+    let expires = state.now().plus(time::Duration::days(INVITATION_DAYS));
     tx.create_password_token(&auth::hash_secret(&secret), user.id, expires)
         .await?;
     let link = format!("{}/password?token={secret}", state.config.public_url);
@@ -551,7 +551,7 @@ pub async fn set_password_with_token(
     let hash = auth::hash_password(password.to_string()).await?;
     let mut tx = state.store.begin().await?;
     let Some(user) = tx
-        .consume_password_token(&auth::hash_secret(token), Timestamp::now())
+        .consume_password_token(&auth::hash_secret(token), state.now())
         .await?
     else {
         return Err(AppError::Forbidden);
@@ -695,7 +695,7 @@ pub async fn revoke_token(
         &Resource::ApiToken { owner: tok.user_id },
     )
     .await?;
-    state.store.revoke_api_token(id, Timestamp::now()).await?;
+    state.store.revoke_api_token(id, state.now()).await?;
     state
         .store
         .audit(&audit_entry(
@@ -719,7 +719,7 @@ pub async fn login(
 ) -> Result<(User, String), AppError> {
     let u = verify_login(state, ctx, email, password).await?;
     let secret = auth::new_secret();
-    let expires = Timestamp::now().plus(time::Duration::hours(state.config.security.session_hours));
+    let expires = state.now().plus(time::Duration::hours(state.config.security.session_hours));
     state
         .store
         .create_session(&auth::hash_secret(&secret), u.id, expires)
@@ -753,7 +753,7 @@ pub async fn verify_login(
         return Err(AppError::field("password", "error-login"));
     }
     let sec = &state.config.security;
-    let now = Timestamp::now();
+    let now = state.now();
     let since = now.plus(time::Duration::minutes(-sec.login_window_minutes));
     let email_key = format!("email:{}", validate::normalize_email(email));
     let ip_key = format!("ip:{}", ctx.ip);
@@ -810,7 +810,7 @@ pub async fn setup_first_admin(
         return Err(AppError::field("password", "error-required"));
     };
     new.password_hash = Some(auth::hash_password(password).await?);
-    let now = Timestamp::now();
+    let now = state.now();
     let mut tx = state.store.begin().await?;
     if !tx
         .consume_setup_token(&auth::hash_secret(token), now)
@@ -856,7 +856,7 @@ pub async fn ensure_setup_token(state: &AppState) -> Result<Option<String>, AppE
         return Ok(None);
     }
     let secret = auth::new_secret();
-    let expires = Timestamp::now().plus(time::Duration::hours(24));
+    let expires = state.now().plus(time::Duration::hours(24));
     state
         .store
         .create_setup_token(&auth::hash_secret(&secret), expires)

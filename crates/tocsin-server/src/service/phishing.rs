@@ -68,7 +68,7 @@ pub async fn submit_phishing(
         },
     )
     .await?;
-    let valid = input.validate(Timestamp::now());
+    let valid = input.validate(state.now());
     let mut errors = match &valid {
         Ok(_) => FieldErrors::new(),
         Err(e) => e.clone(),
@@ -308,7 +308,7 @@ pub async fn transition(
         .ok_or(AppError::NotFound)?;
     let from = parse_state(&case.state)?;
     check_url_transition(from, to).map_err(|_| AppError::field("to", "error-transition"))?;
-    let now = Timestamp::now();
+    let now = state.now();
     case.state = to.as_str().to_string();
     match to {
         UrlState::Verified => case.verified_at = tocsin_storage::export::OptTime(Some(now)),
@@ -574,7 +574,7 @@ pub async fn notify(
     for c in &contacts {
         crate::mailer::queue(&mut tx, state, &c.email, &subject, &body).await?;
     }
-    let now = Timestamp::now();
+    let now = state.now();
     case.state = UrlState::AbuseNotified.as_str().to_string();
     case.notified_at = tocsin_storage::export::OptTime(Some(now));
     case.escalated_at = tocsin_storage::export::OptTime(None);
@@ -601,7 +601,7 @@ pub async fn notify(
 /// Reminds the desk of notices left unanswered for `hours`: one reminder per notice,
 /// mailed to the desk address and written in the case history. Returns how many.
 pub async fn escalate_due(state: &AppState, hours: i64) -> Result<usize, AppError> {
-    let now = Timestamp::now();
+    let now = state.now();
     let due_before = now.plus(time::Duration::hours(-hours));
     let waiting = state
         .store
@@ -787,10 +787,8 @@ pub async fn figures(
             ..Default::default()
         })
         .await?;
-    let month = |t: Timestamp| {
-        let d = t.datetime();
-        format!("{:04}-{:02}", d.year(), u8::from(d.month()))
-    };
+    let tz = state.desk.calendar.time_zone();
+    let month = |t: Timestamp| tocsin_domain::clock::month_of(t, tz);
     let mut by: std::collections::BTreeMap<String, (Vec<i64>, Vec<i64>, MonthFigures)> =
         Default::default();
     for c in &rows {
@@ -859,7 +857,7 @@ async fn fetch(url: String) -> Result<String, String> {
 
 /// Reads `url` through the RDAP cache.
 async fn cached_fetch(state: &AppState, url: &str) -> Result<serde_json::Value, String> {
-    let since = Timestamp::now().plus(time::Duration::hours(-RDAP_CACHE_HOURS));
+    let since = state.now().plus(time::Duration::hours(-RDAP_CACHE_HOURS));
     let body = match state
         .store
         .rdap_cached(url, since)

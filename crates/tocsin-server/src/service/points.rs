@@ -14,7 +14,7 @@ use tocsin_domain::points::{
 use tocsin_domain::policy::{Action, Resource};
 use tocsin_domain::validate::{self, FieldErrors};
 use tocsin_domain::workflow::RejectionReason;
-use tocsin_domain::{FieldError, OrgId, ReportState, Timestamp, UserId};
+use tocsin_domain::{FieldError, OrgId, ReportState, UserId};
 use tocsin_storage::{
     HoldRefused, Holder, LeaderRow, NewEntry, PointsAccount, PointsEntry, PointsItem, Redemption,
     Report, Tx,
@@ -339,20 +339,6 @@ pub async fn describe(
     Ok(out)
 }
 
-/// Today as `YYYY-MM-DD` in the desk's time zone (`calendar.time_zone`), for validity
-/// windows: the days an admin types are the desk's days (a window's last day ends at
-/// midnight in Taipei, not eight hours later), and every instance agrees.
-pub fn today(state: &AppState) -> String {
-    day_in(state.desk.calendar.time_zone(), Timestamp::now())
-}
-
-/// The calendar day of `at` in `tz`, `YYYY-MM-DD`.
-pub fn day_in(tz: &jiff::tz::TimeZone, at: Timestamp) -> String {
-    tocsin_domain::zone::to_jiff(at)
-        .to_zoned_datetime(tz.clone())
-        .date()
-        .to_string()
-}
 
 /// The items on offer today (every item for admins when `all`).
 pub async fn catalog(
@@ -363,7 +349,9 @@ pub async fn catalog(
 ) -> Result<Vec<PointsItem>, AppError> {
     let action = if all { Action::Update } else { Action::List };
     check(state, who, ctx, action, &Resource::PointsCatalog).await?;
-    let today = today(state);
+    // Validity windows are the desk's days: a window's last day ends at midnight in
+    // Taipei, not eight hours later.
+    let today = state.today().to_string();
     Ok(state
         .store
         .points_items(if all { None } else { Some(&today) })
@@ -394,7 +382,9 @@ pub async fn redeem(
 ) -> Result<Redemption, AppError> {
     let item = parse_id(&input.item_id, "item_id")?;
     let (_, a) = own_account(state, who, ctx, Action::Create).await?;
-    let today = today(state);
+    // Validity windows are the desk's days: a window's last day ends at midnight in
+    // Taipei, not eight hours later.
+    let today = state.today().to_string();
     let mut tx = state.store.begin().await?;
     let r = match tx
         .hold_redemption(a.id, item, who.user().map(|u| u.id), &today)
@@ -634,7 +624,7 @@ pub async fn update_item(
     Ok(())
 }
 
-/// The points earned in `year` (UTC), best first; organizations that opted out are
+/// The points earned in `year` (the desk's calendar year), best first; organizations that opted out are
 /// ranked without their name.
 pub async fn leaderboard(
     state: &AppState,
@@ -643,12 +633,9 @@ pub async fn leaderboard(
     year: i32,
 ) -> Result<Vec<LeaderRow>, AppError> {
     check(state, who, ctx, Action::List, &Resource::Leaderboard).await?;
-    let start = |y: i32| {
-        time::Date::from_calendar_date(y, time::Month::January, 1).map(|d| {
-            Timestamp::from_micros((d.midnight().assume_utc().unix_timestamp()) * 1_000_000)
-        })
-    };
-    let (Ok(from), Ok(until)) = (start(year), start(year.saturating_add(1))) else {
+    let tz = state.desk.calendar.time_zone();
+    let start = |y: i32| tocsin_domain::clock::start_of_year(y, tz);
+    let (Some(from), Some(until)) = (start(year), start(year.saturating_add(1))) else {
         return Err(AppError::field("year", "error-choice"));
     };
     Ok(state.store.points_leaderboard(from, until, 100).await?)
@@ -680,6 +667,11 @@ pub async fn set_opt_out(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tocsin_domain::Timestamp;
+
+    fn day_in(tz: &jiff::tz::TimeZone, at: Timestamp) -> String {
+        tocsin_domain::clock::day_of(at, tz).to_string()
+    }
 
     #[test]
     fn validity_days_are_the_desks_days() {

@@ -13,7 +13,7 @@ use tocsin_domain::policy::{Action, Resource};
 use tocsin_domain::referral::{
     OfferInput, ReferralState, ResponseState, validate_outcome, validate_rating,
 };
-use tocsin_domain::{OrgId, ReportKind, ReportState, Timestamp};
+use tocsin_domain::{OrgId, ReportKind, ReportState};
 use tocsin_storage::export::OptTime;
 use tocsin_storage::{NewEvent, Referral, Report, ResponseView, Visibility};
 use uuid::Uuid;
@@ -251,7 +251,7 @@ pub async fn offer(
         return Err(AppError::field("referral", "error-referral-state"));
     }
     r.state = ReferralState::Offered.as_str().into();
-    r.offered_at = OptTime(Some(Timestamp::now()));
+    r.offered_at = OptTime(Some(state.now()));
     r.offered_by = who.user().map(|u| u.id.uuid());
     r.sector = v.sector;
     r.incident_type = v.incident_type;
@@ -449,7 +449,7 @@ pub async fn choose(
     }
     r.state = ReferralState::Chosen.as_str().into();
     r.chosen_org_id = Some(org);
-    r.chosen_at = OptTime(Some(Timestamp::now()));
+    r.chosen_at = OptTime(Some(state.now()));
     tx.update_referral(&r).await?;
     let firm = state
         .store
@@ -545,7 +545,7 @@ pub async fn record_outcome(
     }
     r.state = ReferralState::Completed.as_str().into();
     r.outcome = outcome.as_str().into();
-    r.outcome_at = OptTime(Some(Timestamp::now()));
+    r.outcome_at = OptTime(Some(state.now()));
     tx.update_referral(&r).await?;
     let mut e = audit_entry(who, ctx, "referral.outcome", "referral", &id.to_string());
     e.detail = outcome.as_str().into();

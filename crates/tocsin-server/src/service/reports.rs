@@ -199,7 +199,7 @@ pub async fn begin_intake(
     intake: Intake,
     files: &[Upload],
 ) -> Result<OpenIntake, AppError> {
-    let now = Timestamp::now();
+    let now = state.now();
     // Throttle floods from one address; counted in the database, so across instances.
     let rate_key = format!("intake:{}", ctx.ip);
     let limit = state.config.reports.max_per_hour_per_address;
@@ -238,7 +238,8 @@ pub async fn begin_intake(
     };
     let mut tx = state.store.begin().await?;
     tx.record_rate_event(&rate_key, now).await?;
-    let report = tx.create_report(&new).await?;
+    let year = state.day_of(tx.now()).year();
+    let report = tx.create_report(&new, i32::from(year)).await?;
     store_uploads(&mut tx, &report, None, files).await?;
     tx.add_tasks(report.id, &intake.tasks).await?;
     tx.audit(&audit_entry(
@@ -311,7 +312,7 @@ pub async fn submit_incident(
         },
     )
     .await?;
-    let valid = input.validate(Timestamp::now());
+    let valid = input.validate(state.now());
     let mut errors = match &valid {
         Ok(_) => FieldErrors::new(),
         Err(e) => e.clone(),
@@ -499,7 +500,7 @@ pub async fn view(
     } else {
         Vec::new()
     };
-    let (sla_first, sla_resolution) = sla_of(state, &report, Timestamp::now());
+    let (sla_first, sla_resolution) = sla_of(state, &report, state.now());
     let survey = state.store.survey_of(report.id).await?;
     Ok(ReportView {
         incident: IncidentDetails::of(&report),
@@ -770,7 +771,7 @@ pub async fn transition(
         }
     }
     let from = r.state;
-    let now = Timestamp::now();
+    let now = state.now();
     r.state = to;
     match to {
         // A rejected or duplicate report is finished: its timers stop at `closed_at`.
@@ -938,7 +939,7 @@ pub async fn send_message(
     required_body(body)?;
     let (mut tx, mut r) = begin_desk(state, who, ctx, tracking).await?;
     if r.first_response_at.0.is_none() {
-        r.first_response_at = tocsin_storage::export::OptTime(Some(Timestamp::now()));
+        r.first_response_at = tocsin_storage::export::OptTime(Some(state.now()));
         tx.update_report(&r).await?;
     }
     tx.add_event(
@@ -1209,7 +1210,7 @@ pub async fn queue(
         s => {
             let days = s.parse::<i64>().ok().filter(|d| (0..36_500).contains(d));
             let days = days.ok_or_else(|| AppError::field("older_than_days", "error-choice"))?;
-            Some(Timestamp::now().plus(time::Duration::days(-days)))
+            Some(state.now().plus(time::Duration::days(-days)))
         }
     };
     let scope = match report_scope(&p) {
@@ -1227,7 +1228,7 @@ pub async fn queue(
         newest_first: q.sort == "newest",
         limit: 500,
     };
-    let now = Timestamp::now();
+    let now = state.now();
     let rows: Vec<QueueRow> = state
         .store
         .list_reports(&filter)
@@ -1335,5 +1336,9 @@ pub async fn survey_results(
     ctx: &Ctx,
 ) -> Result<Vec<tocsin_storage::SurveyMonth>, AppError> {
     check(state, who, ctx, Action::List, &Resource::Statistics).await?;
-    Ok(state.store.survey_months().await?)
+    let tz = state.desk.calendar.time_zone();
+    Ok(state
+        .store
+        .survey_months(|at| tocsin_domain::clock::month_of(at, tz))
+        .await?)
 }

@@ -52,7 +52,7 @@ pub async fn basic_user(
 ) -> Result<Option<CurrentUser>, AppError> {
     if let Some((_, u)) = state
         .store
-        .api_token_user(&auth::hash_secret(secret), Timestamp::now())
+        .api_token_user(&auth::hash_secret(secret), state.now())
         .await?
         && u.email.eq_ignore_ascii_case(email.trim())
     {
@@ -506,7 +506,7 @@ pub async fn publish(
         return Ok(());
     }
     let objects = stix::intel_objects(&stix_source(row, record));
-    let rows = rows_of(&objects, row.id, row.updated_at, groups, Timestamp::now());
+    let rows = rows_of(&objects, row.id, row.updated_at, groups, tx.now());
     tx.insert_taxii_objects(&rows).await?;
     Ok(())
 }
@@ -544,7 +544,7 @@ pub async fn post_objects(
 ) -> Result<Value, AppError> {
     collection(state, who, ctx, collection_id, Action::Create).await?;
     let objects = stix::parse_envelope(body).map_err(|e| AppError::BadRequest(e.to_string()))?;
-    let now = Timestamp::now();
+    let now = state.now();
     let imported =
         stix::read_objects(&objects, now).map_err(|e| AppError::BadRequest(e.to_string()))?;
     let tr = Tr::new(ctx.locale);

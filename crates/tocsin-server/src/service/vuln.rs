@@ -190,7 +190,7 @@ pub async fn submit_vulnerability(
             },
         );
     }
-    let valid = input.validate(Timestamp::now());
+    let valid = input.validate(state.now());
     if let Err(e) = &valid {
         for (k, v) in e.iter() {
             errors.add(k, v.clone());
@@ -266,11 +266,13 @@ pub async fn submit_vulnerability(
         &state.desk.calendar,
     );
     let mut open = begin_intake(state, who, ctx, intake, &files).await?;
+    let at = open.tx.now();
     open.tx
         .insert_vuln_case(&VulnCase::new(
             open.report.id,
             CnaState::INITIAL.as_str(),
             &target.to_string(),
+            at,
         ))
         .await?;
     let args = [
@@ -500,7 +502,7 @@ pub async fn transition(
         if case.cve_id.is_empty() {
             return Err(AppError::field("cve_id", "error-cve-missing"));
         }
-        case.published_at = tocsin_storage::export::OptTime(Some(Timestamp::now()));
+        case.published_at = tocsin_storage::export::OptTime(Some(state.now()));
     }
     case.cna_state = to.as_str().to_string();
     tx.update_vuln_case(&case).await?;
@@ -1104,7 +1106,7 @@ pub async fn advisories_atom(state: &AppState) -> Result<String, AppError> {
     use tocsin_formats::atom::{AtomEntry, AtomFeed};
     let list = advisories(state).await?;
     let base = &state.config.public_url;
-    let now = Timestamp::now();
+    let now = state.now();
     let ts = |s: &str| Timestamp::parse_rfc3339(s).unwrap_or(now);
     let updated = list.first().map(|a| ts(&a.published_at)).unwrap_or(now);
     let feed = AtomFeed {
@@ -1201,10 +1203,4 @@ pub async fn remind_publication_due(
         sent += 1;
     }
     Ok(sent)
-}
-
-/// Today in the desk calendar's time zone.
-pub fn today(state: &AppState) -> jiff::civil::Date {
-    let tz = state.desk.calendar.time_zone().clone();
-    jiff::Timestamp::now().to_zoned_datetime(tz).date()
 }

@@ -23,7 +23,7 @@ use tocsin_domain::intel::{
     ScanInfo,
 };
 use tocsin_domain::policy::{Action, IntelAudience, Resource, may_reshare};
-use tocsin_domain::{FieldError, FieldErrors, GroupId, IntelId, Locale, OrgId, Timestamp, Tlp};
+use tocsin_domain::{FieldError, FieldErrors, GroupId, IntelId, Locale, OrgId, Tlp};
 use tocsin_formats::intel_form::{self, ParseOutcome, Problem, ProblemKind};
 use tocsin_storage::AudienceKind;
 use uuid::Uuid;
@@ -99,14 +99,14 @@ fn field_alt(tr: &Tr, f: IntelField) -> String {
 fn desk_offset_minutes(state: &AppState) -> i16 {
     let tz = state.desk.calendar.time_zone();
     let seconds = tz
-        .to_offset(tocsin_domain::zone::to_jiff(Timestamp::now()))
+        .to_offset(tocsin_domain::zone::to_jiff(state.now()))
         .seconds();
     i16::try_from(seconds / 60).unwrap_or(0)
 }
 
 /// Now, in the format's shape, at the desk's offset.
 fn now_text(state: &AppState) -> String {
-    IntelTime::at(Timestamp::now(), desk_offset_minutes(state)).to_string()
+    IntelTime::at(state.now(), desk_offset_minutes(state)).to_string()
 }
 
 /// (value, label) of every TLP at or above `floor`: what a re-share or feedback may carry.

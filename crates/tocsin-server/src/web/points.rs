@@ -325,7 +325,7 @@ pub(super) async fn leaderboard(
     if who.user().is_none() {
         return see_other("/login");
     }
-    let this_year = tocsin_domain::Timestamp::now().datetime().year();
+    let this_year = i32::from(state.today().year());
     // A year that is not a plausible year is this year.
     let year = q
         .year

@@ -153,7 +153,7 @@ pub(super) async fn setup_page(
         .store
         .setup_token_valid(
             &auth::hash_secret(&q.token),
-            tocsin_domain::Timestamp::now(),
+            state.now(),
         )
         .await
     {
@@ -235,7 +235,7 @@ pub(super) async fn password_page(
         .store
         .password_token_valid(
             &auth::hash_secret(&q.token),
-            tocsin_domain::Timestamp::now(),
+            state.now(),
         )
         .await
     {

@@ -2,6 +2,7 @@
 //! access policy, CSRF, headers, languages.
 
 mod api;
+mod calendar_days;
 mod desk_pages;
 mod feeds_api;
 mod imap_intake;
@@ -25,7 +26,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode};
 use http_body_util::BodyExt;
-use tocsin_domain::{OrgKind, Role, Roles};
+use tocsin_domain::{Clock, OrgKind, Role, Roles, Timestamp};
 use tocsin_server::{AppState, Config, app};
 use tocsin_storage::testing::TestStore;
 use tocsin_storage::{Engine, NewOrganization, NewUser};
@@ -102,7 +103,10 @@ impl Harness {
 
     /// A harness with a configuration tweak.
     pub async fn with_config(engine: Engine, tweak: impl FnOnce(&mut Config)) -> Option<Harness> {
-        let db = TestStore::new(engine).await?;
+        let mut db = TestStore::new(engine).await?;
+        // A clock the test may set (it starts at the machine's time); the harness's store,
+        // the application and the test's own store calls share it.
+        db.store = db.store.clone().with_clock(Clock::starting_at(Timestamp::now()));
         let mut config = Config {
             data_dir: std::env::temp_dir()
                 .join(format!("tocsin-srv-{}", uuid::Uuid::now_v7().simple())),

@@ -69,7 +69,7 @@ pub async fn firm(h: &Harness, email: &str, admin: &str, item: &str, n: usize) -
 
 /// An assistance-referral item on offer today, added by `admin`.
 pub async fn assistance_item(h: &Harness, admin: &str) -> String {
-    let today = tocsin_server::service::points::today(&h.state);
+    let today = h.state.today().to_string();
     let r = call(
         h,
         Method::POST,

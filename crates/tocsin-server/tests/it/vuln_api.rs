@@ -262,7 +262,7 @@ async fn publication_reminders_come_on_their_days_once() {
         .as_str()
         .expect("t")
         .to_string();
-    let today = tocsin_server::service::vuln::today(&h.state);
+    let today = h.state.today();
     let target = today.checked_add(jiff::Span::new().days(7)).expect("date");
     let r = h
         .json(

@@ -10,8 +10,9 @@ async fn vuln_report(s: &Store) -> tocsin_storage::Report {
     new.kind = ReportKind::Vulnerability;
     new.prefix = "VUL".into();
     let mut tx = s.begin().await.expect("begin");
-    let r = tx.create_report(&new).await.expect("report");
-    tx.insert_vuln_case(&VulnCase::new(r.id, "accepted", "2027-02-26"))
+    let r = tx.create_report(&new, 2026).await.expect("report");
+    let at = tx.now();
+    tx.insert_vuln_case(&VulnCase::new(r.id, "accepted", "2027-02-26", at))
         .await
         .expect("case");
     tx.commit().await.expect("commit");

@@ -23,7 +23,7 @@ async fn phishing_report(s: &Store) -> tocsin_storage::Report {
     new.kind = ReportKind::Phishing;
     new.prefix = "PHI".into();
     let mut tx = s.begin().await.expect("begin");
-    let r = tx.create_report(&new).await.expect("report");
+    let r = tx.create_report(&new, 2026).await.expect("report");
     tx.commit().await.expect("commit");
     r
 }
