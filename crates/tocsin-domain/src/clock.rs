@@ -68,7 +68,8 @@ impl Clock {
             Source::System => Timestamp::now(),
             Source::From(m) => {
                 let (start, since) = *m.lock().unwrap_or_else(PoisonError::into_inner);
-                let elapsed = time::Duration::try_from(since.elapsed()).unwrap_or(time::Duration::MAX);
+                let elapsed =
+                    time::Duration::try_from(since.elapsed()).unwrap_or(time::Duration::MAX);
                 start.plus(elapsed)
             }
             Source::Manual(m) => *m.lock().unwrap_or_else(PoisonError::into_inner),
@@ -79,7 +80,9 @@ impl Clock {
     pub fn set(&self, at: Timestamp) -> Result<(), NotSettable> {
         match &*self.0 {
             Source::System => return Err(NotSettable),
-            Source::From(m) => *m.lock().unwrap_or_else(PoisonError::into_inner) = (at, Instant::now()),
+            Source::From(m) => {
+                *m.lock().unwrap_or_else(PoisonError::into_inner) = (at, Instant::now())
+            }
             Source::Manual(m) => *m.lock().unwrap_or_else(PoisonError::into_inner) = at,
         }
         Ok(())
@@ -135,7 +138,11 @@ mod tests {
         let shared = c.clone();
         assert_eq!(c.now(), at("2026-12-06T15:30:00Z"));
         c.advance(time::Duration::hours(1)).expect("settable");
-        assert_eq!(shared.now(), at("2026-12-06T16:30:00Z"), "clones share the time");
+        assert_eq!(
+            shared.now(),
+            at("2026-12-06T16:30:00Z"),
+            "clones share the time"
+        );
         c.set(at("2027-01-01T00:00:00Z")).expect("settable");
         assert_eq!(shared.now(), at("2027-01-01T00:00:00Z"));
     }
@@ -172,7 +179,11 @@ mod tests {
         ] {
             let c = Clock::manual(at(utc));
             assert_eq!(c.today(&taipei).to_string(), want, "at {utc}");
-            assert_eq!(c.today(&TimeZone::UTC).to_string(), &utc[..10], "UTC at {utc}");
+            assert_eq!(
+                c.today(&TimeZone::UTC).to_string(),
+                &utc[..10],
+                "UTC at {utc}"
+            );
         }
         assert_eq!(month_of(at("2026-11-30T16:30:00Z"), &taipei), "2026-12");
         assert_eq!(month_of(at("2026-11-30T15:30:00Z"), &taipei), "2026-11");
@@ -181,8 +192,14 @@ mod tests {
     #[test]
     fn a_year_begins_at_the_desks_midnight() {
         let taipei = zone::time_zone("Asia/Taipei").expect("zone");
-        assert_eq!(start_of_year(2027, &taipei), Some(at("2026-12-31T16:00:00Z")));
-        assert_eq!(start_of_year(2027, &TimeZone::UTC), Some(at("2027-01-01T00:00:00Z")));
+        assert_eq!(
+            start_of_year(2027, &taipei),
+            Some(at("2026-12-31T16:00:00Z"))
+        );
+        assert_eq!(
+            start_of_year(2027, &TimeZone::UTC),
+            Some(at("2027-01-01T00:00:00Z"))
+        );
         assert_eq!(start_of_year(100_000, &taipei), None);
     }
 }

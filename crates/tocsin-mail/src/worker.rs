@@ -7,7 +7,6 @@
 
 use std::time::Duration;
 
-
 use tocsin_storage::{ClaimedMail, StorageError, Store};
 use tokio::sync::watch;
 use uuid::Uuid;

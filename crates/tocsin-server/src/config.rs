@@ -461,7 +461,9 @@ impl Config {
             .map(|t| Some(tocsin_domain::zone::from_jiff(t)))
             .map_err(|_| ConfigError::Invalid {
                 name: "clock_start",
-                message: format!("an instant with its offset, e.g. 2026-12-07T00:30:00+08:00, not {v}"),
+                message: format!(
+                    "an instant with its offset, e.g. 2026-12-07T00:30:00+08:00, not {v}"
+                ),
             })
     }
 

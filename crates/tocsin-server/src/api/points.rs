@@ -343,9 +343,7 @@ pub async fn leaderboard(
     who: CurrentUser,
     Query(q): Query<YearQuery>,
 ) -> Result<Json<Vec<LeaderView>>, AppError> {
-    let year = q
-        .year
-        .unwrap_or_else(|| i32::from(state.today().year()));
+    let year = q.year.unwrap_or_else(|| i32::from(state.today().year()));
     let rows = svc::leaderboard(&state, &who, &ctx, year).await?;
     Ok(Json(ranked(&rows)))
 }

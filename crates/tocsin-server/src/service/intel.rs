@@ -361,8 +361,7 @@ pub async fn submit_stix(
         );
         AppError::Validation(e)
     };
-    let imported =
-        stix::read_bundle(bundle, state.now()).map_err(|e| unreadable(e.to_string()))?;
+    let imported = stix::read_bundle(bundle, state.now()).map_err(|e| unreadable(e.to_string()))?;
     if imported.is_empty() {
         return Err(AppError::field("bundle", "error-stix-empty"));
     }

@@ -868,7 +868,7 @@ fn stix_window(
 /// them ([`new_row`], [`observables_of`]), with its search tokens worked out.
 fn to_new(record: &IntelRecord, now: Timestamp) -> Result<PreparedIntel, ImportError> {
     let row = new_row(IntelId::new(), record, None, Channel::Import.as_str(), now)
-    .map_err(|e| ImportError::Internal(e.to_string()))?;
+        .map_err(|e| ImportError::Internal(e.to_string()))?;
     Ok(PreparedIntel::new(NewIntel {
         row,
         search_text: record.search_text(),

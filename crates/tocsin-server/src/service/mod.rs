@@ -719,7 +719,9 @@ pub async fn login(
 ) -> Result<(User, String), AppError> {
     let u = verify_login(state, ctx, email, password).await?;
     let secret = auth::new_secret();
-    let expires = state.now().plus(time::Duration::hours(state.config.security.session_hours));
+    let expires = state
+        .now()
+        .plus(time::Duration::hours(state.config.security.session_hours));
     state
         .store
         .create_session(&auth::hash_secret(&secret), u.id, expires)

@@ -339,7 +339,6 @@ pub async fn describe(
     Ok(out)
 }
 
-
 /// The items on offer today (every item for admins when `all`).
 pub async fn catalog(
     state: &AppState,

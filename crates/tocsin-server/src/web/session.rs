@@ -151,10 +151,7 @@ pub(super) async fn setup_page(
 ) -> Response {
     match state
         .store
-        .setup_token_valid(
-            &auth::hash_secret(&q.token),
-            state.now(),
-        )
+        .setup_token_valid(&auth::hash_secret(&q.token), state.now())
         .await
     {
         Ok(true) => render(
@@ -233,10 +230,7 @@ pub(super) async fn password_page(
 ) -> Response {
     match state
         .store
-        .password_token_valid(
-            &auth::hash_secret(&q.token),
-            state.now(),
-        )
+        .password_token_valid(&auth::hash_secret(&q.token), state.now())
         .await
     {
         Ok(true) => render(

@@ -106,7 +106,10 @@ impl Harness {
         let mut db = TestStore::new(engine).await?;
         // A clock the test may set (it starts at the machine's time); the harness's store,
         // the application and the test's own store calls share it.
-        db.store = db.store.clone().with_clock(Clock::starting_at(Timestamp::now()));
+        db.store = db
+            .store
+            .clone()
+            .with_clock(Clock::starting_at(Timestamp::now()));
         let mut config = Config {
             data_dir: std::env::temp_dir()
                 .join(format!("tocsin-srv-{}", uuid::Uuid::now_v7().simple())),

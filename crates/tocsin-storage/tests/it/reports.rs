@@ -27,7 +27,10 @@ pub fn new_report(name: &str) -> NewReport {
 
 pub async fn file(s: &Store, name: &str) -> tocsin_storage::Report {
     let mut tx = s.begin().await.expect("begin");
-    let r = tx.create_report(&new_report(name), 2026).await.expect("create");
+    let r = tx
+        .create_report(&new_report(name), 2026)
+        .await
+        .expect("create");
     tx.commit().await.expect("commit");
     r
 }
