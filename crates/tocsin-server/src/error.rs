@@ -1,102 +1,47 @@
-//! One error type for handlers. Its response carries an [`ErrorBody`] in the response
-//! extensions; the `render_errors` middleware then writes it in the request's language,
-//! as the API's JSON shape under `/api/` and as an HTML page elsewhere.
+//! The use cases' [`AppError`] at the HTTP boundary: [`HttpError`] maps it to a status in
+//! one place, and its response carries an [`ErrorBody`] in the response extensions; the
+//! `render_errors` middleware then writes it in the request's language, as the API's JSON
+//! shape under `/api/` and as an HTML page elsewhere.
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+pub use tocsin_app::AppError;
 use tocsin_domain::{Denied, FieldErrors};
 use tocsin_storage::StorageError;
 
-/// What went wrong, as the client is told.
-#[derive(Debug, thiserror::Error)]
-pub enum AppError {
-    /// Bad input, by field.
-    #[error("validation failed")]
-    Validation(FieldErrors),
-    /// No or invalid credentials.
-    #[error("authentication required")]
-    Unauthorized,
-    /// Signed in but not allowed.
-    #[error("forbidden")]
-    Forbidden,
-    /// A cross-site state-changing request.
-    #[error("cross-site request refused")]
-    CrossSite,
-    /// No such record (or not visible to the caller).
-    #[error("not found")]
-    NotFound,
-    /// Too many attempts.
-    #[error("too many requests")]
-    TooManyRequests,
-    /// A body over the configured limit.
-    #[error("payload too large")]
-    TooLarge,
-    /// A malformed request that is not about one field.
-    #[error("bad request: {0}")]
-    BadRequest(String),
-    /// Anything else; the detail is logged, never shown.
-    #[error("internal error: {0}")]
-    Internal(String),
-}
+/// An [`AppError`] on its way to the client: what handlers and extractors return.
+#[derive(Debug)]
+pub struct HttpError(pub AppError);
 
-impl AppError {
-    /// An internal error with a logged detail.
-    pub fn internal(detail: impl Into<String>) -> Self {
-        AppError::Internal(detail.into())
-    }
-
-    /// A validation error on one field.
-    pub fn field(field: &'static str, code: &'static str) -> Self {
-        let mut e = FieldErrors::new();
-        e.add(field, tocsin_domain::FieldError::new(code));
-        AppError::Validation(e)
-    }
-
-    /// The HTTP status.
-    pub fn status(&self) -> StatusCode {
-        match self {
-            AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden | AppError::CrossSite => StatusCode::FORBIDDEN,
-            AppError::NotFound => StatusCode::NOT_FOUND,
-            AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
-            AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        }
-    }
-
-    /// The stable error code of the API's error shape.
-    pub fn code(&self) -> &'static str {
-        match self {
-            AppError::Validation(_) => "validation",
-            AppError::Unauthorized => "unauthorized",
-            AppError::Forbidden => "forbidden",
-            AppError::CrossSite => "cross_site",
-            AppError::NotFound => "not_found",
-            AppError::TooManyRequests => "rate_limited",
-            AppError::TooLarge => "too_large",
-            AppError::BadRequest(_) => "bad_request",
-            AppError::Internal(_) => "internal",
-        }
+impl From<AppError> for HttpError {
+    fn from(e: AppError) -> Self {
+        HttpError(e)
     }
 }
 
-impl From<Denied> for AppError {
-    fn from(d: Denied) -> Self {
-        match d {
-            Denied::NeedsLogin => AppError::Unauthorized,
-            Denied::Forbidden => AppError::Forbidden,
-        }
-    }
-}
-
-impl From<StorageError> for AppError {
+impl From<StorageError> for HttpError {
     fn from(e: StorageError) -> Self {
-        match e {
-            StorageError::NotFound(_) => AppError::NotFound,
-            other => AppError::Internal(other.to_string()),
-        }
+        HttpError(e.into())
+    }
+}
+
+impl From<Denied> for HttpError {
+    fn from(d: Denied) -> Self {
+        HttpError(d.into())
+    }
+}
+
+/// The HTTP status of an error.
+pub fn status(e: &AppError) -> StatusCode {
+    match e {
+        AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+        AppError::Forbidden | AppError::CrossSite => StatusCode::FORBIDDEN,
+        AppError::NotFound => StatusCode::NOT_FOUND,
+        AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+        AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+        AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
 
@@ -111,25 +56,37 @@ pub struct ErrorBody {
     pub detail: Option<String>,
 }
 
-impl IntoResponse for AppError {
+impl IntoResponse for HttpError {
     fn into_response(self) -> Response {
-        let status = self.status();
-        if let AppError::Internal(detail) = &self {
+        let e = self.0;
+        if let AppError::Internal(detail) = &e {
             tracing::error!(error = %detail, "internal error");
         }
         let body = ErrorBody {
-            code: self.code(),
-            fields: match &self {
+            code: e.code(),
+            fields: match &e {
                 AppError::Validation(f) => f.clone(),
                 _ => FieldErrors::new(),
             },
-            detail: match &self {
+            detail: match &e {
                 AppError::BadRequest(d) => Some(d.clone()),
                 _ => None,
             },
         };
-        let mut resp = status.into_response();
+        let mut resp = status(&e).into_response();
         resp.extensions_mut().insert(body);
         resp
+    }
+}
+
+/// `into_response()` for a use case's error, as for any other answer of a handler.
+pub trait IntoHttp {
+    /// The error's response (see [`HttpError`]).
+    fn into_response(self) -> Response;
+}
+
+impl IntoHttp for AppError {
+    fn into_response(self) -> Response {
+        HttpError(self).into_response()
     }
 }

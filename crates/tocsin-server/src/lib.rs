@@ -1,24 +1,18 @@
-//! tocsin's HTTP server: the bilingual web pages, the JSON API, authentication, and the
-//! background workers (mail outbox, clean-up).
+//! tocsin's HTTP server: the bilingual web pages, the JSON API, TAXII's wire protocol and
+//! the middleware, over the use cases of `tocsin_app`. Each handler extracts, calls the app
+//! once and maps the answer.
 //!
 //! [`app`] builds the router from explicit [`AppState`]; tests drive it with
 //! `tower::ServiceExt::oneshot`, with no socket. [`serve`] runs it for real.
 
 pub mod api;
 pub mod auth;
-pub mod config;
 pub mod error;
-pub mod i18n;
-pub mod imap;
-pub mod mailer;
-pub mod metrics;
 pub mod middleware;
 pub mod multipart;
-pub mod service;
 pub mod state;
 pub mod taxii;
 pub mod web;
-pub mod workers;
 
 use std::net::SocketAddr;
 
@@ -31,8 +25,8 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
-pub use config::Config;
 pub use state::AppState;
+pub use tocsin_app::config::Config;
 
 async fn metrics_text(State(state): State<AppState>) -> impl IntoResponse {
     let depth = state.store.outbox_depth().await.unwrap_or(-1);
@@ -42,8 +36,8 @@ async fn metrics_text(State(state): State<AppState>) -> impl IntoResponse {
     )
 }
 
-async fn not_found() -> error::AppError {
-    error::AppError::NotFound
+async fn not_found() -> error::HttpError {
+    error::AppError::NotFound.into()
 }
 
 /// The whole application as a router.
@@ -97,7 +91,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         config.public_url,
         redact(&config.database)
     );
-    if let Some(token) = service::ensure_setup_token(&state)
+    if let Some(token) = tocsin_app::service::ensure_setup_token(&state)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?
     {
@@ -109,7 +103,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     }
     tracing::info!(%addr, "listening");
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let workers = workers::spawn(&state, stop_rx)?;
+    let workers = tocsin_app::workers::spawn(&state, stop_rx)?;
     axum::serve(
         listener,
         app(state).into_make_service_with_connect_info::<SocketAddr>(),

@@ -2,6 +2,7 @@
 //! id), refusal of cross-site state changes, security headers, metrics, and rendering of
 //! errors in the caller's language.
 
+use crate::error::IntoHttp as _;
 use std::net::SocketAddr;
 use std::time::Instant;
 
@@ -12,42 +13,23 @@ use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use tocsin_domain::Locale;
 
-use crate::error::{AppError, ErrorBody};
-use crate::i18n::Tr;
+use crate::error::{AppError, ErrorBody, HttpError};
 use crate::state::AppState;
+use tocsin_app::i18n::Tr;
 
 /// The cookie holding the chosen language.
 pub const LANG_COOKIE: &str = "tocsin_lang";
 
-/// Facts about the request every handler may need.
-#[derive(Clone, Debug)]
-pub struct Ctx {
-    /// The negotiated language.
-    pub locale: Locale,
-    /// The client address.
-    pub ip: String,
-    /// The request id (also in the `x-request-id` response header and the logs).
-    pub request_id: String,
-    /// The request hands over a received message (mail intake): automatic mail it causes
-    /// answers that message (`Auto-Submitted: auto-replied`).
-    pub answers_mail: bool,
-}
+pub use tocsin_app::Ctx;
 
-impl Ctx {
-    /// A translator for the request's language.
-    pub fn tr(&self) -> Tr {
-        Tr::new(self.locale)
-    }
-}
-
-impl<S: Send + Sync> FromRequestParts<S> for Ctx {
-    type Rejection = AppError;
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, AppError> {
+impl FromRequestParts<AppState> for Ctx {
+    type Rejection = HttpError;
+    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, HttpError> {
         parts
             .extensions
             .get::<Ctx>()
             .cloned()
-            .ok_or_else(|| AppError::internal("request context missing"))
+            .ok_or_else(|| AppError::internal("request context missing").into())
     }
 }
 

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use axum::extract::Multipart;
 use axum::extract::multipart::MultipartRejection;
 
-use crate::error::AppError;
-use crate::service::reports::Upload;
+use crate::error::{AppError, HttpError};
+use tocsin_app::service::reports::Upload;
 
 /// A multipart form, read whole: text fields by name (the first of each name), the files
 /// sent as `attachments`, and files sent under other names.
@@ -47,7 +47,7 @@ impl MultipartForm {
 /// malformed body is a 400.
 pub async fn read_multipart(
     mp: Result<Multipart, MultipartRejection>,
-) -> Result<MultipartForm, AppError> {
+) -> Result<MultipartForm, HttpError> {
     let bad = |e: &dyn std::fmt::Display| AppError::BadRequest(format!("multipart: {e}"));
     let mut mp = mp.map_err(|e| bad(&e))?;
     let mut form = MultipartForm::default();

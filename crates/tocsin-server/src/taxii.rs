@@ -22,10 +22,10 @@ use tocsin_storage::taxii::VersionMatch;
 use uuid::Uuid;
 
 use crate::auth::CurrentUser;
-use crate::error::AppError;
+use crate::error::{AppError, HttpError};
 use crate::middleware::Ctx;
-use crate::service::taxii::{self as svc, ObjectFilter, TAXII_MEDIA};
 use crate::state::AppState;
+use tocsin_app::service::taxii::{self as svc, ObjectFilter, TAXII_MEDIA};
 
 /// The routes under `/taxii2/`.
 pub fn routes() -> Router<AppState> {
@@ -71,7 +71,7 @@ fn error(status: StatusCode, title: &str, description: &str) -> Response {
 
 /// An error of the services as a TAXII error (internal details logged, never shown).
 fn app_error(e: AppError) -> Response {
-    let status = e.status();
+    let status = crate::error::status(&e);
     let description = match &e {
         AppError::BadRequest(m) => m.clone(),
         AppError::Validation(f) => f
@@ -134,7 +134,7 @@ async fn caller(
     state: &AppState,
     ctx: &Ctx,
     headers: &HeaderMap,
-    current: Result<CurrentUser, AppError>,
+    current: Result<CurrentUser, HttpError>,
 ) -> Result<CurrentUser, Response> {
     if !accepts_taxii(headers) {
         return Err(error(
@@ -158,7 +158,7 @@ async fn caller(
                 Err(e) => return Err(app_error(e)),
             }
         }
-        None => current.map_err(app_error)?,
+        None => current.map_err(|e| app_error(e.0))?,
     };
     if who.user().is_none() {
         return Err(error(StatusCode::UNAUTHORIZED, "unauthorized", ""));
@@ -177,7 +177,7 @@ async fn discovery(
     State(state): State<AppState>,
     ctx: Ctx,
     headers: HeaderMap,
-    current: Result<CurrentUser, AppError>,
+    current: Result<CurrentUser, HttpError>,
 ) -> Response {
     if let Err(r) = caller(&state, &ctx, &headers, current).await {
         return r;
@@ -198,7 +198,7 @@ async fn api_root(
     State(state): State<AppState>,
     ctx: Ctx,
     headers: HeaderMap,
-    current: Result<CurrentUser, AppError>,
+    current: Result<CurrentUser, HttpError>,
 ) -> Response {
     if let Err(r) = caller(&state, &ctx, &headers, current).await {
         return r;
@@ -217,7 +217,7 @@ async fn status(
     State(state): State<AppState>,
     ctx: Ctx,
     headers: HeaderMap,
-    current: Result<CurrentUser, AppError>,
+    current: Result<CurrentUser, HttpError>,
     Path(id): Path<String>,
 ) -> Response {
     let who = match caller(&state, &ctx, &headers, current).await {
@@ -237,7 +237,7 @@ async fn collections(
     State(state): State<AppState>,
     ctx: Ctx,
     headers: HeaderMap,
-    current: Result<CurrentUser, AppError>,
+    current: Result<CurrentUser, HttpError>,
 ) -> Response {
     let who = match caller(&state, &ctx, &headers, current).await {
         Ok(w) => w,
@@ -263,7 +263,7 @@ async fn collection(
     State(state): State<AppState>,
     ctx: Ctx,
     headers: HeaderMap,
-    current: Result<CurrentUser, AppError>,
+    current: Result<CurrentUser, HttpError>,
     Path(id): Path<String>,
 ) -> Response {
     let who = match caller(&state, &ctx, &headers, current).await {
@@ -299,7 +299,7 @@ async fn paged(
     state: &AppState,
     ctx: &Ctx,
     headers: &HeaderMap,
-    current: Result<CurrentUser, AppError>,
+    current: Result<CurrentUser, HttpError>,
     (id, object): (&str, Option<&str>),
     pairs: &[(String, String)],
     default_version: VersionMatch,
@@ -316,7 +316,7 @@ async fn get_objects(
     State(state): State<AppState>,
     ctx: Ctx,
     headers: HeaderMap,
-    current: Result<CurrentUser, AppError>,
+    current: Result<CurrentUser, HttpError>,
     Path(id): Path<String>,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Response {
@@ -340,7 +340,7 @@ async fn get_manifest(
     State(state): State<AppState>,
     ctx: Ctx,
     headers: HeaderMap,
-    current: Result<CurrentUser, AppError>,
+    current: Result<CurrentUser, HttpError>,
     Path(id): Path<String>,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Response {
@@ -364,7 +364,7 @@ async fn get_object(
     State(state): State<AppState>,
     ctx: Ctx,
     headers: HeaderMap,
-    current: Result<CurrentUser, AppError>,
+    current: Result<CurrentUser, HttpError>,
     Path((id, object_id)): Path<(String, String)>,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Response {
@@ -390,7 +390,7 @@ async fn get_versions(
     State(state): State<AppState>,
     ctx: Ctx,
     headers: HeaderMap,
-    current: Result<CurrentUser, AppError>,
+    current: Result<CurrentUser, HttpError>,
     Path((id, object_id)): Path<(String, String)>,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Response {
@@ -416,7 +416,7 @@ async fn delete_object(
     State(state): State<AppState>,
     ctx: Ctx,
     headers: HeaderMap,
-    current: Result<CurrentUser, AppError>,
+    current: Result<CurrentUser, HttpError>,
     Path((id, object_id)): Path<(String, String)>,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Response {
@@ -438,7 +438,7 @@ async fn post_objects(
     State(state): State<AppState>,
     ctx: Ctx,
     headers: HeaderMap,
-    current: Result<CurrentUser, AppError>,
+    current: Result<CurrentUser, HttpError>,
     Path(id): Path<String>,
     body: Body,
 ) -> Response {

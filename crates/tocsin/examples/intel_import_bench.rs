@@ -41,8 +41,8 @@ use common::{arg, mib, status_kib};
 use std::io::{BufWriter, Write};
 use std::time::{Duration, Instant};
 
+use tocsin_app::service::intel_import::{self, Format, ImportOptions, Source};
 use tocsin_domain::intel::{ConnectionInput, EndpointInput, IntelInput, ScanInfo};
-use tocsin_server::service::intel_import::{self, Format, ImportOptions, Source};
 use tocsin_storage::NewAuditEntry;
 
 /// CPU seconds (user and system) spent so far by each thread of this process, summed by
@@ -548,7 +548,7 @@ async fn main() -> anyhow::Result<()> {
     sampler.abort();
     let rss_end = status_kib("VmRSS:");
     for r in &rejected {
-        for m in r.messages(&tocsin_server::i18n::Tr::new(tocsin_domain::Locale::En)) {
+        for m in r.messages(&tocsin_app::i18n::Tr::new(tocsin_domain::Locale::En)) {
             eprintln!("rejected: {m}");
         }
     }

@@ -20,8 +20,8 @@ use std::time::Instant;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
+use tocsin_app::service::taxii::encode_cursor;
 use tocsin_domain::{GroupId, IntelId, OrgKind, Role, Roles, Timestamp};
-use tocsin_server::service::taxii::encode_cursor;
 use tocsin_storage::taxii::TaxiiObject;
 use tocsin_storage::{AudienceKind, IntelRow, NewIntel, NewOrganization, NewUser, SharingGroup};
 use tower::ServiceExt;

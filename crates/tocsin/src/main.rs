@@ -7,11 +7,11 @@ mod mailgate;
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
+use tocsin_app::config::Config;
+use tocsin_app::i18n::Tr;
+use tocsin_app::service::intel_import;
+use tocsin_app::{auth, service};
 use tocsin_domain::{IntelId, Locale, Role, Roles};
-use tocsin_server::config::Config;
-use tocsin_server::i18n::Tr;
-use tocsin_server::service::intel_import;
-use tocsin_server::{auth, service};
 use tocsin_storage::{Engine, NewAuditEntry, NewOrganization, NewUser, Store};
 
 /// tocsin: the reporting desk, vulnerability coordination, intel sharing and reward
@@ -344,7 +344,7 @@ async fn imap_poll_once(config: Config) -> anyhow::Result<()> {
     let store = open(&config).await?;
     let state = tocsin_server::AppState::new(store, config)?;
     let mut failed = false;
-    for r in tocsin_server::imap::poll_once(&state).await {
+    for r in tocsin_app::imap::poll_once(&state).await {
         match r.result {
             Ok(p) => {
                 println!(

@@ -11,9 +11,9 @@ use utoipa::IntoParams;
 
 use super::ApiErrorBody;
 use crate::auth::CurrentUser;
-use crate::error::AppError;
-use crate::service::taxii as svc;
+use crate::error::HttpError;
 use crate::state::AppState;
+use tocsin_app::service::taxii as svc;
 
 /// Which indicators.
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -31,7 +31,7 @@ pub async fn txt(
     State(state): State<AppState>,
     who: CurrentUser,
     Query(q): Query<KindQuery>,
-) -> Result<Response, AppError> {
+) -> Result<Response, HttpError> {
     let mut text = String::new();
     for e in svc::blocklist(&state, &who, Some(&q.kind)).await? {
         text.push_str(&e.value);
@@ -49,7 +49,7 @@ pub async fn csv(
     State(state): State<AppState>,
     who: CurrentUser,
     Query(q): Query<KindQuery>,
-) -> Result<Response, AppError> {
+) -> Result<Response, HttpError> {
     let mut text = String::from("kind,value,tlp\n");
     for e in svc::blocklist(&state, &who, Some(&q.kind)).await? {
         let tlp = usize::try_from(e.tlp_rank)

@@ -10,10 +10,10 @@ use tocsin_domain::IntelId;
 
 use super::ApiErrorBody;
 use crate::auth::CurrentUser;
-use crate::error::AppError;
+use crate::error::{AppError, HttpError};
 use crate::middleware::Ctx;
-use crate::service::feeds as svc;
 use crate::state::AppState;
+use tocsin_app::service::feeds as svc;
 
 fn text(content_type: &'static str, body: String) -> Response {
     ([(header::CONTENT_TYPE, content_type)], body).into_response()
@@ -28,7 +28,7 @@ pub async fn misp_manifest(
     State(state): State<AppState>,
     ctx: Ctx,
     who: CurrentUser,
-) -> Result<Json<serde_json::Value>, AppError> {
+) -> Result<Json<serde_json::Value>, HttpError> {
     Ok(Json(svc::misp_manifest(&state, &who, &ctx).await?))
 }
 
@@ -40,7 +40,7 @@ pub async fn misp_hashes(
     State(state): State<AppState>,
     ctx: Ctx,
     who: CurrentUser,
-) -> Result<Response, AppError> {
+) -> Result<Response, HttpError> {
     let body = svc::misp_hashes(&state, &who, &ctx).await?;
     Ok(text("text/csv; charset=utf-8", body))
 }
@@ -55,7 +55,7 @@ pub async fn misp_event(
     ctx: Ctx,
     who: CurrentUser,
     Path(file): Path<String>,
-) -> Result<Json<serde_json::Value>, AppError> {
+) -> Result<Json<serde_json::Value>, HttpError> {
     let id: IntelId = file
         .strip_suffix(".json")
         .and_then(|s| s.parse().ok())

@@ -15,12 +15,12 @@ use utoipa::ToSchema;
 
 use super::{ApiErrorBody, ApiJson};
 use crate::auth::CurrentUser;
-use crate::error::AppError;
+use crate::error::{AppError, HttpError};
 use crate::middleware::Ctx;
-use crate::service::intel::{
+use crate::state::AppState;
+use tocsin_app::service::intel::{
     self as desk, Channel, GroupInput, InboxQuery, Intel, IntelView, ShareInput, ShareOutcome,
 };
-use crate::state::AppState;
 
 /// An intel record as partners send it: the 25 fields of the N-ISAC format under their
 /// English names. Times are `YYYY-MM-DDThh:mm:ss+hh:mm`.
@@ -243,7 +243,7 @@ pub struct IntelDetail {
     pub deliveries: Vec<DeliveryView>,
 }
 
-fn detail(v: &IntelView) -> Result<IntelDetail, AppError> {
+fn detail(v: &IntelView) -> Result<IntelDetail, HttpError> {
     Ok(IntelDetail {
         id: v.intel.row.id.to_string(),
         status: v.intel.row.status.clone(),
@@ -270,7 +270,7 @@ async fn created(
     who: &CurrentUser,
     ctx: &Ctx,
     intel: Intel,
-) -> Result<(StatusCode, Json<IntelDetail>), AppError> {
+) -> Result<(StatusCode, Json<IntelDetail>), HttpError> {
     let v = desk::view(state, who, ctx, intel.row.id).await?;
     Ok((StatusCode::CREATED, Json(detail(&v)?)))
 }
@@ -284,7 +284,7 @@ pub async fn create(
     ctx: Ctx,
     who: CurrentUser,
     ApiJson(body): ApiJson<serde_json::Value>,
-) -> Result<(StatusCode, Json<IntelDetail>), AppError> {
+) -> Result<(StatusCode, Json<IntelDetail>), HttpError> {
     let input = input_of(body)?;
     let intel = desk::submit(&state, &who, &ctx, &input, Channel::Api).await?;
     created(&state, &who, &ctx, intel).await
@@ -300,7 +300,7 @@ pub async fn create_txt(
     ctx: Ctx,
     who: CurrentUser,
     body: Bytes,
-) -> Result<(StatusCode, Json<IntelDetail>), AppError> {
+) -> Result<(StatusCode, Json<IntelDetail>), HttpError> {
     let input = desk::read_txt(&body)?;
     let intel = desk::submit(&state, &who, &ctx, &input, Channel::Txt).await?;
     created(&state, &who, &ctx, intel).await
@@ -317,7 +317,7 @@ pub async fn create_stix(
     ctx: Ctx,
     who: CurrentUser,
     body: Bytes,
-) -> Result<(StatusCode, Json<Vec<IntelDetail>>), AppError> {
+) -> Result<(StatusCode, Json<Vec<IntelDetail>>), HttpError> {
     let mut out = Vec::new();
     for intel in desk::submit_stix(&state, &who, &ctx, &body).await? {
         let (_, Json(d)) = created(&state, &who, &ctx, intel).await?;
@@ -335,9 +335,9 @@ pub async fn list(
     ctx: Ctx,
     who: CurrentUser,
     Query(q): Query<InboxQuery>,
-) -> Result<Json<Vec<IntelSummary>>, AppError> {
+) -> Result<Json<Vec<IntelSummary>>, HttpError> {
     if who.user().is_none() {
-        return Err(AppError::Unauthorized);
+        return Err(AppError::Unauthorized.into());
     }
     let rows = desk::inbox(&state, &who, &ctx, &q).await?;
     Ok(Json(rows.iter().map(Into::into).collect()))
@@ -353,7 +353,7 @@ pub async fn get(
     ctx: Ctx,
     who: CurrentUser,
     Path(id): Path<String>,
-) -> Result<Json<IntelDetail>, AppError> {
+) -> Result<Json<IntelDetail>, HttpError> {
     let v = desk::view(&state, &who, &ctx, intel_id(&id)?).await?;
     Ok(Json(detail(&v)?))
 }
@@ -370,7 +370,7 @@ pub async fn update(
     who: CurrentUser,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<serde_json::Value>,
-) -> Result<Json<IntelDetail>, AppError> {
+) -> Result<Json<IntelDetail>, HttpError> {
     let id = intel_id(&id)?;
     let input = input_of(body)?;
     desk::edit(&state, &who, &ctx, id, &input).await?;
@@ -388,7 +388,7 @@ pub async fn txt(
     ctx: Ctx,
     who: CurrentUser,
     Path(id): Path<String>,
-) -> Result<Response, AppError> {
+) -> Result<Response, HttpError> {
     let text = desk::txt(&state, &who, &ctx, intel_id(&id)?).await?;
     Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response())
 }
@@ -404,7 +404,7 @@ pub async fn stix(
     ctx: Ctx,
     who: CurrentUser,
     Path(id): Path<String>,
-) -> Result<Response, AppError> {
+) -> Result<Response, HttpError> {
     let bundle = desk::stix_bundle(&state, &who, &ctx, intel_id(&id)?).await?;
     Ok((
         [(header::CONTENT_TYPE, tocsin_formats::stix::MEDIA_TYPE)],
@@ -425,7 +425,7 @@ pub async fn share(
     who: CurrentUser,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<ShareInput>,
-) -> Result<Json<ShareOutcome>, AppError> {
+) -> Result<Json<ShareOutcome>, HttpError> {
     Ok(Json(
         desk::share(&state, &who, &ctx, intel_id(&id)?, &input).await?,
     ))
@@ -441,7 +441,7 @@ pub async fn deliveries(
     ctx: Ctx,
     who: CurrentUser,
     Path(id): Path<String>,
-) -> Result<Json<Vec<DeliveryView>>, AppError> {
+) -> Result<Json<Vec<DeliveryView>>, HttpError> {
     let list = desk::deliveries(&state, &who, &ctx, intel_id(&id)?).await?;
     Ok(Json(list.iter().map(Into::into).collect()))
 }
@@ -458,7 +458,7 @@ pub async fn feedback(
     who: CurrentUser,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<serde_json::Value>,
-) -> Result<(StatusCode, Json<IntelDetail>), AppError> {
+) -> Result<(StatusCode, Json<IntelDetail>), HttpError> {
     let input = input_of(body)?;
     let intel = desk::feedback(&state, &who, &ctx, intel_id(&id)?, &input).await?;
     created(&state, &who, &ctx, intel).await
@@ -483,7 +483,7 @@ pub async fn reshare(
     who: CurrentUser,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<ReshareInput>,
-) -> Result<(StatusCode, Json<IntelDetail>), AppError> {
+) -> Result<(StatusCode, Json<IntelDetail>), HttpError> {
     let intel = desk::reshare(&state, &who, &ctx, intel_id(&id)?, &input.tlp).await?;
     created(&state, &who, &ctx, intel).await
 }
@@ -507,7 +507,7 @@ pub async fn observables(
     who: CurrentUser,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<ObservablesInput>,
-) -> Result<Json<IntelDetail>, AppError> {
+) -> Result<Json<IntelDetail>, HttpError> {
     let id = intel_id(&id)?;
     desk::set_observables(&state, &who, &ctx, id, &input.lines).await?;
     let v = desk::view(&state, &who, &ctx, id).await?;
@@ -525,7 +525,7 @@ pub async fn from_incident(
     ctx: Ctx,
     who: CurrentUser,
     Path(tracking): Path<String>,
-) -> Result<(StatusCode, Json<IntelDetail>), AppError> {
+) -> Result<(StatusCode, Json<IntelDetail>), HttpError> {
     let intel = desk::from_incident(&state, &who, &ctx, &tracking).await?;
     created(&state, &who, &ctx, intel).await
 }
@@ -563,7 +563,7 @@ pub async fn groups(
     State(state): State<AppState>,
     ctx: Ctx,
     who: CurrentUser,
-) -> Result<Json<Vec<GroupView>>, AppError> {
+) -> Result<Json<Vec<GroupView>>, HttpError> {
     let list = desk::groups(&state, &who, &ctx).await?;
     Ok(Json(list.iter().map(|(g, m)| group_view(g, m)).collect()))
 }
@@ -577,12 +577,12 @@ pub async fn create_group(
     ctx: Ctx,
     who: CurrentUser,
     ApiJson(input): ApiJson<GroupInput>,
-) -> Result<(StatusCode, Json<GroupView>), AppError> {
+) -> Result<(StatusCode, Json<GroupView>), HttpError> {
     let g = desk::create_group(&state, &who, &ctx, &input).await?;
     Ok((StatusCode::CREATED, Json(group_view(&g, &[]))))
 }
 
-fn member_ids(group: &str, org: &str) -> Result<(GroupId, OrgId), AppError> {
+fn member_ids(group: &str, org: &str) -> Result<(GroupId, OrgId), HttpError> {
     Ok((
         group.parse().map_err(|_| AppError::NotFound)?,
         org.parse().map_err(|_| AppError::NotFound)?,
@@ -599,7 +599,7 @@ pub async fn add_member(
     ctx: Ctx,
     who: CurrentUser,
     Path((id, org)): Path<(String, String)>,
-) -> Result<StatusCode, AppError> {
+) -> Result<StatusCode, HttpError> {
     let (g, o) = member_ids(&id, &org)?;
     desk::set_member(&state, &who, &ctx, g, o, true).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -615,7 +615,7 @@ pub async fn remove_member(
     ctx: Ctx,
     who: CurrentUser,
     Path((id, org)): Path<(String, String)>,
-) -> Result<StatusCode, AppError> {
+) -> Result<StatusCode, HttpError> {
     let (g, o) = member_ids(&id, &org)?;
     desk::set_member(&state, &who, &ctx, g, o, false).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -12,10 +12,10 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::ApiErrorBody;
 use crate::auth::CurrentUser;
-use crate::error::AppError;
+use crate::error::HttpError;
 use crate::middleware::Ctx;
-use crate::service::mail_intake::{self as intake, Envelope, IntakeOutcome};
 use crate::state::AppState;
+use tocsin_app::service::mail_intake::{self as intake, Envelope, IntakeOutcome};
 
 /// What the MTA knows about the message.
 #[derive(Deserialize, IntoParams)]
@@ -44,7 +44,7 @@ pub async fn receive(
     who: CurrentUser,
     Query(q): Query<EnvelopeParams>,
     body: Bytes,
-) -> Result<(StatusCode, Json<IntakeOutcome>), AppError> {
+) -> Result<(StatusCode, Json<IntakeOutcome>), HttpError> {
     let envelope = Envelope {
         sender: q.sender,
         recipient: q.recipient.filter(|r| !r.trim().is_empty()),
@@ -124,7 +124,7 @@ pub async fn list(
     ctx: Ctx,
     who: CurrentUser,
     Query(q): Query<InboundQuery>,
-) -> Result<Json<Vec<InboundView>>, AppError> {
+) -> Result<Json<Vec<InboundView>>, HttpError> {
     let status = q.status.as_deref().filter(|s| !s.is_empty());
     let rows = intake::list(&state, &who, &ctx, status).await?;
     Ok(Json(rows.iter().map(Into::into).collect()))
@@ -140,7 +140,7 @@ pub async fn eml(
     ctx: Ctx,
     who: CurrentUser,
     Path(id): Path<String>,
-) -> Result<Response, AppError> {
+) -> Result<Response, HttpError> {
     let m = intake::get(&state, &who, &ctx, &id).await?;
     let name = format!("attachment; filename=\"mail-{}.eml\"", m.id);
     Ok((

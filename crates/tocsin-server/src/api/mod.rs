@@ -26,10 +26,10 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::auth::CurrentUser;
-use crate::error::AppError;
+use crate::error::{AppError, HttpError};
 use crate::middleware::Ctx;
-use crate::service::{self, OrgInput, UserAccessInput, UserInput, UserView};
 use crate::state::AppState;
+use tocsin_app::service::{self, OrgInput, UserAccessInput, UserInput, UserView};
 
 /// A JSON body whose rejection is our error shape.
 pub struct ApiJson<T>(pub T);
@@ -39,14 +39,14 @@ where
     Json<T>: FromRequest<S, Rejection = JsonRejection>,
     S: Send + Sync,
 {
-    type Rejection = AppError;
-    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
+    type Rejection = HttpError;
+    async fn from_request(req: Request, state: &S) -> Result<Self, HttpError> {
         match Json::<T>::from_request(req, state).await {
             Ok(Json(v)) => Ok(ApiJson(v)),
             Err(r) if r.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
-                Err(AppError::TooLarge)
+                Err(AppError::TooLarge.into())
             }
-            Err(r) => Err(AppError::BadRequest(r.body_text())),
+            Err(r) => Err(AppError::BadRequest(r.body_text()).into()),
         }
     }
 }
@@ -58,7 +58,7 @@ pub struct ReportBody<T> {
     /// The kind's fields.
     pub input: T,
     /// Inline files (`attachments`).
-    pub files: Vec<crate::service::reports::Upload>,
+    pub files: Vec<tocsin_app::service::reports::Upload>,
     /// The TXT form (`txt_base64`), if sent.
     pub txt: Option<Vec<u8>>,
 }
@@ -75,7 +75,7 @@ struct Inline {
 /// a 400, bad base64 a 422 naming the field.
 pub fn report_body<T: serde::de::DeserializeOwned>(
     value: serde_json::Value,
-) -> Result<ReportBody<T>, AppError> {
+) -> Result<ReportBody<T>, HttpError> {
     let bad = |e: serde_json::Error| AppError::BadRequest(e.to_string());
     let inline: Inline = serde_json::from_value(value.clone()).map_err(bad)?;
     let input: T = serde_json::from_value(value).map_err(bad)?;
@@ -167,7 +167,7 @@ pub async fn healthz(State(state): State<AppState>) -> Response {
 #[utoipa::path(get, path = "/api/v1/me", tag = "accounts",
     responses((status = 200, body = UserView), (status = 401, body = ApiErrorBody)),
     security(("bearer" = [])))]
-async fn me(who: CurrentUser) -> Result<Json<UserView>, AppError> {
+async fn me(who: CurrentUser) -> Result<Json<UserView>, HttpError> {
     let u = who.user().ok_or(AppError::Unauthorized)?;
     Ok(Json(UserView::from(u)))
 }
@@ -180,7 +180,7 @@ async fn list_orgs(
     State(state): State<AppState>,
     ctx: Ctx,
     who: CurrentUser,
-) -> Result<Json<Vec<OrgView>>, AppError> {
+) -> Result<Json<Vec<OrgView>>, HttpError> {
     let orgs = service::list_orgs(&state, &who, &ctx).await?;
     Ok(Json(orgs.iter().map(OrgView::from).collect()))
 }
@@ -195,7 +195,7 @@ async fn create_org(
     ctx: Ctx,
     who: CurrentUser,
     ApiJson(input): ApiJson<OrgInput>,
-) -> Result<(StatusCode, Json<OrgView>), AppError> {
+) -> Result<(StatusCode, Json<OrgView>), HttpError> {
     let org = service::create_org(&state, &who, &ctx, &input).await?;
     Ok((StatusCode::CREATED, Json(OrgView::from(&org))))
 }
@@ -210,7 +210,7 @@ async fn get_org(
     ctx: Ctx,
     who: CurrentUser,
     Path(id): Path<String>,
-) -> Result<Json<OrgView>, AppError> {
+) -> Result<Json<OrgView>, HttpError> {
     let id = id.parse().map_err(|_| AppError::NotFound)?;
     Ok(Json(OrgView::from(
         &service::get_org(&state, &who, &ctx, id).await?,
@@ -229,7 +229,7 @@ async fn update_org(
     who: CurrentUser,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<OrgInput>,
-) -> Result<Json<OrgView>, AppError> {
+) -> Result<Json<OrgView>, HttpError> {
     let id = id.parse().map_err(|_| AppError::NotFound)?;
     Ok(Json(OrgView::from(
         &service::update_org(&state, &who, &ctx, id, &input).await?,
@@ -246,7 +246,7 @@ async fn get_user(
     ctx: Ctx,
     who: CurrentUser,
     Path(id): Path<String>,
-) -> Result<Json<UserView>, AppError> {
+) -> Result<Json<UserView>, HttpError> {
     let id = id.parse().map_err(|_| AppError::NotFound)?;
     Ok(Json(UserView::from(
         &service::get_user(&state, &who, &ctx, id).await?,
@@ -265,7 +265,7 @@ async fn update_user(
     who: CurrentUser,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<UserAccessInput>,
-) -> Result<Json<UserView>, AppError> {
+) -> Result<Json<UserView>, HttpError> {
     let id = id.parse().map_err(|_| AppError::NotFound)?;
     Ok(Json(UserView::from(
         &service::update_user_access(&state, &who, &ctx, id, &input).await?,
@@ -280,7 +280,7 @@ async fn list_users(
     State(state): State<AppState>,
     ctx: Ctx,
     who: CurrentUser,
-) -> Result<Json<Vec<UserView>>, AppError> {
+) -> Result<Json<Vec<UserView>>, HttpError> {
     let users = service::list_users(&state, &who, &ctx).await?;
     Ok(Json(users.iter().map(UserView::from).collect()))
 }
@@ -295,7 +295,7 @@ async fn create_user(
     ctx: Ctx,
     who: CurrentUser,
     ApiJson(input): ApiJson<UserInput>,
-) -> Result<(StatusCode, Json<UserView>), AppError> {
+) -> Result<(StatusCode, Json<UserView>), HttpError> {
     let user = service::create_user(&state, &who, &ctx, &input).await?;
     Ok((StatusCode::CREATED, Json(UserView::from(&user))))
 }
@@ -353,7 +353,7 @@ async fn list_tokens(
     State(state): State<AppState>,
     ctx: Ctx,
     who: CurrentUser,
-) -> Result<Json<Vec<TokenView>>, AppError> {
+) -> Result<Json<Vec<TokenView>>, HttpError> {
     let t = service::list_tokens(&state, &who, &ctx).await?;
     Ok(Json(t.iter().map(TokenView::from).collect()))
 }
@@ -367,7 +367,7 @@ async fn create_token(
     ctx: Ctx,
     who: CurrentUser,
     ApiJson(input): ApiJson<NewTokenInput>,
-) -> Result<(StatusCode, Json<NewTokenView>), AppError> {
+) -> Result<(StatusCode, Json<NewTokenView>), HttpError> {
     let (tok, secret) = service::create_token(&state, &who, &ctx, &input.name).await?;
     Ok((
         StatusCode::CREATED,
@@ -388,7 +388,7 @@ async fn revoke_token(
     ctx: Ctx,
     who: CurrentUser,
     Path(id): Path<String>,
-) -> Result<StatusCode, AppError> {
+) -> Result<StatusCode, HttpError> {
     let id = id.parse().map_err(|_| AppError::NotFound)?;
     service::revoke_token(&state, &who, &ctx, id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -460,7 +460,7 @@ async fn list_audit(
     ctx: Ctx,
     who: CurrentUser,
     Query(p): Query<AuditParams>,
-) -> Result<Json<Vec<AuditView>>, AppError> {
+) -> Result<Json<Vec<AuditView>>, HttpError> {
     let filter = AuditFilter {
         actor: p.actor,
         action: p.action,

@@ -16,13 +16,13 @@ use utoipa::{IntoParams, ToSchema};
 use super::reports::ApiAttachment;
 use super::{ApiErrorBody, ApiJson};
 use crate::auth::CurrentUser;
-use crate::error::AppError;
+use crate::error::{AppError, HttpError};
 use crate::middleware::Ctx;
-use crate::service::phishing::{
+use crate::state::AppState;
+use tocsin_app::service::phishing::{
     self as desk, ContactInput, FeedEntry, NoticeInput, UrlTransitionInput,
 };
-use crate::service::reports::{Receipt, Upload};
-use crate::state::AppState;
+use tocsin_app::service::reports::{Receipt, Upload};
 
 /// A phishing report (網路釣魚通報).
 #[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema)]
@@ -56,7 +56,7 @@ pub async fn create(
     ctx: Ctx,
     who: CurrentUser,
     ApiJson(body): ApiJson<serde_json::Value>,
-) -> Result<(StatusCode, Json<Receipt>), AppError> {
+) -> Result<(StatusCode, Json<Receipt>), HttpError> {
     let body: super::ReportBody<PhishingInput> = super::report_body(body)?;
     let receipt = desk::submit_phishing(&state, &who, &ctx, &body.input, body.files).await?;
     Ok((StatusCode::CREATED, Json(receipt)))
@@ -136,7 +136,7 @@ pub async fn list(
     ctx: Ctx,
     who: CurrentUser,
     Query(q): Query<CaseQuery>,
-) -> Result<Json<Vec<CaseView>>, AppError> {
+) -> Result<Json<Vec<CaseView>>, HttpError> {
     let states: Vec<UrlState> = match q.state.trim() {
         "" | "open" => UrlState::ALL
             .iter()
@@ -162,7 +162,7 @@ pub async fn get(
     ctx: Ctx,
     who: CurrentUser,
     Path(id): Path<String>,
-) -> Result<Json<CaseView>, AppError> {
+) -> Result<Json<CaseView>, HttpError> {
     Ok(Json(view(&desk::case(&state, &who, &ctx, &id).await?.case)))
 }
 
@@ -177,7 +177,7 @@ pub async fn transition(
     who: CurrentUser,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<UrlTransitionInput>,
-) -> Result<Json<CaseView>, AppError> {
+) -> Result<Json<CaseView>, HttpError> {
     Ok(Json(view(
         &desk::transition(&state, &who, &ctx, &id, &input).await?,
     )))
@@ -194,7 +194,7 @@ pub async fn add_contact(
     who: CurrentUser,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<ContactInput>,
-) -> Result<StatusCode, AppError> {
+) -> Result<StatusCode, HttpError> {
     desk::add_contact(&state, &who, &ctx, &id, &input).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -209,7 +209,7 @@ pub async fn rdap(
     ctx: Ctx,
     who: CurrentUser,
     Path(id): Path<String>,
-) -> Result<Json<RdapResult>, AppError> {
+) -> Result<Json<RdapResult>, HttpError> {
     let added = desk::rdap_lookup(&state, &who, &ctx, &id).await?;
     Ok(Json(RdapResult { added }))
 }
@@ -232,7 +232,7 @@ pub async fn notify(
     who: CurrentUser,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<NoticeInput>,
-) -> Result<StatusCode, AppError> {
+) -> Result<StatusCode, HttpError> {
     desk::notify(&state, &who, &ctx, &id, &input).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -258,7 +258,7 @@ pub async fn evidence(
     who: CurrentUser,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<EvidenceInput>,
-) -> Result<StatusCode, AppError> {
+) -> Result<StatusCode, HttpError> {
     let files = decode_attachments(&input.attachments)?;
     desk::add_evidence(&state, &who, &ctx, &id, &input.note, files).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -274,7 +274,7 @@ pub async fn fetch(
     ctx: Ctx,
     who: CurrentUser,
     Path(id): Path<String>,
-) -> Result<Json<desk::FetchResult>, AppError> {
+) -> Result<Json<desk::FetchResult>, HttpError> {
     Ok(Json(desk::fetch_evidence(&state, &who, &ctx, &id).await?))
 }
 
@@ -286,7 +286,7 @@ pub async fn feed_json(
     State(state): State<AppState>,
     ctx: Ctx,
     who: CurrentUser,
-) -> Result<Json<Vec<FeedEntry>>, AppError> {
+) -> Result<Json<Vec<FeedEntry>>, HttpError> {
     Ok(Json(desk::feed(&state, &who, &ctx).await?))
 }
 
@@ -299,7 +299,7 @@ pub async fn feed_stix(
     State(state): State<AppState>,
     ctx: Ctx,
     who: CurrentUser,
-) -> Result<Response, AppError> {
+) -> Result<Response, HttpError> {
     let bundle = desk::feed_stix(&state, &who, &ctx).await?;
     Ok((
         [(header::CONTENT_TYPE, tocsin_formats::stix::MEDIA_TYPE)],
@@ -316,7 +316,7 @@ pub async fn feed_txt(
     State(state): State<AppState>,
     ctx: Ctx,
     who: CurrentUser,
-) -> Result<Response, AppError> {
+) -> Result<Response, HttpError> {
     let entries = desk::feed(&state, &who, &ctx).await?;
     let mut text = String::new();
     for e in entries {
@@ -334,7 +334,7 @@ pub async fn feed_csv(
     State(state): State<AppState>,
     ctx: Ctx,
     who: CurrentUser,
-) -> Result<Response, AppError> {
+) -> Result<Response, HttpError> {
     let entries = desk::feed(&state, &who, &ctx).await?;
     let mut text = String::from("url,host,brand,tlp,first_seen,verified_at\n");
     for e in entries {

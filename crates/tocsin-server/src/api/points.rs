@@ -14,10 +14,10 @@ use uuid::Uuid;
 
 use super::{ApiErrorBody, ApiJson};
 use crate::auth::CurrentUser;
-use crate::error::AppError;
+use crate::error::{AppError, HttpError};
 use crate::middleware::Ctx;
-use crate::service::points::{self as svc, AdjustInput, Balance, DecisionInput, RedeemInput};
 use crate::state::AppState;
+use tocsin_app::service::points::{self as svc, AdjustInput, Balance, DecisionInput, RedeemInput};
 
 /// One ledger entry.
 #[derive(Clone, Debug, Serialize, ToSchema)]
@@ -164,7 +164,7 @@ pub async fn balance(
     State(state): State<AppState>,
     ctx: Ctx,
     who: CurrentUser,
-) -> Result<Json<Balance>, AppError> {
+) -> Result<Json<Balance>, HttpError> {
     Ok(Json(svc::balance(&state, &who, &ctx).await?))
 }
 
@@ -176,7 +176,7 @@ pub async fn history(
     State(state): State<AppState>,
     ctx: Ctx,
     who: CurrentUser,
-) -> Result<Json<Vec<EntryView>>, AppError> {
+) -> Result<Json<Vec<EntryView>>, HttpError> {
     let rows = svc::history(&state, &who, &ctx).await?;
     Ok(Json(rows.iter().map(Into::into).collect()))
 }
@@ -198,7 +198,7 @@ pub async fn catalog(
     ctx: Ctx,
     who: CurrentUser,
     Query(q): Query<CatalogQuery>,
-) -> Result<Json<Vec<ItemView>>, AppError> {
+) -> Result<Json<Vec<ItemView>>, HttpError> {
     let rows = svc::catalog(&state, &who, &ctx, q.all).await?;
     Ok(Json(rows.iter().map(Into::into).collect()))
 }
@@ -249,7 +249,7 @@ pub async fn create_item(
     ctx: Ctx,
     who: CurrentUser,
     ApiJson(body): ApiJson<ItemRequest>,
-) -> Result<(StatusCode, Json<ItemView>), AppError> {
+) -> Result<(StatusCode, Json<ItemView>), HttpError> {
     let item = svc::create_item(&state, &who, &ctx, &body.into()).await?;
     Ok((StatusCode::CREATED, Json((&item).into())))
 }
@@ -263,7 +263,7 @@ pub async fn redeem(
     ctx: Ctx,
     who: CurrentUser,
     ApiJson(body): ApiJson<RedeemInput>,
-) -> Result<(StatusCode, Json<RedemptionView>), AppError> {
+) -> Result<(StatusCode, Json<RedemptionView>), HttpError> {
     let r = svc::redeem(&state, &who, &ctx, &body).await?;
     Ok((StatusCode::CREATED, Json((&r).into())))
 }
@@ -285,7 +285,7 @@ pub async fn redemptions(
     ctx: Ctx,
     who: CurrentUser,
     Query(q): Query<RedemptionQuery>,
-) -> Result<Json<Vec<RedemptionView>>, AppError> {
+) -> Result<Json<Vec<RedemptionView>>, HttpError> {
     let rows = if q.pending {
         svc::pending(&state, &who, &ctx).await?
     } else {
@@ -305,7 +305,7 @@ pub async fn decide(
     who: CurrentUser,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<DecisionInput>,
-) -> Result<Json<RedemptionView>, AppError> {
+) -> Result<Json<RedemptionView>, HttpError> {
     let id = id.parse::<Uuid>().map_err(|_| AppError::NotFound)?;
     let r = svc::decide(&state, &who, &ctx, id, &body).await?;
     Ok(Json((&r).into()))
@@ -320,7 +320,7 @@ pub async fn adjust(
     ctx: Ctx,
     who: CurrentUser,
     ApiJson(body): ApiJson<AdjustInput>,
-) -> Result<(StatusCode, Json<EntryView>), AppError> {
+) -> Result<(StatusCode, Json<EntryView>), HttpError> {
     let e = svc::adjust(&state, &who, &ctx, &body).await?;
     Ok((StatusCode::CREATED, Json((&e).into())))
 }
@@ -342,7 +342,7 @@ pub async fn leaderboard(
     ctx: Ctx,
     who: CurrentUser,
     Query(q): Query<YearQuery>,
-) -> Result<Json<Vec<LeaderView>>, AppError> {
+) -> Result<Json<Vec<LeaderView>>, HttpError> {
     let year = q.year.unwrap_or_else(|| i32::from(state.today().year()));
     let rows = svc::leaderboard(&state, &who, &ctx, year).await?;
     Ok(Json(ranked(&rows)))

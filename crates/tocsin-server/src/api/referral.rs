@@ -13,10 +13,10 @@ use uuid::Uuid;
 
 use super::{ApiErrorBody, ApiJson};
 use crate::auth::CurrentUser;
-use crate::error::AppError;
+use crate::error::{AppError, HttpError};
 use crate::middleware::Ctx;
-use crate::service::referral::{self as svc, ReferralView};
 use crate::state::AppState;
+use tocsin_app::service::referral::{self as svc, ReferralView};
 
 /// A firm's acceptance of a referral.
 #[derive(Clone, Debug, Serialize, ToSchema)]
@@ -150,7 +150,7 @@ pub async fn list(
     State(state): State<AppState>,
     ctx: Ctx,
     who: CurrentUser,
-) -> Result<Json<Vec<ReferralOut>>, AppError> {
+) -> Result<Json<Vec<ReferralOut>>, HttpError> {
     let rows = svc::list(&state, &who, &ctx).await?;
     Ok(Json(rows.iter().map(Into::into).collect()))
 }
@@ -166,7 +166,7 @@ pub async fn of_report(
     ctx: Ctx,
     who: CurrentUser,
     Path(tracking): Path<String>,
-) -> Result<Json<Option<ReferralOut>>, AppError> {
+) -> Result<Json<Option<ReferralOut>>, HttpError> {
     let v = svc::of_tracking(&state, &who, &ctx, &tracking, None).await?;
     Ok(Json(v.as_ref().map(Into::into)))
 }
@@ -181,7 +181,7 @@ pub async fn consent(
     ctx: Ctx,
     who: CurrentUser,
     Path(tracking): Path<String>,
-) -> Result<StatusCode, AppError> {
+) -> Result<StatusCode, HttpError> {
     svc::consent(&state, &who, &ctx, &tracking, None).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -197,7 +197,7 @@ pub async fn offer(
     who: CurrentUser,
     Path(tracking): Path<String>,
     ApiJson(body): ApiJson<OfferRequest>,
-) -> Result<StatusCode, AppError> {
+) -> Result<StatusCode, HttpError> {
     let input = OfferInput {
         sector: body.sector,
         incident_type: body.incident_type,
@@ -220,7 +220,7 @@ pub async fn choose(
     who: CurrentUser,
     Path(tracking): Path<String>,
     ApiJson(body): ApiJson<ChoiceRequest>,
-) -> Result<StatusCode, AppError> {
+) -> Result<StatusCode, HttpError> {
     svc::choose(&state, &who, &ctx, &tracking, None, &body.org_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -236,7 +236,7 @@ pub async fn rate(
     who: CurrentUser,
     Path(tracking): Path<String>,
     ApiJson(body): ApiJson<RatingRequest>,
-) -> Result<StatusCode, AppError> {
+) -> Result<StatusCode, HttpError> {
     svc::rate(
         &state,
         &who,
@@ -265,7 +265,7 @@ pub async fn accept(
     ctx: Ctx,
     who: CurrentUser,
     Path(id): Path<String>,
-) -> Result<StatusCode, AppError> {
+) -> Result<StatusCode, HttpError> {
     svc::accept(&state, &who, &ctx, id_of(&id)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -280,7 +280,7 @@ pub async fn withdraw(
     ctx: Ctx,
     who: CurrentUser,
     Path(id): Path<String>,
-) -> Result<StatusCode, AppError> {
+) -> Result<StatusCode, HttpError> {
     svc::withdraw(&state, &who, &ctx, id_of(&id)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -296,7 +296,7 @@ pub async fn outcome(
     who: CurrentUser,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<OutcomeRequest>,
-) -> Result<StatusCode, AppError> {
+) -> Result<StatusCode, HttpError> {
     svc::record_outcome(&state, &who, &ctx, id_of(&id)?, &body.outcome).await?;
     Ok(StatusCode::NO_CONTENT)
 }

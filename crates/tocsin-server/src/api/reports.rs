@@ -11,12 +11,12 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::{ApiErrorBody, ApiJson};
 use crate::auth::CurrentUser;
-use crate::error::AppError;
+use crate::error::HttpError;
 use crate::middleware::Ctx;
-use crate::service::reports::{
+use crate::state::AppState;
+use tocsin_app::service::reports::{
     self as desk, AssignInput, ClassifyInput, QueueQuery, Receipt, TextInput, TransitionRequest,
 };
-use crate::state::AppState;
 
 /// A file sent inline with a report.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema)]
@@ -68,7 +68,7 @@ pub async fn create_incident(
     ctx: Ctx,
     who: CurrentUser,
     ApiJson(body): ApiJson<serde_json::Value>,
-) -> Result<(StatusCode, Json<Receipt>), AppError> {
+) -> Result<(StatusCode, Json<Receipt>), HttpError> {
     let body: super::ReportBody<IncidentInput> = super::report_body(body)?;
     let receipt = desk::submit_incident(&state, &who, &ctx, &body.input, body.files).await?;
     Ok((StatusCode::CREATED, Json(receipt)))
@@ -127,7 +127,7 @@ pub async fn list(
     ctx: Ctx,
     who: CurrentUser,
     Query(q): Query<QueueQuery>,
-) -> Result<Json<Vec<ReportSummary>>, AppError> {
+) -> Result<Json<Vec<ReportSummary>>, HttpError> {
     let (rows, _) = desk::queue(&state, &who, &ctx, &q).await?;
     Ok(Json(
         rows.iter().map(|r| summary(&state, &r.report)).collect(),
@@ -190,7 +190,7 @@ pub async fn get(
     who: CurrentUser,
     Path(tracking): Path<String>,
     Query(t): Query<TokenParam>,
-) -> Result<Json<ReportDetail>, AppError> {
+) -> Result<Json<ReportDetail>, HttpError> {
     let token = t.token.as_deref().filter(|t| !t.is_empty());
     let v = desk::view(&state, &who, &ctx, &tracking, token, token.is_some()).await?;
     Ok(Json(ReportDetail {
@@ -229,7 +229,7 @@ pub async fn transition(
     who: CurrentUser,
     Path(tracking): Path<String>,
     ApiJson(req): ApiJson<TransitionRequest>,
-) -> Result<Json<ReportSummary>, AppError> {
+) -> Result<Json<ReportSummary>, HttpError> {
     let r = desk::transition(&state, &who, &ctx, &tracking, &req).await?;
     Ok(Json(summary(&state, &r)))
 }
@@ -245,7 +245,7 @@ pub async fn note(
     who: CurrentUser,
     Path(tracking): Path<String>,
     ApiJson(t): ApiJson<TextInput>,
-) -> Result<StatusCode, AppError> {
+) -> Result<StatusCode, HttpError> {
     desk::add_note(&state, &who, &ctx, &tracking, &t.body).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -261,7 +261,7 @@ pub async fn message(
     who: CurrentUser,
     Path(tracking): Path<String>,
     ApiJson(t): ApiJson<TextInput>,
-) -> Result<StatusCode, AppError> {
+) -> Result<StatusCode, HttpError> {
     desk::send_message(&state, &who, &ctx, &tracking, &t.body).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -278,7 +278,7 @@ pub async fn info(
     Path(tracking): Path<String>,
     Query(tp): Query<TokenParam>,
     ApiJson(t): ApiJson<TextInput>,
-) -> Result<StatusCode, AppError> {
+) -> Result<StatusCode, HttpError> {
     desk::reporter_append(
         &state,
         &who,
@@ -303,7 +303,7 @@ pub async fn assign(
     who: CurrentUser,
     Path(tracking): Path<String>,
     ApiJson(a): ApiJson<AssignInput>,
-) -> Result<StatusCode, AppError> {
+) -> Result<StatusCode, HttpError> {
     desk::assign(&state, &who, &ctx, &tracking, &a).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -319,7 +319,7 @@ pub async fn classify(
     who: CurrentUser,
     Path(tracking): Path<String>,
     ApiJson(c): ApiJson<ClassifyInput>,
-) -> Result<StatusCode, AppError> {
+) -> Result<StatusCode, HttpError> {
     desk::classify(&state, &who, &ctx, &tracking, &c).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -12,11 +12,11 @@ use utoipa::{IntoParams, ToSchema};
 use super::reports::ApiAttachment;
 use super::{ApiErrorBody, ApiJson};
 use crate::auth::CurrentUser;
-use crate::error::AppError;
+use crate::error::{AppError, HttpError};
 use crate::middleware::Ctx;
-use crate::service::reports::Receipt;
-use crate::service::vuln::{self as cna, Advisory, AdvisoryInput, CnaUpdate, VendorInput};
 use crate::state::AppState;
+use tocsin_app::service::reports::Receipt;
+use tocsin_app::service::vuln::{self as cna, Advisory, AdvisoryInput, CnaUpdate, VendorInput};
 
 /// A product-vulnerability report (產品漏洞通報): the seed's fields, and/or the filled TXT
 /// form (base64), whose values fill the fields left empty.
@@ -81,7 +81,7 @@ pub async fn create(
     ctx: Ctx,
     who: CurrentUser,
     req: axum::extract::Request,
-) -> Result<(StatusCode, Json<Receipt>), AppError> {
+) -> Result<(StatusCode, Json<Receipt>), HttpError> {
     let multipart = req
         .headers()
         .get(axum::http::header::CONTENT_TYPE)
@@ -183,7 +183,7 @@ pub async fn list(
     ctx: Ctx,
     who: CurrentUser,
     Query(q): Query<CaseQuery>,
-) -> Result<Json<Vec<CaseView>>, AppError> {
+) -> Result<Json<Vec<CaseView>>, HttpError> {
     let s = match q.state.trim() {
         "" => None,
         s => Some(
@@ -205,7 +205,7 @@ pub async fn get(
     ctx: Ctx,
     who: CurrentUser,
     Path(tracking): Path<String>,
-) -> Result<Json<CaseView>, AppError> {
+) -> Result<Json<CaseView>, HttpError> {
     Ok(Json(view(
         &state,
         &cna::case(&state, &who, &ctx, &tracking).await?,
@@ -223,7 +223,7 @@ pub async fn transition(
     who: CurrentUser,
     Path(tracking): Path<String>,
     ApiJson(input): ApiJson<CnaUpdate>,
-) -> Result<StatusCode, AppError> {
+) -> Result<StatusCode, HttpError> {
     cna::transition(&state, &who, &ctx, &tracking, &input).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -239,7 +239,7 @@ pub async fn vendor(
     who: CurrentUser,
     Path(tracking): Path<String>,
     ApiJson(input): ApiJson<VendorInput>,
-) -> Result<StatusCode, AppError> {
+) -> Result<StatusCode, HttpError> {
     cna::set_vendor(&state, &who, &ctx, &tracking, &input).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -263,7 +263,7 @@ pub async fn notify_vendor(
     who: CurrentUser,
     Path(tracking): Path<String>,
     ApiJson(input): ApiJson<MailInput>,
-) -> Result<StatusCode, AppError> {
+) -> Result<StatusCode, HttpError> {
     cna::notify_vendor(&state, &who, &ctx, &tracking, &input.body).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -285,7 +285,7 @@ pub async fn assign_cve(
     ctx: Ctx,
     who: CurrentUser,
     Path(tracking): Path<String>,
-) -> Result<Json<CveAssigned>, AppError> {
+) -> Result<Json<CveAssigned>, HttpError> {
     Ok(Json(CveAssigned {
         cve_id: cna::assign_cve(&state, &who, &ctx, &tracking).await?,
     }))
@@ -302,7 +302,7 @@ pub async fn advisory(
     who: CurrentUser,
     Path(tracking): Path<String>,
     ApiJson(input): ApiJson<AdvisoryInput>,
-) -> Result<StatusCode, AppError> {
+) -> Result<StatusCode, HttpError> {
     cna::set_advisory(&state, &who, &ctx, &tracking, &input).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -317,7 +317,7 @@ pub async fn cve_record(
     ctx: Ctx,
     who: CurrentUser,
     Path(tracking): Path<String>,
-) -> Result<Json<serde_json::Value>, AppError> {
+) -> Result<Json<serde_json::Value>, HttpError> {
     Ok(Json(cna::cve_record(&state, &who, &ctx, &tracking).await?))
 }
 
@@ -345,7 +345,7 @@ pub async fn load_cve_ids(
     ctx: Ctx,
     who: CurrentUser,
     ApiJson(input): ApiJson<CveIdsInput>,
-) -> Result<Json<CveIdsLoaded>, AppError> {
+) -> Result<Json<CveIdsLoaded>, HttpError> {
     Ok(Json(CveIdsLoaded {
         added: cna::load_cve_ids(&state, &who, &ctx, &input.ids).await?,
     }))
@@ -353,14 +353,14 @@ pub async fn load_cve_ids(
 
 /// Published advisories (public).
 #[utoipa::path(get, path = "/api/v1/advisories", tag = "vulnerabilities", responses((status = 200, body = [Advisory])))]
-pub async fn advisories(State(state): State<AppState>) -> Result<Json<Vec<Advisory>>, AppError> {
+pub async fn advisories(State(state): State<AppState>) -> Result<Json<Vec<Advisory>>, HttpError> {
     Ok(Json(cna::advisories(&state).await?))
 }
 
 /// Published advisories as a STIX 2.1 bundle of vulnerability objects (public).
 #[utoipa::path(get, path = "/api/v1/feeds/advisories.stix.json", tag = "feeds",
     responses((status = 200, body = Object, content_type = "application/stix+json;version=2.1")))]
-pub async fn advisories_stix(State(state): State<AppState>) -> Result<Response, AppError> {
+pub async fn advisories_stix(State(state): State<AppState>) -> Result<Response, HttpError> {
     let bundle = cna::advisories_stix(&state).await?;
     Ok((
         [(header::CONTENT_TYPE, tocsin_formats::stix::MEDIA_TYPE)],
@@ -376,6 +376,6 @@ pub async fn advisories_stix(State(state): State<AppState>) -> Result<Response, 
 pub async fn advisory_one(
     State(state): State<AppState>,
     Path(cve): Path<String>,
-) -> Result<Json<Advisory>, AppError> {
+) -> Result<Json<Advisory>, HttpError> {
     Ok(Json(cna::advisory_by_cve(&state, &cve).await?))
 }

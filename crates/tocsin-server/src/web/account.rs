@@ -1,9 +1,10 @@
 //! The signed-in user's own page: API tokens (created, shown once, revoked).
 
+use crate::error::IntoHttp as _;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum_extra::extract::Form;
 use serde::Deserialize;
 use tocsin_storage::ApiToken;
@@ -12,8 +13,8 @@ use super::{Page, render, see_other};
 use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::middleware::Ctx;
-use crate::service;
 use crate::state::AppState;
+use tocsin_app::service;
 
 #[derive(Template)]
 #[template(path = "account.html")]

@@ -1,9 +1,10 @@
 //! Admin pages: organizations, users, the audit log.
 
+use crate::error::IntoHttp as _;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum_extra::extract::Form;
 use serde::Deserialize;
 use tocsin_domain::OrgKind;
@@ -13,8 +14,8 @@ use super::{Page, render, see_other};
 use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::middleware::Ctx;
-use crate::service::{self, OrgInput, UserInput, UserView};
 use crate::state::AppState;
+use tocsin_app::service::{self, OrgInput, UserInput, UserView};
 
 type Errors = Vec<(String, String)>;
 

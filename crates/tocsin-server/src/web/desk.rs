@@ -4,12 +4,13 @@
 //! function, which asks the policy again. Also the satisfaction survey and its monthly
 //! results for admins.
 
+use crate::error::IntoHttp as _;
 use std::collections::HashMap;
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum_extra::extract::Form;
 use serde::Deserialize;
 use tocsin_domain::policy::{Action, Resource};
@@ -25,13 +26,13 @@ use super::report::{
 use super::{Page, render, see_other};
 use crate::auth::CurrentUser;
 use crate::error::AppError;
-use crate::i18n::Tr;
 use crate::middleware::Ctx;
-use crate::service::reports::{
+use crate::state::AppState;
+use tocsin_app::i18n::Tr;
+use tocsin_app::service::reports::{
     self as svc, AssignInput, ClassifyInput, QueueQuery, SurveyInput, TextInput, TransitionRequest,
 };
-use crate::service::{self};
-use crate::state::AppState;
+use tocsin_app::service::{self};
 
 /// The desk's pages are for staff: only they may change reports, so the policy's answer
 /// to "update any report" decides (reporters may list and read their own, but not here).

@@ -9,6 +9,7 @@
 //! never this module's: a record the caller may not read is the same 404 as one that does
 //! not exist. Every text is shown escaped.
 
+use crate::error::IntoHttp as _;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use askama::Template;
@@ -35,13 +36,13 @@ use super::report::{
 use super::{Page, render, see_other};
 use crate::auth::CurrentUser;
 use crate::error::AppError;
-use crate::i18n::Tr;
 use crate::middleware::Ctx;
-use crate::service::intel::{
+use crate::state::AppState;
+use tocsin_app::i18n::Tr;
+use tocsin_app::service::intel::{
     self as svc, Channel, GROUP_KINDS, GroupInput, InboxQuery, Intel, PAGE_SIZE, ShareInput, status,
 };
-use crate::service::{self};
-use crate::state::AppState;
+use tocsin_app::service::{self};
 
 // ---------------------------------------------------------------------------------------
 // Shared pieces.

@@ -1,18 +1,19 @@
 //! `/desk/mail`: what came in by mail, for the desk: held and ignored messages with their
 //! reason, what the rest became, and each message as it came (.eml) as evidence.
 
+use crate::error::IntoHttp as _;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde::Deserialize;
 
 use super::{Page, render};
 use crate::api::mail::InboundView;
 use crate::auth::CurrentUser;
 use crate::middleware::Ctx;
-use crate::service::mail_intake;
 use crate::state::AppState;
+use tocsin_app::service::mail_intake;
 
 /// The page's filter.
 #[derive(Deserialize, Default)]

@@ -1,6 +1,7 @@
 //! Server-rendered pages: askama templates (checked at compile time, escaped), plain POST
 //! forms that redirect, usable without JavaScript; zh-TW first, English by a switch.
 
+use crate::error::IntoHttp as _;
 use askama::Template;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -11,9 +12,9 @@ use axum::routing::{get, post};
 
 use crate::auth::CurrentUser;
 use crate::error::AppError;
-use crate::i18n::Tr;
 use crate::middleware::Ctx;
 use crate::state::AppState;
+use tocsin_app::i18n::Tr;
 
 mod account;
 mod admin;
@@ -69,7 +70,7 @@ impl Page {
             || who
                 .user()
                 .is_some_and(|u| u.roles.has(tocsin_domain::Role::Coordinator));
-        p.has_points = crate::service::points::has_account(who);
+        p.has_points = tocsin_app::service::points::has_account(who);
         p.path = path.to_string();
         p
     }

@@ -6,6 +6,7 @@
 //! A phishing URL is only ever shown as defanged text (`hxxps://examp1e[.]com/login`), never
 //! as a link, and URLs inside the original message are defanged too.
 
+use crate::error::IntoHttp as _;
 use std::collections::HashMap;
 
 use askama::Template;
@@ -30,12 +31,12 @@ use super::report::{
 use super::{Page, render, see_other};
 use crate::auth::CurrentUser;
 use crate::error::AppError;
-use crate::i18n::Tr;
 use crate::middleware::Ctx;
-use crate::service::phishing::{
+use crate::state::AppState;
+use tocsin_app::i18n::Tr;
+use tocsin_app::service::phishing::{
     self as svc, ContactInput, NoticeInput, PhishingDetails, UrlTransitionInput,
 };
-use crate::state::AppState;
 
 // ---------------------------------------------------------------------------------------
 // Shared pieces.

@@ -6,10 +6,11 @@
 //! Every handler is a thin call into `service::points`, where the access policy decides;
 //! a refused form is shown again with each message next to its field, nothing stored.
 
+use crate::error::IntoHttp as _;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum_extra::extract::Form;
 use serde::Deserialize;
 use tocsin_domain::Locale;
@@ -21,12 +22,12 @@ use super::report::{Errors, field_errors, find, when};
 use super::{Page, render, see_other};
 use crate::auth::CurrentUser;
 use crate::error::AppError;
-use crate::i18n::Tr;
 use crate::middleware::Ctx;
-use crate::service::points::{
+use crate::state::AppState;
+use tocsin_app::i18n::Tr;
+use tocsin_app::service::points::{
     self as svc, AdjustInput, Balance, DecisionInput, RedeemInput, RedemptionLine,
 };
-use crate::state::AppState;
 
 // ---------------------------------------------------------------------------------------
 // Shared pieces.
@@ -506,8 +507,8 @@ async fn admin_view(
         let pending = svc::pending(state, who, ctx).await?;
         let pending = svc::describe(state, pending).await?;
         let items = svc::catalog(state, who, ctx, true).await?;
-        let orgs = crate::service::list_orgs(state, who, ctx).await?;
-        let users = crate::service::list_users(state, who, ctx).await?;
+        let orgs = tocsin_app::service::list_orgs(state, who, ctx).await?;
+        let users = tocsin_app::service::list_users(state, who, ctx).await?;
         Ok::<_, AppError>((pending, items, orgs, users))
     }
     .await;

@@ -3,10 +3,11 @@
 //! sanitised offer, the acceptances, withdrawal) and `/referrals`, where member firms
 //! see open offers and those they accepted. Thin handlers over `service::referral`.
 
+use crate::error::IntoHttp as _;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum_extra::extract::Form;
 use serde::Deserialize;
 use tocsin_domain::referral::{CompanySize, OfferInput, Outcome, ReferralState, Region};
@@ -17,10 +18,10 @@ use super::report::{Errors, field_errors, pct, when};
 use super::{Page, render, see_other};
 use crate::auth::CurrentUser;
 use crate::error::AppError;
-use crate::i18n::Tr;
 use crate::middleware::Ctx;
-use crate::service::referral::{self as svc, ReferralView};
 use crate::state::AppState;
+use tocsin_app::i18n::Tr;
+use tocsin_app::service::referral::{self as svc, ReferralView};
 
 /// One firm's acceptance as a page shows it.
 pub(super) struct ResponseRow {
@@ -355,7 +356,7 @@ async fn list_view(
         Err(e) => return e.into_response(),
     };
     let tr = ctx.tr();
-    let desk = crate::service::reports::is_desk(who);
+    let desk = tocsin_app::service::reports::is_desk(who);
     let own = who.user().and_then(|u| u.org_id.0).map(|o| o.uuid());
     let page = ListPage {
         page: Page::new(state, ctx, who, "/referrals"),

@@ -3,6 +3,7 @@
 //! form to add information and files), file downloads, and a signed-in user's own reports.
 //! Also the helpers the desk pages share: multipart reading, times, history and files.
 
+use crate::error::IntoHttp as _;
 use askama::Template;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, Query, State};
@@ -16,10 +17,10 @@ use tocsin_storage::{AttachmentMeta, AttachmentRow, ReportEvent, Visibility};
 use super::{Page, render, see_other};
 use crate::auth::CurrentUser;
 use crate::error::AppError;
-use crate::i18n::Tr;
 use crate::middleware::Ctx;
-use crate::service::reports::{self as svc, QueueQuery, human_size};
 use crate::state::AppState;
+use tocsin_app::i18n::Tr;
+use tocsin_app::service::reports::{self as svc, QueueQuery, human_size};
 
 /// Field errors as shown: (field, message).
 pub(super) type Errors = Vec<(String, String)>;

@@ -1,9 +1,10 @@
 //! Sign-in, sign-out and first-admin setup pages.
 
+use crate::error::IntoHttp as _;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum_extra::extract::Form;
 use serde::Deserialize;
 
@@ -11,8 +12,8 @@ use super::{Page, render, see_other};
 use crate::auth::{self, CurrentUser, SESSION_COOKIE};
 use crate::error::AppError;
 use crate::middleware::Ctx;
-use crate::service::{self, UserInput};
 use crate::state::AppState;
+use tocsin_app::service::{self, UserInput};
 
 #[derive(Template)]
 #[template(path = "login.html")]
@@ -83,7 +84,7 @@ pub(super) async fn login_submit(
             resp
         }
         Err(e @ (AppError::Validation(_) | AppError::TooManyRequests)) => {
-            let status = e.status();
+            let status = crate::error::status(&e);
             let msg = match &e {
                 AppError::Validation(f) => f.get("password").map(|x| ctx.tr().field_error(x)),
                 _ => Some(ctx.tr().t("err-rate_limited")),

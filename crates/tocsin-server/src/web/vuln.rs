@@ -7,6 +7,7 @@
 //! Every text a reporter wrote is shown escaped; the trigger method verbatim in `<pre>`.
 //! Who may see what is decided by the service (`service::vuln`), never here.
 
+use crate::error::IntoHttp as _;
 use std::collections::HashMap;
 
 use askama::Template;
@@ -29,12 +30,12 @@ use super::report::{
 use super::{Page, render, see_other};
 use crate::auth::CurrentUser;
 use crate::error::AppError;
-use crate::i18n::Tr;
 use crate::middleware::Ctx;
-use crate::service::reports as rsvc;
-use crate::service::vuln::{self as svc, AdvisoryInput, CnaUpdate, VendorInput, VulnDetails};
-use crate::service::{self};
 use crate::state::AppState;
+use tocsin_app::i18n::Tr;
+use tocsin_app::service::reports as rsvc;
+use tocsin_app::service::vuln::{self as svc, AdvisoryInput, CnaUpdate, VendorInput, VulnDetails};
+use tocsin_app::service::{self};
 
 // ---------------------------------------------------------------------------------------
 // Shared pieces.

@@ -11,9 +11,9 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use tocsin_app::config::ImapAccount;
+use tocsin_app::imap::{self, AccountPass, ImapError};
 use tocsin_domain::{Role, Timestamp};
-use tocsin_server::config::ImapAccount;
-use tocsin_server::imap::{self, AccountPass, ImapError};
 use tocsin_storage::Engine;
 use tracing::instrument::WithSubscriber as _;
 

@@ -17,7 +17,7 @@ fn token_from_mail(message: &[u8]) -> String {
 
 both_engines! {
     async fn first_admin_setup_then_admin_pages(h: Harness) {
-        let token = tocsin_server::service::ensure_setup_token(&h.state).await.expect("token").expect("no admin yet");
+        let token = tocsin_app::service::ensure_setup_token(&h.state).await.expect("token").expect("no admin yet");
         assert_eq!(h.get("/setup?token=wrong", &[]).await.status, StatusCode::FORBIDDEN);
         let page = h.get(&format!("/setup?token={token}"), &[]).await;
         assert_eq!(page.status, StatusCode::OK);
@@ -30,7 +30,7 @@ both_engines! {
         // The link works once.
         let again = h.form("/setup", &format!("token={token}&name=X&email=x%40cert.tw&password=a-long-password"), None).await;
         assert_eq!(again.status, StatusCode::FORBIDDEN);
-        assert!(tocsin_server::service::ensure_setup_token(&h.state).await.expect("token").is_none());
+        assert!(tocsin_app::service::ensure_setup_token(&h.state).await.expect("token").is_none());
 
         let r = h.form("/login", "email=root%40cert.tw&password=a-long-password", None).await;
         let cookie = r.session_cookie().expect("cookie");

@@ -186,9 +186,9 @@ both_engines! {
         h.json(Method::POST, &format!("{base}/transition"), Some(&analyst), json!({"to": "verified"}), &[]).await;
         h.json(Method::POST, &format!("{base}/contacts"), Some(&analyst), json!({"role": "registrar", "email": "abuse@reg.example"}), &[]).await;
         h.json(Method::POST, &format!("{base}/notify"), Some(&analyst), json!({"body": "Please act."}), &[]).await;
-        assert_eq!(tocsin_server::service::phishing::escalate_due(&h.state, 24).await.expect("run"), 0, "not yet due");
-        assert_eq!(tocsin_server::service::phishing::escalate_due(&h.state, 0).await.expect("run"), 1);
-        assert_eq!(tocsin_server::service::phishing::escalate_due(&h.state, 0).await.expect("run"), 0, "once per notice");
+        assert_eq!(tocsin_app::service::phishing::escalate_due(&h.state, 24).await.expect("run"), 0, "not yet due");
+        assert_eq!(tocsin_app::service::phishing::escalate_due(&h.state, 0).await.expect("run"), 1);
+        assert_eq!(tocsin_app::service::phishing::escalate_due(&h.state, 0).await.expect("run"), 0, "once per notice");
         let mails = h.state.store.list_outbox(50).await.expect("outbox");
         assert!(mails[0].subject.contains("逾時") && mails[0].recipients.contains(&h.state.config.operator.email));
     }
@@ -294,7 +294,7 @@ async fn figures_for_admins_only() {
     h.user("analyst@cert.tw", &[Role::Analyst]).await;
     file(&h, report("https://a.example/")).await;
     let s = &h.state;
-    let ctx = |ip: &str| tocsin_server::middleware::Ctx {
+    let ctx = |ip: &str| tocsin_app::Ctx {
         locale: tocsin_domain::Locale::En,
         ip: ip.into(),
         request_id: String::new(),
@@ -314,14 +314,14 @@ async fn figures_for_admins_only() {
         .expect("u");
     let as_user =
         |u| tocsin_server::auth::CurrentUser(Some((u, tocsin_server::auth::AuthMethod::Token)));
-    let months = tocsin_server::service::phishing::figures(s, &as_user(admin_user), &ctx("t"))
+    let months = tocsin_app::service::phishing::figures(s, &as_user(admin_user), &ctx("t"))
         .await
         .expect("figures");
     assert_eq!(months.len(), 1);
     assert_eq!(months[0].cases, 1);
     assert_eq!(months[0].by_seen_in, vec![("sms".to_string(), 1)]);
     assert!(
-        tocsin_server::service::phishing::figures(s, &as_user(analyst_user), &ctx("t"))
+        tocsin_app::service::phishing::figures(s, &as_user(analyst_user), &ctx("t"))
             .await
             .is_err()
     );

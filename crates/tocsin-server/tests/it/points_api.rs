@@ -222,8 +222,8 @@ fn as_user(u: tocsin_storage::User) -> tocsin_server::auth::CurrentUser {
     tocsin_server::auth::CurrentUser(Some((u, tocsin_server::auth::AuthMethod::Token)))
 }
 
-fn ctx() -> tocsin_server::middleware::Ctx {
-    tocsin_server::middleware::Ctx {
+fn ctx() -> tocsin_app::Ctx {
+    tocsin_app::Ctx {
         locale: tocsin_domain::Locale::En,
         ip: "192.0.2.1".into(),
         request_id: "test".into(),
@@ -249,7 +249,7 @@ both_engines! {
         let report = h.state.store.report_by_tracking(&a).await.expect("q").expect("r");
         for _ in 0..2 {
             let mut tx = h.state.store.begin().await.expect("begin");
-            tocsin_server::service::points::on_report_transition(&mut tx, &h.state, &who, &report, ReportState::Triaged).await.expect("hook");
+            tocsin_app::service::points::on_report_transition(&mut tx, &h.state, &who, &report, ReportState::Triaged).await.expect("hook");
             tx.commit().await.expect("commit");
         }
         assert_eq!(balance(&h, &member).await, (10, 0, 10));
@@ -529,7 +529,7 @@ both_engines! {
         let b_org = org_of(&h, "b@two.tw").await;
         assert_eq!(adjust(&h, &admin, &b_org, 1000, "補點").await.status, StatusCode::CREATED);
         let c_user = h.state.store.find_user_by_email("c@three.tw").await.expect("q").expect("u");
-        tocsin_server::service::points::set_opt_out(&h.state, &as_user(c_user), &ctx(), true).await.expect("opt out");
+        tocsin_app::service::points::set_opt_out(&h.state, &as_user(c_user), &ctx(), true).await.expect("opt out");
         assert_eq!(get(&h, "/api/v1/points/balance", &c).await["leaderboard_opt_out"], true);
         let board = get(&h, "/api/v1/points/leaderboard", &b).await;
         assert_eq!(board, json!([

@@ -274,7 +274,7 @@ async fn publication_reminders_come_on_their_days_once() {
         )
         .await;
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
-    let remind = |d| tocsin_server::service::vuln::remind_publication_due(&h.state, d);
+    let remind = |d| tocsin_app::service::vuln::remind_publication_due(&h.state, d);
     assert_eq!(remind(today).await.expect("run"), 1, "7 days before");
     assert_eq!(remind(today).await.expect("run"), 0, "once a day");
     let tomorrow = today.checked_add(jiff::Span::new().days(1)).expect("date");

@@ -81,9 +81,32 @@ fn layers_depend_one_way() {
         ),
         (
             "tocsin-storage",
-            &["axum", "lettre", "askama", "tocsin-server", "tocsin-mail"],
+            &[
+                "axum",
+                "lettre",
+                "askama",
+                "tocsin-server",
+                "tocsin-mail",
+                "tocsin-app",
+            ],
         ),
-        ("tocsin-mail", &["axum", "askama", "tocsin-server"]),
+        (
+            "tocsin-mail",
+            &["axum", "askama", "tocsin-server", "tocsin-app"],
+        ),
+        // The use cases run without HTTP: the CLI and mail intake call them too.
+        (
+            "tocsin-app",
+            &[
+                "axum",
+                "axum-extra",
+                "askama",
+                "tower",
+                "tower-http",
+                "hyper",
+                "tocsin-server",
+            ],
+        ),
     ];
     for (krate, bad) in forbidden {
         let m = deps(&read(&root().join("crates").join(krate).join("Cargo.toml")));
@@ -180,5 +203,38 @@ fn no_skipped_or_stubbed_tests() {
         let text = read(&f);
         assert!(!text.contains(&ignore), "{}: a skipped test", f.display());
         assert!(!text.contains(&todo), "{}: a stub", f.display());
+    }
+}
+
+/// Time comes from the injected clock (`tocsin_domain::Clock`): storage writes its
+/// store's, the app reads `App::now`/`App::today`. Only the system clock itself reads the
+/// machine's time, so a test that sets the hour sets it for everything.
+#[test]
+fn only_the_clock_reads_the_machines_time() {
+    for c in crates() {
+        let mut files = Vec::new();
+        rust_files(&c.join("src"), &mut files);
+        for f in files {
+            if f.ends_with("tocsin-domain/src/clock.rs")
+                || f.ends_with("tocsin-domain/src/time_util.rs")
+            {
+                continue;
+            }
+            let text = read(&f);
+            // Test modules at the end of a file may read it (e.g. to make fixtures).
+            let code = text.split("#[cfg(test)]").next().unwrap_or(&text);
+            for needle in [
+                "Timestamp::now()",
+                "OffsetDateTime::now_utc()",
+                "jiff::Timestamp::now()",
+                "Zoned::now()",
+            ] {
+                assert!(
+                    !code.contains(needle),
+                    "{} reads the machine's clock ({needle}); take the time from the Clock",
+                    f.display()
+                );
+            }
+        }
     }
 }

@@ -12,16 +12,15 @@ use tocsin_domain::validate::{self, FieldErrors};
 use tocsin_domain::{FieldError, Locale, ReportKind, Timestamp, Tlp};
 use tocsin_formats::stix::{self, PhishingSource};
 use tocsin_storage::{NewEvent, NewPhishUrl, PhishUrlRow, Report, Visibility};
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::reports::{Intake, Receipt, Upload, begin_intake, check_uploads, finish_intake};
 use super::{audit_entry, check};
 use crate::auth::CurrentUser;
+use crate::context::Ctx;
 use crate::error::AppError;
 use crate::i18n::Tr;
-use crate::middleware::Ctx;
-use crate::state::AppState;
+use crate::state::App;
 
 /// The phishing fields kept in a report's `details`.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
@@ -51,7 +50,7 @@ fn open_states() -> Vec<&'static str> {
 /// Takes a phishing report: validates everything first, then files it through the shared
 /// reporter path and links each URL to its case.
 pub async fn submit_phishing(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     input: &tocsin_domain::phishing::PhishingInput,
@@ -162,7 +161,7 @@ pub struct CaseView {
 }
 
 async fn staff_case(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     id: &str,
@@ -191,7 +190,7 @@ async fn staff_case(
 
 /// One case for the desk (audited read).
 pub async fn case(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     id: &str,
@@ -235,7 +234,7 @@ pub async fn case(
 
 /// The desk's list of cases in `states` (all when empty).
 pub async fn cases(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     states: &[UrlState],
@@ -256,7 +255,8 @@ pub async fn cases(
 }
 
 /// A state change of one URL, with the analyst's evidence or note.
-#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+#[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct UrlTransitionInput {
     /// verified, false_positive, duplicate, taken_down, reopened (abuse_notified is set by
@@ -270,7 +270,7 @@ pub struct UrlTransitionInput {
 
 /// Moves one URL through its states; illegal moves answer 422 on `to`.
 pub async fn transition(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     id: &str,
@@ -370,7 +370,8 @@ fn desk_event(who: &CurrentUser, event: &str, body: &str, data: serde_json::Valu
 }
 
 /// An abuse contact entered by hand.
-#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+#[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct ContactInput {
     /// registrar, hosting or other.
@@ -381,7 +382,7 @@ pub struct ContactInput {
 
 /// Adds an abuse contact by hand (the offline path).
 pub async fn add_contact(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     id: &str,
@@ -416,7 +417,7 @@ pub async fn add_contact(
 
 /// Removes a wrong abuse contact.
 pub async fn remove_contact(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     id: &str,
@@ -441,7 +442,8 @@ pub async fn remove_contact(
 }
 
 /// The notice an analyst sends; empty fields take the template's text.
-#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+#[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct NoticeInput {
     /// The mail text (default: the notice template with the case filled in).
@@ -452,7 +454,7 @@ pub struct NoticeInput {
 /// then Traditional Chinese: the URL defanged, the brand, when it was first reported, and
 /// the last page fetch as evidence when there is one.
 pub fn notice_template(
-    state: &AppState,
+    state: &App,
     case: &PhishUrlRow,
     tracking: &str,
     evidence: Option<&serde_json::Value>,
@@ -513,7 +515,7 @@ pub fn notice_template(
 
 /// The data of the newest page fetch of a case, for the notice.
 pub async fn last_fetch(
-    state: &AppState,
+    state: &App,
     case: &PhishUrlRow,
 ) -> Result<Option<serde_json::Value>, AppError> {
     let events = state.store.list_events(case.case_report_id, false).await?;
@@ -528,7 +530,7 @@ pub async fn last_fetch(
 /// Sends the notice to every abuse contact of a verified (or reopened) case and marks it
 /// notified; the subject carries the tracking number so answers thread.
 pub async fn notify(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     id: &str,
@@ -600,7 +602,7 @@ pub async fn notify(
 
 /// Reminds the desk of notices left unanswered for `hours`: one reminder per notice,
 /// mailed to the desk address and written in the case history. Returns how many.
-pub async fn escalate_due(state: &AppState, hours: i64) -> Result<usize, AppError> {
+pub async fn escalate_due(state: &App, hours: i64) -> Result<usize, AppError> {
     let now = state.now();
     let due_before = now.plus(time::Duration::hours(-hours));
     let waiting = state
@@ -665,7 +667,8 @@ pub async fn escalate_due(state: &AppState, hours: i64) -> Result<usize, AppErro
 }
 
 /// One entry of the blocking-list feed.
-#[derive(Clone, Debug, Serialize, ToSchema)]
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FeedEntry {
     /// The live URL (feeds are for machines; people see it defanged elsewhere).
     pub url: String,
@@ -684,7 +687,7 @@ pub struct FeedEntry {
 /// The live verified phishing cases the caller receives in the blocking-list feeds: the
 /// staff every one, partners those up to their TLP reach (`policy::phishing_feed_reach`).
 async fn feed_cases(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
 ) -> Result<Vec<PhishUrlRow>, AppError> {
@@ -710,11 +713,7 @@ async fn feed_cases(
 }
 
 /// Currently live verified phishing URLs, for blocking lists (staff and partners).
-pub async fn feed(
-    state: &AppState,
-    who: &CurrentUser,
-    ctx: &Ctx,
-) -> Result<Vec<FeedEntry>, AppError> {
+pub async fn feed(state: &App, who: &CurrentUser, ctx: &Ctx) -> Result<Vec<FeedEntry>, AppError> {
     Ok(feed_cases(state, who, ctx)
         .await?
         .into_iter()
@@ -731,7 +730,7 @@ pub async fn feed(
 
 /// The same URLs as a STIX 2.1 bundle: per URL an indicator, its `url` object and their
 /// relationship, each marked with the case's TLP, made by the operator.
-pub async fn feed_stix(state: &AppState, who: &CurrentUser, ctx: &Ctx) -> Result<String, AppError> {
+pub async fn feed_stix(state: &App, who: &CurrentUser, ctx: &Ctx) -> Result<String, AppError> {
     let sources: Vec<PhishingSource> = feed_cases(state, who, ctx)
         .await?
         .into_iter()
@@ -753,7 +752,8 @@ pub async fn feed_stix(state: &AppState, who: &CurrentUser, ctx: &Ctx) -> Result
 }
 
 /// One month of phishing figures.
-#[derive(Clone, Debug, Default, Serialize, ToSchema)]
+#[derive(Clone, Debug, Default, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MonthFigures {
     /// `YYYY-MM` (UTC) of the first report.
     pub month: String,
@@ -772,7 +772,7 @@ pub struct MonthFigures {
 /// Monthly figures (admins): time to verification and to takedown (median and p90),
 /// counts by brand and by where seen.
 pub async fn figures(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
 ) -> Result<Vec<MonthFigures>, AppError> {
@@ -856,7 +856,7 @@ async fn fetch(url: String) -> Result<String, String> {
 }
 
 /// Reads `url` through the RDAP cache.
-async fn cached_fetch(state: &AppState, url: &str) -> Result<serde_json::Value, String> {
+async fn cached_fetch(state: &App, url: &str) -> Result<serde_json::Value, String> {
     let since = state.now().plus(time::Duration::hours(-RDAP_CACHE_HOURS));
     let body = match state
         .store
@@ -883,7 +883,7 @@ async fn cached_fetch(state: &AppState, url: &str) -> Result<serde_json::Value, 
 /// known. Returns how many were added. Off (an error on `rdap`) when no bootstrap URL is
 /// configured: contacts are then entered by hand.
 pub async fn rdap_lookup(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     id: &str,
@@ -984,7 +984,7 @@ pub async fn rdap_lookup(
 /// Records the analyst's evidence for a case: a note and files (screenshots), kept on the
 /// case's first report, internal.
 pub async fn add_evidence(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     id: &str,
@@ -1026,7 +1026,8 @@ pub async fn add_evidence(
 }
 
 /// What the fetcher saw.
-#[derive(Clone, Debug, Serialize, ToSchema)]
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FetchResult {
     /// HTTP status of the last answer.
     pub status: u16,
@@ -1047,7 +1048,7 @@ const FETCH_LIMIT: u64 = 2 * 1024 * 1024;
 /// size limit, and records title, final URL, status and the body's hash as evidence. Off
 /// unless configured; refuses private addresses unless allowed.
 pub async fn fetch_evidence(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     id: &str,

@@ -21,12 +21,11 @@ use tocsin_storage::{
     ApiToken, AuditEntry, AuditFilter, NewAuditEntry, NewOrganization, NewUser, Organization,
     StorageError, User,
 };
-use utoipa::ToSchema;
 
 use crate::auth::{self, CurrentUser};
+use crate::context::Ctx;
 use crate::error::AppError;
-use crate::middleware::Ctx;
-use crate::state::AppState;
+use crate::state::App;
 
 /// An audit entry for the current request.
 pub fn audit_entry(
@@ -50,7 +49,7 @@ pub fn audit_entry(
 
 /// Asks the policy; a refusal of a confidential resource is itself audited.
 pub async fn check(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     action: Action,
@@ -91,7 +90,8 @@ fn resource_kind(r: &Resource) -> &'static str {
 }
 
 /// Input for creating an organization (form and JSON).
-#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+#[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct OrgInput {
     /// Name, unique.
@@ -140,7 +140,7 @@ impl OrgInput {
 
 /// Creates an organization.
 pub async fn create_org(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     input: &OrgInput,
@@ -174,7 +174,7 @@ pub async fn create_org(
 
 /// Lists organizations.
 pub async fn list_orgs(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
 ) -> Result<Vec<Organization>, AppError> {
@@ -183,7 +183,8 @@ pub async fn list_orgs(
 }
 
 /// Input for creating a user (form and JSON).
-#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+#[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct UserInput {
     /// Mail address, unique.
@@ -262,7 +263,7 @@ impl UserInput {
 
 /// Creates a user.
 pub async fn create_user(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     input: &UserInput,
@@ -304,7 +305,7 @@ const INVITATION_DAYS: i64 = 7;
 /// to set one. Both languages, since we do not know the reader's.
 async fn welcome_mail(
     tx: &mut tocsin_storage::Tx,
-    state: &AppState,
+    state: &App,
     user: &User,
 ) -> Result<(), AppError> {
     if user.password_hash.is_none() {
@@ -326,7 +327,7 @@ async fn welcome_mail(
 /// `body_id` (an invitation or a reset).
 async fn password_link_mail(
     tx: &mut tocsin_storage::Tx,
-    state: &AppState,
+    state: &App,
     user: &User,
     body_id: &str,
 ) -> Result<(), AppError> {
@@ -347,7 +348,7 @@ async fn password_link_mail(
 /// Queues one message in Traditional Chinese followed by English.
 async fn bilingual_mail(
     tx: &mut tocsin_storage::Tx,
-    state: &AppState,
+    state: &App,
     user: &User,
     subject_id: &str,
     body_id: &str,
@@ -367,7 +368,7 @@ async fn bilingual_mail(
 
 /// Updates an organization (admin).
 pub async fn update_org(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     id: OrgId,
@@ -402,7 +403,7 @@ pub async fn update_org(
 
 /// One organization (staff, or its own members).
 pub async fn get_org(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     id: OrgId,
@@ -419,7 +420,8 @@ pub async fn get_org(
 }
 
 /// Changes to a user's access, by an admin.
-#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+#[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct UserAccessInput {
     /// Display name.
@@ -434,7 +436,7 @@ pub struct UserAccessInput {
 
 /// Changes a user's name, organization, roles and disabled flag (admin, not on oneself).
 pub async fn update_user_access(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     id: UserId,
@@ -481,7 +483,7 @@ pub async fn update_user_access(
 
 /// One user (staff, oneself, or a member of the same organization).
 pub async fn get_user(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     id: UserId,
@@ -503,7 +505,7 @@ pub async fn get_user(
 
 /// Mails a user a one-time link to set a new password (admin).
 pub async fn send_password_link(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     id: UserId,
@@ -533,7 +535,7 @@ pub async fn send_password_link(
 
 /// Sets a password with a one-time link; ends the user's other sessions.
 pub async fn set_password_with_token(
-    state: &AppState,
+    state: &App,
     ctx: &Ctx,
     token: &str,
     password: &str,
@@ -572,11 +574,7 @@ pub async fn set_password_with_token(
 }
 
 /// Lists users.
-pub async fn list_users(
-    state: &AppState,
-    who: &CurrentUser,
-    ctx: &Ctx,
-) -> Result<Vec<User>, AppError> {
+pub async fn list_users(state: &App, who: &CurrentUser, ctx: &Ctx) -> Result<Vec<User>, AppError> {
     check(
         state,
         who,
@@ -594,7 +592,7 @@ pub async fn list_users(
 /// Reads the audit log; the read is itself audited (the log is confidential). Filter
 /// values with control characters match nothing (PostgreSQL refuses NUL in text).
 pub async fn list_audit(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     filter: &AuditFilter,
@@ -622,7 +620,7 @@ pub async fn list_audit(
 /// Creates an API token for the current user; returns the record and the secret, which
 /// is shown this once and stored only hashed.
 pub async fn create_token(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     name: &str,
@@ -659,7 +657,7 @@ pub async fn create_token(
 
 /// The current user's tokens.
 pub async fn list_tokens(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
 ) -> Result<Vec<ApiToken>, AppError> {
@@ -677,7 +675,7 @@ pub async fn list_tokens(
 
 /// Revokes a token (its owner, or an admin).
 pub async fn revoke_token(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     id: ApiTokenId,
@@ -712,7 +710,7 @@ pub async fn revoke_token(
 /// Signs in with email and password: returns the user and a new session secret. Throttled
 /// per account and per client address, counted in the database.
 pub async fn login(
-    state: &AppState,
+    state: &App,
     ctx: &Ctx,
     email: &str,
     password: &str,
@@ -744,7 +742,7 @@ pub async fn login(
 /// the database) and audited on failure, without opening a session: the sign-in form's
 /// check, and HTTP Basic authentication's (TAXII).
 pub async fn verify_login(
-    state: &AppState,
+    state: &App,
     ctx: &Ctx,
     email: &str,
     password: &str,
@@ -799,7 +797,7 @@ pub async fn verify_login(
 /// Creates the first admin with a one-time setup token: the operator's own organization
 /// (kind CERT) and an admin account in it, in one transaction.
 pub async fn setup_first_admin(
-    state: &AppState,
+    state: &App,
     ctx: &Ctx,
     token: &str,
     input: &UserInput,
@@ -853,7 +851,7 @@ pub async fn setup_first_admin(
 }
 
 /// Creates a one-time setup token when no admin exists; returns the secret to print.
-pub async fn ensure_setup_token(state: &AppState) -> Result<Option<String>, AppError> {
+pub async fn ensure_setup_token(state: &App) -> Result<Option<String>, AppError> {
     if state.store.count_admins().await? > 0 {
         return Ok(None);
     }
@@ -867,17 +865,18 @@ pub async fn ensure_setup_token(state: &AppState) -> Result<Option<String>, AppE
 }
 
 /// A user as shown to others: no password hash.
-#[derive(Clone, Debug, serde::Serialize, ToSchema)]
+#[derive(Clone, Debug, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UserView {
     /// Id.
-    #[schema(value_type = String, format = Uuid)]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Uuid))]
     pub id: UserId,
     /// Mail address.
     pub email: String,
     /// Name.
     pub name: String,
     /// Organization id.
-    #[schema(value_type = Option<String>, format = Uuid)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Uuid))]
     pub org_id: Option<OrgId>,
     /// Roles.
     pub roles: Vec<String>,

@@ -29,10 +29,10 @@ use uuid::Uuid;
 use super::intel::{Channel, insert_drafts, stix_source};
 use super::{audit_entry, check};
 use crate::auth::{self, AuthMethod, CurrentUser};
+use crate::context::Ctx;
 use crate::error::AppError;
 use crate::i18n::Tr;
-use crate::middleware::Ctx;
-use crate::state::AppState;
+use crate::state::App;
 
 /// The TAXII media type.
 pub const TAXII_MEDIA: &str = "application/taxii+json;version=2.1";
@@ -45,7 +45,7 @@ pub const DEFAULT_PAGE: i64 = 100;
 /// `email:secret`): the secret may be one of the account's API tokens or its password
 /// (throttled and audited like the sign-in form). `None` when the credentials are wrong.
 pub async fn basic_user(
-    state: &AppState,
+    state: &App,
     ctx: &Ctx,
     email: &str,
     secret: &str,
@@ -93,7 +93,7 @@ pub struct CollectionView {
 
 /// The caller's groups: which groups their organization is in, and whether it is in any
 /// (the vetted community of the intel rule).
-async fn membership(state: &AppState, who: &CurrentUser) -> Result<Vec<GroupId>, AppError> {
+async fn membership(state: &App, who: &CurrentUser) -> Result<Vec<GroupId>, AppError> {
     Ok(match who.user().and_then(|u| u.org_id.0) {
         Some(org) => state.store.groups_of_org(org).await?,
         None => Vec::new(),
@@ -113,10 +113,7 @@ fn view(g: &SharingGroup, can_write: bool) -> CollectionView {
 
 /// The collections the caller may read (the policy asked for each, without auditing a
 /// group it simply does not list).
-pub async fn collections(
-    state: &AppState,
-    who: &CurrentUser,
-) -> Result<Vec<CollectionView>, AppError> {
+pub async fn collections(state: &App, who: &CurrentUser) -> Result<Vec<CollectionView>, AppError> {
     let p = who.principal();
     let mine = membership(state, who).await?;
     let mut out = Vec::new();
@@ -134,7 +131,7 @@ pub async fn collections(
 /// One collection, if the caller may do `action` on it; a refusal is audited and answered
 /// as "not found".
 async fn collection(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     id: Uuid,
@@ -168,7 +165,7 @@ async fn collection(
 
 /// A collection's description, for `GET …/collections/{id}/`.
 pub async fn get_collection(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     id: Uuid,
@@ -335,7 +332,7 @@ impl Page {
 /// A page of a collection's objects the caller may see (get objects, manifest, versions,
 /// object by id: they differ in what they show of the rows).
 pub async fn page(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     collection_id: Uuid,
@@ -421,7 +418,7 @@ pub fn versions(p: &Page) -> Value {
 /// Deletes an object (every version, or those of `match[version]` timestamps) from a
 /// collection: the desk's.
 pub async fn delete_object(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     collection_id: Uuid,
@@ -536,7 +533,7 @@ fn status_json(
 /// collection, all in one transaction; what cannot become a record is a failure in the
 /// status resource, with the field named. Returns the status resource.
 pub async fn post_objects(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     collection_id: Uuid,
@@ -647,7 +644,7 @@ pub async fn post_objects(
 }
 
 /// A status resource of the caller's.
-pub async fn status(state: &AppState, who: &CurrentUser, id: Uuid) -> Result<Value, AppError> {
+pub async fn status(state: &App, who: &CurrentUser, id: Uuid) -> Result<Value, AppError> {
     let user = who
         .user()
         .map(|u| u.id.uuid())
@@ -664,7 +661,7 @@ pub async fn status(state: &AppState, who: &CurrentUser, id: Uuid) -> Result<Val
 /// `url`…) or all: the blocklists for firewalls and DNS filters, under the same TLP scope
 /// as the inbox and TAXII.
 pub async fn blocklist(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     kind: Option<&str>,
 ) -> Result<Vec<tocsin_storage::taxii::BlocklistEntry>, AppError> {

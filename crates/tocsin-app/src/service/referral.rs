@@ -21,10 +21,10 @@ use uuid::Uuid;
 use super::reports::{IncidentDetails, open_report};
 use super::{audit_entry, check};
 use crate::auth::CurrentUser;
+use crate::context::Ctx;
 use crate::error::AppError;
 use crate::i18n::Tr;
-use crate::middleware::Ctx;
-use crate::state::AppState;
+use crate::state::App;
 
 /// A referral with its acceptances, as its reader may see it.
 #[derive(Clone, Debug)]
@@ -64,7 +64,7 @@ impl ReporterContact {
 
 /// What the caller's organization is to referrals: (holds a free assistance redemption,
 /// the organization when the caller is in one).
-async fn firm_of(state: &AppState, who: &CurrentUser) -> Result<(bool, Option<OrgId>), AppError> {
+async fn firm_of(state: &App, who: &CurrentUser) -> Result<(bool, Option<OrgId>), AppError> {
     let Some(org) = who.user().and_then(|u| u.org_id.0) else {
         return Ok((false, None));
     };
@@ -73,7 +73,7 @@ async fn firm_of(state: &AppState, who: &CurrentUser) -> Result<(bool, Option<Or
 
 /// The policy's view of one referral for the caller.
 async fn resource(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     r: &Referral,
 ) -> Result<(Resource, Option<OrgId>, Vec<ResponseView>), AppError> {
@@ -110,7 +110,7 @@ fn event(who: &CurrentUser, r: &Report, kind: &str, body: String) -> NewEvent {
 /// with the right to add to it. Only incident reports whose reporter asked for support
 /// take part.
 async fn open_as_reporter(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     tracking: &str,
@@ -125,7 +125,7 @@ async fn open_as_reporter(
 
 /// The reporter agrees to be referred to member security firms (once; again is a no-op).
 pub async fn consent(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     tracking: &str,
@@ -162,7 +162,7 @@ pub async fn consent(
 
 /// The desk's view of a report's referral, if its reporter consented.
 pub async fn of_report(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     report: &Report,
@@ -182,10 +182,7 @@ pub async fn of_report(
 
 /// The reporter's view of their report's referral: the firms that accepted (names
 /// only), and the chosen firm's contact once chosen.
-pub async fn for_reporter(
-    state: &AppState,
-    report: &Report,
-) -> Result<Option<ReferralView>, AppError> {
+pub async fn for_reporter(state: &App, report: &Report) -> Result<Option<ReferralView>, AppError> {
     let Some(r) = state.store.referral_of_report(report.id).await? else {
         return Ok(None);
     };
@@ -208,7 +205,7 @@ pub async fn for_reporter(
 /// The desk offers a consented referral to the firms, sanitised: a field that names the
 /// reporter (name, mail or its domain, phone, organization) is refused.
 pub async fn offer(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     tracking: &str,
@@ -277,12 +274,7 @@ pub async fn offer(
 }
 
 /// The desk withdraws a referral not yet chosen; the firms' redemptions are freed.
-pub async fn withdraw(
-    state: &AppState,
-    who: &CurrentUser,
-    ctx: &Ctx,
-    id: Uuid,
-) -> Result<(), AppError> {
+pub async fn withdraw(state: &App, who: &CurrentUser, ctx: &Ctx, id: Uuid) -> Result<(), AppError> {
     let seen = state.store.referral(id).await?.ok_or(AppError::NotFound)?;
     let (res, _, _) = resource(state, who, &seen).await?;
     check(state, who, ctx, Action::Delete, &res).await?;
@@ -313,7 +305,7 @@ pub async fn withdraw(
 /// while it holds a free assistance redemption, and those it accepted (with the
 /// reporter's contact once it is chosen).
 pub async fn list(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
 ) -> Result<Vec<ReferralView>, AppError> {
@@ -382,12 +374,7 @@ pub async fn list(
 }
 
 /// A firm accepts an open offer, using one of its approved assistance redemptions.
-pub async fn accept(
-    state: &AppState,
-    who: &CurrentUser,
-    ctx: &Ctx,
-    id: Uuid,
-) -> Result<(), AppError> {
+pub async fn accept(state: &App, who: &CurrentUser, ctx: &Ctx, id: Uuid) -> Result<(), AppError> {
     let seen = state.store.referral(id).await?.ok_or(AppError::NotFound)?;
     let (res, org, _) = resource(state, who, &seen).await?;
     // A firm that may not see the offer learns nothing of it.
@@ -425,7 +412,7 @@ pub async fn accept(
 /// (the reporter gets the firm's, the firm's contact gets the reporter's), each in the
 /// reader's language.
 pub async fn choose(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     tracking: &str,
@@ -522,7 +509,7 @@ pub async fn choose(
 
 /// The chosen firm (or the desk) records what came of it.
 pub async fn record_outcome(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     id: Uuid,
@@ -557,7 +544,7 @@ pub async fn record_outcome(
 /// The reporter rates the chosen firm, 1–5 stars with an optional comment (again
 /// replaces the rating).
 pub async fn rate(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     tracking: &str,
@@ -593,7 +580,7 @@ pub async fn rate(
 /// The offer's fields for a form, prefilled from the report: its incident type and the
 /// reporting organization's sector (the desk still reads them before offering).
 pub async fn offer_defaults(
-    state: &AppState,
+    state: &App,
     report: &Report,
     locale: Locale,
 ) -> Result<OfferInput, AppError> {
@@ -623,7 +610,7 @@ pub async fn offer_defaults(
 /// A report's referral as the caller may see it: the desk's view for staff, the
 /// reporter's otherwise (by status link, or signed in with the report's Append right).
 pub async fn of_tracking(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     tracking: &str,

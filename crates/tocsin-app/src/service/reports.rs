@@ -17,14 +17,13 @@ use tocsin_storage::{
     AttachmentMeta, NewAttachment, NewEvent, NewReport, Report, ReportEvent, ReportFilter,
     ReportTask, Survey, SurveyAnswer, Tx, User, Visibility,
 };
-use utoipa::ToSchema;
 
 use super::{audit_entry, check};
 use crate::auth::{self, CurrentUser};
+use crate::context::Ctx;
 use crate::error::AppError;
 use crate::i18n::Tr;
-use crate::middleware::Ctx;
-use crate::state::AppState;
+use crate::state::App;
 
 /// A file as uploaded.
 #[derive(Clone, Debug)]
@@ -38,7 +37,8 @@ pub struct Upload {
 }
 
 /// What a reporter gets back: the tracking number and the private status link.
-#[derive(Clone, Debug, Serialize, ToSchema)]
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Receipt {
     /// e.g. `INC-2026-000001`.
     pub tracking_id: String,
@@ -87,7 +87,7 @@ pub fn clean_filename(name: &str) -> String {
 }
 
 /// Checks the count and sizes of uploads against configuration.
-pub fn check_uploads(state: &AppState, files: &[Upload], errors: &mut FieldErrors) {
+pub fn check_uploads(state: &App, files: &[Upload], errors: &mut FieldErrors) {
     let r = &state.config.reports;
     if files.len() > r.max_attachments {
         errors.add(
@@ -150,7 +150,7 @@ pub(super) async fn store_uploads(
     Ok(())
 }
 
-fn status_url(state: &AppState, tracking: &str, token: &str) -> String {
+fn status_url(state: &App, tracking: &str, token: &str) -> String {
     format!(
         "{}/status/{tracking}?token={token}",
         state.config.public_url
@@ -193,7 +193,7 @@ pub struct OpenIntake {
 /// The shared first half of every intake: the per-address rate limit, the report with
 /// its tracking number, files, tasks and audit entry, in one transaction.
 pub async fn begin_intake(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     intake: Intake,
@@ -257,7 +257,7 @@ pub async fn begin_intake(
 /// `tracking` and `link`), the commit, and the receipt. Nothing is acknowledged before
 /// it is durable.
 pub async fn finish_intake(
-    state: &AppState,
+    state: &App,
     ctx: &Ctx,
     open: OpenIntake,
     body_id: &str,
@@ -295,7 +295,7 @@ pub async fn finish_intake(
 /// before anything is stored; the report, its files, tasks, audit entry and the
 /// acknowledgment mail commit together, before the receipt is returned.
 pub async fn submit_incident(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     input: &IncidentInput,
@@ -368,7 +368,7 @@ pub enum Access {
 
 /// The policy's view of a report. Vulnerability reports are stricter (CVE
 /// coordination): their vendor, once notified, comes from the coordination case.
-pub async fn report_resource(state: &AppState, r: &Report) -> Result<Resource, AppError> {
+pub async fn report_resource(state: &App, r: &Report) -> Result<Resource, AppError> {
     let reporter = r.reporter_user_id.map(UserId);
     if r.kind == ReportKind::Vulnerability {
         let case = state.store.vuln_case(r.id).await?;
@@ -388,7 +388,7 @@ pub async fn report_resource(state: &AppState, r: &Report) -> Result<Resource, A
 /// allows. Every successful read of this confidential record is audited; an unknown
 /// report and a wrong token look the same (404).
 pub async fn open_report(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     tracking: &str,
@@ -453,7 +453,7 @@ pub struct ReportView {
 }
 
 /// The SLA timers of a report, now.
-pub fn sla_of(state: &AppState, r: &Report, now: Timestamp) -> (SlaStatus, SlaStatus) {
+pub fn sla_of(state: &App, r: &Report, now: Timestamp) -> (SlaStatus, SlaStatus) {
     let d = &state.desk;
     let first = d.sla.status(
         &d.calendar,
@@ -480,7 +480,7 @@ pub fn sla_of(state: &AppState, r: &Report, now: Timestamp) -> (SlaStatus, SlaSt
 /// `as_reporter`, staff too get the reporter's view (the status page shows what the
 /// reporter sees).
 pub async fn view(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     tracking: &str,
@@ -522,7 +522,7 @@ pub fn is_desk(who: &CurrentUser) -> bool {
 
 /// One attachment's bytes, for a reader of its report (audited).
 pub async fn attachment(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     tracking: &str,
@@ -555,7 +555,7 @@ pub async fn attachment(
 /// Opens a report for the reporter's side to add to it: by status link, or signed in with
 /// the policy's Append right on it.
 pub async fn open_to_append(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     tracking: &str,
@@ -577,7 +577,7 @@ pub async fn open_to_append(
 
 /// The reporter adds information and files to their report.
 pub async fn reporter_append(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     tracking: &str,
@@ -630,7 +630,7 @@ fn reporter_actor(who: &CurrentUser, r: &Report) -> String {
 /// The policy is asked before the transaction starts, because a refusal writes its own
 /// audit entry and SQLite has one writer at a time.
 async fn begin_desk(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     tracking: &str,
@@ -682,7 +682,8 @@ fn desk_event(
 }
 
 /// A requested state change with what the target state needs.
-#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+#[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct TransitionRequest {
     /// The new state: triaged, in_progress, resolved, closed, rejected, duplicate.
@@ -715,7 +716,7 @@ fn parse_opt<T: std::str::FromStr>(s: &str, field: &'static str, e: &mut FieldEr
 /// Moves a report through the SOP; illegal transitions are refused (422 on field `to`).
 /// Closing mails the satisfaction survey once.
 pub async fn transition(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     tracking: &str,
@@ -838,7 +839,7 @@ pub async fn transition(
 
 async fn mail_reporter(
     tx: &mut Tx,
-    state: &AppState,
+    state: &App,
     r: &Report,
     tr: &Tr,
     message: &str,
@@ -859,7 +860,8 @@ async fn mail_reporter(
 }
 
 /// A piece of text from the desk.
-#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+#[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct TextInput {
     /// The text.
@@ -874,7 +876,7 @@ fn required_body(body: &str) -> Result<(), AppError> {
 
 /// An internal note (never shown to the reporter).
 pub async fn add_note(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     tracking: &str,
@@ -885,7 +887,7 @@ pub async fn add_note(
 
 /// A record of assistance given to a reporter who asked for support.
 pub async fn add_assistance(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     tracking: &str,
@@ -895,7 +897,7 @@ pub async fn add_assistance(
 }
 
 async fn desk_text(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     tracking: &str,
@@ -930,7 +932,7 @@ async fn desk_text(
 /// A message to the reporter: mailed, and shown on the status page. The first one stops
 /// the first-response timer.
 pub async fn send_message(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     tracking: &str,
@@ -968,7 +970,8 @@ pub async fn send_message(
 }
 
 /// Assignment: a staff user's id, or empty to unassign.
-#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+#[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct AssignInput {
     /// The analyst's user id, or empty.
@@ -977,7 +980,7 @@ pub struct AssignInput {
 
 /// Assigns the report to an analyst (or nobody).
 pub async fn assign(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     tracking: &str,
@@ -1031,7 +1034,8 @@ pub async fn assign(
 }
 
 /// Classification: an RSIT `class/type` key and a priority.
-#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+#[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct ClassifyInput {
     /// RSIT `class/type`, e.g. `intrusions/system-compromise`.
@@ -1042,7 +1046,7 @@ pub struct ClassifyInput {
 
 /// Sets the RSIT classification and the priority.
 pub async fn classify(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     tracking: &str,
@@ -1086,7 +1090,7 @@ pub async fn classify(
 
 /// Changes one SOP task's state.
 pub async fn set_task(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     tracking: &str,
@@ -1127,7 +1131,8 @@ pub async fn set_task(
 }
 
 /// Filters of the desk queue, as they come from the query string.
-#[derive(Clone, Debug, Default, Deserialize, utoipa::IntoParams)]
+#[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
 #[serde(default)]
 pub struct QueueQuery {
     /// A state, `open` (default: every open state) or `all`.
@@ -1158,7 +1163,7 @@ pub struct QueueRow {
 /// The queue: staff see every report; members and reporters their own (and their
 /// organization's). Returns rows and counts by state.
 pub async fn queue(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     q: &QueueQuery,
@@ -1256,7 +1261,8 @@ pub async fn queue(
 }
 
 /// Answers of the satisfaction survey.
-#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+#[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct SurveyInput {
     /// 1–5.
@@ -1272,7 +1278,7 @@ pub struct SurveyInput {
 }
 
 /// The survey behind a link, with its report's tracking number.
-pub async fn survey(state: &AppState, token: &str) -> Result<(Survey, String), AppError> {
+pub async fn survey(state: &App, token: &str) -> Result<(Survey, String), AppError> {
     let s = state
         .store
         .survey_by_token(&auth::hash_secret(token))
@@ -1289,7 +1295,7 @@ pub async fn survey(state: &AppState, token: &str) -> Result<(Survey, String), A
 
 /// Records the one answer of a survey.
 pub async fn answer_survey(
-    state: &AppState,
+    state: &App,
     ctx: &Ctx,
     token: &str,
     input: &SurveyInput,
@@ -1331,7 +1337,7 @@ pub async fn answer_survey(
 
 /// Monthly satisfaction-survey results (admins).
 pub async fn survey_results(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
 ) -> Result<Vec<tocsin_storage::SurveyMonth>, AppError> {

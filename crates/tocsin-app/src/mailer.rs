@@ -5,12 +5,12 @@ use tocsin_mail::{MailAttachment, OutgoingMail};
 use tocsin_storage::Tx;
 
 use crate::error::AppError;
-use crate::state::AppState;
+use crate::state::App;
 
 /// Queues an automatic plain-text message to `to` inside `tx`.
 pub async fn queue(
     tx: &mut Tx,
-    state: &AppState,
+    state: &App,
     to: &str,
     subject: &str,
     text: &str,
@@ -23,7 +23,7 @@ pub async fn queue(
 /// that the other side's responders stay quiet too).
 pub async fn queue_answer(
     tx: &mut Tx,
-    state: &AppState,
+    state: &App,
     to: &str,
     subject: &str,
     text: &str,
@@ -36,7 +36,7 @@ pub async fn queue_answer(
 /// caller records to show what was delivered.
 pub async fn queue_with(
     tx: &mut Tx,
-    state: &AppState,
+    state: &App,
     to: &str,
     subject: &str,
     text: &str,
@@ -47,7 +47,7 @@ pub async fn queue_with(
 
 async fn compose_and_queue(
     tx: &mut Tx,
-    state: &AppState,
+    state: &App,
     to: &str,
     subject: &str,
     text: &str,

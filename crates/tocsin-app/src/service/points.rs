@@ -19,14 +19,13 @@ use tocsin_storage::{
     HoldRefused, Holder, LeaderRow, NewEntry, PointsAccount, PointsEntry, PointsItem, Redemption,
     Report, Tx,
 };
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::{audit_entry, check};
 use crate::auth::CurrentUser;
+use crate::context::Ctx;
 use crate::error::AppError;
-use crate::middleware::Ctx;
-use crate::state::AppState;
+use crate::state::App;
 
 /// The source kind of report entries: the record is the tracking number.
 pub const SOURCE_REPORT: &str = "report";
@@ -72,7 +71,7 @@ fn resource_of(h: Holder) -> Resource {
 #[allow(clippy::too_many_arguments)]
 pub async fn award(
     tx: &mut Tx,
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     event: EarnEvent,
     severity: Option<CvssSeverity>,
@@ -156,7 +155,7 @@ pub async fn reverse(
 /// Rejected for other reasons earns nothing and takes nothing.
 pub async fn on_report_transition(
     tx: &mut Tx,
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     r: &Report,
     to: ReportState,
@@ -210,7 +209,8 @@ pub fn severity_of_score(score: &str) -> Option<CvssSeverity> {
 }
 
 /// An account's figures.
-#[derive(Clone, Debug, Serialize, ToSchema)]
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Balance {
     /// The account id.
     pub account_id: Uuid,
@@ -238,7 +238,7 @@ impl From<&PointsAccount> for Balance {
 
 /// The caller's own account, opened on first look, after the policy check.
 async fn own_account(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     action: Action,
@@ -255,7 +255,7 @@ async fn own_account(
 }
 
 /// The caller's balance.
-pub async fn balance(state: &AppState, who: &CurrentUser, ctx: &Ctx) -> Result<Balance, AppError> {
+pub async fn balance(state: &App, who: &CurrentUser, ctx: &Ctx) -> Result<Balance, AppError> {
     let (_, a) = own_account(state, who, ctx, Action::Read).await?;
     let (cached, sum) = state.store.points_ledger_check(a.id).await?;
     if cached != sum {
@@ -269,7 +269,7 @@ pub async fn balance(state: &AppState, who: &CurrentUser, ctx: &Ctx) -> Result<B
 
 /// The caller's ledger, newest first.
 pub async fn history(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
 ) -> Result<Vec<PointsEntry>, AppError> {
@@ -279,7 +279,7 @@ pub async fn history(
 
 /// The caller's redemptions, newest first.
 pub async fn my_redemptions(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
 ) -> Result<Vec<Redemption>, AppError> {
@@ -310,10 +310,7 @@ pub struct RedemptionLine {
 
 /// Names the items and holders of redemptions the caller was already allowed to read
 /// (from [`my_redemptions`] or [`pending`]).
-pub async fn describe(
-    state: &AppState,
-    rows: Vec<Redemption>,
-) -> Result<Vec<RedemptionLine>, AppError> {
+pub async fn describe(state: &App, rows: Vec<Redemption>) -> Result<Vec<RedemptionLine>, AppError> {
     let mut items: std::collections::HashMap<Uuid, Option<PointsItem>> = Default::default();
     let mut holders: std::collections::HashMap<Uuid, String> = Default::default();
     let mut out = Vec::with_capacity(rows.len());
@@ -341,7 +338,7 @@ pub async fn describe(
 
 /// The items on offer today (every item for admins when `all`).
 pub async fn catalog(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     all: bool,
@@ -358,7 +355,8 @@ pub async fn catalog(
 }
 
 /// A redemption request.
-#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+#[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct RedeemInput {
     /// The catalog item.
@@ -374,7 +372,7 @@ fn parse_id(s: &str, field: &'static str) -> Result<Uuid, AppError> {
 /// A member requests an item: the points are held and one unit of stock is taken until an
 /// admin decides.
 pub async fn redeem(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     input: &RedeemInput,
@@ -413,7 +411,8 @@ pub async fn redeem(
 }
 
 /// An admin's decision on a held redemption.
-#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+#[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct DecisionInput {
     /// approved or rejected.
@@ -424,7 +423,7 @@ pub struct DecisionInput {
 
 /// Approves (points spent) or rejects (hold released) a held redemption.
 pub async fn decide(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     id: Uuid,
@@ -473,7 +472,7 @@ pub async fn decide(
 
 /// Held redemptions awaiting a decision, for admins.
 pub async fn pending(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
 ) -> Result<Vec<Redemption>, AppError> {
@@ -489,7 +488,8 @@ pub async fn pending(
 }
 
 /// An admin's adjustment of an account.
-#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+#[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct AdjustInput {
     /// The organization's account (or give `user_id`).
@@ -504,7 +504,7 @@ pub struct AdjustInput {
 
 /// Adds or takes points by hand, with a reason; audited.
 pub async fn adjust(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     input: &AdjustInput,
@@ -577,7 +577,7 @@ pub async fn adjust(
 
 /// Adds a catalog item (admins).
 pub async fn create_item(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     input: &ItemInput,
@@ -600,7 +600,7 @@ pub async fn create_item(
 
 /// Changes a catalog item (admins); `active` false withdraws it.
 pub async fn update_item(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     id: Uuid,
@@ -626,7 +626,7 @@ pub async fn update_item(
 /// The points earned in `year` (the desk's calendar year), best first; organizations that opted out are
 /// ranked without their name.
 pub async fn leaderboard(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     year: i32,
@@ -642,7 +642,7 @@ pub async fn leaderboard(
 
 /// Whether the caller's organization is named on the leaderboard.
 pub async fn set_opt_out(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     opt_out: bool,

@@ -14,16 +14,15 @@ use tocsin_domain::{FieldError, FieldErrors, IncidentInput, Locale, Timestamp};
 use tocsin_formats::mail_in::{self, Inbound, Limits};
 use tocsin_storage::reports::{NewEvent, Visibility};
 use tocsin_storage::{InboundMail, Report};
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::reports::{Upload, store_uploads};
 use super::{audit_entry, check};
 use crate::auth::{AuthMethod, CurrentUser, principal_of};
+use crate::context::Ctx;
 use crate::error::AppError;
 use crate::i18n::Tr;
-use crate::middleware::Ctx;
-use crate::state::AppState;
+use crate::state::App;
 
 /// What the MTA says besides the message.
 #[derive(Clone, Debug, Default)]
@@ -37,7 +36,8 @@ pub struct Envelope {
 }
 
 /// What intake made of a message.
-#[derive(Clone, Debug, Serialize, ToSchema)]
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IntakeOutcome {
     /// The stored message's id.
     pub id: String,
@@ -69,7 +69,7 @@ impl IntakeOutcome {
 /// The routes intake knows.
 pub const ROUTES: &[&str] = &["incident", "vulnerability", "phishing", "intel"];
 
-fn limits(state: &AppState) -> Limits {
+fn limits(state: &App) -> Limits {
     let c = &state.config.intake;
     Limits {
         max_bytes: c.max_bytes,
@@ -84,7 +84,7 @@ fn limits(state: &AppState) -> Limits {
 /// Takes one message. A message refused by the limits is a 422 naming the reason and is
 /// not stored; anything else is stored before it is handled, and handled once.
 pub async fn receive(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     raw: &[u8],
@@ -157,7 +157,7 @@ pub async fn receive(
 
 /// Routes a stored message and records the outcome.
 async fn handle(
-    state: &AppState,
+    state: &App,
     ctx: &Ctx,
     row: &InboundMail,
     mail: &Inbound,
@@ -186,7 +186,7 @@ fn held(route: &str, reason: impl Into<String>) -> Result<Decision, AppError> {
 
 /// The case a message answers: a tracking number in its subject, or one in the subject of
 /// the message of ours it replies to.
-async fn answered_case(state: &AppState, mail: &Inbound) -> Result<Option<String>, AppError> {
+async fn answered_case(state: &App, mail: &Inbound) -> Result<Option<String>, AppError> {
     let t = &state.config.tracking;
     let prefixes = [
         t.incident_prefix.as_str(),
@@ -213,7 +213,7 @@ async fn answered_case(state: &AppState, mail: &Inbound) -> Result<Option<String
 
 /// Whether `email` is a party to the report: its reporter's address, or an account the
 /// access policy lets add to it (its organization's members, a notified vendor's, the desk).
-async fn is_party(state: &AppState, report: &Report, email: &str) -> Result<bool, AppError> {
+async fn is_party(state: &App, report: &Report, email: &str) -> Result<bool, AppError> {
     if report.reporter_email.eq_ignore_ascii_case(email) {
         return Ok(true);
     }
@@ -279,7 +279,7 @@ fn reason_of(e: &AppError) -> String {
 }
 
 async fn decide(
-    state: &AppState,
+    state: &App,
     ctx: &Ctx,
     mail: &Inbound,
     envelope: &Envelope,
@@ -528,7 +528,7 @@ async fn decide(
 /// An intel record by mail: the TXT form attached (or in the body), submitted as a draft by
 /// the account of the sender's address.
 async fn intel(
-    state: &AppState,
+    state: &App,
     ctx: &Ctx,
     mail: &Inbound,
     user: tocsin_storage::User,
@@ -549,7 +549,7 @@ async fn intel(
 
 /// Stored messages for the desk, newest first, optionally of one status (audited).
 pub async fn list(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     status: Option<&str>,
@@ -564,7 +564,7 @@ pub async fn list(
 
 /// One stored message, its raw bytes included (audited: it is evidence).
 pub async fn get(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     id: &str,

@@ -28,16 +28,15 @@ use tocsin_storage::{
     AudienceKind, AudienceRow, Delivery, IntelFilter, IntelRow, NewIntel, ObservableRow,
     SharingGroup, Tx, User,
 };
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::reports::IncidentDetails;
 use super::{audit_entry, check};
 use crate::auth::{CurrentUser, principal_of};
+use crate::context::Ctx;
 use crate::error::AppError;
 use crate::i18n::Tr;
-use crate::middleware::Ctx;
-use crate::state::AppState;
+use crate::state::App;
 
 /// The statuses of a record.
 pub mod status {
@@ -80,7 +79,7 @@ impl Intel {
 /// What the principal `u` is to a record, from its stored audiences and their
 /// organization's groups.
 async fn audience_of(
-    state: &AppState,
+    state: &App,
     u: Option<&User>,
     row: &IntelRow,
 ) -> Result<IntelAudience, AppError> {
@@ -100,7 +99,7 @@ async fn audience_of(
 /// What `u` is to a record with these audiences. The only place this relation is worked
 /// out: reads use the stored audiences, a share those plus the ones it is adding.
 async fn relation(
-    state: &AppState,
+    state: &App,
     u: &User,
     row: &IntelRow,
     audiences: &[(AudienceKind, Uuid)],
@@ -135,7 +134,7 @@ fn resource(row: &IntelRow, tlp: Tlp, audience: IntelAudience) -> Resource {
 /// "not found", as for a record that does not exist; an anonymous one is asked to sign in
 /// in both cases.
 pub async fn load(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     id: IntelId,
@@ -270,7 +269,7 @@ impl Channel {
 /// Stores a validated record as a draft of the caller's, in one transaction with its
 /// audit entry.
 async fn store_draft(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     record: &IntelRecord,
@@ -301,7 +300,7 @@ async fn store_draft(
 /// as a draft. An FBI record whose 來源編號 names a record the caller may read is linked
 /// to it as its answer.
 pub async fn submit(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     input: &IntelInput,
@@ -333,7 +332,7 @@ pub async fn submit(
 }
 
 /// Whether the caller may submit records (as drafts of theirs).
-async fn check_may_submit(state: &AppState, who: &CurrentUser, ctx: &Ctx) -> Result<(), AppError> {
+async fn check_may_submit(state: &App, who: &CurrentUser, ctx: &Ctx) -> Result<(), AppError> {
     let create = Resource::Intel {
         tlp: Tlp::Red,
         draft: true,
@@ -347,7 +346,7 @@ async fn check_may_submit(state: &AppState, who: &CurrentUser, ctx: &Ctx) -> Res
 /// (`stix::read_bundle`), all in one transaction or none: a bundle that cannot be read, or
 /// a report that cannot become a record, is refused with the field named.
 pub async fn submit_stix(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     bundle: &[u8],
@@ -424,7 +423,7 @@ pub(crate) fn stix_source<'a>(row: &IntelRow, record: &'a IntelRecord) -> stix::
 /// FBI feedback on a record the caller may read: their record is an FBI whose 來源編號 and
 /// 來源時間 are filled from the answered record when left empty, linked to it.
 pub async fn feedback(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     id: IntelId,
@@ -469,7 +468,7 @@ pub async fn feedback(
 /// A recipient re-shares a record: a derived draft at the same or a tighter TLP, which
 /// the desk then distributes. The TLP can never be loosened, here or by a later edit.
 pub async fn reshare(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     id: IntelId,
@@ -504,7 +503,7 @@ pub async fn reshare(
 /// The desk edits a record (any status): validated whole; the TLP may not go below its
 /// floor (the TLP it arrived with). Analyst indicators are kept.
 pub async fn edit(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     id: IntelId,
@@ -571,7 +570,7 @@ pub async fn edit(
 /// The desk replaces the analyst's indicators of a record: one `kind value` per line
 /// (`ipv4 203.0.113.5`); each must be a valid indicator of its kind.
 pub async fn set_observables(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     id: IntelId,
@@ -615,7 +614,8 @@ pub async fn set_observables(
 }
 
 /// Whom the desk shares a record with.
-#[derive(Clone, Debug, Default, Deserialize, Serialize, ToSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct ShareInput {
     /// Sharing groups: every member organization.
@@ -629,7 +629,8 @@ pub struct ShareInput {
 }
 
 /// What sharing did.
-#[derive(Clone, Debug, Serialize, ToSchema)]
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ShareOutcome {
     /// New deliveries queued by this call.
     pub delivered: usize,
@@ -642,7 +643,7 @@ pub struct ShareOutcome {
 /// the TXT form by mail, once; each delivery is recorded. The TLP decides which audiences
 /// make sense: RED only named people, AMBER+STRICT no organizations to inform.
 pub async fn share(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     id: IntelId,
@@ -888,7 +889,7 @@ pub struct IntelView {
 
 /// One record as its reader may see it (audited).
 pub async fn view(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     id: IntelId,
@@ -937,7 +938,7 @@ pub async fn view(
 
 /// The TXT form of a record (audited as an export).
 pub async fn txt(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     id: IntelId,
@@ -949,7 +950,7 @@ pub async fn txt(
 /// The STIX 2.1 bundle of a record (audited as an export): what its TAXII collections
 /// serve, for a reader who wants the one record.
 pub async fn stix_bundle(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     id: IntelId,
@@ -959,12 +960,7 @@ pub async fn stix_bundle(
 }
 
 /// A record its reader exports, the export audited.
-async fn export(
-    state: &AppState,
-    who: &CurrentUser,
-    ctx: &Ctx,
-    id: IntelId,
-) -> Result<Intel, AppError> {
+async fn export(state: &App, who: &CurrentUser, ctx: &Ctx, id: IntelId) -> Result<Intel, AppError> {
     let (intel, _) = load(state, who, ctx, id, Action::Read).await?;
     state
         .store
@@ -981,7 +977,7 @@ async fn export(
 
 /// The deliveries of a record, for its sender (the desk).
 pub async fn deliveries(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     id: IntelId,
@@ -991,7 +987,8 @@ pub async fn deliveries(
 }
 
 /// The inbox filter as typed by a user (form or query string).
-#[derive(Clone, Debug, Default, Deserialize, Serialize, ToSchema, utoipa::IntoParams)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema, utoipa::IntoParams))]
 #[serde(default)]
 pub struct InboxQuery {
     /// draft or shared (the desk); others see shared records and their own drafts.
@@ -1034,7 +1031,7 @@ fn day_start(s: &str, field: &'static str, e: &mut FieldErrors) -> Option<Timest
 /// The records the caller may list, filtered; a search is confirmed by exact text. The
 /// listing is audited as an access to confidential records.
 pub async fn inbox(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     q: &InboxQuery,
@@ -1128,7 +1125,7 @@ pub async fn inbox(
 /// intrusion → INT, early_warning → EWA) with the reporter's identity stripped: no name,
 /// address, telephone or organization, and those removed from the text too.
 pub async fn from_incident(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     tracking: &str,
@@ -1217,7 +1214,8 @@ pub async fn from_incident(
 }
 
 /// Input for creating a sharing group.
-#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+#[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct GroupInput {
     /// Name, unique (F-ISAC).
@@ -1233,7 +1231,7 @@ pub const GROUP_KINDS: &[&str] = &["isac", "isp", "cert", "academia", "alliance"
 
 /// The sharing groups with their member organizations (the desk).
 pub async fn groups(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
 ) -> Result<Vec<(SharingGroup, Vec<OrgId>)>, AppError> {
@@ -1257,7 +1255,7 @@ pub async fn groups(
 
 /// Creates a sharing group (admins).
 pub async fn create_group(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     input: &GroupInput,
@@ -1307,7 +1305,7 @@ pub async fn create_group(
 
 /// Adds an organization to a group, or removes it (admins).
 pub async fn set_member(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     group: GroupId,

@@ -24,11 +24,11 @@ use tokio_rustls::client::TlsStream;
 
 use crate::auth::{AuthMethod, CurrentUser, principal_of};
 use crate::config::ImapAccount;
+use crate::context::Ctx;
 use crate::error::AppError;
 use crate::i18n::Tr;
-use crate::middleware::Ctx;
 use crate::service::mail_intake::{self, Envelope};
-use crate::state::AppState;
+use crate::state::App;
 
 /// A logged-in IMAP session; STARTTLS and IMAPS both end up on TLS over TCP.
 pub type ImapSession = async_imap::Session<TlsStream<TcpStream>>;
@@ -363,7 +363,7 @@ fn describe(e: &AppError) -> String {
 /// The account the poller hands mail over as, checked against the access policy before
 /// any connection, so that a misconfiguration is one clear error rather than a refusal
 /// per message.
-async fn desk_user(state: &AppState, a: &ImapAccount) -> Result<CurrentUser, ImapError> {
+async fn desk_user(state: &App, a: &ImapAccount) -> Result<CurrentUser, ImapError> {
     let user = state
         .store
         .find_user_by_email(&a.desk_account)
@@ -394,7 +394,7 @@ async fn desk_user(state: &AppState, a: &ImapAccount) -> Result<CurrentUser, Ima
 /// One pass over one account: every folder, every message not marked deleted. Stops
 /// between messages when `stop` turns true.
 pub async fn poll_account(
-    state: &AppState,
+    state: &App,
     a: &ImapAccount,
     stop: Option<&watch::Receiver<bool>>,
 ) -> Result<AccountPass, ImapError> {
@@ -407,7 +407,7 @@ pub async fn poll_account(
 }
 
 async fn poll_session(
-    state: &AppState,
+    state: &App,
     a: &ImapAccount,
     who: &CurrentUser,
     session: &mut ImapSession,
@@ -495,7 +495,7 @@ async fn poll_session(
 
 /// One pass over every configured account, one after the other; every error is logged.
 /// Used by tests and the `tocsin imap poll-once` command.
-pub async fn poll_once(state: &AppState) -> Vec<PassReport> {
+pub async fn poll_once(state: &App) -> Vec<PassReport> {
     let mut reports = Vec::new();
     for a in &state.config.intake.imap {
         let result = poll_account(state, a, None).await;
@@ -530,7 +530,7 @@ pub fn backoff(poll_seconds: u64, failures: u32) -> Duration {
 }
 
 /// Starts one poller task per configured account; each stops when `stop` turns true.
-pub fn spawn(state: &AppState, stop: watch::Receiver<bool>) -> Vec<JoinHandle<()>> {
+pub fn spawn(state: &App, stop: watch::Receiver<bool>) -> Vec<JoinHandle<()>> {
     state
         .config
         .intake
@@ -541,7 +541,7 @@ pub fn spawn(state: &AppState, stop: watch::Receiver<bool>) -> Vec<JoinHandle<()
         .collect()
 }
 
-async fn run_account(state: AppState, a: ImapAccount, mut stop: watch::Receiver<bool>) {
+async fn run_account(state: App, a: ImapAccount, mut stop: watch::Receiver<bool>) {
     let mut failures = 0u32;
     loop {
         if *stop.borrow() {

@@ -18,9 +18,9 @@ use uuid::Uuid;
 use super::audit_entry;
 use super::intel::{Intel, load, status};
 use crate::auth::CurrentUser;
+use crate::context::Ctx;
 use crate::error::AppError;
-use crate::middleware::Ctx;
-use crate::state::AppState;
+use crate::state::App;
 
 /// The most records one feed carries (the newest).
 pub const MAX_FEED_RECORDS: i64 = 50_000;
@@ -53,7 +53,7 @@ impl FeedRecord {
 /// The shared records the caller may see, newest first, with their indicators; the read
 /// is audited once (`feed.read`, with the feed's name).
 pub async fn visible(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     feed: &str,
@@ -107,7 +107,7 @@ pub async fn visible(
 
 /// The publisher of our events (MISP's Orgc): the operator, with a uuid derived from
 /// its public URL so that every instance of one operator names itself alike.
-fn publisher(state: &AppState) -> (String, Uuid) {
+fn publisher(state: &App) -> (String, Uuid) {
     let c = &state.config;
     (
         c.operator.name_en.clone(),
@@ -115,7 +115,7 @@ fn publisher(state: &AppState) -> (String, Uuid) {
     )
 }
 
-fn event_source(state: &AppState, r: &FeedRecord) -> EventSource {
+fn event_source(state: &App, r: &FeedRecord) -> EventSource {
     let row = &r.intel.row;
     let rec = &r.intel.record;
     let date = row.published_at.datetime().date().to_string();
@@ -144,22 +144,14 @@ fn event_source(state: &AppState, r: &FeedRecord) -> EventSource {
 }
 
 /// The MISP feed's `manifest.json`.
-pub async fn misp_manifest(
-    state: &AppState,
-    who: &CurrentUser,
-    ctx: &Ctx,
-) -> Result<Value, AppError> {
+pub async fn misp_manifest(state: &App, who: &CurrentUser, ctx: &Ctx) -> Result<Value, AppError> {
     let rows = visible(state, who, ctx, "misp manifest").await?;
     let events: Vec<EventSource> = rows.iter().map(|r| event_source(state, r)).collect();
     Ok(misp::manifest(&events))
 }
 
 /// The MISP feed's `hashes.csv`.
-pub async fn misp_hashes(
-    state: &AppState,
-    who: &CurrentUser,
-    ctx: &Ctx,
-) -> Result<String, AppError> {
+pub async fn misp_hashes(state: &App, who: &CurrentUser, ctx: &Ctx) -> Result<String, AppError> {
     let rows = visible(state, who, ctx, "misp hashes").await?;
     let events: Vec<EventSource> = rows.iter().map(|r| event_source(state, r)).collect();
     Ok(misp::hashes_csv(&events))
@@ -168,7 +160,7 @@ pub async fn misp_hashes(
 /// One event of the MISP feed: a shared record the caller may read (through the policy);
 /// anything else is not found.
 pub async fn misp_event(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     id: IntelId,

@@ -16,15 +16,14 @@ use tocsin_formats::cvss::{Claim, Finding};
 use tocsin_formats::stix::{self, AdvisorySource};
 use tocsin_formats::vuln_form;
 use tocsin_storage::{NewEvent, Report, Visibility, VulnCase};
-use utoipa::ToSchema;
 
 use super::reports::{Intake, Receipt, Upload, begin_intake, check_uploads, finish_intake};
 use super::{audit_entry, check};
 use crate::auth::CurrentUser;
+use crate::context::Ctx;
 use crate::error::AppError;
 use crate::i18n::Tr;
-use crate::middleware::Ctx;
-use crate::state::AppState;
+use crate::state::App;
 
 /// The vulnerability fields kept in a report's `details`, with tocsin's own CVSS score.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
@@ -157,7 +156,7 @@ fn field_name(key: &str) -> &'static str {
 /// metric), then files it through the shared reporter path and opens its CNA case with a
 /// target publication date.
 pub async fn submit_vulnerability(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     input: &VulnInput,
@@ -298,7 +297,7 @@ pub struct CaseView {
     pub state: CnaState,
 }
 
-async fn load(state: &AppState, tracking: &str) -> Result<(Report, VulnCase), AppError> {
+async fn load(state: &App, tracking: &str) -> Result<(Report, VulnCase), AppError> {
     let tn: TrackingNumber = tracking.parse().map_err(|_| AppError::NotFound)?;
     let report = state
         .store
@@ -338,7 +337,7 @@ pub fn vendor_with_access(c: &VulnCase) -> Option<tocsin_domain::OrgId> {
 }
 
 /// The default text of the vendor notice of a case.
-pub fn vendor_notice_template(state: &AppState, report: &Report, case: &VulnCase) -> String {
+pub fn vendor_notice_template(state: &App, report: &Report, case: &VulnCase) -> String {
     let d = VulnDetails::of(report);
     let link = format!(
         "{}/vulnerabilities/{}",
@@ -371,7 +370,7 @@ fn parse_state(s: &str) -> Result<CnaState, AppError> {
 /// One case (coordinators, the reporter signed in, the notified vendor's members); the
 /// read is audited.
 pub async fn case(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     tracking: &str,
@@ -398,7 +397,7 @@ pub async fn case(
 
 /// The coordinators' list (all cases, or one state).
 pub async fn cases(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     cna_state: Option<CnaState>,
@@ -433,7 +432,8 @@ pub async fn cases(
 }
 
 /// A coordinator's change to a case.
-#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+#[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct CnaUpdate {
     /// A new state: under_review, accepted, rejected, duplicate, out_of_scope,
@@ -444,7 +444,7 @@ pub struct CnaUpdate {
 }
 
 async fn begin_case(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     tracking: &str,
@@ -478,7 +478,7 @@ fn event(
 
 /// Moves a case through the CNA workflow (coordinators). Publishing needs a CVE id.
 pub async fn transition(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     tracking: &str,
@@ -552,7 +552,8 @@ pub async fn transition(
 }
 
 /// The vendor of a case and the coordinator's record of its answer.
-#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+#[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct VendorInput {
     /// The vendor organization's id (kind vendor or manufacturer), or empty to keep it.
@@ -565,7 +566,7 @@ pub struct VendorInput {
 
 /// Sets the vendor and records its status and statement (coordinators).
 pub async fn set_vendor(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     tracking: &str,
@@ -642,7 +643,7 @@ pub async fn set_vendor(
 /// Mails the vendor's users the case (threaded by tracking number) and moves an accepted
 /// case to vendor_notified.
 pub async fn notify_vendor(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     tracking: &str,
@@ -712,7 +713,7 @@ pub async fn notify_vendor(
 
 /// Loads reserved CVE ids (admins): a list or ranges as the CNA received them.
 pub async fn load_cve_ids(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     text: &str,
@@ -754,7 +755,7 @@ pub async fn load_cve_ids(
 
 /// Assigns the next reserved CVE id to an accepted case (coordinators); never twice.
 pub async fn assign_cve(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     tracking: &str,
@@ -790,7 +791,8 @@ pub async fn assign_cve(
 }
 
 /// The advisory's texts (coordinators).
-#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+#[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct AdvisoryInput {
     /// Title.
@@ -815,7 +817,7 @@ fn valid_cwe(cwe: &str) -> bool {
 
 /// Edits the advisory texts and target date of a case.
 pub async fn set_advisory(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     tracking: &str,
@@ -876,7 +878,7 @@ pub async fn set_advisory(
 
 /// The CVE JSON 5.1 record of a case with a CVE id (coordinators; anyone once published).
 pub async fn cve_record(
-    state: &AppState,
+    state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     tracking: &str,
@@ -890,7 +892,7 @@ pub async fn cve_record(
 
 /// Builds the CVE record.
 fn record_json(
-    state: &AppState,
+    state: &App,
     report: &Report,
     case: &VulnCase,
 ) -> Result<serde_json::Value, AppError> {
@@ -984,7 +986,8 @@ fn record_json(
 }
 
 /// A public advisory: what anyone may read of a published case.
-#[derive(Clone, Debug, Serialize, ToSchema)]
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Advisory {
     /// The CVE id.
     pub cve_id: String,
@@ -1048,7 +1051,7 @@ fn advisory(report: &Report, case: &VulnCase) -> Advisory {
 }
 
 /// Published cases with their advisories, newest first.
-async fn published(state: &AppState) -> Result<Vec<(VulnCase, Advisory)>, AppError> {
+async fn published(state: &App) -> Result<Vec<(VulnCase, Advisory)>, AppError> {
     let mut out = Vec::new();
     for c in state.store.published_vuln_cases(500).await? {
         if let Some(r) = state.store.get_report(c.report_id).await? {
@@ -1060,7 +1063,7 @@ async fn published(state: &AppState) -> Result<Vec<(VulnCase, Advisory)>, AppErr
 }
 
 /// Published advisories, newest first (public).
-pub async fn advisories(state: &AppState) -> Result<Vec<Advisory>, AppError> {
+pub async fn advisories(state: &App) -> Result<Vec<Advisory>, AppError> {
     Ok(published(state)
         .await?
         .into_iter()
@@ -1070,7 +1073,7 @@ pub async fn advisories(state: &AppState) -> Result<Vec<Advisory>, AppError> {
 
 /// The published advisories as a STIX 2.1 bundle (public): a `vulnerability` per CVE id,
 /// TLP:CLEAR, with its `cve` external id and a link to the advisory's page.
-pub async fn advisories_stix(state: &AppState) -> Result<String, AppError> {
+pub async fn advisories_stix(state: &App) -> Result<String, AppError> {
     let base = &state.config.public_url;
     let sources: Vec<AdvisorySource> = published(state)
         .await?
@@ -1092,7 +1095,7 @@ pub async fn advisories_stix(state: &AppState) -> Result<String, AppError> {
 }
 
 /// One published advisory by CVE id (public; unpublished ones do not exist here).
-pub async fn advisory_by_cve(state: &AppState, cve: &str) -> Result<Advisory, AppError> {
+pub async fn advisory_by_cve(state: &App, cve: &str) -> Result<Advisory, AppError> {
     let cve = cve.trim().to_ascii_uppercase();
     advisories(state)
         .await?
@@ -1102,7 +1105,7 @@ pub async fn advisory_by_cve(state: &AppState, cve: &str) -> Result<Advisory, Ap
 }
 
 /// The advisories as an Atom feed.
-pub async fn advisories_atom(state: &AppState) -> Result<String, AppError> {
+pub async fn advisories_atom(state: &App) -> Result<String, AppError> {
     use tocsin_formats::atom::{AtomEntry, AtomFeed};
     let list = advisories(state).await?;
     let base = &state.config.public_url;
@@ -1137,7 +1140,7 @@ pub async fn advisories_atom(state: &AppState) -> Result<String, AppError> {
 /// publication date (30, 14, 7 and 1 days before, in the desk calendar's time zone), once
 /// per case and day, recorded in the case history. Returns how many were sent.
 pub async fn remind_publication_due(
-    state: &AppState,
+    state: &App,
     today: jiff::civil::Date,
 ) -> Result<usize, AppError> {
     let mut sent = 0;

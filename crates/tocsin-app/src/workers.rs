@@ -10,7 +10,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::config::Config;
-use crate::state::AppState;
+use crate::state::App;
 
 /// The mail transport the configuration asks for: SMTP, or .eml files under
 /// `data_dir/outbox` when no SMTP host is set.
@@ -36,7 +36,7 @@ pub fn transport(config: &Config) -> Transport {
 }
 
 /// Starts the workers; they stop when `stop` turns true.
-pub fn spawn(state: &AppState, stop: watch::Receiver<bool>) -> anyhow::Result<Vec<JoinHandle<()>>> {
+pub fn spawn(state: &App, stop: watch::Receiver<bool>) -> anyhow::Result<Vec<JoinHandle<()>>> {
     let mut handles = Vec::new();
     if state.config.mail.worker {
         let worker = OutboxWorker::new(state.store.clone(), transport(&state.config));

@@ -1,0 +1,84 @@
+//! The one error type of the use cases. The server maps it to an HTTP status and writes it
+//! in the caller's language; the CLI prints it.
+
+use tocsin_domain::{Denied, FieldErrors};
+use tocsin_storage::StorageError;
+
+/// What went wrong, as the client is told.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// Bad input, by field.
+    #[error("validation failed")]
+    Validation(FieldErrors),
+    /// No or invalid credentials.
+    #[error("authentication required")]
+    Unauthorized,
+    /// Signed in but not allowed.
+    #[error("forbidden")]
+    Forbidden,
+    /// A cross-site state-changing request.
+    #[error("cross-site request refused")]
+    CrossSite,
+    /// No such record (or not visible to the caller).
+    #[error("not found")]
+    NotFound,
+    /// Too many attempts.
+    #[error("too many requests")]
+    TooManyRequests,
+    /// A body over the configured limit.
+    #[error("payload too large")]
+    TooLarge,
+    /// A malformed request that is not about one field.
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    /// Anything else; the detail is logged, never shown.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    /// An internal error with a logged detail.
+    pub fn internal(detail: impl Into<String>) -> Self {
+        AppError::Internal(detail.into())
+    }
+
+    /// A validation error on one field.
+    pub fn field(field: &'static str, code: &'static str) -> Self {
+        let mut e = FieldErrors::new();
+        e.add(field, tocsin_domain::FieldError::new(code));
+        AppError::Validation(e)
+    }
+
+    /// The stable error code of the API's error shape.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Validation(_) => "validation",
+            AppError::Unauthorized => "unauthorized",
+            AppError::Forbidden => "forbidden",
+            AppError::CrossSite => "cross_site",
+            AppError::NotFound => "not_found",
+            AppError::TooManyRequests => "rate_limited",
+            AppError::TooLarge => "too_large",
+            AppError::BadRequest(_) => "bad_request",
+            AppError::Internal(_) => "internal",
+        }
+    }
+}
+
+impl From<Denied> for AppError {
+    fn from(d: Denied) -> Self {
+        match d {
+            Denied::NeedsLogin => AppError::Unauthorized,
+            Denied::Forbidden => AppError::Forbidden,
+        }
+    }
+}
+
+impl From<StorageError> for AppError {
+    fn from(e: StorageError) -> Self {
+        match e {
+            StorageError::NotFound(_) => AppError::NotFound,
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}

@@ -1,0 +1,54 @@
+//! The application: storage, configuration, the desk's rules and the clock, passed
+//! explicitly to every use case; no globals.
+
+use std::sync::Arc;
+
+use tocsin_domain::Clock;
+use tocsin_storage::Store;
+
+use crate::config::{Config, ConfigError, DeskRules};
+use crate::metrics::Metrics;
+
+/// Shared state; cheap to clone.
+#[derive(Clone)]
+pub struct App {
+    /// Storage.
+    pub store: Store,
+    /// Configuration.
+    pub config: Arc<Config>,
+    /// Prometheus metrics.
+    pub metrics: Arc<Metrics>,
+    /// The desk's calendar, SLA targets and task templates.
+    pub desk: Arc<DeskRules>,
+    /// The product's clock: the store's, so what is written and what is decided agree.
+    pub clock: Clock,
+}
+
+impl App {
+    /// Builds the state; fails only on configuration that [`Config::finish`] would refuse.
+    pub fn new(store: Store, config: Config) -> Result<Self, ConfigError> {
+        let desk = DeskRules::from_config(&config)?;
+        Ok(App {
+            clock: store.clock().clone(),
+            store,
+            config: Arc::new(config),
+            metrics: Arc::new(Metrics::default()),
+            desk: Arc::new(desk),
+        })
+    }
+
+    /// Now, by the product's clock.
+    pub fn now(&self) -> tocsin_domain::Timestamp {
+        self.clock.now()
+    }
+
+    /// Today's date in the desk's time zone (`calendar.time_zone`), never UTC's.
+    pub fn today(&self) -> jiff::civil::Date {
+        self.day_of(self.now())
+    }
+
+    /// The desk's calendar date of `at`: the day, month and year a Taipei desk calls it.
+    pub fn day_of(&self, at: tocsin_domain::Timestamp) -> jiff::civil::Date {
+        tocsin_domain::clock::day_of(at, self.desk.calendar.time_zone())
+    }
+}
