@@ -170,7 +170,13 @@ export async function launchBrowser() {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`${CHROMIUM} is missing: apt-get install chromium (scripts/test does)`);
   }
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 30_000 });
+  // A suite run at a faked hour (scripts/test's `hours` section preloads libfaketime) fakes
+  // the test code and the server; Chromium hangs under the preload, and its own clock
+  // decides nothing here, so it runs without it.
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => k !== 'LD_PRELOAD' && !k.startsWith('FAKETIME')),
+  );
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 30_000, env });
 }
 
 /** A browser context whose every wait is bounded. */

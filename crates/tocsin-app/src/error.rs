@@ -22,6 +22,10 @@ pub enum AppError {
     /// No such record (or not visible to the caller).
     #[error("not found")]
     NotFound,
+    /// The change collides with what is stored (a uniqueness rule, or a concurrent change
+    /// of the same record): the caller may reload and try again.
+    #[error("conflict: {0}")]
+    Conflict(String),
     /// Too many attempts.
     #[error("too many requests")]
     TooManyRequests,
@@ -57,6 +61,7 @@ impl AppError {
             AppError::Forbidden => "forbidden",
             AppError::CrossSite => "cross_site",
             AppError::NotFound => "not_found",
+            AppError::Conflict(_) => "conflict",
             AppError::TooManyRequests => "rate_limited",
             AppError::TooLarge => "too_large",
             AppError::BadRequest(_) => "bad_request",
@@ -78,7 +83,24 @@ impl From<StorageError> for AppError {
     fn from(e: StorageError) -> Self {
         match e {
             StorageError::NotFound(_) => AppError::NotFound,
+            // A uniqueness rule the use case did not turn into a field's error: a 409 for
+            // the client to retry or reload, never a 500.
+            StorageError::Conflict(what) => AppError::Conflict(what),
             other => AppError::Internal(other.to_string()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_storage_conflict_is_a_conflict_not_an_internal_error() {
+        let e = AppError::from(StorageError::Conflict("duplicate key".into()));
+        assert!(matches!(e, AppError::Conflict(_)), "{e:?}");
+        assert_eq!(e.code(), "conflict");
+        let e = AppError::from(StorageError::Corrupt("x".into()));
+        assert_eq!(e.code(), "internal");
     }
 }

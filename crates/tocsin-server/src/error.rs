@@ -38,6 +38,7 @@ pub fn status(e: &AppError) -> StatusCode {
         AppError::Unauthorized => StatusCode::UNAUTHORIZED,
         AppError::Forbidden | AppError::CrossSite => StatusCode::FORBIDDEN,
         AppError::NotFound => StatusCode::NOT_FOUND,
+        AppError::Conflict(_) => StatusCode::CONFLICT,
         AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
         AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
@@ -88,5 +89,18 @@ pub trait IntoHttp {
 impl IntoHttp for AppError {
     fn into_response(self) -> Response {
         HttpError(self).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_storage_conflict_answers_409() {
+        let resp = HttpError::from(StorageError::Conflict("duplicate key".into())).into_response();
+        assert_eq!(resp.status(), StatusCode::CONFLICT);
+        let body = resp.extensions().get::<ErrorBody>().expect("body");
+        assert_eq!(body.code, "conflict");
     }
 }

@@ -76,6 +76,7 @@ err-unauthorized = Please sign in first.
 err-forbidden = You are not allowed to do this.
 err-cross_site = A request from another site was refused.
 err-not_found = No such page or record.
+err-conflict = This changed at the same time elsewhere, or already exists. Please reload and try again.
 err-rate_limited = Too many attempts. Please try again later.
 err-bad_request = The request is malformed.
 err-internal = Something went wrong on our side. Please try again later.

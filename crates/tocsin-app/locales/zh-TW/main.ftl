@@ -76,6 +76,7 @@ err-unauthorized = 請先登入。
 err-forbidden = 您沒有權限執行此操作。
 err-cross_site = 已拒絕來自其他網站的請求。
 err-not_found = 找不到此頁面或資料。
+err-conflict = 此資料已存在，或同時在別處被修改，請重新載入後再試。
 err-rate_limited = 嘗試次數過多，請稍後再試。
 err-bad_request = 請求格式錯誤。
 err-internal = 系統發生錯誤，請稍後再試。
