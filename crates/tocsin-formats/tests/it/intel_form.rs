@@ -401,9 +401,7 @@ fn quoting_in_entries() {
 // Properties
 // ---------------------------------------------------------------------------------------
 
-#[path = "common/intel_strategies.rs"]
-mod intel_strategies;
-use intel_strategies::*;
+use crate::intel_strategies::*;
 
 /// Text made of the syntax's pieces, to reach the parser's corners.
 fn noisy_form() -> impl Strategy<Value = String> {

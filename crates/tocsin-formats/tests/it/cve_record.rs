@@ -14,7 +14,7 @@ use tocsin_formats::cve_record::{
 use tocsin_formats::cvss::{Score, Severity, Version};
 use uuid::Uuid;
 
-const SCHEMA: &str = include_str!("data/CVE_JSON_bundled_5.1.1.json");
+const SCHEMA: &str = include_str!("../data/CVE_JSON_bundled_5.1.1.json");
 
 fn schema() -> Value {
     let schema: Value = serde_json::from_str(SCHEMA).expect("schema is JSON");

@@ -395,9 +395,7 @@ fn phishing_urls_and_advisories() {
 // Properties (the record strategy is the intel_form tests', with indicators in the content)
 // ---------------------------------------------------------------------------------------
 
-#[path = "common/intel_strategies.rs"]
-mod intel_strategies;
-use intel_strategies::*;
+use crate::intel_strategies::*;
 
 /// Indicators of every kind, for the content.
 fn indicators() -> impl Strategy<Value = String> {

@@ -931,7 +931,7 @@ fn check_corpus(data: &str, version: Version) -> usize {
 #[test]
 fn corpus_v3_0_matches_red_hat() {
     assert_eq!(
-        check_corpus(include_str!("data/cvss-v30.tsv"), Version::V3_0),
+        check_corpus(include_str!("../data/cvss-v30.tsv"), Version::V3_0),
         2000
     );
 }
@@ -939,7 +939,7 @@ fn corpus_v3_0_matches_red_hat() {
 #[test]
 fn corpus_v3_1_matches_red_hat() {
     assert_eq!(
-        check_corpus(include_str!("data/cvss-v31.tsv"), Version::V3_1),
+        check_corpus(include_str!("../data/cvss-v31.tsv"), Version::V3_1),
         2000
     );
 }
@@ -947,7 +947,7 @@ fn corpus_v3_1_matches_red_hat() {
 #[test]
 fn corpus_v4_0_matches_red_hat() {
     assert_eq!(
-        check_corpus(include_str!("data/cvss-v40.tsv"), Version::V4_0),
+        check_corpus(include_str!("../data/cvss-v40.tsv"), Version::V4_0),
         2000
     );
 }

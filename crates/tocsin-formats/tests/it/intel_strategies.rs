@@ -1,6 +1,6 @@
 //! Proptest strategies of intel records shared by the TXT form and STIX tests: a
 //! generated `IntelInput` with every field, times of the format's shape, entries and scan
-//! results. Included by `#[path]`, so it is no test binary of its own.
+//! results.
 
 use proptest::prelude::*;
 use tocsin_domain::intel::{ConnectionInput, EndpointInput, IntelInput, ScanInfo};

@@ -1,0 +1,14 @@
+//! The wire formats' tests, in one binary: each module checks one format against its
+//! specification's examples, the reference tools' verdicts and data written by others, and
+//! holds its parser to properties over arbitrary input.
+
+mod atom;
+mod cve_record;
+mod cvss;
+mod intel_form;
+mod intel_strategies;
+mod mail_in;
+mod stix;
+mod stix_validator;
+mod text;
+mod vuln_form;
