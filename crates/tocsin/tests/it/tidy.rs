@@ -238,3 +238,29 @@ fn only_the_clock_reads_the_machines_time() {
         }
     }
 }
+
+/// Each crate's integration tests are one binary, `tests/it/` (one link step instead of one
+/// per file, and one place to look).
+#[test]
+fn integration_tests_are_one_binary_per_crate() {
+    for c in crates() {
+        let Ok(entries) = std::fs::read_dir(c.join("tests")) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            assert!(
+                p.extension().is_none_or(|x| x != "rs"),
+                "{} is a test binary of its own; make it a module of tests/it/",
+                p.display()
+            );
+        }
+        if c.join("tests").exists() {
+            assert!(
+                c.join("tests/it/main.rs").exists(),
+                "{}: tests/it/main.rs",
+                c.display()
+            );
+        }
+    }
+}

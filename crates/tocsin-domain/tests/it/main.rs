@@ -1,0 +1,3 @@
+//! The domain rules' integration tests, in one binary.
+
+mod no_panic;
