@@ -29,6 +29,48 @@ impl Principal {
     }
 }
 
+/// What a caller's navigation offers. Decided here, so that pages never compare roles.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Navigation {
+    /// The administration pages (organizations, users, audit, points).
+    pub admin: bool,
+    /// The desk: queues of reports, phishing cases and intel drafts.
+    pub desk: bool,
+    /// Vulnerability coordination (the CNA's cases).
+    pub coordination: bool,
+}
+
+/// The navigation a caller is offered (no caller: none of it).
+pub fn navigation(p: Option<&Principal>) -> Navigation {
+    let Some(p) = p else {
+        return Navigation::default();
+    };
+    let admin = is_admin(&p.roles);
+    Navigation {
+        admin,
+        desk: p.roles.is_staff(),
+        coordination: admin || p.has(Role::Coordinator),
+    }
+}
+
+/// Whether these roles administer the instance (first-start setup stays open until an
+/// enabled user holds them).
+pub fn is_admin(roles: &Roles) -> bool {
+    roles.has(Role::Admin)
+}
+
+/// Whether the caller works the desk (the operator's staff): they see the desk's view of
+/// a case, and may be assigned one.
+pub fn is_desk(p: Option<&Principal>) -> bool {
+    p.is_some_and(|p| p.roles.is_staff())
+}
+
+/// Whether a user of a notified vendor receives the vendor's notices: its members do
+/// (staff accounts of the operator in the same organization do not).
+pub fn receives_vendor_notice(p: &Principal) -> bool {
+    p.has(Role::Member)
+}
+
 /// What the principal wants to do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Action {
@@ -1090,5 +1132,35 @@ mod tests {
         }
         assert!(authorize(Some(&w.admin), Delete, &Resource::InboundMail).is_err());
         assert!(Resource::InboundMail.is_confidential());
+    }
+
+    /// Each audience's navigation and desk view, as a table.
+    #[test]
+    fn navigation_and_the_desk_by_audience() {
+        let w = world();
+        let coordinator = Principal {
+            roles: Roles::new([Role::Coordinator]),
+            ..w.analyst.clone()
+        };
+        let nav = |admin, desk, coordination| Navigation {
+            admin,
+            desk,
+            coordination,
+        };
+        for (who, want_nav, want_desk, want_vendor_notice) in [
+            (None, nav(false, false, false), false, false),
+            (Some(&w.admin), nav(true, true, true), true, false),
+            (Some(&coordinator), nav(false, true, true), true, false),
+            (Some(&w.analyst), nav(false, true, false), true, false),
+            (Some(&w.member_a), nav(false, false, false), false, true),
+            (Some(&w.reporter_a), nav(false, false, false), false, false),
+            (Some(&w.partner_b), nav(false, false, false), false, false),
+        ] {
+            assert_eq!(navigation(who), want_nav, "{who:?}");
+            assert_eq!(is_desk(who), want_desk, "{who:?}");
+            if let Some(p) = who {
+                assert_eq!(receives_vendor_notice(p), want_vendor_notice, "{p:?}");
+            }
+        }
     }
 }

@@ -187,7 +187,7 @@ impl Store {
         let users = self.list_users().await?;
         Ok(users
             .iter()
-            .filter(|u| !u.disabled && u.roles.has(tocsin_domain::Role::Admin))
+            .filter(|u| !u.disabled && tocsin_domain::policy::is_admin(&u.roles))
             .count() as i64)
     }
 }

@@ -517,7 +517,7 @@ pub async fn view(
 
 /// Whether the viewer is the desk (staff).
 pub fn is_desk(who: &CurrentUser) -> bool {
-    who.user().is_some_and(|u| u.roles.is_staff())
+    tocsin_domain::policy::is_desk(who.principal().as_ref())
 }
 
 /// One attachment's bytes, for a reader of its report (audited).
@@ -997,7 +997,7 @@ pub async fn assign(
                 .get_user(id)
                 .await?
                 .ok_or_else(|| AppError::field("assignee_id", "error-choice"))?;
-            if !u.roles.is_staff() || u.disabled {
+            if !tocsin_domain::policy::is_desk(Some(&crate::auth::principal_of(&u))) || u.disabled {
                 return Err(AppError::field("assignee_id", "error-choice"));
             }
             Some(u)

@@ -661,7 +661,7 @@ pub async fn notify_vendor(
         .into_iter()
         .filter(|u| {
             !u.disabled
-                && u.roles.has(tocsin_domain::Role::Member)
+                && tocsin_domain::policy::receives_vendor_notice(&crate::auth::principal_of(u))
                 && u.org_id.0.map(|o| o.uuid()) == Some(org)
         })
         .map(|u| u.email)

@@ -24,7 +24,7 @@ use super::report::{
     type_label, when,
 };
 use super::{Page, render, see_other};
-use crate::auth::CurrentUser;
+use crate::auth::{CurrentUser, principal_of};
 use crate::error::AppError;
 use crate::middleware::Ctx;
 use crate::state::AppState;
@@ -180,7 +180,7 @@ async fn staff(
     ctx: &Ctx,
 ) -> Result<Vec<tocsin_storage::User>, AppError> {
     let mut users = service::list_users(state, who, ctx).await?;
-    users.retain(|u| u.roles.is_staff());
+    users.retain(|u| tocsin_domain::policy::is_desk(Some(&principal_of(u))));
     Ok(users)
 }
 

@@ -62,14 +62,10 @@ impl Page {
     pub fn new(state: &AppState, ctx: &Ctx, who: &CurrentUser, path: &str) -> Self {
         let mut p = Page::bare(state, ctx.tr());
         p.user_name = who.user().map(|u| u.name.clone());
-        p.is_admin = who
-            .user()
-            .is_some_and(|u| u.roles.has(tocsin_domain::Role::Admin));
-        p.is_staff = who.user().is_some_and(|u| u.roles.is_staff());
-        p.is_coordinator = p.is_admin
-            || who
-                .user()
-                .is_some_and(|u| u.roles.has(tocsin_domain::Role::Coordinator));
+        let nav = tocsin_domain::policy::navigation(who.principal().as_ref());
+        p.is_admin = nav.admin;
+        p.is_staff = nav.desk;
+        p.is_coordinator = nav.coordination;
         p.has_points = tocsin_app::service::points::has_account(who);
         p.path = path.to_string();
         p

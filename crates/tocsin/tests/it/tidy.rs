@@ -130,7 +130,13 @@ fn only_storage_contains_sql() {
         rust_files(&c.join("src"), &mut files);
         for f in files {
             let text = read(&f);
-            for needle in ["sqlx::query", "SELECT ", "INSERT INTO", "DELETE FROM"] {
+            for needle in [
+                "sqlx::query",
+                "SELECT ",
+                "INSERT INTO",
+                "UPDATE ",
+                "DELETE FROM",
+            ] {
                 assert!(
                     !text.contains(needle),
                     "{} contains SQL ({needle}); SQL belongs in tocsin-storage",
@@ -261,6 +267,40 @@ fn integration_tests_are_one_binary_per_crate() {
                 "{}: tests/it/main.rs",
                 c.display()
             );
+        }
+    }
+}
+
+/// Access is decided by the policy (`tocsin_domain::policy`) alone: no other crate compares
+/// roles; they ask `authorize`, `navigation`, `is_desk` and the like.
+#[test]
+fn only_the_domain_compares_roles() {
+    let roles = [
+        "Admin",
+        "Coordinator",
+        "Analyst",
+        "Member",
+        "Reporter",
+        "Partner",
+    ];
+    for c in crates() {
+        if c.ends_with("tocsin-domain") {
+            continue;
+        }
+        let mut files = Vec::new();
+        rust_files(&c.join("src"), &mut files);
+        for f in files {
+            let text = read(&f);
+            let code = text.split("#[cfg(test)]").next().unwrap_or(&text);
+            let mut needles: Vec<String> = vec!["roles.has(".into(), "is_staff()".into()];
+            needles.extend(roles.iter().map(|r| format!("Role::{r}")));
+            for needle in &needles {
+                assert!(
+                    !code.contains(needle.as_str()),
+                    "{} compares roles ({needle}); ask the policy",
+                    f.display()
+                );
+            }
         }
     }
 }
