@@ -1,6 +1,38 @@
 //! The operations behind both the web pages and the API: each checks the access policy,
 //! validates, writes in one transaction with its audit entry, and returns typed results.
 //! Handlers only extract input and present output.
+//!
+//! The modules, one per desk: this one for accounts and organizations, `reports.rs` for the
+//! reporting desk (intake, status link, transitions, notes, messages, tasks, survey; the
+//! shared reporter path `begin_intake`/`finish_intake` every report kind goes through),
+//! `phishing.rs` for URL cases, contacts, RDAP, notices, escalation, feeds and figures;
+//! `vuln.rs` for vulnerability intake, the CNA workflow, CVE ids, records and advisories;
+//! `intel.rs` for intel sharing: submission (web, API, TXT), FBI feedback, re-sharing that
+//! may only keep or tighten the TLP, desk edits above the TLP floor, sharing with groups,
+//! organizations and people with the TXT mailed to each recipient the policy admits and
+//! every delivery recorded, the per-organization inbox and search, incident → draft with
+//! the reporter stripped, sharing groups; `intel_import.rs` for the operator's bulk import
+//! (TXT forms, JSON lines, STIX bundles of any size read by `stix::stream_objects` in
+//! windows of 1,000 objects) as drafts, streamed in batches of one transaction and one audit
+//! entry each (`Tx::insert_intel_batch`), every bad record reported, none half-stored;
+//! `taxii.rs` for TAXII 2.1: collections (one per sharing group), pages of objects,
+//! manifest, versions, delete, POSTed bundles into draft records with a status resource,
+//! HTTP Basic (API token or the password, throttled) beside bearer tokens, and `publish`,
+//! which `intel::share` and `intel::edit` call to put a shared record's objects into its
+//! groups' collections (an edit is a new version); and the indicator blocklists
+//! (`api/blocklist.rs`: TXT and CSV by kind, victims left out) under the same scope;
+//! `phishing::feed_stix` and `vuln::advisories_stix` give verified phishing URLs and
+//! published advisories as STIX bundles, `intel::stix_bundle` one record;
+//! `feeds.rs` for the MISP feed, from the intel listing's scope (shared records only);
+//! `mail_intake.rs` for mail handed over by the
+//! mailgate: stored whole first, deduplicated by hash, replies joined to their case (tracking
+//! number or In-Reply-To, parties only), routed by recipient into the same intake functions
+//! as the forms, automatic mail never answered, floods and strangers held with a reason;
+//! `points.rs` for the reward scheme: awards and reversals called inside the desks'
+//! transition transactions, balance, history, catalog, redemptions held and decided,
+//! audited adjustments, the leaderboard and its opt-out.
+//! `referral.rs` for assistance referrals (consent, offer, acceptance, the choice that
+//! mails each side the other's contact, outcome, rating).
 
 pub mod feeds;
 pub mod intel;
