@@ -47,6 +47,10 @@ pub struct Config {
     pub clock_start: String,
 }
 
+/// The routes mail intake knows (`intake.routes`, `intake.default_route`, an IMAP
+/// account's `queue`).
+pub const ROUTES: &[&str] = &["incident", "vulnerability", "phishing", "intel"];
+
 /// Mail intake settings.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -579,8 +583,7 @@ impl Config {
             });
         }
         for (address, route) in &self.intake.routes {
-            if !crate::service::mail_intake::ROUTES.contains(&route.as_str())
-                || address != &address.trim().to_ascii_lowercase()
+            if !ROUTES.contains(&route.as_str()) || address != &address.trim().to_ascii_lowercase()
             {
                 return Err(ConfigError::Invalid {
                     name: "intake.routes",
@@ -591,7 +594,7 @@ impl Config {
             }
         }
         if !(self.intake.default_route.is_empty()
-            || crate::service::mail_intake::ROUTES.contains(&self.intake.default_route.as_str()))
+            || ROUTES.contains(&self.intake.default_route.as_str()))
         {
             return Err(ConfigError::Invalid {
                 name: "intake.default_route",
@@ -633,9 +636,7 @@ impl Config {
             if a.poll_seconds == 0 {
                 return Err(invalid("poll_seconds is at least 1".into()));
             }
-            if !(a.queue.is_empty()
-                || crate::service::mail_intake::ROUTES.contains(&a.queue.as_str()))
-            {
+            if !(a.queue.is_empty() || ROUTES.contains(&a.queue.as_str())) {
                 return Err(invalid(
                     "queue is empty, incident, vulnerability, phishing or intel".into(),
                 ));

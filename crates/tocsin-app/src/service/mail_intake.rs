@@ -66,8 +66,7 @@ impl IntakeOutcome {
     }
 }
 
-/// The routes intake knows.
-pub const ROUTES: &[&str] = &["incident", "vulnerability", "phishing", "intel"];
+pub use crate::config::ROUTES;
 
 fn limits(state: &App) -> Limits {
     let c = &state.config.intake;
