@@ -49,6 +49,29 @@ fn deps(manifest: &str) -> String {
     rest[..end].to_string()
 }
 
+/// The non-test code of every crate but `skip`, file by file: each source file of `src/`
+/// up to its test module (tests may do what the product may not).
+fn product_code_outside(skip: Option<&str>) -> Vec<(PathBuf, String)> {
+    let mut out = Vec::new();
+    for c in crates() {
+        if skip.is_some_and(|s| c.ends_with(s)) {
+            continue;
+        }
+        let mut files = Vec::new();
+        rust_files(&c.join("src"), &mut files);
+        for f in files {
+            let text = read(&f);
+            let code = text
+                .split("#[cfg(test)]")
+                .next()
+                .unwrap_or(&text)
+                .to_string();
+            out.push((f, code));
+        }
+    }
+    out
+}
+
 #[test]
 fn layers_depend_one_way() {
     let forbidden: &[(&str, &[&str])] = &[
@@ -122,27 +145,19 @@ fn layers_depend_one_way() {
 
 #[test]
 fn only_storage_contains_sql() {
-    for c in crates() {
-        if c.ends_with("tocsin-storage") {
-            continue;
-        }
-        let mut files = Vec::new();
-        rust_files(&c.join("src"), &mut files);
-        for f in files {
-            let text = read(&f);
-            for needle in [
-                "sqlx::query",
-                "SELECT ",
-                "INSERT INTO",
-                "UPDATE ",
-                "DELETE FROM",
-            ] {
-                assert!(
-                    !text.contains(needle),
-                    "{} contains SQL ({needle}); SQL belongs in tocsin-storage",
-                    f.display()
-                );
-            }
+    for (f, code) in product_code_outside(Some("tocsin-storage")) {
+        for needle in [
+            "sqlx::query",
+            "SELECT ",
+            "INSERT INTO",
+            "UPDATE ",
+            "DELETE FROM",
+        ] {
+            assert!(
+                !code.contains(needle),
+                "{} contains SQL ({needle}); SQL belongs in tocsin-storage",
+                f.display()
+            );
         }
     }
 }
@@ -217,30 +232,23 @@ fn no_skipped_or_stubbed_tests() {
 /// machine's time, so a test that sets the hour sets it for everything.
 #[test]
 fn only_the_clock_reads_the_machines_time() {
-    for c in crates() {
-        let mut files = Vec::new();
-        rust_files(&c.join("src"), &mut files);
-        for f in files {
-            if f.ends_with("tocsin-domain/src/clock.rs")
-                || f.ends_with("tocsin-domain/src/time_util.rs")
-            {
-                continue;
-            }
-            let text = read(&f);
-            // Test modules at the end of a file may read it (e.g. to make fixtures).
-            let code = text.split("#[cfg(test)]").next().unwrap_or(&text);
-            for needle in [
-                "Timestamp::now()",
-                "OffsetDateTime::now_utc()",
-                "jiff::Timestamp::now()",
-                "Zoned::now()",
-            ] {
-                assert!(
-                    !code.contains(needle),
-                    "{} reads the machine's clock ({needle}); take the time from the Clock",
-                    f.display()
-                );
-            }
+    for (f, code) in product_code_outside(None) {
+        if f.ends_with("tocsin-domain/src/clock.rs")
+            || f.ends_with("tocsin-domain/src/time_util.rs")
+        {
+            continue;
+        }
+        for needle in [
+            "Timestamp::now()",
+            "OffsetDateTime::now_utc()",
+            "jiff::Timestamp::now()",
+            "Zoned::now()",
+        ] {
+            assert!(
+                !code.contains(needle),
+                "{} reads the machine's clock ({needle}); take the time from the Clock",
+                f.display()
+            );
         }
     }
 }
@@ -283,24 +291,15 @@ fn only_the_domain_compares_roles() {
         "Reporter",
         "Partner",
     ];
-    for c in crates() {
-        if c.ends_with("tocsin-domain") {
-            continue;
-        }
-        let mut files = Vec::new();
-        rust_files(&c.join("src"), &mut files);
-        for f in files {
-            let text = read(&f);
-            let code = text.split("#[cfg(test)]").next().unwrap_or(&text);
-            let mut needles: Vec<String> = vec!["roles.has(".into(), "is_staff()".into()];
-            needles.extend(roles.iter().map(|r| format!("Role::{r}")));
-            for needle in &needles {
-                assert!(
-                    !code.contains(needle.as_str()),
-                    "{} compares roles ({needle}); ask the policy",
-                    f.display()
-                );
-            }
+    let mut needles: Vec<String> = vec!["roles.has(".into(), "is_staff()".into()];
+    needles.extend(roles.iter().map(|r| format!("Role::{r}")));
+    for (f, code) in product_code_outside(Some("tocsin-domain")) {
+        for needle in &needles {
+            assert!(
+                !code.contains(needle.as_str()),
+                "{} compares roles ({needle}); ask the policy",
+                f.display()
+            );
         }
     }
 }
