@@ -17,8 +17,7 @@ use crate::error::{AppError, ErrorBody, HttpError};
 use crate::state::AppState;
 use tocsin_app::i18n::Tr;
 
-/// The cookie holding the chosen language.
-pub const LANG_COOKIE: &str = "tocsin_lang";
+pub use crate::web::LANG_COOKIE;
 
 pub use tocsin_app::Ctx;
 

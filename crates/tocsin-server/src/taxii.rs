@@ -23,8 +23,8 @@ use uuid::Uuid;
 
 use crate::auth::CurrentUser;
 use crate::error::{AppError, HttpError};
-use crate::middleware::Ctx;
 use crate::state::AppState;
+use tocsin_app::Ctx;
 use tocsin_app::service::taxii::{self as svc, ObjectFilter, TAXII_MEDIA};
 
 /// The routes under `/taxii2/`.

@@ -11,8 +11,8 @@ use tocsin_domain::IntelId;
 use super::ApiErrorBody;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, HttpError};
-use crate::middleware::Ctx;
 use crate::state::AppState;
+use tocsin_app::Ctx;
 use tocsin_app::service::feeds as svc;
 
 fn text(content_type: &'static str, body: String) -> Response {

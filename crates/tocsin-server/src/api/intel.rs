@@ -16,8 +16,8 @@ use utoipa::ToSchema;
 use super::{ApiErrorBody, ApiJson};
 use crate::auth::CurrentUser;
 use crate::error::{AppError, HttpError};
-use crate::middleware::Ctx;
 use crate::state::AppState;
+use tocsin_app::Ctx;
 use tocsin_app::service::intel::{
     self as desk, Channel, GroupInput, InboxQuery, Intel, IntelView, ShareInput, ShareOutcome,
 };

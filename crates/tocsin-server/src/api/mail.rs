@@ -13,8 +13,8 @@ use utoipa::{IntoParams, ToSchema};
 use super::ApiErrorBody;
 use crate::auth::CurrentUser;
 use crate::error::HttpError;
-use crate::middleware::Ctx;
 use crate::state::AppState;
+use tocsin_app::Ctx;
 use tocsin_app::service::mail_intake::{self as intake, Envelope, IntakeOutcome};
 
 /// What the MTA knows about the message.

@@ -27,8 +27,8 @@ use utoipa_axum::routes;
 
 use crate::auth::CurrentUser;
 use crate::error::{AppError, HttpError};
-use crate::middleware::Ctx;
 use crate::state::AppState;
+use tocsin_app::Ctx;
 use tocsin_app::service::{self, OrgInput, UserAccessInput, UserInput, UserView};
 
 /// A JSON body whose rejection is our error shape.

@@ -15,8 +15,8 @@ use uuid::Uuid;
 use super::{ApiErrorBody, ApiJson};
 use crate::auth::CurrentUser;
 use crate::error::{AppError, HttpError};
-use crate::middleware::Ctx;
 use crate::state::AppState;
+use tocsin_app::Ctx;
 use tocsin_app::service::points::{self as svc, AdjustInput, Balance, DecisionInput, RedeemInput};
 
 /// One ledger entry.

@@ -14,8 +14,8 @@ use uuid::Uuid;
 use super::{ApiErrorBody, ApiJson};
 use crate::auth::CurrentUser;
 use crate::error::{AppError, HttpError};
-use crate::middleware::Ctx;
 use crate::state::AppState;
+use tocsin_app::Ctx;
 use tocsin_app::service::referral::{self as svc, ReferralView};
 
 /// A firm's acceptance of a referral.

@@ -12,8 +12,8 @@ use utoipa::{IntoParams, ToSchema};
 use super::{ApiErrorBody, ApiJson};
 use crate::auth::CurrentUser;
 use crate::error::HttpError;
-use crate::middleware::Ctx;
 use crate::state::AppState;
+use tocsin_app::Ctx;
 use tocsin_app::service::reports::{
     self as desk, AssignInput, ClassifyInput, QueueQuery, Receipt, TextInput, TransitionRequest,
 };

@@ -13,8 +13,8 @@ use super::reports::ApiAttachment;
 use super::{ApiErrorBody, ApiJson};
 use crate::auth::CurrentUser;
 use crate::error::{AppError, HttpError};
-use crate::middleware::Ctx;
 use crate::state::AppState;
+use tocsin_app::Ctx;
 use tocsin_app::service::reports::Receipt;
 use tocsin_app::service::vuln::{self as cna, Advisory, AdvisoryInput, CnaUpdate, VendorInput};
 

@@ -12,8 +12,8 @@ use tocsin_storage::ApiToken;
 use super::{Page, render, see_other};
 use crate::auth::CurrentUser;
 use crate::error::AppError;
-use crate::middleware::Ctx;
 use crate::state::AppState;
+use tocsin_app::Ctx;
 use tocsin_app::service;
 
 #[derive(Template)]

@@ -13,8 +13,8 @@ use tocsin_storage::{AuditEntry, AuditFilter, Organization};
 use super::{Page, render, see_other};
 use crate::auth::CurrentUser;
 use crate::error::AppError;
-use crate::middleware::Ctx;
 use crate::state::AppState;
+use tocsin_app::Ctx;
 use tocsin_app::service::{self, OrgInput, UserInput, UserView};
 
 type Errors = Vec<(String, String)>;

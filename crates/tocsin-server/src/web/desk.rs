@@ -26,8 +26,8 @@ use super::report::{
 use super::{Page, render, see_other};
 use crate::auth::{CurrentUser, principal_of};
 use crate::error::AppError;
-use crate::middleware::Ctx;
 use crate::state::AppState;
+use tocsin_app::Ctx;
 use tocsin_app::i18n::Tr;
 use tocsin_app::service::reports::{
     self as svc, AssignInput, ClassifyInput, QueueQuery, SurveyInput, TextInput, TransitionRequest,

@@ -11,8 +11,8 @@ use serde::Deserialize;
 use super::{Page, render};
 use crate::api::mail::InboundView;
 use crate::auth::CurrentUser;
-use crate::middleware::Ctx;
 use crate::state::AppState;
+use tocsin_app::Ctx;
 use tocsin_app::service::mail_intake;
 
 /// The page's filter.

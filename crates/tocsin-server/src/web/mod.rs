@@ -12,8 +12,8 @@ use axum::routing::{get, post};
 
 use crate::auth::CurrentUser;
 use crate::error::AppError;
-use crate::middleware::Ctx;
 use crate::state::AppState;
+use tocsin_app::Ctx;
 use tocsin_app::i18n::Tr;
 
 mod account;
@@ -27,6 +27,9 @@ mod referral;
 mod report;
 mod session;
 mod vuln;
+
+/// The cookie holding the chosen language (set by the switch, read by the middleware).
+pub const LANG_COOKIE: &str = "tocsin_lang";
 
 /// What every page shows: language, signed-in user, the operator and its channels.
 #[derive(Clone, Debug)]
@@ -155,7 +158,7 @@ async fn switch_lang(
     let mut resp = Redirect::to(&next).into_response();
     let cookie = format!(
         "{}={}; Path=/; Max-Age=31536000; SameSite=Lax",
-        crate::middleware::LANG_COOKIE,
+        LANG_COOKIE,
         locale.tag()
     );
     if let Ok(v) = HeaderValue::from_str(&cookie) {

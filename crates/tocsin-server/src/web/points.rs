@@ -22,8 +22,8 @@ use super::report::{Errors, field_errors, find, when};
 use super::{Page, render, see_other};
 use crate::auth::CurrentUser;
 use crate::error::AppError;
-use crate::middleware::Ctx;
 use crate::state::AppState;
+use tocsin_app::Ctx;
 use tocsin_app::i18n::Tr;
 use tocsin_app::service::points::{
     self as svc, AdjustInput, Balance, DecisionInput, RedeemInput, RedemptionLine,

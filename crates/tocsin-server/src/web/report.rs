@@ -17,8 +17,8 @@ use tocsin_storage::{AttachmentMeta, AttachmentRow, ReportEvent, Visibility};
 use super::{Page, render, see_other};
 use crate::auth::CurrentUser;
 use crate::error::AppError;
-use crate::middleware::Ctx;
 use crate::state::AppState;
+use tocsin_app::Ctx;
 use tocsin_app::i18n::Tr;
 use tocsin_app::service::reports::{self as svc, QueueQuery, human_size};
 

@@ -11,8 +11,8 @@ use serde::Deserialize;
 use super::{Page, render, see_other};
 use crate::auth::{self, CurrentUser, SESSION_COOKIE};
 use crate::error::AppError;
-use crate::middleware::Ctx;
 use crate::state::AppState;
+use tocsin_app::Ctx;
 use tocsin_app::service::{self, UserInput};
 
 #[derive(Template)]
