@@ -14,6 +14,36 @@
 //! check that an offer names nobody (`referral`).
 //! It does no I/O (the shipped data files are compiled in) and depends on neither the
 //! database nor HTTP, so every rule here is testable alone.
+//!
+//! # Modules
+//!
+//! The vocabulary of DOMAIN.md as types: typed UUIDv7 ids (`ids.rs`), roles (`role.rs`),
+//! organization kinds (`org.rs`), tracking numbers `INC-2026-000001` (`tracking.rs`), time
+//! as stored (`time_util.rs`: `Timestamp`, UTC microseconds), languages and
+//! Accept-Language negotiation (`locale.rs`), input validation returning message ids per
+//! field (`validate.rs`), and **the access policy** (`policy.rs`): `authorize(principal,
+//! action, resource)` and `report_scope`. The incident desk's rules: the seed form and its
+//! validation with time zones (`incident.rs`, `zone.rs`), the SOP state machine as one table
+//! (`workflow.rs`), the ENISA RSIT taxonomy (`rsit.rs`), SLA timers in working hours with the
+//! Taiwan holiday calendar (`sla.rs`, `data/tw-holidays.toml`) and SOP task templates
+//! (`tasks.rs`, `data/incident-tasks.toml`).
+//!
+//! The phishing desk's rules: URL refang/defang/normalisation with IDNA and the public
+//! suffix list (`phish_url.rs`), the phishing form, the per-URL state table and figures
+//! (`phishing.rs`); TLP levels (`tlp.rs`). CVE coordination: CVE ids and reservation lists (`cve.rs`), the
+//! vulnerability report's validation (ROC dates too), the CNA state table, vendor status and
+//! target publication dates (`vuln.rs`). Intel sharing: the 25-field N-ISAC record, its
+//! validation naming each field in Chinese and English, strict format date-times, victim
+//! IPs, connections and scan info as structures, indicator extraction (`intel.rs`), and the
+//! CJK search tokens every engine indexes — single characters and bigrams, because trigram
+//! indexes miss one- and two-character Chinese words; SQLite's FTS5 stores a lone character
+//! only where it ends a run and finds one by prefix (`search.rs`).
+//! The reward scheme's rules (`points.rs`): earning rules by event and CVSS severity, the
+//! ledger's entry kinds, the idempotency key of an award (once per rule and record), catalog
+//! item validation, the debit clamp that keeps a balance above what is held; its policy
+//! resources are `PointsAccount`, `PointsCatalog` and `Leaderboard`.
+//! Assistance referrals: their state table and the sanitised offer, refused when a field
+//! names the reporter (`referral.rs`).
 
 pub mod clock;
 pub mod cve;

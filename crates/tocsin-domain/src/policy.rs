@@ -6,6 +6,26 @@
 //! the organizations the sender says they must inform; GREEN → the vetted community (the
 //! organizations in a sharing group); CLEAR → everyone. [`intel_scope`] is the same rule
 //! as a listing scope, which storage turns into SQL; a property test checks the two agree.
+//!
+//! # How TLP reaches every channel
+//!
+//! **Architecture Invariant:** TLP is enforced, not displayed, by `policy.rs` alone (tidy:
+//! no other crate compares roles):
+//! `authorize` decides a record from its TLP and what the reader is to it (`IntelAudience`:
+//! author, named person, recipient organization, organization to inform, vetted community);
+//! `intel_scope` and `tlp_reach` give the same rule to storage as a WHERE clause for listings
+//! and search. A randomized test (`crates/tocsin-server/tests/it/intel_api.rs`,
+//! `no_channel_leaks_past_tlp_and_audience`) builds random organizations, groups, users and
+//! shared records on both engines and checks record reads, TXT and STIX exports, inbox listings,
+//! searches, mail deliveries and re-shares against an oracle written from the rules. TAXII
+//! is one more channel under the same rule: a collection is the policy's `TaxiiCollection`
+//! resource (its group's members and the staff), and every object in it belongs to an intel
+//! record (or is a constant: TLP marking definitions, tocsin's identity and extension
+//! definition) and is listed only through the `intel_scope` clause, so a caller never reads,
+//! counts or pages past an object they may not see, and an unreadable collection or object
+//! is "not found" (`no_taxii_response_leaks_past_tlp_and_audience`, beside the intel one).
+//! The phishing feeds (TXT, CSV, JSON, STIX) take their TLP ceiling from
+//! `phishing_feed_reach`: a URL case names no recipients, so partners get cases up to GREEN.
 
 use crate::{OrgId, Role, Roles, Tlp, UserId};
 

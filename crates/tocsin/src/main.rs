@@ -1,4 +1,21 @@
 //! The `tocsin` command: one binary for the whole desk.
+//!
+//! # Commands, tests and benchmarks
+//!
+//! The binary: `serve`, `migrate`, `mailgate` (an MTA's pipe command, `mailgate.rs`, with
+//! sysexits codes), `admin create-org|create-user|create-token`, `backup`,
+//! `export`, `import`, `intel parse|emit|import`. Its tests (`tests/it/`) run the real
+//! binary: SIGKILL, two instances on one database, CLI export/import across engines, and the
+//! tidy checks. `examples/` holds benchmark programs that print figures: `intake_bench.rs`
+//! (reports over HTTP), `intel_import_bench.rs` (bulk intel import: records/s, memory, CPU
+//! by thread, bytes written; `--stix N` a bundle of N objects, objects/s; `--check` the
+//! reading side alone),
+//! `taxii_bench.rs` (TAXII pages first and deep in a collection of a million objects, bundle
+//! import objects/s, memory) and `taxii_vs_medallion.rs` (tocsin against medallion, the OASIS
+//! reference TAXII server, on the same 10,000 objects read by taxii2-client: per-page
+//! latency, objects/s and the ratio); `examples/common/` holds what they share (arguments,
+//! memory figures, latency percentiles). `tests/it/taxii_client.rs` runs the OASIS taxii2-client against
+//! the binary.
 
 use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
