@@ -72,6 +72,10 @@ pub enum AuthMethod {
     Mail,
     /// The IMAP poller, handing over mail as its configured desk account.
     Imap,
+    /// The operator at the server's console (`tocsin admin …`): whoever can run the binary
+    /// against the database already holds every record, so the console acts as an
+    /// administrator, or as the account a command names.
+    Console,
 }
 
 /// The signed-in user, if any. Extracting it never fails: handlers ask the policy.
@@ -89,6 +93,36 @@ pub fn principal_of(u: &User) -> Principal {
 }
 
 impl CurrentUser {
+    /// The operator at the console, acting as an administrator of no organization. Its
+    /// account exists nowhere: the audit log names it `cli`, without an account id.
+    pub fn console(now: tocsin_domain::Timestamp) -> CurrentUser {
+        let operator = User {
+            id: tocsin_domain::UserId(uuid::Uuid::nil()),
+            email: "cli".into(),
+            name: "console".into(),
+            org_id: Default::default(),
+            roles: tocsin_domain::policy::console_roles(),
+            password_hash: None,
+            disabled: false,
+            created_at: now,
+            locale: String::new(),
+        };
+        CurrentUser(Some((operator, AuthMethod::Console)))
+    }
+
+    /// The operator at the console acting as `user` (e.g. to make that user's API token).
+    pub fn console_as(user: User) -> CurrentUser {
+        CurrentUser(Some((user, AuthMethod::Console)))
+    }
+
+    /// The stored account acting, if any (not the console operator's stand-in).
+    pub fn account(&self) -> Option<&User> {
+        match &self.0 {
+            Some((u, m)) if !(*m == AuthMethod::Console && u.id.0.is_nil()) => Some(u),
+            _ => None,
+        }
+    }
+
     /// The principal for the access policy.
     pub fn principal(&self) -> Option<Principal> {
         self.0.as_ref().map(|(u, _)| principal_of(u))

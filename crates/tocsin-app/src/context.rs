@@ -21,6 +21,16 @@ pub struct Ctx {
 }
 
 impl Ctx {
+    /// The context of a command at the server's console: audited from `console`.
+    pub fn console(locale: Locale) -> Ctx {
+        Ctx {
+            locale,
+            ip: "console".into(),
+            request_id: uuid::Uuid::now_v7().to_string(),
+            answers_mail: false,
+        }
+    }
+
     /// A translator for the request's language.
     pub fn tr(&self) -> Tr {
         Tr::new(self.locale)

@@ -702,16 +702,22 @@ impl Store {
         }))
     }
 
-    /// A report's history, oldest first; `reporter_only` keeps what the reporter may see.
+    /// A report's history, oldest first, as far as `thread` (the reader's cut) reaches.
     pub async fn list_events(
         &self,
         report: ReportId,
-        reporter_only: bool,
+        thread: tocsin_domain::policy::Thread,
     ) -> Result<Vec<ReportEvent>> {
+        use tocsin_domain::policy::Thread;
+        let shared_only = match thread {
+            Thread::All => false,
+            Thread::Shared => true,
+            Thread::Hidden => return Ok(Vec::new()),
+        };
         Ok(dispatch!(pool self, c => {
             sqlx::query_as::<_, ReportEvent>("SELECT id, report_id, at, actor_id, actor, event, visibility, body, data FROM report_events \
                                               WHERE report_id = $1 AND (NOT $2 OR visibility = 'reporter') ORDER BY at, id")
-                .bind(report.uuid()).bind(reporter_only).fetch_all(c).await?
+                .bind(report.uuid()).bind(shared_only).fetch_all(c).await?
         }))
     }
 

@@ -28,8 +28,8 @@ use tocsin_app::config::Config;
 use tocsin_app::i18n::Tr;
 use tocsin_app::service::intel_import;
 use tocsin_app::{auth, service};
-use tocsin_domain::{IntelId, Locale, Role, Roles};
-use tocsin_storage::{Engine, NewAuditEntry, NewOrganization, NewUser, Store};
+use tocsin_domain::{IntelId, Locale};
+use tocsin_storage::{Engine, NewAuditEntry, Store};
 
 /// tocsin: the reporting desk, vulnerability coordination, intel sharing and reward
 /// scheme of a national CERT/CC, in one binary.
@@ -203,9 +203,14 @@ enum AdminCommand {
         /// Comma-separated roles: reporter, member, analyst, coordinator, admin, partner.
         #[arg(long, default_value = "member")]
         roles: String,
-        /// Do not set a password (the user cannot sign in until one is set).
+        /// Do not set a password (the user cannot sign in until one is set: with
+        /// `--mail`, the invitation mail carries a link to set it).
         #[arg(long)]
         no_password: bool,
+        /// Mail the user about the account (as when an admin creates it on the web): an
+        /// invitation to set a password, or a note that the account exists.
+        #[arg(long)]
+        mail: bool,
     },
     /// Create an API token for a user; prints the secret once.
     CreateToken {
@@ -552,8 +557,14 @@ fn cvss(vector: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `tocsin admin …`: the same use cases as the admin pages, called by the console
+/// operator (see `CurrentUser::console`).
 async fn admin(config: &Config, cmd: AdminCommand) -> anyhow::Result<()> {
-    let store = open(config).await?;
+    let app = tocsin_app::App::new(open(config).await?, config.clone())?;
+    let tr = cli_tr();
+    let ctx = tocsin_app::Ctx::console(tr.locale);
+    let operator = auth::CurrentUser::console(app.now());
+    let fail = |what: &str, e: tocsin_app::AppError| field_errors(&tr, what, e);
     match cmd {
         AdminCommand::CreateOrg {
             name,
@@ -567,22 +578,9 @@ async fn admin(config: &Config, cmd: AdminCommand) -> anyhow::Result<()> {
                 kind,
                 alliance_member: alliance,
             };
-            let new: NewOrganization = input.validate().map_err(|e| {
-                let fields: Vec<String> = e
-                    .iter()
-                    .map(|(f, err)| format!("{f}: {}", err.code))
-                    .collect();
-                anyhow::anyhow!("invalid organization: {}", fields.join(", "))
-            })?;
-            let mut tx = store.begin().await?;
-            let org = tx.create_org(&new).await?;
-            tx.audit(&cli_audit(
-                "org.create",
-                "organization",
-                &org.id.to_string(),
-            ))
-            .await?;
-            tx.commit().await?;
+            let org = service::create_org(&app, &operator, &ctx, &input)
+                .await
+                .map_err(|e| fail("organization", e))?;
             println!("{}", org.id);
         }
         AdminCommand::CreateUser {
@@ -591,64 +589,55 @@ async fn admin(config: &Config, cmd: AdminCommand) -> anyhow::Result<()> {
             org,
             roles,
             no_password,
+            mail,
         } => {
-            tocsin_domain::validate::email(&email)
-                .map_err(|e| anyhow::anyhow!("email: {}", e.code))?;
-            let roles = Roles::from_csv(&roles)?;
-            if roles == Roles::default() {
-                bail!(
-                    "roles: at least one of {}",
-                    Role::ALL.map(|r| r.as_str()).join(", ")
-                );
-            }
-            let org_id = org
-                .map(|o| o.parse())
-                .transpose()
-                .context("org: not an id")?;
-            let password_hash = if no_password {
-                None
+            let password = if no_password {
+                String::new()
             } else {
-                let pw = match std::env::var("TOCSIN_PASSWORD") {
+                match std::env::var("TOCSIN_PASSWORD") {
                     Ok(p) => p,
                     Err(_) => rpassword::prompt_password("password (12+ characters): ")?,
-                };
-                tocsin_domain::validate::password(&pw)
-                    .map_err(|e| anyhow::anyhow!("password: {}", e.code))?;
-                Some(
-                    auth::hash_password(pw)
-                        .await
-                        .map_err(|e| anyhow::anyhow!("{e}"))?,
-                )
+                }
             };
-            let mut tx = store.begin().await?;
-            let user = tx
-                .create_user(&NewUser {
-                    email,
-                    name,
-                    org_id,
-                    roles,
-                    password_hash,
-                })
-                .await?;
-            tx.audit(&cli_audit("user.create", "user", &user.id.to_string()))
-                .await?;
-            tx.commit().await?;
+            let input = service::UserInput {
+                email,
+                name,
+                org_id: org.unwrap_or_default(),
+                roles: roles.split(',').map(|r| r.trim().to_string()).collect(),
+                password,
+                quiet: !mail,
+            };
+            let user = service::create_user(&app, &operator, &ctx, &input)
+                .await
+                .map_err(|e| fail("user", e))?;
             println!("{}", user.id);
         }
         AdminCommand::CreateToken { email, name } => {
-            let user = store
+            let user = app
+                .store
                 .find_user_by_email(&email)
                 .await?
                 .with_context(|| format!("no user {email}"))?;
-            let secret = format!("tocsin_{}", auth::new_secret());
-            let tok = store
-                .create_api_token(user.id, &name, &auth::hash_secret(&secret))
-                .await?;
-            store
-                .audit(&cli_audit("token.create", "api_token", &tok.id.to_string()))
-                .await?;
+            let as_user = auth::CurrentUser::console_as(user);
+            let (_, secret) = service::create_token(&app, &as_user, &ctx, &name)
+                .await
+                .map_err(|e| fail("token", e))?;
             println!("{secret}");
         }
     }
     Ok(())
+}
+
+/// An app error as the console shows it: each bad field by name, in the CLI's language.
+fn field_errors(tr: &Tr, what: &str, e: tocsin_app::AppError) -> anyhow::Error {
+    match e {
+        tocsin_app::AppError::Validation(fields) => {
+            let fields: Vec<String> = fields
+                .iter()
+                .map(|(f, err)| format!("{f}: {}", tr.field_error(err)))
+                .collect();
+            anyhow::anyhow!("invalid {what}: {}", fields.join("; "))
+        }
+        e => anyhow::anyhow!("{what}: {e}"),
+    }
 }

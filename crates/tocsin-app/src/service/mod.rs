@@ -68,7 +68,7 @@ pub fn audit_entry(
     id: &str,
 ) -> NewAuditEntry {
     NewAuditEntry {
-        actor_id: who.user().map(|u| u.id),
+        actor_id: who.account().map(|u| u.id),
         actor: who.actor(),
         action: action.to_string(),
         target_kind: kind.to_string(),
@@ -230,6 +230,10 @@ pub struct UserInput {
     pub roles: Vec<String>,
     /// Initial password (12+ characters), or empty to set later.
     pub password: String,
+    /// Do not mail the new user about the account: the console operator hands it over
+    /// in person (`tocsin admin create-user` without `--mail`). Never set by a request.
+    #[serde(skip)]
+    pub quiet: bool,
 }
 
 /// Roles come as a JSON list, or from a form as one value or a comma-separated list.
@@ -325,7 +329,9 @@ pub async fn create_user(
     let mut a = audit_entry(who, ctx, "user.create", "user", &user.id.to_string());
     a.detail = format!("roles={}", user.roles.to_csv());
     tx.audit(&a).await?;
-    welcome_mail(&mut tx, state, &user).await?;
+    if !input.quiet {
+        welcome_mail(&mut tx, state, &user).await?;
+    }
     tx.commit().await?;
     Ok(user)
 }
@@ -490,6 +496,7 @@ pub async fn update_user_access(
         org_id: input.org_id.clone(),
         roles: input.roles.clone(),
         password: String::new(),
+        quiet: true,
     };
     let (new, _) = as_new.validate().map_err(AppError::Validation)?;
     let mut tx = state.store.begin().await?;

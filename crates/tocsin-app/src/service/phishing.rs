@@ -211,7 +211,7 @@ pub async fn case(
     let id = case.id.to_string();
     let events = state
         .store
-        .list_events(case.case_report_id, false)
+        .list_events(case.case_report_id, tocsin_domain::policy::Thread::All)
         .await?
         .into_iter()
         .filter(|e| {
@@ -518,7 +518,10 @@ pub async fn last_fetch(
     state: &App,
     case: &PhishUrlRow,
 ) -> Result<Option<serde_json::Value>, AppError> {
-    let events = state.store.list_events(case.case_report_id, false).await?;
+    let events = state
+        .store
+        .list_events(case.case_report_id, tocsin_domain::policy::Thread::All)
+        .await?;
     Ok(events
         .iter()
         .rev()

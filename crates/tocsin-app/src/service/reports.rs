@@ -5,7 +5,9 @@
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use tocsin_domain::policy::{Action, ReportScope, Resource, report_scope};
+use tocsin_domain::policy::{
+    Action, Audience, Files, ReportScope, Resource, Via, report_audience, report_scope,
+};
 use tocsin_domain::sla::SlaTimer;
 use tocsin_domain::validate::{self, FieldErrors};
 use tocsin_domain::workflow::{Outcome, RejectionReason, Resolution};
@@ -357,15 +359,6 @@ pub async fn submit_incident(
     finish_intake(state, ctx, open, "mail-ack-body", &args).await
 }
 
-/// How the caller reached a report.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Access {
-    /// With the private status link.
-    StatusLink,
-    /// As a signed-in user the policy lets read it.
-    User,
-}
-
 /// The policy's view of a report. Vulnerability reports are stricter (CVE
 /// coordination): their vendor, once notified, comes from the coordination case.
 pub async fn report_resource(state: &App, r: &Report) -> Result<Resource, AppError> {
@@ -385,15 +378,16 @@ pub async fn report_resource(state: &App, r: &Report) -> Result<Resource, AppErr
 }
 
 /// Opens a report for reading: by status-link token, or as a signed-in user the policy
-/// allows. Every successful read of this confidential record is audited; an unknown
-/// report and a wrong token look the same (404).
+/// allows; says who the reader is to it (the audience whose cut they see). Every successful
+/// read of this confidential record is audited; an unknown report and a wrong token look
+/// the same (404).
 pub async fn open_report(
     state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     tracking: &str,
     token: Option<&str>,
-) -> Result<(Report, Access), AppError> {
+) -> Result<(Report, Audience), AppError> {
     let Ok(tn) = tracking.parse::<TrackingNumber>() else {
         return Err(AppError::NotFound);
     };
@@ -402,31 +396,27 @@ pub async fn open_report(
         .report_by_tracking(&tn.to_string())
         .await?
         .ok_or(AppError::NotFound)?;
-    let access = match token {
+    let via = match token {
         Some(t) if !t.is_empty() => {
             if auth::hash_secret(t) != report.status_token_hash {
                 return Err(AppError::NotFound);
             }
-            Access::StatusLink
+            Via::StatusLink
         }
-        _ => {
-            check(
-                state,
-                who,
-                ctx,
-                Action::Read,
-                &report_resource(state, &report).await?,
-            )
-            .await?;
-            Access::User
-        }
+        _ => Via::Account,
     };
+    let resource = report_resource(state, &report).await?;
+    if via == Via::Account {
+        // Refusals are audited here.
+        check(state, who, ctx, Action::Read, &resource).await?;
+    }
+    let audience = report_audience(who.principal().as_ref(), via, &resource)?;
     let mut a = audit_entry(who, ctx, "report.read", "report", &report.tracking_id);
-    if access == Access::StatusLink {
+    if via == Via::StatusLink {
         a.actor = "reporter (status link)".into();
     }
     state.store.audit(&a).await?;
-    Ok((report, access))
+    Ok((report, audience))
 }
 
 /// Everything a page shows about one report.
@@ -448,8 +438,8 @@ pub struct ReportView {
     pub sla_resolution: SlaStatus,
     /// The survey, if sent.
     pub survey: Option<Survey>,
-    /// How the caller got here.
-    pub access: Access,
+    /// Who the reader is to the report: the cut they were shown.
+    pub audience: Audience,
 }
 
 /// The SLA timers of a report, now.
@@ -475,33 +465,37 @@ pub fn sla_of(state: &App, r: &Report, now: Timestamp) -> (SlaStatus, SlaStatus)
     (first, resolution)
 }
 
-/// A report as its reader may see it: the desk sees all; a reporter or member sees only
-/// what was shared with them (never internal notes, tasks or internal files). With
-/// `as_reporter`, staff too get the reporter's view (the status page shows what the
-/// reporter sees).
+/// A report as its reader may see it, cut for their audience by the policy
+/// ([`Audience::cut`]): the desk sees all; the reporter what was shared with them (never
+/// internal notes, tasks or internal files); a notified vendor the case without the
+/// reporter's identity or thread. With `reporter_page`, the desk too gets the reporter's
+/// cut (the status page shows what the reporter sees).
 pub async fn view(
     state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     tracking: &str,
     token: Option<&str>,
-    as_reporter: bool,
+    reporter_page: bool,
 ) -> Result<ReportView, AppError> {
-    let (report, access) = open_report(state, who, ctx, tracking, token).await?;
-    let desk = !as_reporter && access == Access::User && is_desk(who);
-    let events = state.store.list_events(report.id, !desk).await?;
-    let mut attachments = state.store.list_attachments(report.id).await?;
-    if !desk {
-        let shared: Vec<uuid::Uuid> = events.iter().map(|e| e.id.uuid()).collect();
-        attachments.retain(|a| a.event_id.is_none_or(|e| shared.contains(&e)));
-    }
-    let tasks = if desk {
+    let (report, audience) = open_report(state, who, ctx, tracking, token).await?;
+    let audience = if reporter_page {
+        audience.on_reporter_page()
+    } else {
+        audience
+    };
+    let cut = audience.cut();
+    let events = state.store.list_events(report.id, cut.thread).await?;
+    let attachments = state.store.list_attachments(report.id).await?;
+    let attachments = files_in_cut(attachments, &events, cut.files);
+    let tasks = if cut.tasks {
         state.store.list_tasks(report.id).await?
     } else {
         Vec::new()
     };
     let (sla_first, sla_resolution) = sla_of(state, &report, state.now());
     let survey = state.store.survey_of(report.id).await?;
+    let report = super::vuln::withhold_identity(report, cut.identity);
     Ok(ReportView {
         incident: IncidentDetails::of(&report),
         report,
@@ -511,8 +505,27 @@ pub async fn view(
         sla_first,
         sla_resolution,
         survey,
-        access,
+        audience,
     })
+}
+
+/// The files a cut shows, given the events it shows.
+pub(crate) fn files_in_cut(
+    mut files: Vec<AttachmentMeta>,
+    events: &[ReportEvent],
+    cut: Files,
+) -> Vec<AttachmentMeta> {
+    match cut {
+        Files::All => {}
+        Files::Shared => {
+            let shared: Vec<uuid::Uuid> = events.iter().map(|e| e.id.uuid()).collect();
+            files.retain(|a| a.event_id.is_none_or(|e| shared.contains(&e)));
+        }
+        Files::Evidence => {
+            files.retain(|a| a.event_id.is_none() && a.filename != super::vuln::FORM_FILENAME)
+        }
+    }
+    files
 }
 
 /// Whether the viewer is the desk (staff).
@@ -561,8 +574,9 @@ pub async fn open_to_append(
     tracking: &str,
     token: Option<&str>,
 ) -> Result<Report, AppError> {
-    let (report, access) = open_report(state, who, ctx, tracking, token).await?;
-    if access == Access::User {
+    let (report, _) = open_report(state, who, ctx, tracking, token).await?;
+    // The policy's Append right is the cut's (a vendor reads the case, never writes).
+    if token.is_none_or(str::is_empty) {
         check(
             state,
             who,

@@ -6,7 +6,7 @@
 //! see it (the policy's `Resource::Vulnerability`).
 
 use serde::{Deserialize, Serialize};
-use tocsin_domain::policy::{Action, Resource};
+use tocsin_domain::policy::{Action, Audience, Identity, Resource, Via, report_audience};
 use tocsin_domain::validate::{self, FieldErrors};
 use tocsin_domain::vuln::{
     CnaState, VendorStatus, VulnInput, check_cna_transition, target_publication_date,
@@ -183,7 +183,7 @@ pub async fn submit_vulnerability(
         files.insert(
             0,
             Upload {
-                filename: "vulnerability-report.txt".into(),
+                filename: FORM_FILENAME.into(),
                 content_type: "text/plain".into(),
                 bytes,
             },
@@ -295,6 +295,12 @@ pub struct CaseView {
     pub case: VulnCase,
     /// Its CNA state.
     pub state: CnaState,
+    /// Who the reader is to the case: the cut they were shown.
+    pub audience: Audience,
+    /// The events the reader sees (empty in the list).
+    pub events: Vec<tocsin_storage::ReportEvent>,
+    /// The files the reader sees (empty in the list).
+    pub files: Vec<tocsin_storage::AttachmentMeta>,
 }
 
 async fn load(state: &App, tracking: &str) -> Result<(Report, VulnCase), AppError> {
@@ -367,8 +373,9 @@ fn parse_state(s: &str) -> Result<CnaState, AppError> {
         .map_err(|_| AppError::internal(format!("stored CNA state {s}")))
 }
 
-/// One case (coordinators, the reporter signed in, the notified vendor's members); the
-/// read is audited.
+/// One case (coordinators, the reporter signed in, the notified vendor's members), cut
+/// for the reader's audience: the vendor gets neither the reporter's identity (beyond the
+/// credit they agreed to) nor their thread. The read is audited.
 pub async fn case(
     state: &App,
     who: &CurrentUser,
@@ -376,7 +383,9 @@ pub async fn case(
     tracking: &str,
 ) -> Result<CaseView, AppError> {
     let (report, case) = load(state, tracking).await?;
-    check(state, who, ctx, Action::Read, &resource(&report, &case)).await?;
+    let resource = resource(&report, &case);
+    check(state, who, ctx, Action::Read, &resource).await?;
+    let audience = report_audience(who.principal().as_ref(), Via::Account, &resource)?;
     state
         .store
         .audit(&audit_entry(
@@ -387,12 +396,49 @@ pub async fn case(
             &report.tracking_id,
         ))
         .await?;
+    let cut = audience.cut();
+    let events = state.store.list_events(report.id, cut.thread).await?;
+    let files = state.store.list_attachments(report.id).await?;
+    let files = super::reports::files_in_cut(files, &events, cut.files);
+    let report = withhold_identity(report, cut.identity);
     Ok(CaseView {
         details: VulnDetails::of(&report),
         state: parse_state(&case.cna_state)?,
         report,
         case,
+        audience,
+        events,
+        files,
     })
+}
+
+/// The name under which intake keeps a filled-in TXT form: it names the reporter, so only
+/// those who see the reporter's identity get it.
+pub const FORM_FILENAME: &str = "vulnerability-report.txt";
+
+/// A report without what `identity` withholds: the reporter's mail, phone, account and
+/// organization, and their name unless they agreed to be credited.
+pub(crate) fn withhold_identity(mut r: Report, identity: Identity) -> Report {
+    if identity == Identity::Full {
+        return r;
+    }
+    let mut details = (r.kind == ReportKind::Vulnerability).then(|| VulnDetails::of(&r));
+    let credited = details.as_ref().is_some_and(|d| d.public_credit);
+    if !credited {
+        r.reporter_name.clear();
+    }
+    r.reporter_email.clear();
+    r.reporter_phone.clear();
+    r.reporter_user_id = None;
+    r.org_id = None;
+    r.status_token_hash.clear();
+    if let Some(d) = details.as_mut() {
+        if !credited {
+            d.reporter_organization.clear();
+        }
+        r.details = serde_json::to_string(d).unwrap_or_default();
+    }
+    r
 }
 
 /// The coordinators' list (all cases, or one state).
@@ -425,6 +471,9 @@ pub async fn cases(
                 state: parse_state(&c.cna_state)?,
                 report: r,
                 case: c,
+                audience: Audience::Desk,
+                events: Vec::new(),
+                files: Vec::new(),
             });
         }
     }
@@ -1159,7 +1208,10 @@ pub async fn remind_publication_due(
         if !due.contains(&today) {
             continue;
         }
-        let events = state.store.list_events(case.report_id, false).await?;
+        let events = state
+            .store
+            .list_events(case.report_id, tocsin_domain::policy::Thread::All)
+            .await?;
         let key = today.to_string();
         let already = events
             .iter()

@@ -241,6 +241,7 @@ pub(super) async fn users_submit(
         org_id: form.org_id.clone(),
         roles: form.roles.clone(),
         password: form.password.clone(),
+        quiet: false,
     };
     match service::create_user(&state, &who, &ctx, &input).await {
         Ok(_) => see_other("/admin/users"),

@@ -535,6 +535,8 @@ struct StatusPage {
     errors: Errors,
     /// The report on the desk, for staff (else empty).
     desk_href: String,
+    /// The reader may add to the reporter's thread (not a notified vendor).
+    may_append: bool,
     /// A phishing report's own fields and URL cases (None for other kinds).
     phishing: Option<super::phishing::StatusDetails>,
     /// A vulnerability report's own fields and coordination state (None for other kinds).
@@ -592,7 +594,7 @@ pub(super) async fn status_view(
         None
     };
     let vuln = if v.report.kind == ReportKind::Vulnerability {
-        match super::vuln::status_details(state, &tr, &v.report).await {
+        match super::vuln::status_details(state, &tr, &v.report, v.audience.cut().identity).await {
             Ok(d) => Some(d),
             Err(e) => return e.into_response(),
         }
@@ -636,6 +638,7 @@ pub(super) async fn status_view(
         body,
         errors,
         desk_href,
+        may_append: v.audience.cut().append,
         phishing,
         vuln,
         referral,

@@ -191,6 +191,7 @@ pub(super) async fn setup_submit(
         org_id: String::new(),
         roles: vec![],
         password: f.password,
+        quiet: false,
     };
     match service::setup_first_admin(&state, &ctx, &f.token, &input).await {
         Ok(_) => see_other("/login?setup=done"),

@@ -17,7 +17,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::Form;
 use serde::Deserialize;
-use tocsin_domain::policy::{Action, Resource};
+use tocsin_domain::policy::{Action, Identity, Resource};
 use tocsin_domain::vuln::{CnaState, VendorStatus, VulnInput, VulnSource};
 use tocsin_domain::{Locale, OrgKind, Timestamp};
 use tocsin_storage::Report;
@@ -159,16 +159,9 @@ pub(super) struct FieldsView {
     pub cvss: CvssView,
 }
 
-/// Who reads the fields: the reporter and the coordinators see everything; the vendor sees
-/// neither the reporter's address nor, unless they agreed to be credited, their name.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Reader {
-    Reporter,
-    Coordinator,
-    Vendor,
-}
-
-fn fields_view(tr: &Tr, r: &Report, d: &VulnDetails, reader: Reader) -> FieldsView {
+/// The fields as far as the reader's cut shows the reporter's identity (the report comes
+/// already cut by the app: withheld fields are empty).
+fn fields_view(tr: &Tr, r: &Report, d: &VulnDetails, identity: Identity) -> FieldsView {
     let yes_no = |b: bool| tr.t(if b { "yes" } else { "no" });
     let source = d
         .source
@@ -181,7 +174,7 @@ fn fields_view(tr: &Tr, r: &Report, d: &VulnDetails, reader: Reader) -> FieldsVi
         format!("{source}: {}", d.source_other)
     };
     let mut rows = Vec::new();
-    if reader != Reader::Vendor || d.public_credit {
+    if !r.reporter_name.is_empty() {
         rows.push((
             tr.t("vuln-field-reporter_name"),
             r.reporter_name.clone(),
@@ -195,7 +188,7 @@ fn fields_view(tr: &Tr, r: &Report, d: &VulnDetails, reader: Reader) -> FieldsVi
             ));
         }
     }
-    if reader != Reader::Vendor {
+    if identity == Identity::Full {
         rows.push((
             tr.t("vuln-field-reporter_email"),
             r.reporter_email.clone(),
@@ -508,6 +501,7 @@ pub(super) async fn status_details(
     state: &AppState,
     tr: &Tr,
     report: &Report,
+    identity: Identity,
 ) -> Result<StatusDetails, AppError> {
     let d = VulnDetails::of(report);
     let case = state.store.vuln_case(report.id).await?;
@@ -515,7 +509,7 @@ pub(super) async fn status_details(
         .map(|c| (c.cna_state, c.cve_id, c.target_publication))
         .unwrap_or_default();
     Ok(StatusDetails {
-        fields: fields_view(tr, report, &d, Reader::Reporter),
+        fields: fields_view(tr, report, &d, identity),
         state_label: cna_label(tr, &cna),
         state: cna,
         cve_id,
@@ -715,12 +709,10 @@ async fn case_view(
         .await?;
         let v = svc::case(state, who, ctx, tracking).await?;
         let orgs = service::list_orgs(state, who, ctx).await?;
-        let events = state.store.list_events(v.report.id, false).await?;
-        let files = state.store.list_attachments(v.report.id).await?;
-        Ok::<_, AppError>((v, orgs, events, files))
+        Ok::<_, AppError>((v, orgs))
     }
     .await;
-    let (v, orgs, events, files) = match result {
+    let (v, orgs) = match result {
         Ok(x) => x,
         Err(e) => return e.into_response(),
     };
@@ -758,7 +750,7 @@ async fn case_view(
         state: v.state.as_str().to_string(),
         state_label: v.state.label(tr.locale).to_string(),
         reported_at: when(state, v.report.reported_at),
-        fields: fields_view(&tr, &v.report, &v.details, Reader::Coordinator),
+        fields: fields_view(&tr, &v.report, &v.details, v.audience.cut().identity),
         cve_id: c.cve_id.clone(),
         target: target_text(state, &c.target_publication),
         has_vendor: c.vendor_org_id.is_some(),
@@ -789,11 +781,12 @@ async fn case_view(
             .collect(),
         can_notify: v.state.can_go_to(CnaState::VendorNotified),
         can_assign: c.cve_id.is_empty() && v.state.may_assign_cve(),
-        events: events
+        events: v
+            .events
             .iter()
             .map(|e| event_view(state, &tr, e, true))
             .collect(),
-        files: file_views(&files, &format!("/desk/reports/{t}/files/"), ""),
+        files: file_views(&v.files, &format!("/desk/reports/{t}/files/"), ""),
         failed_form: failed.form,
         errors: failed.errors,
         values,
@@ -1006,15 +999,9 @@ pub(super) async fn vendor_view(
     if who.user().is_none() {
         return see_other("/login");
     }
-    let result = async {
-        let v = svc::case(&state, &who, &ctx, &tracking).await?;
-        // The files this reader may have: the service filters them.
-        let shared = rsvc::view(&state, &who, &ctx, &tracking, None, true).await?;
-        Ok::<_, AppError>((v, shared.attachments))
-    }
-    .await;
-    let (v, files) = match result {
-        Ok(x) => x,
+    // The case comes cut for the reader (the vendor: its evidence, no reporter's thread).
+    let v = match svc::case(&state, &who, &ctx, &tracking).await {
+        Ok(v) => v,
         Err(e) => return e.into_response(),
     };
     let tr = ctx.tr();
@@ -1023,12 +1010,12 @@ pub(super) async fn vendor_view(
         page: Page::new(&state, &ctx, &who, &format!("/vulnerabilities/{t}")),
         state: v.state.as_str().to_string(),
         state_label: v.state.label(tr.locale).to_string(),
-        fields: fields_view(&tr, &v.report, &v.details, Reader::Vendor),
+        fields: fields_view(&tr, &v.report, &v.details, v.audience.cut().identity),
         cve_id: v.case.cve_id.clone(),
         target: target_text(&state, &v.case.target_publication),
         vendor_status: vendor_status_label(&tr, &v.case.vendor_status),
         vendor_statement: v.case.vendor_statement.clone(),
-        files: file_views(&files, &format!("/vulnerabilities/{t}/files/"), ""),
+        files: file_views(&v.files, &format!("/vulnerabilities/{t}/files/"), ""),
         tracking: t,
     };
     render(StatusCode::OK, &page)

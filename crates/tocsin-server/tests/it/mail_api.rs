@@ -206,7 +206,10 @@ pub(crate) async fn assert_landed(h: &Harness, name: &str, raw: &[u8], got: &Lan
                 .expect("a tracking number");
             assert_eq!(got.target, tracking);
             let report = report(tracking).await;
-            let events = store.list_events(report.id, true).await.expect("events");
+            let events = store
+                .list_events(report.id, tocsin_domain::policy::Thread::Shared)
+                .await
+                .expect("events");
             assert!(
                 events.iter().any(|e| e.event == "reporter_info"
                     && e.body.contains("The logs are attached tomorrow.")

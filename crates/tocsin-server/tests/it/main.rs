@@ -2,6 +2,7 @@
 //! access policy, CSRF, headers, languages.
 
 mod api;
+mod audiences;
 mod calendar_days;
 mod desk_pages;
 mod feeds_api;

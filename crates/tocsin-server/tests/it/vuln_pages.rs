@@ -110,9 +110,10 @@ fn select_of(body: &str, id: &str) -> String {
     body[start..end].to_string()
 }
 
-/// Files the seed's example through the form, the TXT alone; the tracking number, the
-/// status link and the receipt.
-async fn file_txt(h: &Harness, txt: &[u8]) -> (String, String, Resp) {
+/// Files the seed's example through the form, the TXT with `evidence` (`poc.sh`, none when
+/// empty); the tracking number, the status link and the receipt.
+async fn file_txt(h: &Harness, txt: &[u8], evidence: &[u8]) -> (String, String, Resp) {
+    let name = if evidence.is_empty() { "" } else { "poc.sh" };
     let r = post_multipart(
         h,
         "/report/vulnerability",
@@ -120,7 +121,7 @@ async fn file_txt(h: &Harness, txt: &[u8]) -> (String, String, Resp) {
             Part::Text("reporter_name", ""),
             Part::Text("public_credit", ""),
             Part::File("txt", "report.txt", "text/plain", txt),
-            Part::File("attachments", "", "application/octet-stream", b""),
+            Part::File("attachments", name, "application/octet-stream", evidence),
         ],
     )
     .await;
@@ -199,7 +200,7 @@ both_engines! {
         assert!(en.body.contains("Affected product") && en.body.contains("影響產品名稱"));
 
         // Only the TXT: a receipt with what the TXT said.
-        let (tracking, link, receipt) = file_txt(&h, &seed(false)).await;
+        let (tracking, link, receipt) = file_txt(&h, &seed(false), b"").await;
         assert!(tracking.starts_with("VUL-"), "{tracking}");
         assert!(link.starts_with(&format!("/status/{tracking}?token=")), "{link}");
         assert_eq!(receipt.header("cache-control"), Some("no-store"));
@@ -274,7 +275,7 @@ both_engines! {
     }
 
     async fn only_coordinators_reach_the_vulnerability_desk(h: Harness) {
-        let (tracking, link, _) = file_txt(&h, &seed(false)).await;
+        let (tracking, link, _) = file_txt(&h, &seed(false), b"").await;
         let base = format!("/desk/vulnerabilities/{tracking}");
         assert_eq!(h.get("/desk/vulnerabilities", &[]).await.status, StatusCode::UNAUTHORIZED);
         h.user("analyst@cert.tw", &[Role::Analyst]).await;
@@ -327,7 +328,7 @@ both_engines! {
 /// A coordinator's walk from received to published, as a page user does it; `credit`: the
 /// reporter's answer to 是否公開名稱及組織.
 async fn walk(h: Harness, credit: bool) {
-    let (tracking, link, _) = file_txt(&h, &seed(credit)).await;
+    let (tracking, link, _) = file_txt(&h, &seed(credit), b"badbutwork PoC").await;
     let base = format!("/desk/vulnerabilities/{tracking}");
     h.user("coord@cert.tw", &[Role::Coordinator]).await;
     let coord = h.login("coord@cert.tw").await;
@@ -474,6 +475,12 @@ async fn walk(h: Harness, credit: bool) {
     assert!(
         !seen.body.contains("transition-form") && !seen.body.contains("ACCEPTED-NOTE"),
         "read-only, no desk notes"
+    );
+    // The evidence, not the filled-in form: it names the reporter.
+    assert!(
+        seen.body.contains("poc.sh") && !seen.body.contains("vulnerability-report.txt"),
+        "{}",
+        seen.body
     );
     let href = format!("/vulnerabilities/{tracking}/files/");
     let start = seen.body.find(&href).expect("a file link");

@@ -46,16 +46,16 @@ both_engines! {
         assert_eq!(a.state, ReportState::Received);
         assert_eq!(s.report_by_tracking(&a.tracking_id).await.expect("get"), Some(a.clone()));
 
-        let events = s.list_events(a.id, true).await.expect("events");
+        let events = s.list_events(a.id, tocsin_domain::policy::Thread::Shared).await.expect("events");
         assert_eq!(events.iter().map(|e| e.event.as_str()).collect::<Vec<_>>(), ["received"]);
         let mut tx = s.begin().await.expect("begin");
         tx.add_event(a.id, &NewEvent { actor_id: None, actor: "analyst@cert.tw".into(), event: "note".into(), visibility: Visibility::Internal, body: "內部備註".into(), data: String::new() }).await.expect("note");
         tx.add_event(a.id, &NewEvent { actor_id: None, actor: "analyst@cert.tw".into(), event: "message".into(), visibility: Visibility::Reporter, body: "請提供記錄檔".into(), data: String::new() }).await.expect("msg");
         tx.commit().await.expect("commit");
-        let for_reporter = s.list_events(a.id, true).await.expect("events");
+        let for_reporter = s.list_events(a.id, tocsin_domain::policy::Thread::Shared).await.expect("events");
         assert_eq!(for_reporter.len(), 2, "internal notes never reach the reporter");
         assert!(for_reporter.iter().all(|e| e.body != "內部備註"));
-        assert_eq!(s.list_events(a.id, false).await.expect("events").len(), 3);
+        assert_eq!(s.list_events(a.id, tocsin_domain::policy::Thread::All).await.expect("events").len(), 3);
 
         // Change state and assignment under a row lock.
         let mut tx = s.begin().await.expect("begin");

@@ -128,7 +128,7 @@ fn admin_commands_name_bad_fields() {
         &[],
         None,
     );
-    assert!(!ok && err.contains("root"), "{err}");
+    assert!(!ok && err.contains("roles"), "{err}");
     let (ok, _, err) = run(
         &[
             "admin",

@@ -27,6 +27,10 @@
 //! The phishing feeds (TXT, CSV, JSON, STIX) take their TLP ceiling from
 //! `phishing_feed_reach`: a URL case names no recipients, so partners get cases up to GREEN.
 
+mod audience;
+
+pub use audience::{Audience, Files, Identity, ReportCut, Thread, Via, report_audience};
+
 use crate::{OrgId, Role, Roles, Tlp, UserId};
 
 /// Who is asking: a signed-in user (by session or API token).
@@ -83,6 +87,13 @@ pub fn is_admin(roles: &Roles) -> bool {
 /// a case, and may be assigned one.
 pub fn is_desk(p: Option<&Principal>) -> bool {
     p.is_some_and(|p| p.roles.is_staff())
+}
+
+/// The roles of the operator at the server's console (`tocsin admin …`): whoever can run
+/// the binary against the database already holds every record, so the console acts as an
+/// administrator.
+pub fn console_roles() -> Roles {
+    Roles::new([Role::Admin])
 }
 
 /// Whether a user of a notified vendor receives the vendor's notices: its members do
@@ -406,7 +417,10 @@ pub fn authorize(who: Option<&Principal>, action: Action, resource: &Resource) -
             let vendor = p.has(Role::Member) && p.in_org(*vendor_org);
             match action {
                 List => coordinator,
-                Read | Append => coordinator || own || vendor,
+                Read => coordinator || own || vendor,
+                // The reporter's thread is between the reporter and the desk: the vendor
+                // reads the case ([`Audience::Vendor`]) but does not write into it.
+                Append => coordinator || own,
                 Update => coordinator,
                 Create => true,
                 Delete => false,
