@@ -615,7 +615,6 @@ pub async fn set_observables(
 
 /// Whom the desk shares a record with.
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct ShareInput {
     /// Sharing groups: every member organization.
@@ -630,7 +629,6 @@ pub struct ShareInput {
 
 /// What sharing did.
 #[derive(Clone, Debug, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ShareOutcome {
     /// New deliveries queued by this call.
     pub delivered: usize,
@@ -988,7 +986,6 @@ pub async fn deliveries(
 
 /// The inbox filter as typed by a user (form or query string).
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema, utoipa::IntoParams))]
 #[serde(default)]
 pub struct InboxQuery {
     /// draft or shared (the desk); others see shared records and their own drafts.
@@ -1215,7 +1212,6 @@ pub async fn from_incident(
 
 /// Input for creating a sharing group.
 #[derive(Clone, Debug, Default, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct GroupInput {
     /// Name, unique (F-ISAC).

@@ -37,7 +37,6 @@ pub struct Envelope {
 
 /// What intake made of a message.
 #[derive(Clone, Debug, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IntakeOutcome {
     /// The stored message's id.
     pub id: String,

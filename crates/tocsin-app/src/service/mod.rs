@@ -123,7 +123,6 @@ fn resource_kind(r: &Resource) -> &'static str {
 
 /// Input for creating an organization (form and JSON).
 #[derive(Clone, Debug, Default, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct OrgInput {
     /// Name, unique.
@@ -137,7 +136,8 @@ pub struct OrgInput {
     pub alliance_member: bool,
 }
 
-fn de_bool_loose<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+/// A boolean as JSON writes it, or as a form checkbox sends it (`on`, `true`, `1`).
+pub fn de_bool_loose<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
     enum B {
@@ -216,7 +216,6 @@ pub async fn list_orgs(
 
 /// Input for creating a user (form and JSON).
 #[derive(Clone, Debug, Default, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct UserInput {
     /// Mail address, unique.
@@ -237,7 +236,7 @@ pub struct UserInput {
 }
 
 /// Roles come as a JSON list, or from a form as one value or a comma-separated list.
-fn de_roles<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+pub fn de_roles<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
     enum R {
@@ -459,7 +458,6 @@ pub async fn get_org(
 
 /// Changes to a user's access, by an admin.
 #[derive(Clone, Debug, Default, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct UserAccessInput {
     /// Display name.
@@ -905,17 +903,14 @@ pub async fn ensure_setup_token(state: &App) -> Result<Option<String>, AppError>
 
 /// A user as shown to others: no password hash.
 #[derive(Clone, Debug, serde::Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UserView {
     /// Id.
-    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Uuid))]
     pub id: UserId,
     /// Mail address.
     pub email: String,
     /// Name.
     pub name: String,
     /// Organization id.
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Uuid))]
     pub org_id: Option<OrgId>,
     /// Roles.
     pub roles: Vec<String>,

@@ -256,7 +256,6 @@ pub async fn cases(
 
 /// A state change of one URL, with the analyst's evidence or note.
 #[derive(Clone, Debug, Default, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct UrlTransitionInput {
     /// verified, false_positive, duplicate, taken_down, reopened (abuse_notified is set by
@@ -371,7 +370,6 @@ fn desk_event(who: &CurrentUser, event: &str, body: &str, data: serde_json::Valu
 
 /// An abuse contact entered by hand.
 #[derive(Clone, Debug, Default, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct ContactInput {
     /// registrar, hosting or other.
@@ -443,7 +441,6 @@ pub async fn remove_contact(
 
 /// The notice an analyst sends; empty fields take the template's text.
 #[derive(Clone, Debug, Default, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct NoticeInput {
     /// The mail text (default: the notice template with the case filled in).
@@ -671,7 +668,6 @@ pub async fn escalate_due(state: &App, hours: i64) -> Result<usize, AppError> {
 
 /// One entry of the blocking-list feed.
 #[derive(Clone, Debug, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FeedEntry {
     /// The live URL (feeds are for machines; people see it defanged elsewhere).
     pub url: String,
@@ -756,7 +752,6 @@ pub async fn feed_stix(state: &App, who: &CurrentUser, ctx: &Ctx) -> Result<Stri
 
 /// One month of phishing figures.
 #[derive(Clone, Debug, Default, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MonthFigures {
     /// `YYYY-MM` (UTC) of the first report.
     pub month: String,
@@ -1030,7 +1025,6 @@ pub async fn add_evidence(
 
 /// What the fetcher saw.
 #[derive(Clone, Debug, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FetchResult {
     /// HTTP status of the last answer.
     pub status: u16,

@@ -210,7 +210,6 @@ pub fn severity_of_score(score: &str) -> Option<CvssSeverity> {
 
 /// An account's figures.
 #[derive(Clone, Debug, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Balance {
     /// The account id.
     pub account_id: Uuid,
@@ -356,7 +355,6 @@ pub async fn catalog(
 
 /// A redemption request.
 #[derive(Clone, Debug, Default, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct RedeemInput {
     /// The catalog item.
@@ -412,7 +410,6 @@ pub async fn redeem(
 
 /// An admin's decision on a held redemption.
 #[derive(Clone, Debug, Default, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct DecisionInput {
     /// approved or rejected.
@@ -489,7 +486,6 @@ pub async fn pending(
 
 /// An admin's adjustment of an account.
 #[derive(Clone, Debug, Default, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct AdjustInput {
     /// The organization's account (or give `user_id`).

@@ -40,7 +40,6 @@ pub struct Upload {
 
 /// What a reporter gets back: the tracking number and the private status link.
 #[derive(Clone, Debug, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Receipt {
     /// e.g. `INC-2026-000001`.
     pub tracking_id: String,
@@ -697,7 +696,6 @@ fn desk_event(
 
 /// A requested state change with what the target state needs.
 #[derive(Clone, Debug, Default, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct TransitionRequest {
     /// The new state: triaged, in_progress, resolved, closed, rejected, duplicate.
@@ -875,7 +873,6 @@ async fn mail_reporter(
 
 /// A piece of text from the desk.
 #[derive(Clone, Debug, Default, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct TextInput {
     /// The text.
@@ -985,7 +982,6 @@ pub async fn send_message(
 
 /// Assignment: a staff user's id, or empty to unassign.
 #[derive(Clone, Debug, Default, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct AssignInput {
     /// The analyst's user id, or empty.
@@ -1049,7 +1045,6 @@ pub async fn assign(
 
 /// Classification: an RSIT `class/type` key and a priority.
 #[derive(Clone, Debug, Default, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct ClassifyInput {
     /// RSIT `class/type`, e.g. `intrusions/system-compromise`.
@@ -1146,7 +1141,6 @@ pub async fn set_task(
 
 /// Filters of the desk queue, as they come from the query string.
 #[derive(Clone, Debug, Default, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
 #[serde(default)]
 pub struct QueueQuery {
     /// A state, `open` (default: every open state) or `all`.
@@ -1276,7 +1270,6 @@ pub async fn queue(
 
 /// Answers of the satisfaction survey.
 #[derive(Clone, Debug, Default, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct SurveyInput {
     /// 1–5.

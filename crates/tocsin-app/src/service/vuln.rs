@@ -482,7 +482,6 @@ pub async fn cases(
 
 /// A coordinator's change to a case.
 #[derive(Clone, Debug, Default, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct CnaUpdate {
     /// A new state: under_review, accepted, rejected, duplicate, out_of_scope,
@@ -602,7 +601,6 @@ pub async fn transition(
 
 /// The vendor of a case and the coordinator's record of its answer.
 #[derive(Clone, Debug, Default, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct VendorInput {
     /// The vendor organization's id (kind vendor or manufacturer), or empty to keep it.
@@ -841,7 +839,6 @@ pub async fn assign_cve(
 
 /// The advisory's texts (coordinators).
 #[derive(Clone, Debug, Default, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct AdvisoryInput {
     /// Title.
@@ -1036,7 +1033,6 @@ fn record_json(
 
 /// A public advisory: what anyone may read of a published case.
 #[derive(Clone, Debug, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Advisory {
     /// The CVE id.
     pub cve_id: String,

@@ -13,14 +13,13 @@ use tocsin_domain::{FieldError, FieldErrors, GroupId, IntelId, OrgId};
 use tocsin_storage::{AudienceRow, Delivery, ObservableRow, SharingGroup};
 use utoipa::ToSchema;
 
+use super::wire::{GroupInput, InboxQuery, ShareInput, ShareOutcome};
 use super::{ApiErrorBody, ApiJson};
 use crate::auth::CurrentUser;
 use crate::error::{AppError, HttpError};
 use crate::state::AppState;
 use tocsin_app::Ctx;
-use tocsin_app::service::intel::{
-    self as desk, Channel, GroupInput, InboxQuery, Intel, IntelView, ShareInput, ShareOutcome,
-};
+use tocsin_app::service::intel::{self as desk, Channel, Intel, IntelView};
 
 /// An intel record as partners send it: the 25 fields of the N-ISAC format under their
 /// English names. Times are `YYYY-MM-DDThh:mm:ss+hh:mm`.
@@ -339,7 +338,7 @@ pub async fn list(
     if who.user().is_none() {
         return Err(AppError::Unauthorized.into());
     }
-    let rows = desk::inbox(&state, &who, &ctx, &q).await?;
+    let rows = desk::inbox(&state, &who, &ctx, &q.into()).await?;
     Ok(Json(rows.iter().map(Into::into).collect()))
 }
 
@@ -427,7 +426,9 @@ pub async fn share(
     ApiJson(input): ApiJson<ShareInput>,
 ) -> Result<Json<ShareOutcome>, HttpError> {
     Ok(Json(
-        desk::share(&state, &who, &ctx, intel_id(&id)?, &input).await?,
+        desk::share(&state, &who, &ctx, intel_id(&id)?, &input.into())
+            .await?
+            .into(),
     ))
 }
 
@@ -578,7 +579,7 @@ pub async fn create_group(
     who: CurrentUser,
     ApiJson(input): ApiJson<GroupInput>,
 ) -> Result<(StatusCode, Json<GroupView>), HttpError> {
-    let g = desk::create_group(&state, &who, &ctx, &input).await?;
+    let g = desk::create_group(&state, &who, &ctx, &input.into()).await?;
     Ok((StatusCode::CREATED, Json(group_view(&g, &[]))))
 }
 

@@ -11,11 +11,12 @@ use tocsin_storage::InboundMail;
 use utoipa::{IntoParams, ToSchema};
 
 use super::ApiErrorBody;
+use super::wire::IntakeOutcome;
 use crate::auth::CurrentUser;
 use crate::error::HttpError;
 use crate::state::AppState;
 use tocsin_app::Ctx;
-use tocsin_app::service::mail_intake::{self as intake, Envelope, IntakeOutcome};
+use tocsin_app::service::mail_intake::{self as intake, Envelope};
 
 /// What the MTA knows about the message.
 #[derive(Deserialize, IntoParams)]
@@ -56,7 +57,7 @@ pub async fn receive(
     } else {
         StatusCode::CREATED
     };
-    Ok((status, Json(out)))
+    Ok((status, Json(out.into())))
 }
 
 /// A stored message, without its bytes.

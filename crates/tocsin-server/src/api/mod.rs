@@ -11,6 +11,7 @@ pub mod points;
 pub mod referral;
 pub mod reports;
 pub mod vuln;
+pub mod wire;
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Path, Query, Request, State};
@@ -25,11 +26,12 @@ use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use self::wire::{OrgInput, UserAccessInput, UserInput, UserView};
 use crate::auth::CurrentUser;
 use crate::error::{AppError, HttpError};
 use crate::state::AppState;
 use tocsin_app::Ctx;
-use tocsin_app::service::{self, OrgInput, UserAccessInput, UserInput, UserView};
+use tocsin_app::service::{self};
 
 /// A JSON body whose rejection is our error shape.
 pub struct ApiJson<T>(pub T);
@@ -196,7 +198,7 @@ async fn create_org(
     who: CurrentUser,
     ApiJson(input): ApiJson<OrgInput>,
 ) -> Result<(StatusCode, Json<OrgView>), HttpError> {
-    let org = service::create_org(&state, &who, &ctx, &input).await?;
+    let org = service::create_org(&state, &who, &ctx, &input.into()).await?;
     Ok((StatusCode::CREATED, Json(OrgView::from(&org))))
 }
 
@@ -232,7 +234,7 @@ async fn update_org(
 ) -> Result<Json<OrgView>, HttpError> {
     let id = id.parse().map_err(|_| AppError::NotFound)?;
     Ok(Json(OrgView::from(
-        &service::update_org(&state, &who, &ctx, id, &input).await?,
+        &service::update_org(&state, &who, &ctx, id, &input.into()).await?,
     )))
 }
 
@@ -268,7 +270,7 @@ async fn update_user(
 ) -> Result<Json<UserView>, HttpError> {
     let id = id.parse().map_err(|_| AppError::NotFound)?;
     Ok(Json(UserView::from(
-        &service::update_user_access(&state, &who, &ctx, id, &input).await?,
+        &service::update_user_access(&state, &who, &ctx, id, &input.into()).await?,
     )))
 }
 
@@ -296,7 +298,7 @@ async fn create_user(
     who: CurrentUser,
     ApiJson(input): ApiJson<UserInput>,
 ) -> Result<(StatusCode, Json<UserView>), HttpError> {
-    let user = service::create_user(&state, &who, &ctx, &input).await?;
+    let user = service::create_user(&state, &who, &ctx, &input.into()).await?;
     Ok((StatusCode::CREATED, Json(UserView::from(&user))))
 }
 

@@ -14,15 +14,14 @@ use tocsin_storage::PhishUrlRow;
 use utoipa::{IntoParams, ToSchema};
 
 use super::reports::ApiAttachment;
+use super::wire::{ContactInput, FeedEntry, FetchResult, NoticeInput, Receipt, UrlTransitionInput};
 use super::{ApiErrorBody, ApiJson};
 use crate::auth::CurrentUser;
 use crate::error::{AppError, HttpError};
 use crate::state::AppState;
 use tocsin_app::Ctx;
-use tocsin_app::service::phishing::{
-    self as desk, ContactInput, FeedEntry, NoticeInput, UrlTransitionInput,
-};
-use tocsin_app::service::reports::{Receipt, Upload};
+use tocsin_app::service::phishing::{self as desk};
+use tocsin_app::service::reports::Upload;
 
 /// A phishing report (網路釣魚通報).
 #[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema)]
@@ -59,7 +58,7 @@ pub async fn create(
 ) -> Result<(StatusCode, Json<Receipt>), HttpError> {
     let body: super::ReportBody<PhishingInput> = super::report_body(body)?;
     let receipt = desk::submit_phishing(&state, &who, &ctx, &body.input, body.files).await?;
-    Ok((StatusCode::CREATED, Json(receipt)))
+    Ok((StatusCode::CREATED, Json(receipt.into())))
 }
 
 /// Decodes inline base64 files; a bad one is a 422 on `attachments`.
@@ -179,7 +178,7 @@ pub async fn transition(
     ApiJson(input): ApiJson<UrlTransitionInput>,
 ) -> Result<Json<CaseView>, HttpError> {
     Ok(Json(view(
-        &desk::transition(&state, &who, &ctx, &id, &input).await?,
+        &desk::transition(&state, &who, &ctx, &id, &input.into()).await?,
     )))
 }
 
@@ -195,7 +194,7 @@ pub async fn add_contact(
     Path(id): Path<String>,
     ApiJson(input): ApiJson<ContactInput>,
 ) -> Result<StatusCode, HttpError> {
-    desk::add_contact(&state, &who, &ctx, &id, &input).await?;
+    desk::add_contact(&state, &who, &ctx, &id, &input.into()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -233,7 +232,7 @@ pub async fn notify(
     Path(id): Path<String>,
     ApiJson(input): ApiJson<NoticeInput>,
 ) -> Result<StatusCode, HttpError> {
-    desk::notify(&state, &who, &ctx, &id, &input).await?;
+    desk::notify(&state, &who, &ctx, &id, &input.into()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -267,15 +266,17 @@ pub async fn evidence(
 /// Fetches the page once and records what was seen (staff; off unless configured).
 #[utoipa::path(post, path = "/api/v1/phishing/{id}/fetch", tag = "phishing",
     params(("id" = String, Path, description = "Case id")),
-    responses((status = 200, body = desk::FetchResult), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
+    responses((status = 200, body = FetchResult), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
     security(("bearer" = [])))]
 pub async fn fetch(
     State(state): State<AppState>,
     ctx: Ctx,
     who: CurrentUser,
     Path(id): Path<String>,
-) -> Result<Json<desk::FetchResult>, HttpError> {
-    Ok(Json(desk::fetch_evidence(&state, &who, &ctx, &id).await?))
+) -> Result<Json<FetchResult>, HttpError> {
+    Ok(Json(
+        desk::fetch_evidence(&state, &who, &ctx, &id).await?.into(),
+    ))
 }
 
 /// Live verified phishing URLs as JSON (staff and partners).
@@ -287,7 +288,13 @@ pub async fn feed_json(
     ctx: Ctx,
     who: CurrentUser,
 ) -> Result<Json<Vec<FeedEntry>>, HttpError> {
-    Ok(Json(desk::feed(&state, &who, &ctx).await?))
+    Ok(Json(
+        desk::feed(&state, &who, &ctx)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+    ))
 }
 
 /// Live verified phishing URLs as a STIX 2.1 bundle of url indicators, each marked with

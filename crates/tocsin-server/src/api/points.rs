@@ -12,12 +12,13 @@ use tocsin_storage::{LeaderRow, PointsEntry, PointsItem, Redemption};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use super::wire::{AdjustInput, Balance, DecisionInput, RedeemInput};
 use super::{ApiErrorBody, ApiJson};
 use crate::auth::CurrentUser;
 use crate::error::{AppError, HttpError};
 use crate::state::AppState;
 use tocsin_app::Ctx;
-use tocsin_app::service::points::{self as svc, AdjustInput, Balance, DecisionInput, RedeemInput};
+use tocsin_app::service::points::{self as svc};
 
 /// One ledger entry.
 #[derive(Clone, Debug, Serialize, ToSchema)]
@@ -165,7 +166,7 @@ pub async fn balance(
     ctx: Ctx,
     who: CurrentUser,
 ) -> Result<Json<Balance>, HttpError> {
-    Ok(Json(svc::balance(&state, &who, &ctx).await?))
+    Ok(Json(svc::balance(&state, &who, &ctx).await?.into()))
 }
 
 /// The caller's ledger, newest first.
@@ -264,7 +265,7 @@ pub async fn redeem(
     who: CurrentUser,
     ApiJson(body): ApiJson<RedeemInput>,
 ) -> Result<(StatusCode, Json<RedemptionView>), HttpError> {
-    let r = svc::redeem(&state, &who, &ctx, &body).await?;
+    let r = svc::redeem(&state, &who, &ctx, &body.into()).await?;
     Ok((StatusCode::CREATED, Json((&r).into())))
 }
 
@@ -307,7 +308,7 @@ pub async fn decide(
     ApiJson(body): ApiJson<DecisionInput>,
 ) -> Result<Json<RedemptionView>, HttpError> {
     let id = id.parse::<Uuid>().map_err(|_| AppError::NotFound)?;
-    let r = svc::decide(&state, &who, &ctx, id, &body).await?;
+    let r = svc::decide(&state, &who, &ctx, id, &body.into()).await?;
     Ok(Json((&r).into()))
 }
 
@@ -321,7 +322,7 @@ pub async fn adjust(
     who: CurrentUser,
     ApiJson(body): ApiJson<AdjustInput>,
 ) -> Result<(StatusCode, Json<EntryView>), HttpError> {
-    let e = svc::adjust(&state, &who, &ctx, &body).await?;
+    let e = svc::adjust(&state, &who, &ctx, &body.into()).await?;
     Ok((StatusCode::CREATED, Json((&e).into())))
 }
 

@@ -9,14 +9,13 @@ use tocsin_domain::IncidentInput;
 use tocsin_storage::Report;
 use utoipa::{IntoParams, ToSchema};
 
+use super::wire::{AssignInput, ClassifyInput, QueueQuery, Receipt, TextInput, TransitionRequest};
 use super::{ApiErrorBody, ApiJson};
 use crate::auth::CurrentUser;
 use crate::error::HttpError;
 use crate::state::AppState;
 use tocsin_app::Ctx;
-use tocsin_app::service::reports::{
-    self as desk, AssignInput, ClassifyInput, QueueQuery, Receipt, TextInput, TransitionRequest,
-};
+use tocsin_app::service::reports::{self as desk};
 
 /// A file sent inline with a report.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema)]
@@ -71,7 +70,7 @@ pub async fn create_incident(
 ) -> Result<(StatusCode, Json<Receipt>), HttpError> {
     let body: super::ReportBody<IncidentInput> = super::report_body(body)?;
     let receipt = desk::submit_incident(&state, &who, &ctx, &body.input, body.files).await?;
-    Ok((StatusCode::CREATED, Json(receipt)))
+    Ok((StatusCode::CREATED, Json(receipt.into())))
 }
 
 /// A report in lists.
@@ -128,7 +127,7 @@ pub async fn list(
     who: CurrentUser,
     Query(q): Query<QueueQuery>,
 ) -> Result<Json<Vec<ReportSummary>>, HttpError> {
-    let (rows, _) = desk::queue(&state, &who, &ctx, &q).await?;
+    let (rows, _) = desk::queue(&state, &who, &ctx, &q.into()).await?;
     Ok(Json(
         rows.iter().map(|r| summary(&state, &r.report)).collect(),
     ))
@@ -230,7 +229,7 @@ pub async fn transition(
     Path(tracking): Path<String>,
     ApiJson(req): ApiJson<TransitionRequest>,
 ) -> Result<Json<ReportSummary>, HttpError> {
-    let r = desk::transition(&state, &who, &ctx, &tracking, &req).await?;
+    let r = desk::transition(&state, &who, &ctx, &tracking, &req.into()).await?;
     Ok(Json(summary(&state, &r)))
 }
 
@@ -304,7 +303,7 @@ pub async fn assign(
     Path(tracking): Path<String>,
     ApiJson(a): ApiJson<AssignInput>,
 ) -> Result<StatusCode, HttpError> {
-    desk::assign(&state, &who, &ctx, &tracking, &a).await?;
+    desk::assign(&state, &who, &ctx, &tracking, &a.into()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -320,6 +319,6 @@ pub async fn classify(
     Path(tracking): Path<String>,
     ApiJson(c): ApiJson<ClassifyInput>,
 ) -> Result<StatusCode, HttpError> {
-    desk::classify(&state, &who, &ctx, &tracking, &c).await?;
+    desk::classify(&state, &who, &ctx, &tracking, &c.into()).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -10,13 +10,13 @@ use tocsin_domain::vuln::{CnaState, VulnInput};
 use utoipa::{IntoParams, ToSchema};
 
 use super::reports::ApiAttachment;
+use super::wire::{Advisory, AdvisoryInput, CnaUpdate, Receipt, VendorInput};
 use super::{ApiErrorBody, ApiJson};
 use crate::auth::CurrentUser;
 use crate::error::{AppError, HttpError};
 use crate::state::AppState;
 use tocsin_app::Ctx;
-use tocsin_app::service::reports::Receipt;
-use tocsin_app::service::vuln::{self as cna, Advisory, AdvisoryInput, CnaUpdate, VendorInput};
+use tocsin_app::service::vuln::{self as cna};
 
 /// A product-vulnerability report (產品漏洞通報): the seed's fields, and/or the filled TXT
 /// form (base64), whose values fill the fields left empty.
@@ -111,7 +111,7 @@ pub async fn create(
     };
     let receipt =
         cna::submit_vulnerability(&state, &who, &ctx, &body.input, body.txt, body.files).await?;
-    Ok((StatusCode::CREATED, Json(receipt)))
+    Ok((StatusCode::CREATED, Json(receipt.into())))
 }
 
 /// A coordination case.
@@ -224,7 +224,7 @@ pub async fn transition(
     Path(tracking): Path<String>,
     ApiJson(input): ApiJson<CnaUpdate>,
 ) -> Result<StatusCode, HttpError> {
-    cna::transition(&state, &who, &ctx, &tracking, &input).await?;
+    cna::transition(&state, &who, &ctx, &tracking, &input.into()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -240,7 +240,7 @@ pub async fn vendor(
     Path(tracking): Path<String>,
     ApiJson(input): ApiJson<VendorInput>,
 ) -> Result<StatusCode, HttpError> {
-    cna::set_vendor(&state, &who, &ctx, &tracking, &input).await?;
+    cna::set_vendor(&state, &who, &ctx, &tracking, &input.into()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -303,7 +303,7 @@ pub async fn advisory(
     Path(tracking): Path<String>,
     ApiJson(input): ApiJson<AdvisoryInput>,
 ) -> Result<StatusCode, HttpError> {
-    cna::set_advisory(&state, &who, &ctx, &tracking, &input).await?;
+    cna::set_advisory(&state, &who, &ctx, &tracking, &input.into()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -354,7 +354,13 @@ pub async fn load_cve_ids(
 /// Published advisories (public).
 #[utoipa::path(get, path = "/api/v1/advisories", tag = "vulnerabilities", responses((status = 200, body = [Advisory])))]
 pub async fn advisories(State(state): State<AppState>) -> Result<Json<Vec<Advisory>>, HttpError> {
-    Ok(Json(cna::advisories(&state).await?))
+    Ok(Json(
+        cna::advisories(&state)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+    ))
 }
 
 /// Published advisories as a STIX 2.1 bundle of vulnerability objects (public).
@@ -377,5 +383,5 @@ pub async fn advisory_one(
     State(state): State<AppState>,
     Path(cve): Path<String>,
 ) -> Result<Json<Advisory>, HttpError> {
-    Ok(Json(cna::advisory_by_cve(&state, &cve).await?))
+    Ok(Json(cna::advisory_by_cve(&state, &cve).await?.into()))
 }

@@ -117,7 +117,8 @@ fn layers_depend_one_way() {
             "tocsin-mail",
             &["axum", "askama", "tocsin-server", "tocsin-app"],
         ),
-        // The use cases run without HTTP: the CLI and mail intake call them too.
+        // The use cases run without HTTP: the CLI and mail intake call them too. Their
+        // OpenAPI schemas are the server's (api/wire.rs).
         (
             "tocsin-app",
             &[
@@ -127,6 +128,8 @@ fn layers_depend_one_way() {
                 "tower",
                 "tower-http",
                 "hyper",
+                "utoipa",
+                "utoipa-axum",
                 "tocsin-server",
             ],
         ),
