@@ -8,7 +8,7 @@ pub use tocsin_app::auth::{
     AuthMethod, CurrentUser, hash_password, hash_secret, new_secret, principal_of, verify_password,
 };
 
-use crate::error::{AppError, HttpError};
+use crate::error::HttpError;
 use crate::state::AppState;
 
 /// The session cookie's name.
@@ -34,30 +34,14 @@ impl FromRequestParts<AppState> for CurrentUser {
         if let Some(cached) = parts.extensions.get::<CurrentUser>() {
             return Ok(cached.clone());
         }
-        let now = state.now();
         let bearer = parts
             .headers
             .get(axum::http::header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::trim);
-        let found = if let Some(tok) = bearer {
-            let hit = state.store.api_token_user(&hash_secret(tok), now).await?;
-            match hit {
-                Some((_, u)) => Some((u, AuthMethod::Token)),
-                // A wrong token is an error, not anonymity: the client meant to sign in.
-                None => return Err(AppError::Unauthorized.into()),
-            }
-        } else if let Some(sid) = cookie(parts, SESSION_COOKIE) {
-            state
-                .store
-                .session_user(&hash_secret(sid), now)
-                .await?
-                .map(|u| (u, AuthMethod::Session))
-        } else {
-            None
-        };
-        let cu = CurrentUser(found);
+        let session = cookie(parts, SESSION_COOKIE);
+        let cu = tocsin_app::service::authenticate(state, bearer, session).await?;
         parts.extensions.insert(cu.clone());
         Ok(cu)
     }

@@ -29,10 +29,9 @@ pub use state::AppState;
 pub use tocsin_app::config::Config;
 
 async fn metrics_text(State(state): State<AppState>) -> impl IntoResponse {
-    let depth = state.store.outbox_depth().await.unwrap_or(-1);
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        state.metrics.render(depth),
+        tocsin_app::service::metrics_text(&state).await,
     )
 }
 

@@ -933,3 +933,65 @@ impl From<&User> for UserView {
         }
     }
 }
+
+/// Who presents these credentials: an API bearer token (a wrong one is an error, not
+/// anonymity: the client meant to sign in), else a session cookie's id (an unknown or
+/// expired one is anonymity), else nobody.
+pub async fn authenticate(
+    state: &App,
+    bearer: Option<&str>,
+    session: Option<&str>,
+) -> Result<CurrentUser, AppError> {
+    let now = state.now();
+    if let Some(tok) = bearer {
+        return match state
+            .store
+            .api_token_user(&auth::hash_secret(tok), now)
+            .await?
+        {
+            Some((_, u)) => Ok(CurrentUser(Some((u, auth::AuthMethod::Token)))),
+            None => Err(AppError::Unauthorized),
+        };
+    }
+    let Some(sid) = session else {
+        return Ok(CurrentUser(None));
+    };
+    Ok(CurrentUser(
+        state
+            .store
+            .session_user(&auth::hash_secret(sid), now)
+            .await?
+            .map(|u| (u, auth::AuthMethod::Session)),
+    ))
+}
+
+/// Ends a browser session; the sign-out of a signed-in user is audited.
+pub async fn logout(
+    state: &App,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    session: &str,
+) -> Result<(), AppError> {
+    state
+        .store
+        .delete_session(&auth::hash_secret(session))
+        .await?;
+    if who.user().is_some() {
+        state
+            .store
+            .audit(&audit_entry(who, ctx, "auth.logout", "user", ""))
+            .await?;
+    }
+    Ok(())
+}
+
+/// Whether the database answers (the liveness check).
+pub async fn database_reachable(state: &App) -> Result<(), AppError> {
+    Ok(state.store.ping().await?)
+}
+
+/// The Prometheus text of the counters, with the outbox's depth (-1 when unreadable).
+pub async fn metrics_text(state: &App) -> String {
+    let depth = state.store.outbox_depth().await.unwrap_or(-1);
+    state.metrics.render(depth)
+}

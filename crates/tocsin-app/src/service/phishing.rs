@@ -1201,3 +1201,12 @@ mod tests {
         }
     }
 }
+
+/// The URL cases of a phishing report its reader has opened (`view` is the proof: the
+/// app built it after the policy let them read the report).
+pub async fn url_cases_of(
+    state: &App,
+    view: &super::reports::ReportView,
+) -> Result<Vec<tocsin_storage::PhishUrlRow>, AppError> {
+    Ok(state.store.phish_urls_of_report(view.report.id).await?)
+}

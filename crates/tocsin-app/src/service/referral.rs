@@ -274,7 +274,13 @@ pub async fn offer(
 }
 
 /// The desk withdraws a referral not yet chosen; the firms' redemptions are freed.
-pub async fn withdraw(state: &App, who: &CurrentUser, ctx: &Ctx, id: Uuid) -> Result<(), AppError> {
+/// Returns the tracking number of its report.
+pub async fn withdraw(
+    state: &App,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    id: Uuid,
+) -> Result<String, AppError> {
     let seen = state.store.referral(id).await?.ok_or(AppError::NotFound)?;
     let (res, _, _) = resource(state, who, &seen).await?;
     check(state, who, ctx, Action::Delete, &res).await?;
@@ -298,7 +304,12 @@ pub async fn withdraw(state: &App, who: &CurrentUser, ctx: &Ctx, id: Uuid) -> Re
     ))
     .await?;
     tx.commit().await?;
-    Ok(())
+    let report = state
+        .store
+        .get_report(tocsin_domain::ReportId(r.report_id))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(report.tracking_id)
 }
 
 /// The referrals the caller may see: every one for the desk; for a firm, the open offers

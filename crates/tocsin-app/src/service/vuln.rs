@@ -1255,3 +1255,37 @@ pub async fn remind_publication_due(
     }
     Ok(sent)
 }
+
+/// The coordination case of a vulnerability report its reader has opened (`view` is the
+/// proof: the app built it after the policy let them read the report).
+pub async fn case_of(
+    state: &App,
+    view: &super::reports::ReportView,
+) -> Result<Option<VulnCase>, AppError> {
+    Ok(state.store.vuln_case(view.report.id).await?)
+}
+
+/// A report as its reporter just filed it, for the receipt page: the receipt's secret
+/// (the status link's token) is the access check.
+pub async fn filed(state: &App, receipt: &Receipt) -> Result<Report, AppError> {
+    let report = state
+        .store
+        .report_by_tracking(&receipt.tracking_id)
+        .await?
+        .filter(|r| crate::auth::hash_secret(&receipt.token) == r.status_token_hash)
+        .ok_or(AppError::NotFound)?;
+    Ok(report)
+}
+
+/// How many reserved CVE ids are free and how many assigned (administrators).
+pub async fn cve_pool(state: &App, who: &CurrentUser, ctx: &Ctx) -> Result<(i64, i64), AppError> {
+    check(
+        state,
+        who,
+        ctx,
+        Action::Create,
+        &Resource::Organization(None),
+    )
+    .await?;
+    Ok(state.store.cve_pool_counts().await?)
+}

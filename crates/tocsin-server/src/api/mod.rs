@@ -147,7 +147,7 @@ pub struct Health {
 #[utoipa::path(get, path = "/healthz", tag = "meta",
     responses((status = 200, body = Health), (status = 503, body = Health)))]
 pub async fn healthz(State(state): State<AppState>) -> Response {
-    match state.store.ping().await {
+    match service::database_reachable(&state).await {
         Ok(()) => Json(Health {
             status: "ok".into(),
         })

@@ -20,7 +20,7 @@ use tocsin_domain::phish_url::{self, defang};
 use tocsin_domain::phishing::{PhishingInput, SeenIn, UrlState, split_urls};
 use tocsin_domain::tlp::Tlp;
 use tocsin_domain::zone::DEFAULT_TIME_ZONE;
-use tocsin_storage::{PhishUrlRow, Report};
+use tocsin_storage::PhishUrlRow;
 
 use super::desk::{Failed, Options, hours_minutes, staff_only};
 use super::report::{
@@ -338,16 +338,17 @@ pub(super) struct StatusDetails {
     pub urls: Vec<UrlLine>,
 }
 
-/// The phishing fields and URL cases of `report`, which the caller may read (the status
-/// page has opened it through the service).
+/// The phishing fields and URL cases of the report the status page opened; `desk` links
+/// each case to the desk.
 pub(super) async fn status_details(
     state: &AppState,
     tr: &Tr,
-    report: &Report,
+    view: &tocsin_app::service::reports::ReportView,
     desk: bool,
 ) -> Result<StatusDetails, AppError> {
+    let report = &view.report;
     let d: PhishingDetails = serde_json::from_str(&report.details).unwrap_or_default();
-    let cases = state.store.phish_urls_of_report(report.id).await?;
+    let cases = svc::url_cases_of(state, view).await?;
     Ok(StatusDetails {
         brand: d.brand,
         seen_in: seen_in_label(tr, &d.seen_in),

@@ -455,17 +455,7 @@ pub(super) async fn withdraw(
         Err(e) => return e.into_response(),
     };
     match svc::withdraw(&state, &who, &ctx, uuid).await {
-        Ok(()) => match state.store.referral(uuid).await {
-            Ok(Some(r)) => match state
-                .store
-                .get_report(tocsin_domain::ReportId(r.report_id))
-                .await
-            {
-                Ok(Some(rep)) => see_other(&format!("/desk/reports/{}#referral", rep.tracking_id)),
-                _ => see_other("/referrals"),
-            },
-            _ => see_other("/referrals"),
-        },
+        Ok(tracking) => see_other(&format!("/desk/reports/{tracking}#referral")),
         Err(e) => after(&state, &ctx, &who, &id, Err(e)).await,
     }
 }

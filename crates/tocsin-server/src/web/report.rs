@@ -586,7 +586,7 @@ pub(super) async fn status_view(
     let path = format!("/status/{t}{query}");
     let (body, errors) = draft;
     let phishing = if v.report.kind == ReportKind::Phishing {
-        match super::phishing::status_details(state, &tr, &v.report, svc::is_desk(who)).await {
+        match super::phishing::status_details(state, &tr, &v, svc::is_desk(who)).await {
             Ok(p) => Some(p),
             Err(e) => return e.into_response(),
         }
@@ -594,7 +594,7 @@ pub(super) async fn status_view(
         None
     };
     let vuln = if v.report.kind == ReportKind::Vulnerability {
-        match super::vuln::status_details(state, &tr, &v.report, v.audience.cut().identity).await {
+        match super::vuln::status_details(state, &tr, &v).await {
             Ok(d) => Some(d),
             Err(e) => return e.into_response(),
         }

@@ -109,16 +109,10 @@ pub(super) async fn logout(
     who: CurrentUser,
     req: axum::http::request::Parts,
 ) -> Response {
-    if let Some(sid) = auth::cookie(&req, SESSION_COOKIE) {
-        if let Err(e) = state.store.delete_session(&auth::hash_secret(sid)).await {
-            return AppError::from(e).into_response();
-        }
-        if who.user().is_some() {
-            let _ = state
-                .store
-                .audit(&service::audit_entry(&who, &ctx, "auth.logout", "user", ""))
-                .await;
-        }
+    if let Some(sid) = auth::cookie(&req, SESSION_COOKIE)
+        && let Err(e) = service::logout(&state, &who, &ctx, sid).await
+    {
+        return e.into_response();
     }
     let mut resp = see_other("/login");
     let gone = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");

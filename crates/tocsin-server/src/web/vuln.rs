@@ -433,10 +433,9 @@ pub(super) async fn submit(
         // Rendered here, not redirected: the status link is shown in this response only.
         Ok(receipt) => {
             // The fields may have come from the TXT form: repeat what was stored.
-            let report = match state.store.report_by_tracking(&receipt.tracking_id).await {
-                Ok(Some(r)) => r,
-                Ok(None) => return AppError::NotFound.into_response(),
-                Err(e) => return AppError::from(e).into_response(),
+            let report = match svc::filed(&state, &receipt).await {
+                Ok(r) => r,
+                Err(e) => return e.into_response(),
             };
             let d = VulnDetails::of(&report);
             let tr = ctx.tr();
@@ -495,16 +494,17 @@ pub(super) struct StatusDetails {
     pub target: String,
 }
 
-/// The vulnerability fields and coordination state of `report`, which the caller may read
-/// (the status page has opened it through the service).
+/// The vulnerability fields and coordination state of the report the status page opened,
+/// as far as the reader's cut shows them.
 pub(super) async fn status_details(
     state: &AppState,
     tr: &Tr,
-    report: &Report,
-    identity: Identity,
+    view: &rsvc::ReportView,
 ) -> Result<StatusDetails, AppError> {
+    let report = &view.report;
+    let identity = view.audience.cut().identity;
     let d = VulnDetails::of(report);
-    let case = state.store.vuln_case(report.id).await?;
+    let case = svc::case_of(state, view).await?;
     let (cna, cve_id, target) = case
         .map(|c| (c.cna_state, c.cve_id, c.target_publication))
         .unwrap_or_default();
@@ -1075,19 +1075,7 @@ async fn cve_ids_view(
     typed: (String, Errors),
     status: StatusCode,
 ) -> Response {
-    // The question `load_cve_ids` asks: only admins load ids.
-    let result = async {
-        service::check(
-            state,
-            who,
-            ctx,
-            Action::Create,
-            &Resource::Organization(None),
-        )
-        .await?;
-        Ok::<_, AppError>(state.store.cve_pool_counts().await?)
-    }
-    .await;
+    let result = svc::cve_pool(state, who, ctx).await;
     let (reserved, assigned) = match result {
         Ok(x) => x,
         Err(e) => return e.into_response(),

@@ -306,3 +306,21 @@ fn only_the_domain_compares_roles() {
         }
     }
 }
+
+/// Every handler is extract → one app call → map: the server asks the app, never storage
+/// (it only opens the store when it starts, to hand it to the app).
+#[test]
+fn the_server_never_reads_storage() {
+    for (f, code) in product_code_outside(None) {
+        if !f.to_string_lossy().contains("tocsin-server") {
+            continue;
+        }
+        for needle in [".store.", "state.store"] {
+            assert!(
+                !code.contains(needle),
+                "{} reaches storage ({needle}); ask a tocsin-app function",
+                f.display()
+            );
+        }
+    }
+}
