@@ -1171,6 +1171,15 @@ pub fn html_title(html: &str) -> String {
         .collect()
 }
 
+/// The URL cases of a phishing report its reader has opened (`view` is the proof: the
+/// app built it after the policy let them read the report).
+pub async fn url_cases_of(
+    state: &App,
+    view: &super::reports::ReportView,
+) -> Result<Vec<tocsin_storage::PhishUrlRow>, AppError> {
+    Ok(state.store.phish_urls_of_report(view.report.id).await?)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -1200,13 +1209,4 @@ mod tests {
             assert_eq!(super::is_private(ip.parse().expect("ip")), private, "{ip}");
         }
     }
-}
-
-/// The URL cases of a phishing report its reader has opened (`view` is the proof: the
-/// app built it after the policy let them read the report).
-pub async fn url_cases_of(
-    state: &App,
-    view: &super::reports::ReportView,
-) -> Result<Vec<tocsin_storage::PhishUrlRow>, AppError> {
-    Ok(state.store.phish_urls_of_report(view.report.id).await?)
 }
