@@ -9,7 +9,7 @@ use axum_extra::extract::Form;
 use serde::Deserialize;
 use tocsin_storage::ApiToken;
 
-use super::{Page, render, see_other};
+use super::page::{Page, render, see_other};
 use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::state::AppState;

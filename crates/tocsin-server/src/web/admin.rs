@@ -10,7 +10,7 @@ use serde::Deserialize;
 use tocsin_domain::OrgKind;
 use tocsin_storage::{AuditEntry, AuditFilter, Organization};
 
-use super::{Page, render, see_other};
+use super::page::{Page, render, see_other};
 use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::state::AppState;

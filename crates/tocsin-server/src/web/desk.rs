@@ -13,17 +13,16 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum_extra::extract::Form;
 use serde::Deserialize;
-use tocsin_domain::policy::{Action, Resource};
 use tocsin_domain::workflow::{Outcome, RejectionReason, Resolution};
-use tocsin_domain::{
-    IncidentType, Priority, ReportState, RsitClass, SlaStatus, TrackingNumber, rsit,
-};
+use tocsin_domain::{IncidentType, Priority, ReportState, RsitClass, SlaStatus, rsit};
 
-use super::report::{
-    Errors, EventView, FileView, discovered, download, event_view, field_errors, file_views, label,
-    type_label, when,
+use super::kit::{
+    Errors, Failed, FileView, Options, canonical, discovered, download, field_errors, file_views,
+    hours_minutes, staff_only, when,
 };
-use super::{Page, render, see_other};
+use super::labels::{EventView, event_view, label, type_label};
+use super::page::{Page, render, see_other};
+use super::referral::OfferForm;
 use crate::auth::{CurrentUser, principal_of};
 use crate::error::AppError;
 use crate::state::AppState;
@@ -33,29 +32,6 @@ use tocsin_app::service::reports::{
     self as svc, AssignInput, ClassifyInput, QueueQuery, SurveyInput, TextInput, TransitionRequest,
 };
 use tocsin_app::service::{self};
-
-/// The desk's pages are for staff: only they may change reports, so the policy's answer
-/// to "update any report" decides (reporters may list and read their own, but not here).
-pub(super) async fn staff_only(
-    state: &AppState,
-    who: &CurrentUser,
-    ctx: &Ctx,
-) -> Result<(), AppError> {
-    service::check(
-        state,
-        who,
-        ctx,
-        Action::Update,
-        &Resource::Report {
-            org: None,
-            reporter: None,
-        },
-    )
-    .await
-}
-
-/// (value, label) pairs for a select.
-pub(super) type Options = Vec<(String, String)>;
 
 fn options<T: Copy>(all: &[T], key: impl Fn(T) -> &'static str, tr: &Tr, prefix: &str) -> Options {
     all.iter()
@@ -71,18 +47,6 @@ struct SlaView {
     breached: bool,
     text: String,
     due: String,
-}
-
-/// `minutes` (sign dropped) as message `id` with `hours` and `minutes`.
-pub(super) fn hours_minutes(tr: &Tr, id: &str, minutes: i64) -> String {
-    let m = minutes.abs();
-    tr.t_args(
-        id,
-        &[
-            ("hours", (m / 60).to_string()),
-            ("minutes", (m % 60).to_string()),
-        ],
-    )
 }
 
 /// `met`: the timer stopped in time or late; `stopped`: the report left the desk without
@@ -276,17 +240,6 @@ pub(super) async fn queue(
 // ---------------------------------------------------------------------------------------
 // One report.
 
-/// A form of the report page that was refused: which one, its messages, what was typed.
-#[derive(Default)]
-pub(super) struct Failed {
-    /// The form's name (also its section's id).
-    pub form: String,
-    /// Its messages.
-    pub errors: Errors,
-    /// What was typed, by field.
-    pub values: Vec<(&'static str, String)>,
-}
-
 struct TaskView {
     id: String,
     title: String,
@@ -374,14 +327,6 @@ impl ReportPage {
     fn sel(&self, form: &str, field: &str, v: &str) -> bool {
         self.value(form, field) == v
     }
-}
-
-/// The tracking number as it goes back into a path (canonical form when it parses).
-pub(super) fn canonical(tracking: &str) -> String {
-    tracking
-        .parse::<TrackingNumber>()
-        .map(|t| t.to_string())
-        .unwrap_or_else(|_| tracking.to_string())
 }
 
 async fn report_view(
@@ -890,7 +835,7 @@ fn survey_page(
         .into_iter()
         .map(|q| (q, tr.t2("survey-", q)))
         .collect();
-    super::report::no_store(render(
+    super::kit::no_store(render(
         status,
         &SurveyPage {
             // The language switch may come back to the survey.
@@ -948,7 +893,7 @@ pub(super) async fn survey_submit(
         Err(e) => return e.into_response(),
     };
     match svc::answer_survey(&state, &ctx, &token, &f).await {
-        Ok(()) => see_other(&format!("/survey/{}?done=1", super::report::pct(&token))),
+        Ok(()) => see_other(&format!("/survey/{}?done=1", super::kit::pct(&token))),
         Err(AppError::Validation(e)) => {
             let errors = field_errors(&ctx, &e);
             survey_page(
@@ -1016,6 +961,35 @@ pub(super) async fn admin_surveys(
                     .collect(),
             },
         ),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// `POST /desk/reports/{tracking}/referral`: the desk's offer.
+pub(super) async fn offer(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Path(tracking): Path<String>,
+    Form(f): Form<OfferForm>,
+) -> Response {
+    let input: tocsin_domain::referral::OfferInput = f.into();
+    match tocsin_app::service::referral::offer(&state, &who, &ctx, &tracking, &input).await {
+        Ok(_) => see_other(&format!(
+            "/desk/reports/{}#referral",
+            super::kit::canonical(&tracking)
+        )),
+        Err(AppError::Validation(e)) => {
+            super::desk::referral_refused(
+                &state,
+                &ctx,
+                &who,
+                &tracking,
+                input,
+                field_errors(&ctx, &e),
+            )
+            .await
+        }
         Err(e) => e.into_response(),
     }
 }

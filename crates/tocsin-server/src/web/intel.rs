@@ -29,11 +29,11 @@ use tocsin_formats::intel_form::{self, ParseOutcome, Problem, ProblemKind};
 use tocsin_storage::AudienceKind;
 use uuid::Uuid;
 
-use super::desk::Options;
-use super::report::{
+use super::kit::Options;
+use super::kit::{
     Errors, MultipartForm, discovered, field_errors, find, pct, read_multipart, when,
 };
-use super::{Page, render, see_other};
+use super::page::{Page, render, see_other};
 use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::state::AppState;

@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::{Page, render};
+use super::page::{Page, render};
 use crate::api::mail::InboundView;
 use crate::auth::CurrentUser;
 use crate::state::AppState;

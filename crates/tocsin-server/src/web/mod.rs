@@ -7,116 +7,31 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::handler::Handler;
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 
 use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::state::AppState;
 use tocsin_app::Ctx;
-use tocsin_app::i18n::Tr;
 
 mod account;
 mod admin;
 mod desk;
 mod intel;
+mod kit;
+mod labels;
 mod mail;
+mod page;
 mod phishing;
 mod points;
 mod referral;
 mod report;
 mod session;
+mod status;
 mod vuln;
 
-/// The cookie holding the chosen language (set by the switch, read by the middleware).
-pub const LANG_COOKIE: &str = "tocsin_lang";
-
-/// What every page shows: language, signed-in user, the operator and its channels.
-#[derive(Clone, Debug)]
-pub struct Page {
-    /// Translator.
-    pub tr: Tr,
-    /// The signed-in user's name, if any.
-    pub user_name: Option<String>,
-    /// Whether to show the admin navigation.
-    pub is_admin: bool,
-    /// Whether to show the desk's navigation (the operator's staff).
-    pub is_staff: bool,
-    /// Whether to show the vulnerability coordination's navigation (coordinators, admins).
-    pub is_coordinator: bool,
-    /// Whether the user holds a points account (the policy's answer), for its link.
-    pub has_points: bool,
-    /// Operator name in the page's language.
-    pub operator_name: String,
-    /// Operator web site.
-    pub operator_site: String,
-    /// Operator mail address.
-    pub operator_email: String,
-    /// Operator phones.
-    pub operator_phones: Vec<String>,
-    /// Operator addresses.
-    pub operator_addresses: Vec<String>,
-    /// The current path, to come back to after switching language.
-    pub path: String,
-}
-
-impl Page {
-    /// A page for the current request.
-    pub fn new(state: &AppState, ctx: &Ctx, who: &CurrentUser, path: &str) -> Self {
-        let mut p = Page::bare(state, ctx.tr());
-        p.user_name = who.user().map(|u| u.name.clone());
-        let nav = tocsin_domain::policy::navigation(who.principal().as_ref());
-        p.is_admin = nav.admin;
-        p.is_staff = nav.desk;
-        p.is_coordinator = nav.coordination;
-        p.has_points = tocsin_app::service::points::has_account(who);
-        p.path = path.to_string();
-        p
-    }
-
-    /// A page with no user context (error pages).
-    pub fn bare(state: &AppState, tr: Tr) -> Self {
-        let op = &state.config.operator;
-        Page {
-            tr,
-            user_name: None,
-            is_admin: false,
-            is_staff: false,
-            is_coordinator: false,
-            has_points: false,
-            operator_name: match tr.locale {
-                tocsin_domain::Locale::ZhTw => op.name_zh.clone(),
-                tocsin_domain::Locale::En => op.name_en.clone(),
-            },
-            operator_site: op.site.clone(),
-            operator_email: op.email.clone(),
-            operator_phones: op.phones.clone(),
-            operator_addresses: op.addresses.clone(),
-            path: "/".to_string(),
-        }
-    }
-
-    /// The tag of the other language, for the switch.
-    pub fn other_lang(&self) -> &'static str {
-        match self.tr.locale {
-            tocsin_domain::Locale::ZhTw => "en",
-            tocsin_domain::Locale::En => "zh-TW",
-        }
-    }
-}
-
-/// Renders a template into a response with a status.
-pub fn render(status: StatusCode, t: &impl Template) -> Response {
-    match t.render() {
-        Ok(html) => (status, Html(html)).into_response(),
-        Err(e) => AppError::internal(format!("template: {e}")).into_response(),
-    }
-}
-
-/// A 303 redirect after a POST.
-pub fn see_other(to: &str) -> Response {
-    Redirect::to(to).into_response()
-}
+pub use page::{LANG_COOKIE, Page, render, see_other};
 
 #[derive(Template)]
 #[template(path = "home.html")]
@@ -231,15 +146,15 @@ pub fn routes() -> Router<AppState> {
         )
         .route(
             "/status/{tracking}",
-            get(report::status).post(report::status_submit.layer(DefaultBodyLimit::disable())),
+            get(status::status).post(status::status_submit.layer(DefaultBodyLimit::disable())),
         )
         .route(
             "/report/phishing",
             get(phishing::form).post(phishing::submit.layer(DefaultBodyLimit::disable())),
         )
-        .route("/status/{tracking}/files/{id}", get(report::status_file))
-        .route("/status/{tracking}/referral", post(referral::status_action))
-        .route("/desk/reports/{tracking}/referral", post(referral::offer))
+        .route("/status/{tracking}/files/{id}", get(status::status_file))
+        .route("/status/{tracking}/referral", post(status::status_action))
+        .route("/desk/reports/{tracking}/referral", post(desk::offer))
         .route("/referrals", get(referral::list))
         .route("/referrals/{id}/accept", post(referral::accept))
         .route("/referrals/{id}/outcome", post(referral::outcome))

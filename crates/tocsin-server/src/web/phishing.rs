@@ -22,13 +22,13 @@ use tocsin_domain::tlp::Tlp;
 use tocsin_domain::zone::DEFAULT_TIME_ZONE;
 use tocsin_storage::PhishUrlRow;
 
-use super::desk::{Failed, Options, hours_minutes, staff_only};
-use super::report::{
-    Errors, EventView, FileView, MultipartForm, ReceiptSummary, data_str, discovered, event_view,
-    field_errors, file_views, find, label, limits_hint, read_multipart, receipt_page, when,
-    zone_options,
+use super::kit::{
+    Errors, FileView, MultipartForm, ReceiptSummary, discovered, field_errors, file_views, find,
+    limits_hint, read_multipart, receipt_page, when, zone_options,
 };
-use super::{Page, render, see_other};
+use super::kit::{Failed, Options, hours_minutes, staff_only};
+use super::labels::{EventView, event_view, label, state_label};
+use super::page::{Page, render, see_other};
 use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::state::AppState;
@@ -49,14 +49,6 @@ fn seen_in_label(tr: &Tr, seen_in: &str) -> String {
         .unwrap_or_else(|_| seen_in.to_string())
 }
 
-/// A URL state for people (the stored name if unknown).
-fn state_label(tr: &Tr, state: &str) -> String {
-    state
-        .parse::<UrlState>()
-        .map(|s| s.label(tr.locale).to_string())
-        .unwrap_or_else(|_| state.to_string())
-}
-
 /// A TLP marking (`TLP:GREEN`), or the stored text if unknown.
 fn tlp_marking(tlp: &str) -> String {
     tlp.parse::<Tlp>()
@@ -73,61 +65,6 @@ fn shown_url(case: &PhishUrlRow) -> (String, String) {
         (display, String::new())
     } else {
         (display, ascii)
-    }
-}
-
-/// The change line of a phishing event in a history (see `report::event_view`).
-pub(super) fn event_change(tr: &Tr, kind: &str, data: &serde_json::Value) -> String {
-    let states = || {
-        format!(
-            "{} → {}",
-            state_label(tr, &data_str(data, "from")),
-            state_label(tr, &data_str(data, "to"))
-        )
-    };
-    match kind {
-        "phishing_state" => states(),
-        "phishing_notice" => {
-            let to: Vec<&str> = data
-                .get("recipients")
-                .and_then(|v| v.as_array())
-                .map(|a| a.iter().filter_map(|r| r.as_str()).collect())
-                .unwrap_or_default();
-            format!(
-                "{}; {} {}",
-                states(),
-                tr.t("phishing-notice-sent-to"),
-                to.join(", ")
-            )
-        }
-        "phishing_fetch" => {
-            let mut parts = vec![format!(
-                "HTTP {}",
-                data.get("status").and_then(|v| v.as_u64()).unwrap_or(0)
-            )];
-            // The service defangs the final URL; the title is the phishing page's own text.
-            for (key, value) in [
-                (
-                    "final_url",
-                    tocsin_domain::phish_url::defang_text(&data_str(data, "final_url")),
-                ),
-                (
-                    "title",
-                    tocsin_domain::phish_url::defang_text(&data_str(data, "title")),
-                ),
-                ("sha256", data_str(data, "sha256")),
-            ] {
-                if !value.is_empty() {
-                    parts.push(format!("{}: {value}", tr.t2("phishing-fetch-", key)));
-                }
-            }
-            parts.join(" · ")
-        }
-        "phishing_reported_again" => tr.t_args(
-            "phishing-reported-by",
-            &[("tracking", data_str(data, "by"))],
-        ),
-        _ => String::new(),
     }
 }
 

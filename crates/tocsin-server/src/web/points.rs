@@ -18,8 +18,8 @@ use tocsin_domain::points::{ItemInput, ItemKind};
 use tocsin_storage::{PointsEntry, PointsItem};
 use uuid::Uuid;
 
-use super::report::{Errors, field_errors, find, when};
-use super::{Page, render, see_other};
+use super::kit::{Errors, field_errors, find, when};
+use super::page::{Page, render, see_other};
 use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::state::AppState;

@@ -14,8 +14,8 @@ use tocsin_domain::referral::{CompanySize, OfferInput, Outcome, ReferralState, R
 use tocsin_storage::Report;
 use uuid::Uuid;
 
-use super::report::{Errors, field_errors, pct, when};
-use super::{Page, render, see_other};
+use super::kit::{Errors, field_errors, when};
+use super::page::{Page, render, see_other};
 use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::state::AppState;
@@ -160,59 +160,6 @@ pub(super) async fn status_panel(
     }))
 }
 
-/// The reporter's referral forms.
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub(super) struct StatusForm {
-    token: String,
-    /// consent, choose or rate.
-    action: String,
-    org_id: String,
-    rating: String,
-    comment: String,
-}
-
-/// `POST /status/{tracking}/referral`: consent, choose or rate.
-pub(super) async fn status_action(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    who: CurrentUser,
-    Path(tracking): Path<String>,
-    Form(f): Form<StatusForm>,
-) -> Response {
-    let token = (!f.token.is_empty()).then_some(f.token.as_str());
-    let result = match f.action.as_str() {
-        "consent" => svc::consent(&state, &who, &ctx, &tracking, token)
-            .await
-            .map(|_| ()),
-        "choose" => svc::choose(&state, &who, &ctx, &tracking, token, &f.org_id).await,
-        "rate" => svc::rate(&state, &who, &ctx, &tracking, token, &f.rating, &f.comment).await,
-        _ => Err(AppError::field("referral", "error-choice")),
-    };
-    match result {
-        Ok(()) => {
-            let t = super::desk::canonical(&tracking);
-            let query = token
-                .map(|t| format!("?token={}", pct(t)))
-                .unwrap_or_default();
-            see_other(&format!("/status/{t}{query}#referral"))
-        }
-        Err(AppError::Validation(e)) => {
-            super::report::status_view(
-                &state,
-                &ctx,
-                &who,
-                &tracking,
-                &f.token,
-                (String::new(), field_errors(&ctx, &e)),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Err(e) => e.into_response(),
-    }
-}
-
 // ---------------------------------------------------------------------------------------
 // The desk's panel on a report.
 
@@ -283,35 +230,6 @@ impl From<OfferForm> for OfferInput {
             region: f.region,
             summary: f.summary,
         }
-    }
-}
-
-/// `POST /desk/reports/{tracking}/referral`: the desk's offer.
-pub(super) async fn offer(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    who: CurrentUser,
-    Path(tracking): Path<String>,
-    Form(f): Form<OfferForm>,
-) -> Response {
-    let input: OfferInput = f.into();
-    match svc::offer(&state, &who, &ctx, &tracking, &input).await {
-        Ok(_) => see_other(&format!(
-            "/desk/reports/{}#referral",
-            super::desk::canonical(&tracking)
-        )),
-        Err(AppError::Validation(e)) => {
-            super::desk::referral_refused(
-                &state,
-                &ctx,
-                &who,
-                &tracking,
-                input,
-                field_errors(&ctx, &e),
-            )
-            .await
-        }
-        Err(e) => e.into_response(),
     }
 }
 

@@ -8,7 +8,7 @@ use axum::response::Response;
 use axum_extra::extract::Form;
 use serde::Deserialize;
 
-use super::{Page, render, see_other};
+use super::page::{Page, render, see_other};
 use crate::auth::{self, CurrentUser, SESSION_COOKIE};
 use crate::error::AppError;
 use crate::state::AppState;

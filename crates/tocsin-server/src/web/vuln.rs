@@ -22,12 +22,13 @@ use tocsin_domain::vuln::{CnaState, VendorStatus, VulnInput, VulnSource};
 use tocsin_domain::{Locale, OrgKind, Timestamp};
 use tocsin_storage::Report;
 
-use super::desk::{Failed, Options, canonical};
-use super::report::{
-    Errors, EventView, FileView, MultipartForm, ReceiptSummary, data_str, download, event_view,
-    field_errors, file_views, find, label, limits_hint, read_multipart, receipt_page, when,
+use super::kit::{
+    Errors, FileView, MultipartForm, ReceiptSummary, download, field_errors, file_views, find,
+    limits_hint, read_multipart, receipt_page, when,
 };
-use super::{Page, render, see_other};
+use super::kit::{Failed, Options, canonical};
+use super::labels::{EventView, cna_label, event_view, label, vendor_status_label};
+use super::page::{Page, render, see_other};
 use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::state::AppState;
@@ -46,20 +47,6 @@ fn other_tr(tr: &Tr) -> Tr {
         Locale::ZhTw => Locale::En,
         Locale::En => Locale::ZhTw,
     })
-}
-
-/// A CNA state for people (the stored name if unknown).
-fn cna_label(tr: &Tr, s: &str) -> String {
-    s.parse::<CnaState>()
-        .map(|s| s.label(tr.locale).to_string())
-        .unwrap_or_else(|_| s.to_string())
-}
-
-/// A vendor status for people (the stored name if unknown).
-fn vendor_status_label(tr: &Tr, s: &str) -> String {
-    s.parse::<VendorStatus>()
-        .map(|s| s.label(tr.locale).to_string())
-        .unwrap_or_else(|_| s.to_string())
 }
 
 /// The target publication date with the desk calendar's time zone.
@@ -262,41 +249,6 @@ fn fields_view(tr: &Tr, r: &Report, d: &VulnDetails, identity: Identity) -> Fiel
         blocks,
         cvss: cvss_view(tr, d),
     }
-}
-
-/// The change line of a coordination event in a history (see `report::event_view`).
-pub(super) fn event_change(tr: &Tr, kind: &str, data: &serde_json::Value) -> String {
-    match kind {
-        "cna_state" => format!(
-            "{} → {}",
-            cna_label(tr, &data_str(data, "from")),
-            cna_label(tr, &data_str(data, "to"))
-        ),
-        "cve_assigned" => data_str(data, "cve_id"),
-        "vendor" => vendor_status_label(tr, &data_str(data, "status")),
-        "vendor_notified" => {
-            let to: Vec<&str> = data
-                .get("recipients")
-                .and_then(|v| v.as_array())
-                .map(|a| a.iter().filter_map(|r| r.as_str()).collect())
-                .unwrap_or_default();
-            format!("{} {}", tr.t("vuln-notice-sent-to"), to.join(", "))
-        }
-        _ => String::new(),
-    }
-}
-
-/// Whether `kind` is an event of the coordination workflow.
-pub(super) fn is_vuln_event(kind: &str) -> bool {
-    matches!(
-        kind,
-        "cna_state"
-            | "cve_assigned"
-            | "vendor"
-            | "vendor_notified"
-            | "advisory"
-            | "publication_reminder"
-    )
 }
 
 // ---------------------------------------------------------------------------------------

@@ -324,3 +324,93 @@ fn the_server_never_reads_storage() {
         }
     }
 }
+
+/// The modules a source file names: `super::x`, `super::{x, …}`, `crate::x`, `crate::x::y`
+/// for every module `x` (or `x::y`) in `modules`.
+fn named_modules(code: &str, me: &str, modules: &[String]) -> Vec<String> {
+    let parent = me.rsplit_once("::").map(|(p, _)| p).unwrap_or("");
+    let within = |name: &str| {
+        if parent.is_empty() {
+            name.to_string()
+        } else {
+            format!("{parent}::{name}")
+        }
+    };
+    let mut out = Vec::new();
+    let words = |s: &str| -> Vec<String> {
+        s.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    for (i, _) in code.match_indices("super::") {
+        let rest = &code[i + "super::".len()..];
+        let names = match rest.strip_prefix('{') {
+            Some(r) => words(r.split('}').next().unwrap_or("")),
+            None => words(rest).into_iter().take(1).collect(),
+        };
+        for n in names {
+            let m = within(n.split("::").next().unwrap_or(""));
+            if modules.contains(&m) && m != me {
+                out.push(m);
+            }
+        }
+    }
+    for (i, _) in code.match_indices("crate::") {
+        let path = words(&code[i + "crate::".len()..])
+            .into_iter()
+            .next()
+            .unwrap_or_default();
+        let mut parts = path.split("::");
+        let first = parts.next().unwrap_or("").to_string();
+        let two = parts.next().map(|s| format!("{first}::{s}"));
+        let hit = two.filter(|t| modules.contains(t)).unwrap_or(first);
+        if modules.contains(&hit) && hit != me {
+            out.push(hit);
+        }
+    }
+    out
+}
+
+/// The server's modules depend one way (pages on the form kit and the frame, the router
+/// on the pages), with no circle: a page can be read, moved or split on its own.
+#[test]
+fn no_import_circles_in_the_server() {
+    let src = root().join("crates/tocsin-server/src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let module_of = |f: &Path| -> String {
+        let rel = f.strip_prefix(&src).unwrap_or(f).with_extension("");
+        let name = rel.to_string_lossy().replace('/', "::");
+        name.trim_end_matches("::mod").to_string()
+    };
+    let modules: Vec<String> = files.iter().map(|f| module_of(f)).collect();
+    let edges: Vec<Vec<usize>> = files
+        .iter()
+        .map(|f| {
+            let text = read(f);
+            let code = text.split("#[cfg(test)]").next().unwrap_or("").to_string();
+            let me = module_of(f);
+            let mut to: Vec<usize> = named_modules(&code, &me, &modules)
+                .iter()
+                .filter_map(|m| modules.iter().position(|x| x == m))
+                .collect();
+            to.sort_unstable();
+            to.dedup();
+            to
+        })
+        .collect();
+    // A module is in a circle when it reaches itself.
+    for (start, name) in modules.iter().enumerate() {
+        let mut seen = vec![false; modules.len()];
+        let mut stack = edges[start].clone();
+        while let Some(m) = stack.pop() {
+            if m == start {
+                panic!("{name} imports a module that imports it back (directly or through others)");
+            }
+            if !std::mem::replace(&mut seen[m], true) {
+                stack.extend(&edges[m]);
+            }
+        }
+    }
+}

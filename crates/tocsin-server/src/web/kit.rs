@@ -1,0 +1,311 @@
+//! The form kit and the small helpers every page shares: field errors and what was typed,
+//! times in the desk's zone, files, the receipt, no-store responses.
+
+use askama::Template;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use tocsin_app::service::reports::{self as svc, human_size};
+use tocsin_domain::policy::{Action, Resource};
+use tocsin_domain::{Timestamp, TrackingNumber};
+use tocsin_storage::{AttachmentMeta, AttachmentRow};
+
+use super::page::{Page, render};
+use crate::auth::CurrentUser;
+use crate::error::AppError;
+use crate::state::AppState;
+use tocsin_app::Ctx;
+use tocsin_app::i18n::Tr;
+use tocsin_app::service;
+
+/// Field errors as shown: (field, message).
+pub(super) type Errors = Vec<(String, String)>;
+
+/// Translates a service's field errors.
+pub(super) fn field_errors(ctx: &Ctx, e: &tocsin_domain::FieldErrors) -> Errors {
+    let tr = ctx.tr();
+    e.iter()
+        .map(|(k, v)| (k.to_string(), tr.field_error(v)))
+        .collect()
+}
+
+/// The message for `field`, if it has one.
+pub(super) fn find<'a>(errors: &'a Errors, field: &str) -> Option<&'a str> {
+    errors
+        .iter()
+        .find(|(k, _)| k == field)
+        .map(|(_, v)| v.as_str())
+}
+
+/// Time zones offered on the form; any IANA name is accepted.
+pub(super) const TIME_ZONES: &[&str] = &[
+    "Asia/Taipei",
+    "Asia/Tokyo",
+    "Asia/Seoul",
+    "Asia/Hong_Kong",
+    "Asia/Shanghai",
+    "Asia/Singapore",
+    "Asia/Manila",
+    "Asia/Bangkok",
+    "Asia/Ho_Chi_Minh",
+    "Asia/Kolkata",
+    "Europe/London",
+    "Europe/Paris",
+    "Europe/Berlin",
+    "America/New_York",
+    "America/Chicago",
+    "America/Los_Angeles",
+    "Australia/Sydney",
+    "UTC",
+];
+
+pub(super) use crate::multipart::{MultipartForm, read_multipart};
+
+/// The time zones of a form's select, with `chosen` first when it is not one of them.
+pub(super) fn zone_options(chosen: &str) -> Vec<String> {
+    let mut zones: Vec<String> = TIME_ZONES.iter().map(|z| z.to_string()).collect();
+    let tz = chosen.trim();
+    if !tz.is_empty() && !zones.iter().any(|z| z == tz) {
+        zones.insert(0, tz.to_string());
+    }
+    zones
+}
+
+/// An instant for people: the desk calendar's zone (Taiwan by default), to the minute,
+/// with the offset.
+pub(super) fn when(state: &AppState, t: Timestamp) -> String {
+    let tz = state.desk.calendar.time_zone().clone();
+    tocsin_domain::zone::to_jiff(t)
+        .to_zoned_datetime(tz)
+        .strftime("%Y-%m-%d %H:%M (UTC%:z)")
+        .to_string()
+}
+
+/// The reporter's discovery time, `2026-11-28T09:15:00+08:00`, as
+/// `2026-11-28 09:15 (UTC+08:00)`: the wall-clock time they meant.
+pub(super) fn discovered(text: &str) -> String {
+    match (text.get(..10), text.get(11..16), text.get(19..)) {
+        (Some(d), Some(t), Some(off)) if !off.is_empty() => format!("{d} {t} (UTC{off})"),
+        _ => text.to_string(),
+    }
+}
+
+/// Percent-encodes a query value.
+pub(super) fn pct(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// One file as listed.
+pub(super) struct FileView {
+    /// The download link.
+    pub href: String,
+    /// The uploader's name for it.
+    pub name: String,
+    /// Its size for people.
+    pub size: String,
+    /// SHA-256.
+    pub sha256: String,
+}
+
+/// Files with their download links under `base` (`…/files/`), `query` appended.
+pub(super) fn file_views(files: &[AttachmentMeta], base: &str, query: &str) -> Vec<FileView> {
+    files
+        .iter()
+        .map(|a| FileView {
+            href: format!("{base}{}{query}", a.id),
+            name: a.filename.clone(),
+            size: human_size(usize::try_from(a.size).unwrap_or(0)),
+            sha256: a.sha256.clone(),
+        })
+        .collect()
+}
+
+/// A file as a download, never displayed inline: `application/octet-stream`,
+/// `Content-Disposition: attachment`, `nosniff`.
+pub(super) fn download(row: AttachmentRow) -> Response {
+    let name = row.meta.filename;
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let disposition = format!(
+        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
+        pct(&name)
+    );
+    let mut resp = (StatusCode::OK, row.content).into_response();
+    let h = resp.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/octet-stream"),
+    );
+    h.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&disposition)
+            .unwrap_or_else(|_| HeaderValue::from_static("attachment")),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    resp
+}
+
+/// Marks a response holding a secret link as not to be stored by any cache.
+pub(super) fn no_store(mut resp: Response) -> Response {
+    resp.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    resp
+}
+
+/// The attachment limits for people: "at most 5 files of 5 MB each".
+pub(super) fn limits_hint(state: &AppState, tr: &Tr) -> String {
+    let r = &state.config.reports;
+    tr.t_args(
+        "hint-attachments",
+        &[
+            ("count", r.max_attachments.to_string()),
+            ("size", human_size(r.max_attachment_bytes)),
+        ],
+    )
+}
+
+#[derive(Template)]
+#[template(path = "report_receipt.html")]
+pub(super) struct ReceiptPage {
+    page: Page,
+    tracking_id: String,
+    status_url: String,
+    mail_note: String,
+    summary: Vec<(String, String)>,
+    description_title: String,
+    description: String,
+}
+
+/// What a receipt repeats of the report: the reporter's address (the acknowledgment went
+/// there), (label, value) rows, and a block of text.
+pub(super) struct ReceiptSummary {
+    /// The reporter's mail address as typed.
+    pub email: String,
+    /// (label, value) rows.
+    pub rows: Vec<(String, String)>,
+    /// The heading of the block of text, if it needs one.
+    pub description_title: String,
+    /// A block of text (the description, or the URLs defanged).
+    pub description: String,
+}
+
+/// The confirmation every kind of report shows: the tracking number and the private status
+/// link (shown in this response only, so never stored by a cache), then what was reported.
+pub(super) fn receipt_page(
+    state: &AppState,
+    ctx: &Ctx,
+    who: &CurrentUser,
+    path: &str,
+    receipt: svc::Receipt,
+    summary: ReceiptSummary,
+) -> Response {
+    let tr = ctx.tr();
+    no_store(render(
+        StatusCode::OK,
+        &ReceiptPage {
+            page: Page::new(state, ctx, who, path),
+            tracking_id: receipt.tracking_id,
+            status_url: receipt.status_url,
+            mail_note: tr.t_args(
+                "receipt-mail",
+                &[("email", summary.email.trim().to_string())],
+            ),
+            summary: summary.rows,
+            description_title: summary.description_title,
+            description: summary.description,
+        },
+    ))
+}
+
+/// The desk's pages are for staff: only they may change reports, so the policy's answer
+/// to "update any report" decides (reporters may list and read their own, but not here).
+pub(super) async fn staff_only(
+    state: &AppState,
+    who: &CurrentUser,
+    ctx: &Ctx,
+) -> Result<(), AppError> {
+    service::check(
+        state,
+        who,
+        ctx,
+        Action::Update,
+        &Resource::Report {
+            org: None,
+            reporter: None,
+        },
+    )
+    .await
+}
+
+/// (value, label) pairs for a select.
+pub(super) type Options = Vec<(String, String)>;
+
+/// `minutes` (sign dropped) as message `id` with `hours` and `minutes`.
+pub(super) fn hours_minutes(tr: &Tr, id: &str, minutes: i64) -> String {
+    let m = minutes.abs();
+    tr.t_args(
+        id,
+        &[
+            ("hours", (m / 60).to_string()),
+            ("minutes", (m % 60).to_string()),
+        ],
+    )
+}
+
+/// A form of the report page that was refused: which one, its messages, what was typed.
+#[derive(Default)]
+pub(super) struct Failed {
+    /// The form's name (also its section's id).
+    pub form: String,
+    /// Its messages.
+    pub errors: Errors,
+    /// What was typed, by field.
+    pub values: Vec<(&'static str, String)>,
+}
+
+/// The tracking number as it goes back into a path (canonical form when it parses).
+pub(super) fn canonical(tracking: &str) -> String {
+    tracking
+        .parse::<TrackingNumber>()
+        .map(|t| t.to_string())
+        .unwrap_or_else(|_| tracking.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn discovery_times_read_as_meant() {
+        assert_eq!(
+            discovered("2026-11-28T09:15:00+08:00"),
+            "2026-11-28 09:15 (UTC+08:00)"
+        );
+        assert_eq!(discovered("odd"), "odd");
+    }
+
+    #[test]
+    fn query_values_are_encoded() {
+        assert_eq!(pct("a-b_c.d~e"), "a-b_c.d~e");
+        assert_eq!(pct("a b&c=d/é"), "a%20b%26c%3Dd%2F%C3%A9");
+    }
+}
