@@ -240,23 +240,35 @@ fn push_text(out: &mut String, value: &str) {
     }
 }
 
-/// An entry's tokens: every non-empty value, the one at `bare` without its key when that
-/// reads back; an entry of empty values as its first key with `""` (so it is not lost).
 fn entry_line(values: &[&String], keys: &[&str], bare: usize) -> String {
-    let mut tokens: Vec<String> = Vec::with_capacity(values.len());
-    for (i, (value, key)) in values.iter().zip(keys).enumerate() {
+    let pairs: Vec<(&str, &str)> = keys
+        .iter()
+        .zip(values)
+        .map(|(k, v)| (*k, v.as_str()))
+        .collect();
+    entry(&pairs, keys.get(bare).copied())
+}
+
+/// One entry of a multi-valued field (受害IP, 惡意IP連線資訊, 掃描資訊) as the form writes
+/// it: `key=value` for every non-empty value, the one keyed `bare` without its key when
+/// that reads back; an entry of empty values as its first key with `""` (so it is not
+/// lost). The pages write entries with it too, so both read back the same.
+pub fn entry(pairs: &[(&str, &str)], bare: Option<&str>) -> String {
+    let mut tokens: Vec<String> = Vec::with_capacity(pairs.len());
+    for (key, value) in pairs {
         let value = text::normalize_newlines(value);
         if value.is_empty() {
             continue;
         }
-        if i == bare && is_bare(&value) {
+        if Some(*key) == bare && is_bare(&value) {
             tokens.push(value);
         } else {
             tokens.push(format!("{key}={}", quote(&value)));
         }
     }
     if tokens.is_empty() {
-        tokens.push(format!("{}=\"\"", keys.first().copied().unwrap_or("ip")));
+        let first = pairs.first().map(|(k, _)| *k).unwrap_or("ip");
+        tokens.push(format!("{first}=\"\""));
     }
     tokens.join(" ")
 }

@@ -758,13 +758,9 @@ pub async fn notify_vendor(
     Ok(())
 }
 
-/// Loads reserved CVE ids (admins): a list or ranges as the CNA received them.
-pub async fn load_cve_ids(
-    state: &App,
-    who: &CurrentUser,
-    ctx: &Ctx,
-    text: &str,
-) -> Result<u64, AppError> {
+/// Only administrators load reserved CVE ids and see the pool: the policy's right to
+/// create organizations is the administrators'.
+async fn may_load_cve_ids(state: &App, who: &CurrentUser, ctx: &Ctx) -> Result<(), AppError> {
     check(
         state,
         who,
@@ -772,7 +768,17 @@ pub async fn load_cve_ids(
         Action::Create,
         &Resource::Organization(None),
     )
-    .await?;
+    .await
+}
+
+/// Loads reserved CVE ids (admins): a list or ranges as the CNA received them.
+pub async fn load_cve_ids(
+    state: &App,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    text: &str,
+) -> Result<u64, AppError> {
+    may_load_cve_ids(state, who, ctx).await?;
     let ids = tocsin_domain::cve::parse_reservation(text).map_err(|err| {
         let mut e = FieldErrors::new();
         e.add(
@@ -1279,13 +1285,6 @@ pub async fn filed(state: &App, receipt: &Receipt) -> Result<Report, AppError> {
 
 /// How many reserved CVE ids are free and how many assigned (administrators).
 pub async fn cve_pool(state: &App, who: &CurrentUser, ctx: &Ctx) -> Result<(i64, i64), AppError> {
-    check(
-        state,
-        who,
-        ctx,
-        Action::Create,
-        &Resource::Organization(None),
-    )
-    .await?;
+    may_load_cve_ids(state, who, ctx).await?;
     Ok(state.store.cve_pool_counts().await?)
 }

@@ -397,6 +397,36 @@ fn quoting_in_entries() {
     assert_eq!(outcome.problems[0].line, 3);
 }
 
+/// The entry writer the pages use too: a value with `=`, space or quote is quoted, the
+/// bare key only when it reads back, and the line parses to the same entry.
+#[test]
+fn entries_are_written_to_read_back() {
+    let line = intel_form::entry(
+        &[("ip", "a=b"), ("port", "443"), ("protocol", "t c\"p")],
+        Some("ip"),
+    );
+    assert_eq!(line, r#"ip="a=b" port=443 protocol="t c\"p""#);
+    assert_eq!(
+        intel_form::entry(&[("ip", "192.0.2.1"), ("port", "")], Some("ip")),
+        "192.0.2.1"
+    );
+    assert_eq!(
+        intel_form::entry(&[("direction", ""), ("ip", "")], None),
+        r#"direction="""#
+    );
+    let outcome = intel_form::parse(&format!(
+        "受害IP：{}\n",
+        intel_form::entry(
+            &[("ip", "192.0.2.7"), ("port", "8=0"), ("protocol", "tcp")],
+            Some("ip")
+        )
+    ));
+    assert_eq!(
+        outcome.input.victim_ip,
+        vec![endpoint("192.0.2.7", "8=0", "tcp")]
+    );
+}
+
 // ---------------------------------------------------------------------------------------
 // Properties
 // ---------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use askama::Template;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::Form;
 use serde::Deserialize;
@@ -29,10 +29,10 @@ use tocsin_formats::intel_form::{self, ParseOutcome, Problem, ProblemKind};
 use tocsin_storage::AudienceKind;
 use uuid::Uuid;
 
-use super::kit::Options;
 use super::kit::{
     Errors, MultipartForm, discovered, field_errors, find, pct, read_multipart, when,
 };
+use super::kit::{Options, attachment};
 use super::page::{Page, render, see_other};
 use crate::auth::CurrentUser;
 use crate::error::AppError;
@@ -178,34 +178,10 @@ fn txt_problems(tr: &Tr, outcome: &ParseOutcome) -> Vec<String> {
 // ---------------------------------------------------------------------------------------
 // The structured fields as lines of text: the TXT form's entry syntax, one entry a line.
 
-/// A value as one token of an entry: bare when it reads back so, else quoted.
-fn token(value: &str) -> String {
-    let bare = !value.is_empty() && !value.chars().any(|c| c.is_whitespace() || c == '"');
-    if bare {
-        value.to_string()
-    } else {
-        let escaped = value
-            .replace('\\', "\\\\")
-            .replace('"', "\\\"")
-            .replace('\n', "\\n");
-        format!("\"{escaped}\"")
-    }
-}
-
-/// `key=value` tokens of the non-empty values; `bare_ip` writes the ip without its key.
+/// `key=value` tokens of an entry, as the TXT form writes them; `bare_ip` writes the ip
+/// without its key.
 fn entry_line(pairs: &[(&str, &str)], bare_ip: bool) -> String {
-    pairs
-        .iter()
-        .filter(|(_, v)| !v.trim().is_empty())
-        .map(|(k, v)| {
-            if bare_ip && *k == "ip" {
-                token(v)
-            } else {
-                format!("{k}={}", token(v))
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
+    tocsin_formats::intel_form::entry(pairs, bare_ip.then_some("ip"))
 }
 
 /// 受害IP as the form's lines: `203.0.113.5 port=443 protocol=tcp`.
@@ -1424,24 +1400,12 @@ pub(super) async fn txt(
         Ok(x) => x,
         Err(e) => return e.into_response(),
     };
-    let mut resp = (StatusCode::OK, text).into_response();
-    let h = resp.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/plain; charset=utf-8"),
-    );
     // The id is a UUID: always a safe file name.
-    h.insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_str(&format!("attachment; filename=\"intel-{id}.txt\""))
-            .unwrap_or_else(|_| HeaderValue::from_static("attachment")),
-    );
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    resp
+    attachment(
+        text,
+        "text/plain; charset=utf-8",
+        &format!("attachment; filename=\"intel-{id}.txt\""),
+    )
 }
 
 /// After a record page form: on, or the page again with the messages next to the refused

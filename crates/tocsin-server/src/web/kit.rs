@@ -145,15 +145,22 @@ pub(super) fn download(row: AttachmentRow) -> Response {
         "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
         pct(&name)
     );
-    let mut resp = (StatusCode::OK, row.content).into_response();
+    attachment(row.content, "application/octet-stream", &disposition)
+}
+
+/// `body` as a file to save, never displayed inline: its type, `Content-Disposition`
+/// (`disposition`, falling back to a bare `attachment`), `nosniff` and `no-store`.
+pub(super) fn attachment(
+    body: impl IntoResponse,
+    content_type: &'static str,
+    disposition: &str,
+) -> Response {
+    let mut resp = (StatusCode::OK, body).into_response();
     let h = resp.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/octet-stream"),
-    );
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     h.insert(
         header::CONTENT_DISPOSITION,
-        HeaderValue::from_str(&disposition)
+        HeaderValue::from_str(disposition)
             .unwrap_or_else(|_| HeaderValue::from_static("attachment")),
     );
     h.insert(

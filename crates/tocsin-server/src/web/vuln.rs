@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use askama::Template;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::Form;
 use serde::Deserialize;
@@ -26,7 +26,7 @@ use super::kit::{
     Errors, FileView, MultipartForm, ReceiptSummary, download, field_errors, file_views, find,
     limits_hint, read_multipart, receipt_page, when,
 };
-use super::kit::{Failed, Options, canonical};
+use super::kit::{Failed, Options, attachment, canonical};
 use super::labels::{EventView, cna_label, event_view, label, vendor_status_label};
 use super::page::{Page, render, see_other};
 use crate::auth::CurrentUser;
@@ -905,23 +905,11 @@ pub(super) async fn cve_record(
         .filter(|s| s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
         .unwrap_or("cve-record")
         .to_string();
-    let mut resp = (StatusCode::OK, text).into_response();
-    let h = resp.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json; charset=utf-8"),
-    );
-    h.insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_str(&format!("attachment; filename=\"{name}.json\""))
-            .unwrap_or_else(|_| HeaderValue::from_static("attachment")),
-    );
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    resp
+    attachment(
+        text,
+        "application/json; charset=utf-8",
+        &format!("attachment; filename=\"{name}.json\""),
+    )
 }
 
 // ---------------------------------------------------------------------------------------
