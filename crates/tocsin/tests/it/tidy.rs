@@ -414,3 +414,117 @@ fn no_import_circles_in_the_server() {
         }
     }
 }
+
+/// The Fluent ids of one locale (`id = …` at the start of a line).
+fn locale_ids(locale: &str) -> std::collections::BTreeSet<String> {
+    let mut files = Vec::new();
+    let dir = root().join("crates/tocsin-app/locales").join(locale);
+    for e in std::fs::read_dir(&dir).expect("locales") {
+        files.push(e.expect("entry").path());
+    }
+    let mut ids = std::collections::BTreeSet::new();
+    for f in files {
+        for line in read(&f).lines() {
+            if let Some((id, _)) = line.split_once(" =")
+                && !id.is_empty()
+                && id
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            {
+                ids.insert(id.to_string());
+            }
+        }
+    }
+    ids
+}
+
+/// The string literals that follow `needle` (which ends just before the literal's quote).
+fn literals_after(code: &str, needle: &str) -> Vec<String> {
+    code.match_indices(needle)
+        .filter_map(|(i, _)| {
+            let rest = code[i + needle.len()..].trim_start();
+            let rest = rest.strip_prefix('"')?;
+            let lit = rest.split('"').next()?;
+            lit.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+                .then(|| lit.to_string())
+        })
+        .filter(|l| !l.is_empty())
+        .collect()
+}
+
+/// Every message id the code and the templates name exists in both locales, and every id
+/// built at run time from a prefix and a stored name exists for each name the domain has.
+#[test]
+fn every_fluent_id_in_use_exists_in_both_locales() {
+    let zh = locale_ids("zh-TW");
+    let en = locale_ids("en");
+    let mut sources: Vec<(PathBuf, String)> = product_code_outside(None);
+    let mut templates = Vec::new();
+    let tdir = root().join("crates/tocsin-server/templates");
+    for e in std::fs::read_dir(&tdir).expect("templates") {
+        let p = e.expect("entry").path();
+        templates.push((p.clone(), read(&p)));
+    }
+    sources.extend(templates);
+    let mut used = Vec::new();
+    let mut prefixes = Vec::new();
+    for (f, code) in &sources {
+        for needle in [".t(", ".t_args(", "FieldError::new("] {
+            for id in literals_after(code, needle) {
+                used.push((f.clone(), id));
+            }
+        }
+        for id in literals_after(code, ".t2(") {
+            prefixes.push((f.clone(), id));
+        }
+        // AppError::field(name, "error-…") names the message second.
+        for (i, _) in code.match_indices("AppError::field(") {
+            let args = &code[i..code.len().min(i + 200)];
+            let second = args.split_once(',').map(|(_, r)| r.trim_start());
+            if let Some(id) = second
+                .and_then(|r| r.strip_prefix('"'))
+                .and_then(|r| r.split('"').next())
+            {
+                used.push((f.clone(), id.to_string()));
+            }
+        }
+    }
+    assert!(used.len() > 300, "the scan finds the ids ({})", used.len());
+    for (f, id) in &used {
+        // Ids in test helpers and documentation examples.
+        if id == "id" {
+            continue;
+        }
+        assert!(zh.contains(id), "{}: {id} is not in zh-TW", f.display());
+        assert!(en.contains(id), "{}: {id} is not in en", f.display());
+    }
+    for (f, p) in &prefixes {
+        assert!(
+            zh.iter().any(|id| id.starts_with(p.as_str())),
+            "{}: no message starts with {p}",
+            f.display()
+        );
+    }
+    // The ids built from a prefix and a domain name, for every name.
+    use tocsin_domain::{OrgKind, Priority, ReportState, Role, TaskState};
+    let built: Vec<(&str, Vec<&str>)> = vec![
+        (
+            "state-",
+            ReportState::ALL.iter().map(|s| s.as_str()).collect(),
+        ),
+        (
+            "priority-",
+            Priority::ALL.iter().map(|s| s.as_str()).collect(),
+        ),
+        ("task-", TaskState::ALL.iter().map(|s| s.as_str()).collect()),
+        ("role-", Role::ALL.iter().map(|s| s.as_str()).collect()),
+        ("kind-", OrgKind::ALL.iter().map(|s| s.as_str()).collect()),
+    ];
+    for (prefix, names) in built {
+        for n in names {
+            let id = format!("{prefix}{n}");
+            assert!(zh.contains(&id) && en.contains(&id), "{id} is missing");
+        }
+    }
+}
