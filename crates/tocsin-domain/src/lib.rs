@@ -21,7 +21,7 @@
 //! organization kinds (`org.rs`), tracking numbers `INC-2026-000001` (`tracking.rs`), time
 //! as stored (`time_util.rs`: `Timestamp`, UTC microseconds), languages and
 //! Accept-Language negotiation (`locale.rs`), input validation returning message ids per
-//! field (`validate.rs`), and **the access policy** (`policy.rs`): `authorize(principal,
+//! field (`validate.rs`), and **the access policy** (`policy/`): `authorize(principal,
 //! action, resource)` and `report_scope`. The incident desk's rules: the seed form and its
 //! validation with time zones (`incident.rs`, `zone.rs`), the SOP state machine as one table
 //! (`workflow.rs`), the ENISA RSIT taxonomy (`rsit.rs`), SLA timers in working hours with the

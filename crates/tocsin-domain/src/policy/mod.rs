@@ -9,7 +9,7 @@
 //!
 //! # How TLP reaches every channel
 //!
-//! **Architecture Invariant:** TLP is enforced, not displayed, by `policy.rs` alone (tidy:
+//! **Architecture Invariant:** TLP is enforced, not displayed, by `policy/` alone (tidy:
 //! no other crate compares roles):
 //! `authorize` decides a record from its TLP and what the reader is to it (`IntelAudience`:
 //! author, named person, recipient organization, organization to inform, vetted community);
