@@ -518,3 +518,56 @@ fn intel_emit_prints_txt_that_parses_back_to_the_record() {
     assert_ne!(code, Some(0));
     assert!(err.contains("no intel record"), "{err}");
 }
+
+/// The console's admin commands are the app's use cases: audited as `cli` from `console`,
+/// a duplicate refused by field, no mail unless `--mail`, and then the invitation an
+/// admin-created user without a password gets.
+#[test]
+fn admin_commands_are_the_apps_use_cases() {
+    for engine in [Engine::Sqlite, Engine::Postgres] {
+        let Some(db) = db(engine) else { continue };
+        let user = |email: &str, extra: &[&str]| {
+            let mut args = vec![
+                "admin",
+                "create-user",
+                "--database",
+                &db.url,
+                "--email",
+                email,
+                "--name",
+                "N",
+                "--no-password",
+            ];
+            args.extend_from_slice(extra);
+            let (ok, out, err) = run(&args, &[], None);
+            (ok, out, err)
+        };
+        let (ok, _, err) = user("quiet@corp.tw", &[]);
+        assert!(ok, "{engine:?}: {err}");
+        let (ok, _, err) = user("quiet@corp.tw", &[]);
+        assert!(!ok && err.contains("email"), "{engine:?}: taken: {err}");
+        let (ok, _, err) = user("invited@corp.tw", &["--mail"]);
+        assert!(ok, "{engine:?}: {err}");
+        crate::rt().block_on(async {
+            let s = tocsin_storage::Store::connect(&db.url).await.expect("open");
+            let mail = s.list_outbox(10).await.expect("outbox");
+            assert_eq!(mail.len(), 1, "{engine:?}: only the invited user is mailed");
+            assert!(mail[0].recipients.contains("invited@corp.tw"));
+            assert!(mail[0].subject.contains("account"), "{}", mail[0].subject);
+            let audit = s
+                .list_audit(&tocsin_storage::AuditFilter {
+                    limit: 10,
+                    ..Default::default()
+                })
+                .await
+                .expect("audit");
+            let creations: Vec<_> = audit.iter().filter(|a| a.action == "user.create").collect();
+            assert_eq!(creations.len(), 2, "{engine:?}");
+            assert!(
+                creations
+                    .iter()
+                    .all(|a| a.actor == "cli" && a.ip == "console" && a.actor_id.is_none())
+            );
+        });
+    }
+}
