@@ -11,10 +11,12 @@
 //! confirmed by exact substring by the caller.
 
 use serde::{Deserialize, Serialize};
-use tocsin_domain::policy::{IntelRelation, IntelScope, tlp_reach};
+use sqlx::QueryBuilder;
+use tocsin_domain::policy::IntelScope;
 use tocsin_domain::{GroupId, IntelId, OrgId, Timestamp, Tlp, search};
 use uuid::Uuid;
 
+use crate::scope::push_intel_scope;
 use crate::{Result, StorageError, Store, Tx, TxInner};
 
 /// A sharing group: an ISAC, the domestic ISPs, international CERTs, academia, the alliance.
@@ -248,37 +250,6 @@ macro_rules! select_intel {
 macro_rules! observable_token_sql {
     ($value:literal) => {
         concat!("hex(substr(CAST(", $value, " AS BLOB), 1, 48))")
-    };
-}
-
-/// The filter after the scope: everything bound by number, the same on both engines
-/// but for the casts and the search clause.
-macro_rules! filter_sqlite {
-    () => {
-        concat!("($1 OR (r.status = 'shared' AND (r.tlp_rank <= $5 \
-    OR ($4 AND r.tlp_rank <= $6) \
-    OR EXISTS (SELECT 1 FROM intel_audience a WHERE a.record_id = r.id AND a.kind = 'user' AND a.target_id = $2 AND r.tlp_rank <= $7) \
-    OR (r.tlp_rank <= $8 AND EXISTS (SELECT 1 FROM intel_audience a WHERE a.record_id = r.id AND ((a.kind = 'org' AND a.target_id = $3) OR (a.kind = 'group' AND a.target_id IN (SELECT m.group_id FROM sharing_group_members m WHERE m.org_id = $3))))) \
-    OR (r.tlp_rank <= $9 AND EXISTS (SELECT 1 FROM intel_audience a WHERE a.record_id = r.id AND a.kind = 'informed' AND a.target_id = $3)))) \
-    OR r.owner_org_id = $3 OR r.created_by = $2) \
-    AND ($10 IS NULL OR r.status = $10) AND ($11 IS NULL OR r.category = $11) AND ($12 IS NULL OR r.tlp = $12) \
-    AND ($13 IS NULL OR r.impact_level >= $13) AND ($14 IS NULL OR r.published_at >= $14) AND ($15 IS NULL OR r.published_at < $15) \
-    AND ($16 IS NULL OR (r.seq IN (SELECT rowid FROM intel_obs_fts WHERE intel_obs_fts MATCH '\"' || ", observable_token_sql!("$16"), " || '\"') \
-    AND EXISTS (SELECT 1 FROM intel_observables o WHERE o.record_id = r.id AND o.value = $16)))")
-    };
-}
-
-macro_rules! filter_pg {
-    () => {
-        "($1 OR (r.status = 'shared' AND (r.tlp_rank <= $5 \
-    OR ($4 AND r.tlp_rank <= $6) \
-    OR EXISTS (SELECT 1 FROM intel_audience a WHERE a.record_id = r.id AND a.kind = 'user' AND a.target_id = $2 AND r.tlp_rank <= $7) \
-    OR (r.tlp_rank <= $8 AND EXISTS (SELECT 1 FROM intel_audience a WHERE a.record_id = r.id AND ((a.kind = 'org' AND a.target_id = $3) OR (a.kind = 'group' AND a.target_id IN (SELECT m.group_id FROM sharing_group_members m WHERE m.org_id = $3))))) \
-    OR (r.tlp_rank <= $9 AND EXISTS (SELECT 1 FROM intel_audience a WHERE a.record_id = r.id AND a.kind = 'informed' AND a.target_id = $3)))) \
-    OR r.owner_org_id = $3 OR r.created_by = $2) \
-    AND ($10::text IS NULL OR r.status = $10) AND ($11::text IS NULL OR r.category = $11) AND ($12::text IS NULL OR r.tlp = $12) \
-    AND ($13::int IS NULL OR r.impact_level >= $13) AND ($14::bigint IS NULL OR r.published_at >= $14) AND ($15::bigint IS NULL OR r.published_at < $15) \
-    AND ($16::text IS NULL OR r.id IN (SELECT o.record_id FROM intel_observables o WHERE o.value = $16))"
     };
 }
 
@@ -958,20 +929,7 @@ impl Store {
     /// Records in the filter's scope, newest publication first. A search query narrows
     /// to records holding all its tokens; confirming the exact text is the caller's.
     pub async fn list_intel(&self, f: &IntelFilter) -> Result<Vec<IntelRow>> {
-        let (all, user, org, community) = match &f.scope {
-            None | Some(IntelScope::All) => (true, None, None, false),
-            Some(IntelScope::Restricted {
-                user,
-                org,
-                community,
-            }) => (
-                false,
-                user.map(|u| u.uuid()),
-                org.map(|o| o.uuid()),
-                *community,
-            ),
-        };
-        let reach = |r| tlp_rank(tlp_reach(r));
+        let scope = f.scope.clone().unwrap_or(IntelScope::All);
         let tokens: Vec<String> = f
             .query
             .as_deref()
@@ -979,64 +937,93 @@ impl Store {
             .unwrap_or_default();
         let limit = f.limit.clamp(1, 1000);
         let offset = f.offset.max(0);
-        macro_rules! run {
-            ($sql:expr, $c:expr, $search:expr) => {
-                sqlx::query_as::<_, IntelRow>($sql)
-                    .bind(all)
-                    .bind(user)
-                    .bind(org)
-                    .bind(community)
-                    .bind(reach(IntelRelation::Anyone))
-                    .bind(reach(IntelRelation::Community))
-                    .bind(reach(IntelRelation::NamedUser))
-                    .bind(reach(IntelRelation::RecipientOrg))
-                    .bind(reach(IntelRelation::InformedOrg))
-                    .bind(f.status.as_deref())
-                    .bind(f.category.as_deref())
-                    .bind(f.tlp.map(|t| t.as_str()))
-                    .bind(f.min_impact)
-                    .bind(f.since.map(|t| t.micros()))
-                    .bind(f.until.map(|t| t.micros()))
-                    .bind(f.observable.as_deref())
-                    .bind($search)
-                    .bind(limit)
-                    .bind(offset)
-                    .fetch_all($c)
-                    .await?
-            };
-        }
         let rows = match &self.pool {
             crate::Pool::Sqlite(p) => {
-                // FTS5 query: every token quoted (no operators from the user); a lone CJK
-                // character by prefix, as the index stores it (`search::index_string`).
-                let q = (!tokens.is_empty()).then(|| {
-                    tokens
+                let mut q = QueryBuilder::<sqlx::Sqlite>::new(select_intel!("WHERE "));
+                push_intel_scope(&mut q, &scope);
+                push_intel_filters(&mut q, f);
+                if let Some(v) = &f.observable {
+                    // The token index narrows, the exact value decides.
+                    q.push(" AND r.seq IN (SELECT rowid FROM intel_obs_fts WHERE intel_obs_fts MATCH '\"' || hex(substr(CAST(")
+                        .push_bind(v.clone())
+                        .push(format_args!(
+                            " AS BLOB), 1, {OBSERVABLE_TOKEN_BYTES})) || '\"') AND EXISTS"
+                        ))
+                        .push(" (SELECT 1 FROM intel_observables o WHERE o.record_id = r.id AND o.value = ")
+                        .push_bind(v.clone())
+                        .push(")");
+                }
+                if !tokens.is_empty() {
+                    // FTS5 query: every token quoted (no operators from the user); a lone
+                    // CJK character by prefix, as the index stores it
+                    // (`search::index_string`).
+                    let fts = tokens
                         .iter()
                         .map(|t| {
                             let star = if search::is_prefix_token(t) { "*" } else { "" };
                             format!("\"{}\"{star}", t.replace('"', "\"\""))
                         })
                         .collect::<Vec<_>>()
-                        .join(" AND ")
-                });
-                const SQL: &str = concat!(
-                    select_intel!("WHERE "),
-                    filter_sqlite!(),
-                    " AND ($17 IS NULL OR r.seq IN (SELECT rowid FROM intel_fts WHERE intel_fts MATCH $17)) ORDER BY r.published_at DESC, r.id DESC LIMIT $18 OFFSET $19"
-                );
-                run!(SQL, p, q)
+                        .join(" AND ");
+                    q.push(" AND r.seq IN (SELECT rowid FROM intel_fts WHERE intel_fts MATCH ")
+                        .push_bind(fts)
+                        .push(")");
+                }
+                q.push(" ORDER BY r.published_at DESC, r.id DESC LIMIT ")
+                    .push_bind(limit)
+                    .push(" OFFSET ")
+                    .push_bind(offset);
+                q.build_query_as::<IntelRow>().fetch_all(p).await?
             }
             crate::Pool::Postgres(p) => {
-                let q = (!tokens.is_empty()).then_some(tokens);
-                const SQL: &str = concat!(
-                    select_intel!("WHERE "),
-                    filter_pg!(),
-                    " AND ($17::text[] IS NULL OR r.search_tokens @> $17) ORDER BY r.published_at DESC, r.id DESC LIMIT $18 OFFSET $19"
-                );
-                run!(SQL, p, q)
+                let mut q = QueryBuilder::<sqlx::Postgres>::new(select_intel!("WHERE "));
+                push_intel_scope(&mut q, &scope);
+                push_intel_filters(&mut q, f);
+                if let Some(v) = &f.observable {
+                    q.push(" AND r.id IN (SELECT o.record_id FROM intel_observables o WHERE o.value = ")
+                        .push_bind(v.clone())
+                        .push(")");
+                }
+                if !tokens.is_empty() {
+                    q.push(" AND r.search_tokens @> ").push_bind(tokens);
+                }
+                q.push(" ORDER BY r.published_at DESC, r.id DESC LIMIT ")
+                    .push_bind(limit)
+                    .push(" OFFSET ")
+                    .push_bind(offset);
+                q.build_query_as::<IntelRow>().fetch_all(p).await?
             }
         };
         Ok(rows)
+    }
+}
+
+/// The listing's own filters (status, category, TLP, impact, dates), each pushed only
+/// when given.
+fn push_intel_filters<DB>(q: &mut QueryBuilder<DB>, f: &IntelFilter)
+where
+    DB: sqlx::Database,
+    String: for<'t> sqlx::Encode<'t, DB> + sqlx::Type<DB>,
+    i32: for<'t> sqlx::Encode<'t, DB> + sqlx::Type<DB>,
+    i64: for<'t> sqlx::Encode<'t, DB> + sqlx::Type<DB>,
+{
+    if let Some(s) = &f.status {
+        q.push(" AND r.status = ").push_bind(s.clone());
+    }
+    if let Some(c) = &f.category {
+        q.push(" AND r.category = ").push_bind(c.clone());
+    }
+    if let Some(t) = f.tlp {
+        q.push(" AND r.tlp = ").push_bind(t.as_str().to_string());
+    }
+    if let Some(i) = f.min_impact {
+        q.push(" AND r.impact_level >= ").push_bind(i);
+    }
+    if let Some(t) = f.since {
+        q.push(" AND r.published_at >= ").push_bind(t.micros());
+    }
+    if let Some(t) = f.until {
+        q.push(" AND r.published_at < ").push_bind(t.micros());
     }
 }
 

@@ -72,7 +72,6 @@ macro_rules! dispatch {
 pub mod audit;
 pub mod cna;
 pub mod export;
-#[macro_use] // filter_sqlite!/filter_pg!: the intel scope as SQL, reused by taxii.
 pub mod intel;
 pub mod mail_intake;
 pub mod orgs;
@@ -81,6 +80,7 @@ pub mod phishing;
 pub mod points;
 pub mod referral;
 pub mod reports;
+pub mod scope;
 pub mod sessions;
 pub mod setup;
 pub mod taxii;

@@ -2,18 +2,19 @@
 //! stored version with the object serialised, and the status resources of POSTs.
 //!
 //! Every row belongs to an intel record; who sees the row is who sees the record, by the
-//! very scope of [`Store::list_intel`] (the `filter_sqlite!`/`filter_pg!` clause built from
-//! the policy's `IntelScope` and `tlp_reach`), so a caller never reads, counts or pages
+//! very scope of [`Store::list_intel`] (`scope::push_intel_scope`, built from the
+//! policy's `IntelScope` and `tlp_reach`), so a caller never reads, counts or pages
 //! past an object of a record the policy hides. A page is one query on the index
 //! `(collection_id, date_added, id)`: the stateless cursor is the last row's
 //! `(date_added, id)`, and `added_after` folds into the same lower bound, so a page deep in
 //! a collection costs what the first one does.
 
-use tocsin_domain::policy::{IntelRelation, IntelScope, tlp_reach};
+use sqlx::QueryBuilder;
+use tocsin_domain::policy::IntelScope;
 use tocsin_domain::{IntelId, Timestamp};
 use uuid::Uuid;
 
-use crate::intel::tlp_rank;
+use crate::scope::push_intel_scope;
 use crate::{Result, Store, Tx};
 
 /// One stored version of a STIX object in a collection.
@@ -95,17 +96,6 @@ pub enum VersionMatch {
     At(Vec<Timestamp>),
 }
 
-impl VersionMatch {
-    fn mode(&self) -> &'static str {
-        match self {
-            VersionMatch::Last => "last",
-            VersionMatch::First => "first",
-            VersionMatch::All => "all",
-            VersionMatch::At(_) => "at",
-        }
-    }
-}
-
 /// A query of a collection's objects.
 #[derive(Clone, Debug)]
 pub struct TaxiiQuery {
@@ -158,147 +148,119 @@ impl TaxiiQuery {
     }
 }
 
-/// The version clause, the same on both engines but for the list (`$25`).
-macro_rules! version_clause {
-    ($at:literal) => {
-        concat!(
-            " AND ($24 = 'all' \
-             OR ($24 = 'last' AND NOT EXISTS (SELECT 1 FROM taxii_objects n WHERE n.collection_id = o.collection_id AND n.stix_id = o.stix_id AND n.record_id = o.record_id AND n.version > o.version)) \
-             OR ($24 = 'first' AND NOT EXISTS (SELECT 1 FROM taxii_objects n WHERE n.collection_id = o.collection_id AND n.stix_id = o.stix_id AND n.record_id = o.record_id AND n.version < o.version)) \
-             OR ($24 = 'at' AND ",
-            $at,
-            "))"
-        )
-    };
-}
-
 impl Store {
     /// One page of a collection's objects the scope may see, sorted by `(date_added, id)`:
     /// at most `q.limit` rows (1–10,001).
     pub async fn taxii_objects(&self, q: &TaxiiQuery) -> Result<Vec<TaxiiObject>> {
-        let (all, user, org, community) = match &q.scope {
-            IntelScope::All => (true, None, None, false),
-            IntelScope::Restricted {
-                user,
-                org,
-                community,
-            } => (
-                false,
-                user.map(|u| u.uuid()),
-                org.map(|o| o.uuid()),
-                *community,
-            ),
-        };
-        let reach = |r| tlp_rank(tlp_reach(r));
         let (lb_time, lb_id) = q.lower_bound();
         let limit = q.limit.clamp(1, 10_001);
-        let versions: Vec<i64> = match &q.version {
-            VersionMatch::At(v) => v.iter().map(|t| t.micros()).collect(),
-            _ => Vec::new(),
-        };
-        let none: Option<String> = None;
-        let none_i: Option<i64> = None;
-        let none_i32: Option<i32> = None;
-        macro_rules! run {
-            ($sql:expr, $c:expr, $ids:expr, $kinds:expr, $specs:expr, $versions:expr, $persistent:expr) => {
-                sqlx::query_as::<_, RawObject>($sql)
-                    .persistent($persistent)
-                    .bind(all)
-                    .bind(user)
-                    .bind(org)
-                    .bind(community)
-                    .bind(reach(IntelRelation::Anyone))
-                    .bind(reach(IntelRelation::Community))
-                    .bind(reach(IntelRelation::NamedUser))
-                    .bind(reach(IntelRelation::RecipientOrg))
-                    .bind(reach(IntelRelation::InformedOrg))
-                    .bind(&none)
-                    .bind(&none)
-                    .bind(&none)
-                    .bind(none_i32)
-                    .bind(none_i)
-                    .bind(none_i)
-                    .bind(&none)
-                    .bind(q.collection)
-                    .bind(lb_time)
-                    .bind(lb_id)
-                    .bind($ids)
-                    .bind($kinds)
-                    .bind($specs)
-                    .bind($versions)
-                    .bind(q.version.mode())
-                    .bind(limit)
-                    .fetch_all($c)
-                    .await?
-            };
+        const SELECT: &str = "SELECT o.id, o.collection_id, o.record_id, o.stix_id, o.kind, o.version, o.spec_version, o.date_added, o.body \
+             FROM taxii_objects o LEFT JOIN intel_records r ON r.id = o.record_id WHERE o.collection_id = ";
+        // Which versions of an object: the newest, the oldest, all, or named ones (pushed
+        // by the engine's list syntax).
+        fn newest_or_oldest(mode: &VersionMatch) -> Option<&'static str> {
+            match mode {
+                VersionMatch::Last => Some(
+                    " AND NOT EXISTS (SELECT 1 FROM taxii_objects n WHERE n.collection_id = o.collection_id AND n.stix_id = o.stix_id AND n.record_id = o.record_id AND n.version > o.version)",
+                ),
+                VersionMatch::First => Some(
+                    " AND NOT EXISTS (SELECT 1 FROM taxii_objects n WHERE n.collection_id = o.collection_id AND n.stix_id = o.stix_id AND n.record_id = o.record_id AND n.version < o.version)",
+                ),
+                VersionMatch::All | VersionMatch::At(_) => None,
+            }
         }
         let rows = match &self.pool {
             crate::Pool::Sqlite(p) => {
-                // Lists as JSON arrays, read by json_each; NULL for "any".
-                let list = |v: &[String]| {
-                    (!v.is_empty()).then(|| serde_json::to_string(v).unwrap_or_default())
-                };
-                let versions = (!versions.is_empty())
-                    .then(|| serde_json::to_string(&versions).unwrap_or_default());
-                const SQL: &str = concat!(
-                    "SELECT o.id, o.collection_id, o.record_id, o.stix_id, o.kind, o.version, o.spec_version, o.date_added, o.body \
-                     FROM taxii_objects o LEFT JOIN intel_records r ON r.id = o.record_id \
-                     WHERE o.collection_id = $17 AND (o.date_added, o.id) > ($18, $19) AND (o.record_id IS NULL OR ",
-                    filter_sqlite!(),
-                    ") AND ($20 IS NULL OR o.stix_id IN (SELECT value FROM json_each($20))) \
-                     AND ($21 IS NULL OR o.kind IN (SELECT value FROM json_each($21))) \
-                     AND ($22 IS NULL OR o.spec_version IN (SELECT value FROM json_each($22)))",
-                    version_clause!("o.version IN (SELECT value FROM json_each($23))"),
-                    " ORDER BY o.date_added, o.id LIMIT $25"
-                );
-                run!(
-                    SQL,
-                    p,
-                    list(&q.ids),
-                    list(&q.kinds),
-                    list(&q.spec_versions),
-                    versions,
-                    true
-                )
+                let mut b = QueryBuilder::<sqlx::Sqlite>::new(SELECT);
+                b.push_bind(q.collection)
+                    .push(" AND (o.date_added, o.id) > (")
+                    .push_bind(lb_time)
+                    .push(", ")
+                    .push_bind(lb_id)
+                    .push(") AND (o.record_id IS NULL OR ");
+                push_intel_scope(&mut b, &q.scope);
+                b.push(")");
+                // Lists as JSON arrays, read by json_each.
+                let json = |v: &[String]| serde_json::to_string(v).unwrap_or_default();
+                for (column, list) in [
+                    ("o.stix_id", &q.ids),
+                    ("o.kind", &q.kinds),
+                    ("o.spec_version", &q.spec_versions),
+                ] {
+                    if !list.is_empty() {
+                        b.push(format_args!(
+                            " AND {column} IN (SELECT value FROM json_each("
+                        ))
+                        .push_bind(json(list))
+                        .push("))");
+                    }
+                }
+                if let Some(clause) = newest_or_oldest(&q.version) {
+                    b.push(clause);
+                }
+                if let VersionMatch::At(v) = &q.version {
+                    let v: Vec<i64> = v.iter().map(|t| t.micros()).collect();
+                    b.push(" AND o.version IN (SELECT value FROM json_each(")
+                        .push_bind(serde_json::to_string(&v).unwrap_or_default())
+                        .push("))");
+                }
+                b.push(" ORDER BY o.date_added, o.id LIMIT ")
+                    .push_bind(limit);
+                b.build_query_as::<RawObject>()
+                    .persistent(true)
+                    .fetch_all(p)
+                    .await?
             }
             crate::Pool::Postgres(p) => {
-                let list = |v: &[String]| (!v.is_empty()).then(|| v.to_vec());
-                let versions = (!versions.is_empty()).then_some(versions);
-                const SQL: &str = concat!(
-                    "SELECT o.id, o.collection_id, o.record_id, o.stix_id, o.kind, o.version, o.spec_version, o.date_added, o.body \
-                     FROM taxii_objects o LEFT JOIN intel_records r ON r.id = o.record_id \
-                     WHERE o.collection_id = $17 AND (o.date_added, o.id) > ($18::bigint, $19::uuid) AND (o.record_id IS NULL OR ",
-                    filter_pg!(),
-                    ") AND ($20::text[] IS NULL OR o.stix_id = ANY($20)) \
-                     AND ($21::text[] IS NULL OR o.kind = ANY($21)) \
-                     AND ($22::text[] IS NULL OR o.spec_version = ANY($22))",
-                    version_clause!("o.version = ANY($23::bigint[])"),
-                    " ORDER BY o.date_added, o.id LIMIT $25"
-                );
+                let mut b = QueryBuilder::<sqlx::Postgres>::new(SELECT);
+                b.push_bind(q.collection)
+                    .push(" AND (o.date_added, o.id) > (")
+                    .push_bind(lb_time)
+                    .push("::bigint, ")
+                    .push_bind(lb_id)
+                    .push("::uuid) AND (o.record_id IS NULL OR ");
+                push_intel_scope(&mut b, &q.scope);
+                b.push(")");
+                for (column, list) in [
+                    ("o.stix_id", &q.ids),
+                    ("o.kind", &q.kinds),
+                    ("o.spec_version", &q.spec_versions),
+                ] {
+                    if !list.is_empty() {
+                        b.push(format_args!(" AND {column} = ANY("))
+                            .push_bind(list.clone())
+                            .push(")");
+                    }
+                }
+                if let Some(clause) = newest_or_oldest(&q.version) {
+                    b.push(clause);
+                }
+                if let VersionMatch::At(v) = &q.version {
+                    let v: Vec<i64> = v.iter().map(|t| t.micros()).collect();
+                    b.push(" AND o.version = ANY(")
+                        .push_bind(v)
+                        .push("::bigint[])");
+                }
+                b.push(" ORDER BY o.date_added, o.id LIMIT ")
+                    .push_bind(limit);
                 // Planned with this call's values (an unnamed statement): a cached generic
-                // plan cannot drop the optional filters and the staff/scope switch, and
-                // sorts the collection instead of walking the page index. Even so, the
-                // planner guesses that few rows pass the scope and version filters, and
-                // for a page deep in a collection it sorts everything after the cursor
-                // (270 ms at 200,000 objects; walking the index, the page takes about
-                // 6 ms end to end): unless
-                // the client names ids (then their index is the short way), sorting is
-                // ruled out for the page's transaction.
+                // plan would not fit every scope and filter. Even so, the planner guesses
+                // that few rows pass the scope and version filters, and for a page deep in
+                // a collection it sorts everything after the cursor (270 ms at 200,000
+                // objects; walking the index, the page takes about 6 ms end to end):
+                // unless the client names ids (then their index is the short way), sorting
+                // is ruled out for the page's transaction.
                 let mut tx = p.begin().await?;
                 if q.ids.is_empty() {
                     sqlx::query("SET LOCAL enable_sort = off")
                         .execute(&mut *tx)
                         .await?;
                 }
-                let rows = run!(
-                    SQL,
-                    &mut *tx,
-                    list(&q.ids),
-                    list(&q.kinds),
-                    list(&q.spec_versions),
-                    versions,
-                    false
-                );
+                let rows = b
+                    .build_query_as::<RawObject>()
+                    .persistent(false)
+                    .fetch_all(&mut *tx)
+                    .await?;
                 tx.commit().await?;
                 rows
             }
@@ -463,66 +425,35 @@ impl Store {
         kind: Option<&str>,
         limit: i64,
     ) -> Result<Vec<BlocklistEntry>> {
-        let (all, user, org, community) = match scope {
-            IntelScope::All => (true, None, None, false),
-            IntelScope::Restricted {
-                user,
-                org,
-                community,
-            } => (
-                false,
-                user.map(|u| u.uuid()),
-                org.map(|o| o.uuid()),
-                *community,
-            ),
-        };
-        let reach = |r| tlp_rank(tlp_reach(r));
-        let none: Option<String> = None;
-        let none_i: Option<i64> = None;
-        let none_i32: Option<i32> = None;
-        macro_rules! run {
-            ($sql:expr, $c:expr) => {
-                sqlx::query_as::<_, BlocklistEntry>($sql)
-                    .bind(all)
-                    .bind(user)
-                    .bind(org)
-                    .bind(community)
-                    .bind(reach(IntelRelation::Anyone))
-                    .bind(reach(IntelRelation::Community))
-                    .bind(reach(IntelRelation::NamedUser))
-                    .bind(reach(IntelRelation::RecipientOrg))
-                    .bind(reach(IntelRelation::InformedOrg))
-                    .bind("shared")
-                    .bind(&none)
-                    .bind(&none)
-                    .bind(none_i32)
-                    .bind(none_i)
-                    .bind(none_i)
-                    .bind(&none)
-                    .bind(kind)
-                    .bind(limit.clamp(1, 1_000_000))
-                    // A record's victims are never blocked.
-                    .bind(tocsin_domain::intel::ObservableOrigin::Victim.as_str())
-                    .fetch_all($c)
-                    .await?
-            };
+        let limit = limit.clamp(1, 1_000_000);
+        // A record's victims are never blocked.
+        let victim = tocsin_domain::intel::ObservableOrigin::Victim.as_str();
+        macro_rules! query {
+            ($db:ty, $rank:literal) => {{
+                let mut b = QueryBuilder::<$db>::new(concat!(
+                    "SELECT o.kind, o.value, MIN(r.tlp_rank)",
+                    $rank,
+                    " AS tlp_rank FROM intel_observables o JOIN intel_records r ON r.id = o.record_id WHERE r.status = 'shared' AND "
+                ));
+                push_intel_scope(&mut b, scope);
+                if let Some(k) = kind {
+                    b.push(" AND o.kind = ").push_bind(k.to_string());
+                }
+                b.push(" AND o.origin <> ")
+                    .push_bind(victim)
+                    .push(" GROUP BY o.kind, o.value ORDER BY o.kind, o.value LIMIT ")
+                    .push_bind(limit);
+                b
+            }};
         }
         Ok(match &self.pool {
             crate::Pool::Sqlite(p) => {
-                const SQL: &str = concat!(
-                    "SELECT o.kind, o.value, MIN(r.tlp_rank) AS tlp_rank FROM intel_observables o JOIN intel_records r ON r.id = o.record_id WHERE ",
-                    filter_sqlite!(),
-                    " AND ($17 IS NULL OR o.kind = $17) AND o.origin <> $19 GROUP BY o.kind, o.value ORDER BY o.kind, o.value LIMIT $18"
-                );
-                run!(SQL, p)
+                let mut b = query!(sqlx::Sqlite, "");
+                b.build_query_as::<BlocklistEntry>().fetch_all(p).await?
             }
             crate::Pool::Postgres(p) => {
-                const SQL: &str = concat!(
-                    "SELECT o.kind, o.value, MIN(r.tlp_rank)::int AS tlp_rank FROM intel_observables o JOIN intel_records r ON r.id = o.record_id WHERE ",
-                    filter_pg!(),
-                    " AND ($17::text IS NULL OR o.kind = $17) AND o.origin <> $19 GROUP BY o.kind, o.value ORDER BY o.kind, o.value LIMIT $18"
-                );
-                run!(SQL, p)
+                let mut b = query!(sqlx::Postgres, "::int");
+                b.build_query_as::<BlocklistEntry>().fetch_all(p).await?
             }
         })
     }
