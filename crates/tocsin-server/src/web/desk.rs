@@ -4,6 +4,7 @@
 //! function, which asks the policy again. Also the satisfaction survey and its monthly
 //! results for admins.
 
+use super::kit::PageForms;
 use crate::error::IntoHttp as _;
 use std::collections::HashMap;
 
@@ -303,29 +304,21 @@ struct ReportPage {
 }
 
 impl ReportPage {
-    /// The message for `field` when `form` was the one refused.
-    fn error(&self, form: &str, field: &str) -> Option<&str> {
-        if self.failed_form != form {
-            return None;
-        }
-        self.errors
-            .iter()
-            .find(|(k, _)| k == field)
-            .map(|(_, v)| v.as_str())
-    }
     /// Whether the form of task `id` was the one refused.
     fn task_failed(&self, id: &str) -> bool {
         self.failed_form.strip_prefix("task-") == Some(id) && !self.errors.is_empty()
     }
-    /// What `form`'s `field` holds: what was typed, or the current value.
-    fn value(&self, form: &str, field: &str) -> &str {
-        self.values
-            .get(&format!("{form}.{field}"))
-            .map_or("", String::as_str)
+}
+
+impl PageForms for ReportPage {
+    fn failed_form(&self) -> &str {
+        &self.failed_form
     }
-    /// Whether option `v` of a select is the chosen one.
-    fn sel(&self, form: &str, field: &str, v: &str) -> bool {
-        self.value(form, field) == v
+    fn form_errors(&self) -> &Errors {
+        &self.errors
+    }
+    fn form_values(&self) -> &HashMap<String, String> {
+        &self.values
     }
 }
 

@@ -297,6 +297,37 @@ pub(super) fn canonical(tracking: &str) -> String {
         .unwrap_or_else(|_| tracking.to_string())
 }
 
+/// A page with several forms, one of which may come back refused: its messages and what
+/// each form's fields hold, keyed `form.field`. A page says where these live; its
+/// template asks the rest (`error`, `value`, `sel`).
+pub(super) trait PageForms {
+    /// The refused form's name (empty when none was).
+    fn failed_form(&self) -> &str;
+    /// The refused form's messages.
+    fn form_errors(&self) -> &Errors;
+    /// What each form's fields hold (typed, or the current value), keyed `form.field`.
+    fn form_values(&self) -> &std::collections::HashMap<String, String>;
+
+    /// The message for `field` when `form` was the one refused.
+    fn error(&self, form: &str, field: &str) -> Option<&str> {
+        if self.failed_form() == form {
+            find(self.form_errors(), field)
+        } else {
+            None
+        }
+    }
+    /// What `form`'s `field` holds: what was typed, or the current value.
+    fn value(&self, form: &str, field: &str) -> &str {
+        self.form_values()
+            .get(&format!("{form}.{field}"))
+            .map_or("", String::as_str)
+    }
+    /// Whether option `v` of a select is the chosen one.
+    fn sel(&self, form: &str, field: &str, v: &str) -> bool {
+        self.value(form, field) == v
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,6 +7,7 @@
 //! Every text a reporter wrote is shown escaped; the trigger method verbatim in `<pre>`.
 //! Who may see what is decided by the service (`service::vuln`), never here.
 
+use super::kit::PageForms;
 use crate::error::IntoHttp as _;
 use std::collections::HashMap;
 
@@ -608,24 +609,15 @@ struct CasePage {
     values: HashMap<String, String>,
 }
 
-impl CasePage {
-    /// The message for `field` when `form` was the one refused.
-    fn error(&self, form: &str, field: &str) -> Option<&str> {
-        if self.failed_form == form {
-            find(&self.errors, field)
-        } else {
-            None
-        }
+impl PageForms for CasePage {
+    fn failed_form(&self) -> &str {
+        &self.failed_form
     }
-    /// What `form`'s `field` holds: what was typed, or the current value.
-    fn value(&self, form: &str, field: &str) -> &str {
-        self.values
-            .get(&format!("{form}.{field}"))
-            .map_or("", String::as_str)
+    fn form_errors(&self) -> &Errors {
+        &self.errors
     }
-    /// Whether option `v` of a select is the chosen one.
-    fn sel(&self, form: &str, field: &str, v: &str) -> bool {
-        self.value(form, field) == v
+    fn form_values(&self) -> &HashMap<String, String> {
+        &self.values
     }
 }
 

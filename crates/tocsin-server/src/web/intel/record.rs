@@ -3,6 +3,7 @@
 
 use super::form::text_of;
 use super::*;
+use crate::web::kit::PageForms;
 
 // ---------------------------------------------------------------------------------------
 // One record.
@@ -164,27 +165,21 @@ pub(super) struct RecordPage {
 }
 
 impl RecordPage {
-    /// The message for `field` when `form` was the one refused.
-    fn error(&self, form: &str, field: &str) -> Option<&str> {
-        if self.failed_form == form {
-            find(&self.errors, field)
-        } else {
-            None
-        }
-    }
-    /// What `form`'s `field` holds: what was typed, or the default.
-    fn value(&self, form: &str, field: &str) -> &str {
-        self.values
-            .get(&format!("{form}.{field}"))
-            .map_or("", String::as_str)
-    }
-    /// Whether option `v` of a select is the chosen one.
-    fn sel(&self, form: &str, field: &str, v: &str) -> bool {
-        self.value(form, field) == v
-    }
     /// Whether a checkbox of the share form was ticked.
     fn ticked(&self, field: &str, id: &str) -> bool {
         self.checked.contains(&format!("{field}:{id}"))
+    }
+}
+
+impl PageForms for RecordPage {
+    fn failed_form(&self) -> &str {
+        &self.failed_form
+    }
+    fn form_errors(&self) -> &Errors {
+        &self.errors
+    }
+    fn form_values(&self) -> &HashMap<String, String> {
+        &self.values
     }
 }
 
