@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use tocsin_domain::{ReportId, Timestamp};
 use uuid::Uuid;
 
-use crate::export::OptTime;
+use crate::columns::OptTime;
 use crate::{Pool, Result, StorageError, Store, Tx};
 
 /// The coordination case of a vulnerability report.

@@ -17,24 +17,6 @@ use crate::{
     Report, ReportEvent, ReportTask, Result, StorageError, Store, Survey, User,
 };
 
-/// An optional timestamp column.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct OptTime(pub Option<Timestamp>);
-
-impl OptTime {
-    /// The stored form.
-    pub fn micros(self) -> Option<i64> {
-        self.0.map(Timestamp::micros)
-    }
-}
-
-impl From<Option<i64>> for OptTime {
-    fn from(v: Option<i64>) -> Self {
-        OptTime(v.map(Timestamp::from_micros))
-    }
-}
-
 /// A tracking counter row.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
 pub struct TrackingCounter {

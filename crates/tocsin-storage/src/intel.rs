@@ -16,7 +16,7 @@ use tocsin_domain::policy::IntelScope;
 use tocsin_domain::{GroupId, IntelId, OrgId, Timestamp, Tlp, search};
 use uuid::Uuid;
 
-use crate::scope::push_intel_scope;
+use crate::scope::{push_intel_scope, tlp_rank};
 use crate::{Result, StorageError, Store, Tx, TxInner};
 
 /// A sharing group: an ISAC, the domestic ISPs, international CERTs, academia, the alliance.
@@ -155,15 +155,6 @@ pub struct IntelRow {
     /// Last change.
     #[sqlx(try_from = "i64")]
     pub updated_at: Timestamp,
-}
-
-/// Rank of a TLP, least restrictive first (as stored in `tlp_rank`).
-pub fn tlp_rank(t: Tlp) -> i32 {
-    Tlp::ALL
-        .iter()
-        .position(|x| *x == t)
-        .and_then(|i| i32::try_from(i).ok())
-        .unwrap_or(i32::MAX)
 }
 
 impl IntelRow {

@@ -71,6 +71,7 @@ macro_rules! dispatch {
 
 pub mod audit;
 pub mod cna;
+pub mod columns;
 pub mod export;
 pub mod intel;
 pub mod mail_intake;

@@ -89,12 +89,12 @@ pub struct OutboxRow {
     pub next_attempt_at: Timestamp,
     /// Lease end of the worker holding it.
     #[sqlx(try_from = "Option<i64>")]
-    pub locked_until: crate::export::OptTime,
+    pub locked_until: crate::columns::OptTime,
     /// The worker holding it.
     pub locked_by: Option<String>,
     /// When it was delivered.
     #[sqlx(try_from = "Option<i64>")]
-    pub sent_at: crate::export::OptTime,
+    pub sent_at: crate::columns::OptTime,
     /// The last delivery error.
     pub last_error: Option<String>,
 }

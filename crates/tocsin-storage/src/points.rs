@@ -14,7 +14,7 @@ use tocsin_domain::points::{EntryKind, RedemptionState, ValidItem, clamp_debit};
 use tocsin_domain::{OrgId, Timestamp, UserId};
 use uuid::Uuid;
 
-use crate::export::OptTime;
+use crate::columns::OptTime;
 use crate::{Result, StorageError, Store, Tx};
 
 /// Whose points account.

@@ -12,7 +12,7 @@ use tocsin_domain::referral::{ReferralState, ResponseState};
 use tocsin_domain::{OrgId, ReportId, Timestamp, UserId};
 use uuid::Uuid;
 
-use crate::export::OptTime;
+use crate::columns::OptTime;
 use crate::{Result, StorageError, Store, Tx};
 
 /// A referral.

@@ -9,7 +9,7 @@ use tocsin_domain::{
 };
 use uuid::Uuid;
 
-use crate::export::OptTime;
+use crate::columns::OptTime;
 use crate::{Result, StorageError, Store, Tx};
 
 /// A report as stored.

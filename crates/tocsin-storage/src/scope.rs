@@ -4,10 +4,19 @@
 //! apart, and a scope clause never carries parameters it does not use.
 
 use sqlx::{Database, Encode, QueryBuilder, Type};
+use tocsin_domain::Tlp;
 use tocsin_domain::policy::{IntelRelation, IntelScope, tlp_reach};
 use uuid::Uuid;
 
-use crate::intel::tlp_rank;
+/// Rank of a TLP, least restrictive first, as intel rows store it in `tlp_rank`: the
+/// scope compares it with what each relation reaches.
+pub fn tlp_rank(t: Tlp) -> i32 {
+    Tlp::ALL
+        .iter()
+        .position(|x| *x == t)
+        .and_then(|i| i32::try_from(i).ok())
+        .unwrap_or(i32::MAX)
+}
 
 /// Pushes onto `q` the condition (in parentheses) that the intel record aliased `r` is
 /// within `scope`: the staff's every record; otherwise shared records whose TLP the

@@ -25,10 +25,10 @@ pub struct ApiToken {
     pub created_at: Timestamp,
     /// Last used (updated at most once a minute).
     #[sqlx(try_from = "Option<i64>")]
-    pub last_used_at: crate::export::OptTime,
+    pub last_used_at: crate::columns::OptTime,
     /// Revoked, if it was.
     #[sqlx(try_from = "Option<i64>")]
-    pub revoked_at: crate::export::OptTime,
+    pub revoked_at: crate::columns::OptTime,
 }
 
 impl Store {

@@ -310,11 +310,11 @@ pub async fn transition(
     let now = state.now();
     case.state = to.as_str().to_string();
     match to {
-        UrlState::Verified => case.verified_at = tocsin_storage::export::OptTime(Some(now)),
-        UrlState::TakenDown => case.taken_down_at = tocsin_storage::export::OptTime(Some(now)),
+        UrlState::Verified => case.verified_at = tocsin_storage::columns::OptTime(Some(now)),
+        UrlState::TakenDown => case.taken_down_at = tocsin_storage::columns::OptTime(Some(now)),
         UrlState::Reopened => {
-            case.taken_down_at = tocsin_storage::export::OptTime(None);
-            case.escalated_at = tocsin_storage::export::OptTime(None);
+            case.taken_down_at = tocsin_storage::columns::OptTime(None);
+            case.escalated_at = tocsin_storage::columns::OptTime(None);
         }
         _ => {}
     }
@@ -578,8 +578,8 @@ pub async fn notify(
     }
     let now = state.now();
     case.state = UrlState::AbuseNotified.as_str().to_string();
-    case.notified_at = tocsin_storage::export::OptTime(Some(now));
-    case.escalated_at = tocsin_storage::export::OptTime(None);
+    case.notified_at = tocsin_storage::columns::OptTime(Some(now));
+    case.escalated_at = tocsin_storage::columns::OptTime(None);
     tx.update_phish_url(&case).await?;
     let to: Vec<&str> = contacts.iter().map(|c| c.email.as_str()).collect();
     let data = serde_json::json!({"url_id": case.id, "from": from.as_str(), "to": "abuse_notified", "recipients": to});
@@ -622,7 +622,7 @@ pub async fn escalate_due(state: &App, hours: i64) -> Result<usize, AppError> {
         if case.state != UrlState::AbuseNotified.as_str() || case.escalated_at.0.is_some() {
             continue;
         }
-        case.escalated_at = tocsin_storage::export::OptTime(Some(now));
+        case.escalated_at = tocsin_storage::columns::OptTime(Some(now));
         tx.update_phish_url(&case).await?;
         let tracking = state
             .store

@@ -14,7 +14,7 @@ use tocsin_domain::referral::{
     OfferInput, ReferralState, ResponseState, validate_outcome, validate_rating,
 };
 use tocsin_domain::{OrgId, ReportKind, ReportState};
-use tocsin_storage::export::OptTime;
+use tocsin_storage::columns::OptTime;
 use tocsin_storage::{NewEvent, Referral, Report, ResponseView, Visibility};
 use uuid::Uuid;
 

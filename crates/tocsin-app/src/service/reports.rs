@@ -792,30 +792,30 @@ pub async fn transition(
             r.rejection_reason = rejection_reason
                 .map(|x| x.as_str().to_string())
                 .unwrap_or_default();
-            r.closed_at = tocsin_storage::export::OptTime(Some(now));
+            r.closed_at = tocsin_storage::columns::OptTime(Some(now));
         }
         ReportState::Duplicate => {
             r.duplicate_of = duplicate_of.map(|d| d.to_string()).unwrap_or_default();
-            r.closed_at = tocsin_storage::export::OptTime(Some(now));
+            r.closed_at = tocsin_storage::columns::OptTime(Some(now));
         }
-        ReportState::Resolved => r.resolved_at = tocsin_storage::export::OptTime(Some(now)),
+        ReportState::Resolved => r.resolved_at = tocsin_storage::columns::OptTime(Some(now)),
         ReportState::Closed => {
             r.resolution = resolution
                 .map(|x| x.as_str().to_string())
                 .unwrap_or_default();
             r.outcome = outcome.map(|x| x.as_str().to_string()).unwrap_or_default();
-            r.closed_at = tocsin_storage::export::OptTime(Some(now));
+            r.closed_at = tocsin_storage::columns::OptTime(Some(now));
         }
         ReportState::InProgress if from.is_terminal() || from == ReportState::Resolved => {
             // Reopened: it is open again until resolved again.
-            r.resolved_at = tocsin_storage::export::OptTime(None);
-            r.closed_at = tocsin_storage::export::OptTime(None);
+            r.resolved_at = tocsin_storage::columns::OptTime(None);
+            r.closed_at = tocsin_storage::columns::OptTime(None);
         }
         _ => {}
     }
     let message = req.message.trim();
     if !message.is_empty() && r.first_response_at.0.is_none() {
-        r.first_response_at = tocsin_storage::export::OptTime(Some(now));
+        r.first_response_at = tocsin_storage::columns::OptTime(Some(now));
     }
     tx.update_report(&r).await?;
     // Points move with the transition, in its transaction.
@@ -952,7 +952,7 @@ pub async fn send_message(
     required_body(body)?;
     let (mut tx, mut r) = begin_desk(state, who, ctx, tracking).await?;
     if r.first_response_at.0.is_none() {
-        r.first_response_at = tocsin_storage::export::OptTime(Some(state.now()));
+        r.first_response_at = tocsin_storage::columns::OptTime(Some(state.now()));
         tx.update_report(&r).await?;
     }
     tx.add_event(

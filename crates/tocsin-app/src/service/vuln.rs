@@ -550,7 +550,7 @@ pub async fn transition(
         if case.cve_id.is_empty() {
             return Err(AppError::field("cve_id", "error-cve-missing"));
         }
-        case.published_at = tocsin_storage::export::OptTime(Some(state.now()));
+        case.published_at = tocsin_storage::columns::OptTime(Some(state.now()));
     }
     case.cna_state = to.as_str().to_string();
     tx.update_vuln_case(&case).await?;
