@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use tocsin_domain::policy::{
-    Action, Audience, Files, ReportScope, Resource, Via, report_audience, report_scope,
+    Action, Audience, Files, ReportCut, ReportScope, Resource, Via, report_audience, report_scope,
 };
 use tocsin_domain::sla::SlaTimer;
 use tocsin_domain::validate::{self, FieldErrors};
@@ -484,9 +484,7 @@ pub async fn view(
         audience
     };
     let cut = audience.cut();
-    let events = state.store.list_events(report.id, cut.thread).await?;
-    let attachments = state.store.list_attachments(report.id).await?;
-    let attachments = files_in_cut(attachments, &events, cut.files);
+    let (report, events, attachments) = apply_cut(state, report, &cut).await?;
     let tasks = if cut.tasks {
         state.store.list_tasks(report.id).await?
     } else {
@@ -494,7 +492,6 @@ pub async fn view(
     };
     let (sla_first, sla_resolution) = sla_of(state, &report, state.now());
     let survey = state.store.survey_of(report.id).await?;
-    let report = super::vuln::withhold_identity(report, cut.identity);
     Ok(ReportView {
         incident: IncidentDetails::of(&report),
         report,
@@ -508,8 +505,26 @@ pub async fn view(
     })
 }
 
+/// What `cut` shows of a report: the report without what it withholds of the reporter's
+/// identity, the events of its thread, and the files. Every view of a report goes through
+/// here, so no view can show more than its audience's cut.
+pub(crate) async fn apply_cut(
+    state: &App,
+    report: Report,
+    cut: &ReportCut,
+) -> Result<(Report, Vec<ReportEvent>, Vec<AttachmentMeta>), AppError> {
+    let events = state.store.list_events(report.id, cut.thread).await?;
+    let files = state.store.list_attachments(report.id).await?;
+    let files = files_in_cut(files, &events, cut.files);
+    Ok((
+        super::vuln::withhold_identity(report, cut.identity),
+        events,
+        files,
+    ))
+}
+
 /// The files a cut shows, given the events it shows.
-pub(crate) fn files_in_cut(
+fn files_in_cut(
     mut files: Vec<AttachmentMeta>,
     events: &[ReportEvent],
     cut: Files,

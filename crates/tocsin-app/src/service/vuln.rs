@@ -396,11 +396,7 @@ pub async fn case(
             &report.tracking_id,
         ))
         .await?;
-    let cut = audience.cut();
-    let events = state.store.list_events(report.id, cut.thread).await?;
-    let files = state.store.list_attachments(report.id).await?;
-    let files = super::reports::files_in_cut(files, &events, cut.files);
-    let report = withhold_identity(report, cut.identity);
+    let (report, events, files) = super::reports::apply_cut(state, report, &audience.cut()).await?;
     Ok(CaseView {
         details: VulnDetails::of(&report),
         state: parse_state(&case.cna_state)?,
