@@ -201,6 +201,27 @@ both_engines! {
         let r = h.json(Method::POST, &format!("{base}/notify-vendor"), Some(&desk.0), json!({}), &[]).await;
         assert!(r.status.is_success(), "{}", r.body);
 
+        // A reply by mail quoting the case: the researcher's joins their thread; the
+        // vendor's does not (it is held for the desk), whatever its subject says.
+        let gate = h.user("mailgate@cert.tw", &[Role::Analyst]).await.1;
+        let reply = |from: &str, id: &str, text: &str| {
+            format!("From: {from}\r\nTo: cve@cert.example.tw\r\nSubject: Re: [{t}] notice\r\nMessage-ID: <{id}@example.org>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{text}\r\n")
+        };
+        for (from, id, want) in [("psirt@techoh.tw", "v1", "held"), (EMAIL, "r1", "appended")] {
+            let raw = reply(from, id, "REPLY-BY-MAIL");
+            let r = h.send(
+                axum::http::Request::builder()
+                    .method(Method::POST)
+                    .uri("/api/v1/mail/inbound")
+                    .header("content-type", "message/rfc822")
+                    .header("authorization", format!("Bearer {gate}"))
+                    .body(axum::body::Body::from(raw))
+                    .expect("request"),
+            ).await;
+            assert!(r.status.is_success(), "{}", r.body);
+            assert_eq!(r.json()["status"], want, "{from}: {}", r.body);
+        }
+
         let by_link = Reader { name: "status link", bearer: None, cookie: None, link: Some(link) };
         let readers = [
             reader("coordinator", desk),
