@@ -325,7 +325,7 @@ impl IncidentInput {
 
         errors.check(
             "reporter_name",
-            validate::required_text(&self.reporter_name, limits::REPORTER_NAME),
+            validate::required_line(&self.reporter_name, limits::REPORTER_NAME),
         );
         errors.check("phone", validate::phone(&self.phone));
         errors.check("email", validate::email(&self.email));

@@ -671,7 +671,7 @@ impl IntelInput {
             (F::Subject, &self.subject, limits::LINE),
             (F::Source, &self.source, limits::LINE),
         ] {
-            e.check(f.key(), named(f, validate::required_text(v, max)));
+            e.check(f.key(), named(f, validate::required_line(v, max)));
         }
         e.check(
             F::Content.key(),

@@ -208,7 +208,7 @@ impl PhishingInput {
             }
         };
 
-        errors.check("brand", validate::required_text(&self.brand, limits::BRAND));
+        errors.check("brand", validate::required_line(&self.brand, limits::BRAND));
         let seen_in = self.seen_in.parse::<SeenIn>().ok();
         if seen_in.is_none() {
             let code = if self.seen_in.trim().is_empty() {
@@ -249,7 +249,7 @@ impl PhishingInput {
         errors.check("reporter_email", validate::email(&self.reporter_email));
         errors.check(
             "reporter_name",
-            validate::optional_text(self.reporter_name.trim(), limits::REPORTER_NAME),
+            validate::optional_line(self.reporter_name.trim(), limits::REPORTER_NAME),
         );
 
         match (errors.into_result(), seen_in, tz) {

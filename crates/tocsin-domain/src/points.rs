@@ -343,8 +343,8 @@ impl ItemInput {
         if kind.is_err() {
             e.add("kind", FieldError::new("error-choice"));
         }
-        e.check("name_zh", validate::required_text(&self.name_zh, 200));
-        e.check("name_en", validate::optional_text(&self.name_en, 200));
+        e.check("name_zh", validate::required_line(&self.name_zh, 200));
+        e.check("name_en", validate::optional_line(&self.name_en, 200));
         e.check(
             "description",
             validate::optional_text(&self.description, 5_000),

@@ -188,11 +188,11 @@ impl OfferInput {
         let mut e = FieldErrors::new();
         e.check(
             "sector",
-            validate::required_text(&self.sector, limits::SECTOR),
+            validate::required_line(&self.sector, limits::SECTOR),
         );
         e.check(
             "incident_type",
-            validate::required_text(&self.incident_type, limits::INCIDENT_TYPE),
+            validate::required_line(&self.incident_type, limits::INCIDENT_TYPE),
         );
         e.check(
             "summary",

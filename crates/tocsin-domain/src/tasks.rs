@@ -181,10 +181,10 @@ fn check_id(id: &str) -> Result<(), &'static str> {
 }
 
 fn check_title(title: &str) -> Result<(), &'static str> {
-    validate::required_text(title, MAX_TITLE).map_err(|e| match e.code {
+    validate::required_line(title, MAX_TITLE).map_err(|e| match e.code {
         "error-required" => "a title is required",
         "error-too-long" => "a title is at most 200 characters",
-        _ => "a title cannot contain control characters",
+        _ => "a title is one line without control characters",
     })
 }
 

@@ -91,6 +91,30 @@ pub fn optional_text(value: &str, max: usize) -> Result<(), FieldError> {
     Ok(())
 }
 
+/// A required single line (a name, a subject, a brand): [`required_text`] without line
+/// breaks or tabs. Such values end up in mail headers, file names and one-line formats,
+/// where a line break would forge the next line.
+pub fn required_line(value: &str, max: usize) -> Result<(), FieldError> {
+    required_text(value, max)?;
+    single_line(value.trim())
+}
+
+/// An optional single line: [`optional_text`] without line breaks or tabs.
+pub fn optional_line(value: &str, max: usize) -> Result<(), FieldError> {
+    optional_text(value, max)?;
+    single_line(value.trim())
+}
+
+fn single_line(value: &str) -> Result<(), FieldError> {
+    if value
+        .chars()
+        .any(|c| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{85}'))
+    {
+        return Err(FieldError::new("error-single-line"));
+    }
+    Ok(())
+}
+
 /// A mail address as people type it: one `@`, a non-empty local part, a domain with a dot
 /// and no spaces. Deliverability is the mail server's concern, not ours.
 pub fn email(value: &str) -> Result<(), FieldError> {
@@ -247,6 +271,28 @@ mod tests {
             Err("error-control-chars")
         );
         assert_eq!(optional_text("a\nb\tc", 5), Ok(()));
+        for bad in ["a\nb", "a\rb", "a\tb", "a\u{2028}b", "a\u{2029}b"] {
+            assert_eq!(
+                required_line(bad, 9).map_err(|e| e.code),
+                Err("error-single-line"),
+                "{bad:?}"
+            );
+            assert_eq!(
+                optional_line(bad, 9).map_err(|e| e.code),
+                Err("error-single-line"),
+                "{bad:?}"
+            );
+        }
+        assert_eq!(
+            required_line(" 台灣精密機械 \n", 9),
+            Ok(()),
+            "surrounding space is trimmed"
+        );
+        assert_eq!(
+            required_line("\n", 9).map_err(|e| e.code),
+            Err("error-required")
+        );
+        assert_eq!(optional_line("", 9), Ok(()));
     }
 
     #[test]

@@ -263,11 +263,11 @@ impl VulnInput {
 
         errors.check(
             "reporter_name",
-            validate::required_text(&self.reporter_name, limits::REPORTER_NAME),
+            validate::required_line(&self.reporter_name, limits::REPORTER_NAME),
         );
         errors.check(
             "reporter_organization",
-            validate::optional_text(
+            validate::optional_line(
                 self.reporter_organization.trim(),
                 limits::REPORTER_ORGANIZATION,
             ),

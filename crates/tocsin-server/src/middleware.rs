@@ -100,7 +100,7 @@ pub async fn csrf(req: Request, next: Next) -> Response {
     }
 }
 
-/// Security headers on every response.
+/// Security headers on every response, and `no-store` unless the handler chose caching.
 pub async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let mut resp = next.run(req).await;
     let h = resp.headers_mut();
@@ -120,6 +120,13 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
         header::REFERRER_POLICY,
         HeaderValue::from_static("same-origin"),
     );
+    // Private unless a handler says otherwise: pages and answers carry reports, cases,
+    // intel, tokens and personal data, and a shared cache or the browser's history must
+    // keep none of it. Public, unchanging answers (static files, published advisories)
+    // set their own Cache-Control.
+    if !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     if state.config.is_https() {
         h.insert(
             header::STRICT_TRANSPORT_SECURITY,

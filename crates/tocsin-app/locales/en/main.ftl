@@ -83,6 +83,7 @@ err-internal = Something went wrong on our side. Please try again later.
 error-required = This field is required.
 error-too-long = At most { $max } characters.
 error-control-chars = Contains control characters that are not allowed.
+error-single-line = Must be a single line: no line breaks or tabs.
 error-email = This is not a valid email address.
 error-password-short = The password needs at least { $min } characters.
 error-choice = Please choose one of the options.

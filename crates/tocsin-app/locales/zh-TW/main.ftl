@@ -83,6 +83,7 @@ err-internal = 系統發生錯誤，請稍後再試。
 error-required = 此欄位為必填。
 error-too-long = 最多 { $max } 個字元。
 error-control-chars = 含有不允許的控制字元。
+error-single-line = 此欄位只能填一行，不可換行或含定位字元。
 error-email = 電子郵件格式不正確。
 error-password-short = 密碼至少需要 { $min } 個字元。
 error-choice = 請從選項中選擇。

@@ -1260,7 +1260,7 @@ pub async fn create_group(
     let mut e = FieldErrors::new();
     e.check(
         "name",
-        tocsin_domain::validate::required_text(&input.name, 100),
+        tocsin_domain::validate::required_line(&input.name, 100),
     );
     e.check(
         "description",

@@ -99,6 +99,26 @@ pub async fn check(
     }
 }
 
+/// [`check`] for one report named by its tracking number. A report's existence is
+/// confidential too: a signed-in reader who may not read it is told what they would be
+/// told of a number never issued (404), not that it exists (403).
+pub async fn check_report(
+    state: &App,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    action: Action,
+    resource: &Resource,
+) -> Result<(), AppError> {
+    match check(state, who, ctx, action, resource).await {
+        Err(AppError::Forbidden)
+            if authorize(who.principal().as_ref(), Action::Read, resource).is_err() =>
+        {
+            Err(AppError::NotFound)
+        }
+        other => other,
+    }
+}
+
 fn resource_kind(r: &Resource) -> &'static str {
     match r {
         Resource::Organization(_) => "organization",
@@ -154,8 +174,8 @@ impl OrgInput {
     /// Validates into a storage record.
     pub fn validate(&self) -> Result<NewOrganization, FieldErrors> {
         let mut e = FieldErrors::new();
-        e.check("name", validate::required_text(&self.name, 200));
-        e.check("sector", validate::optional_text(&self.sector, 100));
+        e.check("name", validate::required_line(&self.name, 200));
+        e.check("sector", validate::optional_line(&self.sector, 100));
         let kind = self.kind.parse::<OrgKind>();
         if kind.is_err() {
             e.add("kind", FieldError::new("error-choice"));
@@ -257,7 +277,7 @@ impl UserInput {
     fn validate(&self) -> Result<(NewUser, Option<String>), FieldErrors> {
         let mut e = FieldErrors::new();
         e.check("email", validate::email(&self.email));
-        e.check("name", validate::required_text(&self.name, 200));
+        e.check("name", validate::required_line(&self.name, 200));
         let org_id = match self.org_id.trim() {
             "" => None,
             s => match s.parse::<OrgId>() {
@@ -672,7 +692,7 @@ pub async fn create_token(
     )
     .await?;
     let mut e = FieldErrors::new();
-    e.check("name", validate::required_text(name, 100));
+    e.check("name", validate::required_line(name, 100));
     e.into_result().map_err(AppError::Validation)?;
     let secret = format!("tocsin_{}", auth::new_secret());
     let tok = state

@@ -20,7 +20,7 @@ use tocsin_storage::{
     ReportTask, Survey, SurveyAnswer, Tx, User, Visibility,
 };
 
-use super::{audit_entry, check};
+use super::{audit_entry, check, check_report};
 use crate::auth::{self, CurrentUser};
 use crate::context::Ctx;
 use crate::error::AppError;
@@ -387,6 +387,11 @@ pub async fn open_report(
     tracking: &str,
     token: Option<&str>,
 ) -> Result<(Report, Audience), AppError> {
+    let by_link = token.is_some_and(|t| !t.is_empty());
+    if !by_link && who.principal().is_none() {
+        // Before looking: an anonymous caller learns nothing of which numbers exist.
+        return Err(AppError::Unauthorized);
+    }
     let Ok(tn) = tracking.parse::<TrackingNumber>() else {
         return Err(AppError::NotFound);
     };
@@ -407,7 +412,7 @@ pub async fn open_report(
     let resource = report_resource(state, &report).await?;
     if via == Via::Account {
         // Refusals are audited here.
-        check(state, who, ctx, Action::Read, &resource).await?;
+        check_report(state, who, ctx, Action::Read, &resource).await?;
     }
     let audience = report_audience(who.principal().as_ref(), via, &resource)?;
     let mut a = audit_entry(who, ctx, "report.read", "report", &report.tracking_id);
@@ -591,7 +596,7 @@ pub async fn open_to_append(
     let (report, _) = open_report(state, who, ctx, tracking, token).await?;
     // The policy's Append right is the cut's (a vendor reads the case, never writes).
     if token.is_none_or(str::is_empty) {
-        check(
+        check_report(
             state,
             who,
             ctx,
@@ -663,6 +668,9 @@ async fn begin_desk(
     ctx: &Ctx,
     tracking: &str,
 ) -> Result<(Tx, Report), AppError> {
+    if who.principal().is_none() {
+        return Err(AppError::Unauthorized);
+    }
     let Ok(tn) = tracking.parse::<TrackingNumber>() else {
         return Err(AppError::NotFound);
     };
@@ -672,7 +680,7 @@ async fn begin_desk(
         .report_by_tracking(&tracking)
         .await?
         .ok_or(AppError::NotFound)?;
-    check(
+    check_report(
         state,
         who,
         ctx,

@@ -18,7 +18,7 @@ use tocsin_formats::vuln_form;
 use tocsin_storage::{NewEvent, Report, Visibility, VulnCase};
 
 use super::reports::{Intake, Receipt, Upload, begin_intake, check_uploads, finish_intake};
-use super::{audit_entry, check};
+use super::{audit_entry, check, check_report};
 use crate::auth::CurrentUser;
 use crate::context::Ctx;
 use crate::error::AppError;
@@ -303,7 +303,21 @@ pub struct CaseView {
     pub files: Vec<tocsin_storage::AttachmentMeta>,
 }
 
-async fn load(state: &App, tracking: &str) -> Result<(Report, VulnCase), AppError> {
+/// Loads a case for a signed-in reader; asks for sign-in before looking, so an anonymous
+/// caller learns nothing of which tracking numbers exist.
+async fn load(
+    state: &App,
+    who: &CurrentUser,
+    tracking: &str,
+) -> Result<(Report, VulnCase), AppError> {
+    if who.principal().is_none() {
+        return Err(AppError::Unauthorized);
+    }
+    find(state, tracking).await
+}
+
+/// A case and its report by tracking number, for whoever asks.
+async fn find(state: &App, tracking: &str) -> Result<(Report, VulnCase), AppError> {
     let tn: TrackingNumber = tracking.parse().map_err(|_| AppError::NotFound)?;
     let report = state
         .store
@@ -382,9 +396,9 @@ pub async fn case(
     ctx: &Ctx,
     tracking: &str,
 ) -> Result<CaseView, AppError> {
-    let (report, case) = load(state, tracking).await?;
+    let (report, case) = load(state, who, tracking).await?;
     let resource = resource(&report, &case);
-    check(state, who, ctx, Action::Read, &resource).await?;
+    check_report(state, who, ctx, Action::Read, &resource).await?;
     let audience = report_audience(who.principal().as_ref(), Via::Account, &resource)?;
     state
         .store
@@ -493,8 +507,8 @@ async fn begin_case(
     ctx: &Ctx,
     tracking: &str,
 ) -> Result<(tocsin_storage::Tx, Report, VulnCase), AppError> {
-    let (report, seen) = load(state, tracking).await?;
-    check(state, who, ctx, Action::Update, &resource(&report, &seen)).await?;
+    let (report, seen) = load(state, who, tracking).await?;
+    check_report(state, who, ctx, Action::Update, &resource(&report, &seen)).await?;
     let mut tx = state.store.begin().await?;
     let case = tx
         .vuln_case_for_update(report.id)
@@ -692,8 +706,8 @@ pub async fn notify_vendor(
     tracking: &str,
     body: &str,
 ) -> Result<(), AppError> {
-    let (report, seen) = load(state, tracking).await?;
-    check(state, who, ctx, Action::Update, &resource(&report, &seen)).await?;
+    let (report, seen) = load(state, who, tracking).await?;
+    check_report(state, who, ctx, Action::Update, &resource(&report, &seen)).await?;
     let Some(org) = seen.vendor_org_id else {
         return Err(AppError::field("vendor_org_id", "error-required"));
     };
@@ -872,7 +886,7 @@ pub async fn set_advisory(
     input: &AdvisoryInput,
 ) -> Result<(), AppError> {
     let mut e = FieldErrors::new();
-    e.check("title", validate::optional_text(&input.title, 300));
+    e.check("title", validate::optional_line(&input.title, 300));
     e.check("solution", validate::optional_text(&input.solution, 20_000));
     e.check(
         "advisory_en",
@@ -931,10 +945,16 @@ pub async fn cve_record(
     ctx: &Ctx,
     tracking: &str,
 ) -> Result<serde_json::Value, AppError> {
-    let (report, case) = load(state, tracking).await?;
-    if case.cna_state != CnaState::Published.as_str() {
-        check(state, who, ctx, Action::Update, &resource(&report, &case)).await?;
-    }
+    let (report, case) = match find(state, tracking).await {
+        Ok(found) if found.1.cna_state == CnaState::Published.as_str() => found,
+        // Unpublished or unknown: the same question to an anonymous caller.
+        _ if who.principal().is_none() => return Err(AppError::Unauthorized),
+        found => {
+            let (report, case) = found?;
+            check_report(state, who, ctx, Action::Update, &resource(&report, &case)).await?;
+            (report, case)
+        }
+    };
     record_json(state, &report, &case)
 }
 

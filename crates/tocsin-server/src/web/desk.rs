@@ -828,7 +828,7 @@ fn survey_page(
         .into_iter()
         .map(|q| (q, tr.t2("survey-", q)))
         .collect();
-    super::kit::no_store(render(
+    render(
         status,
         &SurveyPage {
             // The language switch may come back to the survey.
@@ -840,7 +840,7 @@ fn survey_page(
             form,
             errors,
         },
-    ))
+    )
 }
 
 pub(super) async fn survey(

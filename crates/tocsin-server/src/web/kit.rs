@@ -1,5 +1,5 @@
 //! The form kit and the small helpers every page shares: field errors and what was typed,
-//! times in the desk's zone, files, the receipt, no-store responses.
+//! times in the desk's zone, files, the receipt.
 
 use askama::Template;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -149,7 +149,8 @@ pub(super) fn download(row: AttachmentRow) -> Response {
 }
 
 /// `body` as a file to save, never displayed inline: its type, `Content-Disposition`
-/// (`disposition`, falling back to a bare `attachment`), `nosniff` and `no-store`.
+/// (`disposition`, falling back to a bare `attachment`), and `nosniff` (the
+/// middleware adds `no-store`).
 pub(super) fn attachment(
     body: impl IntoResponse,
     content_type: &'static str,
@@ -167,14 +168,6 @@ pub(super) fn attachment(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    resp
-}
-
-/// Marks a response holding a secret link as not to be stored by any cache.
-pub(super) fn no_store(mut resp: Response) -> Response {
-    resp.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     resp
 }
 
@@ -226,7 +219,7 @@ pub(super) fn receipt_page(
     summary: ReceiptSummary,
 ) -> Response {
     let tr = ctx.tr();
-    no_store(render(
+    render(
         StatusCode::OK,
         &ReceiptPage {
             page: Page::new(state, ctx, who, path),
@@ -240,7 +233,7 @@ pub(super) fn receipt_page(
             description_title: summary.description_title,
             description: summary.description,
         },
-    ))
+    )
 }
 
 /// The desk's pages are for staff: only they may change reports, so the policy's answer

@@ -13,8 +13,8 @@ use serde::Deserialize;
 use tocsin_domain::{ReportKind, TrackingNumber};
 
 use super::kit::{
-    Errors, FileView, discovered, download, field_errors, file_views, find, limits_hint, no_store,
-    pct, read_multipart, when,
+    Errors, FileView, discovered, download, field_errors, file_views, find, limits_hint, pct,
+    read_multipart, when,
 };
 use super::labels::{EventView, event_view, type_label};
 use super::page::{Page, render, see_other};
@@ -153,7 +153,7 @@ pub(super) async fn status_view(
         referral,
         tracking: t,
     };
-    no_store(render(status, &page))
+    render(status, &page)
 }
 
 #[derive(Template)]

@@ -144,7 +144,8 @@ const fn s(status: u16, identity: bool, thread: bool, message: bool, note: bool)
         note,
     }
 }
-const DENIED: Seen = s(403, false, false, false, false);
+/// Refused as if the report did not exist: its existence is confidential too.
+const DENIED: Seen = s(404, false, false, false, false);
 const ALL: Seen = s(200, true, true, true, true);
 const REPORTER: Seen = s(200, true, true, true, false);
 const CASE_ONLY: Seen = s(200, false, false, false, false);
@@ -243,8 +244,8 @@ both_engines! {
             // The vendor: the case, never who reported it (they declined credit) nor the
             // thread between them and the desk, and no writing into it.
             ("vendor", CASE_ONLY, CASE_ONLY, Some(CASE_ONLY), 403),
-            ("analyst", DENIED, DENIED, Some(DENIED), 403),
-            ("stranger", DENIED, DENIED, Some(DENIED), 403),
+            ("analyst", DENIED, DENIED, Some(DENIED), 404),
+            ("stranger", DENIED, DENIED, Some(DENIED), 404),
         ];
         for (r, (name, api, status_page, case_page, append)) in readers.iter().zip(table) {
             assert_eq!(r.name, name);
@@ -317,7 +318,7 @@ both_engines! {
             ("status link", REPORTER, page, 204),
             // A member of the reporting organization reads what the reporter reads.
             ("colleague", REPORTER, page, 204),
-            ("stranger", DENIED, DENIED, 403),
+            ("stranger", DENIED, DENIED, 404),
             ("anonymous", s(401, false, false, false, false), s(401, false, false, false, false), 401),
         ];
         for (r, (name, api, status_page, append)) in readers.iter().zip(table) {

@@ -306,7 +306,7 @@ both_engines! {
         assert_eq!(h.get("/desk", &[("cookie", &cookie)]).await.status, StatusCode::FORBIDDEN);
         assert_eq!(h.get(&format!("/desk/reports/{tracking}"), &[("cookie", &cookie)]).await.status, StatusCode::FORBIDDEN);
         let r = h.form(&format!("/desk/reports/{tracking}/transition"), "to=triaged", Some(&cookie)).await;
-        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
         let home = h.get("/", &[("cookie", &cookie)]).await;
         assert!(home.body.contains("id=\"nav-report\"") && !home.body.contains("id=\"nav-desk\""));
         assert!(home.body.contains("id=\"nav-my-reports\""));
@@ -320,7 +320,7 @@ both_engines! {
         assert!(mine.body.contains(&own_tracking) && !mine.body.contains(&tracking));
         let page = h.get(&format!("/status/{own_tracking}"), &[("cookie", &cookie)]).await;
         assert_eq!(page.status, StatusCode::OK);
-        assert_eq!(h.get(&format!("/status/{tracking}"), &[("cookie", &cookie)]).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(h.get(&format!("/status/{tracking}"), &[("cookie", &cookie)]).await.status, StatusCode::NOT_FOUND);
         assert_eq!(h.get("/my/reports", &[]).await.status, StatusCode::SEE_OTHER);
         assert_eq!(h.get("/admin/surveys", &[("cookie", &cookie)]).await.status, StatusCode::FORBIDDEN);
     }

@@ -16,7 +16,7 @@ use tocsin_storage::{NewOrganization, NewUser};
 use crate::{Harness, both_engines};
 
 /// A valid record: every field filled, AMBER.
-fn record(subject: &str, tlp: &str) -> Value {
+pub(crate) fn record(subject: &str, tlp: &str) -> Value {
     json!({
         "category": "INT",
         "subject": subject,

@@ -3,6 +3,7 @@
 
 mod api;
 mod audiences;
+mod boundaries;
 mod calendar_days;
 mod desk_pages;
 mod feeds_api;

@@ -256,7 +256,7 @@ both_engines! {
         let r = h.json(Method::POST, "/api/v1/reports/incident", Some(&reporter), incident(true), EN).await;
         let tracking = r.json()["tracking_id"].as_str().expect("tracking").to_string();
         let consent = format!("/api/v1/reports/{tracking}/referral/consent");
-        assert_eq!(call(&h, Method::POST, &consent, &other, Value::Null).await.status, StatusCode::FORBIDDEN, "not their report");
+        assert_eq!(call(&h, Method::POST, &consent, &other, Value::Null).await.status, StatusCode::NOT_FOUND, "not their report");
         assert_eq!(h.json(Method::POST, &consent, None, Value::Null, EN).await.status, StatusCode::UNAUTHORIZED);
         assert_eq!(h.json(Method::GET, "/api/v1/referrals", None, Value::Null, EN).await.status, StatusCode::UNAUTHORIZED);
         assert!(h.state.store.referrals(None, 10).await.expect("q").is_empty(), "nothing stored");

@@ -209,7 +209,7 @@ both_engines! {
         assert!(r.json()["fields"]["outcome"].is_string(), "{}", r.body);
         // Reporters and members cannot move reports.
         let (_, member) = h.user("m@corp.tw", &[Role::Member]).await;
-        assert_eq!(go(&h, &member, &t, json!({"to": "in_progress"})).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(go(&h, &member, &t, json!({"to": "in_progress"})).await.status, StatusCode::NOT_FOUND, "not theirs: as if it did not exist");
         let transitions = h.audit_actions().await.iter().filter(|a| *a == "report.transition").count();
         assert!(transitions >= 14, "each transition is audited ({transitions})");
     }
@@ -276,7 +276,7 @@ both_engines! {
         assert_eq!(list.as_array().map(|l| l.len()), Some(1));
         // Someone else's member does not.
         let (_, other) = h.user("x@other.tw", &[Role::Member]).await;
-        assert_eq!(h.json(Method::GET, &format!("/api/v1/reports/{t}"), Some(&other), json!(null), &[]).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(h.json(Method::GET, &format!("/api/v1/reports/{t}"), Some(&other), json!(null), &[]).await.status, StatusCode::NOT_FOUND);
         let list = h.json(Method::GET, "/api/v1/reports?state=all", Some(&other), json!(null), &[]).await.json();
         assert_eq!(list.as_array().map(|l| l.len()), Some(0));
     }

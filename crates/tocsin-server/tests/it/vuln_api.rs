@@ -118,9 +118,9 @@ both_engines! {
         let base = format!("/api/v1/vulnerabilities/{t}");
         let ok = |r: crate::Resp| assert!(r.status.is_success(), "{}", r.body);
         // Unpublished: not for analysts, not for other members.
-        assert_eq!(h.json(Method::GET, &base, Some(&analyst), json!(null), &[]).await.status, StatusCode::FORBIDDEN);
-        assert_eq!(h.json(Method::GET, &format!("/api/v1/reports/{t}"), Some(&analyst), json!(null), &[]).await.status, StatusCode::FORBIDDEN);
-        assert_eq!(h.json(Method::GET, &base, Some(&vendor), json!(null), &[]).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(h.json(Method::GET, &base, Some(&analyst), json!(null), &[]).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(h.json(Method::GET, &format!("/api/v1/reports/{t}"), Some(&analyst), json!(null), &[]).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(h.json(Method::GET, &base, Some(&vendor), json!(null), &[]).await.status, StatusCode::NOT_FOUND);
         let go = |to: &str| json!({"to": to});
         assert_eq!(h.json(Method::POST, &format!("{base}/transition"), Some(&admin), go("published"), &[]).await.status, StatusCode::UNPROCESSABLE_ENTITY);
         ok(h.json(Method::POST, &format!("{base}/transition"), Some(&admin), go("under_review"), &[]).await);
@@ -131,10 +131,10 @@ both_engines! {
         let vendor_user = h.state.store.find_user_by_email(&vendor_email).await.expect("q").expect("u");
         let org = vendor_user.org_id.0.expect("org").to_string();
         ok(h.json(Method::POST, &format!("{base}/vendor"), Some(&admin), json!({"vendor_org_id": org, "status": "affected"}), &[]).await);
-        assert_eq!(h.json(Method::GET, &base, Some(&vendor), json!(null), &[]).await.status, StatusCode::FORBIDDEN, "not before the notice");
+        assert_eq!(h.json(Method::GET, &base, Some(&vendor), json!(null), &[]).await.status, StatusCode::NOT_FOUND, "not before the notice");
         ok(h.json(Method::POST, &format!("{base}/notify-vendor"), Some(&admin), json!({}), &[]).await);
         assert_eq!(h.json(Method::GET, &base, Some(&vendor), json!(null), &[]).await.status, StatusCode::OK);
-        assert_eq!(h.json(Method::GET, &base, Some(&other), json!(null), &[]).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(h.json(Method::GET, &base, Some(&other), json!(null), &[]).await.status, StatusCode::NOT_FOUND);
         let mail = &h.state.store.list_outbox(1).await.expect("outbox")[0];
         assert!(mail.subject.contains(&format!("[{t}]")) && mail.recipients.contains("psirt@techoh.tw"));
         // CVE ids: none reserved yet, then loaded by an admin, assigned once.

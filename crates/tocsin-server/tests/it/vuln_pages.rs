@@ -283,11 +283,11 @@ both_engines! {
         let a = Some(analyst.as_str());
         assert_eq!(h.get("/desk/vulnerabilities", &[("cookie", &analyst)]).await.status, StatusCode::FORBIDDEN);
         assert_eq!(h.get(&base, &[("cookie", &analyst)]).await.status, StatusCode::FORBIDDEN);
-        assert_eq!(h.get(&format!("{base}/cve-record.json"), &[("cookie", &analyst)]).await.status, StatusCode::FORBIDDEN);
-        assert_eq!(h.get(&format!("/desk/reports/{tracking}"), &[("cookie", &analyst)]).await.status, StatusCode::FORBIDDEN);
-        assert_eq!(h.get(&format!("/vulnerabilities/{tracking}"), &[("cookie", &analyst)]).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(h.get(&format!("{base}/cve-record.json"), &[("cookie", &analyst)]).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(h.get(&format!("/desk/reports/{tracking}"), &[("cookie", &analyst)]).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(h.get(&format!("/vulnerabilities/{tracking}"), &[("cookie", &analyst)]).await.status, StatusCode::NOT_FOUND);
         for (path, body) in [("transition", "to=under_review"), ("vendor", "status=affected"), ("notify-vendor", "body=x"), ("cve", ""), ("advisory", "title=x")] {
-            assert_eq!(h.form(&format!("{base}/{path}"), body, a).await.status, StatusCode::FORBIDDEN, "{path}");
+            assert_eq!(h.form(&format!("{base}/{path}"), body, a).await.status, StatusCode::NOT_FOUND, "{path}");
         }
         assert_eq!(h.get("/admin/cve-ids", &[("cookie", &analyst)]).await.status, StatusCode::FORBIDDEN);
         assert_eq!(h.form("/admin/cve-ids", "ids=CVE-2026-10001", a).await.status, StatusCode::FORBIDDEN);
@@ -498,11 +498,12 @@ async fn walk(h: Harness, credit: bool) {
         )
         .await
         .status,
-        StatusCode::FORBIDDEN
+        StatusCode::NOT_FOUND,
+        "a stranger is not told the case exists"
     );
     assert_eq!(
         h.get(&file_link, &[("cookie", &stranger)]).await.status,
-        StatusCode::FORBIDDEN
+        StatusCode::NOT_FOUND
     );
     assert_eq!(
         h.get(&base, &[("cookie", &vendor_cookie)]).await.status,

@@ -1,0 +1,180 @@
+//! Trust at the boundaries, tried as an attacker would: what caches may keep, what a
+//! refusal reveals, what a throttle lets through under concurrency, what a single-line
+//! field accepts.
+
+use axum::http::{Method, StatusCode};
+use serde_json::json;
+use tocsin_domain::Role;
+
+use crate::{Harness, both_engines};
+
+/// The seed's vulnerability form, filed anonymously; returns the tracking number.
+async fn vulnerability(h: &Harness) -> String {
+    let bytes = include_bytes!("../../../tocsin-formats/tests/data/vuln-seed-example.txt");
+    let body = json!({"txt_base64": base64::Engine::encode(&base64::engine::general_purpose::STANDARD, bytes)});
+    let r = h
+        .json(
+            Method::POST,
+            "/api/v1/reports/vulnerability",
+            None,
+            body,
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    r.json()["tracking_id"]
+        .as_str()
+        .expect("tracking")
+        .to_string()
+}
+
+/// An incident filed anonymously; returns (tracking number, status token).
+async fn incident(h: &Harness, email: &str) -> (String, String) {
+    let body = json!({
+        "reporter_name": "台灣測試股份有限公司",
+        "phone": "02-2345-6789",
+        "email": email,
+        "discovered_at": "2026-11-01T09:15",
+        "time_zone": "Asia/Taipei",
+        "incident_type": "web_attack",
+        "description": "官網首頁遭置換",
+        "needs_support": false,
+    });
+    let r = h
+        .json(Method::POST, "/api/v1/reports/incident", None, body, &[])
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let j = r.json();
+    (
+        j["tracking_id"].as_str().expect("t").to_string(),
+        j["token"].as_str().expect("token").to_string(),
+    )
+}
+
+/// The next tracking number after `t`, which no one has been given.
+fn never_issued(t: &str) -> String {
+    let (head, seq) = t.rsplit_once('-').expect("tracking");
+    format!("{head}-{:06}", seq.parse::<u32>().expect("seq") + 900_000)
+}
+
+fn bearer(token: &str) -> String {
+    format!("Bearer {token}")
+}
+
+both_engines! {
+    async fn an_unseen_case_answers_like_a_number_never_issued(h: Harness) {
+        let (analyst_email, analyst) = h.user("analyst@cert.tw", &[Role::Analyst]).await;
+        let (member_email, member) = h.user("m@else.tw", &[Role::Member]).await;
+        let t = vulnerability(&h).await;
+        let missing = never_issued(&t);
+        let analyst_cookie = h.login(&analyst_email).await;
+        let member_cookie = h.login(&member_email).await;
+        // Each reader and view: the answer for the unpublished case equals the answer for a
+        // number never issued, status and body alike.
+        let readers: [(&str, Vec<(&str, String)>); 4] = [
+            ("analyst token", vec![("authorization", bearer(&analyst))]),
+            ("member token", vec![("authorization", bearer(&member))]),
+            ("analyst session", vec![("cookie", analyst_cookie.clone())]),
+            ("member session", vec![("cookie", member_cookie.clone())]),
+        ];
+        let views = [
+            "/api/v1/vulnerabilities/{}",
+            "/api/v1/reports/{}",
+            "/vulnerabilities/{}",
+            "/desk/reports/{}",
+        ];
+        for (who, headers) in &readers {
+            let headers: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            for view in views {
+                let real = h.get(&view.replace("{}", &t), &headers).await;
+                let none = h.get(&view.replace("{}", &missing), &headers).await;
+                // The desk's pages refuse non-staff before looking (403 for any number).
+                let want = if view.starts_with("/desk/") && who.starts_with("member") { StatusCode::FORBIDDEN } else { StatusCode::NOT_FOUND };
+                assert_eq!(real.status, want, "{who} {view}: {}", real.body);
+                assert_eq!(real.status, none.status, "{who} {view}");
+                assert_eq!(real.body.replace(&t, &missing), none.body, "{who} {view}");
+            }
+        }
+        // Anonymous callers are asked to sign in, whether the number exists or not.
+        for view in ["/api/v1/vulnerabilities/{}", "/api/v1/reports/{}"] {
+            let real = h.get(&view.replace("{}", &t), &[]).await;
+            let none = h.get(&view.replace("{}", &missing), &[]).await;
+            assert_eq!(real.status, StatusCode::UNAUTHORIZED, "{view}");
+            assert_eq!((real.status, real.body.replace(&t, &missing)), (none.status, none.body), "{view}");
+        }
+        // The refusal is still audited.
+        assert!(h.audit_actions().await.iter().any(|a| a == "access.denied"));
+    }
+
+    async fn confidential_answers_are_never_stored_by_caches(h: Harness) {
+        let (admin_email, admin) = h.user("admin@cert.tw", &[Role::Admin, Role::Analyst]).await;
+        let cookie = h.login(&admin_email).await;
+        let (t, token) = incident(&h, "soc@corp.example.tw").await;
+        let v = vulnerability(&h).await;
+        let r = h.json(Method::POST, "/api/v1/intel", Some(&admin), crate::intel_api::record("webshell", "AMBER"), &[]).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let intel = r.json()["id"].as_str().expect("id").to_string();
+        let auth = bearer(&admin);
+        let api = [("authorization", auth.as_str())];
+        let web = [("cookie", cookie.as_str())];
+        let pages: Vec<(String, &[(&str, &str)])> = vec![
+            (format!("/api/v1/reports/{t}"), &api),
+            (format!("/api/v1/vulnerabilities/{v}"), &api),
+            ("/api/v1/reports".into(), &api),
+            (format!("/api/v1/intel/{intel}"), &api),
+            ("/api/v1/intel".into(), &api),
+            ("/api/v1/me".into(), &api),
+            ("/api/v1/audit".into(), &api),
+            (format!("/desk/reports/{t}"), &web),
+            (format!("/desk/vulnerabilities/{v}"), &web),
+            ("/desk".into(), &web),
+            (format!("/intel/{intel}"), &web),
+            (format!("/intel/{intel}/txt"), &web),
+            ("/my/reports".into(), &web),
+            (format!("/status/{t}?token={token}"), &[]),
+        ];
+        for (uri, headers) in &pages {
+            let r = h.get(uri, headers).await;
+            assert_eq!(r.status, StatusCode::OK, "{uri}: {}", r.body);
+            assert_eq!(r.header("cache-control"), Some("no-store"), "{uri}");
+        }
+        // A token is shown once, and not kept by any cache either.
+        let r = h.json(Method::POST, "/api/v1/reports/incident", None, json!({"email": "x"}), &[]).await;
+        assert_eq!(r.header("cache-control"), Some("no-store"), "errors too");
+        // Public, unchanging answers may still be cached.
+        let css = h.get("/static/app.css", &[]).await;
+        assert!(css.header("cache-control").is_some_and(|c| c.starts_with("public")), "{:?}", css.header("cache-control"));
+    }
+}
+
+both_engines! {
+    async fn single_line_fields_refuse_line_breaks_by_name(h: Harness) {
+        let (_, admin) = h.user("admin@cert.tw", &[Role::Admin]).await;
+        let forged = "Acme\r\nBcc: everyone@example.com";
+        let mut incident = json!({
+            "reporter_name": forged, "phone": "02-2345-6789", "email": "soc@corp.example.tw",
+            "discovered_at": "2026-11-01T09:15", "time_zone": "Asia/Taipei",
+            "incident_type": "web_attack", "description": "第一行\n第二行", "needs_support": false,
+        });
+        let cases = [
+            ("/api/v1/reports/incident", None, incident.clone(), "reporter_name"),
+            ("/api/v1/reports/phishing", None, json!({"url": "https://phish.example.net/login", "brand": "Bank\nof Taiwan", "email": "a@b.tw"}), "brand"),
+            ("/api/v1/orgs", Some(admin.as_str()), json!({"name": "Evil\u{2028}Org", "kind": "company"}), "name"),
+        ];
+        for (uri, token, body, field) in cases {
+            for lang in ["en", "zh-TW"] {
+                let r = h.json(Method::POST, uri, token, body.clone(), &[("accept-language", lang)]).await;
+                assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{uri}: {}", r.body);
+                let msg = r.json()["fields"][field].as_str().unwrap_or_default().to_string();
+                let want = if lang == "en" { "single line" } else { "只能填一行" };
+                assert!(msg.contains(want), "{uri} {lang}: {}", r.body);
+            }
+        }
+        assert!(h.state.store.list_reports(&tocsin_storage::ReportFilter { limit: 10, ..Default::default() }).await.expect("list").is_empty(), "nothing stored");
+        assert!(h.state.store.list_orgs().await.expect("orgs").iter().all(|o| !o.name.starts_with("Evil")));
+        // Multi-line text stays welcome where text is long: the description above.
+        incident["reporter_name"] = json!("Acme");
+        let r = h.json(Method::POST, "/api/v1/reports/incident", None, incident, &[]).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    }
+}
