@@ -428,6 +428,15 @@ pub enum ConfigError {
     },
 }
 
+/// Settings given on the command line; they win over the environment and the file.
+#[derive(Clone, Debug, Default)]
+pub struct Flags {
+    /// `--listen`.
+    pub listen: Option<String>,
+    /// `--database`.
+    pub database: Option<String>,
+}
+
 /// The environment variables read, with the setting each overrides (documented in README).
 pub const ENV_VARS: &[(&str, &str)] = &[
     ("TOCSIN_LISTEN", "listen"),
@@ -471,11 +480,23 @@ impl Config {
             })
     }
 
-    /// Reads an optional TOML file, then applies environment overrides from `env`
-    /// (a lookup function, so tests need not touch the process environment), then checks.
+    /// [`Config::load_with`] without command-line flags.
     pub fn load(
         file: Option<&std::path::Path>,
         env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Config, ConfigError> {
+        Self::load_with(file, env, &Flags::default())
+    }
+
+    /// Reads an optional TOML file, then applies environment overrides from `env`
+    /// (a lookup function, so tests need not touch the process environment), then the
+    /// command line's `flags`, then checks. Each setting takes the first of flag,
+    /// environment, file, default; derived settings (`public_url` from `listen`) are
+    /// derived last, only when no source set them.
+    pub fn load_with(
+        file: Option<&std::path::Path>,
+        env: impl Fn(&str) -> Option<String>,
+        flags: &Flags,
     ) -> Result<Config, ConfigError> {
         let mut c = match file {
             Some(path) => {
@@ -524,6 +545,12 @@ impl Config {
                 }
                 _ => {}
             }
+        }
+        if let Some(l) = &flags.listen {
+            c.listen = l.clone();
+        }
+        if let Some(d) = &flags.database {
+            c.database = d.clone();
         }
         // Each IMAP account may name its own variable: the file then holds no password.
         for a in &mut c.intake.imap {
@@ -675,6 +702,69 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `listen` and `public_url`, each from flag, environment or file, in every
+    /// combination: each comes from its own first source, and `public_url` is derived from
+    /// the final `listen` only when no source set it.
+    #[test]
+    fn listen_and_public_url_by_precedence() {
+        let dir = std::env::temp_dir().join(format!("tocsin-cfg-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        for file_listen in [false, true] {
+            for file_url in [false, true] {
+                for env_listen in [false, true] {
+                    for env_url in [false, true] {
+                        for flag_listen in [false, true] {
+                            let mut toml = String::new();
+                            if file_listen {
+                                toml.push_str("listen = \"10.0.0.1:1\"\n");
+                            }
+                            if file_url {
+                                toml.push_str("public_url = \"https://file.example\"\n");
+                            }
+                            let f = dir.join("c.toml");
+                            std::fs::write(&f, &toml).expect("write");
+                            let env = |k: &str| match k {
+                                "TOCSIN_LISTEN" if env_listen => Some("10.0.0.2:2".into()),
+                                "TOCSIN_PUBLIC_URL" if env_url => {
+                                    Some("https://env.example".into())
+                                }
+                                _ => None,
+                            };
+                            let flags = Flags {
+                                listen: flag_listen.then(|| "10.0.0.3:3".into()),
+                                database: None,
+                            };
+                            let c = Config::load_with(Some(&f), env, &flags).expect("load");
+                            let listen = if flag_listen {
+                                "10.0.0.3:3"
+                            } else if env_listen {
+                                "10.0.0.2:2"
+                            } else if file_listen {
+                                "10.0.0.1:1"
+                            } else {
+                                "127.0.0.1:8080"
+                            };
+                            let url = if env_url {
+                                "https://env.example".to_string()
+                            } else if file_url {
+                                "https://file.example".to_string()
+                            } else {
+                                format!("http://{listen}")
+                            };
+                            let case = format!(
+                                "file listen {file_listen} url {file_url}, env listen {env_listen} url {env_url}, flag {flag_listen}"
+                            );
+                            assert_eq!(c.listen, listen, "{case}");
+                            assert_eq!(c.public_url, url, "{case}");
+                            assert_eq!(c.is_https(), env_url || file_url, "{case}");
+                        }
+                    }
+                }
+            }
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 
     #[test]
     fn defaults_and_env() {

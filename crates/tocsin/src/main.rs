@@ -224,11 +224,18 @@ enum AdminCommand {
 }
 
 fn load_config(cli: &Cli) -> anyhow::Result<Config> {
-    let mut c = Config::load(cli.config.as_deref(), |k| std::env::var(k).ok())?;
-    if let Some(db) = &cli.database {
-        c.database = db.clone();
-    }
-    Ok(c)
+    let flags = tocsin_app::config::Flags {
+        listen: match &cli.command {
+            Command::Serve { listen } => listen.clone(),
+            _ => None,
+        },
+        database: cli.database.clone(),
+    };
+    Ok(Config::load_with(
+        cli.config.as_deref(),
+        |k| std::env::var(k).ok(),
+        &flags,
+    )?)
 }
 
 async fn open(config: &Config) -> anyhow::Result<Store> {
@@ -283,14 +290,9 @@ async fn main() -> anyhow::Result<()> {
         }
         std::process::exit(code);
     }
-    let mut config = load_config(&cli)?;
+    let config = load_config(&cli)?;
     match cli.command {
-        Command::Serve { listen } => {
-            if let Some(l) = listen {
-                config.listen = l;
-                config.public_url = String::new();
-                config = config.finish()?;
-            }
+        Command::Serve { .. } => {
             tocsin_server::init_logging(&config.log_format);
             tocsin_server::serve(config).await
         }

@@ -571,3 +571,49 @@ fn admin_commands_are_the_apps_use_cases() {
         });
     }
 }
+
+/// `serve --listen` changes where it listens and nothing else: the file's `https://`
+/// public URL stays (links in mail, `Secure` cookies and HSTS depend on it).
+#[test]
+fn listen_flag_keeps_the_files_public_url() {
+    let dir = crate::TempDir::new();
+    let file = dir.0.join("tocsin.toml");
+    std::fs::write(
+        &file,
+        "listen = \"127.0.0.1:1\"\npublic_url = \"https://cert.example.tw\"\n",
+    )
+    .expect("config");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let db = format!("sqlite:{}", dir.0.join("t.db").display());
+    let mut child = std::process::Command::new(crate::BIN)
+        .args(["serve", "--listen", &addr, "--database", &db, "--config"])
+        .arg(&file)
+        .env("TOCSIN_DATA_DIR", &dir.0)
+        .env("TOCSIN_LOG_FORMAT", "text")
+        .env_remove("TOCSIN_LISTEN")
+        .env_remove("TOCSIN_PUBLIC_URL")
+        .env_remove("TOCSIN_CONFIG")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let out = child.stdout.take().expect("stdout");
+    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(out));
+    let first = lines.next();
+    // Keep reading: the server prints more (the first-admin link) and a closed pipe kills it.
+    std::thread::spawn(move || for _ in lines {});
+    let (status, _) = crate::http(&addr, "GET", "/healthz", &[], "").unwrap_or((0, String::new()));
+    let _ = child.kill();
+    let _ = child.wait();
+    let first = first.and_then(Result::ok).unwrap_or_default();
+    assert!(
+        first.starts_with("tocsin listening on https://cert.example.tw "),
+        "{first}"
+    );
+    assert_eq!(status, 200, "it listens on the flag's address");
+}
