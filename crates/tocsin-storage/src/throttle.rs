@@ -1,17 +1,93 @@
 //! Login throttling and rate limits, counted in the database so that every instance sees
 //! the same count.
+//!
+//! A limit holds under concurrency because an attempt is counted before it is checked, in
+//! one step: [`Tx::take_rate_slot`] counts and records under a lock on the key (SQLite's
+//! single writer; a transaction-scoped advisory lock on PostgreSQL), so of N concurrent
+//! attempts exactly `limit` get a slot.
 
 use tocsin_domain::Timestamp;
 use uuid::Uuid;
 
 use crate::{Result, Store};
 
+/// The two counted tables: the lock name's prefix and the counting insert.
+const LOGIN: (&str, &str) = (
+    "login_failures",
+    "INSERT INTO login_failures (id, throttle_key, at) SELECT $1, $2, $3 \
+     WHERE (SELECT COUNT(*) FROM login_failures WHERE throttle_key = $2 AND at > $4) < $5",
+);
+const RATE: (&str, &str) = (
+    "rate_events",
+    "INSERT INTO rate_events (id, rate_key, at) SELECT $1, $2, $3 \
+     WHERE (SELECT COUNT(*) FROM rate_events WHERE rate_key = $2 AND at > $4) < $5",
+);
+
+/// Counts the rows of `key` after `since` and, when fewer than `limit`, records one at
+/// `at`; returns its id, or None when the limit is reached (nothing recorded).
+async fn take_slot(
+    tx: &mut crate::Tx,
+    (table, insert): (&str, &'static str),
+    key: &str,
+    at: Timestamp,
+    since: Timestamp,
+    limit: i64,
+) -> Result<Option<Uuid>> {
+    let id = Uuid::now_v7();
+    let n = match &mut tx.0 {
+        // BEGIN IMMEDIATE and the store's write lock: no other writer runs meanwhile.
+        crate::TxInner::Sqlite(t) => sqlx::query(insert)
+            .bind(id)
+            .bind(key)
+            .bind(at.micros())
+            .bind(since.micros())
+            .bind(limit)
+            .execute(&mut **t)
+            .await?
+            .rows_affected(),
+        // Read committed would let two transactions count the same rows: serialize the
+        // key's takers until commit.
+        crate::TxInner::Postgres(t) => {
+            sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))")
+                .bind(format!("{table}:{key}"))
+                .execute(&mut **t)
+                .await?;
+            sqlx::query(insert)
+                .bind(id)
+                .bind(key)
+                .bind(at.micros())
+                .bind(since.micros())
+                .bind(limit)
+                .execute(&mut **t)
+                .await?
+                .rows_affected()
+        }
+    };
+    Ok((n == 1).then_some(id))
+}
+
 impl Store {
-    /// Records one failed sign-in for `key` (e.g. `email:a@b.tw` or `ip:192.0.2.1`).
-    pub async fn record_login_failure(&self, key: &str, at: Timestamp) -> Result<()> {
+    /// Counts a sign-in attempt for `key` before the password is checked: records it as a
+    /// failure when fewer than `max` failures happened since `since` and returns its id
+    /// (forget it with [`Store::forget_login_attempt`] if the password was right), or None:
+    /// refuse without checking.
+    pub async fn take_login_attempt(
+        &self,
+        key: &str,
+        at: Timestamp,
+        since: Timestamp,
+        max: i64,
+    ) -> Result<Option<Uuid>> {
+        let mut tx = self.begin().await?;
+        let id = take_slot(&mut tx, LOGIN, key, at, since, max).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Forgets one counted attempt (it succeeded, or was never made).
+    pub async fn forget_login_attempt(&self, id: Uuid) -> Result<()> {
         dispatch!(pool self, c => {
-            sqlx::query("INSERT INTO login_failures (id, throttle_key, at) VALUES ($1, $2, $3)")
-                .bind(Uuid::now_v7()).bind(key).bind(at.micros()).execute(c).await?;
+            sqlx::query("DELETE FROM login_failures WHERE id = $1").bind(id).execute(c).await?;
         });
         Ok(())
     }
@@ -41,6 +117,20 @@ impl Store {
 }
 
 impl crate::Tx {
+    /// Takes one of `limit` events allowed for `key` since `since`, inside the transaction
+    /// of what it limits (rolled back with it); false when the limit is reached.
+    pub async fn take_rate_slot(
+        &mut self,
+        key: &str,
+        at: Timestamp,
+        since: Timestamp,
+        limit: i64,
+    ) -> Result<bool> {
+        Ok(take_slot(self, RATE, key, at, since, limit)
+            .await?
+            .is_some())
+    }
+
     /// Counts one event for a rate limit, inside the transaction of what it limits.
     pub async fn record_rate_event(&mut self, key: &str, at: Timestamp) -> Result<()> {
         dispatch!(tx self, c => {

@@ -815,6 +815,10 @@ pub async fn verify_login(
     let email_key = format!("email:{}", validate::normalize_email(email));
     let ip_key = format!("ip:{}", ctx.ip);
     let anon = CurrentUser(None);
+    // Each attempt is counted as a failure before the password is checked, atomically
+    // with the count, so concurrent guesses cannot all pass a check made before any was
+    // recorded; a right password forgets its attempt.
+    let mut counted = Vec::new();
     for key in [&email_key, &ip_key] {
         // The address limit is wider: many people may share one NAT.
         let max = if key.starts_with("ip:") {
@@ -822,11 +826,18 @@ pub async fn verify_login(
         } else {
             sec.login_max_failures
         };
-        if state.store.login_failures_since(key, since).await? >= max {
-            let mut a = audit_entry(&anon, ctx, "auth.login_throttled", "user", "");
-            a.detail = email_key.clone();
-            state.store.audit(&a).await?;
-            return Err(AppError::TooManyRequests);
+        match state.store.take_login_attempt(key, now, since, max).await? {
+            Some(id) => counted.push(id),
+            None => {
+                // Not attempted: the other key's count is returned.
+                for id in counted {
+                    state.store.forget_login_attempt(id).await?;
+                }
+                let mut a = audit_entry(&anon, ctx, "auth.login_throttled", "user", "");
+                a.detail = email_key.clone();
+                state.store.audit(&a).await?;
+                return Err(AppError::TooManyRequests);
+            }
         }
     }
     let user = state.store.find_user_by_email(email).await?;
@@ -838,11 +849,12 @@ pub async fn verify_login(
     match user {
         Some(u) if ok && !u.disabled => {
             state.store.clear_login_failures(&email_key).await?;
+            for id in counted {
+                state.store.forget_login_attempt(id).await?;
+            }
             Ok(u)
         }
         _ => {
-            state.store.record_login_failure(&email_key, now).await?;
-            state.store.record_login_failure(&ip_key, now).await?;
             let mut a = audit_entry(&anon, ctx, "auth.login_failed", "user", "");
             a.detail = email_key;
             state.store.audit(&a).await?;

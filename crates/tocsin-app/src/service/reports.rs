@@ -201,18 +201,6 @@ pub async fn begin_intake(
     files: &[Upload],
 ) -> Result<OpenIntake, AppError> {
     let now = state.now();
-    // Throttle floods from one address; counted in the database, so across instances.
-    let rate_key = format!("intake:{}", ctx.ip);
-    let limit = state.config.reports.max_per_hour_per_address;
-    if limit > 0
-        && state
-            .store
-            .rate_events_since(&rate_key, now.plus(time::Duration::hours(-1)))
-            .await?
-            >= limit
-    {
-        return Err(AppError::TooManyRequests);
-    }
     let prefix = match intake.kind {
         ReportKind::Incident => &state.config.tracking.incident_prefix,
         ReportKind::Vulnerability => &state.config.tracking.vulnerability_prefix,
@@ -238,7 +226,17 @@ pub async fn begin_intake(
         status_token_hash: auth::hash_secret(&token),
     };
     let mut tx = state.store.begin().await?;
-    tx.record_rate_event(&rate_key, now).await?;
+    // Throttle floods from one address: counted in the database (so across instances), in
+    // this transaction and before the check, so concurrent reports cannot all pass.
+    let rate_key = format!("intake:{}", ctx.ip);
+    let limit = match state.config.reports.max_per_hour_per_address {
+        n if n > 0 => n,
+        _ => i64::MAX,
+    };
+    let hour_ago = now.plus(time::Duration::hours(-1));
+    if !tx.take_rate_slot(&rate_key, now, hour_ago, limit).await? {
+        return Err(AppError::TooManyRequests);
+    }
     let year = state.day_of(tx.now()).year();
     let report = tx.create_report(&new, i32::from(year)).await?;
     store_uploads(&mut tx, &report, None, files).await?;

@@ -178,3 +178,61 @@ both_engines! {
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     }
 }
+
+both_engines! {
+    async fn limits_hold_under_concurrent_attempts(h: Harness) {
+        h.user("victim@corp.tw", &[Role::Member]).await;
+        // 40 wrong passwords at once against a limit of 5: five are checked.
+        let mut guesses = Vec::new();
+        for i in 0..40 {
+            let app = h.app.clone();
+            guesses.push(tokio::spawn(async move {
+                let req = axum::http::Request::builder()
+                    .method(Method::POST)
+                    .uri("/login")
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .header("sec-fetch-site", "same-origin")
+                    .body(axum::body::Body::from(format!("email=victim@corp.tw&password=guess-{i:08}")))
+                    .expect("request");
+                tower::ServiceExt::oneshot(app, req).await.expect("infallible").status()
+            }));
+        }
+        let mut statuses = Vec::new();
+        for g in guesses {
+            statuses.push(g.await.expect("join"));
+        }
+        let checked = statuses.iter().filter(|s| **s == StatusCode::UNPROCESSABLE_ENTITY).count();
+        let refused = statuses.iter().filter(|s| **s == StatusCode::TOO_MANY_REQUESTS).count();
+        assert_eq!((checked, refused), (5, 35), "{statuses:?}");
+        let failed = h.audit_actions().await.iter().filter(|a| *a == "auth.login_failed").count();
+        assert_eq!(failed, 5);
+        // 100 reports at once from one address against its hourly limit of 30.
+        let mut reports = Vec::new();
+        for i in 0..100 {
+            let app = h.app.clone();
+            reports.push(tokio::spawn(async move {
+                let body = json!({
+                    "reporter_name": "Flood", "email": format!("f{i}@flood.example"),
+                    "discovered_at": "2026-11-01T09:15", "time_zone": "Asia/Taipei",
+                    "incident_type": "web_attack", "description": "x", "needs_support": false,
+                });
+                let req = axum::http::Request::builder()
+                    .method(Method::POST)
+                    .uri("/api/v1/reports/incident")
+                    .header("content-type", "application/json")
+                    .body(axum::body::Body::from(body.to_string()))
+                    .expect("request");
+                tower::ServiceExt::oneshot(app, req).await.expect("infallible").status()
+            }));
+        }
+        let mut created = 0;
+        for r in reports {
+            let s = r.await.expect("join");
+            assert!(s == StatusCode::CREATED || s == StatusCode::TOO_MANY_REQUESTS, "{s}");
+            created += usize::from(s == StatusCode::CREATED);
+        }
+        assert_eq!(created, 30);
+        let stored = h.state.store.list_reports(&tocsin_storage::ReportFilter { limit: 500, ..Default::default() }).await.expect("list");
+        assert_eq!(stored.len(), 30, "a refused report leaves nothing");
+    }
+}

@@ -154,13 +154,17 @@ both_engines! {
     async fn login_throttle(t: TestStore) {
         let s = &t.store;
         let now = Timestamp::now();
-        for _ in 0..3 {
-            s.record_login_failure("email:a@b.tw", now).await.expect("record");
-        }
-        s.record_login_failure("email:c@d.tw", now).await.expect("record");
         let since = now.plus(time::Duration::minutes(-15));
-        assert_eq!(s.login_failures_since("email:a@b.tw", since).await.expect("count"), 3);
+        let mut ids = Vec::new();
+        for _ in 0..3 {
+            ids.push(s.take_login_attempt("email:a@b.tw", now, since, 3).await.expect("take").expect("a slot"));
+        }
+        assert_eq!(s.take_login_attempt("email:a@b.tw", now, since, 3).await.expect("take"), None, "the fourth is refused");
+        assert!(s.take_login_attempt("email:c@d.tw", now, since, 3).await.expect("take").is_some(), "keys apart");
+        assert_eq!(s.login_failures_since("email:a@b.tw", since).await.expect("count"), 3, "a refusal is not recorded");
         assert_eq!(s.login_failures_since("email:a@b.tw", now).await.expect("count"), 0);
+        s.forget_login_attempt(ids[0]).await.expect("forget");
+        assert_eq!(s.login_failures_since("email:a@b.tw", since).await.expect("count"), 2);
         s.clear_login_failures("email:a@b.tw").await.expect("clear");
         assert_eq!(s.login_failures_since("email:a@b.tw", since).await.expect("count"), 0);
         assert_eq!(s.login_failures_since("email:c@d.tw", since).await.expect("count"), 1);
@@ -169,17 +173,50 @@ both_engines! {
     async fn rate_events(t: TestStore) {
         let s = &t.store;
         let now = Timestamp::now();
+        let hour_ago = now.plus(time::Duration::hours(-1));
         let mut tx = s.begin().await.expect("begin");
-        tx.record_rate_event("intake:192.0.2.1", now).await.expect("record");
-        tx.record_rate_event("intake:192.0.2.1", now).await.expect("record");
+        assert!(tx.take_rate_slot("intake:192.0.2.1", now, hour_ago, 3).await.expect("take"));
+        assert!(tx.take_rate_slot("intake:192.0.2.1", now, hour_ago, 3).await.expect("take"));
         tx.commit().await.expect("commit");
         let mut tx = s.begin().await.expect("begin");
-        tx.record_rate_event("intake:192.0.2.1", now).await.expect("record");
+        assert!(tx.take_rate_slot("intake:192.0.2.1", now, hour_ago, 3).await.expect("take"));
         tx.rollback().await.expect("rollback");
-        let hour_ago = now.plus(time::Duration::hours(-1));
         assert_eq!(s.rate_events_since("intake:192.0.2.1", hour_ago).await.expect("count"), 2, "a rolled-back event does not count");
+        let mut tx = s.begin().await.expect("begin");
+        assert!(tx.take_rate_slot("intake:192.0.2.1", now, hour_ago, 3).await.expect("take"));
+        assert!(!tx.take_rate_slot("intake:192.0.2.1", now, hour_ago, 3).await.expect("take"), "the limit");
+        tx.commit().await.expect("commit");
         assert_eq!(s.rate_events_since("intake:192.0.2.2", hour_ago).await.expect("count"), 0);
-        assert_eq!(s.purge_rate_events(now).await.expect("purge"), 2);
+        assert_eq!(s.purge_rate_events(now).await.expect("purge"), 3);
+    }
+
+    // 100 concurrent takers of one key: exactly the limit get a slot, on each engine.
+    async fn limits_hold_under_concurrency(t: TestStore) {
+        let now = Timestamp::now();
+        let since = now.plus(time::Duration::hours(-1));
+        let mut rate = Vec::new();
+        let mut login = Vec::new();
+        for _ in 0..100 {
+            let s = t.store.clone();
+            rate.push(tokio::spawn(async move {
+                let mut tx = s.begin().await.expect("begin");
+                let ok = tx.take_rate_slot("intake:203.0.113.9", now, since, 30).await.expect("take");
+                tx.commit().await.expect("commit");
+                ok
+            }));
+            let s = t.store.clone();
+            login.push(tokio::spawn(async move {
+                s.take_login_attempt("email:victim@corp.tw", now, since, 5).await.expect("take").is_some()
+            }));
+        }
+        let mut granted = (0, 0);
+        for (r, l) in rate.into_iter().zip(login) {
+            granted.0 += usize::from(r.await.expect("join"));
+            granted.1 += usize::from(l.await.expect("join"));
+        }
+        assert_eq!(granted, (30, 5));
+        assert_eq!(t.store.rate_events_since("intake:203.0.113.9", since).await.expect("count"), 30);
+        assert_eq!(t.store.login_failures_since("email:victim@corp.tw", since).await.expect("count"), 5);
     }
 
     async fn setup_tokens(t: TestStore) {
