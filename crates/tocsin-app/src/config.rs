@@ -45,6 +45,9 @@ pub struct Config {
     /// with an offset, e.g. `2026-12-07T00:30:00+08:00`) and runs on from it. Empty (the
     /// default): the machine's clock. `TOCSIN_CLOCK_START` overrides it.
     pub clock_start: String,
+    /// The longest a request waits for a database connection (or SQLite's write turn), in
+    /// milliseconds, before it is answered 503 with Retry-After.
+    pub database_timeout_ms: u64,
 }
 
 /// The routes mail intake knows (`intake.routes`, `intake.default_route`, an IMAP
@@ -346,6 +349,7 @@ impl Default for Config {
             cna: Cna::default(),
             intake: Intake::default(),
             clock_start: String::new(),
+            database_timeout_ms: 2000,
         }
     }
 }
@@ -691,6 +695,13 @@ impl Config {
             .max_body_bytes
             .max(uploads.saturating_add(1024 * 1024))
             .max(self.intake.max_bytes.saturating_add(64 * 1024))
+    }
+
+    /// How the store connects (the acquire timeout).
+    pub fn connect_options(&self) -> tocsin_storage::ConnectOptions {
+        tocsin_storage::ConnectOptions {
+            acquire_timeout: std::time::Duration::from_millis(self.database_timeout_ms.max(1)),
+        }
     }
 
     /// Whether the public URL is HTTPS (cookies get `Secure`, responses HSTS).

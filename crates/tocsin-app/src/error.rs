@@ -35,6 +35,9 @@ pub enum AppError {
     /// A malformed request that is not about one field.
     #[error("bad request: {0}")]
     BadRequest(String),
+    /// The database cannot be reached now: try again shortly (503 with Retry-After).
+    #[error("unavailable: {0}")]
+    Unavailable(String),
     /// Anything else; the detail is logged, never shown.
     #[error("internal error: {0}")]
     Internal(String),
@@ -65,6 +68,7 @@ impl AppError {
             AppError::TooManyRequests => "rate_limited",
             AppError::TooLarge => "too_large",
             AppError::BadRequest(_) => "bad_request",
+            AppError::Unavailable(_) => "unavailable",
             AppError::Internal(_) => "internal",
         }
     }
@@ -86,6 +90,7 @@ impl From<StorageError> for AppError {
             // A uniqueness rule the use case did not turn into a field's error: a 409 for
             // the client to retry or reload, never a 500.
             StorageError::Conflict(what) => AppError::Conflict(what),
+            StorageError::Unavailable(why) => AppError::Unavailable(why),
             other => AppError::Internal(other.to_string()),
         }
     }

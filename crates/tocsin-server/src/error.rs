@@ -42,9 +42,13 @@ pub fn status(e: &AppError) -> StatusCode {
         AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
         AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+        AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
+
+/// What a 503 asks the client to wait, in seconds: about a database restart's time.
+pub const RETRY_AFTER_SECONDS: &str = "5";
 
 /// The error as carried to the rendering middleware.
 #[derive(Clone, Debug)]
@@ -63,6 +67,9 @@ impl IntoResponse for HttpError {
         if let AppError::Internal(detail) = &e {
             tracing::error!(error = %detail, "internal error");
         }
+        if let AppError::Unavailable(detail) = &e {
+            tracing::warn!(error = %detail, "database unavailable");
+        }
         let body = ErrorBody {
             code: e.code(),
             fields: match &e {
@@ -75,6 +82,12 @@ impl IntoResponse for HttpError {
             },
         };
         let mut resp = status(&e).into_response();
+        if matches!(e, AppError::Unavailable(_)) {
+            resp.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static(RETRY_AFTER_SECONDS),
+            );
+        }
         resp.extensions_mut().insert(body);
         resp
     }

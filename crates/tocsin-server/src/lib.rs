@@ -75,7 +75,7 @@ pub fn app(state: AppState) -> Router {
 /// Opens storage, migrates, prints the first-admin link when needed, starts the workers
 /// and serves until Ctrl-C or SIGTERM.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
-    let store = tocsin_storage::Store::connect(&config.database)
+    let store = tocsin_storage::Store::connect_with(&config.database, config.connect_options())
         .await?
         .with_clock(config.clock());
     store.migrate().await?;

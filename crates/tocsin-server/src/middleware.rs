@@ -216,8 +216,10 @@ pub async fn render_errors(State(state): State<AppState>, req: Request, next: Ne
         .unwrap_or_else(|_| "error".to_string());
         (status, Html(html)).into_response()
     };
-    if let Some(v) = resp.headers().get(header::WWW_AUTHENTICATE).cloned() {
-        out.headers_mut().insert(header::WWW_AUTHENTICATE, v);
+    for name in [header::WWW_AUTHENTICATE, header::RETRY_AFTER] {
+        if let Some(v) = resp.headers().get(&name).cloned() {
+            out.headers_mut().insert(name, v);
+        }
     }
     out
 }

@@ -134,6 +134,9 @@ pub enum StorageError {
     /// Migration failure.
     #[error(transparent)]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The database cannot be reached now; the caller may try again later.
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
     /// Any other database error.
     #[error(transparent)]
     Db(sqlx::Error),
@@ -146,7 +149,41 @@ impl From<sqlx::Error> for StorageError {
         {
             return StorageError::Conflict(d.message().to_string());
         }
+        if is_unavailable(&e) {
+            return StorageError::Unavailable(e.to_string());
+        }
         StorageError::Db(e)
+    }
+}
+
+/// Whether an error says the database cannot be reached now (stopped, restarting, every
+/// connection busy beyond the acquire timeout) rather than that the request was wrong.
+fn is_unavailable(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => true,
+        sqlx::Error::Tls(_) | sqlx::Error::WorkerCrashed => true,
+        // PostgreSQL's connection exceptions (08…) and operator intervention (57P…:
+        // shutting down, cannot connect now).
+        sqlx::Error::Database(d) => d
+            .code()
+            .is_some_and(|c| c.starts_with("08") || c.starts_with("57P")),
+        _ => false,
+    }
+}
+
+/// How a store connects: one place for the pool's waiting rules.
+#[derive(Clone, Copy, Debug)]
+pub struct ConnectOptions {
+    /// The longest a request waits for a connection (or SQLite's write turn) before it is
+    /// answered "unavailable, try again": a stopped database fails fast, not after 30 s.
+    pub acquire_timeout: Duration,
+}
+
+impl Default for ConnectOptions {
+    fn default() -> Self {
+        ConnectOptions {
+            acquire_timeout: Duration::from_secs(2),
+        }
     }
 }
 
@@ -175,6 +212,8 @@ pub struct Store {
     /// SQLite has one writer at a time. Queueing writers here, in order, instead of in
     /// SQLite's busy handler (which sleeps and retries) keeps latency flat under load.
     write_lock: std::sync::Arc<tokio::sync::Mutex<()>>,
+    /// How long a writer waits for its turn (SQLite) before the store says unavailable.
+    acquire_timeout: Duration,
     /// Where every time this crate writes comes from (storage never reads the machine's
     /// clock: a test sets the hour).
     clock: Clock,
@@ -215,14 +254,19 @@ impl Store {
     /// Opens a store from a URL: `sqlite:PATH` (the file and its folder are created) or
     /// `postgres://…`. Does not migrate; call [`Store::migrate`].
     pub async fn connect(url: &str) -> Result<Store> {
+        Self::connect_with(url, ConnectOptions::default()).await
+    }
+
+    /// [`Store::connect`] with explicit waiting rules.
+    pub async fn connect_with(url: &str, options: ConnectOptions) -> Result<Store> {
         if let Some(path) = url
             .strip_prefix("sqlite://")
             .or_else(|| url.strip_prefix("sqlite:"))
         {
-            Self::open_sqlite(path).await
+            Self::open_sqlite_with(path, options).await
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let opts = PgConnectOptions::from_str(url)?;
-            Self::open_postgres(opts).await
+            Self::open_postgres_with(opts, options).await
         } else {
             Err(StorageError::BadUrl(url.to_string()))
         }
@@ -230,6 +274,11 @@ impl Store {
 
     /// Opens (creating if needed) a SQLite database file with tocsin's settings.
     pub async fn open_sqlite(path: &str) -> Result<Store> {
+        Self::open_sqlite_with(path, ConnectOptions::default()).await
+    }
+
+    /// [`Store::open_sqlite`] with explicit waiting rules.
+    pub async fn open_sqlite_with(path: &str, options: ConnectOptions) -> Result<Store> {
         if let Some(parent) = std::path::Path::new(path).parent()
             && !parent.as_os_str().is_empty()
         {
@@ -256,17 +305,27 @@ impl Store {
             .busy_timeout(Duration::from_secs(30));
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
+            .acquire_timeout(options.acquire_timeout)
             .connect_with(opts)
             .await?;
         Ok(Store {
             pool: Pool::Sqlite(pool),
             write_lock: Default::default(),
+            acquire_timeout: options.acquire_timeout,
             clock: Clock::system(),
         })
     }
 
     /// Opens a PostgreSQL pool, with JIT compilation off for its sessions.
     pub async fn open_postgres(opts: PgConnectOptions) -> Result<Store> {
+        Self::open_postgres_with(opts, ConnectOptions::default()).await
+    }
+
+    /// [`Store::open_postgres`] with explicit waiting rules.
+    pub async fn open_postgres_with(
+        opts: PgConnectOptions,
+        options: ConnectOptions,
+    ) -> Result<Store> {
         // JIT pays off for long analytic queries only. A TAXII page is a LIMIT over an
         // index scan whose estimated cost (the whole collection) passes the JIT
         // threshold: measured at 200,000 objects, compiling took 50-360 ms of a page
@@ -274,12 +333,13 @@ impl Store {
         let opts = opts.options([("jit", "off")]);
         let pool = PgPoolOptions::new()
             .max_connections(16)
-            .acquire_timeout(Duration::from_secs(30))
+            .acquire_timeout(options.acquire_timeout)
             .connect_with(opts)
             .await?;
         Ok(Store {
             pool: Pool::Postgres(pool),
             write_lock: Default::default(),
+            acquire_timeout: options.acquire_timeout,
             clock: Clock::system(),
         })
     }
@@ -324,7 +384,14 @@ impl Store {
     pub async fn begin(&self) -> Result<Tx> {
         Ok(match &self.pool {
             Pool::Sqlite(p) => {
-                let guard = self.write_lock.clone().lock_owned().await;
+                let guard = tokio::time::timeout(
+                    self.acquire_timeout,
+                    self.write_lock.clone().lock_owned(),
+                )
+                .await
+                .map_err(|_| {
+                    StorageError::Unavailable("no write turn within the timeout".into())
+                })?;
                 let inner = TxInner::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?);
                 // Read after the write lock: transactions' times follow their commit order.
                 Tx(inner, Some(guard), self.clock.now())

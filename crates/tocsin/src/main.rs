@@ -239,7 +239,7 @@ fn load_config(cli: &Cli) -> anyhow::Result<Config> {
 }
 
 async fn open(config: &Config) -> anyhow::Result<Store> {
-    let store = Store::connect(&config.database)
+    let store = Store::connect_with(&config.database, config.connect_options())
         .await
         .with_context(|| format!("opening {}", tocsin_server::redact(&config.database)))?
         .with_clock(config.clock());

@@ -143,19 +143,43 @@ pub struct Health {
     pub status: String,
 }
 
-/// Liveness and database reachability.
+/// Liveness: the process serves requests. It touches nothing else, so a stopped database
+/// does not make an orchestrator restart a healthy process (that is `/readyz`).
 #[utoipa::path(get, path = "/healthz", tag = "meta",
+    responses((status = 200, body = Health)))]
+pub async fn healthz() -> Json<Health> {
+    Json(Health {
+        status: "ok".into(),
+    })
+}
+
+/// Readiness: the database answers within a second. 503 with Retry-After otherwise, so a
+/// load balancer sends requests elsewhere.
+#[utoipa::path(get, path = "/readyz", tag = "meta",
     responses((status = 200, body = Health), (status = 503, body = Health)))]
-pub async fn healthz(State(state): State<AppState>) -> Response {
-    match service::database_reachable(&state).await {
-        Ok(()) => Json(Health {
+pub async fn readyz(State(state): State<AppState>) -> Response {
+    let ping = tokio::time::timeout(
+        std::time::Duration::from_secs(1),
+        service::database_reachable(&state),
+    )
+    .await;
+    match ping {
+        Ok(Ok(())) => Json(Health {
             status: "ok".into(),
         })
         .into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "health check: database unreachable");
+        failed => {
+            let why = match failed {
+                Ok(Err(e)) => e.to_string(),
+                _ => "no answer within 1 s".into(),
+            };
+            tracing::error!(error = %why, "readiness: database unreachable");
             (
                 StatusCode::SERVICE_UNAVAILABLE,
+                [(
+                    axum::http::header::RETRY_AFTER,
+                    crate::error::RETRY_AFTER_SECONDS,
+                )],
                 Json(Health {
                     status: "database unavailable".into(),
                 }),
@@ -499,6 +523,7 @@ struct ApiDoc;
 pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let (router, api) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(healthz))
+        .routes(routes!(readyz))
         .routes(routes!(me))
         .routes(routes!(list_orgs, create_org))
         .routes(routes!(get_org, update_org))

@@ -236,3 +236,199 @@ both_engines! {
         assert_eq!(stored.len(), 30, "a refused report leaves nothing");
     }
 }
+
+/// A TCP relay to PostgreSQL that the test can pull out, as if the server stopped:
+/// open connections break and new ones are refused.
+struct Relay {
+    addr: std::net::SocketAddr,
+    tasks: std::sync::Arc<std::sync::Mutex<Vec<tokio::task::JoinHandle<()>>>>,
+    accept: tokio::task::JoinHandle<()>,
+}
+
+impl Relay {
+    async fn to(upstream: String) -> Relay {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let tasks = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let held = tasks.clone();
+        let accept = tokio::spawn(async move {
+            while let Ok((mut client, _)) = listener.accept().await {
+                let upstream = upstream.clone();
+                let t = tokio::spawn(async move {
+                    if let Ok(mut server) = tokio::net::TcpStream::connect(upstream).await {
+                        let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
+                    }
+                });
+                held.lock().expect("tasks").push(t);
+            }
+        });
+        Relay {
+            addr,
+            tasks,
+            accept,
+        }
+    }
+
+    fn stop(&self) {
+        self.accept.abort();
+        for t in self.tasks.lock().expect("tasks").drain(..) {
+            t.abort();
+        }
+    }
+}
+
+fn incident_request() -> axum::http::Request<axum::body::Body> {
+    let body = json!({
+        "reporter_name": "Acme", "email": "soc@acme.example",
+        "discovered_at": "2026-11-01T09:15", "time_zone": "Asia/Taipei",
+        "incident_type": "web_attack", "description": "x", "needs_support": false,
+    });
+    axum::http::Request::builder()
+        .method(Method::POST)
+        .uri("/api/v1/reports/incident")
+        .header("content-type", "application/json")
+        .header("accept-language", "en")
+        .body(axum::body::Body::from(body.to_string()))
+        .expect("request")
+}
+
+async fn send(
+    app: &axum::Router,
+    req: axum::http::Request<axum::body::Body>,
+) -> (
+    StatusCode,
+    axum::http::HeaderMap,
+    String,
+    std::time::Duration,
+) {
+    let started = std::time::Instant::now();
+    let resp = tower::ServiceExt::oneshot(app.clone(), req)
+        .await
+        .expect("infallible");
+    let (status, headers) = (resp.status(), resp.headers().clone());
+    let body = http_body_util::BodyExt::collect(resp.into_body())
+        .await
+        .expect("body")
+        .to_bytes();
+    (
+        status,
+        headers,
+        String::from_utf8_lossy(&body).to_string(),
+        started.elapsed(),
+    )
+}
+
+fn get(uri: &str) -> axum::http::Request<axum::body::Body> {
+    axum::http::Request::builder()
+        .uri(uri)
+        .body(axum::body::Body::empty())
+        .expect("request")
+}
+
+/// What a client sees while the database cannot serve it: a quick 503 in the API's error
+/// shape with Retry-After, not a 30-second hang and a 500.
+fn assert_unavailable(
+    (status, headers, body, took): (
+        StatusCode,
+        axum::http::HeaderMap,
+        String,
+        std::time::Duration,
+    ),
+) {
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+    assert_eq!(
+        headers.get("retry-after").and_then(|v| v.to_str().ok()),
+        Some("5")
+    );
+    let j: serde_json::Value = serde_json::from_str(&body).expect("json");
+    assert_eq!(j["error"], "unavailable");
+    assert!(
+        j["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("try again")),
+        "{body}"
+    );
+    // The acquire timeout is 2 s; far below the 30 s it used to take.
+    assert!(took < std::time::Duration::from_secs(10), "took {took:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stopped_postgresql_answers_503_fast() {
+    let Some(t) = tocsin_storage::testing::TestStore::new(tocsin_storage::Engine::Postgres).await
+    else {
+        return;
+    };
+    // postgres://user@HOST:PORT/db?…: the same database through the relay.
+    let (scheme_user, rest) = t.url.split_once('@').expect("user@host");
+    let (upstream, path) = rest.split_once('/').expect("host/db");
+    let relay = Relay::to(upstream.to_string()).await;
+    let url = format!("{scheme_user}@{}/{path}", relay.addr);
+    let store =
+        tocsin_storage::Store::connect_with(&url, tocsin_storage::ConnectOptions::default())
+            .await
+            .expect("open");
+    let config = tocsin_server::Config::default().finish().expect("config");
+    let app =
+        tocsin_server::app(tocsin_server::AppState::new(store.clone(), config).expect("state"));
+    assert_eq!(send(&app, incident_request()).await.0, StatusCode::CREATED);
+    assert_eq!(send(&app, get("/readyz")).await.0, StatusCode::OK);
+    relay.stop();
+    assert_unavailable(send(&app, incident_request()).await);
+    let (status, headers, _, took) = send(&app, get("/readyz")).await;
+    assert_eq!(
+        (status, headers.get("retry-after").is_some()),
+        (StatusCode::SERVICE_UNAVAILABLE, true)
+    );
+    assert!(
+        took < std::time::Duration::from_secs(3),
+        "readiness answers within a second: {took:?}"
+    );
+    let (status, _, _, took) = send(&app, get("/healthz")).await;
+    assert_eq!(status, StatusCode::OK, "alive all the same");
+    assert!(took < std::time::Duration::from_secs(1), "{took:?}");
+    // The pages say it in the reader's language too.
+    let (status, _, body, _) = send(&app, get("/advisories")).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+    assert!(body.contains("無法連上資料庫"), "{body}");
+    // Nothing acknowledged was lost, nothing refused was stored.
+    let reports = t
+        .store
+        .list_reports(&tocsin_storage::ReportFilter {
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .expect("list");
+    assert_eq!(reports.len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sqlite_writer_held_too_long_answers_503_fast() {
+    let h = Harness::new(tocsin_storage::Engine::Sqlite)
+        .await
+        .expect("sqlite");
+    let held = h.state.store.begin().await.expect("hold the write turn");
+    assert_unavailable(send(&h.app, incident_request()).await);
+    assert_eq!(
+        send(&h.app, get("/readyz")).await.0,
+        StatusCode::OK,
+        "readers still read"
+    );
+    drop(held);
+    assert_eq!(
+        send(&h.app, incident_request()).await.0,
+        StatusCode::CREATED
+    );
+    let reports = h
+        .state
+        .store
+        .list_reports(&tocsin_storage::ReportFilter {
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .expect("list");
+    assert_eq!(reports.len(), 1, "the refused one left nothing");
+}

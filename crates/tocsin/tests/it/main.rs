@@ -97,7 +97,7 @@ impl Server {
     fn wait_healthy(&self) {
         let deadline = Instant::now() + Duration::from_secs(30);
         while Instant::now() < deadline {
-            if let Ok((200, _)) = http(&self.addr, "GET", "/healthz", &[], "") {
+            if let Ok((200, _)) = http(&self.addr, "GET", "/readyz", &[], "") {
                 return;
             }
             std::thread::sleep(Duration::from_millis(100));
