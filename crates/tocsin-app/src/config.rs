@@ -327,6 +327,18 @@ pub struct Security {
     pub login_window_minutes: i64,
     /// Largest request body in bytes.
     pub max_body_bytes: usize,
+    /// Reverse proxies (address ranges) whose `Forwarded` / `X-Forwarded-For` name the
+    /// client; from anyone else those headers are ignored. Empty: no proxy.
+    pub trusted_proxies: Vec<String>,
+    /// Address ranges that may read `/metrics` without a token (a scraper on the
+    /// operator's network); anyone else needs a token of a `monitor` or `admin` user.
+    pub metrics_allow: Vec<String>,
+    /// `trusted_proxies`, parsed by [`Config::finish`].
+    #[serde(skip)]
+    pub trusted_proxy_ranges: Vec<tocsin_domain::client_addr::Cidr>,
+    /// `metrics_allow`, parsed by [`Config::finish`].
+    #[serde(skip)]
+    pub metrics_allow_ranges: Vec<tocsin_domain::client_addr::Cidr>,
 }
 
 impl Default for Config {
@@ -399,6 +411,10 @@ impl Default for Security {
             login_max_failures: 5,
             login_window_minutes: 15,
             max_body_bytes: 2 * 1024 * 1024,
+            trusted_proxies: Vec::new(),
+            metrics_allow: Vec::new(),
+            trusted_proxy_ranges: Vec::new(),
+            metrics_allow_ranges: Vec::new(),
         }
     }
 }
@@ -607,6 +623,22 @@ impl Config {
             });
         }
         self.clock_start_at()?;
+        let ranges = |name: &'static str, list: &[String]| {
+            list.iter()
+                .map(|c| {
+                    c.parse().map_err(|e: tocsin_domain::client_addr::BadCidr| {
+                        ConfigError::Invalid {
+                            name,
+                            message: e.to_string(),
+                        }
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()
+        };
+        self.security.trusted_proxy_ranges =
+            ranges("security.trusted_proxies", &self.security.trusted_proxies)?;
+        self.security.metrics_allow_ranges =
+            ranges("security.metrics_allow", &self.security.metrics_allow)?;
         if !["json", "text"].contains(&self.log_format.as_str()) {
             return Err(ConfigError::Invalid {
                 name: "log_format",

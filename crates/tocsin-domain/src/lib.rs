@@ -45,6 +45,7 @@
 //! Assistance referrals: their state table and the sanitised offer, refused when a field
 //! names the reporter (`referral.rs`).
 
+pub mod client_addr;
 pub mod clock;
 pub mod cve;
 pub mod ids;

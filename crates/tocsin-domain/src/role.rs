@@ -20,17 +20,20 @@ pub enum Role {
     Admin,
     /// A sharing partner (ISAC, CERT, ISP).
     Partner,
+    /// A monitoring system's account: reads the operational metrics, nothing else.
+    Monitor,
 }
 
 impl Role {
     /// All roles in a stable order.
-    pub const ALL: [Role; 6] = [
+    pub const ALL: [Role; 7] = [
         Role::Reporter,
         Role::Member,
         Role::Analyst,
         Role::Coordinator,
         Role::Admin,
         Role::Partner,
+        Role::Monitor,
     ];
 
     /// The stored and wire name.
@@ -42,6 +45,7 @@ impl Role {
             Role::Coordinator => "coordinator",
             Role::Admin => "admin",
             Role::Partner => "partner",
+            Role::Monitor => "monitor",
         }
     }
 

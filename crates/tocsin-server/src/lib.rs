@@ -28,11 +28,15 @@ use tower_http::trace::TraceLayer;
 pub use state::AppState;
 pub use tocsin_app::config::Config;
 
-async fn metrics_text(State(state): State<AppState>) -> impl IntoResponse {
-    (
+async fn metrics_text(
+    State(state): State<AppState>,
+    who: auth::CurrentUser,
+    ctx: tocsin_app::Ctx,
+) -> Result<impl IntoResponse, error::HttpError> {
+    Ok((
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        tocsin_app::service::metrics_text(&state).await,
-    )
+        tocsin_app::service::metrics_text(&state, &who, &ctx).await?,
+    ))
 }
 
 async fn not_found() -> error::HttpError {
@@ -58,7 +62,7 @@ pub fn app(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(middleware::csrf))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::metrics))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::security_headers))
-        .layer(axum::middleware::from_fn(middleware::context))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::context))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
             let id = req
                 .headers()

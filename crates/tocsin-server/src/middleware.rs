@@ -3,7 +3,7 @@
 //! errors in the caller's language.
 
 use crate::error::IntoHttp as _;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::time::Instant;
 
 use axum::extract::{ConnectInfo, FromRequestParts, MatchedPath, Request, State};
@@ -46,14 +46,32 @@ pub fn negotiate_locale(parts: &Parts) -> Locale {
         .unwrap_or_default()
 }
 
+/// The client's address: the peer's, or the one a trusted proxy names
+/// (`security.trusted_proxies`; see [`tocsin_domain::client_addr::client_ip`]).
+pub fn client_ip(parts: &Parts, trusted: &[tocsin_domain::client_addr::Cidr]) -> Option<IpAddr> {
+    let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>()?.0.ip();
+    let values = |name: &str| -> Vec<&str> {
+        parts
+            .headers
+            .get_all(name)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect()
+    };
+    Some(tocsin_domain::client_addr::client_ip(
+        peer,
+        &values("forwarded"),
+        &values("x-forwarded-for"),
+        trusted,
+    ))
+}
+
 /// Builds the [`Ctx`] of each request.
-pub async fn context(req: Request, next: Next) -> Response {
+pub async fn context(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let (mut parts, body) = req.into_parts();
     let locale = negotiate_locale(&parts);
-    let ip = parts
-        .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
+    let ip = client_ip(&parts, &state.config.security.trusted_proxy_ranges)
+        .map(|ip| ip.to_string())
         .unwrap_or_else(|| "local".to_string());
     let request_id = parts
         .headers

@@ -70,6 +70,7 @@ role-analyst = Analyst
 role-coordinator = Coordinator
 role-admin = Administrator
 role-partner = Sharing partner
+role-monitor = Monitoring system
 err-title = The request could not be completed
 err-validation = Some fields need attention.
 err-unauthorized = Please sign in first.

@@ -70,6 +70,7 @@ role-analyst = 分析人員
 role-coordinator = 協調人員
 role-admin = 系統管理者
 role-partner = 分享夥伴
+role-monitor = 監控系統
 err-title = 無法完成請求
 err-validation = 輸入資料有誤，請檢查標示的欄位。
 err-unauthorized = 請先登入。

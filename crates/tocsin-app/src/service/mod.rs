@@ -132,6 +132,7 @@ fn resource_kind(r: &Resource) -> &'static str {
         Resource::TaxiiCollection { .. } => "taxii_collection",
         Resource::InboundMail => "inbound_mail",
         Resource::Statistics => "statistics",
+        Resource::Metrics => "metrics",
         Resource::PhishingFeed => "phishing_feed",
         Resource::PointsAccount { .. } => "points_account",
         Resource::PointsCatalog => "points_catalog",
@@ -1022,8 +1023,21 @@ pub async fn database_reachable(state: &App) -> Result<(), AppError> {
     Ok(state.store.ping().await?)
 }
 
-/// The Prometheus text of the counters, with the outbox's depth (-1 when unreadable).
-pub async fn metrics_text(state: &App) -> String {
+/// The Prometheus text of the counters, with the outbox's depth (-1 when unreadable): for
+/// a scraper on an address in `security.metrics_allow`, or a user the policy lets read
+/// the metrics (a `monitor` or `admin` token).
+pub async fn metrics_text(state: &App, who: &CurrentUser, ctx: &Ctx) -> Result<String, AppError> {
+    let allowed_address = ctx.ip.parse::<std::net::IpAddr>().is_ok_and(|ip| {
+        state
+            .config
+            .security
+            .metrics_allow_ranges
+            .iter()
+            .any(|r| r.contains(ip))
+    });
+    if !allowed_address {
+        check(state, who, ctx, Action::Read, &Resource::Metrics).await?;
+    }
     let depth = state.store.outbox_depth().await.unwrap_or(-1);
-    state.metrics.render(depth)
+    Ok(state.metrics.render(depth))
 }

@@ -158,6 +158,9 @@ pub enum Resource {
     },
     /// Aggregated desk statistics: survey results, phishing figures.
     Statistics,
+    /// The operational metrics (`/metrics`): request counts and latencies by route, the
+    /// outbox's depth. Not personal, but a map of activity: not public.
+    Metrics,
     /// The blocking-list feeds of live phishing URLs.
     PhishingFeed,
     /// A threat-intelligence record, with its TLP and what the principal is to it.
@@ -455,6 +458,7 @@ pub fn authorize(who: Option<&Principal>, action: Action, resource: &Resource) -
             Update | Append => false,
         },
         Resource::Statistics => matches!(action, List | Read) && admin,
+        Resource::Metrics => action == Read && (admin || p.has(Role::Monitor)),
         // The mailgate's account is staff; so are those who read held mail.
         Resource::InboundMail => matches!(action, Create | List | Read | Update) && staff,
         Resource::PhishingFeed => matches!(action, List | Read) && (staff || p.has(Role::Partner)),

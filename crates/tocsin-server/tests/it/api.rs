@@ -104,8 +104,13 @@ both_engines! {
     }
 
     async fn metrics_count_requests_and_outbox(h: Harness) {
+        let (_, monitor) = h.user("prometheus@cert.tw", &[Role::Monitor]).await;
+        let (_, member) = h.user("m@corp.tw", &[Role::Member]).await;
         h.get("/healthz", &[]).await;
-        let m = h.get("/metrics", &[]).await;
+        // Not public: a map of the desk's activity.
+        assert_eq!(h.get("/metrics", &[]).await.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(h.json(Method::GET, "/metrics", Some(&member), json!(null), &[]).await.status, StatusCode::FORBIDDEN);
+        let m = h.json(Method::GET, "/metrics", Some(&monitor), json!(null), &[]).await;
         assert_eq!(m.status, StatusCode::OK);
         assert!(m.body.contains("tocsin_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"} 1"), "{}", m.body);
         assert!(m.body.contains("tocsin_outbox_depth 0"));

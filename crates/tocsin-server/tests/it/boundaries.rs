@@ -432,3 +432,180 @@ async fn a_sqlite_writer_held_too_long_answers_503_fast() {
         .expect("list");
     assert_eq!(reports.len(), 1, "the refused one left nothing");
 }
+
+/// A request from `peer` as the socket reports it, with extra headers.
+fn from_peer(
+    mut req: axum::http::Request<axum::body::Body>,
+    peer: &str,
+    headers: &[(&str, &str)],
+) -> axum::http::Request<axum::body::Body> {
+    let addr: std::net::SocketAddr = format!("{peer}:40000").parse().expect("peer");
+    req.extensions_mut()
+        .insert(axum::extract::ConnectInfo(addr));
+    for (k, v) in headers {
+        req.headers_mut().insert(
+            axum::http::HeaderName::from_bytes(k.as_bytes()).expect("name"),
+            v.parse().expect("value"),
+        );
+    }
+    req
+}
+
+fn wrong_password(email: &str) -> axum::http::Request<axum::body::Body> {
+    axum::http::Request::builder()
+        .method(Method::POST)
+        .uri("/login")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("sec-fetch-site", "same-origin")
+        .body(axum::body::Body::from(format!(
+            "email={email}&password=wrong-password-1"
+        )))
+        .expect("request")
+}
+
+async fn behind_a_proxy(engine: tocsin_storage::Engine) {
+    let Some(h) = Harness::with_config(engine, |c| {
+        c.security.trusted_proxies = vec!["10.0.0.0/8".into()];
+        c.security.metrics_allow = vec!["192.0.2.0/24".into()];
+        c.reports.max_per_hour_per_address = 3;
+    })
+    .await
+    else {
+        return;
+    };
+    h.user("a@corp.tw", &[Role::Member]).await;
+    // Behind the trusted proxy, each client has its own address: 20 failures spread over
+    // 20 guessing clients lock out no one else's sign-in.
+    for i in 0..20 {
+        let guesser = format!("198.51.100.{i}");
+        let r = send(
+            &h.app,
+            from_peer(
+                wrong_password(&format!("nobody{i}@corp.tw")),
+                "10.0.0.5",
+                &[("x-forwarded-for", &guesser)],
+            ),
+        )
+        .await;
+        assert_eq!(r.0, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.2);
+    }
+    let ok = axum::http::Request::builder()
+        .method(Method::POST)
+        .uri("/login")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("sec-fetch-site", "same-origin")
+        .body(axum::body::Body::from(
+            "email=a@corp.tw&password=password-123456",
+        ))
+        .expect("request");
+    let r = send(
+        &h.app,
+        from_peer(ok, "10.0.0.5", &[("x-forwarded-for", "203.0.113.50")]),
+    )
+    .await;
+    assert_eq!(
+        r.0,
+        StatusCode::SEE_OTHER,
+        "another client signs in: {}",
+        r.2
+    );
+    // The audit log names the client, not the proxy.
+    let f = tocsin_storage::AuditFilter {
+        limit: 100,
+        ..Default::default()
+    };
+    let audit = h.state.store.list_audit(&f).await.expect("audit");
+    let failed_from: Vec<&str> = audit
+        .iter()
+        .filter(|a| a.action == "auth.login_failed")
+        .map(|a| a.ip.as_str())
+        .collect();
+    assert!(
+        failed_from.contains(&"198.51.100.7") && !failed_from.contains(&"10.0.0.5"),
+        "{failed_from:?}"
+    );
+    // Reports: the limit of 3 an hour is per client behind the proxy...
+    for client in ["203.0.113.1", "203.0.113.2"] {
+        for n in 0..4 {
+            let r = send(
+                &h.app,
+                from_peer(
+                    incident_request(),
+                    "10.0.0.5",
+                    &[("forwarded", &format!("for={client};proto=https"))],
+                ),
+            )
+            .await;
+            let want = if n < 3 {
+                StatusCode::CREATED
+            } else {
+                StatusCode::TOO_MANY_REQUESTS
+            };
+            assert_eq!(r.0, want, "{client} #{n}");
+        }
+    }
+    // ...and a client talking to us directly cannot pick its address by header.
+    for n in 0..4 {
+        let spoof = format!("198.18.0.{n}");
+        let r = send(
+            &h.app,
+            from_peer(
+                incident_request(),
+                "203.0.113.99",
+                &[("x-forwarded-for", &spoof)],
+            ),
+        )
+        .await;
+        let want = if n < 3 {
+            StatusCode::CREATED
+        } else {
+            StatusCode::TOO_MANY_REQUESTS
+        };
+        assert_eq!(r.0, want, "spoofer #{n}");
+    }
+    // Metrics: the allow-listed scraper reads them without a token; a forwarded claim to be
+    // that scraper from an untrusted peer does not.
+    assert_eq!(
+        send(&h.app, from_peer(get("/metrics"), "192.0.2.10", &[]))
+            .await
+            .0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        send(
+            &h.app,
+            from_peer(
+                get("/metrics"),
+                "203.0.113.99",
+                &[("x-forwarded-for", "192.0.2.10")]
+            )
+        )
+        .await
+        .0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        send(
+            &h.app,
+            from_peer(
+                get("/metrics"),
+                "10.0.0.5",
+                &[("x-forwarded-for", "192.0.2.10")]
+            )
+        )
+        .await
+        .0,
+        StatusCode::OK,
+        "through the proxy"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn behind_a_proxy_sqlite() {
+    behind_a_proxy(tocsin_storage::Engine::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn behind_a_proxy_postgres() {
+    behind_a_proxy(tocsin_storage::Engine::Postgres).await
+}
