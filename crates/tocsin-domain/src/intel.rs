@@ -919,19 +919,13 @@ impl IntelRecord {
         s
     }
 
-    /// Every text of the record from which indicators are extracted.
+    /// Every text of the record that describes the threat, from which indicators are
+    /// extracted. Not the reference links (參考資訊), the recommendation or the affected
+    /// platforms: an advisory's URL or a vendor's download page there is no indicator,
+    /// and a firewall fed with it would block the cure ([`IntelRecord::reference_text`]).
     pub fn indicator_text(&self) -> String {
         let mut parts: Vec<String> = vec![self.subject.clone(), self.content.clone()];
-        for v in [
-            &self.event_subject,
-            &self.recommendation,
-            &self.references,
-            &self.technique,
-            &self.affected_platforms,
-        ]
-        .into_iter()
-        .flatten()
-        {
+        for v in [&self.event_subject, &self.technique].into_iter().flatten() {
             parts.push(v.clone());
         }
         parts.extend(self.victim_ip.iter().map(|v| v.ip.to_string()));
@@ -940,6 +934,21 @@ impl IntelRecord {
             parts.push(s.result.clone());
         }
         parts.join("\n")
+    }
+
+    /// The record's texts that point elsewhere (references, recommendation, affected
+    /// platforms): what they name is searchable, never blocked.
+    pub fn reference_text(&self) -> String {
+        [
+            &self.references,
+            &self.recommendation,
+            &self.affected_platforms,
+        ]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect::<Vec<_>>()
+        .join("\n")
     }
 }
 
@@ -953,6 +962,19 @@ names! {
         Analyst => "analyst",
         /// One of the record's victim IPs.
         Victim => "victim",
+        /// Named only in the record's references, recommendation or affected platforms.
+        Reference => "reference",
+    }
+}
+
+impl ObservableOrigin {
+    /// Whether blocklists carry indicators of this origin: a victim or a reference is
+    /// something to search for, never to block.
+    pub fn blocks(self) -> bool {
+        matches!(
+            self,
+            ObservableOrigin::Extracted | ObservableOrigin::Analyst
+        )
     }
 }
 

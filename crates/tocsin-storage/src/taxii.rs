@@ -426,8 +426,12 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<BlocklistEntry>> {
         let limit = limit.clamp(1, 1_000_000);
-        // A record's victims are never blocked.
-        let victim = tocsin_domain::intel::ObservableOrigin::Victim.as_str();
+        // Only origins the domain says block: never a victim, never a reference link.
+        let blocking: Vec<&str> = tocsin_domain::intel::ObservableOrigin::ALL
+            .into_iter()
+            .filter(|o| o.blocks())
+            .map(|o| o.as_str())
+            .collect();
         macro_rules! query {
             ($db:ty, $rank:literal) => {{
                 let mut b = QueryBuilder::<$db>::new(concat!(
@@ -439,8 +443,12 @@ impl Store {
                 if let Some(k) = kind {
                     b.push(" AND o.kind = ").push_bind(k.to_string());
                 }
-                b.push(" AND o.origin <> ")
-                    .push_bind(victim)
+                b.push(" AND o.origin IN (");
+                let mut list = b.separated(", ");
+                for o in &blocking {
+                    list.push_bind(o.to_string());
+                }
+                b.push(")")
                     .push(" GROUP BY o.kind, o.value ORDER BY o.kind, o.value LIMIT ")
                     .push_bind(limit);
                 b

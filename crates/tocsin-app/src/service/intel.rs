@@ -178,13 +178,20 @@ fn validation(field: IntelField, e: FieldError) -> AppError {
 }
 
 /// The indicators of a record: those extracted from its text (its victim IPs marked as
-/// victims), plus the analyst's.
+/// victims, what only its references name marked as references), plus the analyst's.
 pub(crate) fn observables_of(
     record: &IntelRecord,
     analyst: &[(String, String)],
 ) -> Vec<(String, String, String)> {
     let victims: Vec<String> = record.victim_ip.iter().map(|v| v.ip.to_string()).collect();
     let mut out: BTreeMap<(String, String), ObservableOrigin> = BTreeMap::new();
+    for o in extract_observables(&record.reference_text()) {
+        out.insert(
+            (o.kind.as_str().to_string(), o.value),
+            ObservableOrigin::Reference,
+        );
+    }
+    // What the threat's own texts name wins over a mention in the references.
     for o in extract_observables(&record.indicator_text()) {
         let origin = if victims.contains(&o.value) {
             ObservableOrigin::Victim

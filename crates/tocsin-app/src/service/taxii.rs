@@ -668,7 +668,11 @@ pub async fn blocklist(
     if who.user().is_none() {
         return Err(AppError::Unauthorized);
     }
-    let kind = match kind.map(str::trim).filter(|k| !k.is_empty()) {
+    // `all` (as README and the API document say) or nothing: every kind.
+    let kind = match kind
+        .map(str::trim)
+        .filter(|k| !k.is_empty() && !k.eq_ignore_ascii_case("all"))
+    {
         None => None,
         Some(k) => Some(
             k.parse::<tocsin_domain::intel::ObservableKind>()

@@ -336,6 +336,9 @@ both_engines! {
         ] {
             let mut rec = record(&format!("IP {ip}"), tlp);
             rec["content"] = json!(format!("C2 {ip} and bad-{}.example.com", ip.replace('.', "-")));
+            // Where to read more and what to install: never blocked.
+            rec["references"] = json!("https://www.example.org/advisory/1 與 https://support.vendor.example/kb");
+            rec["recommendation"] = json!("更新至 https://download.vendor.example/fix 或封鎖 C2。");
             let r = api(&h, Method::POST, "/api/v1/intel", &admin, rec).await;
             let id = r.json()["id"].as_str().expect("id").to_string();
             if let Some(body) = share {
@@ -355,6 +358,11 @@ both_engines! {
             assert_eq!(lines(&r), want.iter().map(|s| s.to_string()).collect(), "ipv4 list");
             let all = h.get("/api/v1/feeds/intel.txt", &[("authorization", &bearer(who))]).await;
             assert_eq!(lines(&all).len(), want.len() * 2, "ipv4 and domain: {}", all.body);
+            // `kind=all`, as documented, is the same list.
+            let named_all = h.get("/api/v1/feeds/intel.txt?kind=all", &[("authorization", &bearer(who))]).await;
+            assert_eq!((named_all.status, lines(&named_all)), (StatusCode::OK, lines(&all)));
+            // The records' reference links (參考資訊) are no indicators.
+            assert!(!all.body.contains("example.org") && !all.body.contains("vendor.example"), "{}", all.body);
         }
         let r = h.get("/api/v1/feeds/intel.csv?kind=domain", &[("authorization", &bearer(&in_group))]).await;
         assert_eq!(r.header("content-type"), Some("text/csv; charset=utf-8"));
