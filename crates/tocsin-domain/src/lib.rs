@@ -6,7 +6,8 @@
 //! (`workflow`), the RSIT incident taxonomy (`rsit`), SLA timers in working hours (`sla`),
 //! SOP task checklists (`tasks`), and time zones from the bundled IANA database (`zone`);
 //! the phishing desk's URL handling (`phish_url`: refang, defang, normalise) and its report,
-//! URL states and figures (`phishing`); the Traffic Light Protocol (`tlp`); the product
+//! URL states and figures (`phishing`), and the addresses its evidence fetcher never
+//! connects to (`fetch`); the Traffic Light Protocol (`tlp`); the product
 //! vulnerability report and the CNA workflow (`vuln`) and CVE ids (`cve`); intelligence
 //! records in the N-ISAC 25-field layout and their indicators (`intel`), and search tokens
 //! that find one- and two-character Chinese words (`search`); the reward scheme's earning
@@ -30,7 +31,8 @@
 //!
 //! The phishing desk's rules: URL refang/defang/normalisation with IDNA and the public
 //! suffix list (`phish_url.rs`), the phishing form, the per-URL state table and figures
-//! (`phishing.rs`); TLP levels (`tlp.rs`). CVE coordination: CVE ids and reservation lists (`cve.rs`), the
+//! (`phishing.rs`), the evidence fetcher's special-purpose address rule and redirect targets
+//! (`fetch.rs`); TLP levels (`tlp.rs`). CVE coordination: CVE ids and reservation lists (`cve.rs`), the
 //! vulnerability report's validation (ROC dates too), the CNA state table, vendor status and
 //! target publication dates (`vuln.rs`). Intel sharing: the 25-field N-ISAC record, its
 //! validation naming each field in Chinese and English, strict format date-times, victim
@@ -48,6 +50,7 @@
 pub mod client_addr;
 pub mod clock;
 pub mod cve;
+pub mod fetch;
 pub mod ids;
 pub mod incident;
 pub mod intel;

@@ -3,8 +3,8 @@
 use proptest::prelude::*;
 use tocsin_domain::{
     DiscoveredAt, IncidentInput, IntelInput, IntelTime, Locale, PhishingInput, Roles, Timestamp,
-    TrackingNumber, VulnInput, cve, phish_url, phishing, rsit, search, sla, tasks, validate, vuln,
-    workflow, zone,
+    TrackingNumber, VulnInput, cve, fetch, phish_url, phishing, rsit, search, sla, tasks, validate,
+    vuln, workflow, zone,
 };
 
 proptest! {
@@ -37,6 +37,8 @@ proptest! {
         let _ = tasks::parse_task_templates(&s);
         let _ = zone::parse_local_datetime(&s);
         let _ = phish_url::normalize(&s);
+        let _ = fetch::target(&s);
+        let _ = fetch::redirect_target("http://a.example/x/", &s);
         let _ = phish_url::refang(&s);
         let _ = phish_url::defang(&s);
         let _ = phishing::split_urls(&s);
