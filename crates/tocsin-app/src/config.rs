@@ -214,8 +214,9 @@ pub struct Phishing {
     pub fetcher: bool,
     /// The HTTP proxy the fetcher goes through (empty: direct).
     pub fetch_proxy: String,
-    /// Let the fetcher reach private, loopback and link-local addresses (never in
-    /// production: a reported URL could point at the desk's own network).
+    /// Let the fetcher reach private, loopback, link-local and other special-purpose
+    /// addresses (never in production: a reported URL could point at the desk's own
+    /// network).
     pub fetch_allow_private: bool,
 }
 

@@ -5,7 +5,9 @@
 //! The modules, one per desk: this one for accounts and organizations, `reports.rs` for the
 //! reporting desk (intake, status link, transitions, notes, messages, tasks, survey; the
 //! shared reporter path `begin_intake`/`finish_intake` every report kind goes through),
-//! `phishing.rs` for URL cases, contacts, RDAP, notices, escalation, feeds and figures;
+//! `phishing.rs` for URL cases, contacts, RDAP, notices, escalation, feeds and figures,
+//! with `fetch.rs` its evidence fetcher (each hop resolved once, checked, and connected to
+//! only at the checked addresses);
 //! `vuln.rs` for vulnerability intake, the CNA workflow, CVE ids, records and advisories;
 //! `intel.rs` for intel sharing: submission (web, API, TXT), FBI feedback, re-sharing that
 //! may only keep or tighten the TLP, desk edits above the TLP floor, sharing with groups,
@@ -35,6 +37,7 @@
 //! mails each side the other's contact, outcome, rating).
 
 pub mod feeds;
+pub mod fetch;
 pub mod intel;
 pub mod intel_import;
 pub mod mail_intake;

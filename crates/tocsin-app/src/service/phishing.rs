@@ -1023,27 +1023,13 @@ pub async fn add_evidence(
     Ok(())
 }
 
-/// What the fetcher saw.
-#[derive(Clone, Debug, Serialize)]
-pub struct FetchResult {
-    /// HTTP status of the last answer.
-    pub status: u16,
-    /// The URL after redirects, defanged.
-    pub final_url: String,
-    /// The page title, if any.
-    pub title: String,
-    /// SHA-256 of the body as received (hex).
-    pub sha256: String,
-    /// Bytes read (at most the limit).
-    pub bytes: usize,
-}
-
-/// The largest page the fetcher reads.
-const FETCH_LIMIT: u64 = 2 * 1024 * 1024;
+/// What the fetcher saw (kept here too: the API names it as the phishing desk's).
+pub use super::fetch::FetchResult;
 
 /// Fetches the case's URL once, through the configured proxy, with strict timeouts and a
 /// size limit, and records title, final URL, status and the body's hash as evidence. Off
-/// unless configured; refuses private addresses unless allowed.
+/// unless configured; every hop's addresses are checked and connected to as checked
+/// (`service::fetch`), private and special-purpose ones refused unless allowed.
 pub async fn fetch_evidence(
     state: &App,
     who: &CurrentUser,
@@ -1055,27 +1041,19 @@ pub async fn fetch_evidence(
     if !cfg.fetcher {
         return Err(AppError::field("fetch", "error-fetch-off"));
     }
-    if !cfg.fetch_allow_private && cfg.fetch_proxy.is_empty() {
-        let port = if case.normalized.starts_with("https:") {
-            443
-        } else {
-            80
-        };
-        let addrs = tokio::net::lookup_host((case.host.as_str(), port))
-            .await
-            .map_err(|_| AppError::field("fetch", "error-fetch-failed"))?;
-        if addrs.into_iter().any(|a| is_private(a.ip())) {
-            return Err(AppError::field("fetch", "error-fetch-private"));
-        }
-    }
+    let fetcher = super::fetch::Fetcher::from_config(cfg);
     let url = case.normalized.clone();
-    let proxy = cfg.fetch_proxy.clone();
-    let result = tokio::task::spawn_blocking(move || fetch_page(&url, &proxy))
+    let result = tokio::task::spawn_blocking(move || fetcher.fetch(&url))
         .await
         .map_err(|e| AppError::internal(e.to_string()))?;
     let result = result.map_err(|e| {
         tracing::warn!(error = %e, "fetch failed");
-        AppError::field("fetch", "error-fetch-failed")
+        match e {
+            super::fetch::FetchError::Forbidden { .. } => {
+                AppError::field("fetch", "error-fetch-private")
+            }
+            _ => AppError::field("fetch", "error-fetch-failed"),
+        }
     })?;
     let report = state
         .store
@@ -1098,79 +1076,6 @@ pub async fn fetch_evidence(
     Ok(result)
 }
 
-fn is_private(ip: std::net::IpAddr) -> bool {
-    match ip {
-        std::net::IpAddr::V4(a) => {
-            a.is_private()
-                || a.is_loopback()
-                || a.is_link_local()
-                || a.is_unspecified()
-                || a.is_broadcast()
-                || a.octets()[0] == 100 && (a.octets()[1] & 0xc0) == 64
-        }
-        std::net::IpAddr::V6(a) => {
-            a.is_loopback()
-                || a.is_unspecified()
-                || (a.segments()[0] & 0xfe00) == 0xfc00
-                || (a.segments()[0] & 0xffc0) == 0xfe80
-        }
-    }
-}
-
-fn fetch_page(url: &str, proxy: &str) -> Result<FetchResult, String> {
-    use sha2::{Digest, Sha256};
-    use ureq::ResponseExt;
-    let mut cfg = ureq::Agent::config_builder()
-        .timeout_global(Some(std::time::Duration::from_secs(15)))
-        .max_redirects(5)
-        .http_status_as_error(false)
-        .user_agent("Mozilla/5.0 (compatible; tocsin evidence fetcher)");
-    if !proxy.is_empty() {
-        cfg = cfg.proxy(Some(ureq::Proxy::new(proxy).map_err(|e| e.to_string())?));
-    }
-    let agent: ureq::Agent = cfg.build().into();
-    let mut resp = agent.get(url).call().map_err(|e| e.to_string())?;
-    let status = resp.status().as_u16();
-    let final_url = resp.get_uri().to_string();
-    let bytes = resp
-        .body_mut()
-        .with_config()
-        .limit(FETCH_LIMIT)
-        .read_to_vec()
-        .map_err(|e| e.to_string())?;
-    let text = String::from_utf8_lossy(&bytes);
-    Ok(FetchResult {
-        status,
-        final_url: defang(&final_url),
-        title: html_title(&text),
-        sha256: hex::encode(Sha256::digest(&bytes)),
-        bytes: bytes.len(),
-    })
-}
-
-/// The text of the first `<title>` element, whitespace collapsed, at most 300 characters.
-pub fn html_title(html: &str) -> String {
-    let lower = html.to_ascii_lowercase();
-    let Some(open) = lower.find("<title") else {
-        return String::new();
-    };
-    let Some(gt) = lower[open..].find('>') else {
-        return String::new();
-    };
-    let start = open + gt + 1;
-    let end = lower[start..]
-        .find("</title")
-        .map(|e| start + e)
-        .unwrap_or(lower.len());
-    let raw = html.get(start..end).unwrap_or("");
-    raw.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .chars()
-        .take(300)
-        .collect()
-}
-
 /// The URL cases of a phishing report its reader has opened (`view` is the proof: the
 /// app built it after the policy let them read the report).
 pub async fn url_cases_of(
@@ -1178,35 +1083,4 @@ pub async fn url_cases_of(
     view: &super::reports::ReportView,
 ) -> Result<Vec<tocsin_storage::PhishUrlRow>, AppError> {
     Ok(state.store.phish_urls_of_report(view.report.id).await?)
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn titles() {
-        assert_eq!(
-            super::html_title("<html><head><TITLE>\n  網路銀行 登入 </TITLE>"),
-            "網路銀行 登入"
-        );
-        assert_eq!(super::html_title("<title lang=x>a</title>"), "a");
-        assert_eq!(super::html_title("no title"), "");
-        assert_eq!(super::html_title("<title>unterminated"), "unterminated");
-        assert_eq!(super::html_title("<title"), "");
-    }
-
-    #[test]
-    fn private_addresses() {
-        for (ip, private) in [
-            ("10.1.2.3", true),
-            ("127.0.0.1", true),
-            ("169.254.1.1", true),
-            ("100.64.0.1", true),
-            ("8.8.8.8", false),
-            ("::1", true),
-            ("fd00::1", true),
-            ("2001:db8::1", false),
-        ] {
-            assert_eq!(super::is_private(ip.parse().expect("ip")), private, "{ip}");
-        }
-    }
 }

@@ -353,6 +353,43 @@ async fn fake_site() -> String {
     base
 }
 
+/// Loopback written as an IPv4-mapped IPv6 address is loopback all the same: with private
+/// addresses refused, the fetch is refused as private.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_fetcher_refuses_loopback_in_ipv6_clothing() {
+    let site = fake_site().await;
+    let port = site.rsplit(':').next().expect("port").to_string();
+    let h = Harness::with_config(tocsin_storage::Engine::Sqlite, |c| {
+        c.phishing.fetcher = true
+    })
+    .await
+    .expect("sqlite");
+    let (_, analyst) = h.user("analyst@cert.tw", &[Role::Analyst]).await;
+    let r = file(&h, report(&format!("http://[::ffff:127.0.0.1]:{port}/go"))).await;
+    assert!(r.status.is_success(), "{}", r.body);
+    let id = only_case(&h, &analyst).await["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let r = h
+        .json(
+            Method::POST,
+            &format!("/api/v1/phishing/{id}/fetch"),
+            Some(&analyst),
+            json!(null),
+            &[("accept-language", "en")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(
+        r.json()["fields"]["fetch"]
+            .as_str()
+            .is_some_and(|m| m.contains("private")),
+        "{}",
+        r.body
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_fetcher_records_title_final_url_status_and_hash() {
     let site = fake_site().await;
