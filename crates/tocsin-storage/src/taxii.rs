@@ -428,7 +428,7 @@ impl Store {
         let limit = limit.clamp(1, 1_000_000);
         // Only origins the domain says block: never a victim, never a reference link.
         let blocking: Vec<&str> = tocsin_domain::intel::ObservableOrigin::ALL
-            .into_iter()
+            .iter()
             .filter(|o| o.blocks())
             .map(|o| o.as_str())
             .collect();
