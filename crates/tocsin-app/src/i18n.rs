@@ -141,4 +141,42 @@ mod tests {
             "影響等級 (impact_level)：影響等級是 1 到 4 的數字。"
         );
     }
+
+    /// A refused referral offer says, in each language, which field, which words and what
+    /// they give away (the arguments come from `tocsin_domain::referral::identity_error`).
+    #[test]
+    fn a_referral_refusal_names_the_words() {
+        use tocsin_domain::deident::{IdentityKind, Leak};
+        let leak = |word: &str, kind| Leak {
+            word: word.into(),
+            kind,
+        };
+        let one = tocsin_domain::referral::identity_error(
+            "summary",
+            &[leak("台灣精密機械", IdentityKind::Organization)],
+        );
+        assert_eq!(
+            Tr::new(Locale::En).field_error(&one),
+            "The summary contains “台灣精密機械”, which names the reporter (their organization's name); remove it before sending."
+        );
+        assert_eq!(
+            Tr::new(Locale::ZhTw).field_error(&one),
+            "需要的支援欄的內容含有通報人的身分資訊：「台灣精密機械」（所屬單位名稱），請去識別化後再送出。"
+        );
+        let two = tocsin_domain::referral::identity_error(
+            "sector",
+            &[
+                leak("Precision", IdentityKind::Mail),
+                leak("陳志明", IdentityKind::Name),
+            ],
+        );
+        assert_eq!(
+            Tr::new(Locale::En).field_error(&two),
+            "The sector contains “Precision, 陳志明”, which names the reporter (their name, organization or contact details); remove it before sending."
+        );
+        assert_eq!(
+            Tr::new(Locale::ZhTw).field_error(&two),
+            "產業別欄的內容含有通報人的身分資訊：「Precision, 陳志明」（名稱、單位或聯絡資訊），請去識別化後再送出。"
+        );
+    }
 }

@@ -12,7 +12,8 @@
 //! records in the N-ISAC 25-field layout and their indicators (`intel`), and search tokens
 //! that find one- and two-character Chinese words (`search`); the reward scheme's earning
 //! rules, ledger entry kinds and catalog items (`points`), and assistance referrals with the
-//! check that an offer names nobody (`referral`).
+//! check that an offer names nobody (`referral`), which finds the words that would in
+//! `deident`.
 //! It does no I/O (the shipped data files are compiled in) and depends on neither the
 //! database nor HTTP, so every rule here is testable alone.
 //!
@@ -45,11 +46,14 @@
 //! item validation, the debit clamp that keeps a balance above what is held; its policy
 //! resources are `PointsAccount`, `PointsCatalog` and `Leaderboard`.
 //! Assistance referrals: their state table and the sanitised offer, refused when a field
-//! names the reporter (`referral.rs`).
+//! names the reporter (`referral.rs`); what names them — a name as given or without its
+//! legal form, mail parts, phone digits, and runs of four or more characters shared with a
+//! name or the mail domain's label — is found by `deident.rs`.
 
 pub mod client_addr;
 pub mod clock;
 pub mod cve;
+pub mod deident;
 pub mod fetch;
 pub mod ids;
 pub mod incident;

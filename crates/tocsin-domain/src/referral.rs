@@ -5,9 +5,11 @@
 //!
 //! This module holds the rules: the referral's states as one table
 //! ([`REFERRAL_TRANSITIONS`]), the sanitised offer the desk writes and its validation
-//! ([`OfferInput`]), including the check that the offer names nobody
-//! ([`identity_leaks`]), the outcome and the rating.
+//! ([`OfferInput`]), including the check that the offer names nobody (the words that
+//! would are found by [`crate::deident`] and named in the refusal), the outcome and the
+//! rating.
 
+use crate::deident::{Forbidden, Identity, Leak};
 use crate::names::names;
 use crate::validate::{self, FieldError, FieldErrors};
 use serde::{Deserialize, Serialize};
@@ -144,47 +146,39 @@ pub struct ValidOffer {
     pub summary: String,
 }
 
-/// The shortest identity string looked for in an offer: shorter ones (a two-letter
-/// company name) would match ordinary words.
-pub const MIN_IDENTITY_CHARS: usize = 3;
+/// At most this many words are named in one refusal; more are shown as "…".
+pub const WORDS_SHOWN: usize = 5;
 
-/// The identities among `identities` (the reporter's name, mail, phone, organization)
-/// that appear in `text`, case-insensitively; identities shorter than
-/// [`MIN_IDENTITY_CHARS`] are not looked for. A mail address is also looked for by its
-/// domain, which names the company as well.
-pub fn identity_leaks<'a>(text: &str, identities: &[&'a str]) -> Vec<&'a str> {
-    let hay = text.to_lowercase();
-    let compact: String = hay.chars().filter(|c| !c.is_whitespace()).collect();
-    identities
+/// The refusal of an offer's `field` whose text identifies the reporter, naming what does
+/// (`error-referral-identity`): `part` is the field, `words` the words found (joined by
+/// ", "), `source` what they identify the reporter by (a [`crate::deident::IdentityKind`] name, or
+/// `several`).
+pub fn identity_error(field: &'static str, leaks: &[Leak]) -> FieldError {
+    let mut words = leaks
         .iter()
-        .copied()
-        .filter(|id| {
-            let id_l = id.trim().to_lowercase();
-            let mut needles = vec![id_l.clone()];
-            if let Some((_, domain)) = id_l.split_once('@') {
-                needles.push(domain.to_string());
-            }
-            // A phone is found whatever its spacing and dashes.
-            let digits: String = id_l.chars().filter(char::is_ascii_digit).collect();
-            if digits.len() >= 6 && digits.len() * 2 >= id_l.chars().count() {
-                let hay_digits: String = hay.chars().filter(char::is_ascii_digit).collect();
-                if hay_digits.contains(&digits) {
-                    return true;
-                }
-            }
-            needles.iter().any(|n| {
-                let n_compact: String = n.chars().filter(|c| !c.is_whitespace()).collect();
-                n_compact.chars().count() >= MIN_IDENTITY_CHARS && compact.contains(&n_compact)
-            })
-        })
-        .collect()
+        .take(WORDS_SHOWN)
+        .map(|l| l.word.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    if leaks.len() > WORDS_SHOWN {
+        words.push_str(", …");
+    }
+    let source = match leaks.first() {
+        Some(first) if leaks.iter().all(|l| l.kind == first.kind) => first.kind.as_str(),
+        _ => "several",
+    };
+    FieldError::new("error-referral-identity")
+        .arg("part", field)
+        .arg("words", words)
+        .arg("source", source)
 }
 
 impl OfferInput {
-    /// Checks every field; `identities` are what must not appear in the offer (the
-    /// reporter's name, mail, phone and organization): a field that holds one is refused
-    /// with `error-referral-identity`.
-    pub fn validate(&self, identities: &[&str]) -> Result<ValidOffer, FieldErrors> {
+    /// Checks every field; `who` is what identifies the reporter (name, organization,
+    /// mail, phone): a field with a word that identifies them is refused by
+    /// [`identity_error`], naming the words.
+    pub fn validate(&self, who: &[Identity<'_>]) -> Result<ValidOffer, FieldErrors> {
+        let forbidden = Forbidden::of(who);
         let mut e = FieldErrors::new();
         e.check(
             "sector",
@@ -205,8 +199,12 @@ impl OfferInput {
             ("incident_type", &self.incident_type),
             ("summary", &self.summary),
         ] {
-            if e.get(field).is_none() && !identity_leaks(text, identities).is_empty() {
-                e.add(field, FieldError::new("error-referral-identity"));
+            if e.get(field).is_some() {
+                continue;
+            }
+            let leaks = forbidden.find(text);
+            if !leaks.is_empty() {
+                e.add(field, identity_error(field, &leaks));
             }
         }
         e.into_result()?;
@@ -271,6 +269,7 @@ pub fn validate_outcome(outcome: &str) -> Result<Outcome, FieldErrors> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::deident::IdentityKind;
 
     fn offer() -> OfferInput {
         OfferInput {
@@ -282,11 +281,23 @@ mod tests {
         }
     }
 
-    const WHO: &[&str] = &[
-        "大同精密股份有限公司",
-        "it@datong-precision.example.tw",
-        "04-2345-6789",
-        "王小明",
+    const WHO: &[Identity<'static>] = &[
+        Identity {
+            kind: IdentityKind::Organization,
+            value: "大同精密股份有限公司",
+        },
+        Identity {
+            kind: IdentityKind::Mail,
+            value: "it@datong-precision.example.tw",
+        },
+        Identity {
+            kind: IdentityKind::Phone,
+            value: "04-2345-6789",
+        },
+        Identity {
+            kind: IdentityKind::Name,
+            value: "王小明",
+        },
     ];
 
     #[test]
@@ -349,10 +360,66 @@ mod tests {
         }
     }
 
+    /// The refusal says where and which words, and what they give away.
     #[test]
-    fn short_identities_are_not_looked_for() {
-        assert!(identity_leaks("an IT team", &["IT", ""]).is_empty());
-        assert_eq!(identity_leaks("王小明 wrote", &["王小明"]), vec!["王小明"]);
+    fn a_refusal_names_the_words() {
+        let who = [
+            Identity::new(IdentityKind::Organization, "台灣精密機械股份有限公司"),
+            Identity::new(IdentityKind::Mail, "soc@precision.com.tw"),
+        ];
+        let refused = |o: OfferInput| {
+            let e = o.validate(&who).expect_err("refused");
+            e.iter()
+                .map(|(f, err)| (f, err.code, err.args.clone()))
+                .collect::<Vec<_>>()
+        };
+        let args = |part: &str, words: &str, source: &str| {
+            vec![
+                ("part", part.to_string()),
+                ("words", words.to_string()),
+                ("source", source.to_string()),
+            ]
+        };
+        let mut o = offer();
+        o.summary = "台灣精密機械的檔案伺服器遭加密".into();
+        assert_eq!(
+            refused(o),
+            vec![(
+                "summary",
+                "error-referral-identity",
+                args("summary", "台灣精密機械", "org")
+            )]
+        );
+        let mut o = offer();
+        o.sector = "Precision 精密機械".into();
+        assert_eq!(
+            refused(o),
+            vec![(
+                "sector",
+                "error-referral-identity",
+                args("sector", "Precision, 精密機械", "several")
+            )]
+        );
+        let mut o = offer();
+        o.summary =
+            "台灣精密 精密機械廠 灣精密機 PRECISION 台灣精密機械股份有限公司 precision.com.tw"
+                .into();
+        assert_eq!(
+            refused(o),
+            vec![(
+                "summary",
+                "error-referral-identity",
+                args(
+                    "summary",
+                    "台灣精密, 精密機械, 灣精密機, PRECISION, 台灣精密機械股份有限公司, …",
+                    "several"
+                )
+            )]
+        );
+        assert!(
+            offer().validate(&who).is_ok(),
+            "a description of the incident passes"
+        );
     }
 
     #[test]

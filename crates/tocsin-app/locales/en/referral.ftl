@@ -5,7 +5,19 @@ error-referral-closed = This report is closed or was not taken up; it can no lon
 error-referral-no-consent = The reporter has not agreed to a referral.
 error-referral-state = The referral's current state does not allow this.
 error-referral-no-redemption = Your organization holds no assistance-referral redemption; redeem one with points and have it approved first.
-error-referral-identity = This names the reporter (name, e-mail, domain, phone or organization); remove it before sending.
+# $part: the field; $words: the words found, joined by ", "; $source: what they identify
+# the reporter by (name, org, mail, phone, or several).
+error-referral-identity = { $part ->
+        [sector] The sector
+        [incident_type] The incident type
+       *[summary] The summary
+    } contains “{ $words }”, which names the reporter ({ $source ->
+        [name] their name
+        [org] their organization's name
+        [mail] their e-mail address or its domain
+        [phone] their phone number
+       *[several] their name, organization or contact details
+    }); remove it before sending.
 
 mail-referral-subject = Assistance referral: contacts exchanged
 mail-referral-chosen-reporter = Hello,

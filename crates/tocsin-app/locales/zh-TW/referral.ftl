@@ -5,7 +5,18 @@ error-referral-closed = 此通報已結案或不予處理，無法再轉介。
 error-referral-no-consent = 通報人尚未同意轉介。
 error-referral-state = 轉介目前的狀態不允許這個動作。
 error-referral-no-redemption = 貴單位沒有可用的「協處商機」兌換項目，請先以點數兌換並經核准。
-error-referral-identity = 內容含有通報人的身分資訊（名稱、電子郵件、網域、電話或單位），請去識別化後再送出。
+# $part：欄位；$words：找到的字詞，以 ", " 分隔；$source：透露的是通報人的哪一項資訊（name、org、mail、phone 或 several）。
+error-referral-identity = { $part ->
+        [sector] 產業別
+        [incident_type] 事件類型
+       *[summary] 需要的支援
+    }欄的內容含有通報人的身分資訊：「{ $words }」（{ $source ->
+        [name] 通報人名稱
+        [org] 所屬單位名稱
+        [mail] 電子郵件或其網域
+        [phone] 電話號碼
+       *[several] 名稱、單位或聯絡資訊
+    }），請去識別化後再送出。
 
 mail-referral-subject = 協處商機轉介：已交換聯絡資訊
 mail-referral-chosen-reporter = 您好：

@@ -8,6 +8,7 @@
 //! already answered. A firm sees the offer's sanitised fields only; contacts reach each
 //! side once, when the reporter chooses, by mail and on their pages.
 
+use tocsin_domain::deident::{Identity, IdentityKind};
 use tocsin_domain::locale::Locale;
 use tocsin_domain::policy::{Action, Resource};
 use tocsin_domain::referral::{
@@ -202,8 +203,36 @@ pub async fn for_reporter(state: &App, report: &Report) -> Result<Option<Referra
     }))
 }
 
-/// The desk offers a consented referral to the firms, sanitised: a field that names the
-/// reporter (name, mail or its domain, phone, organization) is refused.
+/// What identifies a report's reporter: the name, mail and phone on the report, their
+/// organization's name, and the name and mail of the account that filed it (which may
+/// differ from what was typed on the form).
+async fn reporter_facts(
+    state: &App,
+    report: &Report,
+) -> Result<Vec<(IdentityKind, String)>, AppError> {
+    let mut facts = vec![
+        (IdentityKind::Name, report.reporter_name.clone()),
+        (IdentityKind::Mail, report.reporter_email.clone()),
+        (IdentityKind::Phone, report.reporter_phone.clone()),
+    ];
+    if let Some(o) = report.org_id
+        && let Some(org) = state.store.get_org(OrgId(o)).await?
+    {
+        facts.push((IdentityKind::Organization, org.name));
+    }
+    if let Some(u) = report.reporter_user_id
+        && let Some(user) = state.store.get_user(tocsin_domain::UserId(u)).await?
+    {
+        facts.push((IdentityKind::Name, user.name));
+        facts.push((IdentityKind::Mail, user.email));
+    }
+    Ok(facts)
+}
+
+/// The desk offers a consented referral to the firms, sanitised: a field with a word that
+/// identifies the reporter (their name or their organization's, whole, without its legal
+/// form or shortened; their mail, its domain or label; their phone) is refused, naming
+/// the words.
 pub async fn offer(
     state: &App,
     who: &CurrentUser,
@@ -223,21 +252,11 @@ pub async fn offer(
         .ok_or_else(|| AppError::field("referral", "error-referral-no-consent"))?;
     let (res, _, _) = resource(state, who, &seen).await?;
     check(state, who, ctx, Action::Create, &res).await?;
-    let org_name = match report.org_id {
-        Some(o) => state
-            .store
-            .get_org(OrgId(o))
-            .await?
-            .map(|o| o.name)
-            .unwrap_or_default(),
-        None => String::new(),
-    };
-    let identities = [
-        report.reporter_name.as_str(),
-        report.reporter_email.as_str(),
-        report.reporter_phone.as_str(),
-        org_name.as_str(),
-    ];
+    let facts = reporter_facts(state, &report).await?;
+    let identities: Vec<Identity<'_>> = facts
+        .iter()
+        .map(|(kind, value)| Identity::new(*kind, value))
+        .collect();
     let v = input.validate(&identities).map_err(AppError::Validation)?;
     let mut tx = state.store.begin().await?;
     let mut r = tx

@@ -243,6 +243,59 @@ both_engines! {
         }
     }
 
+    async fn an_offer_with_a_shortened_organization_name_is_refused(h: Harness) {
+        let (_, admin) = h.user("admin@cert.example.tw", &[Role::Admin]).await;
+        let (_, analyst) = h.user("analyst@cert.example.tw", &[Role::Analyst]).await;
+        let (_, reporter) = h.user("soc@precision.com.tw", &[Role::Reporter]).await;
+        let org = org_of(&h, "soc@precision.com.tw").await;
+        let org_body = json!({"name": "台灣精密機械股份有限公司", "sector": "製造業", "kind": "company", "alliance_member": false});
+        let r = call(&h, Method::PUT, &format!("/api/v1/orgs/{org}"), &admin, org_body).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let mut report = incident(true);
+        report["reporter_name"] = json!("陳志明");
+        report["email"] = json!("soc@precision.com.tw");
+        let r = h.json(Method::POST, "/api/v1/reports/incident", Some(&reporter), report, EN).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let tracking = r.json()["tracking_id"].as_str().expect("tracking").to_string();
+        let base = format!("/api/v1/reports/{tracking}/referral");
+        let r = call(&h, Method::POST, &format!("{base}/consent"), &reporter, Value::Null).await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+
+        // Each refusal names the field, the words and what they give away, in both languages.
+        let zh: &[(&str, &str)] = &[("accept-language", "zh-TW")];
+        let cases = [
+            ("summary", "台灣精密機械的檔案伺服器遭加密，需要鑑識。", "台灣精密機械", "their organization's name", "所屬單位名稱"),
+            ("summary", "一家精密機械廠遭勒索", "精密機械", "their organization's name", "所屬單位名稱"),
+            ("summary", "PRECISION 的檔案伺服器遭加密", "PRECISION", "their e-mail address or its domain", "電子郵件或其網域"),
+            ("sector", "台灣精密", "台灣精密", "their organization's name", "所屬單位名稱"),
+        ];
+        for (field, value, word, en_source, zh_source) in cases {
+            let mut body = offer("需要鑑識");
+            body[field] = json!(value);
+            let r = call(&h, Method::POST, &format!("{base}/offer"), &analyst, body.clone()).await;
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{value}: {}", r.body);
+            let (f, message) = field_error(&r);
+            assert_eq!(f, field, "{value}");
+            assert!(message.contains(&format!("contains “{word}”, which names the reporter ({en_source})")), "{value}: {message}");
+            let r = h.json(Method::POST, &format!("{base}/offer"), Some(&analyst), body, zh).await;
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{value}: {}", r.body);
+            let (f, message) = field_error(&r);
+            assert_eq!(f, field, "{value}");
+            assert!(message.contains(&format!("身分資訊：「{word}」（{zh_source}）")), "{value}: {message}");
+        }
+
+        // Nothing of a refused offer is stored, offered or audited.
+        let stored = h.state.store.referrals(None, 10).await.expect("q");
+        assert_eq!(stored.len(), 1);
+        assert_eq!((stored[0].state.as_str(), stored[0].summary.as_str(), stored[0].sector.as_str()), ("consented", "", ""));
+        assert!(!h.audit_actions().await.iter().any(|a| a == "referral.offer"), "no offer audited");
+
+        // A description that shares only three characters with the name (精密機) is offered.
+        let r = call(&h, Method::POST, &format!("{base}/offer"), &analyst, offer("廠內精密機台遭勒索軟體加密，需要鑑識與復原。")).await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+        assert_eq!(get(&h, &base, &analyst).await.json()["state"], "offered");
+    }
+
     async fn only_reports_that_asked_for_support_are_referred(h: Harness) {
         let (_, reporter) = h.user("it@corp.example.tw", &[Role::Reporter]).await;
         let (_, other) = h.user("someone@else.example.tw", &[Role::Reporter]).await;

@@ -59,7 +59,7 @@ both_engines! {
         let bad = format!("sector={}&incident_type={}&company_size=small&region=central&summary={}", enc("製造業"), enc("勒索軟體"), enc("請聯絡 it@datong-precision.example.tw <script>x</script>"));
         let r = h.form(&format!("/desk/reports/{tracking}/referral"), &bad, Some(&desk)).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(r.body.contains("內容含有通報人的身分資訊"), "the error in zh-TW next to the field");
+        assert!(r.body.contains("需要的支援欄的內容含有通報人的身分資訊：「it@datong-precision.example.tw」"), "the error in zh-TW next to the field, naming the words: {}", r.body);
         assert!(r.body.contains("&#60;script&#62;x&#60;/script&#62;") && !r.body.contains("<script>x</script>"), "typed text kept, escaped");
         let good = format!("sector={}&incident_type={}&company_size=small&region=central&summary={}", enc("製造業"), enc("勒索軟體"), enc("需要鑑識 <b>急</b>"));
         let r = h.form(&format!("/desk/reports/{tracking}/referral"), &good, Some(&desk)).await;
