@@ -218,6 +218,53 @@ fn header_len(raw: &[u8]) -> usize {
     raw.len()
 }
 
+/// The SPF, DKIM and DMARC verdicts our MTA wrote in the topmost `Authentication-Results`
+/// header (RFC 8601), as `spf=pass dkim=fail dmarc=none`; empty when there is none. Only
+/// the topmost counts: the receiving MTA prepends its own, and any header further down
+/// came with the message and may be forged (the MTA should strip those). Shown to the
+/// desk beside each message; never a reason by itself to trust one.
+pub fn authentication_verdicts(raw: &[u8]) -> String {
+    let head = String::from_utf8_lossy(&raw[..header_len(raw)]);
+    // Unfold: a line starting with white space continues the previous field.
+    let mut fields: Vec<String> = Vec::new();
+    for line in head.lines() {
+        if line.starts_with([' ', '\t']) {
+            if let Some(last) = fields.last_mut() {
+                last.push(' ');
+                last.push_str(line.trim());
+            }
+        } else {
+            fields.push(line.trim_end().to_string());
+        }
+    }
+    let Some(value) = fields.iter().find_map(|f| {
+        let (name, value) = f.split_once(':')?;
+        name.trim()
+            .eq_ignore_ascii_case("authentication-results")
+            .then_some(value)
+    }) else {
+        return String::new();
+    };
+    // authserv-id [version]; method=result (comment) ptype.prop=value; …
+    let mut out: Vec<String> = Vec::new();
+    for clause in value.split(';').skip(1) {
+        let Some((method, rest)) = clause.trim().split_once('=') else {
+            continue;
+        };
+        let method = method.trim().to_ascii_lowercase();
+        let result: String = rest
+            .trim()
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if ["spf", "dkim", "dmarc", "arc"].contains(&method.as_str()) && !result.is_empty() {
+            out.push(format!("{method}={result}"));
+        }
+    }
+    out.join(" ")
+}
+
 /// Reads one message. `envelope_sender` is the SMTP `MAIL FROM` when the MTA gives it
 /// (`""` for a bounce).
 pub fn parse(

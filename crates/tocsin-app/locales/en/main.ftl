@@ -81,6 +81,7 @@ err-conflict = This changed at the same time elsewhere, or already exists. Pleas
 err-rate_limited = Too many attempts. Please try again later.
 err-bad_request = The request is malformed.
 err-internal = Something went wrong on our side. Please try again later.
+mail-authentication = SPF / DKIM / DMARC
 err-unavailable = The service is briefly unavailable (its database cannot be reached). Nothing was saved; please try again in a few seconds.
 error-required = This field is required.
 error-too-long = At most { $max } characters.

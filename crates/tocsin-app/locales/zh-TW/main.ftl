@@ -80,6 +80,7 @@ err-not_found = 找不到此頁面或資料。
 err-conflict = 此資料已存在，或同時在別處被修改，請重新載入後再試。
 err-rate_limited = 嘗試次數過多，請稍後再試。
 err-bad_request = 請求格式錯誤。
+mail-authentication = 寄件驗證（SPF / DKIM / DMARC）
 err-unavailable = 服務暫時無法使用（無法連上資料庫），本次內容未儲存，請稍候幾秒再試。
 err-internal = 系統發生錯誤，請稍後再試。
 error-required = 此欄位為必填。

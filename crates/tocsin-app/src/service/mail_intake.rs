@@ -161,7 +161,7 @@ async fn handle(
     mail: &Inbound,
     envelope: &Envelope,
 ) -> Result<IntakeOutcome, AppError> {
-    let (route, status, reason, target) = decide(state, ctx, mail, envelope).await?;
+    let (route, status, reason, target) = decide(state, ctx, mail, envelope, &row.raw).await?;
     let mut tx = state.store.begin().await?;
     tx.set_inbound_outcome(row.id, &route, status, &reason, &target)
         .await?;
@@ -182,31 +182,38 @@ fn held(route: &str, reason: impl Into<String>) -> Result<Decision, AppError> {
     Ok((route.to_string(), "held", reason.into(), String::new()))
 }
 
-/// The case a message answers: a tracking number in its subject, or one in the subject of
-/// the message of ours it replies to.
-async fn answered_case(state: &App, mail: &Inbound) -> Result<Option<String>, AppError> {
+/// The case a message says it answers.
+enum Answer {
+    /// It replies to a message we sent about the case: its `In-Reply-To`/`References`
+    /// carries one of our Message-IDs, which only that message's recipients saw.
+    Proven(String),
+    /// Only its subject names the case. Tracking numbers are sequential: anyone can write
+    /// one, so this proves nothing.
+    Claimed(String),
+}
+
+/// The case a message answers: the case of the message of ours it replies to, else a
+/// tracking number in its subject (unproven).
+async fn answered_case(state: &App, mail: &Inbound) -> Result<Option<Answer>, AppError> {
     let t = &state.config.tracking;
     let prefixes = [
         t.incident_prefix.as_str(),
         t.vulnerability_prefix.as_str(),
         t.phishing_prefix.as_str(),
     ];
-    if let Some(n) = mail_in::tracking_numbers(&mail.subject, &prefixes)
-        .into_iter()
-        .next()
-    {
-        return Ok(Some(n));
-    }
     for id in mail.thread_ids() {
         if let Some(subject) = state.store.sent_subject(id).await?
             && let Some(n) = mail_in::tracking_numbers(&subject, &prefixes)
                 .into_iter()
                 .next()
         {
-            return Ok(Some(n));
+            return Ok(Some(Answer::Proven(n)));
         }
     }
-    Ok(None)
+    Ok(mail_in::tracking_numbers(&mail.subject, &prefixes)
+        .into_iter()
+        .next()
+        .map(Answer::Claimed))
 }
 
 /// Whether `email` is a party to the report: its reporter's address, or an account the
@@ -281,6 +288,7 @@ async fn decide(
     ctx: &Ctx,
     mail: &Inbound,
     envelope: &Envelope,
+    raw: &[u8],
 ) -> Result<Decision, AppError> {
     if let Some(kind) = mail.automatic {
         let kind = serde_json::to_value(kind)
@@ -297,17 +305,44 @@ async fn decide(
     let Some(from) = mail.from.as_ref() else {
         return held("", "no sender address");
     };
-    // Replies first: they join their case whatever address they went to.
-    if let Some(tracking) = answered_case(state, mail).await? {
+    let verdicts = mail_in::authentication_verdicts(raw);
+    let checks = if verdicts.is_empty() {
+        String::new()
+    } else {
+        format!(" [{verdicts}]")
+    };
+    // Replies first: they join their case whatever address they went to, when they prove
+    // they belong (they answer a message of ours) and come from a party to the case.
+    if let Some(answer) = answered_case(state, mail).await? {
+        let tracking = match answer {
+            Answer::Proven(t) => t,
+            Answer::Claimed(t) => {
+                return held(
+                    "reply",
+                    format!("names {t} but answers no message we sent about it{checks}"),
+                );
+            }
+        };
         let Some(report) = state.store.report_by_tracking(&tracking).await? else {
             return held("reply", format!("no case {tracking}"));
         };
-        if !is_party(state, &report, &from.email).await? {
+        // From: is the sender's claim; the envelope sender is the MTA's. Either may
+        // stand for a party; the proof above is what a forger lacks.
+        let mut party = None;
+        for address in [Some(from.email.as_str()), envelope.sender.as_deref()]
+            .into_iter()
+            .flatten()
+        {
+            if party.is_none() && is_party(state, &report, address).await? {
+                party = Some(address.to_ascii_lowercase());
+            }
+        }
+        let Some(party) = party else {
             return held(
                 "reply",
-                format!("{} is not a party to {tracking}", from.email),
+                format!("{} is not a party to {tracking}{checks}", from.email),
             );
-        }
+        };
         let mut body = mail.text.clone();
         for f in &mail.forwarded {
             body.push_str("\n\n---\n");
@@ -319,11 +354,12 @@ async fn decide(
                 report.id,
                 &NewEvent {
                     actor_id: None,
-                    actor: from.email.clone(),
+                    actor: party.clone(),
                     event: "reporter_info".into(),
                     visibility: Visibility::Reporter,
                     body: field_text(body.trim(), 20_000),
-                    data: String::new(),
+                    data: serde_json::json!({"via": "mail", "authentication": verdicts})
+                        .to_string(),
                 },
             )
             .await?;
@@ -335,8 +371,8 @@ async fn decide(
             "report",
             &tracking,
         );
-        a.actor = from.email.clone();
-        a.detail = "by mail".into();
+        a.actor = party;
+        a.detail = format!("by mail{checks}");
         tx.audit(&a).await?;
         tx.commit().await?;
         return Ok(("reply".into(), "appended", String::new(), tracking));

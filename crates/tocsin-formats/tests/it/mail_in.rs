@@ -2,7 +2,9 @@
 //! the limits that refuse MIME bombs, and no panic on any bytes.
 
 use proptest::prelude::*;
-use tocsin_formats::mail_in::{Automatic, Limits, Refused, parse, tracking_numbers};
+use tocsin_formats::mail_in::{
+    Automatic, Limits, Refused, authentication_verdicts, parse, tracking_numbers,
+};
 use tocsin_formats::{intel_form, text};
 
 fn eml(name: &str) -> Vec<u8> {
@@ -216,12 +218,32 @@ fn limits_refuse_bombs_with_a_reason() {
     assert_eq!(m.dropped, ["shot.png: larger than 100 bytes"]);
 }
 
+/// Postfix with OpenDKIM/OpenDMARC and a forged header the sender added further down.
+#[test]
+fn the_mtas_authentication_verdicts() {
+    let raw = b"Authentication-Results: mx.cert.example.tw;\r\n\tspf=fail (sender IP is 203.0.113.9) smtp.mailfrom=evil.example;\r\n dkim=none; dmarc=FAIL (p=reject) header.from=bank.example.tw\r\nReceived: from x\r\nAuthentication-Results: mx.cert.example.tw; spf=pass; dkim=pass; dmarc=pass\r\nFrom: a@bank.example.tw\r\nSubject: x\r\n\r\nbody\r\n";
+    assert_eq!(
+        authentication_verdicts(raw),
+        "spf=fail dkim=none dmarc=fail"
+    );
+    assert_eq!(
+        authentication_verdicts(b"From: a@b.tw\r\n\r\nAuthentication-Results: x; spf=pass\r\n"),
+        "",
+        "not in the body"
+    );
+    assert_eq!(
+        authentication_verdicts(b"Authentication-Results: mx; none\r\n\r\n"),
+        ""
+    );
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 
     #[test]
     fn any_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..2000)) {
         let _ = parse(&bytes, None, &Limits::default());
+        let _ = authentication_verdicts(&bytes);
     }
 
     /// Mutations of the real fixtures: cut, spliced and flipped.

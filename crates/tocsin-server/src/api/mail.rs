@@ -87,6 +87,8 @@ pub struct InboundView {
     pub target: String,
     /// Its size in bytes.
     pub size: usize,
+    /// The SPF/DKIM/DMARC verdicts our MTA recorded (`spf=pass dkim=fail …`), if any.
+    pub authentication: String,
 }
 
 impl From<&InboundMail> for InboundView {
@@ -104,6 +106,7 @@ impl From<&InboundMail> for InboundView {
             reason: m.reason.clone(),
             target: m.target.clone(),
             size: m.raw.len(),
+            authentication: tocsin_formats::mail_in::authentication_verdicts(&m.raw),
         }
     }
 }

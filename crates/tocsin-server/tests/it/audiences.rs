@@ -205,8 +205,17 @@ both_engines! {
         // A reply by mail quoting the case: the researcher's joins their thread; the
         // vendor's does not (it is held for the desk), whatever its subject says.
         let gate = h.user("mailgate@cert.tw", &[Role::Analyst]).await.1;
+        // Each answers the message we sent them about the case (its Message-ID).
+        let outbox = h.state.store.list_outbox(1000).await.expect("outbox");
+        let ours = |to: &str| {
+            outbox
+                .iter()
+                .find(|m| m.recipients.contains(to) && m.subject.contains(&t))
+                .map(|m| m.message_id.trim_matches(['<', '>']).to_string())
+                .unwrap_or_else(|| panic!("no mail to {to} about {t}"))
+        };
         let reply = |from: &str, id: &str, text: &str| {
-            format!("From: {from}\r\nTo: cve@cert.example.tw\r\nSubject: Re: [{t}] notice\r\nMessage-ID: <{id}@example.org>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{text}\r\n")
+            format!("From: {from}\r\nTo: cve@cert.example.tw\r\nSubject: Re: [{t}] notice\r\nIn-Reply-To: <{}>\r\nMessage-ID: <{id}@example.org>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{text}\r\n", ours(from))
         };
         for (from, id, want) in [("psirt@techoh.tw", "v1", "held"), (EMAIL, "r1", "appended")] {
             let raw = reply(from, id, "REPLY-BY-MAIL");

@@ -198,8 +198,21 @@ pub(crate) async fn assert_landed(h: &Harness, name: &str, raw: &[u8], got: &Lan
             );
         }
         "reply-tracking.eml" => {
-            expect("appended", "reply");
             let subject = String::from_utf8_lossy(raw);
+            // It joins its case only when it answers a message we sent (its In-Reply-To
+            // carries our Message-ID); naming the number in the subject proves nothing.
+            let answers_ours = store
+                .list_outbox(1000)
+                .await
+                .expect("outbox")
+                .iter()
+                .any(|m| subject.contains(m.message_id.trim_matches(['<', '>'])));
+            if !answers_ours {
+                expect("held", "reply");
+                assert!(got.reason.contains("answers no message we sent"), "{got:?}");
+                return;
+            }
+            expect("appended", "reply");
             let tracking = tocsin_formats::mail_in::tracking_numbers(&subject, &["INC"])
                 .into_iter()
                 .next()
@@ -382,10 +395,31 @@ mail_tests! {
         let first = ok(&push(&h, &gate, eml!("multipart-attachments.eml"), "").await, "created");
         let tracking = first["target"].as_str().expect("t").to_string();
         let template = String::from_utf8(eml!("reply-tracking.eml").to_vec()).expect("utf-8");
-        let reply = template.replace("INC-2026-000123", &tracking);
+        // The forgery: the reporter's address in From: and the (sequential) number in the
+        // subject, answering nothing we sent. Held, with the reason and the MTA's verdicts.
+        let forged = format!(
+            "Authentication-Results: mx.cert.example.tw; spf=fail smtp.mailfrom=evil.example; dkim=none; dmarc=fail header.from=bank.example.tw\r\n{}",
+            template.replace("INC-2026-000123", &tracking).replace("r1@bank", "f1@bank")
+        );
+        let j = ok(&push(&h, &gate, forged.as_bytes(), "sender=attacker@evil.example").await, "held");
+        let reason = j["reason"].as_str().expect("reason");
+        assert!(reason.contains("answers no message we sent") && reason.contains("[spf=fail dkim=none dmarc=fail]"), "{j}");
+        let report = h.state.store.report_by_tracking(&tracking).await.expect("q").expect("report");
+        let thread = h.state.store.list_events(report.id, tocsin_domain::policy::Thread::All).await.expect("events");
+        assert!(!thread.iter().any(|e| e.event == "reporter_info"), "nothing joined the case");
+        let listed = h.get("/api/v1/mail/inbound?status=held", &[("authorization", &format!("Bearer {gate}"))]).await.json();
+        assert_eq!(listed[0]["authentication"], "spf=fail dkim=none dmarc=fail", "{listed}");
+        // The reporter's real reply answers our acknowledgment: it joins.
+        let ack = &outbox_to(&h, "soc@bank.example.tw").await[0];
+        let ours = format!("<{}>", ack.message_id.trim_matches(['<', '>']));
+        let reply = template.replace("INC-2026-000123", &tracking).replace("<01a2@cert.example.tw>", &ours);
         let j = ok(&push(&h, &gate, reply.as_bytes(), "").await, "appended");
         assert_eq!(j["target"], tracking.as_str());
         assert_landed(&h, "reply-tracking.eml", reply.as_bytes(), &Landed::of_json(&j)).await;
+        // The envelope sender may stand for the party when From: is another address of
+        // theirs (a shared mailbox).
+        let shared = reply.replace("From: SOC <soc@bank.example.tw>", "From: team@bank-soc.example").replace("r1@bank", "r7@bank");
+        ok(&push(&h, &gate, shared.as_bytes(), "sender=soc@bank.example.tw").await, "appended");
         // Someone else quoting the number is held, not appended.
         let stranger = reply.replace("From: SOC <soc@bank.example.tw>", "From: x@elsewhere.example").replace("r1@bank", "r2@bank");
         let j = ok(&push(&h, &gate, stranger.as_bytes(), "").await, "held");
@@ -400,17 +434,16 @@ mail_tests! {
         let desk = reply.replace("From: SOC <soc@bank.example.tw>", "From: desk@cert.example.tw").replace("r1@bank", "r6@bank");
         ok(&push(&h, &gate, desk.as_bytes(), "").await, "appended");
         // A reply by In-Reply-To alone (the subject lost its number) finds the case too.
-        let ack = &outbox_to(&h, "soc@bank.example.tw").await[0];
         let threaded = template
             .replace("Re: [INC-2026-000123] Report received", "Re: your mail")
             .replace("<01a2@cert.example.tw>", &format!("<{}>", ack.message_id.trim_matches(['<', '>'])))
             .replace("r1@bank", "r3@bank");
         let j = ok(&push(&h, &gate, threaded.as_bytes(), "").await, "appended");
         assert_eq!(j["target"], tracking.as_str());
-        // A number that names no case is held.
+        // A number that names no case, answering nothing of ours, is held.
         let none = template.replace("r1@bank", "r4@bank");
         let j = ok(&push(&h, &gate, none.as_bytes(), "").await, "held");
-        assert!(j["reason"].as_str().expect("r").contains("no case INC-2026-000123"), "{j}");
+        assert!(j["reason"].as_str().expect("r").contains("names INC-2026-000123 but answers no message"), "{j}");
     }
 
     async fn automatic_mail_is_never_answered(h: Harness) {
