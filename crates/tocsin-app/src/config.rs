@@ -48,6 +48,11 @@ pub struct Config {
     /// The longest a request waits for a database connection (or SQLite's write turn), in
     /// milliseconds, before it is answered 503 with Retry-After.
     pub database_timeout_ms: u64,
+    /// A PEM certificate chain: with `tls_key`, the server speaks HTTPS itself (for
+    /// deployments without a reverse proxy). Read again whenever the file changes.
+    pub tls_cert: String,
+    /// The PEM private key of `tls_cert`.
+    pub tls_key: String,
 }
 
 /// The routes mail intake knows (`intake.routes`, `intake.default_route`, an IMAP
@@ -363,6 +368,8 @@ impl Default for Config {
             intake: Intake::default(),
             clock_start: String::new(),
             database_timeout_ms: 2000,
+            tls_cert: String::new(),
+            tls_key: String::new(),
         }
     }
 }
@@ -624,6 +631,12 @@ impl Config {
             });
         }
         self.clock_start_at()?;
+        if self.tls_cert.is_empty() != self.tls_key.is_empty() {
+            return Err(ConfigError::Invalid {
+                name: "tls_cert",
+                message: "tls_cert and tls_key go together".into(),
+            });
+        }
         let ranges = |name: &'static str, list: &[String]| {
             list.iter()
                 .map(|c| {

@@ -12,6 +12,7 @@ pub mod middleware;
 pub mod multipart;
 pub mod state;
 pub mod taxii;
+pub mod tls;
 pub mod web;
 
 use std::net::SocketAddr;
@@ -107,12 +108,23 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     tracing::info!(%addr, "listening");
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let workers = tocsin_app::workers::spawn(&state, stop_rx)?;
-    axum::serve(
-        listener,
-        app(state).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await?;
+    let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
+    if config.tls_cert.is_empty() {
+        axum::serve(listener, service)
+            .with_graceful_shutdown(shutdown_signal())
+            .await?;
+    } else {
+        use axum::serve::ListenerExt as _;
+        let tls = tls::TlsListener::new(
+            listener,
+            std::path::Path::new(&config.tls_cert),
+            std::path::Path::new(&config.tls_key),
+        )?;
+        // tap_io: axum gives ConnectInfo<SocketAddr> for a tapped listener's address.
+        axum::serve(tls.tap_io(|_| {}), service)
+            .with_graceful_shutdown(shutdown_signal())
+            .await?;
+    }
     let _ = stop_tx.send(true);
     for w in workers {
         let _ = w.await;

@@ -617,3 +617,114 @@ fn listen_flag_keeps_the_files_public_url() {
     );
     assert_eq!(status, 200, "it listens on the flag's address");
 }
+
+/// A self-signed certificate for 127.0.0.1 named `cn`, written to `dir/name.{pem,key}`.
+fn self_signed(dir: &std::path::Path, name: &str, cn: &str) {
+    let ok = std::process::Command::new("openssl")
+        .current_dir(dir)
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+        ])
+        .args([
+            "-keyout",
+            &format!("{name}.key"),
+            "-out",
+            &format!("{name}.pem"),
+            "-days",
+            "2",
+        ])
+        .args([
+            "-subj",
+            &format!("/CN={cn}"),
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+        ])
+        .stderr(std::process::Stdio::null())
+        .status()
+        .expect("openssl")
+        .success();
+    assert!(ok, "openssl req");
+}
+
+/// The subject of the certificate the server at `addr` presents.
+fn presented_subject(addr: &str) -> String {
+    let out = std::process::Command::new("openssl")
+        .args(["s_client", "-connect", addr, "-servername", "localhost"])
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .output()
+        .expect("openssl s_client");
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    text.lines()
+        .find(|l| l.starts_with("subject="))
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Without a proxy: the server speaks HTTPS itself from PEM files, and a renewed
+/// certificate is served from the next connection on, without a restart.
+#[test]
+fn the_tls_listener_serves_and_reloads_its_certificate() {
+    let dir = crate::TempDir::new();
+    self_signed(&dir.0, "first", "first.tocsin.test");
+    self_signed(&dir.0, "second", "second.tocsin.test");
+    let (cert, key) = (dir.0.join("live.pem"), dir.0.join("live.key"));
+    std::fs::copy(dir.0.join("first.pem"), &cert).expect("cert");
+    std::fs::copy(dir.0.join("first.key"), &key).expect("key");
+    let file = dir.0.join("tocsin.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "tls_cert = {:?}\ntls_key = {:?}\n",
+            cert.display().to_string(),
+            key.display().to_string()
+        ),
+    )
+    .expect("config");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let db = format!("sqlite:{}", dir.0.join("t.db").display());
+    let mut child = std::process::Command::new(crate::BIN)
+        .args(["serve", "--listen", &addr, "--database", &db, "--config"])
+        .arg(&file)
+        .env("TOCSIN_DATA_DIR", &dir.0)
+        .env("TOCSIN_LOG_FORMAT", "text")
+        .env_remove("TOCSIN_LISTEN")
+        .env_remove("TOCSIN_CONFIG")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let out = child.stdout.take().expect("stdout");
+    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(out));
+    let _ = lines.next();
+    std::thread::spawn(move || for _ in lines {});
+    let first = presented_subject(&addr);
+    // Plain HTTP on the same port gets no page.
+    let plain = crate::http(&addr, "GET", "/healthz", &[], "")
+        .map(|(s, _)| s)
+        .unwrap_or(0);
+    // Renew: the new pair replaces the old one in place.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    std::fs::copy(dir.0.join("second.key"), &key).expect("key");
+    std::fs::copy(dir.0.join("second.pem"), &cert).expect("cert");
+    let second = presented_subject(&addr);
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(first.contains("first.tocsin.test"), "{first}");
+    assert_ne!(plain, 200, "no plain HTTP answer");
+    assert!(
+        second.contains("second.tocsin.test"),
+        "renewed without a restart: {second}"
+    );
+}
