@@ -15,5 +15,5 @@ pub mod worker;
 pub use compose::{
     AutoSubmitted, MailAttachment, MailError, OutgoingMail, normalize_message_id, render,
 };
-pub use transport::{DeliveryError, SmtpSettings, TlsMode, Transport};
-pub use worker::{OutboxWorker, default_worker_id, retry_delay};
+pub use transport::{DeliveryError, SmtpSettings, TlsMode, Transport, eml_file_name};
+pub use worker::{OutboxWorker, default_worker_id, instance_worker_id, retry_delay};

@@ -93,8 +93,9 @@ impl fmt::Debug for SmtpSettings {
 pub enum Transport {
     /// To an SMTP relay.
     Smtp(SmtpSettings),
-    /// As `<dir>/<outbox id>.eml` files, written atomically; a re-delivery overwrites the
-    /// same file. The folder is created if needed.
+    /// As `<dir>/<Message-ID>.eml` files (see [`eml_file_name`]), written atomically; a
+    /// re-delivery after a crash overwrites the same file instead of adding a second one.
+    /// The folder is created if needed.
     Files {
         /// The folder.
         dir: PathBuf,
@@ -124,7 +125,10 @@ impl Transport {
     pub async fn deliver(&self, claimed: &ClaimedMail) -> Result<(), DeliveryError> {
         match self {
             Transport::Smtp(settings) => deliver_smtp(settings, claimed).await,
-            Transport::Files { dir } => deliver_file(dir, claimed.id, &claimed.message).await,
+            Transport::Files { dir } => {
+                let name = eml_file_name(&claimed.message_id, claimed.id);
+                deliver_file(dir, name, &claimed.message).await
+            }
         }
     }
 }
@@ -184,9 +188,38 @@ async fn deliver_smtp(settings: &SmtpSettings, claimed: &ClaimedMail) -> Result<
     }
 }
 
-async fn deliver_file(dir: &Path, id: OutboxId, message: &[u8]) -> Result<(), DeliveryError> {
+/// Longest encoded Message-ID used as a file name; file systems allow 255 bytes.
+const MAX_NAME_STEM: usize = 200;
+
+/// The `.eml` file name of a message: its Message-ID (angle brackets dropped) with every
+/// byte outside `A-Z a-z 0-9 @ . _ + -` written as `%XX`, and a leading `.` too, so the
+/// name is one path component, never hidden, and two Message-IDs never share a file. A
+/// Message-ID that is empty or too long for a file name falls back to the outbox id,
+/// which is just as stable across re-deliveries.
+pub fn eml_file_name(message_id: &str, id: OutboxId) -> String {
+    let bare = message_id
+        .trim()
+        .trim_start_matches('<')
+        .trim_end_matches('>');
+    let mut stem = String::with_capacity(bare.len());
+    for (i, b) in bare.bytes().enumerate() {
+        let plain = b.is_ascii_alphanumeric()
+            || matches!(b, b'@' | b'_' | b'+' | b'-')
+            || (b == b'.' && i > 0);
+        if plain {
+            stem.push(char::from(b));
+        } else {
+            stem.push_str(&format!("%{b:02X}"));
+        }
+    }
+    if stem.is_empty() || stem.len() > MAX_NAME_STEM {
+        stem = id.to_string();
+    }
+    format!("{stem}.eml")
+}
+
+async fn deliver_file(dir: &Path, name: String, message: &[u8]) -> Result<(), DeliveryError> {
     let dir = dir.to_owned();
-    let name = format!("{id}.eml");
     let bytes = message.to_vec();
     let shown = dir.join(&name);
     tokio::task::spawn_blocking(move || write_atomically(&dir, &name, &bytes))
@@ -237,6 +270,7 @@ mod tests {
     fn claimed(sender: &str, recipients: &[&str]) -> ClaimedMail {
         ClaimedMail {
             id: OutboxId::new(),
+            message_id: "x@cert.example".to_owned(),
             sender: sender.to_owned(),
             recipients: recipients.iter().map(|r| (*r).to_owned()).collect(),
             message: b"Subject: x\r\n\r\nx\r\n".to_vec(),
@@ -255,6 +289,24 @@ mod tests {
         ] {
             assert!(matches!(envelope(&bad), Err(DeliveryError::Permanent(_))));
         }
+    }
+
+    #[test]
+    fn file_names_come_from_the_message_id() {
+        let id = OutboxId::new();
+        assert_eq!(
+            eml_file_name("<0190@cert.example>", id),
+            "0190@cert.example.eml"
+        );
+        assert_eq!(eml_file_name("a/../b c@x", id), "a%2F..%2Fb%20c@x.eml");
+        assert_eq!(eml_file_name(".hidden@x", id), "%2Ehidden@x.eml");
+        assert_ne!(
+            eml_file_name("a%2Fb@x", id),
+            eml_file_name("a/b@x", id),
+            "injective"
+        );
+        assert_eq!(eml_file_name("", id), format!("{id}.eml"));
+        assert_eq!(eml_file_name(&"a".repeat(300), id), format!("{id}.eml"));
     }
 
     #[test]

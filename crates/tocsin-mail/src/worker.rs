@@ -4,7 +4,14 @@
 //! Any number of workers, on any number of instances, may run against one database: the
 //! claim is a single atomic update, so a message is handed to one worker at a time, and a
 //! worker that dies leaves its message to be claimed again when the lease runs out.
+//!
+//! An instance that restarts need not wait for that: given a stable id
+//! ([`instance_worker_id`], or one configured), [`OutboxWorker::run`] first releases the
+//! leases that id still holds, so the mail the dead process had claimed goes out at once.
+//! A message sent just before a crash, but not yet recorded, is then sent a second time
+//! with the same bytes and so the same Message-ID, which receivers deduplicate on.
 
+use std::path::Path;
 use std::time::Duration;
 
 use tocsin_storage::{ClaimedMail, StorageError, Store};
@@ -43,7 +50,9 @@ impl OutboxWorker {
     }
 
     /// Sets the id recorded in the rows this worker holds; it must be unique among the
-    /// workers running at the same time.
+    /// workers running at the same time. A stable id (the same after a restart, see
+    /// [`instance_worker_id`]) lets [`OutboxWorker::run`] take back what the previous
+    /// process held instead of waiting for its leases to end.
     pub fn with_worker_id(mut self, worker_id: impl Into<String>) -> Self {
         self.worker_id = worker_id.into();
         self
@@ -82,11 +91,32 @@ impl OutboxWorker {
         self.drain(None).await
     }
 
-    /// Runs [`OutboxWorker::run_once`] every interval until `shutdown` turns true (or its
+    /// Ends the leases this worker's id still holds (left by a previous process with the
+    /// same id that died), so those messages are due at once; returns how many.
+    pub async fn release_own_leases(&self) -> Result<u64, StorageError> {
+        let released = self
+            .store
+            .release_mail_leases(&self.worker_id, self.store.now())
+            .await?;
+        if released > 0 {
+            tracing::warn!(
+                worker = %self.worker_id, messages = released,
+                "released leases left by a previous run; a message sent just before it ended may go out twice"
+            );
+        }
+        Ok(released)
+    }
+
+    /// Releases this worker's own leases ([`OutboxWorker::release_own_leases`]), then runs
+    /// [`OutboxWorker::run_once`] every interval until `shutdown` turns true (or its
     /// sender is dropped), logging errors instead of stopping. A shutdown is noticed
     /// between two messages, never in the middle of a delivery.
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
         tracing::info!(worker = %self.worker_id, "outbox worker started");
+        // Before the first claim: otherwise our own old claims would wait out their lease.
+        if let Err(e) = self.release_own_leases().await {
+            tracing::error!(worker = %self.worker_id, error = %e, "outbox worker: releasing old leases failed");
+        }
         loop {
             if *shutdown.borrow_and_update() {
                 break;
@@ -141,6 +171,8 @@ impl OutboxWorker {
                 ))),
             };
         match outcome {
+            // The server accepted (or the file is in place): record that before anything
+            // else, so a crash from here on re-sends at most this one message.
             Ok(()) => self.record_sent(&mail).await,
             Err(error) => {
                 let give_up = error.is_permanent() || mail.attempts >= self.max_attempts;
@@ -204,13 +236,37 @@ pub fn retry_delay(attempts: i32) -> Duration {
 
 /// A worker id unique among running workers: `hostname-pid-random`.
 pub fn default_worker_id() -> String {
-    let host = hostname::get()
+    let host = host_name();
+    let random = Uuid::new_v4().simple().to_string();
+    format!("{host}-{}-{}", std::process::id(), &random[..8])
+}
+
+/// A worker id that stays the same across restarts of one instance:
+/// `<hostname>-<hash of data_dir>`, the hash being 16 hex digits of FNV-1a over the
+/// absolute path of `data_dir`. One server with SQLite keeps its id for as long as its host
+/// name and folder stay; several instances on one PostgreSQL get different ids as long as
+/// no two of them share both host name and data folder (give each its own
+/// `mail.instance_id` otherwise, e.g. containers whose host name changes on every start).
+pub fn instance_worker_id(data_dir: &Path) -> String {
+    // The folder may not exist yet; an absolute path is stable enough either way.
+    let path = std::fs::canonicalize(data_dir)
+        .or_else(|_| std::path::absolute(data_dir))
+        .unwrap_or_else(|_| data_dir.to_owned());
+    // FNV-1a, spelled out: std's hasher may change between Rust releases, and the id must not.
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in path.as_os_str().as_encoded_bytes() {
+        hash = (hash ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{}-{hash:016x}", host_name())
+}
+
+/// This machine's host name, or `localhost` when it has none usable.
+fn host_name() -> String {
+    hostname::get()
         .ok()
         .and_then(|h| h.into_string().ok())
         .filter(|h| !h.is_empty())
-        .unwrap_or_else(|| "localhost".to_owned());
-    let random = Uuid::new_v4().simple().to_string();
-    format!("{host}-{}-{}", std::process::id(), &random[..8])
+        .unwrap_or_else(|| "localhost".to_owned())
 }
 
 /// A bounded standard duration as a `time` duration.
@@ -232,6 +288,14 @@ mod tests {
         assert_eq!(retry_delay(i32::MAX), Duration::from_secs(6 * 3600));
         assert_eq!(retry_delay(0), Duration::from_secs(60));
         assert_eq!(retry_delay(-5), Duration::from_secs(60));
+    }
+
+    #[test]
+    fn instance_ids_are_stable_per_folder() {
+        let a = instance_worker_id(Path::new("data"));
+        assert_eq!(a, instance_worker_id(Path::new("data")));
+        assert_ne!(a, instance_worker_id(Path::new("other-data")));
+        assert!(a.starts_with(&host_name()));
     }
 
     #[test]

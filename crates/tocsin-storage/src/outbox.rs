@@ -104,6 +104,9 @@ pub struct OutboxRow {
 pub struct ClaimedMail {
     /// Id.
     pub id: OutboxId,
+    /// The Message-ID fixed at queueing (without angle brackets); the file transport
+    /// names its file after it, so a re-delivery replaces the same file.
+    pub message_id: String,
     /// Envelope sender.
     pub sender: String,
     /// Envelope recipients.
@@ -117,15 +120,16 @@ pub struct ClaimedMail {
 const CLAIM_SQLITE: &str = "UPDATE outbox SET locked_until = $1, locked_by = $2, attempts = attempts + 1 \
     WHERE id = (SELECT id FROM outbox WHERE status = 'queued' AND next_attempt_at <= $3 \
     AND (locked_until IS NULL OR locked_until <= $3) ORDER BY next_attempt_at, id LIMIT 1) \
-    RETURNING id, sender, recipients, message, attempts";
+    RETURNING id, message_id, sender, recipients, message, attempts";
 const CLAIM_POSTGRES: &str = "UPDATE outbox SET locked_until = $1, locked_by = $2, attempts = attempts + 1 \
     WHERE id = (SELECT id FROM outbox WHERE status = 'queued' AND next_attempt_at <= $3 \
     AND (locked_until IS NULL OR locked_until <= $3) ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED) \
-    RETURNING id, sender, recipients, message, attempts";
+    RETURNING id, message_id, sender, recipients, message, attempts";
 
 #[derive(sqlx::FromRow)]
 struct ClaimRow {
     id: Uuid,
+    message_id: String,
     sender: String,
     recipients: String,
     message: Vec<u8>,
@@ -207,6 +211,7 @@ impl Store {
         row.map(|r| {
             Ok(ClaimedMail {
                 id: OutboxId(r.id),
+                message_id: r.message_id,
                 sender: r.sender,
                 recipients: serde_json::from_str(&r.recipients).map_err(crate::corrupt)?,
                 message: r.message,
@@ -214,6 +219,20 @@ impl Store {
             })
         })
         .transpose()
+    }
+
+    /// Ends the leases `worker` still holds on queued messages, so they are due again at
+    /// once, and returns how many it released. An instance calls this on start with its
+    /// stable id, before claiming anything: whatever it held when it died (or was killed)
+    /// is then retried right away instead of after the lease runs out. Leases of other
+    /// workers, and messages already sent or failed, are left alone. Only safe when no
+    /// other running worker uses the same id.
+    pub async fn release_mail_leases(&self, worker: &str, now: Timestamp) -> Result<u64> {
+        Ok(dispatch!(pool self, c => {
+            sqlx::query("UPDATE outbox SET locked_until = NULL \
+                         WHERE locked_by = $1 AND status = 'queued' AND locked_until > $2")
+                .bind(worker).bind(now.micros()).execute(c).await?.rows_affected()
+        }))
     }
 
     /// Marks a claimed message delivered. Returns false if `worker` no longer held it.

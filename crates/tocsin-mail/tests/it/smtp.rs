@@ -223,3 +223,51 @@ async fn run_delivers_until_shutdown() -> anyhow::Result<()> {
     tokio::time::timeout(Duration::from_secs(5), task).await??;
     Ok(())
 }
+
+/// The Message-ID of `data`, without angle brackets.
+fn message_id_of(data: &[u8]) -> anyhow::Result<String> {
+    let text = String::from_utf8(data.to_vec())?;
+    text.lines()
+        .find_map(|l| l.strip_prefix("Message-ID: <"))
+        .and_then(|l| l.strip_suffix('>'))
+        .map(str::to_owned)
+        .ok_or_else(|| anyhow::anyhow!("no Message-ID"))
+}
+
+/// A crash between the server's acceptance and recording it: the restarted instance (same
+/// id) releases its lease and sends at once, not after the lease; the second copy carries
+/// the same Message-ID as the first, fixed in the stored bytes when it was queued, so the
+/// receiver can drop it. Nothing is sent a third time.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resend_after_a_crash_keeps_the_message_id() -> anyhow::Result<()> {
+    let db = TempStore::new().await?;
+    let sink = Sink::start(Rcpt::Accept).await?;
+    let m = mail("reporter@example.org", "通報 crash")?;
+    let id = db.store.enqueue_mail(&m).await?;
+    assert_eq!(
+        message_id_of(&m.message)?,
+        m.message_id,
+        "fixed at queueing"
+    );
+
+    let now = Timestamp::now();
+    let claimed = db
+        .store
+        .claim_mail("instance-a", now, now.plus(time::Duration::minutes(5)))
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("due"))?;
+    smtp(&sink).deliver(&claimed).await?;
+
+    let worker = OutboxWorker::new(db.store.clone(), smtp(&sink)).with_worker_id("instance-a");
+    assert_eq!(worker.release_own_leases().await?, 1);
+    assert_eq!(worker.run_once().await?, 1);
+    assert_eq!(worker.run_once().await?, 0);
+
+    let received = sink.received();
+    assert_eq!(received.len(), 2, "sent at most once more");
+    assert_eq!(message_id_of(&received[0].data)?, m.message_id);
+    assert_eq!(message_id_of(&received[1].data)?, m.message_id);
+    let r = row(&db.store, id).await?;
+    assert_eq!((r.status, r.attempts), (OutboxStatus::Sent, 2));
+    Ok(())
+}

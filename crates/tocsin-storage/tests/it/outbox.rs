@@ -48,6 +48,35 @@ both_engines! {
         assert_eq!((c2.id, c2.attempts), (id2, 2));
     }
 
+    async fn an_instance_releases_its_own_leases_on_start(t: TestStore) {
+        let s = &t.store;
+        let mine = s.enqueue_mail(&mail(1)).await.expect("enqueue");
+        let theirs = s.enqueue_mail(&mail(2)).await.expect("enqueue");
+        let done = s.enqueue_mail(&mail(3)).await.expect("enqueue");
+        let now = Timestamp::now();
+        let lease = now.plus(time::Duration::minutes(5));
+        // Claimed in queueing order: X takes two, Y one; X delivers the third.
+        let a = s.claim_mail("x", now, lease).await.expect("claim").expect("due");
+        let b = s.claim_mail("y", now, lease).await.expect("claim").expect("due");
+        let c = s.claim_mail("x", now, lease).await.expect("claim").expect("due");
+        assert_eq!((a.id, b.id, c.id), (mine, theirs, done));
+        assert_eq!(a.message_id, "1@test", "the claim carries the Message-ID");
+        assert!(s.mark_mail_sent(done, "x", now).await.expect("mark"));
+        // X "crashes": its lease still runs, so nobody can claim its message.
+        let restart = now.plus(time::Duration::seconds(1));
+        assert!(s.claim_mail("x", restart, lease).await.expect("claim").is_none());
+        // X restarts with the same id and releases what it held, and only that.
+        assert_eq!(s.release_mail_leases("x", restart).await.expect("release"), 1);
+        assert_eq!(s.release_mail_leases("x", restart).await.expect("release"), 0, "idempotent");
+        let again = s.claim_mail("x", restart, lease).await.expect("claim").expect("due at once");
+        assert_eq!((again.id, again.attempts), (mine, 2));
+        assert!(s.claim_mail("x", restart, lease).await.expect("claim").is_none(), "Y's lease is untouched");
+        let row = s.get_outbox(theirs).await.expect("get").expect("row");
+        assert_eq!((row.locked_by.as_deref(), row.locked_until.0), (Some("y"), Some(lease)));
+        assert_eq!(s.get_outbox(done).await.expect("get").expect("row").status, OutboxStatus::Sent);
+        assert!(s.mark_mail_sent(theirs, "y", restart).await.expect("Y still holds its message"));
+    }
+
     async fn retry_and_failure(t: TestStore) {
         let s = &t.store;
         let id = s.enqueue_mail(&mail(1)).await.expect("enqueue");
