@@ -319,6 +319,14 @@ pub struct Mail {
     pub smtp_password: String,
     /// Whether this instance runs the outbox worker (on several instances, any number may).
     pub worker: bool,
+    /// This instance's name in the outbox leases; it must stay the same across restarts
+    /// (so a restarted instance takes back the mail it had claimed at once instead of
+    /// after the 5 minute lease) and differ between instances running at the same time
+    /// (or one would release the other's leases). Empty: `<hostname>-<hash of data_dir>`,
+    /// right for one server and for several instances with their own host or data
+    /// folder; set it when neither is stable, e.g. containers with a new host name on
+    /// every start.
+    pub instance_id: String,
 }
 
 /// Security settings.
@@ -408,6 +416,7 @@ impl Default for Mail {
             smtp_username: String::new(),
             smtp_password: String::new(),
             worker: true,
+            instance_id: String::new(),
         }
     }
 }
@@ -479,6 +488,7 @@ pub const ENV_VARS: &[(&str, &str)] = &[
     ("TOCSIN_SMTP_USERNAME", "mail.smtp_username"),
     ("TOCSIN_SMTP_PASSWORD", "mail.smtp_password"),
     ("TOCSIN_MAIL_WORKER", "mail.worker"),
+    ("TOCSIN_MAIL_INSTANCE_ID", "mail.instance_id"),
     ("TOCSIN_CLOCK_START", "clock_start"),
 ];
 
@@ -559,6 +569,7 @@ impl Config {
                 "TOCSIN_CLOCK_START" => c.clock_start = v,
                 "TOCSIN_SMTP_USERNAME" => c.mail.smtp_username = v,
                 "TOCSIN_SMTP_PASSWORD" => c.mail.smtp_password = v,
+                "TOCSIN_MAIL_INSTANCE_ID" => c.mail.instance_id = v,
                 "TOCSIN_MAIL_WORKER" => {
                     c.mail.worker = match v.as_str() {
                         "on" | "true" | "1" => true,
@@ -619,6 +630,15 @@ impl Config {
                 name,
                 message: e.to_string(),
             })?;
+        }
+        // Stored in every row the instance claims and shown in logs: short, printable.
+        self.mail.instance_id = self.mail.instance_id.trim().to_owned();
+        if self.mail.instance_id.len() > 100 || self.mail.instance_id.chars().any(char::is_control)
+        {
+            return Err(ConfigError::Invalid {
+                name: "mail.instance_id",
+                message: "at most 100 bytes, no control characters".into(),
+            });
         }
         self.points.check().map_err(|e| ConfigError::Invalid {
             name: "points",

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use tocsin_mail::{OutboxWorker, SmtpSettings, TlsMode, Transport};
+use tocsin_mail::{OutboxWorker, SmtpSettings, TlsMode, Transport, instance_worker_id};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
@@ -35,11 +35,24 @@ pub fn transport(config: &Config) -> Transport {
     Transport::Smtp(s)
 }
 
-/// Starts the workers; they stop when `stop` turns true.
+/// This instance's outbox worker id: `mail.instance_id`, or one derived from the host name
+/// and `data_dir` ([`instance_worker_id`]). Stable across restarts, so the worker can
+/// release what it held when the previous process died.
+pub fn worker_id(config: &Config) -> String {
+    if config.mail.instance_id.is_empty() {
+        instance_worker_id(&config.data_dir)
+    } else {
+        config.mail.instance_id.clone()
+    }
+}
+
+/// Starts the workers; they stop when `stop` turns true. The outbox worker first releases
+/// the leases its (stable) id still holds, then claims.
 pub fn spawn(state: &App, stop: watch::Receiver<bool>) -> anyhow::Result<Vec<JoinHandle<()>>> {
     let mut handles = Vec::new();
     if state.config.mail.worker {
-        let worker = OutboxWorker::new(state.store.clone(), transport(&state.config));
+        let worker = OutboxWorker::new(state.store.clone(), transport(&state.config))
+            .with_worker_id(worker_id(&state.config));
         handles.push(tokio::spawn(worker.run(stop.clone())));
     }
     // Mailboxes hosted elsewhere: one IMAP poller per configured account.
