@@ -71,6 +71,54 @@ fn sigkill_after_queueing_loses_no_mail() {
     }
 }
 
+/// An instance killed while it held a message's lease: restarted under the same
+/// `mail.instance_id`, it releases that lease and delivers at once, not after 5 minutes,
+/// into a file named by the Message-ID.
+#[test]
+fn a_restarted_instance_resends_what_it_held_at_once() {
+    for engine in ENGINES {
+        let Some(db) = db(engine) else { continue };
+        let data = TempDir::new();
+        let mail = tocsin_storage::NewMail {
+            message_id: "0190-restart@cert.example".into(),
+            sender: "noreply@cert.example".into(),
+            recipients: vec!["reporter@example.org".into()],
+            subject: "restart".into(),
+            message: b"Message-ID: <0190-restart@cert.example>\r\nSubject: restart\r\n\r\nx\r\n"
+                .to_vec(),
+        };
+        let id = rt()
+            .block_on(db.store.enqueue_mail(&mail))
+            .expect("enqueue");
+        // What the dead process left: a claim with most of its lease still to run.
+        let now = db.store.now();
+        let claimed = rt()
+            .block_on(
+                db.store
+                    .claim_mail("instance-a", now, now.plus(time::Duration::minutes(5))),
+            )
+            .expect("claim")
+            .expect("due");
+        assert_eq!(claimed.id, id);
+
+        let _a = Server::start(
+            &db.url,
+            &data.0,
+            &[("TOCSIN_MAIL_INSTANCE_ID", "instance-a")],
+        );
+        let file = data.0.join("outbox").join("0190-restart@cert.example.eml");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !file.exists() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        assert_eq!(
+            std::fs::read(&file).expect("delivered well before the lease ends"),
+            mail.message,
+            "{engine:?}"
+        );
+    }
+}
+
 /// Two instances on one database: a session made on one is valid on the other, and a
 /// sign-out on one ends it on both.
 #[test]
