@@ -140,34 +140,13 @@ pub async fn load(
     id: IntelId,
     action: Action,
 ) -> Result<(Intel, IntelAudience), AppError> {
-    let hidden = || {
-        if who.user().is_some() {
-            AppError::NotFound
-        } else {
-            AppError::Unauthorized
-        }
-    };
     let Some(row) = state.store.get_intel(id).await? else {
-        return Err(hidden());
+        return Err(super::hidden(who));
     };
     let intel = Intel::of(row)?;
     let audience = audience_of(state, who.user(), &intel.row).await?;
     let r = resource(&intel.row, intel.tlp(), audience);
-    // Reading first: whoever may not read it learns nothing about it.
-    if action != Action::Read && authorize(who.principal().as_ref(), Action::Read, &r).is_err() {
-        check(state, who, ctx, Action::Read, &r)
-            .await
-            .map_err(|_| hidden())?;
-    }
-    match check(state, who, ctx, action, &r).await {
-        Ok(()) => {}
-        Err(AppError::Forbidden | AppError::Unauthorized)
-            if authorize(who.principal().as_ref(), Action::Read, &r).is_err() =>
-        {
-            return Err(hidden());
-        }
-        Err(e) => return Err(e),
-    }
+    super::check_hidden(state, who, ctx, action, &r).await?;
     Ok((intel, audience))
 }
 

@@ -102,10 +102,11 @@ pub async fn check(
     }
 }
 
-/// [`check`] for one report named by its tracking number. A report's existence is
-/// confidential too: a signed-in reader who may not read it is told what they would be
-/// told of a number never issued (404), not that it exists (403).
-pub async fn check_report(
+/// [`check`] for one confidential record named by its id or tracking number (a report, a
+/// case, an intel record). Its existence is confidential too: whoever may not read it is
+/// told what they would be told of one that does not exist (404 when signed in, else the
+/// request to sign in), not that it exists (403).
+pub async fn check_hidden(
     state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
@@ -113,12 +114,21 @@ pub async fn check_report(
     resource: &Resource,
 ) -> Result<(), AppError> {
     match check(state, who, ctx, action, resource).await {
-        Err(AppError::Forbidden)
+        Err(AppError::Forbidden | AppError::Unauthorized)
             if authorize(who.principal().as_ref(), Action::Read, resource).is_err() =>
         {
-            Err(AppError::NotFound)
+            Err(hidden(who))
         }
         other => other,
+    }
+}
+
+/// What a caller is told of a record that does not exist (or that they may not know of).
+pub fn hidden(who: &CurrentUser) -> AppError {
+    if who.user().is_some() {
+        AppError::NotFound
+    } else {
+        AppError::Unauthorized
     }
 }
 

@@ -20,7 +20,7 @@ use tocsin_storage::{
     ReportTask, Survey, SurveyAnswer, Tx, User, Visibility,
 };
 
-use super::{audit_entry, check, check_report};
+use super::{audit_entry, check, check_hidden};
 use crate::auth::{self, CurrentUser};
 use crate::context::Ctx;
 use crate::error::AppError;
@@ -410,7 +410,7 @@ pub async fn open_report(
     let resource = report_resource(state, &report).await?;
     if via == Via::Account {
         // Refusals are audited here.
-        check_report(state, who, ctx, Action::Read, &resource).await?;
+        check_hidden(state, who, ctx, Action::Read, &resource).await?;
     }
     let audience = report_audience(who.principal().as_ref(), via, &resource)?;
     let mut a = audit_entry(who, ctx, "report.read", "report", &report.tracking_id);
@@ -594,7 +594,7 @@ pub async fn open_to_append(
     let (report, _) = open_report(state, who, ctx, tracking, token).await?;
     // The policy's Append right is the cut's (a vendor reads the case, never writes).
     if token.is_none_or(str::is_empty) {
-        check_report(
+        check_hidden(
             state,
             who,
             ctx,
@@ -678,7 +678,7 @@ async fn begin_desk(
         .report_by_tracking(&tracking)
         .await?
         .ok_or(AppError::NotFound)?;
-    check_report(
+    check_hidden(
         state,
         who,
         ctx,

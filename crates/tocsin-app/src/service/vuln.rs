@@ -18,7 +18,7 @@ use tocsin_formats::vuln_form;
 use tocsin_storage::{NewEvent, Report, Visibility, VulnCase};
 
 use super::reports::{Intake, Receipt, Upload, begin_intake, check_uploads, finish_intake};
-use super::{audit_entry, check, check_report};
+use super::{audit_entry, check, check_hidden};
 use crate::auth::CurrentUser;
 use crate::context::Ctx;
 use crate::error::AppError;
@@ -398,7 +398,7 @@ pub async fn case(
 ) -> Result<CaseView, AppError> {
     let (report, case) = load(state, who, tracking).await?;
     let resource = resource(&report, &case);
-    check_report(state, who, ctx, Action::Read, &resource).await?;
+    check_hidden(state, who, ctx, Action::Read, &resource).await?;
     let audience = report_audience(who.principal().as_ref(), Via::Account, &resource)?;
     state
         .store
@@ -508,7 +508,7 @@ async fn begin_case(
     tracking: &str,
 ) -> Result<(tocsin_storage::Tx, Report, VulnCase), AppError> {
     let (report, seen) = load(state, who, tracking).await?;
-    check_report(state, who, ctx, Action::Update, &resource(&report, &seen)).await?;
+    check_hidden(state, who, ctx, Action::Update, &resource(&report, &seen)).await?;
     let mut tx = state.store.begin().await?;
     let case = tx
         .vuln_case_for_update(report.id)
@@ -707,7 +707,7 @@ pub async fn notify_vendor(
     body: &str,
 ) -> Result<(), AppError> {
     let (report, seen) = load(state, who, tracking).await?;
-    check_report(state, who, ctx, Action::Update, &resource(&report, &seen)).await?;
+    check_hidden(state, who, ctx, Action::Update, &resource(&report, &seen)).await?;
     let Some(org) = seen.vendor_org_id else {
         return Err(AppError::field("vendor_org_id", "error-required"));
     };
@@ -951,7 +951,7 @@ pub async fn cve_record(
         _ if who.principal().is_none() => return Err(AppError::Unauthorized),
         found => {
             let (report, case) = found?;
-            check_report(state, who, ctx, Action::Update, &resource(&report, &case)).await?;
+            check_hidden(state, who, ctx, Action::Update, &resource(&report, &case)).await?;
             (report, case)
         }
     };

@@ -572,6 +572,40 @@ fn admin_commands_are_the_apps_use_cases() {
     }
 }
 
+/// `tocsin serve --listen <free port> --config <file>` on a fresh SQLite under `dir`, with
+/// TOCSIN_LISTEN, TOCSIN_PUBLIC_URL and TOCSIN_CONFIG unset; returns the process, its
+/// address and its first line of output (stdout keeps being read: a closed pipe would
+/// kill the server when it prints the first-admin link).
+fn serve_with_config(
+    dir: &std::path::Path,
+    file: &std::path::Path,
+) -> (std::process::Child, String, String) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let db = format!("sqlite:{}", dir.join("t.db").display());
+    let mut child = std::process::Command::new(crate::BIN)
+        .args(["serve", "--listen", &addr, "--database", &db, "--config"])
+        .arg(file)
+        .env("TOCSIN_DATA_DIR", dir)
+        .env("TOCSIN_LOG_FORMAT", "text")
+        .env_remove("TOCSIN_LISTEN")
+        .env_remove("TOCSIN_PUBLIC_URL")
+        .env_remove("TOCSIN_CONFIG")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let out = child.stdout.take().expect("stdout");
+    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(out));
+    let first = lines.next().and_then(Result::ok).unwrap_or_default();
+    std::thread::spawn(move || for _ in lines {});
+    (child, addr, first)
+}
+
 /// `serve --listen` changes where it listens and nothing else: the file's `https://`
 /// public URL stays (links in mail, `Secure` cookies and HSTS depend on it).
 #[test]
@@ -583,34 +617,10 @@ fn listen_flag_keeps_the_files_public_url() {
         "listen = \"127.0.0.1:1\"\npublic_url = \"https://cert.example.tw\"\n",
     )
     .expect("config");
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("bind")
-        .local_addr()
-        .expect("addr")
-        .port();
-    let addr = format!("127.0.0.1:{port}");
-    let db = format!("sqlite:{}", dir.0.join("t.db").display());
-    let mut child = std::process::Command::new(crate::BIN)
-        .args(["serve", "--listen", &addr, "--database", &db, "--config"])
-        .arg(&file)
-        .env("TOCSIN_DATA_DIR", &dir.0)
-        .env("TOCSIN_LOG_FORMAT", "text")
-        .env_remove("TOCSIN_LISTEN")
-        .env_remove("TOCSIN_PUBLIC_URL")
-        .env_remove("TOCSIN_CONFIG")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("spawn");
-    let out = child.stdout.take().expect("stdout");
-    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(out));
-    let first = lines.next();
-    // Keep reading: the server prints more (the first-admin link) and a closed pipe kills it.
-    std::thread::spawn(move || for _ in lines {});
+    let (mut child, addr, first) = serve_with_config(&dir.0, &file);
     let (status, _) = crate::http(&addr, "GET", "/healthz", &[], "").unwrap_or((0, String::new()));
     let _ = child.kill();
     let _ = child.wait();
-    let first = first.and_then(Result::ok).unwrap_or_default();
     assert!(
         first.starts_with("tocsin listening on https://cert.example.tw "),
         "{first}"
@@ -687,28 +697,7 @@ fn the_tls_listener_serves_and_reloads_its_certificate() {
         ),
     )
     .expect("config");
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("bind")
-        .local_addr()
-        .expect("addr")
-        .port();
-    let addr = format!("127.0.0.1:{port}");
-    let db = format!("sqlite:{}", dir.0.join("t.db").display());
-    let mut child = std::process::Command::new(crate::BIN)
-        .args(["serve", "--listen", &addr, "--database", &db, "--config"])
-        .arg(&file)
-        .env("TOCSIN_DATA_DIR", &dir.0)
-        .env("TOCSIN_LOG_FORMAT", "text")
-        .env_remove("TOCSIN_LISTEN")
-        .env_remove("TOCSIN_CONFIG")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("spawn");
-    let out = child.stdout.take().expect("stdout");
-    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(out));
-    let _ = lines.next();
-    std::thread::spawn(move || for _ in lines {});
+    let (mut child, addr, _) = serve_with_config(&dir.0, &file);
     let first = presented_subject(&addr);
     // Plain HTTP on the same port gets no page.
     let plain = crate::http(&addr, "GET", "/healthz", &[], "")
