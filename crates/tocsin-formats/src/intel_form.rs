@@ -13,12 +13,11 @@
 //!
 //!     hxxp://198.51.100[.]7:8080/gate.php
 //! 參考資訊：
-//! 受害IP：
-//!   203.0.113.5 port=443 protocol=tcp
+//! 受害IP：203.0.113.5, 443, TCP
 //!   203.0.113.6
 //! 惡意IP連線資訊：
-//!   direction=destination ip=198.51.100.7 port=8080 protocol=tcp
-//! 掃描資訊：engine=ClamAV engine_type=antivirus version=1.0.5 result="Win.Trojan \"x\""
+//!   來源 198.51.100.7:8080/tcp
+//! 掃描資訊：ClamAV，防毒，1.0.5，Win.Trojan.Agent
 //! ```
 //!
 //! - **Field line**: a label, a colon, the value's first line. The label is the Chinese name
@@ -41,32 +40,27 @@
 //! - **Fences**: a field line with nothing after the colon but three or more backticks, or
 //!   such a line (unindented) right below it, opens a fence; every following line is the
 //!   value verbatim, labels included, until a line of at least as many backticks alone.
-//! - **Structured fields** take one entry per line (the first may be on the field line) of
-//!   `key=value` tokens separated by white space. A value is either bare (no white space,
-//!   no `"`) or quoted as `"…"` with `\"` for `"`, `\\` for `\` and `\n` for a line break
-//!   (another `\x` is kept as written). Keys are case-insensitive, each at most once.
-//!   - 受害IP: `ip`, `port`, `protocol`; the ip may be written bare, without `ip=`.
-//!   - 惡意IP連線資訊: `direction` (`source`/`destination`), `ip` (or bare), `port`,
-//!     `protocol`.
-//!   - 掃描資訊: one entry, `engine`, `engine_type`, `version`, `result`, whose tokens may
-//!     be spread over several lines.
+//! - **受害IP, 惡意IP連線資訊 and 掃描資訊** are free texts like the others (the seed says
+//!   字串): kept exactly as written, never refused for how they are written. The entries
+//!   derived from them, and what could not be read, come from
+//!   [`tocsin_domain::intel::notation`]; [`ParseOutcome::notation_warnings`] gives the
+//!   latter with their line numbers in the form.
 //!
 //! Lines before the first field line are ignored (a greeting, a title). Nothing after it is
 //! dropped silently: a line belonging to no field is in [`ParseOutcome::unknown_lines`], and
-//! a field given twice or an entry that could not be read is a [`Problem`]. Values are kept
+//! a field given twice or an unclosed fence is a [`Problem`]. Values are kept
 //! as written (strings): checking them is [`IntelInput::validate`]'s job. For every text,
 //! `parse(&emit(input)).input == input` (line breaks written as `\n`).
 //!
 //! Known limit: an unindented line of a hand-written value that starts with a known label
 //! and a colon starts that field; indent such lines, or fence the value.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::LazyLock;
 
 use serde::{Serialize, Serializer};
-use tocsin_domain::intel::{
-    ConnectionInput, EndpointInput, IntelField, IntelInput, IntelRecord, ScanInfo,
-};
+use tocsin_domain::intel::notation::Warning;
+use tocsin_domain::intel::{IntelField, IntelInput, IntelRecord};
 
 use crate::form_lines::{COLONS, folded_len, match_alias, strip_colon, strip_group};
 use crate::text;
@@ -76,14 +70,7 @@ const INDENT: &str = "  ";
 /// The colon [`emit`] writes after a label.
 const COLON: char = '：';
 
-/// Keys of a 受害IP entry, in the order [`emit`] writes them.
-const ENDPOINT_KEYS: [&str; 3] = ["ip", "port", "protocol"];
-/// Keys of a 惡意IP連線資訊 entry, in the order [`emit`] writes them.
-const CONNECTION_KEYS: [&str; 4] = ["direction", "ip", "port", "protocol"];
-/// Keys of 掃描資訊, in the order [`emit`] writes them.
-const SCAN_KEYS: [&str; 4] = ["engine", "engine_type", "version", "result"];
-
-/// Why a field, or one entry of it, could not be read.
+/// Why a field could not be read.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, thiserror::Error)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum ProblemKind {
@@ -93,45 +80,21 @@ pub enum ProblemKind {
     /// A fence is never closed; the value runs to the end of the text.
     #[error("the fence is not closed")]
     UnclosedFence,
-    /// A quoted value has no closing `"`.
-    #[error("a quoted value is not closed")]
-    UnterminatedQuote,
-    /// A `"` inside a bare value, or text right after a closing `"`.
-    #[error("a stray quote")]
-    StrayQuote,
-    /// A key the entry does not have.
-    #[error("unknown key {key:?}")]
-    UnknownKey {
-        /// The key as written.
-        key: String,
-    },
-    /// A key given twice in one entry.
-    #[error("key {key:?} given twice")]
-    RepeatedKey {
-        /// The key, lower case.
-        key: String,
-    },
-    /// A value without `key=` where none can stand bare.
-    #[error("value {token:?} has no key")]
-    MissingKey {
-        /// The value as read.
-        token: String,
-    },
 }
 
 /// Something in a field that could not be read, with its line (1-based) and text, so
-/// nothing is lost. A malformed entry is left out of [`ParseOutcome::input`].
+/// nothing is lost.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, thiserror::Error)]
 #[error("line {line}, {}: {kind}", .field.label())]
 pub struct Problem {
     /// The field (serialized as its English key).
     #[serde(serialize_with = "field_key")]
     pub field: IntelField,
-    /// The line number, 1-based: of the entry, or of the field line for a whole field.
+    /// The line number, 1-based: the field line.
     pub line: usize,
     /// What is wrong.
     pub kind: ProblemKind,
-    /// The entry's line, or for a duplicate the later value, as read.
+    /// For a duplicate the later value, as read.
     pub text: String,
 }
 
@@ -151,8 +114,41 @@ pub struct ParseOutcome {
     /// Lines after the first field line that belong to no field: line number (1-based)
     /// and the line as written.
     pub unknown_lines: Vec<(usize, String)>,
-    /// Fields given twice, malformed entries, an unclosed fence; in line order.
+    /// Fields given twice, an unclosed fence; in line order.
     pub problems: Vec<Problem>,
+    /// For each field read, the form's line number of each line of its value (the field
+    /// line first when the value starts there).
+    #[serde(skip)]
+    pub value_lines: BTreeMap<IntelField, Vec<usize>>,
+}
+
+impl ParseOutcome {
+    /// The form's line of a field: where its (first) value was read.
+    pub fn field_line(&self, field: IntelField) -> Option<usize> {
+        self.value_lines
+            .get(&field)
+            .and_then(|l| l.first().copied())
+    }
+
+    /// What the readers of 受害IP, 惡意IP連線資訊 and 掃描資訊 could not read, each with
+    /// the form's line number in place of the value's.
+    pub fn notation_warnings(&self) -> Vec<(IntelField, Warning)> {
+        let Ok(record) = self.input.validate() else {
+            return Vec::new();
+        };
+        let mut out = record.notation_warnings();
+        for (field, w) in &mut out {
+            if let Some(n) = self
+                .value_lines
+                .get(field)
+                .and_then(|l| l.get(w.line.saturating_sub(1)))
+            {
+                w.line = *n;
+            }
+        }
+        out.sort_by_key(|(_, w)| w.line);
+        out
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -176,33 +172,7 @@ pub fn emit(input: &IntelInput) -> String {
     for field in IntelField::ALL {
         out.push_str(field.zh());
         out.push(COLON);
-        match field {
-            IntelField::VictimIp => {
-                out.push('\n');
-                for e in &input.victim_ip {
-                    let entry = entry_line(&[&e.ip, &e.port, &e.protocol], &ENDPOINT_KEYS, 0);
-                    push_indented(&mut out, &entry);
-                }
-            }
-            IntelField::MaliciousConnections => {
-                out.push('\n');
-                for c in &input.malicious_connections {
-                    // The direction leads, as people read the entry: which way, then where.
-                    let values = [&c.direction, &c.ip, &c.port, &c.protocol];
-                    let entry = entry_line(&values, &CONNECTION_KEYS, usize::MAX);
-                    push_indented(&mut out, &entry);
-                }
-            }
-            IntelField::ScanInfo => {
-                let s = &input.scan_info;
-                let values = [&s.engine, &s.engine_type, &s.version, &s.result];
-                if values.iter().any(|v| !v.is_empty()) {
-                    out.push_str(&entry_line(&values, &SCAN_KEYS, usize::MAX));
-                }
-                out.push('\n');
-            }
-            _ => push_text(&mut out, input.text(field).unwrap_or_default()),
-        }
+        push_text(&mut out, input.text(field));
     }
     out
 }
@@ -238,63 +208,6 @@ fn push_text(out: &mut String, value: &str) {
     for line in lines {
         push_indented(out, line);
     }
-}
-
-fn entry_line(values: &[&String], keys: &[&str], bare: usize) -> String {
-    let pairs: Vec<(&str, &str)> = keys
-        .iter()
-        .zip(values)
-        .map(|(k, v)| (*k, v.as_str()))
-        .collect();
-    entry(&pairs, keys.get(bare).copied())
-}
-
-/// One entry of a multi-valued field (受害IP, 惡意IP連線資訊, 掃描資訊) as the form writes
-/// it: `key=value` for every non-empty value, the one keyed `bare` without its key when
-/// that reads back; an entry of empty values as its first key with `""` (so it is not
-/// lost). The pages write entries with it too, so both read back the same.
-pub fn entry(pairs: &[(&str, &str)], bare: Option<&str>) -> String {
-    let mut tokens: Vec<String> = Vec::with_capacity(pairs.len());
-    for (key, value) in pairs {
-        let value = text::normalize_newlines(value);
-        if value.is_empty() {
-            continue;
-        }
-        if Some(*key) == bare && is_bare(&value) {
-            tokens.push(value);
-        } else {
-            tokens.push(format!("{key}={}", quote(&value)));
-        }
-    }
-    if tokens.is_empty() {
-        let first = pairs.first().map(|(k, _)| *k).unwrap_or("ip");
-        tokens.push(format!("{first}=\"\""));
-    }
-    tokens.join(" ")
-}
-
-/// A value that can be written without quotes: what the tokenizer reads back as one bare
-/// value ('=' is quoted too, so `key=value` stays unambiguous to a reader).
-fn is_bare(v: &str) -> bool {
-    !v.is_empty() && !v.chars().any(|c| c.is_whitespace() || c == '"' || c == '=')
-}
-
-fn quote(v: &str) -> String {
-    if is_bare(v) {
-        return v.to_owned();
-    }
-    let mut out = String::with_capacity(v.len() + 2);
-    out.push('"');
-    for c in v.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 // ---------------------------------------------------------------------------------------
@@ -335,6 +248,7 @@ pub fn parse(input: &str) -> ParseOutcome {
         lossy: false,
         unknown_lines,
         problems: Vec::new(),
+        value_lines: BTreeMap::new(),
     };
     let mut filled: BTreeSet<IntelField> = BTreeSet::new();
     for occ in &done {
@@ -471,7 +385,8 @@ impl Reader {
     }
 }
 
-/// The long free texts, where hand-written lines such as `電話：…` are text of the field.
+/// The long free texts, where hand-written lines such as `電話：…` or `來源IP：…` are text
+/// of the field.
 fn is_free_text(field: IntelField) -> bool {
     use IntelField as F;
     matches!(
@@ -483,6 +398,9 @@ fn is_free_text(field: IntelField) -> bool {
             | F::Attachments
             | F::AffectedPlatforms
             | F::Technique
+            | F::VictimIp
+            | F::MaliciousConnections
+            | F::ScanInfo
     )
 }
 
@@ -573,66 +491,24 @@ fn read_occurrence(occ: &Occurrence, filled: &mut BTreeSet<IntelField>, out: &mu
         });
     }
     let lines = value_lines(occ);
-    let mut problem = |line: usize, kind: ProblemKind, text: &str| {
-        out.problems.push(Problem {
-            field,
-            line,
-            kind,
-            text: text.to_owned(),
-        });
-    };
+    let value = lines
+        .iter()
+        .map(|(_, l)| *l)
+        .collect::<Vec<&str>>()
+        .join("\n");
     // The first non-empty value wins; an empty one (a template's label) never counts.
-    let changed = match field {
-        IntelField::VictimIp => {
-            let entries = entries(
-                &lines,
-                &ENDPOINT_KEYS,
-                &mut problem,
-                |[ip, port, protocol]| EndpointInput { ip, port, protocol },
-            );
-            set_value(&mut out.input.victim_ip, entries, filled, field)
-        }
-        IntelField::MaliciousConnections => {
-            let entries = entries(
-                &lines,
-                &CONNECTION_KEYS,
-                &mut problem,
-                |[direction, ip, port, protocol]| ConnectionInput {
-                    direction,
-                    ip,
-                    port,
-                    protocol,
-                },
-            );
-            set_value(&mut out.input.malicious_connections, entries, filled, field)
-        }
-        IntelField::ScanInfo => {
-            let scan = scan_info(&lines, &mut problem);
-            set_value(&mut out.input.scan_info, scan, filled, field)
-        }
-        _ => {
-            let value = lines
-                .iter()
-                .map(|(_, l)| *l)
-                .collect::<Vec<&str>>()
-                .join("\n");
-            match out.input.text_mut(field) {
-                Some(slot) => set_value(slot, value, filled, field),
-                None => false,
-            }
-        }
-    };
+    let first = !filled.contains(&field);
+    let changed = set_value(out.input.text_mut(field), value.clone(), filled, field);
+    if first && filled.contains(&field) {
+        out.value_lines
+            .insert(field, lines.iter().map(|(n, _)| *n).collect());
+    }
     if changed {
-        let text = lines
-            .iter()
-            .map(|(_, l)| *l)
-            .collect::<Vec<&str>>()
-            .join("\n");
         out.problems.push(Problem {
             field,
             line: occ.line,
             kind: ProblemKind::Duplicate,
-            text,
+            text: value,
         });
     }
 }
@@ -653,183 +529,4 @@ fn set_value<T: Default + PartialEq>(
         return false;
     }
     *slot != value
-}
-
-/// One entry per non-blank line, of the `keys` (an `ip` may stand bare); a line that
-/// cannot be read is a problem and no entry.
-fn entries<T, const N: usize>(
-    lines: &[(usize, &str)],
-    keys: &[&str; N],
-    problem: &mut impl FnMut(usize, ProblemKind, &str),
-    make: impl Fn([String; N]) -> T,
-) -> Vec<T> {
-    let bare = keys.iter().position(|k| *k == "ip");
-    let mut out = Vec::new();
-    for (n, line) in lines {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let mut taken = [false; N];
-        match tokens(line).and_then(|t| fill(t, keys, bare, &mut taken)) {
-            Ok(values) => out.push(make(values)),
-            Err(kind) => problem(*n, kind, line),
-        }
-    }
-    out
-}
-
-/// 掃描資訊: the tokens of every line make one entry; a line that cannot be read is a
-/// problem and adds nothing.
-fn scan_info(
-    lines: &[(usize, &str)],
-    problem: &mut impl FnMut(usize, ProblemKind, &str),
-) -> ScanInfo {
-    let mut taken = [false; 4];
-    let mut values: [String; 4] = Default::default();
-    for (n, line) in lines {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let mut line_taken = taken;
-        match tokens(line).and_then(|t| fill(t, &SCAN_KEYS, None, &mut line_taken)) {
-            Ok(got) => {
-                for (i, v) in got.into_iter().enumerate() {
-                    if line_taken[i] && !taken[i] {
-                        values[i] = v;
-                    }
-                }
-                taken = line_taken;
-            }
-            Err(kind) => problem(*n, kind, line),
-        }
-    }
-    let [engine, engine_type, version, result] = values;
-    ScanInfo {
-        engine,
-        engine_type,
-        version,
-        result,
-    }
-}
-
-/// Assigns tokens to keys (`bare`: the key a keyless token goes to, once); `taken` marks
-/// the keys given, including earlier lines' (a key given again is a problem).
-fn fill<const N: usize>(
-    tokens: Vec<Token>,
-    keys: &[&str],
-    bare: Option<usize>,
-    taken: &mut [bool; N],
-) -> Result<[String; N], ProblemKind> {
-    let mut values: [String; N] = std::array::from_fn(|_| String::new());
-    for token in tokens {
-        let index = match &token.key {
-            None => match bare {
-                Some(i) if !taken.get(i).copied().unwrap_or(true) => i,
-                _ => return Err(ProblemKind::MissingKey { token: token.value }),
-            },
-            Some(key) => {
-                let lower = key.to_ascii_lowercase();
-                match keys.iter().position(|k| *k == lower) {
-                    Some(i) => i,
-                    None => return Err(ProblemKind::UnknownKey { key: key.clone() }),
-                }
-            }
-        };
-        let (Some(slot), Some(seen)) = (values.get_mut(index), taken.get_mut(index)) else {
-            return Err(ProblemKind::UnknownKey {
-                key: token.key.unwrap_or_default(),
-            });
-        };
-        if *seen {
-            return Err(ProblemKind::RepeatedKey {
-                key: keys.get(index).copied().unwrap_or_default().to_owned(),
-            });
-        }
-        *seen = true;
-        *slot = token.value;
-    }
-    Ok(values)
-}
-
-/// One token of an entry: `key=value` or a value alone.
-struct Token {
-    key: Option<String>,
-    value: String,
-}
-
-/// Splits an entry line into tokens (see the module documentation).
-fn tokens(line: &str) -> Result<Vec<Token>, ProblemKind> {
-    let mut out = Vec::new();
-    let mut it = line.chars().peekable();
-    loop {
-        while it.next_if(|c| c.is_whitespace()).is_some() {}
-        let Some(&c) = it.peek() else {
-            break;
-        };
-        if c == '"' {
-            it.next();
-            let value = quoted(&mut it)?;
-            out.push(Token { key: None, value });
-            continue;
-        }
-        let mut word = String::new();
-        while let Some(c) = it.next_if(|c| !c.is_whitespace() && *c != '=' && *c != '"') {
-            word.push(c);
-        }
-        match it.peek() {
-            Some('=') => {
-                it.next();
-                let value = if it.next_if_eq(&'"').is_some() {
-                    quoted(&mut it)?
-                } else {
-                    let mut v = String::new();
-                    while let Some(c) = it.next_if(|c| !c.is_whitespace()) {
-                        if c == '"' {
-                            return Err(ProblemKind::StrayQuote);
-                        }
-                        v.push(c);
-                    }
-                    v
-                };
-                out.push(Token {
-                    key: Some(word),
-                    value,
-                });
-            }
-            Some('"') => return Err(ProblemKind::StrayQuote),
-            _ => out.push(Token {
-                key: None,
-                value: word,
-            }),
-        }
-    }
-    Ok(out)
-}
-
-/// The rest of a quoted value (the opening `"` read), up to its closing `"`, which must
-/// end the token.
-fn quoted(it: &mut std::iter::Peekable<std::str::Chars<'_>>) -> Result<String, ProblemKind> {
-    let mut v = String::new();
-    loop {
-        match it.next() {
-            None => return Err(ProblemKind::UnterminatedQuote),
-            Some('"') => break,
-            Some('\\') => match it.next() {
-                None => return Err(ProblemKind::UnterminatedQuote),
-                Some('"') => v.push('"'),
-                Some('\\') => v.push('\\'),
-                Some('n') => v.push('\n'),
-                // Kept as written: a Windows path typed in quotes stays readable.
-                Some(other) => {
-                    v.push('\\');
-                    v.push(other);
-                }
-            },
-            Some(c) => v.push(c),
-        }
-    }
-    match it.peek() {
-        Some(c) if !c.is_whitespace() => Err(ProblemKind::StrayQuote),
-        _ => Ok(v),
-    }
 }

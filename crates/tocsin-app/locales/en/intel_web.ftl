@@ -72,16 +72,13 @@ intel-txt-unknown-line = Line { $line } belongs to no field: { $text }
 intel-txt-lossy = The file holds characters that could not be read (save it as UTF-8 or Big5 plain text).
 intel-problem-duplicate = The field is given twice with different values.
 intel-problem-unclosed-fence = A ``` block is not closed.
-intel-problem-unterminated-quote = A quoted value has no closing quote.
-intel-problem-stray-quote = A stray quote.
-intel-problem-unknown-key = Unknown name "{ $key }".
-intel-problem-repeated-key = The name "{ $key }" is given twice.
-intel-problem-missing-key = "{ $token }" has no name in front (e.g. port={ $token }).
-error-intel-entry-line = Line { $line }: { $problem }
 intel-required-note = Fields marked * are required.
 intel-hint-time = Written YYYY-MM-DDThh:mm:ss+hh:mm, e.g. 2026-12-01T09:30:00+08:00.
-intel-hint-victim-ip = One entry a line: the IP, optionally port= and protocol=, e.g. 203.0.113.5 port=443 protocol=tcp.
-intel-hint-connections = One entry a line: direction=source or destination, ip=, port=, protocol=, e.g. direction=destination ip=198.51.100.7 port=8080 protocol=tcp.
+intel-hint-victim-ip = Free text as you would write it, e.g. 203.0.113.5, 443, TCP or 203.0.113.5:443/tcp, one or more a line; kept as written.
+intel-hint-connections = Free text, e.g. source 198.51.100.7:8080/tcp, 來源IP：198.51.100.7 來源埠：8080, or 198.51.100.7 -> 203.0.113.5:443; kept as written.
+intel-hint-scan-info = Free text: engine, type, version, result, e.g. ClamAV, antivirus, 1.0.5, Win.Trojan.Agent or 掃描引擎：ClamAV 版本：1.0.5.
+intel-read-entries = Read as
+intel-read-warnings = Not read (kept as written)
 intel-hint-event-subject = Leave empty for ANA (analysis).
 intel-hint-impact = 1 to 4, 4 the highest.
 intel-hint-source-id = For FBI (feedback): the dispatch number of the record answered.

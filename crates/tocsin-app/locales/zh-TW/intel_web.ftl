@@ -72,16 +72,13 @@ intel-txt-unknown-line = 第 { $line } 行不屬於任何欄位：{ $text }
 intel-txt-lossy = 檔案含有無法辨識的字元（請存成 UTF-8 或 Big5 純文字檔）。
 intel-problem-duplicate = 欄位重複出現且內容不同。
 intel-problem-unclosed-fence = ``` 區塊沒有結束。
-intel-problem-unterminated-quote = 引號內的值沒有結束的引號。
-intel-problem-stray-quote = 多出的引號。
-intel-problem-unknown-key = 不認得的名稱「{ $key }」。
-intel-problem-repeated-key = 名稱「{ $key }」出現兩次。
-intel-problem-missing-key = 「{ $token }」前面少了名稱（例如 port={ $token }）。
-error-intel-entry-line = 第 { $line } 行：{ $problem }
 intel-required-note = 標示 * 的欄位為必填。
 intel-hint-time = 格式為 YYYY-MM-DDThh:mm:ss+hh:mm，例如 2026-12-01T09:30:00+08:00。
-intel-hint-victim-ip = 一行一筆：IP，可加 port= 與 protocol=，例如 203.0.113.5 port=443 protocol=tcp。
-intel-hint-connections = 一行一筆：direction=source 或 destination、ip=、port=、protocol=，例如 direction=destination ip=198.51.100.7 port=8080 protocol=tcp。
+intel-hint-victim-ip = 照您習慣的寫法填寫，例如 203.0.113.5, 443, TCP 或 203.0.113.5:443/tcp，一行可寫一筆或多筆；原文照樣保留。
+intel-hint-connections = 自由填寫，例如 來源 198.51.100.7:8080/tcp、來源IP：198.51.100.7 來源埠：8080，或 198.51.100.7 -> 203.0.113.5:443；原文照樣保留。
+intel-hint-scan-info = 自由填寫：掃描引擎、引擎類型、版本、結果，例如 ClamAV，防毒，1.0.5，Win.Trojan.Agent 或 掃描引擎：ClamAV 版本：1.0.5。
+intel-read-entries = 讀出的項目
+intel-read-warnings = 未能讀出（原文保留）
 intel-hint-event-subject = ANA（分析）情資請留空。
 intel-hint-impact = 1 到 4，4 最高。
 intel-hint-source-id = FBI（回饋）情資：所回饋情資的發送編號。

@@ -162,7 +162,12 @@ pub(crate) fn observables_of(
     record: &IntelRecord,
     analyst: &[(String, String)],
 ) -> Vec<(String, String, String)> {
-    let victims: Vec<String> = record.victim_ip.iter().map(|v| v.ip.to_string()).collect();
+    let victims: Vec<Observable> = record
+        .victims()
+        .entries
+        .iter()
+        .flat_map(|v| extract_observables(&v.address()))
+        .collect();
     let mut out: BTreeMap<(String, String), ObservableOrigin> = BTreeMap::new();
     for o in extract_observables(&record.reference_text()) {
         out.insert(
@@ -172,12 +177,17 @@ pub(crate) fn observables_of(
     }
     // What the threat's own texts name wins over a mention in the references.
     for o in extract_observables(&record.indicator_text()) {
-        let origin = if victims.contains(&o.value) {
-            ObservableOrigin::Victim
-        } else {
-            ObservableOrigin::Extracted
-        };
-        out.insert((o.kind.as_str().to_string(), o.value), origin);
+        out.insert(
+            (o.kind.as_str().to_string(), o.value),
+            ObservableOrigin::Extracted,
+        );
+    }
+    // A victim is never an indicator to block, wherever else the record names it.
+    for o in victims {
+        out.insert(
+            (o.kind.as_str().to_string(), o.value),
+            ObservableOrigin::Victim,
+        );
     }
     for (k, v) in analyst {
         out.insert((k.clone(), v.clone()), ObservableOrigin::Analyst);

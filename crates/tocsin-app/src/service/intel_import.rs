@@ -294,8 +294,9 @@ pub struct ImportFailure {
     pub error: ImportError,
 }
 
-/// Reads a TXT form: the record, or everything wrong with it (problems and lines of no
-/// field in line order, then the fields validation refused).
+/// Reads a TXT form: the record, or everything wrong with it at once (problems and lines
+/// of no field in line order, then the fields validation refused, each at its field's
+/// line).
 pub fn read_txt(bytes: &[u8]) -> Result<IntelRecord, Vec<Issue>> {
     let out = intel_form::parse_bytes(bytes);
     let mut issues: Vec<Issue> = Vec::new();
@@ -308,12 +309,18 @@ pub fn read_txt(bytes: &[u8]) -> Result<IntelRecord, Vec<Issue>> {
     }
     let mut lined: Vec<Issue> = out
         .problems
-        .into_iter()
-        .map(|p| Issue::new(Some(p.line), Some(p.field), IssueKind::Form(p.kind, p.text)))
+        .iter()
+        .map(|p| {
+            Issue::new(
+                Some(p.line),
+                Some(p.field),
+                IssueKind::Form(p.kind.clone(), p.text.clone()),
+            )
+        })
         .chain(
             out.unknown_lines
-                .into_iter()
-                .map(|(n, text)| Issue::new(Some(n), None, IssueKind::UnknownLine(text))),
+                .iter()
+                .map(|(n, text)| Issue::new(Some(*n), None, IssueKind::UnknownLine(text.clone()))),
         )
         .collect();
     lined.sort_by_key(|i| i.line);
@@ -322,7 +329,12 @@ pub fn read_txt(bytes: &[u8]) -> Result<IntelRecord, Vec<Issue>> {
         Ok(record) if issues.is_empty() => Ok(record),
         Ok(_) => Err(issues),
         Err(errors) => {
-            issues.extend(field_issues(&errors, None));
+            // Each refused field at the line it was read from (none when it is missing).
+            let mut refused = field_issues(&errors, None);
+            for i in &mut refused {
+                i.line = i.field.and_then(|f| out.field_line(f));
+            }
+            issues.extend(refused);
             Err(issues)
         }
     }

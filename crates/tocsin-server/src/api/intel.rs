@@ -8,7 +8,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
-use tocsin_domain::intel::IntelInput;
+use tocsin_domain::intel::notation::Warning;
+use tocsin_domain::intel::{IntelInput, IntelRecord};
 use tocsin_domain::{FieldError, FieldErrors, GroupId, IntelId, OrgId};
 use tocsin_storage::{AudienceRow, Delivery, ObservableRow, SharingGroup};
 use utoipa::ToSchema;
@@ -21,64 +22,66 @@ use crate::state::AppState;
 use tocsin_app::Ctx;
 use tocsin_app::service::intel::{self as desk, Channel, Intel, IntelView};
 
-/// An intel record as partners send it: the 25 fields of the N-ISAC format under their
-/// English names. Times are `YYYY-MM-DDThh:mm:ss+hh:mm`.
+/// An intel record: the 25 fields of the N-ISAC format under their English names, as
+/// partners send it (POST, PUT) and as `GET /api/v1/intel/{id}` returns it in `record`, so
+/// a record read can be written back unchanged. Times are `YYYY-MM-DDThh:mm:ss+hh:mm`; an
+/// empty field is null or "" (either is read); a number may also be sent as a string.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema)]
 #[serde(default)]
 pub struct IntelRequest {
     /// 1 情資種類: ANA, DEF, INT, EWA or FBI.
-    pub category: String,
+    pub category: Option<String>,
     /// 2 情資主旨.
-    pub subject: String,
+    pub subject: Option<String>,
     /// 3 情資來源資訊.
-    pub source: String,
+    pub source: Option<String>,
     /// 4 情資發布時間.
-    pub published_at: String,
+    pub published_at: Option<String>,
     /// 5 分享等級: red, amber, amber+strict, green, white (clear).
-    pub tlp: String,
+    pub tlp: Option<String>,
     /// 6 發送編號.
-    pub dispatch_id: String,
+    pub dispatch_id: Option<String>,
     /// 7 事件主旨 (not for ANA).
-    pub event_subject: String,
+    pub event_subject: Option<String>,
     /// 8 事件發現時間.
-    pub event_discovered_at: String,
+    pub event_discovered_at: Option<String>,
     /// 9 事件發送時間.
-    pub event_sent_at: String,
+    pub event_sent_at: Option<String>,
     /// 10 事件解決時間.
-    pub event_resolved_at: String,
+    pub event_resolved_at: Option<String>,
     /// 11 情資內容.
-    pub content: String,
+    pub content: Option<String>,
     /// 12 情資類型.
-    pub intel_type: String,
+    pub intel_type: Option<String>,
     /// 13 發布單位.
-    pub publisher: String,
+    pub publisher: Option<String>,
     /// 14 聯絡資訊.
-    pub contact: String,
+    pub contact: Option<String>,
     /// 15 影響等級: 1 to 4.
-    pub impact_level: String,
+    pub impact_level: Option<u8>,
     /// 16 建議措施.
-    pub recommendation: String,
+    pub recommendation: Option<String>,
     /// 17 參考資訊.
-    pub references: String,
+    pub references: Option<String>,
     /// 18 附件.
-    pub attachments: String,
-    /// 19 受害IP: a list of `{ip, port, protocol}`.
-    #[schema(value_type = Vec<Object>)]
-    pub victim_ip: Vec<serde_json::Value>,
+    pub attachments: Option<String>,
+    /// 19 受害IP: free text, "IP, port, protocol" as the sender writes it (e.g.
+    /// `203.0.113.5, 443, TCP`), kept as written; what tocsin reads from it is in `derived`.
+    pub victim_ip: Option<String>,
     /// 20 影響平台.
-    pub affected_platforms: String,
+    pub affected_platforms: Option<String>,
     /// 21 手法研判.
-    pub technique: String,
-    /// 22 惡意IP連線資訊: a list of `{direction: source|destination, ip, port, protocol}`.
-    #[schema(value_type = Vec<Object>)]
-    pub malicious_connections: Vec<serde_json::Value>,
-    /// 23 掃描資訊: `{engine, engine_type, version, result}`.
-    #[schema(value_type = Object)]
-    pub scan_info: serde_json::Value,
+    pub technique: Option<String>,
+    /// 22 惡意IP連線資訊: free text, source or destination IP, port, protocol entries
+    /// (e.g. `來源 198.51.100.7:8080/tcp`), kept as written.
+    pub malicious_connections: Option<String>,
+    /// 23 掃描資訊: free text, scan engine, engine type, version, result (e.g.
+    /// `ClamAV, antivirus, 1.0.5, Win.Trojan.Agent`), kept as written.
+    pub scan_info: Option<String>,
     /// 24 來源編號 (FBI: the answered record's 發送編號).
-    pub source_id: String,
+    pub source_id: Option<String>,
     /// 25 來源時間 (FBI: the answered record's 發布時間).
-    pub source_time: String,
+    pub source_time: Option<String>,
 }
 
 /// Reads a JSON body into the domain's input; a shape that is not the record's is a 422
@@ -229,9 +232,11 @@ pub struct IntelDetail {
     pub answers_id: Option<String>,
     /// The record this one re-shares.
     pub derived_from: Option<String>,
-    /// The 25 fields, under their English names.
-    #[schema(value_type = Object)]
+    /// The 25 fields, under their English names: what `PUT` takes back.
+    #[schema(value_type = IntelRequest)]
     pub record: serde_json::Value,
+    /// What tocsin read from the free texts 受害IP, 惡意IP連線資訊 and 掃描資訊.
+    pub derived: IntelDerived,
     /// Its indicators.
     pub observables: Vec<ObservableView>,
     /// FBI answers the reader may see.
@@ -242,7 +247,117 @@ pub struct IntelDetail {
     pub deliveries: Vec<DeliveryView>,
 }
 
-fn detail(v: &IntelView) -> Result<IntelDetail, HttpError> {
+/// An address entry read from 受害IP or 惡意IP連線資訊.
+#[derive(Serialize, ToSchema)]
+pub struct AddressEntry {
+    /// source or destination (connections, when the text says).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub direction: Option<String>,
+    /// The address or block (`203.0.113.0/24`).
+    pub ip: String,
+    /// The port.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub port: Option<u16>,
+    /// The protocol, lower case.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub protocol: Option<String>,
+}
+
+/// A scan entry read from 掃描資訊.
+#[derive(Serialize, ToSchema)]
+pub struct ScanEntry {
+    /// The scan engine.
+    pub engine: String,
+    /// The engine's type.
+    pub engine_type: String,
+    /// The engine's version.
+    pub version: String,
+    /// What it found.
+    pub result: String,
+}
+
+/// A line of a free text that could not be read (the text is kept).
+#[derive(Serialize, ToSchema)]
+pub struct NotationWarning {
+    /// The field's English key.
+    pub field: String,
+    /// The line within the field, 1-based.
+    pub line: usize,
+    /// unreadable, bad_address, bad_port, range, bad_protocol, bad_direction, too_many.
+    pub kind: String,
+    /// The message, in the caller's language.
+    pub message: String,
+}
+
+/// What tocsin read from a record's free texts with structure.
+#[derive(Serialize, ToSchema)]
+pub struct IntelDerived {
+    /// From 受害IP.
+    pub victim_ip: Vec<AddressEntry>,
+    /// From 惡意IP連線資訊.
+    pub malicious_connections: Vec<AddressEntry>,
+    /// From 掃描資訊.
+    pub scan_info: Vec<ScanEntry>,
+    /// What could not be read.
+    pub warnings: Vec<NotationWarning>,
+}
+
+fn derived(ctx: &Ctx, r: &IntelRecord) -> IntelDerived {
+    let tr = ctx.tr();
+    let kind = |w: &Warning| {
+        serde_json::to_value(w)
+            .ok()
+            .and_then(|v| v.get("kind").and_then(|k| k.as_str()).map(str::to_owned))
+            .unwrap_or_default()
+    };
+    IntelDerived {
+        victim_ip: r
+            .victims()
+            .entries
+            .iter()
+            .map(|e| AddressEntry {
+                direction: None,
+                ip: e.address(),
+                port: e.port,
+                protocol: e.protocol.clone(),
+            })
+            .collect(),
+        malicious_connections: r
+            .connections()
+            .entries
+            .iter()
+            .map(|c| AddressEntry {
+                direction: c.direction.map(|d| d.as_str().to_string()),
+                ip: c.address(),
+                port: c.port,
+                protocol: c.protocol.clone(),
+            })
+            .collect(),
+        scan_info: r
+            .scans()
+            .entries
+            .into_iter()
+            .map(|s| ScanEntry {
+                engine: s.engine,
+                engine_type: s.engine_type,
+                version: s.version,
+                result: s.result,
+            })
+            .collect(),
+        warnings: r
+            .notation_warnings()
+            .iter()
+            .map(|(f, w)| NotationWarning {
+                field: f.key().to_string(),
+                line: w.line,
+                kind: kind(w),
+                message: tr.field_error(&w.message()),
+            })
+            .collect(),
+    }
+}
+
+fn detail(ctx: &Ctx, v: &IntelView) -> Result<IntelDetail, HttpError> {
     Ok(IntelDetail {
         id: v.intel.row.id.to_string(),
         status: v.intel.row.status.clone(),
@@ -251,6 +366,7 @@ fn detail(v: &IntelView) -> Result<IntelDetail, HttpError> {
         derived_from: v.intel.row.derived_from.map(|u| u.to_string()),
         record: serde_json::to_value(&v.intel.record)
             .map_err(|e| AppError::internal(format!("intel json: {e}")))?,
+        derived: derived(ctx, &v.intel.record),
         observables: v.observables.iter().map(Into::into).collect(),
         answers: v.answers.iter().map(|a| a.id.to_string()).collect(),
         audiences: v.audiences.iter().map(Into::into).collect(),
@@ -271,7 +387,7 @@ async fn created(
     intel: Intel,
 ) -> Result<(StatusCode, Json<IntelDetail>), HttpError> {
     let v = desk::view(state, who, ctx, intel.row.id).await?;
-    Ok((StatusCode::CREATED, Json(detail(&v)?)))
+    Ok((StatusCode::CREATED, Json(detail(ctx, &v)?)))
 }
 
 /// Submits a record (a draft until the desk accepts and shares it).
@@ -354,7 +470,7 @@ pub async fn get(
     Path(id): Path<String>,
 ) -> Result<Json<IntelDetail>, HttpError> {
     let v = desk::view(&state, &who, &ctx, intel_id(&id)?).await?;
-    Ok(Json(detail(&v)?))
+    Ok(Json(detail(&ctx, &v)?))
 }
 
 /// The desk edits a record: the whole record, validated; the TLP may not go below the one
@@ -374,7 +490,7 @@ pub async fn update(
     let input = input_of(body)?;
     desk::edit(&state, &who, &ctx, id, &input).await?;
     let v = desk::view(&state, &who, &ctx, id).await?;
-    Ok(Json(detail(&v)?))
+    Ok(Json(detail(&ctx, &v)?))
 }
 
 /// The TXT form of a record (audited as an export).
@@ -512,7 +628,7 @@ pub async fn observables(
     let id = intel_id(&id)?;
     desk::set_observables(&state, &who, &ctx, id, &input.lines).await?;
     let v = desk::view(&state, &who, &ctx, id).await?;
-    Ok(Json(detail(&v)?))
+    Ok(Json(detail(&ctx, &v)?))
 }
 
 /// The desk turns an incident report into a draft record, the reporter's identity

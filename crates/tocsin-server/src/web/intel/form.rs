@@ -5,14 +5,6 @@ use super::*;
 // ---------------------------------------------------------------------------------------
 // The form: the 25 fields, as typed.
 
-/// The form's inputs that are not one of the 25 fields' own names.
-pub(super) const SCAN_KEYS: [&str; 4] = [
-    "scan_engine",
-    "scan_engine_type",
-    "scan_version",
-    "scan_result",
-];
-
 /// What the form holds, by input name, as typed.
 #[derive(Clone, Debug, Default)]
 pub(super) struct FormValues(BTreeMap<String, String>);
@@ -29,23 +21,7 @@ impl FormValues {
     fn of_input(input: &IntelInput) -> FormValues {
         let mut v = FormValues::default();
         for f in IntelField::ALL {
-            match f {
-                IntelField::VictimIp => v.set(f.key(), victim_lines(&input.victim_ip)),
-                IntelField::MaliciousConnections => {
-                    v.set(f.key(), connection_lines(&input.malicious_connections))
-                }
-                IntelField::ScanInfo => {
-                    let s = &input.scan_info;
-                    for (k, val) in
-                        SCAN_KEYS
-                            .iter()
-                            .zip([&s.engine, &s.engine_type, &s.version, &s.result])
-                    {
-                        v.set(k, val.clone());
-                    }
-                }
-                _ => v.set(f.key(), text_of(input, f).to_string()),
-            }
+            v.set(f.key(), input.text(f).to_string());
         }
         // The selects show the canonical names of what was read (`AMBER` → amber).
         if let Some(c) = IntelCategory::parse(&input.category) {
@@ -58,55 +34,16 @@ impl FormValues {
     }
 }
 
-/// A text field of an input (not the three structured ones, which give "").
-pub(super) fn text_of(input: &IntelInput, f: IntelField) -> &str {
-    input.text(f).unwrap_or_default()
-}
-
-/// The form as typed: its values, the record input they make, and the errors of the
-/// structured fields' lines.
-pub(super) fn read_form(tr: &Tr, f: &MultipartForm) -> (FormValues, IntelInput, FieldErrors) {
+/// The form as typed: its values and the record input they make.
+pub(super) fn read_form(f: &MultipartForm) -> (FormValues, IntelInput) {
     let mut values = FormValues::default();
     let mut input = IntelInput::default();
-    let mut errors = FieldErrors::new();
     for field in IntelField::ALL {
-        match field {
-            IntelField::VictimIp => {
-                let typed = f.get(field.key());
-                input.victim_ip = parse_entries(tr, field, &typed, &mut errors).victim_ip;
-                values.set(field.key(), typed);
-            }
-            IntelField::MaliciousConnections => {
-                let typed = f.get(field.key());
-                input.malicious_connections =
-                    parse_entries(tr, field, &typed, &mut errors).malicious_connections;
-                values.set(field.key(), typed);
-            }
-            IntelField::ScanInfo => {
-                let [engine, engine_type, version, result] = SCAN_KEYS.map(|k| f.get(k));
-                for (k, v) in SCAN_KEYS
-                    .iter()
-                    .zip([&engine, &engine_type, &version, &result])
-                {
-                    values.set(k, v.clone());
-                }
-                input.scan_info = ScanInfo {
-                    engine,
-                    engine_type,
-                    version,
-                    result,
-                };
-            }
-            _ => {
-                let typed = f.get(field.key());
-                if let Some(slot) = input.text_mut(field) {
-                    *slot = typed.clone();
-                }
-                values.set(field.key(), typed);
-            }
-        }
+        let typed = f.get(field.key());
+        input.text_mut(field).clone_from(&typed);
+        values.set(field.key(), typed);
     }
-    (values, input, errors)
+    (values, input)
 }
 
 /// An uploaded TXT form merged with the form: what the file gives wins, the form fills the
@@ -120,53 +57,16 @@ pub(super) fn merge_txt(
     let mut merged = txt.clone();
     let mut from_form = BTreeSet::new();
     for f in IntelField::ALL {
-        let take_form = match f {
-            IntelField::VictimIp => {
-                let empty = merged.victim_ip.is_empty();
-                if empty {
-                    merged.victim_ip = typed.victim_ip.clone();
-                }
-                empty
-            }
-            IntelField::MaliciousConnections => {
-                let empty = merged.malicious_connections.is_empty();
-                if empty {
-                    merged.malicious_connections = typed.malicious_connections.clone();
-                }
-                empty
-            }
-            IntelField::ScanInfo => {
-                let empty = merged.scan_info.is_empty();
-                if empty {
-                    merged.scan_info = typed.scan_info.clone();
-                }
-                empty
-            }
-            _ => {
-                let form_text = text_of(typed, f).to_string();
-                match merged.text_mut(f) {
-                    Some(slot) if slot.trim().is_empty() => {
-                        *slot = form_text;
-                        true
-                    }
-                    _ => false,
-                }
-            }
-        };
-        if take_form {
+        let slot = merged.text_mut(f);
+        if slot.trim().is_empty() {
+            slot.clone_from(&typed.text(f).to_string());
             from_form.insert(f.key());
         }
     }
     let mut shown = FormValues::of_input(&merged);
-    // What was typed stays as typed (bad lines included), for the fields the form gave.
+    // What was typed stays as typed, for the fields the form gave.
     for key in &from_form {
-        if *key == IntelField::ScanInfo.key() {
-            for k in SCAN_KEYS {
-                shown.set(k, values.get(k).to_string());
-            }
-        } else {
-            shown.set(key, values.get(key).to_string());
-        }
+        shown.set(key, values.get(key).to_string());
     }
     (merged, shown, from_form)
 }
@@ -179,7 +79,7 @@ pub(super) struct InputView {
     label: String,
     /// The other names (the format's Chinese name, the English key).
     alt: String,
-    /// line, block, time, impact, category, tlp, entries, scan.
+    /// line, block, time, impact, category, tlp, entries (a block of addresses).
     widget: &'static str,
     /// Rows of a textarea.
     rows: usize,
@@ -206,8 +106,7 @@ pub(super) fn inputs(tr: &Tr) -> Vec<InputView> {
                 | F::EventResolvedAt
                 | F::SourceTime => ("time", 0, 40),
                 F::ImpactLevel => ("impact", 0, 0),
-                F::VictimIp | F::MaliciousConnections => ("entries", 4, 200_000),
-                F::ScanInfo => ("scan", 0, limits::TEXT),
+                F::VictimIp | F::MaliciousConnections | F::ScanInfo => ("entries", 4, limits::TEXT),
                 F::Content => ("block", 10, limits::CONTENT),
                 F::Contact
                 | F::Recommendation
@@ -228,6 +127,7 @@ pub(super) fn inputs(tr: &Tr) -> Vec<InputView> {
                 | F::SourceTime => tr.t("intel-hint-time"),
                 F::VictimIp => tr.t("intel-hint-victim-ip"),
                 F::MaliciousConnections => tr.t("intel-hint-connections"),
+                F::ScanInfo => tr.t("intel-hint-scan-info"),
                 F::EventSubject => tr.t("intel-hint-event-subject"),
                 F::ImpactLevel => tr.t("intel-hint-impact"),
                 F::SourceId => tr.t("intel-hint-source-id"),
@@ -392,16 +292,6 @@ pub(super) fn refused(
     )
 }
 
-/// Adds the record's own errors to the structured fields' line errors (those first).
-pub(super) fn with_validation(mut lines: FieldErrors, input: &IntelInput) -> FieldErrors {
-    if let Err(e) = input.validate() {
-        for (k, v) in e.iter() {
-            lines.add(k, v.clone());
-        }
-    }
-    lines
-}
-
 pub(in crate::web) async fn new_submit(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -417,7 +307,7 @@ pub(in crate::web) async fn new_submit(
         return e.into_response();
     }
     let tr = ctx.tr();
-    let (values, typed, mut line_errors) = read_form(&tr, &f);
+    let (values, typed) = read_form(&f);
     let (input, values, channel, txt_merged) = match f.take_file("txt") {
         Some(upload) => {
             let outcome = intel_form::parse_bytes(&upload.bytes);
@@ -431,29 +321,11 @@ pub(in crate::web) async fn new_submit(
                 };
                 return refused(&state, &ctx, &who, None, form);
             }
-            let (merged, shown, from_form) = merge_txt(&outcome.input, &typed, &values);
-            // Line errors only count for the fields the form gave.
-            let mut kept = FieldErrors::new();
-            for (k, v) in line_errors.iter() {
-                if from_form.contains(k) {
-                    kept.add(k, v.clone());
-                }
-            }
-            line_errors = kept;
+            let (merged, shown, _) = merge_txt(&outcome.input, &typed, &values);
             (merged, shown, Channel::Txt, true)
         }
         None => (typed, values, Channel::Web, false),
     };
-    if !line_errors.is_empty() {
-        let errors = with_validation(line_errors, &input);
-        let form = FormState {
-            values,
-            errors: field_errors(&ctx, &errors),
-            txt_problems: vec![],
-            txt_merged,
-        };
-        return refused(&state, &ctx, &who, None, form);
-    }
     match svc::submit(&state, &who, &ctx, &input, channel).await {
         Ok(intel) => see_other(&format!("/intel/{}", intel.row.id)),
         Err(AppError::Validation(e)) => {
@@ -515,18 +387,7 @@ pub(in crate::web) async fn edit_submit(
     if let Err(e) = svc::load(&state, &who, &ctx, id, Action::Update).await {
         return e.into_response();
     }
-    let tr = ctx.tr();
-    let (values, input, line_errors) = read_form(&tr, &f);
-    if !line_errors.is_empty() {
-        let errors = with_validation(line_errors, &input);
-        let form = FormState {
-            values,
-            errors: field_errors(&ctx, &errors),
-            txt_problems: vec![],
-            txt_merged: false,
-        };
-        return refused(&state, &ctx, &who, Some(id), form);
-    }
+    let (values, input) = read_form(&f);
     match svc::edit(&state, &who, &ctx, id, &input).await {
         Ok(_) => see_other(&format!("/intel/{id}")),
         Err(AppError::Validation(e)) => {

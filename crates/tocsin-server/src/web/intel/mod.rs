@@ -23,10 +23,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::Form;
 use serde::Deserialize;
-use tocsin_domain::intel::{
-    ConnectionInput, EndpointInput, IntelCategory, IntelField, IntelInput, IntelRecord, IntelTime,
-    ScanInfo,
-};
+use tocsin_domain::intel::{IntelCategory, IntelField, IntelInput, IntelRecord, IntelTime};
 use tocsin_domain::policy::{Action, IntelAudience, Resource, may_reshare};
 use tocsin_domain::{FieldError, FieldErrors, GroupId, IntelId, Locale, OrgId, Tlp};
 use tocsin_formats::intel_form::{self, ParseOutcome, Problem, ProblemKind};
@@ -138,17 +135,6 @@ pub(super) fn problem_text(tr: &Tr, kind: &ProblemKind) -> String {
     match kind {
         ProblemKind::Duplicate => tr.t("intel-problem-duplicate"),
         ProblemKind::UnclosedFence => tr.t("intel-problem-unclosed-fence"),
-        ProblemKind::UnterminatedQuote => tr.t("intel-problem-unterminated-quote"),
-        ProblemKind::StrayQuote => tr.t("intel-problem-stray-quote"),
-        ProblemKind::UnknownKey { key } => {
-            tr.t_args("intel-problem-unknown-key", &[("key", key.clone())])
-        }
-        ProblemKind::RepeatedKey { key } => {
-            tr.t_args("intel-problem-repeated-key", &[("key", key.clone())])
-        }
-        ProblemKind::MissingKey { token } => {
-            tr.t_args("intel-problem-missing-key", &[("token", token.clone())])
-        }
     }
 }
 
@@ -189,132 +175,10 @@ pub(super) fn txt_problems(tr: &Tr, outcome: &ParseOutcome) -> Vec<String> {
     messages
 }
 
-// ---------------------------------------------------------------------------------------
-// The structured fields as lines of text: the TXT form's entry syntax, one entry a line.
-
-/// `key=value` tokens of an entry, as the TXT form writes them; `bare_ip` writes the ip
-/// without its key.
-pub(super) fn entry_line(pairs: &[(&str, &str)], bare_ip: bool) -> String {
-    tocsin_formats::intel_form::entry(pairs, bare_ip.then_some("ip"))
-}
-
-/// 受害IP as the form's lines: `203.0.113.5 port=443 protocol=tcp`.
-pub(super) fn victim_lines(entries: &[EndpointInput]) -> String {
-    entries
-        .iter()
-        .map(|e| {
-            entry_line(
-                &[("ip", &e.ip), ("port", &e.port), ("protocol", &e.protocol)],
-                true,
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-/// 惡意IP連線資訊 as the form's lines, as the TXT form writes them.
-pub(super) fn connection_lines(entries: &[ConnectionInput]) -> String {
-    entries
-        .iter()
-        .map(|c| {
-            entry_line(
-                &[
-                    ("direction", &c.direction),
-                    ("ip", &c.ip),
-                    ("port", &c.port),
-                    ("protocol", &c.protocol),
-                ],
-                false,
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-/// Reads the lines of a structured field typed in the form with the TXT parser (the same
-/// syntax), each typed line `n` being line `n + 1` of the text it is wrapped into. The
-/// first line that cannot be read is an error naming the field and that line.
-pub(super) fn parse_entries(
-    tr: &Tr,
-    field: IntelField,
-    typed: &str,
-    e: &mut FieldErrors,
-) -> IntelInput {
-    let mut text = format!("{}：\n", field.zh());
-    for line in typed.lines() {
-        text.push_str("  ");
-        text.push_str(line);
-        text.push('\n');
-    }
-    let outcome = intel_form::parse(&text);
-    if let Some(p) = outcome.problems.iter().find(|p| p.field == field) {
-        e.add(
-            field.key(),
-            FieldError::new("error-intel-entry-line")
-                .arg("line", p.line.saturating_sub(1))
-                .arg("problem", problem_text(tr, &p.kind))
-                .arg("field", field.label()),
-        );
-    }
-    outcome.input
-}
-
 #[cfg(test)]
 mod tests {
     use super::inbox::inbox_href;
     use super::*;
-
-    #[test]
-    fn structured_fields_round_trip_through_their_lines() {
-        let tr = Tr::new(Locale::ZhTw);
-        let victims = vec![
-            EndpointInput {
-                ip: "203.0.113.5".into(),
-                port: "443".into(),
-                protocol: "tcp".into(),
-            },
-            EndpointInput {
-                ip: "2001:db8::1".into(),
-                ..Default::default()
-            },
-        ];
-        let lines = victim_lines(&victims);
-        assert_eq!(lines, "203.0.113.5 port=443 protocol=tcp\n2001:db8::1");
-        let mut e = FieldErrors::new();
-        let back = parse_entries(&tr, IntelField::VictimIp, &lines, &mut e);
-        assert!(e.is_empty());
-        assert_eq!(back.victim_ip, victims);
-
-        let conns = vec![ConnectionInput {
-            direction: "destination".into(),
-            ip: "198.51.100.7".into(),
-            port: "8080".into(),
-            protocol: "say \"hi\"".into(),
-        }];
-        let lines = connection_lines(&conns);
-        let back = parse_entries(&tr, IntelField::MaliciousConnections, &lines, &mut e);
-        assert!(e.is_empty(), "{e:?}");
-        assert_eq!(back.malicious_connections, conns);
-    }
-
-    #[test]
-    fn a_bad_entry_line_names_its_field_and_line() {
-        let tr = Tr::new(Locale::En);
-        let mut e = FieldErrors::new();
-        parse_entries(
-            &tr,
-            IntelField::MaliciousConnections,
-            "direction=source ip=1.2.3.4\ndirection=source ip=1.2.3.5 color=red",
-            &mut e,
-        );
-        let err = e.get("malicious_connections").expect("an error");
-        let text = tr.field_error(err);
-        assert!(
-            text.starts_with("惡意IP連線資訊 (malicious_connections): "),
-            "{text}"
-        );
-        assert!(text.contains("Line 2") && text.contains("color"), "{text}");
-    }
 
     #[test]
     fn chinese_field_labels_are_the_formats_names() {

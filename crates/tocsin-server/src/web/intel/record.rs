@@ -1,7 +1,6 @@
 //! One record: its fields, indicators, FBI answers, deliveries, TXT download, and the
 //! desk's and recipients' forms on it (indicators, sharing, feedback, re-share).
 
-use super::form::text_of;
 use super::*;
 use crate::web::kit::PageForms;
 
@@ -17,8 +16,10 @@ pub(super) struct FieldView {
     value: String,
     /// A text block, shown with its line breaks.
     block: bool,
-    /// The entries of a structured field.
+    /// The entries read from a free text with structure (19, 22, 23).
     entries: Vec<String>,
+    /// What could not be read from it, for the desk.
+    warnings: Vec<String>,
 }
 
 pub(super) fn field_views(tr: &Tr, r: &IntelRecord) -> Vec<FieldView> {
@@ -34,6 +35,7 @@ pub(super) fn field_views(tr: &Tr, r: &IntelRecord) -> Vec<FieldView> {
                 value: String::new(),
                 block: false,
                 entries: Vec::new(),
+                warnings: Vec::new(),
             };
             match f {
                 F::Category => v.value = category_label(tr, r.category.as_str()),
@@ -42,38 +44,37 @@ pub(super) fn field_views(tr: &Tr, r: &IntelRecord) -> Vec<FieldView> {
                 | F::EventDiscoveredAt
                 | F::EventSentAt
                 | F::EventResolvedAt
-                | F::SourceTime => v.value = discovered(text_of(&input, f)),
+                | F::SourceTime => v.value = discovered(input.text(f)),
                 F::VictimIp => {
-                    v.entries = input
-                        .victim_ip
-                        .iter()
-                        .map(|e| {
-                            entry_line(
-                                &[("ip", &e.ip), ("port", &e.port), ("protocol", &e.protocol)],
-                                true,
-                            )
-                        })
-                        .collect()
+                    let read = r.victims();
+                    v.entries = read.entries.iter().map(ToString::to_string).collect();
+                    v.warnings = warnings(tr, &read.warnings);
                 }
                 F::MaliciousConnections => {
-                    v.entries = connection_lines(&input.malicious_connections)
-                        .lines()
-                        .map(str::to_string)
-                        .collect()
+                    let read = r.connections();
+                    v.entries = read.entries.iter().map(ToString::to_string).collect();
+                    v.warnings = warnings(tr, &read.warnings);
                 }
                 F::ScanInfo => {
-                    if let Some(s) = &r.scan_info {
-                        v.entries = [
-                            ("intel-scan-engine", &s.engine),
-                            ("intel-scan-engine-type", &s.engine_type),
-                            ("intel-scan-version", &s.version),
-                            ("intel-scan-result", &s.result),
-                        ]
-                        .into_iter()
-                        .filter(|(_, val)| !val.is_empty())
-                        .map(|(id, val)| format!("{}: {val}", tr.t(id)))
+                    let read = r.scans();
+                    v.entries = read
+                        .entries
+                        .iter()
+                        .map(|s| {
+                            [
+                                ("intel-scan-engine", &s.engine),
+                                ("intel-scan-engine-type", &s.engine_type),
+                                ("intel-scan-version", &s.version),
+                                ("intel-scan-result", &s.result),
+                            ]
+                            .into_iter()
+                            .filter(|(_, val)| !val.is_empty())
+                            .map(|(id, val)| format!("{}: {val}", tr.t(id)))
+                            .collect::<Vec<_>>()
+                            .join(" · ")
+                        })
                         .collect();
-                    }
+                    v.warnings = warnings(tr, &read.warnings);
                 }
                 F::Content
                 | F::Contact
@@ -81,15 +82,39 @@ pub(super) fn field_views(tr: &Tr, r: &IntelRecord) -> Vec<FieldView> {
                 | F::References
                 | F::Attachments
                 | F::AffectedPlatforms
-                | F::Technique => {
-                    v.block = true;
-                    v.value = text_of(&input, f).to_string();
-                }
-                _ => v.value = text_of(&input, f).to_string(),
+                | F::Technique => {}
+                _ => v.value = input.text(f).to_string(),
+            }
+            if is_block(f) {
+                v.block = true;
+                v.value = input.text(f).to_string();
             }
             v
         })
         .collect()
+}
+
+/// The fields shown as text blocks, line breaks kept.
+fn is_block(f: IntelField) -> bool {
+    use IntelField as F;
+    matches!(
+        f,
+        F::Content
+            | F::Contact
+            | F::Recommendation
+            | F::References
+            | F::Attachments
+            | F::AffectedPlatforms
+            | F::Technique
+            | F::VictimIp
+            | F::MaliciousConnections
+            | F::ScanInfo
+    )
+}
+
+/// The notation warnings of a field in the page's language.
+fn warnings(tr: &Tr, ws: &[tocsin_domain::intel::notation::Warning]) -> Vec<String> {
+    ws.iter().map(|w| tr.field_error(&w.message())).collect()
 }
 
 /// An indicator as listed.

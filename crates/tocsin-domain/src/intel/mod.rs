@@ -21,6 +21,8 @@ use std::collections::BTreeSet;
 use std::fmt;
 use std::net::IpAddr;
 
+pub mod notation;
+
 /// Length limits of the record's texts, in characters.
 pub mod limits {
     /// One-line texts: subject, source, event subject, publisher.
@@ -331,35 +333,8 @@ names! {
     }
 }
 
-/// One 受害IP entry as it arrives: IP, port and protocol as strings.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct EndpointInput {
-    /// The IP address.
-    pub ip: String,
-    /// The port, optional (a number or a string).
-    #[serde(deserialize_with = "de_text")]
-    pub port: String,
-    /// The protocol (`tcp`, `udp`, `http`…), optional.
-    pub protocol: String,
-}
-
-/// One 惡意IP連線資訊 entry as it arrives.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct ConnectionInput {
-    /// `source` or `destination`.
-    pub direction: String,
-    /// The IP address.
-    pub ip: String,
-    /// The port, optional.
-    #[serde(deserialize_with = "de_text")]
-    pub port: String,
-    /// The protocol, optional.
-    pub protocol: String,
-}
-
-/// 掃描資訊 as it arrives: scan engine, engine type, version, result.
+/// One entry of 掃描資訊 as read from its text ([`notation::scans`]): scan engine, engine
+/// type, version, result.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ScanInfo {
@@ -387,63 +362,90 @@ impl ScanInfo {
 #[serde(default)]
 pub struct IntelInput {
     /// 1 情資種類: ANA, DEF, INT, EWA or FBI (any case).
+    #[serde(deserialize_with = "de_text")]
     pub category: String,
     /// 2 情資主旨.
+    #[serde(deserialize_with = "de_text")]
     pub subject: String,
     /// 3 情資來源資訊: the issuing unit.
+    #[serde(deserialize_with = "de_text")]
     pub source: String,
     /// 4 情資發布時間: `YYYY-MM-DDThh:mm:ss+hh:mm`.
+    #[serde(deserialize_with = "de_text")]
     pub published_at: String,
     /// 5 分享等級: red, amber, green, white, or the TLP 2.0 names (clear, amber+strict).
+    #[serde(deserialize_with = "de_text")]
     pub tlp: String,
     /// 6 發送編號: the sender's own numbering.
+    #[serde(deserialize_with = "de_text")]
     pub dispatch_id: String,
     /// 7 事件主旨: not for ANA.
+    #[serde(deserialize_with = "de_text")]
     pub event_subject: String,
     /// 8 事件發現時間.
+    #[serde(deserialize_with = "de_text")]
     pub event_discovered_at: String,
     /// 9 事件發送時間.
+    #[serde(deserialize_with = "de_text")]
     pub event_sent_at: String,
     /// 10 事件解決時間.
+    #[serde(deserialize_with = "de_text")]
     pub event_resolved_at: String,
     /// 11 情資內容.
+    #[serde(deserialize_with = "de_text")]
     pub content: String,
     /// 12 情資類型.
+    #[serde(deserialize_with = "de_text")]
     pub intel_type: String,
     /// 13 發布單位.
+    #[serde(deserialize_with = "de_text")]
     pub publisher: String,
     /// 14 聯絡資訊.
+    #[serde(deserialize_with = "de_text")]
     pub contact: String,
     /// 15 影響等級: 1 to 4 (a number or a string).
     #[serde(deserialize_with = "de_text")]
     pub impact_level: String,
     /// 16 建議措施.
+    #[serde(deserialize_with = "de_text")]
     pub recommendation: String,
     /// 17 參考資訊.
+    #[serde(deserialize_with = "de_text")]
     pub references: String,
     /// 18 附件.
+    #[serde(deserialize_with = "de_text")]
     pub attachments: String,
-    /// 19 受害IP.
-    pub victim_ip: Vec<EndpointInput>,
+    /// 19 受害IP: free text, "IP, port, protocol" as the partner writes it
+    /// ([`notation::endpoints`] reads it).
+    #[serde(deserialize_with = "de_free")]
+    pub victim_ip: String,
     /// 20 影響平台.
+    #[serde(deserialize_with = "de_text")]
     pub affected_platforms: String,
     /// 21 手法研判.
+    #[serde(deserialize_with = "de_text")]
     pub technique: String,
-    /// 22 惡意IP連線資訊.
-    pub malicious_connections: Vec<ConnectionInput>,
-    /// 23 掃描資訊.
-    pub scan_info: ScanInfo,
+    /// 22 惡意IP連線資訊: free text, source or destination IP, port, protocol entries
+    /// ([`notation::connections`]).
+    #[serde(deserialize_with = "de_free")]
+    pub malicious_connections: String,
+    /// 23 掃描資訊: free text, scan engine, engine type, version, result
+    /// ([`notation::scans`]).
+    #[serde(deserialize_with = "de_free")]
+    pub scan_info: String,
     /// 24 來源編號: for FBI, the dispatch id of the record answered.
+    #[serde(deserialize_with = "de_text")]
     pub source_id: String,
     /// 25 來源時間: for FBI, that record's publication time.
+    #[serde(deserialize_with = "de_text")]
     pub source_time: String,
 }
 
 impl IntelInput {
-    /// The value of a text field; None for the structured ones (19, 22, 23).
-    pub fn text(&self, field: IntelField) -> Option<&str> {
+    /// The value of a field, as written.
+    pub fn text(&self, field: IntelField) -> &str {
         use IntelField as F;
-        Some(match field {
+        match field {
             F::Category => &self.category,
             F::Subject => &self.subject,
             F::Source => &self.source,
@@ -466,14 +468,16 @@ impl IntelInput {
             F::Technique => &self.technique,
             F::SourceId => &self.source_id,
             F::SourceTime => &self.source_time,
-            F::VictimIp | F::MaliciousConnections | F::ScanInfo => return None,
-        })
+            F::VictimIp => &self.victim_ip,
+            F::MaliciousConnections => &self.malicious_connections,
+            F::ScanInfo => &self.scan_info,
+        }
     }
 
-    /// The slot of a text field; None for the structured ones (19, 22, 23).
-    pub fn text_mut(&mut self, field: IntelField) -> Option<&mut String> {
+    /// The slot of a field.
+    pub fn text_mut(&mut self, field: IntelField) -> &mut String {
         use IntelField as F;
-        Some(match field {
+        match field {
             F::Category => &mut self.category,
             F::Subject => &mut self.subject,
             F::Source => &mut self.source,
@@ -496,12 +500,15 @@ impl IntelInput {
             F::Technique => &mut self.technique,
             F::SourceId => &mut self.source_id,
             F::SourceTime => &mut self.source_time,
-            F::VictimIp | F::MaliciousConnections | F::ScanInfo => return None,
-        })
+            F::VictimIp => &mut self.victim_ip,
+            F::MaliciousConnections => &mut self.malicious_connections,
+            F::ScanInfo => &mut self.scan_info,
+        }
     }
 }
 
-/// Reads a string, a number or null as text.
+/// Reads a string, a number or null as text: a record read from the API (where an empty
+/// field is null and the impact level a number) can be written back as it is.
 fn de_text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
@@ -519,11 +526,79 @@ fn de_text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     })
 }
 
-/// A checked 受害IP entry.
+/// Reads a free-text field (19, 22, 23): a string or null, or the list of objects (or, for
+/// 掃描資訊, the object) that earlier versions took and stored, written back in tocsin's
+/// `key=value` notation, which [`notation`] reads.
+fn de_free<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Scalar {
+        S(String),
+        I(i64),
+        F(f64),
+    }
+    impl Scalar {
+        fn text(self) -> String {
+            match self {
+                Scalar::S(s) => s,
+                Scalar::I(i) => i.to_string(),
+                Scalar::F(f) => f.to_string(),
+            }
+        }
+    }
+    type Entry = std::collections::BTreeMap<String, Option<Scalar>>;
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Free {
+        Text(String),
+        Entries(Vec<Entry>),
+        Entry(Entry),
+        Nothing(()),
+    }
+    fn line(entry: Entry) -> String {
+        const ORDER: [&str; 8] = [
+            "direction",
+            "ip",
+            "port",
+            "protocol",
+            "engine",
+            "engine_type",
+            "version",
+            "result",
+        ];
+        let mut pairs: Vec<(String, String)> = entry
+            .into_iter()
+            .filter_map(|(k, v)| Some((k, v?.text())))
+            .filter(|(_, v)| !v.trim().is_empty())
+            .collect();
+        pairs.sort_by_key(|(k, _)| ORDER.iter().position(|o| *o == k).unwrap_or(ORDER.len()));
+        pairs
+            .iter()
+            .map(|(k, v)| format!("{k}={}", notation::quote(v)))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+    Ok(match Option::<Free>::deserialize(d)? {
+        Some(Free::Text(s)) => s,
+        Some(Free::Entries(list)) => list
+            .into_iter()
+            .map(line)
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n"),
+        Some(Free::Entry(e)) => line(e),
+        Some(Free::Nothing(())) | None => String::new(),
+    })
+}
+
+/// A 受害IP entry read from the field's text ([`notation::endpoints`]).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Endpoint {
-    /// The address.
+    /// The address (of a block, its first address).
     pub ip: IpAddr,
+    /// The block's prefix length, for `203.0.113.0/24`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefix: Option<u8>,
     /// The port.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<u16>,
@@ -532,19 +607,90 @@ pub struct Endpoint {
     pub protocol: Option<String>,
 }
 
-/// A checked 惡意IP連線資訊 entry.
+impl Endpoint {
+    /// The address or block as text: `203.0.113.5`, `203.0.113.0/24`.
+    pub fn address(&self) -> String {
+        address_text(self.ip, self.prefix)
+    }
+}
+
+/// `203.0.113.5:443/tcp`, `[2001:db8::1]:443`, `203.0.113.0/24`.
+impl fmt::Display for Endpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_endpoint(f, self.ip, self.prefix, self.port, self.protocol.as_deref())
+    }
+}
+
+/// A 惡意IP連線資訊 entry read from the field's text ([`notation::connections`]).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Connection {
-    /// Which way.
-    pub direction: Direction,
-    /// The address.
+    /// Which way, when the text says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub direction: Option<Direction>,
+    /// The address (of a block, its first address).
     pub ip: IpAddr,
+    /// The block's prefix length.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefix: Option<u8>,
     /// The port.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<u16>,
     /// The protocol, lower case.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
+}
+
+impl Connection {
+    /// The address or block as text.
+    pub fn address(&self) -> String {
+        address_text(self.ip, self.prefix)
+    }
+}
+
+/// `source 198.51.100.7:8080/tcp`, or without the direction when the text gave none.
+impl fmt::Display for Connection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(d) = self.direction {
+            write!(f, "{} ", d.as_str())?;
+        }
+        write_endpoint(f, self.ip, self.prefix, self.port, self.protocol.as_deref())
+    }
+}
+
+fn address_text(ip: IpAddr, prefix: Option<u8>) -> String {
+    match prefix {
+        Some(p) => format!("{ip}/{p}"),
+        None => ip.to_string(),
+    }
+}
+
+fn write_endpoint(
+    f: &mut fmt::Formatter<'_>,
+    ip: IpAddr,
+    prefix: Option<u8>,
+    port: Option<u16>,
+    protocol: Option<&str>,
+) -> fmt::Result {
+    match (ip, port) {
+        (IpAddr::V6(v6), Some(_)) => write!(f, "[{v6}]")?,
+        _ => write!(f, "{ip}")?,
+    }
+    if let Some(p) = prefix {
+        write!(f, "/{p}")?;
+    }
+    if let Some(p) = port {
+        write!(f, ":{p}")?;
+    }
+    if let Some(p) = protocol {
+        write!(f, "/{p}")?;
+    }
+    Ok(())
+}
+
+/// [`de_free`] for a checked record's field, which is `None` when empty; records stored by
+/// earlier versions hold lists there.
+fn de_free_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    de_free(d).map(|s| validate::non_empty(&s))
 }
 
 /// A checked record: one-line texts trimmed, free texts without surrounding blank lines,
@@ -571,19 +717,32 @@ pub struct IntelRecord {
     pub recommendation: Option<String>,
     pub references: Option<String>,
     pub attachments: Option<String>,
-    #[serde(default)]
-    pub victim_ip: Vec<Endpoint>,
+    #[serde(default, deserialize_with = "de_free_opt")]
+    pub victim_ip: Option<String>,
     pub affected_platforms: Option<String>,
     pub technique: Option<String>,
-    #[serde(default)]
-    pub malicious_connections: Vec<Connection>,
-    pub scan_info: Option<ScanInfo>,
+    #[serde(default, deserialize_with = "de_free_opt")]
+    pub malicious_connections: Option<String>,
+    #[serde(default, deserialize_with = "de_free_opt")]
+    pub scan_info: Option<String>,
     pub source_id: Option<String>,
     pub source_time: Option<IntelTime>,
 }
 
-/// The format's TLP names: `WHITE` for clear (TLP 1.0's name, which the format uses),
-/// `AMBER+STRICT` kept as TLP 2.0 writes it.
+/// The seed's TLP value in a record (分享等級): lower case, as its readers expect, `white`
+/// for clear (TLP 1.0's name, which the format uses), `amber+strict` as TLP 2.0 writes it.
+pub fn tlp_value(t: Tlp) -> &'static str {
+    match t {
+        Tlp::Clear => "white",
+        Tlp::Green => "green",
+        Tlp::Amber => "amber",
+        Tlp::AmberStrict => "amber+strict",
+        Tlp::Red => "red",
+    }
+}
+
+/// The TLP as people write it in a subject line or a message (`TLP:AMBER`): upper case,
+/// `WHITE` for clear as the format says.
 pub fn tlp_name(t: Tlp) -> &'static str {
     match t {
         Tlp::Clear => "WHITE",
@@ -601,39 +760,6 @@ fn err(field: IntelField, code: &'static str) -> FieldError {
 /// Adds the field's names to an error from the shared validators.
 fn named(field: IntelField, r: Result<(), FieldError>) -> Result<(), FieldError> {
     r.map_err(|e| e.arg("field", field.label()))
-}
-
-fn port(s: &str) -> Result<Option<u16>, &'static str> {
-    let s = s.trim();
-    if s.is_empty() {
-        return Ok(None);
-    }
-    s.parse::<u16>().map(Some).map_err(|_| "error-intel-port")
-}
-
-fn protocol(s: &str) -> Result<Option<String>, &'static str> {
-    let s = s.trim();
-    if s.is_empty() {
-        return Ok(None);
-    }
-    if s.chars().count() > limits::PROTOCOL
-        || !s
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'))
-    {
-        return Err("error-intel-protocol");
-    }
-    Ok(Some(s.to_ascii_lowercase()))
-}
-
-fn ip(s: &str) -> Result<IpAddr, &'static str> {
-    let s = s.trim();
-    if s.is_empty() {
-        return Err("error-required");
-    }
-    crate::phish_url::refang(s)
-        .parse::<IpAddr>()
-        .map_err(|_| "error-intel-ip")
 }
 
 impl IntelInput {
@@ -692,6 +818,14 @@ impl IntelInput {
             (F::AffectedPlatforms, &self.affected_platforms, limits::TEXT),
             (F::Technique, &self.technique, limits::TEXT),
             (F::SourceId, &self.source_id, limits::ID),
+            // Free texts: how they are written is never refused (see `notation`).
+            (F::VictimIp, &self.victim_ip, limits::TEXT),
+            (
+                F::MaliciousConnections,
+                &self.malicious_connections,
+                limits::TEXT,
+            ),
+            (F::ScanInfo, &self.scan_info, limits::TEXT),
         ] {
             e.check(f.key(), named(f, validate::optional_text(v.trim(), max)));
         }
@@ -747,79 +881,6 @@ impl IntelInput {
             },
         };
 
-        let mut victim_ip = Vec::new();
-        if self.victim_ip.len() > limits::ENTRIES {
-            e.add(
-                F::VictimIp.key(),
-                err(F::VictimIp, "error-intel-too-many").arg("max", limits::ENTRIES),
-            );
-        }
-        for (i, v) in self.victim_ip.iter().enumerate() {
-            if [&v.ip, &v.port, &v.protocol]
-                .iter()
-                .all(|s| s.trim().is_empty())
-            {
-                continue;
-            }
-            match (ip(&v.ip), port(&v.port), protocol(&v.protocol)) {
-                (Ok(ip), Ok(port), Ok(protocol)) => victim_ip.push(Endpoint { ip, port, protocol }),
-                (Err(c), _, _) | (_, Err(c), _) | (_, _, Err(c)) => {
-                    e.add(F::VictimIp.key(), err(F::VictimIp, c).arg("entry", i + 1))
-                }
-            }
-        }
-
-        let mut malicious_connections = Vec::new();
-        if self.malicious_connections.len() > limits::ENTRIES {
-            e.add(
-                F::MaliciousConnections.key(),
-                err(F::MaliciousConnections, "error-intel-too-many").arg("max", limits::ENTRIES),
-            );
-        }
-        for (i, c) in self.malicious_connections.iter().enumerate() {
-            if [&c.direction, &c.ip, &c.port, &c.protocol]
-                .iter()
-                .all(|s| s.trim().is_empty())
-            {
-                continue;
-            }
-            let direction = c
-                .direction
-                .trim()
-                .to_ascii_lowercase()
-                .parse::<Direction>()
-                .map_err(|_| "error-intel-direction");
-            match (direction, ip(&c.ip), port(&c.port), protocol(&c.protocol)) {
-                (Ok(direction), Ok(ip), Ok(port), Ok(protocol)) => {
-                    malicious_connections.push(Connection {
-                        direction,
-                        ip,
-                        port,
-                        protocol,
-                    })
-                }
-                (Err(code), ..) | (_, Err(code), ..) | (.., Err(code), _) | (.., Err(code)) => e
-                    .add(
-                        F::MaliciousConnections.key(),
-                        err(F::MaliciousConnections, code).arg("entry", i + 1),
-                    ),
-            }
-        }
-
-        let s = &self.scan_info;
-        for v in [&s.engine, &s.engine_type, &s.version, &s.result] {
-            e.check(
-                F::ScanInfo.key(),
-                named(F::ScanInfo, validate::optional_text(v.trim(), limits::TEXT)),
-            );
-        }
-        let scan_info = (!s.is_empty()).then(|| ScanInfo {
-            engine: s.engine.trim().to_string(),
-            engine_type: s.engine_type.trim().to_string(),
-            version: s.version.trim().to_string(),
-            result: validate::trim_block(&s.result),
-        });
-
         let (Some(category), Some(tlp), Some(published_at)) = (category, tlp, published_at) else {
             return Err(e);
         };
@@ -845,11 +906,11 @@ impl IntelInput {
             recommendation: block(&self.recommendation),
             references: block(&self.references),
             attachments: block(&self.attachments),
-            victim_ip,
+            victim_ip: block(&self.victim_ip),
             affected_platforms: block(&self.affected_platforms),
             technique: block(&self.technique),
-            malicious_connections,
-            scan_info,
+            malicious_connections: block(&self.malicious_connections),
+            scan_info: block(&self.scan_info),
             source_id: line(&self.source_id),
             source_time,
         })
@@ -866,7 +927,7 @@ impl IntelRecord {
             subject: self.subject.clone(),
             source: self.source.clone(),
             published_at: self.published_at.to_string(),
-            tlp: tlp_name(self.tlp).to_string(),
+            tlp: tlp_value(self.tlp).to_string(),
             dispatch_id: o(&self.dispatch_id),
             event_subject: o(&self.event_subject),
             event_discovered_at: t(&self.event_discovered_at),
@@ -880,28 +941,11 @@ impl IntelRecord {
             recommendation: o(&self.recommendation),
             references: o(&self.references),
             attachments: o(&self.attachments),
-            victim_ip: self
-                .victim_ip
-                .iter()
-                .map(|v| EndpointInput {
-                    ip: v.ip.to_string(),
-                    port: v.port.map(|p| p.to_string()).unwrap_or_default(),
-                    protocol: v.protocol.clone().unwrap_or_default(),
-                })
-                .collect(),
+            victim_ip: o(&self.victim_ip),
             affected_platforms: o(&self.affected_platforms),
             technique: o(&self.technique),
-            malicious_connections: self
-                .malicious_connections
-                .iter()
-                .map(|c| ConnectionInput {
-                    direction: c.direction.as_str().to_string(),
-                    ip: c.ip.to_string(),
-                    port: c.port.map(|p| p.to_string()).unwrap_or_default(),
-                    protocol: c.protocol.clone().unwrap_or_default(),
-                })
-                .collect(),
-            scan_info: self.scan_info.clone().unwrap_or_default(),
+            malicious_connections: o(&self.malicious_connections),
+            scan_info: o(&self.scan_info),
             source_id: o(&self.source_id),
             source_time: t(&self.source_time),
         }
@@ -920,7 +964,7 @@ impl IntelRecord {
     }
 
     /// Every text of the record that describes the threat, from which indicators are
-    /// extracted. Not the reference links (參考資訊), the recommendation or the affected
+    /// extracted. Not the victims (受害IP: [`IntelRecord::victims`]), not the reference links (參考資訊), the recommendation or the affected
     /// platforms: an advisory's URL or a vendor's download page there is no indicator,
     /// and a firewall fed with it would block the cure ([`IntelRecord::reference_text`]).
     pub fn indicator_text(&self) -> String {
@@ -928,12 +972,42 @@ impl IntelRecord {
         for v in [&self.event_subject, &self.technique].into_iter().flatten() {
             parts.push(v.clone());
         }
-        parts.extend(self.victim_ip.iter().map(|v| v.ip.to_string()));
-        parts.extend(self.malicious_connections.iter().map(|c| c.ip.to_string()));
-        if let Some(s) = &self.scan_info {
-            parts.push(s.result.clone());
+        // The connections' text as written (a host name there is an indicator too), and
+        // the blocks read from it, which the extractor does not see in `a.b.c.d/nn, 443`.
+        if let Some(c) = &self.malicious_connections {
+            parts.push(c.clone());
         }
+        parts.extend(self.connections().entries.iter().map(Connection::address));
+        parts.extend(self.scans().entries.into_iter().map(|s| s.result));
         parts.join("\n")
+    }
+
+    /// The victims read from 受害IP.
+    pub fn victims(&self) -> notation::Reading<Endpoint> {
+        notation::endpoints(self.victim_ip.as_deref().unwrap_or_default())
+    }
+
+    /// The connections read from 惡意IP連線資訊.
+    pub fn connections(&self) -> notation::Reading<Connection> {
+        notation::connections(self.malicious_connections.as_deref().unwrap_or_default())
+    }
+
+    /// The scans read from 掃描資訊.
+    pub fn scans(&self) -> notation::Reading<ScanInfo> {
+        notation::scans(self.scan_info.as_deref().unwrap_or_default())
+    }
+
+    /// Everything the readers of the free texts could not read, by field, for the desk.
+    pub fn notation_warnings(&self) -> Vec<(IntelField, notation::Warning)> {
+        let mut out: Vec<(IntelField, notation::Warning)> = Vec::new();
+        let tag = |f: IntelField, w: Vec<notation::Warning>| w.into_iter().map(move |w| (f, w));
+        out.extend(tag(IntelField::VictimIp, self.victims().warnings));
+        out.extend(tag(
+            IntelField::MaliciousConnections,
+            self.connections().warnings,
+        ));
+        out.extend(tag(IntelField::ScanInfo, self.scans().warnings));
+        out
     }
 
     /// The record's texts that point elsewhere (references, recommendation, affected
@@ -1290,39 +1364,6 @@ mod tests {
             ),
             (
                 |i| {
-                    i.victim_ip = vec![EndpointInput {
-                        ip: "999.1.1.1".into(),
-                        ..Default::default()
-                    }]
-                },
-                "victim_ip",
-                "error-intel-ip",
-            ),
-            (
-                |i| {
-                    i.malicious_connections = vec![ConnectionInput {
-                        direction: "sideways".into(),
-                        ip: "1.2.3.4".into(),
-                        ..Default::default()
-                    }]
-                },
-                "malicious_connections",
-                "error-intel-direction",
-            ),
-            (
-                |i| {
-                    i.malicious_connections = vec![ConnectionInput {
-                        direction: "source".into(),
-                        ip: "1.2.3.4".into(),
-                        port: "70000".into(),
-                        protocol: String::new(),
-                    }]
-                },
-                "malicious_connections",
-                "error-intel-port",
-            ),
-            (
-                |i| {
                     i.event_discovered_at = "2026-12-02T10:00:00+08:00".into();
                     i.event_resolved_at = "2026-12-01T10:00:00+08:00".into();
                 },
@@ -1357,24 +1398,31 @@ mod tests {
         i.source_time = "2026-11-30T09:00:00+08:00".into();
         i.tlp = "TLP:AMBER+STRICT".into();
         i.impact_level = "3".into();
-        i.victim_ip = vec![EndpointInput {
-            ip: "203.0.113[.]5".into(),
-            port: "443".into(),
-            protocol: "TCP".into(),
-        }];
-        i.malicious_connections = vec![ConnectionInput {
-            direction: "Destination".into(),
-            ip: "2001:db8::1".into(),
-            port: String::new(),
-            protocol: String::new(),
-        }];
-        let r = i.validate().expect("valid");
+        i.victim_ip = "203.0.113[.]5, 443, TCP".into();
+        i.malicious_connections = "目的 2001:db8::1\n999.1.1.1".into();
+        let r = i
+            .validate()
+            .expect("valid: a free text is never refused for its notation");
         assert_eq!(r.category, IntelCategory::Fbi);
         assert_eq!(r.tlp, Tlp::AmberStrict);
         assert_eq!(r.impact_level, Some(3));
-        assert_eq!(r.victim_ip[0].protocol.as_deref(), Some("tcp"));
-        assert_eq!(r.victim_ip[0].ip.to_string(), "203.0.113.5");
-        assert_eq!(r.malicious_connections[0].direction, Direction::Destination);
+        assert_eq!(r.victim_ip.as_deref(), Some("203.0.113[.]5, 443, TCP"));
+        let v = r.victims().entries;
+        assert_eq!(v.len(), 1);
+        assert_eq!(v[0].protocol.as_deref(), Some("tcp"));
+        assert_eq!(v[0].ip.to_string(), "203.0.113.5");
+        let c = r.connections();
+        assert_eq!(c.entries.len(), 1);
+        assert_eq!(c.entries[0].direction, Some(Direction::Destination));
+        assert_eq!(
+            c.warnings.len(),
+            1,
+            "the bad address is a warning on its line"
+        );
+        assert_eq!(c.warnings[0].line, 2);
+        let warned = r.notation_warnings();
+        assert_eq!(warned.len(), 1);
+        assert_eq!(warned[0].0, IntelField::MaliciousConnections);
         let mut w = minimal();
         w.tlp = "WHITE".into();
         assert_eq!(w.validate().map(|r| r.tlp), Ok(Tlp::Clear));
@@ -1382,13 +1430,28 @@ mod tests {
     }
 
     #[test]
-    fn json_numbers_for_ports_and_impact() {
+    fn json_numbers_nulls_and_earlier_shapes() {
         let i: IntelInput = serde_json::from_str(
-            r#"{"impact_level": 2, "malicious_connections": [{"direction":"source","ip":"1.2.3.4","port":8080,"protocol":"tcp"}]}"#,
+            r#"{"impact_level": 2, "attachments": null, "event_resolved_at": null,
+                "victim_ip": null, "scan_info": null,
+                "malicious_connections": [{"direction":"source","ip":"1.2.3.4","port":8080,"protocol":"tcp"}]}"#,
         )
         .expect("json");
         assert_eq!(i.impact_level, "2");
-        assert_eq!(i.malicious_connections[0].port, "8080");
+        assert_eq!(i.attachments, "");
+        assert_eq!(i.scan_info, "");
+        assert_eq!(
+            i.malicious_connections,
+            "direction=source ip=1.2.3.4 port=8080 protocol=tcp"
+        );
+        // A record stored by an earlier version, with lists and an object.
+        let mut json = serde_json::to_value(minimal().validate().expect("valid")).expect("json");
+        json["victim_ip"] = serde_json::json!([{"ip": "203.0.113.5", "port": 443}]);
+        json["scan_info"] = serde_json::json!({"engine": "ClamAV", "result": "Win.Trojan \"x\""});
+        let r: IntelRecord = serde_json::from_value(json).expect("an earlier record reads");
+        assert_eq!(r.victims().entries[0].to_string(), "203.0.113.5:443");
+        assert_eq!(r.scans().entries[0].result, "Win.Trojan \"x\"");
+        assert_eq!(r.scans().entries[0].engine, "ClamAV");
     }
 
     #[test]
