@@ -715,7 +715,15 @@ fn items(line: &str) -> Vec<Item> {
                     out.push(Item::Word(labelled(l, v)));
                 }
             }
-            None => out.push(Item::Word(word(&w))),
+            None => {
+                // A note before an address (`C2:198.51.100.7:443`, `主機A=203.0.113.5`).
+                let noted = (address(&w).is_none())
+                    .then(|| w.split_once(['=', ':']))
+                    .flatten()
+                    .map(|(_, v)| word(v))
+                    .filter(|v| matches!(v, Word::Address(_)));
+                out.push(Item::Word(noted.unwrap_or_else(|| word(&w))));
+            }
         }
     }
     out

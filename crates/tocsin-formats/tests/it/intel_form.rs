@@ -1,10 +1,12 @@
 //! The intelligence TXT form: the emitter's exact layout, one example in the encodings
 //! analysts' editors write, hand-written variants (English labels, ASCII colons, fences),
-//! what cannot be read (malformed entries, unknown labels, duplicates), and property tests
-//! (generated records come back; no input panics and what was read is written back).
+//! what cannot be read (notation warnings at their lines, unknown labels, duplicates), and
+//! property tests (generated records come back; no input panics and what was read is
+//! written back).
 
 use proptest::prelude::*;
-use tocsin_domain::intel::{ConnectionInput, EndpointInput, IntelField, IntelInput, ScanInfo};
+use tocsin_domain::intel::notation::WarningKind;
+use tocsin_domain::intel::{IntelField, IntelInput, IntelRecord, ScanInfo};
 use tocsin_formats::intel_form::{self, ParseOutcome, Problem, ProblemKind};
 
 fn fixture(name: &str) -> Vec<u8> {
@@ -16,21 +18,37 @@ fn s(v: &str) -> String {
     v.to_owned()
 }
 
-fn endpoint(ip: &str, port: &str, protocol: &str) -> EndpointInput {
-    EndpointInput {
-        ip: s(ip),
-        port: s(port),
-        protocol: s(protocol),
-    }
+/// What a record's free texts 19, 22 and 23 read as: entries as text, and warnings.
+fn readings(r: &IntelRecord) -> (Vec<String>, Vec<String>, Vec<ScanInfo>) {
+    let show = |v: Vec<String>| v;
+    (
+        show(r.victims().entries.iter().map(|e| e.to_string()).collect()),
+        show(
+            r.connections()
+                .entries
+                .iter()
+                .map(|c| c.to_string())
+                .collect(),
+        ),
+        r.scans().entries,
+    )
 }
 
-fn connection(direction: &str, ip: &str, port: &str, protocol: &str) -> ConnectionInput {
-    ConnectionInput {
-        direction: s(direction),
-        ip: s(ip),
-        port: s(port),
-        protocol: s(protocol),
-    }
+/// Two inputs that make the same record, the free texts 19, 22 and 23 compared by what
+/// they read as (a hand-written form writes them its own way).
+fn assert_same_reading(name: &str, a: &IntelInput, b: &IntelInput) {
+    let (ra, rb) = (
+        a.validate().expect("a is valid"),
+        b.validate().expect("b is valid"),
+    );
+    assert_eq!(readings(&ra), readings(&rb), "{name}");
+    let strip = |mut r: IntelRecord| {
+        r.victim_ip = None;
+        r.malicious_connections = None;
+        r.scan_info = None;
+        r
+    };
+    assert_eq!(strip(ra), strip(rb), "{name}");
 }
 
 /// The record of intel-example.txt.
@@ -40,7 +58,7 @@ fn example() -> IntelInput {
         subject: s("某金融機構對外網站遭植入網頁後門"),
         source: s("TWCERT/CC"),
         published_at: s("2026-03-02T14:30:00+08:00"),
-        tlp: s("AMBER"),
+        tlp: s("amber"),
         dispatch_id: s("TWCERT-INT-2026-0042"),
         event_subject: s("網站伺服器遭入侵並植入網頁後門及挖礦程式"),
         event_discovered_at: s("2026-02-27T09:15:00+08:00"),
@@ -65,22 +83,13 @@ fn example() -> IntelInput {
              3. 封鎖下列惡意連線資訊中的位址。"),
         references: s("https://example.org/advisory/2026-0042"),
         attachments: s("webshell-sample.zip（解壓縮密碼 infected）"),
-        victim_ip: vec![
-            endpoint("203.0.113.5", "443", "tcp"),
-            endpoint("203.0.113.6", "", ""),
-        ],
+        victim_ip: s("203.0.113.5，443，TCP\n203.0.113.6（Web 伺服器）"),
         affected_platforms: s("Windows Server 2019\nApache Tomcat 9.0"),
         technique: s("利用檔案上傳漏洞植入網頁後門，再下載挖礦程式。"),
-        malicious_connections: vec![
-            connection("destination", "198.51.100.7", "8080", "tcp"),
-            connection("source", "2001:db8::66", "", ""),
-        ],
-        scan_info: ScanInfo {
-            engine: s("ClamAV"),
-            engine_type: s("antivirus"),
-            version: s("1.0.5"),
-            result: s("Win.Trojan.Agent-1234 \"webshell\" (2 files)"),
-        },
+        malicious_connections: s(
+            "目的IP：198.51.100.7 目的埠：8080 協定：TCP\n來源 [2001:db8::66]",
+        ),
+        scan_info: s("ClamAV, antivirus, 1.0.5, Win.Trojan.Agent-1234 \"webshell\" (2 files)"),
         source_id: String::new(),
         source_time: String::new(),
     }
@@ -98,6 +107,27 @@ fn the_example_is_exactly_what_emit_writes() {
     assert_eq!(intel_form::emit(&example()), text);
     let record = example().validate().expect("the example is valid");
     assert_eq!(intel_form::emit_record(&record), text);
+}
+
+#[test]
+fn the_examples_free_texts_read_as_entries() {
+    let record = example().validate().expect("valid");
+    let (victims, connections, scans) = readings(&record);
+    assert_eq!(victims, ["203.0.113.5:443/tcp", "203.0.113.6"]);
+    assert_eq!(
+        connections,
+        ["destination 198.51.100.7:8080/tcp", "source 2001:db8::66"]
+    );
+    assert_eq!(
+        scans,
+        [ScanInfo {
+            engine: s("ClamAV"),
+            engine_type: s("antivirus"),
+            version: s("1.0.5"),
+            result: s("Win.Trojan.Agent-1234 \"webshell\" (2 files)"),
+        }]
+    );
+    assert_eq!(record.notation_warnings(), vec![]);
 }
 
 #[test]
@@ -120,8 +150,8 @@ fn hand_written_variants_read_the_same_record() {
         let outcome = intel_form::parse_bytes(&fixture(name));
         assert_clean(name, &outcome);
         assert_eq!(outcome.encoding, Some("UTF-8"), "{name}");
-        // Written with the template's indentation, so even the texts are the same.
-        assert_eq!(outcome.input, example(), "{name}");
+        // Written in tocsin's own `key=value` notation: the same entries.
+        assert_same_reading(name, &outcome.input, &example());
     }
 }
 
@@ -142,7 +172,7 @@ fn fenced_values_are_kept_verbatim() {
         outcome.input.recommendation,
         "以 ``` 標示的段落請照原樣保留：\n```\nnpm uninstall evil-pkg\n```"
     );
-    assert_eq!(outcome.input.victim_ip, vec![]);
+    assert_eq!(outcome.input.victim_ip, "");
     let record = outcome.input.validate().expect("valid");
     // The emitter indents instead; the value comes back the same.
     let again = intel_form::parse(&intel_form::emit_record(&record));
@@ -166,54 +196,67 @@ fn an_unclosed_fence_runs_to_the_end_and_is_named() {
 }
 
 #[test]
-fn malformed_connections_are_named_and_left_out() {
-    let outcome = intel_form::parse_bytes(&fixture("intel-bad-connection.txt"));
-    let problem = |line, kind, text: &str| Problem {
-        field: IntelField::MaliciousConnections,
-        line,
-        kind,
-        text: text.to_owned(),
-    };
-    assert_eq!(
-        outcome.problems,
-        vec![
-            problem(
-                9,
-                ProblemKind::MissingKey {
-                    token: s("outbound")
-                },
-                "198.51.100.8:443 outbound"
-            ),
-            problem(
-                10,
-                ProblemKind::UnterminatedQuote,
-                "direction=source ip=\"203.0.113.9"
-            ),
-            problem(
-                11,
-                ProblemKind::UnknownKey { key: s("color") },
-                "direction=source ip=198.51.100.10 color=red"
-            ),
-            problem(
-                12,
-                ProblemKind::RepeatedKey { key: s("ip") },
-                "direction=source ip=198.51.100.11 ip=198.51.100.12"
-            ),
-        ]
-    );
-    assert_eq!(
-        outcome.problems[0].to_string(),
-        "line 9, 惡意IP連線資訊 (malicious_connections): value \"outbound\" has no key"
-    );
-    assert_eq!(
-        outcome.input.malicious_connections,
-        vec![
-            connection("destination", "198.51.100.7", "8080", "tcp"),
-            connection("source", "2001:db8::66", "", ""),
-        ]
-    );
+fn what_cannot_be_read_is_kept_and_warned_at_its_line() {
+    let bytes = fixture("intel-bad-connection.txt");
+    let outcome = intel_form::parse_bytes(&bytes);
+    // Nothing refused: no problem, the text kept exactly as written.
+    assert_eq!(outcome.problems, vec![]);
     assert_eq!(outcome.unknown_lines, vec![]);
-    assert!(outcome.input.validate().is_ok());
+    let text = String::from_utf8(bytes).expect("utf-8");
+    let written: Vec<&str> = text
+        .lines()
+        .skip_while(|l| !l.starts_with("惡意IP連線資訊"))
+        .skip(1)
+        .map(|l| l.strip_prefix("  ").unwrap_or(l))
+        .collect();
+    assert_eq!(outcome.input.malicious_connections, written.join("\n"));
+    let record = outcome
+        .input
+        .validate()
+        .expect("a free text is never refused");
+    let (_, connections, _) = readings(&record);
+    assert_eq!(
+        connections,
+        [
+            "destination 198.51.100.7:8080/tcp",
+            "destination 198.51.100.8:443",
+            "source 203.0.113.9",
+            "source 198.51.100.10",
+            "source 198.51.100.11",
+            "198.51.100.12",
+            "source 2001:db8::66",
+            "source 192.0.2.1",
+            "198.51.100.21:53/udp",
+        ]
+    );
+    // Each warning at the form's line, not the value's.
+    let warnings: Vec<(usize, WarningKind)> = outcome
+        .notation_warnings()
+        .into_iter()
+        .map(|(f, w)| {
+            assert_eq!(f, IntelField::MaliciousConnections);
+            (w.line, w.kind)
+        })
+        .collect();
+    assert_eq!(
+        warnings,
+        vec![
+            (
+                14,
+                WarningKind::BadAddress {
+                    token: s("999.1.1.1:80")
+                }
+            ),
+            (
+                15,
+                WarningKind::BadAddress {
+                    token: s("198.51.100.20:70000")
+                }
+            ),
+            (16, WarningKind::Unreadable),
+            (17, WarningKind::BadPort { token: s("80x") }),
+        ]
+    );
 }
 
 #[test]
@@ -257,37 +300,32 @@ fn a_field_given_twice_differently_is_a_problem() {
 }
 
 #[test]
-fn duplicate_structured_fields_and_scan_keys() {
+fn duplicate_free_texts_and_repeated_scan_parts() {
     let outcome = intel_form::parse(
         "受害IP：192.0.2.1\n受害IP：192.0.2.2\n掃描資訊：engine=A\n  engine=B version=2\n  version=3\n",
     );
     assert_eq!(
         outcome.problems,
-        vec![
-            Problem {
-                field: IntelField::VictimIp,
-                line: 2,
-                kind: ProblemKind::Duplicate,
-                text: s("192.0.2.2"),
-            },
-            Problem {
-                field: IntelField::ScanInfo,
-                line: 4,
-                kind: ProblemKind::RepeatedKey { key: s("engine") },
-                text: s("engine=B version=2"),
-            },
-        ]
+        vec![Problem {
+            field: IntelField::VictimIp,
+            line: 2,
+            kind: ProblemKind::Duplicate,
+            text: s("192.0.2.2"),
+        },]
     );
-    assert_eq!(outcome.input.victim_ip, vec![endpoint("192.0.2.1", "", "")]);
-    // The bad line adds nothing; the next one still counts.
+    assert_eq!(outcome.input.victim_ip, "192.0.2.1");
     assert_eq!(
         outcome.input.scan_info,
-        ScanInfo {
-            engine: s("A"),
-            version: s("3"),
-            ..ScanInfo::default()
-        }
+        "engine=A\nengine=B version=2\nversion=3"
     );
+    // A part given again starts the next scan.
+    let scans = tocsin_domain::intel::notation::scans(&outcome.input.scan_info).entries;
+    let short = |e: &str, v: &str| ScanInfo {
+        engine: s(e),
+        version: s(v),
+        ..ScanInfo::default()
+    };
+    assert_eq!(scans, vec![short("A", ""), short("B", "2"), short("", "3")]);
 }
 
 #[test]
@@ -303,11 +341,8 @@ fn emit_layout() {
         content: s("first\n\n  indented\nlast"),
         subject: s(" leading space"),
         contact: s("```"),
-        victim_ip: vec![endpoint("", "", ""), endpoint("a b", "", "x=y")],
-        scan_info: ScanInfo {
-            result: s("two\nlines \\ \"q\""),
-            ..ScanInfo::default()
-        },
+        victim_ip: s(" 203.0.113.5\n203.0.113.6"),
+        scan_info: s("two\nlines \\ \"q\""),
         ..IntelInput::default()
     };
     let text = intel_form::emit(&input);
@@ -315,8 +350,8 @@ fn emit_layout() {
         "情資內容：first\n  \n    indented\n  last\n",
         "情資主旨：\n   leading space\n",
         "聯絡資訊：\n  ```\n",
-        "受害IP：\n  ip=\"\"\n  ip=\"a b\" protocol=\"x=y\"\n",
-        "掃描資訊：result=\"two\\nlines \\\\ \\\"q\\\"\"\n",
+        "受害IP：\n   203.0.113.5\n  203.0.113.6\n",
+        "掃描資訊：two\n  lines \\ \"q\"\n",
     ] {
         assert!(text.contains(expected), "{expected:?} in\n{text}");
     }
@@ -371,60 +406,58 @@ fn continuation_rules() {
 }
 
 #[test]
-fn quoting_in_entries() {
+fn tocsins_quoted_notation_is_still_read() {
     let outcome = intel_form::parse(
         "掃描資訊：engine=\"Microsoft Defender\" version=1.1=beta result=\"C:\\Temp\\x.exe \\\"quoted\\\"\\nsecond\"\n\
-         受害IP：\"192.0.2.9\" port=\"\" protocol=udp\n\
-         惡意IP連線資訊：direction=source ip=192.0.2.1 port=\"80\"x\n",
+         受害IP：\"192.0.2.9\" port=\"\" protocol=udp\n",
     );
+    assert_eq!(outcome.problems, vec![]);
+    let mut input = example();
+    input.scan_info = outcome.input.scan_info;
+    input.victim_ip = outcome.input.victim_ip;
+    let (victims, _, scans) = readings(&input.validate().expect("valid"));
     assert_eq!(
-        outcome.input.scan_info,
-        ScanInfo {
+        scans,
+        [ScanInfo {
             engine: s("Microsoft Defender"),
             engine_type: String::new(),
             version: s("1.1=beta"),
             result: s("C:\\Temp\\x.exe \"quoted\"\nsecond"),
-        }
+        }]
     );
-    assert_eq!(
-        outcome.input.victim_ip,
-        vec![endpoint("192.0.2.9", "", "udp")]
-    );
-    assert_eq!(
-        outcome.problems.iter().map(|p| &p.kind).collect::<Vec<_>>(),
-        vec![&ProblemKind::StrayQuote]
-    );
-    assert_eq!(outcome.problems[0].line, 3);
+    assert_eq!(victims, ["192.0.2.9/udp"]);
 }
 
-/// The entry writer the pages use too: a value with `=`, space or quote is quoted, the
-/// bare key only when it reads back, and the line parses to the same entry.
 #[test]
-fn entries_are_written_to_read_back() {
-    let line = intel_form::entry(
-        &[("ip", "a=b"), ("port", "443"), ("protocol", "t c\"p")],
-        Some("ip"),
-    );
-    assert_eq!(line, r#"ip="a=b" port=443 protocol="t c\"p""#);
-    assert_eq!(
-        intel_form::entry(&[("ip", "192.0.2.1"), ("port", "")], Some("ip")),
-        "192.0.2.1"
-    );
-    assert_eq!(
-        intel_form::entry(&[("direction", ""), ("ip", "")], None),
-        r#"direction="""#
-    );
-    let outcome = intel_form::parse(&format!(
-        "受害IP：{}\n",
-        intel_form::entry(
-            &[("ip", "192.0.2.7"), ("port", "8=0"), ("protocol", "tcp")],
-            Some("ip")
-        )
-    ));
-    assert_eq!(
-        outcome.input.victim_ip,
-        vec![endpoint("192.0.2.7", "8=0", "tcp")]
-    );
+fn tlp_is_written_as_the_seed_writes_it_and_read_in_any_case() {
+    use tocsin_domain::Tlp;
+    for (tlp, written) in [
+        (Tlp::Clear, "white"),
+        (Tlp::Green, "green"),
+        (Tlp::Amber, "amber"),
+        (Tlp::AmberStrict, "amber+strict"),
+        (Tlp::Red, "red"),
+    ] {
+        let mut record = example().validate().expect("valid");
+        record.tlp = tlp;
+        let text = intel_form::emit_record(&record);
+        assert!(
+            text.contains(&format!("\n分享等級：{written}\n")),
+            "{tlp:?}"
+        );
+        for shown in [
+            written.to_uppercase(),
+            written.to_string(),
+            format!("TLP:{}", written.to_uppercase()),
+        ] {
+            let again = text.replace(
+                &format!("分享等級：{written}"),
+                &format!("分享等級：{shown}"),
+            );
+            let read = intel_form::parse(&again).input.validate().expect("valid");
+            assert_eq!(read.tlp, tlp, "{shown}");
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------

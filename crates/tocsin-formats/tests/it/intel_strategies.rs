@@ -1,9 +1,9 @@
 //! Proptest strategies of intel records shared by the TXT form and STIX tests: a
-//! generated `IntelInput` with every field, times of the format's shape, entries and scan
-//! results.
+//! generated `IntelInput` with every field, times of the format's shape, and the free texts
+//! 19, 22 and 23 written in the notations partners use (and in none).
 
 use proptest::prelude::*;
-use tocsin_domain::intel::{ConnectionInput, EndpointInput, IntelInput, ScanInfo};
+use tocsin_domain::intel::IntelInput;
 
 /// A date-time of the format's shape, and one a year later (for 事件解決時間).
 pub fn times() -> impl Strategy<Value = (String, String)> {
@@ -71,43 +71,57 @@ pub fn protocol() -> impl Strategy<Value = String> {
     prop::sample::select(vec!["", "tcp", "udp", "HTTP", "smb", "dns-over-https"]).prop_map(s)
 }
 
-pub fn endpoints() -> impl Strategy<Value = Vec<EndpointInput>> {
-    prop::collection::vec(
-        (ip(), port(), protocol()).prop_map(|(ip, port, protocol)| EndpointInput {
-            ip,
-            port,
-            protocol,
-        }),
-        0..4,
+/// One address entry as people write it, in one of several notations.
+pub fn address_line() -> impl Strategy<Value = String> {
+    let sep = prop::sample::select(vec![", ", "，", "、", " ", "；"]);
+    let direction = prop::sample::select(vec!["", "來源 ", "目的 ", "src ", "destination "]);
+    (direction, ip(), port(), protocol(), sep, 0u8..5).prop_map(
+        |(d, ip, port, proto, sep, shape)| {
+            let v6 = ip.contains(':');
+            match shape {
+                0 => [ip, port, proto]
+                    .into_iter()
+                    .filter(|p| !p.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(sep),
+                1 if !port.is_empty() && v6 => format!("{d}[{ip}]:{port}"),
+                1 if !port.is_empty() => format!(
+                    "{d}{ip}:{port}/{}",
+                    if proto.is_empty() {
+                        "tcp"
+                    } else {
+                        proto.as_str()
+                    }
+                ),
+                2 => format!("ip={ip} port={port} protocol={proto}"),
+                3 => format!("來源IP：{ip} 來源埠：{port}"),
+                _ => format!("{d}{ip}"),
+            }
+        },
     )
 }
 
-pub fn connections() -> impl Strategy<Value = Vec<ConnectionInput>> {
-    let direction = prop::sample::select(vec!["source", "destination", "Destination"]);
-    prop::collection::vec(
-        (direction, ip(), port(), protocol()).prop_map(|(d, ip, port, protocol)| ConnectionInput {
-            direction: s(d),
-            ip,
-            port,
-            protocol,
-        }),
-        0..4,
-    )
+/// A free text of addresses: entries, notes, nothing.
+pub fn addresses() -> impl Strategy<Value = String> {
+    prop_oneof![
+        3 => prop::collection::vec(address_line(), 0..4).prop_map(|l| l.join("\n")),
+        1 => Just(s("無")),
+        1 => block(),
+    ]
 }
 
-pub fn scan_info() -> impl Strategy<Value = ScanInfo> {
-    (
-        optional(line()),
-        optional(line()),
-        optional(line()),
-        optional(block()),
-    )
-        .prop_map(|(engine, engine_type, version, result)| ScanInfo {
-            engine,
-            engine_type,
-            version,
-            result,
-        })
+/// 掃描資訊 as people write it.
+pub fn scans() -> impl Strategy<Value = String> {
+    (line(), line(), line(), line(), 0u8..4).prop_map(|(e, t, v, r, shape)| match shape {
+        0 => format!("{e}, {t}, {v}, {r}"),
+        1 => format!("掃描引擎：{e}\n版本：{v}\n結果：{r}"),
+        2 => format!("engine={} result={}", quote(&e), quote(&r)),
+        _ => r,
+    })
+}
+
+fn quote(v: &str) -> String {
+    tocsin_domain::intel::notation::quote(v)
 }
 
 prop_compose! {
@@ -127,9 +141,9 @@ prop_compose! {
         (contact, recommendation, references, attachments, affected_platforms, technique) in
             (optional(block()), optional(block()), optional(block()), optional(block()),
              optional(block()), optional(block())),
-        victim_ip in endpoints(),
-        malicious_connections in connections(),
-        scan_info in scan_info(),
+        victim_ip in optional(addresses()),
+        malicious_connections in optional(addresses()),
+        scan_info in optional(scans()),
         source_id in line(),
     ) -> IntelInput {
         let fbi = category.eq_ignore_ascii_case("FBI");

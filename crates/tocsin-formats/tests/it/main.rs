@@ -6,6 +6,7 @@ mod atom;
 mod cve_record;
 mod cvss;
 mod intel_form;
+mod intel_notation;
 mod intel_strategies;
 mod mail_in;
 mod stix;
