@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 use md5::{Digest, Md5};
 use serde::Serialize;
 use serde_json::{Value, json};
-use tocsin_domain::intel::ObservableKind;
+use tocsin_domain::intel::{ObservableKind, ObservableOrigin};
 use tocsin_domain::tlp::Tlp;
 use uuid::Uuid;
 
@@ -35,11 +35,10 @@ pub struct EventSource {
     pub content: String,
     /// The publisher's name and uuid (MISP's Orgc).
     pub publisher: (String, Uuid),
-    /// The indicators: kind and normalised value.
-    pub indicators: Vec<(ObservableKind, String)>,
-    /// Indicator values that are the record's victims (受害IP): kept for correlation but
-    /// never marked for detection (`to_ids` false), so nobody blocks a victim.
-    pub victims: Vec<String>,
+    /// The indicators: kind, normalised value and where they came from. Victims (受害IP)
+    /// and what only the references name are kept for correlation but never marked for
+    /// detection (`to_ids` false), so nobody blocks a victim or an advisory's link.
+    pub indicators: Vec<(ObservableKind, String, ObservableOrigin)>,
 }
 
 /// The MISP tag of a TLP level (the TLP 2.0 names of MISP's `tlp` taxonomy).
@@ -83,8 +82,17 @@ pub fn threat_level(impact: Option<i32>) -> u8 {
     }
 }
 
-/// The MISP type and category of an indicator.
-pub fn attribute_type(kind: ObservableKind) -> (&'static str, &'static str) {
+/// The MISP type and category of an indicator: a victim is targeting data
+/// (`target-machine`), a URL only the references name a `link`, the rest by kind.
+pub fn attribute_type(
+    kind: ObservableKind,
+    origin: ObservableOrigin,
+) -> (&'static str, &'static str) {
+    match (origin, kind) {
+        (ObservableOrigin::Victim, _) => return ("target-machine", "Targeting data"),
+        (ObservableOrigin::Reference, ObservableKind::Url) => return ("link", "External analysis"),
+        _ => {}
+    }
     match kind {
         ObservableKind::Ipv4 | ObservableKind::Ipv6 | ObservableKind::Cidr => {
             ("ip-dst", "Network activity")
@@ -135,18 +143,22 @@ pub fn event(e: &EventSource) -> Value {
             "disable_correlation": true,
         }));
     }
-    for (kind, value) in &e.indicators {
-        let (t, category) = attribute_type(*kind);
-        let victim = e.victims.contains(value);
+    for (kind, value, origin) in &e.indicators {
+        let (t, category) = attribute_type(*kind, *origin);
+        let comment = match origin {
+            ObservableOrigin::Victim => "受害IP (victim_ip)",
+            ObservableOrigin::Reference => "參考資訊 (references)",
+            ObservableOrigin::Extracted | ObservableOrigin::Analyst => "",
+        };
         attributes.push(json!({
             "uuid": attribute_uuid(e.uuid, t, value).to_string(),
             "type": t,
             "category": category,
             "value": value,
-            "to_ids": *kind != ObservableKind::Cve && !victim,
+            "to_ids": *kind != ObservableKind::Cve && origin.blocks(),
             "distribution": "5",
             "timestamp": ts,
-            "comment": if victim { "受害IP (victim_ip)" } else { "" },
+            "comment": comment,
             "deleted": false,
             "disable_correlation": false,
         }));
@@ -211,12 +223,22 @@ pub fn manifest(events: &[EventSource]) -> Value {
     Value::Object(map)
 }
 
-/// `hashes.csv`: one line `<md5 of the value>,<event uuid>` an indicator, which MISP uses
-/// to correlate a feed without fetching its events.
+/// `hashes.csv`: one line `<md5 of the value>,<event uuid>` for every attribute of the
+/// event ([`event`]: the text one too), as MISP computes it to correlate a feed without
+/// fetching its events.
 pub fn hashes_csv(events: &[EventSource]) -> String {
     let mut out = String::new();
     for e in events {
-        for (_, value) in &e.indicators {
+        let ev = event(e);
+        let values = ev["Event"]["Attribute"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x["value"].as_str().map(str::to_owned))
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default();
+        for value in values {
             let digest = Md5::digest(value.as_bytes());
             for b in digest {
                 let _ = write!(out, "{b:02x}");
@@ -243,11 +265,27 @@ mod tests {
             content: "來源 198.51.100.23".into(),
             publisher: ("TWCERT/CC".into(), Uuid::nil()),
             indicators: vec![
-                (ObservableKind::Ipv4, "198.51.100.23".into()),
-                (ObservableKind::Cve, "CVE-2026-12345".into()),
-                (ObservableKind::Ipv4, "203.0.113.5".into()),
+                (
+                    ObservableKind::Ipv4,
+                    "198.51.100.23".into(),
+                    ObservableOrigin::Extracted,
+                ),
+                (
+                    ObservableKind::Cve,
+                    "CVE-2026-12345".into(),
+                    ObservableOrigin::Extracted,
+                ),
+                (
+                    ObservableKind::Ipv4,
+                    "203.0.113.5".into(),
+                    ObservableOrigin::Victim,
+                ),
+                (
+                    ObservableKind::Url,
+                    "https://example.org/advisory".into(),
+                    ObservableOrigin::Reference,
+                ),
             ],
-            victims: vec!["203.0.113.5".into()],
         }
     }
 
@@ -262,15 +300,26 @@ mod tests {
         let attrs = ev["Attribute"].as_array().expect("attributes");
         let kinds: Vec<_> = attrs
             .iter()
-            .map(|a| (a["type"].as_str(), a["to_ids"].as_bool()))
+            .map(|a| {
+                (
+                    a["type"].as_str(),
+                    a["category"].as_str(),
+                    a["to_ids"].as_bool(),
+                )
+            })
             .collect();
         assert_eq!(
             kinds,
             [
-                (Some("text"), Some(false)),
-                (Some("ip-dst"), Some(true)),
-                (Some("vulnerability"), Some(false)),
-                (Some("ip-dst"), Some(false))
+                (Some("text"), Some("Other"), Some(false)),
+                (Some("ip-dst"), Some("Network activity"), Some(true)),
+                (
+                    Some("vulnerability"),
+                    Some("External analysis"),
+                    Some(false)
+                ),
+                (Some("target-machine"), Some("Targeting data"), Some(false)),
+                (Some("link"), Some("External analysis"), Some(false)),
             ]
         );
         assert_eq!(event(&source()), e, "the same record is the same event");
@@ -294,12 +343,13 @@ mod tests {
             (Some("金融業網路銀行遭撞庫攻擊"), Some(1_764_547_200))
         );
         let csv = hashes_csv(std::slice::from_ref(&s));
-        let first = csv.lines().next().expect("a line");
         // md5("198.51.100.23"), worked out by another implementation.
-        assert_eq!(
-            first,
-            format!("4d06b9696e68b39ac9dbfed762191467,{}", s.uuid)
+        assert!(
+            csv.lines()
+                .any(|l| l == format!("4d06b9696e68b39ac9dbfed762191467,{}", s.uuid)),
+            "{csv}"
         );
-        assert_eq!(csv.lines().count(), 3);
+        // Every attribute, the content's text one included, as MISP hashes them.
+        assert_eq!(csv.lines().count(), 5);
     }
 }

@@ -9,6 +9,9 @@
 //! - a `report`: `name` is the subject, `description` the content, `published` the
 //!   publication time, `object_refs` every other object of the record, `external_references`
 //!   the dispatch id (source `n-isac`), the URLs of 參考資訊 and the CVE ids;
+//! - the victims (受害IP, [`IntelRecord::victims`]): their SCOs and one `observed-data`
+//!   (first and last observed: the event's discovery and resolution, else the
+//!   publication), never an indicator;
 //! - per indicator found in the record ([`extract_observables`]): an `indicator` with a
 //!   STIX pattern (`pattern_type` `stix`, `valid_from` the publication time), the SCO it
 //!   matches (`ipv4-addr`, `ipv6-addr`, `domain-name`, `url`, `email-addr`, `file` with a
@@ -224,6 +227,13 @@ pub enum Props {
         pattern_version: &'static str,
         valid_from: String,
     },
+    /// `observed-data`: what was seen, here the record's victims.
+    ObservedData {
+        first_observed: String,
+        last_observed: String,
+        number_observed: u32,
+        object_refs: Vec<String>,
+    },
     /// `vulnerability`.
     Vulnerability {
         name: String,
@@ -394,10 +404,11 @@ pub fn extension_definition() -> StixObject {
                           field names: category, source, published_at (with its UTC offset), \
                           tlp, dispatch_id, event_subject, event_discovered_at, event_sent_at, \
                           event_resolved_at, intel_type, publisher, contact, impact_level, \
-                          recommendation, references, attachments, victim_ip (list of ip, \
-                          port, protocol), affected_platforms, technique, \
-                          malicious_connections (list of direction, ip, port, protocol), \
-                          scan_info (engine, engine_type, version, result), source_id, \
+                          recommendation, references, attachments, victim_ip (free text: \
+                          ip, port, protocol), affected_platforms, technique, \
+                          malicious_connections (free text: direction, ip, port, protocol), \
+                          scan_info (free text: engine, engine_type, version, result), \
+                          source_id, \
                           source_time; plus record_id, the record's id at the exporting \
                           instance. The subject is the report's name, the content its \
                           description.",
@@ -504,7 +515,50 @@ pub fn intel_objects(src: &IntelSource<'_>) -> Vec<StixObject> {
     let mut body = Vec::new();
     let mut cves = Vec::new();
     let mut seen = BTreeSet::new();
+    // The victims (受害IP) are what was attacked: observed, never an indicator, even where
+    // the content names them too.
+    let victims: Vec<Observable> = r
+        .victims()
+        .entries
+        .iter()
+        .flat_map(|v| extract_observables(&v.address()))
+        .collect();
+    let mut victim_refs = Vec::new();
+    for o in &victims {
+        let Some((_, mut sco)) = sco_of(o) else {
+            continue;
+        };
+        if seen.insert(sco.id().to_string()) {
+            sco.common.object_marking_refs = marks.clone();
+            victim_refs.push(sco.id().to_string());
+            body.push(sco);
+        }
+    }
+    if !victim_refs.is_empty() {
+        let first = r.event_discovered_at.unwrap_or(r.published_at);
+        let last = r
+            .event_resolved_at
+            .filter(|t| t.utc >= first.utc)
+            .unwrap_or(first);
+        body.push(StixObject {
+            common: Common::new(
+                "observed-data",
+                derived("observed-data", &[&rid, "victims"]),
+            )
+            .dated(&created, &modified)
+            .by(&by, &marks),
+            props: Props::ObservedData {
+                first_observed: stix_time(first.utc),
+                last_observed: stix_time(last.utc),
+                number_observed: 1,
+                object_refs: victim_refs,
+            },
+        });
+    }
     for o in extract_observables(&r.indicator_text()) {
+        if victims.iter().any(|v| v.value == o.value) {
+            continue;
+        }
         if o.kind == ObservableKind::Cve {
             cves.push(o.value.clone());
             let mut c = Common::new("vulnerability", derived("vulnerability", &[&rid, &o.value]))

@@ -42,7 +42,7 @@ use std::io::{BufWriter, Write};
 use std::time::{Duration, Instant};
 
 use tocsin_app::service::intel_import::{self, Format, ImportOptions, Source};
-use tocsin_domain::intel::{ConnectionInput, EndpointInput, IntelInput, ScanInfo};
+use tocsin_domain::intel::IntelInput;
 use tocsin_storage::NewAuditEntry;
 
 /// CPU seconds (user and system) spent so far by each thread of this process, summed by
@@ -245,32 +245,31 @@ fn record(rng: &mut Rng, i: usize) -> IntelInput {
     }
     content.push_str("請各單位檢視網路設備及伺服器紀錄，如發現異常請通報本中心。");
     let day = i % 336;
+    // The free texts as partners write them, in a few notations.
     let victims = (0..rng.below(3))
-        .map(|_| EndpointInput {
-            ip: rng.ipv4(),
-            port: if rng.below(2) == 0 {
-                "443".into()
+        .map(|_| {
+            if rng.below(2) == 0 {
+                format!("{}，443，TCP", rng.ipv4())
             } else {
-                String::new()
-            },
-            protocol: "tcp".into(),
+                rng.ipv4()
+            }
         })
-        .collect();
-    let mut connections: Vec<ConnectionInput> = (0..1 + rng.below(3))
-        .map(|_| ConnectionInput {
-            direction: ["source", "destination"][rng.below(2)].into(),
-            ip: rng.ipv4(),
-            port: port.to_string(),
-            protocol: ["tcp", "udp"][rng.below(2)].into(),
+        .collect::<Vec<_>>()
+        .join("\n");
+    let mut connections: Vec<String> = (0..1 + rng.below(3))
+        .map(|_| {
+            format!(
+                "{} {}:{port}/{}",
+                ["來源", "目的"][rng.below(2)],
+                rng.ipv4(),
+                ["tcp", "udp"][rng.below(2)]
+            )
         })
         .collect();
     if rng.below(10) == 0 {
-        connections.push(ConnectionInput {
-            direction: "destination".into(),
-            ip: format!("2001:db8::{:x}", rng.below(0xffff)),
-            ..Default::default()
-        });
+        connections.push(format!("destination [2001:db8::{:x}]", rng.below(0xffff)));
     }
+    let connections = connections.join("\n");
     let ana = category == "ANA";
     let fbi = category == "FBI";
     IntelInput {
@@ -306,18 +305,13 @@ fn record(rng: &mut Rng, i: usize) -> IntelInput {
         technique: format!("利用 {malware} 建立持續性連線。"),
         malicious_connections: connections,
         scan_info: if rng.below(3) == 0 {
-            ScanInfo {
-                engine: "ClamAV".into(),
-                engine_type: "antivirus".into(),
-                version: "1.0.5".into(),
-                result: format!(
-                    "Win.Trojan.{}-{}",
-                    malware.replace(' ', ""),
-                    rng.below(9999)
-                ),
-            }
+            format!(
+                "ClamAV, antivirus, 1.0.5, Win.Trojan.{}-{}",
+                malware.replace(' ', ""),
+                rng.below(9999)
+            )
         } else {
-            ScanInfo::default()
+            String::new()
         },
         source_id: if fbi {
             format!("TWCERT-INT-2026-{:04}", rng.below(10000))

@@ -38,16 +38,6 @@ impl FeedRecord {
     fn new(intel: Intel, observables: Vec<ObservableRow>) -> Self {
         FeedRecord { intel, observables }
     }
-
-    /// The record's victims (受害IP), which are indicators for correlation but never for
-    /// detection.
-    fn victims(&self) -> Vec<String> {
-        self.observables
-            .iter()
-            .filter(|o| o.origin == ObservableOrigin::Victim.as_str())
-            .map(|o| o.value.clone())
-            .collect()
-    }
 }
 
 /// The shared records the caller may see, newest first, with their indicators; the read
@@ -133,13 +123,11 @@ fn event_source(state: &App, r: &FeedRecord) -> EventSource {
             .observables
             .iter()
             .filter_map(|o| {
-                o.kind
-                    .parse::<ObservableKind>()
-                    .ok()
-                    .map(|k| (k, o.value.clone()))
+                let kind = o.kind.parse::<ObservableKind>().ok()?;
+                let origin = o.origin.parse::<ObservableOrigin>().ok()?;
+                Some((kind, o.value.clone(), origin))
             })
             .collect(),
-        victims: r.victims(),
     }
 }
 

@@ -1055,11 +1055,8 @@ mod tests {
             ]
         );
         let e = read_json_line(
-            GOOD.replace(
-                r#""content":"連線 198.51.100.7""#,
-                r#""victim_ip":"1.2.3.4""#,
-            )
-            .as_bytes(),
+            GOOD.replace(r#""content":"連線 198.51.100.7""#, r#""victim_ip":true"#)
+                .as_bytes(),
             3,
         )
         .expect_err("type");

@@ -225,14 +225,14 @@ proptest! {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(500))]
 
-    /// The intel record: any text in any field, structured entries included; what
-    /// validates is valid again after going back to input.
+    /// The intel record: any text in any field, the free texts read as entries included;
+    /// what validates is valid again after going back to input.
     #[test]
     fn intel_validation_never_panics(
         texts in proptest::collection::vec(any::<String>(), 25),
         entries in proptest::collection::vec(any::<String>(), 0..8),
     ) {
-        use tocsin_domain::intel::{ConnectionInput, EndpointInput, ScanInfo};
+        use tocsin_domain::intel::notation;
         let t = |i: usize| texts[i].clone();
         let input = IntelInput {
             category: t(0), subject: t(1), source: t(2), published_at: t(3), tlp: t(4),
@@ -240,15 +240,16 @@ proptest! {
             event_sent_at: t(8), event_resolved_at: t(9), content: t(10), intel_type: t(11),
             publisher: t(12), contact: t(13), impact_level: t(14), recommendation: t(15),
             references: t(16), attachments: t(17),
-            victim_ip: entries.iter().map(|e| EndpointInput { ip: e.clone(), port: t(18), protocol: t(19) }).collect(),
+            victim_ip: entries.join("\n"),
             affected_platforms: t(20), technique: t(21),
-            malicious_connections: entries.iter().map(|e| ConnectionInput { direction: t(22), ip: e.clone(), port: t(18), protocol: t(19) }).collect(),
-            scan_info: ScanInfo { engine: t(23), engine_type: t(24), version: t(1), result: t(10) },
+            malicious_connections: format!("{} {}:{}/{}", t(22), entries.join(" "), t(18), t(19)),
+            scan_info: entries.join("，"),
             source_id: t(23), source_time: t(24),
         };
         if let Ok(r) = input.validate() {
             prop_assert_eq!(r.to_input().validate(), Ok(r.clone()));
             let _ = tocsin_domain::intel::extract_observables(&r.indicator_text());
+            let _ = r.notation_warnings();
         }
         for s in &texts {
             let _ = IntelTime::parse(s);
@@ -257,6 +258,7 @@ proptest! {
             let _ = search::index_tokens(s);
             let _ = search::matches(s, &texts[0]);
             let _ = s.parse::<tocsin_domain::intel::ObservableKind>();
+            let _ = (notation::endpoints(s), notation::connections(s), notation::scans(s));
         }
     }
 }

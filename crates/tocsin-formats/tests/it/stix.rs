@@ -132,6 +132,47 @@ fn the_example_becomes_a_complete_bundle() {
     assert_eq!(back[0].input.validate(), Ok(record));
 }
 
+/// A victim (受害IP) is what was attacked: an observed-data of its address, never an
+/// indicator, even where the content names it; a reference URL is an external reference.
+#[test]
+fn victims_are_observed_never_indicators() {
+    let mut record = example();
+    record.content = format!("{} 受害主機 203.0.113.5 已隔離。", record.content);
+    let b = export(&record);
+    for ind in objects(&b, "indicator") {
+        let pattern = ind["pattern"].as_str().expect("pattern");
+        assert!(
+            !pattern.contains("203.0.113.5") && !pattern.contains("203.0.113.6"),
+            "{pattern}"
+        );
+        assert!(!pattern.contains("example.org/advisory"), "{pattern}");
+    }
+    let observed = objects(&b, "observed-data");
+    assert_eq!(observed.len(), 1);
+    let refs: Vec<&str> = observed[0]["object_refs"]
+        .as_array()
+        .expect("refs")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    let values: Vec<&str> = objects(&b, "ipv4-addr")
+        .into_iter()
+        .filter(|o| refs.contains(&o["id"].as_str().unwrap_or_default()))
+        .filter_map(|o| o["value"].as_str())
+        .collect();
+    assert_eq!(values, ["203.0.113.5", "203.0.113.6"]);
+    assert_eq!(observed[0]["first_observed"], "2026-02-27T01:15:00.000Z");
+    assert_eq!(observed[0]["last_observed"], "2026-03-01T10:00:00.000Z");
+    let report = objects(&b, "report")[0];
+    assert!(
+        report["external_references"]
+            .as_array()
+            .expect("refs")
+            .iter()
+            .any(|r| r["url"] == "https://example.org/advisory/2026-0042")
+    );
+}
+
 /// The example's bundle is the fixture `stix-example.json` (the fuzz target's seed, and a
 /// sample for partners); `TOCSIN_BLESS=1` rewrites it after a deliberate change.
 #[test]
@@ -332,7 +373,7 @@ fn bad_bundles_are_refused_naming_what_is_wrong() {
         "field `modified`",
     );
     let e = read(
-        br#"{"type":"bundle","objects":[{"type":"report","id":"report--6cee0d8c-8c5e-4c57-8f56-9a7a6b2e9b0a","extensions":{"extension-definition--8c8b1dd4-84d6-4682-b9da-ba54ffef2039":{"victim_ip":"x"}}}]}"#,
+        br#"{"type":"bundle","objects":[{"type":"report","id":"report--6cee0d8c-8c5e-4c57-8f56-9a7a6b2e9b0a","extensions":{"extension-definition--8c8b1dd4-84d6-4682-b9da-ba54ffef2039":{"victim_ip":true}}}]}"#,
     )
     .expect_err("bad extension");
     assert!(

@@ -158,3 +158,56 @@ fn exported_bundles_pass_the_oasis_validator() {
         "{stdout}"
     );
 }
+
+/// MISP's own converter (misp-stix) imports every bundle without error, and what it would
+/// use for detection (to_ids) is the threat, never a victim (受害IP) or a reference link:
+/// the example's victims 203.0.113.5 and .6 and its advisory URL are not among them.
+#[test]
+fn misp_stix_imports_the_bundles_and_detects_only_the_threat() {
+    let dir = std::env::temp_dir().join(format!(
+        "tocsin-misp-stix-{}-{}",
+        std::process::id(),
+        Timestamp::now().micros()
+    ));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let mut files = Vec::new();
+    for (name, text) in bundles() {
+        let path = dir.join(name);
+        std::fs::write(&path, text).expect("write");
+        files.push(path);
+    }
+    let script = repo_root().join("tests/stix/misp_stix_import.py");
+    let python = std::env::var("TOCSIN_PYTHON").unwrap_or_else(|_| "python3".into());
+    let out = Command::new(&python)
+        .arg(&script)
+        .args(&files)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {python}: {e} (misp-stix is required)"));
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "misp-stix refused a bundle (pip install -r tests/requirements.txt):\n{said}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let ids: Vec<&str> = said.lines().filter(|l| l.contains(": ids ")).collect();
+    // The threat is detected: the C2 address of the example, in every intel bundle.
+    assert!(
+        ids.iter()
+            .any(|l| l.contains("intel-example.txt-") && l.ends_with("ids ip-dst 198.51.100.7")),
+        "{said}"
+    );
+    for l in &ids {
+        assert!(
+            !l.contains("203.0.113.5")
+                && !l.contains("203.0.113.6")
+                && !l.contains("example.org/advisory"),
+            "a victim or a reference marked for detection: {l}"
+        );
+    }
+    assert_eq!(
+        said.lines().filter(|l| l.contains(" events=")).count(),
+        files.len(),
+        "{said}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -124,6 +124,11 @@ both_engines! {
         assert!(out.status.success(), "PyMISP refused the feed (pip install -r tests/requirements.txt):\n{stdout}{}", String::from_utf8_lossy(&out.stderr));
         // Every record has the content, the C2 address, its own domain and evil.example.net.
         assert!(stdout.contains(&format!("events={shared} ")), "{stdout}");
+        // Marked for detection: the C2 address and the domains; never the victim or the
+        // reference link, which MISP gets as targeting data and a link.
+        let ids: Vec<&str> = stdout.lines().filter(|l| l.starts_with("ids ")).collect();
+        assert!(ids.iter().any(|l| *l == "ids ip-dst 198.51.100.7"), "{stdout}");
+        assert!(!ids.iter().any(|l| l.contains("203.0.113.5") || l.contains("example.org/a/1")), "{stdout}");
         let _ = std::fs::remove_dir_all(&dir);
         // A blocklist's values are one a line, sorted, once each.
         let ips = get(&h, "/api/v1/feeds/intel.txt?kind=ipv4", Some(desk)).await.body;

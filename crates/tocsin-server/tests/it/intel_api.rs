@@ -36,13 +36,11 @@ pub(crate) fn record(subject: &str, tlp: &str) -> Value {
         "recommendation": "封鎖中繼站",
         "references": "https://example.org/a/1",
         "attachments": "",
-        "victim_ip": [{"ip": "203.0.113.5", "port": "443", "protocol": "tcp"}],
+        "victim_ip": "203.0.113.5，443，TCP",
         "affected_platforms": "Windows Server 2019",
         "technique": "網頁後門",
-        "malicious_connections": [
-            {"direction": "destination", "ip": "198.51.100.7", "port": "8080", "protocol": "tcp"}
-        ],
-        "scan_info": {"engine": "ClamAV", "engine_type": "antivirus", "version": "1.0", "result": "Win.Trojan"},
+        "malicious_connections": "目的 198.51.100.7:8080/tcp",
+        "scan_info": "ClamAV, antivirus, 1.0, Win.Trojan",
         "source_id": "",
         "source_time": "",
     })
