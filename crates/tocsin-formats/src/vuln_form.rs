@@ -13,8 +13,13 @@
 //! headings, instructions and the FIRST calculator hint are recognized and skipped.
 //!
 //! Values are kept as written (strings, options): validation, date parsing and CVSS scoring
-//! belong to the domain crate. Each line of a value loses its trailing whitespace, a
-//! multi-line value its common indentation and its leading and trailing blank lines.
+//! belong to the domain crate. Labels are matched in any of the forms Big5, CP950 and IMEs
+//! write their punctuation in (`∕` for `／`, `﹕` for `：`; see `form_lines`), values never
+//! folded. The format's own syntax is all that is removed from a value: the spaces between
+//! a label's colon and a value on its line, each line's trailing whitespace, the leading and
+//! trailing blank lines and, for every field but the trigger method, the common
+//! indentation of the lines below the label. The trigger method (steps or a command line)
+//! keeps its indentation: ` badbutwork -i …` stays as written.
 //!
 //! Known limit of the format: a value line that itself starts like a field line (`◎版本…`,
 //! or a label with a colon such as `Vendor: …` for a field not seen yet) starts that field.
@@ -26,7 +31,7 @@ use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize};
 
-use crate::form_lines::{COLONS, fold, folded_len, match_alias, strip_colon, strip_group};
+use crate::form_lines::{fold, folded_len, match_alias, strip_colon, strip_group};
 use crate::text;
 
 /// Where the reporter learned of the vulnerability (漏洞資訊來源).
@@ -448,6 +453,13 @@ impl Field {
             Field::Impact => "Impact",
             Field::Cvss => "CVSS vector and score",
         })
+    }
+
+    /// Whether the lines below the label keep their indentation: the trigger method is
+    /// steps or a command line, "kept as written" as the template says, where leading
+    /// spaces are the reporter's (the domain keeps it verbatim too).
+    fn keeps_indentation(self) -> bool {
+        self == Field::TriggerMethod
     }
 
     fn kind(self) -> Kind {
@@ -965,7 +977,7 @@ fn after_label(field: Field, after: &str, marked: bool, ascii_alias: bool) -> Op
     }
     let next = after.chars().next();
     let separated =
-        hint_skipped || next.is_none_or(|c| c.is_whitespace() || !is_cjk(c) && c != '(');
+        hint_skipped || next.is_none_or(|c| c.is_whitespace() || !is_cjk(c) && fold(c) != '(');
     separated.then(|| rest.to_owned())
 }
 
@@ -1044,13 +1056,14 @@ fn is_hint(s: &str) -> bool {
 // Parse: text fields
 // ---------------------------------------------------------------------------------------
 
-/// The value of a segment: the text on the field line, then the following lines without
-/// their common indentation; trailing whitespace and surrounding blank lines removed.
-fn assemble(inline: &str, lines: &[String]) -> Option<String> {
+/// The value of a segment: the text on the field line (without the spaces that separate
+/// it from the label), then the following lines, without their common indentation when
+/// `dedent`; trailing whitespace and surrounding blank lines removed.
+fn assemble(inline: &str, lines: &[String], dedent: bool) -> Option<String> {
     let trimmed: Vec<&str> = lines.iter().map(|l| l.trim_end()).collect();
     let indent = trimmed
         .iter()
-        .filter(|l| !l.is_empty())
+        .filter(|l| !l.is_empty() && dedent)
         .map(|l| l.chars().take_while(|c| c.is_whitespace()).count())
         .min()
         .unwrap_or(0);
@@ -1066,7 +1079,7 @@ fn assemble(inline: &str, lines: &[String]) -> Option<String> {
 }
 
 fn segment_text(seg: &Segment) -> Option<String> {
-    assemble(&seg.inline, &seg.lines)
+    assemble(&seg.inline, &seg.lines, !seg.field.keeps_indentation())
 }
 
 fn text_slot(form: &mut VulnForm, field: Field) -> Option<&mut Option<String>> {
@@ -1116,9 +1129,15 @@ const TICK_MARKS: [&str; 16] = [
     "■", "☑", "✔", "✓", "√", "☒", "✅", "●", "◉", "▣", "⊠", "V", "v", "[x]", "[X]", "(x)",
 ];
 const EMPTY_MARKS: [&str; 6] = ["□", "☐", "◻", "▢", "○", "◯"];
-const SEPARATORS: &[char] = &[
-    '/', '／', '|', '｜', '、', ',', '，', ';', '；', ':', '：', '-', '–', '—', '.', '。',
-];
+
+/// Punctuation between and around tick boxes (`■ 是 / □ 否`), in any of the forms
+/// [`fold`] knows (a Big5 `∕` separates as `/` does).
+fn is_separator(c: char) -> bool {
+    matches!(
+        fold(c),
+        '/' | '|' | ',' | ';' | ':' | '-' | '.' | '、' | '﹑' | '—' | '。'
+    )
+}
 
 /// A mark and the byte range of its token.
 type Marked = Option<(Mark, (usize, usize))>;
@@ -1215,7 +1234,7 @@ fn is_bracket_tick(c: char) -> bool {
 }
 
 fn classify_mark(token: &str) -> Option<Mark> {
-    let t = token.trim_matches(SEPARATORS);
+    let t = token.trim_matches(is_separator);
     if t.is_empty() {
         return None;
     }
@@ -1350,7 +1369,7 @@ fn read_one_choice(raw: &str, options: &[&[&str]], other_option: Option<usize>) 
         let mark = toks
             .iter()
             .rev()
-            .find(|(a, b)| !s[*a..*b].trim_matches(SEPARATORS).is_empty())
+            .find(|(a, b)| !s[*a..*b].trim_matches(is_separator).is_empty())
             .and_then(|t| classify_mark(&s[t.0..t.1]).map(|m| (m, *t)));
         marks.push(mark);
         prev_end = occ.end;
@@ -1384,14 +1403,13 @@ fn read_one_choice(raw: &str, options: &[&[&str]], other_option: Option<usize>) 
         let raw_from = origin.get(from).copied().unwrap_or(raw.len());
         let raw_to = origin.get(to).copied().unwrap_or(raw.len());
         let text = raw.get(raw_from..raw_to).unwrap_or_default();
-        let text = text.trim_start_matches(|c: char| {
-            c.is_whitespace() || COLONS.contains(&c) || matches!(c, '-' | '–' | '—')
-        });
+        let text = text
+            .trim_start_matches(|c: char| c.is_whitespace() || matches!(fold(c), ':' | '-' | '—'));
         let lines: Vec<String> = text.split('\n').map(str::to_owned).collect();
         let (first, rest) = lines
             .split_first()
             .map_or(("", &[][..]), |(f, r)| (f.as_str(), r));
-        other = assemble(first, rest);
+        other = assemble(first, rest, true);
         consumed.push((from, to));
     }
 
@@ -1418,7 +1436,7 @@ fn read_one_choice(raw: &str, options: &[&[&str]], other_option: Option<usize>) 
         let piece: Vec<&str> = tokens(&s, a, b)
             .into_iter()
             .filter(|(ta, tb)| {
-                let t = s[*ta..*tb].trim_matches(SEPARATORS);
+                let t = s[*ta..*tb].trim_matches(is_separator);
                 // An option's bare name ("✔ 是  否") is the form's, not the reporter's.
                 !t.is_empty() && !EMPTY_MARKS.contains(&t) && !is_hint_word(t) && !is_option_name(t)
             })
@@ -1426,7 +1444,7 @@ fn read_one_choice(raw: &str, options: &[&[&str]], other_option: Option<usize>) 
             .filter_map(|(ta, tb)| {
                 let from = origin.get(ta).copied()?;
                 let to = origin.get(tb).copied()?;
-                raw.get(from..to).map(|t| t.trim_matches(SEPARATORS))
+                raw.get(from..to).map(|t| t.trim_matches(is_separator))
             })
             .collect();
         if !piece.is_empty() {
@@ -1546,7 +1564,7 @@ fn read_choice(field: Field, segs: &[&Segment], outcome: &mut ParseOutcome) {
 
 /// The segment's text with the following lines dedented, for tick boxes and CVSS.
 fn segment_raw(seg: &Segment) -> String {
-    assemble(&seg.inline, &seg.lines).unwrap_or_default()
+    assemble(&seg.inline, &seg.lines, true).unwrap_or_default()
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1678,7 +1696,7 @@ fn read_cvss(segs: &[&Segment], outcome: &mut ParseOutcome) {
                     continue;
                 }
                 let mut understood = true;
-                for part in token.split(|c: char| COLONS.contains(&c) || c == '=') {
+                for part in token.split(|c: char| matches!(fold(c), ':' | '=')) {
                     let part = part.trim_matches(|c: char| "()（）[]［］,，;；。".contains(c));
                     if part.is_empty() || is_cvss_word(part) {
                         continue;

@@ -79,6 +79,18 @@ fn big5_long_and_short() {
 }
 
 #[test]
+fn big5_look_alikes_decode_as_the_bytes_say() {
+    // Big5 has two slashes, 0xA1FE `／` and 0xA241 `∕` (U+2215), and small colons beside
+    // the full-width one. Decoding keeps which was written: the form reader folds them when
+    // it matches labels, and values stay as sent.
+    let text = "◎產品開發者∕廠商﹕techOh Inc.\n◎產品開發者／廠商：techOh Inc.\n";
+    let bytes = big5(text);
+    assert!(bytes.windows(2).any(|w| w == [0xa2, 0x41]));
+    assert!(bytes.windows(2).any(|w| w == [0xa1, 0xfe]));
+    check(&bytes, text, "Big5");
+}
+
+#[test]
 fn line_endings_become_lf() {
     check(b"a\r\nb\rc\n\r\n", "a\nb\nc\n\n", "UTF-8");
     assert_eq!(text::normalize_newlines("x\r\r\ny"), "x\n\ny");

@@ -16,7 +16,8 @@ fn some(s: &str) -> Option<String> {
     Some(s.to_owned())
 }
 
-/// The seed's filled example (DOMAIN.md), as the parser must read it.
+/// The seed's filled example (DOMAIN.md), as the parser must read it. Its trigger method
+/// starts with a space, kept: the method is verbatim.
 fn seed_form() -> VulnForm {
     VulnForm {
         report_date: some("2019 年 4 月 11 日"),
@@ -34,7 +35,7 @@ fn seed_form() -> VulnForm {
         vuln_type: some("任意程式碼執行"),
         description: some("軟體並未對輸入的參數做驗證，導致攻擊者可以透過參數執行任意指令。"),
         trigger_conditions: some("要能夠接觸本機或使用者執行惡意腳本"),
-        trigger_method: some("badbutwork -i cat /etc/passwd -t"),
+        trigger_method: some(" badbutwork -i cat /etc/passwd -t"),
         evidence: some("如附件截圖及影片"),
         impact: some("攻擊者可以透過惡意腳本觸發該漏洞，並進而接管該主機"),
         cvss_version: some("3.1"),
@@ -68,21 +69,33 @@ fn the_seed_example_in_every_encoding_parses_to_one_record() {
 
 #[test]
 fn real_world_variants_of_the_seed_example() {
-    for (name, extra) in [
+    // The trigger method as each variant writes it: verbatim, so with the seed's leading
+    // space only where the variant has it.
+    let unindented = some("badbutwork -i cat /etc/passwd -t");
+    for (name, extra, method) in [
         // ASCII colons, "/" for "／", tabs, indentation, blank lines inside a value.
         (
             "vuln-ascii-colons.txt",
             vec!["Product vulnerability report"],
+            unindented.clone(),
         ),
         // English labels without ◎, [x] ticks, a greeting, the score in parentheses.
-        ("vuln-english.txt", vec!["Hello CERT team,"]),
+        (
+            "vuln-english.txt",
+            vec!["Hello CERT team,"],
+            unindented.clone(),
+        ),
         // Fields in reverse order, ☑/☐ ticks, the value on the field line or below.
-        ("vuln-reordered.txt", vec![]),
+        ("vuln-reordered.txt", vec![], seed_form().trigger_method),
         // [X], ( x ) and ( ) boxes, a ◎ on the CVSS heading, a bare score.
-        ("vuln-brackets.txt", vec![]),
+        ("vuln-brackets.txt", vec![], unindented.clone()),
     ] {
         let outcome = vuln_form::parse_bytes(&fixture(name));
-        assert_eq!(outcome.form, seed_form(), "{name}");
+        let expected = VulnForm {
+            trigger_method: method,
+            ..seed_form()
+        };
+        assert_eq!(outcome.form, expected, "{name}");
         assert_eq!(outcome.extra_text, extra, "{name}");
         assert_eq!(outcome.encoding, Some("UTF-8"), "{name}");
         assert_clean(name, &outcome);
@@ -569,13 +582,113 @@ fn template_filled_by_hand_gives_the_values_back() {
             version: seed.version,
             public_credit: Some(false),
             source: Some(Source::SelfFound),
-            trigger_method: seed.trigger_method,
+            // As typed under the label, its two leading spaces included.
+            trigger_method: some("  badbutwork -i cat /etc/passwd -t"),
             cvss_version: seed.cvss_version,
             cvss_vector: seed.cvss_vector,
             cvss_claimed_score: seed.cvss_claimed_score,
             ..VulnForm::default()
         }
     );
+}
+
+/// A form as a Traditional-Chinese Windows editor and IME write it: `∕` (Big5 0xA241) in
+/// the vendor's label and between the boxes, small colons and parentheses (`﹕﹙﹚`, Big5
+/// 0xA152, 0xA17D, 0xA17E), a full-width hyphen in `E－mail`, a small comma in a hint,
+/// and a trigger method indented under its label.
+const IME_FORM: &str = "\
+◎通報日期﹙Report date﹐ YYYY-MM-DD﹚﹕2026-03-02
+◎名稱﹕陳小明
+◎E－mail﹕hm.chen@example.com.tw
+◎是否公開名稱及組織﹕■ 是 ∕ □ 否
+◎漏洞資訊來源﹕■ 自己發現 ∕ □ 其他﹕
+◎影響產品名稱﹕SmartNAS
+◎版本︰4.2.0
+◎產品開發者∕廠商﹕techOh Inc.
+◎漏洞類型﹙Vulnerability type﹚﹕OS 指令注入
+◎漏洞描述﹕
+網路診斷功能將 host 參數直接傳給 shell。
+◎觸發漏洞方法﹕
+  curl -k 'https://nas.local:8443/cgi-bin/diag.cgi' \\
+      --data 'host=127.0.0.1;id'
+◎CVSS v3.1 分數﹕CVSS:3.1/AV:A/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H  score﹕8.8
+";
+
+/// What [`IME_FORM`] says: the look-alikes read as the labels and boxes they stand for,
+/// and the values exactly as written.
+fn ime_form() -> VulnForm {
+    VulnForm {
+        report_date: some("2026-03-02"),
+        reporter_name: some("陳小明"),
+        reporter_email: some("hm.chen@example.com.tw"),
+        public_credit: Some(true),
+        source: Some(Source::SelfFound),
+        product: some("SmartNAS"),
+        version: some("4.2.0"),
+        vendor: some("techOh Inc."),
+        vuln_type: some("OS 指令注入"),
+        description: some("網路診斷功能將 host 參數直接傳給 shell。"),
+        trigger_method: some(
+            "  curl -k 'https://nas.local:8443/cgi-bin/diag.cgi' \\\n      --data 'host=127.0.0.1;id'",
+        ),
+        cvss_version: some("3.1"),
+        cvss_vector: some("CVSS:3.1/AV:A/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"),
+        cvss_claimed_score: some("8.8"),
+        ..VulnForm::default()
+    }
+}
+
+/// `text` in Big5 as encoding_rs writes it, with CRLF as Notepad saves it; every character
+/// has a Big5 code (no `&#…;` stands in for one).
+fn big5(text: &str) -> Vec<u8> {
+    let crlf = text.replace('\n', "\r\n");
+    let (bytes, _, unmappable) = encoding_rs::BIG5.encode(&crlf);
+    assert!(!unmappable, "{text} has characters Big5 lacks");
+    bytes.into_owned()
+}
+
+/// `text` in UTF-16LE with a byte order mark and CRLF, as Notepad's "Unicode" saves it.
+fn utf16le_bom(text: &str) -> Vec<u8> {
+    let mut bytes = vec![0xff, 0xfe];
+    bytes.extend(
+        text.replace('\n', "\r\n")
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes),
+    );
+    bytes
+}
+
+#[test]
+fn big5_and_ime_punctuation_reads_as_the_labels_it_stands_for() {
+    let bytes = big5(IME_FORM);
+    // The vendor's label really holds Big5's other slash, which decodes to U+2215.
+    assert!(bytes.windows(2).any(|w| w == [0xa2, 0x41]));
+    for (name, bytes, encoding) in [
+        ("Big5", bytes, "Big5"),
+        ("UTF-16LE with BOM", utf16le_bom(IME_FORM), "UTF-16LE"),
+    ] {
+        let outcome = vuln_form::parse_bytes(&bytes);
+        assert_eq!(outcome.encoding, Some(encoding), "{name}");
+        assert_clean(name, &outcome);
+        assert_eq!(outcome.extra_text, Vec::<String>::new(), "{name}");
+        assert_eq!(outcome.form, ime_form(), "{name}");
+    }
+}
+
+#[test]
+fn the_trigger_method_keeps_its_indentation_other_values_their_text() {
+    let text = "◎觸發漏洞方法：\n   ./poc --target 192.0.2.1   \n\n◎漏洞描述：\n    第一行\n      第二行\n";
+    let outcome = vuln_form::parse(text);
+    // The method as written (its trailing spaces are the line's, not the command's); the
+    // description without the indentation its lines share under the label.
+    assert_eq!(
+        outcome.form.trigger_method,
+        some("   ./poc --target 192.0.2.1")
+    );
+    assert_eq!(outcome.form.description, some("第一行\n  第二行"));
+    // The space after the colon separates the value from its label.
+    let inline = vuln_form::parse("◎觸發漏洞方法： ./poc\n");
+    assert_eq!(inline.form.trigger_method, some("./poc"));
 }
 
 #[test]
@@ -632,6 +745,25 @@ fn value(max_lines: usize) -> impl Strategy<Value = Option<String>> {
     )
 }
 
+/// A trigger method: a value whose lines may all be indented (a command written under the
+/// label), which comes back as written.
+fn method() -> impl Strategy<Value = Option<String>> {
+    (value(6), 0..4usize).prop_map(|(v, indent)| {
+        v.map(|v| {
+            v.split('\n')
+                .map(|l| {
+                    if l.is_empty() {
+                        String::new()
+                    } else {
+                        format!("{}{l}", " ".repeat(indent))
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+    })
+}
+
 /// The 其他 text: no letters, so no tick mark or choice name can hide in it.
 fn other_text() -> impl Strategy<Value = Option<String>> {
     prop::option::of(
@@ -667,7 +799,7 @@ prop_compose! {
             value(1), value(2), value(2), value(2), value(1), value(2),
         ),
         (description, trigger_conditions, trigger_method, evidence, impact) in (
-            value(6), value(4), value(6), value(4), value(4),
+            value(6), value(4), method(), value(4), value(4),
         ),
         (cvss_version, cvss_vector, cvss_claimed_score) in (
             prop::option::of(prop::sample::select(vec!["3.0", "3.1", "4.0"]).prop_map(str::to_owned)),
