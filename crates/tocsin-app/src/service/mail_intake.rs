@@ -461,14 +461,15 @@ async fn decide(
                 .map(|r| r.tracking_id)
         }
         "vulnerability" => {
-            // The first text attachment is the form (as for intel); the rest is evidence.
+            // The first text attachment is the form (as for intel), kept under the
+            // sender's name for it; the rest is evidence.
             let form = mail.attachments.iter().position(|a| a.is_text());
             let mut files = uploads(mail);
             let txt = match form {
-                Some(i) => files.remove(i).bytes,
-                None => mail.text.clone().into_bytes(),
+                Some(i) => files.remove(i),
+                None => super::vuln::form_upload(mail.text.clone().into_bytes()),
             };
-            let parsed = tocsin_formats::vuln_form::parse_bytes(&txt);
+            let parsed = tocsin_formats::vuln_form::parse_bytes(&txt.bytes);
             let mut input = tocsin_domain::VulnInput::default();
             if parsed
                 .form

@@ -518,7 +518,7 @@ pub(crate) async fn apply_cut(
 ) -> Result<(Report, Vec<ReportEvent>, Vec<AttachmentMeta>), AppError> {
     let events = state.store.list_events(report.id, cut.thread).await?;
     let files = state.store.list_attachments(report.id).await?;
-    let files = files_in_cut(files, &events, cut.files);
+    let files = files_in_cut(&report, files, &events, cut.files);
     Ok((
         super::vuln::withhold_identity(report, cut.identity),
         events,
@@ -526,8 +526,9 @@ pub(crate) async fn apply_cut(
     ))
 }
 
-/// The files a cut shows, given the events it shows.
+/// The files a cut shows of `report`, given the events it shows.
 fn files_in_cut(
+    report: &Report,
     mut files: Vec<AttachmentMeta>,
     events: &[ReportEvent],
     cut: Files,
@@ -539,7 +540,7 @@ fn files_in_cut(
             files.retain(|a| a.event_id.is_none_or(|e| shared.contains(&e)));
         }
         Files::Evidence => {
-            files.retain(|a| a.event_id.is_none() && a.filename != super::vuln::FORM_FILENAME)
+            files.retain(|a| a.event_id.is_none() && !super::vuln::is_form_file(report, a))
         }
     }
     files

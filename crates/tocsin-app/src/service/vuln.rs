@@ -6,6 +6,7 @@
 //! see it (the policy's `Resource::Vulnerability`).
 
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 use tocsin_domain::policy::{Action, Audience, Identity, Resource, Via, report_audience};
 use tocsin_domain::validate::{self, FieldErrors};
 use tocsin_domain::vuln::{
@@ -15,7 +16,7 @@ use tocsin_domain::{FieldError, Locale, ReportKind, Timestamp, TrackingNumber};
 use tocsin_formats::cvss::{Claim, Finding};
 use tocsin_formats::stix::{self, AdvisorySource};
 use tocsin_formats::vuln_form;
-use tocsin_storage::{NewEvent, Report, Visibility, VulnCase};
+use tocsin_storage::{AttachmentMeta, NewEvent, Report, Visibility, VulnCase};
 
 use super::reports::{Intake, Receipt, Upload, begin_intake, check_uploads, finish_intake};
 use super::{audit_entry, check, check_hidden};
@@ -76,6 +77,11 @@ pub struct VulnDetails {
     pub cvss_warnings: Vec<String>,
     /// The TXT encoding when the report came as a TXT form.
     pub txt_encoding: String,
+    /// SHA-256 (hex) of the TXT form the report came with: the form keeps the name it was
+    /// sent under, so its hash is what tells it from the evidence ([`is_form_file`]).
+    /// Empty for reports filed before it was recorded (their form is [`FORM_FILENAME`]).
+    #[serde(default)]
+    pub txt_sha256: String,
 }
 
 impl VulnDetails {
@@ -154,13 +160,14 @@ fn field_name(key: &str) -> &'static str {
 /// Takes a vulnerability report: from form/JSON fields, a TXT form (filled into empty
 /// fields), or both. Validates everything (CVSS included: an invalid vector names its
 /// metric), then files it through the shared reporter path and opens its CNA case with a
-/// target publication date.
+/// target publication date. The TXT form is kept as evidence under the name it came with
+/// (cleaned as every upload is); [`form_upload`] names one that came without a name.
 pub async fn submit_vulnerability(
     state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     input: &VulnInput,
-    txt: Option<Vec<u8>>,
+    txt: Option<Upload>,
     mut files: Vec<Upload>,
 ) -> Result<Receipt, AppError> {
     check(
@@ -177,17 +184,12 @@ pub async fn submit_vulnerability(
     let mut input = input.clone();
     let mut errors = FieldErrors::new();
     let mut encoding = String::new();
-    if let Some(bytes) = txt {
-        encoding = merge_txt(&mut input, &bytes, &mut errors).to_string();
+    let mut txt_sha256 = String::new();
+    if let Some(form) = txt {
+        encoding = merge_txt(&mut input, &form.bytes, &mut errors).to_string();
+        txt_sha256 = hex::encode(Sha256::digest(&form.bytes));
         // The form itself is evidence: keep it as sent.
-        files.insert(
-            0,
-            Upload {
-                filename: FORM_FILENAME.into(),
-                content_type: "text/plain".into(),
-                bytes,
-            },
-        );
+        files.insert(0, form);
     }
     let valid = input.validate(state.now());
     if let Err(e) = &valid {
@@ -247,6 +249,7 @@ pub async fn submit_vulnerability(
         cvss_version: assessment.vector.version().to_string(),
         cvss_warnings: warnings,
         txt_encoding: encoding,
+        txt_sha256,
     };
     let intake = Intake {
         kind: ReportKind::Vulnerability,
@@ -422,9 +425,27 @@ pub async fn case(
     })
 }
 
-/// The name under which intake keeps a filled-in TXT form: it names the reporter, so only
-/// those who see the reporter's identity get it.
+/// The name under which intake keeps a filled-in TXT form that came without one of its own
+/// (the API's `txt_base64`, the web form's upload field, a mail's body). The form names
+/// the reporter, so only those who see the reporter's identity get it ([`is_form_file`]).
 pub const FORM_FILENAME: &str = "vulnerability-report.txt";
+
+/// A TXT form's bytes as the upload intake keeps under [`FORM_FILENAME`].
+pub fn form_upload(bytes: Vec<u8>) -> Upload {
+    Upload {
+        filename: FORM_FILENAME.into(),
+        content_type: "text/plain".into(),
+        bytes,
+    }
+}
+
+/// Whether `file` is the filled-in TXT form of `report`: the file whose hash intake
+/// recorded, whatever its name, or one kept under [`FORM_FILENAME`] (older reports record
+/// no hash). Either way it names the reporter.
+pub(crate) fn is_form_file(report: &Report, file: &AttachmentMeta) -> bool {
+    let d = VulnDetails::of(report);
+    file.filename == FORM_FILENAME || (!d.txt_sha256.is_empty() && file.sha256 == d.txt_sha256)
+}
 
 /// A report without what `identity` withholds: the reporter's mail, phone, account and
 /// organization, and their name unless they agreed to be credited.

@@ -109,8 +109,15 @@ pub async fn create(
             .await?;
         super::report_body(value)?
     };
-    let receipt =
-        cna::submit_vulnerability(&state, &who, &ctx, &body.input, body.txt, body.files).await?;
+    let receipt = cna::submit_vulnerability(
+        &state,
+        &who,
+        &ctx,
+        &body.input,
+        body.txt.map(cna::form_upload),
+        body.files,
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(receipt.into())))
 }
 

@@ -379,7 +379,7 @@ pub(super) async fn submit(
         Err(e) => return e.into_response(),
     };
     let input = vuln_input(&f);
-    let txt = f.take_file("txt").map(|u| u.bytes);
+    let txt = f.take_file("txt").map(|u| svc::form_upload(u.bytes));
     let had_files = txt.is_some() || !f.files.is_empty();
     let files = std::mem::take(&mut f.files);
     match svc::submit_vulnerability(&state, &who, &ctx, &input, txt, files).await {

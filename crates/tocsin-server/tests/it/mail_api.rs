@@ -535,4 +535,51 @@ mail_tests! {
         assert_eq!(report.kind, ReportKind::Vulnerability);
         assert!(report.tracking_id.starts_with("VUL-"));
     }
+
+    async fn a_mailed_big5_form_keeps_its_values_and_its_name(h: Harness) {
+        let (_, gate) = h.user("mailgate@cert.example.tw", &[Role::Analyst]).await;
+        let (_, admin) = h.user("admin@cert.example.tw", &[Role::Admin, Role::Coordinator]).await;
+        let (vendor_email, vendor) = h.user("psirt@techoh.tw", &[Role::Member]).await;
+        let b64 = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
+        let text = crate::vuln_api::seed_with_ime_slash();
+        for (encoding, form) in [("Big5", crate::vuln_api::big5(&text)), ("UTF-16LE", crate::vuln_api::utf16le_bom(&text))] {
+            // The form's own name (RFC 2231, with a Windows folder in front) and a screenshot.
+            let raw = format!(
+                "From: researcher@example.tw\r\nTo: cve@cert.example.tw\r\nSubject: vuln {encoding}\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nform attached\r\n--b\r\nContent-Type: text/plain\r\nContent-Disposition: attachment; filename*=UTF-8''C%3A%5Cforms%5C%E6%BC%8F%E6%B4%9E%E9%80%9A%E5%A0%B1-{encoding}.txt\r\nContent-Transfer-Encoding: base64\r\n\r\n{}\r\n--b\r\nContent-Type: image/png\r\nContent-Disposition: attachment; filename=\"poc.png\"\r\nContent-Transfer-Encoding: base64\r\n\r\n{}\r\n--b--\r\n",
+                b64(&form),
+                b64(b"\x89PNG")
+            );
+            let j = ok(&push(&h, &gate, raw.as_bytes(), "").await, "created");
+            assert_eq!(j["route"], "vulnerability", "{encoding}");
+            let t = j["target"].as_str().expect("t").to_string();
+            let report = h.state.store.report_by_tracking(&t).await.expect("q").expect("r");
+            let d: Value = serde_json::from_str(&report.details).expect("details");
+            assert_eq!(d["txt_encoding"], encoding);
+            assert_eq!(d["vendor"], "techOh Inc.", "{encoding}");
+            assert_eq!(d["trigger_method"], " badbutwork -i cat /etc/passwd -t", "{encoding}");
+            // The form keeps the sender's name for it, cleaned of its folder as every upload is.
+            let name = format!("漏洞通報-{encoding}.txt");
+            let files = h.state.store.list_attachments(report.id).await.expect("files");
+            assert_eq!(files.iter().map(|f| f.filename.as_str()).collect::<Vec<_>>(), [name.as_str(), "poc.png"]);
+            // Whatever its name, the form names the researcher: the notified vendor gets the
+            // evidence only; the coordinator gets both.
+            let base = format!("/api/v1/vulnerabilities/{t}");
+            for to in ["under_review", "accepted"] {
+                let r = h.json(Method::POST, &format!("{base}/transition"), Some(&admin), serde_json::json!({"to": to}), &[]).await;
+                assert!(r.status.is_success(), "{}", r.body);
+            }
+            let org = h.state.store.find_user_by_email(&vendor_email).await.expect("q").expect("u").org_id.0.expect("org").to_string();
+            let r = h.json(Method::POST, &format!("{base}/vendor"), Some(&admin), serde_json::json!({"vendor_org_id": org, "status": "affected"}), &[]).await;
+            assert!(r.status.is_success(), "{}", r.body);
+            let r = h.json(Method::POST, &format!("{base}/notify-vendor"), Some(&admin), serde_json::json!({}), &[]).await;
+            assert!(r.status.is_success(), "{}", r.body);
+            let path = format!("/vulnerabilities/{t}");
+            let (vendor_auth, admin_auth) = (format!("Bearer {vendor}"), format!("Bearer {admin}"));
+            let seen = h.get(&path, &[("authorization", vendor_auth.as_str())]).await;
+            assert_eq!(seen.status, StatusCode::OK, "{}", seen.body);
+            assert!(seen.body.contains("poc.png") && !seen.body.contains(&name), "{}", seen.body);
+            let desk = h.get(&path, &[("authorization", admin_auth.as_str())]).await;
+            assert!(desk.body.contains("poc.png") && desk.body.contains(&name), "{}", desk.body);
+        }
+    }
 }

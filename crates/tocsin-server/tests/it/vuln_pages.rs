@@ -224,7 +224,8 @@ both_engines! {
         assert!(text_of(&status.body, "vuln-target").ends_with("(Asia/Taipei)"));
         assert_eq!(status.body.matches("class=\"cvss-warning\"").count(), 2, "{}", status.body);
         assert!(status.body.contains("7.5 ≠ 7.6") && status.body.contains("3.1 ≠ 3.0"), "{}", status.body);
-        assert_eq!(text_of(&status.body, "vuln-trigger-method"), "badbutwork -i cat /etc/passwd -t");
+        // Verbatim, with the seed's leading space.
+        assert_eq!(text_of(&status.body, "vuln-trigger-method"), " badbutwork -i cat /etc/passwd -t");
         assert!(status.body.contains("<pre class=\"verbatim\" id=\"vuln-trigger-method\">"));
         for needle in ["IP CAM", "1.24", "techOh Inc.", "任意程式碼執行", "CVSS:3.0/AV:N/AC:H/PR:H/UI:R/S:C/C:H/I:H/A:H", "2019-04-11", "自己發現", "vulnerability-report.txt"] {
             assert!(status.body.contains(needle), "the status page lacks {needle}");
@@ -346,7 +347,7 @@ async fn walk(h: Harness, credit: bool) {
     assert!(page.body.contains("class=\"cvss-warning\"") && page.body.contains("7.5 ≠ 7.6"));
     assert_eq!(
         text_of(&page.body, "vuln-trigger-method"),
-        "badbutwork -i cat /etc/passwd -t"
+        " badbutwork -i cat /etc/passwd -t"
     );
     assert!(
         page.body.contains(REPORTER)
