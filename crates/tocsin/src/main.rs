@@ -419,7 +419,8 @@ fn read_input(file: &Path) -> anyhow::Result<Vec<u8>> {
     }
 }
 
-/// `tocsin intel parse FILE`: the record as JSON, or its problems and status 65.
+/// `tocsin intel parse FILE`: the record as JSON (and on stderr, by line, what could not be
+/// read from its free texts), or every problem by line and status 65.
 fn intel_parse(file: &Path) -> anyhow::Result<()> {
     let bytes = read_input(file)?;
     match intel_import::read_txt(&bytes) {
@@ -427,6 +428,18 @@ fn intel_parse(file: &Path) -> anyhow::Result<()> {
             let mut out = std::io::stdout().lock();
             serde_json::to_writer_pretty(&mut out, &record)?;
             writeln!(out)?;
+            let tr = cli_tr();
+            let mut err = std::io::stderr().lock();
+            for (field, w) in tocsin_formats::intel_form::parse_bytes(&bytes).notation_warnings() {
+                writeln!(
+                    err,
+                    "{}: warning: line {}, {}: {}",
+                    file.display(),
+                    w.line,
+                    field.label(),
+                    tr.field_error(&w.message())
+                )?;
+            }
             Ok(())
         }
         Err(issues) => {

@@ -118,6 +118,24 @@ both_engines! {
 }
 
 both_engines! {
+    // What GET answers, PUT takes back unchanged, for every resource that has both
+    // (intel records: intel_api::a_record_read_can_be_written_back_unchanged).
+    async fn organizations_and_users_read_can_be_written_back(h: Harness) {
+        let (_, admin) = h.user("admin@cert.tw", &[Role::Admin]).await;
+        let (_, member) = h.user("m@corp.tw", &[Role::Member]).await;
+        let me = h.json(Method::GET, "/api/v1/me", Some(&member), json!(null), &[]).await.json();
+        let member_id = me["id"].as_str().expect("id").to_string();
+        let org_id = me["org_id"].as_str().expect("org").to_string();
+        for uri in [format!("/api/v1/orgs/{org_id}"), format!("/api/v1/users/{member_id}")] {
+            let got = h.json(Method::GET, &uri, Some(&admin), json!(null), &[]).await;
+            assert_eq!(got.status, StatusCode::OK, "{uri}: {}", got.body);
+            let r = h.json(Method::PUT, &uri, Some(&admin), got.json(), &[]).await;
+            assert_eq!(r.status, StatusCode::OK, "{uri}: {}", r.body);
+            let again = h.json(Method::GET, &uri, Some(&admin), json!(null), &[]).await.json();
+            assert_eq!(again, got.json(), "{uri}: unchanged");
+        }
+    }
+
     async fn editing_organizations_and_access(h: Harness) {
         let (_, admin) = h.user("admin@cert.tw", &[Role::Admin]).await;
         let (_, member) = h.user("m@corp.tw", &[Role::Member]).await;

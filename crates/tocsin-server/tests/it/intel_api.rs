@@ -137,10 +137,8 @@ both_engines! {
             ("event_subject", |b| b["category"] = json!("ANA"), "no event subject"),
             ("source_id", |b| b["category"] = json!("FBI"), "來源編號 (source_id)"),
             ("event_resolved_at", |b| b["event_resolved_at"] = json!("2026-11-29T08:00:00+08:00"), "cannot be resolved before"),
-            ("victim_ip", |b| b["victim_ip"] = json!([{"ip": "999.1.1.1"}]), "Entry 1: not a valid IPv4"),
-            ("malicious_connections", |b| b["malicious_connections"] = json!([{"direction": "sideways", "ip": "198.51.100.7"}]), "the direction is source or destination"),
-            ("malicious_connections", |b| b["malicious_connections"] = json!([{"direction": "source", "ip": "198.51.100.7", "port": "99999"}]), "the port must be"),
-            ("victim_ip", |b| b["victim_ip"] = json!("203.0.113.5"), "受害IP (victim_ip): This value has the wrong shape"),
+            ("victim_ip", |b| b["victim_ip"] = json!(true), "受害IP (victim_ip): This value has the wrong shape"),
+            ("scan_info", |b| b["scan_info"] = json!("a\u{1}b"), "掃描資訊 (scan_info)"),
             ("subject", |b| b["subject"] = json!(""), "情資主旨 (subject): This field is required."),
         ];
         for (field, breaks, says) in cases {
@@ -157,6 +155,53 @@ both_engines! {
         body["impact_level"] = json!("0");
         let r = h.json(Method::POST, "/api/v1/intel", Some(&analyst), body, &[]).await;
         assert_eq!(field_message(&r, "impact_level"), "影響等級 (impact_level)：影響等級是 1 到 4 的數字。");
+    }
+
+    async fn free_texts_are_kept_read_and_warned_never_refused(h: Harness) {
+        let (_, analyst) = h.user("analyst@cert.example.tw", &[Role::Analyst]).await;
+        let mut body = record("自由文字", "amber");
+        body["victim_ip"] = json!("203.0.113.5，443，TCP\n請見附件");
+        body["malicious_connections"] = json!("198.51.100.7:4444 -> 203.0.113.5:443 (tcp)\n999.1.1.1");
+        body["scan_info"] = json!("掃描引擎：ClamAV\n版本：1.0.5\n結果：Win.Trojan");
+        let r = h.json(Method::POST, "/api/v1/intel", Some(&analyst), body.clone(), &[("accept-language", "en")]).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let v = r.json();
+        for f in ["victim_ip", "malicious_connections", "scan_info"] {
+            assert_eq!(v["record"][f], body[f], "{f} kept as written");
+        }
+        let d = &v["derived"];
+        assert_eq!(d["victim_ip"], json!([{"ip": "203.0.113.5", "port": 443, "protocol": "tcp"}]));
+        assert_eq!(d["malicious_connections"], json!([
+            {"direction": "source", "ip": "198.51.100.7", "port": 4444},
+            {"direction": "destination", "ip": "203.0.113.5", "port": 443, "protocol": "tcp"},
+        ]));
+        assert_eq!(d["scan_info"], json!([{"engine": "ClamAV", "engine_type": "", "version": "1.0.5", "result": "Win.Trojan"}]));
+        let warnings: Vec<(String, u64, String)> = d["warnings"].as_array().expect("warnings").iter()
+            .map(|w| (w["field"].as_str().unwrap_or_default().to_string(), w["line"].as_u64().unwrap_or_default(), w["kind"].as_str().unwrap_or_default().to_string()))
+            .collect();
+        assert_eq!(warnings, [("victim_ip".to_string(), 2, "unreadable".to_string()), ("malicious_connections".to_string(), 2, "bad_address".to_string())]);
+        assert!(d["warnings"][0]["message"].as_str().is_some_and(|m| m.starts_with("Line 2 (\"請見附件\")")), "{}", d["warnings"]);
+        // The victim is searchable, never blocked; the connection's address is blocked.
+        let ids = get(&h, "/api/v1/feeds/intel.txt?kind=ipv4", Some(&analyst)).await.body;
+        assert!(!ids.contains("203.0.113.5"), "{ids}");
+    }
+
+    async fn a_record_read_can_be_written_back_unchanged(h: Harness) {
+        let (_, analyst) = h.user("analyst@cert.example.tw", &[Role::Analyst]).await;
+        // Sparse (nulls in the GET) and full records alike.
+        let mut sparse = record("往返", "amber");
+        for f in ["attachments", "event_resolved_at", "scan_info", "victim_ip", "dispatch_id", "impact_level"] {
+            sparse[f] = json!("");
+        }
+        for body in [sparse, record("往返全", "green")] {
+            let id = create(&h, &analyst, body).await;
+            let got = get(&h, &format!("/api/v1/intel/{id}"), Some(&analyst)).await.json();
+            let rec = got["record"].clone();
+            assert!(rec["scan_info"].is_null() || rec["scan_info"].is_string(), "{rec}");
+            let r = h.json(Method::PUT, &format!("/api/v1/intel/{id}"), Some(&analyst), rec.clone(), &[]).await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+            assert_eq!(r.json()["record"], rec, "the same record after the round trip");
+        }
     }
 
     async fn tlp_names_of_both_versions_are_read_and_kept(h: Harness) {
@@ -411,14 +456,16 @@ both_engines! {
 
         let r = send(include_bytes!("../../../tocsin-formats/tests/data/intel-unknown-label.txt")).await;
         assert!(field_message(&r, "txt").ends_with("not fields of the format: 4, 5, 10."), "{}", r.body);
+        // Entries written in odd ways are kept and stored; what could not be read is said.
         let r = send(include_bytes!("../../../tocsin-formats/tests/data/intel-bad-connection.txt")).await;
-        let msg = field_message(&r, "malicious_connections");
-        assert_eq!(msg, "This field of the form could not be read: line 9, 惡意IP連線資訊 (malicious_connections): value \"outbound\" has no key");
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let lines: Vec<u64> = r.json()["derived"]["warnings"].as_array().expect("warnings").iter().filter_map(|w| w["line"].as_u64()).collect();
+        assert_eq!(lines, [7, 8, 9, 10], "lines of the field: {}", r.body);
         // Bytes that do not decode are refused too, as the upload and the import refuse them.
         // (A UTF-16LE BOM, then an unpaired surrogate.)
         let r = send(&[0xff, 0xfe, 0x00, 0xd8, 0x41, 0x00]).await;
         assert_eq!(field_message(&r, "txt"), "The file holds characters that could not be read (save it as UTF-8 or Big5 plain text).");
-        assert_eq!(intel_count(&h, &analyst).await, 1);
+        assert_eq!(intel_count(&h, &analyst).await, 2);
     }
 
     async fn an_incident_becomes_a_draft_without_its_reporter(h: Harness) {

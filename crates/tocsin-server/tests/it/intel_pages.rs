@@ -116,20 +116,14 @@ fn fields(subject: &str, tlp: &str) -> Vec<(&'static str, String)> {
         ("recommendation", "封鎖中繼站".into()),
         ("references", "https://example.org/a/1".into()),
         ("attachments", String::new()),
-        (
-            "victim_ip",
-            "203.0.113.5 port=443 protocol=tcp\n203.0.113.6".into(),
-        ),
+        ("victim_ip", "203.0.113.5，443，TCP\n203.0.113.6".into()),
         ("affected_platforms", "Windows Server 2019".into()),
         ("technique", "網頁後門".into()),
         (
             "malicious_connections",
-            "direction=destination ip=198.51.100.7 port=8080 protocol=tcp".into(),
+            "目的IP：198.51.100.7 目的埠：8080 協定：TCP".into(),
         ),
-        ("scan_engine", "ClamAV".into()),
-        ("scan_engine_type", "antivirus".into()),
-        ("scan_version", "1.0".into()),
-        ("scan_result", "Win.Trojan".into()),
+        ("scan_info", "ClamAV, antivirus, 1.0, Win.Trojan".into()),
         ("source_id", String::new()),
         ("source_time", String::new()),
     ]
@@ -250,12 +244,22 @@ both_engines! {
     async fn the_form_makes_a_draft_and_a_bad_field_is_named_in_both_languages(h: Harness) {
         let desk = analyst(&h).await;
 
-        // The blank TXT form, as a download.
+        // The TXT form with an example of every field, as a download: it reads back whole,
+        // every field filled, the free texts read without a warning.
         let t = h.get("/intel/template.txt", &[]).await;
         assert_eq!(t.status, StatusCode::OK);
         assert_eq!(t.header("content-type"), Some("text/plain; charset=utf-8"));
         assert_eq!(t.header("content-disposition"), Some("attachment; filename=\"intel-template.txt\""));
-        assert!(t.body.starts_with("情資種類：\n") && t.body.contains("惡意IP連線資訊："), "{}", t.body);
+        let read = tocsin_formats::intel_form::parse(&t.body);
+        assert!(read.problems.is_empty() && read.unknown_lines.is_empty(), "{}", t.body);
+        for f in tocsin_domain::intel::IntelField::ALL {
+            assert!(!read.input.text(f).trim().is_empty(), "no example of {}", f.zh());
+        }
+        let example = read.input.validate().expect("the example validates");
+        assert_eq!(example.notation_warnings(), vec![]);
+        assert_eq!(example.victims().entries.len(), 2);
+        assert_eq!(example.connections().entries.len(), 2);
+        assert_eq!(example.scans().entries.len(), 1);
 
         // The form: the 25 fields by their Chinese names and English keys, the TXT upload.
         let form = h.get("/intel/new", &[("cookie", &desk)]).await;
@@ -264,7 +268,7 @@ both_engines! {
             assert!(form.body.contains(f.zh()), "the form lacks {}", f.zh());
             assert!(form.body.contains(&format!("id=\"f-{}\"", f.key())), "the form lacks {}", f.key());
         }
-        for name in ["txt", "victim_ip", "malicious_connections", "scan_engine", "scan_result", "impact_level"] {
+        for name in ["txt", "victim_ip", "malicious_connections", "scan_info", "impact_level"] {
             assert!(form.body.contains(&format!("name=\"{name}\"")), "the form lacks {name}");
         }
         assert!(form.body.contains("enctype=\"multipart/form-data\"") && form.body.contains("href=\"/intel/template.txt\""));
@@ -281,7 +285,7 @@ both_engines! {
         assert!(r.body.contains("情資發布時間 (published_at)：時間請寫成"), "{}", r.body);
         assert!(r.body.contains("id=\"error-impact_level\"") && r.body.contains("id=\"error-published_at\""));
         assert!(r.body.contains("value=\"2026/12/01 09:30\"") && r.body.contains("value=\"5\""), "typed values are kept");
-        assert!(r.body.contains("203.0.113.5 port=443 protocol=tcp"), "the entries are kept");
+        assert!(r.body.contains("203.0.113.5，443，TCP"), "the free texts are kept as typed");
         assert_eq!(count(&h).await, 0, "nothing is stored");
 
         // The same in English: English labels, the field named by both its names.
@@ -290,16 +294,25 @@ both_engines! {
         assert!(r.body.contains("影響等級 (impact_level): The impact level is a number from 1 to 4."), "{}", r.body);
         assert!(r.body.contains(">Impact level") && r.body.contains("情資發布時間 (published_at): Write the time as"));
 
-        // A structured entry that cannot be read names its field and line.
-        let bad = with(fields("網頁後門", "amber"), "malicious_connections", "direction=destination ip=198.51.100.7\ndirection=source ip=198.51.100.8 color=red");
-        let r = post_form(&h, "/intel/new", &parts(&bad), &desk, &[]).await;
-        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(r.body.contains("惡意IP連線資訊 (malicious_connections)：第 2 行：不認得的名稱「color」。"), "{}", r.body);
-        let bad = with(fields("網頁後門", "amber"), "victim_ip", "203.0.113.5\n999.1.1.1 port=80");
-        let r = post_form(&h, "/intel/new", &parts(&bad), &desk, &[]).await;
-        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(r.body.contains("受害IP (victim_ip)：第 2 筆：不是有效的 IPv4 或 IPv6 位址。"), "{}", r.body);
         assert_eq!(count(&h).await, 0, "nothing is stored");
+
+        // A free text that cannot be read whole is never refused: it is kept as written,
+        // and the record's page tells the desk, line by line, what was not read.
+        let odd = with(fields("網頁後門", "amber"), "victim_ip", "203.0.113.5\n999.1.1.1 port=80\n請見附件");
+        let r = post_form(&h, "/intel/new", &parts(&odd), &desk, &[]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let odd_id = r.header("location").and_then(|l| l.strip_prefix("/intel/")).expect("record").to_string();
+        let page = h.get(&format!("/intel/{odd_id}"), &[("cookie", &desk)]).await;
+        let from = page.body.find("id=\"intel-f-victim_ip\"").expect("the field");
+        let victims = &page.body[from..from + page.body[from..].find("</dd>").expect("its end")];
+        assert!(victims.contains("203.0.113.5\n999.1.1.1 port=80\n請見附件"), "kept as written: {victims}");
+        assert!(victims.contains("<code>203.0.113.5</code>"), "{victims}");
+        assert!(victims.contains("第 2 行（999.1.1.1 port=80）：「999.1.1.1」不是有效的 IP 位址或網段。"), "{victims}");
+        assert!(victims.contains("第 3 行（請見附件）：無法從中讀出項目；原文照樣保留。"), "{victims}");
+        let en = h.get(&format!("/intel/{odd_id}"), &[("cookie", &desk), ("accept-language", "en")]).await;
+        // Quotes escaped, as every value on a page is.
+        assert!(en.body.contains("Line 3 (&#34;請見附件&#34;): nothing could be read from it; the text is kept as written."), "{}", en.body);
+        assert!(h.state.store.get_intel(odd_id.parse().expect("id")).await.expect("q").is_some());
 
         // A valid form: a draft of the web channel, and its page.
         let id = submit(&h, &desk, "網頁後門", "amber").await;
@@ -311,7 +324,9 @@ both_engines! {
             assert!(page.body.contains(&format!("id=\"intel-f-{}\"", f.key())), "the page lacks {}", f.key());
         }
         assert!(page.body.contains("TLP:AMBER") && page.body.contains("草稿"));
-        assert!(page.body.contains("203.0.113.5 port=443 protocol=tcp") && page.body.contains("direction=destination ip=198.51.100.7 port=8080 protocol=tcp"));
+        // The free texts as written, and the entries read from them.
+        assert!(page.body.contains("203.0.113.5，443，TCP") && page.body.contains("<code>203.0.113.5:443/tcp</code>"), "{}", page.body);
+        assert!(page.body.contains("<code>destination 198.51.100.7:8080/tcp</code>"), "{}", page.body);
         assert!(page.body.contains("2026-12-01 09:30 (UTC+08:00)"), "times as written");
         // The indicators extracted from its text, each a link to the inbox filter.
         assert!(page.body.contains("href=\"/intel?observable=198.51.100.7\"") && page.body.contains("evil.example.net"));
@@ -341,15 +356,13 @@ both_engines! {
         assert!(page.body.contains("TWCERT-INT-2026-0042") && page.body.contains("203.0.113.6"));
         assert!(page.body.contains("Win.Trojan.Agent-1234"), "{}", page.body);
 
-        // Broken entries: refused, every problem with its line; nothing stored.
+        // Entries written in odd ways are no reason to refuse: stored, kept as written.
         let before = count(&h).await;
         let r = post_form(&h, "/intel/new", &[Part::File("txt", "bad.txt", BAD_CONNECTION)], &desk, &[]).await;
-        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
-        let problems = section(&r.body, "txt-problems");
-        assert!(problems.contains("第 9 行，惡意IP連線資訊 (malicious_connections)："), "{problems}");
-        assert!(problems.contains("第 10 行") && problems.contains("第 12 行"), "{problems}");
-        assert!(problems.contains("第 11 行，惡意IP連線資訊 (malicious_connections)：不認得的名稱「color」。"), "{problems}");
-        // Lines that belong to no field are refused too, named.
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        assert_eq!(count(&h).await, before + 1);
+        let before = before + 1;
+        // Lines that belong to no field are refused, named.
         let r = post_form(&h, "/intel/new", &[Part::File("txt", "odd.txt", UNKNOWN_LABEL)], &desk, &[]).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         let problems = section(&r.body, "txt-problems");
@@ -416,7 +429,7 @@ both_engines! {
         assert_eq!(txt.status, StatusCode::OK);
         assert_eq!(txt.header("content-type"), Some("text/plain; charset=utf-8"));
         assert_eq!(txt.header("content-disposition"), Some(format!("attachment; filename=\"intel-{id}.txt\"").as_str()));
-        assert!(txt.body.starts_with("情資種類：INT\n情資主旨：勒索軟體\n") && txt.body.contains("分享等級：AMBER"), "{}", txt.body);
+        assert!(txt.body.starts_with("情資種類：INT\n情資主旨：勒索軟體\n") && txt.body.contains("\n分享等級：amber\n"), "{}", txt.body);
         assert!(h.audit_actions().await.iter().any(|a| a == "intel.export"));
         let inbox = h.get("/intel", &[("cookie", &bankers[0])]).await;
         assert!(inbox.body.contains(&format!("href=\"/intel/{id}\"")));

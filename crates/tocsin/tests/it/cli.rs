@@ -264,34 +264,44 @@ fn intel_parse_prints_the_record_as_json() {
         assert_eq!(o["subject"], "某金融機構對外網站遭植入網頁後門");
         assert_eq!(o["tlp"], "amber");
         assert_eq!(o["impact_level"], 3);
-        assert_eq!(o["malicious_connections"][1]["ip"], "2001:db8::66");
+        // The free texts as written.
+        assert_eq!(
+            o["malicious_connections"],
+            "目的IP：198.51.100.7 目的埠：8080 協定：TCP\n來源 [2001:db8::66]"
+        );
         assert_eq!(o["source_id"], serde_json::Value::Null);
     }
 }
 
 #[test]
-fn intel_parse_of_a_broken_form_exits_65_naming_line_and_field() {
+fn intel_parse_keeps_odd_entries_warning_by_line_and_refuses_bad_fields_with_65() {
     let file = data("intel-bad-connection.txt");
     let (code, out, err) = run_status(&["intel", "parse", &file]);
-    assert_eq!(code, Some(65), "{out}{err}");
-    assert!(out.is_empty(), "{out}");
-    // Each malformed entry, with its line and the field.
-    for line in [9, 10, 11, 12] {
+    assert_eq!(code, Some(0), "{out}{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert!(
+        v["malicious_connections"]
+            .as_str()
+            .is_some_and(|c| c.contains("請見附件")),
+        "{out}"
+    );
+    // What could not be read, each at its line of the form, with the field.
+    for line in [14, 15, 16, 17] {
         assert!(
             err.contains(&format!(
-                "line {line}, 惡意IP連線資訊 (malicious_connections)"
+                "warning: line {line}, 惡意IP連線資訊 (malicious_connections)"
             )),
             "line {line}: {err}"
         );
     }
-    assert!(err.contains("unknown key \"color\""), "{err}");
-    // Validation names the field too.
+    assert_eq!(err.lines().count(), 4, "{err}");
+    // Validation refuses, naming every field at once, each at its line.
     let dir = TempDir::new();
     let bad = dir.0.join("bad.txt");
     std::fs::write(&bad, "情資種類：INT\n情資主旨：x\n分享等級：purple\n").expect("write");
     let (code, _, err) = run_status(&["intel", "parse", &bad.to_string_lossy()]);
     assert_eq!(code, Some(65), "{err}");
-    assert!(err.contains("分享等級 (tlp)"), "{err}");
+    assert!(err.contains("line 3, 分享等級 (tlp)"), "{err}");
     assert!(err.contains("情資內容 (content)"), "{err}");
 }
 

@@ -240,7 +240,7 @@ pub(super) async fn may_create(
     .await
 }
 
-/// The blank TXT form, as a download.
+/// The TXT form with an example of every field, as a download: partners overwrite it.
 pub(in crate::web) async fn template() -> Response {
     (
         [
@@ -251,7 +251,7 @@ pub(in crate::web) async fn template() -> Response {
             ),
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         ],
-        intel_form::template(),
+        intel_form::emit(&intel_form::example()),
     )
         .into_response()
 }
