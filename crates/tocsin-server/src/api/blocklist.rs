@@ -18,13 +18,14 @@ use tocsin_app::service::taxii as svc;
 /// Which indicators.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(default)]
+#[into_params(parameter_in = Query)]
 pub struct KindQuery {
     /// ipv4, ipv6, cidr, domain, url, email, md5, sha1, sha256 or cve; all when empty.
     pub kind: String,
 }
 
 /// The indicators of the intel records the caller may read, one value a line.
-#[utoipa::path(get, path = "/api/v1/feeds/intel.txt", tag = "feeds", params(KindQuery),
+#[utoipa::path(get, path = "/api/v1/feeds/intel.txt", operation_id = "getIntelIndicatorsTxt", tag = "feeds", params(KindQuery),
     responses((status = 200, body = String, content_type = "text/plain"), (status = 401, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
     security(("bearer" = [])))]
 pub async fn txt(
@@ -42,7 +43,7 @@ pub async fn txt(
 
 /// The indicators of the intel records the caller may read, as CSV: kind, value, and the
 /// least restrictive TLP of the records naming it.
-#[utoipa::path(get, path = "/api/v1/feeds/intel.csv", tag = "feeds", params(KindQuery),
+#[utoipa::path(get, path = "/api/v1/feeds/intel.csv", operation_id = "getIntelIndicatorsCsv", tag = "feeds", params(KindQuery),
     responses((status = 200, body = String, content_type = "text/csv"), (status = 401, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
     security(("bearer" = [])))]
 pub async fn csv(

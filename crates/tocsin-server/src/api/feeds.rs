@@ -21,7 +21,7 @@ fn text(content_type: &'static str, body: String) -> Response {
 
 /// The MISP feed's manifest: every shared record the caller may see, as MISP events
 /// keyed by uuid.
-#[utoipa::path(get, path = "/api/v1/feeds/misp/manifest.json", tag = "feeds",
+#[utoipa::path(get, path = "/api/v1/feeds/misp/manifest.json", operation_id = "getMispManifest", tag = "feeds",
     responses((status = 200, body = Object), (status = 401, body = ApiErrorBody)),
     security(("bearer" = [])))]
 pub async fn misp_manifest(
@@ -33,7 +33,7 @@ pub async fn misp_manifest(
 }
 
 /// The MISP feed's hashes: `<md5 of an indicator>,<event uuid>` a line.
-#[utoipa::path(get, path = "/api/v1/feeds/misp/hashes.csv", tag = "feeds",
+#[utoipa::path(get, path = "/api/v1/feeds/misp/hashes.csv", operation_id = "getMispHashes", tag = "feeds",
     responses((status = 200, body = String, content_type = "text/csv"), (status = 401, body = ApiErrorBody)),
     security(("bearer" = [])))]
 pub async fn misp_hashes(
@@ -46,7 +46,7 @@ pub async fn misp_hashes(
 }
 
 /// One MISP event (`<uuid>.json`): a shared record the caller may read.
-#[utoipa::path(get, path = "/api/v1/feeds/misp/{file}", tag = "feeds",
+#[utoipa::path(get, path = "/api/v1/feeds/misp/{file}", operation_id = "getMispEvent", tag = "feeds",
     params(("file" = String, Path, description = "The record's id followed by .json")),
     responses((status = 200, body = Object), (status = 401, body = ApiErrorBody), (status = 404, body = ApiErrorBody)),
     security(("bearer" = [])))]

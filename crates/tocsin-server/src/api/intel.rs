@@ -391,7 +391,7 @@ async fn created(
 }
 
 /// Submits a record (a draft until the desk accepts and shares it).
-#[utoipa::path(post, path = "/api/v1/intel", tag = "intel", request_body = IntelRequest,
+#[utoipa::path(post, path = "/api/v1/intel", operation_id = "createIntel", tag = "intel", request_body = IntelRequest,
     responses((status = 201, body = IntelDetail), (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
     security(("bearer" = [])))]
 pub async fn create(
@@ -406,7 +406,7 @@ pub async fn create(
 }
 
 /// Submits a record as its TXT form (the body, any of UTF-8, UTF-16 or Big5).
-#[utoipa::path(post, path = "/api/v1/intel/txt", tag = "intel",
+#[utoipa::path(post, path = "/api/v1/intel/txt", operation_id = "createIntelTxt", tag = "intel",
     request_body(content = String, content_type = "text/plain"),
     responses((status = 201, body = IntelDetail), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 413, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
     security(("bearer" = [])))]
@@ -423,7 +423,7 @@ pub async fn create_txt(
 
 /// Submits a STIX 2.1 bundle: each report (or, without one, the bundle) becomes a draft
 /// record of the caller's, all or none.
-#[utoipa::path(post, path = "/api/v1/intel/stix", tag = "intel",
+#[utoipa::path(post, path = "/api/v1/intel/stix", operation_id = "createIntelStix", tag = "intel",
     request_body(content = Object, content_type = "application/stix+json;version=2.1"),
     responses((status = 201, body = Vec<IntelDetail>), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 413, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
     security(("bearer" = [])))]
@@ -442,7 +442,7 @@ pub async fn create_stix(
 }
 
 /// The caller's inbox: records shared with them (the desk: all), filtered.
-#[utoipa::path(get, path = "/api/v1/intel", tag = "intel", params(InboxQuery),
+#[utoipa::path(get, path = "/api/v1/intel", operation_id = "listIntel", tag = "intel", params(InboxQuery),
     responses((status = 200, body = Vec<IntelSummary>), (status = 401, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
     security(("bearer" = [])))]
 pub async fn list(
@@ -459,7 +459,7 @@ pub async fn list(
 }
 
 /// One record (audited).
-#[utoipa::path(get, path = "/api/v1/intel/{id}", tag = "intel",
+#[utoipa::path(get, path = "/api/v1/intel/{id}", operation_id = "getIntel", tag = "intel",
     params(("id" = String, Path, description = "Record id")),
     responses((status = 200, body = IntelDetail), (status = 401, body = ApiErrorBody), (status = 404, body = ApiErrorBody)),
     security(("bearer" = [])))]
@@ -475,7 +475,7 @@ pub async fn get(
 
 /// The desk edits a record: the whole record, validated; the TLP may not go below the one
 /// it arrived with.
-#[utoipa::path(put, path = "/api/v1/intel/{id}", tag = "intel", request_body = IntelRequest,
+#[utoipa::path(put, path = "/api/v1/intel/{id}", operation_id = "updateIntel", tag = "intel", request_body = IntelRequest,
     params(("id" = String, Path, description = "Record id")),
     responses((status = 200, body = IntelDetail), (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
     security(("bearer" = [])))]
@@ -494,7 +494,7 @@ pub async fn update(
 }
 
 /// The TXT form of a record (audited as an export).
-#[utoipa::path(get, path = "/api/v1/intel/{id}/txt", tag = "intel",
+#[utoipa::path(get, path = "/api/v1/intel/{id}/txt", operation_id = "getIntelTxt", tag = "intel",
     params(("id" = String, Path, description = "Record id")),
     responses((status = 200, body = String, content_type = "text/plain"), (status = 401, body = ApiErrorBody), (status = 404, body = ApiErrorBody)),
     security(("bearer" = [])))]
@@ -510,7 +510,7 @@ pub async fn txt(
 
 /// The STIX 2.1 bundle of a record: its publisher, report, indicators, observed objects,
 /// TLP marking and tocsin's extension with the 25 fields (audited as an export).
-#[utoipa::path(get, path = "/api/v1/intel/{id}/stix", tag = "intel",
+#[utoipa::path(get, path = "/api/v1/intel/{id}/stix", operation_id = "getIntelStix", tag = "intel",
     params(("id" = String, Path, description = "Record id")),
     responses((status = 200, body = Object, content_type = "application/stix+json;version=2.1"), (status = 401, body = ApiErrorBody), (status = 404, body = ApiErrorBody)),
     security(("bearer" = [])))]
@@ -530,7 +530,7 @@ pub async fn stix(
 
 /// The desk shares a record with groups, organizations and people; each recipient the
 /// TLP admits gets the TXT by mail, once.
-#[utoipa::path(post, path = "/api/v1/intel/{id}/share", tag = "intel", request_body = ShareInput,
+#[utoipa::path(post, path = "/api/v1/intel/{id}/share", operation_id = "shareIntel", tag = "intel", request_body = ShareInput,
     params(("id" = String, Path, description = "Record id")),
     responses((status = 200, body = ShareOutcome), (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
     security(("bearer" = [])))]
@@ -549,7 +549,7 @@ pub async fn share(
 }
 
 /// The mail deliveries of a record (its sender, the desk).
-#[utoipa::path(get, path = "/api/v1/intel/{id}/deliveries", tag = "intel",
+#[utoipa::path(get, path = "/api/v1/intel/{id}/deliveries", operation_id = "listIntelDeliveries", tag = "intel",
     params(("id" = String, Path, description = "Record id")),
     responses((status = 200, body = Vec<DeliveryView>), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody)),
     security(("bearer" = [])))]
@@ -565,7 +565,7 @@ pub async fn deliveries(
 
 /// A recipient answers a record with an FBI record linked to it (來源編號 and 來源時間
 /// are filled from the record when left empty).
-#[utoipa::path(post, path = "/api/v1/intel/{id}/feedback", tag = "intel", request_body = IntelRequest,
+#[utoipa::path(post, path = "/api/v1/intel/{id}/feedback", operation_id = "createIntelFeedback", tag = "intel", request_body = IntelRequest,
     params(("id" = String, Path, description = "Record id")),
     responses((status = 201, body = IntelDetail), (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
     security(("bearer" = [])))]
@@ -590,7 +590,7 @@ pub struct ReshareInput {
 }
 
 /// A recipient re-shares a record: a derived draft at the same or a tighter TLP.
-#[utoipa::path(post, path = "/api/v1/intel/{id}/reshare", tag = "intel", request_body = ReshareInput,
+#[utoipa::path(post, path = "/api/v1/intel/{id}/reshare", operation_id = "reshareIntel", tag = "intel", request_body = ReshareInput,
     params(("id" = String, Path, description = "Record id")),
     responses((status = 201, body = IntelDetail), (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
     security(("bearer" = [])))]
@@ -614,7 +614,7 @@ pub struct ObservablesInput {
 }
 
 /// The desk replaces the analyst's indicators (extracted ones stay).
-#[utoipa::path(put, path = "/api/v1/intel/{id}/observables", tag = "intel", request_body = ObservablesInput,
+#[utoipa::path(put, path = "/api/v1/intel/{id}/observables", operation_id = "setIntelObservables", tag = "intel", request_body = ObservablesInput,
     params(("id" = String, Path, description = "Record id")),
     responses((status = 200, body = IntelDetail), (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
     security(("bearer" = [])))]
@@ -633,7 +633,7 @@ pub async fn observables(
 
 /// The desk turns an incident report into a draft record, the reporter's identity
 /// stripped.
-#[utoipa::path(post, path = "/api/v1/reports/{tracking}/intel", tag = "intel",
+#[utoipa::path(post, path = "/api/v1/reports/{tracking}/intel", operation_id = "createIntelFromReport", tag = "intel",
     params(("tracking" = String, Path, description = "Tracking number")),
     responses((status = 201, body = IntelDetail), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
     security(("bearer" = [])))]
@@ -673,7 +673,7 @@ fn group_view(g: &SharingGroup, members: &[OrgId]) -> GroupView {
 }
 
 /// The sharing groups (the desk).
-#[utoipa::path(get, path = "/api/v1/sharing-groups", tag = "intel",
+#[utoipa::path(get, path = "/api/v1/sharing-groups", operation_id = "listSharingGroups", tag = "intel",
     responses((status = 200, body = Vec<GroupView>), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody)),
     security(("bearer" = [])))]
 pub async fn groups(
@@ -686,7 +686,7 @@ pub async fn groups(
 }
 
 /// Creates a sharing group (admins).
-#[utoipa::path(post, path = "/api/v1/sharing-groups", tag = "intel", request_body = GroupInput,
+#[utoipa::path(post, path = "/api/v1/sharing-groups", operation_id = "createSharingGroup", tag = "intel", request_body = GroupInput,
     responses((status = 201, body = GroupView), (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
     security(("bearer" = [])))]
 pub async fn create_group(
@@ -707,7 +707,7 @@ fn member_ids(group: &str, org: &str) -> Result<(GroupId, OrgId), HttpError> {
 }
 
 /// Adds an organization to a group (admins).
-#[utoipa::path(put, path = "/api/v1/sharing-groups/{id}/members/{org}", tag = "intel",
+#[utoipa::path(put, path = "/api/v1/sharing-groups/{id}/members/{org}", operation_id = "addSharingGroupMember", tag = "intel",
     params(("id" = String, Path, description = "Group id"), ("org" = String, Path, description = "Organization id")),
     responses((status = 204), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody)),
     security(("bearer" = [])))]
@@ -723,7 +723,7 @@ pub async fn add_member(
 }
 
 /// Removes an organization from a group (admins).
-#[utoipa::path(delete, path = "/api/v1/sharing-groups/{id}/members/{org}", tag = "intel",
+#[utoipa::path(delete, path = "/api/v1/sharing-groups/{id}/members/{org}", operation_id = "removeSharingGroupMember", tag = "intel",
     params(("id" = String, Path, description = "Group id"), ("org" = String, Path, description = "Organization id")),
     responses((status = 204), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody)),
     security(("bearer" = [])))]

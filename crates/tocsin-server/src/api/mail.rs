@@ -22,6 +22,7 @@ use tocsin_app::service::mail_intake::{self as intake, Envelope};
 #[derive(Deserialize, IntoParams)]
 #[serde(default)]
 #[derive(Default)]
+#[into_params(parameter_in = Query)]
 pub struct EnvelopeParams {
     /// The SMTP envelope sender (`MAIL FROM`); empty for a bounce. Leave out if unknown.
     pub sender: Option<String>,
@@ -35,7 +36,7 @@ pub struct EnvelopeParams {
 /// Hands over one message (the body, as it came: `message/rfc822`). 201 when stored now,
 /// 200 when the same message had been handed over before; 422 when refused (too large,
 /// too many parts, too deep, not a message), with the reason.
-#[utoipa::path(post, path = "/api/v1/mail/inbound", tag = "mail", params(EnvelopeParams),
+#[utoipa::path(post, path = "/api/v1/mail/inbound", operation_id = "receiveInboundMail", tag = "mail", params(EnvelopeParams),
     request_body(content = String, content_type = "text/plain", description = "The message as it came (the mailgate sends it as message/rfc822; any content type is read as the raw message)."),
     responses((status = 201, body = IntakeOutcome), (status = 200, body = IntakeOutcome), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 413, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
     security(("bearer" = [])))]
@@ -114,13 +115,14 @@ impl From<&InboundMail> for InboundView {
 /// The listing filter.
 #[derive(Deserialize, IntoParams, Default)]
 #[serde(default)]
+#[into_params(parameter_in = Query)]
 pub struct InboundQuery {
     /// received, created, appended, held or ignored.
     pub status: Option<String>,
 }
 
 /// What came in by mail, newest first (the desk).
-#[utoipa::path(get, path = "/api/v1/mail/inbound", tag = "mail", params(InboundQuery),
+#[utoipa::path(get, path = "/api/v1/mail/inbound", operation_id = "listInboundMail", tag = "mail", params(InboundQuery),
     responses((status = 200, body = Vec<InboundView>), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody)),
     security(("bearer" = [])))]
 pub async fn list(
@@ -135,7 +137,7 @@ pub async fn list(
 }
 
 /// One message as it came (.eml), for evidence (audited).
-#[utoipa::path(get, path = "/api/v1/mail/inbound/{id}/eml", tag = "mail",
+#[utoipa::path(get, path = "/api/v1/mail/inbound/{id}/eml", operation_id = "getInboundMailEml", tag = "mail",
     params(("id" = String, Path, description = "Message id")),
     responses((status = 200, body = String, content_type = "message/rfc822"), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody)),
     security(("bearer" = [])))]

@@ -145,7 +145,7 @@ pub struct Health {
 
 /// Liveness: the process serves requests. It touches nothing else, so a stopped database
 /// does not make an orchestrator restart a healthy process (that is `/readyz`).
-#[utoipa::path(get, path = "/healthz", tag = "meta",
+#[utoipa::path(get, path = "/healthz", operation_id = "getHealth", tag = "meta",
     responses((status = 200, body = Health)))]
 pub async fn healthz() -> Json<Health> {
     Json(Health {
@@ -155,7 +155,7 @@ pub async fn healthz() -> Json<Health> {
 
 /// Readiness: the database answers within a second. 503 with Retry-After otherwise, so a
 /// load balancer sends requests elsewhere.
-#[utoipa::path(get, path = "/readyz", tag = "meta",
+#[utoipa::path(get, path = "/readyz", operation_id = "getReadiness", tag = "meta",
     responses((status = 200, body = Health), (status = 503, body = Health)))]
 pub async fn readyz(State(state): State<AppState>) -> Response {
     let ping = tokio::time::timeout(
@@ -190,7 +190,7 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
 }
 
 /// The signed-in user.
-#[utoipa::path(get, path = "/api/v1/me", tag = "accounts",
+#[utoipa::path(get, path = "/api/v1/me", operation_id = "getMe", tag = "accounts",
     responses((status = 200, body = UserView), (status = 401, body = ApiErrorBody)),
     security(("bearer" = [])))]
 async fn me(who: CurrentUser) -> Result<Json<UserView>, HttpError> {
@@ -199,7 +199,7 @@ async fn me(who: CurrentUser) -> Result<Json<UserView>, HttpError> {
 }
 
 /// All organizations (staff).
-#[utoipa::path(get, path = "/api/v1/orgs", tag = "organizations",
+#[utoipa::path(get, path = "/api/v1/orgs", operation_id = "listOrgs", tag = "organizations",
     responses((status = 200, body = [OrgView]), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody)),
     security(("bearer" = [])))]
 async fn list_orgs(
@@ -212,7 +212,7 @@ async fn list_orgs(
 }
 
 /// Creates an organization (admin).
-#[utoipa::path(post, path = "/api/v1/orgs", tag = "organizations", request_body = OrgInput,
+#[utoipa::path(post, path = "/api/v1/orgs", operation_id = "createOrg", tag = "organizations", request_body = OrgInput,
     responses((status = 201, body = OrgView), (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody),
               (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
     security(("bearer" = [])))]
@@ -227,7 +227,7 @@ async fn create_org(
 }
 
 /// One organization (staff, or its members).
-#[utoipa::path(get, path = "/api/v1/orgs/{id}", tag = "organizations",
+#[utoipa::path(get, path = "/api/v1/orgs/{id}", operation_id = "getOrg", tag = "organizations",
     params(("id" = String, Path, description = "Organization id")),
     responses((status = 200, body = OrgView), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody)),
     security(("bearer" = [])))]
@@ -244,7 +244,7 @@ async fn get_org(
 }
 
 /// Replaces an organization's name, sector, kind and alliance membership (admin).
-#[utoipa::path(put, path = "/api/v1/orgs/{id}", tag = "organizations", request_body = OrgInput,
+#[utoipa::path(put, path = "/api/v1/orgs/{id}", operation_id = "updateOrg", tag = "organizations", request_body = OrgInput,
     params(("id" = String, Path, description = "Organization id")),
     responses((status = 200, body = OrgView), (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody),
               (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
@@ -263,7 +263,7 @@ async fn update_org(
 }
 
 /// One user (staff, oneself, or a member of the same organization).
-#[utoipa::path(get, path = "/api/v1/users/{id}", tag = "accounts",
+#[utoipa::path(get, path = "/api/v1/users/{id}", operation_id = "getUser", tag = "accounts",
     params(("id" = String, Path, description = "User id")),
     responses((status = 200, body = UserView), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody)),
     security(("bearer" = [])))]
@@ -280,7 +280,7 @@ async fn get_user(
 }
 
 /// Replaces a user's name, organization, roles and disabled flag (admin; not oneself).
-#[utoipa::path(put, path = "/api/v1/users/{id}", tag = "accounts", request_body = UserAccessInput,
+#[utoipa::path(put, path = "/api/v1/users/{id}", operation_id = "updateUser", tag = "accounts", request_body = UserAccessInput,
     params(("id" = String, Path, description = "User id")),
     responses((status = 200, body = UserView), (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody),
               (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
@@ -299,7 +299,7 @@ async fn update_user(
 }
 
 /// All users (staff).
-#[utoipa::path(get, path = "/api/v1/users", tag = "accounts",
+#[utoipa::path(get, path = "/api/v1/users", operation_id = "listUsers", tag = "accounts",
     responses((status = 200, body = [UserView]), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody)),
     security(("bearer" = [])))]
 async fn list_users(
@@ -312,7 +312,7 @@ async fn list_users(
 }
 
 /// Creates a user (admin).
-#[utoipa::path(post, path = "/api/v1/users", tag = "accounts", request_body = UserInput,
+#[utoipa::path(post, path = "/api/v1/users", operation_id = "createUser", tag = "accounts", request_body = UserInput,
     responses((status = 201, body = UserView), (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody),
               (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
     security(("bearer" = [])))]
@@ -372,7 +372,7 @@ pub struct NewTokenView {
 }
 
 /// The caller's tokens.
-#[utoipa::path(get, path = "/api/v1/tokens", tag = "accounts",
+#[utoipa::path(get, path = "/api/v1/tokens", operation_id = "listTokens", tag = "accounts",
     responses((status = 200, body = [TokenView]), (status = 401, body = ApiErrorBody)),
     security(("bearer" = [])))]
 async fn list_tokens(
@@ -385,7 +385,7 @@ async fn list_tokens(
 }
 
 /// Creates a token for the caller.
-#[utoipa::path(post, path = "/api/v1/tokens", tag = "accounts", request_body = NewTokenInput,
+#[utoipa::path(post, path = "/api/v1/tokens", operation_id = "createToken", tag = "accounts", request_body = NewTokenInput,
     responses((status = 201, body = NewTokenView), (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
     security(("bearer" = [])))]
 async fn create_token(
@@ -405,7 +405,7 @@ async fn create_token(
 }
 
 /// Revokes a token (its owner or an admin).
-#[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "accounts",
+#[utoipa::path(delete, path = "/api/v1/tokens/{id}", operation_id = "revokeToken", tag = "accounts",
     params(("id" = String, Path, description = "Token id")),
     responses((status = 204), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody)),
     security(("bearer" = [])))]
@@ -423,6 +423,7 @@ async fn revoke_token(
 /// Filters of the audit log.
 #[derive(Deserialize, IntoParams, Default)]
 #[serde(default)]
+#[into_params(parameter_in = Query)]
 pub struct AuditParams {
     /// Actor (e.g. an email), exact.
     pub actor: Option<String>,
@@ -478,7 +479,7 @@ impl From<&AuditEntry> for AuditView {
 }
 
 /// The audit log, newest first (admin).
-#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditParams),
+#[utoipa::path(get, path = "/api/v1/audit", operation_id = "listAudit", tag = "audit", params(AuditParams),
     responses((status = 200, body = [AuditView]), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody)),
     security(("bearer" = [])))]
 async fn list_audit(

@@ -48,7 +48,7 @@ pub struct PhishingRequest {
 }
 
 /// Files a phishing report; answers the tracking number and the private status link.
-#[utoipa::path(post, path = "/api/v1/reports/phishing", tag = "phishing", request_body = PhishingRequest,
+#[utoipa::path(post, path = "/api/v1/reports/phishing", operation_id = "createPhishingReport", tag = "phishing", request_body = PhishingRequest,
     responses((status = 201, body = Receipt), (status = 400, body = ApiErrorBody), (status = 422, body = ApiErrorBody), (status = 429, body = ApiErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
@@ -121,13 +121,14 @@ fn view(c: &PhishUrlRow) -> CaseView {
 /// Filter of the case list.
 #[derive(Deserialize, IntoParams, Default)]
 #[serde(default)]
+#[into_params(parameter_in = Query)]
 pub struct CaseQuery {
     /// A state, `open` (default) or `all`.
     pub state: String,
 }
 
 /// The desk's URL cases (staff).
-#[utoipa::path(get, path = "/api/v1/phishing", tag = "phishing", params(CaseQuery),
+#[utoipa::path(get, path = "/api/v1/phishing", operation_id = "listPhishingCases", tag = "phishing", params(CaseQuery),
     responses((status = 200, body = [CaseView]), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
     security(("bearer" = [])))]
 pub async fn list(
@@ -153,7 +154,7 @@ pub async fn list(
 }
 
 /// One case (staff).
-#[utoipa::path(get, path = "/api/v1/phishing/{id}", tag = "phishing", params(("id" = String, Path, description = "Case id")),
+#[utoipa::path(get, path = "/api/v1/phishing/{id}", operation_id = "getPhishingCase", tag = "phishing", params(("id" = String, Path, description = "Case id")),
     responses((status = 200, body = CaseView), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody)),
     security(("bearer" = [])))]
 pub async fn get(
@@ -166,7 +167,7 @@ pub async fn get(
 }
 
 /// Moves a URL through its states (staff); abuse_notified is set by sending a notice.
-#[utoipa::path(post, path = "/api/v1/phishing/{id}/transition", tag = "phishing", request_body = UrlTransitionInput,
+#[utoipa::path(post, path = "/api/v1/phishing/{id}/transition", operation_id = "transitionPhishingCase", tag = "phishing", request_body = UrlTransitionInput,
     params(("id" = String, Path, description = "Case id")),
     responses((status = 200, body = CaseView), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
     security(("bearer" = [])))]
@@ -183,7 +184,7 @@ pub async fn transition(
 }
 
 /// Adds an abuse contact by hand (staff).
-#[utoipa::path(post, path = "/api/v1/phishing/{id}/contacts", tag = "phishing", request_body = ContactInput,
+#[utoipa::path(post, path = "/api/v1/phishing/{id}/contacts", operation_id = "addPhishingContact", tag = "phishing", request_body = ContactInput,
     params(("id" = String, Path, description = "Case id")),
     responses((status = 204), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
     security(("bearer" = [])))]
@@ -199,7 +200,7 @@ pub async fn add_contact(
 }
 
 /// Looks up abuse contacts over RDAP (staff; off without a configured bootstrap).
-#[utoipa::path(post, path = "/api/v1/phishing/{id}/rdap", tag = "phishing",
+#[utoipa::path(post, path = "/api/v1/phishing/{id}/rdap", operation_id = "lookupPhishingRdap", tag = "phishing",
     params(("id" = String, Path, description = "Case id")),
     responses((status = 200, body = RdapResult), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
     security(("bearer" = [])))]
@@ -221,7 +222,7 @@ pub struct RdapResult {
 }
 
 /// Sends the notice to the case's abuse contacts (staff).
-#[utoipa::path(post, path = "/api/v1/phishing/{id}/notify", tag = "phishing", request_body = NoticeInput,
+#[utoipa::path(post, path = "/api/v1/phishing/{id}/notify", operation_id = "notifyPhishingAbuse", tag = "phishing", request_body = NoticeInput,
     params(("id" = String, Path, description = "Case id")),
     responses((status = 204), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
     security(("bearer" = [])))]
@@ -247,7 +248,7 @@ pub struct EvidenceInput {
 }
 
 /// Records evidence for a case (staff).
-#[utoipa::path(post, path = "/api/v1/phishing/{id}/evidence", tag = "phishing", request_body = EvidenceInput,
+#[utoipa::path(post, path = "/api/v1/phishing/{id}/evidence", operation_id = "addPhishingEvidence", tag = "phishing", request_body = EvidenceInput,
     params(("id" = String, Path, description = "Case id")),
     responses((status = 204), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
     security(("bearer" = [])))]
@@ -264,7 +265,7 @@ pub async fn evidence(
 }
 
 /// Fetches the page once and records what was seen (staff; off unless configured).
-#[utoipa::path(post, path = "/api/v1/phishing/{id}/fetch", tag = "phishing",
+#[utoipa::path(post, path = "/api/v1/phishing/{id}/fetch", operation_id = "fetchPhishingUrl", tag = "phishing",
     params(("id" = String, Path, description = "Case id")),
     responses((status = 200, body = FetchResult), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
     security(("bearer" = [])))]
@@ -280,7 +281,7 @@ pub async fn fetch(
 }
 
 /// Live verified phishing URLs as JSON (staff and partners).
-#[utoipa::path(get, path = "/api/v1/feeds/phishing.json", tag = "feeds",
+#[utoipa::path(get, path = "/api/v1/feeds/phishing.json", operation_id = "getPhishingFeedJson", tag = "feeds",
     responses((status = 200, body = [FeedEntry]), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody)),
     security(("bearer" = [])))]
 pub async fn feed_json(
@@ -299,7 +300,7 @@ pub async fn feed_json(
 
 /// Live verified phishing URLs as a STIX 2.1 bundle of url indicators, each marked with
 /// its case's TLP (staff and partners).
-#[utoipa::path(get, path = "/api/v1/feeds/phishing.stix.json", tag = "feeds",
+#[utoipa::path(get, path = "/api/v1/feeds/phishing.stix.json", operation_id = "getPhishingFeedStix", tag = "feeds",
     responses((status = 200, body = Object, content_type = "application/stix+json;version=2.1"), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody)),
     security(("bearer" = [])))]
 pub async fn feed_stix(
@@ -316,7 +317,7 @@ pub async fn feed_stix(
 }
 
 /// Live verified phishing URLs, one per line (staff and partners).
-#[utoipa::path(get, path = "/api/v1/feeds/phishing.txt", tag = "feeds",
+#[utoipa::path(get, path = "/api/v1/feeds/phishing.txt", operation_id = "getPhishingFeedTxt", tag = "feeds",
     responses((status = 200, body = String, content_type = "text/plain"), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody)),
     security(("bearer" = [])))]
 pub async fn feed_txt(
@@ -334,7 +335,7 @@ pub async fn feed_txt(
 }
 
 /// Live verified phishing URLs as CSV with TLP (staff and partners).
-#[utoipa::path(get, path = "/api/v1/feeds/phishing.csv", tag = "feeds",
+#[utoipa::path(get, path = "/api/v1/feeds/phishing.csv", operation_id = "getPhishingFeedCsv", tag = "feeds",
     responses((status = 200, body = String, content_type = "text/csv"), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody)),
     security(("bearer" = [])))]
 pub async fn feed_csv(

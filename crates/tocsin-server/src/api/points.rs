@@ -158,7 +158,7 @@ pub fn ranked(rows: &[LeaderRow]) -> Vec<LeaderView> {
 }
 
 /// The caller's balance: the ledger's sum, what is held, what is available.
-#[utoipa::path(get, path = "/api/v1/points/balance", tag = "points",
+#[utoipa::path(get, path = "/api/v1/points/balance", operation_id = "getPointsBalance", tag = "points",
     responses((status = 200, body = Balance), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody)),
     security(("bearer" = [])))]
 pub async fn balance(
@@ -170,7 +170,7 @@ pub async fn balance(
 }
 
 /// The caller's ledger, newest first.
-#[utoipa::path(get, path = "/api/v1/points/history", tag = "points",
+#[utoipa::path(get, path = "/api/v1/points/history", operation_id = "listPointsHistory", tag = "points",
     responses((status = 200, body = Vec<EntryView>), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody)),
     security(("bearer" = [])))]
 pub async fn history(
@@ -185,13 +185,14 @@ pub async fn history(
 /// Catalog filter.
 #[derive(Clone, Debug, Default, Deserialize, IntoParams)]
 #[serde(default)]
+#[into_params(parameter_in = Query)]
 pub struct CatalogQuery {
     /// Admins: every item, withdrawn and out-of-window ones too.
     pub all: bool,
 }
 
 /// The items on offer today (admins: `?all=true` for every item).
-#[utoipa::path(get, path = "/api/v1/points/catalog", tag = "points", params(CatalogQuery),
+#[utoipa::path(get, path = "/api/v1/points/catalog", operation_id = "listPointsCatalog", tag = "points", params(CatalogQuery),
     responses((status = 200, body = Vec<ItemView>), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody)),
     security(("bearer" = [])))]
 pub async fn catalog(
@@ -204,7 +205,7 @@ pub async fn catalog(
     Ok(Json(rows.iter().map(Into::into).collect()))
 }
 
-/// A catalog item as admins send it (numbers and dates as text, as in the form).
+/// A catalog item as admins send it (dates as `YYYY-MM-DD`).
 #[derive(Clone, Debug, Default, Deserialize, ToSchema)]
 #[serde(default)]
 pub struct ItemRequest {
@@ -217,8 +218,12 @@ pub struct ItemRequest {
     /// Description.
     pub description: String,
     /// Points per redemption, at least 1.
+    #[serde(deserialize_with = "super::wire::de_number_text")]
+    #[schema(value_type = i64, default)]
     pub cost: String,
     /// Units available.
+    #[serde(deserialize_with = "super::wire::de_number_text")]
+    #[schema(value_type = i64, default)]
     pub stock: String,
     /// First day, YYYY-MM-DD.
     pub valid_from: String,
@@ -242,7 +247,7 @@ impl From<ItemRequest> for ItemInput {
 }
 
 /// Adds a catalog item (admins).
-#[utoipa::path(post, path = "/api/v1/points/catalog", tag = "points", request_body = ItemRequest,
+#[utoipa::path(post, path = "/api/v1/points/catalog", operation_id = "createPointsItem", tag = "points", request_body = ItemRequest,
     responses((status = 201, body = ItemView), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
     security(("bearer" = [])))]
 pub async fn create_item(
@@ -256,7 +261,7 @@ pub async fn create_item(
 }
 
 /// Requests an item: its cost is held until an admin decides.
-#[utoipa::path(post, path = "/api/v1/points/redemptions", tag = "points", request_body = RedeemInput,
+#[utoipa::path(post, path = "/api/v1/points/redemptions", operation_id = "createRedemption", tag = "points", request_body = RedeemInput,
     responses((status = 201, body = RedemptionView), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
     security(("bearer" = [])))]
 pub async fn redeem(
@@ -272,13 +277,14 @@ pub async fn redeem(
 /// Redemption filter.
 #[derive(Clone, Debug, Default, Deserialize, IntoParams)]
 #[serde(default)]
+#[into_params(parameter_in = Query)]
 pub struct RedemptionQuery {
     /// Admins: every held redemption awaiting a decision, instead of one's own.
     pub pending: bool,
 }
 
 /// The caller's redemptions, or (admins, `?pending=true`) all those awaiting a decision.
-#[utoipa::path(get, path = "/api/v1/points/redemptions", tag = "points", params(RedemptionQuery),
+#[utoipa::path(get, path = "/api/v1/points/redemptions", operation_id = "listRedemptions", tag = "points", params(RedemptionQuery),
     responses((status = 200, body = Vec<RedemptionView>), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody)),
     security(("bearer" = [])))]
 pub async fn redemptions(
@@ -296,7 +302,7 @@ pub async fn redemptions(
 }
 
 /// Approves (points spent) or rejects (hold released) a held redemption (admins).
-#[utoipa::path(post, path = "/api/v1/points/redemptions/{id}/decision", tag = "points",
+#[utoipa::path(post, path = "/api/v1/points/redemptions/{id}/decision", operation_id = "decideRedemption", tag = "points",
     params(("id" = String, Path, description = "Redemption id")), request_body = DecisionInput,
     responses((status = 200, body = RedemptionView), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
     security(("bearer" = [])))]
@@ -313,7 +319,7 @@ pub async fn decide(
 }
 
 /// Adds or takes points by hand, with a reason (admins; audited).
-#[utoipa::path(post, path = "/api/v1/points/adjustments", tag = "points", request_body = AdjustInput,
+#[utoipa::path(post, path = "/api/v1/points/adjustments", operation_id = "adjustPoints", tag = "points", request_body = AdjustInput,
     responses((status = 201, body = EntryView), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
     security(("bearer" = [])))]
 pub async fn adjust(
@@ -329,13 +335,14 @@ pub async fn adjust(
 /// Leaderboard year.
 #[derive(Clone, Debug, Default, Deserialize, IntoParams)]
 #[serde(default)]
+#[into_params(parameter_in = Query)]
 pub struct YearQuery {
     /// The year; empty for this year.
     pub year: Option<i32>,
 }
 
 /// Points earned in a year, best first; names left out for those who opted out.
-#[utoipa::path(get, path = "/api/v1/points/leaderboard", tag = "points", params(YearQuery),
+#[utoipa::path(get, path = "/api/v1/points/leaderboard", operation_id = "getPointsLeaderboard", tag = "points", params(YearQuery),
     responses((status = 200, body = Vec<LeaderView>), (status = 401, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
     security(("bearer" = [])))]
 pub async fn leaderboard(

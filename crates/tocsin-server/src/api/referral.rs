@@ -128,6 +128,8 @@ pub struct ChoiceRequest {
 #[serde(default)]
 pub struct RatingRequest {
     /// 1 to 5.
+    #[serde(deserialize_with = "super::wire::de_number_text")]
+    #[schema(value_type = i64, default)]
     pub rating: String,
     /// An optional comment.
     pub comment: String,
@@ -143,7 +145,7 @@ pub struct OutcomeRequest {
 
 /// The referrals the caller may see: all for the desk; for a member firm, the open
 /// offers while it holds an approved assistance redemption, and those it accepted.
-#[utoipa::path(get, path = "/api/v1/referrals", tag = "referrals",
+#[utoipa::path(get, path = "/api/v1/referrals", operation_id = "listReferrals", tag = "referrals",
     responses((status = 200, body = Vec<ReferralOut>), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody)),
     security(("bearer" = [])))]
 pub async fn list(
@@ -157,7 +159,7 @@ pub async fn list(
 
 /// A report's referral: the desk's view, or the reporter's (firms' names; the chosen
 /// firm's contact).
-#[utoipa::path(get, path = "/api/v1/reports/{tracking}/referral", tag = "referrals",
+#[utoipa::path(get, path = "/api/v1/reports/{tracking}/referral", operation_id = "getReportReferral", tag = "referrals",
     params(("tracking" = String, Path, description = "Tracking number")),
     responses((status = 200, body = Option<ReferralOut>), (status = 401, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
     security(("bearer" = [])))]
@@ -172,7 +174,7 @@ pub async fn of_report(
 }
 
 /// The reporter agrees to be referred to member security firms.
-#[utoipa::path(post, path = "/api/v1/reports/{tracking}/referral/consent", tag = "referrals",
+#[utoipa::path(post, path = "/api/v1/reports/{tracking}/referral/consent", operation_id = "consentToReferral", tag = "referrals",
     params(("tracking" = String, Path, description = "Tracking number")),
     responses((status = 204), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
     security(("bearer" = [])))]
@@ -187,7 +189,7 @@ pub async fn consent(
 }
 
 /// The desk offers the referral, sanitised, to the member firms.
-#[utoipa::path(post, path = "/api/v1/reports/{tracking}/referral/offer", tag = "referrals",
+#[utoipa::path(post, path = "/api/v1/reports/{tracking}/referral/offer", operation_id = "offerReferral", tag = "referrals",
     params(("tracking" = String, Path, description = "Tracking number")), request_body = OfferRequest,
     responses((status = 204), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
     security(("bearer" = [])))]
@@ -210,7 +212,7 @@ pub async fn offer(
 }
 
 /// The reporter chooses one of the firms that accepted; contacts are exchanged by mail.
-#[utoipa::path(post, path = "/api/v1/reports/{tracking}/referral/choice", tag = "referrals",
+#[utoipa::path(post, path = "/api/v1/reports/{tracking}/referral/choice", operation_id = "chooseReferralFirm", tag = "referrals",
     params(("tracking" = String, Path, description = "Tracking number")), request_body = ChoiceRequest,
     responses((status = 204), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
     security(("bearer" = [])))]
@@ -226,7 +228,7 @@ pub async fn choose(
 }
 
 /// The reporter rates the chosen firm.
-#[utoipa::path(post, path = "/api/v1/reports/{tracking}/referral/rating", tag = "referrals",
+#[utoipa::path(post, path = "/api/v1/reports/{tracking}/referral/rating", operation_id = "rateReferral", tag = "referrals",
     params(("tracking" = String, Path, description = "Tracking number")), request_body = RatingRequest,
     responses((status = 204), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
     security(("bearer" = [])))]
@@ -256,7 +258,7 @@ fn id_of(s: &str) -> Result<Uuid, AppError> {
 
 /// A member firm accepts an open offer (one of its approved assistance redemptions backs
 /// it).
-#[utoipa::path(post, path = "/api/v1/referrals/{id}/accept", tag = "referrals",
+#[utoipa::path(post, path = "/api/v1/referrals/{id}/accept", operation_id = "acceptReferral", tag = "referrals",
     params(("id" = String, Path, description = "Referral id")),
     responses((status = 204), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
     security(("bearer" = [])))]
@@ -271,7 +273,7 @@ pub async fn accept(
 }
 
 /// The desk withdraws a referral not yet chosen.
-#[utoipa::path(post, path = "/api/v1/referrals/{id}/withdraw", tag = "referrals",
+#[utoipa::path(post, path = "/api/v1/referrals/{id}/withdraw", operation_id = "withdrawReferral", tag = "referrals",
     params(("id" = String, Path, description = "Referral id")),
     responses((status = 204), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
     security(("bearer" = [])))]
@@ -286,7 +288,7 @@ pub async fn withdraw(
 }
 
 /// The chosen firm (or the desk) records the outcome.
-#[utoipa::path(post, path = "/api/v1/referrals/{id}/outcome", tag = "referrals",
+#[utoipa::path(post, path = "/api/v1/referrals/{id}/outcome", operation_id = "recordReferralOutcome", tag = "referrals",
     params(("id" = String, Path, description = "Referral id")), request_body = OutcomeRequest,
     responses((status = 204), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
     security(("bearer" = [])))]

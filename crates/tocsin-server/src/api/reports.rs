@@ -60,7 +60,7 @@ pub struct IncidentRequest {
 }
 
 /// Files an incident report. Answers the tracking number and the private status link.
-#[utoipa::path(post, path = "/api/v1/reports/incident", tag = "reports", request_body = IncidentRequest,
+#[utoipa::path(post, path = "/api/v1/reports/incident", operation_id = "createIncidentReport", tag = "reports", request_body = IncidentRequest,
     responses((status = 201, body = Receipt), (status = 400, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
 pub async fn create_incident(
     State(state): State<AppState>,
@@ -118,7 +118,7 @@ fn summary(state: &AppState, r: &Report) -> ReportSummary {
 }
 
 /// The queue (staff: every report; others: their own and their organization's).
-#[utoipa::path(get, path = "/api/v1/reports", tag = "reports", params(QueueQuery),
+#[utoipa::path(get, path = "/api/v1/reports", operation_id = "listReports", tag = "reports", params(QueueQuery),
     responses((status = 200, body = [ReportSummary]), (status = 401, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
     security(("bearer" = [])))]
 pub async fn list(
@@ -136,6 +136,7 @@ pub async fn list(
 /// The status-link token, for reporters without an account.
 #[derive(Deserialize, IntoParams, Default)]
 #[serde(default)]
+#[into_params(parameter_in = Query)]
 pub struct TokenParam {
     /// The token of the private status link.
     pub token: Option<String>,
@@ -179,7 +180,7 @@ pub struct ReportDetail {
 }
 
 /// One report: with `?token=` for the reporter, or as a signed-in user the policy allows.
-#[utoipa::path(get, path = "/api/v1/reports/{tracking}", tag = "reports",
+#[utoipa::path(get, path = "/api/v1/reports/{tracking}", operation_id = "getReport", tag = "reports",
     params(("tracking" = String, Path, description = "Tracking number"), TokenParam),
     responses((status = 200, body = ReportDetail), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody)),
     security((), ("bearer" = [])))]
@@ -218,7 +219,7 @@ pub async fn get(
 }
 
 /// Moves a report through the handling SOP (staff). Illegal transitions answer 422.
-#[utoipa::path(post, path = "/api/v1/reports/{tracking}/transition", tag = "reports", request_body = TransitionRequest,
+#[utoipa::path(post, path = "/api/v1/reports/{tracking}/transition", operation_id = "transitionReport", tag = "reports", request_body = TransitionRequest,
     params(("tracking" = String, Path, description = "Tracking number")),
     responses((status = 200, body = ReportSummary), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
     security(("bearer" = [])))]
@@ -234,7 +235,7 @@ pub async fn transition(
 }
 
 /// An internal note (staff).
-#[utoipa::path(post, path = "/api/v1/reports/{tracking}/notes", tag = "reports", request_body = TextInput,
+#[utoipa::path(post, path = "/api/v1/reports/{tracking}/notes", operation_id = "addReportNote", tag = "reports", request_body = TextInput,
     params(("tracking" = String, Path, description = "Tracking number")),
     responses((status = 204), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
     security(("bearer" = [])))]
@@ -250,7 +251,7 @@ pub async fn note(
 }
 
 /// A message to the reporter, mailed and shown on the status page (staff).
-#[utoipa::path(post, path = "/api/v1/reports/{tracking}/messages", tag = "reports", request_body = TextInput,
+#[utoipa::path(post, path = "/api/v1/reports/{tracking}/messages", operation_id = "addReportMessage", tag = "reports", request_body = TextInput,
     params(("tracking" = String, Path, description = "Tracking number")),
     responses((status = 204), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
     security(("bearer" = [])))]
@@ -266,7 +267,7 @@ pub async fn message(
 }
 
 /// The reporter adds information (with `?token=`, or signed in).
-#[utoipa::path(post, path = "/api/v1/reports/{tracking}/info", tag = "reports", request_body = TextInput,
+#[utoipa::path(post, path = "/api/v1/reports/{tracking}/info", operation_id = "addReportInfo", tag = "reports", request_body = TextInput,
     params(("tracking" = String, Path, description = "Tracking number"), TokenParam),
     responses((status = 204), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
     security((), ("bearer" = [])))]
@@ -292,7 +293,7 @@ pub async fn info(
 }
 
 /// Assigns an analyst (staff).
-#[utoipa::path(post, path = "/api/v1/reports/{tracking}/assign", tag = "reports", request_body = AssignInput,
+#[utoipa::path(post, path = "/api/v1/reports/{tracking}/assign", operation_id = "assignReport", tag = "reports", request_body = AssignInput,
     params(("tracking" = String, Path, description = "Tracking number")),
     responses((status = 204), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
     security(("bearer" = [])))]
@@ -308,7 +309,7 @@ pub async fn assign(
 }
 
 /// Sets the RSIT classification and priority (staff).
-#[utoipa::path(post, path = "/api/v1/reports/{tracking}/classify", tag = "reports", request_body = ClassifyInput,
+#[utoipa::path(post, path = "/api/v1/reports/{tracking}/classify", operation_id = "classifyReport", tag = "reports", request_body = ClassifyInput,
     params(("tracking" = String, Path, description = "Tracking number")),
     responses((status = 204), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
     security(("bearer" = [])))]

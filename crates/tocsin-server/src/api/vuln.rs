@@ -74,7 +74,7 @@ pub struct VulnRequest {
 /// Files a vulnerability report; answers the tracking number and the private status link.
 /// Also takes `multipart/form-data` with the same field names, the filled TXT form as the
 /// file `txt` and evidence as `attachments`.
-#[utoipa::path(post, path = "/api/v1/reports/vulnerability", tag = "vulnerabilities", request_body = VulnRequest,
+#[utoipa::path(post, path = "/api/v1/reports/vulnerability", operation_id = "createVulnerabilityReport", tag = "vulnerabilities", request_body = VulnRequest,
     responses((status = 201, body = Receipt), (status = 400, body = ApiErrorBody), (status = 422, body = ApiErrorBody), (status = 429, body = ApiErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
@@ -176,13 +176,14 @@ fn view(state: &AppState, v: &cna::CaseView) -> CaseView {
 /// Filter of the case list.
 #[derive(Deserialize, IntoParams, Default)]
 #[serde(default)]
+#[into_params(parameter_in = Query)]
 pub struct CaseQuery {
     /// A CNA state (empty: all).
     pub state: String,
 }
 
 /// All coordination cases (coordinators and admins).
-#[utoipa::path(get, path = "/api/v1/vulnerabilities", tag = "vulnerabilities", params(CaseQuery),
+#[utoipa::path(get, path = "/api/v1/vulnerabilities", operation_id = "listVulnerabilities", tag = "vulnerabilities", params(CaseQuery),
     responses((status = 200, body = [CaseView]), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
     security(("bearer" = [])))]
 pub async fn list(
@@ -203,7 +204,7 @@ pub async fn list(
 }
 
 /// One case (coordinators, the reporter signed in, the notified vendor's members).
-#[utoipa::path(get, path = "/api/v1/vulnerabilities/{tracking}", tag = "vulnerabilities",
+#[utoipa::path(get, path = "/api/v1/vulnerabilities/{tracking}", operation_id = "getVulnerability", tag = "vulnerabilities",
     params(("tracking" = String, Path, description = "Tracking number")),
     responses((status = 200, body = CaseView), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody)),
     security(("bearer" = [])))]
@@ -220,7 +221,7 @@ pub async fn get(
 }
 
 /// Moves a case through the CNA workflow (coordinators).
-#[utoipa::path(post, path = "/api/v1/vulnerabilities/{tracking}/transition", tag = "vulnerabilities", request_body = CnaUpdate,
+#[utoipa::path(post, path = "/api/v1/vulnerabilities/{tracking}/transition", operation_id = "transitionVulnerability", tag = "vulnerabilities", request_body = CnaUpdate,
     params(("tracking" = String, Path, description = "Tracking number")),
     responses((status = 204), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
     security(("bearer" = [])))]
@@ -236,7 +237,7 @@ pub async fn transition(
 }
 
 /// Sets the vendor and records its status (coordinators).
-#[utoipa::path(post, path = "/api/v1/vulnerabilities/{tracking}/vendor", tag = "vulnerabilities", request_body = VendorInput,
+#[utoipa::path(post, path = "/api/v1/vulnerabilities/{tracking}/vendor", operation_id = "setVulnerabilityVendor", tag = "vulnerabilities", request_body = VendorInput,
     params(("tracking" = String, Path, description = "Tracking number")),
     responses((status = 204), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
     security(("bearer" = [])))]
@@ -260,7 +261,7 @@ pub struct MailInput {
 }
 
 /// Notifies the vendor's users (coordinators); the case becomes vendor_notified.
-#[utoipa::path(post, path = "/api/v1/vulnerabilities/{tracking}/notify-vendor", tag = "vulnerabilities", request_body = MailInput,
+#[utoipa::path(post, path = "/api/v1/vulnerabilities/{tracking}/notify-vendor", operation_id = "notifyVulnerabilityVendor", tag = "vulnerabilities", request_body = MailInput,
     params(("tracking" = String, Path, description = "Tracking number")),
     responses((status = 204), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
     security(("bearer" = [])))]
@@ -283,7 +284,7 @@ pub struct CveAssigned {
 }
 
 /// Assigns the next reserved CVE id to an accepted case (coordinators).
-#[utoipa::path(post, path = "/api/v1/vulnerabilities/{tracking}/cve", tag = "vulnerabilities",
+#[utoipa::path(post, path = "/api/v1/vulnerabilities/{tracking}/cve", operation_id = "assignVulnerabilityCve", tag = "vulnerabilities",
     params(("tracking" = String, Path, description = "Tracking number")),
     responses((status = 200, body = CveAssigned), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
     security(("bearer" = [])))]
@@ -299,7 +300,7 @@ pub async fn assign_cve(
 }
 
 /// Edits the advisory texts (coordinators).
-#[utoipa::path(post, path = "/api/v1/vulnerabilities/{tracking}/advisory", tag = "vulnerabilities", request_body = AdvisoryInput,
+#[utoipa::path(post, path = "/api/v1/vulnerabilities/{tracking}/advisory", operation_id = "setVulnerabilityAdvisory", tag = "vulnerabilities", request_body = AdvisoryInput,
     params(("tracking" = String, Path, description = "Tracking number")),
     responses((status = 204), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
     security(("bearer" = [])))]
@@ -315,7 +316,7 @@ pub async fn advisory(
 }
 
 /// The CVE JSON 5.1 record (coordinators; anyone once published).
-#[utoipa::path(get, path = "/api/v1/vulnerabilities/{tracking}/cve-record", tag = "vulnerabilities",
+#[utoipa::path(get, path = "/api/v1/vulnerabilities/{tracking}/cve-record", operation_id = "getVulnerabilityCveRecord", tag = "vulnerabilities",
     params(("tracking" = String, Path, description = "Tracking number")),
     responses((status = 200, body = Object), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
     security((), ("bearer" = [])))]
@@ -344,7 +345,7 @@ pub struct CveIdsLoaded {
 }
 
 /// Loads the CNA's reserved CVE ids (admins).
-#[utoipa::path(post, path = "/api/v1/cve-ids", tag = "vulnerabilities", request_body = CveIdsInput,
+#[utoipa::path(post, path = "/api/v1/cve-ids", operation_id = "loadCveIds", tag = "vulnerabilities", request_body = CveIdsInput,
     responses((status = 200, body = CveIdsLoaded), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
     security(("bearer" = [])))]
 pub async fn load_cve_ids(
@@ -359,7 +360,7 @@ pub async fn load_cve_ids(
 }
 
 /// Published advisories (public).
-#[utoipa::path(get, path = "/api/v1/advisories", tag = "vulnerabilities", responses((status = 200, body = [Advisory])))]
+#[utoipa::path(get, path = "/api/v1/advisories", operation_id = "listAdvisories", tag = "vulnerabilities", responses((status = 200, body = [Advisory])))]
 pub async fn advisories(State(state): State<AppState>) -> Result<Json<Vec<Advisory>>, HttpError> {
     Ok(Json(
         cna::advisories(&state)
@@ -371,7 +372,7 @@ pub async fn advisories(State(state): State<AppState>) -> Result<Json<Vec<Adviso
 }
 
 /// Published advisories as a STIX 2.1 bundle of vulnerability objects (public).
-#[utoipa::path(get, path = "/api/v1/feeds/advisories.stix.json", tag = "feeds",
+#[utoipa::path(get, path = "/api/v1/feeds/advisories.stix.json", operation_id = "getAdvisoriesStix", tag = "feeds",
     responses((status = 200, body = Object, content_type = "application/stix+json;version=2.1")))]
 pub async fn advisories_stix(State(state): State<AppState>) -> Result<Response, HttpError> {
     let bundle = cna::advisories_stix(&state).await?;
@@ -383,7 +384,7 @@ pub async fn advisories_stix(State(state): State<AppState>) -> Result<Response, 
 }
 
 /// One published advisory (public).
-#[utoipa::path(get, path = "/api/v1/advisories/{cve}", tag = "vulnerabilities",
+#[utoipa::path(get, path = "/api/v1/advisories/{cve}", operation_id = "getAdvisory", tag = "vulnerabilities",
     params(("cve" = String, Path, description = "CVE id")),
     responses((status = 200, body = Advisory), (status = 404, body = ApiErrorBody)))]
 pub async fn advisory_one(

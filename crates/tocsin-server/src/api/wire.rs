@@ -7,6 +7,24 @@ use serde::{Deserialize, Serialize};
 use tocsin_app::service as app;
 use utoipa::{IntoParams, ToSchema};
 
+/// A number as the document declares it (`25`), or as text (`"25"`), as clients written
+/// before the document said so send it. Kept as text: the domain's validation reads it and
+/// names the field, in the caller's language, when it is not a number in range. Its fields
+/// say `#[schema(value_type = i64, default)]`: an integer, with no default in the document
+/// (the struct's default, `""`, is no integer; a field left out is refused as required).
+pub fn de_number_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum N {
+        Number(serde_json::Number),
+        Text(String),
+    }
+    Ok(match N::deserialize(d)? {
+        N::Number(n) => n.to_string(),
+        N::Text(s) => s,
+    })
+}
+
 // ---------------------------------------------------------------------------------------
 // intel
 
@@ -67,6 +85,7 @@ impl From<app::intel::ShareOutcome> for ShareOutcome {
 /// The inbox filter as typed by a user (form or query string).
 #[derive(Clone, Debug, Default, Deserialize, Serialize, ToSchema, IntoParams)]
 #[serde(default)]
+#[into_params(parameter_in = Query)]
 pub struct InboxQuery {
     /// draft or shared (the desk); others see shared records and their own drafts.
     pub status: String,
@@ -75,6 +94,7 @@ pub struct InboxQuery {
     /// A TLP name.
     pub tlp: String,
     /// At least this impact level (1–4).
+    #[param(value_type = i64)]
     pub min_impact: String,
     /// Published on or after this day (YYYY-MM-DD, the desk's time zone).
     pub since: String,
@@ -85,6 +105,7 @@ pub struct InboxQuery {
     /// An indicator value (an IP, a domain…).
     pub observable: String,
     /// Page, from 1.
+    #[param(value_type = i64)]
     pub page: String,
 }
 
@@ -488,6 +509,8 @@ pub struct AdjustInput {
     /// The individual's account.
     pub user_id: String,
     /// Points to add (negative: take; never below zero).
+    #[serde(deserialize_with = "de_number_text")]
+    #[schema(value_type = i64, default)]
     pub delta: String,
     /// Why: required, kept in the ledger and the audit log.
     pub reason: String,
@@ -611,6 +634,7 @@ impl From<ClassifyInput> for app::reports::ClassifyInput {
 /// Filters of the desk queue, as they come from the query string.
 #[derive(Clone, Debug, Default, Deserialize, IntoParams)]
 #[serde(default)]
+#[into_params(parameter_in = Query)]
 pub struct QueueQuery {
     /// A state, `open` (default: every open state) or `all`.
     pub state: String,
@@ -619,6 +643,7 @@ pub struct QueueQuery {
     /// An analyst's id, `me` or `none`.
     pub assignee: String,
     /// Only reports older than this many days (0 to 36500; empty for any age).
+    #[param(value_type = i64)]
     pub older_than_days: String,
     /// `1` for only SLA breaches.
     pub breached: String,

@@ -178,3 +178,274 @@ both_engines! {
         assert!(all.iter().any(|a| a == "org.update"));
     }
 }
+
+/// The OpenAPI document as `routes()` builds it (the one served at `/api/v1/openapi.json`).
+fn openapi_document() -> serde_json::Value {
+    serde_json::to_value(tocsin_server::api::routes().1).expect("the document is JSON")
+}
+
+/// Every operation of the document: (method, path, operation).
+fn operations(doc: &serde_json::Value) -> Vec<(String, String, serde_json::Value)> {
+    let mut out = Vec::new();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for (method, op) in item.as_object().expect("path item") {
+            out.push((method.clone(), path.clone(), op.clone()));
+        }
+    }
+    out
+}
+
+/// The `{placeholders}` of a path template.
+fn placeholders(path: &str) -> Vec<String> {
+    path.split('{')
+        .skip(1)
+        .filter_map(|s| s.split_once('}'))
+        .map(|(name, _)| name.to_string())
+        .collect()
+}
+
+// Client generators name a method after each operationId: one missing or used twice breaks
+// them, and so does a query filter declared as a path parameter (the path has no place for it).
+#[test]
+fn openapi_operations_have_unique_ids_named_by_resource() {
+    let doc = openapi_document();
+    let ops = operations(&doc);
+    assert!(ops.len() > 90, "only {} operations", ops.len());
+    let mut seen = std::collections::BTreeMap::new();
+    for (method, path, op) in &ops {
+        let id = op["operationId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{method} {path} has no operationId"));
+        let camel = id.starts_with(|c: char| c.is_ascii_lowercase())
+            && id.chars().all(|c| c.is_ascii_alphanumeric());
+        assert!(
+            camel,
+            "{method} {path}: operationId {id:?} is not camelCase"
+        );
+        if let Some(first) = seen.insert(id.to_string(), format!("{method} {path}")) {
+            panic!("operationId {id:?} of {method} {path} is already that of {first}");
+        }
+    }
+    let id_of = |method: &str, path: &str| {
+        doc["paths"][path][method]["operationId"]
+            .as_str()
+            .map(str::to_string)
+    };
+    for (method, path, id) in [
+        ("get", "/api/v1/intel", "listIntel"),
+        ("post", "/api/v1/intel", "createIntel"),
+        ("get", "/api/v1/intel/{id}", "getIntel"),
+        ("get", "/api/v1/intel/{id}/txt", "getIntelTxt"),
+        ("get", "/api/v1/reports", "listReports"),
+        ("get", "/api/v1/reports/{tracking}", "getReport"),
+        (
+            "post",
+            "/api/v1/reports/{tracking}/transition",
+            "transitionReport",
+        ),
+        ("post", "/api/v1/reports/incident", "createIncidentReport"),
+        (
+            "post",
+            "/api/v1/reports/vulnerability",
+            "createVulnerabilityReport",
+        ),
+        ("post", "/api/v1/reports/phishing", "createPhishingReport"),
+        ("get", "/api/v1/phishing/{id}", "getPhishingCase"),
+        (
+            "post",
+            "/api/v1/vulnerabilities/{tracking}/transition",
+            "transitionVulnerability",
+        ),
+        ("get", "/api/v1/referrals", "listReferrals"),
+        ("get", "/api/v1/mail/inbound", "listInboundMail"),
+    ] {
+        assert_eq!(id_of(method, path).as_deref(), Some(id), "{method} {path}");
+    }
+}
+
+#[test]
+fn openapi_parameters_are_where_the_handlers_read_them() {
+    let doc = openapi_document();
+    for (method, path, op) in operations(&doc) {
+        let params = op["parameters"].as_array().cloned().unwrap_or_default();
+        let mut in_path = Vec::new();
+        for p in &params {
+            let name = p["name"].as_str().expect("name");
+            match p["in"].as_str() {
+                Some("path") => {
+                    assert!(
+                        placeholders(&path).iter().any(|x| x == name),
+                        "{method} {path}: `{name}` is declared in the path, which has no {{{name}}}"
+                    );
+                    assert_eq!(
+                        p["required"], true,
+                        "{method} {path}: path parameter `{name}` must be required"
+                    );
+                    in_path.push(name.to_string());
+                }
+                Some("query") => assert_ne!(
+                    p["required"], true,
+                    "{method} {path}: the filter `{name}` may be left out"
+                ),
+                other => panic!("{method} {path}: `{name}` is in {other:?}"),
+            }
+        }
+        in_path.sort();
+        let mut wanted = placeholders(&path);
+        wanted.sort();
+        assert_eq!(
+            in_path, wanted,
+            "{method} {path}: each placeholder declared once, in the path"
+        );
+    }
+    // The query strings the handlers read (axum's `Query`), each filter by name.
+    let query = |method: &str, path: &str| -> Vec<String> {
+        let params = doc["paths"][path][method]["parameters"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        params
+            .iter()
+            .filter(|p| p["in"] == "query")
+            .map(|p| p["name"].as_str().expect("name").to_string())
+            .collect()
+    };
+    let expect = [
+        (
+            "get",
+            "/api/v1/intel",
+            &[
+                "status",
+                "category",
+                "tlp",
+                "min_impact",
+                "since",
+                "until",
+                "q",
+                "observable",
+                "page",
+            ][..],
+        ),
+        (
+            "get",
+            "/api/v1/reports",
+            &[
+                "state",
+                "incident_type",
+                "assignee",
+                "older_than_days",
+                "breached",
+                "sort",
+            ],
+        ),
+        ("get", "/api/v1/reports/{tracking}", &["token"]),
+        ("post", "/api/v1/reports/{tracking}/info", &["token"]),
+        (
+            "get",
+            "/api/v1/audit",
+            &[
+                "actor",
+                "action",
+                "target_kind",
+                "target_id",
+                "before",
+                "limit",
+            ],
+        ),
+        ("get", "/api/v1/phishing", &["state"]),
+        ("get", "/api/v1/vulnerabilities", &["state"]),
+        ("get", "/api/v1/feeds/intel.txt", &["kind"]),
+        ("get", "/api/v1/feeds/intel.csv", &["kind"]),
+        (
+            "post",
+            "/api/v1/mail/inbound",
+            &["sender", "recipient", "queue"],
+        ),
+        ("get", "/api/v1/mail/inbound", &["status"]),
+        ("get", "/api/v1/points/catalog", &["all"]),
+        ("get", "/api/v1/points/redemptions", &["pending"]),
+        ("get", "/api/v1/points/leaderboard", &["year"]),
+    ];
+    for (method, path, names) in expect {
+        assert_eq!(query(method, path), names, "{method} {path}");
+    }
+}
+
+/// The JSON type a component schema gives one of its properties.
+fn property_type(doc: &serde_json::Value, schema: &str, field: &str) -> serde_json::Value {
+    doc["components"]["schemas"][schema]["properties"][field]["type"].clone()
+}
+
+// Numbers are numbers in the document: a generated client sends `"delta": 25`, not "25".
+#[test]
+fn openapi_numbers_are_numbers() {
+    let doc = openapi_document();
+    for (schema, field) in [
+        ("AdjustInput", "delta"),
+        ("RatingRequest", "rating"),
+        ("ItemRequest", "cost"),
+        ("ItemRequest", "stock"),
+    ] {
+        assert_eq!(
+            property_type(&doc, schema, field),
+            "integer",
+            "{schema}.{field}"
+        );
+    }
+    for (schema, field) in [
+        ("EntryView", "delta"),
+        ("ReferralOut", "rating"),
+        ("ItemView", "cost"),
+        ("Balance", "available"),
+    ] {
+        let t = property_type(&doc, schema, field);
+        assert!(
+            t == "integer" || t == json!(["integer", "null"]),
+            "{schema}.{field}: {t}"
+        );
+    }
+    // A default is a value of the property's own type (`""` is no integer).
+    for (name, schema) in doc["components"]["schemas"].as_object().expect("schemas") {
+        for (field, p) in schema["properties"].as_object().into_iter().flatten() {
+            let (Some(default), Some(t)) = (p.get("default"), p.get("type")) else {
+                continue;
+            };
+            let types: Vec<&str> = match t {
+                serde_json::Value::Array(ts) => ts.iter().filter_map(|t| t.as_str()).collect(),
+                t => t.as_str().into_iter().collect(),
+            };
+            let kind = match default {
+                serde_json::Value::Null => "null",
+                serde_json::Value::Bool(_) => "boolean",
+                serde_json::Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+                serde_json::Value::Number(_) => "number",
+                serde_json::Value::String(_) => "string",
+                serde_json::Value::Array(_) => "array",
+                serde_json::Value::Object(_) => "object",
+            };
+            let fits = types.contains(&kind) || (kind == "integer" && types.contains(&"number"));
+            assert!(fits, "{name}.{field}: default {default} is not of type {t}");
+        }
+    }
+    let param_type = |path: &str, name: &str| {
+        let params = doc["paths"][path]["get"]["parameters"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        params
+            .iter()
+            .find(|p| p["name"] == name)
+            .map(|p| p["schema"]["type"].clone())
+    };
+    for (path, name) in [
+        ("/api/v1/intel", "min_impact"),
+        ("/api/v1/intel", "page"),
+        ("/api/v1/reports", "older_than_days"),
+    ] {
+        assert_eq!(
+            param_type(path, name),
+            Some(json!("integer")),
+            "{path} ?{name}"
+        );
+    }
+}

@@ -39,7 +39,7 @@ pub async fn firm(h: &Harness, email: &str, admin: &str, item: &str, n: usize) -
         Method::POST,
         "/api/v1/points/adjustments",
         admin,
-        json!({"org_id": org, "delta": "100", "reason": "開辦"}),
+        json!({"org_id": org, "delta": 100, "reason": "開辦"}),
     )
     .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
@@ -77,7 +77,7 @@ pub async fn assistance_item(h: &Harness, admin: &str) -> String {
         admin,
         json!({
             "kind": "assistance", "name_zh": "協處商機轉介", "name_en": "Assistance referral",
-            "cost": "10", "stock": "5", "valid_from": today, "valid_until": today,
+            "cost": 10, "stock": 5, "valid_from": today, "valid_until": today,
         }),
     )
     .await;
@@ -231,9 +231,9 @@ both_engines! {
         let r = outcome(&firm_a, "maybe").await;
         assert_eq!((r.status, field_error(&r).0), (StatusCode::UNPROCESSABLE_ENTITY, "outcome".into()));
         assert_eq!(outcome(&firm_a, "engaged").await.status, StatusCode::NO_CONTENT);
-        let r = call(&h, Method::POST, &format!("{base}/rating"), &reporter, json!({"rating": "7"})).await;
+        let r = call(&h, Method::POST, &format!("{base}/rating"), &reporter, json!({"rating": 7})).await;
         assert_eq!((r.status, field_error(&r).0), (StatusCode::UNPROCESSABLE_ENTITY, "rating".into()));
-        let r = call(&h, Method::POST, &format!("{base}/rating"), &reporter, json!({"rating": "5", "comment": "迅速專業"})).await;
+        let r = call(&h, Method::POST, &format!("{base}/rating"), &reporter, json!({"rating": 5, "comment": "迅速專業"})).await;
         assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
         let v = get(&h, &base, &analyst).await.json();
         assert_eq!((v["state"].as_str(), v["outcome"].as_str(), v["rating"].as_i64()), (Some("completed"), Some("engaged"), Some(5)));
