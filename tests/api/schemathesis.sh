@@ -1,19 +1,22 @@
 #!/usr/bin/env bash
-# Fuzz the JSON API of a real `tocsin serve` with schemathesis, from its own OpenAPI document.
+# Check the OpenAPI document a real `tocsin serve` serves, then fuzz its JSON API from it.
 #
 # Starts target/debug/tocsin (built beforehand; this script builds nothing) on a free loopback
 # port with a throw-away data dir holding an administrator with an API token (made with
-# `tocsin admin`), waits for /healthz, runs schemathesis as that administrator with the check
-# `not_a_server_error` (any 5xx fails the run), then stops the server. Bounded in examples per
-# operation and in time. Exits non-zero when schemathesis finds a failure, when the server
-# cannot start, or when it died during the run.
+# `tocsin admin`), waits for /healthz, validates /api/v1/openapi.json with
+# openapi-spec-validator (the OpenAPI 3.1 schema, unique operationIds, path parameters that
+# are in the path: what client generators rely on), runs schemathesis as that administrator
+# with the check `not_a_server_error` (any 5xx fails the run), then stops the server. Bounded
+# in examples per operation and in time. Exits non-zero when the document is invalid, when
+# schemathesis finds a failure, when the server cannot start, or when it died during the run.
 #
 # Environment: SCHEMATHESIS_MAX_EXAMPLES (default 20), SCHEMATHESIS_TIMEOUT (seconds, 600),
-# SCHEMATHESIS_SEED (default fixed, so that CI runs are repeatable).
+# SCHEMATHESIS_SEED (default fixed, so that CI runs are repeatable), TOCSIN_TEST_BINARY
+# (another build of the server, as for the browser suite).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
-BIN="target/debug/tocsin"
+BIN="${TOCSIN_TEST_BINARY:-target/debug/tocsin}"
 MAX_EXAMPLES="${SCHEMATHESIS_MAX_EXAMPLES:-20}"
 RUN_TIMEOUT="${SCHEMATHESIS_TIMEOUT:-600}"
 SEED="${SCHEMATHESIS_SEED:-20261101}"
@@ -22,10 +25,12 @@ if [ ! -x "$BIN" ]; then
     echo "error: $BIN is missing: run 'cargo build -p tocsin' first (scripts/test does)" >&2
     exit 1
 fi
-command -v schemathesis >/dev/null || {
-    echo "error: schemathesis is not installed: pip install -r tests/requirements.txt" >&2
-    exit 1
-}
+for tool in schemathesis openapi-spec-validator; do
+    command -v "$tool" >/dev/null || {
+        echo "error: $tool is not installed: pip install -r tests/requirements.txt" >&2
+        exit 1
+    }
+done
 
 TMP="$(mktemp -d /tmp/tocsin-schemathesis.XXXXXX)"
 SERVER_PID=""
@@ -99,6 +104,18 @@ if [ -z "$ready" ]; then
 fi
 echo "server is up"
 
+doc_status=0
+# The document as clients get it. Invalid, it fails the run; schemathesis still runs, so one
+# run reports both what is wrong with the document and what the API does.
+echo "validating $BASE/api/v1/openapi.json with openapi-spec-validator"
+if curl -fsS --max-time 10 -o "$TMP/openapi.json" "$BASE/api/v1/openapi.json" &&
+    openapi-spec-validator --validation-errors all "$TMP/openapi.json"; then
+    echo "openapi-spec-validator: the document is valid"
+else
+    echo "error: the OpenAPI document is invalid (or could not be fetched)" >&2
+    doc_status=1
+fi
+
 status=0
 # Run from the temp dir: schemathesis keeps a crash cache (.schemathesis/) in its working dir.
 (cd "$TMP" && timeout --kill-after=15 "$RUN_TIMEOUT" \
@@ -124,6 +141,10 @@ fi
 if grep -q "panicked at" "$TMP/server.log"; then
     echo "error: the server panicked during the run" >&2
     status=1
+fi
+if [ "$doc_status" -ne 0 ]; then
+    echo "openapi-spec-validator: FAILED"
+    if [ "$status" -eq 0 ]; then status=1; fi
 fi
 if [ "$status" -ne 0 ]; then
     server_log_tail
