@@ -507,14 +507,16 @@ pub async fn adjust(
 ) -> Result<PointsEntry, AppError> {
     let mut errs = FieldErrors::new();
     errs.check("reason", validate::required_text(&input.reason, 2_000));
+    let max = tocsin_domain::points::MAX_RULE_POINTS;
+    // A range, not `abs()`: i64::MIN has no absolute value (it panics, or wraps past the check).
     let delta = match input.delta.trim().parse::<i64>() {
-        Ok(d) if d != 0 && d.abs() <= tocsin_domain::points::MAX_RULE_POINTS => d,
+        Ok(d) if d != 0 && (-max..=max).contains(&d) => d,
         _ => {
             errs.add(
                 "delta",
                 FieldError::new("error-points-number")
-                    .arg("min", -tocsin_domain::points::MAX_RULE_POINTS)
-                    .arg("max", tocsin_domain::points::MAX_RULE_POINTS),
+                    .arg("min", -max)
+                    .arg("max", max),
             );
             0
         }

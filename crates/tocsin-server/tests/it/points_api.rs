@@ -491,7 +491,7 @@ both_engines! {
         assert_eq!(r.json()["fields"]["reason"], "此欄位為必填。");
         assert!(r.json()["fields"].get("delta").is_none(), "{}", r.body);
         // Not a whole number in range, as a number or as text: the field says so.
-        for delta in [json!("lots"), json!(1.5), json!(1e30), json!(1_000_001)] {
+        for delta in [json!("lots"), json!(1.5), json!(1e30), json!(1_000_001), json!(i64::MIN)] {
             let r = call(&h, Method::POST, "/api/v1/points/adjustments", Some(&admin), json!({"org_id": org, "delta": delta, "reason": "x"})).await;
             assert_eq!(r.json()["fields"]["delta"], "Enter a whole number from -1000000 to 1000000.", "{delta}");
         }
