@@ -142,14 +142,14 @@ if grep -q "panicked at" "$TMP/server.log"; then
     echo "error: the server panicked during the run" >&2
     status=1
 fi
-if [ "$doc_status" -ne 0 ]; then
-    echo "openapi-spec-validator: FAILED"
-    if [ "$status" -eq 0 ]; then status=1; fi
-fi
 if [ "$status" -ne 0 ]; then
     server_log_tail
     echo "schemathesis: FAILED (exit $status)"
 else
     echo "schemathesis: passed"
+fi
+if [ "$doc_status" -ne 0 ]; then
+    echo "openapi-spec-validator: FAILED (the document is invalid; its errors are above)"
+    if [ "$status" -eq 0 ]; then status=1; fi
 fi
 exit "$status"
