@@ -1,6 +1,13 @@
 //! The JSON API under `/api/v1`: bearer tokens (or a session), one error shape
 //! (`{"error", "message", "fields"}`), and an OpenAPI 3.1 document generated from these
 //! handlers at `/api/v1/openapi.json`.
+//!
+//! Client generators are built from that document, so it must stay valid (CI runs
+//! openapi-spec-validator on it; `tests/it/api.rs` holds the rules): every
+//! `#[utoipa::path]` names its `operation_id` by verb and resource in camelCase
+//! (`listIntel`, `getReport`, `transitionVulnerability`), unique in the document; a query
+//! string is an `IntoParams` struct with `#[into_params(parameter_in = Query)]` (utoipa's
+//! default is the path); numbers are JSON numbers, typed so in the schema.
 
 pub mod blocklist;
 pub mod feeds;
