@@ -349,6 +349,14 @@ impl Store {
             self,
             out,
             counts,
+            crate::taxii::RawObjectRecord,
+            "taxii_object_records",
+            "SELECT object_id, record_id FROM taxii_object_records ORDER BY object_id, record_id"
+        );
+        export_table!(
+            self,
+            out,
+            counts,
             crate::ReferralResponse,
             "referral_responses",
             "SELECT id, referral_id, org_id, redemption_id, accepted_by, accepted_at, state FROM referral_responses ORDER BY id"
@@ -560,6 +568,12 @@ impl Store {
                         serde_json::from_value(raw.row).map_err(bad)?;
                     tx.insert_taxii_objects(&[r.into()]).await?;
                     "taxii_objects"
+                }
+                "taxii_object_records" => {
+                    let r: crate::taxii::RawObjectRecord =
+                        serde_json::from_value(raw.row).map_err(bad)?;
+                    tx.link_taxii_object(r.object_id, r.record_id).await?;
+                    "taxii_object_records"
                 }
                 "taxii_status" => {
                     let r: crate::taxii::RawStatus =

@@ -32,8 +32,9 @@
 //! updates so no balance or stock goes below zero — 100 concurrent redemptions tested on
 //! both engines — and the leaderboard), `referral` (referrals and firms' acceptances, each
 //! backed by one approved assistance redemption), `taxii` (STIX object versions per
-//! collection, stored serialised with the intel record that governs each, paged by a
-//! `(date_added, id)` cursor on one index; the rows a caller sees are filtered by the very
+//! collection, each stored once, serialised, and linked to the intel records that govern
+//! it, paged by a `(date_added, id)` cursor on one index, `date_added` distinct and
+//! increasing per collection; the rows a caller sees are filtered by the very
 //! scope clause of the intel listing; on PostgreSQL a page's transaction rules out sorting
 //! so that a deep page walks the index too, and sessions run with JIT off), `export`
 //! (export/import of all durable data). `testing.rs` (feature `test-support`) makes throw-away stores on both engines.

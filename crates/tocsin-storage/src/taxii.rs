@@ -1,13 +1,30 @@
 //! TAXII 2.1 storage: the STIX objects of each collection (a sharing group), one row per
 //! stored version with the object serialised, and the status resources of POSTs.
 //!
-//! Every row belongs to an intel record; who sees the row is who sees the record, by the
-//! very scope of [`Store::list_intel`] (`scope::push_intel_scope`, built from the
-//! policy's `IntelScope` and `tlp_reach`), so a caller never reads, counts or pages
-//! past an object of a record the policy hides. A page is one query on the index
-//! `(collection_id, date_added, id)`: the stateless cursor is the last row's
-//! `(date_added, id)`, and `added_after` folds into the same lower bound, so a page deep in
-//! a collection costs what the first one does.
+//! An object version is stored once per collection: `(collection_id, stix_id, version)` is
+//! unique. Several records may carry one version (the publisher's identity of every record
+//! it publishes, an address two reports name); `taxii_object_records` links the version to
+//! each of them, and [`Tx::insert_taxii_objects`] adds the link when the version is already
+//! stored. Who sees a version is who sees any of its records, by the very scope of
+//! [`Store::list_intel`] (`scope::push_intel_scope`, built from the policy's
+//! `IntelScope` and `tlp_reach`), so a caller never reads, counts or pages past an object
+//! of records the policy hides. The constant objects (TLP marking definitions, tocsin's
+//! identity and extension definition) have no record and every reader of the collection
+//! sees them; a constant stored over a partner's copy of the same version replaces it.
+//! `match[version]=last` (and `first`) is the newest (oldest) version the reader sees.
+//!
+//! A page is one query on the index `(collection_id, date_added, id)`: the stateless
+//! cursor is the last row's `(date_added, id)`, and `added_after` folds into the same
+//! lower bound, so a page deep in a collection costs what the first one does.
+//!
+//! **The paging rule.** `date_added` is distinct and increasing within a collection, in
+//! the order of commits: a writer takes the collection's lock ([`Tx::taxii_next_date_added`]:
+//! the sharing group's row on PostgreSQL; SQLite has one writer), starts at the later of
+//! its transaction's time and the collection's last `date_added` plus 1 µs, and gives its
+//! objects one microsecond each, in order. So a client paging with `added_after` set to
+//! the previous page's `X-TAXII-Date-Added-Last` neither skips nor repeats an object.
+//! (Rows sharing a `date_added`, which only an operator's bulk load writes, are ordered by
+//! their id, and the `next` cursor pages through them.)
 
 use sqlx::QueryBuilder;
 use tocsin_domain::policy::IntelScope;
@@ -24,9 +41,11 @@ pub struct TaxiiObject {
     pub id: Uuid,
     /// The collection (a sharing group's id).
     pub collection_id: Uuid,
-    /// The intel record whose TLP and audiences decide who sees it; `None` for the
-    /// constant objects (TLP marking definitions, tocsin's identity and extension
-    /// definition), which every reader of the collection sees.
+    /// The intel record it belongs to, whose TLP and audiences decide who sees it; `None`
+    /// for the constant objects (TLP marking definitions, tocsin's identity and extension
+    /// definition), which every reader of the collection sees. Stored: linked to the
+    /// version whether it is new or not. Read: the record the version was first stored
+    /// with (it may belong to more; the page shows it once to whoever reads any of them).
     pub record_id: Option<IntelId>,
     /// The STIX id, `type--uuid`.
     pub stix_id: String,
@@ -148,6 +167,47 @@ impl TaxiiQuery {
     }
 }
 
+/// Pushes the condition that the object row aliased `alias` is one `scope` may see: a
+/// constant, or linked to a record within the scope.
+fn push_visible<DB>(b: &mut QueryBuilder<DB>, alias: &str, scope: &IntelScope)
+where
+    DB: sqlx::Database,
+    Uuid: for<'t> sqlx::Encode<'t, DB> + sqlx::Type<DB>,
+    i32: for<'t> sqlx::Encode<'t, DB> + sqlx::Type<DB>,
+{
+    if matches!(scope, IntelScope::All) {
+        b.push("1 = 1");
+        return;
+    }
+    b.push(format_args!(
+        "({alias}.record_id IS NULL OR EXISTS (SELECT 1 FROM taxii_object_records l \
+         JOIN intel_records r ON r.id = l.record_id WHERE l.object_id = {alias}.id AND "
+    ));
+    push_intel_scope(b, scope);
+    b.push("))");
+}
+
+/// Pushes `match[version]=last` or `first`: no newer (older) version of the object that
+/// the scope sees. Other modes push nothing.
+fn push_newest_or_oldest<DB>(b: &mut QueryBuilder<DB>, mode: &VersionMatch, scope: &IntelScope)
+where
+    DB: sqlx::Database,
+    Uuid: for<'t> sqlx::Encode<'t, DB> + sqlx::Type<DB>,
+    i32: for<'t> sqlx::Encode<'t, DB> + sqlx::Type<DB>,
+{
+    let cmp = match mode {
+        VersionMatch::Last => ">",
+        VersionMatch::First => "<",
+        VersionMatch::All | VersionMatch::At(_) => return,
+    };
+    b.push(format_args!(
+        " AND NOT EXISTS (SELECT 1 FROM taxii_objects n WHERE n.collection_id = o.collection_id \
+         AND n.stix_id = o.stix_id AND n.version {cmp} o.version AND "
+    ));
+    push_visible(b, "n", scope);
+    b.push(")");
+}
+
 impl Store {
     /// One page of a collection's objects the scope may see, sorted by `(date_added, id)`:
     /// at most `q.limit` rows (1–10,001).
@@ -155,20 +215,7 @@ impl Store {
         let (lb_time, lb_id) = q.lower_bound();
         let limit = q.limit.clamp(1, 10_001);
         const SELECT: &str = "SELECT o.id, o.collection_id, o.record_id, o.stix_id, o.kind, o.version, o.spec_version, o.date_added, o.body \
-             FROM taxii_objects o LEFT JOIN intel_records r ON r.id = o.record_id WHERE o.collection_id = ";
-        // Which versions of an object: the newest, the oldest, all, or named ones (pushed
-        // by the engine's list syntax).
-        fn newest_or_oldest(mode: &VersionMatch) -> Option<&'static str> {
-            match mode {
-                VersionMatch::Last => Some(
-                    " AND NOT EXISTS (SELECT 1 FROM taxii_objects n WHERE n.collection_id = o.collection_id AND n.stix_id = o.stix_id AND n.record_id = o.record_id AND n.version > o.version)",
-                ),
-                VersionMatch::First => Some(
-                    " AND NOT EXISTS (SELECT 1 FROM taxii_objects n WHERE n.collection_id = o.collection_id AND n.stix_id = o.stix_id AND n.record_id = o.record_id AND n.version < o.version)",
-                ),
-                VersionMatch::All | VersionMatch::At(_) => None,
-            }
-        }
+             FROM taxii_objects o WHERE o.collection_id = ";
         let rows = match &self.pool {
             crate::Pool::Sqlite(p) => {
                 let mut b = QueryBuilder::<sqlx::Sqlite>::new(SELECT);
@@ -177,9 +224,8 @@ impl Store {
                     .push_bind(lb_time)
                     .push(", ")
                     .push_bind(lb_id)
-                    .push(") AND (o.record_id IS NULL OR ");
-                push_intel_scope(&mut b, &q.scope);
-                b.push(")");
+                    .push(") AND ");
+                push_visible(&mut b, "o", &q.scope);
                 // Lists as JSON arrays, read by json_each.
                 let json = |v: &[String]| serde_json::to_string(v).unwrap_or_default();
                 for (column, list) in [
@@ -195,9 +241,7 @@ impl Store {
                         .push("))");
                     }
                 }
-                if let Some(clause) = newest_or_oldest(&q.version) {
-                    b.push(clause);
-                }
+                push_newest_or_oldest(&mut b, &q.version, &q.scope);
                 if let VersionMatch::At(v) = &q.version {
                     let v: Vec<i64> = v.iter().map(|t| t.micros()).collect();
                     b.push(" AND o.version IN (SELECT value FROM json_each(")
@@ -218,9 +262,8 @@ impl Store {
                     .push_bind(lb_time)
                     .push("::bigint, ")
                     .push_bind(lb_id)
-                    .push("::uuid) AND (o.record_id IS NULL OR ");
-                push_intel_scope(&mut b, &q.scope);
-                b.push(")");
+                    .push("::uuid) AND ");
+                push_visible(&mut b, "o", &q.scope);
                 for (column, list) in [
                     ("o.stix_id", &q.ids),
                     ("o.kind", &q.kinds),
@@ -232,9 +275,7 @@ impl Store {
                             .push(")");
                     }
                 }
-                if let Some(clause) = newest_or_oldest(&q.version) {
-                    b.push(clause);
-                }
+                push_newest_or_oldest(&mut b, &q.version, &q.scope);
                 if let VersionMatch::At(v) = &q.version {
                     let v: Vec<i64> = v.iter().map(|t| t.micros()).collect();
                     b.push(" AND o.version = ANY(")
@@ -306,60 +347,223 @@ impl Store {
 /// Object rows per multi-row INSERT: 9 parameters each.
 const OBJECTS_PER_STATEMENT: usize = 500;
 
-impl Tx {
-    /// Stores object versions; a version already stored (same collection, STIX id, record
-    /// and version) is left as it is. Returns how many rows were new.
-    pub async fn insert_taxii_objects(&mut self, rows: &[TaxiiObject]) -> Result<u64> {
-        let mut added = 0;
-        for chunk in rows.chunks(OBJECTS_PER_STATEMENT) {
-            // Anonymous placeholders on SQLite: sqlx looks each numbered one up by name,
-            // which costs quadratic time in a statement of thousands of them.
-            let anonymous = matches!(self.0, crate::TxInner::Sqlite(_));
-            let mut sql = String::from(
-                "INSERT INTO taxii_objects (id, collection_id, record_id, stix_id, kind, version, spec_version, date_added, body) VALUES ",
-            );
-            for i in 0..chunk.len() {
-                if i > 0 {
-                    sql.push_str(", ");
-                }
-                if anonymous {
-                    sql.push_str("(?, ?, ?, ?, ?, ?, ?, ?, ?)");
-                } else {
-                    let b = i * 9;
-                    sql.push_str(&format!(
-                        "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
-                        b + 1,
-                        b + 2,
-                        b + 3,
-                        b + 4,
-                        b + 5,
-                        b + 6,
-                        b + 7,
-                        b + 8,
-                        b + 9
-                    ));
-                }
+/// A version a collection holds, as [`Tx::taxii_stored`] finds it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredVersion {
+    /// The STIX id.
+    pub stix_id: String,
+    /// The version.
+    pub version: Timestamp,
+    /// The record it was first stored with (`None`: a constant).
+    pub record_id: Option<IntelId>,
+    /// The object as JSON.
+    pub body: String,
+}
+
+/// A link of a stored version to a record it belongs to, as exported.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize, sqlx::FromRow)]
+pub(crate) struct RawObjectRecord {
+    pub(crate) object_id: Uuid,
+    pub(crate) record_id: Uuid,
+}
+
+/// `(?, ?, …)` groups of `width` placeholders for `rows` rows: anonymous on SQLite (sqlx
+/// looks each numbered one up by name, which costs quadratic time in a statement of
+/// thousands of them), numbered on PostgreSQL, where `casts` follow each one.
+fn placeholders(anonymous: bool, rows: usize, casts: &[&str]) -> String {
+    let width = casts.len();
+    let mut sql = String::new();
+    for i in 0..rows {
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        sql.push('(');
+        for (j, cast) in casts.iter().enumerate() {
+            if j > 0 {
+                sql.push_str(", ");
             }
-            sql.push_str(" ON CONFLICT DO NOTHING");
-            added += dispatch!(tx self, c => {
-                // Only numbered placeholders are written into `sql`; every value is bound.
+            if anonymous {
+                sql.push('?');
+            } else {
+                sql.push_str(&format!("${}{cast}", i * width + j + 1));
+            }
+        }
+        sql.push(')');
+    }
+    sql
+}
+
+impl Tx {
+    /// Stores object versions, each once per collection and version (module
+    /// documentation). A row of a record whose version is already stored only links the
+    /// stored version to that record too; a constant row (no record) makes the stored
+    /// version constant, with the constant's body. Returns how many rows were new or made
+    /// constant.
+    pub async fn insert_taxii_objects(&mut self, rows: &[TaxiiObject]) -> Result<u64> {
+        let anonymous = matches!(self.0, crate::TxInner::Sqlite(_));
+        // A constant once per version, so that one statement never updates a row twice.
+        let mut constants: Vec<&TaxiiObject> = Vec::new();
+        for r in rows.iter().filter(|r| r.record_id.is_none()) {
+            if !constants.iter().any(|c| {
+                (c.collection_id, &c.stix_id, c.version) == (r.collection_id, &r.stix_id, r.version)
+            }) {
+                constants.push(r);
+            }
+        }
+        let linked: Vec<&TaxiiObject> = rows.iter().filter(|r| r.record_id.is_some()).collect();
+        let mut added = 0;
+        for (part, conflict) in [
+            (
+                constants,
+                " ON CONFLICT (collection_id, stix_id, version) DO UPDATE SET record_id = NULL, body = excluded.body \
+                 WHERE taxii_objects.record_id IS NOT NULL",
+            ),
+            (
+                linked.clone(),
+                " ON CONFLICT (collection_id, stix_id, version) DO NOTHING",
+            ),
+        ] {
+            for chunk in part.chunks(OBJECTS_PER_STATEMENT) {
+                let sql = format!(
+                    "INSERT INTO taxii_objects (id, collection_id, record_id, stix_id, kind, version, spec_version, date_added, body) VALUES {}{conflict}",
+                    placeholders(anonymous, chunk.len(), &[""; 9])
+                );
+                added += dispatch!(tx self, c => {
+                    // Only placeholders and fixed text are written into `sql`; every value is bound.
+                    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
+                    for r in chunk {
+                        q = q
+                            .bind(r.id)
+                            .bind(r.collection_id)
+                            .bind(r.record_id.map(|i| i.uuid()))
+                            .bind(&r.stix_id)
+                            .bind(&r.kind)
+                            .bind(r.version.micros())
+                            .bind(&r.spec_version)
+                            .bind(r.date_added.micros())
+                            .bind(&r.body);
+                    }
+                    q.execute(c).await?.rows_affected()
+                });
+            }
+        }
+        // Every record row links the stored version (new or not) to its record.
+        for chunk in linked.chunks(OBJECTS_PER_STATEMENT) {
+            let values = placeholders(
+                anonymous,
+                chunk.len(),
+                &["::uuid", "", "::bigint", "::uuid"],
+            );
+            // SQLite names a VALUES list's columns column1… itself and takes no list of
+            // names; it wants a WHERE before an upsert's ON CONFLICT (a parsing ambiguity).
+            let names = if anonymous {
+                ""
+            } else {
+                " (column1, column2, column3, column4)"
+            };
+            let sql = format!(
+                "INSERT INTO taxii_object_records (object_id, record_id) SELECT o.id, v.column4 \
+                 FROM (VALUES {values}) AS v{names} \
+                 JOIN taxii_objects o ON o.collection_id = v.column1 AND o.stix_id = v.column2 \
+                 AND o.version = v.column3 WHERE 1 = 1 ON CONFLICT DO NOTHING"
+            );
+            dispatch!(tx self, c => {
+                // Only placeholders and fixed text are written into `sql`; every value is bound.
                 let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
                 for r in chunk {
                     q = q
-                        .bind(r.id)
                         .bind(r.collection_id)
-                        .bind(r.record_id.map(|i| i.uuid()))
                         .bind(&r.stix_id)
-                        .bind(&r.kind)
                         .bind(r.version.micros())
-                        .bind(&r.spec_version)
-                        .bind(r.date_added.micros())
-                        .bind(&r.body);
+                        .bind(r.record_id.map(|i| i.uuid()));
                 }
-                q.execute(c).await?.rows_affected()
+                q.execute(c).await?;
             });
         }
         Ok(added)
+    }
+
+    /// Links a stored version to one more record (the import of an export).
+    pub(crate) async fn link_taxii_object(&mut self, object: Uuid, record: Uuid) -> Result<()> {
+        dispatch!(tx self, c => {
+            sqlx::query("INSERT INTO taxii_object_records (object_id, record_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                .bind(object).bind(record).execute(c).await?;
+        });
+        Ok(())
+    }
+
+    /// The first `date_added` of objects this transaction adds to a collection, the next
+    /// ones 1 µs apart (the paging rule of the module documentation): the later of the
+    /// transaction's time and the collection's last `date_added` plus 1 µs. Takes the
+    /// collection's lock until the transaction ends, so that writers add in turn.
+    pub async fn taxii_next_date_added(&mut self, collection: Uuid) -> Result<Timestamp> {
+        let now = self.now();
+        let last: Option<i64> = match &mut self.0 {
+            crate::TxInner::Sqlite(c) => {
+                sqlx::query_scalar(
+                    "SELECT MAX(date_added) FROM taxii_objects WHERE collection_id = $1",
+                )
+                .bind(collection)
+                .fetch_one(&mut **c)
+                .await?
+            }
+            crate::TxInner::Postgres(c) => {
+                // NO KEY UPDATE: adding members (their foreign key's KEY SHARE) goes on.
+                sqlx::query("SELECT id FROM sharing_groups WHERE id = $1 FOR NO KEY UPDATE")
+                    .bind(collection)
+                    .execute(&mut **c)
+                    .await?;
+                sqlx::query_scalar(
+                    "SELECT MAX(date_added) FROM taxii_objects WHERE collection_id = $1",
+                )
+                .bind(collection)
+                .fetch_one(&mut **c)
+                .await?
+            }
+        };
+        Ok(match last {
+            Some(l) if l >= now.micros() => Timestamp::from_micros(l.saturating_add(1)),
+            _ => now,
+        })
+    }
+
+    /// The versions a collection holds of these STIX ids, with the record each was first
+    /// stored with and its body.
+    pub async fn taxii_stored(
+        &mut self,
+        collection: Uuid,
+        stix_ids: &[String],
+    ) -> Result<Vec<StoredVersion>> {
+        if stix_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows: Vec<(String, i64, Option<Uuid>, String)> = match &mut self.0 {
+            crate::TxInner::Sqlite(c) => sqlx::query_as(
+                "SELECT stix_id, version, record_id, body FROM taxii_objects WHERE collection_id = $1 \
+                 AND stix_id IN (SELECT value FROM json_each($2))",
+            )
+            .bind(collection)
+            .bind(serde_json::to_string(stix_ids).unwrap_or_default())
+            .fetch_all(&mut **c)
+            .await?,
+            crate::TxInner::Postgres(c) => sqlx::query_as(
+                "SELECT stix_id, version, record_id, body FROM taxii_objects WHERE collection_id = $1 \
+                 AND stix_id = ANY($2)",
+            )
+            .bind(collection)
+            .bind(stix_ids)
+            .fetch_all(&mut **c)
+            .await?,
+        };
+        Ok(rows
+            .into_iter()
+            .map(|(stix_id, version, record_id, body)| StoredVersion {
+                stix_id,
+                version: Timestamp::from_micros(version),
+                record_id: record_id.map(IntelId::from),
+                body,
+            })
+            .collect())
     }
 
     /// Deletes every stored version of an object from a collection (or only the given
@@ -464,5 +668,109 @@ impl Store {
                 b.build_query_as::<BlocklistEntry>().fetch_all(p).await?
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use uuid::Uuid;
+
+    /// A database made before migration 0013 keeps one row of each object version: the
+    /// first stored copy, constant when any copy was, linked to every copy's record.
+    #[tokio::test]
+    async fn the_once_migration_keeps_one_row_of_each_version_and_its_records() {
+        let dir = std::env::temp_dir().join(format!("tocsin-0013-{}", Uuid::now_v7()));
+        let path = dir.join("t.db");
+        let store = crate::Store::open_sqlite(&path.to_string_lossy())
+            .await
+            .expect("open");
+        let crate::Pool::Sqlite(pool) = &store.pool else {
+            unreachable!("a SQLite store");
+        };
+        let before = sqlx::migrate::Migrator {
+            migrations: std::borrow::Cow::Owned(
+                crate::SQLITE_MIGRATOR
+                    .iter()
+                    .filter(|m| m.version < 13)
+                    .cloned()
+                    .collect(),
+            ),
+            ..sqlx::migrate::Migrator::DEFAULT
+        };
+        before.run(pool).await.expect("migrations up to 0012");
+        let g = Uuid::now_v7();
+        sqlx::query("INSERT INTO sharing_groups (id, name, kind, created_at) VALUES ($1, 'G', 'isac', 0)")
+            .bind(g)
+            .execute(pool)
+            .await
+            .expect("group");
+        let records: Vec<Uuid> = (0..3).map(|_| Uuid::now_v7()).collect();
+        for (seq, r) in records.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO intel_records (id, seq, status, category, tlp, tlp_rank, tlp_floor, subject, published_at, body, channel, created_at, updated_at) \
+                 VALUES ($1, $2, 'shared', 'DEF', 'green', 1, 'green', 's', 0, '{}', 'web', 0, 0)",
+            )
+            .bind(r)
+            .bind(i64::try_from(seq).unwrap_or(0))
+            .execute(pool)
+            .await
+            .expect("record");
+        }
+        // The publisher's identity of three records, a marking stored as a constant and
+        // with a record, and one indicator.
+        let mut rows: Vec<(Option<Uuid>, &str)> = records
+            .iter()
+            .map(|r| (Some(*r), "identity--00000000-0000-4000-8000-000000000001"))
+            .collect();
+        rows.push((Some(records[1]), "marking-definition--00000000-0000-4000-8000-000000000002"));
+        rows.push((None, "marking-definition--00000000-0000-4000-8000-000000000002"));
+        rows.push((Some(records[2]), "indicator--00000000-0000-4000-8000-000000000003"));
+        let mut ids = Vec::new();
+        for (record, stix_id) in &rows {
+            let id = Uuid::now_v7();
+            ids.push(id);
+            sqlx::query(
+                "INSERT INTO taxii_objects (id, collection_id, record_id, stix_id, kind, version, spec_version, date_added, body) \
+                 VALUES ($1, $2, $3, $4, 'x', 5, '2.1', 9, '{}')",
+            )
+            .bind(id)
+            .bind(g)
+            .bind(record)
+            .bind(stix_id)
+            .execute(pool)
+            .await
+            .expect("object");
+        }
+        store.migrate().await.expect("0013");
+        let kept: Vec<(Uuid, Option<Uuid>, String)> =
+            sqlx::query_as("SELECT id, record_id, stix_id FROM taxii_objects ORDER BY stix_id")
+                .fetch_all(pool)
+                .await
+                .expect("rows");
+        assert_eq!(
+            kept,
+            vec![
+                (ids[0], Some(records[0]), rows[0].1.to_string()),
+                (ids[5], Some(records[2]), rows[5].1.to_string()),
+                (ids[3], None, rows[3].1.to_string()),
+            ]
+        );
+        let links: Vec<(Uuid, Uuid)> = sqlx::query_as(
+            "SELECT object_id, record_id FROM taxii_object_records ORDER BY object_id, record_id",
+        )
+        .fetch_all(pool)
+        .await
+        .expect("links");
+        let mut want = vec![
+            (ids[0], records[0]),
+            (ids[0], records[1]),
+            (ids[0], records[2]),
+            (ids[3], records[1]),
+            (ids[5], records[2]),
+        ];
+        want.sort();
+        assert_eq!(links, want);
+        drop(store);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

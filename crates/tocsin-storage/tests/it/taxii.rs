@@ -356,3 +356,65 @@ both_engines! {
         }
     }
 }
+
+both_engines! {
+    // An object version several records carry is stored once, linked to each: whoever
+    // may read any of them sees it once; `last` is the newest version the reader sees; a
+    // constant stored over a record's copy is the constant; and each writer's objects are
+    // added after the collection's last one, never at the same microsecond.
+    async fn a_version_is_stored_once_and_seen_through_any_of_its_records(t: TestStore) {
+        let s = &t.store;
+        let a = org(s, "a").await;
+        let b = org(s, "b").await;
+        let g = group(s, "G", &[a, b]).await;
+        let green = row(Tlp::Green, None, false);
+        insert_record(s, &green, &[(AudienceKind::Group, g.uuid())]).await;
+        let red = row(Tlp::Red, Some(b), true);
+        insert_record(s, &red, &[]).await;
+        let identity = |rec| object(g, Some(rec), "identity", 1, 7, 100);
+        let sco = |rec, version, added| object(g, Some(rec), "ipv4-addr", 2, version, added);
+        let n = store_objects(s, &[identity(green.id), identity(red.id), identity(green.id), sco(green.id, 10, 101), sco(red.id, 20, 102)]).await;
+        assert_eq!(n, 3, "the identity once, the address in two versions");
+        assert_eq!(store_objects(s, &[identity(red.id)]).await, 0);
+        assert_eq!(s.taxii_count(g.uuid()).await.expect("count"), 3);
+        let member = |o: OrgId| Principal { user_id: UserId::new(), org_id: Some(o), roles: Roles::new(vec![Role::Member]) };
+        let (pa, pb) = (member(a), member(b));
+        let seen = |rows: Vec<TaxiiObject>| rows.iter().map(|r| (r.kind.clone(), r.version.micros())).collect::<Vec<_>>();
+        for (p, want_last, want_all) in [
+            (&pa, vec![("identity", 7), ("ipv4-addr", 10)], vec![("identity", 7), ("ipv4-addr", 10)]),
+            (&pb, vec![("identity", 7), ("ipv4-addr", 20)], vec![("identity", 7), ("ipv4-addr", 10), ("ipv4-addr", 20)]),
+        ] {
+            let q = TaxiiQuery::new(intel_scope(Some(p), true), g.uuid(), 100);
+            let want = |v: Vec<(&str, i64)>| v.into_iter().map(|(k, n)| (k.to_string(), n)).collect::<Vec<_>>();
+            assert_eq!(seen(all_pages(s, &q, 1).await), want(want_last), "last, {:?}", p.org_id);
+            let mut all = q.clone();
+            all.version = VersionMatch::All;
+            assert_eq!(seen(all_pages(s, &all, 1).await), want(want_all), "all, {:?}", p.org_id);
+        }
+        // A reader of neither record sees neither; a constant made over a record's copy
+        // is everyone's.
+        let c = org(s, "c").await;
+        let pc = member(c);
+        let q = TaxiiQuery::new(intel_scope(Some(&pc), false), g.uuid(), 100);
+        assert!(all_pages(s, &q, 10).await.is_empty());
+        let marking = |rec| object(g, rec, "marking-definition", 3, 1, 103);
+        store_objects(s, &[marking(Some(red.id))]).await;
+        assert!(all_pages(s, &q, 10).await.is_empty());
+        assert_eq!(store_objects(s, &[marking(None), marking(None)]).await, 1);
+        assert_eq!(seen(all_pages(s, &q, 10).await), vec![("marking-definition".to_string(), 1)]);
+        assert_eq!(store_objects(s, &[marking(None)]).await, 0, "a constant is kept once");
+        // Each writer starts after the collection's last date_added.
+        let mut tx = s.begin().await.expect("begin");
+        let now = tx.now();
+        let first = tx.taxii_next_date_added(g.uuid()).await.expect("next");
+        assert_eq!(first, now, "the transaction's time when it is later");
+        let ahead = now.micros() + 5;
+        tx.insert_taxii_objects(&[object(g, Some(green.id), "indicator", 4, 1, ahead)]).await.expect("insert");
+        assert_eq!(tx.taxii_next_date_added(g.uuid()).await.expect("next").micros(), ahead + 1);
+        tx.commit().await.expect("commit");
+        let other = group(s, "H", &[a]).await;
+        let mut tx = s.begin().await.expect("begin");
+        assert_eq!(tx.taxii_next_date_added(other.uuid()).await.expect("next"), tx.now(), "each collection its own");
+        tx.commit().await.expect("commit");
+    }
+}
