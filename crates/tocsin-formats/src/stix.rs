@@ -33,13 +33,18 @@
 //! (same id, newer `modified`). SCO ids follow the specification (namespace
 //! [`SCO_NAMESPACE`], the canonical JSON of the id-contributing property).
 //!
-//! Reading ([`read_bundle`]): each `report` becomes one draft input ([`IntelInput`]); a
-//! bundle without a report becomes one draft that lists its indicators. The TLP is the
-//! strictest marking the report (or, without a report, the bundle) carries, in any of the
-//! three encodings seen in the wild: the TLP 1.0 ids, the TLP 2.0 ids (or the TLP 2.0
-//! extension), and `statement` or `tlp` markings naming `TLP:CLEAR`, `TLP:AMBER+STRICT` and
-//! the rest. An unmarked report is read as TLP:AMBER: it only becomes a draft, which the desk
-//! reviews before anyone else sees it. A draft whose objects carry no time (bare SCOs) is
+//! Reading ([`read_bundle`]): each `report` becomes one draft input ([`IntelInput`]). The
+//! objects no report names (nor an object it names refers to) become one draft per TLP, which lists them and is titled by
+//! their TLP and what they are (`STIX TLP:GREEN: 40 indicator, 2 url`), so that a
+//! partner's GREEN indicators stay GREEN beside their RED ones; the shared objects
+//! ([`is_shared_kind`]: markings, identities, extension definitions) serve every draft and
+//! make none. A report's TLP is the strictest marking it carries, an object's its own, in
+//! any of the three encodings seen in the wild: the TLP 1.0 ids, the TLP 2.0 ids (or the
+//! TLP 2.0 extension), and `statement` or `tlp` markings naming `TLP:CLEAR`,
+//! `TLP:AMBER+STRICT` and the rest. An unmarked object goes with the strictest TLP of the
+//! marked objects that refer to it (an address with the indicator and relationship that
+//! name it), else it is read as TLP:AMBER, as an unmarked report is: it only becomes a
+//! draft, which the desk reviews before anyone else sees it. A draft whose objects carry no time (bare SCOs) is
 //! dated by its arrival, which the caller states. Bad input gets a [`StixError`] naming the object
 //! and the field; nothing here panics (property-tested and fuzzed).
 
@@ -1138,6 +1143,19 @@ pub struct ImportedRecord {
     pub from_extension: bool,
     /// Whether the TLP came from a marking (false: none found, read as AMBER).
     pub marked: bool,
+    /// The ids of the objects it was made of: the report and the ids it names, or the
+    /// objects of its TLP (module documentation). The objects these refer to (identities,
+    /// markings) serve it too.
+    pub objects: Vec<String>,
+}
+
+/// Whether objects of this type serve every record of a bundle rather than make one:
+/// TLP and other markings, identities (the publishers' names) and extension definitions.
+pub fn is_shared_kind(kind: &str) -> bool {
+    matches!(
+        kind,
+        "marking-definition" | "identity" | "extension-definition"
+    )
 }
 
 /// The TLP a marking-definition object names, in any of the three encodings.
@@ -1224,6 +1242,23 @@ fn fit(lines: &[String], room: usize) -> String {
     }
     out.pop();
     out
+}
+
+/// The subject of the draft of one TLP's unnamed objects: the TLP and what they are, the
+/// most numerous kinds first (`STIX TLP:GREEN: 40 indicator, 2 url`).
+fn group_title(tlp: Tlp, kinds: &BTreeMap<&str, usize>) -> String {
+    let mut by_count: Vec<(&str, usize)> = kinds.iter().map(|(k, n)| (*k, *n)).collect();
+    by_count.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let mut parts: Vec<String> = by_count
+        .iter()
+        .take(4)
+        .map(|(k, n)| format!("{n} {}", k.chars().take(60).collect::<String>()))
+        .collect();
+    if by_count.len() > 4 {
+        let rest: usize = by_count.iter().skip(4).map(|(_, n)| n).sum();
+        parts.push(format!("{rest} other"));
+    }
+    format!("STIX {}: {}", tlp.marking(), parts.join(", "))
 }
 
 fn meta_index(objects: &[(ObjectMeta, Value)], id: &str) -> usize {
@@ -1347,47 +1382,84 @@ pub fn read_objects(
                 .collect();
             input.references = refs.join("\n");
         }
+        // The report, what it names, and what those refer to (the address a named
+        // relationship points at).
+        let mut named = vec![meta.id.clone()];
+        for id in strings(obj.get("object_refs")) {
+            named.push(id.to_string());
+            named.extend(by_id.get(id).map(|o| refs_of(o)).unwrap_or_default());
+        }
         out.push(ImportedRecord {
             input,
             report_id: Some(meta.id.clone()),
             from_extension,
             marked: marked.is_some(),
+            objects: named,
         });
     }
-    if out.is_empty() {
-        let lines: Vec<String> = objects.iter().filter_map(|(_, o)| describe(o)).collect();
-        if !lines.is_empty() {
-            let marked = objects
-                .iter()
-                .filter(|(m, _)| m.kind != "marking-definition")
-                .filter_map(|(_, o)| tlp_of(o))
-                .max();
-            let published = objects
-                .iter()
-                .filter_map(|(m, _)| m.version)
-                .max()
-                .map(|t| IntelTime::at(t, 0).to_string())
-                .unwrap_or_default();
-            let first_by = objects
-                .iter()
-                .find_map(|(_, o)| o.get("created_by_ref").and_then(Value::as_str))
-                .and_then(name_of);
-            out.push(ImportedRecord {
-                input: IntelInput {
-                    category: "ANA".into(),
-                    subject: format!("STIX: {} objects", lines.len()),
-                    source: first_by.clone().unwrap_or_else(|| "STIX".into()),
-                    publisher: first_by.unwrap_or_default(),
-                    published_at: published,
-                    tlp: marked.unwrap_or(Tlp::Amber).as_str().to_string(),
-                    content: fit(&lines, CONTENT_CHARS),
-                    ..IntelInput::default()
-                },
-                report_id: None,
-                from_extension: false,
-                marked: marked.is_some(),
-            });
+    // The objects no report names, by TLP: their own marking, else the strictest of the
+    // marked objects that refer to them, else AMBER.
+    let named: std::collections::HashSet<&str> = out
+        .iter()
+        .flat_map(|r| r.objects.iter().map(String::as_str))
+        .collect();
+    let mut referred: HashMap<String, Tlp> = HashMap::new();
+    for (_, o) in objects.iter().filter(|(m, _)| !is_shared_kind(&m.kind)) {
+        if let Some(t) = tlp_of(o) {
+            for r in refs_of(o) {
+                let e = referred.entry(r).or_insert(t);
+                *e = (*e).max(t);
+            }
         }
+    }
+    let mut groups: BTreeMap<Tlp, (bool, Vec<usize>)> = BTreeMap::new();
+    for (i, (m, o)) in objects.iter().enumerate() {
+        if is_shared_kind(&m.kind) || named.contains(m.id.as_str()) {
+            continue;
+        }
+        let own = tlp_of(o).or_else(|| referred.get(&m.id).copied());
+        let g = groups.entry(own.unwrap_or(Tlp::Amber)).or_default();
+        g.0 |= own.is_some();
+        g.1.push(i);
+    }
+    for (tlp, (marked, members)) in groups {
+        let mut lines = Vec::new();
+        let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
+        for &i in &members {
+            if let Some(line) = describe(&objects[i].1) {
+                lines.push(line);
+                *kinds.entry(objects[i].0.kind.as_str()).or_default() += 1;
+            }
+        }
+        if lines.is_empty() {
+            continue;
+        }
+        let published = members
+            .iter()
+            .filter_map(|&i| objects[i].0.version)
+            .max()
+            .map(|t| IntelTime::at(t, 0).to_string())
+            .unwrap_or_default();
+        let first_by = members
+            .iter()
+            .find_map(|&i| objects[i].1.get("created_by_ref").and_then(Value::as_str))
+            .and_then(name_of);
+        out.push(ImportedRecord {
+            input: IntelInput {
+                category: "ANA".into(),
+                subject: group_title(tlp, &kinds),
+                source: first_by.clone().unwrap_or_else(|| "STIX".into()),
+                publisher: first_by.unwrap_or_default(),
+                published_at: published,
+                tlp: tlp.as_str().to_string(),
+                content: fit(&lines, CONTENT_CHARS),
+                ..IntelInput::default()
+            },
+            report_id: None,
+            from_extension: false,
+            marked,
+            objects: members.iter().map(|&i| objects[i].0.id.clone()).collect(),
+        });
     }
     // Objects without times (bare SCOs, which have no `created` or `modified`) date
     // their record by its arrival, the same on every channel that takes STIX.

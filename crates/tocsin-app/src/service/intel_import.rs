@@ -5,8 +5,9 @@
 //! A bundle is read one object at a time ([`stix::stream_objects`]) in windows of
 //! [`STIX_WINDOW`] objects. In a window, each report becomes a record with the objects it
 //! names (as a TAXII post makes it, [`stix::read_objects`]), and the objects no report of
-//! the window names become one more record that lists them, so that nothing is dropped:
-//! a report whose objects lie in a later window leaves them to that window's record. An
+//! the window names become one more record per TLP that lists them, so that nothing is
+//! dropped and each keeps its TLP: a report whose objects lie in a later window leaves
+//! them to that window's records. An
 //! object that is not a STIX object (no `type--uuid` id, a bad timestamp) is reported in
 //! its place, and reading goes on. A record whose objects carry no time (bare SCOs) is
 //! published at its import.
@@ -813,67 +814,36 @@ fn stix_window(
     now: Timestamp,
 ) -> Vec<Result<IntelRecord, Vec<Issue>>> {
     let last = first + objects.len().saturating_sub(1);
-    // Markings and identities serve every record of the window (TLP, publisher names).
-    let shared = |m: &ObjectMeta| {
-        matches!(
-            m.kind.as_str(),
-            "marking-definition" | "identity" | "extension-definition"
-        )
-    };
-    let (reported, rest) = if objects.iter().any(|(m, _)| m.kind == "report") {
-        let mut named: std::collections::HashSet<String> = std::collections::HashSet::new();
-        for (m, v) in objects.iter().filter(|(m, _)| m.kind == "report") {
-            named.insert(m.id.clone());
-            named.extend(stix::refs_of(v));
-        }
-        let mut reported = Vec::with_capacity(objects.len());
-        let mut rest = Vec::new();
-        for o in objects {
-            if shared(&o.0) {
-                rest.push(o.clone());
-                reported.push(o);
-            } else if named.contains(&o.0.id) {
-                reported.push(o);
-            } else {
-                rest.push(o);
-            }
-        }
-        (reported, rest)
-    } else {
-        (Vec::new(), objects)
-    };
-    let mut out = Vec::new();
-    for part in [reported, rest] {
-        if part.is_empty() {
-            continue;
-        }
-        match stix::read_objects(&part, now) {
-            Ok(records) => {
-                for r in records {
-                    out.push(r.input.validate().map_err(|e| {
-                        let what = r
-                            .report_id
-                            .unwrap_or_else(|| "the objects no report names".into());
-                        let mut issues = vec![Issue::new(
-                            None,
-                            None,
-                            IssueKind::Stix(format!(
-                                "{what} (objects {first}–{last}) cannot become a record"
-                            )),
-                        )];
-                        issues.extend(field_issues(&e, None));
-                        issues
-                    }));
-                }
-            }
-            Err(e) => out.push(Err(vec![Issue::new(
+    // The window's reports, and the drafts of what no report names, one per TLP.
+    let records = match stix::read_objects(&objects, now) {
+        Ok(records) => records,
+        Err(e) => {
+            return vec![Err(vec![Issue::new(
                 None,
                 None,
                 IssueKind::Stix(e.to_string()),
-            )])),
+            )])];
         }
-    }
-    out
+    };
+    records
+        .into_iter()
+        .map(|r| {
+            r.input.validate().map_err(|e| {
+                let what = r
+                    .report_id
+                    .unwrap_or_else(|| format!("the {} objects no report names", r.input.tlp));
+                let mut issues = vec![Issue::new(
+                    None,
+                    None,
+                    IssueKind::Stix(format!(
+                        "{what} (objects {first}–{last}) cannot become a record"
+                    )),
+                )];
+                issues.extend(field_issues(&e, None));
+                issues
+            })
+        })
+        .collect()
 }
 
 /// The row, search text and indicators of a checked record, as the other channels store
@@ -1182,7 +1152,7 @@ mod tests {
         };
         assert_eq!(
             (subject.as_str(), tlp.as_str(), *n),
-            ("STIX: 1 objects", "amber", 1)
+            ("STIX TLP:AMBER: 1 ipv4-addr", "amber", 1)
         );
         // A report whose objects come after the window: they make a record of their own.
         let mut objects = vec![report(7, &[5000, 5001], RED)];
@@ -1194,12 +1164,15 @@ mod tests {
         assert_eq!(
             got[1],
             Ok((
-                format!("STIX: {} objects", STIX_WINDOW - 1),
+                format!("STIX TLP:AMBER: {} ipv4-addr", STIX_WINDOW - 1),
                 "amber".into(),
                 STIX_WINDOW - 1
             ))
         );
-        assert_eq!(got[2], Ok(("STIX: 2 objects".into(), "amber".into(), 2)));
+        assert_eq!(
+            got[2],
+            Ok(("STIX TLP:AMBER: 2 ipv4-addr".into(), "amber".into(), 2))
+        );
         // A bad object is reported in its place; a report without a name cannot be a record.
         let mut nameless = report(2, &[1], GREEN);
         nameless["name"] = serde_json::json!("");
@@ -1255,6 +1228,6 @@ mod tests {
             panic!("then the record of ip 1")
         };
         assert_eq!(b.rows.len(), 1);
-        assert_eq!(b.rows[0].row().subject, "STIX: 1 objects");
+        assert_eq!(b.rows[0].row().subject, "STIX TLP:AMBER: 1 ipv4-addr");
     }
 }

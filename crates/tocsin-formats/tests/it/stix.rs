@@ -645,3 +645,117 @@ fn bare_scos_are_dated_by_their_arrival_and_dated_objects_by_their_time() {
     let got = read(dated.to_string().as_bytes()).expect("read");
     assert_eq!(got[0].input.published_at, "2026-03-02T06:30:00+00:00");
 }
+
+/// A partner's indicators with mixed markings and no report: one draft per TLP, titled by
+/// its TLP and what it holds, each listing only its own indicators; an unmarked address
+/// goes with the indicator that names it, other unmarked objects are AMBER; the objects a
+/// report names stay with the report, and those it does not name are grouped too.
+#[test]
+fn objects_no_report_names_keep_their_own_tlp() {
+    let marks = [
+        (
+            "marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9",
+            Tlp::Clear,
+        ),
+        (
+            "marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da",
+            Tlp::Green,
+        ),
+        (
+            "marking-definition--f88d31f6-486f-44da-b317-01333bde0b82",
+            Tlp::Amber,
+        ),
+        (
+            "marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed",
+            Tlp::Red,
+        ),
+    ];
+    let id = |kind: &str, i: u128| {
+        format!(
+            "{kind}--{}",
+            Uuid::from_u128(0x2000_0000_0000_4000_8000_0000_0000_0000 + i)
+        )
+    };
+    let mut objs = Vec::new();
+    for i in 0..100u128 {
+        let (mark, _) = marks[(i % 4) as usize];
+        objs.push(json!({"type": "indicator", "spec_version": "2.1", "id": id("indicator", i),
+            "created": "2026-01-02T03:04:05Z", "modified": "2026-01-02T03:04:05Z",
+            "name": format!("C2 {i}"), "pattern": format!("[ipv4-addr:value = '10.1.0.{i}']"),
+            "pattern_type": "stix", "valid_from": "2026-01-02T03:04:05Z", "object_marking_refs": [mark]}));
+    }
+    // An unmarked address named by a GREEN relationship, and an unmarked domain.
+    objs.push(json!({"type": "ipv4-addr", "id": id("ipv4-addr", 1), "value": "198.51.100.200"}));
+    objs.push(json!({"type": "relationship", "spec_version": "2.1", "id": id("relationship", 1),
+        "created": "2026-01-02T03:04:05Z", "modified": "2026-01-02T03:04:05Z", "relationship_type": "related-to",
+        "source_ref": id("indicator", 1), "target_ref": id("ipv4-addr", 1), "object_marking_refs": [marks[1].0]}));
+    objs.push(
+        json!({"type": "domain-name", "id": id("domain-name", 1), "value": "unmarked.example"}),
+    );
+    let text = json!({"type": "bundle", "objects": objs}).to_string();
+    let got = read(text.as_bytes()).expect("read");
+    let summary: Vec<(String, String, usize)> = got
+        .iter()
+        .map(|r| {
+            (
+                r.input.subject.clone(),
+                r.input.tlp.clone(),
+                r.objects.len(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            (s("STIX TLP:CLEAR: 25 indicator"), s("clear"), 25),
+            (
+                s("STIX TLP:GREEN: 25 indicator, 1 ipv4-addr"),
+                s("green"),
+                27
+            ),
+            (
+                s("STIX TLP:AMBER: 25 indicator, 1 domain-name"),
+                s("amber"),
+                26
+            ),
+            (s("STIX TLP:RED: 25 indicator"), s("red"), 25),
+        ]
+    );
+    for (r, (_, tlp)) in got.iter().zip(marks) {
+        let record = r.input.validate().expect("a valid draft");
+        assert_eq!(record.tlp, tlp);
+        let n = marks.iter().position(|m| m.1 == tlp).expect("tlp") as u128;
+        for i in 0..100u128 {
+            let line = format!("10.1.0.{i}']");
+            assert_eq!(
+                record.content.contains(&line),
+                i % 4 == n,
+                "{tlp:?} lists indicator {i}: {}",
+                record.content
+            );
+        }
+    }
+    assert!(got[1].input.content.contains("198.51.100.200"));
+    assert!(got[2].input.content.contains("unmarked.example"));
+    // With a RED report naming two indicators, the other 98 keep their TLPs.
+    let mut with_report = objs.clone();
+    with_report.push(json!({"type": "report", "spec_version": "2.1", "id": id("report", 1), "name": "Partner report",
+        "created": "2026-01-02T03:04:05Z", "modified": "2026-01-02T03:04:05Z", "published": "2026-01-02T03:04:05Z",
+        "object_refs": [id("indicator", 0), id("indicator", 4)], "object_marking_refs": [marks[3].0]}));
+    let text = json!({"type": "bundle", "objects": with_report}).to_string();
+    let got = read(text.as_bytes()).expect("read");
+    let summary: Vec<(String, String)> = got
+        .iter()
+        .map(|r| (r.input.subject.clone(), r.input.tlp.clone()))
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            (s("Partner report"), s("red")),
+            (s("STIX TLP:CLEAR: 23 indicator"), s("clear")),
+            (s("STIX TLP:GREEN: 25 indicator, 1 ipv4-addr"), s("green")),
+            (s("STIX TLP:AMBER: 25 indicator, 1 domain-name"), s("amber")),
+            (s("STIX TLP:RED: 25 indicator"), s("red")),
+        ]
+    );
+}

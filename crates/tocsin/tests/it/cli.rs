@@ -463,9 +463,9 @@ fn intel_import_reads_stix_bundles_into_drafts() {
                         "Emotet C2 seen against the finance sector".to_string(),
                         "amber+strict".to_string()
                     ),
-                    ("STIX: 1000 objects".into(), "green".into()),
-                    ("STIX: 1000 objects".into(), "green".into()),
-                    ("STIX: 499 objects".into(), "green".into()),
+                    ("STIX TLP:GREEN: 1000 indicator".into(), "green".into()),
+                    ("STIX TLP:GREEN: 1000 indicator".into(), "green".into()),
+                    ("STIX TLP:GREEN: 499 indicator".into(), "green".into()),
                 ],
                 "{engine:?}"
             );
