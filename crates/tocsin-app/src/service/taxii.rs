@@ -10,11 +10,14 @@
 //!
 //! Objects enter a collection when the desk shares a record with the group ([`publish`],
 //! called by `intel::share` and `intel::edit`; an edit is a new version), or when a
-//! member posts a bundle ([`post_objects`]): each report becomes a draft record of the
-//! poster's (as a TXT or API submission would), stored with its objects, which only the
-//! poster's organization and the desk see until the desk shares the record.
+//! member posts a bundle ([`post_objects`]): each report, and the objects no report names
+//! by their TLP, become draft records of the poster's (as a TXT or API submission would),
+//! stored with their objects, which only the poster's organization and the desk see until
+//! the desk shares the record. A collection holds each object version once, linked to
+//! every record that carries it, and adds objects 1 µs apart (the paging rule in
+//! `tocsin_storage::taxii`).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeSet, HashMap};
 
 use base64::Engine as _;
 use serde::Serialize;
@@ -454,14 +457,15 @@ pub async fn delete_object(
     Ok(())
 }
 
-/// The rows of a record's objects for each group, added now. Objects of no record (TLP
-/// markings, tocsin's identity and extension definition) are stored without one.
+/// The rows of a record's objects for one collection, added from `start` on, 1 µs apart.
+/// Objects of no record (TLP markings, tocsin's identity and extension definition) are
+/// stored without one.
 fn rows_of(
     objects: &[stix::StixObject],
     record: IntelId,
     fallback_version: Timestamp,
-    groups: &[Uuid],
-    now: Timestamp,
+    collection: Uuid,
+    start: Timestamp,
 ) -> Vec<TaxiiObject> {
     let constant = |o: &stix::StixObject| {
         o.id() == stix::TOCSIN_IDENTITY_ID
@@ -469,26 +473,35 @@ fn rows_of(
             || stix::tlp_of_id(o.id()).is_some()
     };
     let mut out = Vec::new();
-    for g in groups {
-        for o in objects {
-            let value = o.to_value();
-            let Ok(meta) = ObjectMeta::of(0, &value) else {
-                continue;
-            };
-            out.push(TaxiiObject {
-                id: Uuid::now_v7(),
-                collection_id: *g,
-                record_id: (!constant(o)).then_some(record),
-                stix_id: meta.id,
-                kind: meta.kind,
-                version: meta.version.unwrap_or(fallback_version),
-                spec_version: meta.spec_version,
-                date_added: now,
-                body: value.to_string(),
-            });
-        }
+    for o in objects {
+        let value = o.to_value();
+        let Ok(meta) = ObjectMeta::of(0, &value) else {
+            continue;
+        };
+        out.push(TaxiiObject {
+            id: Uuid::now_v7(),
+            collection_id: collection,
+            record_id: (!constant(o)).then_some(record),
+            stix_id: meta.id,
+            kind: meta.kind,
+            version: meta.version.unwrap_or(fallback_version),
+            spec_version: meta.spec_version,
+            date_added: added_at(start, out.len()),
+            body: value.to_string(),
+        });
     }
     out
+}
+
+/// The `date_added` of the `n`th object a transaction adds to a collection, counting from
+/// 0 at `start` ([`Tx::taxii_next_date_added`]): one microsecond each, so that no two
+/// objects of a collection share one and paging by `added_after` skips none.
+fn added_at(start: Timestamp, n: usize) -> Timestamp {
+    Timestamp::from_micros(
+        start
+            .micros()
+            .saturating_add(i64::try_from(n).unwrap_or(i64::MAX)),
+    )
 }
 
 /// Publishes a shared record's objects into the collections of `groups` (a new version
@@ -499,12 +512,16 @@ pub async fn publish(
     record: &IntelRecord,
     groups: &[Uuid],
 ) -> Result<(), AppError> {
-    if groups.is_empty() {
-        return Ok(());
-    }
     let objects = stix::intel_objects(&stix_source(row, record));
-    let rows = rows_of(&objects, row.id, row.updated_at, groups, tx.now());
-    tx.insert_taxii_objects(&rows).await?;
+    // Collections in one order, so that two transactions take their locks alike.
+    let mut groups = groups.to_vec();
+    groups.sort();
+    groups.dedup();
+    for g in groups {
+        let start = tx.taxii_next_date_added(g).await?;
+        let rows = rows_of(&objects, row.id, row.updated_at, g, start);
+        tx.insert_taxii_objects(&rows).await?;
+    }
     Ok(())
 }
 
@@ -528,10 +545,16 @@ fn status_json(
     })
 }
 
-/// Takes a member's envelope of objects: each report (or, without one, the whole
-/// envelope) becomes a draft record of the caller's with its objects stored in the
-/// collection, all in one transaction; what cannot become a record is a failure in the
-/// status resource, with the field named. Returns the status resource.
+/// Takes a member's envelope of objects, all in one transaction: each report, and the
+/// objects no report names by their TLP (one group per TLP, `stix::read_objects`), becomes
+/// a draft record of the caller's, and each object is stored in the collection once per
+/// version, linked to every draft it belongs to: those whose objects it is or they refer
+/// to (the identity and markings of their objects), else the strictest draft of the
+/// envelope. What the collection holds already (the same id and version; for an object
+/// without one, an SCO, the same JSON) is a success that makes no draft again, so a
+/// repeated POST changes nothing. What cannot become a record is a failure in the status
+/// resource, with the field named. The objects are added 1 µs apart, in the envelope's
+/// order. Returns the status resource.
 pub async fn post_objects(
     state: &App,
     who: &CurrentUser,
@@ -540,89 +563,134 @@ pub async fn post_objects(
     body: &[u8],
 ) -> Result<Value, AppError> {
     collection(state, who, ctx, collection_id, Action::Create).await?;
+    let user = who
+        .user()
+        .map(|u| u.id.uuid())
+        .ok_or(AppError::Unauthorized)?;
     let objects = stix::parse_envelope(body).map_err(|e| AppError::BadRequest(e.to_string()))?;
-    let now = state.now();
-    let imported =
-        stix::read_objects(&objects, now).map_err(|e| AppError::BadRequest(e.to_string()))?;
     let tr = Tr::new(ctx.locale);
-    let by_id: HashMap<&str, &(ObjectMeta, Value)> =
-        objects.iter().map(|o| (o.0.id.as_str(), o)).collect();
+    let mut tx = state.store.begin().await?;
+    let now = tx.now();
 
-    // Each object goes with the first record whose report names it (or is it); the rest
-    // with the first record made.
-    let mut owner: BTreeMap<String, usize> = BTreeMap::new();
+    // What the collection holds already, and each object's version and date_added: an
+    // object without a version (an SCO) is versioned by when it is added, as TAXII says,
+    // unless the collection holds the very same object.
+    let mut ids: Vec<String> = objects.iter().map(|(m, _)| m.id.clone()).collect();
+    ids.sort();
+    ids.dedup();
+    let stored = tx.taxii_stored(collection_id, &ids).await?;
+    let start = tx.taxii_next_date_added(collection_id).await?;
+    let bodies: Vec<String> = objects.iter().map(|(_, v)| v.to_string()).collect();
+    let mut known = Vec::with_capacity(objects.len());
+    let mut versions = Vec::with_capacity(objects.len());
+    for (i, (meta, _)) in objects.iter().enumerate() {
+        let held = stored.iter().find(|s| {
+            s.stix_id == meta.id
+                && match meta.version {
+                    Some(v) => s.version == v,
+                    None => s.body == bodies[i],
+                }
+        });
+        known.push(held.is_some());
+        versions.push(
+            meta.version
+                .or(held.map(|h| h.version))
+                .unwrap_or_else(|| added_at(start, i)),
+        );
+    }
+
+    // The drafts of what is new; the shared objects (markings, identities) come along
+    // for the TLPs and the publishers' names.
+    let fresh: Vec<(ObjectMeta, Value)> = objects
+        .iter()
+        .zip(&known)
+        .filter(|((m, _), known)| !**known || stix::is_shared_kind(&m.kind))
+        .map(|(o, _)| o.clone())
+        .collect();
+    let imported =
+        stix::read_objects(&fresh, now).map_err(|e| AppError::BadRequest(e.to_string()))?;
     let mut records = Vec::new();
-    let mut failures: Vec<(String, String)> = Vec::new();
-    for imp in &imported {
-        let report_id = imp.report_id.clone().unwrap_or_default();
+    let mut members: Vec<Vec<String>> = Vec::new();
+    let mut why_not: HashMap<String, String> = HashMap::new();
+    for imp in imported {
         match imp.input.validate() {
             Ok(record) => {
-                let n = records.len();
                 records.push(record);
-                if let Some(rid) = &imp.report_id {
-                    owner.entry(rid.clone()).or_insert(n);
-                    if let Some((_, report)) = by_id.get(rid.as_str()) {
-                        for r in stix::refs_of(report) {
-                            owner.entry(r).or_insert(n);
-                        }
-                    }
-                }
+                members.push(imp.objects);
             }
             Err(errors) => {
                 let why: Vec<String> = errors
                     .iter()
                     .map(|(f, e)| format!("{f}: {}", tr.field_error(e)))
                     .collect();
-                let id = if report_id.is_empty() {
-                    "bundle".to_string()
-                } else {
-                    report_id
-                };
-                failures.push((id, why.join("; ")));
+                let why = why.join("; ");
+                for id in imp.objects {
+                    why_not.entry(id).or_insert_with(|| why.clone());
+                }
             }
         }
     }
-    let mut successes = Vec::new();
-    let mut tx = state.store.begin().await?;
     let record_rows = insert_drafts(&mut tx, who, ctx, &records, Channel::Taxii).await?;
-    let mut rows = Vec::new();
-    for (meta, value) in &objects {
-        let n = match owner.get(&meta.id) {
-            Some(n) => Some(*n),
-            None if !record_rows.is_empty() => Some(0),
-            None => None,
-        };
-        // Objects of a report that could not become a record are failures with it.
-        let Some(row) = n.and_then(|n| record_rows.get(n)) else {
-            if !failures.iter().any(|(id, _)| *id == meta.id) {
-                failures.push((
-                    meta.id.clone(),
-                    "no record could be made of this envelope".into(),
-                ));
+
+    // Which drafts each object belongs to: those it is an object of, or that one of their
+    // objects refers to.
+    let mut at: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, (m, _)) in objects.iter().enumerate() {
+        at.entry(m.id.as_str()).or_default().push(i);
+    }
+    let mut links: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); objects.len()];
+    for (n, ids) in members.iter().enumerate() {
+        for id in ids {
+            for &i in at.get(id.as_str()).into_iter().flatten() {
+                links[i].insert(n);
+                for r in stix::refs_of(&objects[i].1) {
+                    for &j in at.get(r.as_str()).into_iter().flatten() {
+                        links[j].insert(n);
+                    }
+                }
             }
+        }
+    }
+    // What no draft claims goes with the strictest one, seen by the fewest.
+    let strictest = (0..record_rows.len()).max_by_key(|&n| records[n].tlp);
+
+    let mut successes = Vec::new();
+    let mut failures: Vec<(String, String)> = Vec::new();
+    let mut rows = Vec::new();
+    for (i, (meta, _)) in objects.iter().enumerate() {
+        let mut owners: Vec<usize> = links[i].iter().copied().collect();
+        if owners.is_empty() && !known[i] {
+            owners.extend(strictest);
+        }
+        if owners.is_empty() && !known[i] {
+            let why = why_not
+                .get(&meta.id)
+                .cloned()
+                .unwrap_or_else(|| "no record could be made of this object".into());
+            failures.push((meta.id.clone(), why));
             continue;
-        };
-        let version = meta.version.unwrap_or(now);
-        successes.push((meta.id.clone(), version.rfc3339()));
-        rows.push(TaxiiObject {
-            id: Uuid::now_v7(),
-            collection_id,
-            record_id: Some(row.id),
-            stix_id: meta.id.clone(),
-            kind: meta.kind.clone(),
-            version,
-            spec_version: meta.spec_version.clone(),
-            date_added: now,
-            body: value.to_string(),
-        });
+        }
+        successes.push((meta.id.clone(), versions[i].rfc3339()));
+        for n in owners {
+            let Some(row) = record_rows.get(n) else {
+                continue;
+            };
+            rows.push(TaxiiObject {
+                id: Uuid::now_v7(),
+                collection_id,
+                record_id: Some(row.id),
+                stix_id: meta.id.clone(),
+                kind: meta.kind.clone(),
+                version: versions[i],
+                spec_version: meta.spec_version.clone(),
+                date_added: added_at(start, i),
+                body: bodies[i].clone(),
+            });
+        }
     }
     tx.insert_taxii_objects(&rows).await?;
     let status_id = Uuid::now_v7();
     let status = status_json(status_id, now, &successes, &failures);
-    let user = who
-        .user()
-        .map(|u| u.id.uuid())
-        .ok_or(AppError::Unauthorized)?;
     tx.insert_taxii_status(status_id, collection_id, user, &status.to_string(), now)
         .await?;
     let mut a = audit_entry(

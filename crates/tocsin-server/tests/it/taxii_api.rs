@@ -375,3 +375,203 @@ both_engines! {
         assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     }
 }
+
+/// The group `ISP-ISAC` with the given organizations as members; returns its id.
+async fn isac(h: &Harness, admin: &str, members: &[OrgId]) -> String {
+    let r = api(
+        h,
+        Method::POST,
+        "/api/v1/sharing-groups",
+        admin,
+        json!({"name": "ISP-ISAC", "kind": "isp"}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let g = r.json()["id"].as_str().expect("id").to_string();
+    for o in members {
+        let r = api(
+            h,
+            Method::PUT,
+            &format!("/api/v1/sharing-groups/{g}/members/{o}"),
+            admin,
+            json!({}),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    }
+    g
+}
+
+/// A collection's whole manifest as `who` sees it.
+async fn manifest_of(h: &Harness, who: &str, g: &str) -> Vec<Value> {
+    let r = taxii(
+        h,
+        Method::GET,
+        &format!("/taxii2/api/collections/{g}/manifest/?limit=1000"),
+        &bearer(who),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["more"], false);
+    r.json()["objects"].as_array().cloned().expect("objects")
+}
+
+/// The desk's drafts as (subject, TLP), sorted.
+async fn drafts(h: &Harness, admin: &str) -> Vec<(String, String)> {
+    let r = api(
+        h,
+        Method::GET,
+        "/api/v1/intel?status=draft&limit=100",
+        admin,
+        json!({}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let mut out: Vec<(String, String)> = r
+        .json()
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|d| {
+            (
+                d["subject"].as_str().unwrap_or_default().to_string(),
+                d["tlp"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+both_engines! {
+    // Issue 19, item 8: an object version is in a collection once, however many records
+    // carry it (the publisher's identity of three records: validator warning 203,
+    // duplicate objects); a repeated POST changes nothing; and a client paging by
+    // `added_after` = the previous page's X-TAXII-Date-Added-Last sees every object.
+    async fn taxii_keeps_one_copy_of_each_object_version(h: Harness) {
+        let (_, admin) = h.user("desk@cert.example.tw", &[Role::Admin, Role::Analyst]).await;
+        let a = org(&h, "ISP A").await;
+        let partner = person(&h, a, "soc@a.example.tw", &[Role::Partner]).await;
+        let g = isac(&h, &admin, &[a]).await;
+        for (subject, tlp) in [("第一則", "green"), ("第二則", "clear"), ("第三則", "green")] {
+            let r = api(&h, Method::POST, "/api/v1/intel", &admin, record(subject, tlp)).await;
+            assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+            let id = r.json()["id"].as_str().expect("id").to_string();
+            let r = api(&h, Method::POST, &format!("/api/v1/intel/{id}/share"), &admin, json!({"groups": [g]})).await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        }
+        let versions = |m: &[Value]| m.iter().map(|e| format!("{} {}", e["id"], e["version"])).collect::<Vec<_>>();
+        let once = |m: &[Value]| {
+            let v = versions(m);
+            let unique: BTreeSet<&String> = v.iter().collect();
+            assert_eq!(unique.len(), v.len(), "an (id, version) twice in the manifest: {v:#?}");
+        };
+        let manifest = manifest_of(&h, &partner, &g).await;
+        once(&manifest);
+        let publisher = manifest.iter().filter(|e| e["id"].as_str().is_some_and(|i| i.starts_with("identity--"))).count();
+        assert_eq!(publisher, 2, "tocsin's identity and the publisher's, once each");
+        // Every object has its own date_added, so paging by the last one skips none.
+        let added: BTreeSet<&str> = manifest.iter().filter_map(|e| e["date_added"].as_str()).collect();
+        assert_eq!(added.len(), manifest.len(), "distinct date_added values");
+        let (every, _) = all_objects(&h, &bearer(&partner), &g, "", 1000).await;
+        let mut seen = Vec::new();
+        let mut after = String::new();
+        loop {
+            let query = if after.is_empty() { String::new() } else { format!("&added_after={after}") };
+            let r = taxii(&h, Method::GET, &format!("/taxii2/api/collections/{g}/objects/?limit=3{query}"), &bearer(&partner), None).await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+            let objs = r.json()["objects"].as_array().cloned().unwrap_or_default();
+            if objs.is_empty() {
+                break;
+            }
+            seen.extend(objs.iter().map(|o| o["id"].to_string()));
+            after = r.header("x-taxii-date-added-last").expect("last header").to_string();
+        }
+        assert_eq!(seen.len(), every.len(), "paging by added_after sees every object once");
+
+        // The same envelope twice: the second changes nothing and says so.
+        let bundle = include_str!("../../../tocsin-formats/tests/data/stix-partner-statement.json");
+        let (objects_uri, auth) = (format!("/taxii2/api/collections/{g}/objects/"), bearer(&partner));
+        let post = || taxii(&h, Method::POST, &objects_uri, &auth, Some((TAXII, bundle.to_string())));
+        let first = post().await;
+        assert_eq!(first.status, StatusCode::ACCEPTED, "{}", first.body);
+        let after_first = (manifest_of(&h, &partner, &g).await, drafts(&h, &admin).await);
+        let last = all_objects(&h, &bearer(&partner), &g, "&match[version]=last", 1000).await.0.len();
+        let second = post().await;
+        assert_eq!(second.status, StatusCode::ACCEPTED, "{}", second.body);
+        let (s1, s2) = (first.json(), second.json());
+        assert_eq!((s2["success_count"].clone(), s2["failure_count"].clone()), (s1["success_count"].clone(), json!(0)), "{s2}");
+        assert_eq!(s2["successes"], s1["successes"]);
+        let after_second = (manifest_of(&h, &partner, &g).await, drafts(&h, &admin).await);
+        once(&after_second.0);
+        assert_eq!(versions(&after_second.0), versions(&after_first.0), "no new manifest entry");
+        assert_eq!(after_second.1, after_first.1, "no new draft");
+        assert_eq!(all_objects(&h, &bearer(&partner), &g, "&match[version]=last", 1000).await.0.len(), last);
+        // A bare SCO posted again is the same object too.
+        let sco = json!({"objects": [{"type": "ipv4-addr", "spec_version": "2.1", "id": "ipv4-addr--0f0e0d0c-0b0a-4908-8706-050403020100", "value": "203.0.113.77"}]}).to_string();
+        for _ in 0..2 {
+            let r = taxii(&h, Method::POST, &format!("/taxii2/api/collections/{g}/objects/"), &bearer(&partner), Some((TAXII, sco.clone()))).await;
+            assert_eq!(r.json()["success_count"], 1, "{}", r.body);
+        }
+        let r = taxii(&h, Method::GET, &format!("/taxii2/api/collections/{g}/objects/ipv4-addr--0f0e0d0c-0b0a-4908-8706-050403020100/versions/"), &bearer(&partner), None).await;
+        assert_eq!(r.json()["versions"].as_array().map(Vec::len), Some(1), "{}", r.body);
+        assert_eq!(drafts(&h, &admin).await.len(), after_first.1.len() + 1);
+    }
+
+    // Issue 19, item 9: a partner's 100 indicators in four TLPs and no report become one
+    // draft per TLP, each with its own indicators, added 1 µs apart; the GREEN and CLEAR
+    // ones, once shared with the group, reach its other members over TAXII and the
+    // blocklists at their own TLP, and the AMBER and RED ones do not.
+    async fn a_partners_envelope_keeps_its_tlps(h: Harness) {
+        let (_, admin) = h.user("desk@cert.example.tw", &[Role::Admin, Role::Analyst]).await;
+        let (a, c) = (org(&h, "ISP A").await, org(&h, "ISP C").await);
+        let partner = person(&h, a, "soc@a.example.tw", &[Role::Partner]).await;
+        let other = person(&h, c, "soc@c.example.tw", &[Role::Member]).await;
+        let g = isac(&h, &admin, &[a, c]).await;
+        let marks = [
+            "marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9",
+            "marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da",
+            "marking-definition--f88d31f6-486f-44da-b317-01333bde0b82",
+            "marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed",
+        ];
+        let id = |i: usize| format!("indicator--{}", uuid::Uuid::from_u128(0x3000_0000_0000_4000_8000_0000_0000_0000 + i as u128));
+        let objects: Vec<Value> = (0..100).map(|i| json!({"type": "indicator", "spec_version": "2.1", "id": id(i),
+            "created": "2026-11-30T01:02:03.000Z", "modified": "2026-11-30T01:02:03.000Z", "name": format!("C2 {i}"),
+            "pattern": format!("[ipv4-addr:value = '203.0.113.{i}']"), "pattern_type": "stix",
+            "valid_from": "2026-11-30T01:02:03Z", "object_marking_refs": [marks[i % 4]]})).collect();
+        let envelope = json!({"objects": objects}).to_string();
+        let r = taxii(&h, Method::POST, &format!("/taxii2/api/collections/{g}/objects/"), &bearer(&partner), Some((TAXII, envelope))).await;
+        assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.body);
+        assert_eq!((r.json()["success_count"].clone(), r.json()["failure_count"].clone()), (json!(100), json!(0)), "{}", r.body);
+        let want: Vec<(String, String)> = [("AMBER", "amber"), ("CLEAR", "clear"), ("GREEN", "green"), ("RED", "red")]
+            .iter().map(|(m, t)| (format!("STIX TLP:{m}: 25 indicator"), t.to_string())).collect();
+        assert_eq!(drafts(&h, &admin).await, want);
+        // Added in the envelope's order, each at its own microsecond.
+        let manifest = manifest_of(&h, &partner, &g).await;
+        let order: Vec<String> = manifest.iter().filter_map(|e| e["id"].as_str().map(str::to_string)).collect();
+        assert_eq!(order, (0..100).map(id).collect::<Vec<_>>());
+        let added: Vec<&str> = manifest.iter().filter_map(|e| e["date_added"].as_str()).collect();
+        assert!(added.windows(2).all(|w| w[0] < w[1]), "increasing date_added: {added:?}");
+        // The desk shares the CLEAR and GREEN drafts with the group.
+        let r = api(&h, Method::GET, "/api/v1/intel?status=draft&limit=100", &admin, json!({})).await;
+        for d in r.json().as_array().expect("list") {
+            if d["tlp"] == "clear" || d["tlp"] == "green" {
+                let r = api(&h, Method::POST, &format!("/api/v1/intel/{}/share", d["id"].as_str().expect("id")), &admin, json!({"groups": [g]})).await;
+                assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+            }
+        }
+        let (objs, _) = all_objects(&h, &bearer(&other), &g, "&match[type]=indicator", 1000).await;
+        let theirs: BTreeSet<String> = objs.iter().filter_map(|o| o["id"].as_str()).filter(|i| i.starts_with("indicator--30000000")).map(str::to_string).collect();
+        let shareable: BTreeSet<String> = (0..100).filter(|i| i % 4 < 2).map(id).collect();
+        assert_eq!(theirs, shareable, "the CLEAR and GREEN indicators, and only those");
+        let r = h.get("/api/v1/feeds/intel.csv?kind=ipv4", &[("authorization", &bearer(&other))]).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        for i in 0..100 {
+            let line = format!("ipv4,203.0.113.{i},");
+            let want = match i % 4 { 0 => Some("TLP:CLEAR"), 1 => Some("TLP:GREEN"), _ => None };
+            let got = r.body.lines().find(|l| l.starts_with(&line)).map(|l| l[line.len()..].to_string());
+            assert_eq!(got.as_deref(), want, "203.0.113.{i} in {}", r.body);
+        }
+    }
+}
