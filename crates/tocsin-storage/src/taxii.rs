@@ -699,11 +699,13 @@ mod tests {
         };
         before.run(pool).await.expect("migrations up to 0012");
         let g = Uuid::now_v7();
-        sqlx::query("INSERT INTO sharing_groups (id, name, kind, created_at) VALUES ($1, 'G', 'isac', 0)")
-            .bind(g)
-            .execute(pool)
-            .await
-            .expect("group");
+        sqlx::query(
+            "INSERT INTO sharing_groups (id, name, kind, created_at) VALUES ($1, 'G', 'isac', 0)",
+        )
+        .bind(g)
+        .execute(pool)
+        .await
+        .expect("group");
         let records: Vec<Uuid> = (0..3).map(|_| Uuid::now_v7()).collect();
         for (seq, r) in records.iter().enumerate() {
             sqlx::query(
@@ -722,9 +724,18 @@ mod tests {
             .iter()
             .map(|r| (Some(*r), "identity--00000000-0000-4000-8000-000000000001"))
             .collect();
-        rows.push((Some(records[1]), "marking-definition--00000000-0000-4000-8000-000000000002"));
-        rows.push((None, "marking-definition--00000000-0000-4000-8000-000000000002"));
-        rows.push((Some(records[2]), "indicator--00000000-0000-4000-8000-000000000003"));
+        rows.push((
+            Some(records[1]),
+            "marking-definition--00000000-0000-4000-8000-000000000002",
+        ));
+        rows.push((
+            None,
+            "marking-definition--00000000-0000-4000-8000-000000000002",
+        ));
+        rows.push((
+            Some(records[2]),
+            "indicator--00000000-0000-4000-8000-000000000003",
+        ));
         let mut ids = Vec::new();
         for (record, stix_id) in &rows {
             let id = Uuid::now_v7();
