@@ -1,7 +1,8 @@
-//! The OASIS taxii2-client library (Python, tests/requirements.txt) against the real
-//! binary on both engines: it lists collections, pages through 10,000 objects at
-//! limit=100, filters by type and added_after, and posts a bundle
-//! (`tests/taxii/client_check.py`). When the library is missing this test fails.
+//! The OASIS taxii2-client library and stix2's TAXIICollectionSource (Python,
+//! tests/requirements.txt) against the real binary on both engines: it lists collections,
+//! pages through 10,000 objects at limit=100, filters by type and added_after, queries
+//! through the data source, and posts a bundle twice, the second time adding nothing
+//! (`tests/taxii/client_check.py`). When a library is missing this test fails.
 
 use std::path::PathBuf;
 use std::process::Command;
