@@ -39,6 +39,18 @@ impl Locale {
         }
     }
 
+    /// The language a text is written in, as tocsin tells its two apart: Traditional
+    /// Chinese if it holds a Han character, English otherwise (blank text included). Wire
+    /// formats tag texts with it (a CVE record's `lang`), so a tag follows the text and not
+    /// the form field it was typed into.
+    pub fn of_text(text: &str) -> Locale {
+        if text.chars().any(is_han) {
+            Locale::ZhTw
+        } else {
+            Locale::En
+        }
+    }
+
     /// Picks the best locale from an Accept-Language header value, honouring q-values.
     pub fn negotiate(accept_language: &str) -> Option<Locale> {
         let mut best: Option<(f32, usize, Locale)> = None;
@@ -67,9 +79,30 @@ impl Locale {
     }
 }
 
+/// A Han ideograph (the unified block, its extensions and the compatibility block); kana,
+/// Hangul and CJK punctuation are not.
+fn is_han(c: char) -> bool {
+    matches!(u32::from(c),
+        0x3400..=0x4DBF      // extension A
+        | 0x4E00..=0x9FFF    // unified
+        | 0xF900..=0xFAFF    // compatibility
+        | 0x20000..=0x3134F) // extensions B–G
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn language_of_a_text() {
+        assert_eq!(Locale::of_text("Stored XSS in the web console"), Locale::En);
+        assert_eq!(Locale::of_text(""), Locale::En);
+        assert_eq!(Locale::of_text("CWE-78 命令注入"), Locale::ZhTw);
+        assert_eq!(Locale::of_text("請更新至 1.25 版"), Locale::ZhTw);
+        assert_eq!(Locale::of_text("𠀋"), Locale::ZhTw, "extension B");
+        // Punctuation and kana alone are not Chinese text.
+        assert_eq!(Locale::of_text("「」。カタカナ"), Locale::En);
+    }
 
     #[test]
     fn negotiation() {

@@ -601,6 +601,13 @@ pub const CNA_TRANSITIONS: &[(CnaState, CnaState)] = {
         (VendorNotified, ReadyToPublish),
         (FixPending, ReadyToPublish),
         (ReadyToPublish, Published),
+        // Found after acceptance not to be a vulnerability after all: the CVE id the case
+        // may hold is rejected with it (its record then says why). A published case stays
+        // published.
+        (Accepted, Rejected),
+        (VendorNotified, Rejected),
+        (FixPending, Rejected),
+        (ReadyToPublish, Rejected),
     ]
 };
 
@@ -1198,6 +1205,10 @@ mod tests {
         ("under_review", "duplicate"),
         ("under_review", "out_of_scope"),
         ("accepted", "vendor_notified"),
+        ("accepted", "rejected"),
+        ("vendor_notified", "rejected"),
+        ("fix_pending", "rejected"),
+        ("ready_to_publish", "rejected"),
         ("vendor_notified", "fix_pending"),
         ("vendor_notified", "ready_to_publish"),
         ("fix_pending", "ready_to_publish"),
@@ -1257,7 +1268,14 @@ mod tests {
             UnderReview.allowed_next(),
             [Accepted, Rejected, Duplicate, OutOfScope]
         );
-        assert_eq!(VendorNotified.allowed_next(), [FixPending, ReadyToPublish]);
+        assert_eq!(
+            VendorNotified.allowed_next(),
+            [FixPending, ReadyToPublish, Rejected]
+        );
+        // Every state that may hold a CVE id may be rejected (and its id with it).
+        for s in assignable {
+            assert!(s.can_go_to(Rejected), "{s}");
+        }
         // Every state is reachable from the initial one.
         let mut reached = vec![CnaState::INITIAL];
         let mut i = 0;
