@@ -37,9 +37,21 @@ pub struct VulnCase {
     pub advisory_en: String,
     /// Advisory text in Traditional Chinese.
     pub advisory_zh: String,
-    /// When it was published.
+    /// When it was published: set once, by the transition to published, and the record's
+    /// `datePublished` from then on.
     #[sqlx(try_from = "Option<i64>")]
     pub published_at: OptTime,
+    /// Why its CVE id was rejected, in English (the REJECTED record's required reason), or
+    /// empty.
+    #[serde(default)]
+    pub rejected_reason_en: String,
+    /// The same reason in Traditional Chinese, or empty.
+    #[serde(default)]
+    pub rejected_reason_zh: String,
+    /// When its CVE id was rejected (the record's `dateRejected`).
+    #[serde(default)]
+    #[sqlx(try_from = "Option<i64>")]
+    pub rejected_at: OptTime,
     /// Last change.
     #[sqlx(try_from = "i64")]
     pub updated_at: Timestamp,
@@ -62,6 +74,9 @@ impl VulnCase {
             advisory_en: String::new(),
             advisory_zh: String::new(),
             published_at: OptTime(None),
+            rejected_reason_en: String::new(),
+            rejected_reason_zh: String::new(),
+            rejected_at: OptTime(None),
             updated_at: at,
         }
     }
@@ -91,7 +106,7 @@ pub struct CveIdRow {
 macro_rules! select_cases {
     ($tail:literal) => {
         concat!(
-            "SELECT report_id, cna_state, cve_id, vendor_org_id, vendor_status, vendor_statement, target_publication, cwe, title, solution, advisory_en, advisory_zh, published_at, updated_at FROM vuln_cases ",
+            "SELECT report_id, cna_state, cve_id, vendor_org_id, vendor_status, vendor_statement, target_publication, cwe, title, solution, advisory_en, advisory_zh, published_at, rejected_reason_en, rejected_reason_zh, rejected_at, updated_at FROM vuln_cases ",
             $tail
         )
     };
@@ -106,11 +121,12 @@ impl Tx {
     /// Stores a new coordination case.
     pub async fn insert_vuln_case(&mut self, c: &VulnCase) -> Result<()> {
         dispatch!(tx self, conn => {
-            sqlx::query("INSERT INTO vuln_cases (report_id, cna_state, cve_id, vendor_org_id, vendor_status, vendor_statement, target_publication, cwe, title, solution, advisory_en, advisory_zh, published_at, updated_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)")
+            sqlx::query("INSERT INTO vuln_cases (report_id, cna_state, cve_id, vendor_org_id, vendor_status, vendor_statement, target_publication, cwe, title, solution, advisory_en, advisory_zh, published_at, rejected_reason_en, rejected_reason_zh, rejected_at, updated_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)")
                 .bind(c.report_id.uuid()).bind(&c.cna_state).bind(&c.cve_id).bind(c.vendor_org_id).bind(&c.vendor_status)
                 .bind(&c.vendor_statement).bind(&c.target_publication).bind(&c.cwe).bind(&c.title).bind(&c.solution)
-                .bind(&c.advisory_en).bind(&c.advisory_zh).bind(c.published_at.micros()).bind(c.updated_at.micros())
+                .bind(&c.advisory_en).bind(&c.advisory_zh).bind(c.published_at.micros())
+                .bind(&c.rejected_reason_en).bind(&c.rejected_reason_zh).bind(c.rejected_at.micros()).bind(c.updated_at.micros())
                 .execute(conn).await?;
         });
         Ok(())
@@ -139,10 +155,12 @@ impl Tx {
         let now = self.now();
         let n = dispatch!(tx self, conn => {
             sqlx::query("UPDATE vuln_cases SET cna_state = $2, vendor_org_id = $3, vendor_status = $4, vendor_statement = $5, target_publication = $6, \
-                         cwe = $7, title = $8, solution = $9, advisory_en = $10, advisory_zh = $11, published_at = $12, updated_at = $13 WHERE report_id = $1")
+                         cwe = $7, title = $8, solution = $9, advisory_en = $10, advisory_zh = $11, published_at = $12, \
+                         rejected_reason_en = $13, rejected_reason_zh = $14, rejected_at = $15, updated_at = $16 WHERE report_id = $1")
                 .bind(c.report_id.uuid()).bind(&c.cna_state).bind(c.vendor_org_id).bind(&c.vendor_status).bind(&c.vendor_statement)
                 .bind(&c.target_publication).bind(&c.cwe).bind(&c.title).bind(&c.solution).bind(&c.advisory_en).bind(&c.advisory_zh)
-                .bind(c.published_at.micros()).bind(now.micros())
+                .bind(c.published_at.micros()).bind(&c.rejected_reason_en).bind(&c.rejected_reason_zh).bind(c.rejected_at.micros())
+                .bind(now.micros())
                 .execute(conn).await?.rows_affected()
         });
         if n == 0 {

@@ -50,6 +50,40 @@ both_engines! {
         assert_eq!(s.list_vuln_cases(Some("accepted"), 10).await.expect("list").len(), 0);
     }
 
+    // The rejection of a CVE id (its reasons and time) and the publication time are
+    // stored, read back unchanged, and survive an unrelated later change of the case.
+    async fn rejection_and_publication_times_are_kept(t: TestStore) {
+        let s = &t.store;
+        let r = vuln_report(s).await;
+        let published = tocsin_domain::Timestamp::from_micros(1_776_000_000_123_456);
+        let rejected = tocsin_domain::Timestamp::from_micros(1_777_000_000_654_321);
+        let mut tx = s.begin().await.expect("begin");
+        let mut c = tx.vuln_case_for_update(r.id).await.expect("lock").expect("case");
+        c.cna_state = "rejected".into();
+        c.published_at = tocsin_storage::columns::OptTime(Some(published));
+        c.rejected_reason_en = "Not a security issue.".into();
+        c.rejected_reason_zh = "並非安全性問題。".into();
+        c.rejected_at = tocsin_storage::columns::OptTime(Some(rejected));
+        tx.update_vuln_case(&c).await.expect("update");
+        tx.commit().await.expect("commit");
+        let mut tx = s.begin().await.expect("begin");
+        let mut c = tx.vuln_case_for_update(r.id).await.expect("lock").expect("case");
+        c.title = "later".into();
+        tx.update_vuln_case(&c).await.expect("update");
+        tx.commit().await.expect("commit");
+        let got = s.vuln_case(r.id).await.expect("q").expect("case");
+        assert_eq!(got.published_at.0, Some(published));
+        assert_eq!(got.rejected_at.0, Some(rejected));
+        assert_eq!(
+            (got.rejected_reason_en.as_str(), got.rejected_reason_zh.as_str()),
+            ("Not a security issue.", "並非安全性問題。")
+        );
+        // A new case has none of them.
+        let fresh = vuln_report(s).await;
+        let c = s.vuln_case(fresh.id).await.expect("q").expect("case");
+        assert_eq!((c.rejected_at.0, c.rejected_reason_en.as_str()), (None, ""));
+    }
+
     async fn concurrent_assignments_never_share_an_id(t: TestStore) {
         let s = &t.store;
         let mut reports = Vec::new();
