@@ -5,7 +5,20 @@
 //! and builds a [`CveRecord`], a set of serde types for the part of the format tocsin
 //! writes: a PUBLISHED record with `cveMetadata` and the CNA container (provider metadata,
 //! title, descriptions in English and Traditional Chinese, affected products and versions,
-//! problem types, references, CVSS metrics, credits, solutions and source).
+//! problem types, references, CVSS metrics, credits, solutions and source). Only a
+//! published case has such a record: before publication [`cna_container`] builds the
+//! container alone, which is what a CNA submits to the CVE Services (`cve publish -f`), so
+//! that no record claims a publication that has not happened.
+//!
+//! A CVE id that must not be used any more is rejected: [`rejected_record`] builds the
+//! REJECTED record (`rejectedReasons`, and `dateRejected`), [`rejected_container`] its CNA
+//! container (what `cve reject` submits).
+//!
+//! Every text is tagged with the language it is written in ([`lang_of`]: `zh-TW` for text
+//! with a Han character, `en` otherwise), never with the language of the field it came
+//! from; [`Localized`] is a text in one or more languages, of which the first in each
+//! language is kept. The schema requires an English description (and an English reason for
+//! a rejection): a record without one is refused naming `description.en`.
 //!
 //! What the schema demands and a plain value could break is checked here, and an error
 //! names the field: the CVE id's pattern, a version-4 UUID for the assigner, the lengths,
@@ -26,12 +39,12 @@ use std::collections::HashSet;
 use std::hash::Hash;
 
 use serde::{Deserialize, Serialize};
-use tocsin_domain::Timestamp;
+use tocsin_domain::{Locale, Timestamp};
 use uuid::Uuid;
 
 use crate::cvss::{Score, Severity, Vector, Version};
 
-/// The value of [`CveRecord::data_type`].
+/// The value of [`CveRecord::data_type`] (and of [`RejectedCveRecord::data_type`]).
 pub const DATA_TYPE: &str = "CVE_RECORD";
 /// The record format version written in [`CveRecord::data_version`].
 pub const DATA_VERSION: &str = "5.1";
@@ -74,15 +87,16 @@ pub struct CveRecordInput {
     pub assigner_short_name: String,
     /// When the CVE id was reserved, if known.
     pub date_reserved: Option<Timestamp>,
-    /// When the record is (first) published.
-    pub date_published: Timestamp,
+    /// When the record was (first) published; `None` before publication, when only the
+    /// CNA container can be built ([`cna_container`]).
+    pub date_published: Option<Timestamp>,
     /// When the record was last changed.
     pub date_updated: Timestamp,
     /// When the vulnerability was disclosed publicly (the advisory), if known.
     pub date_public: Option<Timestamp>,
     /// A short title, at most 256 characters.
     pub title: Option<String>,
-    /// The description; the English one is required.
+    /// The description; one in English is required.
     pub description: Localized,
     /// The affected products; at least one.
     pub affected: Vec<AffectedInput>,
@@ -100,30 +114,44 @@ pub struct CveRecordInput {
     pub discovery: Option<Discovery>,
 }
 
-/// A text in English with an optional Traditional Chinese (zh-TW) version.
+/// One text in one or more languages, most preferred first. Each is written with the tag
+/// of the language it is in ([`lang_of`]); of several texts in one language only the first
+/// is kept, and blank texts count as absent.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Localized {
-    /// The English text (required where the value is used).
-    pub en: String,
-    /// The Traditional Chinese text, if any.
-    pub zh_tw: Option<String>,
+    /// The texts, most preferred first.
+    pub texts: Vec<String>,
 }
 
 impl Localized {
-    /// An English text without a Chinese version.
-    pub fn en(text: impl Into<String>) -> Self {
+    /// One text.
+    pub fn one(text: impl Into<String>) -> Self {
         Self {
-            en: text.into(),
-            zh_tw: None,
+            texts: vec![text.into()],
         }
     }
 
-    /// An English text and its Chinese version.
-    pub fn en_zh(en: impl Into<String>, zh_tw: impl Into<String>) -> Self {
+    /// Several texts (translations of one another), most preferred first.
+    pub fn new<T: Into<String>>(texts: impl IntoIterator<Item = T>) -> Self {
         Self {
-            en: en.into(),
-            zh_tw: Some(zh_tw.into()),
+            texts: texts.into_iter().map(Into::into).collect(),
         }
+    }
+
+    /// Whether one of the texts is in English (as [`lang_of`] tells).
+    pub fn has_english(&self) -> bool {
+        self.texts
+            .iter()
+            .any(|t| !t.trim().is_empty() && lang_of(t) == LANG_EN)
+    }
+}
+
+/// The language tag of a text: [`LANG_ZH_TW`] if it holds a Han character, [`LANG_EN`]
+/// otherwise (the domain's [`Locale::of_text`]).
+pub fn lang_of(text: &str) -> &'static str {
+    match Locale::of_text(text) {
+        Locale::ZhTw => LANG_ZH_TW,
+        Locale::En => LANG_EN,
     }
 }
 
@@ -183,7 +211,7 @@ pub struct ProblemTypeInput {
     /// The CWE id, e.g. `CWE-79`; `None` for a text-only problem type.
     pub cwe_id: Option<String>,
     /// The CWE's name or the text, e.g. `CWE-79 Improper Neutralization of Input During
-    /// Web Page Generation ('Cross-site Scripting')`; the English text is required.
+    /// Web Page Generation ('Cross-site Scripting')`, in one or more languages.
     pub description: Localized,
 }
 
@@ -310,7 +338,7 @@ pub struct CveMetadata {
     pub assigner_org_id: Uuid,
     /// The assigning CNA's short name.
     pub assigner_short_name: String,
-    /// Always `PUBLISHED`.
+    /// Always `PUBLISHED`: only a published case has a record.
     pub state: String,
     /// When the id was reserved.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -340,7 +368,7 @@ pub struct CnaContainer {
     /// A short title.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// Descriptions, English first.
+    /// Descriptions, English first (one in English is required).
     pub descriptions: Vec<LangText>,
     /// Affected products.
     pub affected: Vec<Product>,
@@ -504,6 +532,86 @@ pub struct Source {
 }
 
 // ---------------------------------------------------------------------------------------
+// Rejection
+// ---------------------------------------------------------------------------------------
+
+/// What the REJECTED record of a CVE id is built from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RejectedInput {
+    /// The CVE id.
+    pub cve_id: String,
+    /// The CNA's organization UUID (version 4).
+    pub assigner_org_id: Uuid,
+    /// The CNA's short name, 2 to 32 characters.
+    pub assigner_short_name: String,
+    /// When the CVE id was reserved, if known.
+    pub date_reserved: Option<Timestamp>,
+    /// When the record was published, if it ever was.
+    pub date_published: Option<Timestamp>,
+    /// When the id was rejected.
+    pub date_rejected: Timestamp,
+    /// When the record was last changed.
+    pub date_updated: Timestamp,
+    /// Why the id is rejected; one reason in English is required.
+    pub reasons: Localized,
+}
+
+/// A REJECTED CVE record (CVE JSON 5.1).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RejectedCveRecord {
+    /// Always [`DATA_TYPE`].
+    pub data_type: String,
+    /// Always [`DATA_VERSION`].
+    pub data_version: String,
+    /// Who assigned the id, and when it was rejected.
+    pub cve_metadata: RejectedMetadata,
+    /// The CNA's container.
+    pub containers: RejectedContainers,
+}
+
+/// The metadata of a rejected record.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RejectedMetadata {
+    /// The CVE id.
+    pub cve_id: String,
+    /// The assigning CNA's organization UUID.
+    pub assigner_org_id: Uuid,
+    /// The assigning CNA's short name.
+    pub assigner_short_name: String,
+    /// Always `REJECTED`.
+    pub state: String,
+    /// When the id was reserved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_reserved: Option<Timestamp>,
+    /// When the record was published, if it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_published: Option<Timestamp>,
+    /// When the record was last changed.
+    pub date_updated: Timestamp,
+    /// When the id was rejected.
+    pub date_rejected: Timestamp,
+}
+
+/// The containers of a rejected record.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RejectedContainers {
+    /// The CNA's container.
+    pub cna: CnaRejectedContainer,
+}
+
+/// The CNA container of a rejected record.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CnaRejectedContainer {
+    /// The CNA that wrote the container.
+    pub provider_metadata: ProviderMetadata,
+    /// Why the id is rejected, English first.
+    pub rejected_reasons: Vec<LangText>,
+}
+
+// ---------------------------------------------------------------------------------------
 // Errors
 // ---------------------------------------------------------------------------------------
 
@@ -583,32 +691,51 @@ fn invalid(field: impl Into<String>, reason: impl Into<String>) -> CveRecordErro
 // Building
 // ---------------------------------------------------------------------------------------
 
-/// Checks the input and builds the record. Serialize the result with serde_json.
+/// Checks the input and builds the PUBLISHED record; the input must say when it was
+/// published. Serialize the result with serde_json.
 pub fn cve_record(input: &CveRecordInput) -> Result<CveRecord, CveRecordError> {
-    check_cve_id(&input.cve_id)?;
-    check_org_id(input.assigner_org_id)?;
-    let short_name = required(
-        "assigner_short_name",
-        &input.assigner_short_name,
-        MAX_SHORT_NAME,
-    )?;
-    if short_name.chars().count() < MIN_SHORT_NAME {
-        return Err(CveRecordError::TooShort {
-            field: "assigner_short_name".into(),
-            min: MIN_SHORT_NAME,
+    let Some(date_published) = input.date_published else {
+        return Err(CveRecordError::Missing {
+            field: "date_published".into(),
         });
-    }
+    };
+    check_time("date_published", date_published)?;
+    let cna = cna_container(input)?;
+    Ok(CveRecord {
+        data_type: DATA_TYPE.into(),
+        data_version: DATA_VERSION.into(),
+        cve_metadata: CveMetadata {
+            cve_id: input.cve_id.clone(),
+            assigner_org_id: input.assigner_org_id,
+            assigner_short_name: cna.provider_metadata.short_name.clone(),
+            state: "PUBLISHED".into(),
+            date_reserved: input.date_reserved,
+            date_published,
+            date_updated: input.date_updated,
+        },
+        containers: Containers { cna },
+    })
+}
+
+/// Checks the input and builds the CNA container alone: what is submitted to publish the
+/// record (`cve publish`), valid against the schema's `cnaPublishedContainer`. The
+/// publication time is not used; the rest is checked as for [`cve_record`].
+pub fn cna_container(input: &CveRecordInput) -> Result<CnaContainer, CveRecordError> {
+    let short_name = check_metadata(
+        &input.cve_id,
+        input.assigner_org_id,
+        &input.assigner_short_name,
+    )?;
     if let Some(t) = input.date_reserved {
         check_time("date_reserved", t)?;
     }
-    check_time("date_published", input.date_published)?;
     check_time("date_updated", input.date_updated)?;
     if let Some(t) = input.date_public {
         check_time("date_public", t)?;
     }
 
     let title = optional("title", input.title.as_deref(), MAX_TITLE)?;
-    let descriptions = lang_texts("description", &input.description)?;
+    let descriptions = lang_texts("description", &input.description, true)?;
     let affected = affected(&input.affected)?;
     let problem_types = input
         .problem_types
@@ -632,46 +759,94 @@ pub fn cve_record(input: &CveRecordInput) -> Result<CveRecord, CveRecordError> {
         }
     }
     let solutions = match &input.solution {
-        Some(s) => lang_texts("solution", s)?,
-        None => Vec::new(),
+        Some(s) if s.texts.iter().any(|t| !t.trim().is_empty()) => {
+            lang_texts("solution", s, false)?
+        }
+        _ => Vec::new(),
     };
     let credits = match &input.finder {
         Some(f) if f.public_credit => vec![credit(f)?],
         _ => Vec::new(),
     };
 
-    Ok(CveRecord {
+    Ok(CnaContainer {
+        provider_metadata: ProviderMetadata {
+            org_id: input.assigner_org_id,
+            short_name,
+            date_updated: input.date_updated,
+        },
+        date_public: input.date_public,
+        title,
+        descriptions,
+        affected,
+        problem_types,
+        references,
+        metrics,
+        solutions,
+        credits,
+        source: input.discovery.map(|discovery| Source { discovery }),
+    })
+}
+
+/// Checks the input and builds the REJECTED record of a CVE id.
+pub fn rejected_record(input: &RejectedInput) -> Result<RejectedCveRecord, CveRecordError> {
+    let cna = rejected_container(input)?;
+    if let Some(t) = input.date_reserved {
+        check_time("date_reserved", t)?;
+    }
+    if let Some(t) = input.date_published {
+        check_time("date_published", t)?;
+    }
+    check_time("date_rejected", input.date_rejected)?;
+    Ok(RejectedCveRecord {
         data_type: DATA_TYPE.into(),
         data_version: DATA_VERSION.into(),
-        cve_metadata: CveMetadata {
+        cve_metadata: RejectedMetadata {
             cve_id: input.cve_id.clone(),
             assigner_org_id: input.assigner_org_id,
-            assigner_short_name: short_name.clone(),
-            state: "PUBLISHED".into(),
+            assigner_short_name: cna.provider_metadata.short_name.clone(),
+            state: "REJECTED".into(),
             date_reserved: input.date_reserved,
             date_published: input.date_published,
             date_updated: input.date_updated,
+            date_rejected: input.date_rejected,
         },
-        containers: Containers {
-            cna: CnaContainer {
-                provider_metadata: ProviderMetadata {
-                    org_id: input.assigner_org_id,
-                    short_name,
-                    date_updated: input.date_updated,
-                },
-                date_public: input.date_public,
-                title,
-                descriptions,
-                affected,
-                problem_types,
-                references,
-                metrics,
-                solutions,
-                credits,
-                source: input.discovery.map(|discovery| Source { discovery }),
-            },
-        },
+        containers: RejectedContainers { cna },
     })
+}
+
+/// Checks the input and builds the CNA container of a rejection alone (what `cve reject`
+/// submits), valid against the schema's `cnaRejectedContainer`.
+pub fn rejected_container(input: &RejectedInput) -> Result<CnaRejectedContainer, CveRecordError> {
+    let short_name = check_metadata(
+        &input.cve_id,
+        input.assigner_org_id,
+        &input.assigner_short_name,
+    )?;
+    check_time("date_updated", input.date_updated)?;
+    Ok(CnaRejectedContainer {
+        provider_metadata: ProviderMetadata {
+            org_id: input.assigner_org_id,
+            short_name,
+            date_updated: input.date_updated,
+        },
+        rejected_reasons: lang_texts("reasons", &input.reasons, true)?,
+    })
+}
+
+/// The CVE id, the assigner's UUID and short name, as every record and container has them;
+/// returns the short name.
+fn check_metadata(cve_id: &str, org: Uuid, short_name: &str) -> Result<String, CveRecordError> {
+    check_cve_id(cve_id)?;
+    check_org_id(org)?;
+    let short_name = required("assigner_short_name", short_name, MAX_SHORT_NAME)?;
+    if short_name.chars().count() < MIN_SHORT_NAME {
+        return Err(CveRecordError::TooShort {
+            field: "assigner_short_name".into(),
+            min: MIN_SHORT_NAME,
+        });
+    }
+    Ok(short_name)
 }
 
 /// `CVE-YYYY-NNNN…` with 4 to 19 digits in the sequence part.
@@ -740,15 +915,37 @@ fn optional(
     }
 }
 
-fn lang_texts(field: &str, text: &Localized) -> Result<Vec<LangText>, CveRecordError> {
-    let mut out = vec![LangText {
-        lang: LANG_EN.into(),
-        value: required(&format!("{field}.en"), &text.en, MAX_TEXT)?,
-    }];
-    if let Some(zh) = optional(&format!("{field}.zh_tw"), text.zh_tw.as_deref(), MAX_TEXT)? {
-        out.push(LangText {
-            lang: LANG_ZH_TW.into(),
-            value: zh,
+/// The texts tagged with their languages ([`lang_of`]), the first of each language only,
+/// English first. At least one is required, and one in English if `english` (the schema's
+/// rule for descriptions and rejection reasons): its absence is named `{field}.en`.
+fn lang_texts(
+    field: &str,
+    text: &Localized,
+    english: bool,
+) -> Result<Vec<LangText>, CveRecordError> {
+    let mut out: Vec<LangText> = Vec::with_capacity(text.texts.len());
+    for (i, t) in text.texts.iter().enumerate() {
+        let Some(value) = optional(&format!("{field}[{i}]"), Some(t), MAX_TEXT)? else {
+            continue;
+        };
+        let lang = lang_of(&value);
+        if out.iter().all(|o| o.lang != lang) {
+            out.push(LangText {
+                lang: lang.into(),
+                value,
+            });
+        }
+    }
+    // Stable: the order of the other languages is kept.
+    out.sort_by_key(|t| t.lang != LANG_EN);
+    if english && out.first().is_none_or(|t| t.lang != LANG_EN) {
+        return Err(CveRecordError::Missing {
+            field: format!("{field}.en"),
+        });
+    }
+    if out.is_empty() {
+        return Err(CveRecordError::Missing {
+            field: field.into(),
         });
     }
     Ok(out)
@@ -837,7 +1034,7 @@ fn problem_type(field: &str, p: &ProblemTypeInput) -> Result<ProblemType, CveRec
         _ => None,
     };
     let kind = if cwe_id.is_some() { "CWE" } else { "text" };
-    let descriptions = lang_texts(&format!("{field}.description"), &p.description)?
+    let descriptions = lang_texts(&format!("{field}.description"), &p.description, false)?
         .into_iter()
         .map(|t| ProblemTypeDescription {
             lang: t.lang,
@@ -993,7 +1190,7 @@ fn credit(f: &FinderInput) -> Result<Credit, CveRecordError> {
         });
     }
     Ok(Credit {
-        lang: LANG_EN.into(),
+        lang: lang_of(&value).into(),
         value,
         kind: "finder".into(),
     })

@@ -16,8 +16,8 @@
 //! ids, automatic-mail detection, limits that refuse MIME bombs); CVSS 3.0/3.1/4.0 parsing, scoring
 //! and the reporter-claim check (`cvss.rs`, checked against 6,000 scores of an independent
 //! implementation in `tests/data/`); RDAP bootstrap and abuse-contact reading (`rdap.rs`).
-//! CVE JSON 5.1 records (`cve_record.rs`, validated against the official schema vendored in
-//! `tests/data/`) and Atom feeds (`atom.rs`). STIX 2.1 (`stix.rs`, serde types of its own, no
+//! CVE JSON 5.1 records, PUBLISHED and REJECTED, and the CNA containers submitted before
+//! (`cve_record.rs`, validated against the official schema vendored in `tests/data/`) and Atom feeds (`atom.rs`). STIX 2.1 (`stix.rs`, serde types of its own, no
 //! STIX crate): an intel record as a bundle (publisher identity, report, one indicator with a
 //! STIX pattern per observable, SCOs with the specification's UUIDv5 ids, relationships,
 //! vulnerabilities for CVE ids, TLP 1.0 and 2.0 marking definitions, and the N-ISAC fields

@@ -4,6 +4,13 @@
 //! the vendor, reserved CVE ids, the CVE JSON 5.1 record, and public advisories. Until a
 //! case is published only coordinators, admins, the reporter and the notified vendor
 //! see it (the policy's `Resource::Vulnerability`).
+//!
+//! The CVE export follows the case ([`cve_record`]): a published case has its PUBLISHED
+//! record, dated by the publication stored with it; before that there is only the CNA
+//! container to submit (`cve publish`), never a record claiming a publication; a case whose
+//! CVE id was rejected ([`reject_cve`], with an English reason) has its REJECTED record.
+//! Publication needs a description in English (the CVE Program's schema requires one):
+//! the advisory's, or the reporter's when it is written in English.
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -574,14 +581,115 @@ pub async fn transition(
     if to == CnaState::VendorNotified {
         return Err(AppError::field("to", "error-transition"));
     }
-    let (mut tx, report, mut case) = begin_case(state, who, ctx, tracking).await?;
+    let (tx, report, case) = begin_case(state, who, ctx, tracking).await?;
     let from = parse_state(&case.cna_state)?;
     check_cna_transition(from, to).map_err(|_| AppError::field("to", "error-transition"))?;
+    if to == CnaState::Rejected && !case.cve_id.is_empty() {
+        // Its CVE id is rejected with it, and the REJECTED record needs the reason.
+        return Err(AppError::field("to", "error-cve-reject-reason"));
+    }
     if to == CnaState::Published {
         if case.cve_id.is_empty() {
             return Err(AppError::field("cve_id", "error-cve-missing"));
         }
-        case.published_at = tocsin_storage::columns::OptTime(Some(state.now()));
+        if !description(&VulnDetails::of(&report), &case).has_english() {
+            return Err(AppError::field("advisory_en", "error-cve-english"));
+        }
+    }
+    let note = input.note.trim().to_string();
+    move_case(
+        state,
+        who,
+        ctx,
+        tx,
+        &report,
+        case,
+        from,
+        to,
+        &note,
+        "vuln.transition",
+    )
+    .await
+}
+
+/// Why a CVE id is rejected (coordinators): the REJECTED record's reasons.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct CveRejection {
+    /// The reason in English (required: the record must give one in English).
+    pub reason_en: String,
+    /// The reason in Traditional Chinese (optional).
+    pub reason_zh: String,
+}
+
+/// Rejects a case that holds a CVE id, and the id with it (coordinators): the case becomes
+/// rejected, keeps the reasons and the time, and exports the REJECTED record from then on.
+/// Only an unpublished case after acceptance (the workflow's table says which) can be.
+pub async fn reject_cve(
+    state: &App,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    tracking: &str,
+    input: &CveRejection,
+) -> Result<VulnCase, AppError> {
+    let mut e = FieldErrors::new();
+    e.check("reason_en", validate::required_text(&input.reason_en, 4000));
+    e.check("reason_zh", validate::optional_text(&input.reason_zh, 4000));
+    let en = input.reason_en.trim();
+    if !en.is_empty() && Locale::of_text(en) != Locale::En {
+        e.add("reason_en", FieldError::new("error-cve-english"));
+    }
+    e.into_result().map_err(AppError::Validation)?;
+    let (tx, report, mut case) = begin_case(state, who, ctx, tracking).await?;
+    if case.cve_id.is_empty() {
+        return Err(AppError::field("cve_id", "error-cve-missing"));
+    }
+    let from = parse_state(&case.cna_state)?;
+    check_cna_transition(from, CnaState::Rejected)
+        .map_err(|_| AppError::field("cve_id", "error-cve-reject-state"))?;
+    case.rejected_reason_en = en.to_string();
+    case.rejected_reason_zh = input.reason_zh.trim().to_string();
+    case.rejected_at = tocsin_storage::columns::OptTime(Some(tx.now()));
+    let note = [en, input.reason_zh.trim()]
+        .into_iter()
+        .filter(|r| !r.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n");
+    move_case(
+        state,
+        who,
+        ctx,
+        tx,
+        &report,
+        case,
+        from,
+        CnaState::Rejected,
+        &note,
+        "vuln.reject_cve",
+    )
+    .await
+}
+
+/// Moves a locked case from `from` to `to` (already checked against the workflow's table):
+/// stamps the publication, awards the points the step earns, writes the reporter's history
+/// line and the audit entry, and commits.
+#[allow(clippy::too_many_arguments)]
+async fn move_case(
+    state: &App,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    mut tx: tocsin_storage::Tx,
+    report: &Report,
+    mut case: VulnCase,
+    from: CnaState,
+    to: CnaState,
+    note: &str,
+    action: &str,
+) -> Result<VulnCase, AppError> {
+    if to == CnaState::Published {
+        // The transaction's time, the one its rows are stamped with: the record's
+        // datePublished, never later than its dateUpdated, and set once.
+        case.published_at = tocsin_storage::columns::OptTime(Some(tx.now()));
     }
     case.cna_state = to.as_str().to_string();
     tx.update_vuln_case(&case).await?;
@@ -618,12 +726,12 @@ pub async fn transition(
             who,
             "cna_state",
             Visibility::Reporter,
-            input.note.trim(),
+            note,
             serde_json::json!({"from": from.as_str(), "to": to.as_str()}),
         ),
     )
     .await?;
-    let mut a = audit_entry(who, ctx, "vuln.transition", "report", &report.tracking_id);
+    let mut a = audit_entry(who, ctx, action, "report", &report.tracking_id);
     a.detail = format!("{} -> {}", from.as_str(), to.as_str());
     tx.audit(&a).await?;
     tx.commit().await?;
@@ -959,13 +1067,37 @@ pub async fn set_advisory(
     Ok(())
 }
 
-/// The CVE JSON 5.1 record of a case with a CVE id (coordinators; anyone once published).
+/// What [`cve_record`] gives for a case, by its state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CveExportKind {
+    /// The PUBLISHED record of a published case.
+    Published,
+    /// The REJECTED record of a case whose CVE id was rejected.
+    Rejected,
+    /// Before publication: the CNA container to submit (`cve publish`), not a record.
+    CnaContainer,
+}
+
+/// The CVE export of a case, as JSON.
+#[derive(Clone, Debug)]
+pub struct CveExport {
+    /// The case's CVE id.
+    pub cve_id: String,
+    /// What the JSON is.
+    pub kind: CveExportKind,
+    /// The record or container.
+    pub json: serde_json::Value,
+}
+
+/// The CVE export of a case with a CVE id (coordinators; anyone once published): the
+/// PUBLISHED record once published, the REJECTED record once its id is rejected, and
+/// before either only the CNA container to submit.
 pub async fn cve_record(
     state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     tracking: &str,
-) -> Result<serde_json::Value, AppError> {
+) -> Result<CveExport, AppError> {
     let (report, case) = match find(state, tracking).await {
         Ok(found) if found.1.cna_state == CnaState::Published.as_str() => found,
         // Unpublished or unknown: the same question to an anonymous caller.
@@ -979,12 +1111,32 @@ pub async fn cve_record(
     record_json(state, &report, &case)
 }
 
-/// Builds the CVE record.
-fn record_json(
-    state: &App,
-    report: &Report,
-    case: &VulnCase,
-) -> Result<serde_json::Value, AppError> {
+/// The description of a case in the languages it has, most preferred first: the
+/// advisory's English and Chinese texts, then the reporter's description (in whichever
+/// language it is written). The CVE record tags each by its language.
+fn description(d: &VulnDetails, case: &VulnCase) -> tocsin_formats::cve_record::Localized {
+    tocsin_formats::cve_record::Localized::new([
+        case.advisory_en.clone(),
+        case.advisory_zh.clone(),
+        d.description.clone(),
+    ])
+}
+
+/// A record builder's refusal as the field the coordinator can fix.
+fn record_error(e: &tocsin_formats::cve_record::CveRecordError) -> AppError {
+    if e.field() == "description.en" {
+        return AppError::field("advisory_en", "error-cve-english");
+    }
+    let mut f = FieldErrors::new();
+    f.add(
+        "cve_record",
+        FieldError::new("error-cve-record").arg("reason", e.to_string()),
+    );
+    AppError::Validation(f)
+}
+
+/// Builds the CVE export of a case by its state.
+fn record_json(state: &App, report: &Report, case: &VulnCase) -> Result<CveExport, AppError> {
     use tocsin_formats::cve_record as cr;
     if case.cve_id.is_empty() {
         return Err(AppError::field("cve_id", "error-cve-missing"));
@@ -995,20 +1147,47 @@ fn record_json(
         .org_id
         .parse()
         .map_err(|_| AppError::field("cna.org_id", "error-cna-config"))?;
+    let cna_state = parse_state(&case.cna_state)?;
+    let json = |v: Result<serde_json::Value, serde_json::Error>| {
+        v.map_err(|e| AppError::internal(e.to_string()))
+    };
+    if cna_state == CnaState::Rejected {
+        let rejected_at = case
+            .rejected_at
+            .0
+            .ok_or_else(|| AppError::internal("a rejected CVE id without its time"))?;
+        let input = cr::RejectedInput {
+            cve_id: case.cve_id.clone(),
+            assigner_org_id: org,
+            assigner_short_name: state.config.cna.short_name.clone(),
+            date_reserved: None,
+            date_published: case.published_at.0,
+            date_rejected: rejected_at,
+            date_updated: case.updated_at,
+            reasons: cr::Localized::new([
+                case.rejected_reason_en.clone(),
+                case.rejected_reason_zh.clone(),
+            ]),
+        };
+        let record = cr::rejected_record(&input).map_err(|e| record_error(&e))?;
+        return Ok(CveExport {
+            cve_id: case.cve_id.clone(),
+            kind: CveExportKind::Rejected,
+            json: json(serde_json::to_value(record))?,
+        });
+    }
     let d = VulnDetails::of(report);
     let vector = tocsin_formats::cvss::Vector::parse(&d.cvss_vector)
         .map_err(|e| AppError::internal(e.to_string()))?;
     let score = vector.base_score();
-    let published = case.published_at.0.unwrap_or_else(Timestamp::now);
-    let en = if case.advisory_en.is_empty() {
-        d.description.clone()
-    } else {
-        case.advisory_en.clone()
-    };
-    let zh = if case.advisory_zh.is_empty() {
-        None
-    } else {
-        Some(case.advisory_zh.clone())
+    // Only a published case has a publication time (stored once, by the transition).
+    let published = match cna_state {
+        CnaState::Published => Some(
+            case.published_at
+                .0
+                .ok_or_else(|| AppError::internal("a published case without its time"))?,
+        ),
+        _ => None,
     };
     let input = cr::CveRecordInput {
         cve_id: case.cve_id.clone(),
@@ -1017,9 +1196,9 @@ fn record_json(
         date_reserved: None,
         date_published: published,
         date_updated: case.updated_at,
-        date_public: case.published_at.0,
+        date_public: published,
         title: Some(case.title.clone()).filter(|t| !t.is_empty()),
-        description: cr::Localized { en, zh_tw: zh },
+        description: description(&d, case),
         affected: vec![cr::AffectedInput {
             vendor: d.vendor.clone(),
             product: d.product.clone(),
@@ -1033,14 +1212,11 @@ fn record_json(
         }],
         problem_types: vec![cr::ProblemTypeInput {
             cwe_id: Some(case.cwe.clone()).filter(|c| !c.is_empty()),
-            description: cr::Localized {
-                en: if case.cwe.is_empty() {
-                    d.vuln_type.clone()
-                } else {
-                    format!("{} {}", case.cwe, d.vuln_type)
-                },
-                zh_tw: None,
-            },
+            description: cr::Localized::one(if case.cwe.is_empty() {
+                d.vuln_type.clone()
+            } else {
+                format!("{} {}", case.cwe, d.vuln_type)
+            }),
         }],
         references: vec![cr::ReferenceInput {
             url: format!("{}/advisories/{}", state.config.public_url, case.cve_id),
@@ -1060,18 +1236,24 @@ fn record_json(
         }),
         solution: Some(case.solution.clone())
             .filter(|s| !s.is_empty())
-            .map(|s| cr::Localized { en: s, zh_tw: None }),
+            .map(cr::Localized::one),
         discovery: None,
     };
-    let record = cr::cve_record(&input).map_err(|e| {
-        let mut f = FieldErrors::new();
-        f.add(
-            "cve_record",
-            FieldError::new("error-cve-record").arg("reason", e.to_string()),
-        );
-        AppError::Validation(f)
-    })?;
-    serde_json::to_value(record).map_err(|e| AppError::internal(e.to_string()))
+    let (kind, value) = match published {
+        Some(_) => (
+            CveExportKind::Published,
+            serde_json::to_value(cr::cve_record(&input).map_err(|e| record_error(&e))?),
+        ),
+        None => (
+            CveExportKind::CnaContainer,
+            serde_json::to_value(cr::cna_container(&input).map_err(|e| record_error(&e))?),
+        ),
+    };
+    Ok(CveExport {
+        cve_id: case.cve_id.clone(),
+        kind,
+        json: json(value)?,
+    })
 }
 
 /// A public advisory: what anyone may read of a published case.

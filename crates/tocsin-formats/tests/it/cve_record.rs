@@ -8,8 +8,8 @@ use serde_json::{Value, json};
 use tocsin_domain::Timestamp;
 use tocsin_formats::cve_record::{
     AffectedInput, CveRecordError, CveRecordInput, CvssMetricInput, Discovery, FinderInput,
-    Localized, ProblemTypeInput, ReferenceInput, ReferenceTag, UpperBound, VersionInput,
-    VersionStatus, cve_record,
+    Localized, ProblemTypeInput, ReferenceInput, ReferenceTag, RejectedInput, UpperBound,
+    VersionInput, VersionStatus, cna_container, cve_record, rejected_container, rejected_record,
 };
 use tocsin_formats::cvss::{Score, Severity, Version};
 use uuid::Uuid;
@@ -54,6 +54,24 @@ fn published_validator() -> &'static jsonschema::Validator {
         }
         build(&schema)
     })
+}
+
+/// One definition of the official schema (a container), lifted to the root.
+fn definition_validator(name: &str) -> jsonschema::Validator {
+    let schema = schema();
+    assert!(schema["definitions"][name].is_object(), "no {name}");
+    build(&json!({
+        "$schema": schema["$schema"],
+        "definitions": schema["definitions"],
+        "$ref": format!("#/definitions/{name}"),
+    }))
+}
+
+/// `path: error` for each complaint of a validator.
+fn errors_of(v: &jsonschema::Validator, instance: &Value) -> Vec<String> {
+    v.iter_errors(instance)
+        .map(|e| format!("{}: {}", e.instance_path(), e))
+        .collect()
 }
 
 /// The official schema's verdict, and the Published branch's complaints as `path: error`.
@@ -108,17 +126,17 @@ fn full_input() -> CveRecordInput {
         assigner_org_id: Uuid::parse_str(ORG).expect("uuid"),
         assigner_short_name: "TWCERT".into(),
         date_reserved: Some(ts("2026-01-05T03:00:00Z")),
-        date_published: ts("2026-04-20T01:30:00.123456Z"),
+        date_published: Some(ts("2026-04-20T01:30:00.123456Z")),
         date_updated: ts("2026-04-21T08:00:00+08:00"),
         date_public: Some(ts("2026-04-20T00:00:00Z")),
         title: Some("Stored XSS in Example Router web console".into()),
-        description: Localized::en_zh(
+        description: Localized::new([
             "A stored cross-site scripting vulnerability in the web console of Example \
              Router before 2.4.1 allows an authenticated attacker to inject script via the \
              device name field.",
             "Example Router 2.4.1 之前版本之網頁管理介面存在儲存型跨站腳本漏洞，已通過身分鑑別之\
              攻擊者可經由裝置名稱欄位注入腳本。",
-        ),
+        ]),
         affected: vec![AffectedInput {
             vendor: "Example Networks".into(),
             product: "Example Router".into(),
@@ -146,11 +164,11 @@ fn full_input() -> CveRecordInput {
         }],
         problem_types: vec![ProblemTypeInput {
             cwe_id: Some("CWE-79".into()),
-            description: Localized::en_zh(
+            description: Localized::new([
                 "CWE-79 Improper Neutralization of Input During Web Page Generation \
                  ('Cross-site Scripting')",
                 "CWE-79 網頁產生期間輸入之不當中和（跨站腳本）",
-            ),
+            ]),
         }],
         references: vec![
             ReferenceInput {
@@ -180,10 +198,10 @@ fn full_input() -> CveRecordInput {
             organization: Some(FINDER_ORG.into()),
             public_credit: true,
         }),
-        solution: Some(Localized::en_zh(
+        solution: Some(Localized::new([
             "Upgrade to 2.4.1 or later.",
             "請更新至 2.4.1 或更新版本。",
-        )),
+        ])),
         discovery: Some(Discovery::External),
     }
 }
@@ -258,7 +276,8 @@ fn full_record_is_valid_and_complete() {
     );
     assert_eq!(
         cna["credits"],
-        json!([{"lang": "en", "value": "王小明 (Example Security Lab)", "type": "finder"}])
+        // A name in Han characters is tagged as Chinese text.
+        json!([{"lang": "zh-TW", "value": "王小明 (Example Security Lab)", "type": "finder"}])
     );
     assert_eq!(cna["solutions"][1]["value"], "請更新至 2.4.1 或更新版本。");
     assert_eq!(cna["source"], json!({"discovery": "EXTERNAL"}));
@@ -338,7 +357,7 @@ fn record_without_cwe_is_valid() {
     let mut input = full_input();
     input.problem_types = vec![ProblemTypeInput {
         cwe_id: None,
-        description: Localized::en("Hard-coded maintenance password"),
+        description: Localized::one("Hard-coded maintenance password"),
     }];
     let v = emit(&input);
     assert_valid(&v);
@@ -357,10 +376,7 @@ fn minimal_record_is_valid() {
     input.date_reserved = None;
     input.date_public = None;
     input.title = Some("   ".into());
-    input.description = Localized {
-        en: "An English description only.".into(),
-        zh_tw: Some(String::new()),
-    };
+    input.description = Localized::new(["An English description only.", ""]);
     input.affected[0].versions.clear();
     input.affected[0].default_status = VersionStatus::Affected;
     input.problem_types.clear();
@@ -420,6 +436,7 @@ fn credit_without_organization() {
     let v = emit(&input);
     assert_valid(&v);
     assert_eq!(v["containers"]["cna"]["credits"][0]["value"], "Alice Chen");
+    assert_eq!(v["containers"]["cna"]["credits"][0]["lang"], "en");
 }
 
 #[test]
@@ -509,13 +526,19 @@ fn bad_inputs_are_refused_naming_the_field() {
         "assigner_short_name"
     );
     assert_eq!(
-        field_of(|i| i.description.en = " \n".into()),
+        field_of(|i| i.description = Localized::one(" \n")),
         "description.en"
     );
     assert_eq!(
-        field_of(|i| i.description.en = "x".repeat(4097)),
+        field_of(|i| i.description.texts[0] = "x".repeat(4097)),
+        "description[0]"
+    );
+    // A Chinese text alone is no English description, whatever its place.
+    assert_eq!(
+        field_of(|i| i.description = Localized::one("只有中文說明")),
         "description.en"
     );
+    assert_eq!(field_of(|i| i.date_published = None), "date_published");
     assert_eq!(field_of(|i| i.title = Some("t".repeat(257))), "title");
     assert_eq!(field_of(|i| i.affected.clear()), "affected");
     assert_eq!(
@@ -559,7 +582,7 @@ fn bad_inputs_are_refused_naming_the_field() {
         "metrics[0].vector"
     );
     assert_eq!(
-        field_of(|i| i.date_published = ts("1899-12-31T23:59:59Z")),
+        field_of(|i| i.date_published = Some(ts("1899-12-31T23:59:59Z"))),
         "date_published"
     );
     assert_eq!(
@@ -624,7 +647,7 @@ proptest::proptest! {
     ) {
         let mut input = full_input();
         input.title = Some(title);
-        input.description = Localized { en, zh_tw: Some(zh) };
+        input.description = Localized::new([en, zh]);
         input.affected[0].vendor = vendor;
         input.affected[0].product = product;
         input.affected[0].versions[0].version = version;
@@ -639,4 +662,173 @@ proptest::proptest! {
             proptest::prop_assert!(valid && errors.is_empty(), "{errors:#?}");
         }
     }
+}
+
+#[test]
+fn texts_are_tagged_with_the_language_they_are_in() {
+    let mut input = full_input();
+    // The Chinese text comes first and the English second: each gets its own tag, and the
+    // English one is still written first.
+    input.description = Localized::new([
+        "IP CAM 網頁介面未驗證參數，可執行任意指令。",
+        "The IP CAM web interface runs commands from a parameter.",
+        "A second English text is dropped.",
+    ]);
+    // A problem type and a solution in Chinese only: tagged zh-TW, never en.
+    input.problem_types = vec![ProblemTypeInput {
+        cwe_id: Some("CWE-78".into()),
+        description: Localized::one("CWE-78 作業系統命令注入"),
+    }];
+    input.solution = Some(Localized::one("請更新至 1.25 版。"));
+    let v = emit(&input);
+    assert_valid(&v);
+    let cna = &v["containers"]["cna"];
+    assert_eq!(
+        cna["descriptions"],
+        json!([
+            {"lang": "en", "value": "The IP CAM web interface runs commands from a parameter."},
+            {"lang": "zh-TW", "value": "IP CAM 網頁介面未驗證參數，可執行任意指令。"},
+        ])
+    );
+    assert_eq!(
+        cna["problemTypes"],
+        json!([{"descriptions": [
+            {"lang": "zh-TW", "description": "CWE-78 作業系統命令注入", "type": "CWE", "cweId": "CWE-78"}
+        ]}])
+    );
+    assert_eq!(
+        cna["solutions"],
+        json!([{"lang": "zh-TW", "value": "請更新至 1.25 版。"}])
+    );
+    // No English description at all: refused (the schema demands one), naming it.
+    input.description = Localized::new(["只有中文說明。", "還是中文。"]);
+    assert_eq!(
+        cve_record(&input)
+            .map(|_| ())
+            .map_err(|e| e.field().to_owned()),
+        Err("description.en".to_string())
+    );
+    assert!(!input.description.has_english());
+    assert!(Localized::new(["中文", "English"]).has_english());
+}
+
+#[test]
+fn before_publication_only_the_cna_container_is_built() {
+    let mut input = full_input();
+    input.date_published = None;
+    input.date_public = None;
+    // No record claims a publication that has not happened.
+    assert_eq!(
+        cve_record(&input)
+            .map(|_| ())
+            .map_err(|e| e.field().to_owned()),
+        Err("date_published".to_string())
+    );
+    let container = cna_container(&input).expect("container builds");
+    let v = serde_json::to_value(&container).expect("serializes");
+    let errors = errors_of(&definition_validator("cnaPublishedContainer"), &v);
+    assert!(errors.is_empty(), "{errors:#?}\n{v:#}");
+    let text = v.to_string();
+    for absent in ["cveMetadata", "PUBLISHED", "datePublished", "datePublic"] {
+        assert!(!text.contains(absent), "{absent} in {text}");
+    }
+    assert_eq!(v["descriptions"][0]["lang"], "en");
+    // The same container is the published record's.
+    input.date_published = Some(ts("2026-04-20T01:30:00Z"));
+    let record = cve_record(&input).expect("record builds");
+    assert_eq!(record.containers.cna, container);
+}
+
+fn rejected_input() -> RejectedInput {
+    RejectedInput {
+        cve_id: "CVE-2026-12345".into(),
+        assigner_org_id: Uuid::parse_str(ORG).expect("uuid"),
+        assigner_short_name: "TWCERT".into(),
+        date_reserved: None,
+        date_published: None,
+        date_rejected: ts("2026-05-02T03:04:05Z"),
+        date_updated: ts("2026-05-02T03:04:05Z"),
+        reasons: Localized::new([
+            "此編號不予使用：經查並非安全性漏洞。",
+            "DO NOT USE THIS CVE ID NUMBER. Further investigation showed that it was not a \
+             security issue.",
+        ]),
+    }
+}
+
+#[test]
+fn rejected_records_are_valid() {
+    let record = rejected_record(&rejected_input()).expect("builds");
+    let v = serde_json::to_value(&record).expect("serializes");
+    assert!(
+        validator().is_valid(&v),
+        "{:#?}\n{v:#}",
+        errors_of(
+            &build(&{
+                let mut s = schema();
+                let rejected = s["oneOf"][1].clone();
+                assert_eq!(rejected["title"], "Rejected");
+                s["oneOf"] = json!([rejected]);
+                s
+            }),
+            &v
+        )
+    );
+    let meta = &v["cveMetadata"];
+    assert_eq!(meta["state"], "REJECTED");
+    assert_eq!(meta["cveId"], "CVE-2026-12345");
+    assert_eq!(meta["dateRejected"], "2026-05-02T03:04:05.000000Z");
+    assert!(meta.get("datePublished").is_none());
+    let reasons = &v["containers"]["cna"]["rejectedReasons"];
+    assert_eq!(reasons[0]["lang"], "en");
+    assert!(
+        reasons[0]["value"]
+            .as_str()
+            .is_some_and(|r| r.starts_with("DO NOT USE"))
+    );
+    assert_eq!(reasons[1]["lang"], "zh-TW");
+    let keys: Vec<&String> = v["containers"]["cna"]
+        .as_object()
+        .expect("object")
+        .keys()
+        .collect();
+    assert_eq!(
+        keys.len(),
+        2,
+        "only providerMetadata and rejectedReasons: {keys:?}"
+    );
+
+    // The container alone, as `cve reject` submits it.
+    let container =
+        serde_json::to_value(rejected_container(&rejected_input()).expect("builds")).expect("json");
+    let errors = errors_of(&definition_validator("cnaRejectedContainer"), &container);
+    assert!(errors.is_empty(), "{errors:#?}");
+
+    // Without its reasons the schema refuses it: the check above is not vacuous.
+    let mut no_reasons = v.clone();
+    if let Some(cna) = no_reasons["containers"]["cna"].as_object_mut() {
+        cna.remove("rejectedReasons");
+    }
+    assert!(!validator().is_valid(&no_reasons));
+
+    // An English reason is required, as for a description.
+    let mut input = rejected_input();
+    input.reasons = Localized::one("並非漏洞");
+    assert_eq!(
+        rejected_record(&input)
+            .map(|_| ())
+            .map_err(|e| e.field().to_owned()),
+        Err("reasons.en".to_string())
+    );
+    input.reasons = Localized::one("  ");
+    assert!(rejected_record(&input).is_err());
+    // A record published before its rejection says when.
+    let mut input = rejected_input();
+    input.date_published = Some(ts("2026-04-20T01:30:00Z"));
+    let v = serde_json::to_value(rejected_record(&input).expect("builds")).expect("json");
+    assert!(validator().is_valid(&v));
+    assert_eq!(
+        v["cveMetadata"]["datePublished"],
+        "2026-04-20T01:30:00.000000Z"
+    );
 }

@@ -573,6 +573,7 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(vuln::assign_cve))
         .routes(routes!(vuln::advisory))
         .routes(routes!(vuln::cve_record))
+        .routes(routes!(vuln::reject_cve))
         .routes(routes!(vuln::load_cve_ids))
         .routes(routes!(vuln::advisories))
         .routes(routes!(vuln::advisories_stix))

@@ -10,7 +10,7 @@ use tocsin_domain::vuln::{CnaState, VulnInput};
 use utoipa::{IntoParams, ToSchema};
 
 use super::reports::ApiAttachment;
-use super::wire::{Advisory, AdvisoryInput, CnaUpdate, Receipt, VendorInput};
+use super::wire::{Advisory, AdvisoryInput, CnaUpdate, CveRejection, Receipt, VendorInput};
 use super::{ApiErrorBody, ApiJson};
 use crate::auth::CurrentUser;
 use crate::error::{AppError, HttpError};
@@ -315,7 +315,9 @@ pub async fn advisory(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// The CVE JSON 5.1 record (coordinators; anyone once published).
+/// The CVE JSON 5.1 export (coordinators; anyone once published): the PUBLISHED record of
+/// a published case, the REJECTED record of a rejected CVE id, and before publication only
+/// the CNA container to submit (`cve publish`), never a record.
 #[utoipa::path(get, path = "/api/v1/vulnerabilities/{tracking}/cve-record", operation_id = "getVulnerabilityCveRecord", tag = "vulnerabilities",
     params(("tracking" = String, Path, description = "Tracking number")),
     responses((status = 200, body = Object), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
@@ -326,7 +328,26 @@ pub async fn cve_record(
     who: CurrentUser,
     Path(tracking): Path<String>,
 ) -> Result<Json<serde_json::Value>, HttpError> {
-    Ok(Json(cna::cve_record(&state, &who, &ctx, &tracking).await?))
+    Ok(Json(
+        cna::cve_record(&state, &who, &ctx, &tracking).await?.json,
+    ))
+}
+
+/// Rejects the CVE id of an accepted, unpublished case with a reason (coordinators): the
+/// case becomes rejected and its CVE export the REJECTED record.
+#[utoipa::path(post, path = "/api/v1/vulnerabilities/{tracking}/cve/reject", tag = "vulnerabilities", operation_id = "rejectCve", request_body = CveRejection,
+    params(("tracking" = String, Path, description = "Tracking number")),
+    responses((status = 204), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
+    security(("bearer" = [])))]
+pub async fn reject_cve(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Path(tracking): Path<String>,
+    ApiJson(input): ApiJson<CveRejection>,
+) -> Result<StatusCode, HttpError> {
+    cna::reject_cve(&state, &who, &ctx, &tracking, &input.into()).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Reserved CVE ids to load.

@@ -790,3 +790,22 @@ impl From<app::vuln::Advisory> for Advisory {
         }
     }
 }
+
+/// Why a case's CVE id is rejected: the REJECTED record's reasons.
+#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct CveRejection {
+    /// The reason in English (required; text without Chinese characters).
+    pub reason_en: String,
+    /// The reason in Traditional Chinese (optional).
+    pub reason_zh: String,
+}
+
+impl From<CveRejection> for app::vuln::CveRejection {
+    fn from(w: CveRejection) -> Self {
+        Self {
+            reason_en: w.reason_en,
+            reason_zh: w.reason_zh,
+        }
+    }
+}

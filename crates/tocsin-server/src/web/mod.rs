@@ -223,6 +223,10 @@ pub fn routes() -> Router<AppState> {
             "/desk/vulnerabilities/{tracking}/cve-record.json",
             get(vuln::cve_record),
         )
+        .route(
+            "/desk/vulnerabilities/{tracking}/cve/reject",
+            post(vuln::reject_cve),
+        )
         .route("/vulnerabilities/{tracking}", get(vuln::vendor_view))
         .route(
             "/vulnerabilities/{tracking}/files/{id}",

@@ -602,6 +602,13 @@ struct CasePage {
     can_notify: bool,
     has_vendor: bool,
     can_assign: bool,
+    /// The CVE id may be rejected (held, and the state allows it).
+    can_reject: bool,
+    /// What the CVE download is: `published`, `rejected` or `container` (before
+    /// publication: the CNA container to submit, not a record).
+    export_kind: &'static str,
+    /// Publication is one of the next steps (its English description rule is said).
+    may_publish: bool,
     events: Vec<EventView>,
     files: Vec<FileView>,
     failed_form: String,
@@ -701,12 +708,14 @@ async fn case_view(
         vendor_name,
         vendor_status: vendor_status_label(&tr, &c.vendor_status),
         vendor_statement: c.vendor_statement.clone(),
-        // Only a notice that was really queued makes a case vendor_notified.
+        // Only a notice that was really queued makes a case vendor_notified; a case with a
+        // CVE id is rejected by its own form, which asks the record's reason.
         next_states: v
             .state
             .allowed_next()
             .into_iter()
             .filter(|s| *s != CnaState::VendorNotified)
+            .filter(|s| *s != CnaState::Rejected || c.cve_id.is_empty())
             .map(|s| (s.as_str().to_string(), s.label(tr.locale).to_string()))
             .collect(),
         vendors: orgs
@@ -725,6 +734,13 @@ async fn case_view(
             .collect(),
         can_notify: v.state.can_go_to(CnaState::VendorNotified),
         can_assign: c.cve_id.is_empty() && v.state.may_assign_cve(),
+        can_reject: !c.cve_id.is_empty() && v.state.can_go_to(CnaState::Rejected),
+        export_kind: match v.state {
+            CnaState::Published => "published",
+            CnaState::Rejected => "rejected",
+            _ => "container",
+        },
+        may_publish: v.state.can_go_to(CnaState::Published),
         events: v
             .events
             .iter()
@@ -872,14 +888,30 @@ pub(super) async fn advisory(
     after(&state, &ctx, &who, &tracking, "advisory", result, values).await
 }
 
-/// The CVE JSON 5.1 record of a case, as a download.
+/// Rejects the case's CVE id with a reason (the desk's form).
+pub(super) async fn reject_cve(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Path(tracking): Path<String>,
+    Form(f): Form<svc::CveRejection>,
+) -> Response {
+    let result = svc::reject_cve(&state, &who, &ctx, &tracking, &f)
+        .await
+        .map(|_| ());
+    let values = vec![("reason_en", f.reason_en), ("reason_zh", f.reason_zh)];
+    after(&state, &ctx, &who, &tracking, "reject", result, values).await
+}
+
+/// The CVE export of a case as a download: the record (`CVE-….json`), or before
+/// publication the CNA container to submit (`CVE-…-cna-container.json`).
 pub(super) async fn cve_record(
     State(state): State<AppState>,
     ctx: Ctx,
     who: CurrentUser,
     Path(tracking): Path<String>,
 ) -> Response {
-    let record = match svc::cve_record(&state, &who, &ctx, &tracking).await {
+    let export = match svc::cve_record(&state, &who, &ctx, &tracking).await {
         Ok(r) => r,
         // Said next to the link on the case page.
         Err(e @ AppError::Validation(_)) => {
@@ -887,16 +919,17 @@ pub(super) async fn cve_record(
         }
         Err(e) => return e.into_response(),
     };
-    let text = match serde_json::to_string_pretty(&record) {
+    let text = match serde_json::to_string_pretty(&export.json) {
         Ok(t) => t,
         Err(e) => return AppError::internal(e.to_string()).into_response(),
     };
-    let name = record
-        .pointer("/cveMetadata/cveId")
-        .and_then(|v| v.as_str())
+    let id = Some(export.cve_id.as_str())
         .filter(|s| s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
-        .unwrap_or("cve-record")
-        .to_string();
+        .unwrap_or("cve-record");
+    let name = match export.kind {
+        svc::CveExportKind::CnaContainer => format!("{id}-cna-container"),
+        svc::CveExportKind::Published | svc::CveExportKind::Rejected => id.to_string(),
+    };
     attachment(
         text,
         "application/json; charset=utf-8",

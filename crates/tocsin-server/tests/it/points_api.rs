@@ -335,6 +335,8 @@ both_engines! {
         ok(call(&h, Method::POST, &format!("{base}/notify-vendor"), Some(&admin), json!({})).await);
         ok(call(&h, Method::POST, "/api/v1/cve-ids", Some(&admin), json!({"ids": "CVE-2026-1000"})).await);
         ok(call(&h, Method::POST, &format!("{base}/cve"), Some(&admin), json!(null)).await);
+        // Publication needs a description in English; the seed's is Chinese.
+        ok(call(&h, Method::POST, &format!("{base}/advisory"), Some(&admin), json!({"advisory_en": "OS command injection in IP CAM 1.24."})).await);
         for to in ["fix_pending", "ready_to_publish"] {
             ok(call(&h, Method::POST, &format!("{base}/transition"), Some(&admin), step(to)).await);
         }

@@ -98,13 +98,89 @@ async fn details(h: &Harness, tracking: &str) -> Value {
     d
 }
 
-fn schema() -> jsonschema::Validator {
+fn cve_schema() -> Value {
     let text = include_str!("../../../tocsin-formats/tests/data/CVE_JSON_bundled_5.1.1.json");
-    let schema: Value = serde_json::from_str(text).expect("schema");
+    serde_json::from_str(text).expect("schema")
+}
+
+fn validator_of(schema: &Value) -> jsonschema::Validator {
     jsonschema::draft7::options()
         .should_validate_formats(true)
-        .build(&schema)
+        .build(schema)
         .expect("validator")
+}
+
+/// The official CVE JSON 5.1.1 schema: a whole record, PUBLISHED or REJECTED.
+fn schema() -> jsonschema::Validator {
+    validator_of(&cve_schema())
+}
+
+/// One of the schema's definitions alone (a container, as the CVE Services take it).
+fn definition(name: &str) -> jsonschema::Validator {
+    let s = cve_schema();
+    assert!(s["definitions"][name].is_object(), "no {name}");
+    validator_of(&json!({
+        "$schema": s["$schema"],
+        "definitions": s["definitions"],
+        "$ref": format!("#/definitions/{name}"),
+    }))
+}
+
+fn errors(v: &jsonschema::Validator, instance: &Value) -> Vec<String> {
+    v.iter_errors(instance)
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .collect()
+}
+
+/// The reporter's description in the seed is Chinese; the advisory adds the English one.
+const ADVISORY: &str = r#"{"title": "IP CAM command injection", "cwe": "CWE-78", "solution": "請更新至 1.25 版。",
+    "advisory_en": "The IP CAM web interface executes commands from parameters.",
+    "advisory_zh": "IP CAM 網頁介面未驗證參數，可執行任意指令。"}"#;
+
+fn advisory() -> Value {
+    serde_json::from_str(ADVISORY).expect("advisory")
+}
+
+/// Sets the vendor (a member's organization) of an accepted case and notifies it, as the
+/// workflow requires before a fix can be pending.
+async fn notify_a_vendor(h: &Harness, admin: &str, base: &str, vendor_email: &str) {
+    let user = match h
+        .state
+        .store
+        .find_user_by_email(vendor_email)
+        .await
+        .expect("q")
+    {
+        Some(u) => u,
+        None => {
+            h.user(vendor_email, &[Role::Member]).await;
+            h.state
+                .store
+                .find_user_by_email(vendor_email)
+                .await
+                .expect("q")
+                .expect("u")
+        }
+    };
+    let org = user.org_id.0.expect("org").to_string();
+    for (path, body) in [
+        (
+            "vendor",
+            json!({"vendor_org_id": org, "status": "affected"}),
+        ),
+        ("notify-vendor", json!({})),
+    ] {
+        let r = h
+            .json(
+                Method::POST,
+                &format!("{base}/{path}"),
+                Some(admin),
+                body,
+                &[],
+            )
+            .await;
+        assert!(r.status.is_success(), "{path}: {}", r.body);
+    }
 }
 
 both_engines! {
@@ -245,6 +321,8 @@ async fn cve_records_validate_and_honour_credit() {
     )
     .await;
     let validator = schema();
+    let container_schema = definition("cnaPublishedContainer");
+    let clock = h.state.store.clock().clone();
     for (credit, expect_named) in [("no", false), ("yes", true)] {
         let mut body = txt(ENCODINGS[0].1);
         body["public_credit"] = json!(credit);
@@ -252,24 +330,302 @@ async fn cve_records_validate_and_honour_credit() {
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
         let t = r.json()["tracking_id"].as_str().expect("t").to_string();
         let base = format!("/api/v1/vulnerabilities/{t}");
+        let post = |path: &str, body: Value| {
+            let uri = format!("{base}{path}");
+            let h = &h;
+            let admin = admin.clone();
+            async move { h.json(Method::POST, &uri, Some(&admin), body, &[]).await }
+        };
         for to in ["under_review", "accepted"] {
+            post("/transition", json!({"to": to})).await;
+        }
+        post("/cve", json!(null)).await;
+        let export = || async {
             h.json(
+                Method::GET,
+                &format!("{base}/cve-record"),
+                Some(&admin),
+                json!(null),
+                &[("accept-language", "en")],
+            )
+            .await
+        };
+        // Accepted, with a CVE id, only the reporter's Chinese description: no English
+        // description, so nothing to submit yet, and the field to fill is named.
+        let rec = export().await;
+        assert_eq!(rec.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", rec.body);
+        assert!(
+            rec.json()["fields"]["advisory_en"]
+                .as_str()
+                .is_some_and(|m| m.contains("English")),
+            "{}",
+            rec.body
+        );
+        let r = post("/advisory", advisory()).await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+        notify_a_vendor(&h, &admin, &base, "psirt@techoh.tw").await;
+
+        // Before publication: the CNA container to submit, never a PUBLISHED record.
+        let rec = export().await;
+        assert_eq!(rec.status, StatusCode::OK, "{}", rec.body);
+        let container = rec.json();
+        let e = errors(&container_schema, &container);
+        assert!(e.is_empty(), "{e:?}\n{container}");
+        for absent in ["cveMetadata", "PUBLISHED", "datePublished", "datePublic"] {
+            assert!(
+                !rec.body.contains(absent),
+                "{absent} before publication: {}",
+                rec.body
+            );
+        }
+        // Each text is tagged with its language: the Chinese ones zh-TW, English only for
+        // English.
+        assert_eq!(
+            container["descriptions"],
+            json!([
+                {"lang": "en", "value": "The IP CAM web interface executes commands from parameters."},
+                {"lang": "zh-TW", "value": "IP CAM 網頁介面未驗證參數，可執行任意指令。"},
+            ])
+        );
+        assert_eq!(
+            container["problemTypes"][0]["descriptions"][0]["lang"],
+            "zh-TW"
+        );
+        assert_eq!(
+            container["solutions"],
+            json!([{"lang": "zh-TW", "value": "請更新至 1.25 版。"}])
+        );
+        assert_eq!(container["metrics"][0]["cvssV3_0"]["baseScore"], 7.6);
+        assert_eq!(
+            rec.body.contains("Domo kun"),
+            expect_named,
+            "credit only with consent: {}",
+            rec.body
+        );
+
+        // Published: the PUBLISHED record, dated by the publication, the same on every
+        // export however late.
+        for to in ["ready_to_publish", "published"] {
+            let r = post("/transition", json!({"to": to})).await;
+            assert_eq!(r.status, StatusCode::NO_CONTENT, "{to}: {}", r.body);
+        }
+        let stored = h
+            .state
+            .store
+            .report_by_tracking(&t)
+            .await
+            .expect("q")
+            .expect("report");
+        let case = h
+            .state
+            .store
+            .vuln_case(stored.id)
+            .await
+            .expect("q")
+            .expect("case");
+        let published = case.published_at.0.expect("publication time stored");
+        let first = export().await;
+        assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+        clock.advance(time::Duration::hours(5)).expect("clock");
+        let second = export().await;
+        assert_eq!(
+            first.body, second.body,
+            "the record does not move with the clock"
+        );
+        let record = second.json();
+        let e = errors(&validator, &record);
+        assert!(e.is_empty(), "{e:?}\n{record}");
+        let meta = &record["cveMetadata"];
+        assert_eq!(meta["state"], "PUBLISHED");
+        assert_eq!(meta["assignerOrgId"], ORG_UUID);
+        assert_eq!(meta["datePublished"], published.rfc3339());
+        let updated =
+            tocsin_domain::Timestamp::parse_rfc3339(meta["dateUpdated"].as_str().expect("updated"))
+                .expect("ts");
+        assert!(
+            updated >= published,
+            "dateUpdated {updated:?} before datePublished {published:?}"
+        );
+        assert_eq!(
+            record["containers"]["cna"]["descriptions"],
+            container["descriptions"]
+        );
+        assert_eq!(
+            second.body.contains("Domo kun"),
+            expect_named,
+            "credit only with consent: {}",
+            second.body
+        );
+    }
+}
+
+both_engines! {
+    async fn publication_needs_an_english_description(h: Harness) {
+        let (_, admin) = h.user("admin@cert.tw", &[Role::Admin, Role::Coordinator]).await;
+        let t = file(&h, txt(ENCODINGS[0].1)).await.json()["tracking_id"].as_str().expect("t").to_string();
+        let base = format!("/api/v1/vulnerabilities/{t}");
+        let ok = |r: crate::Resp| assert!(r.status.is_success(), "{}", r.body);
+        ok(h.json(Method::POST, "/api/v1/cve-ids", Some(&admin), json!({"ids": "CVE-2026-3000"}), &[]).await);
+        for to in ["under_review", "accepted"] {
+            ok(h.json(Method::POST, &format!("{base}/transition"), Some(&admin), json!({"to": to}), &[]).await);
+        }
+        ok(h.json(Method::POST, &format!("{base}/cve"), Some(&admin), json!(null), &[]).await);
+        // An "English" description that is Chinese text is no English description.
+        ok(h.json(Method::POST, &format!("{base}/advisory"), Some(&admin), json!({"advisory_en": "網頁介面可執行任意指令。", "advisory_zh": "網頁介面可執行任意指令。"}), &[]).await);
+        notify_a_vendor(&h, &admin, &base, "psirt@techoh.tw").await;
+        for to in ["fix_pending", "ready_to_publish"] {
+            ok(h.json(Method::POST, &format!("{base}/transition"), Some(&admin), json!({"to": to}), &[]).await);
+        }
+        let publish = |lang: &'static str| {
+            let (h, uri, admin) = (&h, format!("{base}/transition"), admin.clone());
+            async move { h.json(Method::POST, &uri, Some(&admin), json!({"to": "published"}), &[("accept-language", lang)]).await }
+        };
+        let r = publish("en").await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert!(r.json()["fields"]["advisory_en"].as_str().is_some_and(|m| m.contains("CVE Program requires a description in English")), "{}", r.body);
+        let r = publish("zh-TW").await;
+        assert!(r.json()["fields"]["advisory_en"].as_str().is_some_and(|m| m.contains("英文說明")), "{}", r.body);
+        let case = |h: &Harness| {
+            let t = t.clone();
+            let store = h.state.store.clone();
+            async move {
+                let r = store.report_by_tracking(&t).await.expect("q").expect("r");
+                store.vuln_case(r.id).await.expect("q").expect("case")
+            }
+        };
+        assert_eq!(case(&h).await.cna_state, "ready_to_publish", "not published");
+        // With an English description it publishes.
+        ok(h.json(Method::POST, &format!("{base}/advisory"), Some(&admin), advisory(), &[]).await);
+        ok(publish("en").await);
+        assert_eq!(case(&h).await.cna_state, "published");
+    }
+}
+
+/// On both engines, with the CNA configured.
+mod a_cve_id_is_rejected_with_a_reason_and_exports_a_rejected_record {
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        body(tocsin_storage::Engine::Sqlite).await
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        body(tocsin_storage::Engine::Postgres).await
+    }
+
+    async fn body(engine: tocsin_storage::Engine) {
+        let Some(h) = Harness::with_config(engine, |c| {
+            c.cna.org_id = ORG_UUID.into();
+            c.cna.short_name = "tocsin-test".into();
+        })
+        .await
+        else {
+            return;
+        };
+        let (_, admin) = h
+            .user("admin@cert.tw", &[Role::Admin, Role::Coordinator])
+            .await;
+        let (_, analyst) = h.user("analyst@cert.tw", &[Role::Analyst]).await;
+        let t = file(&h, txt(ENCODINGS[0].1)).await.json()["tracking_id"]
+            .as_str()
+            .expect("t")
+            .to_string();
+        let base = format!("/api/v1/vulnerabilities/{t}");
+        let ok = |r: crate::Resp| assert!(r.status.is_success(), "{}", r.body);
+        let reject = |who: &str, body: Value| {
+            let uri = format!("{base}/cve/reject");
+            let who = who.to_string();
+            let h = &h;
+            async move {
+                h.json(
+                    Method::POST,
+                    &uri,
+                    Some(&who),
+                    body,
+                    &[("accept-language", "en")],
+                )
+                .await
+            }
+        };
+        let reason = json!({
+            "reason_en": "DO NOT USE THIS CVE ID. Further investigation showed that it was not a security issue.",
+            "reason_zh": "此 CVE 編號不予使用：經查並非安全性問題。",
+        });
+        ok(h.json(
+            Method::POST,
+            "/api/v1/cve-ids",
+            Some(&admin),
+            json!({"ids": "CVE-2026-4000"}),
+            &[],
+        )
+        .await);
+        for to in ["under_review", "accepted"] {
+            ok(h.json(
                 Method::POST,
                 &format!("{base}/transition"),
                 Some(&admin),
                 json!({"to": to}),
                 &[],
             )
-            .await;
+            .await);
         }
-        h.json(
+        // No CVE id yet: nothing to reject.
+        let r = reject(&admin, reason.clone()).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.json()["fields"]["cve_id"].is_string(), "{}", r.body);
+        ok(h.json(
             Method::POST,
             &format!("{base}/cve"),
             Some(&admin),
             json!(null),
             &[],
         )
-        .await;
+        .await);
+        // A case with a CVE id is not rejected by the plain transition (no reason for the
+        // record), nor with a Chinese reason alone, nor by an analyst.
+        let r = h
+            .json(
+                Method::POST,
+                &format!("{base}/transition"),
+                Some(&admin),
+                json!({"to": "rejected"}),
+                &[],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert!(r.json()["fields"]["to"].is_string(), "{}", r.body);
+        let r = reject(&admin, json!({"reason_en": "並非漏洞"})).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            r.json()["fields"]["reason_en"]
+                .as_str()
+                .is_some_and(|m| m.contains("English")),
+            "{}",
+            r.body
+        );
+        let r = reject(&admin, json!({})).await;
+        assert!(r.json()["fields"]["reason_en"].is_string(), "{}", r.body);
+        assert_eq!(
+            reject(&analyst, reason.clone()).await.status,
+            StatusCode::NOT_FOUND
+        );
+
+        let r = reject(&admin, reason.clone()).await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+        let case = h
+            .json(Method::GET, &base, Some(&admin), json!(null), &[])
+            .await
+            .json();
+        assert_eq!(case["state"], "rejected", "{case}");
+        // Once only.
+        let r = reject(&admin, reason.clone()).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.json()["fields"]["cve_id"].is_string(), "{}", r.body);
+
+        // The REJECTED record: valid against the official schema, with the reasons, English
+        // first, each tagged with its language; nothing of the vulnerability.
         let rec = h
             .json(
                 Method::GET,
@@ -281,21 +637,49 @@ async fn cve_records_validate_and_honour_credit() {
             .await;
         assert_eq!(rec.status, StatusCode::OK, "{}", rec.body);
         let record = rec.json();
-        let errors: Vec<String> = validator
-            .iter_errors(&record)
-            .map(|e| e.to_string())
-            .collect();
-        assert!(errors.is_empty(), "{errors:?}\n{record}");
-        assert_eq!(record["cveMetadata"]["assignerOrgId"], ORG_UUID);
+        let e = errors(&schema(), &record);
+        assert!(e.is_empty(), "{e:?}\n{record}");
+        assert_eq!(record["cveMetadata"]["state"], "REJECTED");
+        assert_eq!(record["cveMetadata"]["cveId"], "CVE-2026-4000");
+        assert!(record["cveMetadata"]["dateRejected"].is_string());
+        assert!(record["cveMetadata"].get("datePublished").is_none());
         assert_eq!(
-            record["containers"]["cna"]["metrics"][0]["cvssV3_0"]["baseScore"],
-            7.6
+            record["containers"]["cna"]["rejectedReasons"],
+            json!([
+                {"lang": "en", "value": reason["reason_en"]},
+                {"lang": "zh-TW", "value": reason["reason_zh"]},
+            ])
         );
+        assert!(!rec.body.contains("IP CAM"), "{}", rec.body);
+        // Not public: the case never was.
         assert_eq!(
-            rec.body.contains("Domo kun"),
-            expect_named,
-            "credit only with consent: {}",
-            rec.body
+            h.get(&format!("{base}/cve-record"), &[]).await.status,
+            StatusCode::UNAUTHORIZED
+        );
+        // The reporter's history says why.
+        let stored = h
+            .state
+            .store
+            .report_by_tracking(&t)
+            .await
+            .expect("q")
+            .expect("r");
+        let events = h
+            .state
+            .store
+            .list_events(stored.id, tocsin_domain::policy::Thread::All)
+            .await
+            .expect("events");
+        assert!(
+            events
+                .iter()
+                .any(|e| e.event == "cna_state" && e.body.contains("not a security issue"))
+        );
+        assert!(
+            h.audit_actions()
+                .await
+                .iter()
+                .any(|a| a == "vuln.reject_cve")
         );
     }
 }

@@ -592,18 +592,24 @@ async fn walk(h: Harness, credit: bool) {
     assert!(!h.get("/advisories", &[]).await.body.contains(&cve));
     assert!(!h.get("/advisories.atom", &[]).await.body.contains(&cve));
 
-    // The CVE record, as a download, credits only with consent.
+    // Before publication the download is the CNA container to submit (`cve publish`), not
+    // a record: nothing in it claims a publication. It credits only with consent.
+    let page = h.get(&base, &[("cookie", &coord)]).await;
+    assert!(text_of(&page.body, "cve-record-link").contains("cve publish"));
+    assert!(page.body.contains("id=\"transition-english-hint\""));
     let record = h
         .get(&format!("{base}/cve-record.json"), &[("cookie", &coord)])
         .await;
     assert_eq!(record.status, StatusCode::OK, "{}", record.body);
     assert_eq!(
         record.header("content-disposition"),
-        Some(format!("attachment; filename=\"{cve}.json\"").as_str())
+        Some(format!("attachment; filename=\"{cve}-cna-container.json\"").as_str())
     );
     let json = record.json();
-    assert_eq!(json["cveMetadata"]["cveId"], cve.as_str());
-    assert_eq!(json["cveMetadata"]["assignerOrgId"], CNA_ORG);
+    assert!(json.get("cveMetadata").is_none(), "{}", record.body);
+    assert!(!record.body.contains("PUBLISHED") && !record.body.contains("datePublished"));
+    assert_eq!(json["providerMetadata"]["orgId"], CNA_ORG);
+    assert_eq!(json["descriptions"][0]["lang"], "en");
     assert_eq!(
         record.body.contains(REPORTER),
         credit,
@@ -667,9 +673,18 @@ async fn walk(h: Harness, credit: bool) {
     );
     assert!(feed.body.contains(&cve) && feed.body.contains("<feed"));
     assert!(!feed.body.contains(REPORTER_EMAIL));
+    // Published: now the download is the PUBLISHED record.
     let record = h
         .get(&format!("{base}/cve-record.json"), &[("cookie", &coord)])
         .await;
+    assert_eq!(
+        record.header("content-disposition"),
+        Some(format!("attachment; filename=\"{cve}.json\"").as_str())
+    );
+    let json = record.json();
+    assert_eq!(json["cveMetadata"]["cveId"], cve.as_str());
+    assert_eq!(json["cveMetadata"]["assignerOrgId"], CNA_ORG);
+    assert_eq!(json["cveMetadata"]["state"], "PUBLISHED");
     assert_eq!(record.body.contains(REPORTER), credit);
     let status = h.get(&link, &[]).await;
     assert_eq!(text_of(&status.body, "vuln-state"), "已公開");
@@ -722,4 +737,124 @@ mod a_coordinator_walks_a_case_to_a_published_advisory {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reporter_who_agreed_is_credited() {
     walk(cna_harness(Engine::Sqlite).await.expect("sqlite"), true).await
+}
+
+/// A case readied without an English description is not published (said next to the
+/// transition form), and its CVE id is rejected from the case page with a reason.
+async fn reject_walk(h: Harness) {
+    let (tracking, link, _) = file_txt(&h, &seed(false), b"").await;
+    let base = format!("/desk/vulnerabilities/{tracking}");
+    h.user("coord@cert.tw", &[Role::Coordinator]).await;
+    let coord = h.login("coord@cert.tw").await;
+    let c = Some(coord.as_str());
+    h.user("admin@cert.tw", &[Role::Admin]).await;
+    let admin = h.login("admin@cert.tw").await;
+    let (vendor_org, _) = vendor(&h, "techOh Inc.", "psirt@techoh.tw").await;
+    let see_other = |r: Resp| assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    for to in ["under_review", "accepted"] {
+        see_other(
+            h.form(&format!("{base}/transition"), &format!("to={to}"), c)
+                .await,
+        );
+    }
+    // Accepted without a CVE id: a plain rejection is still offered, the CVE one is not.
+    let page = h.get(&base, &[("cookie", &coord)]).await;
+    assert!(select_of(&page.body, "transition-form").contains("value=\"rejected\""));
+    assert!(!page.body.contains("id=\"reject-form\""));
+    see_other(
+        h.form("/admin/cve-ids", "ids=CVE-2026-30001", Some(&admin))
+            .await,
+    );
+    see_other(h.form(&format!("{base}/cve"), "", c).await);
+    see_other(
+        h.form(
+            &format!("{base}/vendor"),
+            &format!("vendor_org_id={vendor_org}&status=affected"),
+            c,
+        )
+        .await,
+    );
+    see_other(
+        h.form(&format!("{base}/notify-vendor"), "body=NOTICE", c)
+            .await,
+    );
+    see_other(
+        h.form(&format!("{base}/transition"), "to=ready_to_publish", c)
+            .await,
+    );
+
+    // Only the reporter's Chinese description: publication is refused, saying why.
+    let r = h
+        .form(&format!("{base}/transition"), "to=published", c)
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(
+        text_of(&r.body, "transition-english-error").contains("英文說明"),
+        "{}",
+        r.body
+    );
+    assert_eq!(cna_state(&h, &tracking).await, "ready_to_publish");
+    // The download says the same next to its link.
+    let r = h
+        .get(&format!("{base}/cve-record.json"), &[("cookie", &coord)])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(text_of(&r.body, "cve-english-error").contains("英文說明"));
+
+    // With a CVE id the case is rejected by its own form, not the plain transition.
+    let page = h.get(&base, &[("cookie", &coord)]).await;
+    assert!(!select_of(&page.body, "transition-form").contains("value=\"rejected\""));
+    assert!(page.body.contains("id=\"reject-form\""));
+    let r = h
+        .form(
+            &format!("{base}/cve/reject"),
+            "reason_en=%E4%B8%A6%E9%9D%9E%E6%BC%8F%E6%B4%9E",
+            c,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(text_of(&r.body, "reject-reason-error").contains("英文"));
+    assert!(r.body.contains("並非漏洞"), "what was typed is kept");
+    let r = h
+        .form(
+            &format!("{base}/cve/reject"),
+            "reason_en=Not+a+security+issue.&reason_zh=%E4%B8%A6%E9%9D%9E%E6%BC%8F%E6%B4%9E",
+            c,
+        )
+        .await;
+    see_other(r);
+    assert_eq!(cna_state(&h, &tracking).await, "rejected");
+    let page = h.get(&base, &[("cookie", &coord)]).await;
+    assert!(text_of(&page.body, "cve-record-link").contains("REJECTED"));
+    assert!(!page.body.contains("id=\"reject-form\""));
+    let record = h
+        .get(&format!("{base}/cve-record.json"), &[("cookie", &coord)])
+        .await;
+    assert_eq!(record.status, StatusCode::OK, "{}", record.body);
+    let json = record.json();
+    assert_eq!(json["cveMetadata"]["state"], "REJECTED");
+    assert_eq!(
+        json["containers"]["cna"]["rejectedReasons"][0],
+        serde_json::json!({"lang": "en", "value": "Not a security issue."})
+    );
+    // The reporter sees the rejection and its reason.
+    let status = h.get(&link, &[]).await;
+    assert_eq!(text_of(&status.body, "vuln-state"), "不予受理");
+    assert!(status.body.contains("Not a security issue."));
+}
+
+mod a_coordinator_rejects_a_cve_id_from_the_case_page {
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        reject_walk(cna_harness(Engine::Sqlite).await.expect("sqlite")).await
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        if let Some(h) = cna_harness(Engine::Postgres).await {
+            reject_walk(h).await
+        }
+    }
 }
