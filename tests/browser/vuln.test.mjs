@@ -269,15 +269,15 @@ describe('a vulnerability is reported on the web, coordinated and published with
     assert.equal(early.status, 404, 'an unpublished advisory does not exist');
   });
 
-  step('the CVE record JSON downloads and does not name the researcher', async () => {
+  step('before publication the CNA container downloads (no record yet) and does not name the researcher', async () => {
     const link = await coordinator.locator('#cve-record-link').getAttribute('href');
     const res = await coordinator.context().request.get(`${server.baseUrl}${link}`);
     assert.equal(res.status(), 200, await res.text());
-    assert.match(res.headers()['content-disposition'], new RegExp(`attachment; filename="${cve}\\.json"`));
+    assert.match(res.headers()['content-disposition'], new RegExp(`attachment; filename="${cve}-cna-container\\.json"`));
     const text = await res.text();
-    const record = JSON.parse(text);
-    assert.equal(record.cveMetadata.cveId, cve);
-    assert.equal(record.cveMetadata.assignerOrgId, CNA_ORG);
+    const container = JSON.parse(text);
+    assert.equal(container.cveMetadata, undefined, 'not a PUBLISHED record before publication');
+    assert.equal(container.providerMetadata.orgId, CNA_ORG);
     assert.ok(!text.includes(RESEARCHER.name) && !text.includes(RESEARCHER.org), 'the researcher declined credit');
   });
 
