@@ -701,7 +701,7 @@ async fn move_case(
         )),
         CnaState::Published => Some((
             tocsin_domain::points::EarnEvent::CvePublished,
-            super::points::severity_of_score(&VulnDetails::of(&report).cvss_score),
+            super::points::severity_of_score(&VulnDetails::of(report).cvss_score),
         )),
         _ => None,
     };

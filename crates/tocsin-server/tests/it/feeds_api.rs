@@ -127,7 +127,7 @@ both_engines! {
         // Marked for detection: the C2 address and the domains; never the victim or the
         // reference link, which MISP gets as targeting data and a link.
         let ids: Vec<&str> = stdout.lines().filter(|l| l.starts_with("ids ")).collect();
-        assert!(ids.iter().any(|l| *l == "ids ip-dst 198.51.100.7"), "{stdout}");
+        assert!(ids.contains(&"ids ip-dst 198.51.100.7"), "{stdout}");
         assert!(!ids.iter().any(|l| l.contains("203.0.113.5") || l.contains("example.org/a/1")), "{stdout}");
         let _ = std::fs::remove_dir_all(&dir);
         // A blocklist's values are one a line, sorted, once each.
