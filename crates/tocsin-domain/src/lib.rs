@@ -36,8 +36,9 @@
 //! (`fetch.rs`); TLP levels (`tlp.rs`). CVE coordination: CVE ids and reservation lists (`cve.rs`), the
 //! vulnerability report's validation (ROC dates too), the CNA state table, vendor status and
 //! target publication dates (`vuln.rs`). Intel sharing: the 25-field N-ISAC record, its
-//! validation naming each field in Chinese and English, strict format date-times, victim
-//! IPs, connections and scan info as structures, indicator extraction (`intel.rs`), and the
+//! validation naming each field in Chinese and English, strict format date-times, the free
+//! texts 受害IP, 惡意IP連線資訊 and 掃描資訊 kept as written and read into entries with
+//! warnings, never refused (`intel/notation.rs`), indicator extraction (`intel/`), and the
 //! CJK search tokens every engine indexes — single characters and bigrams, because trigram
 //! indexes miss one- and two-character Chinese words; SQLite's FTS5 stores a lone character
 //! only where it ends a run and finds one by prefix (`search.rs`).

@@ -2,10 +2,15 @@
 //!
 //! - [`IntelField`]: the 25 fields in the table's order, with their Chinese and English
 //!   names; every validation error names its field by both ([`IntelField::label`]).
-//! - [`IntelInput`]: a record as it arrives (web form, JSON API, parsed TXT), texts as
-//!   strings and the three structured fields as lists/objects of strings; validated into an
-//!   [`IntelRecord`] by [`IntelInput::validate`]. An [`IntelRecord`] turns back into the
-//!   same input ([`IntelRecord::to_input`]), which the TXT emitter writes.
+//! - [`IntelInput`]: a record as it arrives (web form, JSON API, parsed TXT), every field
+//!   a string (null and numbers read too, so a record read from the API can be written
+//!   back); validated into an [`IntelRecord`] by [`IntelInput::validate`]. An
+//!   [`IntelRecord`] turns back into the same input ([`IntelRecord::to_input`]), which the
+//!   TXT emitter writes, with the TLP in the seed's lower case ([`tlp_value`]).
+//! - 受害IP, 惡意IP連線資訊 and 掃描資訊 are free text (字串): kept as written, never
+//!   refused for their notation; [`notation`] reads entries from them
+//!   ([`IntelRecord::victims`], [`IntelRecord::connections`], [`IntelRecord::scans`]) and
+//!   says line by line what it could not read ([`IntelRecord::notation_warnings`]).
 //! - [`IntelTime`]: the format's one date-time shape, `YYYY-MM-DDThh:mm:ss+hh:mm`, with
 //!   its offset kept; other shapes are refused.
 //! - [`extract_observables`]: typed indicators (ip, cidr, domain, url, e-mail, hashes, CVE
