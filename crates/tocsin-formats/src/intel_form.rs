@@ -412,7 +412,7 @@ impl Reader {
                     occ.fence = Fence::Open { ticks };
                     occ.pending_blank.clear();
                 } else if occ.pending_blank.is_empty()
-                    && (is_free_text(occ.field) || !label_like(raw))
+                    && (occ.field.is_free_text() || !label_like(raw))
                 {
                     occ.lines.push((n, raw.to_owned()));
                 } else {
@@ -422,25 +422,6 @@ impl Reader {
             State::In(_) | State::Unknown => self.unknown(n, raw),
         }
     }
-}
-
-/// The long free texts, where hand-written lines such as `電話：…` or `來源IP：…` are text
-/// of the field.
-fn is_free_text(field: IntelField) -> bool {
-    use IntelField as F;
-    matches!(
-        field,
-        F::Content
-            | F::Contact
-            | F::Recommendation
-            | F::References
-            | F::Attachments
-            | F::AffectedPlatforms
-            | F::Technique
-            | F::VictimIp
-            | F::MaliciousConnections
-            | F::ScanInfo
-    )
 }
 
 /// The number of backticks of a fence line: three or more backticks alone.

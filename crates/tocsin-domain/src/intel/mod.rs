@@ -181,6 +181,26 @@ impl IntelField {
         self.names().1
     }
 
+    /// The long free texts, written over several lines (情資內容, 聯絡資訊, 建議措施, 參考資訊,
+    /// 附件, 影響平台, 手法研判, and 受害IP, 惡意IP連線資訊, 掃描資訊): the TXT form reads
+    /// a label-shaped line inside them as text, and the pages show them as blocks.
+    pub fn is_free_text(self) -> bool {
+        use IntelField as F;
+        matches!(
+            self,
+            F::Content
+                | F::Contact
+                | F::Recommendation
+                | F::References
+                | F::Attachments
+                | F::AffectedPlatforms
+                | F::Technique
+                | F::VictimIp
+                | F::MaliciousConnections
+                | F::ScanInfo
+        )
+    }
+
     /// Both names, as errors show them: `事件主旨 (event_subject)`.
     pub fn label(self) -> String {
         format!("{} ({})", self.zh(), self.key())

@@ -59,7 +59,7 @@ pub(super) fn merge_txt(
     for f in IntelField::ALL {
         let slot = merged.text_mut(f);
         if slot.trim().is_empty() {
-            slot.clone_from(&typed.text(f).to_string());
+            *slot = typed.text(f).to_string();
             from_form.insert(f.key());
         }
     }

@@ -76,40 +76,16 @@ pub(super) fn field_views(tr: &Tr, r: &IntelRecord) -> Vec<FieldView> {
                         .collect();
                     v.warnings = warnings(tr, &read.warnings);
                 }
-                F::Content
-                | F::Contact
-                | F::Recommendation
-                | F::References
-                | F::Attachments
-                | F::AffectedPlatforms
-                | F::Technique => {}
-                _ => v.value = input.text(f).to_string(),
+                _ => {}
             }
-            if is_block(f) {
-                v.block = true;
+            // Every text as written; the free texts as blocks, line breaks kept.
+            if v.value.is_empty() {
                 v.value = input.text(f).to_string();
             }
+            v.block = f.is_free_text();
             v
         })
         .collect()
-}
-
-/// The fields shown as text blocks, line breaks kept.
-fn is_block(f: IntelField) -> bool {
-    use IntelField as F;
-    matches!(
-        f,
-        F::Content
-            | F::Contact
-            | F::Recommendation
-            | F::References
-            | F::Attachments
-            | F::AffectedPlatforms
-            | F::Technique
-            | F::VictimIp
-            | F::MaliciousConnections
-            | F::ScanInfo
-    )
 }
 
 /// The notation warnings of a field in the page's language.
