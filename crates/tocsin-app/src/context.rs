@@ -16,8 +16,18 @@ pub struct Ctx {
     /// The request id (also in the `x-request-id` response header and the logs).
     pub request_id: String,
     /// The request hands over a received message (mail intake): automatic mail it causes
-    /// answers that message (`Auto-Submitted: auto-replied`).
-    pub answers_mail: bool,
+    /// answers that message (`Auto-Submitted: auto-replied`), and a case it opens records
+    /// what of the message was not taken.
+    pub from_mail: Option<FromMail>,
+}
+
+/// The received message an action comes from (mail intake).
+#[derive(Clone, Debug, Default)]
+pub struct FromMail {
+    /// The stored message's id: its `.eml` is the evidence of the case.
+    pub inbound_id: String,
+    /// Attachments not taken into the case, each as `name (N bytes): reason`.
+    pub not_taken: Vec<String>,
 }
 
 impl Ctx {
@@ -27,8 +37,13 @@ impl Ctx {
             locale,
             ip: "console".into(),
             request_id: uuid::Uuid::now_v7().to_string(),
-            answers_mail: false,
+            from_mail: None,
         }
+    }
+
+    /// Whether the action answers a received message (mail intake).
+    pub fn answers_mail(&self) -> bool {
+        self.from_mail.is_some()
     }
 
     /// A translator for the request's language.

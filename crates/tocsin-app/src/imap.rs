@@ -463,7 +463,7 @@ async fn poll_session(
                 locale: Locale::ZhTw,
                 ip: format!("imap:{}", a.host),
                 request_id: uuid::Uuid::now_v7().to_string(),
-                answers_mail: true,
+                from_mail: Some(crate::context::FromMail::default()),
             };
             match mail_intake::receive(state, who, &ctx, raw, &envelope).await {
                 Ok(out) => {

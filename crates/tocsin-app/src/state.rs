@@ -47,6 +47,24 @@ impl App {
         self.day_of(self.now())
     }
 
+    /// `at` as the desk's wall-clock minute, `YYYY-MM-DDTHH:MM` in `calendar.time_zone`:
+    /// the form the report forms take, with that zone's name beside it.
+    pub fn local_minute(&self, at: tocsin_domain::Timestamp) -> String {
+        let t = self
+            .desk
+            .calendar
+            .time_zone()
+            .to_datetime(tocsin_domain::zone::to_jiff(at));
+        format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}",
+            t.year(),
+            t.month(),
+            t.day(),
+            t.hour(),
+            t.minute()
+        )
+    }
+
     /// The desk's calendar date of `at`: the day, month and year a Taipei desk calls it.
     pub fn day_of(&self, at: tocsin_domain::Timestamp) -> jiff::civil::Date {
         tocsin_domain::clock::day_of(at, self.desk.calendar.time_zone())

@@ -218,6 +218,55 @@ fn header_len(raw: &[u8]) -> usize {
     raw.len()
 }
 
+/// The message without the delivery headers an MTA prepends for each recipient
+/// (Postfix's pipe flags `R`, `D`, `O`, `F`: `Return-Path:`, `Delivered-To:`,
+/// `X-Original-To:`, an mbox `From ` line): the same message delivered for incident@ and
+/// for phishing@ differs only there, so what is left is its identity. Only the leading
+/// run counts; the same fields further down came with the message.
+pub fn identity(raw: &[u8]) -> &[u8] {
+    const PREPENDED: [&[u8]; 3] = [b"return-path:", b"delivered-to:", b"x-original-to:"];
+    let mut at = 0;
+    let mut first = true;
+    loop {
+        let rest = &raw[at..];
+        let starts = |p: &[u8]| rest.len() >= p.len() && rest[..p.len()].eq_ignore_ascii_case(p);
+        let mbox = first && rest.starts_with(b"From ");
+        if !mbox && !PREPENDED.iter().any(|p| starts(p)) {
+            return rest;
+        }
+        first = false;
+        // Skip the line and its continuation lines.
+        let mut end = at;
+        loop {
+            match raw[end..].iter().position(|&b| b == b'\n') {
+                Some(p) => end += p + 1,
+                None => return &raw[raw.len()..],
+            }
+            if !matches!(raw.get(end), Some(b' ' | b'\t')) {
+                break;
+            }
+        }
+        at = end;
+    }
+}
+
+/// An address as routes know it, and its `+tag`: `Incident+Urgent@CERT.example` is
+/// (`incident@cert.example`, `Some("Urgent")`). Trimmed, angle brackets removed,
+/// lower-cased but for the tag.
+pub fn route_address(address: &str) -> (String, Option<String>) {
+    let a = address.trim().trim_matches(['<', '>']).trim();
+    let Some((local, domain)) = a.rsplit_once('@') else {
+        return (a.to_lowercase(), None);
+    };
+    match local.split_once('+') {
+        Some((base, tag)) => (
+            format!("{base}@{domain}").to_lowercase(),
+            (!tag.is_empty()).then(|| tag.to_string()),
+        ),
+        None => (a.to_lowercase(), None),
+    }
+}
+
 /// The SPF, DKIM and DMARC verdicts our MTA wrote in the topmost `Authentication-Results`
 /// header (RFC 8601), as `spf=pass dkim=fail dmarc=none`; empty when there is none. Only
 /// the topmost counts: the receiving MTA prepends its own, and any header further down
@@ -638,6 +687,23 @@ mod tests {
             hrefs("<a href='x"),
             ["x"],
             "an unclosed quote runs to the end"
+        );
+    }
+
+    #[test]
+    fn identity_leaves_out_what_the_mta_prepends() {
+        let m = b"Subject: hi\r\nDelivered-To: a@x\r\n\r\nbody";
+        assert_eq!(identity(m), m, "nothing prepended");
+        let a = b"Return-Path: <s@y>\r\nDelivered-To: incident@x\r\nSubject: hi\r\nDelivered-To: a@x\r\n\r\nbody";
+        let b = b"From s@y Mon Dec  7 09:00:00 2026\nreturn-path: <s@y>\nX-Original-To: phishing+t@x\nDELIVERED-TO: phishing@x\n\t(folded)\nSubject: hi\r\nDelivered-To: a@x\r\n\r\nbody";
+        assert_eq!(identity(a), identity(b));
+        assert_eq!(identity(a), m);
+        assert_eq!(identity(b"Delivered-To: x"), b"");
+        assert_eq!(identity(b""), b"");
+        assert_eq!(
+            identity(b"From: x@y\n\nb"),
+            b"From: x@y\n\nb",
+            "a From: field is not an mbox line"
         );
     }
 

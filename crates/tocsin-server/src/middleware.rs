@@ -83,7 +83,7 @@ pub async fn context(State(state): State<AppState>, req: Request, next: Next) ->
         locale,
         ip,
         request_id,
-        answers_mail: false,
+        from_mail: None,
     });
     next.run(Request::from_parts(parts, body)).await
 }

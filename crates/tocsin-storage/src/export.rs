@@ -295,7 +295,15 @@ impl Store {
             counts,
             crate::InboundMail,
             "inbound_mail",
-            "SELECT id, sha256, received_at, envelope_sender, recipient, route, message_id, from_email, subject, status, reason, target, raw FROM inbound_mail ORDER BY id"
+            "SELECT id, sha256, received_at, envelope_sender, recipient, message_id, from_email, subject, raw FROM inbound_mail ORDER BY id"
+        );
+        export_table!(
+            self,
+            out,
+            counts,
+            crate::InboundDelivery,
+            "inbound_deliveries",
+            "SELECT id, mail_id, recipient, envelope_sender, received_at, route, status, reason, target FROM inbound_deliveries ORDER BY id"
         );
         export_table!(
             self,
@@ -531,6 +539,11 @@ impl Store {
                     let m: crate::InboundMail = serde_json::from_value(raw.row).map_err(bad)?;
                     tx.insert_inbound(&m).await?;
                     "inbound_mail"
+                }
+                "inbound_deliveries" => {
+                    tx.insert_inbound_delivery(&serde_json::from_value(raw.row).map_err(bad)?)
+                        .await?;
+                    "inbound_deliveries"
                 }
                 // The cached balances come with their entries: both are copied as they are.
                 "points_accounts" => {

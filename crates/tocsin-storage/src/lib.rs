@@ -99,7 +99,7 @@ pub use intel::{
     AudienceKind, AudienceRow, Delivery, GroupMember, IntelFilter, IntelRow, NewIntel,
     ObservableRow, SharingGroup,
 };
-pub use mail_intake::InboundMail;
+pub use mail_intake::{InboundDelivery, InboundMail};
 pub use orgs::{NewOrganization, Organization};
 pub use outbox::{ClaimedMail, NewMail, OutboxRow, OutboxStatus};
 pub use phishing::{AbuseContact, NewPhishUrl, PhishUrlRow};

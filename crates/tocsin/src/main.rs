@@ -83,16 +83,21 @@ enum Command {
     Imap(ImapCommand),
     /// Hand one message on standard input to a server, for an MTA's pipe transport.
     ///
-    /// Exit status: 0 stored; 75 (EX_TEMPFAIL) server unreachable, busy or failing, so the
-    /// MTA retries; 65 (EX_DATAERR) the message is refused (too large, a MIME bomb, not a
-    /// message), with the reason on standard error; 69 (EX_UNAVAILABLE) wrong URL or token.
+    /// Exit status: 0 stored; 65 (EX_DATAERR) the message is refused for what it is (too
+    /// large for the server's `intake.max_bytes`, a MIME bomb, not a message), with the
+    /// reason on standard error for the bounce; 75 (EX_TEMPFAIL) anything else, so the MTA
+    /// keeps the mail queued: the server unreachable, busy or failing, and a wrong URL or
+    /// token too (docs/mail-intake.md). Without --token-file the token is taken from
+    /// TOCSIN_MAILGATE_TOKEN (other local users may read an MTA's environment: prefer the
+    /// file).
     Mailgate {
         /// The server, `http://host:port` (plain HTTP: a local instance or TLS proxy).
-        #[arg(long)]
+        #[arg(long, default_value = "http://127.0.0.1:8080")]
         url: String,
-        /// An API token of a desk account (better: the TOCSIN_MAILGATE_TOKEN variable).
-        #[arg(long, env = "TOCSIN_MAILGATE_TOKEN", hide_env_values = true)]
-        token: String,
+        /// A file holding an API token of a desk account, readable by its owner only
+        /// (mode 0600), who must be the user the gate runs as.
+        #[arg(long)]
+        token_file: Option<PathBuf>,
         /// Route to this desk whatever the address: incident, vulnerability, phishing, intel.
         #[arg(long)]
         queue: Option<String>,
@@ -102,9 +107,6 @@ enum Command {
         /// The envelope recipient, e.g. Postfix's ${recipient}.
         #[arg(long)]
         recipient: Option<String>,
-        /// Largest message accepted from standard input, in bytes.
-        #[arg(long, default_value_t = 26_214_400)]
-        max_bytes: usize,
     },
     /// Score a CVSS v3.0, v3.1 or v4.0 vector and list its metrics (no database needed).
     ///
@@ -269,20 +271,24 @@ async fn main() -> anyhow::Result<()> {
     // Before any configuration is read: an MTA must get one of the sysexits codes.
     if let Command::Mailgate {
         url,
-        token,
+        token_file,
         queue,
         sender,
         recipient,
-        max_bytes,
+        ..
     } = &cli.command
     {
+        let token = match (token_file, std::env::var("TOCSIN_MAILGATE_TOKEN")) {
+            (Some(file), _) => mailgate::TokenSource::File(file.clone()),
+            (None, Ok(value)) => mailgate::TokenSource::Value(value),
+            (None, Err(_)) => mailgate::TokenSource::Missing,
+        };
         let gate = mailgate::Gate {
             url: url.clone(),
-            token: token.clone(),
+            token,
             queue: queue.clone(),
             sender: sender.clone(),
             recipient: recipient.clone(),
-            max_bytes: *max_bytes,
         };
         let (code, line) = mailgate::run(&gate).await;
         if !line.is_empty() {

@@ -121,6 +121,9 @@ error-transition = The report cannot move to that state from its current one.
 error-duplicate-self = A report cannot duplicate itself.
 error-unknown-report = No report has this tracking number.
 error-score = Choose a score from 1 to 5.
+mail-ack-not-taken = These attachments of your message were not taken into the report (they stay with your message, which we keep):
+    { $files }
+    Send them again within the limits, or through the private link above.
 mail-ack-subject = Report received
 mail-ack-body = Hello,
     We received your security incident report. Its tracking number is { $tracking }.

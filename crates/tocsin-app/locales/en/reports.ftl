@@ -66,6 +66,7 @@ event-received = Report received
 event-state = Status change
 event-message = Message from us
 event-reporter_info = Information from the reporter
+event-attachments_not_taken = Attachments not taken
 event-note = Internal note
 event-assigned = Assignment
 event-classified = Classification

@@ -121,6 +121,9 @@ error-transition = 目前的狀態不能這樣變更。
 error-duplicate-self = 通報不能是自己的重複。
 error-unknown-report = 找不到這個追蹤編號的通報。
 error-score = 請選擇 1 到 5 分。
+mail-ack-not-taken = 您來信中的下列附件未收錄於通報（仍保存於本中心留存的原始郵件中）：
+    { $files }
+    請於限制內重新寄送，或透過上方專屬連結補充。
 mail-ack-subject = 通報已收到
 mail-ack-body = 您好：
     本中心已收到您的資安事件通報，追蹤編號為 { $tracking }。

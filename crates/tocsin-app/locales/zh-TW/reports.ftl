@@ -65,6 +65,7 @@ event-received = 收到通報
 event-state = 狀態變更
 event-message = 本中心訊息
 event-reporter_info = 通報者補充資料
+event-attachments_not_taken = 未收錄的附件
 event-note = 內部備註
 event-assigned = 指派
 event-classified = 分類

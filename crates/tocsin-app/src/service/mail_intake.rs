@@ -13,13 +13,13 @@ use tocsin_domain::policy::{Action, Resource, authorize};
 use tocsin_domain::{FieldError, FieldErrors, IncidentInput, Locale, Timestamp};
 use tocsin_formats::mail_in::{self, Inbound, Limits};
 use tocsin_storage::reports::{NewEvent, Visibility};
-use tocsin_storage::{InboundMail, Report};
+use tocsin_storage::{InboundDelivery, InboundMail, Report};
 use uuid::Uuid;
 
 use super::reports::{Upload, store_uploads};
 use super::{audit_entry, check};
 use crate::auth::{AuthMethod, CurrentUser, principal_of};
-use crate::context::Ctx;
+use crate::context::{Ctx, FromMail};
 use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::state::App;
@@ -53,13 +53,13 @@ pub struct IntakeOutcome {
 }
 
 impl IntakeOutcome {
-    fn of(m: &InboundMail, duplicate: bool) -> Self {
+    fn of(m: &InboundMail, d: &InboundDelivery, duplicate: bool) -> Self {
         IntakeOutcome {
             id: m.id.to_string(),
-            status: m.status.clone(),
-            route: m.route.clone(),
-            target: m.target.clone(),
-            reason: m.reason.clone(),
+            status: d.status.clone(),
+            route: d.route.clone(),
+            target: d.target.clone(),
+            reason: d.reason.clone(),
             duplicate,
         }
     }
@@ -79,8 +79,44 @@ fn limits(state: &App) -> Limits {
     }
 }
 
-/// Takes one message. A message refused by the limits is a 422 naming the reason and is
-/// not stored; anything else is stored before it is handled, and handled once.
+/// What a mailgate needs to know before it reads a message: the largest message the
+/// server takes (`intake.max_bytes`), so the gate and the server never disagree.
+#[derive(Clone, Debug, Serialize)]
+pub struct IntakeLimits {
+    /// The largest message taken, in bytes.
+    pub max_bytes: usize,
+    /// The largest attachment taken into a case; larger ones stay in the stored message.
+    pub max_attachment_bytes: usize,
+}
+
+/// The limits, for whoever may hand over mail.
+pub async fn intake_limits(
+    state: &App,
+    who: &CurrentUser,
+    ctx: &Ctx,
+) -> Result<IntakeLimits, AppError> {
+    check(state, who, ctx, Action::Create, &Resource::InboundMail).await?;
+    let l = limits(state);
+    Ok(IntakeLimits {
+        max_bytes: l.max_bytes,
+        max_attachment_bytes: l.max_attachment_bytes,
+    })
+}
+
+/// The recipient as a delivery records it: trimmed, without angle brackets, lower-cased
+/// (a `+tag` kept); `""` when the MTA did not say.
+fn delivery_recipient(envelope: &Envelope) -> String {
+    envelope
+        .recipient
+        .as_deref()
+        .map(|r| r.trim().trim_matches(['<', '>']).trim().to_lowercase())
+        .unwrap_or_default()
+}
+
+/// Takes one delivery of a message. A message refused by the limits is a 422 naming the
+/// reason and is not stored. Anything else is stored before it is handled (the message
+/// once, whatever it was delivered for; each recipient's delivery once) and each delivery
+/// is handled once: the MTA's retry of a delivery gets the first outcome.
 pub async fn receive(
     state: &App,
     who: &CurrentUser,
@@ -97,82 +133,115 @@ pub async fn receive(
         );
         AppError::Validation(errors)
     })?;
-    let sha = hex::encode(Sha256::digest(raw));
-    if let Some(stored) = state.store.inbound_by_sha(&sha).await? {
-        if stored.status != "received" {
-            return Ok(IntakeOutcome::of(&stored, true));
+    let sha = hex::encode(Sha256::digest(mail_in::identity(raw)));
+    let now = state.now();
+    let recipient = delivery_recipient(envelope);
+    let envelope_sender = envelope.sender.clone().unwrap_or_default();
+    let audit = |id: &Uuid, from: &str, subject: &str| {
+        let mut a = audit_entry(who, ctx, "mail.receive", "inbound_mail", &id.to_string());
+        a.detail = format!("from={from} subject={subject} recipient={recipient}");
+        a
+    };
+    // Durable before anything else happens, acknowledgments included: a new message and
+    // its delivery in one transaction.
+    let mut message = state.store.inbound_by_sha(&sha).await?;
+    if message.is_none() {
+        let row = InboundMail {
+            id: Uuid::now_v7(),
+            sha256: sha.clone(),
+            received_at: now,
+            envelope_sender: envelope_sender.clone(),
+            recipient: recipient.clone(),
+            message_id: mail.message_id.clone().unwrap_or_default(),
+            from_email: mail
+                .from
+                .as_ref()
+                .map(|f| f.email.clone())
+                .unwrap_or_default(),
+            subject: mail.subject.chars().take(500).collect(),
+            raw: raw.to_vec(),
+        };
+        let delivery = new_delivery(&row, &recipient, &envelope_sender, now);
+        let mut tx = state.store.begin().await?;
+        if tx.insert_inbound(&row).await? {
+            tx.insert_inbound_delivery(&delivery).await?;
+            tx.audit(&audit(&row.id, &row.from_email, &row.subject))
+                .await?;
+            tx.commit().await?;
+            return handle(state, ctx, &row, &delivery, &mail, envelope, false).await;
         }
-        // Stored but not handled (the server stopped in between): handle it now.
-        let out = handle(state, ctx, &stored, &mail, envelope).await?;
-        return Ok(IntakeOutcome {
-            duplicate: true,
-            ..out
-        });
+        // Another delivery stored the same message a moment ago.
+        tx.rollback().await?;
+        message = state.store.inbound_by_sha(&sha).await?;
     }
-    let row = InboundMail {
+    let message = message.ok_or_else(|| AppError::internal("inbound mail vanished"))?;
+    let delivery = new_delivery(&message, &recipient, &envelope_sender, now);
+    let mut tx = state.store.begin().await?;
+    let fresh = tx.insert_inbound_delivery(&delivery).await?;
+    if fresh {
+        tx.audit(&audit(&message.id, &message.from_email, &message.subject))
+            .await?;
+    }
+    tx.commit().await?;
+    if fresh {
+        return handle(state, ctx, &message, &delivery, &mail, envelope, false).await;
+    }
+    let stored = state
+        .store
+        .inbound_deliveries(message.id)
+        .await?
+        .into_iter()
+        .find(|d| d.recipient == recipient)
+        .ok_or_else(|| AppError::internal("inbound delivery vanished"))?;
+    if stored.status != "received" {
+        return Ok(IntakeOutcome::of(&message, &stored, true));
+    }
+    // Stored but not handled (the server stopped in between): handle it now.
+    handle(state, ctx, &message, &stored, &mail, envelope, true).await
+}
+
+fn new_delivery(
+    message: &InboundMail,
+    recipient: &str,
+    envelope_sender: &str,
+    now: Timestamp,
+) -> InboundDelivery {
+    InboundDelivery {
         id: Uuid::now_v7(),
-        sha256: sha,
-        received_at: state.now(),
-        envelope_sender: envelope.sender.clone().unwrap_or_default(),
-        recipient: envelope.recipient.clone().unwrap_or_default(),
+        mail_id: message.id,
+        recipient: recipient.to_string(),
+        envelope_sender: envelope_sender.to_string(),
+        received_at: now,
         route: String::new(),
-        message_id: mail.message_id.clone().unwrap_or_default(),
-        from_email: mail
-            .from
-            .as_ref()
-            .map(|f| f.email.clone())
-            .unwrap_or_default(),
-        subject: mail.subject.chars().take(500).collect(),
         status: "received".into(),
         reason: String::new(),
         target: String::new(),
-        raw: raw.to_vec(),
-    };
-    // Durable before anything else happens, acknowledgments included.
-    let mut tx = state.store.begin().await?;
-    let fresh = tx.insert_inbound(&row).await?;
-    let mut a = audit_entry(
-        who,
-        ctx,
-        "mail.receive",
-        "inbound_mail",
-        &row.id.to_string(),
-    );
-    a.detail = format!("from={} subject={}", row.from_email, row.subject);
-    tx.audit(&a).await?;
-    tx.commit().await?;
-    if !fresh {
-        // Another instance stored the same bytes a moment ago; it handles them.
-        let stored = state
-            .store
-            .inbound_by_sha(&row.sha256)
-            .await?
-            .ok_or_else(|| AppError::internal("inbound mail vanished"))?;
-        return Ok(IntakeOutcome::of(&stored, true));
     }
-    handle(state, ctx, &row, &mail, envelope).await
 }
 
-/// Routes a stored message and records the outcome.
+/// Routes a stored delivery and records the outcome.
 async fn handle(
     state: &App,
     ctx: &Ctx,
-    row: &InboundMail,
+    message: &InboundMail,
+    delivery: &InboundDelivery,
     mail: &Inbound,
     envelope: &Envelope,
+    duplicate: bool,
 ) -> Result<IntakeOutcome, AppError> {
-    let (route, status, reason, target) = decide(state, ctx, mail, envelope, &row.raw).await?;
+    let (route, status, reason, target) =
+        decide(state, ctx, message, delivery, mail, envelope).await?;
     let mut tx = state.store.begin().await?;
-    tx.set_inbound_outcome(row.id, &route, status, &reason, &target)
+    tx.set_delivery_outcome(delivery.id, &route, status, &reason, &target)
         .await?;
     tx.commit().await?;
     Ok(IntakeOutcome {
-        id: row.id.to_string(),
+        id: message.id.to_string(),
         status: status.to_string(),
         route,
         target,
         reason,
-        duplicate: false,
+        duplicate,
     })
 }
 
@@ -286,9 +355,10 @@ fn reason_of(e: &AppError) -> String {
 async fn decide(
     state: &App,
     ctx: &Ctx,
+    message: &InboundMail,
+    delivery: &InboundDelivery,
     mail: &Inbound,
     envelope: &Envelope,
-    raw: &[u8],
 ) -> Result<Decision, AppError> {
     if let Some(kind) = mail.automatic {
         let kind = serde_json::to_value(kind)
@@ -305,15 +375,43 @@ async fn decide(
     let Some(from) = mail.from.as_ref() else {
         return held("", "no sender address");
     };
-    let verdicts = mail_in::authentication_verdicts(raw);
+    let verdicts = mail_in::authentication_verdicts(&message.raw);
     let checks = if verdicts.is_empty() {
         String::new()
     } else {
         format!(" [{verdicts}]")
     };
+    let answer = answered_case(state, mail).await?;
+    let route = match answer {
+        Some(_) => "reply".to_string(),
+        None => match route_of(state, mail, envelope) {
+            Ok(r) => r,
+            Err(decision) => return Ok(decision),
+        },
+    };
+    // The same message delivered for two addresses of one route (a reply copied to
+    // incident@ and phishing@) runs that route once; each delivery is recorded.
+    if let Some(first) = state
+        .store
+        .inbound_deliveries(message.id)
+        .await?
+        .into_iter()
+        .find(|d| d.id != delivery.id && d.route == route && d.status != "received")
+    {
+        let reason = format!(
+            "the same message was handled as {route} when delivered for {}",
+            if first.recipient.is_empty() {
+                "its first recipient"
+            } else {
+                &first.recipient
+            }
+        );
+        return Ok((route, "ignored", reason, first.target));
+    }
+    let not_taken: Vec<String> = mail.dropped.iter().map(|d| d.to_string()).collect();
     // Replies first: they join their case whatever address they went to, when they prove
     // they belong (they answer a message of ours) and come from a party to the case.
-    if let Some(answer) = answered_case(state, mail).await? {
+    if let Some(answer) = answer {
         let tracking = match answer {
             Answer::Proven(t) => t,
             Answer::Claimed(t) => {
@@ -348,6 +446,10 @@ async fn decide(
             body.push_str("\n\n---\n");
             body.push_str(&f.text);
         }
+        if !not_taken.is_empty() {
+            body.push_str("\n\n---\n");
+            body.push_str(&not_taken.join("\n"));
+        }
         let mut tx = state.store.begin().await?;
         let ev = tx
             .add_event(
@@ -358,8 +460,13 @@ async fn decide(
                     event: "reporter_info".into(),
                     visibility: Visibility::Reporter,
                     body: field_text(body.trim(), 20_000),
-                    data: serde_json::json!({"via": "mail", "authentication": verdicts})
-                        .to_string(),
+                    data: serde_json::json!({
+                        "via": "mail",
+                        "authentication": verdicts,
+                        "inbound_id": message.id.to_string(),
+                        "not_taken": not_taken,
+                    })
+                    .to_string(),
                 },
             )
             .await?;
@@ -378,29 +485,6 @@ async fn decide(
         return Ok(("reply".into(), "appended", String::new(), tracking));
     }
     let intake = &state.config.intake;
-    let route = match envelope
-        .queue
-        .as_deref()
-        .map(str::trim)
-        .filter(|q| !q.is_empty())
-    {
-        Some(q) if ROUTES.contains(&q) => Some(q.to_string()),
-        Some(q) => return held(q, format!("unknown queue {q}")),
-        None => None,
-    };
-    let route = route
-        .or_else(|| {
-            envelope
-                .recipient
-                .iter()
-                .map(|r| r.trim().to_ascii_lowercase())
-                .chain(mail.recipients.iter().map(|r| r.email.clone()))
-                .find_map(|r| intake.routes.get(&r).cloned())
-        })
-        .unwrap_or_else(|| intake.default_route.clone());
-    if route.is_empty() {
-        return held("", "no route for its recipients");
-    }
     // Loop and flood guard: a sender gets at most N acknowledgments an hour.
     let key = format!("mail-ack:{}", from.email);
     let now = state.now();
@@ -424,11 +508,15 @@ async fn decide(
         // Per sender, so that the per-address intake limit counts senders, not the mailgate.
         ip: format!("mail:{}", from.email),
         request_id: ctx.request_id.clone(),
-        answers_mail: true,
+        from_mail: Some(FromMail {
+            inbound_id: message.id.to_string(),
+            not_taken,
+        }),
     };
     let anonymous = CurrentUser(None);
     let result = match route.as_str() {
         "incident" => {
+            // When it was written, on the desk's clock and calendar; never in the future.
             let date = mail
                 .date
                 .map(|d| Timestamp::from_micros(d.saturating_mul(1_000_000)))
@@ -449,8 +537,8 @@ async fn decide(
                     200,
                 ),
                 email: from.email.clone(),
-                discovered_at: date.rfc3339().chars().take(16).collect(),
-                time_zone: "UTC".into(),
+                discovered_at: state.local_minute(date),
+                time_zone: state.desk.calendar.time_zone_name().to_string(),
                 incident_type: intake.incident_type.clone(),
                 description: field_text(description.trim(), 20_000),
                 needs_support: Some(false),
@@ -560,6 +648,56 @@ async fn decide(
     }
 }
 
+/// The desk a delivery goes to: the MTA's `--queue`, else the recipient's route (a
+/// `+tag` does not change it), else `intake.default_route`. When the MTA names the
+/// recipient, that address alone decides: the To and Cc a sender wrote would route a copy
+/// meant for another desk twice.
+fn route_of(state: &App, mail: &Inbound, envelope: &Envelope) -> Result<String, Decision> {
+    let intake = &state.config.intake;
+    match envelope
+        .queue
+        .as_deref()
+        .map(str::trim)
+        .filter(|q| !q.is_empty())
+    {
+        Some(q) if ROUTES.contains(&q) => return Ok(q.to_string()),
+        Some(q) => {
+            return Err((
+                q.to_string(),
+                "held",
+                format!("unknown queue {q}"),
+                String::new(),
+            ));
+        }
+        None => {}
+    }
+    let lookup = |address: &str| {
+        intake
+            .routes
+            .get(&mail_in::route_address(address).0)
+            .cloned()
+    };
+    let route = match envelope
+        .recipient
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+    {
+        Some(r) => lookup(r),
+        None => mail.recipients.iter().find_map(|r| lookup(&r.email)),
+    }
+    .unwrap_or_else(|| intake.default_route.clone());
+    if route.is_empty() {
+        return Err((
+            String::new(),
+            "held",
+            "no route for its recipients".into(),
+            String::new(),
+        ));
+    }
+    Ok(route)
+}
+
 /// An intel record by mail: the TXT form attached (or in the body), submitted as a draft by
 /// the account of the sender's address.
 async fn intel(
@@ -588,7 +726,7 @@ pub async fn list(
     who: &CurrentUser,
     ctx: &Ctx,
     status: Option<&str>,
-) -> Result<Vec<InboundMail>, AppError> {
+) -> Result<Vec<(InboundMail, Vec<InboundDelivery>)>, AppError> {
     check(state, who, ctx, Action::List, &Resource::InboundMail).await?;
     let rows = state.store.list_inbound(status, 200).await?;
     let mut a = audit_entry(who, ctx, "mail.list", "inbound_mail", "");

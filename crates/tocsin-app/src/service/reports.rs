@@ -275,8 +275,24 @@ pub async fn finish_intake(
     ];
     all.extend(args.iter().cloned());
     let subject = format!("[{}] {}", report.tracking_id, tr.t("mail-ack-subject"));
-    let text = tr.t_args(body_id, &all);
-    if ctx.answers_mail {
+    let mut text = tr.t_args(body_id, &all);
+    // What of a mailed report was not taken is on the case, and the sender is told.
+    if let Some(mail) = ctx.from_mail.as_ref().filter(|m| !m.not_taken.is_empty()) {
+        let files = mail.not_taken.join("\n");
+        text.push_str("\n\n");
+        text.push_str(&tr.t_args("mail-ack-not-taken", &[("files", files.clone())]));
+        let event = NewEvent {
+            actor_id: None,
+            actor: "system".into(),
+            event: "attachments_not_taken".into(),
+            visibility: Visibility::Internal,
+            body: format!("{files}\n(/api/v1/mail/inbound/{}/eml)", mail.inbound_id),
+            data: serde_json::json!({"inbound_id": mail.inbound_id, "files": mail.not_taken})
+                .to_string(),
+        };
+        tx.add_event(report.id, &event).await?;
+    }
+    if ctx.answers_mail() {
         crate::mailer::queue_answer(&mut tx, state, &report.reporter_email, &subject, &text)
             .await?;
     } else {

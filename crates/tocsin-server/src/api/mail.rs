@@ -7,7 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
-use tocsin_storage::InboundMail;
+use tocsin_storage::{InboundDelivery, InboundMail};
 use utoipa::{IntoParams, ToSchema};
 
 use super::ApiErrorBody;
@@ -61,24 +61,15 @@ pub async fn receive(
     Ok((status, Json(out.into())))
 }
 
-/// A stored message, without its bytes.
+/// One delivery of a message: the recipient the MTA delivered it for and what intake made
+/// of it.
 #[derive(Serialize, ToSchema)]
-pub struct InboundView {
-    /// Id.
-    pub id: String,
-    /// When it came (RFC 3339).
-    pub received_at: String,
-    /// The envelope sender.
-    pub envelope_sender: String,
-    /// The delivery address.
+pub struct DeliveryView {
+    /// The envelope recipient (lower-cased, a `+tag` kept); empty when the MTA did not say.
     pub recipient: String,
-    /// Its sender.
-    pub from_email: String,
-    /// Its subject.
-    pub subject: String,
-    /// Its Message-ID.
-    pub message_id: String,
-    /// received, created, appended, held or ignored.
+    /// When it arrived (RFC 3339).
+    pub received_at: String,
+    /// received (being handled), created, appended, held or ignored.
     pub status: String,
     /// incident, vulnerability, phishing, intel or reply.
     pub route: String,
@@ -86,14 +77,59 @@ pub struct InboundView {
     pub reason: String,
     /// The case or record it became or joined.
     pub target: String,
+}
+
+impl From<&InboundDelivery> for DeliveryView {
+    fn from(d: &InboundDelivery) -> Self {
+        DeliveryView {
+            recipient: d.recipient.clone(),
+            received_at: d.received_at.rfc3339(),
+            status: d.status.clone(),
+            route: d.route.clone(),
+            reason: d.reason.clone(),
+            target: d.target.clone(),
+        }
+    }
+}
+
+/// A stored message, without its bytes.
+#[derive(Serialize, ToSchema)]
+pub struct InboundView {
+    /// Id.
+    pub id: String,
+    /// When it first came (RFC 3339).
+    pub received_at: String,
+    /// The envelope sender of its first delivery.
+    pub envelope_sender: String,
+    /// The recipient of its first delivery.
+    pub recipient: String,
+    /// Its sender.
+    pub from_email: String,
+    /// Its subject.
+    pub subject: String,
+    /// Its Message-ID.
+    pub message_id: String,
+    /// The first delivery's status: received, created, appended, held or ignored.
+    pub status: String,
+    /// The first delivery's route: incident, vulnerability, phishing, intel or reply.
+    pub route: String,
+    /// Why the first delivery was held or ignored.
+    pub reason: String,
+    /// The case or record the first delivery became or joined.
+    pub target: String,
+    /// Every delivery, first first: one per recipient the MTA delivered it for.
+    pub deliveries: Vec<DeliveryView>,
     /// Its size in bytes.
     pub size: usize,
     /// The SPF/DKIM/DMARC verdicts our MTA recorded (`spf=pass dkim=fail …`), if any.
     pub authentication: String,
 }
 
-impl From<&InboundMail> for InboundView {
-    fn from(m: &InboundMail) -> Self {
+impl From<&(InboundMail, Vec<InboundDelivery>)> for InboundView {
+    fn from((m, deliveries): &(InboundMail, Vec<InboundDelivery>)) -> Self {
+        let deliveries: Vec<DeliveryView> = deliveries.iter().map(Into::into).collect();
+        let first = deliveries.first();
+        let of = |f: fn(&DeliveryView) -> &String| first.map(f).cloned().unwrap_or_default();
         InboundView {
             id: m.id.to_string(),
             received_at: m.received_at.rfc3339(),
@@ -102,14 +138,41 @@ impl From<&InboundMail> for InboundView {
             from_email: m.from_email.clone(),
             subject: m.subject.clone(),
             message_id: m.message_id.clone(),
-            status: m.status.clone(),
-            route: m.route.clone(),
-            reason: m.reason.clone(),
-            target: m.target.clone(),
+            status: of(|d| &d.status),
+            route: of(|d| &d.route),
+            reason: of(|d| &d.reason),
+            target: of(|d| &d.target),
             size: m.raw.len(),
             authentication: tocsin_formats::mail_in::authentication_verdicts(&m.raw),
+            deliveries,
         }
     }
+}
+
+/// What a mailgate reads before a message: the largest message the server takes.
+#[derive(Serialize, ToSchema)]
+pub struct LimitsView {
+    /// The largest message taken, in bytes (`intake.max_bytes`).
+    pub max_bytes: usize,
+    /// The largest attachment taken into a case; larger ones stay in the stored message.
+    pub max_attachment_bytes: usize,
+}
+
+/// The intake limits, for the mailgate (it asks before reading a message, so it never
+/// disagrees with the server).
+#[utoipa::path(get, path = "/api/v1/mail/limits", operation_id = "getMailLimits", tag = "mail",
+    responses((status = 200, body = LimitsView), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody)),
+    security(("bearer" = [])))]
+pub async fn limits(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+) -> Result<Json<LimitsView>, HttpError> {
+    let l = intake::intake_limits(&state, &who, &ctx).await?;
+    Ok(Json(LimitsView {
+        max_bytes: l.max_bytes,
+        max_attachment_bytes: l.max_attachment_bytes,
+    }))
 }
 
 /// The listing filter.

@@ -594,6 +594,7 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(intel::add_member, intel::remove_member))
         .routes(routes!(mail::receive, mail::list))
         .routes(routes!(mail::eml))
+        .routes(routes!(mail::limits))
         .routes(routes!(points::balance))
         .routes(routes!(points::history))
         .routes(routes!(points::catalog, points::create_item))

@@ -399,7 +399,7 @@ imap_tests! {
             // Matched by sender and subject: IMAP may hand back other line endings.
             let mail = tocsin_formats::mail_in::parse(raw, None, &limits).expect("fixture parses");
             let from = mail.from.as_ref().map(|f| f.email.clone()).unwrap_or_default();
-            let row = rows.iter().find(|r| r.from_email == from && r.subject == mail.subject)
+            let row = rows.iter().find(|r| r.0.from_email == from && r.0.subject == mail.subject)
                 .unwrap_or_else(|| panic!("{name} was not stored: {rows:?}"));
             assert_landed(&h, name, raw, &Landed::of_row(row)).await;
         }
@@ -447,7 +447,7 @@ imap_tests! {
         for name in ["big5-body.eml", "html-only.eml"] {
             let raw = fixture(name);
             let mail = tocsin_formats::mail_in::parse(&raw, None, &Default::default()).expect("parses");
-            let row = rows.iter().find(|r| r.subject == mail.subject).unwrap_or_else(|| panic!("{name}: {rows:?}"));
+            let row = rows.iter().find(|r| r.0.subject == mail.subject).unwrap_or_else(|| panic!("{name}: {rows:?}"));
             assert_landed(&h, name, &raw, &Landed::of_row(row)).await;
         }
     }
@@ -474,7 +474,7 @@ imap_tests! {
         }
         // Nothing of the refused message was stored; the other one was.
         let rows = h.state.store.list_inbound(None, 10).await.expect("inbound");
-        assert_eq!(rows.iter().map(|r| r.subject.as_str()).collect::<Vec<_>>(), ["suspicious"]);
+        assert_eq!(rows.iter().map(|r| r.0.subject.as_str()).collect::<Vec<_>>(), ["suspicious"]);
         // What is left is the refused message itself, unread.
         let mut s = imap::connect(&account).await.expect("connect");
         s.select("INBOX").await.expect("select");

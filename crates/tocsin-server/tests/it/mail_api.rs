@@ -77,12 +77,20 @@ impl Landed {
         }
     }
 
-    pub(crate) fn of_row(m: &tocsin_storage::InboundMail) -> Landed {
+    /// The outcome of a stored message's only delivery.
+    pub(crate) fn of_row(
+        (m, deliveries): &(
+            tocsin_storage::InboundMail,
+            Vec<tocsin_storage::InboundDelivery>,
+        ),
+    ) -> Landed {
+        assert_eq!(deliveries.len(), 1, "{m:?}: {deliveries:?}");
+        let d = &deliveries[0];
         Landed {
-            status: m.status.clone(),
-            route: m.route.clone(),
-            target: m.target.clone(),
-            reason: m.reason.clone(),
+            status: d.status.clone(),
+            route: d.route.clone(),
+            target: d.target.clone(),
+            reason: d.reason.clone(),
         }
     }
 }

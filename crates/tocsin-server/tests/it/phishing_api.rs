@@ -298,7 +298,7 @@ async fn figures_for_admins_only() {
         locale: tocsin_domain::Locale::En,
         ip: ip.into(),
         request_id: String::new(),
-        answers_mail: false,
+        from_mail: None,
     };
     let admin_user = s
         .store

@@ -227,7 +227,7 @@ fn ctx() -> tocsin_app::Ctx {
         locale: tocsin_domain::Locale::En,
         ip: "192.0.2.1".into(),
         request_id: "test".into(),
-        answers_mail: false,
+        from_mail: None,
     }
 }
 

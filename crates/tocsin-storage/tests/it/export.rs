@@ -75,23 +75,31 @@ async fn fill(s: &Store) {
         .await
         .expect("tasks");
     tx.create_survey(r.id, b"tok").await.expect("survey");
-    tx.insert_inbound(&tocsin_storage::InboundMail {
+    let inbound = tocsin_storage::InboundMail {
         id: uuid::Uuid::now_v7(),
         sha256: "ab".repeat(32),
         received_at: Timestamp::from_micros(1_700_000_000_000_000),
         envelope_sender: "soc@bank.tw".into(),
         recipient: "report@cert.tw".into(),
-        route: "incident".into(),
         message_id: "m1@bank.tw".into(),
         from_email: "soc@bank.tw".into(),
         subject: "網站遭置換".into(),
+        raw: b"Subject: x\r\n\r\n\xff body".to_vec(),
+    };
+    tx.insert_inbound(&inbound).await.expect("inbound");
+    tx.insert_inbound_delivery(&tocsin_storage::InboundDelivery {
+        id: uuid::Uuid::now_v7(),
+        mail_id: inbound.id,
+        recipient: "report@cert.tw".into(),
+        envelope_sender: "soc@bank.tw".into(),
+        received_at: inbound.received_at,
+        route: "incident".into(),
         status: "created".into(),
         reason: String::new(),
         target: "INC-2026-000001".into(),
-        raw: b"Subject: x\r\n\r\n\xff body".to_vec(),
     })
     .await
-    .expect("inbound");
+    .expect("delivery");
     tx.commit().await.expect("commit");
     crate::points::fill(s, o.id, u.id).await;
     crate::referral::fill(s).await;
@@ -132,6 +140,7 @@ async fn round_trip(from: Engine, to: Engine) {
         "report_tasks",
         "surveys",
         "inbound_mail",
+        "inbound_deliveries",
         "points_accounts",
         "points_items",
         "points_redemptions",

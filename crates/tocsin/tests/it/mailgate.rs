@@ -1,6 +1,8 @@
 //! `tocsin mailgate` as Postfix runs it: the real binary reading a message on standard
-//! input, against a real server; exit codes the MTA understands, and a message that
-//! arrives exactly once after the MTA retried it through an outage.
+//! input, against a real server; exit codes the MTA understands (only a message refused
+//! for what it is bounces; a misconfigured gate keeps mail queued), the token from a file
+//! only its owner reads, the server's size limit, and a message that arrives exactly once
+//! after the MTA retried it through an outage.
 
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -19,12 +21,9 @@ fn gate(url: &str, token: &str, raw: &[u8], extra: &[&str]) -> (i32, String) {
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(raw)
-        .expect("write");
+    // The gate may answer before reading the message (a wrong token): a closed pipe is
+    // its answer, not an error.
+    let _ = child.stdin.take().expect("stdin").write_all(raw);
     let out = child.wait_with_output().expect("wait");
     (
         out.status.code().unwrap_or(-1),
@@ -43,7 +42,7 @@ fn the_mta_retries_through_an_outage_and_the_message_arrives_once() {
         let config = data.0.join("tocsin.toml");
         std::fs::write(
             &config,
-            "[intake]\nroutes = { \"report@cert.example.tw\" = \"incident\" }\n",
+            "[intake]\nmax_bytes = 100000\nroutes = { \"report@cert.example.tw\" = \"incident\" }\n",
         )
         .expect("config");
         let config = config.display().to_string();
@@ -91,15 +90,44 @@ fn the_mta_retries_through_an_outage_and_the_message_arrives_once() {
         .expect("reports");
         assert_eq!(status, 200);
         assert_eq!(body.matches("INC-").count(), 1, "one report: {body}");
-        // Refusals are permanent, with the reason; a wrong token is the gate's fault.
+        // Refusals are permanent, with the reason for the sender.
         let (code, err) = gate(&url, &token, b"this is no message", &[]);
         assert_eq!(code, 65, "{err}");
         assert!(err.contains("not an e-mail message"), "{err}");
-        let (code, err) = gate(&url, &token, MAIL, &["--max-bytes", "100"]);
+        // The size limit is the server's `intake.max_bytes`, not the gate's own.
+        let mut big = MAIL.to_vec();
+        big.extend(std::iter::repeat_n(b'x', 100_000));
+        let (code, err) = gate(&url, &token, &big, &[]);
         assert_eq!(code, 65, "{err}");
+        assert!(err.contains("larger than 100000 bytes"), "{err}");
+        // A misconfigured gate keeps the mail queued (75), never bounces it.
         let (code, err) = gate(&url, "tocsin_wrong", MAIL, &[]);
-        assert_eq!(code, 69, "{err}");
+        assert_eq!(code, 75, "{err}");
+        assert!(err.contains("check --url and the token"), "{err}");
         let (code, err) = gate("https://example.org", &token, MAIL, &[]);
-        assert_eq!(code, 69, "{err}");
+        assert_eq!(code, 75, "{err}");
+        let (code, err) = gate(&format!("{url}/nowhere"), &token, MAIL, &[]);
+        assert_eq!(code, 75, "{err}");
+        let (code, err) = gate(&url, "", MAIL, &[]);
+        assert_eq!(code, 75, "{err}");
+        // The token from a file: refused while others can read it, taken once it is 0600.
+        let file = data.0.join("mailgate.token");
+        std::fs::write(&file, format!("{token}\n")).expect("token file");
+        let file_arg = file.display().to_string();
+        let mut subject_changed = MAIL.to_vec();
+        subject_changed.splice(0..0, b"X-Test: token file\r\n".iter().copied());
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+            let (code, err) = gate(&url, "", &subject_changed, &["--token-file", &file_arg]);
+            assert_eq!(code, 75, "{err}");
+            assert!(err.contains("readable by others"), "{err}");
+            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+        }
+        let (code, err) = gate(&url, "", &subject_changed, &["--token-file", &file_arg]);
+        assert_eq!(code, 0, "{err}");
+        assert!(err.contains("created incident INC-"), "{err}");
+        let (code, err) = gate(&url, "", MAIL, &["--token-file", "/nonexistent/token"]);
+        assert_eq!(code, 75, "{err}");
     }
 }
