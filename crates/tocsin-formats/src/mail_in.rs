@@ -5,9 +5,11 @@
 //! parts and nesting refuse MIME bombs before anything is stored. No I/O; fuzzed.
 
 use std::borrow::Cow;
+use std::fmt;
 
 use mail_parser::decoders::base64::base64_decode;
 use mail_parser::decoders::quoted_printable::quoted_printable_decode;
+use mail_parser::parsers::MessageStream;
 use mail_parser::{Encoding, Message, MessageParser, MessagePart, MimeHeaders, PartType};
 
 use crate::text;
@@ -136,17 +138,106 @@ impl Attachment {
     }
 }
 
-/// A message attached to this one (forwarded as `message/rfc822`).
+/// Why an attachment was not kept.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum DropReason {
+    /// Larger, decoded, than `Limits::max_attachment_bytes`.
+    TooLarge {
+        /// The limit.
+        max: usize,
+    },
+    /// Beyond `Limits::max_attachments` attachments kept.
+    TooMany {
+        /// The limit.
+        max: usize,
+    },
+}
+
+impl fmt::Display for DropReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DropReason::TooLarge { max } => write!(f, "larger than {max} bytes"),
+            DropReason::TooMany { max } => write!(f, "more than {max} attachments"),
+        }
+    }
+}
+
+/// An attachment that was not kept: what it was and why, so the desk can tell the sender
+/// and find it in the stored message.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Dropped {
+    /// Its file name (`attachment.bin` when it has none).
+    pub filename: String,
+    /// Its declared type, e.g. `application/zip`.
+    pub content_type: String,
+    /// Its size in bytes, transfer encoding undone.
+    pub size: usize,
+    /// Why it was dropped.
+    pub reason: DropReason,
+    /// Its zero-based position among the message's attachments in the order mail-parser
+    /// lists them (`Message::attachments()`, forwarded messages included, kept and dropped
+    /// alike): `MessageParser::default().parse(eml)?.attachment(part_index as u32)` finds
+    /// it again in the stored .eml.
+    pub part_index: usize,
+}
+
+impl fmt::Display for Dropped {
+    /// English, e.g. `evil.zip (12345678 bytes): larger than 10485760 bytes`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} ({} bytes): {}",
+            self.filename, self.size, self.reason
+        )
+    }
+}
+
+/// When a forwarded message was sent, as its header or the forwarding client wrote it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ForwardedDate {
+    /// Seconds since the epoch: the text had a UTC offset.
+    At(i64),
+    /// A wall-clock time without an offset (as Gmail and Outlook write it in a forward): the
+    /// caller applies its calendar time zone.
+    Local {
+        /// The year.
+        year: i32,
+        /// 1 to 12.
+        month: u8,
+        /// 1 to 31.
+        day: u8,
+        /// 0 to 23.
+        hour: u8,
+        /// 0 to 59.
+        minute: u8,
+    },
+}
+
+/// A forwarded message: attached as `message/rfc822`, or pasted into the body by the
+/// forwarding client (`inline`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Forwarded {
-    /// Its sender.
+    /// Its sender. For an inline forward the address may be empty when the client wrote a
+    /// name only (Outlook does for senders of its own organisation).
     pub from: Option<Mailbox>,
     /// Its subject.
     pub subject: String,
-    /// Its text.
+    /// When it was sent, when the date could be read.
+    pub date: Option<ForwardedDate>,
+    /// Its text. For an inline forward: the lines after its header block up to the next
+    /// forward marker or the end, quote marks of its own level removed (a part of
+    /// `Inbound::text`, which keeps it too).
     pub text: String,
-    /// Its header section, as sent (evidence of a phishing mail).
+    /// Its header fields decoded: one field per line (`Name: value`), folding undone,
+    /// RFC 2047 encoded words decoded. For an inline forward: the header lines of its block.
     pub headers: String,
+    /// Its header section exactly as sent (evidence of a phishing mail). For an inline
+    /// forward: the same lines as `headers`.
+    pub raw_headers: String,
+    /// Pasted into the body rather than attached.
+    pub inline: bool,
 }
 
 /// A message as intake reads it.
@@ -176,9 +267,10 @@ pub struct Inbound {
     pub links: Vec<String>,
     /// Attachments kept (within the limits).
     pub attachments: Vec<Attachment>,
-    /// Attachments dropped for size or number, with the reason (`name: reason`).
-    pub dropped: Vec<String>,
-    /// Messages attached to this one.
+    /// Attachments dropped for size or number, with the reason.
+    pub dropped: Vec<Dropped>,
+    /// Messages forwarded in this one: attached ones first, then those pasted into the
+    /// text (`inline`), in order.
     pub forwarded: Vec<Forwarded>,
     /// Set for mail no person wrote.
     pub automatic: Option<Automatic>,
@@ -383,17 +475,29 @@ pub fn parse(
     out.html_only = html_only;
     out.lossy = lossy;
 
-    for part in msg.attachments() {
+    for (part_index, part) in msg.attachments().enumerate() {
         if let PartType::Message(inner) = &part.body {
             let (text, _, lossy) = body_text(inner);
             out.lossy |= lossy;
             let raw_inner = inner.raw_message();
-            let hl = header_len(raw_inner);
+            let head = &raw_inner[..header_len(raw_inner)];
+            let date = inner
+                .header_raw("Date")
+                .and_then(forwarded_date)
+                .or_else(|| {
+                    inner
+                        .date()
+                        .filter(|d| d.is_valid())
+                        .map(|d| ForwardedDate::At(d.to_timestamp()))
+                });
             out.forwarded.push(Forwarded {
                 from: inner.from().and_then(first_mailbox),
                 subject: inner.subject().map(clean_line).unwrap_or_default(),
+                date,
                 text,
-                headers: String::from_utf8_lossy(&raw_inner[..hl]).to_string(),
+                headers: decoded_headers(head),
+                raw_headers: String::from_utf8_lossy(head).to_string(),
+                inline: false,
             });
         }
         let filename = part
@@ -413,18 +517,25 @@ pub fn parse(
             .unwrap_or_else(|| "application/octet-stream".to_string())
             .to_ascii_lowercase();
         let bytes = raw_bytes(&msg, part);
-        if bytes.len() > limits.max_attachment_bytes {
-            out.dropped.push(format!(
-                "{filename}: larger than {} bytes",
-                limits.max_attachment_bytes
-            ));
-            continue;
-        }
-        if out.attachments.len() >= limits.max_attachments {
-            out.dropped.push(format!(
-                "{filename}: more than {} attachments",
-                limits.max_attachments
-            ));
+        let reason = if bytes.len() > limits.max_attachment_bytes {
+            Some(DropReason::TooLarge {
+                max: limits.max_attachment_bytes,
+            })
+        } else if out.attachments.len() >= limits.max_attachments {
+            Some(DropReason::TooMany {
+                max: limits.max_attachments,
+            })
+        } else {
+            None
+        };
+        if let Some(reason) = reason {
+            out.dropped.push(Dropped {
+                filename,
+                content_type,
+                size: bytes.len(),
+                reason,
+                part_index,
+            });
             continue;
         }
         out.attachments.push(Attachment {
@@ -433,6 +544,7 @@ pub fn parse(
             bytes,
         });
     }
+    out.forwarded.extend(inline_forwards(&out.text));
     Ok(out)
 }
 
@@ -652,6 +764,697 @@ pub fn tracking_numbers(subject: &str, prefixes: &[&str]) -> Vec<String> {
         rest = &rest[close..];
     }
     out
+}
+
+/// Splits the `+tag` off an address's local part, for routing on plus-addressing:
+/// `Incident+Urgent@CERT.example` → (`incident@cert.example`, `Some("Urgent")`). The
+/// address is trimmed, its angle brackets removed and lower-cased; the tag keeps its case.
+/// No `+`, or an empty tag, gives `None`.
+pub fn route_address(address: &str) -> (String, Option<String>) {
+    let a = address.trim();
+    let a = a.strip_prefix('<').unwrap_or(a);
+    let a = a.strip_suffix('>').unwrap_or(a).trim();
+    // The local part ends at the last `@` (a quoted local part may hold one).
+    let (local, domain) = match a.rfind('@') {
+        Some(at) => (&a[..at], Some(&a[at + 1..])),
+        None => (a, None),
+    };
+    let (base, tag) = match local.split_once('+') {
+        Some((base, tag)) => (base, (!tag.is_empty()).then(|| tag.to_string())),
+        None => (local, None),
+    };
+    let address = match domain {
+        Some(d) => format!("{base}@{d}"),
+        None => base.to_string(),
+    };
+    (address.to_lowercase(), tag)
+}
+
+/// A header section decoded for reading: one field per line (`Name: value`), folding
+/// undone, RFC 2047 encoded words decoded. Raw 8-bit values that are not UTF-8 are decoded
+/// as a text file is (Big5 senders do this).
+fn decoded_headers(head: &[u8]) -> String {
+    let mut fields: Vec<&[u8]> = Vec::new();
+    let mut start = None;
+    let mut i = 0;
+    while i < head.len() {
+        let end = head[i..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(head.len(), |p| i + p + 1);
+        let continues = matches!(head[i], b' ' | b'\t');
+        if !continues {
+            if let Some(s) = start {
+                fields.push(&head[s..i]);
+            }
+            start = Some(i);
+        }
+        i = end;
+    }
+    if let Some(s) = start {
+        fields.push(&head[s..]);
+    }
+    let mut out = String::new();
+    for field in fields {
+        let Some(colon) = field.iter().position(|&b| b == b':') else {
+            continue;
+        };
+        let name = String::from_utf8_lossy(&field[..colon]);
+        let raw_value = &field[colon + 1..];
+        let mut value = match std::str::from_utf8(raw_value) {
+            Ok(v) => v.to_string(),
+            Err(_) => text::decode(raw_value).text,
+        };
+        // The unstructured parser returns at the end of a line only.
+        value.push('\n');
+        // mail-parser decodes encoded words; a panic in it must not reach intake.
+        let decoded = std::panic::catch_unwind(|| {
+            MessageStream::new(value.as_bytes())
+                .parse_unstructured()
+                .as_text()
+                .map(clean_line)
+                .unwrap_or_default()
+        })
+        .unwrap_or_else(|_| clean_line(&value));
+        out.push_str(name.trim());
+        out.push_str(": ");
+        out.push_str(&decoded);
+        out.push('\n');
+    }
+    out
+}
+
+/// At most this many inline forwards are read from one text.
+const MAX_INLINE_FORWARDS: usize = 50;
+/// Lines longer than this (in bytes) are never a marker nor a header line of a block.
+const MAX_MARKER_LINE: usize = 400;
+/// Lines of a forward's header block read at most.
+const MAX_BLOCK_LINES: usize = 16;
+
+/// The field of a header line in a forward's header block.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum BlockField {
+    From,
+    /// `Sent:` / `寄件日期:`: the date as Outlook writes it.
+    Sent,
+    Date,
+    Subject,
+    To,
+    Cc,
+    Other,
+}
+
+/// A header line of a forward's block, in the languages the desk receives: `Name: value`
+/// with an ASCII or a full-width colon. `None` for a line that is not one.
+fn block_header(line: &str) -> Option<(BlockField, &str, &str)> {
+    if line.len() > MAX_MARKER_LINE {
+        return None;
+    }
+    let t = line.trim_start();
+    let colon = t
+        .char_indices()
+        .take(24)
+        .find(|&(_, c)| c == ':' || c == '：')?;
+    let name = t[..colon.0].trim();
+    let value = t[colon.0 + colon.1.len_utf8()..].trim();
+    // Markdown-ish bold (`*From:*`) as some HTML reductions leave it.
+    let name = name.trim_matches('*').trim();
+    let lower = name.to_lowercase();
+    let field = match lower.as_str() {
+        "from" | "寄件者" | "寄件人" | "發件人" | "发件人" => BlockField::From,
+        "sent" | "寄件日期" | "傳送日期" | "发送时间" | "發送時間" => {
+            BlockField::Sent
+        }
+        "date" | "日期" | "時間" | "时间" => BlockField::Date,
+        "subject" | "主旨" | "主題" | "主题" => BlockField::Subject,
+        "to" | "收件者" | "收件人" => BlockField::To,
+        "cc" | "副本" | "抄送" | "副本抄送" => BlockField::Cc,
+        "reply-to" | "bcc" | "密件副本" | "回覆至" => BlockField::Other,
+        _ => return None,
+    };
+    Some((field, name, value))
+}
+
+/// How a forward begins.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Marker {
+    /// A separator line (Gmail, Outlook's "Original Message", Thunderbird, Apple Mail).
+    Separator,
+    /// Outlook's line of underscores, a forward only when a `From:` line follows.
+    Underscores,
+}
+
+/// The separator phrases, lower-cased, with the dashes around them removed.
+const SEPARATORS: &[&str] = &[
+    "forwarded message",
+    "original message",
+    "轉寄的郵件",
+    "原始郵件",
+    "转发的邮件",
+    "原始邮件",
+];
+/// Apple Mail's first line of a forward, colon removed.
+const BEGIN_FORWARDED: &[&str] = &[
+    "begin forwarded message",
+    "開始轉寄的郵件",
+    "开始转发的邮件",
+];
+
+fn marker(line: &str) -> Option<Marker> {
+    if line.len() > MAX_MARKER_LINE {
+        return None;
+    }
+    let t = line.trim();
+    if t.len() >= 10 && t.bytes().all(|b| b == b'_') {
+        return Some(Marker::Underscores);
+    }
+    let lead = t.len() - t.trim_start_matches('-').len();
+    if lead >= 2 {
+        let core = t.trim_matches('-').trim().to_lowercase();
+        if SEPARATORS.contains(&core.as_str()) {
+            return Some(Marker::Separator);
+        }
+    }
+    let core = t.trim_end_matches([':', '：']).trim().to_lowercase();
+    BEGIN_FORWARDED
+        .contains(&core.as_str())
+        .then_some(Marker::Separator)
+}
+
+/// A line without its quote marks (`> `, `>>`, `> > `): how deep it is quoted, and the rest.
+fn unquote(line: &str) -> (usize, &str) {
+    let mut depth = 0;
+    let mut rest = line;
+    while depth < 64 {
+        let t = rest.trim_start_matches([' ', '\t']);
+        match t.strip_prefix('>') {
+            Some(r) => {
+                depth += 1;
+                rest = r;
+            }
+            None => break,
+        }
+    }
+    if depth > 0 {
+        rest = rest.strip_prefix(' ').unwrap_or(rest);
+    }
+    (depth, rest)
+}
+
+/// A line with at most `depth` quote marks removed.
+fn strip_quotes(line: &str, depth: usize) -> &str {
+    let mut rest = line;
+    for _ in 0..depth {
+        let t = rest.trim_start_matches([' ', '\t']);
+        match t.strip_prefix('>') {
+            Some(r) => rest = r.strip_prefix(' ').unwrap_or(r),
+            None => break,
+        }
+    }
+    rest
+}
+
+/// A forward's header block read from `lines[start..]` at quote depth `depth`: the fields
+/// found, and the index of the first line after the block.
+struct Block {
+    from: Option<Mailbox>,
+    subject: String,
+    date: Option<ForwardedDate>,
+    headers: Vec<String>,
+    /// Whether Outlook's `Sent:` / `寄件日期:` was among the fields.
+    sent: bool,
+    end: usize,
+}
+
+fn read_block(lines: &[&str], start: usize, depth: usize) -> Block {
+    let mut b = Block {
+        from: None,
+        subject: String::new(),
+        date: None,
+        headers: Vec::new(),
+        sent: false,
+        end: start,
+    };
+    let mut j = start;
+    // Blank lines between the marker and the block (Apple Mail leaves one).
+    let mut blanks = 0;
+    while j < lines.len() && blanks < 3 && strip_quotes(lines[j], depth).trim().is_empty() {
+        j += 1;
+        blanks += 1;
+    }
+    let mut last: Option<BlockField> = None;
+    let limit = (j + MAX_BLOCK_LINES).min(lines.len());
+    while j < limit {
+        let line = strip_quotes(lines[j], depth);
+        if let Some((field, name, value)) = block_header(line) {
+            b.headers.push(format!("{name}: {value}"));
+            match field {
+                BlockField::From if b.from.is_none() => b.from = mailbox_text(value),
+                BlockField::Sent | BlockField::Date => {
+                    b.sent |= field == BlockField::Sent;
+                    if b.date.is_none() {
+                        b.date = forwarded_date(value);
+                    }
+                }
+                BlockField::Subject if b.subject.is_empty() => b.subject = clean_line(value),
+                _ => {}
+            }
+            last = Some(field);
+        } else if matches!(last, Some(BlockField::To | BlockField::Cc))
+            && line.starts_with([' ', '\t'])
+            && !line.trim().is_empty()
+            && line.len() <= MAX_MARKER_LINE
+        {
+            // A long recipient list wrapped onto the next line.
+            if let Some(h) = b.headers.last_mut() {
+                h.push(' ');
+                h.push_str(line.trim());
+            }
+        } else {
+            break;
+        }
+        j += 1;
+    }
+    b.end = if b.headers.is_empty() { start } else { j };
+    b
+}
+
+/// Forwards pasted into a text by mail clients: Gmail's and Thunderbird's separator lines,
+/// Outlook's `-----Original Message-----` or line of underscores or bare `From:`/`Sent:`
+/// block, Apple Mail's `Begin forwarded message:`, in English and Chinese, quoted with `>`
+/// or not. Each one's text runs to the next forward or the end. Linear in the text.
+fn inline_forwards(text: &str) -> Vec<Forwarded> {
+    let lines: Vec<&str> = text.lines().collect();
+    // (first line of the forward, its depth, its block)
+    let mut found: Vec<(usize, usize, Block)> = Vec::new();
+    let mut i = 0;
+    while i < lines.len() && found.len() < MAX_INLINE_FORWARDS {
+        let (depth, body) = unquote(lines[i]);
+        let block = match marker(body) {
+            Some(Marker::Separator) => Some(read_block(&lines, i + 1, depth)),
+            Some(Marker::Underscores) => {
+                let b = read_block(&lines, i + 1, depth);
+                b.from.is_some().then_some(b)
+            }
+            None => match block_header(body) {
+                // Outlook without a separator: `From:` then `Sent:` and a subject.
+                Some((BlockField::From, ..)) => {
+                    let b = read_block(&lines, i, depth);
+                    let subject = b
+                        .headers
+                        .iter()
+                        .any(|h| block_header(h).is_some_and(|(f, ..)| f == BlockField::Subject));
+                    (b.sent && subject).then_some(b)
+                }
+                _ => None,
+            },
+        };
+        match block {
+            Some(b) => {
+                let next = b.end.max(i + 1);
+                found.push((i, depth, b));
+                i = next;
+            }
+            None => i += 1,
+        }
+    }
+    let mut out = Vec::with_capacity(found.len());
+    for k in 0..found.len() {
+        let stop = found.get(k + 1).map_or(lines.len(), |f| f.0);
+        let (_, depth, b) = &found[k];
+        let body_start = b.end.min(stop);
+        let mut body = String::new();
+        for line in &lines[body_start..stop] {
+            body.push_str(strip_quotes(line, *depth).trim_end());
+            body.push('\n');
+        }
+        let headers = b.headers.join("\n");
+        out.push(Forwarded {
+            from: b.from.clone(),
+            subject: b.subject.clone(),
+            date: b.date,
+            text: body.trim_matches('\n').to_string(),
+            headers: headers.clone(),
+            raw_headers: headers,
+            inline: true,
+        });
+    }
+    out
+}
+
+/// A mailbox as forwarding clients write it: `Name <a@b>`, `"Name" <a@b>`, `a@b`,
+/// `Name [mailto:a@b]`, `Name <mailto:a@b>`; a name alone gives an empty address.
+fn mailbox_text(value: &str) -> Option<Mailbox> {
+    let v = clean_line(value);
+    let clean_addr = |a: &str| {
+        let a = a.trim();
+        let a = a
+            .strip_prefix("mailto:")
+            .or_else(|| a.strip_prefix("MAILTO:"))
+            .unwrap_or(a);
+        let a = a.trim().trim_matches(|c: char| "<>[]()\"',;".contains(c));
+        let ok = a.contains('@')
+            && !a.starts_with('@')
+            && !a.ends_with('@')
+            && !a.chars().any(char::is_whitespace);
+        ok.then(|| a.to_lowercase())
+    };
+    let clean_name = |n: &str| {
+        n.trim()
+            .trim_matches(|c: char| c == '"' || c == '\'' || c.is_whitespace())
+            .to_string()
+    };
+    let bracketed = [('<', '>'), ('[', ']')].iter().find_map(|&(o, c)| {
+        let open = v.rfind(o)?;
+        let close = v[open..].find(c).map(|p| open + p)?;
+        let email = clean_addr(&v[open + 1..close])?;
+        Some((clean_name(&v[..open]), email))
+    });
+    let (name, email) = match bracketed {
+        Some(x) => x,
+        None => match v.split_whitespace().find_map(clean_addr) {
+            Some(email) => {
+                let name: Vec<&str> = v
+                    .split_whitespace()
+                    .filter(|w| clean_addr(w).is_none())
+                    .collect();
+                (clean_name(&name.join(" ")), email)
+            }
+            None => (clean_name(&v), String::new()),
+        },
+    };
+    let name = if name.eq_ignore_ascii_case(&email) {
+        String::new()
+    } else {
+        name
+    };
+    (!name.is_empty() || !email.is_empty()).then_some(Mailbox { name, email })
+}
+
+/// Days from 1970-01-01 to a civil date (proleptic Gregorian).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn days_in_month(y: i32, m: u8) -> u8 {
+    match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        _ => 0,
+    }
+}
+
+const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+const WEEKDAYS: [&str; 7] = [
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+
+/// A run of 1 to `max` ASCII digits as a number.
+fn digits(s: &str, max: usize) -> Option<u32> {
+    (!s.is_empty() && s.len() <= max && s.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| s.parse().ok())
+        .flatten()
+}
+
+/// A UTC offset in minutes: `+0800`, `+08:00`, `-5`, `GMT+8`, `UTC+08:00`, `GMT`, `Z`.
+fn offset_minutes(t: &str) -> Option<i32> {
+    let t = t.trim_matches(|c| c == '(' || c == ')');
+    let rest = ["gmt", "utc", "ut"]
+        .iter()
+        .find_map(|p| t.strip_prefix(p))
+        .unwrap_or(t);
+    if rest.is_empty() || rest == "z" {
+        return (rest.len() < t.len() || rest == "z").then_some(0);
+    }
+    let (sign, num) = match rest.as_bytes()[0] {
+        b'+' => (1, &rest[1..]),
+        b'-' => (-1, &rest[1..]),
+        _ => return None,
+    };
+    let (h, m) = match num.split_once(':') {
+        Some((h, m)) => (digits(h, 2)?, digits(m, 2)?),
+        None if num.len() <= 2 => (digits(num, 2)?, 0),
+        None if num.len() <= 4 => {
+            let n = digits(num, 4)?;
+            (n / 100, n % 100)
+        }
+        None => return None,
+    };
+    (h <= 14 && m < 60).then(|| sign * (h as i32 * 60 + m as i32))
+}
+
+/// A time `H:MM[:SS[.fff]]` with what follows it glued on (`am`, an offset): hour,
+/// minute, second and the rest.
+fn time_of_day(t: &str) -> Option<(u32, u32, u32, &str)> {
+    let (h, rest) = t.split_once(':')?;
+    let h = digits(h, 2)?;
+    let m_len = rest.bytes().take_while(u8::is_ascii_digit).count();
+    if m_len != 2 {
+        return None;
+    }
+    let m = digits(&rest[..2], 2)?;
+    let mut rest = &rest[2..];
+    let mut sec = 0;
+    if let Some(r) = rest.strip_prefix(':') {
+        let n = r.bytes().take_while(u8::is_ascii_digit).count();
+        if n != 2 {
+            return None;
+        }
+        sec = digits(&r[..2], 2)?;
+        rest = &r[2..];
+        if let Some(r) = rest.strip_prefix('.') {
+            let n = r.bytes().take_while(u8::is_ascii_digit).count();
+            rest = &r[n..];
+        }
+    }
+    Some((h, m, sec, rest))
+}
+
+/// The date of a forwarded message as mail clients write it: RFC 5322 (`Mon, 7 Dec 2026
+/// 09:15:00 +0800`), Gmail (`Mon, Dec 7, 2026 at 9:15 AM`, `2026年12月7日 週一
+/// 上午9:15`), Outlook (`Monday, December 7, 2026 9:15 AM`, `Mon 12/7/2026 9:15 AM`,
+/// `2026年12月7日 星期一 下午 03:20`), Apple Mail (`December 7, 2026 at 9:15:00 AM
+/// GMT+8`), ISO (`2026-12-07 09:15`, `2026-12-07T09:15:00+08:00`). With an offset (or
+/// `GMT`/`UTC`) it is a point in time; without one a wall-clock time. A numeric date
+/// `a/b/c` is month/day/year unless the first number exceeds 12 (then day/month/year);
+/// `a.b.c` is day.month.year. Zone names other than GMT/UTC are ignored (`CST` is
+/// ambiguous). Anything else is `None`.
+pub fn forwarded_date(text: &str) -> Option<ForwardedDate> {
+    if text.len() > 200 {
+        return None;
+    }
+    // Chinese forms become tokens the English reading knows.
+    let mut s = String::with_capacity(text.len() + 16);
+    for c in text.trim().chars() {
+        match c {
+            '年' | '月' => s.push('/'),
+            '日' => s.push(' '),
+            '：' => s.push(':'),
+            '，' | ',' => s.push(' '),
+            '０'..='９' => s.push(char::from(b'0' + (c as u32 - '０' as u32) as u8)),
+            _ => s.push(c),
+        }
+    }
+    let s = s
+        .replace("上午", " am ")
+        .replace("凌晨", " am ")
+        .replace("早上", " am ")
+        .replace("下午", " pm ")
+        .replace("晚上", " pm ")
+        .replace("傍晚", " pm ")
+        .replace("中午", " noon ")
+        .to_lowercase();
+    let cjk_ymd = text.contains('年');
+
+    let (mut year, mut month, mut day) = (None::<i32>, None::<u32>, None::<u32>);
+    let (mut hour, mut minute, mut second) = (None::<u32>, None::<u32>, 0u32);
+    let mut meridiem: Option<&str> = None;
+    let mut offset: Option<i32> = None;
+    let mut tokens: Vec<&str> = Vec::new();
+    for t in s.split_whitespace() {
+        // ISO date and time in one token.
+        match t.split_once('t') {
+            Some((d, tm)) if d.len() >= 8 && d.contains('-') && tm.contains(':') => {
+                tokens.push(d);
+                tokens.push(tm);
+            }
+            _ => tokens.push(t),
+        }
+    }
+    if tokens.len() > 16 {
+        return None;
+    }
+    for t in tokens {
+        let t = t.trim_matches(|c| c == ',' || c == '.' || c == ';');
+        if t.is_empty() || t == "at" || t == "on" || t == "um" {
+            continue;
+        }
+        if t.starts_with('(') {
+            // A comment, e.g. the zone name after an RFC 5322 offset.
+            continue;
+        }
+        if let Some((h, m, sec, rest)) = time_of_day(t) {
+            if hour.is_some() {
+                return None;
+            }
+            hour = Some(h);
+            minute = Some(m);
+            second = sec.min(59);
+            match rest {
+                "" => {}
+                "am" | "a.m" | "a.m." => meridiem = Some("am"),
+                "pm" | "p.m" | "p.m." => meridiem = Some("pm"),
+                r => offset = Some(offset_minutes(r)?),
+            }
+            continue;
+        }
+        match t {
+            "am" | "a.m" | "a.m." => {
+                meridiem = Some("am");
+                continue;
+            }
+            "pm" | "p.m" | "p.m." => {
+                meridiem = Some("pm");
+                continue;
+            }
+            "noon" => {
+                meridiem = Some("noon");
+                continue;
+            }
+            _ => {}
+        }
+        if let Some(o) = offset_minutes(t) {
+            // `-5` could be a stray number: offsets need a sign or a zone name.
+            offset = Some(o);
+            continue;
+        }
+        let seps = ['/', '-', '.'];
+        if t.contains(seps) && t.bytes().next().is_some_and(|b| b.is_ascii_digit()) {
+            let dot = t.contains('.');
+            let parts: Vec<&str> = t.split(seps).filter(|p| !p.is_empty()).collect();
+            let [a, b, c] = parts[..] else { return None };
+            let (a4, a, b, c) = (a.len() == 4, digits(a, 4)?, digits(b, 2)?, digits(c, 4)?);
+            let (y, m, d) = if a4 {
+                (a, b, c)
+            } else if dot || a > 12 || cjk_ymd {
+                (c, b, a)
+            } else {
+                (c, a, b)
+            };
+            let y = if y < 100 { y + 2000 } else { y };
+            year = Some(y as i32);
+            month = Some(m);
+            day = Some(d);
+            continue;
+        }
+        if let Some(n) = digits(t, 4) {
+            if t.len() == 4 {
+                year = Some(n as i32);
+            } else if day.is_none() {
+                day = Some(n);
+            } else {
+                return None;
+            }
+            continue;
+        }
+        if t.len() >= 3 && t.bytes().all(|b| b.is_ascii_alphabetic()) {
+            // A month; weekdays and zone names (`EEST`, `CST`) are ignored, so the time
+            // stays local.
+            if let Some(m) = MONTHS.iter().position(|m| m.starts_with(t))
+                && !WEEKDAYS.iter().any(|w| w.starts_with(t))
+            {
+                month = Some(m as u32 + 1);
+            }
+            continue;
+        }
+        if t.bytes().any(|b| b.is_ascii_alphanumeric()) && t.is_ascii() {
+            // Unknown: not a date this reads.
+            return None;
+        }
+        // Weekdays in Chinese (`週一`, `星期一`) and other non-ASCII words.
+    }
+    let (year, month, day) = (year?, month?, day?);
+    let (mut hour, minute) = (hour?, minute?);
+    match meridiem {
+        Some("am") => {
+            if hour > 12 || hour == 0 {
+                return None;
+            }
+            if hour == 12 {
+                hour = 0;
+            }
+        }
+        Some("pm") => {
+            if hour > 12 || hour == 0 {
+                return None;
+            }
+            if hour < 12 {
+                hour += 12;
+            }
+        }
+        Some(_) if hour < 11 => hour += 12,
+        _ => {}
+    }
+    let (Ok(month), Ok(day), Ok(hour), Ok(minute)) = (
+        u8::try_from(month),
+        u8::try_from(day),
+        u8::try_from(hour),
+        u8::try_from(minute),
+    ) else {
+        return None;
+    };
+    if !(1..=12).contains(&month)
+        || day == 0
+        || day > days_in_month(year, month)
+        || hour > 23
+        || minute > 59
+        || !(1900..=9999).contains(&year)
+    {
+        return None;
+    }
+    Some(match offset {
+        Some(o) => {
+            let days = days_from_civil(i64::from(year), i64::from(month), i64::from(day));
+            ForwardedDate::At(
+                days * 86_400 + i64::from(hour) * 3600 + i64::from(minute) * 60 + i64::from(second)
+                    - i64::from(o) * 60,
+            )
+        }
+        None => ForwardedDate::Local {
+            year,
+            month,
+            day,
+            hour,
+            minute,
+        },
+    })
 }
 
 #[cfg(test)]
