@@ -342,23 +342,6 @@ pub fn identity(raw: &[u8]) -> &[u8] {
     }
 }
 
-/// An address as routes know it, and its `+tag`: `Incident+Urgent@CERT.example` is
-/// (`incident@cert.example`, `Some("Urgent")`). Trimmed, angle brackets removed,
-/// lower-cased but for the tag.
-pub fn route_address(address: &str) -> (String, Option<String>) {
-    let a = address.trim().trim_matches(['<', '>']).trim();
-    let Some((local, domain)) = a.rsplit_once('@') else {
-        return (a.to_lowercase(), None);
-    };
-    match local.split_once('+') {
-        Some((base, tag)) => (
-            format!("{base}@{domain}").to_lowercase(),
-            (!tag.is_empty()).then(|| tag.to_string()),
-        ),
-        None => (a.to_lowercase(), None),
-    }
-}
-
 /// The SPF, DKIM and DMARC verdicts our MTA wrote in the topmost `Authentication-Results`
 /// header (RFC 8601), as `spf=pass dkim=fail dmarc=none`; empty when there is none. Only
 /// the topmost counts: the receiving MTA prepends its own, and any header further down

@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 use tocsin_domain::intel::{ObservableKind, extract_observables};
 use tocsin_domain::policy::{Action, Resource, authorize};
 use tocsin_domain::{FieldError, FieldErrors, IncidentInput, Locale, Timestamp};
-use tocsin_formats::mail_in::{self, Inbound, Limits};
+use tocsin_formats::mail_in::{self, ForwardedDate, Inbound, Limits};
 use tocsin_storage::reports::{NewEvent, Visibility};
 use tocsin_storage::{InboundDelivery, InboundMail, Report};
 use uuid::Uuid;
@@ -442,7 +442,9 @@ async fn decide(
             );
         };
         let mut body = mail.text.clone();
-        for f in &mail.forwarded {
+        // Inline forwards (and the quoted original Outlook puts under a reply) are in the
+        // text already.
+        for f in mail.forwarded.iter().filter(|f| !f.inline) {
             body.push_str("\n\n---\n");
             body.push_str(&f.text);
         }
@@ -579,8 +581,14 @@ async fn decide(
             }
             let mut original = String::new();
             for f in &mail.forwarded {
-                text.push('\n');
-                text.push_str(&f.text);
+                if !f.inline {
+                    text.push('\n');
+                    text.push_str(&f.text);
+                }
+                if !original.is_empty() {
+                    original.push_str("\n\n");
+                }
+                // Decoded headers, for reading; the .eml keeps them as sent.
                 original.push_str(&f.headers);
                 original.push_str("\n\n");
                 original.push_str(&f.text);
@@ -606,10 +614,20 @@ async fn decide(
             } else {
                 field_text(&brand, 200)
             };
+            // When the phishing mail came: the forwarded message's date, on the desk's
+            // calendar (a date written without an offset is taken as the desk's).
+            let seen_at = mail
+                .forwarded
+                .iter()
+                .find_map(|f| f.date)
+                .and_then(|d| seen_at(state, d, now))
+                .unwrap_or_default();
             let input = tocsin_domain::phishing::PhishingInput {
                 urls,
                 brand,
                 seen_in: "email".into(),
+                seen_at,
+                time_zone: state.desk.calendar.time_zone_name().to_string(),
                 original_message: field_text(&original, 50_000),
                 reporter_email: from.email.clone(),
                 reporter_name: field_text(&from.name, 200),
@@ -696,6 +714,42 @@ fn route_of(state: &App, mail: &Inbound, envelope: &Envelope) -> Result<String, 
         ));
     }
     Ok(route)
+}
+
+/// A forwarded message's date as the desk's wall-clock minute (a date written without an
+/// offset is the desk's); `None` for one that does not exist or lies in the future, so a
+/// sender's odd date never refuses the report.
+fn seen_at(state: &App, date: ForwardedDate, now: Timestamp) -> Option<String> {
+    let at = match date {
+        ForwardedDate::At(secs) => Timestamp::from_micros(secs.checked_mul(1_000_000)?),
+        ForwardedDate::Local {
+            year,
+            month,
+            day,
+            hour,
+            minute,
+        } => {
+            let civil = jiff::civil::DateTime::new(
+                i16::try_from(year).ok()?,
+                i8::try_from(month).ok()?,
+                i8::try_from(day).ok()?,
+                i8::try_from(hour).ok()?,
+                i8::try_from(minute).ok()?,
+                0,
+                0,
+            )
+            .ok()?;
+            let ts = state
+                .desk
+                .calendar
+                .time_zone()
+                .to_ambiguous_timestamp(civil)
+                .compatible()
+                .ok()?;
+            tocsin_domain::zone::from_jiff(ts)
+        }
+    };
+    (at <= now).then(|| state.local_minute(at))
 }
 
 /// An intel record by mail: the TXT form attached (or in the body), submitted as a draft by

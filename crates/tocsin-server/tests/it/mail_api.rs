@@ -591,3 +591,272 @@ mail_tests! {
         }
     }
 }
+
+/// `raw` as Postfix's pipe (`flags=DRq`) hands it over for one recipient.
+fn delivered(raw: &str, sender: &str, recipient: &str) -> String {
+    format!("Return-Path: <{sender}>\r\nDelivered-To: {recipient}\r\n{raw}")
+}
+
+/// A message's deliveries as the desk lists them: (recipient, route, status, target).
+async fn deliveries_of(h: &Harness, gate: &str, id: &str) -> Vec<(String, String, String, String)> {
+    let list = h
+        .get(
+            "/api/v1/mail/inbound",
+            &[("authorization", &format!("Bearer {gate}"))],
+        )
+        .await
+        .json();
+    let list = list.as_array().expect("list");
+    let m = list
+        .iter()
+        .find(|m| m["id"] == id)
+        .unwrap_or_else(|| panic!("{id} not listed: {list:?}"));
+    let s = |d: &Value, k: &str| d[k].as_str().unwrap_or_default().to_string();
+    m["deliveries"]
+        .as_array()
+        .expect("deliveries")
+        .iter()
+        .map(|d| {
+            (
+                s(d, "recipient"),
+                s(d, "route"),
+                s(d, "status"),
+                s(d, "target"),
+            )
+        })
+        .collect()
+}
+
+fn ack_text(row: &tocsin_storage::OutboxRow) -> String {
+    let limits = tocsin_formats::mail_in::Limits::default();
+    tocsin_formats::mail_in::parse(&row.message, None, &limits)
+        .expect("our mail parses")
+        .text
+}
+
+const TWO_DESKS: &str = "From: SOC <soc@bank.example.tw>\r\nTo: report@cert.example.tw, phishing@cert.example.tw\r\nSubject: =?UTF-8?B?6KmQ6aiZ5L+h?= phishing mail to our staff\r\nMessage-ID: <two-desks@bank.example.tw>\r\nDate: Tue, 01 Dec 2026 09:30:00 +0800\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nOur staff got this: http://bank-login.example.net/verify\r\n";
+
+mail_tests! {
+    async fn one_message_to_two_desks_is_stored_once_and_routed_for_each(h: Harness) {
+        let (_, gate) = h.user("mailgate@cert.example.tw", &[Role::Analyst]).await;
+        let sender = "soc@bank.example.tw";
+        // In sequence: the incident desk's delivery, then the phishing desk's.
+        let a = delivered(TWO_DESKS, sender, "report@cert.example.tw");
+        let b = delivered(TWO_DESKS, sender, "phishing@cert.example.tw");
+        let q = |r: &str| format!("sender={sender}&recipient={r}");
+        let first = ok(&push(&h, &gate, a.as_bytes(), &q("report@cert.example.tw")).await, "created");
+        assert_eq!(first["route"], "incident");
+        let second = ok(&push(&h, &gate, b.as_bytes(), &q("phishing@cert.example.tw")).await, "created");
+        assert_eq!(second["route"], "phishing", "{second}");
+        assert_eq!(second["duplicate"], false, "a second recipient is no retry");
+        assert_eq!(first["id"], second["id"], "one stored message");
+        assert!(second["target"].as_str().expect("t").starts_with("PHI-"), "{second}");
+        // The MTA retries the incident delivery: its first outcome, nothing new.
+        let again = push(&h, &gate, a.as_bytes(), &q("report@cert.example.tw")).await;
+        assert_eq!(again.status, StatusCode::OK);
+        assert_eq!((&again.json()["target"], &again.json()["duplicate"]), (&first["target"], &Value::Bool(true)));
+        let id = first["id"].as_str().expect("id");
+        assert_eq!(
+            deliveries_of(&h, &gate, id).await,
+            [
+                ("report@cert.example.tw".into(), "incident".into(), "created".into(), first["target"].as_str().expect("t").into()),
+                ("phishing@cert.example.tw".into(), "phishing".into(), "created".into(), second["target"].as_str().expect("t").into()),
+            ]
+        );
+        assert_eq!(outbox_to(&h, sender).await.len(), 2, "one acknowledgment per case");
+        // In parallel: a second message delivered for both desks at once.
+        let other = TWO_DESKS.replace("two-desks@", "two-desks-2@");
+        let (a, b) = (delivered(&other, sender, "report@cert.example.tw"), delivered(&other, sender, "phishing@cert.example.tw"));
+        let (qa, qb) = (q("report@cert.example.tw"), q("phishing@cert.example.tw"));
+        let (ra, rb) = tokio::join!(push(&h, &gate, a.as_bytes(), &qa), push(&h, &gate, b.as_bytes(), &qb));
+        let (ja, jb) = (ok(&ra, "created"), ok(&rb, "created"));
+        assert_eq!(ja["id"], jb["id"], "one stored message");
+        let mut routes: Vec<_> = deliveries_of(&h, &gate, ja["id"].as_str().expect("id")).await.into_iter().map(|d| (d.1, d.2)).collect();
+        routes.sort();
+        assert_eq!(routes, [("incident".to_string(), "created".to_string()), ("phishing".into(), "created".into())]);
+        let stored = h.state.store.list_inbound(None, 100).await.expect("list");
+        assert_eq!(stored.len(), 2, "two messages, four deliveries: {stored:?}");
+    }
+
+    async fn plus_addresses_route_like_their_base_and_the_recipient_decides(h: Harness) {
+        let (_, gate) = h.user("mailgate@cert.example.tw", &[Role::Analyst]).await;
+        let raw = eml!("big5-body.eml");
+        let j = ok(&push(&h, &gate, raw, "recipient=Report%2BUrgent@cert.example.tw").await, "created");
+        assert_eq!(j["route"], "incident");
+        let ds = deliveries_of(&h, &gate, j["id"].as_str().expect("id")).await;
+        assert_eq!(ds[0].0, "report+urgent@cert.example.tw", "the tag is kept");
+        // When the MTA says whom a delivery is for, To: does not route it elsewhere.
+        let other = String::from_utf8(raw.to_vec()).expect("ascii").replace("<b5@", "<b5-r@");
+        let j = ok(&push(&h, &gate, other.as_bytes(), "recipient=nobody@cert.example.tw").await, "held");
+        assert_eq!(j["reason"], "no route for its recipients");
+    }
+
+    async fn a_reply_copied_to_two_desks_joins_its_case_once(h: Harness) {
+        let (_, gate) = h.user("mailgate@cert.example.tw", &[Role::Analyst]).await;
+        let first = ok(&push(&h, &gate, eml!("multipart-attachments.eml"), "").await, "created");
+        let tracking = first["target"].as_str().expect("t").to_string();
+        let ack = &outbox_to(&h, "soc@bank.example.tw").await[0];
+        let ours = format!("<{}>", ack.message_id.trim_matches(['<', '>']));
+        let reply = String::from_utf8(eml!("reply-tracking.eml").to_vec()).expect("utf-8")
+            .replace("INC-2026-000123", &tracking)
+            .replace("<01a2@cert.example.tw>", &ours);
+        let sender = "soc@bank.example.tw";
+        for r in ["report@cert.example.tw", "phishing@cert.example.tw"] {
+            push(&h, &gate, delivered(&reply, sender, r).as_bytes(), &format!("sender={sender}&recipient={r}")).await;
+        }
+        let report = h.state.store.report_by_tracking(&tracking).await.expect("q").expect("report");
+        let thread = h.state.store.list_events(report.id, tocsin_domain::policy::Thread::All).await.expect("events");
+        assert_eq!(thread.iter().filter(|e| e.event == "reporter_info").count(), 1, "joined once");
+        let stored = h.state.store.list_inbound(Some("appended"), 10).await.expect("list");
+        let (_, ds) = &stored[0];
+        let outcomes: Vec<_> = ds.iter().map(|d| (d.route.as_str(), d.status.as_str(), d.target.as_str())).collect();
+        assert_eq!(outcomes, [("reply", "appended", tracking.as_str()), ("reply", "ignored", tracking.as_str())]);
+        assert!(ds[1].reason.contains("handled as reply when delivered for report@cert.example.tw"), "{ds:?}");
+    }
+
+    async fn a_mailed_incident_keeps_the_desks_time_zone(h: Harness) {
+        let (_, gate) = h.user("mailgate@cert.example.tw", &[Role::Analyst]).await;
+        // Date: Tue, 01 Dec 2026 09:30:00 +0800, on a desk in Asia/Taipei.
+        let j = ok(&push(&h, &gate, eml!("multipart-attachments.eml"), "").await, "created");
+        let report = h.state.store.report_by_tracking(j["target"].as_str().expect("t")).await.expect("q").expect("report");
+        let details: Value = serde_json::from_str(&report.details).expect("json");
+        assert_eq!(details["discovered_at"], "2026-12-01T09:30:00+08:00", "{details}");
+        assert_eq!(details["time_zone"], "Asia/Taipei", "{details}");
+        let text = ack_text(&outbox_to(&h, "soc@bank.example.tw").await[0]);
+        assert!(text.contains("2026-12-01T09:30:00+08:00"), "{text}");
+    }
+
+    async fn an_inline_forward_gives_the_phishing_case_its_sender_and_date(h: Harness) {
+        let (_, gate) = h.user("mailgate@cert.example.tw", &[Role::Analyst]).await;
+        let raw = "From: Staff <staff@bank.example.tw>\r\nTo: phishing@cert.example.tw\r\nSubject: Fwd: =?UTF-8?B?5biz5oi2?= verify\r\nMessage-ID: <inline-fwd@bank.example.tw>\r\nDate: Tue, 01 Dec 2026 10:00:00 +0800\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nPlease look at this.\r\n\r\n---------- Forwarded message ---------\r\nFrom: Big Bank Security <security@big-bank-alerts.example>\r\nDate: Mon, Nov 30, 2026 at 9:15 PM\r\nSubject: Verify your account\r\nTo: <staff@bank.example.tw>\r\n\r\nDear customer, verify at https://big-bank-verify.example/login today.\r\n";
+        let j = ok(&push(&h, &gate, raw.as_bytes(), "recipient=phishing@cert.example.tw").await, "created");
+        let report = h.state.store.report_by_tracking(j["target"].as_str().expect("t")).await.expect("q").expect("report");
+        let details: Value = serde_json::from_str(&report.details).expect("json");
+        // Written without an offset: the desk's own time.
+        assert_eq!(details["seen_at"], "2026-11-30T21:15:00+08:00", "{details}");
+        assert_eq!(details["brand"], "Big Bank Security", "{details}");
+        let urls = h.state.store.phish_urls_of_report(report.id).await.expect("urls");
+        assert_eq!(urls.len(), 1, "the URL once, though it is in the text and the forward: {urls:?}");
+        assert!(urls[0].normalized.contains("big-bank-verify.example"), "{urls:?}");
+    }
+}
+
+/// Attachments too large for a case, with a desk whose limit is small.
+mod attachments_not_taken {
+    use super::*;
+
+    async fn body(h: Harness) {
+        let (_, gate) = h.user("mailgate@cert.example.tw", &[Role::Analyst]).await;
+        let big = base64::engine::general_purpose::STANDARD.encode(vec![b'A'; 5000]);
+        let small = base64::engine::general_purpose::STANDARD.encode(b"small log");
+        let raw = format!(
+            "From: SOC <soc@bank.example.tw>\r\nTo: report@cert.example.tw\r\nSubject: server hacked\r\nMessage-ID: <big-att@bank.example.tw>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nOur web server was defaced.\r\n--b\r\nContent-Type: application/zip\r\nContent-Disposition: attachment; filename=\"disk.zip\"\r\nContent-Transfer-Encoding: base64\r\n\r\n{big}\r\n--b\r\nContent-Type: text/plain\r\nContent-Disposition: attachment; filename=\"access.log\"\r\nContent-Transfer-Encoding: base64\r\n\r\n{small}\r\n--b--\r\n"
+        );
+        let j = ok(
+            &push(
+                &h,
+                &gate,
+                raw.as_bytes(),
+                "recipient=report@cert.example.tw",
+            )
+            .await,
+            "created",
+        );
+        let report = h
+            .state
+            .store
+            .report_by_tracking(j["target"].as_str().expect("t"))
+            .await
+            .expect("q")
+            .expect("report");
+        let files = h
+            .state
+            .store
+            .list_attachments(report.id)
+            .await
+            .expect("files");
+        assert_eq!(
+            files
+                .iter()
+                .map(|f| f.filename.as_str())
+                .collect::<Vec<_>>(),
+            ["access.log"]
+        );
+        // The case says what was not taken and where it is kept.
+        let thread = h
+            .state
+            .store
+            .list_events(report.id, tocsin_domain::policy::Thread::All)
+            .await
+            .expect("events");
+        let ev = thread
+            .iter()
+            .find(|e| e.event == "attachments_not_taken")
+            .expect("recorded on the case");
+        assert!(
+            ev.body
+                .contains("disk.zip (5000 bytes): larger than 1000 bytes"),
+            "{}",
+            ev.body
+        );
+        assert!(
+            ev.body.contains(&format!(
+                "/api/v1/mail/inbound/{}/eml",
+                j["id"].as_str().expect("id")
+            )),
+            "{}",
+            ev.body
+        );
+        // The sender is told.
+        let text = ack_text(&outbox_to(&h, "soc@bank.example.tw").await[0]);
+        assert!(
+            text.contains("disk.zip (5000 bytes): larger than 1000 bytes"),
+            "{text}"
+        );
+        // The stored message still holds it, for the desk.
+        let e = h
+            .get(
+                &format!("/api/v1/mail/inbound/{}/eml", j["id"].as_str().expect("id")),
+                &[("authorization", &format!("Bearer {gate}"))],
+            )
+            .await;
+        assert!(e.body.contains(&big), "the .eml keeps the attachment");
+        // The mailgate reads the limits it must keep to.
+        let l = h
+            .get(
+                "/api/v1/mail/limits",
+                &[("authorization", &format!("Bearer {gate}"))],
+            )
+            .await;
+        assert_eq!(l.status, StatusCode::OK, "{}", l.body);
+        assert_eq!(l.json()["max_attachment_bytes"], 1000);
+        assert_eq!(l.json()["max_bytes"], h.state.config.intake.max_bytes);
+        let anon = h.get("/api/v1/mail/limits", &[]).await;
+        assert_eq!(anon.status, StatusCode::UNAUTHORIZED);
+    }
+
+    async fn harness(engine: tocsin_storage::Engine) -> Option<Harness> {
+        Harness::with_config(engine, |c| {
+            routes(c);
+            c.reports.max_attachment_bytes = 1000;
+        })
+        .await
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        body(
+            harness(tocsin_storage::Engine::Sqlite)
+                .await
+                .expect("sqlite"),
+        )
+        .await
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        if let Some(h) = harness(tocsin_storage::Engine::Postgres).await {
+            body(h).await
+        }
+    }
+}
