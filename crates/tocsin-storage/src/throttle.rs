@@ -130,15 +130,6 @@ impl crate::Tx {
             .await?
             .is_some())
     }
-
-    /// Counts one event for a rate limit, inside the transaction of what it limits.
-    pub async fn record_rate_event(&mut self, key: &str, at: Timestamp) -> Result<()> {
-        dispatch!(tx self, c => {
-            sqlx::query("INSERT INTO rate_events (id, rate_key, at) VALUES ($1, $2, $3)")
-                .bind(Uuid::now_v7()).bind(key).bind(at.micros()).execute(c).await?;
-        });
-        Ok(())
-    }
 }
 
 impl Store {

@@ -487,23 +487,31 @@ async fn decide(
         return Ok(("reply".into(), "appended", String::new(), tracking));
     }
     let intake = &state.config.intake;
-    // Loop and flood guard: a sender gets at most N acknowledgments an hour.
+    // Loop and flood guard: a sender's messages are routed (and answered) at most N an
+    // hour. The slot is taken before the check, in one step, so that messages handed over
+    // at once cannot all pass (an attempt counts, whether or not it becomes a case).
     let key = format!("mail-ack:{}", from.email);
     let now = state.now();
-    if intake.acks_per_hour > 0
-        && state
-            .store
-            .rate_events_since(&key, now.plus(time::Duration::hours(-1)))
-            .await?
-            >= intake.acks_per_hour
-    {
-        return held(
-            &route,
-            format!(
-                "more than {} messages an hour from {}",
-                intake.acks_per_hour, from.email
-            ),
-        );
+    if intake.acks_per_hour > 0 {
+        let mut tx = state.store.begin().await?;
+        let taken = tx
+            .take_rate_slot(
+                &key,
+                now,
+                now.plus(time::Duration::hours(-1)),
+                intake.acks_per_hour,
+            )
+            .await?;
+        tx.commit().await?;
+        if !taken {
+            return held(
+                &route,
+                format!(
+                    "more than {} messages an hour from {}",
+                    intake.acks_per_hour, from.email
+                ),
+            );
+        }
     }
     let ctx = Ctx {
         locale: locale_of(mail),
@@ -650,12 +658,7 @@ async fn decide(
         other => return held(other, format!("unknown route {other}")),
     };
     match result {
-        Ok(target) => {
-            let mut tx = state.store.begin().await?;
-            tx.record_rate_event(&key, now).await?;
-            tx.commit().await?;
-            Ok((route, "created", String::new(), target))
-        }
+        Ok(target) => Ok((route, "created", String::new(), target)),
         Err(
             e @ (AppError::Validation(_)
             | AppError::TooManyRequests

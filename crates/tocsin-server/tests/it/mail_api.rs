@@ -664,8 +664,10 @@ mail_tests! {
             ]
         );
         assert_eq!(outbox_to(&h, sender).await.len(), 2, "one acknowledgment per case");
-        // In parallel: a second message delivered for both desks at once.
-        let other = TWO_DESKS.replace("two-desks@", "two-desks-2@");
+        // In parallel: a second message (from another sender: three answers an hour each)
+        // delivered for both desks at once.
+        let sender = "noc@bank.example.tw";
+        let other = TWO_DESKS.replace("two-desks@", "two-desks-2@").replace("soc@bank", "noc@bank");
         let (a, b) = (delivered(&other, sender, "report@cert.example.tw"), delivered(&other, sender, "phishing@cert.example.tw"));
         let (qa, qb) = (q("report@cert.example.tw"), q("phishing@cert.example.tw"));
         let (ra, rb) = tokio::join!(push(&h, &gate, a.as_bytes(), &qa), push(&h, &gate, b.as_bytes(), &qb));
@@ -676,6 +678,22 @@ mail_tests! {
         assert_eq!(routes, [("incident".to_string(), "created".to_string()), ("phishing".into(), "created".into())]);
         let stored = h.state.store.list_inbound(None, 100).await.expect("list");
         assert_eq!(stored.len(), 2, "two messages, four deliveries: {stored:?}");
+    }
+
+    async fn a_flood_handed_over_at_once_is_cut_at_the_limit(h: Harness) {
+        let (_, gate) = h.user("mailgate@cert.example.tw", &[Role::Analyst]).await;
+        // Eight different messages from one sender at once; three an hour are answered.
+        let raws: Vec<String> = (0..8)
+            .map(|i| TWO_DESKS.replace("two-desks@", &format!("flood-{i}@")).replace("phishing@cert.example.tw", "x@elsewhere.example"))
+            .collect();
+        let results = futures::future::join_all(
+            raws.iter().map(|r| push(&h, &gate, r.as_bytes(), "recipient=report@cert.example.tw")),
+        )
+        .await;
+        let statuses: Vec<String> = results.iter().map(|r| r.json()["status"].as_str().unwrap_or_default().to_string()).collect();
+        assert_eq!(statuses.iter().filter(|s| *s == "created").count(), 3, "{statuses:?}");
+        assert_eq!(statuses.iter().filter(|s| *s == "held").count(), 5, "{statuses:?}");
+        assert_eq!(outbox_to(&h, "soc@bank.example.tw").await.len(), 3);
     }
 
     async fn plus_addresses_route_like_their_base_and_the_recipient_decides(h: Harness) {
