@@ -13,6 +13,7 @@ use tocsin_storage::testing::TestStore;
 mod cli;
 mod instances;
 mod mailgate;
+mod postfix;
 mod taxii_client;
 mod tidy;
 
@@ -52,7 +53,8 @@ pub struct Server {
     pub stdout: Vec<String>,
 }
 
-fn free_port() -> u16 {
+/// A port nothing listens on now.
+pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .expect("bind")
         .local_addr()
@@ -63,8 +65,12 @@ fn free_port() -> u16 {
 impl Server {
     /// Starts a server on `db` with data under `data` and extra environment.
     pub fn start(db: &str, data: &Path, env: &[(&str, &str)]) -> Server {
-        let port = free_port();
-        let addr = format!("127.0.0.1:{port}");
+        Server::start_on(&format!("127.0.0.1:{}", free_port()), db, data, env)
+    }
+
+    /// Starts a server listening on `addr` (say, again where a stopped one listened).
+    pub fn start_on(addr: &str, db: &str, data: &Path, env: &[(&str, &str)]) -> Server {
+        let addr = addr.to_string();
         let mut cmd = Command::new(BIN);
         cmd.args(["serve", "--database", db])
             .env("TOCSIN_LISTEN", &addr)
