@@ -28,6 +28,12 @@ const DOCS: &str = include_str!("../../../../docs/mail-intake.md");
 /// How long anything is waited for (Postfix's deliveries, its start).
 const PATIENCE: Duration = Duration::from_secs(30);
 
+/// `intake.max_bytes` of the docs' `tocsin.toml` (tocsin's default).
+const MAX_BYTES: usize = 26_214_400;
+
+/// `message_size_limit` of the docs' `main.cf`: max_bytes plus 64 KiB.
+const MESSAGE_SIZE_LIMIT: usize = MAX_BYTES + 64 * 1024;
+
 /// The block of the docs page marked `<!-- tested: NAME -->`: the fenced block right after
 /// the marker, without its fences.
 fn tested_block(name: &str) -> String {
@@ -300,6 +306,16 @@ impl Postfix {
         smtp.expect("QUIT", "221");
         reply
     }
+
+    /// The reply to a `MAIL FROM` announcing a message of `size` bytes (RFC 1870).
+    fn size_reply(&self, size: usize) -> String {
+        let mut smtp = Smtp::connect(&self.smtp);
+        let reply = smtp.command(&format!(
+            "MAIL FROM:<reporter@hospital.example> SIZE={size}"
+        ));
+        smtp.expect("QUIT", "221");
+        reply
+    }
 }
 
 impl Drop for Postfix {
@@ -472,11 +488,14 @@ fn the_docs_tables_and_routes_name_the_same_addresses() {
         .collect();
     let routed: BTreeSet<&str> = toml.split('"').filter(|s| s.contains('@')).collect();
     assert_eq!(listed, routed, "relay_recipient_maps and intake.routes");
-    assert!(toml.contains("max_bytes = 26214400"), "{toml}");
+    assert!(
+        toml.contains(&format!("max_bytes = {MAX_BYTES}\n")),
+        "{toml}"
+    );
     let main_cf = tested_block("main.cf");
     // message_size_limit: intake.max_bytes plus 64 KiB, as the page explains.
     assert!(
-        main_cf.contains("message_size_limit = 26279936\n"),
+        main_cf.contains(&format!("message_size_limit = {MESSAGE_SIZE_LIMIT}\n")),
         "{main_cf}"
     );
     assert!(
@@ -522,6 +541,9 @@ fn postfix_end_to_end(engine: Engine) {
         reply.starts_with("554") && reply.contains("Relay access denied"),
         "{reply}"
     );
+    // Larger than message_size_limit: refused before any data is sent.
+    let reply = pf.size_reply(MESSAGE_SIZE_LIMIT + 1);
+    assert!(reply.starts_with("552"), "{reply}");
 
     // (a) A report to the incident desk: stored, a case, an acknowledgment.
     let subject = "Ransomware on our file server";
@@ -650,6 +672,26 @@ fn postfix_end_to_end(engine: Engine) {
     pf.wait_delivery(&id, "incident@cert.example", "sent");
     the_one(&server, &token, subject);
 
+    // (f) Larger than intake.max_bytes but within message_size_limit: tocsin refuses it
+    // (exit 65) and Postfix returns it to its sender with tocsin's reason.
+    let line = "x".repeat(998);
+    let lines = (MAX_BYTES + 10_000) / (line.len() + 1);
+    let big_body = vec![line.as_str(); lines].join("\n");
+    let big = message(
+        "big@hospital.example",
+        "incident@cert.example",
+        "Full packet capture",
+        &big_body,
+    );
+    assert!(big.len() > MAX_BYTES && big.len() + 1_000 < MESSAGE_SIZE_LIMIT);
+    let oversize = pf.send("big@hospital.example", &["incident@cert.example"], &big);
+    let line = pf.wait_delivery(&oversize, "incident@cert.example", "bounced");
+    assert!(
+        line.contains("data format error") && line.contains(&MAX_BYTES.to_string()),
+        "the sender is told why: {line}"
+    );
+    assert!(with_subject(&inbound(&server, &token), "Full packet capture").is_empty());
+
     // (c) One message to two desks: two pipe runs (one recipient each), one stored
     // message, one delivery per recipient, each routed.
     let subject = "Fake bank login page, also a possible incident";
@@ -687,10 +729,16 @@ fn postfix_end_to_end(engine: Engine) {
     assert_eq!(deliveries.len(), 2, "{m:#}");
     assert_eq!(seen, want, "{m:#}");
 
-    // Nothing at all was bounced, and nothing is left in the queue.
+    // Nothing but the oversize message was bounced, and nothing for the desks is left in
+    // the queue (the oversize message's bounce may wait there: its sender's domain does
+    // not resolve).
     let log = pf.log_text();
-    assert!(!log.contains("status=bounced"), "{log}");
+    for line in log.lines() {
+        if line.contains("relay=tocsin") && line.contains("status=bounced") {
+            assert!(line.contains(&oversize), "bounced: {line}");
+        }
+    }
     let queue = pf.queue();
-    assert!(queue.contains("Mail queue is empty"), "{queue}");
+    assert!(!queue.contains("@cert.example"), "{queue}");
     drop(server);
 }
