@@ -249,13 +249,21 @@ impl Postfix {
     /// Waits for the log line of the delivery of `queue_id` to `rcpt` with `status`
     /// (sent, deferred, bounced) and returns it.
     fn wait_delivery(&self, queue_id: &str, rcpt: &str, status: &str) -> String {
+        self.wait_delivery_saying(queue_id, rcpt, status, "")
+    }
+
+    /// As `wait_delivery`, for a line that also says `text` (the mailgate's stderr is in it).
+    fn wait_delivery_saying(&self, queue_id: &str, rcpt: &str, status: &str, text: &str) -> String {
         let head = format!("{queue_id}: to=<{rcpt}>, relay=tocsin,");
         let status = format!("status={status} ");
         let deadline = Instant::now() + PATIENCE;
         loop {
             let log = self.log_text();
             let mut lines = log.lines().filter(|l| l.contains(&head));
-            if let Some(line) = lines.clone().find(|l| l.contains(&status)) {
+            if let Some(line) = lines
+                .clone()
+                .find(|l| l.contains(&status) && l.contains(text))
+            {
                 return line.to_string();
             }
             // A bounce is final: no use waiting for anything else.
@@ -264,7 +272,7 @@ impl Postfix {
             }
             assert!(
                 Instant::now() < deadline,
-                "no {status}for {queue_id} to {rcpt} within {PATIENCE:?}; queue:\n{}\nlog:\n{log}",
+                "no {status}for {queue_id} to {rcpt} saying {text:?} within {PATIENCE:?}; queue:\n{}\nlog:\n{log}",
                 self.queue()
             );
             std::thread::sleep(Duration::from_millis(200));
@@ -661,16 +669,46 @@ fn postfix_end_to_end(engine: Engine) {
             "Our home page shows someone else's banner.",
         ),
     );
-    pf.wait_delivery(&id, "incident@cert.example", "deferred");
+    pf.wait_delivery_saying(&id, "incident@cert.example", "deferred", "(401)");
     assert!(pf.queue().contains(id.as_str()), "{}", pf.queue());
     assert!(
         with_subject(&inbound(&server, &token), subject).is_empty(),
         "stored with a wrong token"
     );
+    // The right token in a file others can read: refused too, still queued.
+    pf.write_token(&token);
+    std::fs::set_permissions(&pf.token_file, std::fs::Permissions::from_mode(0o644))
+        .expect("chmod");
+    pf.flush();
+    pf.wait_delivery_saying(
+        &id,
+        "incident@cert.example",
+        "deferred",
+        "readable by others",
+    );
+    assert!(pf.queue().contains(id.as_str()), "{}", pf.queue());
     pf.write_token(&token);
     pf.flush();
     pf.wait_delivery(&id, "incident@cert.example", "sent");
     the_one(&server, &token, subject);
+
+    // (g) Plus addresses (recipient_delimiter = +): Postfix accepts incident+tag@ for the
+    // listed incident@, passes the whole address, and tocsin routes it like its base.
+    let subject = "Phishing kit found on our server";
+    let id = pf.send(
+        "admin@university.example",
+        &["incident+urgent@cert.example"],
+        &message(
+            "admin@university.example",
+            "incident+urgent@cert.example",
+            subject,
+            "Someone uploaded a phishing kit to /tmp on our web server.",
+        ),
+    );
+    pf.wait_delivery(&id, "incident+urgent@cert.example", "sent");
+    let m = the_one(&server, &token, subject);
+    assert_eq!(m["status"], "created", "{m:#}");
+    assert_eq!(m["route"], "incident", "{m:#}");
 
     // (f) Larger than intake.max_bytes but within message_size_limit: tocsin refuses it
     // (exit 65) and Postfix returns it to its sender with tocsin's reason.
@@ -728,6 +766,17 @@ fn postfix_end_to_end(engine: Engine) {
     .collect();
     assert_eq!(deliveries.len(), 2, "{m:#}");
     assert_eq!(seen, want, "{m:#}");
+    for d in &deliveries {
+        let prefix = if d["route"] == "phishing" {
+            "PHI-"
+        } else {
+            "INC-"
+        };
+        assert!(
+            d["target"].as_str().is_some_and(|t| t.starts_with(prefix)),
+            "each route made its own case: {m:#}"
+        );
+    }
 
     // Nothing but the oversize message was bounced, and nothing for the desks is left in
     // the queue (the oversize message's bounce may wait there: its sender's domain does
