@@ -178,8 +178,28 @@ impl Postfix {
         entry = replace_once(&entry, "http://127.0.0.1:8080", &format!("http://{server}"));
         let debian = std::fs::read_to_string("/etc/postfix/master.cf")
             .expect("Debian's /etc/postfix/master.cf (package postfix)");
-        let mut master_cf =
-            replace_once(&debian, "\nsmtp      inet", &format!("\n{} inet", pf.smtp));
+        // Debian's `smtp inet … smtpd` line, its one uncommented service of type inet.
+        let mut listens = 0;
+        let mut master_cf: String = debian
+            .lines()
+            .map(|l| {
+                let fields: Vec<&str> = l.split_whitespace().collect();
+                if l.starts_with("smtp")
+                    && fields.len() > 2
+                    && fields[0] == "smtp"
+                    && fields[1] == "inet"
+                {
+                    listens += 1;
+                    format!("{}{}\n", pf.smtp, &l["smtp".len()..])
+                } else {
+                    format!("{l}\n")
+                }
+            })
+            .collect();
+        assert_eq!(
+            listens, 1,
+            "one smtp inet service in Debian's master.cf:\n{debian}"
+        );
         master_cf.push_str(&entry);
         for (name, text) in [
             ("main.cf", main_cf),
