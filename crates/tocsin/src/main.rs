@@ -261,7 +261,16 @@ fn cli_audit(action: &str, kind: &str, id: &str) -> NewAuditEntry {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // An MTA bounces mail on any status but 75 and 65: a mistyped pipe command must keep
+        // the mail queued while the operator fixes it.
+        Err(e) if e.use_stderr() && std::env::args().any(|a| a == "mailgate") => {
+            eprintln!("tocsin mailgate: {e}");
+            std::process::exit(mailgate::EX_TEMPFAIL);
+        }
+        Err(e) => e.exit(),
+    };
     if let Command::Cvss { vector } = &cli.command {
         return cvss(vector);
     }

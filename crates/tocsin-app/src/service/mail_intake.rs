@@ -639,7 +639,6 @@ async fn decide(
                 original_message: field_text(&original, 50_000),
                 reporter_email: from.email.clone(),
                 reporter_name: field_text(&from.name, 200),
-                ..Default::default()
             };
             super::phishing::submit_phishing(state, &anonymous, &ctx, &input, uploads(mail))
                 .await

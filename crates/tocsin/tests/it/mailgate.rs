@@ -129,5 +129,14 @@ fn the_mta_retries_through_an_outage_and_the_message_arrives_once() {
         assert!(err.contains("created incident INC-"), "{err}");
         let (code, err) = gate(&url, "", MAIL, &["--token-file", "/nonexistent/token"]);
         assert_eq!(code, 75, "{err}");
+        // A mistyped pipe command keeps the mail queued too.
+        let (code, err) = gate(
+            &url,
+            &token,
+            MAIL,
+            &["--recipeint", "report@cert.example.tw"],
+        );
+        assert_eq!(code, 75, "{err}");
+        assert!(err.contains("--recipeint"), "{err}");
     }
 }
