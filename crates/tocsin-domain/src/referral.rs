@@ -38,6 +38,8 @@ pub const REFERRAL_TRANSITIONS: &[(ReferralState, ReferralState)] = {
         (Consented, Withdrawn),
         (Offered, Chosen),
         (Offered, Withdrawn),
+        // A withdrawn offer may be offered again (the firms' earlier answers are cleared).
+        (Withdrawn, Offered),
         (Chosen, Completed),
     ]
 };
@@ -443,6 +445,8 @@ mod tests {
             (Offered, Chosen),
             (Offered, Withdrawn),
             (Offered, Completed),
+            (Withdrawn, Offered),
+            (Withdrawn, Chosen),
             (Chosen, Completed),
             (Chosen, Withdrawn),
             (Completed, Offered),

@@ -241,7 +241,8 @@ const INSERT_ENTRY: &str = "INSERT INTO points_entries (id, account_id, delta, k
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT DO NOTHING";
 
 impl Tx {
-    /// The account of `holder`, opened on first use.
+    /// The account of `holder`, opened on first use; a person's own account opens unnamed
+    /// on the leaderboard.
     pub async fn points_account(&mut self, holder: Holder) -> Result<PointsAccount> {
         let (org, user) = match holder {
             Holder::Org(o) => (Some(o.uuid()), None),
@@ -249,8 +250,9 @@ impl Tx {
         };
         let now = self.now().micros();
         dispatch!(tx self, c => {
-            sqlx::query("INSERT INTO points_accounts (id, org_id, user_id, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
-                .bind(Uuid::now_v7()).bind(org).bind(user).bind(now).execute(&mut *c).await?;
+            // A person (no organization) is unnamed on the leaderboard until they choose.
+            sqlx::query("INSERT INTO points_accounts (id, org_id, user_id, leaderboard_opt_out, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING")
+                .bind(Uuid::now_v7()).bind(org).bind(user).bind(org.is_none()).bind(now).execute(&mut *c).await?;
         });
         let a: Option<PointsAccount> = dispatch!(tx self, c => {
             sqlx::query_as(account_cols!("WHERE org_id = $1 OR user_id = $2"))

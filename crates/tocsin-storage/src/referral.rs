@@ -274,6 +274,16 @@ impl Tx {
         Ok(())
     }
 
+    /// Forgets the firms' answers a withdrawal released, so that a referral offered again
+    /// can be accepted afresh.
+    pub async fn clear_released_referral_responses(&mut self, referral: Uuid) -> Result<()> {
+        dispatch!(tx self, c => {
+            sqlx::query("DELETE FROM referral_responses WHERE referral_id = $1 AND state = $2")
+                .bind(referral).bind(ResponseState::NotChosen.as_str()).execute(c).await?;
+        });
+        Ok(())
+    }
+
     pub(crate) async fn import_referral(&mut self, r: &Referral) -> Result<()> {
         dispatch!(tx self, c => {
             sqlx::query("INSERT INTO referrals (id, report_id, state, consented_at, offered_at, offered_by, sector, incident_type, company_size, region, summary, \

@@ -78,6 +78,7 @@ referral-consent-title = Would you like help?
 referral-consent-text = Your report says you need support. If you agree, we give a summary without your identity (sector, incident type, company size, region) to our member security firms; you choose one of the firms willing to help, and only then are contact details exchanged.
 referral-consent = Agree to be referred to member security firms
 referral-waiting = You agreed to be referred; we will offer it to member firms.
+referral-withdrawn-reporter = The desk has withdrawn the offer to the firms for now; it may offer it again. Your report is handled as before.
 referral-offered-waiting = Offered to member security firms; waiting for firms to accept.
 referral-choose-title = Firms willing to help
 referral-choose = Choose this firm

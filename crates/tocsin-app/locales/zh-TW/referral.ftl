@@ -77,6 +77,7 @@ referral-consent-title = 需要協助嗎？
 referral-consent-text = 您在通報中表示需要支援。若同意，我們會將去識別化的事件摘要（產業、事件類型、企業規模、地區）提供給本中心的會員資安業者；您可以從願意協助的業者中選擇一家，選定後雙方才會交換聯絡資訊。
 referral-consent = 同意轉介給會員資安業者
 referral-waiting = 已同意轉介，等待本中心轉介給業者。
+referral-withdrawn-reporter = 本中心目前已撤回對業者的轉介，之後可能再次提出；您的通報仍照常處理。
 referral-offered-waiting = 已轉介給會員資安業者，等待業者接案。
 referral-choose-title = 願意協助的業者
 referral-choose = 選擇這家業者

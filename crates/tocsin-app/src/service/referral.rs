@@ -266,6 +266,9 @@ pub async fn offer(
     if !r.state().can_go_to(ReferralState::Offered) {
         return Err(AppError::field("referral", "error-referral-state"));
     }
+    if r.state() == ReferralState::Withdrawn {
+        tx.clear_released_referral_responses(r.id).await?;
+    }
     r.state = ReferralState::Offered.as_str().into();
     r.offered_at = OptTime(Some(state.now()));
     r.offered_by = who.user().map(|u| u.id.uuid());

@@ -269,8 +269,10 @@ pub async fn submit_vulnerability(
         follows_up: String::new(),
         tasks: Vec::new(),
     };
+    // Counted from the day tocsin received the report, on the desk's calendar: the date the
+    // researcher typed is theirs to state (it may be years old) and is kept as written.
     let target = target_publication_date(
-        valid.report_date,
+        state.today(),
         state.config.cna.publication_days,
         &state.desk.calendar,
     );

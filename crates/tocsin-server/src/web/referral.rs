@@ -195,7 +195,7 @@ pub(super) async fn desk_panel(
         None => svc::offer_defaults(state, report, tr.locale).await?,
     };
     Ok(DeskPanel {
-        can_offer: st == Some(ReferralState::Consented),
+        can_offer: st.is_some_and(|s| s.can_go_to(ReferralState::Offered)),
         can_withdraw: st.is_some_and(|s| s.can_go_to(ReferralState::Withdrawn)),
         referral: v.as_ref().map(|v| row(state, tr, v, None, true)),
         offer,

@@ -546,6 +546,19 @@ both_engines! {
         ]));
         assert_eq!(get(&h, "/api/v1/points/leaderboard?year=2020", &b).await, json!([]));
         assert!(h.audit_actions().await.iter().any(|x| x == "points.leaderboard"));
+        // A researcher on their own is ranked but not named until they choose to be.
+        let (solo_email, solo) = individual(&h, "domo@researcher.tw").await;
+        for _ in 0..4 {
+            let t = incident(&h, &solo).await;
+            triage(&h, &analyst, &t).await;
+        }
+        assert_eq!(get(&h, "/api/v1/points/balance", &solo).await["leaderboard_opt_out"], true);
+        let board = get(&h, "/api/v1/points/leaderboard", &b).await;
+        assert_eq!(board[0], json!({"rank": 1, "name": "", "earned": 40}), "{board}");
+        let solo_user = h.state.store.find_user_by_email(&solo_email).await.expect("q").expect("u");
+        tocsin_app::service::points::set_opt_out(&h.state, &as_user(solo_user), &ctx(), false).await.expect("opt in");
+        let board = get(&h, "/api/v1/points/leaderboard", &b).await;
+        assert_eq!(board[0], json!({"rank": 1, "name": "domo@researcher.tw", "earned": 40}), "{board}");
     }
 
     async fn accounts_are_their_holders_alone(h: Harness) {

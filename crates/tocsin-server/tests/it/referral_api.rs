@@ -243,6 +243,37 @@ both_engines! {
         }
     }
 
+    async fn a_withdrawn_offer_can_be_offered_again(h: Harness) {
+        let (_, admin) = h.user("admin@cert.example.tw", &[Role::Admin]).await;
+        let (_, analyst) = h.user("analyst@cert.example.tw", &[Role::Analyst]).await;
+        let (_, reporter) = h.user("it@datong-precision.example.tw", &[Role::Reporter]).await;
+        let item = assistance_item(&h, &admin).await;
+        let firm_a = firm(&h, "soc@alpha-sec.example.tw", &admin, &item, 1).await;
+        let r = h.json(Method::POST, "/api/v1/reports/incident", Some(&reporter), incident(true), EN).await;
+        let tracking = r.json()["tracking_id"].as_str().expect("tracking").to_string();
+        let base = format!("/api/v1/reports/{tracking}/referral");
+        assert_eq!(call(&h, Method::POST, &format!("{base}/consent"), &reporter, Value::Null).await.status, StatusCode::NO_CONTENT);
+        let summary = "檔案伺服器遭加密，需要鑑識與復原。";
+        assert_eq!(call(&h, Method::POST, &format!("{base}/offer"), &analyst, offer(summary)).await.status, StatusCode::NO_CONTENT);
+        let id = get(&h, "/api/v1/referrals", &firm_a).await.json()[0]["id"].as_str().expect("id").to_string();
+        let accept = format!("/api/v1/referrals/{id}/accept");
+        assert_eq!(call(&h, Method::POST, &accept, &firm_a, Value::Null).await.status, StatusCode::NO_CONTENT);
+        // The desk withdraws it; the reporter is told rather than shown an empty section.
+        let desk = h.state.store.find_user_by_email("analyst@cert.example.tw").await.expect("q").expect("u");
+        let desk = tocsin_server::auth::CurrentUser(Some((desk, tocsin_server::auth::AuthMethod::Token)));
+        let ctx = tocsin_app::Ctx::console(tocsin_domain::Locale::ZhTw);
+        tocsin_app::service::referral::withdraw(&h.state, &desk, &ctx, id.parse().expect("uuid")).await.expect("withdraw");
+        assert_eq!(get(&h, &base, &reporter).await.json()["state"], "withdrawn");
+        let listed = get(&h, "/api/v1/referrals", &firm_a).await.json();
+        assert_eq!((&listed[0]["state"], &listed[0]["responses"][0]["state"]), (&json!("withdrawn"), &json!("not_chosen")), "{listed}");
+        // Offered again: the firm that had accepted may accept afresh.
+        assert_eq!(call(&h, Method::POST, &format!("{base}/offer"), &analyst, offer(summary)).await.status, StatusCode::NO_CONTENT);
+        assert_eq!(get(&h, &base, &reporter).await.json()["state"], "offered");
+        assert_eq!(call(&h, Method::POST, &accept, &firm_a, Value::Null).await.status, StatusCode::NO_CONTENT);
+        let v = get(&h, &base, &reporter).await.json();
+        assert_eq!(v["responses"].as_array().map(Vec::len), Some(1), "{v}");
+    }
+
     async fn an_offer_with_a_shortened_organization_name_is_refused(h: Harness) {
         let (_, admin) = h.user("admin@cert.example.tw", &[Role::Admin]).await;
         let (_, analyst) = h.user("analyst@cert.example.tw", &[Role::Analyst]).await;

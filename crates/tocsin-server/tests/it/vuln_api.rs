@@ -196,6 +196,13 @@ both_engines! {
             assert_eq!(d["cvss_warnings"], json!(["version_differs", "score_differs"]), "{name}");
             assert_eq!(d["product"], "IP CAM");
             assert_eq!(d["public_credit"], false);
+            // The form says 2019-04-11; the target counts from the day the desk received it.
+            let report = h.state.store.report_by_tracking(&t).await.expect("q").expect("report");
+            let case = h.state.store.vuln_case(report.id).await.expect("q").expect("case");
+            let today = h.state.today();
+            let want = tocsin_domain::vuln::target_publication_date(today, h.state.config.cna.publication_days, &h.state.desk.calendar);
+            assert_eq!(case.target_publication, want.to_string(), "{name}");
+            assert!(want > today, "{want} after {today}");
             match &first {
                 None => first = Some(d),
                 Some(f) => assert_eq!(&d, f, "{name} differs from UTF-8"),
