@@ -344,6 +344,14 @@ pub async fn transition(
         &desk_event(who, "phishing_state", input.note.trim(), data),
     )
     .await?;
+    if matches!(
+        to,
+        UrlState::Verified | UrlState::TakenDown | UrlState::FalsePositive
+    ) {
+        for rep in state.store.reports_of_phish_url(case.id).await? {
+            tell_reporter(&mut tx, state, &rep, &case, to).await?;
+        }
+    }
     let mut a = audit_entry(
         who,
         ctx,
@@ -355,6 +363,51 @@ pub async fn transition(
     tx.audit(&a).await?;
     tx.commit().await?;
     Ok(case)
+}
+
+/// Tells a reporter what became of a URL they reported (verified, taken down, or judged
+/// not phishing), by mail in their language and on their status page.
+async fn tell_reporter(
+    tx: &mut tocsin_storage::Tx,
+    state: &App,
+    report: &Report,
+    case: &PhishUrlRow,
+    to: UrlState,
+) -> Result<(), AppError> {
+    let locale = Locale::from_tag(&report.locale).unwrap_or_default();
+    let tr = Tr::new(locale);
+    let url = defang(&case.normalized);
+    let label = to.label(locale).to_string();
+    tx.add_event(
+        report.id,
+        &NewEvent {
+            actor_id: None,
+            actor: "system".into(),
+            event: "phishing_url_news".into(),
+            visibility: Visibility::Reporter,
+            body: format!("{url}: {label}"),
+            data: serde_json::json!({"url_id": case.id, "to": to.as_str()}).to_string(),
+        },
+    )
+    .await?;
+    if report.reporter_email.trim().is_empty() {
+        return Ok(());
+    }
+    let subject = format!(
+        "[{}] {}",
+        report.tracking_id,
+        tr.t("mail-phishing-news-subject")
+    );
+    let body = tr.t_args(
+        "mail-phishing-news-body",
+        &[
+            ("tracking", report.tracking_id.clone()),
+            ("url", url),
+            ("state", label),
+            ("meaning", tr.t2("mail-phishing-news-", to.as_str())),
+        ],
+    );
+    crate::mailer::queue(tx, state, &report.reporter_email, &subject, &body).await
 }
 
 fn desk_event(who: &CurrentUser, event: &str, body: &str, data: serde_json::Value) -> NewEvent {

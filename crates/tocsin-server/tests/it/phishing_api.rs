@@ -8,6 +8,27 @@ fn report(url: &str) -> Value {
     json!({"urls": [url], "brand": "範例銀行", "seen_in": "sms", "reporter_email": "citizen@example.tw"})
 }
 
+/// The texts of the mails telling citizen@example.tw what became of their URL.
+async fn news(h: &Harness) -> Vec<String> {
+    let limits = tocsin_formats::mail_in::Limits::default();
+    h.state
+        .store
+        .list_outbox(100)
+        .await
+        .expect("outbox")
+        .into_iter()
+        .filter(|m| {
+            m.recipients.contains("citizen@example.tw")
+                && m.subject.contains("What became of the URL")
+        })
+        .map(|m| {
+            tocsin_formats::mail_in::parse(&m.message, None, &limits)
+                .expect("parses")
+                .text
+        })
+        .collect()
+}
+
 async fn file(h: &Harness, body: Value) -> crate::Resp {
     h.json(
         Method::POST,
@@ -111,6 +132,11 @@ both_engines! {
         let r = h.json(Method::POST, &format!("{base}/transition"), Some(&analyst), json!({"to": "verified", "tlp": "amber"}), &[]).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         assert_eq!(r.json()["tlp"], "amber");
+        // The reporter hears of it, in the language they reported in, the URL defanged.
+        let told = news(&h).await;
+        assert_eq!(told.len(), 1, "{told:?}");
+        assert!(told[0].contains("hxxp://phish[.]example") && told[0].contains("confirmed it is a phishing site"), "{}", told[0]);
+        assert!(!told[0].contains("http://phish.example"), "no live link to the reporter");
         // AMBER stays with the desk: partners get a case's URL only up to GREEN.
         assert!(!feed(&h, &partner).await.contains("phish.example"), "an AMBER case reached a partner");
         assert!(feed(&h, &analyst).await.contains("http://phish.example/bank?x=1"), "live once verified");
@@ -160,6 +186,12 @@ both_engines! {
         let r = h.json(Method::POST, &format!("{base}/transition"), Some(&analyst), go("taken_down"), &[]).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         assert!(!feed(&h, &analyst).await.contains("phish.example"), "gone from the feed");
+        let told = news(&h).await;
+        assert_eq!(told.len(), 2, "{told:?}");
+        assert!(told.iter().any(|t| t.contains("has been taken down")), "{told:?}");
+        let report = h.state.store.report_by_tracking(&tracking).await.expect("q").expect("report");
+        let thread = h.state.store.list_events(report.id, tocsin_domain::policy::Thread::Shared).await.expect("events");
+        assert_eq!(thread.iter().filter(|e| e.event == "phishing_url_news").count(), 2, "on the status page too");
         // Seen again and cleared for the community: back in, for partners too.
         let r = h.json(Method::POST, &format!("{base}/transition"), Some(&analyst), json!({"to": "reopened", "tlp": "green"}), &[]).await;
         assert_eq!(r.status, StatusCode::OK);

@@ -1,0 +1,11 @@
+## The journey: news to reporters
+event-phishing_url_news = 網址處理進度
+mail-phishing-news-subject = 您通報的網址處理進度
+mail-phishing-news-body = 您好：
+    關於您的通報 { $tracking }：網址 { $url } 目前的狀態為「{ $state }」。
+    { $meaning }
+
+    感謝您的通報。
+mail-phishing-news-verified = 本中心已確認為釣魚網站，正請相關業者下架。
+mail-phishing-news-taken_down = 該網站已下架。
+mail-phishing-news-false_positive = 經確認並非釣魚網站，本案不再進一步處理。
