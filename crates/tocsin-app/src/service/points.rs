@@ -14,7 +14,7 @@ use tocsin_domain::points::{
 use tocsin_domain::policy::{Action, Resource};
 use tocsin_domain::validate::{self, FieldErrors};
 use tocsin_domain::workflow::RejectionReason;
-use tocsin_domain::{FieldError, OrgId, ReportState, UserId};
+use tocsin_domain::{FieldError, Locale, OrgId, ReportState, UserId};
 use tocsin_storage::{
     HoldRefused, Holder, LeaderRow, NewEntry, PointsAccount, PointsEntry, PointsItem, Redemption,
     Report, Tx,
@@ -25,6 +25,7 @@ use super::{audit_entry, check};
 use crate::auth::CurrentUser;
 use crate::context::Ctx;
 use crate::error::AppError;
+use crate::i18n::Tr;
 use crate::state::App;
 
 /// The source kind of report entries: the record is the tracking number.
@@ -404,6 +405,53 @@ pub async fn redeem(
     );
     e.detail = format!("item {item} cost {}", r.cost);
     tx.audit(&e).await?;
+    // Whoever the policy lets decide it hears that it waits.
+    let holder = a.holder().ok_or(AppError::NotFound)?;
+    let name = state
+        .store
+        .points_item(item)
+        .await?
+        .map(|i| (i.name_zh, i.name_en))
+        .unwrap_or_default();
+    for u in state.store.list_users().await? {
+        let may_decide = !u.disabled
+            && tocsin_domain::policy::authorize(
+                Some(&crate::auth::principal_of(&u)),
+                Action::Update,
+                &resource_of(holder),
+            )
+            .is_ok();
+        if may_decide {
+            let tr = Tr::new(Locale::from_tag(&u.locale).unwrap_or_default());
+            let item_name = if tr.locale == Locale::En {
+                &name.1
+            } else {
+                &name.0
+            };
+            let body = tr.t_args(
+                "mail-redemption-waiting-body",
+                &[
+                    ("item", item_name.clone()),
+                    ("cost", r.cost.to_string()),
+                    (
+                        "link",
+                        format!(
+                            "{}/admin/points",
+                            state.config.public_url.trim_end_matches('/')
+                        ),
+                    ),
+                ],
+            );
+            crate::mailer::queue(
+                &mut tx,
+                state,
+                &u.email,
+                &tr.t("mail-redemption-waiting-subject"),
+                &body,
+            )
+            .await?;
+        }
+    }
     tx.commit().await?;
     Ok(r)
 }
@@ -463,6 +511,43 @@ pub async fn decide(
     );
     e.detail = done.state.clone();
     tx.audit(&e).await?;
+    // The member who asked hears the decision.
+    if let Some(member) = match done.requested_by {
+        Some(id) => state.store.get_user(UserId(id)).await?,
+        None => None,
+    } {
+        let tr = Tr::new(Locale::from_tag(&member.locale).unwrap_or_default());
+        let item = state.store.points_item(done.item_id).await?;
+        let item_name = item
+            .map(|i| {
+                if tr.locale == Locale::En {
+                    i.name_en
+                } else {
+                    i.name_zh
+                }
+            })
+            .unwrap_or_default();
+        let body = tr.t_args(
+            "mail-redemption-decided-body",
+            &[
+                ("item", item_name),
+                ("decision", tr.t2("mail-redemption-", &done.state)),
+                ("note", done.note.clone()),
+                (
+                    "link",
+                    format!("{}/points", state.config.public_url.trim_end_matches('/')),
+                ),
+            ],
+        );
+        crate::mailer::queue(
+            &mut tx,
+            state,
+            &member.email,
+            &tr.t("mail-redemption-decided-subject"),
+            &body,
+        )
+        .await?;
+    }
     tx.commit().await?;
     Ok(done)
 }

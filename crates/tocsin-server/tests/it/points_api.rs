@@ -424,6 +424,21 @@ both_engines! {
         let held = r.json();
         assert_eq!((held["state"].as_str(), held["cost"].as_i64()), (Some("held"), Some(30)));
         let rid = held["id"].as_str().expect("id").to_string();
+        // The admins hear that it waits; the member hears the decision, with its note.
+        let mails_to = |to: &'static str| {
+            let h = &h;
+            async move {
+                let limits = tocsin_formats::mail_in::Limits::default();
+                h.state.store.list_outbox(100).await.expect("outbox").into_iter()
+                    .filter(|m| m.recipients.contains(to))
+                    .map(|m| tocsin_formats::mail_in::parse(&m.message, None, &limits).expect("parses").text)
+                    .collect::<Vec<_>>()
+            }
+        };
+        let to_admin = mails_to("admin@cert.tw").await;
+        assert_eq!(to_admin.len(), 1, "{to_admin:?}");
+        assert!(to_admin[0].contains("30") && to_admin[0].contains("/admin/points"), "{}", to_admin[0]);
+        assert!(mails_to("soc@corp.tw").await.is_empty(), "members are not told of their own request");
         assert_eq!(balance(&h, &member).await, (100, 30, 70));
         assert_eq!(stock(&h, &admin, &slot).await, 1);
         let pending = get(&h, "/api/v1/points/redemptions?pending=true", &admin).await;
@@ -447,6 +462,9 @@ both_engines! {
         let r = decide(&h, &admin, &rid2, "rejected", "名額已滿").await;
         assert_eq!(r.json()["state"], "rejected");
         assert_eq!((balance(&h, &member).await, stock(&h, &admin, &slot).await), ((70, 0, 70), 1));
+        let told = mails_to("soc@corp.tw").await;
+        assert_eq!(told.len(), 2, "{told:?}");
+        assert!(told.iter().any(|t| t.contains("請於 12/20 報到")) && told.iter().any(|t| t.contains("名額已滿")), "{told:?}");
         let mine = get(&h, "/api/v1/points/redemptions", &member).await;
         let states: Vec<_> = mine.as_array().expect("list").iter().map(|r| (r["state"].as_str().unwrap_or_default().to_string(), r["note"].as_str().unwrap_or_default().to_string())).collect();
         assert_eq!(states, vec![("rejected".to_string(), "名額已滿".to_string()), ("approved".to_string(), "請於 12/20 報到".to_string())]);
