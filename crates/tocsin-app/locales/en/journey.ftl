@@ -22,3 +22,15 @@ mail-redemption-decided-body = Hello,
     Your points and requests: { $link }
 mail-redemption-approved = approved
 mail-redemption-rejected = rejected (the held points are yours again)
+
+## Referrals
+mail-referral-offered-subject = A new assistance referral is offered
+mail-referral-offered-body = Hello,
+    A reporter who asked for help is offered to the firms holding an assistance redemption (no one is named until the reporter chooses):
+    Sector: { $sector }
+    Incident: { $type }
+    { $summary }
+    Accept it here: { $link }
+mail-referral-accepted-subject = A firm is ready to help
+mail-referral-accepted-body = Hello,
+    A firm has accepted to help with your report { $tracking }. Open your report's status page (the private link in our acknowledgment) to see the firms that accepted and choose one; your contact is given only to the firm you choose.

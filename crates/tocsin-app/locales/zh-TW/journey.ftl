@@ -22,3 +22,15 @@ mail-redemption-decided-body = 您好：
     您的點數與兌換紀錄：{ $link }
 mail-redemption-approved = 核准
 mail-redemption-rejected = 退回（保留的點數已歸還）
+
+## Referrals
+mail-referral-offered-subject = 有新的協處商機轉介
+mail-referral-offered-body = 您好：
+    有需要協助的通報案件已轉介給持有「協處商機」兌換項目的業者（通報人選定業者前不揭露身分）：
+    產業：{ $sector }
+    事件類型：{ $type }
+    { $summary }
+    請至此接案：{ $link }
+mail-referral-accepted-subject = 已有業者願意協助
+mail-referral-accepted-body = 您好：
+    已有業者願意協助您的通報 { $tracking }。請開啟通報的查詢頁面（本中心確認信中的專屬連結），檢視願意協助的業者並選擇一家；您的聯絡資訊只會提供給您選定的業者。

@@ -72,6 +72,69 @@ async fn firm_of(state: &App, who: &CurrentUser) -> Result<(bool, Option<OrgId>)
     Ok((state.store.has_free_assistance(org).await?, Some(org)))
 }
 
+/// Mails the members of every firm that may accept an offer (the policy decides, as for
+/// the listing), in each reader's language: the sanitised offer and where to accept it.
+async fn tell_eligible_firms(
+    state: &App,
+    tx: &mut tocsin_storage::Tx,
+    r: &Referral,
+) -> Result<(), AppError> {
+    let mut eligible: std::collections::HashMap<OrgId, bool> = Default::default();
+    for u in state.store.list_users().await? {
+        let Some(org) = u.org_id.0.filter(|_| !u.disabled) else {
+            continue;
+        };
+        let firm = match eligible.get(&org) {
+            Some(e) => *e,
+            None => {
+                let e = state.store.has_free_assistance(org).await?;
+                eligible.insert(org, e);
+                e
+            }
+        };
+        let resource = Resource::Referral {
+            eligible_firm: firm,
+            responded_firm: false,
+            chosen_firm: None,
+        };
+        if !firm
+            || tocsin_domain::policy::authorize(
+                Some(&crate::auth::principal_of(&u)),
+                Action::Read,
+                &resource,
+            )
+            .is_err()
+        {
+            continue;
+        }
+        let tr = Tr::new(Locale::from_tag(&u.locale).unwrap_or_default());
+        let body = tr.t_args(
+            "mail-referral-offered-body",
+            &[
+                ("sector", r.sector.clone()),
+                ("type", r.incident_type.clone()),
+                ("summary", r.summary.clone()),
+                (
+                    "link",
+                    format!(
+                        "{}/referrals",
+                        state.config.public_url.trim_end_matches('/')
+                    ),
+                ),
+            ],
+        );
+        crate::mailer::queue(
+            tx,
+            state,
+            &u.email,
+            &tr.t("mail-referral-offered-subject"),
+            &body,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 /// The policy's view of one referral for the caller.
 async fn resource(
     state: &App,
@@ -283,6 +346,7 @@ pub async fn offer(
         &event(who, &report, "referral_offered", String::new()),
     )
     .await?;
+    tell_eligible_firms(state, &mut tx, &r).await?;
     tx.audit(&audit_entry(
         who,
         ctx,
@@ -428,6 +492,25 @@ pub async fn accept(state: &App, who: &CurrentUser, ctx: &Ctx, id: Uuid) -> Resu
     }
     if tx.accept_referral(id, org, user.id).await?.is_none() {
         return Err(AppError::field("referral", "error-referral-no-redemption"));
+    }
+    // The reporter hears that a firm is ready (not which: they see it on their page).
+    if let Some(report) = state
+        .store
+        .get_report(tocsin_domain::ReportId(r.report_id))
+        .await?
+        .filter(|rep| !rep.reporter_email.trim().is_empty())
+    {
+        let tr = Tr::new(Locale::from_tag(&report.locale).unwrap_or_default());
+        let subject = format!(
+            "[{}] {}",
+            report.tracking_id,
+            tr.t("mail-referral-accepted-subject")
+        );
+        let body = tr.t_args(
+            "mail-referral-accepted-body",
+            &[("tracking", report.tracking_id.clone())],
+        );
+        crate::mailer::queue(&mut tx, state, &report.reporter_email, &subject, &body).await?;
     }
     tx.audit(&audit_entry(
         who,

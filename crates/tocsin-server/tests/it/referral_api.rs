@@ -173,6 +173,12 @@ both_engines! {
         let r = call(&h, Method::POST, &format!("{base}/offer"), &analyst, offer("檔案伺服器遭加密，需要鑑識與復原。")).await;
         assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
 
+        // The firms that may accept hear of it, without the reporter's name.
+        for (firm, told) in [("soc@alpha-sec.example.tw", true), ("soc@beta-sec.example.tw", true), ("soc@gamma-sec.example.tw", false)] {
+            let offers: Vec<_> = mail_to(&h, firm).await.into_iter().filter(|m| m.contains("鑑識與復原")).collect();
+            assert_eq!(offers.len(), usize::from(told), "{firm}: {offers:?}");
+            assert!(offers.iter().all(|m| !m.contains("datong") && !m.contains(&tracking)), "{offers:?}");
+        }
         // A firm without an assistance redemption sees nothing and cannot accept.
         assert_eq!(get(&h, "/api/v1/referrals", &firm_c).await.status, StatusCode::FORBIDDEN);
         let offers = get(&h, "/api/v1/referrals", &firm_a).await;
@@ -194,6 +200,9 @@ both_engines! {
         assert_eq!(accept(&firm_a).await.status, StatusCode::NO_CONTENT);
         assert_eq!(accept(&firm_a).await.status, StatusCode::FORBIDDEN, "once per firm");
         assert_eq!(accept(&firm_b).await.status, StatusCode::NO_CONTENT);
+        let ready: Vec<_> = mail_to(&h, "it@datong-precision.example.tw").await.into_iter().filter(|m| m.contains("accepted to help")).collect();
+        assert_eq!(ready.len(), 2, "the reporter hears of each acceptance: {ready:?}");
+        assert!(!ready[0].contains("alpha-sec"), "not which firm: {}", ready[0]);
 
         // The reporter sees the firms by name only, and chooses one.
         let v = get(&h, &base, &reporter).await.json();
