@@ -307,6 +307,11 @@ pub struct Mail {
     pub from: String,
     /// Sender display name.
     pub from_name: String,
+    /// The desk's address for mail written to be answered (messages to reporters, vendor
+    /// and abuse notices): it is their `From` and `Reply-To`, so it must be delivered to
+    /// mail intake. Empty: the incident desk's address in `intake.routes` (else any
+    /// routed address, else `from`).
+    pub desk_from: String,
     /// SMTP host; empty means write .eml files under `data_dir/outbox` instead.
     pub smtp_host: String,
     /// SMTP port.
@@ -410,6 +415,7 @@ impl Default for Mail {
         Mail {
             from: "noreply@example.org.tw".into(),
             from_name: "tocsin".into(),
+            desk_from: String::new(),
             smtp_host: String::new(),
             smtp_port: 587,
             smtp_tls: "starttls".into(),
@@ -493,6 +499,25 @@ pub const ENV_VARS: &[(&str, &str)] = &[
 ];
 
 impl Config {
+    /// The address mail written to be answered comes from and is answered to
+    /// (`mail.desk_from`, else the incident desk's intake address, else any routed
+    /// address, else `mail.from`): answers must reach mail intake to join their case.
+    pub fn desk_address(&self) -> String {
+        if !self.mail.desk_from.trim().is_empty() {
+            return self.mail.desk_from.trim().to_string();
+        }
+        let routed = |kind: &str| {
+            self.intake
+                .routes
+                .iter()
+                .find(|(_, r)| r.as_str() == kind)
+                .map(|(a, _)| a.clone())
+        };
+        routed("incident")
+            .or_else(|| self.intake.routes.keys().next().cloned())
+            .unwrap_or_else(|| self.mail.from.clone())
+    }
+
     /// The product's clock: the machine's, or one started at `clock_start`. The store is
     /// opened with it and everything else reads the store's (see ARCHITECTURE.md, "Time").
     pub fn clock(&self) -> tocsin_domain::Clock {

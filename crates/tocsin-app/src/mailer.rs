@@ -19,6 +19,39 @@ pub async fn queue(
     Ok(())
 }
 
+/// Queues a message the desk writes to be answered (a message to a reporter, a vendor or
+/// abuse notice): from the desk's address, with `Reply-To` the same, so that the answer
+/// reaches mail intake and joins the case (it answers our Message-ID); no
+/// `Auto-Submitted`, so the recipient's own systems treat it as a person's mail.
+pub async fn queue_conversation(
+    tx: &mut Tx,
+    state: &App,
+    to: &str,
+    subject: &str,
+    text: &str,
+) -> Result<(), AppError> {
+    let desk = state.config.desk_address();
+    let domain = desk.rsplit_once('@').map(|(_, d)| d).unwrap_or("localhost");
+    let mail = OutgoingMail {
+        from: desk.clone(),
+        from_name: Some(state.config.mail.from_name.clone()),
+        to: vec![to.to_string()],
+        subject: subject.to_string(),
+        text: text.to_string(),
+        html: None,
+        in_reply_to: None,
+        references: vec![],
+        reply_to: Some(desk.clone()),
+        auto_submitted: false,
+        answers_message: false,
+        attachments: vec![],
+    };
+    let rendered =
+        tocsin_mail::render(&mail, domain).map_err(|e| AppError::internal(format!("mail: {e}")))?;
+    tx.enqueue_mail(&rendered).await?;
+    Ok(())
+}
+
 /// Queues an automatic answer to a received message (`Auto-Submitted: auto-replied`, so
 /// that the other side's responders stay quiet too).
 pub async fn queue_answer(
@@ -69,6 +102,7 @@ async fn compose_and_queue(
         html: None,
         in_reply_to: None,
         references: vec![],
+        reply_to: None,
         auto_submitted: true,
         answers_message,
         attachments,

@@ -28,6 +28,8 @@ pub struct OutgoingMail {
     pub in_reply_to: Option<String>,
     /// The thread's Message-IDs, oldest first (with or without angle brackets).
     pub references: Vec<String>,
+    /// Where answers go (`Reply-To`), when not to `from`.
+    pub reply_to: Option<String>,
     /// Sent by the system rather than a person: adds `Auto-Submitted: auto-generated`
     /// (RFC 3834) so that vacation responders and ticket systems do not answer it.
     pub auto_submitted: bool,
@@ -150,6 +152,9 @@ pub fn render(mail: &OutgoingMail, domain: &str) -> Result<NewMail, MailError> {
         .date_now();
     for to in &mail.to {
         builder = builder.to(Mailbox::new(None, parse_address("to", to)?));
+    }
+    if let Some(r) = &mail.reply_to {
+        builder = builder.reply_to(Mailbox::new(None, parse_address("reply_to", r)?));
     }
     if let Some(id) = &mail.in_reply_to {
         builder = builder.header(InReplyTo::from(bracketed("in_reply_to", id)?));

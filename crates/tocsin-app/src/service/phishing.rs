@@ -627,7 +627,7 @@ pub async fn notify(
         defang(&case.normalized)
     );
     for c in &contacts {
-        crate::mailer::queue(&mut tx, state, &c.email, &subject, &body).await?;
+        crate::mailer::queue_conversation(&mut tx, state, &c.email, &subject, &body).await?;
     }
     let now = state.now();
     case.state = UrlState::AbuseNotified.as_str().to_string();

@@ -906,7 +906,7 @@ async fn mail_reporter(
             ),
         ],
     );
-    crate::mailer::queue(tx, state, &r.reporter_email, &subject, &body).await
+    crate::mailer::queue_conversation(tx, state, &r.reporter_email, &subject, &body).await
 }
 
 /// A piece of text from the desk.

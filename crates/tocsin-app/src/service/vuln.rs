@@ -872,7 +872,7 @@ pub async fn notify_vendor(
     };
     let subject = format!("[{}] {}", report.tracking_id, tr.t("mail-vendor-subject"));
     for to in &recipients {
-        crate::mailer::queue(&mut tx, state, to, &subject, &text).await?;
+        crate::mailer::queue_conversation(&mut tx, state, to, &subject, &text).await?;
     }
     case.cna_state = CnaState::VendorNotified.as_str().to_string();
     tx.update_vuln_case(&case).await?;

@@ -63,6 +63,7 @@ fn notice() -> OutgoingMail {
             "<thread-0@reporter.example.org>".into(),
             "original-1@reporter.example.org".into(),
         ],
+        reply_to: None,
         auto_submitted: true,
         answers_message: false,
         attachments: vec![],
@@ -121,6 +122,16 @@ fn render_writes_the_headers() -> anyhow::Result<()> {
         header(&headers(&answered.message), "Auto-Submitted"),
         ["auto-replied"]
     );
+    // A message written to be answered: Reply-To the desk, no Auto-Submitted.
+    let written = OutgoingMail {
+        reply_to: Some("incident@cert.example".into()),
+        auto_submitted: false,
+        ..notice()
+    };
+    let written = headers(&render(&written, "cert.example")?.message);
+    assert_eq!(header(&written, "Reply-To"), ["incident@cert.example"]);
+    assert!(header(&written, "Auto-Submitted").is_empty());
+    assert!(header(&h, "Reply-To").is_empty());
     assert_eq!(header(&h, "MIME-Version"), ["1.0"]);
     assert_eq!(header(&h, "Date").len(), 1);
     assert_eq!(

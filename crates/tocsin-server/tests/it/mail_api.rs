@@ -732,6 +732,32 @@ mail_tests! {
         assert!(ds[1].reason.contains("handled as reply when delivered for report@cert.example.tw"), "{ds:?}");
     }
 
+    async fn the_desks_message_is_answered_to_intake_and_the_answer_joins_the_case(h: Harness) {
+        let (_, gate) = h.user("mailgate@cert.example.tw", &[Role::Analyst]).await;
+        let first = ok(&push(&h, &gate, eml!("multipart-attachments.eml"), "").await, "created");
+        let tracking = first["target"].as_str().expect("t").to_string();
+        let r = h.json(Method::POST, &format!("/api/v1/reports/{tracking}/messages"), Some(&gate), serde_json::json!({"body": "請提供網站存取紀錄。"}), &[]).await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+        let ours = outbox_to(&h, "soc@bank.example.tw").await;
+        let message = ours.iter().find(|m| ack_text(m).contains("請提供網站存取紀錄")).expect("the desk's message");
+        // From and Reply-To the desk's intake address (the incident route), written by a person.
+        let head = String::from_utf8_lossy(&message.message);
+        let head = &head[..head.find("\r\n\r\n").unwrap_or(head.len())];
+        assert!(head.contains("From: ") && head.contains("<report@cert.example.tw>"), "{head}");
+        assert!(head.contains("Reply-To: report@cert.example.tw"), "{head}");
+        assert!(!head.contains("Auto-Submitted"), "{head}");
+        // The acknowledgment stays automatic.
+        let ack = ours.iter().find(|m| m.message_id != message.message_id).expect("ack");
+        assert!(String::from_utf8_lossy(&ack.message).contains("Auto-Submitted: auto-replied"));
+        // The reporter answers it, to that address: it joins the case.
+        let answer = format!(
+            "From: SOC <soc@bank.example.tw>\r\nTo: report@cert.example.tw\r\nSubject: Re: {}\r\nMessage-ID: <answer-1@bank.example.tw>\r\nIn-Reply-To: <{}>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n存取紀錄如附。\r\n",
+            message.subject, message.message_id.trim_matches(['<', '>'])
+        );
+        let j = ok(&push(&h, &gate, answer.as_bytes(), "recipient=report@cert.example.tw").await, "appended");
+        assert_eq!(j["target"], tracking.as_str());
+    }
+
     async fn a_mailed_incident_keeps_the_desks_time_zone(h: Harness) {
         let (_, gate) = h.user("mailgate@cert.example.tw", &[Role::Analyst]).await;
         // Date: Tue, 01 Dec 2026 09:30:00 +0800, on a desk in Asia/Taipei.
