@@ -36,6 +36,14 @@ names! {
     }
 }
 
+impl TaskState {
+    /// Still to be done: neither finished nor cancelled (closing a report with such tasks
+    /// needs a reason).
+    pub fn is_open(self) -> bool {
+        matches!(self, TaskState::Waiting | TaskState::InProgress)
+    }
+}
+
 /// A task state change that is not allowed.
 #[derive(Clone, Debug, thiserror::Error, PartialEq, Eq)]
 #[error("a task cannot go from {from} to {to}")]

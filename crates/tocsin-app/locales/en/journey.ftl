@@ -34,3 +34,7 @@ mail-referral-offered-body = Hello,
 mail-referral-accepted-subject = A firm is ready to help
 mail-referral-accepted-body = Hello,
     A firm has accepted to help with your report { $tracking }. Open your report's status page (the private link in our acknowledgment) to see the firms that accepted and choose one; your contact is given only to the firm you choose.
+
+## The desk
+error-tasks-open = { $count } tasks of the checklist are still open: finish them, or give a reason to close anyway.
+field-close-anyway-reason = Close anyway: why (needed while checklist tasks are open)

@@ -34,3 +34,7 @@ mail-referral-offered-body = 您好：
 mail-referral-accepted-subject = 已有業者願意協助
 mail-referral-accepted-body = 您好：
     已有業者願意協助您的通報 { $tracking }。請開啟通報的查詢頁面（本中心確認信中的專屬連結），檢視願意協助的業者並選擇一家；您的聯絡資訊只會提供給您選定的業者。
+
+## The desk
+error-tasks-open = 檢核清單尚有 { $count } 項工作未完成：請先完成，或填寫仍要結案的理由。
+field-close-anyway-reason = 仍要結案的理由（檢核清單尚有未完成工作時必填）

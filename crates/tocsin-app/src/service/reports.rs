@@ -748,6 +748,8 @@ pub struct TransitionRequest {
     pub outcome: String,
     /// An optional word to the reporter, mailed and shown on the status page.
     pub message: String,
+    /// For closed with checklist tasks still open: why it is closed anyway (required then).
+    pub close_anyway_reason: String,
 }
 
 fn parse_opt<T: std::str::FromStr>(s: &str, field: &'static str, e: &mut FieldErrors) -> Option<T> {
@@ -786,6 +788,10 @@ pub async fn transition(
         }
     };
     e.check("message", validate::optional_text(&req.message, 20_000));
+    e.check(
+        "close_anyway_reason",
+        validate::optional_text(&req.close_anyway_reason, 2_000),
+    );
     if to.is_none() && req.to.trim().is_empty() {
         e.add("to", FieldError::new("error-required"));
     }
@@ -820,6 +826,28 @@ pub async fn transition(
         {
             return Err(AppError::field("duplicate_of", "error-unknown-report"));
         }
+    }
+    // Closing with checklist tasks still open needs a reason, said on purpose.
+    let open_tasks: Vec<String> = if to == ReportState::Closed {
+        state
+            .store
+            .list_tasks(r.id)
+            .await?
+            .into_iter()
+            .filter(|t| t.state.is_open())
+            .map(|t| t.title_zh)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let close_anyway = req.close_anyway_reason.trim();
+    if !open_tasks.is_empty() && close_anyway.is_empty() {
+        let mut e = FieldErrors::new();
+        e.add(
+            "close_anyway_reason",
+            FieldError::new("error-tasks-open").arg("count", open_tasks.len()),
+        );
+        return Err(AppError::Validation(e));
     }
     let from = r.state;
     let now = state.now();
@@ -858,7 +886,11 @@ pub async fn transition(
     tx.update_report(&r).await?;
     // Points move with the transition, in its transaction.
     super::points::on_report_transition(&mut tx, state, who, &r, to).await?;
-    let data = serde_json::json!({"from": from.as_str(), "to": to.as_str(), "rejection_reason": r.rejection_reason, "duplicate_of": r.duplicate_of, "resolution": r.resolution, "outcome": r.outcome});
+    let mut data = serde_json::json!({"from": from.as_str(), "to": to.as_str(), "rejection_reason": r.rejection_reason, "duplicate_of": r.duplicate_of, "resolution": r.resolution, "outcome": r.outcome});
+    if !open_tasks.is_empty() {
+        data["open_tasks"] = serde_json::json!(open_tasks);
+        data["close_anyway_reason"] = serde_json::json!(close_anyway);
+    }
     tx.add_event(
         r.id,
         &desk_event(who, "state", Visibility::Reporter, message, data),
@@ -866,6 +898,12 @@ pub async fn transition(
     .await?;
     let mut a = audit_entry(who, ctx, "report.transition", "report", &r.tracking_id);
     a.detail = format!("{} -> {}", from.as_str(), to.as_str());
+    if !open_tasks.is_empty() {
+        a.detail.push_str(&format!(
+            " with {} open tasks: {close_anyway}",
+            open_tasks.len()
+        ));
+    }
     tx.audit(&a).await?;
     let tr = Tr::new(Locale::from_tag(&r.locale).unwrap_or_default());
     if !message.is_empty() {

@@ -567,6 +567,8 @@ pub struct TransitionRequest {
     pub outcome: String,
     /// An optional word to the reporter, mailed and shown on the status page.
     pub message: String,
+    /// For closed with checklist tasks still open: why it is closed anyway (required then).
+    pub close_anyway_reason: String,
 }
 
 impl From<TransitionRequest> for app::reports::TransitionRequest {
@@ -578,6 +580,7 @@ impl From<TransitionRequest> for app::reports::TransitionRequest {
             resolution: w.resolution,
             outcome: w.outcome,
             message: w.message,
+            close_anyway_reason: w.close_anyway_reason,
         }
     }
 }

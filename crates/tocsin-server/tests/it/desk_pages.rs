@@ -357,7 +357,7 @@ both_engines! {
 
         // An illegal transition is refused in the page; the state stays.
         let path = format!("/desk/reports/{tracking}/transition");
-        let r = h.form(&path, "to=closed&resolution=resolved&outcome=true_positive", c).await;
+        let r = h.form(&path, "to=closed&resolution=resolved&outcome=true_positive&close_anyway_reason=n%2Fa", c).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(r.body.contains("目前的狀態不能這樣變更。") && r.body.contains("field-error"));
         let stored = h.state.store.report_by_tracking(&tracking).await.expect("q").expect("report");
@@ -375,7 +375,7 @@ both_engines! {
         let r = h.form(&path, "to=closed&outcome=true_positive", c).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(r.body.contains("value=\"true_positive\" selected"));
-        let r = h.form(&path, "to=closed&resolution=resolved&outcome=true_positive", c).await;
+        let r = h.form(&path, "to=closed&resolution=resolved&outcome=true_positive&close_anyway_reason=n%2Fa", c).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
         let stored = h.state.store.report_by_tracking(&tracking).await.expect("q").expect("report");
         assert_eq!((stored.state, stored.resolution.as_str(), stored.outcome.as_str()), (ReportState::Closed, "resolved", "true_positive"));
@@ -412,7 +412,7 @@ both_engines! {
         // Closed again after a reopening does not mail a second survey.
         assert_eq!(h.form(&path, "to=in_progress", c).await.status, StatusCode::SEE_OTHER);
         assert_eq!(h.form(&path, "to=resolved", c).await.status, StatusCode::SEE_OTHER);
-        assert_eq!(h.form(&path, "to=closed&resolution=resolved&outcome=true_positive", c).await.status, StatusCode::SEE_OTHER);
+        assert_eq!(h.form(&path, "to=closed&resolution=resolved&outcome=true_positive&close_anyway_reason=n%2Fa", c).await.status, StatusCode::SEE_OTHER);
         let mail = h.state.store.list_outbox(50).await.expect("outbox");
         assert_eq!(mail.iter().filter(|m| m.subject.contains("滿意度調查")).count(), 1);
 

@@ -68,7 +68,7 @@ fn extras(to: ReportState, original: &str) -> Value {
         ReportState::Rejected => json!({"to": "rejected", "rejection_reason": "out_of_scope"}),
         ReportState::Duplicate => json!({"to": "duplicate", "duplicate_of": original}),
         ReportState::Closed => {
-            json!({"to": "closed", "resolution": "resolved", "outcome": "true_positive"})
+            json!({"to": "closed", "resolution": "resolved", "outcome": "true_positive", "close_anyway_reason": "SOP 不適用"})
         }
         s => json!({"to": s.as_str()}),
     }
@@ -237,9 +237,27 @@ both_engines! {
         assert_eq!(desk["priority"], "p1");
         let queue = h.json(Method::GET, "/api/v1/reports?assignee=me", Some(&analyst), json!(null), &[]).await.json();
         assert_eq!(queue.as_array().map(|q| q.len()), Some(1));
-        for step in [json!({"to": "triaged"}), json!({"to": "in_progress"}), json!({"to": "resolved", "message": "已處理完畢"}), json!({"to": "closed", "resolution": "resolved", "outcome": "true_positive"})] {
+        for step in [json!({"to": "triaged"}), json!({"to": "in_progress"}), json!({"to": "resolved", "message": "已處理完畢"})] {
             ok(go(&h, &analyst, &t, step).await);
         }
+        // The SOP checklist is still open: closing needs a reason, said on purpose.
+        let close = json!({"to": "closed", "resolution": "resolved", "outcome": "true_positive"});
+        let r = go(&h, &analyst, &t, close.clone()).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        let open = h.state.store.list_tasks(h.state.store.report_by_tracking(&t).await.expect("q").expect("r").id).await.expect("tasks").len();
+        assert!(open > 0);
+        assert_eq!(r.json()["fields"]["close_anyway_reason"], format!("{open} tasks of the checklist are still open: finish them, or give a reason to close anyway."), "{}", r.body);
+        let mut anyway = close.clone();
+        anyway["close_anyway_reason"] = json!("通報者已自行處理，檢核項目不適用");
+        ok(go(&h, &analyst, &t, anyway).await);
+        let desk_view = h.json(Method::GET, &base, Some(&analyst), json!(null), &[]).await.json();
+        let closing = desk_view["events"].as_array().expect("events").iter()
+            .filter_map(|e| e["data"].as_str().and_then(|d| serde_json::from_str::<Value>(d).ok()))
+            .find(|d| d["to"] == "closed").expect("closing event");
+        assert_eq!(closing["close_anyway_reason"], "通報者已自行處理，檢核項目不適用", "{closing}");
+        assert_eq!(closing["open_tasks"].as_array().map(Vec::len), Some(open), "{closing}");
+        let audit = h.state.store.list_audit(&tocsin_storage::AuditFilter { limit: 100, ..Default::default() }).await.expect("audit");
+        assert!(audit.iter().any(|a| a.detail.contains("open tasks: 通報者已自行處理")), "audited with the reason");
         let report = h.state.store.report_by_tracking(&t).await.expect("q").expect("r");
         assert!(report.first_response_at.0.is_some() && report.closed_at.0.is_some());
         let survey = h.state.store.survey_of(report.id).await.expect("q");
@@ -247,7 +265,7 @@ both_engines! {
         // Reopen and close again: still one survey.
         ok(go(&h, &analyst, &t, json!({"to": "in_progress"})).await);
         ok(go(&h, &analyst, &t, json!({"to": "resolved"})).await);
-        ok(go(&h, &analyst, &t, json!({"to": "closed", "resolution": "resolved", "outcome": "true_positive"})).await);
+        ok(go(&h, &analyst, &t, json!({"to": "closed", "resolution": "resolved", "outcome": "true_positive", "close_anyway_reason": "同上"})).await);
         let mails = h.state.store.list_outbox(50).await.expect("outbox");
         let surveys = mails.iter().filter(|m| m.subject.contains("滿意度調查") || m.subject.contains("Satisfaction")).count();
         assert_eq!(surveys, 1, "one survey per report");
