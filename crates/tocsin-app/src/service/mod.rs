@@ -35,7 +35,11 @@
 //! audited adjustments, the leaderboard and its opt-out.
 //! `referral.rs` for assistance referrals (consent, offer, acceptance, the choice that
 //! mails each side the other's contact, outcome, rating).
+//! `account.rs` for what a signed-in user finds of their own: their and their
+//! organization's reports of every kind, a vendor's notified cases, claiming a report filed
+//! signed out, form prefill, and "forgot password" and password change.
 
+pub mod account;
 pub mod feeds;
 pub mod fetch;
 pub mod intel;

@@ -419,7 +419,8 @@ pub fn authorize(who: Option<&Principal>, action: Action, resource: &Resource) -
             let own = reporter.is_some() && *reporter == Some(p.user_id);
             let vendor = p.has(Role::Member) && p.in_org(*vendor_org);
             match action {
-                List => coordinator,
+                // A vendor lists the cases it was notified of (`vendor_org` is its own).
+                List => coordinator || vendor,
                 Read => coordinator || own || vendor,
                 // The reporter's thread is between the reporter and the desk: the vendor
                 // reads the case ([`Audience::Vendor`]) but does not write into it.
@@ -541,6 +542,13 @@ pub fn report_scope(p: &Principal) -> ReportScope {
             user: p.user_id,
         }
     }
+}
+
+/// The scope of "my reports": what the principal filed, and what their organization
+/// filed when they are its member, whatever their other roles (the desk's own staff see
+/// their own filings there, not the queue).
+pub fn own_report_scope(p: &Principal) -> (Option<OrgId>, UserId) {
+    (if p.has(Role::Member) { p.org_id } else { None }, p.user_id)
 }
 
 #[cfg(test)]
