@@ -182,7 +182,8 @@ pub struct CaseQuery {
     pub state: String,
 }
 
-/// All coordination cases (coordinators and admins).
+/// Coordination cases: all of them for coordinators and admins; for a vendor's members,
+/// those their organization was notified of, without the reporter's identity.
 #[utoipa::path(get, path = "/api/v1/vulnerabilities", operation_id = "listVulnerabilities", tag = "vulnerabilities", params(CaseQuery),
     responses((status = 200, body = [CaseView]), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
     security(("bearer" = [])))]
@@ -199,7 +200,7 @@ pub async fn list(
                 .map_err(|_| AppError::field("state", "error-choice"))?,
         ),
     };
-    let cases = cna::cases(&state, &who, &ctx, s).await?;
+    let cases = tocsin_app::service::account::vulnerability_cases(&state, &who, &ctx, s).await?;
     Ok(Json(cases.iter().map(|c| view(&state, c)).collect()))
 }
 

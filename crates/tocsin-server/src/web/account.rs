@@ -1,4 +1,5 @@
-//! The signed-in user's own page: API tokens (created, shown once, revoked).
+//! The signed-in user's own page: password change, API tokens (created, shown once,
+//! revoked).
 
 use crate::error::IntoHttp as _;
 use askama::Template;
@@ -24,6 +25,8 @@ struct AccountPage {
     tokens: Vec<ApiToken>,
     new_secret: Option<String>,
     error: Option<String>,
+    /// Errors of the password form, by field.
+    password_errors: Vec<(String, String)>,
 }
 
 async fn view(
@@ -32,6 +35,7 @@ async fn view(
     who: &CurrentUser,
     new_secret: Option<String>,
     error: Option<String>,
+    password_errors: Vec<(String, String)>,
     status: StatusCode,
 ) -> Response {
     let Some(user) = who.user() else {
@@ -46,6 +50,7 @@ async fn view(
                 tokens,
                 new_secret,
                 error,
+                password_errors,
             },
         ),
         Err(e) => e.into_response(),
@@ -53,7 +58,7 @@ async fn view(
 }
 
 pub(super) async fn page(State(state): State<AppState>, ctx: Ctx, who: CurrentUser) -> Response {
-    view(&state, &ctx, &who, None, None, StatusCode::OK).await
+    view(&state, &ctx, &who, None, None, vec![], StatusCode::OK).await
 }
 
 #[derive(Deserialize, Default)]
@@ -70,7 +75,18 @@ pub(super) async fn create_token(
 ) -> Response {
     match service::create_token(&state, &who, &ctx, &f.name).await {
         // Shown in the response to this POST only; never stored in clear.
-        Ok((_, secret)) => view(&state, &ctx, &who, Some(secret), None, StatusCode::OK).await,
+        Ok((_, secret)) => {
+            view(
+                &state,
+                &ctx,
+                &who,
+                Some(secret),
+                None,
+                vec![],
+                StatusCode::OK,
+            )
+            .await
+        }
         Err(AppError::Validation(e)) => {
             let msg = e.get("name").map(|x| ctx.tr().field_error(x));
             view(
@@ -79,6 +95,7 @@ pub(super) async fn create_token(
                 &who,
                 None,
                 msg,
+                vec![],
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await
@@ -98,6 +115,53 @@ pub(super) async fn revoke_token(
     };
     match service::revoke_token(&state, &who, &ctx, id).await {
         Ok(()) => see_other("/account"),
+        Err(e) => e.into_response(),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct PasswordForm {
+    current_password: String,
+    password: String,
+    password_confirm: String,
+}
+
+/// `POST /account/password`: a new password; every session ends, so sign in again.
+pub(super) async fn change_password(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Form(f): Form<PasswordForm>,
+) -> Response {
+    match service::account::change_password(
+        &state,
+        &who,
+        &ctx,
+        &f.current_password,
+        &f.password,
+        &f.password_confirm,
+    )
+    .await
+    {
+        Ok(()) => see_other("/login?password=set"),
+        Err(AppError::Validation(errs)) => {
+            let tr = ctx.tr();
+            let errors = errs
+                .iter()
+                .map(|(k, e)| (k.to_string(), tr.field_error(e)))
+                .collect();
+            view(
+                &state,
+                &ctx,
+                &who,
+                None,
+                None,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
         Err(e) => e.into_response(),
     }
 }

@@ -17,6 +17,7 @@ use tocsin_app::Ctx;
 
 mod account;
 mod admin;
+mod claim;
 mod desk;
 mod intel;
 mod kit;
@@ -29,6 +30,7 @@ mod referral;
 mod report;
 mod session;
 mod status;
+mod vendor;
 mod vuln;
 
 pub use page::{LANG_COOKIE, Page, render, see_other};
@@ -112,7 +114,12 @@ pub fn routes() -> Router<AppState> {
             "/password",
             get(session::password_page).post(session::password_submit),
         )
+        .route(
+            "/password/forgot",
+            get(session::forgot_page).post(session::forgot_submit),
+        )
         .route("/account", get(account::page))
+        .route("/account/password", post(account::change_password))
         .route("/account/tokens", post(account::create_token))
         .route("/account/tokens/{id}/revoke", post(account::revoke_token))
         .route(
@@ -160,6 +167,12 @@ pub fn routes() -> Router<AppState> {
         .route("/referrals/{id}/outcome", post(referral::outcome))
         .route("/referrals/{id}/withdraw", post(referral::withdraw))
         .route("/my/reports", get(report::mine))
+        .route(
+            "/my/reports/claim",
+            get(claim::confirm_page).post(claim::request),
+        )
+        .route("/my/reports/claim/confirm", post(claim::confirm))
+        .route("/vulnerabilities", get(vendor::list))
         .route("/desk", get(desk::queue))
         .route("/desk/reports/{tracking}", get(desk::report))
         .route("/desk/reports/{tracking}/classify", post(desk::classify))

@@ -21,7 +21,7 @@ use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::state::AppState;
 use tocsin_app::Ctx;
-use tocsin_app::service::reports::{self as svc, QueueQuery};
+use tocsin_app::service::reports as svc;
 
 // ---------------------------------------------------------------------------------------
 // The public form.
@@ -162,6 +162,8 @@ pub(super) async fn submit(
 /// One row of "my reports".
 struct MineRow {
     tracking: String,
+    kind: String,
+    kind_label: String,
     type_label: String,
     state: String,
     state_label: String,
@@ -173,35 +175,88 @@ struct MineRow {
 struct MinePage {
     page: Page,
     rows: Vec<MineRow>,
+    /// The user's organization receives vendor notices: link its case list.
+    vendor: bool,
+    notice: Option<String>,
+    claim_tracking: String,
+    claim_error: Option<String>,
 }
 
-pub(super) async fn mine(State(state): State<AppState>, ctx: Ctx, who: CurrentUser) -> Response {
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub(super) struct MineQuery {
+    claim: String,
+    claimed: String,
+}
+
+pub(super) async fn mine_page(
+    state: &AppState,
+    ctx: &Ctx,
+    who: &CurrentUser,
+    notice: Option<String>,
+    claim_tracking: String,
+    claim_error: Option<String>,
+    status: StatusCode,
+) -> Response {
     if who.user().is_none() {
         return see_other("/login");
     }
-    let q = QueueQuery {
-        state: "all".into(),
-        sort: "newest".into(),
-        ..Default::default()
-    };
     let tr = ctx.tr();
-    match svc::queue(&state, &who, &ctx, &q).await {
-        Ok((rows, _)) => render(
-            StatusCode::OK,
+    match tocsin_app::service::account::my_reports(state, who, ctx).await {
+        Ok(rows) => render(
+            status,
             &MinePage {
-                page: Page::new(&state, &ctx, &who, "/my/reports"),
+                page: Page::new(state, ctx, who, "/my/reports"),
                 rows: rows
                     .into_iter()
                     .map(|r| MineRow {
-                        type_label: type_label(&tr, &r.report.category),
-                        state: r.report.state.as_str().to_string(),
-                        state_label: tr.t2("state-", r.report.state.as_str()),
-                        reported_at: when(&state, r.report.reported_at),
-                        tracking: r.report.tracking_id,
+                        kind: r.kind.as_str().to_string(),
+                        kind_label: tr.t2("own-kind-", r.kind.as_str()),
+                        type_label: if r.kind == tocsin_domain::ReportKind::Incident {
+                            type_label(&tr, &r.category)
+                        } else {
+                            String::new()
+                        },
+                        state: r.state.as_str().to_string(),
+                        state_label: tr.t2("state-", r.state.as_str()),
+                        reported_at: when(state, r.reported_at),
+                        tracking: r.tracking_id,
                     })
                     .collect(),
+                vendor: who.principal().is_some_and(|p| {
+                    p.org_id.is_some() && tocsin_domain::policy::receives_vendor_notice(&p)
+                }),
+                notice,
+                claim_tracking,
+                claim_error,
             },
         ),
         Err(e) => e.into_response(),
     }
+}
+
+pub(super) async fn mine(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    axum::extract::Query(q): axum::extract::Query<MineQuery>,
+) -> Response {
+    let tr = ctx.tr();
+    let notice = if q.claim == "sent" {
+        Some(tr.t("own-claim-sent"))
+    } else if let Ok(t) = q.claimed.parse::<tocsin_domain::TrackingNumber>() {
+        Some(tr.t_args("own-claim-done", &[("tracking", t.to_string())]))
+    } else {
+        None
+    };
+    mine_page(
+        &state,
+        &ctx,
+        &who,
+        notice,
+        String::new(),
+        None,
+        StatusCode::OK,
+    )
+    .await
 }

@@ -278,3 +278,72 @@ pub(super) async fn password_submit(
         Err(e) => e.into_response(),
     }
 }
+
+#[derive(Template)]
+#[template(path = "password_forgot.html")]
+struct ForgotPage {
+    page: Page,
+    email: String,
+    sent: bool,
+    error: Option<String>,
+}
+
+/// `GET /password/forgot`: the form asking for the account's mail address.
+pub(super) async fn forgot_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+) -> Response {
+    render(
+        StatusCode::OK,
+        &ForgotPage {
+            page: Page::new(&state, &ctx, &who, "/password/forgot"),
+            email: String::new(),
+            sent: false,
+            error: None,
+        },
+    )
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct ForgotForm {
+    email: String,
+}
+
+/// `POST /password/forgot`: the same answer whether or not the address has an account.
+pub(super) async fn forgot_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Form(f): Form<ForgotForm>,
+) -> Response {
+    match service::account::forgot_password(&state, &ctx, &f.email).await {
+        Ok(()) => render(
+            StatusCode::OK,
+            &ForgotPage {
+                page: Page::new(&state, &ctx, &who, "/password/forgot"),
+                email: String::new(),
+                sent: true,
+                error: None,
+            },
+        ),
+        Err(e @ (AppError::Validation(_) | AppError::TooManyRequests)) => {
+            let status = crate::error::status(&e);
+            let msg = match &e {
+                AppError::Validation(v) => v.get("email").map(|x| ctx.tr().field_error(x)),
+                _ => Some(ctx.tr().t("err-rate_limited")),
+            };
+            render(
+                status,
+                &ForgotPage {
+                    page: Page::new(&state, &ctx, &who, "/password/forgot"),
+                    email: f.email,
+                    sent: false,
+                    error: msg,
+                },
+            )
+        }
+        Err(e) => e.into_response(),
+    }
+}

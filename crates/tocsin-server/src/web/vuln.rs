@@ -335,10 +335,20 @@ fn form_page(
 }
 
 pub(super) async fn form(State(state): State<AppState>, ctx: Ctx, who: CurrentUser) -> Response {
-    // Nothing is filled in: an empty field takes its value from an uploaded TXT form.
+    // Only the signed-in reporter's own details are filled in; any other empty field takes
+    // its value from an uploaded TXT form.
+    let mut input = VulnInput::default();
+    match tocsin_app::service::account::prefill(&state, &who).await {
+        Ok(p) => {
+            input.reporter_name = p.name;
+            input.reporter_organization = p.organization;
+            input.reporter_email = p.email;
+        }
+        Err(e) => return e.into_response(),
+    }
     render(
         StatusCode::OK,
-        &form_page(&state, &ctx, &who, VulnInput::default(), vec![], false),
+        &form_page(&state, &ctx, &who, input, vec![], false),
     )
 }
 

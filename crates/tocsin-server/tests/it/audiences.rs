@@ -267,6 +267,33 @@ both_engines! {
             }
             assert_eq!(r.append(&h, &t).await, append, "{name}: append");
         }
+        // The list views: "my reports" (page) and the case list (page and API) name the
+        // case to whom it is theirs, and never the reporter to the vendor.
+        // (reader, /my/reports lists it, GET /vulnerabilities, GET /api/v1/vulnerabilities)
+        let lists: [(&str, bool, Seen, Seen); 6] = [
+            ("coordinator", false, s(200, false, false, false, false), s(200, false, false, false, false)),
+            ("researcher", true, s(403, false, false, false, false), s(403, false, false, false, false)),
+            ("status link", false, s(303, false, false, false, false), s(401, false, false, false, false)),
+            ("vendor", false, s(200, false, false, false, false), s(200, false, false, false, false)),
+            ("analyst", false, s(403, false, false, false, false), s(403, false, false, false, false)),
+            ("stranger", false, s(403, false, false, false, false), s(403, false, false, false, false)),
+        ];
+        for (r, (name, in_mine, page, api)) in readers.iter().zip(lists) {
+            assert_eq!(r.name, name);
+            let cookie = r.cookie.clone().unwrap_or_default();
+            let headers: Vec<(&str, &str)> = if cookie.is_empty() { vec![] } else { vec![("cookie", cookie.as_str())] };
+            let mine = h.get("/my/reports", &headers).await;
+            assert_eq!(mine.status.is_success() && mine.body.contains(&t), in_mine, "{name}: my reports");
+            assert!(!seen(mine.status, &mine.body).identity || name == "researcher", "{name}: my reports");
+            let listed = |body: &str| body.contains(&format!("/vulnerabilities/{t}"));
+            let p = h.get("/vulnerabilities", &headers).await;
+            assert_eq!(seen(p.status, &p.body), page, "{name}: case list page");
+            assert_eq!(listed(&p.body), matches!(name, "vendor" | "coordinator"), "{name}: case list page lists it");
+            let a = r.api(&h, "/api/v1/vulnerabilities").await;
+            assert_eq!(a, api, "{name}: case list API");
+        }
+        let vendor_api = h.get("/api/v1/vulnerabilities", &[("authorization", &format!("Bearer {}", readers[3].bearer.as_deref().expect("bearer")))]).await;
+        assert!(vendor_api.body.contains(&t), "the vendor's API list has the case: {}", vendor_api.body);
         // The vendor's page offers the evidence, not the filled-in form (it names the
         // researcher), and the form cannot be fetched by id either.
         let vendor = &readers[3];
