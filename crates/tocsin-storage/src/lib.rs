@@ -16,9 +16,10 @@
 //! most SQL is written once with `$n` placeholders; where dialects differ (the outbox claim:
 //! `FOR UPDATE SKIP LOCKED`) there are two strings side by side. Modules by table:
 //! `orgs`, `users`, `sessions`, `tokens`, `throttle`, `audit`, `outbox`, `tracking`,
-//! `setup` (one-time setup and set-password tokens), `claims` (one-time links claiming a report filed signed out), `reports` (reports, their events with
-//! a visibility, attachments, SOP tasks, surveys, the queue filter), `phishing` (URL cases
-//! linked to reports, abuse contacts, RDAP cache), `cna` (coordination cases and the CVE id
+//! `setup` (one-time setup and set-password tokens), `claims` (one-time links claiming a
+//! report filed signed out), `reports` (reports, their events with a visibility,
+//! attachments, SOP tasks, surveys, the queue filter), `phishing` (URL cases linked to
+//! reports, abuse contacts, RDAP cache), `cna` (coordination cases and the CVE id
 //! pool; an id is assigned at most once, tested under concurrency on both engines), `intel`
 //! (sharing groups and members, records with their audiences, deliveries and indicators;
 //! full-text search as FTS5 over CJK tokens on SQLite and a `text[]` with a GIN index on
