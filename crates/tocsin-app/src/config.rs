@@ -41,6 +41,8 @@ pub struct Config {
     pub cna: Cna,
     /// Mail intake (mailgate, IMAP): routes by recipient, limits, acknowledgments.
     pub intake: Intake,
+    /// What the public privacy notice states (`[privacy]`).
+    pub privacy: Privacy,
     /// For tests and rehearsals only: the product's clock starts at this instant (RFC 3339
     /// with an offset, e.g. `2026-12-07T00:30:00+08:00`) and runs on from it. Empty (the
     /// default): the machine's clock. `TOCSIN_CLOCK_START` overrides it.
@@ -287,6 +289,29 @@ pub struct Operator {
     pub addresses: Vec<String>,
 }
 
+/// What the public privacy notice (`/privacy`) states beyond what tocsin knows by itself
+/// (session lifetime, the clean-up intervals).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Privacy {
+    /// How many years a report, its files and the reporter's contact details are kept after
+    /// the report is closed, as the notice states it: the operator's records schedule
+    /// (tocsin deletes no report by itself; removal is the operator's task).
+    pub retention_years: u32,
+    /// Where to ask about, correct or object to the use of personal data (empty: the
+    /// operator's e-mail).
+    pub contact: String,
+}
+
+impl Default for Privacy {
+    fn default() -> Self {
+        Privacy {
+            retention_years: 5,
+            contact: String::new(),
+        }
+    }
+}
+
 /// Tracking-number prefixes per report kind.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -379,6 +404,7 @@ impl Default for Config {
             points: tocsin_domain::points::PointsRules::default(),
             cna: Cna::default(),
             intake: Intake::default(),
+            privacy: Privacy::default(),
             clock_start: String::new(),
             database_timeout_ms: 2000,
             tls_cert: String::new(),

@@ -19,6 +19,10 @@ pub struct Ctx {
     /// answers that message (`Auto-Submitted: auto-replied`), and a case it opens records
     /// what of the message was not taken.
     pub from_mail: Option<FromMail>,
+    /// The caller's idempotency key (a report form's hidden field, or the API's
+    /// `Idempotency-Key` header): a submission repeated with the same key and content
+    /// gets the first one's answer instead of making a second report.
+    pub idempotency_key: Option<String>,
 }
 
 /// The received message an action comes from (mail intake).
@@ -38,6 +42,7 @@ impl Ctx {
             ip: "console".into(),
             request_id: uuid::Uuid::now_v7().to_string(),
             from_mail: None,
+            idempotency_key: None,
         }
     }
 

@@ -464,6 +464,7 @@ async fn poll_session(
                 ip: format!("imap:{}", a.host),
                 request_id: uuid::Uuid::now_v7().to_string(),
                 from_mail: Some(crate::context::FromMail::default()),
+                idempotency_key: None,
             };
             match mail_intake::receive(state, who, &ctx, raw, &envelope).await {
                 Ok(out) => {

@@ -86,6 +86,10 @@ pub fn spawn(state: &App, stop: watch::Receiver<bool>) -> anyhow::Result<Vec<Joi
                     if let Err(e) = store.purge_rate_events(now.plus(time::Duration::hours(-2))).await {
                         tracing::warn!(error = %e, "rate-limit clean-up failed");
                     }
+                    let keys_before = crate::service::idempotency::since(now);
+                    if let Err(e) = store.purge_idempotency_keys(keys_before).await {
+                        tracing::warn!(error = %e, "idempotency key clean-up failed");
+                    }
                     // TAXII asks that a POST's status be kept at least 24 hours; a week.
                     if let Err(e) = store.purge_taxii_status(now.plus(time::Duration::days(-7))).await {
                         tracing::warn!(error = %e, "TAXII status clean-up failed");

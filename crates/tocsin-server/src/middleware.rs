@@ -79,11 +79,21 @@ pub async fn context(State(state): State<AppState>, req: Request, next: Next) ->
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_string();
+    // An API client's retry key (RFC draft `Idempotency-Key`); the report forms send theirs
+    // as a field, which their handlers put here.
+    let idempotency_key = parts
+        .headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+        .map(str::to_string);
     parts.extensions.insert(Ctx {
         locale,
         ip,
         request_id,
         from_mail: None,
+        idempotency_key,
     });
     next.run(Request::from_parts(parts, body)).await
 }

@@ -32,7 +32,9 @@
 //! ledger with a unique idempotency key, catalog items, redemptions held by conditional
 //! updates so no balance or stock goes below zero — 100 concurrent redemptions tested on
 //! both engines — and the leaderboard), `referral` (referrals and firms' acceptances, each
-//! backed by one approved assistance redemption), `taxii` (STIX object versions per
+//! backed by one approved assistance redemption), `idempotency` (the report forms' and the
+//! API's idempotency keys, hashed with the content and claimed by primary key in the
+//! report's transaction, purged after a day; transient, not exported), `taxii` (STIX object versions per
 //! collection, each stored once, serialised, and linked to the intel records that govern
 //! it, paged by a `(date_added, id)` cursor on one index, `date_added` distinct and
 //! increasing per collection; the rows a caller sees are filtered by the very
@@ -76,6 +78,7 @@ pub mod claims;
 pub mod cna;
 pub mod columns;
 pub mod export;
+pub mod idempotency;
 pub mod intel;
 pub mod mail_intake;
 pub mod orgs;
@@ -97,6 +100,7 @@ pub mod users;
 
 pub use audit::{AuditEntry, AuditFilter, NewAuditEntry};
 pub use cna::{CveIdRow, VulnCase};
+pub use idempotency::IdempotentReport;
 pub use intel::{
     AudienceKind, AudienceRow, Delivery, GroupMember, IntelFilter, IntelRow, NewIntel,
     ObservableRow, SharingGroup,

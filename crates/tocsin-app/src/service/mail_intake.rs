@@ -522,6 +522,7 @@ async fn decide(
             inbound_id: message.id.to_string(),
             not_taken,
         }),
+        idempotency_key: None,
     };
     let anonymous = CurrentUser(None);
     let result = match route.as_str() {

@@ -4,7 +4,8 @@
 //!
 //! The modules, one per desk: this one for accounts and organizations, `reports.rs` for the
 //! reporting desk (intake, status link, transitions, notes, messages, tasks, survey; the
-//! shared reporter path `begin_intake`/`finish_intake` every report kind goes through),
+//! shared reporter path `begin_intake`/`finish_intake` every report kind goes through,
+//! which with `idempotency.rs` answers a repeated submission with the first receipt),
 //! `phishing.rs` for URL cases, contacts, RDAP, notices, escalation, feeds and figures,
 //! with `fetch.rs` its evidence fetcher (each hop resolved once, checked, and connected to
 //! only at the checked addresses);
@@ -42,6 +43,7 @@
 pub mod account;
 pub mod feeds;
 pub mod fetch;
+pub mod idempotency;
 pub mod intel;
 pub mod intel_import;
 pub mod mail_intake;

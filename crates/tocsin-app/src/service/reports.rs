@@ -47,6 +47,9 @@ pub struct Receipt {
     pub token: String,
     /// The status page.
     pub status_url: String,
+    /// The submission repeated an earlier one (same idempotency key and content): this is
+    /// the first one's receipt and nothing new was filed.
+    pub repeated: bool,
 }
 
 /// The incident fields kept in a report's `details`.
@@ -151,7 +154,8 @@ pub(super) async fn store_uploads(
     Ok(())
 }
 
-fn status_url(state: &App, tracking: &str, token: &str) -> String {
+/// The private status link of a report: the public URL, the tracking number, the secret.
+pub fn status_url(state: &App, tracking: &str, token: &str) -> String {
     format!(
         "{}/status/{tracking}?token={token}",
         state.config.public_url
@@ -189,6 +193,8 @@ pub struct OpenIntake {
     /// The stored report.
     pub report: Report,
     token: String,
+    /// The submission's idempotency identity, when the caller sent a key.
+    idem: Option<super::idempotency::Idem>,
 }
 
 /// The shared first half of every intake: the per-address rate limit, the report with
@@ -208,6 +214,24 @@ pub async fn begin_intake(
     };
     let token = auth::new_secret();
     let user = who.user();
+    // What makes two submissions the same one: the key, who sends, and everything sent.
+    let user_id = user.map(|u| u.id.to_string()).unwrap_or_default();
+    let file_hashes: Vec<String> = files
+        .iter()
+        .map(|f| format!("{}:{}", f.filename, hex::encode(Sha256::digest(&f.bytes))))
+        .collect();
+    let mut parts: Vec<&[u8]> = vec![
+        user_id.as_bytes(),
+        intake.category.as_bytes(),
+        intake.reporter_name.as_bytes(),
+        intake.reporter_email.as_bytes(),
+        intake.reporter_phone.as_bytes(),
+        intake.details.as_bytes(),
+        intake.follows_up.as_bytes(),
+    ];
+    parts.extend(file_hashes.iter().map(|h| h.as_bytes()));
+    let idem =
+        super::idempotency::idem(ctx.idempotency_key.as_deref(), intake.kind.as_str(), &parts);
     let new = NewReport {
         kind: intake.kind,
         prefix: prefix.clone(),
@@ -249,7 +273,12 @@ pub async fn begin_intake(
         &report.tracking_id,
     ))
     .await?;
-    Ok(OpenIntake { tx, report, token })
+    Ok(OpenIntake {
+        tx,
+        report,
+        token,
+        idem,
+    })
 }
 
 /// The shared second half: the acknowledgment (message `body_id` with `args` plus
@@ -266,7 +295,21 @@ pub async fn finish_intake(
         mut tx,
         report,
         token,
+        idem,
     } = open;
+    if let Some(idem) = &idem {
+        let since = super::idempotency::since(tx.now());
+        let sealed = idem.seal(&token);
+        if !tx
+            .claim_idempotency_key(&idem.key_hash, report.id, &sealed, since)
+            .await?
+        {
+            // The same submission committed first (a double click, a retry): drop this one
+            // (its tracking number and mail go with the rollback) and answer with theirs.
+            tx.rollback().await?;
+            return repeated_receipt(state, idem, since).await;
+        }
+    }
     let url = status_url(state, &report.tracking_id, &token);
     let tr = Tr::new(ctx.locale);
     let mut all = vec![
@@ -303,6 +346,29 @@ pub async fn finish_intake(
         tracking_id: report.tracking_id,
         token,
         status_url: url,
+        repeated: false,
+    })
+}
+
+/// The receipt of the submission that claimed `idem` first.
+async fn repeated_receipt(
+    state: &App,
+    idem: &super::idempotency::Idem,
+    since: Timestamp,
+) -> Result<Receipt, AppError> {
+    let first = state
+        .store
+        .idempotent_report(&idem.key_hash, since)
+        .await?
+        .ok_or_else(|| AppError::internal("an idempotency key's row vanished"))?;
+    let token = idem
+        .open(&first.sealed)
+        .ok_or_else(|| AppError::internal("an idempotency key's row holds no receipt"))?;
+    Ok(Receipt {
+        status_url: status_url(state, &first.tracking_id, &token),
+        tracking_id: first.tracking_id,
+        token,
+        repeated: true,
     })
 }
 
@@ -641,7 +707,27 @@ pub async fn reporter_append(
     e.check("body", validate::optional_text(body, 20_000));
     check_uploads(state, &files, &mut e);
     e.into_result().map_err(AppError::Validation)?;
+    let file_hashes: Vec<String> = files
+        .iter()
+        .map(|f| format!("{}:{}", f.filename, hex::encode(Sha256::digest(&f.bytes))))
+        .collect();
+    let report_id = report.id.to_string();
+    let user_id = who.user().map(|u| u.id.to_string()).unwrap_or_default();
+    let mut parts: Vec<&[u8]> = vec![report_id.as_bytes(), user_id.as_bytes(), body.as_bytes()];
+    parts.extend(file_hashes.iter().map(|h| h.as_bytes()));
+    let idem = super::idempotency::idem(ctx.idempotency_key.as_deref(), "append", &parts);
     let mut tx = state.store.begin().await?;
+    if let Some(idem) = &idem {
+        let since = super::idempotency::since(tx.now());
+        if !tx
+            .claim_idempotency_key(&idem.key_hash, report.id, &[], since)
+            .await?
+        {
+            // Already added (a double click, back and resubmit): nothing twice.
+            tx.rollback().await?;
+            return Ok(());
+        }
+    }
     let ev = tx
         .add_event(
             report.id,

@@ -193,6 +193,8 @@ pub(super) struct ReceiptPage {
     summary: Vec<(String, String)>,
     description_title: String,
     description: String,
+    warnings: Vec<String>,
+    again: bool,
 }
 
 /// What a receipt repeats of the report: the reporter's address (the acknowledgment went
@@ -206,10 +208,40 @@ pub(super) struct ReceiptSummary {
     pub description_title: String,
     /// A block of text (the description, or the URLs defanged).
     pub description: String,
+    /// Warnings about what was reported (a vulnerability's CVSS disagreements).
+    pub warnings: Vec<String>,
+}
+
+/// A fresh idempotency key for a form's hidden `idempotency_key` field: a new one each
+/// time the form is rendered, so the same form posted twice is one submission.
+pub(super) fn form_key() -> String {
+    tocsin_app::auth::new_secret()
+}
+
+/// The form's idempotency key, when it sent one, before the API's header.
+pub(super) fn take_form_key(ctx: &mut Ctx, f: &MultipartForm) {
+    let key = f.get("idempotency_key");
+    if !key.trim().is_empty() {
+        ctx.idempotency_key = Some(key);
+    }
+}
+
+/// Post/redirect/get: the answer to a filed report is a 303 to its receipt page, which
+/// the browser may reload without posting again. The status secret rides in the query as
+/// on the status page (responses are `no-store`, and the referrer policy keeps it in).
+/// `again` marks the answer to a repeated submission.
+pub(super) fn to_receipt(receipt: &svc::Receipt) -> Response {
+    let again = if receipt.repeated { "&again=1" } else { "" };
+    super::page::see_other(&format!(
+        "/report/receipt/{}?token={}{again}",
+        pct(&receipt.tracking_id),
+        pct(&receipt.token)
+    ))
 }
 
 /// The confirmation every kind of report shows: the tracking number and the private status
-/// link (shown in this response only, so never stored by a cache), then what was reported.
+/// link (reached with the link's secret only, and `no-store` like every page), whether it
+/// answers a repeated submission, then what was reported (with any warnings).
 pub(super) fn receipt_page(
     state: &AppState,
     ctx: &Ctx,
@@ -218,6 +250,7 @@ pub(super) fn receipt_page(
     receipt: svc::Receipt,
     summary: ReceiptSummary,
 ) -> Response {
+    let again = receipt.repeated;
     let tr = ctx.tr();
     render(
         StatusCode::OK,
@@ -232,6 +265,8 @@ pub(super) fn receipt_page(
             summary: summary.rows,
             description_title: summary.description_title,
             description: summary.description,
+            warnings: summary.warnings,
+            again,
         },
     )
 }

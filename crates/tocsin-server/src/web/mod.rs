@@ -2,23 +2,21 @@
 //! forms that redirect, usable without JavaScript; zh-TW first, English by a switch.
 
 use crate::error::IntoHttp as _;
-use askama::Template;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::handler::Handler;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 
-use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::state::AppState;
-use tocsin_app::Ctx;
 
 mod account;
 mod admin;
 mod claim;
 mod desk;
+mod front;
 mod intel;
 mod kit;
 mod labels;
@@ -26,6 +24,7 @@ mod mail;
 mod page;
 mod phishing;
 mod points;
+mod receipt;
 mod referral;
 mod report;
 mod session;
@@ -34,25 +33,6 @@ mod vendor;
 mod vuln;
 
 pub use page::{LANG_COOKIE, Page, render, see_other};
-
-#[derive(Template)]
-#[template(path = "home.html")]
-struct Home {
-    page: Page,
-}
-
-async fn home(
-    axum::extract::State(state): axum::extract::State<AppState>,
-    ctx: Ctx,
-    who: CurrentUser,
-) -> Response {
-    render(
-        StatusCode::OK,
-        &Home {
-            page: Page::new(&state, &ctx, &who, "/"),
-        },
-    )
-}
 
 #[derive(serde::Deserialize)]
 struct Next {
@@ -98,7 +78,10 @@ async fn stylesheet() -> Response {
 /// The page routes.
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/", get(home))
+        .route("/", get(front::home))
+        .route("/privacy", get(front::privacy))
+        .route("/help", get(front::help))
+        .route("/status", get(front::lookup))
         .route("/lang/{tag}", get(switch_lang))
         .route("/static/app.css", get(stylesheet))
         .route(
@@ -159,6 +142,7 @@ pub fn routes() -> Router<AppState> {
             "/report/phishing",
             get(phishing::form).post(phishing::submit.layer(DefaultBodyLimit::disable())),
         )
+        .route("/report/receipt/{tracking}", get(receipt::page))
         .route("/status/{tracking}/files/{id}", get(status::status_file))
         .route("/status/{tracking}/referral", post(status::status_action))
         .route("/desk/reports/{tracking}/referral", post(desk::offer))

@@ -18,14 +18,14 @@ use axum::response::{IntoResponse, Response};
 use axum_extra::extract::Form;
 use serde::Deserialize;
 use tocsin_domain::phish_url::{self, defang};
-use tocsin_domain::phishing::{PhishingInput, SeenIn, UrlState, split_urls};
+use tocsin_domain::phishing::{PhishingInput, SeenIn, UrlState};
 use tocsin_domain::tlp::Tlp;
 use tocsin_domain::zone::DEFAULT_TIME_ZONE;
 use tocsin_storage::PhishUrlRow;
 
 use super::kit::{
     Errors, FileView, MultipartForm, ReceiptSummary, discovered, field_errors, file_views, find,
-    limits_hint, read_multipart, receipt_page, when, zone_options,
+    form_key, limits_hint, read_multipart, take_form_key, to_receipt, when, zone_options,
 };
 use super::kit::{Failed, Options, hours_minutes, staff_only};
 use super::labels::{EventView, event_view, label, state_label};
@@ -38,6 +38,42 @@ use tocsin_app::i18n::Tr;
 use tocsin_app::service::phishing::{
     self as svc, ContactInput, NoticeInput, PhishingDetails, UrlTransitionInput,
 };
+
+/// What the receipt repeats of a filed phishing report: who, the brand, where and when it
+/// was seen, and the URLs defanged (an internationalized one also in its ASCII form).
+pub(super) fn receipt_summary(tr: &Tr, report: &tocsin_storage::Report) -> ReceiptSummary {
+    let d: PhishingDetails = serde_json::from_str(&report.details).unwrap_or_default();
+    let mut rows = vec![
+        (
+            tr.t("phishing-field-reporter"),
+            report.reporter_name.clone(),
+        ),
+        (tr.t("phishing-field-brand"), d.brand.clone()),
+        (
+            tr.t("phishing-field-seen-in"),
+            seen_in_label(tr, &d.seen_in),
+        ),
+    ];
+    if !d.seen_at.is_empty() {
+        rows.push((tr.t("phishing-field-seen-at"), discovered(&d.seen_at)));
+    }
+    let urls: Vec<String> = d
+        .urls
+        .iter()
+        .map(|stored| match phish_url::normalize(stored) {
+            Ok(u) if u.is_idn() => format!("{} ({})", u.defanged_display(), u.defanged()),
+            Ok(u) => u.defanged(),
+            Err(_) => defang(stored),
+        })
+        .collect();
+    ReceiptSummary {
+        email: report.reporter_email.clone(),
+        rows,
+        description_title: tr.t("phishing-urls-defanged"),
+        description: urls.join("\n"),
+        warnings: Vec::new(),
+    }
+}
 
 // ---------------------------------------------------------------------------------------
 // Shared pieces.
@@ -83,6 +119,8 @@ struct FormPage {
     limits: String,
     errors: Errors,
     files_dropped: bool,
+    /// This rendering's idempotency key.
+    idem_key: String,
 }
 
 impl FormPage {
@@ -112,6 +150,7 @@ fn form_page(
         form,
         errors,
         files_dropped,
+        idem_key: form_key(),
     }
 }
 
@@ -145,25 +184,6 @@ fn phishing_input(f: &MultipartForm) -> PhishingInput {
     }
 }
 
-/// The distinct URLs of the form, defanged for the receipt (the service has accepted them,
-/// so each one normalises).
-fn defanged_urls(input: &PhishingInput) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for line in input.urls.iter().flat_map(|u| split_urls(u)) {
-        if let Ok(u) = phish_url::normalize(&line) {
-            let shown = if u.is_idn() {
-                format!("{} ({})", u.defanged_display(), u.defanged())
-            } else {
-                u.defanged()
-            };
-            if !out.contains(&shown) {
-                out.push(shown);
-            }
-        }
-    }
-    out
-}
-
 pub(super) async fn submit(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -174,6 +194,8 @@ pub(super) async fn submit(
         Ok(f) => f,
         Err(e) => return e.into_response(),
     };
+    let mut ctx = ctx;
+    take_form_key(&mut ctx, &f);
     let typed = phishing_input(&f);
     let mut input = typed.clone();
     // An uploaded message stands for the pasted one when nothing was pasted; the file is
@@ -193,39 +215,7 @@ pub(super) async fn submit(
     files.append(&mut f.files);
     let had_files = !files.is_empty();
     match svc::submit_phishing(&state, &who, &ctx, &input, files).await {
-        // Rendered here, not redirected: the status link is shown in this response only.
-        Ok(receipt) => {
-            let tr = ctx.tr();
-            let name = input.reporter_name.trim();
-            let mut rows = vec![
-                (
-                    tr.t("phishing-field-reporter"),
-                    if name.is_empty() {
-                        input.reporter_email.trim().to_string()
-                    } else {
-                        name.to_string()
-                    },
-                ),
-                (tr.t("phishing-field-brand"), input.brand.trim().to_string()),
-                (
-                    tr.t("phishing-field-seen-in"),
-                    seen_in_label(&tr, input.seen_in.trim()),
-                ),
-            ];
-            if !input.seen_at.trim().is_empty() {
-                rows.push((
-                    tr.t("phishing-field-seen-at"),
-                    format!("{} {}", input.seen_at.trim(), input.time_zone.trim()),
-                ));
-            }
-            let summary = ReceiptSummary {
-                email: input.reporter_email.clone(),
-                rows,
-                description_title: tr.t("phishing-urls-defanged"),
-                description: defanged_urls(&input).join("\n"),
-            };
-            receipt_page(&state, &ctx, &who, "/report/phishing", receipt, summary)
-        }
+        Ok(receipt) => to_receipt(&receipt),
         Err(AppError::Validation(e)) => {
             let mut errors = field_errors(&ctx, &e);
             if from_eml {

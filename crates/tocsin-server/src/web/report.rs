@@ -1,5 +1,5 @@
-//! The reporter's side of incident reports: the public form (no account needed), the
-//! confirmation with the private status link, and a signed-in user's own reports. The
+//! The reporter's side of incident reports: the public form (no account needed), which
+//! answers 303 to the receipt (`receipt.rs`), and a signed-in user's own reports. The
 //! status page is `status.rs`; the helpers every page shares are `kit.rs` and `labels.rs`.
 
 use crate::error::IntoHttp as _;
@@ -12,8 +12,8 @@ use tocsin_domain::zone::DEFAULT_TIME_ZONE;
 use tocsin_domain::{IncidentInput, IncidentType};
 
 use super::kit::{
-    Errors, MultipartForm, ReceiptSummary, field_errors, find, limits_hint, read_multipart,
-    receipt_page, when, zone_options,
+    Errors, MultipartForm, ReceiptSummary, field_errors, find, form_key, limits_hint,
+    read_multipart, take_form_key, to_receipt, when, zone_options,
 };
 use super::labels::type_label;
 use super::page::{Page, render, see_other};
@@ -21,7 +21,9 @@ use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::state::AppState;
 use tocsin_app::Ctx;
+use tocsin_app::i18n::Tr;
 use tocsin_app::service::reports as svc;
+use tocsin_storage::Report;
 
 // ---------------------------------------------------------------------------------------
 // The public form.
@@ -36,6 +38,8 @@ struct FormPage {
     limits: String,
     errors: Errors,
     files_dropped: bool,
+    /// This rendering's idempotency key.
+    idem_key: String,
 }
 
 impl FormPage {
@@ -68,6 +72,7 @@ fn form_page(
         form,
         errors,
         files_dropped,
+        idem_key: form_key(),
     }
 }
 
@@ -122,29 +127,12 @@ pub(super) async fn submit(
         Ok(f) => f,
         Err(e) => return e.into_response(),
     };
+    let mut ctx = ctx;
+    take_form_key(&mut ctx, &f);
     let input = incident_input(&f);
     let had_files = !f.files.is_empty();
     match svc::submit_incident(&state, &who, &ctx, &input, f.files).await {
-        // Rendered here, not redirected: the status link is shown in this response only.
-        Ok(receipt) => {
-            let tr = ctx.tr();
-            let summary = ReceiptSummary {
-                email: input.email.clone(),
-                rows: vec![
-                    (
-                        tr.t("field-reporter-name"),
-                        input.reporter_name.trim().to_string(),
-                    ),
-                    (
-                        tr.t("field-incident-type"),
-                        type_label(&tr, &input.incident_type),
-                    ),
-                ],
-                description_title: String::new(),
-                description: input.description.clone(),
-            };
-            receipt_page(&state, &ctx, &who, "/report/incident", receipt, summary)
-        }
+        Ok(receipt) => to_receipt(&receipt),
         Err(AppError::Validation(e)) => {
             let errors = field_errors(&ctx, &e);
             render(
@@ -153,6 +141,24 @@ pub(super) async fn submit(
             )
         }
         Err(e) => e.into_response(),
+    }
+}
+
+/// What the receipt repeats of a filed incident report.
+pub(super) fn receipt_summary(tr: &Tr, report: &Report) -> ReceiptSummary {
+    let d: svc::IncidentDetails = serde_json::from_str(&report.details).unwrap_or_default();
+    ReceiptSummary {
+        email: report.reporter_email.clone(),
+        rows: vec![
+            (tr.t("field-reporter-name"), report.reporter_name.clone()),
+            (
+                tr.t("field-incident-type"),
+                type_label(tr, &report.category),
+            ),
+        ],
+        description_title: String::new(),
+        description: d.description,
+        warnings: Vec::new(),
     }
 }
 

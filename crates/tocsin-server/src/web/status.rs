@@ -52,6 +52,8 @@ pub(super) struct StatusPage {
     vuln: Option<super::vuln::StatusDetails>,
     /// The assistance referral panel, for an incident that asked for support.
     referral: Option<super::referral::StatusPanel>,
+    /// The add-information form's idempotency key (fresh each rendering).
+    idem_key: String,
 }
 
 impl StatusPage {
@@ -151,6 +153,7 @@ pub(super) async fn status_view(
         phishing,
         vuln,
         referral,
+        idem_key: super::kit::form_key(),
         tracking: t,
     };
     render(status, &page)
@@ -202,6 +205,8 @@ pub(super) async fn status_submit(
         Ok(f) => f,
         Err(e) => return e.into_response(),
     };
+    let mut ctx = ctx;
+    super::kit::take_form_key(&mut ctx, &f);
     let token = f.get("token");
     let body = f.get("body");
     match svc::reporter_append(&state, &who, &ctx, &tracking, opt(&token), &body, f.files).await {

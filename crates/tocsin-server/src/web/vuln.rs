@@ -25,7 +25,7 @@ use tocsin_storage::Report;
 
 use super::kit::{
     Errors, FileView, MultipartForm, ReceiptSummary, download, field_errors, file_views, find,
-    limits_hint, read_multipart, receipt_page, when,
+    form_key, limits_hint, read_multipart, take_form_key, to_receipt, when,
 };
 use super::kit::{Failed, Options, attachment, canonical};
 use super::labels::{EventView, cna_label, event_view, label, vendor_status_label};
@@ -281,6 +281,8 @@ struct FormPage {
     limits: String,
     errors: Errors,
     files_dropped: bool,
+    /// This rendering's idempotency key.
+    idem_key: String,
 }
 
 impl FormPage {
@@ -331,6 +333,7 @@ fn form_page(
         form,
         errors,
         files_dropped,
+        idem_key: form_key(),
     }
 }
 
@@ -388,47 +391,14 @@ pub(super) async fn submit(
         Ok(f) => f,
         Err(e) => return e.into_response(),
     };
+    let mut ctx = ctx;
+    take_form_key(&mut ctx, &f);
     let input = vuln_input(&f);
     let txt = f.take_file("txt").map(|u| svc::form_upload(u.bytes));
     let had_files = txt.is_some() || !f.files.is_empty();
     let files = std::mem::take(&mut f.files);
     match svc::submit_vulnerability(&state, &who, &ctx, &input, txt, files).await {
-        // Rendered here, not redirected: the status link is shown in this response only.
-        Ok(receipt) => {
-            // The fields may have come from the TXT form: repeat what was stored.
-            let report = match svc::filed(&state, &receipt).await {
-                Ok(r) => r,
-                Err(e) => return e.into_response(),
-            };
-            let d = VulnDetails::of(&report);
-            let tr = ctx.tr();
-            let summary = ReceiptSummary {
-                email: report.reporter_email.clone(),
-                rows: vec![
-                    (
-                        tr.t("vuln-field-reporter_name"),
-                        report.reporter_name.clone(),
-                    ),
-                    (tr.t("vuln-field-product"), d.product.clone()),
-                    (tr.t("vuln-field-version"), d.version.clone()),
-                    (tr.t("vuln-field-vendor"), d.vendor.clone()),
-                    (
-                        tr.t("vuln-cvss-computed"),
-                        score_text(&tr, &d.cvss_score, &d.cvss_severity),
-                    ),
-                ],
-                description_title: tr.t("vuln-field-description"),
-                description: d.description.clone(),
-            };
-            receipt_page(
-                &state,
-                &ctx,
-                &who,
-                "/report/vulnerability",
-                receipt,
-                summary,
-            )
-        }
+        Ok(receipt) => to_receipt(&receipt),
         Err(AppError::Validation(e)) => {
             let errors = field_errors(&ctx, &e);
             render(
@@ -437,6 +407,31 @@ pub(super) async fn submit(
             )
         }
         Err(e) => e.into_response(),
+    }
+}
+
+/// What the receipt repeats of a filed vulnerability report: what was stored (the fields
+/// may have come from the TXT form), with the CVSS warnings the status page shows.
+pub(super) fn receipt_summary(tr: &Tr, report: &Report) -> ReceiptSummary {
+    let d = VulnDetails::of(report);
+    ReceiptSummary {
+        email: report.reporter_email.clone(),
+        rows: vec![
+            (
+                tr.t("vuln-field-reporter_name"),
+                report.reporter_name.clone(),
+            ),
+            (tr.t("vuln-field-product"), d.product.clone()),
+            (tr.t("vuln-field-version"), d.version.clone()),
+            (tr.t("vuln-field-vendor"), d.vendor.clone()),
+            (
+                tr.t("vuln-cvss-computed"),
+                score_text(tr, &d.cvss_score, &d.cvss_severity),
+            ),
+        ],
+        description_title: tr.t("vuln-field-description"),
+        description: d.description.clone(),
+        warnings: cvss_view(tr, &d).warnings,
     }
 }
 
@@ -1116,7 +1111,7 @@ pub(super) async fn cve_ids_submit(
 // The public advisories.
 
 /// When an advisory was published, as a date in the desk calendar's zone.
-fn published_date(state: &AppState, rfc3339: &str) -> String {
+pub(super) fn published_date(state: &AppState, rfc3339: &str) -> String {
     Timestamp::parse_rfc3339(rfc3339)
         .map(|t| when(state, t))
         .unwrap_or_default()

@@ -71,8 +71,10 @@ async fn post_multipart(h: &Harness, uri: &str, parts: &[Part<'_>], cookie: Opti
     if let Some(c) = cookie {
         b = b.header("cookie", c);
     }
-    h.send(b.body(Body::from(multipart(parts))).expect("request"))
-        .await
+    let r = h
+        .send(b.body(Body::from(multipart(parts))).expect("request"))
+        .await;
+    h.follow_receipt(r, cookie).await
 }
 
 /// The incident form's fields; `needs_support` true asks for support.

@@ -631,6 +631,7 @@ both_engines! {
             Part::Text("needs_support", "false".into()),
         ];
         let r = post_form(&h, "/report/incident", &parts, "x=y", &[]).await;
+        let r = h.follow_receipt(r, None).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         let marker = "id=\"tracking-id\">";
         let start = r.body.find(marker).expect("tracking") + marker.len();

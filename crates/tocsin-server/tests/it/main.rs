@@ -7,6 +7,7 @@ mod boundaries;
 mod calendar_days;
 mod desk_pages;
 mod feeds_api;
+mod front;
 mod imap_intake;
 pub(crate) mod intel_api;
 mod intel_pages;
@@ -139,6 +140,20 @@ impl Harness {
             headers,
             body: String::from_utf8_lossy(&bytes).to_string(),
         }
+    }
+
+    /// Follows a report form's post/redirect/get: a 303 to a receipt page is fetched (with
+    /// `cookie`, as a browser would), anything else is returned as it came.
+    pub async fn follow_receipt(&self, r: Resp, cookie: Option<&str>) -> Resp {
+        let to = match (r.status, r.header("location")) {
+            (StatusCode::SEE_OTHER, Some(l)) if l.starts_with("/report/receipt/") => l.to_string(),
+            _ => return r,
+        };
+        let mut headers = vec![];
+        if let Some(c) = cookie {
+            headers.push(("cookie", c));
+        }
+        self.get(&to, &headers).await
     }
 
     /// GET with optional extra headers.

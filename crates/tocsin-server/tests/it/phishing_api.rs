@@ -331,6 +331,7 @@ async fn figures_for_admins_only() {
         ip: ip.into(),
         request_id: String::new(),
         from_mail: None,
+        idempotency_key: None,
     };
     let admin_user = s
         .store

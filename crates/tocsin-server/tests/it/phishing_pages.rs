@@ -64,7 +64,8 @@ async fn post_multipart(h: &Harness, uri: &str, parts: &[Part<'_>], cookie: Opti
     if let Some(c) = cookie {
         b = b.header("cookie", c);
     }
-    h.send(b.body(Body::from(body)).expect("request")).await
+    let r = h.send(b.body(Body::from(body)).expect("request")).await;
+    h.follow_receipt(r, cookie).await
 }
 
 /// The text of the element with `id`, up to the next `<`.

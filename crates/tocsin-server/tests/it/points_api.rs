@@ -228,6 +228,7 @@ fn ctx() -> tocsin_app::Ctx {
         ip: "192.0.2.1".into(),
         request_id: "test".into(),
         from_mail: None,
+        idempotency_key: None,
     }
 }
 

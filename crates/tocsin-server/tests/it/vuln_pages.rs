@@ -77,7 +77,8 @@ async fn post_multipart(h: &Harness, uri: &str, parts: &[Part<'_>]) -> Resp {
         .header("origin", "http://127.0.0.1:8080")
         .body(Body::from(body))
         .expect("request");
-    h.send(req).await
+    let r = h.send(req).await;
+    h.follow_receipt(r, None).await
 }
 
 /// The text of the element with `id`, up to the next `<`.

@@ -4,6 +4,7 @@ mod audit;
 mod basics;
 mod cna;
 mod export;
+mod idempotency;
 mod intel;
 mod mail_intake;
 mod outbox;
