@@ -2,7 +2,6 @@
 //! and of concurrent claimants exactly one wins, on both engines.
 
 use tocsin_domain::Timestamp;
-use tocsin_storage::testing::TestStore;
 
 use crate::both_engines;
 use crate::reports::file;
