@@ -36,6 +36,50 @@ pub(super) fn find<'a>(errors: &'a Errors, field: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
+/// One line of a refused form's error summary: a link to the field and what is wrong.
+pub struct ErrorLink {
+    /// `#` and the field's id.
+    pub href: String,
+    /// The field's label and its message.
+    pub text: String,
+}
+
+/// The error summary of a refused form (`templates/_a11y.html`): `fields` are the form's
+/// fields in page order as (error key, element id, label message id, empty for none). Each
+/// error names its field's label and links to the field; an error of a key `fields` does not
+/// know links to the summary's form (`#` + `form_id`) with its message alone.
+pub fn error_links(
+    tr: &Tr,
+    errors: &Errors,
+    fields: &[(&str, &str, &str)],
+    form_id: &str,
+) -> Vec<ErrorLink> {
+    let mut links: Vec<ErrorLink> = fields
+        .iter()
+        .filter_map(|(key, id, label)| {
+            let msg = find(errors, key)?;
+            let text = if label.is_empty() {
+                msg.to_string()
+            } else {
+                format!("{}{}{msg}", tr.t(label), tr.t("a11y-label-sep"))
+            };
+            Some(ErrorLink {
+                href: format!("#{id}"),
+                text,
+            })
+        })
+        .collect();
+    for (key, msg) in errors {
+        if !fields.iter().any(|(k, _, _)| k == key) {
+            links.push(ErrorLink {
+                href: format!("#{form_id}"),
+                text: msg.clone(),
+            });
+        }
+    }
+    links
+}
+
 /// Time zones offered on the form; any IANA name is accepted.
 pub(super) const TIME_ZONES: &[&str] = &[
     "Asia/Taipei",

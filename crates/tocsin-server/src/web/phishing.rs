@@ -327,6 +327,8 @@ struct CaseRow {
     reporters: i32,
     first_reported: String,
     tlp: String,
+    /// The TLP badge's class (its colours).
+    tlp_class: String,
 }
 
 #[derive(Template)]
@@ -429,6 +431,7 @@ pub(super) async fn cases(
             reporters: c.reporters,
             first_reported: when(&state, c.first_reported_at),
             tlp: tlp_marking(&c.tlp),
+            tlp_class: super::intel::tlp_class(&c.tlp),
         })
         .collect();
     let chosen = match q.state.trim() {
@@ -482,6 +485,8 @@ struct CasePage {
     state: String,
     state_label: String,
     tlp: String,
+    /// The TLP badge's class (its colours).
+    tlp_class: String,
     reporters: i32,
     times: Vec<(String, String)>,
     next_states: Options,
@@ -589,6 +594,7 @@ async fn case_view(
         state: c.state.clone(),
         state_label: v.state.label(tr.locale).to_string(),
         tlp: tlp_marking(&c.tlp),
+        tlp_class: super::intel::tlp_class(&c.tlp),
         reporters: c.reporters,
         times,
         // Only a notice that was really queued makes a case abuse_notified.
