@@ -44,22 +44,27 @@ pub struct ErrorLink {
     pub text: String,
 }
 
-/// The error summary of a refused form (`templates/_a11y.html`): `fields` are the form's
-/// fields in page order as (error key, element id, label message id, empty for none). Each
-/// error names its field's label and links to the field; an error of a key `fields` does not
-/// know links to the summary's form (`#` + `form_id`) with its message alone.
+/// The error summary of a refused form (`templates/_a11y.html`). `form` is the refused
+/// form's id (on a page of several forms, its name, which is also its section's id);
+/// `fields` are the page's fields in page order as (error key, element id, label message
+/// id or empty), a key written `form.field` on a page of several forms. Each error names its
+/// field's label and links to the field; an error of a field `fields` does not know links
+/// to the form with its message alone.
 pub fn error_links(
     tr: &Tr,
     errors: &Errors,
+    form: &str,
     fields: &[(&str, &str, &str)],
-    form_id: &str,
 ) -> Vec<ErrorLink> {
+    let matches = |k: &str, key: &str| {
+        k == key || k.strip_prefix(form).and_then(|r| r.strip_prefix('.')) == Some(key)
+    };
     let mut links: Vec<ErrorLink> = fields
         .iter()
-        .filter_map(|(key, id, label)| {
-            let msg = find(errors, key)?;
+        .filter_map(|(k, id, label)| {
+            let (_, msg) = errors.iter().find(|(key, _)| matches(k, key))?;
             let text = if label.is_empty() {
-                msg.to_string()
+                msg.clone()
             } else {
                 format!("{}{}{msg}", tr.t(label), tr.t("a11y-label-sep"))
             };
@@ -70,13 +75,45 @@ pub fn error_links(
         })
         .collect();
     for (key, msg) in errors {
-        if !fields.iter().any(|(k, _, _)| k == key) {
+        if !fields.iter().any(|(k, _, _)| matches(k, key)) {
             links.push(ErrorLink {
-                href: format!("#{form_id}"),
+                href: format!("#{form}"),
                 text: msg.clone(),
             });
         }
     }
+    links
+}
+
+/// The error summary of a form refused as a whole (a sign-in, say): its one message,
+/// linking to the field to start again from (`id`).
+pub fn message_link(message: &str, id: &str) -> Vec<ErrorLink> {
+    vec![ErrorLink {
+        href: format!("#{id}"),
+        text: message.to_string(),
+    }]
+}
+
+/// The error summary of a form whose messages name their fields themselves (the intel
+/// record's): each links to the field `prefix` + key; `more` (a file's problems, say) link
+/// to `more_id`.
+pub fn keyed_links(
+    errors: &Errors,
+    prefix: &str,
+    more: &[String],
+    more_id: &str,
+) -> Vec<ErrorLink> {
+    let mut links: Vec<ErrorLink> = errors
+        .iter()
+        .map(|(key, msg)| ErrorLink {
+            href: format!("#{prefix}{key}"),
+            text: msg.clone(),
+        })
+        .collect();
+    links.extend(more.iter().map(|m| ErrorLink {
+        href: format!("#{more_id}"),
+        text: m.clone(),
+    }));
     links
 }
 
