@@ -10,10 +10,13 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
+import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 import { chromium } from 'playwright-core';
+
+import { describeViolations, watchA11y } from './a11y.mjs';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 // TOCSIN_TEST_BINARY: another build of the server (default: the debug build of this checkout).
@@ -179,12 +182,26 @@ export async function launchBrowser() {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 30_000, env });
 }
 
-/** A browser context whose every wait is bounded. */
+/** The axe watchers of the contexts made by `newContext`, drained by every `flow` step. */
+const a11yWatchers = [];
+
+/**
+ * A browser context whose every wait is bounded, and whose every page is checked by axe
+ * (a11y.mjs) once loaded: the step of `flow` that loaded it fails on a WCAG 2.1 A/AA violation.
+ */
 export async function newContext(browser, options = {}) {
   const context = await browser.newContext(options);
   context.setDefaultTimeout(TIMEOUT.action);
   context.setDefaultNavigationTimeout(TIMEOUT.navigation);
+  a11yWatchers.push(watchA11y(context));
   return context;
+}
+
+/** The violations axe found on the pages loaded since the last call, as one message or null. */
+export async function takeA11yViolations() {
+  const found = (await Promise.all(a11yWatchers.map((w) => w.take()))).flat();
+  if (found.length === 0) return null;
+  return found.map((f) => `${f.url}:\n${describeViolations(f.violations)}`).join('\n');
 }
 
 /** A screenshot into tests/browser/test-results/ (gitignored), for humans; never throws. */
@@ -216,6 +233,8 @@ export function flow({ page, server, prefix }) {
       broken = name;
       try {
         await fn();
+        const a11y = await takeA11yViolations();
+        assert.equal(a11y, null, `WCAG 2.1 A/AA violations on the pages of this step:\n${a11y}`);
         broken = null;
       } catch (e) {
         const p = page();
