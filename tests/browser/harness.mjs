@@ -188,12 +188,13 @@ const a11yWatchers = [];
 /**
  * A browser context whose every wait is bounded, and whose every page is checked by axe
  * (a11y.mjs) once loaded: the step of `flow` that loaded it fails on a WCAG 2.1 A/AA violation.
+ * `{ a11y: false }` leaves that to a test that checks its pages itself (a11y.test.mjs).
  */
-export async function newContext(browser, options = {}) {
+export async function newContext(browser, options = {}, { a11y = true } = {}) {
   const context = await browser.newContext(options);
   context.setDefaultTimeout(TIMEOUT.action);
   context.setDefaultNavigationTimeout(TIMEOUT.navigation);
-  a11yWatchers.push(watchA11y(context));
+  if (a11y) a11yWatchers.push(watchA11y(context));
   return context;
 }
 
