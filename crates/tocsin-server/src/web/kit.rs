@@ -451,6 +451,42 @@ mod tests {
     }
 
     #[test]
+    fn error_summaries_link_each_error_to_its_field_in_page_order() {
+        let tr = Tr::new(tocsin_domain::Locale::En);
+        let errors: Errors = vec![
+            ("email".into(), "Required.".into()),
+            ("name".into(), "Too long.".into()),
+            ("other".into(), "Odd.".into()),
+        ];
+        let fields = [
+            ("name", "f-name", "field-name"),
+            ("email", "f-email", "field-email"),
+        ];
+        let links = error_links(&tr, &errors, "user-form", &fields);
+        let got: Vec<(&str, &str)> = links
+            .iter()
+            .map(|l| (l.href.as_str(), l.text.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("#f-name", "Name: Too long."),
+                ("#f-email", "Email: Required."),
+                ("#user-form", "Odd."),
+            ]
+        );
+        // On a page of several forms, a key names its form.
+        let errors: Errors = vec![("body".into(), "Required.".into())];
+        let fields = [
+            ("note.body", "f-note-body", ""),
+            ("message.body", "f-message-body", ""),
+        ];
+        let links = error_links(&tr, &errors, "message", &fields);
+        assert_eq!(links.len(), 1);
+        assert_eq!(links[0].href, "#f-message-body");
+    }
+
+    #[test]
     fn query_values_are_encoded() {
         assert_eq!(pct("a-b_c.d~e"), "a-b_c.d~e");
         assert_eq!(pct("a b&c=d/é"), "a%20b%26c%3Dd%2F%C3%A9");
