@@ -499,12 +499,18 @@ async fn oversized_attachment(engine: Engine) {
         .body
         .find("id=\"f-attachments\"")
         .expect("attachments field");
+    // The error summary at the top repeats it, linking to the field; the field's own
+    // message follows the field.
+    let summary = r
+        .body
+        .find("href=\"#f-attachments\"")
+        .expect("the summary links to the field");
     let error = r
         .body
-        .find("檔案「huge.bin」超過 1 KB 的上限。")
+        .rfind("檔案「huge.bin」超過 1 KB 的上限。")
         .expect("message");
     assert!(
-        error > field,
+        summary < field && error > field,
         "the message is next to the attachments field"
     );
     assert!(
