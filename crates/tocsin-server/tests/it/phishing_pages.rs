@@ -429,7 +429,8 @@ both_engines! {
         // urls, brand, seen_in, reporter_email, files to choose again.
         assert_eq!(r.body.matches("class=\"field-error\"").count(), 5, "{}", r.body);
         let urls = r.body.find("id=\"f-urls\"").expect("urls field");
-        let line = r.body.find("第 2 行").expect("message");
+        // The error summary at the top says it first; the field's own message follows the field.
+        let line = r.body.rfind("第 2 行").expect("message");
         let brand = r.body.find("id=\"f-brand\"").expect("brand field");
         assert!(urls < line && line < brand, "the message is next to the URLs");
         assert!(r.body.contains("value=\"王小明\""), "typed values are kept");
@@ -497,7 +498,8 @@ async fn a_failed_rdap_lookup_is_said_next_to_the_button() {
     );
     let r = h.form(&format!("{base}/rdap"), "", Some(&cookie)).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
-    let error = r.body.find("RDAP 查詢失敗").expect("the message");
+    // The error summary at the top says it first; the message near the button is the last.
+    let error = r.body.rfind("RDAP 查詢失敗").expect("the message");
     let button = r.body.find("id=\"rdap-submit\"").expect("the button");
     assert!(
         error < button && button - error < 400,
