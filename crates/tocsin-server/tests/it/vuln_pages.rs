@@ -251,7 +251,8 @@ both_engines! {
         assert!(r.body.contains("電子郵件格式不正確。") && r.body.contains("此欄位為必填。"));
         assert!(r.body.contains("請輸入正確的日期"), "{}", r.body);
         let email = r.body.find("id=\"f-reporter_email\"").expect("email field");
-        let message = r.body.find("電子郵件格式不正確。").expect("message");
+        // The error summary at the top says it first; the field's own message follows the field.
+        let message = r.body.rfind("電子郵件格式不正確。").expect("message");
         let next = r.body.find("id=\"f-public_credit\"").expect("next field");
         assert!(email < message && message < next, "the message is next to its field");
         assert!(r.body.contains(&format!("value=\"{}\"", esc(XSS))) && !r.body.contains(XSS), "typed values kept, escaped");
@@ -262,7 +263,7 @@ both_engines! {
         let r = post_multipart(&h, "/report/vulnerability", &[Part::File("txt", "r.txt", "text/plain", text.as_bytes())]).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
         let field = r.body.find("id=\"f-public_credit\"").expect("credit field");
-        let message = r.body.find("表單中此欄位無法判讀").expect("the parser's message");
+        let message = r.body.rfind("表單中此欄位無法判讀").expect("the parser's message");
         let next = r.body.find("id=\"f-source\"").expect("next field");
         assert!(field < message && message < next, "the TXT's problem is next to the credit field: {}", r.body);
         // A field typed on the page wins over the TXT.
