@@ -223,7 +223,21 @@ describe('without JavaScript, an incident is reported, handled, closed and rated
   step('the analyst moves it to in progress, resolves it and closes it', async () => {
     await transition(analyst, 'in_progress');
     await transition(analyst, 'resolved', { texts: { message: '後門已移除，請確認網站運作正常。' } });
-    await transition(analyst, 'closed', { selects: { resolution: 'resolved', outcome: 'true_positive' } });
+    // The SOP checklist is still open: closing is refused until a reason is given.
+    const form = analyst.locator('#transition-form');
+    await form.locator('select[name="to"]').selectOption('closed');
+    await form.locator('select[name="resolution"]').selectOption('resolved');
+    await form.locator('select[name="outcome"]').selectOption('true_positive');
+    const refused = analyst.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/transition'));
+    await analyst.click('#transition-submit');
+    assert.equal((await refused).status(), 422);
+    await analyst.waitForLoadState('load');
+    const why = await analyst.locator('#f-transition-close_anyway_reason-error').innerText();
+    assert.match(why, /檢核清單尚有 \d+ 項工作未完成/, why);
+    await transition(analyst, 'closed', {
+      selects: { resolution: 'resolved', outcome: 'true_positive' },
+      texts: { close_anyway_reason: '網站已重建，其餘檢核項目不適用。' },
+    });
     assert.equal((await analyst.locator('#report-state').innerText()).trim(), '已結案');
     await screenshot(analyst, 'incident-5-desk-closed');
   });
