@@ -85,7 +85,7 @@ export function watchA11y(context) {
       scans.push(
         axeViolations(page).then(
           (violations) => ({ url, violations }),
-          (e) => (/context was destroyed|navigation|Target .*closed|has been closed/i.test(e.message) ? null : { url, violations: [{ id: 'axe-error', impact: 'error', help: e.message, targets: [] }] }),
+          (e) => (/context was destroyed|navigat|Target .*closed|has been closed/i.test(e.message) ? null : { url, violations: [{ id: 'axe-error', impact: 'error', help: e.message, targets: [] }] }),
         ),
       );
     });

@@ -52,6 +52,12 @@ const focusedId = (page) => page.evaluate(() => document.activeElement?.id ?? ''
  */
 async function expectRefused(page, errorWord) {
   assert.ok((await page.title()).startsWith(errorWord), `title "${await page.title()}" starts with ${errorWord}`);
+  // Chromium applies `autofocus` when it next renders, a moment after `load`: wait for it
+  // (bounded) rather than read the focus once.
+  const deadline = Date.now() + 5_000;
+  while ((await focusedId(page)) !== 'form-errors' && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
   assert.equal(await focusedId(page), 'form-errors', 'the error summary has the focus');
   assert.equal(await page.locator('#form-errors').getAttribute('role'), 'alert');
   assert.equal(await page.locator('[role="alert"]').count(), 1, 'one alert, not one per field');

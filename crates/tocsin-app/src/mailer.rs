@@ -31,24 +31,10 @@ pub async fn queue_conversation(
     text: &str,
 ) -> Result<(), AppError> {
     let desk = state.config.desk_address();
-    let domain = desk.rsplit_once('@').map(|(_, d)| d).unwrap_or("localhost");
-    let mail = OutgoingMail {
-        from: desk.clone(),
-        from_name: Some(state.config.mail.from_name.clone()),
-        to: vec![to.to_string()],
-        subject: subject.to_string(),
-        text: text.to_string(),
-        html: None,
-        in_reply_to: None,
-        references: vec![],
-        reply_to: Some(desk.clone()),
-        auto_submitted: false,
-        answers_message: false,
-        attachments: vec![],
+    let kind = Kind::Conversation {
+        desk: desk.as_str(),
     };
-    let rendered =
-        tocsin_mail::render(&mail, domain).map_err(|e| AppError::internal(format!("mail: {e}")))?;
-    tx.enqueue_mail(&rendered).await?;
+    compose_and_queue(tx, state, kind, to, subject, text, vec![]).await?;
     Ok(())
 }
 
@@ -61,7 +47,7 @@ pub async fn queue_answer(
     subject: &str,
     text: &str,
 ) -> Result<(), AppError> {
-    compose_and_queue(tx, state, to, subject, text, vec![], true).await?;
+    compose_and_queue(tx, state, Kind::Answer, to, subject, text, vec![]).await?;
     Ok(())
 }
 
@@ -75,26 +61,42 @@ pub async fn queue_with(
     text: &str,
     attachments: Vec<MailAttachment>,
 ) -> Result<String, AppError> {
-    compose_and_queue(tx, state, to, subject, text, attachments, false).await
+    compose_and_queue(tx, state, Kind::Automatic, to, subject, text, attachments).await
+}
+
+/// What a message is, for its sender and marks.
+enum Kind<'a> {
+    /// Automatic, from `mail.from` (`Auto-Submitted: auto-generated`).
+    Automatic,
+    /// An automatic answer to a received message (`Auto-Submitted: auto-replied`).
+    Answer,
+    /// Written to be answered: from and `Reply-To` the desk's address, no `Auto-Submitted`.
+    Conversation {
+        /// The desk's address.
+        desk: &'a str,
+    },
 }
 
 async fn compose_and_queue(
     tx: &mut Tx,
     state: &App,
+    kind: Kind<'_>,
     to: &str,
     subject: &str,
     text: &str,
     attachments: Vec<MailAttachment>,
-    answers_message: bool,
 ) -> Result<String, AppError> {
     let m = &state.config.mail;
-    let domain = m
-        .from
+    let (from, reply_to) = match &kind {
+        Kind::Conversation { desk } => (desk.to_string(), Some(desk.to_string())),
+        Kind::Automatic | Kind::Answer => (m.from.clone(), None),
+    };
+    let domain = from
         .rsplit_once('@')
-        .map(|(_, d)| d)
-        .unwrap_or("localhost");
+        .map(|(_, d)| d.to_string())
+        .unwrap_or_else(|| "localhost".into());
     let mail = OutgoingMail {
-        from: m.from.clone(),
+        from,
         from_name: Some(m.from_name.clone()),
         to: vec![to.to_string()],
         subject: subject.to_string(),
@@ -102,13 +104,13 @@ async fn compose_and_queue(
         html: None,
         in_reply_to: None,
         references: vec![],
-        reply_to: None,
-        auto_submitted: true,
-        answers_message,
+        reply_to,
+        auto_submitted: !matches!(kind, Kind::Conversation { .. }),
+        answers_message: matches!(kind, Kind::Answer),
         attachments,
     };
-    let rendered =
-        tocsin_mail::render(&mail, domain).map_err(|e| AppError::internal(format!("mail: {e}")))?;
+    let rendered = tocsin_mail::render(&mail, &domain)
+        .map_err(|e| AppError::internal(format!("mail: {e}")))?;
     tx.enqueue_mail(&rendered).await?;
     Ok(rendered.message_id)
 }
