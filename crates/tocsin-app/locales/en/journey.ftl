@@ -38,3 +38,18 @@ mail-referral-accepted-body = Hello,
 ## The desk
 error-tasks-open = { $count } tasks of the checklist are still open: finish them, or give a reason to close anyway.
 field-close-anyway-reason = Close anyway: why (needed while checklist tasks are open)
+
+## The staff home
+staffhome-title = Needs action now
+staffhome-desk-incident = Incidents
+staffhome-desk-vulnerability = Vulnerabilities
+staffhome-desk-phishing = Phishing
+staffhome-desk-intel = Intel
+staffhome-desk-mail = Mail
+staffhome-desk-points = Redemptions
+staffhome-new = new
+staffhome-breached = past an SLA target
+staffhome-mine = assigned to me
+staffhome-drafts = drafts to review
+staffhome-held = held for a person
+staffhome-waiting = waiting for a decision

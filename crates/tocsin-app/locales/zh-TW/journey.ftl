@@ -38,3 +38,18 @@ mail-referral-accepted-body = 您好：
 ## The desk
 error-tasks-open = 檢核清單尚有 { $count } 項工作未完成：請先完成，或填寫仍要結案的理由。
 field-close-anyway-reason = 仍要結案的理由（檢核清單尚有未完成工作時必填）
+
+## The staff home
+staffhome-title = 待處理事項
+staffhome-desk-incident = 資安事件
+staffhome-desk-vulnerability = 產品漏洞
+staffhome-desk-phishing = 釣魚網址
+staffhome-desk-intel = 情資
+staffhome-desk-mail = 郵件
+staffhome-desk-points = 點數兌換
+staffhome-new = 新進
+staffhome-breached = 已逾服務時限
+staffhome-mine = 指派給我
+staffhome-drafts = 待審草稿
+staffhome-held = 待人工處理
+staffhome-waiting = 待審核

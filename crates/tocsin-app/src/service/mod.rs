@@ -43,6 +43,7 @@
 pub mod account;
 pub mod feeds;
 pub mod fetch;
+pub mod home;
 pub mod idempotency;
 pub mod intel;
 pub mod intel_import;

@@ -116,6 +116,9 @@ struct QueuePage {
     states: Options,
     types: Options,
     counts: Vec<(String, String, i64)>,
+    /// What needs action now on each desk the reader may work: (desk label, what, count,
+    /// link).
+    needs_action: Vec<(String, String, usize, &'static str)>,
     rows: Vec<QueueRowView>,
     errors: Errors,
 }
@@ -197,6 +200,20 @@ pub(super) async fn queue(
             (s.as_str().to_string(), tr.t2("state-", s.as_str()), n)
         })
         .collect();
+    let needs_action = match tocsin_app::service::home::needs_action(&state, &who, &ctx).await {
+        Ok(n) => n
+            .into_iter()
+            .map(|n| {
+                (
+                    tr.t2("staffhome-desk-", n.desk),
+                    tr.t2("staffhome-", n.what),
+                    n.count,
+                    n.link,
+                )
+            })
+            .collect(),
+        Err(e) => return e.into_response(),
+    };
     let rows = rows
         .into_iter()
         .map(|row| {
@@ -232,6 +249,7 @@ pub(super) async fn queue(
                 .map(|t| (t.as_str().to_string(), t.label(tr.locale).to_string()))
                 .collect(),
             counts,
+            needs_action,
             rows,
             errors,
         },

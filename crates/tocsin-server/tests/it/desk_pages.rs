@@ -327,6 +327,31 @@ both_engines! {
         assert_eq!(h.get("/admin/surveys", &[("cookie", &cookie)]).await.status, StatusCode::FORBIDDEN);
     }
 
+    async fn the_staff_home_shows_what_needs_action_on_each_desk_they_may_work(h: Harness) {
+        file_report(&h, "首頁遭置換", "false").await;
+        file_report(&h, "主機遭入侵", "false").await;
+        h.user("analyst@cert.tw", &[Role::Analyst]).await;
+        h.user("admin@cert.tw", &[Role::Admin]).await;
+        let entry = |body: &str, link: &str| -> Option<String> {
+            let at = body.find(&format!("<a href=\"{}\">", link.replace('&', "&amp;")))?;
+            let rest = &body[at..];
+            let n = rest.find("<strong>")? + "<strong>".len();
+            Some(rest[n..n + rest[n..].find('<')?].to_string())
+        };
+        let cookie = h.login("analyst@cert.tw").await;
+        let desk = h.get("/desk", &[("cookie", &cookie)]).await;
+        assert_eq!(desk.status, StatusCode::OK);
+        assert!(desk.body.contains("id=\"needs-action\"") && desk.body.contains("待處理事項"), "{}", desk.body);
+        assert_eq!(entry(&desk.body, "/desk?state=received").as_deref(), Some("2"), "two new incidents");
+        assert_eq!(entry(&desk.body, "/desk?assignee=me").as_deref(), Some("0"));
+        assert_eq!(entry(&desk.body, "/desk/mail?status=held").as_deref(), Some("0"));
+        // Redemptions are the admins' to decide: an analyst is not shown them.
+        assert_eq!(entry(&desk.body, "/admin/points"), None);
+        let admin = h.login("admin@cert.tw").await;
+        let desk = h.get("/desk", &[("cookie", &admin)]).await;
+        assert_eq!(entry(&desk.body, "/admin/points").as_deref(), Some("0"), "{}", desk.body);
+    }
+
     async fn the_desk_walks_a_report_through_the_sop(h: Harness) {
         let (tracking, link, _) = file_report(&h, "首頁遭置換", "true").await;
         h.user("analyst@cert.tw", &[Role::Analyst]).await;

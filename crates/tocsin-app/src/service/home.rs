@@ -1,0 +1,102 @@
+//! The staff home: what needs action now on each desk the reader may work (new
+//! incidents, breached SLAs, reports assigned to them, new vulnerability and phishing
+//! cases, intel drafts, held mail, redemptions waiting), each a count with the listing it
+//! comes from. Every count is read through that desk's own use case, so the policy decides
+//! what a reader is shown here exactly as on the listing itself; a desk they may not list is
+//! left out.
+
+use serde::Serialize;
+use tocsin_domain::ReportState;
+use tocsin_domain::phishing::UrlState;
+use tocsin_domain::vuln::CnaState;
+
+use crate::auth::CurrentUser;
+use crate::context::Ctx;
+use crate::error::AppError;
+use crate::state::App;
+
+/// One thing that waits for the desk.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct NeedsAction {
+    /// Which desk: incident, vulnerability, phishing, intel, mail or points.
+    pub desk: &'static str,
+    /// What waits (a message id suffix: `staffhome-<what>`).
+    pub what: &'static str,
+    /// How many.
+    pub count: usize,
+    /// Where the listing is.
+    pub link: &'static str,
+}
+
+/// What needs action now, for a member of staff; desks the reader may not list are left
+/// out (a refusal there is no error here).
+pub async fn needs_action(
+    state: &App,
+    who: &CurrentUser,
+    ctx: &Ctx,
+) -> Result<Vec<NeedsAction>, AppError> {
+    let mut out = Vec::new();
+    let mut push = |desk, what, count: Result<usize, AppError>, link| -> Result<(), AppError> {
+        match count {
+            Ok(count) => out.push(NeedsAction {
+                desk,
+                what,
+                count,
+                link,
+            }),
+            Err(AppError::Forbidden | AppError::NotFound | AppError::Unauthorized) => {}
+            Err(e) => return Err(e),
+        }
+        Ok(())
+    };
+    let queue = |f: fn(&mut super::reports::QueueQuery)| {
+        let mut q = super::reports::QueueQuery::default();
+        f(&mut q);
+        q
+    };
+    let new = queue(|q| q.state = ReportState::Received.as_str().into());
+    let breached = queue(|q| q.breached = "1".into());
+    let mine = queue(|q| q.assignee = "me".into());
+    let count = |q| async move {
+        super::reports::queue(state, who, ctx, &q)
+            .await
+            .map(|(rows, _)| rows.len())
+    };
+    push("incident", "new", count(new).await, "/desk?state=received")?;
+    push(
+        "incident",
+        "breached",
+        count(breached).await,
+        "/desk?breached=1",
+    )?;
+    push("incident", "mine", count(mine).await, "/desk?assignee=me")?;
+    let vulns = super::vuln::cases(state, who, ctx, Some(CnaState::INITIAL))
+        .await
+        .map(|c| c.len());
+    push("vulnerability", "new", vulns, "/desk/vulnerabilities")?;
+    let phish = super::phishing::cases(state, who, ctx, &[UrlState::Received])
+        .await
+        .map(|c| c.len());
+    push("phishing", "new", phish, "/desk/phishing")?;
+    let drafts = super::intel::inbox(
+        state,
+        who,
+        ctx,
+        &super::intel::InboxQuery {
+            status: "draft".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .map(|r| r.len());
+    push("intel", "drafts", drafts, "/intel?status=draft")?;
+    let held = super::mail_intake::list(state, who, ctx, Some("held"))
+        .await
+        .map(|m| m.len());
+    push("mail", "held", held, "/desk/mail?status=held")?;
+    let waiting = super::points::pending(state, who, ctx)
+        .await
+        .map(|r| r.len());
+    push("points", "waiting", waiting, "/admin/points")?;
+    Ok(out)
+}
