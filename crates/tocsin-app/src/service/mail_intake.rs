@@ -5,6 +5,10 @@
 //! web form and the API (so the same validation, policy and acknowledgment apply);
 //! automatic mail (bounces, auto-replies, lists) is never answered; anything else is
 //! held for an analyst with its reason. Retrying the same bytes gives the same outcome.
+//!
+//! A message is stored once (`inbound_mail`), its hash taken without the delivery headers
+//! the MTA prepends (`mail_in::identity`); each recipient's delivery is a row of its own
+//! (`inbound_deliveries`) with its route and outcome, and a route runs once per message.
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};

@@ -39,6 +39,8 @@
 //! `account.rs` for what a signed-in user finds of their own: their and their
 //! organization's reports of every kind, a vendor's notified cases, claiming a report filed
 //! signed out, form prefill, and "forgot password" and password change.
+//! `home.rs` for the staff home: what needs action now on each desk, counted through each
+//! desk's own use case.
 
 pub mod account;
 pub mod feeds;
