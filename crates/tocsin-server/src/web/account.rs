@@ -146,11 +146,7 @@ pub(super) async fn change_password(
     {
         Ok(()) => see_other("/login?password=set"),
         Err(AppError::Validation(errs)) => {
-            let tr = ctx.tr();
-            let errors = errs
-                .iter()
-                .map(|(k, e)| (k.to_string(), tr.field_error(e)))
-                .collect();
+            let errors = super::kit::field_errors(&ctx, &errs);
             view(
                 &state,
                 &ctx,

@@ -190,11 +190,7 @@ pub(super) async fn setup_submit(
     match service::setup_first_admin(&state, &ctx, &f.token, &input).await {
         Ok(_) => see_other("/login?setup=done"),
         Err(AppError::Validation(errs)) => {
-            let tr = ctx.tr();
-            let errors = errs
-                .iter()
-                .map(|(k, e)| (k.to_string(), tr.field_error(e)))
-                .collect();
+            let errors = super::kit::field_errors(&ctx, &errs);
             render(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &SetupPage {
@@ -261,11 +257,7 @@ pub(super) async fn password_submit(
     {
         Ok(_) => see_other("/login?password=set"),
         Err(AppError::Validation(errs)) => {
-            let tr = ctx.tr();
-            let errors = errs
-                .iter()
-                .map(|(k, e)| (k.to_string(), tr.field_error(e)))
-                .collect();
+            let errors = super::kit::field_errors(&ctx, &errs);
             render(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &PasswordPage {
