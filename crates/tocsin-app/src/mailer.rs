@@ -2,7 +2,7 @@
 //! is sent if and only if the change that caused it commits.
 
 use tocsin_mail::{MailAttachment, OutgoingMail};
-use tocsin_storage::Tx;
+use tocsin_storage::{NewMail, Tx};
 
 use crate::error::AppError;
 use crate::state::App;
@@ -77,6 +77,27 @@ enum Kind<'a> {
     },
 }
 
+/// Renders an automatic plain-text message to `to`, for a caller that queues several at
+/// once (the group commit of intake).
+pub(crate) fn render(
+    state: &App,
+    to: &str,
+    subject: &str,
+    text: &str,
+) -> Result<NewMail, AppError> {
+    compose(state, Kind::Automatic, to, subject, text, vec![])
+}
+
+/// Renders an automatic answer to a received message (as [`queue_answer`] queues).
+pub(crate) fn render_answer(
+    state: &App,
+    to: &str,
+    subject: &str,
+    text: &str,
+) -> Result<NewMail, AppError> {
+    compose(state, Kind::Answer, to, subject, text, vec![])
+}
+
 async fn compose_and_queue(
     tx: &mut Tx,
     state: &App,
@@ -86,6 +107,19 @@ async fn compose_and_queue(
     text: &str,
     attachments: Vec<MailAttachment>,
 ) -> Result<String, AppError> {
+    let rendered = compose(state, kind, to, subject, text, attachments)?;
+    tx.enqueue_mail(&rendered).await?;
+    Ok(rendered.message_id)
+}
+
+fn compose(
+    state: &App,
+    kind: Kind<'_>,
+    to: &str,
+    subject: &str,
+    text: &str,
+    attachments: Vec<MailAttachment>,
+) -> Result<NewMail, AppError> {
     let m = &state.config.mail;
     let (from, reply_to) = match &kind {
         Kind::Conversation { desk } => (desk.to_string(), Some(desk.to_string())),
@@ -109,8 +143,5 @@ async fn compose_and_queue(
         answers_message: matches!(kind, Kind::Answer),
         attachments,
     };
-    let rendered = tocsin_mail::render(&mail, &domain)
-        .map_err(|e| AppError::internal(format!("mail: {e}")))?;
-    tx.enqueue_mail(&rendered).await?;
-    Ok(rendered.message_id)
+    tocsin_mail::render(&mail, &domain).map_err(|e| AppError::internal(format!("mail: {e}")))
 }

@@ -22,6 +22,8 @@ pub struct App {
     pub desk: Arc<DeskRules>,
     /// The product's clock: the store's, so what is written and what is decided agree.
     pub clock: Clock,
+    /// The group commit of report intake (`service::intake`): one writer per App.
+    pub intake: Arc<crate::service::intake::IntakeWriter>,
 }
 
 impl App {
@@ -34,6 +36,7 @@ impl App {
             config: Arc::new(config),
             metrics: Arc::new(Metrics::default()),
             desk: Arc::new(desk),
+            intake: Default::default(),
         })
     }
 

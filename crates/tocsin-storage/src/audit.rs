@@ -93,17 +93,39 @@ impl AuditEntry {
 impl Tx {
     /// Appends an entry inside this transaction, so the action and its record commit together.
     pub async fn audit(&mut self, e: &NewAuditEntry) -> Result<()> {
+        self.audit_all(std::slice::from_ref(e)).await
+    }
+
+    /// Appends several entries at this transaction's time (the group commit of intake),
+    /// in a few multi-row statements; ids increase in the order given.
+    pub async fn audit_all(&mut self, entries: &[NewAuditEntry]) -> Result<()> {
         let at = self.now();
-        self.insert_audit(&AuditEntry::new(e, at)).await
+        let rows: Vec<AuditEntry> = entries.iter().map(|e| AuditEntry::new(e, at)).collect();
+        self.insert_audits(&rows).await
     }
 
     pub(crate) async fn insert_audit(&mut self, a: &AuditEntry) -> Result<()> {
-        dispatch!(tx self, c => {
-            sqlx::query("INSERT INTO audit_log (id, at, actor_id, actor, action, target_kind, target_id, detail, ip, request_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
-                .bind(a.id.uuid()).bind(a.at.micros()).bind(a.actor_id).bind(&a.actor).bind(&a.action)
-                .bind(&a.target_kind).bind(&a.target_id).bind(&a.detail).bind(&a.ip).bind(&a.request_id)
-                .execute(c).await?;
-        });
+        self.insert_audits(std::slice::from_ref(a)).await
+    }
+
+    pub(crate) async fn insert_audits(&mut self, rows: &[AuditEntry]) -> Result<()> {
+        insert_rows!(
+            self,
+            "INSERT INTO audit_log (id, at, actor_id, actor, action, target_kind, target_id, detail, ip, request_id) VALUES",
+            10,
+            rows,
+            |q, a| q
+                .bind(a.id.uuid())
+                .bind(a.at.micros())
+                .bind(a.actor_id)
+                .bind(&a.actor)
+                .bind(&a.action)
+                .bind(&a.target_kind)
+                .bind(&a.target_id)
+                .bind(&a.detail)
+                .bind(&a.ip)
+                .bind(&a.request_id)
+        );
         Ok(())
     }
 }

@@ -83,4 +83,41 @@ impl Tx {
         });
         Ok(n == 1)
     }
+
+    /// Whether a row created at or after `since` holds `key_hash` (an older row of the key
+    /// is deleted first). The group commit of intake asks this before it numbers a report,
+    /// then records the key with [`Tx::record_idempotency_key`].
+    pub async fn idempotency_key_held(
+        &mut self,
+        key_hash: &[u8],
+        since: Timestamp,
+    ) -> Result<bool> {
+        Ok(dispatch!(tx self, c => {
+            sqlx::query("DELETE FROM idempotency_keys WHERE key_hash = $1 AND created_at < $2")
+                .bind(key_hash).bind(since.micros()).execute(&mut *c).await?;
+            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM idempotency_keys WHERE key_hash = $1")
+                .bind(key_hash).fetch_one(&mut *c).await?
+        }) > 0)
+    }
+
+    /// Records that `key_hash` made `report`, at this transaction's time: true, or false
+    /// when a row of the key appeared meanwhile (another instance's submission, on
+    /// PostgreSQL; the caller rolls back).
+    pub async fn record_idempotency_key(
+        &mut self,
+        key_hash: &[u8],
+        report: ReportId,
+        sealed: &[u8],
+    ) -> Result<bool> {
+        let at = self.now();
+        let n = dispatch!(tx self, c => {
+            sqlx::query(
+                "INSERT INTO idempotency_keys (key_hash, report_id, sealed, created_at) \
+                 VALUES ($1, $2, $3, $4) ON CONFLICT (key_hash) DO NOTHING",
+            )
+            .bind(key_hash).bind(report.uuid()).bind(sealed).bind(at.micros())
+            .execute(&mut *c).await?.rows_affected()
+        });
+        Ok(n == 1)
+    }
 }

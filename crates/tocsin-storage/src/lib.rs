@@ -73,7 +73,29 @@ macro_rules! dispatch {
     };
 }
 
+/// Inserts `$rows` (a slice) into a table with multi-row `INSERT … VALUES` statements:
+/// `$head` is the statement up to `VALUES`, `$cols` the number of columns, and the
+/// closure-like tail binds one row's values to the query `$q`. Batches of the group
+/// commit go in chunks of a few fixed sizes ([`bulk::chunks`]), so each engine prepares a
+/// handful of statements per table rather than one per batch size.
+macro_rules! insert_rows {
+    ($tx:expr, $head:expr, $cols:expr, $rows:expr, |$q:ident, $r:ident| $bind:expr) => {{
+        let rows = $rows;
+        for range in crate::bulk::chunks(rows.len()) {
+            let sql = crate::bulk::values_sql($head, $cols, range.len());
+            dispatch!(tx $tx, c => {
+                let mut $q = sqlx::query(sql);
+                for $r in &rows[range.clone()] {
+                    $q = $bind;
+                }
+                $q.execute(&mut *c).await?;
+            });
+        }
+    }};
+}
+
 pub mod audit;
+mod bulk;
 pub mod claims;
 pub mod cna;
 pub mod columns;

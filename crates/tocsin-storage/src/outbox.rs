@@ -139,37 +139,65 @@ struct ClaimRow {
 impl Tx {
     /// Queues a message; it is sent once this transaction commits.
     pub async fn enqueue_mail(&mut self, m: &NewMail) -> Result<OutboxId> {
+        let mut ids = self.enqueue_mails(std::slice::from_ref(m)).await?;
+        ids.pop().ok_or_else(|| crate::corrupt("no message queued"))
+    }
+
+    /// Queues several messages (the group commit of intake) in a few multi-row
+    /// statements; each is sent once this transaction commits.
+    pub async fn enqueue_mails(&mut self, mails: &[NewMail]) -> Result<Vec<OutboxId>> {
         let now = self.now();
-        let row = OutboxRow {
-            id: OutboxId::new(),
-            created_at: now,
-            message_id: m.message_id.clone(),
-            sender: m.sender.clone(),
-            recipients: serde_json::to_string(&m.recipients).map_err(crate::corrupt)?,
-            subject: m.subject.clone(),
-            message: m.message.clone(),
-            status: OutboxStatus::Queued,
-            attempts: 0,
-            next_attempt_at: now,
-            locked_until: Default::default(),
-            locked_by: None,
-            sent_at: Default::default(),
-            last_error: None,
-        };
-        self.insert_outbox(&row).await?;
-        Ok(row.id)
+        let rows = mails
+            .iter()
+            .map(|m| {
+                Ok(OutboxRow {
+                    id: OutboxId::new(),
+                    created_at: now,
+                    message_id: m.message_id.clone(),
+                    sender: m.sender.clone(),
+                    recipients: serde_json::to_string(&m.recipients).map_err(crate::corrupt)?,
+                    subject: m.subject.clone(),
+                    message: m.message.clone(),
+                    status: OutboxStatus::Queued,
+                    attempts: 0,
+                    next_attempt_at: now,
+                    locked_until: Default::default(),
+                    locked_by: None,
+                    sent_at: Default::default(),
+                    last_error: None,
+                })
+            })
+            .collect::<Result<Vec<OutboxRow>>>()?;
+        self.insert_outboxes(&rows).await?;
+        Ok(rows.iter().map(|r| r.id).collect())
     }
 
     pub(crate) async fn insert_outbox(&mut self, r: &OutboxRow) -> Result<()> {
-        dispatch!(tx self, c => {
-            sqlx::query("INSERT INTO outbox (id, created_at, message_id, sender, recipients, subject, message, status, attempts, next_attempt_at, locked_until, locked_by, sent_at, last_error) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)")
-                .bind(r.id.uuid()).bind(r.created_at.micros()).bind(&r.message_id).bind(&r.sender)
-                .bind(&r.recipients).bind(&r.subject).bind(&r.message).bind(r.status.as_str())
-                .bind(r.attempts).bind(r.next_attempt_at.micros()).bind(r.locked_until.micros())
-                .bind(&r.locked_by).bind(r.sent_at.micros()).bind(&r.last_error)
-                .execute(c).await?;
-        });
+        self.insert_outboxes(std::slice::from_ref(r)).await
+    }
+
+    pub(crate) async fn insert_outboxes(&mut self, rows: &[OutboxRow]) -> Result<()> {
+        insert_rows!(
+            self,
+            "INSERT INTO outbox (id, created_at, message_id, sender, recipients, subject, message, status, attempts, next_attempt_at, locked_until, locked_by, sent_at, last_error) VALUES",
+            14,
+            rows,
+            |q, r| q
+                .bind(r.id.uuid())
+                .bind(r.created_at.micros())
+                .bind(&r.message_id)
+                .bind(&r.sender)
+                .bind(&r.recipients)
+                .bind(&r.subject)
+                .bind(&r.message)
+                .bind(r.status.as_str())
+                .bind(r.attempts)
+                .bind(r.next_attempt_at.micros())
+                .bind(r.locked_until.micros())
+                .bind(&r.locked_by)
+                .bind(r.sent_at.micros())
+                .bind(&r.last_error)
+        );
         Ok(())
     }
 }

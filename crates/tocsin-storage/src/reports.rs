@@ -361,68 +361,113 @@ impl Tx {
     /// desk's calendar year at [`Tx::now`]: at 00:30 on New Year's Day in Taipei it is
     /// already the new year), and its `received` event. Returns the stored report.
     pub async fn create_report(&mut self, new: &NewReport, year: i32) -> Result<Report> {
+        let tracking = self.next_tracking_number(&new.prefix, year).await?;
+        let mut stored = self.create_reports(&[(new, tracking)]).await?;
+        stored
+            .pop()
+            .ok_or_else(|| StorageError::Corrupt("no report stored".into()))
+    }
+
+    /// Stores new reports under the tracking numbers the caller allocated (in this
+    /// transaction, [`Tx::next_tracking_numbers`]), each with its `received` event, in a
+    /// few multi-row statements (the group commit of intake). Ids increase in the order
+    /// given, so the queue's order (time, then id) is the order of the numbers.
+    pub async fn create_reports(
+        &mut self,
+        new: &[(&NewReport, TrackingNumber)],
+    ) -> Result<Vec<Report>> {
         let now = self.now();
-        let tracking: TrackingNumber = self.next_tracking_number(&new.prefix, year).await?;
-        let r = Report {
-            id: ReportId::new(),
-            kind: new.kind,
-            tracking_id: tracking.to_string(),
-            status_token_hash: new.status_token_hash.clone(),
-            state: ReportState::Received,
-            category: new.category.clone(),
-            priority: new.priority,
-            reporter_name: new.reporter_name.clone(),
-            reporter_email: new.reporter_email.clone(),
-            reporter_phone: new.reporter_phone.clone(),
-            reporter_user_id: new.reporter_user_id.map(|u| u.uuid()),
-            org_id: new.org_id.map(|o| o.uuid()),
-            locale: new.locale.clone(),
-            reported_at: now,
-            details: new.details.clone(),
-            assignee_id: None,
-            rsit_class: new.rsit_class.clone(),
-            rsit_type: new.rsit_type.clone(),
-            follows_up: new.follows_up.clone(),
-            duplicate_of: String::new(),
-            rejection_reason: String::new(),
-            resolution: String::new(),
-            outcome: String::new(),
-            first_response_at: OptTime(None),
-            resolved_at: OptTime(None),
-            closed_at: OptTime(None),
-            updated_at: now,
-        };
-        self.insert_report(&r).await?;
+        let reports: Vec<Report> = new
+            .iter()
+            .map(|(new, tracking)| Report {
+                id: ReportId::new(),
+                kind: new.kind,
+                tracking_id: tracking.to_string(),
+                status_token_hash: new.status_token_hash.clone(),
+                state: ReportState::Received,
+                category: new.category.clone(),
+                priority: new.priority,
+                reporter_name: new.reporter_name.clone(),
+                reporter_email: new.reporter_email.clone(),
+                reporter_phone: new.reporter_phone.clone(),
+                reporter_user_id: new.reporter_user_id.map(|u| u.uuid()),
+                org_id: new.org_id.map(|o| o.uuid()),
+                locale: new.locale.clone(),
+                reported_at: now,
+                details: new.details.clone(),
+                assignee_id: None,
+                rsit_class: new.rsit_class.clone(),
+                rsit_type: new.rsit_type.clone(),
+                follows_up: new.follows_up.clone(),
+                duplicate_of: String::new(),
+                rejection_reason: String::new(),
+                resolution: String::new(),
+                outcome: String::new(),
+                first_response_at: OptTime(None),
+                resolved_at: OptTime(None),
+                closed_at: OptTime(None),
+                updated_at: now,
+            })
+            .collect();
         // The first event shares the report's time, so `updated_at` stays `reported_at`.
-        let received = ReportEvent {
-            id: EventId::new(),
-            report_id: r.id,
-            at: now,
-            actor_id: r.reporter_user_id,
-            actor: "reporter".into(),
-            event: "received".into(),
-            visibility: Visibility::Reporter,
-            body: String::new(),
-            data: String::new(),
-        };
-        self.insert_event(&received).await?;
-        Ok(r)
+        let received: Vec<ReportEvent> = reports
+            .iter()
+            .map(|r| ReportEvent {
+                id: EventId::new(),
+                report_id: r.id,
+                at: now,
+                actor_id: r.reporter_user_id,
+                actor: "reporter".into(),
+                event: "received".into(),
+                visibility: Visibility::Reporter,
+                body: String::new(),
+                data: String::new(),
+            })
+            .collect();
+        self.insert_reports(&reports).await?;
+        self.insert_events(&received).await?;
+        Ok(reports)
     }
 
     pub(crate) async fn insert_report(&mut self, r: &Report) -> Result<()> {
-        dispatch!(tx self, c => {
-            sqlx::query("INSERT INTO reports (id, kind, tracking_id, status_token_hash, state, category, priority, reporter_name, reporter_email, reporter_phone, reporter_user_id, org_id, locale, reported_at, details, assignee_id, rsit_class, rsit_type, follows_up, duplicate_of, rejection_reason, resolution, outcome, first_response_at, resolved_at, closed_at, updated_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27)")
-                .bind(r.id.uuid()).bind(r.kind.as_str()).bind(&r.tracking_id).bind(&r.status_token_hash)
-                .bind(r.state.as_str()).bind(&r.category).bind(r.priority.as_str()).bind(&r.reporter_name)
-                .bind(&r.reporter_email).bind(&r.reporter_phone).bind(r.reporter_user_id).bind(r.org_id)
-                .bind(&r.locale).bind(r.reported_at.micros()).bind(&r.details).bind(r.assignee_id)
-                .bind(&r.rsit_class).bind(&r.rsit_type).bind(&r.follows_up).bind(&r.duplicate_of)
-                .bind(&r.rejection_reason).bind(&r.resolution).bind(&r.outcome)
-                .bind(r.first_response_at.micros()).bind(r.resolved_at.micros()).bind(r.closed_at.micros())
+        self.insert_reports(std::slice::from_ref(r)).await
+    }
+
+    pub(crate) async fn insert_reports(&mut self, rows: &[Report]) -> Result<()> {
+        insert_rows!(
+            self,
+            "INSERT INTO reports (id, kind, tracking_id, status_token_hash, state, category, priority, reporter_name, reporter_email, reporter_phone, reporter_user_id, org_id, locale, reported_at, details, assignee_id, rsit_class, rsit_type, follows_up, duplicate_of, rejection_reason, resolution, outcome, first_response_at, resolved_at, closed_at, updated_at) VALUES",
+            27,
+            rows,
+            |q, r| q
+                .bind(r.id.uuid())
+                .bind(r.kind.as_str())
+                .bind(&r.tracking_id)
+                .bind(&r.status_token_hash)
+                .bind(r.state.as_str())
+                .bind(&r.category)
+                .bind(r.priority.as_str())
+                .bind(&r.reporter_name)
+                .bind(&r.reporter_email)
+                .bind(&r.reporter_phone)
+                .bind(r.reporter_user_id)
+                .bind(r.org_id)
+                .bind(&r.locale)
+                .bind(r.reported_at.micros())
+                .bind(&r.details)
+                .bind(r.assignee_id)
+                .bind(&r.rsit_class)
+                .bind(&r.rsit_type)
+                .bind(&r.follows_up)
+                .bind(&r.duplicate_of)
+                .bind(&r.rejection_reason)
+                .bind(&r.resolution)
+                .bind(&r.outcome)
+                .bind(r.first_response_at.micros())
+                .bind(r.resolved_at.micros())
+                .bind(r.closed_at.micros())
                 .bind(r.updated_at.micros())
-                .execute(c).await?;
-        });
+        );
         Ok(())
     }
 
@@ -448,12 +493,26 @@ impl Tx {
     }
 
     pub(crate) async fn insert_event(&mut self, ev: &ReportEvent) -> Result<()> {
-        dispatch!(tx self, c => {
-            sqlx::query("INSERT INTO report_events (id, report_id, at, actor_id, actor, event, visibility, body, data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
-                .bind(ev.id.uuid()).bind(ev.report_id.uuid()).bind(ev.at.micros()).bind(ev.actor_id)
-                .bind(&ev.actor).bind(&ev.event).bind(ev.visibility.as_str()).bind(&ev.body).bind(&ev.data)
-                .execute(c).await?;
-        });
+        self.insert_events(std::slice::from_ref(ev)).await
+    }
+
+    pub(crate) async fn insert_events(&mut self, rows: &[ReportEvent]) -> Result<()> {
+        insert_rows!(
+            self,
+            "INSERT INTO report_events (id, report_id, at, actor_id, actor, event, visibility, body, data) VALUES",
+            9,
+            rows,
+            |q, ev| q
+                .bind(ev.id.uuid())
+                .bind(ev.report_id.uuid())
+                .bind(ev.at.micros())
+                .bind(ev.actor_id)
+                .bind(&ev.actor)
+                .bind(&ev.event)
+                .bind(ev.visibility.as_str())
+                .bind(&ev.body)
+                .bind(&ev.data)
+        );
         Ok(())
     }
 
@@ -533,28 +592,51 @@ impl Tx {
 
     /// Creates the SOP checklist of a report.
     pub async fn add_tasks(&mut self, report: ReportId, titles: &[(String, String)]) -> Result<()> {
-        for (i, (zh, en)) in titles.iter().enumerate() {
-            let t = ReportTask {
-                id: TaskId::new(),
-                report_id: report,
-                position: i as i32,
-                title_zh: zh.clone(),
-                title_en: en.clone(),
-                state: TaskState::Waiting,
-                updated_at: self.now(),
-            };
-            self.insert_task(&t).await?;
-        }
-        Ok(())
+        self.add_tasks_of(&[(report, titles)]).await
+    }
+
+    /// Creates the SOP checklists of several reports in a few multi-row statements.
+    pub async fn add_tasks_of(&mut self, lists: &[(ReportId, &[(String, String)])]) -> Result<()> {
+        let now = self.now();
+        let rows: Vec<ReportTask> = lists
+            .iter()
+            .flat_map(|(report, titles)| {
+                titles
+                    .iter()
+                    .enumerate()
+                    .map(move |(i, (zh, en))| ReportTask {
+                        id: TaskId::new(),
+                        report_id: *report,
+                        position: i as i32,
+                        title_zh: zh.clone(),
+                        title_en: en.clone(),
+                        state: TaskState::Waiting,
+                        updated_at: now,
+                    })
+            })
+            .collect();
+        self.insert_tasks(&rows).await
     }
 
     pub(crate) async fn insert_task(&mut self, t: &ReportTask) -> Result<()> {
-        dispatch!(tx self, c => {
-            sqlx::query("INSERT INTO report_tasks (id, report_id, position, title_zh, title_en, state, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
-                .bind(t.id.uuid()).bind(t.report_id.uuid()).bind(t.position).bind(&t.title_zh).bind(&t.title_en)
-                .bind(t.state.as_str()).bind(t.updated_at.micros())
-                .execute(c).await?;
-        });
+        self.insert_tasks(std::slice::from_ref(t)).await
+    }
+
+    pub(crate) async fn insert_tasks(&mut self, rows: &[ReportTask]) -> Result<()> {
+        insert_rows!(
+            self,
+            "INSERT INTO report_tasks (id, report_id, position, title_zh, title_en, state, updated_at) VALUES",
+            7,
+            rows,
+            |q, t| q
+                .bind(t.id.uuid())
+                .bind(t.report_id.uuid())
+                .bind(t.position)
+                .bind(&t.title_zh)
+                .bind(&t.title_en)
+                .bind(t.state.as_str())
+                .bind(t.updated_at.micros())
+        );
         Ok(())
     }
 

@@ -45,47 +45,51 @@ impl TestStore {
                     sqlite_path: Some(dir),
                 })
             }
-            Engine::Postgres => {
-                let base = postgres_url();
-                let mut conn = match PgConnection::connect(&base).await {
-                    Ok(c) => c,
-                    Err(e) => {
-                        if std::env::var_os("CI").is_some() {
-                            panic!("PostgreSQL is required in CI but {base} is unreachable: {e}");
-                        }
-                        eprintln!(
-                            "\n!!! SKIPPING a PostgreSQL test: {base} is unreachable ({e}).\n!!! CI will run it; start PostgreSQL to run it here.\n"
-                        );
-                        return None;
-                    }
-                };
-                let now = std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .map(|d| d.as_secs())
-                    .unwrap_or(0);
-                drop_stale_schemas(&mut conn, now).await;
-                let schema = format!(
-                    "tocsin_t_{now}_{}",
-                    &uuid::Uuid::new_v4().simple().to_string()[..12]
-                );
-                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
-                    .execute(&mut conn)
-                    .await
-                    .expect("create schema");
-                let opts = PgConnectOptions::from_str(&base)
-                    .expect("postgres url")
-                    .options([("search_path", schema.as_str())]);
-                let store = Store::open_postgres(opts).await.expect("open postgres");
-                store.migrate().await.expect("migrate postgres");
-                let sep = if base.contains('?') { '&' } else { '?' };
-                let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
-                Some(TestStore {
-                    store,
-                    url,
-                    sqlite_path: None,
-                })
-            }
+            Engine::Postgres => Self::postgres_at(&postgres_url()).await,
         }
+    }
+
+    /// A fresh migrated store in a throw-away schema of the PostgreSQL database at `base`
+    /// (schemas of runs older than an hour are dropped); `None` as for [`TestStore::new`].
+    pub async fn postgres_at(base: &str) -> Option<TestStore> {
+        let base = base.to_string();
+        let mut conn = match PgConnection::connect(&base).await {
+            Ok(c) => c,
+            Err(e) => {
+                if std::env::var_os("CI").is_some() {
+                    panic!("PostgreSQL is required in CI but {base} is unreachable: {e}");
+                }
+                eprintln!(
+                    "\n!!! SKIPPING a PostgreSQL test: {base} is unreachable ({e}).\n!!! CI will run it; start PostgreSQL to run it here.\n"
+                );
+                return None;
+            }
+        };
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0);
+        drop_stale_schemas(&mut conn, now).await;
+        let schema = format!(
+            "tocsin_t_{now}_{}",
+            &uuid::Uuid::new_v4().simple().to_string()[..12]
+        );
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+            .execute(&mut conn)
+            .await
+            .expect("create schema");
+        let opts = PgConnectOptions::from_str(&base)
+            .expect("postgres url")
+            .options([("search_path", schema.as_str())]);
+        let store = Store::open_postgres(opts).await.expect("open postgres");
+        store.migrate().await.expect("migrate postgres");
+        let sep = if base.contains('?') { '&' } else { '?' };
+        let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
+        Some(TestStore {
+            store,
+            url,
+            sqlite_path: None,
+        })
     }
 }
 

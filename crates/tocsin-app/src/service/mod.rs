@@ -4,8 +4,10 @@
 //!
 //! The modules, one per desk: this one for accounts and organizations, `reports.rs` for the
 //! reporting desk (intake, status link, transitions, notes, messages, tasks, survey; the
-//! shared reporter path `begin_intake`/`finish_intake` every report kind goes through,
-//! which with `idempotency.rs` answers a repeated submission with the first receipt),
+//! shared reporter path `file_report` every report kind goes through, which with
+//! `idempotency.rs` answers a repeated submission with the first receipt), with
+//! `intake.rs` its writer: the group commit that numbers and commits the intakes waiting
+//! in one transaction, then answers each;
 //! `phishing.rs` for URL cases, contacts, RDAP, notices, escalation, feeds and figures,
 //! with `fetch.rs` its evidence fetcher (each hop resolved once, checked, and connected to
 //! only at the checked addresses);
@@ -47,6 +49,7 @@ pub mod feeds;
 pub mod fetch;
 pub mod home;
 pub mod idempotency;
+pub mod intake;
 pub mod intel;
 pub mod intel_import;
 pub mod mail_intake;

@@ -14,7 +14,8 @@ use tocsin_formats::stix::{self, PhishingSource};
 use tocsin_storage::{NewEvent, NewPhishUrl, PhishUrlRow, Report, Visibility};
 use uuid::Uuid;
 
-use super::reports::{Intake, Receipt, Upload, begin_intake, check_uploads, finish_intake};
+use super::intake::KindRows;
+use super::reports::{Ack, Intake, Receipt, Upload, check_uploads, file_report};
 use super::{audit_entry, check};
 use crate::auth::CurrentUser;
 use crate::context::Ctx;
@@ -97,15 +98,33 @@ pub async fn submit_phishing(
         rsit: ("fraud".into(), "phishing".into()),
         follows_up: String::new(),
         tasks: Vec::new(),
+        extra: KindRows::PhishUrls(
+            valid
+                .urls
+                .iter()
+                .map(|u| new_case(u, &valid.brand))
+                .collect(),
+        ),
     };
-    let mut open = begin_intake(state, who, ctx, intake, &files).await?;
+    let list: Vec<String> = valid.urls.iter().map(PhishUrl::defanged).collect();
+    let ack = Ack {
+        body_id: "mail-ack-phishing-body",
+        args: vec![("urls", list.join("\n")), ("brand", valid.brand.clone())],
+    };
+    file_report(state, who, ctx, intake, files, ack).await
+}
+
+/// Links a phishing report's URLs to their cases, in the report's transaction (by the
+/// intake writer): a URL with an open case joins it (and that case's report hears of it),
+/// another opens a new case.
+pub(crate) async fn link_urls(
+    tx: &mut tocsin_storage::Tx,
+    report: &tocsin_storage::Report,
+    urls: &[NewPhishUrl],
+) -> Result<(), AppError> {
     let open_states = open_states();
-    for u in &valid.urls {
-        let new = new_case(u, &valid.brand);
-        let (case, joined) = open
-            .tx
-            .attach_phish_url(open.report.id, &new, &open_states)
-            .await?;
+    for new in urls {
+        let (case, joined) = tx.attach_phish_url(report.id, new, &open_states).await?;
         if joined {
             let ev = NewEvent {
                 actor_id: None,
@@ -113,15 +132,12 @@ pub async fn submit_phishing(
                 event: "phishing_reported_again".into(),
                 visibility: Visibility::Internal,
                 body: defang(&case.normalized),
-                data: serde_json::json!({"url_id": case.id, "by": open.report.tracking_id})
-                    .to_string(),
+                data: serde_json::json!({"url_id": case.id, "by": report.tracking_id}).to_string(),
             };
-            open.tx.add_event(case.case_report_id, &ev).await?;
+            tx.add_event(case.case_report_id, &ev).await?;
         }
     }
-    let list: Vec<String> = valid.urls.iter().map(PhishUrl::defanged).collect();
-    let args = [("urls", list.join("\n")), ("brand", valid.brand.clone())];
-    finish_intake(state, ctx, open, "mail-ack-phishing-body", &args).await
+    Ok(())
 }
 
 fn new_case(u: &PhishUrl, brand: &str) -> NewPhishUrl {

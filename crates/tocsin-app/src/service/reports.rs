@@ -183,30 +183,33 @@ pub struct Intake {
     pub follows_up: String,
     /// SOP tasks (zh, en).
     pub tasks: Vec<(String, String)>,
+    /// The kind's own rows, written in the report's transaction (a vulnerability's
+    /// coordination case, a phishing report's URL cases).
+    pub extra: super::intake::KindRows,
 }
 
-/// An intake in progress: the report is written in `tx`; the kind may add its own rows
-/// before [`finish_intake`] queues the acknowledgment and commits.
-pub struct OpenIntake {
-    /// The transaction holding everything so far.
-    pub tx: Tx,
-    /// The stored report.
-    pub report: Report,
-    token: String,
-    /// The submission's idempotency identity, when the caller sent a key.
-    idem: Option<super::idempotency::Idem>,
+/// The acknowledgment mailed to the reporter: message `body_id` with `args`, plus
+/// `tracking` and `link`, which the writer adds once the number is taken.
+pub struct Ack {
+    /// The message id of the body.
+    pub body_id: &'static str,
+    /// Its arguments.
+    pub args: Vec<(&'static str, String)>,
 }
 
-/// The shared first half of every intake: the per-address rate limit, the report with
-/// its tracking number, files, tasks and audit entry, in one transaction.
-pub async fn begin_intake(
+/// The shared reporter path of every kind: prepares the report (status secret, the
+/// submission's idempotency identity, its audit entry) and hands it to the intake writer
+/// ([`super::intake`]), which numbers it and commits it (with its files, tasks, audit
+/// entry, the kind's rows and the acknowledgment, and the rate slot of the address)
+/// together with the other intakes waiting; answers once that commit is durable.
+pub async fn file_report(
     state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     intake: Intake,
-    files: &[Upload],
-) -> Result<OpenIntake, AppError> {
-    let now = state.now();
+    files: Vec<Upload>,
+    ack: Ack,
+) -> Result<Receipt, AppError> {
     let prefix = match intake.kind {
         ReportKind::Incident => &state.config.tracking.incident_prefix,
         ReportKind::Vulnerability => &state.config.tracking.vulnerability_prefix,
@@ -249,105 +252,46 @@ pub async fn begin_intake(
         follows_up: intake.follows_up,
         status_token_hash: auth::hash_secret(&token),
     };
-    let mut tx = state.store.begin().await?;
-    // Throttle floods from one address: counted in the database (so across instances), in
-    // this transaction and before the check, so concurrent reports cannot all pass.
-    let rate_key = format!("intake:{}", ctx.ip);
-    let limit = match state.config.reports.max_per_hour_per_address {
-        n if n > 0 => n,
-        _ => i64::MAX,
+    // Throttle floods from one address: counted in the database (so across instances),
+    // in the report's transaction and before the check (0: no limit, nothing counted).
+    let rate = match state.config.reports.max_per_hour_per_address {
+        n if n > 0 => Some((format!("intake:{}", ctx.ip), n)),
+        _ => None,
     };
-    let hour_ago = now.plus(time::Duration::hours(-1));
-    if !tx.take_rate_slot(&rate_key, now, hour_ago, limit).await? {
-        return Err(AppError::TooManyRequests);
-    }
-    let year = state.day_of(tx.now()).year();
-    let report = tx.create_report(&new, i32::from(year)).await?;
-    store_uploads(&mut tx, &report, None, files).await?;
-    tx.add_tasks(report.id, &intake.tasks).await?;
-    tx.audit(&audit_entry(
-        who,
-        ctx,
-        "report.create",
-        "report",
-        &report.tracking_id,
-    ))
-    .await?;
-    Ok(OpenIntake {
-        tx,
-        report,
-        token,
-        idem,
-    })
-}
-
-/// The shared second half: the acknowledgment (message `body_id` with `args` plus
-/// `tracking` and `link`), the commit, and the receipt. Nothing is acknowledged before
-/// it is durable.
-pub async fn finish_intake(
-    state: &App,
-    ctx: &Ctx,
-    open: OpenIntake,
-    body_id: &str,
-    args: &[(&'static str, String)],
-) -> Result<Receipt, AppError> {
-    let OpenIntake {
-        mut tx,
-        report,
-        token,
-        idem,
-    } = open;
-    if let Some(idem) = &idem {
-        let since = super::idempotency::since(tx.now());
-        let sealed = idem.seal(&token);
-        if !tx
-            .claim_idempotency_key(&idem.key_hash, report.id, &sealed, since)
-            .await?
-        {
-            // The same submission committed first (a double click, a retry): drop this one
-            // (its tracking number and mail go with the rollback) and answer with theirs.
-            tx.rollback().await?;
-            return repeated_receipt(state, idem, since).await;
+    let idem = idem.map(|i| {
+        let sealed = i.seal(&token);
+        (i, sealed)
+    });
+    let prepared = super::intake::Prepared {
+        new,
+        token: token.clone(),
+        rate,
+        files,
+        tasks: intake.tasks,
+        // The target (the tracking number) is set by the writer.
+        audit: audit_entry(who, ctx, "report.create", "report", ""),
+        idem: idem.clone(),
+        ctx: ctx.clone(),
+        body_id: ack.body_id,
+        args: ack.args,
+        extra: intake.extra,
+    };
+    match super::intake::write(state, prepared).await? {
+        super::intake::Written::Stored(report) => Ok(Receipt {
+            status_url: status_url(state, &report.tracking_id, &token),
+            tracking_id: report.tracking_id,
+            token,
+            repeated: false,
+        }),
+        super::intake::Written::Repeated => {
+            let (idem, _) = idem
+                .as_ref()
+                .ok_or_else(|| AppError::internal("a submission without a key repeated"))?;
+            // The same submission committed first (a double click, a retry): answer with
+            // its receipt.
+            repeated_receipt(state, idem, super::idempotency::since(state.now())).await
         }
     }
-    let url = status_url(state, &report.tracking_id, &token);
-    let tr = Tr::new(ctx.locale);
-    let mut all = vec![
-        ("tracking", report.tracking_id.clone()),
-        ("link", url.clone()),
-    ];
-    all.extend(args.iter().cloned());
-    let subject = format!("[{}] {}", report.tracking_id, tr.t("mail-ack-subject"));
-    let mut text = tr.t_args(body_id, &all);
-    // What of a mailed report was not taken is on the case, and the sender is told.
-    if let Some(mail) = ctx.from_mail.as_ref().filter(|m| !m.not_taken.is_empty()) {
-        let files = mail.not_taken.join("\n");
-        text.push_str("\n\n");
-        text.push_str(&tr.t_args("mail-ack-not-taken", &[("files", files.clone())]));
-        let event = NewEvent {
-            actor_id: None,
-            actor: "system".into(),
-            event: "attachments_not_taken".into(),
-            visibility: Visibility::Internal,
-            body: format!("{files}\n(/api/v1/mail/inbound/{}/eml)", mail.inbound_id),
-            data: serde_json::json!({"inbound_id": mail.inbound_id, "files": mail.not_taken})
-                .to_string(),
-        };
-        tx.add_event(report.id, &event).await?;
-    }
-    if ctx.answers_mail() {
-        crate::mailer::queue_answer(&mut tx, state, &report.reporter_email, &subject, &text)
-            .await?;
-    } else {
-        crate::mailer::queue(&mut tx, state, &report.reporter_email, &subject, &text).await?;
-    }
-    tx.commit().await?;
-    Ok(Receipt {
-        tracking_id: report.tracking_id,
-        token,
-        status_url: url,
-        repeated: false,
-    })
 }
 
 /// The receipt of the submission that claimed `idem` first.
@@ -429,13 +373,16 @@ pub async fn submit_incident(
             .iter()
             .map(|t| (t.zh.clone(), t.en.clone()))
             .collect(),
+        extra: super::intake::KindRows::None,
     };
-    let open = begin_intake(state, who, ctx, intake, &files).await?;
-    let args = [
-        ("type", valid.incident_type.label(ctx.locale).to_string()),
-        ("discovered", details.discovered_at.clone()),
-    ];
-    finish_intake(state, ctx, open, "mail-ack-body", &args).await
+    let ack = Ack {
+        body_id: "mail-ack-body",
+        args: vec![
+            ("type", valid.incident_type.label(ctx.locale).to_string()),
+            ("discovered", details.discovered_at.clone()),
+        ],
+    };
+    file_report(state, who, ctx, intake, files, ack).await
 }
 
 /// The policy's view of a report. Vulnerability reports are stricter (CVE

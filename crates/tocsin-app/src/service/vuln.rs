@@ -25,7 +25,8 @@ use tocsin_formats::stix::{self, AdvisorySource};
 use tocsin_formats::vuln_form;
 use tocsin_storage::{AttachmentMeta, NewEvent, Report, Visibility, VulnCase};
 
-use super::reports::{Intake, Receipt, Upload, begin_intake, check_uploads, finish_intake};
+use super::intake::KindRows;
+use super::reports::{Ack, Intake, Receipt, Upload, check_uploads, file_report};
 use super::{audit_entry, check, check_hidden};
 use crate::auth::CurrentUser;
 use crate::context::Ctx;
@@ -268,6 +269,7 @@ pub async fn submit_vulnerability(
         rsit: ("vulnerable".into(), "vulnerable-system".into()),
         follows_up: String::new(),
         tasks: Vec::new(),
+        extra: KindRows::None,
     };
     // Counted from the day tocsin received the report, on the desk's calendar: the date the
     // researcher typed is theirs to state (it may be years old) and is kept as written.
@@ -276,24 +278,41 @@ pub async fn submit_vulnerability(
         state.config.cna.publication_days,
         &state.desk.calendar,
     );
-    let mut open = begin_intake(state, who, ctx, intake, &files).await?;
-    let at = open.tx.now();
-    open.tx
-        .insert_vuln_case(&VulnCase::new(
-            open.report.id,
-            CnaState::INITIAL.as_str(),
-            &target.to_string(),
-            at,
-        ))
-        .await?;
-    let args = [
-        ("product", valid.product.clone()),
-        (
-            "score",
-            format!("{} ({})", details.cvss_score, details.cvss_severity),
-        ),
-    ];
-    finish_intake(state, ctx, open, "mail-ack-vuln-body", &args).await
+    let intake = Intake {
+        extra: KindRows::VulnCase {
+            target_publication: target.to_string(),
+        },
+        ..intake
+    };
+    let ack = Ack {
+        body_id: "mail-ack-vuln-body",
+        args: vec![
+            ("product", valid.product.clone()),
+            (
+                "score",
+                format!("{} ({})", details.cvss_score, details.cvss_severity),
+            ),
+        ],
+    };
+    file_report(state, who, ctx, intake, files, ack).await
+}
+
+/// A vulnerability report's coordination case, opened in the report's transaction (by the
+/// intake writer) with its target publication date.
+pub(crate) async fn open_case(
+    tx: &mut tocsin_storage::Tx,
+    report: &Report,
+    target_publication: &str,
+) -> Result<(), AppError> {
+    let at = tx.now();
+    tx.insert_vuln_case(&VulnCase::new(
+        report.id,
+        CnaState::INITIAL.as_str(),
+        target_publication,
+        at,
+    ))
+    .await?;
+    Ok(())
 }
 
 /// A case with its report, for coordinators, the reporter and the vendor.

@@ -12,6 +12,7 @@ use tocsin_storage::testing::TestStore;
 
 mod cli;
 mod instances;
+mod intake;
 mod mailgate;
 mod postfix;
 mod taxii_client;
