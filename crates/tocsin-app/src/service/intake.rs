@@ -81,8 +81,8 @@ pub(crate) struct Prepared {
 
 /// What the writer did with an intake.
 pub(crate) enum Written {
-    /// Stored and committed.
-    Stored(Report),
+    /// Stored and committed under this tracking number.
+    Stored(String),
     /// The same submission (idempotency key and content) was stored before: nothing new.
     Repeated,
 }
@@ -326,7 +326,7 @@ async fn try_write(
     for (i, fate) in fates.into_iter().enumerate() {
         out.push(match fate {
             Fate::Store => match reports.next_if(|(_, at)| *at == i) {
-                Some((r, _)) => Ok(Written::Stored(r)),
+                Some((r, _)) => Ok(Written::Stored(r.tracking_id)),
                 None => Err(AppError::internal("an intake lost its report")),
             },
             Fate::Repeated => Ok(Written::Repeated),

@@ -277,9 +277,9 @@ pub async fn file_report(
         extra: intake.extra,
     };
     match super::intake::write(state, prepared).await? {
-        super::intake::Written::Stored(report) => Ok(Receipt {
-            status_url: status_url(state, &report.tracking_id, &token),
-            tracking_id: report.tracking_id,
+        super::intake::Written::Stored(tracking_id) => Ok(Receipt {
+            status_url: status_url(state, &tracking_id, &token),
+            tracking_id,
             token,
             repeated: false,
         }),
