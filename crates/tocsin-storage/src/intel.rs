@@ -222,9 +222,68 @@ pub struct IntelFilter {
     pub observable: Option<String>,
     /// At most this many (1–1000).
     pub limit: i64,
-    /// Skip this many.
+    /// Skip this many (the older page numbers; a deep page costs what it skips).
     pub offset: i64,
+    /// Only records after this one in the listing's order: a keyset page, whose cost does
+    /// not grow with its depth and which neither skips nor repeats a record when records
+    /// are added between pages.
+    pub after: Option<IntelCursor>,
 }
+
+/// A place in the intel listing's order (newest publication first, then the newest
+/// stored): the last record of a page, from which the next page starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IntelCursor {
+    /// The record's publication time.
+    pub published_at: Timestamp,
+    /// The record's sequence number (unique, in the order records were stored).
+    pub seq: i64,
+}
+
+impl IntelCursor {
+    /// The cursor as an opaque token for a query string (`after=`).
+    pub fn token(&self) -> String {
+        format!("{:x}.{:x}", self.published_at.micros(), self.seq)
+    }
+
+    /// Reads a token made by [`IntelCursor::token`]; `None` for anything else.
+    pub fn parse(token: &str) -> Option<IntelCursor> {
+        let (t, s) = token.split_once('.')?;
+        let hex = |v: &str| {
+            (!v.is_empty() && v.len() <= 16 && v.bytes().all(|b| b.is_ascii_hexdigit()))
+                .then(|| u64::from_str_radix(v, 16).ok())
+                .flatten()
+                .and_then(|n| i64::try_from(n).ok())
+        };
+        Some(IntelCursor {
+            published_at: Timestamp::from_micros(hex(t)?),
+            seq: hex(s)?,
+        })
+    }
+}
+
+/// One page of the intel listing.
+#[derive(Clone, Debug, Default)]
+pub struct IntelPage {
+    /// The records, in the listing's order.
+    pub rows: Vec<IntelRow>,
+    /// Where the next page starts, when this one is full.
+    pub next: Option<IntelCursor>,
+}
+
+/// A listed record with its place in the listing's order.
+#[derive(sqlx::FromRow)]
+struct ListedIntel {
+    #[sqlx(flatten)]
+    row: IntelRow,
+    seq: i64,
+}
+
+/// Above this many search hits, SQLite's listing walks the listing index in order and
+/// keeps the rows among the hits (a page needs about `limit / share of hits` steps of
+/// the index); at or below it, it reads the hits and sorts them. Both cost a few
+/// milliseconds at the threshold.
+const SQLITE_WALK_ABOVE_HITS: i64 = 3000;
 
 macro_rules! select_intel {
     ($tail:literal) => {
@@ -234,6 +293,9 @@ macro_rules! select_intel {
         )
     };
 }
+
+/// The listing's SELECT: the record's columns and its sequence number (for the cursor).
+const LIST_INTEL_SELECT: &str = "SELECT r.id, r.status, r.category, r.tlp, r.tlp_floor, r.impact_level, r.subject, r.dispatch_id, r.published_at, r.body, r.owner_org_id, r.created_by, r.answers_id, r.derived_from, r.channel, r.created_at, r.updated_at, r.seq FROM intel_records r ";
 
 /// The SQL form of an indicator value's token in `intel_obs_fts` (the hex of its first
 /// [`OBSERVABLE_TOKEN_BYTES`] bytes, as [`observable_tokens`] spells it in Rust; migration
@@ -339,6 +401,83 @@ fn values_sql(prefix: &str, width: usize, rows: usize, suffix: &str, p: Placehol
     }
     s.push_str(suffix);
     s
+}
+
+/// Appends `v` to a line of PostgreSQL's COPY text format: backslash, tab, newline and
+/// carriage return escaped.
+fn copy_text(out: &mut String, v: &str) {
+    for c in v.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// Appends an optional value to a COPY line (`\N` for none).
+fn copy_opt(out: &mut String, v: Option<impl std::fmt::Display>) {
+    match v {
+        Some(v) => {
+            let _ = std::fmt::Write::write_fmt(out, format_args!("{v}"));
+        }
+        None => out.push_str("\\N"),
+    }
+}
+
+/// One `intel_records` row as a line of COPY text, in the order of [`INTEL_COLUMNS`]
+/// followed by `search_tokens` (a `text[]` literal: every token quoted).
+fn copy_intel_line(out: &mut String, p: &PreparedIntel) {
+    use std::fmt::Write;
+    let r = &p.new.row;
+    let _ = write!(out, "{}\t", r.id.uuid());
+    for v in [&r.status, &r.category, &r.tlp] {
+        copy_text(out, v);
+        out.push('\t');
+    }
+    let _ = write!(out, "{}\t", p.rank);
+    copy_text(out, &r.tlp_floor);
+    out.push('\t');
+    copy_opt(out, r.impact_level);
+    out.push('\t');
+    copy_text(out, &r.subject);
+    out.push('\t');
+    copy_text(out, &r.dispatch_id);
+    let _ = write!(out, "\t{}\t", r.published_at.micros());
+    copy_text(out, &r.body);
+    for v in [r.owner_org_id, r.created_by, r.answers_id, r.derived_from] {
+        out.push('\t');
+        copy_opt(out, v);
+    }
+    out.push('\t');
+    copy_text(out, &r.channel);
+    let _ = write!(
+        out,
+        "\t{}\t{}\t",
+        r.created_at.micros(),
+        r.updated_at.micros()
+    );
+    // The array literal, then escaped as COPY text like any other value.
+    let mut array = String::with_capacity(p.tokens.len() + 16);
+    array.push('{');
+    for (i, t) in p.tokens.split(' ').filter(|t| !t.is_empty()).enumerate() {
+        if i > 0 {
+            array.push(',');
+        }
+        array.push('"');
+        for c in t.chars() {
+            if c == '"' || c == '\\' {
+                array.push('\\');
+            }
+            array.push(c);
+        }
+        array.push('"');
+    }
+    array.push('}');
+    copy_text(out, &array);
+    out.push('\n');
 }
 
 /// How many leading bytes of an indicator value its token in the SQLite index of values
@@ -583,24 +722,63 @@ impl Tx {
                 }
             }
             TxInner::Postgres(t) => {
-                for chunk in batch.chunks(RECORDS_PER_STATEMENT) {
-                    let sql = values_sql(
-                        &format!(
-                            "INSERT INTO intel_records ({INTEL_COLUMNS}, search_tokens) VALUES "
-                        ),
-                        19,
-                        chunk.len(),
-                        "",
-                        placeholders,
-                    );
-                    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-                    for p in chunk {
-                        let tokens: Vec<&str> =
-                            p.tokens.split(' ').filter(|t| !t.is_empty()).collect();
-                        q = bind_intel_row!(q, p.new.row, p.rank).bind(tokens);
-                    }
-                    q.execute(&mut **t).await?;
+                // COPY, not INSERT statements: the rows go to the server as one stream of
+                // text it parses in bulk, instead of 19 bound parameters a record. The
+                // records are new, so they go straight into their table; the indicators
+                // go through a staging table, because a record may name one twice and
+                // COPY has no ON CONFLICT.
+                let conn: &mut sqlx::PgConnection = &mut **t;
+                let mut data =
+                    String::with_capacity(batch.iter().map(|p| p.text_bytes() + 256).sum());
+                for p in batch {
+                    copy_intel_line(&mut data, p);
                 }
+                let mut copy = conn
+                    .copy_in_raw(&format!(
+                        "COPY intel_records ({INTEL_COLUMNS}, search_tokens) FROM STDIN"
+                    ))
+                    .await?;
+                copy.send(data.into_bytes()).await?;
+                copy.finish().await?;
+                if !observables.is_empty() {
+                    sqlx::query(
+                        "CREATE TEMP TABLE IF NOT EXISTS intel_observables_stage \
+                         (record_id uuid, kind text, value text, origin text) ON COMMIT DELETE ROWS",
+                    )
+                    .execute(&mut *conn)
+                    .await?;
+                    let mut data = String::with_capacity(observables.len() * 80);
+                    for (id, (kind, value, origin)) in &observables {
+                        let _ = std::fmt::Write::write_fmt(&mut data, format_args!("{id}\t"));
+                        for (i, v) in [kind, value, origin].into_iter().enumerate() {
+                            if i > 0 {
+                                data.push('\t');
+                            }
+                            copy_text(&mut data, v);
+                        }
+                        data.push('\n');
+                    }
+                    let mut copy = conn
+                        .copy_in_raw("COPY intel_observables_stage (record_id, kind, value, origin) FROM STDIN")
+                        .await?;
+                    copy.send(data.into_bytes()).await?;
+                    copy.finish().await?;
+                    // In the order of the (kind, value) index, so the inserts walk it
+                    // forward.
+                    sqlx::query(
+                        "INSERT INTO intel_observables (record_id, kind, value, origin) \
+                         SELECT record_id, kind, value, origin FROM intel_observables_stage \
+                         ORDER BY kind, value, record_id ON CONFLICT DO NOTHING",
+                    )
+                    .execute(&mut *conn)
+                    .await?;
+                    // Emptied for the next batch of the same transaction (a commit
+                    // empties it too).
+                    sqlx::query("TRUNCATE intel_observables_stage")
+                        .execute(&mut *conn)
+                        .await?;
+                }
+                return Ok(());
             }
         }
         for chunk in observables.chunks(ROWS_PER_STATEMENT) {
@@ -920,6 +1098,17 @@ impl Store {
     /// Records in the filter's scope, newest publication first. A search query narrows
     /// to records holding all its tokens; confirming the exact text is the caller's.
     pub async fn list_intel(&self, f: &IntelFilter) -> Result<Vec<IntelRow>> {
+        Ok(self.list_intel_page(f).await?.rows)
+    }
+
+    /// [`Store::list_intel`] with where the next page starts.
+    ///
+    /// Both engines walk the index by (publication time, sequence number) in the
+    /// listing's order and stop at the page's end, so a page costs about what it shows
+    /// (plus the rows the filters and the scope pass over), however deep it is when it
+    /// starts from a cursor. A search on SQLite first counts its hits in the full-text
+    /// index: few hits are read and sorted instead ([`SQLITE_WALK_ABOVE_HITS`]).
+    pub async fn list_intel_page(&self, f: &IntelFilter) -> Result<IntelPage> {
         let scope = f.scope.clone().unwrap_or(IntelScope::All);
         let tokens: Vec<String> = f
             .query
@@ -928,9 +1117,50 @@ impl Store {
             .unwrap_or_default();
         let limit = f.limit.clamp(1, 1000);
         let offset = f.offset.max(0);
-        let rows = match &self.pool {
+        let rows: Vec<ListedIntel> = match &self.pool {
             crate::Pool::Sqlite(p) => {
-                let mut q = QueryBuilder::<sqlx::Sqlite>::new(select_intel!("WHERE "));
+                // FTS5 query: every token quoted (no operators from the user); a lone
+                // CJK character by prefix, as the index stores it
+                // (`search::index_string`).
+                let fts = (!tokens.is_empty()).then(|| {
+                    tokens
+                        .iter()
+                        .map(|t| {
+                            let star = if search::is_prefix_token(t) { "*" } else { "" };
+                            format!("\"{}\"{star}", t.replace('"', "\"\""))
+                        })
+                        .collect::<Vec<_>>()
+                        .join(" AND ")
+                });
+                // Few hits of a search or an indicator: read them and sort; otherwise walk
+                // the listing index. (Without either, always walk.)
+                let mut walk = true;
+                if let Some(v) = &f.observable {
+                    let hits: i64 = sqlx::query_scalar(concat!(
+                        "SELECT count(*) FROM intel_obs_fts WHERE intel_obs_fts MATCH '\"' || ",
+                        observable_token_sql!("$1"),
+                        " || '\"'"
+                    ))
+                    .bind(v)
+                    .fetch_one(p)
+                    .await?;
+                    walk &= hits > SQLITE_WALK_ABOVE_HITS;
+                }
+                if let Some(fts) = &fts {
+                    let hits: i64 = sqlx::query_scalar(
+                        "SELECT count(*) FROM intel_fts WHERE intel_fts MATCH $1",
+                    )
+                    .bind(fts)
+                    .fetch_one(p)
+                    .await?;
+                    walk &= hits > SQLITE_WALK_ABOVE_HITS;
+                }
+                let mut q = QueryBuilder::<sqlx::Sqlite>::new(LIST_INTEL_SELECT);
+                q.push(if walk {
+                    "INDEXED BY intel_records_listing WHERE "
+                } else {
+                    "WHERE "
+                });
                 push_intel_scope(&mut q, &scope);
                 push_intel_filters(&mut q, f);
                 if let Some(v) = &f.observable {
@@ -944,30 +1174,17 @@ impl Store {
                         .push_bind(v.clone())
                         .push(")");
                 }
-                if !tokens.is_empty() {
-                    // FTS5 query: every token quoted (no operators from the user); a lone
-                    // CJK character by prefix, as the index stores it
-                    // (`search::index_string`).
-                    let fts = tokens
-                        .iter()
-                        .map(|t| {
-                            let star = if search::is_prefix_token(t) { "*" } else { "" };
-                            format!("\"{}\"{star}", t.replace('"', "\"\""))
-                        })
-                        .collect::<Vec<_>>()
-                        .join(" AND ");
+                if let Some(fts) = fts {
                     q.push(" AND r.seq IN (SELECT rowid FROM intel_fts WHERE intel_fts MATCH ")
                         .push_bind(fts)
                         .push(")");
                 }
-                q.push(" ORDER BY r.published_at DESC, r.id DESC LIMIT ")
-                    .push_bind(limit)
-                    .push(" OFFSET ")
-                    .push_bind(offset);
-                q.build_query_as::<IntelRow>().fetch_all(p).await?
+                push_intel_page(&mut q, f.after, limit, offset);
+                q.build_query_as::<ListedIntel>().fetch_all(p).await?
             }
             crate::Pool::Postgres(p) => {
-                let mut q = QueryBuilder::<sqlx::Postgres>::new(select_intel!("WHERE "));
+                let mut q = QueryBuilder::<sqlx::Postgres>::new(LIST_INTEL_SELECT);
+                q.push("WHERE ");
                 push_intel_scope(&mut q, &scope);
                 push_intel_filters(&mut q, f);
                 if let Some(v) = &f.observable {
@@ -978,14 +1195,46 @@ impl Store {
                 if !tokens.is_empty() {
                     q.push(" AND r.search_tokens @> ").push_bind(tokens);
                 }
-                q.push(" ORDER BY r.published_at DESC, r.id DESC LIMIT ")
-                    .push_bind(limit)
-                    .push(" OFFSET ")
-                    .push_bind(offset);
-                q.build_query_as::<IntelRow>().fetch_all(p).await?
+                push_intel_page(&mut q, f.after, limit, offset);
+                q.build_query_as::<ListedIntel>().fetch_all(p).await?
             }
         };
-        Ok(rows)
+        let full = i64::try_from(rows.len()).is_ok_and(|n| n >= limit);
+        let next = rows.last().filter(|_| full).map(|l| IntelCursor {
+            published_at: l.row.published_at,
+            seq: l.seq,
+        });
+        Ok(IntelPage {
+            rows: rows.into_iter().map(|l| l.row).collect(),
+            next,
+        })
+    }
+}
+
+/// The listing's cursor condition, order and page: rows after `after` in the order
+/// (publication time, sequence number), newest first.
+fn push_intel_page<DB>(
+    q: &mut QueryBuilder<DB>,
+    after: Option<IntelCursor>,
+    limit: i64,
+    offset: i64,
+) where
+    DB: sqlx::Database,
+    i64: for<'t> sqlx::Encode<'t, DB> + sqlx::Type<DB>,
+{
+    if let Some(c) = after {
+        // A row value: both engines start the index walk at it (a spelled-out OR of the
+        // two comparisons would make SQLite scan down from the newest).
+        q.push(" AND (r.published_at, r.seq) < (")
+            .push_bind(c.published_at.micros())
+            .push(", ")
+            .push_bind(c.seq)
+            .push(")");
+    }
+    q.push(" ORDER BY r.published_at DESC, r.seq DESC LIMIT ")
+        .push_bind(limit);
+    if offset > 0 {
+        q.push(" OFFSET ").push_bind(offset);
     }
 }
 
