@@ -26,8 +26,12 @@
 //! PostgreSQL; on SQLite indicator values are found through a second FTS5 index (one row a
 //! record, the hex of each value's first 48 bytes as tokens, confirmed exactly) rather than a
 //! b-tree on random values that every import batch would dirty all over — migration 0011
-//! says why; for the same reason SQLite has no b-tree by publication time, which its listing
-//! never used — migration 0012; the policy's listing scope as SQL), `mail_intake` (inbound messages),
+//! says why; for the same reason SQLite dropped a wide b-tree by (status, publication time,
+//! id), which its listing never used — migration 0012; the listing walks one narrow index by (publication time,
+//! seq) newest first and stops at the page's end, keyset pages starting from a cursor
+//! (`IntelCursor`), and on SQLite a search with few hits reads and sorts them instead —
+//! migration 0020; bulk batches reach PostgreSQL by COPY, the indicators through a staging
+//! table; the policy's listing scope as SQL), `mail_intake` (inbound messages),
 //! `points` (accounts with a cached balance checked against the ledger, the append-only
 //! ledger with a unique idempotency key, catalog items, redemptions held by conditional
 //! updates so no balance or stock goes below zero — 100 concurrent redemptions tested on
@@ -449,6 +453,18 @@ impl Store {
                 "backup of PostgreSQL: use pg_dump".to_string(),
             )),
         }
+    }
+
+    /// Refreshes the query planner's statistics of the intel tables now (PostgreSQL's
+    /// ANALYZE; autovacuum does it too, some time after a bulk load). SQLite's listing
+    /// names its index and needs none.
+    pub async fn analyze(&self) -> Result<()> {
+        if let Pool::Postgres(p) = &self.pool {
+            sqlx::query("ANALYZE intel_records, intel_observables, intel_audience")
+                .execute(p)
+                .await?;
+        }
+        Ok(())
     }
 
     /// A cheap liveness check of the database.

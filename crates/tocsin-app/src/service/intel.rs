@@ -25,8 +25,8 @@ use tocsin_formats::stix;
 use tocsin_mail::MailAttachment;
 use tocsin_storage::intel::PreparedIntel;
 use tocsin_storage::{
-    AudienceKind, AudienceRow, Delivery, IntelFilter, IntelRow, NewIntel, ObservableRow,
-    SharingGroup, Tx, User,
+    AudienceKind, AudienceRow, Delivery, IntelCursor, IntelFilter, IntelRow, NewIntel,
+    ObservableRow, SharingGroup, Tx, User,
 };
 use uuid::Uuid;
 
@@ -1000,8 +1000,20 @@ pub struct InboxQuery {
     pub q: String,
     /// An indicator value (an IP, a domain…).
     pub observable: String,
-    /// Page, from 1.
+    /// Page, from 1 (the older paging: a deep page costs what it skips; `after` does not).
     pub page: String,
+    /// Where the page starts: the `next` cursor of the page before (opaque). Wins over
+    /// `page`.
+    pub after: String,
+}
+
+/// One page of the inbox.
+#[derive(Clone, Debug, Default)]
+pub struct InboxPage {
+    /// The records, newest publication first.
+    pub records: Vec<Intel>,
+    /// The cursor of the next page (for `after`), when there may be one.
+    pub next: Option<String>,
 }
 
 /// Records on one inbox page.
@@ -1029,6 +1041,18 @@ pub async fn inbox(
     ctx: &Ctx,
     q: &InboxQuery,
 ) -> Result<Vec<Intel>, AppError> {
+    Ok(inbox_page(state, who, ctx, q).await?.records)
+}
+
+/// [`inbox`] with the cursor of the next page. The cursor comes from the last record the
+/// store listed, before the exact-text check of a search drops any: a page of a search
+/// may show fewer records than [`PAGE_SIZE`] and still have a next page.
+pub async fn inbox_page(
+    state: &App,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    q: &InboxQuery,
+) -> Result<InboxPage, AppError> {
     let p = who.principal();
     let community = match p.as_ref().and_then(|p| p.org_id) {
         Some(o) => !state.store.groups_of_org(o).await?.is_empty(),
@@ -1084,6 +1108,16 @@ pub async fn inbox(
             .filter(|n| (1..=10_000).contains(n))
             .unwrap_or(1),
     };
+    let after = match q.after.trim() {
+        "" => None,
+        a => {
+            let c = IntelCursor::parse(a);
+            if c.is_none() {
+                e.add("after", FieldError::new("error-choice"));
+            }
+            c
+        }
+    };
     e.into_result().map_err(AppError::Validation)?;
     let query = q.q.trim();
     let observable = q.observable.trim();
@@ -1098,11 +1132,16 @@ pub async fn inbox(
         query: (!query.is_empty()).then(|| query.to_string()),
         observable: (!observable.is_empty()).then(|| observable.to_lowercase()),
         limit: PAGE_SIZE,
-        offset: (page - 1) * PAGE_SIZE,
+        offset: if after.is_some() {
+            0
+        } else {
+            (page - 1) * PAGE_SIZE
+        },
+        after,
     };
-    let rows = state.store.list_intel(&filter).await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
+    let listed = state.store.list_intel_page(&filter).await?;
+    let mut out = Vec::with_capacity(listed.rows.len());
+    for row in listed.rows {
         let intel = Intel::of(row)?;
         if query.is_empty() || search::matches(&intel.record.search_text(), query) {
             out.push(intel);
@@ -1111,7 +1150,10 @@ pub async fn inbox(
     let mut a = audit_entry(who, ctx, "intel.list", "intel", "");
     a.detail = format!("{} records", out.len());
     state.store.audit(&a).await?;
-    Ok(out)
+    Ok(InboxPage {
+        records: out,
+        next: listed.next.map(|c| c.token()),
+    })
 }
 
 /// The desk turns an incident report into a draft intel record (web_attack → DEF,

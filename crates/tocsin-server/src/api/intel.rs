@@ -441,21 +441,35 @@ pub async fn create_stix(
     Ok((StatusCode::CREATED, Json(out)))
 }
 
-/// The caller's inbox: records shared with them (the desk: all), filtered.
+/// The caller's inbox: records shared with them (the desk: all), filtered, newest
+/// publication first, 50 a page. When there may be a next page, the `Link` header names it
+/// (`rel="next"`, with an opaque `after` cursor): such a page costs what the first does,
+/// and records added meanwhile are neither skipped nor repeated.
 #[utoipa::path(get, path = "/api/v1/intel", operation_id = "listIntel", tag = "intel", params(InboxQuery),
-    responses((status = 200, body = Vec<IntelSummary>), (status = 401, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
+    responses((status = 200, body = Vec<IntelSummary>, headers(("Link" = String, description = "The next page: `</api/v1/intel?…&after=…>; rel=\"next\"`, when there may be one"))),
+        (status = 401, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
     security(("bearer" = [])))]
 pub async fn list(
     State(state): State<AppState>,
     ctx: Ctx,
     who: CurrentUser,
     Query(q): Query<InboxQuery>,
-) -> Result<Json<Vec<IntelSummary>>, HttpError> {
+) -> Result<Response, HttpError> {
     if who.user().is_none() {
         return Err(AppError::Unauthorized.into());
     }
-    let rows = desk::inbox(&state, &who, &ctx, &q.into()).await?;
-    Ok(Json(rows.iter().map(Into::into).collect()))
+    let page = desk::inbox_page(&state, &who, &ctx, &q.clone().into()).await?;
+    let body: Vec<IntelSummary> = page.records.iter().map(Into::into).collect();
+    let mut res = Json(body).into_response();
+    if let Some(next) = page.next
+        && let Ok(v) = header::HeaderValue::from_str(&format!(
+            "</api/v1/intel?{}>; rel=\"next\"",
+            q.next_query(&next)
+        ))
+    {
+        res.headers_mut().insert(header::LINK, v);
+    }
+    Ok(res)
 }
 
 /// One record (audited).

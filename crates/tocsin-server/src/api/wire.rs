@@ -104,9 +104,49 @@ pub struct InboxQuery {
     pub q: String,
     /// An indicator value (an IP, a domain…).
     pub observable: String,
-    /// Page, from 1.
+    /// Page, from 1 (a deep page costs what it skips: prefer `after`).
     #[param(value_type = i64)]
     pub page: String,
+    /// Where the page starts: the cursor of the previous page's `Link: <…>; rel="next"`
+    /// header (opaque). Wins over `page`.
+    pub after: String,
+}
+
+impl InboxQuery {
+    /// The query string of these filters with the page starting `after` (no `page`):
+    /// the target of a listing's `Link: <…>; rel="next"`.
+    pub fn next_query(&self, after: &str) -> String {
+        let mut parts = Vec::new();
+        for (k, v) in [
+            ("status", &self.status),
+            ("category", &self.category),
+            ("tlp", &self.tlp),
+            ("min_impact", &self.min_impact),
+            ("since", &self.since),
+            ("until", &self.until),
+            ("q", &self.q),
+            ("observable", &self.observable),
+        ] {
+            if !v.trim().is_empty() {
+                parts.push(format!("{k}={}", pct(v.trim())));
+            }
+        }
+        parts.push(format!("after={}", pct(after)));
+        parts.join("&")
+    }
+}
+
+/// Percent-encodes a query value.
+pub fn pct(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 impl From<InboxQuery> for app::intel::InboxQuery {
@@ -121,6 +161,7 @@ impl From<InboxQuery> for app::intel::InboxQuery {
             q: w.q,
             observable: w.observable,
             page: w.page,
+            after: w.after,
         }
     }
 }
@@ -137,6 +178,7 @@ impl From<app::intel::InboxQuery> for InboxQuery {
             q: a.q,
             observable: a.observable,
             page: a.page,
+            after: a.after,
         }
     }
 }

@@ -170,18 +170,7 @@ pub(super) fn discovered(text: &str) -> String {
     }
 }
 
-/// Percent-encodes a query value.
-pub(super) fn pct(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
+pub(super) use crate::api::wire::pct;
 
 /// One file as listed.
 pub(super) struct FileView {

@@ -324,6 +324,7 @@ fn openapi_parameters_are_where_the_handlers_read_them() {
                 "q",
                 "observable",
                 "page",
+                "after",
             ][..],
         ),
         (

@@ -50,8 +50,18 @@ pub(super) struct InboxPage {
     errors: Errors,
     page_label: String,
     prev_href: String,
+    /// On a page reached by cursor: the first page (a cursor leads forward only).
+    first_href: String,
     next_href: String,
     may_create: bool,
+}
+
+/// The inbox with `q`'s filters, page `page` starting after the cursor `after`: the
+/// cursor decides where the page starts, the number only labels it.
+pub(super) fn inbox_href_after(q: &InboxQuery, page: i64, after: &str) -> String {
+    let base = inbox_href(q, page);
+    let sep = if base.contains('?') { '&' } else { '?' };
+    format!("{base}{sep}after={}", pct(after))
 }
 
 /// The query string of the inbox with `q`'s filters and page `page`.
@@ -100,8 +110,8 @@ pub(in crate::web) async fn inbox(
         return see_other("/login");
     }
     let tr = ctx.tr();
-    let (list, errors, status) = match svc::inbox(&state, &who, &ctx, &q).await {
-        Ok(l) => (l, vec![], StatusCode::OK),
+    let (list, next, errors, status) = match svc::inbox_page(&state, &who, &ctx, &q).await {
+        Ok(l) => (l.records, l.next, vec![], StatusCode::OK),
         Err(AppError::Validation(e)) => {
             // Each message names its filter, in the page's language and by its key.
             let errors = e
@@ -115,7 +125,7 @@ pub(in crate::web) async fn inbox(
                     (k.to_string(), named)
                 })
                 .collect();
-            (vec![], errors, StatusCode::UNPROCESSABLE_ENTITY)
+            (vec![], None, errors, StatusCode::UNPROCESSABLE_ENTITY)
         }
         Err(e) => return e.into_response(),
     };
@@ -126,7 +136,7 @@ pub(in crate::web) async fn inbox(
         .ok()
         .filter(|n| (1..=10_000).contains(n))
         .unwrap_or(1);
-    let full = i64::try_from(list.len()).unwrap_or(i64::MAX) >= PAGE_SIZE;
+    let by_cursor = !q.after.trim().is_empty();
     let may_create = authorize_create(&who);
     let mut statuses: Options = vec![(String::new(), tr.t("intel-status-any"))];
     statuses.extend(
@@ -135,7 +145,16 @@ pub(in crate::web) async fn inbox(
             .map(|s| (s.to_string(), status_label(&tr, s))),
     );
     let page = InboxPage {
-        page: Page::new(&state, &ctx, &who, &inbox_href(&q, page_no)),
+        page: Page::new(
+            &state,
+            &ctx,
+            &who,
+            &if by_cursor {
+                inbox_href_after(&q, page_no, q.after.trim())
+            } else {
+                inbox_href(&q, page_no)
+            },
+        ),
         categories: IntelCategory::ALL
             .iter()
             .map(|c| (c.as_str().to_string(), category_label(&tr, c.as_str())))
@@ -144,16 +163,20 @@ pub(in crate::web) async fn inbox(
         statuses,
         rows: list.iter().map(|i| row_view(&state, &tr, i)).collect(),
         errors,
-        prev_href: if page_no > 1 {
+        prev_href: if page_no > 1 && !by_cursor {
             inbox_href(&q, page_no - 1)
         } else {
             String::new()
         },
-        next_href: if full {
-            inbox_href(&q, page_no + 1)
+        first_href: if by_cursor {
+            inbox_href(&q, 1)
         } else {
             String::new()
         },
+        // The next page always by cursor: it costs what the first does.
+        next_href: next
+            .map(|c| inbox_href_after(&q, page_no + 1, &c))
+            .unwrap_or_default(),
         page_label: tr.t_args("intel-page", &[("page", page_no.to_string())]),
         may_create,
         q,

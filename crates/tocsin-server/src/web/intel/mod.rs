@@ -41,7 +41,7 @@ use crate::state::AppState;
 use tocsin_app::Ctx;
 use tocsin_app::i18n::Tr;
 use tocsin_app::service::intel::{
-    self as svc, Channel, GROUP_KINDS, GroupInput, InboxQuery, Intel, PAGE_SIZE, ShareInput, status,
+    self as svc, Channel, GROUP_KINDS, GroupInput, InboxQuery, Intel, ShareInput, status,
 };
 use tocsin_app::service::{self};
 
