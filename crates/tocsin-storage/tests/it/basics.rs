@@ -41,13 +41,19 @@ async fn sqlite_connections_have_tocsins_settings() {
     .await;
     // temp_store 2 is MEMORY; synchronous 2 is FULL.
     assert!(answers.iter().all(|a| *a == (2, 2)), "{answers:?}");
-    // No b-tree over intel records by publication time, which an archive import would
-    // rewrite all over with every batch (migration 0012).
+    // Over intel records by publication time only the narrow listing index (migration
+    // 0020), not a wider one an archive import would rewrite more of with every batch
+    // (migration 0012).
     let by_time = s
         .store_i64("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'intel_records' AND sql LIKE '%published_at%'")
         .await
         .expect("schema");
-    assert_eq!(by_time, 0);
+    assert_eq!(by_time, 1);
+    let listing = s
+        .store_i64("SELECT count(*) FROM pragma_index_info('intel_records_listing')")
+        .await
+        .expect("listing index");
+    assert_eq!(listing, 2, "(published_at, seq) and nothing more");
 }
 
 #[test]
