@@ -727,7 +727,7 @@ impl Tx {
                 // records are new, so they go straight into their table; the indicators
                 // go through a staging table, because a record may name one twice and
                 // COPY has no ON CONFLICT.
-                let conn: &mut sqlx::PgConnection = &mut **t;
+                let conn: &mut sqlx::PgConnection = t;
                 let mut data =
                     String::with_capacity(batch.iter().map(|p| p.text_bytes() + 256).sum());
                 for p in batch {
