@@ -15,6 +15,7 @@
 //!   its offset kept; other shapes are refused.
 //! - [`extract_observables`]: typed indicators (ip, cidr, domain, url, e-mail, hashes, CVE
 //!   ids) found in a record's text, defanged forms included.
+//! - [`matching`]: the in-memory index that matches observables against indicators.
 //! - [`IntelCategory::for_incident`]: the incident type → category mapping of DOMAIN.md.
 
 use crate::incident::IncidentType;
@@ -26,6 +27,7 @@ use std::collections::BTreeSet;
 use std::fmt;
 use std::net::IpAddr;
 
+pub mod matching;
 pub mod notation;
 
 /// Length limits of the record's texts, in characters.
