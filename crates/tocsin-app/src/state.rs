@@ -8,6 +8,7 @@ use tocsin_storage::Store;
 
 use crate::config::{Config, ConfigError, DeskRules};
 use crate::metrics::Metrics;
+use crate::service::matching::Matcher;
 
 /// Shared state; cheap to clone.
 #[derive(Clone)]
@@ -24,6 +25,8 @@ pub struct App {
     pub clock: Clock,
     /// The group commit of report intake (`service::intake`): one writer per App.
     pub intake: Arc<crate::service::intake::IntakeWriter>,
+    /// The in-memory indicator index of IOC matching (`service::matching`).
+    pub matcher: Arc<Matcher>,
 }
 
 impl App {
@@ -37,6 +40,7 @@ impl App {
             metrics: Arc::new(Metrics::default()),
             desk: Arc::new(desk),
             intake: Default::default(),
+            matcher: Arc::new(Matcher::default()),
         })
     }
 

@@ -44,7 +44,8 @@
 //! increasing per collection; the rows a caller sees are filtered by the very
 //! scope clause of the intel listing; on PostgreSQL a page's transaction rules out sorting
 //! so that a deep page walks the index too, and sessions run with JIT off), `export`
-//! (export/import of all durable data). `testing.rs` (feature `test-support`) makes throw-away stores on both engines.
+//! (export/import of all durable data), `matching` (what the IOC matcher's in-memory index
+//! reads: every record's access columns, audiences and indicators, or those changed since). `testing.rs` (feature `test-support`) makes throw-away stores on both engines.
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -107,6 +108,7 @@ pub mod export;
 pub mod idempotency;
 pub mod intel;
 pub mod mail_intake;
+pub mod matching;
 pub mod orgs;
 pub mod outbox;
 pub mod phishing;

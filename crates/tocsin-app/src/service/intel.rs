@@ -44,6 +44,9 @@ pub mod status {
     pub const DRAFT: &str = "draft";
     /// Shared: visible to its audience by TLP.
     pub const SHARED: &str = "shared";
+    /// Withdrawn by the desk after it was shared: read as a draft is (the desk and its
+    /// author), and no longer matched.
+    pub const WITHDRAWN: &str = "withdrawn";
 }
 
 /// The format's offset for times the desk writes: Taiwan, +08:00.
@@ -109,17 +112,38 @@ async fn relation(
         Some(o) => state.store.groups_of_org(o).await?,
         None => Vec::new(),
     };
+    Ok(relation_of(
+        u.id,
+        org,
+        &groups,
+        row.owner_org_id,
+        row.created_by,
+        audiences,
+    ))
+}
+
+/// What the user `user` of organization `org` (in sharing groups `groups`) is to a
+/// record written by `owner_org`/`created_by` with these audiences: the rule [`relation`]
+/// applies, without I/O, for callers that hold the record's audiences already (IOC
+/// matching asks it for every hit).
+pub(crate) fn relation_of(
+    user: UserId,
+    org: Option<OrgId>,
+    groups: &[GroupId],
+    owner_org: Option<Uuid>,
+    created_by: Option<Uuid>,
+    audiences: &[(AudienceKind, Uuid)],
+) -> IntelAudience {
     let has = |kind: AudienceKind, id: Uuid| audiences.iter().any(|(k, t)| *k == kind && *t == id);
     let org_uuid = org.map(|o| o.uuid());
-    Ok(IntelAudience {
-        author: row.created_by == Some(u.id.uuid())
-            || (org_uuid.is_some() && row.owner_org_id == org_uuid),
-        named_user: has(AudienceKind::User, u.id.uuid()),
+    IntelAudience {
+        author: created_by == Some(user.uuid()) || (org_uuid.is_some() && owner_org == org_uuid),
+        named_user: has(AudienceKind::User, user.uuid()),
         recipient_org: org_uuid.is_some_and(|o| has(AudienceKind::Org, o))
             || groups.iter().any(|g| has(AudienceKind::Group, g.uuid())),
         informed_org: org_uuid.is_some_and(|o| has(AudienceKind::Informed, o)),
         community: !groups.is_empty(),
-    })
+    }
 }
 
 fn resource(row: &IntelRow, tlp: Tlp, audience: IntelAudience) -> Resource {
@@ -557,6 +581,7 @@ pub async fn edit(
     ))
     .await?;
     tx.commit().await?;
+    state.matcher.invalidate(id);
     Ok(Intel {
         row: new.row,
         record,
@@ -606,6 +631,42 @@ pub async fn set_observables(
     ))
     .await?;
     tx.commit().await?;
+    state.matcher.invalidate(id);
+    Ok(())
+}
+
+/// The desk withdraws a shared record: it is no longer shared with anyone (only the desk
+/// and its author still read it, as a draft is read), and its indicators stop matching.
+/// Mail already delivered stays delivered.
+pub async fn withdraw(
+    state: &App,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    id: IntelId,
+) -> Result<(), AppError> {
+    let (intel, _) = load(state, who, ctx, id, Action::Update).await?;
+    let mut tx = state.store.begin().await?;
+    let Some(mut row) = tx.intel_for_update(id).await? else {
+        return Err(AppError::NotFound);
+    };
+    row.status = status::WITHDRAWN.to_string();
+    row.updated_at = state.now();
+    tx.update_intel(&NewIntel {
+        row,
+        search_text: intel.record.search_text(),
+        observables: Vec::new(),
+    })
+    .await?;
+    tx.audit(&audit_entry(
+        who,
+        ctx,
+        "intel.withdraw",
+        "intel",
+        &id.to_string(),
+    ))
+    .await?;
+    tx.commit().await?;
+    state.matcher.invalidate(id);
     Ok(())
 }
 
@@ -843,6 +904,7 @@ pub async fn share(
         outcome.delivered += 1;
     }
     tx.commit().await?;
+    state.matcher.invalidate(id);
     Ok(outcome)
 }
 

@@ -28,6 +28,8 @@
 //! (`api/blocklist.rs`: TXT and CSV by kind, victims left out) under the same scope;
 //! `phishing::feed_stix` and `vuln::advisories_stix` give verified phishing URLs and
 //! published advisories as STIX bundles, `intel::stix_bundle` one record;
+//! `matching.rs` for IOC matching ("check my logs"): observables against the indicators
+//! of the records the caller may read, from an in-memory index kept up to date;
 //! `feeds.rs` for the MISP feed, from the intel listing's scope (shared records only);
 //! `mail_intake.rs` for mail handed over by the
 //! mailgate: stored whole first, deduplicated by hash, replies joined to their case (tracking
@@ -53,6 +55,7 @@ pub mod intake;
 pub mod intel;
 pub mod intel_import;
 pub mod mail_intake;
+pub mod matching;
 pub mod phishing;
 pub mod points;
 pub mod referral;

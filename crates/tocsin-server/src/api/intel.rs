@@ -562,6 +562,22 @@ pub async fn share(
     ))
 }
 
+/// The desk withdraws a shared record: no longer shared, and its indicators stop
+/// matching. Mail already delivered stays delivered.
+#[utoipa::path(post, path = "/api/v1/intel/{id}/withdraw", operation_id = "withdrawIntel", tag = "intel",
+    params(("id" = String, Path, description = "Record id")),
+    responses((status = 204), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody)),
+    security(("bearer" = [])))]
+pub async fn withdraw(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<StatusCode, HttpError> {
+    desk::withdraw(&state, &who, &ctx, intel_id(&id)?).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 /// The mail deliveries of a record (its sender, the desk).
 #[utoipa::path(get, path = "/api/v1/intel/{id}/deliveries", operation_id = "listIntelDeliveries", tag = "intel",
     params(("id" = String, Path, description = "Record id")),

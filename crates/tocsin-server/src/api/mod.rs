@@ -13,6 +13,7 @@ pub mod blocklist;
 pub mod feeds;
 pub mod intel;
 pub mod mail;
+pub mod matching;
 pub mod phishing;
 pub mod points;
 pub mod referral;
@@ -585,6 +586,9 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(intel::txt))
         .routes(routes!(intel::stix))
         .routes(routes!(intel::share))
+        .routes(routes!(intel::withdraw))
+        .routes(routes!(matching::match_json))
+        .routes(routes!(matching::match_stream))
         .routes(routes!(intel::deliveries))
         .routes(routes!(intel::feedback))
         .routes(routes!(intel::reshare))

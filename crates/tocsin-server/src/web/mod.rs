@@ -21,6 +21,7 @@ mod intel;
 mod kit;
 mod labels;
 mod mail;
+mod matching;
 mod page;
 mod phishing;
 mod points;
@@ -241,6 +242,10 @@ pub fn routes() -> Router<AppState> {
             get(desk::survey).post(desk::survey_submit),
         )
         .route("/intel", get(intel::inbox))
+        .route(
+            "/intel/match",
+            get(matching::form).post(matching::submit.layer(DefaultBodyLimit::disable())),
+        )
         .route("/intel/template.txt", get(intel::template))
         .route(
             "/intel/new",

@@ -12,6 +12,7 @@ mod imap_intake;
 pub(crate) mod intel_api;
 mod intel_pages;
 mod mail_api;
+mod match_api;
 mod own_pages;
 mod pages;
 mod phishing_api;

@@ -1,0 +1,25 @@
+# The IOC matching ("check my logs") page.
+match-title = Check observables against indicators
+match-link = Check my logs against the indicators
+match-intro = Paste or upload the observables to check (IP addresses, blocks, domains, URLs, mail addresses, MD5/SHA-1/SHA-256 hashes), one a line or separated by spaces or commas. Only the indicators of records you may read under TLP are matched. A domain also meets its subdomains; URLs are normalised as phishing URLs are.
+match-observables = Observables
+match-observables-hint = Up to 1,000,000; defanged forms such as hxxp://evil[.]example[.]com are read too.
+match-file = Or upload a file
+match-submit = Check
+match-result = Result
+match-summary = { $observables } observables read ({ $unreadable } not recognised), { $hits } hits.
+match-truncated = More than 100,000 hits: only the first 100,000 are given.
+match-more = This page lists the first 5,000 hits; use the API for the other { $more }.
+match-none = No indicator of a record you may read was met.
+match-error-empty = Paste or upload at least one observable.
+match-error-too-many = More than 1,000,000 observables: check them in batches.
+match-col-line = No.
+match-col-observable = Observable
+match-col-indicator = Indicator met
+match-col-how = How
+match-col-record = Record
+match-how-exact = the same
+match-how-subdomain = a subdomain
+match-how-host = the host of the URL or mail address
+match-how-within = inside the block
+match-how-contains = the block holds the address

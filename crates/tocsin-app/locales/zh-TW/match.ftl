@@ -1,0 +1,25 @@
+# IOC 比對（「檢查我的日誌」）頁面。
+match-title = 比對入侵指標
+match-link = 比對我的日誌與情資指標
+match-intro = 貼上或上傳要檢查的觀察值（IP、網段、網域、網址、電子郵件、MD5/SHA-1/SHA-256 雜湊），每行一個，或以空白、逗號分隔；系統只比對您依 TLP 可閱讀之情資的指標。網域也會比對其子網域，網址依釣魚網址的方式正規化。
+match-observables = 觀察值
+match-observables-hint = 最多 1,000,000 個；也接受去武裝寫法，例如 hxxp://evil[.]example[.]com。
+match-file = 或上傳檔案
+match-submit = 開始比對
+match-result = 比對結果
+match-summary = 讀取 { $observables } 個觀察值（{ $unreadable } 個無法辨識），命中 { $hits } 筆。
+match-truncated = 命中超過 100,000 筆，僅列出前 100,000 筆。
+match-more = 本頁只列出前 5,000 筆；其餘 { $more } 筆請以 API 取得。
+match-none = 沒有命中任何您可閱讀之情資的指標。
+match-error-empty = 請貼上或上傳至少一個觀察值。
+match-error-too-many = 觀察值超過 1,000,000 個，請分批比對。
+match-col-line = 序號
+match-col-observable = 觀察值
+match-col-indicator = 命中指標
+match-col-how = 比對方式
+match-col-record = 情資
+match-how-exact = 完全相同
+match-how-subdomain = 子網域
+match-how-host = 網址或信箱的主機
+match-how-within = 位於網段內
+match-how-contains = 網段包含此位址
