@@ -160,9 +160,9 @@ pub enum Probe<'a> {
     /// A URL as [`crate::phish_url::normalize`] writes it, with its host.
     Url {
         /// The normalised URL.
-        url: String,
+        url: Cow<'a, str>,
         /// Its host: a domain, or an address.
-        host: UrlHost,
+        host: UrlHost<'a>,
     },
     /// A mail address, lower case; `at` is the position of its `@`.
     Email {
@@ -177,9 +177,9 @@ pub enum Probe<'a> {
 
 /// The host of an observable URL.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum UrlHost {
+pub enum UrlHost<'a> {
     /// A domain name.
-    Domain(String),
+    Domain(Cow<'a, str>),
     /// An address.
     Ip(IpAddr),
     /// Neither (kept as the URL only).
@@ -204,12 +204,12 @@ fn mask6(a: u128, len: u8) -> u128 {
 
 /// The key a URL indicator or observable is stored and looked up under: the phishing
 /// normal form when it has one (http and https), else the extractor's form.
-fn url_key(value: &str) -> (String, UrlHost) {
+fn url_key(value: &str) -> (String, UrlHost<'static>) {
     match crate::phish_url::normalize(value) {
         Ok(u) => {
             let host = match u.ip {
                 Some(ip) => UrlHost::Ip(ip),
-                None => UrlHost::Domain(u.host_ascii),
+                None => UrlHost::Domain(Cow::Owned(u.host_ascii)),
             };
             (u.normalized, host)
         }
@@ -220,7 +220,7 @@ fn url_key(value: &str) -> (String, UrlHost) {
                 .map_or(UrlHost::None, |h| {
                     match h.trim_matches(['[', ']']).parse::<IpAddr>() {
                         Ok(ip) => UrlHost::Ip(ip),
-                        Err(_) => UrlHost::Domain(h),
+                        Err(_) => UrlHost::Domain(Cow::Owned(h)),
                     }
                 });
             (value.to_string(), host)
@@ -262,6 +262,12 @@ pub fn probe(raw: &str) -> Option<Probe<'_>> {
     if domainish && dot && !s.starts_with(['.', '-']) && !s.ends_with('.') {
         return Some(Probe::Domain(Cow::Borrowed(s)));
     }
+    if s.contains(':')
+        && s.bytes().all(|b| b.is_ascii_hexdigit() || b == b':')
+        && let Ok(a) = s.parse::<Ipv6Addr>()
+    {
+        return Some(Probe::V6(a.into()));
+    }
     if let Some(p) = normal_url(s).or_else(|| normal_email(s)) {
         return Some(p);
     }
@@ -276,7 +282,10 @@ pub fn probe(raw: &str) -> Option<Probe<'_>> {
         ObservableKind::Domain => Probe::Domain(Cow::Owned(o.value)),
         ObservableKind::Url => {
             let (url, host) = url_key(&o.value);
-            Probe::Url { url, host }
+            Probe::Url {
+                url: Cow::Owned(url),
+                host,
+            }
         }
         ObservableKind::Email => {
             let at = o.value.rfind('@')?;
@@ -314,7 +323,7 @@ fn normal_host(h: &str) -> bool {
 /// would give it back unchanged): a normal host, no port, user, fragment, dot segments,
 /// percent signs or characters the standard would encode. A property test holds it to
 /// the normaliser.
-fn normal_url(s: &str) -> Option<Probe<'static>> {
+fn normal_url(s: &str) -> Option<Probe<'_>> {
     let rest = s
         .strip_prefix("https://")
         .or_else(|| s.strip_prefix("http://"))?;
@@ -336,8 +345,8 @@ fn normal_url(s: &str) -> Option<Probe<'static>> {
         return None;
     }
     Some(Probe::Url {
-        url: s.to_string(),
-        host: UrlHost::Domain(host.to_string()),
+        url: Cow::Borrowed(s),
+        host: UrlHost::Domain(Cow::Borrowed(host)),
     })
 }
 
@@ -353,7 +362,7 @@ fn normal_email(s: &str) -> Option<Probe<'_>> {
         && local.bytes().all(|b| {
             b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-' | b'+')
         });
-    (plain && normal_host(domain)).then(|| Probe::Email {
+    (plain && normal_host(domain)).then_some(Probe::Email {
         addr: Cow::Borrowed(s),
         at: local.len(),
     })
@@ -600,7 +609,7 @@ impl<R> IndicatorIndex<R> {
             }
             Probe::Domain(d) => self.match_domain(d, MatchKind::Exact, &mut emit),
             Probe::Url { url, host } => {
-                if let Some(ps) = self.texts.get(url.as_str()) {
+                if let Some(ps) = self.texts.get(url.as_ref()) {
                     emit(
                         MatchKind::Exact,
                         IndicatorRef::Text(ObservableKind::Url, url),
@@ -921,7 +930,7 @@ mod tests {
                     _ => o.value,
                 });
                 let fast_key = match &fast {
-                    Probe::Url { url, .. } => url.clone(),
+                    Probe::Url { url, .. } => url.to_string(),
                     Probe::Email { addr, .. } => addr.to_string(),
                     other => format!("{other:?}"),
                 };
