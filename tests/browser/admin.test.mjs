@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
 
 import { TIMEOUT, flow, launchBrowser, newContext, screenshot, startServer } from './harness.mjs';
+import { navTo } from './helpers.mjs';
 
 const ADMIN = {
   name: '系統管理員',
@@ -85,7 +86,7 @@ describe('an administrator sets up tocsin, creates an organization and a user', 
   });
 
   step('the admin creates an organization', async () => {
-    await page.click('#nav-admin-orgs');
+    await navTo(page, '#nav-admin-orgs');
     await page.waitForURL(pathIs('/admin/orgs'));
     const form = page.locator('#org-form');
     await form.locator('[name="name"]').fill(ORG.name);
@@ -124,7 +125,7 @@ describe('an administrator sets up tocsin, creates an organization and a user', 
   });
 
   step('the admin creates a member of that organization', async () => {
-    await page.click('#nav-admin-users');
+    await navTo(page, '#nav-admin-users');
     await page.waitForURL(pathIs('/admin/users'));
     const form = page.locator('#user-form');
     await form.locator('[name="email"]').fill(MEMBER.email);

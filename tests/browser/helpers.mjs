@@ -104,3 +104,16 @@ export async function fitsWidth(page, where) {
   const { scroll, width } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: window.innerWidth }));
   assert.ok(scroll <= width + 1, `${where}: ${scroll}px wide in a ${width}px viewport`);
 }
+
+/**
+ * Follows a link of the grouped navigation as a person does: a link inside a closed menu
+ * (a <details> group) is reached by opening the menu first, which needs no JavaScript.
+ */
+export async function navTo(page, selector) {
+  const link = page.locator(selector).first();
+  if (!(await link.isVisible())) {
+    const summary = page.locator(`details.nav-group:has(${selector}) > summary`).first();
+    await summary.click();
+  }
+  await link.click();
+}

@@ -15,7 +15,7 @@ import path from 'node:path';
 import { after, before, describe } from 'node:test';
 
 import { BINARY, TIMEOUT, flow, launchBrowser, newContext, screenshot, startServer } from './harness.mjs';
-import { sleep, visible, findDataDir, deskDateTime } from './helpers.mjs';
+import { sleep, visible, findDataDir, deskDateTime, navTo } from './helpers.mjs';
 
 const REPORTER = {
   name: '範例科技股份有限公司',
@@ -144,7 +144,7 @@ describe('without JavaScript, an incident is reported, handled, closed and rated
   step('the reporter files the form in zh-TW and gets a tracking number and a status link', async () => {
     current = reporter;
     await reporter.goto(`${server.baseUrl}/`);
-    await reporter.click('#nav-report');
+    await navTo(reporter, '#nav-report');
     await visible(reporter, '#incident-form');
     assert.equal(await reporter.locator('html').getAttribute('lang'), 'zh-TW');
     assert.match(await reporter.locator('#incident-form').innerText(), /單位名稱或通報者/);
@@ -190,8 +190,7 @@ describe('without JavaScript, an incident is reported, handled, closed and rated
     await analyst.fill('input[name="email"]', ANALYST.email);
     await analyst.fill('input[name="password"]', ANALYST.password);
     await analyst.click('#login-submit');
-    await visible(analyst, '#nav-desk');
-    await analyst.click('#nav-desk');
+    await navTo(analyst, '#nav-desk');
     const row = analyst.locator('#queue tr', { hasText: tracking });
     await row.waitFor({ state: 'visible' }).catch(() => assert.fail(`${tracking} is not in #queue`));
     assert.match(await row.innerText(), new RegExp(REPORTER.name));

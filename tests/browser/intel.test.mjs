@@ -18,7 +18,7 @@ import path from 'node:path';
 import { after, before, describe } from 'node:test';
 
 import { TIMEOUT, flow, launchBrowser, newContext, screenshot, startServer } from './harness.mjs';
-import { sleep, visible, findDataDir, cli, decodeHeader, signIn, submit, fitsWidth } from './helpers.mjs';
+import { sleep, visible, findDataDir, cli, decodeHeader, signIn, submit, fitsWidth, navTo } from './helpers.mjs';
 
 const ADMIN = { email: 'admin@cert.example.tw', name: '系統管理員', password: 'Jade-Lantern-3390' };
 const ANALYST = { email: 'analyst@cert.example.tw', name: '林分析師', password: 'Amber-Kite-6402' };
@@ -110,7 +110,7 @@ describe('an AMBER record shared with F-ISAC reaches its banks and no hospital',
   step('the admin makes the sharing groups F-ISAC (the bank) and H-ISAC (the hospital)', async () => {
     current = admin;
     await signIn(admin, server.baseUrl, ADMIN);
-    await admin.click('#nav-intel-groups');
+    await navTo(admin, '#nav-intel-groups');
     await visible(admin, '#group-form');
     for (const [group, member] of [['F-ISAC', BANK], ['H-ISAC', HOSPITAL]]) {
       await admin.fill('#group-form input[name="name"]', group);
@@ -132,7 +132,7 @@ describe('an AMBER record shared with F-ISAC reaches its banks and no hospital',
   step('the analyst submits an AMBER record; a bad time is named, then fixed', async () => {
     current = analyst;
     await signIn(analyst, server.baseUrl, ANALYST);
-    await analyst.click('#nav-intel');
+    await navTo(analyst, '#nav-intel');
     await visible(analyst, '#intel-filter');
     await analyst.click('#intel-new-link');
     await visible(analyst, '#intel-form');
@@ -204,7 +204,7 @@ describe('an AMBER record shared with F-ISAC reaches its banks and no hospital',
   step('a bank user on a phone sees it in the inbox and opens it', async () => {
     current = banker;
     await signIn(banker, server.baseUrl, BANKERS[0]);
-    await banker.click('#nav-intel');
+    await navTo(banker, '#nav-intel');
     const row = banker.locator('#intel-list tr', { hasText: SUBJECT });
     await row.waitFor({ state: 'visible' }).catch(() => assert.fail(`"${SUBJECT}" is not in the bank's inbox`));
     assert.match(await row.innerText(), /TLP:AMBER/);
@@ -225,7 +225,7 @@ describe('an AMBER record shared with F-ISAC reaches its banks and no hospital',
   step('a hospital user does not see it and gets a 404 at its URL', async () => {
     current = nurse;
     await signIn(nurse, server.baseUrl, NURSE);
-    await nurse.click('#nav-intel');
+    await navTo(nurse, '#nav-intel');
     await visible(nurse, '#intel-empty', 'an empty inbox');
     assert.ok(!(await nurse.content()).includes(SUBJECT), 'the subject is not in the hospital inbox');
     const res = await nurse.goto(recordUrl);

@@ -16,7 +16,7 @@ import path from 'node:path';
 import { after, before, describe } from 'node:test';
 
 import { REPO_ROOT, TIMEOUT, flow, launchBrowser, newContext, screenshot, startServer } from './harness.mjs';
-import { visible, findDataDir, cli, signIn, submit, fitsWidth, deskDateTime } from './helpers.mjs';
+import { visible, findDataDir, cli, signIn, submit, fitsWidth, deskDateTime, navTo } from './helpers.mjs';
 
 const COORD = { email: 'coord@cert.example.tw', name: '王協調員', password: 'Coral-Harbor-5521' };
 const MEMBER = { email: 'soc@corp.example.tw', name: '張資安', password: 'Maple-River-8842' };
@@ -99,7 +99,7 @@ describe('a member finds all their reports; a vendor finds the cases it was noti
   step('the member, signed in on a phone, files an incident on the prefilled form', async () => {
     current = member;
     await signIn(member, server.baseUrl, MEMBER);
-    await member.click('#nav-report');
+    await navTo(member, '#nav-report');
     await visible(member, '#incident-form');
     assert.equal(await member.inputValue('input[name="email"]'), MEMBER.email, 'prefilled mail');
     assert.equal(await member.inputValue('input[name="reporter_name"]'), MEMBER.name, 'prefilled name');
@@ -125,7 +125,7 @@ describe('a member finds all their reports; a vendor finds the cases it was noti
   step('on the phone, /my/reports lists all three kinds with their state', async () => {
     current = member;
     await member.goto(`${server.baseUrl}/`);
-    await member.click('#nav-my-reports');
+    await navTo(member, '#nav-my-reports');
     await visible(member, '#my-reports');
     const rows = await myRows(member);
     for (const kind of ['incident', 'vulnerability', 'phishing']) {
@@ -165,7 +165,7 @@ describe('a member finds all their reports; a vendor finds the cases it was noti
   step("the vendor's member, on a phone, finds the case from /my/reports without the reporter", async () => {
     current = vendor;
     await signIn(vendor, server.baseUrl, VENDOR);
-    await vendor.click('#nav-my-reports');
+    await navTo(vendor, '#nav-my-reports');
     await vendor.click('#vendor-cases-link');
     await visible(vendor, '#vendor-cases');
     const list = await vendor.locator('main').innerText();

@@ -17,7 +17,7 @@ import path from 'node:path';
 import { after, before, describe } from 'node:test';
 
 import { BINARY, TIMEOUT, flow, launchBrowser, newContext, screenshot, startServer } from './harness.mjs';
-import { sleep, visible, findDataDir, cli, decodeHeader } from './helpers.mjs';
+import { sleep, visible, findDataDir, cli, decodeHeader, navTo } from './helpers.mjs';
 
 const URL_REPORTED = 'hxxps://examp1e[.]com/login';
 const URL_LIVE = 'https://examp1e.com/login';
@@ -147,7 +147,7 @@ describe('a phishing URL is reported, verified, notified, taken down and leaves 
   step('a citizen reports a defanged URL and gets a tracking number', async () => {
     current = citizen;
     await citizen.goto(`${server.baseUrl}/`);
-    await citizen.click('#nav-report-phishing');
+    await navTo(citizen, '#nav-report-phishing');
     await visible(citizen, '#phishing-form');
     assert.match(await citizen.locator('#phishing-form').innerText(), /hxxp/);
     await citizen.fill('textarea[name="urls"]', URL_REPORTED);
@@ -185,8 +185,7 @@ describe('a phishing URL is reported, verified, notified, taken down and leaves 
     await analyst.fill('input[name="email"]', ANALYST.email);
     await analyst.fill('input[name="password"]', ANALYST.password);
     await analyst.click('#login-submit');
-    await visible(analyst, '#nav-phishing');
-    await analyst.click('#nav-phishing');
+    await navTo(analyst, '#nav-phishing');
     const row = analyst.locator('#cases tr', { hasText: tracking });
     await row.waitFor({ state: 'visible' }).catch(() => assert.fail(`${tracking} is not in #cases`));
     assert.match(await row.innerText(), new RegExp(BRAND));

@@ -14,7 +14,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
 
 import { TIMEOUT, flow, launchBrowser, newContext, screenshot, startServer } from './harness.mjs';
-import { visible, findDataDir, cli, signIn, submit, fitsWidth, deskDateTime } from './helpers.mjs';
+import { visible, findDataDir, cli, signIn, submit, fitsWidth, deskDateTime, navTo } from './helpers.mjs';
 
 const ADMIN = { email: 'admin@cert.example.tw', name: '系統管理員', password: 'Jade-Lantern-3390' };
 const ANALYST = { email: 'analyst@cert.example.tw', name: '林分析師', password: 'Amber-Kite-6402' };
@@ -70,10 +70,10 @@ describe('a verified report earns points that buy an event slot an admin approve
   step('the member, signed in on a phone, reports an incident and has no points yet', async () => {
     current = member;
     await signIn(member, server.baseUrl, MEMBER);
-    await member.click('#nav-points');
+    await navTo(member, '#nav-points');
     await visible(member, '#points-figures');
     assert.deepEqual(await figures(member), [0, 0, 0]);
-    await member.click('#nav-report');
+    await navTo(member, '#nav-report');
     await visible(member, '#incident-form');
     await member.fill('input[name="reporter_name"]', FIRM);
     await member.fill('input[name="email"]', MEMBER.email);
@@ -111,7 +111,7 @@ describe('a verified report earns points that buy an event slot an admin approve
   step('the admin puts an event slot in the catalog', async () => {
     current = admin;
     await signIn(admin, server.baseUrl, ADMIN);
-    await admin.click('#nav-points-admin');
+    await navTo(admin, '#nav-points-admin');
     await visible(admin, '#item-new');
     await admin.selectOption('#item-new select[name="kind"]', 'event_slot');
     await admin.fill('#item-new input[name="name_zh"]', SLOT);

@@ -16,7 +16,7 @@ import path from 'node:path';
 import { after, before, describe } from 'node:test';
 
 import { TIMEOUT, flow, launchBrowser, newContext, screenshot, startServer } from './harness.mjs';
-import { sleep, visible, findDataDir, cli, signIn, submit, deskDate } from './helpers.mjs';
+import { sleep, visible, findDataDir, cli, signIn, submit, deskDate, navTo } from './helpers.mjs';
 
 const ADMIN = { email: 'admin@cert.example.tw', name: '系統管理員', password: 'Jade-Lantern-3390' };
 const ANALYST = { email: 'analyst@cert.example.tw', name: '林分析師', password: 'Amber-Kite-6402' };
@@ -159,7 +159,7 @@ describe('an assistance referral goes from the offer to the reporter choosing a 
   step('the firm sees the offer without the reporter and accepts it on a phone', async () => {
     current = firm;
     await signIn(firm, server.baseUrl, FIRM);
-    await firm.click('#nav-referrals');
+    await navTo(firm, '#nav-referrals');
     await visible(firm, 'article.referral');
     const text = await firm.locator('#referrals').innerText();
     assert.match(text, /製造業/);

@@ -19,7 +19,7 @@ import path from 'node:path';
 import { after, before, describe } from 'node:test';
 
 import { BINARY, TIMEOUT, flow, launchBrowser, newContext, screenshot, startServer } from './harness.mjs';
-import { sleep, visible, findDataDir, cli, decodeHeader, signIn, fitsWidth } from './helpers.mjs';
+import { sleep, visible, findDataDir, cli, decodeHeader, signIn, fitsWidth, navTo } from './helpers.mjs';
 
 const CNA_ORG = '6f1c2b9e-4d7a-4c3e-9f21-8a5b0c7d3e14';
 const RESEARCHER = { name: '陳小研', org: 'Lab Formosa', email: 'researcher@example.tw' };
@@ -127,7 +127,7 @@ describe('a vulnerability is reported on the web, coordinated and published with
   step('a researcher on a phone files the web form, declining credit, and gets a tracking number', async () => {
     current = researcher;
     await researcher.goto(`${server.baseUrl}/`);
-    await researcher.click('#nav-report-vuln');
+    await navTo(researcher, '#nav-report-vuln');
     await visible(researcher, '#vuln-form');
     await fitsWidth(researcher, 'the form');
     const f = (n, v) => researcher.fill(`[name="${n}"]`, v);
@@ -182,8 +182,7 @@ describe('a vulnerability is reported on the web, coordinated and published with
   step('the coordinator finds the case and accepts it', async () => {
     current = coordinator;
     await signIn(coordinator, server.baseUrl, COORD);
-    await visible(coordinator, '#nav-vulnerabilities');
-    await coordinator.click('#nav-vulnerabilities');
+    await navTo(coordinator, '#nav-vulnerabilities');
     const row = coordinator.locator('#vuln-cases tr', { hasText: tracking });
     await row.waitFor({ state: 'visible' }).catch(() => assert.fail(`${tracking} is not in #vuln-cases`));
     assert.match(await row.innerText(), /IP CAM[\s\S]*已接收[\s\S]*7\.6[\s\S]*Asia\/Taipei/);
@@ -241,7 +240,7 @@ describe('a vulnerability is reported on the web, coordinated and published with
 
   step('the admin loads reserved CVE ids; the coordinator assigns one', async () => {
     current = coordinator;
-    await coordinator.click('#nav-cve-ids');
+    await navTo(coordinator, '#nav-cve-ids');
     await visible(coordinator, '#cve-ids-form');
     await coordinator.fill('#cve-ids-form textarea[name="ids"]', 'CVE-2026-20001\nCVE-2026-20010 - CVE-2026-20012');
     await coordinator.click('#cve-ids-submit');
@@ -286,7 +285,7 @@ describe('a vulnerability is reported on the web, coordinated and published with
     assert.equal(await caseState(), '已公開');
     current = researcher;
     await researcher.goto(`${server.baseUrl}/`);
-    await researcher.click('#nav-advisories');
+    await navTo(researcher, '#nav-advisories');
     await fitsWidth(researcher, 'the advisories');
     const row = researcher.locator('#advisories tr', { hasText: cve });
     await row.waitFor({ state: 'visible' }).catch(() => assert.fail(`${cve} is not in #advisories`));

@@ -53,3 +53,13 @@ staffhome-mine = assigned to me
 staffhome-drafts = drafts to review
 staffhome-held = held for a person
 staffhome-waiting = waiting for a decision
+
+## Navigation groups (by audience)
+nav-group-report = Report
+nav-group-mine = Mine
+nav-group-desk = Desk
+nav-group-coordination = Coordination
+nav-group-admin = Administration
+nav-status = Track a report
+nav-vendor-cases = Our products' cases
+nav-account = Account

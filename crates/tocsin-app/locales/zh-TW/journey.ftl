@@ -53,3 +53,13 @@ staffhome-mine = 指派給我
 staffhome-drafts = 待審草稿
 staffhome-held = 待人工處理
 staffhome-waiting = 待審核
+
+## Navigation groups (by audience)
+nav-group-report = 通報
+nav-group-mine = 我的
+nav-group-desk = 處理台
+nav-group-coordination = 漏洞協調
+nav-group-admin = 系統管理
+nav-status = 查詢通報進度
+nav-vendor-cases = 本組織產品的漏洞案件
+nav-account = 帳號設定

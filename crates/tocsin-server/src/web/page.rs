@@ -28,6 +28,9 @@ pub struct Page {
     pub is_staff: bool,
     /// Whether to show the vulnerability coordination's navigation (coordinators, admins).
     pub is_coordinator: bool,
+    /// Whether the user receives a notified vendor's cases (the policy's answer), for the
+    /// link to its list.
+    pub is_vendor: bool,
     /// Whether the user holds a points account (the policy's answer), for its link.
     pub has_points: bool,
     /// Operator name in the page's language.
@@ -53,6 +56,10 @@ impl Page {
         p.is_admin = nav.admin;
         p.is_staff = nav.desk;
         p.is_coordinator = nav.coordination;
+        p.is_vendor = who
+            .principal()
+            .as_ref()
+            .is_some_and(tocsin_domain::policy::receives_vendor_notice);
         p.has_points = tocsin_app::service::points::has_account(who);
         p.path = path.to_string();
         p
@@ -67,6 +74,7 @@ impl Page {
             is_admin: false,
             is_staff: false,
             is_coordinator: false,
+            is_vendor: false,
             has_points: false,
             operator_name: match tr.locale {
                 tocsin_domain::Locale::ZhTw => op.name_zh.clone(),
