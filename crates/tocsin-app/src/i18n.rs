@@ -46,6 +46,38 @@ impl Tr {
         LOCALES.lookup(langid(self.locale), id)
     }
 
+    /// The message `id`, or `None` where no locale defines it (a plain lookup answers
+    /// with the id itself, which must never reach a page unnoticed).
+    pub fn try_t(&self, id: &str) -> Option<String> {
+        LOCALES.try_lookup(langid(self.locale), id)
+    }
+
+    /// The reader's name of a time zone (`Asia/Taipei` → 台北時間 / Taipei time), from the
+    /// `tz-` messages (the IANA name in lower case, `/` and `_` as `-`); `None` for a zone
+    /// without one, where the caller shows the UTC offset or the IANA name.
+    pub fn zone_name(&self, iana: &str) -> Option<String> {
+        let key: String = iana
+            .chars()
+            .map(|c| match c {
+                '/' | '_' => '-',
+                c => c.to_ascii_lowercase(),
+            })
+            .collect();
+        self.try_t(&format!("tz-{key}"))
+    }
+
+    /// A wall-clock time as the reporter typed it (`2026-11-28T09:15:00+08:00`) for people:
+    /// `2026-11-28 09:15 (台北時間)` with the zone's name where it has one, else its offset.
+    pub fn wall_clock(&self, rfc3339: &str, iana: &str) -> String {
+        match (rfc3339.get(..10), rfc3339.get(11..16), rfc3339.get(19..)) {
+            (Some(d), Some(t), Some(off)) if !off.is_empty() => {
+                let zone = self.zone_name(iana).unwrap_or_else(|| format!("UTC{off}"));
+                format!("{d} {t} ({zone})")
+            }
+            _ => rfc3339.to_string(),
+        }
+    }
+
     /// The message `prefix` + `key`, e.g. `kind-` + `isac`.
     pub fn t2(&self, prefix: &str, key: &str) -> String {
         self.t(&format!("{prefix}{key}"))

@@ -379,7 +379,11 @@ pub async fn submit_incident(
         body_id: "mail-ack-body",
         args: vec![
             ("type", valid.incident_type.label(ctx.locale).to_string()),
-            ("discovered", details.discovered_at.clone()),
+            (
+                "discovered",
+                ctx.tr()
+                    .wall_clock(&details.discovered_at, &details.time_zone),
+            ),
         ],
     };
     file_report(state, who, ctx, intake, files, ack).await

@@ -401,13 +401,13 @@ pub fn vendor_notice_template(state: &App, report: &Report, case: &VulnCase) -> 
             ("product", d.product),
             ("version", d.version),
             ("score", d.cvss_score),
-            (
-                "target",
-                format!(
-                    "{} ({})",
-                    case.target_publication, state.config.calendar.time_zone
-                ),
-            ),
+            ("target", {
+                let tr = Tr::new(Locale::ZhTw);
+                let zone = tr
+                    .zone_name(&state.config.calendar.time_zone)
+                    .unwrap_or_else(|| state.config.calendar.time_zone.clone());
+                format!("{} ({zone})", case.target_publication)
+            }),
             ("link", link),
         ],
     )
@@ -931,6 +931,56 @@ async fn may_load_cve_ids(state: &App, who: &CurrentUser, ctx: &Ctx) -> Result<(
     .await
 }
 
+/// Why a CVE id list was refused, in the reader's language (the domain's message is
+/// English, for logs and the CLI): the line, then what is wrong there.
+fn cve_list_error(err: &tocsin_domain::cve::CveError) -> FieldError {
+    use tocsin_domain::cve::{BadCveId, CveError};
+    let (line, reason) = match err {
+        CveError::Empty => return FieldError::new("error-cve-list-empty"),
+        CveError::Id { line, source } => {
+            let (code, text) = match source {
+                BadCveId::Syntax(t) => ("error-cve-list-syntax", t),
+                BadCveId::Year(t) => ("error-cve-list-year", t),
+                BadCveId::Short(t) => ("error-cve-list-short", t),
+                BadCveId::LeadingZero(t) => ("error-cve-list-leading-zero", t),
+                BadCveId::TooLong(t) => ("error-cve-list-too-long", t),
+            };
+            (*line, FieldError::new(code).arg("text", text.clone()))
+        }
+        CveError::Backwards { line, from, to } => (
+            *line,
+            FieldError::new("error-cve-list-backwards")
+                .arg("from", from.to_string())
+                .arg("to", to.to_string()),
+        ),
+        CveError::AcrossYears { line, from, to } => (
+            *line,
+            FieldError::new("error-cve-list-years")
+                .arg("from", from.to_string())
+                .arg("to", to.to_string()),
+        ),
+        CveError::RangeTooLarge {
+            line,
+            from,
+            to,
+            count,
+            max,
+        } => (
+            *line,
+            FieldError::new("error-cve-list-range")
+                .arg("from", from.to_string())
+                .arg("to", to.to_string())
+                .arg("count", *count)
+                .arg("max", *max),
+        ),
+        CveError::TooMany { line, max } => (
+            *line,
+            FieldError::new("error-cve-list-too-many").arg("max", *max),
+        ),
+    };
+    reason.arg("line", line)
+}
+
 /// Loads reserved CVE ids (admins): a list or ranges as the CNA received them.
 pub async fn load_cve_ids(
     state: &App,
@@ -941,10 +991,7 @@ pub async fn load_cve_ids(
     may_load_cve_ids(state, who, ctx).await?;
     let ids = tocsin_domain::cve::parse_reservation(text).map_err(|err| {
         let mut e = FieldErrors::new();
-        e.add(
-            "ids",
-            FieldError::new("error-cve-list").arg("reason", err.to_string()),
-        );
+        e.add("ids", cve_list_error(&err));
         AppError::Validation(e)
     })?;
     let rows: Vec<(String, i32, i64)> = ids
@@ -1470,7 +1517,11 @@ pub async fn remind_publication_due(
             ("tracking", report.tracking_id.clone()),
             (
                 "target",
-                format!("{target} ({})", state.config.calendar.time_zone),
+                format!(
+                    "{target} ({})",
+                    tr.zone_name(&state.config.calendar.time_zone)
+                        .unwrap_or_else(|| state.config.calendar.time_zone.clone())
+                ),
             ),
             ("state", cna_state.label(Locale::ZhTw).to_string()),
         ];

@@ -10,6 +10,7 @@ use axum_extra::extract::Form;
 use serde::Deserialize;
 use tocsin_storage::ApiToken;
 
+use super::kit::when;
 use super::page::{Page, render, see_other};
 use crate::auth::CurrentUser;
 use crate::error::AppError;
@@ -17,12 +18,21 @@ use crate::state::AppState;
 use tocsin_app::Ctx;
 use tocsin_app::service;
 
+/// One API token as shown: times on the desk's clock, in the reader's words.
+struct TokenRow {
+    id: String,
+    name: String,
+    created: String,
+    last_used: String,
+    revoked: Option<String>,
+}
+
 #[derive(Template)]
 #[template(path = "account.html")]
 struct AccountPage {
     page: Page,
     email: String,
-    tokens: Vec<ApiToken>,
+    tokens: Vec<TokenRow>,
     new_secret: Option<String>,
     error: Option<String>,
     /// Errors of the password form, by field.
@@ -47,13 +57,30 @@ async fn view(
             &AccountPage {
                 page: Page::new(state, ctx, who, "/account"),
                 email: user.email.clone(),
-                tokens,
+                tokens: tokens
+                    .iter()
+                    .map(|t| token_row(state, &ctx.tr(), t))
+                    .collect(),
                 new_secret,
                 error,
                 password_errors,
             },
         ),
         Err(e) => e.into_response(),
+    }
+}
+
+fn token_row(state: &AppState, tr: &tocsin_app::i18n::Tr, t: &ApiToken) -> TokenRow {
+    TokenRow {
+        id: t.id.to_string(),
+        name: t.name.clone(),
+        created: when(state, tr, t.created_at),
+        last_used: t
+            .last_used_at
+            .0
+            .map(|u| when(state, tr, u))
+            .unwrap_or_default(),
+        revoked: t.revoked_at.0.map(|r| when(state, tr, r)),
     }
 }
 

@@ -265,9 +265,37 @@ pub(super) async fn users_submit(
 #[template(path = "admin_audit.html")]
 struct AuditPage {
     page: Page,
-    entries: Vec<AuditEntry>,
+    entries: Vec<AuditRow>,
     q: AuditQuery,
     next_before: Option<String>,
+}
+
+/// One audit entry as shown: the time on the desk's clock, actor, action and target kind in
+/// the reader's words (the stored key stays in the row's `title` for filtering).
+struct AuditRow {
+    at_iso: String,
+    at: String,
+    actor: String,
+    action_key: String,
+    action: String,
+    target_kind: String,
+    target_id: String,
+    detail: String,
+    ip: String,
+}
+
+fn audit_row(state: &AppState, tr: &tocsin_app::i18n::Tr, e: &AuditEntry) -> AuditRow {
+    AuditRow {
+        at_iso: e.at.to_string(),
+        at: super::kit::when(state, tr, e.at),
+        actor: super::labels::actor_label(tr, &e.actor),
+        action_key: e.action.clone(),
+        action: super::labels::keyed(tr, "audit-act-", &e.action),
+        target_kind: super::labels::keyed(tr, "audit-kind-", &e.target_kind),
+        target_id: e.target_id.clone(),
+        detail: e.detail.clone(),
+        ip: e.ip.clone(),
+    }
 }
 
 /// Filters of the audit page, from the query string.
@@ -310,7 +338,10 @@ pub(super) async fn audit_page(
                 StatusCode::OK,
                 &AuditPage {
                     page: Page::new(&state, &ctx, &who, "/admin/audit"),
-                    entries,
+                    entries: entries
+                        .iter()
+                        .map(|e| audit_row(&state, &ctx.tr(), e))
+                        .collect(),
                     q,
                     next_before,
                 },

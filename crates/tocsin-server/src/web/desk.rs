@@ -18,7 +18,7 @@ use tocsin_domain::workflow::{Outcome, RejectionReason, Resolution};
 use tocsin_domain::{IncidentType, Priority, ReportState, RsitClass, SlaStatus, rsit};
 
 use super::kit::{
-    Errors, Failed, FileView, Options, canonical, discovered, download, field_errors, file_views,
+    Errors, Failed, FileView, Options, canonical, download, field_errors, file_views,
     hours_minutes, staff_only, when,
 };
 use super::labels::{EventView, event_view, label, type_label};
@@ -67,7 +67,7 @@ fn sla_view(state: &AppState, tr: &Tr, s: &SlaStatus, met: bool, stopped: bool) 
     SlaView {
         breached,
         text,
-        due: when(state, s.due),
+        due: when(state, &tr, s.due),
     }
 }
 
@@ -231,7 +231,7 @@ pub(super) async fn queue(
                     .assignee_id
                     .and_then(|a| names.get(&a).cloned())
                     .unwrap_or_default(),
-                reported_at: when(&state, r.reported_at),
+                reported_at: when(&state, &tr, r.reported_at),
                 sla_first,
                 sla_resolution,
                 tracking: r.tracking_id,
@@ -287,7 +287,6 @@ struct ReportPage {
     reporter_phone: String,
     reported_at: String,
     discovered_at: String,
-    time_zone: String,
     description: String,
     needs_support: bool,
     support_requested: String,
@@ -434,8 +433,8 @@ async fn report_view(
         })
         .collect();
     let survey = v.survey.as_ref().map(|s| SurveyView {
-        sent_at: when(state, s.sent_at),
-        answered_at: s.answered_at.0.map(|a| when(state, a)),
+        sent_at: when(state, &tr, s.sent_at),
+        answered_at: s.answered_at.0.map(|a| when(state, &tr, a)),
         scores: [
             ("survey-speed", s.speed),
             ("survey-helpfulness", s.helpfulness),
@@ -455,9 +454,8 @@ async fn report_view(
         reporter_name: r.reporter_name.clone(),
         reporter_email: r.reporter_email.clone(),
         reporter_phone: r.reporter_phone.clone(),
-        reported_at: when(state, r.reported_at),
-        discovered_at: discovered(&v.incident.discovered_at),
-        time_zone: v.incident.time_zone.clone(),
+        reported_at: when(state, &tr, r.reported_at),
+        discovered_at: tr.wall_clock(&v.incident.discovered_at, &v.incident.time_zone),
         description: v.incident.description.clone(),
         needs_support: v.incident.needs_support,
         support_requested: v.incident.support_requested.clone(),

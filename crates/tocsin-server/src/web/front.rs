@@ -77,7 +77,7 @@ pub(super) async fn home(State(state): State<AppState>, ctx: Ctx, who: CurrentUs
         .into_iter()
         .take(LATEST_ADVISORIES)
         .map(|a| LatestAdvisory {
-            published: super::vuln::published_date(&state, &a.published_at)
+            published: super::vuln::published_date(&state, &ctx.tr(), &a.published_at)
                 .chars()
                 .take(10)
                 .collect(),

@@ -152,13 +152,29 @@ pub(super) fn zone_options(chosen: &str) -> Vec<String> {
 }
 
 /// An instant for people: the desk calendar's zone (Taiwan by default), to the minute,
-/// with the offset.
-pub(super) fn when(state: &AppState, t: Timestamp) -> String {
+/// with the zone's name in the reader's language (its UTC offset where it has none).
+pub(super) fn when(state: &AppState, tr: &Tr, t: Timestamp) -> String {
     let tz = state.desk.calendar.time_zone().clone();
-    tocsin_domain::zone::to_jiff(t)
-        .to_zoned_datetime(tz)
-        .strftime("%Y-%m-%d %H:%M (UTC%:z)")
-        .to_string()
+    let local = tocsin_domain::zone::to_jiff(t).to_zoned_datetime(tz);
+    let zone = zone_label(tr, state.desk.calendar.time_zone_name())
+        .unwrap_or_else(|| local.strftime("UTC%:z").to_string());
+    format!("{} ({zone})", local.strftime("%Y-%m-%d %H:%M"))
+}
+
+/// A date of the desk's calendar (a target publication date) with its time zone's name:
+/// `2026-12-08 (台北時間)`.
+pub(super) fn desk_date(state: &AppState, tr: &Tr, date: &str) -> String {
+    if date.is_empty() {
+        return String::new();
+    }
+    let name = state.desk.calendar.time_zone_name();
+    let zone = zone_label(tr, name).unwrap_or_else(|| name.to_string());
+    format!("{date} ({zone})")
+}
+
+/// The reader's name of a time zone (see [`Tr::zone_name`]).
+pub(super) fn zone_label(tr: &Tr, iana: &str) -> Option<String> {
+    tr.zone_name(iana)
 }
 
 /// The reporter's discovery time, `2026-11-28T09:15:00+08:00`, as

@@ -17,6 +17,33 @@ pub(super) fn label(tr: &Tr, prefix: &str, key: &str) -> String {
     }
 }
 
+/// A stored key as a message-id part: `report.claim_requested` → `report-claim-requested`.
+fn key_part(key: &str) -> String {
+    key.chars()
+        .map(|c| if c == '.' || c == '_' { '-' } else { c })
+        .collect()
+}
+
+/// The reader's name of a message keyed by stored text (`prefix` + key), or the stored
+/// text itself when no message names it (a key added later still shows).
+pub(super) fn keyed(tr: &Tr, prefix: &str, key: &str) -> String {
+    if key.is_empty() {
+        return String::new();
+    }
+    tr.try_t(&format!("{prefix}{}", key_part(key)))
+        .unwrap_or_else(|| key.to_string())
+}
+
+/// An actor as stored (a user's mail, or `system`, `reporter`, `anonymous`, `cli`) in the
+/// reader's words.
+pub(super) fn actor_label(tr: &Tr, actor: &str) -> String {
+    match actor {
+        "reporter" => tr.t("event-by-reporter"),
+        "system" | "anonymous" | "cli" => tr.t2("actor-", actor),
+        _ => actor.to_string(),
+    }
+}
+
 /// The incident type's name, or the stored text if unknown.
 pub(super) fn type_label(tr: &Tr, category: &str) -> String {
     category
@@ -123,7 +150,7 @@ pub(super) fn event_view(state: &AppState, tr: &Tr, e: &ReportEvent, desk: bool)
         _ => String::new(),
     };
     let actor = if desk {
-        e.actor.clone()
+        actor_label(tr, &e.actor)
     } else if matches!(e.event.as_str(), "received" | "reporter_info") {
         tr.t("event-by-reporter")
     } else {
@@ -133,7 +160,7 @@ pub(super) fn event_view(state: &AppState, tr: &Tr, e: &ReportEvent, desk: bool)
         }
     };
     EventView {
-        at: when(state, e.at),
+        at: when(state, &tr, e.at),
         kind: e.event.clone(),
         label: label(tr, "event-", &e.event),
         actor,

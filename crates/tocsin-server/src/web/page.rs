@@ -45,6 +45,9 @@ pub struct Page {
     pub operator_addresses: Vec<String>,
     /// The current path, to come back to after switching language.
     pub path: String,
+    /// The desk calendar's time zone in the reader's words (`台北時間`), for texts that
+    /// say which clock their dates and months follow.
+    pub zone: String,
 }
 
 impl Page {
@@ -85,7 +88,16 @@ impl Page {
             operator_phones: op.phones.clone(),
             operator_addresses: op.addresses.clone(),
             path: "/".to_string(),
+            zone: {
+                let name = state.desk.calendar.time_zone_name();
+                super::kit::zone_label(&tr, name).unwrap_or_else(|| name.to_string())
+            },
         }
+    }
+
+    /// The message `id` with the desk's time zone as `$zone`.
+    pub fn t_zone(&self, id: &str) -> String {
+        self.tr.t_args(id, &[("zone", self.zone.clone())])
     }
 
     /// The tag of the other language, for the switch.

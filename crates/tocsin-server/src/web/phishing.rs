@@ -429,7 +429,7 @@ pub(super) async fn cases(
             state: c.state.clone(),
             state_label: state_label(&tr, &c.state),
             reporters: c.reporters,
-            first_reported: when(&state, c.first_reported_at),
+            first_reported: when(&state, &tr, c.first_reported_at),
             tlp: tlp_marking(&c.tlp),
             tlp_class: super::intel::tlp_class(&c.tlp),
         })
@@ -581,7 +581,7 @@ async fn case_view(
         ("phishing-escalated-at", c.escalated_at.0),
     ]
     .into_iter()
-    .filter_map(|(k, at)| at.map(|at| (tr.t(k), when(state, at))))
+    .filter_map(|(k, at)| at.map(|at| (tr.t(k), when(state, &tr, at))))
     .collect();
     let page = CasePage {
         page: Page::new(state, ctx, who, &format!("/desk/phishing/{id}")),
@@ -620,7 +620,7 @@ async fn case_view(
                 let d: PhishingDetails = serde_json::from_str(&r.details).unwrap_or_default();
                 ReportLine {
                     tracking: r.tracking_id.clone(),
-                    reported_at: when(state, r.reported_at),
+                    reported_at: when(state, &tr, r.reported_at),
                     reporter: r.reporter_name.clone(),
                     email: r.reporter_email.clone(),
                     seen_in: seen_in_label(&tr, &d.seen_in),

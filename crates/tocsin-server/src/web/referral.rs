@@ -86,7 +86,11 @@ fn row(
         size_label: label(tr, "referral-size-", &r.company_size),
         region_label: label(tr, "referral-region-", &r.region),
         summary: r.summary.clone(),
-        offered_at: r.offered_at.0.map(|t| when(state, t)).unwrap_or_default(),
+        offered_at: r
+            .offered_at
+            .0
+            .map(|t| when(state, &tr, t))
+            .unwrap_or_default(),
         outcome_label: label(tr, "referral-outcome-", &r.outcome),
         rating: r.rating.map(|n| n.to_string()).unwrap_or_default(),
         rating_comment: r.rating_comment.clone(),

@@ -225,7 +225,7 @@ pub(super) async fn mine_page(
                         },
                         state: r.state.as_str().to_string(),
                         state_label: tr.t2("state-", r.state.as_str()),
-                        reported_at: when(state, r.reported_at),
+                        reported_at: when(state, &tr, r.reported_at),
                         tracking: r.tracking_id,
                     })
                     .collect(),

@@ -13,8 +13,8 @@ use serde::Deserialize;
 use tocsin_domain::{ReportKind, TrackingNumber};
 
 use super::kit::{
-    Errors, FileView, discovered, download, field_errors, file_views, find, limits_hint, pct,
-    read_multipart, when,
+    Errors, FileView, download, field_errors, file_views, find, limits_hint, pct, read_multipart,
+    when,
 };
 use super::labels::{EventView, event_view, type_label};
 use super::page::{Page, render, see_other};
@@ -35,7 +35,6 @@ pub(super) struct StatusPage {
     type_label: String,
     reported_at: String,
     discovered_at: String,
-    time_zone: String,
     description: String,
     events: Vec<EventView>,
     files: Vec<FileView>,
@@ -141,9 +140,8 @@ pub(super) async fn status_view(
         state: v.report.state.as_str().to_string(),
         state_label: tr.t2("state-", v.report.state.as_str()),
         type_label: type_label(&tr, &v.report.category),
-        reported_at: when(state, v.report.reported_at),
-        discovered_at: discovered(&v.incident.discovered_at),
-        time_zone: v.incident.time_zone.clone(),
+        reported_at: when(state, &tr, v.report.reported_at),
+        discovered_at: tr.wall_clock(&v.incident.discovered_at, &v.incident.time_zone),
         description: v.incident.description.clone(),
         limits: limits_hint(state, &tr),
         body,

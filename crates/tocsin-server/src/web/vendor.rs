@@ -51,15 +51,7 @@ pub(super) async fn list(State(state): State<AppState>, ctx: Ctx, who: CurrentUs
                         state: c.state.as_str().to_string(),
                         state_label: c.state.label(tr.locale).to_string(),
                         cve_id: c.case.cve_id.clone(),
-                        target: if c.case.target_publication.is_empty() {
-                            String::new()
-                        } else {
-                            format!(
-                                "{} ({})",
-                                c.case.target_publication,
-                                state.desk.calendar.time_zone_name()
-                            )
-                        },
+                        target: super::kit::desk_date(&state, &tr, &c.case.target_publication),
                         tracking: c.report.tracking_id,
                     })
                     .collect(),

@@ -50,15 +50,6 @@ fn other_tr(tr: &Tr) -> Tr {
     })
 }
 
-/// The target publication date with the desk calendar's time zone.
-fn target_text(state: &AppState, date: &str) -> String {
-    if date.is_empty() {
-        String::new()
-    } else {
-        format!("{date} ({})", state.desk.calendar.time_zone_name())
-    }
-}
-
 /// A CVSS score with its severity, translated: `7.6（高）`.
 fn score_text(tr: &Tr, score: &str, severity: &str) -> String {
     if severity.is_empty() {
@@ -471,7 +462,7 @@ pub(super) async fn status_details(
         state_label: cna_label(tr, &cna),
         state: cna,
         cve_id,
-        target: target_text(state, &target),
+        target: super::kit::desk_date(state, &tr, &target),
     })
 }
 
@@ -494,7 +485,8 @@ struct CaseRow {
     state_label: String,
     cve_id: String,
     cvss: String,
-    warned: bool,
+    /// The CVSS warnings in one line (the ⚠ badge's text), empty when none.
+    warning: String,
     target: String,
 }
 
@@ -563,8 +555,8 @@ pub(super) async fn cases(
             state_label: c.state.label(tr.locale).to_string(),
             cve_id: c.case.cve_id.clone(),
             cvss: score_text(&tr, &c.details.cvss_score, &c.details.cvss_severity),
-            warned: !c.details.cvss_warnings.is_empty(),
-            target: target_text(&state, &c.case.target_publication),
+            warning: cvss_view(&tr, &c.details).warnings.join(" "),
+            target: super::kit::desk_date(&state, &tr, &c.case.target_publication),
             tracking: c.report.tracking_id,
         })
         .collect();
@@ -705,10 +697,10 @@ async fn case_view(
         page: Page::new(state, ctx, who, &format!("/desk/vulnerabilities/{t}")),
         state: v.state.as_str().to_string(),
         state_label: v.state.label(tr.locale).to_string(),
-        reported_at: when(state, v.report.reported_at),
+        reported_at: when(state, &tr, v.report.reported_at),
         fields: fields_view(&tr, &v.report, &v.details, v.audience.cut().identity),
         cve_id: c.cve_id.clone(),
-        target: target_text(state, &c.target_publication),
+        target: super::kit::desk_date(state, &tr, &c.target_publication),
         has_vendor: c.vendor_org_id.is_some(),
         vendor_name,
         vendor_status: vendor_status_label(&tr, &c.vendor_status),
@@ -982,7 +974,7 @@ pub(super) async fn vendor_view(
         state_label: v.state.label(tr.locale).to_string(),
         fields: fields_view(&tr, &v.report, &v.details, v.audience.cut().identity),
         cve_id: v.case.cve_id.clone(),
-        target: target_text(&state, &v.case.target_publication),
+        target: super::kit::desk_date(&state, &tr, &v.case.target_publication),
         vendor_status: vendor_status_label(&tr, &v.case.vendor_status),
         vendor_statement: v.case.vendor_statement.clone(),
         files: file_views(&v.files, &format!("/vulnerabilities/{t}/files/"), ""),
@@ -1111,9 +1103,9 @@ pub(super) async fn cve_ids_submit(
 // The public advisories.
 
 /// When an advisory was published, as a date in the desk calendar's zone.
-pub(super) fn published_date(state: &AppState, rfc3339: &str) -> String {
+pub(super) fn published_date(state: &AppState, tr: &Tr, rfc3339: &str) -> String {
     Timestamp::parse_rfc3339(rfc3339)
-        .map(|t| when(state, t))
+        .map(|t| when(state, &tr, t))
         .unwrap_or_default()
 }
 
@@ -1144,7 +1136,7 @@ pub(super) async fn advisories(
     let rows = list
         .into_iter()
         .map(|a| AdvisoryRow {
-            published: published_date(&state, &a.published_at)
+            published: published_date(&state, &ctx.tr(), &a.published_at)
                 .chars()
                 .take(10)
                 .collect(),
@@ -1185,7 +1177,7 @@ pub(super) async fn advisory_page(
         StatusCode::OK,
         &AdvisoryPage {
             page: Page::new(&state, &ctx, &who, &format!("/advisories/{}", a.cve_id)),
-            published: published_date(&state, &a.published_at),
+            published: published_date(&state, &ctx.tr(), &a.published_at),
             a,
         },
     )

@@ -222,7 +222,7 @@ both_engines! {
         assert_eq!(text_of(&status.body, "cvss-claimed"), "7.5");
         assert_eq!(text_of(&status.body, "vuln-state"), "已接收");
         assert_eq!(text_of(&status.body, "vuln-cve"), "尚未指派");
-        assert!(text_of(&status.body, "vuln-target").ends_with("(Asia/Taipei)"));
+        assert!(text_of(&status.body, "vuln-target").ends_with("(台北時間)"));
         assert_eq!(status.body.matches("class=\"cvss-warning\"").count(), 2, "{}", status.body);
         assert!(status.body.contains("7.5 ≠ 7.6") && status.body.contains("3.1 ≠ 3.0"), "{}", status.body);
         // Verbatim, with the seed's leading space.
@@ -310,7 +310,7 @@ both_engines! {
         assert_eq!(list.status, StatusCode::OK, "{}", list.body);
         let row = &list.body[list.body.find(&format!("id=\"vuln-{tracking}\"")).expect("row")..];
         let row = &row[..row.find("</tr>").expect("row end")];
-        for needle in ["IP CAM", "techOh Inc.", "已接收", "7.6", "(Asia/Taipei)", "⚠"] {
+        for needle in ["IP CAM", "techOh Inc.", "已接收", "7.6", "(台北時間)", "⚠"] {
             assert!(row.contains(needle), "the row lacks {needle}: {row}");
         }
         let none = h.get("/desk/vulnerabilities?state=published", &[("cookie", &coord)]).await;
@@ -530,7 +530,9 @@ async fn walk(h: Harness, credit: bool) {
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
-        r.body.contains("CVE 編號清單有誤") && r.body.contains("CVE-2026-1"),
+        r.body
+            .contains("第 1 行：「CVE-2026-1」的序號至少要 4 位數")
+            && !r.body.contains("sequence needs"),
         "{}",
         r.body
     );

@@ -257,7 +257,7 @@ pub(super) async fn record_view(
             AudienceView {
                 kind: tr.t2("intel-audience-", a.kind.as_str()),
                 name: name.unwrap_or_else(|| a.target_id.to_string()),
-                added: when(state, a.added_at),
+                added: when(state, &tr, a.added_at),
             }
         })
         .collect();
@@ -271,7 +271,7 @@ pub(super) async fn record_view(
                 .unwrap_or_default(),
             email: d.email.clone(),
             tlp: tlp_marking(&d.tlp),
-            at: when(state, d.delivered_at),
+            at: when(state, &tr, d.delivered_at),
             message_id: d.message_id.clone(),
         })
         .collect();
@@ -298,7 +298,7 @@ pub(super) async fn record_view(
         .map(|a| LinkView {
             href: format!("/intel/{}", a.id),
             subject: a.subject.clone(),
-            published: when(state, a.published_at),
+            published: when(state, &tr, a.published_at),
             tlp: tlp_marking(&a.tlp),
             tlp_class: tlp_class(&a.tlp),
             status_label: status_label(&tr, &a.status),
