@@ -187,3 +187,7 @@ error-cve-list-backwards = Line { $line }: the range { $from }..{ $to } ends bef
 error-cve-list-years = Line { $line }: the range { $from }..{ $to } spans more than one year.
 error-cve-list-range = Line { $line }: the range { $from }..{ $to } holds { $count } ids, more than { $max }.
 error-cve-list-too-many = Line { $line }: more than { $max } ids in all.
+
+## Waiting on the reporter
+staffhome-waiting-reporter = Waiting on the reporter (over 2 working days)
+desk-waiting-only = Only those waiting on the reporter

@@ -187,3 +187,7 @@ error-cve-list-backwards = 第 { $line } 行：範圍 { $from }..{ $to } 的結�
 error-cve-list-years = 第 { $line } 行：範圍 { $from }..{ $to } 跨越不同年份。
 error-cve-list-range = 第 { $line } 行：範圍 { $from }..{ $to } 共 { $count } 個編號，超過上限 { $max } 個。
 error-cve-list-too-many = 第 { $line } 行：編號總數超過上限 { $max } 個。
+
+## Waiting on the reporter
+staffhome-waiting-reporter = 待通報者回覆（超過 2 個工作天）
+desk-waiting-only = 只看待通報者回覆

@@ -1,5 +1,5 @@
 //! The staff home: what needs action now on each desk the reader may work (new
-//! incidents, breached SLAs, reports assigned to them, new vulnerability and phishing
+//! incidents, breached SLAs, reports assigned to them, reports waiting on the reporter, new vulnerability and phishing
 //! cases, intel drafts, held mail, redemptions waiting), each a count with the listing it
 //! comes from. Every count is read through that desk's own use case, so the policy decides
 //! what a reader is shown here exactly as on the listing itself; a desk they may not list is
@@ -57,6 +57,7 @@ pub async fn needs_action(
     let new = queue(|q| q.state = ReportState::Received.as_str().into());
     let breached = queue(|q| q.breached = "1".into());
     let mine = queue(|q| q.assignee = "me".into());
+    let waiting = queue(|q| q.waiting = "1".into());
     let count = |q| async move {
         super::reports::queue(state, who, ctx, &q)
             .await
@@ -70,6 +71,12 @@ pub async fn needs_action(
         "/desk?breached=1",
     )?;
     push("incident", "mine", count(mine).await, "/desk?assignee=me")?;
+    push(
+        "incident",
+        "waiting-reporter",
+        count(waiting).await,
+        "/desk?waiting=1",
+    )?;
     let vulns = super::vuln::cases(state, who, ctx, Some(CnaState::INITIAL))
         .await
         .map(|c| c.len());

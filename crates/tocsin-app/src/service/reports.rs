@@ -1252,6 +1252,39 @@ pub async fn set_task(
     Ok(())
 }
 
+/// How long a question to the reporter may go unanswered before the desk is told
+/// (working days of the desk calendar).
+pub const WAITING_WORKING_DAYS: i64 = 2;
+
+/// Whether an open report waits on its reporter: the desk's last word to them (a message)
+/// has had no answer (information from the reporter, by the status page or by mail) for
+/// [`WAITING_WORKING_DAYS`] working days. There is no "waiting" state in the workflow, so
+/// the history says it.
+pub async fn waiting_on_reporter(
+    state: &App,
+    r: &Report,
+    now: tocsin_domain::Timestamp,
+) -> Result<bool, AppError> {
+    if !r.state.is_open() {
+        return Ok(false);
+    }
+    let events = state
+        .store
+        .list_events(r.id, tocsin_domain::policy::Thread::All)
+        .await?;
+    let last = events
+        .iter()
+        .filter(|e| matches!(e.event.as_str(), "message" | "reporter_info"))
+        .max_by_key(|e| e.at);
+    let Some(asked) = last.filter(|e| e.event == "message") else {
+        return Ok(false);
+    };
+    let cal = &state.desk.calendar;
+    let minute = |t: jiff::civil::Time| i64::from(t.hour()) * 60 + i64::from(t.minute());
+    let day = (minute(cal.day_end()) - minute(cal.day_start())).max(1);
+    Ok(cal.add_working_time(asked.at, WAITING_WORKING_DAYS * day) <= now)
+}
+
 /// Filters of the desk queue, as they come from the query string.
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default)]
@@ -1268,6 +1301,8 @@ pub struct QueueQuery {
     pub breached: String,
     /// `newest` for newest first (default oldest first).
     pub sort: String,
+    /// `1` for only the reports waiting on the reporter (see [`waiting_on_reporter`]).
+    pub waiting: String,
 }
 
 /// One queue row.
@@ -1370,6 +1405,17 @@ pub async fn queue(
         })
         .filter(|row| q.breached != "1" || row.sla_first.breached || row.sla_resolution.breached)
         .collect();
+    let rows = if q.waiting == "1" {
+        let mut kept = Vec::new();
+        for row in rows {
+            if waiting_on_reporter(state, &row.report, now).await? {
+                kept.push(row);
+            }
+        }
+        kept
+    } else {
+        rows
+    };
     let counts = if scope.is_none() {
         state
             .store

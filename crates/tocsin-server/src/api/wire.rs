@@ -694,6 +694,9 @@ pub struct QueueQuery {
     pub breached: String,
     /// `newest` for newest first (default oldest first).
     pub sort: String,
+    /// `1` for only the reports waiting on the reporter (a message to them unanswered
+    /// for two working days).
+    pub waiting: String,
 }
 
 impl From<QueueQuery> for app::reports::QueueQuery {
@@ -705,6 +708,7 @@ impl From<QueueQuery> for app::reports::QueueQuery {
             older_than_days: w.older_than_days,
             breached: w.breached,
             sort: w.sort,
+            waiting: w.waiting,
         }
     }
 }
