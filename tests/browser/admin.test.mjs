@@ -143,12 +143,12 @@ describe('an administrator sets up tocsin, creates an organization and a user', 
   step('the language switch goes to English and back, staying on the page', async () => {
     await page.click('#lang-switch');
     await expectLang(page, 'en');
-    assert.match(await page.locator('#nav-admin-orgs').innerText(), /Organizations/);
+    assert.match(await page.locator('#nav-admin-orgs').textContent(), /Organizations/);
     assert.equal(new URL(page.url()).pathname, '/admin/users', 'the switch should come back to the same page');
     await screenshot(page, 'admin-5-english');
     await page.click('#lang-switch');
     await expectLang(page, 'zh-TW');
-    assert.doesNotMatch(await page.locator('#nav-admin-orgs').innerText(), /Organizations/);
+    assert.doesNotMatch(await page.locator('#nav-admin-orgs').textContent(), /Organizations/);
   });
 
   step('the admin logs out', async () => {

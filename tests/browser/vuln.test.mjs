@@ -185,7 +185,7 @@ describe('a vulnerability is reported on the web, coordinated and published with
     await navTo(coordinator, '#nav-vulnerabilities');
     const row = coordinator.locator('#vuln-cases tr', { hasText: tracking });
     await row.waitFor({ state: 'visible' }).catch(() => assert.fail(`${tracking} is not in #vuln-cases`));
-    assert.match(await row.innerText(), /IP CAM[\s\S]*已接收[\s\S]*7\.6[\s\S]*Asia\/Taipei/);
+    assert.match(await row.innerText(), /IP CAM[\s\S]*已接收[\s\S]*7\.6[\s\S]*台北時間/);
     await screenshot(coordinator, 'vuln-4-list');
     await row.locator('a').first().click();
     await visible(coordinator, '#transition-form');
