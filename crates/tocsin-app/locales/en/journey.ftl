@@ -191,3 +191,7 @@ error-cve-list-too-many = Line { $line }: more than { $max } ids in all.
 ## Waiting on the reporter
 staffhome-waiting-reporter = Waiting on the reporter (over 2 working days)
 desk-waiting-only = Only those waiting on the reporter
+
+## Vulnerability cases: messages to the researcher
+vuln-message-title = Message to the researcher
+vuln-message-hint = The message is mailed to the researcher and shown on their status page.

@@ -191,3 +191,7 @@ error-cve-list-too-many = 第 { $line } 行：編號總數超過上限 { $max } 
 ## Waiting on the reporter
 staffhome-waiting-reporter = 待通報者回覆（超過 2 個工作天）
 desk-waiting-only = 只看待通報者回覆
+
+## Vulnerability cases: messages to the researcher
+vuln-message-title = 傳送訊息給通報者
+vuln-message-hint = 訊息會寄給通報者，並顯示在其查詢頁面上。

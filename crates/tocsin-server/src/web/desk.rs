@@ -142,7 +142,7 @@ impl QueuePage {
 }
 
 /// Staff users by id, for names.
-async fn staff(
+pub(super) async fn staff(
     state: &AppState,
     who: &CurrentUser,
     ctx: &Ctx,

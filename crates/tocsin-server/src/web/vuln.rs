@@ -606,6 +606,9 @@ struct CasePage {
     export_kind: &'static str,
     /// Publication is one of the next steps (its English description rule is said).
     may_publish: bool,
+    /// Who works the case, as on an incident: the desk's staff to choose from.
+    staff: Options,
+    assignee_label: String,
     events: Vec<EventView>,
     files: Vec<FileView>,
     failed_form: String,
@@ -657,10 +660,11 @@ async fn case_view(
         .await?;
         let v = svc::case(state, who, ctx, tracking).await?;
         let orgs = service::list_orgs(state, who, ctx).await?;
-        Ok::<_, AppError>((v, orgs))
+        let users = super::desk::staff(state, who, ctx).await?;
+        Ok::<_, AppError>((v, orgs, users))
     }
     .await;
-    let (v, orgs) = match result {
+    let (v, orgs, users) = match result {
         Ok(x) => x,
         Err(e) => return e.into_response(),
     };
@@ -685,6 +689,12 @@ async fn case_view(
         "advisory.target_publication".into(),
         c.target_publication.clone(),
     );
+    let assignee = v
+        .report
+        .assignee_id
+        .map(|u| u.to_string())
+        .unwrap_or_default();
+    values.insert("assign.assignee_id".into(), assignee.clone());
     for (k, val) in &failed.values {
         values.insert(format!("{}.{k}", failed.form), val.clone());
     }
@@ -738,6 +748,16 @@ async fn case_view(
             _ => "container",
         },
         may_publish: v.state.can_go_to(CnaState::Published),
+        assignee_label: users
+            .iter()
+            .find(|u| u.id.to_string() == assignee)
+            .map(|u| format!("{} <{}>", u.name, u.email))
+            .unwrap_or_else(|| tr.t("unassigned")),
+        staff: users
+            .iter()
+            .filter(|u| !u.disabled)
+            .map(|u| (u.id.to_string(), format!("{} <{}>", u.name, u.email)))
+            .collect(),
         events: v
             .events
             .iter()

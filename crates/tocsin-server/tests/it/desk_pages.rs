@@ -572,3 +572,30 @@ async fn oversized_attachment_sqlite() {
 async fn oversized_attachment_postgres() {
     oversized_attachment(Engine::Postgres).await;
 }
+
+both_engines! {
+    async fn a_message_unanswered_for_two_working_days_waits_on_the_reporter(h: Harness) {
+        let (tracking, link, _) = file_report(&h, "官網首頁遭置換", "false").await;
+        h.user("desk@cert.tw", &[Role::Analyst]).await;
+        let desk = h.login("desk@cert.tw").await;
+        let waiting = |body: &str| body.contains(&format!(">{tracking}</a>"));
+        let r = h.form(&format!("/desk/reports/{tracking}/messages"), "body=請提供網站存取紀錄", Some(&desk)).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let now = h.get("/desk?waiting=1", &[("cookie", &desk)]).await;
+        assert!(!waiting(&now.body), "a fresh question waits on no one yet");
+        // Two weeks on (more than two working days whatever the holidays), still unanswered.
+        h.state.store.clock().advance(time::Duration::days(14)).expect("clock");
+        // (The session has expired by then: the analyst signs in again.)
+        let desk = h.login("desk@cert.tw").await;
+        let later = h.get("/desk?waiting=1", &[("cookie", &desk)]).await;
+        assert!(waiting(&later.body), "{}", later.body);
+        let home = h.get("/desk", &[("cookie", &desk)]).await;
+        assert!(home.body.contains("/desk?waiting=1") && home.body.contains("待通報者回覆"), "the staff home counts it");
+        // The reporter answers on the status page: it waits no more.
+        let token = link.split("token=").nth(1).expect("token").to_string();
+        let add = post_multipart(&h, &format!("/status/{tracking}"), &[Part::Text("token", &token), Part::Text("body", "存取紀錄如附")], None).await;
+        assert_eq!(add.status, StatusCode::SEE_OTHER, "{}", add.body);
+        let after = h.get("/desk?waiting=1", &[("cookie", &desk)]).await;
+        assert!(!waiting(&after.body), "answered");
+    }
+}

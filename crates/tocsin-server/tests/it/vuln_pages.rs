@@ -862,3 +862,32 @@ mod a_coordinator_rejects_a_cve_id_from_the_case_page {
         }
     }
 }
+
+both_engines! {
+    async fn a_vulnerability_case_has_an_assignee_notes_and_messages_to_the_researcher(h: Harness) {
+        let (tracking, link, _) = file_txt(&h, &seed(false), b"").await;
+        let base = format!("/desk/vulnerabilities/{tracking}");
+        h.user("coord@cert.tw", &[Role::Coordinator]).await;
+        let coord = h.login("coord@cert.tw").await;
+        let c = Some(coord.as_str());
+        let me = h.state.store.find_user_by_email("coord@cert.tw").await.expect("q").expect("user");
+        let page = h.get(&base, &[("cookie", &coord)]).await;
+        assert!(page.body.contains("id=\"assign-form\"") && page.body.contains("id=\"message-form\"") && page.body.contains("id=\"note-form\""));
+        for (path, body) in [
+            ("assign", format!("assignee_id={}", me.id)),
+            ("messages", "body=RESEARCHER-MESSAGE 請提供韌體版本".to_string()),
+            ("notes", "body=INTERNAL-NOTE 僅供內部".to_string()),
+        ] {
+            let r = h.form(&format!("/desk/reports/{tracking}/{path}"), &body, c).await;
+            assert_eq!(r.status, StatusCode::SEE_OTHER, "{path}: {}", r.body);
+        }
+        let page = h.get(&base, &[("cookie", &coord)]).await;
+        assert!(text_of(&page.body, "assignee-current").contains("coord@cert.tw"), "{}", page.body);
+        assert!(page.body.contains("RESEARCHER-MESSAGE") && page.body.contains("INTERNAL-NOTE"));
+        // The researcher reads the message on the status page, never the note, and gets it by mail.
+        let status = h.get(&link, &[]).await;
+        assert!(status.body.contains("RESEARCHER-MESSAGE") && !status.body.contains("INTERNAL-NOTE"), "{}", status.body);
+        let outbox = h.state.store.list_outbox(100).await.expect("outbox");
+        assert!(outbox.iter().any(|m| m.recipients.contains(REPORTER_EMAIL) && crate::desk_pages::mail_text(&m.message).contains("RESEARCHER-MESSAGE")));
+    }
+}
