@@ -195,3 +195,6 @@ desk-waiting-only = Only those waiting on the reporter
 ## Vulnerability cases: messages to the researcher
 vuln-message-title = Message to the researcher
 vuln-message-hint = The message is mailed to the researcher and shown on their status page.
+
+## The audit log: a reporter reading by the status link
+actor-reporter-link = Reporter (status link)

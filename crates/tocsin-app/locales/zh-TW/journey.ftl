@@ -195,3 +195,6 @@ desk-waiting-only = 只看待通報者回覆
 ## Vulnerability cases: messages to the researcher
 vuln-message-title = 傳送訊息給通報者
 vuln-message-hint = 訊息會寄給通報者，並顯示在其查詢頁面上。
+
+## The audit log: a reporter reading by the status link
+actor-reporter-link = 通報者（查詢連結）

@@ -34,12 +34,13 @@ pub(super) fn keyed(tr: &Tr, prefix: &str, key: &str) -> String {
         .unwrap_or_else(|| key.to_string())
 }
 
-/// An actor as stored (a user's mail, or `system`, `reporter`, `anonymous`, `cli`) in the
-/// reader's words.
+/// An actor as stored (a user's mail, or `system`, `reporter`, `reporter (status link)`,
+/// `anonymous`, `cli`) in the reader's words.
 pub(super) fn actor_label(tr: &Tr, actor: &str) -> String {
     match actor {
         "reporter" => tr.t("event-by-reporter"),
         "system" | "anonymous" | "cli" => tr.t2("actor-", actor),
+        "reporter (status link)" => tr.t("actor-reporter-link"),
         _ => actor.to_string(),
     }
 }

@@ -122,7 +122,7 @@ fn href_of(body: &str, id: &str) -> String {
 }
 
 /// A mail's text body, its transfer encoding undone.
-fn mail_text(message: &[u8]) -> String {
+pub(crate) fn mail_text(message: &[u8]) -> String {
     let raw = String::from_utf8_lossy(message).replace("\r\n", "\n");
     let (head, body) = raw.split_once("\n\n").expect("headers and body");
     let head = head.to_ascii_lowercase();

@@ -10,7 +10,8 @@ use serde_json::json;
 use crate::{Harness, Resp, both_engines};
 
 const BOUNDARY: &str = "----frontboundary";
-const SEED: &[u8] = include_bytes!("../../../tocsin-formats/tests/data/vuln-seed-example.txt");
+pub(crate) const SEED: &[u8] =
+    include_bytes!("../../../tocsin-formats/tests/data/vuln-seed-example.txt");
 
 /// A file field: (field name, file name, bytes).
 type FilePart<'a> = Option<(&'a str, &'a str, &'a [u8])>;
@@ -19,7 +20,7 @@ type FilePart<'a> = Option<(&'a str, &'a str, &'a [u8])>;
 type Form<'a> = (&'a str, Vec<(&'a str, &'a str)>, FilePart<'a>);
 
 /// A multipart POST as a browser sends it (same origin): text fields, then one file.
-async fn post(
+pub(crate) async fn post(
     h: &Harness,
     uri: &str,
     fields: &[(&str, &str)],
@@ -57,7 +58,7 @@ async fn post(
     h.send(req).await
 }
 
-fn incident<'a>(key: &'a str, description: &'a str) -> Vec<(&'a str, &'a str)> {
+pub(crate) fn incident<'a>(key: &'a str, description: &'a str) -> Vec<(&'a str, &'a str)> {
     vec![
         ("idempotency_key", key),
         ("reporter_name", "範例科技股份有限公司"),
@@ -70,7 +71,7 @@ fn incident<'a>(key: &'a str, description: &'a str) -> Vec<(&'a str, &'a str)> {
     ]
 }
 
-fn phishing(key: &str) -> Vec<(&str, &str)> {
+pub(crate) fn phishing(key: &str) -> Vec<(&str, &str)> {
     vec![
         ("idempotency_key", key),
         ("reporter_email", "someone@example.com.tw"),

@@ -26,6 +26,7 @@ mod security;
 mod taxii_api;
 mod vuln_api;
 mod vuln_pages;
+mod zh_sweep;
 
 use axum::Router;
 use axum::body::Body;
