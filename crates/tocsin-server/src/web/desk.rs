@@ -67,7 +67,7 @@ fn sla_view(state: &AppState, tr: &Tr, s: &SlaStatus, met: bool, stopped: bool) 
     SlaView {
         breached,
         text,
-        due: when(state, &tr, s.due),
+        due: when(state, tr, s.due),
     }
 }
 

@@ -161,7 +161,7 @@ pub(super) fn event_view(state: &AppState, tr: &Tr, e: &ReportEvent, desk: bool)
         }
     };
     EventView {
-        at: when(state, &tr, e.at),
+        at: when(state, tr, e.at),
         kind: e.event.clone(),
         label: label(tr, "event-", &e.event),
         actor,

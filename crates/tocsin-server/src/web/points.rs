@@ -66,7 +66,7 @@ fn entry_row(state: &AppState, tr: &Tr, e: &PointsEntry) -> EntryRow {
         _ => e.source_id.clone(),
     };
     EntryRow {
-        when: when(state, &tr, e.at),
+        when: when(state, tr, e.at),
         delta: format!("{:+}", e.delta),
         negative: e.delta < 0,
         kind,
@@ -126,7 +126,7 @@ fn redemption_row(state: &AppState, tr: &Tr, l: &RedemptionLine) -> RedemptionRo
         cost: r.cost,
         state: r.state.clone(),
         state_label: tr.t2("points-state-", &r.state),
-        requested: when(state, &tr, r.requested_at),
+        requested: when(state, tr, r.requested_at),
         note: r.note.clone(),
     }
 }

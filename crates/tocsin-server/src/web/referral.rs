@@ -89,7 +89,7 @@ fn row(
         offered_at: r
             .offered_at
             .0
-            .map(|t| when(state, &tr, t))
+            .map(|t| when(state, tr, t))
             .unwrap_or_default(),
         outcome_label: label(tr, "referral-outcome-", &r.outcome),
         rating: r.rating.map(|n| n.to_string()).unwrap_or_default(),

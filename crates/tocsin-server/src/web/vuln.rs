@@ -462,7 +462,7 @@ pub(super) async fn status_details(
         state_label: cna_label(tr, &cna),
         state: cna,
         cve_id,
-        target: super::kit::desk_date(state, &tr, &target),
+        target: super::kit::desk_date(state, tr, &target),
     })
 }
 
@@ -1125,7 +1125,7 @@ pub(super) async fn cve_ids_submit(
 /// When an advisory was published, as a date in the desk calendar's zone.
 pub(super) fn published_date(state: &AppState, tr: &Tr, rfc3339: &str) -> String {
     Timestamp::parse_rfc3339(rfc3339)
-        .map(|t| when(state, &tr, t))
+        .map(|t| when(state, tr, t))
         .unwrap_or_default()
 }
 

@@ -22,7 +22,7 @@ pub(super) struct RowView {
 pub(super) fn row_view(state: &AppState, tr: &Tr, i: &Intel) -> RowView {
     RowView {
         id: i.row.id.to_string(),
-        published: when(state, &tr, i.row.published_at),
+        published: when(state, tr, i.row.published_at),
         category: i.row.category.clone(),
         category_label: category_label(tr, &i.row.category),
         tlp: tlp_marking(&i.row.tlp),
