@@ -41,6 +41,13 @@ impl Tr {
         Tr { locale }
     }
 
+    /// The translator for a reader whose stored language tag is `tag` (a user's or a
+    /// report's `locale`): every notification is mailed in its reader's language, and an
+    /// unknown or empty tag reads the default (zh-TW).
+    pub fn for_reader(tag: &str) -> Self {
+        Tr::new(Locale::from_tag(tag).unwrap_or_default())
+    }
+
     /// The message `id`.
     pub fn t(&self, id: &str) -> String {
         LOCALES.lookup(langid(self.locale), id)

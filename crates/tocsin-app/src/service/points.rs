@@ -422,7 +422,7 @@ pub async fn redeem(
             )
             .is_ok();
         if may_decide {
-            let tr = Tr::new(Locale::from_tag(&u.locale).unwrap_or_default());
+            let tr = Tr::for_reader(&u.locale);
             let item_name = if tr.locale == Locale::En {
                 &name.1
             } else {
@@ -516,7 +516,7 @@ pub async fn decide(
         Some(id) => state.store.get_user(UserId(id)).await?,
         None => None,
     } {
-        let tr = Tr::new(Locale::from_tag(&member.locale).unwrap_or_default());
+        let tr = Tr::for_reader(&member.locale);
         let item = state.store.points_item(done.item_id).await?;
         let item_name = item
             .map(|i| {

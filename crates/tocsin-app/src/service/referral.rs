@@ -107,7 +107,7 @@ async fn tell_eligible_firms(
         {
             continue;
         }
-        let tr = Tr::new(Locale::from_tag(&u.locale).unwrap_or_default());
+        let tr = Tr::for_reader(&u.locale);
         let body = tr.t_args(
             "mail-referral-offered-body",
             &[
@@ -500,7 +500,7 @@ pub async fn accept(state: &App, who: &CurrentUser, ctx: &Ctx, id: Uuid) -> Resu
         .await?
         .filter(|rep| !rep.reporter_email.trim().is_empty())
     {
-        let tr = Tr::new(Locale::from_tag(&report.locale).unwrap_or_default());
+        let tr = Tr::for_reader(&report.locale);
         let subject = format!(
             "[{}] {}",
             report.tracking_id,
@@ -562,7 +562,7 @@ pub async fn choose(
         .find(|x| x.response.org_id == org)
         .ok_or(AppError::NotFound)?;
     // What each side learns of the other, now and not before.
-    let reporter_tr = Tr::new(Locale::from_tag(&report.locale).unwrap_or_default());
+    let reporter_tr = Tr::for_reader(&report.locale);
     let firm_locale = state
         .store
         .get_user(tocsin_domain::UserId(firm.response.accepted_by))

@@ -12,7 +12,7 @@ use tocsin_domain::sla::SlaTimer;
 use tocsin_domain::validate::{self, FieldErrors};
 use tocsin_domain::workflow::{Outcome, RejectionReason, Resolution};
 use tocsin_domain::{
-    FieldError, IncidentInput, IncidentType, Locale, Priority, ReportKind, ReportState, SlaStatus,
+    FieldError, IncidentInput, IncidentType, Priority, ReportKind, ReportState, SlaStatus,
     TaskState, Timestamp, TrackingNumber, TransitionInput, UserId, check_transition, rsit,
 };
 use tocsin_storage::{
@@ -942,7 +942,7 @@ pub async fn transition(
         ));
     }
     tx.audit(&a).await?;
-    let tr = Tr::new(Locale::from_tag(&r.locale).unwrap_or_default());
+    let tr = Tr::for_reader(&r.locale);
     if !message.is_empty() {
         mail_reporter(&mut tx, state, &r, &tr, message).await?;
     }
@@ -1087,7 +1087,7 @@ pub async fn send_message(
         &r.tracking_id,
     ))
     .await?;
-    let tr = Tr::new(Locale::from_tag(&r.locale).unwrap_or_default());
+    let tr = Tr::for_reader(&r.locale);
     mail_reporter(&mut tx, state, &r, &tr, body.trim()).await?;
     tx.commit().await?;
     Ok(())
