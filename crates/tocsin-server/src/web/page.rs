@@ -90,7 +90,7 @@ impl Page {
             path: "/".to_string(),
             zone: {
                 let name = state.desk.calendar.time_zone_name();
-                super::kit::zone_label(&tr, name).unwrap_or_else(|| name.to_string())
+                tr.zone_name(name).unwrap_or_else(|| name.to_string())
             },
         }
     }
