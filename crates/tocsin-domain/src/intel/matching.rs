@@ -268,9 +268,6 @@ pub fn probe(raw: &str) -> Option<Probe<'_>> {
     {
         return Some(Probe::V6(a.into()));
     }
-    if let Some(p) = normal_url(s).or_else(|| normal_email(s)) {
-        return Some(p);
-    }
     let o = classify(s)?;
     Some(match o.kind {
         ObservableKind::Ipv4 => Probe::V4(o.value.parse::<Ipv4Addr>().ok()?.into()),
@@ -298,73 +295,6 @@ pub fn probe(raw: &str) -> Option<Probe<'_>> {
         | ObservableKind::Sha1
         | ObservableKind::Sha256
         | ObservableKind::Cve) => Probe::Text(k, Cow::Owned(o.value)),
-    })
-}
-
-/// A host already as the URL Standard writes it: lower-case labels of letters, digits and
-/// hyphens, the last with a letter (a numeric last label makes the standard read an
-/// IPv4 address), and not `0x…` (hexadecimal IPv4 parts).
-fn normal_host(h: &str) -> bool {
-    h.contains('.')
-        && h.split('.').all(|l| {
-            !l.is_empty()
-                && !l.starts_with('-')
-                && !l.ends_with('-')
-                && l.bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        })
-        && h.rsplit('.')
-            .next()
-            .is_some_and(|tld| tld.bytes().any(|b| b.is_ascii_lowercase()))
-        && !h.split('.').any(|l| l.starts_with("0x"))
-}
-
-/// An http(s) URL already in the phishing normal form (so [`crate::phish_url::normalize`]
-/// would give it back unchanged): a normal host, no port, user, fragment, dot segments,
-/// percent signs or characters the standard would encode. A property test holds it to
-/// the normaliser.
-fn normal_url(s: &str) -> Option<Probe<'_>> {
-    let rest = s
-        .strip_prefix("https://")
-        .or_else(|| s.strip_prefix("http://"))?;
-    let slash = rest.find('/')?;
-    let (host, path) = rest.split_at(slash);
-    if !normal_host(host) {
-        return None;
-    }
-    let safe = path.bytes().all(|b| {
-        b.is_ascii_alphanumeric()
-            || matches!(
-                b,
-                b'/' | b'.' | b'_' | b'~' | b'-' | b'=' | b'&' | b'?' | b'+'
-            )
-    });
-    let (p, _) = path.split_once('?').unwrap_or((path, ""));
-    let dots = p.split('/').any(|seg| seg == "." || seg == "..");
-    if !safe || dots || path.matches('?').count() > 1 || s.len() > 2048 {
-        return None;
-    }
-    Some(Probe::Url {
-        url: Cow::Borrowed(s),
-        host: UrlHost::Domain(Cow::Borrowed(host)),
-    })
-}
-
-/// A mail address already in normal form: lower case, a plain local part and a normal
-/// domain.
-fn normal_email(s: &str) -> Option<Probe<'_>> {
-    let (local, domain) = s.split_once('@')?;
-    let plain = !local.is_empty()
-        && local.len() <= 64
-        && !local.starts_with('.')
-        && !local.ends_with('.')
-        && !local.contains("..")
-        && local.bytes().all(|b| {
-            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-' | b'+')
-        });
-    (plain && normal_host(domain)).then_some(Probe::Email {
-        addr: Cow::Borrowed(s),
-        at: local.len(),
     })
 }
 
@@ -914,30 +844,6 @@ mod tests {
                     matches!(fast, None | Some(Probe::Domain(_))),
                     "{raw}: {fast:?}"
                 ),
-            }
-        }
-
-        /// A URL or mail address read without the normaliser is what the normaliser
-        /// would make of it.
-        #[test]
-        fn the_fast_url_and_mail_readings_agree_with_the_normaliser(
-            raw in "https?://[a-z0-9.-]{1,12}\\.(com|tw|0x1|1)/[a-zA-Z0-9/._~=&?+%:-]{0,20}|[a-z0-9._+-]{1,8}@[a-z0-9.-]{1,10}\\.(com|net)"
-        ) {
-            let fast = normal_url(&raw).or_else(|| normal_email(&raw));
-            if let Some(fast) = fast {
-                let slow = classify(&raw).map(|o| match o.kind {
-                    ObservableKind::Url => url_key(&o.value).0,
-                    _ => o.value,
-                });
-                let fast_key = match &fast {
-                    Probe::Url { url, .. } => url.to_string(),
-                    Probe::Email { addr, .. } => addr.to_string(),
-                    other => format!("{other:?}"),
-                };
-                // A value the extractor refuses is not an indicator: no key to meet.
-                if let Some(slow) = slow {
-                    proptest::prop_assert_eq!(fast_key, slow, "{}", raw);
-                }
             }
         }
 
