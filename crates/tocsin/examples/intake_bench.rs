@@ -4,7 +4,8 @@
 //!
 //! `cargo run --release -p tocsin --example intake_bench -- [--requests N]
 //! [--concurrency C] [--database URL] [--raw-seconds S]` (default: a fresh SQLite file in
-//! a temp folder; `postgres-test` or a `postgres://` URL: a throw-away schema there).
+//! a temp folder; `postgres-test`: a throw-away schema on the test PostgreSQL; a
+//! `postgres://` URL: that database).
 //! Every request is a complete intake: validation, tracking number, report, SOP tasks,
 //! audit entry and acknowledgment mail, committed durably before the 201.
 //!
@@ -111,33 +112,8 @@ async fn main() -> anyhow::Result<()> {
     std::fs::create_dir_all(&dir)?;
     let default_db = format!("sqlite:{}", dir.join("tocsin.db").display());
     let database = arg("--database", &default_db);
-    let _test_store; // keeps a throw-away PostgreSQL schema alive for the run
-    let (store, shown, postgres) =
-        if database == "postgres-test" || database.starts_with("postgres") {
-            let base = if database == "postgres-test" {
-                tocsin_storage::testing::postgres_url()
-            } else {
-                database.clone()
-            };
-            let ts = tocsin_storage::testing::TestStore::postgres_at(&base)
-                .await
-                .ok_or_else(|| anyhow::anyhow!("PostgreSQL at {base} is unreachable"))?;
-            let s = ts.store.clone();
-            _test_store = Some(ts);
-            (
-                s,
-                format!(
-                    "PostgreSQL (throw-away schema in {})",
-                    tocsin_server::redact(&base)
-                ),
-                true,
-            )
-        } else {
-            _test_store = None;
-            let s = tocsin_storage::Store::connect(&database).await?;
-            s.migrate().await?;
-            (s, tocsin_server::redact(&database), false)
-        };
+    // `_test_store` keeps a throw-away PostgreSQL schema alive for the run.
+    let (store, shown, postgres, _test_store) = common::open_store(&database).await?;
     let mut config = tocsin_server::Config {
         data_dir: dir.clone(),
         database: database.clone(),

@@ -37,7 +37,7 @@
 //! server process is the limit (GIN, B-tree and TOAST upkeep, foreign-key triggers).
 
 mod common;
-use common::{arg, mib, status_kib};
+use common::{Rng, arg, mib, status_kib};
 use std::io::{BufWriter, Write};
 use std::time::{Duration, Instant};
 
@@ -82,22 +82,8 @@ fn written_bytes() -> Option<u64> {
         .and_then(|v| v.trim().parse().ok())
 }
 
-/// xorshift64*: deterministic, so every run imports the same records.
-struct Rng(u64);
-
+/// What only this benchmark draws: hex digits, addresses and domains.
 impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len())]
-    }
     fn hex(&mut self, digits: usize) -> String {
         let mut s = String::with_capacity(digits);
         while s.len() < digits {
@@ -483,20 +469,8 @@ async fn main() -> anyhow::Result<()> {
 
     let default_db = format!("sqlite:{}", dir.join("tocsin.db").display());
     let database = arg("--database", &default_db);
-    let _test_store; // keeps a throw-away PostgreSQL schema alive for the run
-    let (store, shown) = if database == "postgres-test" {
-        let ts = tocsin_storage::testing::TestStore::new(tocsin_storage::Engine::Postgres)
-            .await
-            .ok_or_else(|| anyhow::anyhow!("the test PostgreSQL is unreachable"))?;
-        let s = ts.store.clone();
-        _test_store = Some(ts);
-        (s, "PostgreSQL (throw-away schema)".to_string())
-    } else {
-        _test_store = None;
-        let s = tocsin_storage::Store::connect(&database).await?;
-        s.migrate().await?;
-        (s, tocsin_server::redact(&database))
-    };
+    // `_test_store` keeps a throw-away PostgreSQL schema alive for the run.
+    let (store, shown, _, _test_store) = common::open_store(&database).await?;
 
     // Sample the resident size while importing.
     let samples = std::sync::Arc::new(std::sync::Mutex::new(Vec::<u64>::new()));

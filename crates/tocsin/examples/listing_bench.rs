@@ -25,7 +25,7 @@
 //! index is by (kind, value) and the filter names no kind); the partner's 6-16 ms.
 
 mod common;
-use common::arg;
+use common::{Rng, arg};
 use std::time::{Duration, Instant};
 
 use tocsin_domain::policy::IntelScope;
@@ -35,24 +35,6 @@ use tocsin_storage::{
     AudienceKind, IntelCursor, IntelFilter, IntelRow, NewIntel, NewOrganization, SharingGroup,
     Store,
 };
-
-/// xorshift64*: deterministic, so every run builds the same records.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len())]
-    }
-}
 
 const ORGS: &[&str] = &[
     "某金融機構",
@@ -273,20 +255,8 @@ async fn main() -> anyhow::Result<()> {
     std::fs::create_dir_all(&dir)?;
     let default_db = format!("sqlite:{}", dir.join("tocsin.db").display());
     let database = arg("--database", &default_db);
-    let _test_store; // keeps a throw-away PostgreSQL schema alive for the run
-    let (store, shown) = if database == "postgres-test" {
-        let ts = tocsin_storage::testing::TestStore::new(tocsin_storage::Engine::Postgres)
-            .await
-            .ok_or_else(|| anyhow::anyhow!("the test PostgreSQL is unreachable"))?;
-        let s = ts.store.clone();
-        _test_store = Some(ts);
-        (s, "PostgreSQL (throw-away schema)".to_string())
-    } else {
-        _test_store = None;
-        let s = Store::connect(&database).await?;
-        s.migrate().await?;
-        (s, tocsin_server::redact(&database))
-    };
+    // `_test_store` keeps a throw-away PostgreSQL schema alive for the run.
+    let (store, shown, _, _test_store) = common::open_store(&database).await?;
     println!("listing benchmark: database {shown}, {records} intel records, {runs} runs a case");
     let groups = store.list_groups().await?;
     let group = match groups.iter().find(|g| g.name == "F-ISAC") {

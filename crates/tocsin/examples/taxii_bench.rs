@@ -74,20 +74,8 @@ async fn main() -> anyhow::Result<()> {
     std::fs::create_dir_all(&dir)?;
     let default_db = format!("sqlite:{}", dir.join("tocsin.db").display());
     let database = arg("--database", &default_db);
-    let _test_store;
-    let (store, shown) = if database == "postgres-test" {
-        let ts = tocsin_storage::testing::TestStore::new(tocsin_storage::Engine::Postgres)
-            .await
-            .ok_or_else(|| anyhow::anyhow!("the test PostgreSQL is unreachable"))?;
-        let s = ts.store.clone();
-        _test_store = Some(ts);
-        (s, "PostgreSQL (throw-away schema)".to_string())
-    } else {
-        _test_store = None;
-        let s = tocsin_storage::Store::connect(&database).await?;
-        s.migrate().await?;
-        (s, tocsin_server::redact(&database))
-    };
+    // `_test_store` keeps a throw-away PostgreSQL schema alive for the run.
+    let (store, shown, _, _test_store) = common::open_store(&database).await?;
 
     // A partner in the group, and the group.
     let mut tx = store.begin().await?;

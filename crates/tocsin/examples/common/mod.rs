@@ -45,3 +45,55 @@ pub fn percentiles(mut v: Vec<Duration>) -> String {
         at(1.0)
     )
 }
+
+/// xorshift64*: deterministic, so every run of a benchmark builds the same data.
+pub struct Rng(pub u64);
+
+impl Rng {
+    /// The next 64 random bits.
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    /// A number below `n`.
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    /// One of `items`.
+    pub fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len())]
+    }
+}
+
+/// The store a benchmark runs on, from its `--database` argument: `postgres-test` (a
+/// throw-away schema on the test PostgreSQL) or any database URL (connected and migrated
+/// as it is, so a kept database can be timed again). Answers the store, how to name it in
+/// the output (credentials redacted), whether it is PostgreSQL, and the guard that keeps a
+/// throw-away schema alive until it is dropped.
+pub async fn open_store(
+    database: &str,
+) -> anyhow::Result<(
+    tocsin_storage::Store,
+    String,
+    bool,
+    Option<tocsin_storage::testing::TestStore>,
+)> {
+    if database == "postgres-test" {
+        let base = tocsin_storage::testing::postgres_url();
+        let ts = tocsin_storage::testing::TestStore::postgres_at(&base)
+            .await
+            .ok_or_else(|| anyhow::anyhow!("the test PostgreSQL is unreachable"))?;
+        let shown = format!(
+            "PostgreSQL (throw-away schema in {})",
+            tocsin_server::redact(&base)
+        );
+        Ok((ts.store.clone(), shown, true, Some(ts)))
+    } else {
+        let s = tocsin_storage::Store::connect(database).await?;
+        s.migrate().await?;
+        let postgres = database.starts_with("postgres");
+        Ok((s, tocsin_server::redact(database), postgres, None))
+    }
+}
