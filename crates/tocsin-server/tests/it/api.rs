@@ -337,6 +337,7 @@ fn openapi_parameters_are_where_the_handlers_read_them() {
                 "older_than_days",
                 "breached",
                 "sort",
+                "waiting",
             ],
         ),
         ("get", "/api/v1/reports/{tracking}", &["token"]),

@@ -767,7 +767,9 @@ mail_tests! {
         assert_eq!(details["discovered_at"], "2026-12-01T09:30:00+08:00", "{details}");
         assert_eq!(details["time_zone"], "Asia/Taipei", "{details}");
         let text = ack_text(&outbox_to(&h, "soc@bank.example.tw").await[0]);
-        assert!(text.contains("2026-12-01T09:30:00+08:00"), "{text}");
+        // In the reader's words: the desk's wall clock and the zone's name, not RFC 3339.
+        assert!(text.contains("2026-12-01 09:30 (台北時間)"), "{text}");
+        assert!(!text.contains("2026-12-01T09:30"), "{text}");
     }
 
     async fn an_inline_forward_gives_the_phishing_case_its_sender_and_date(h: Harness) {
