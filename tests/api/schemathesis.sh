@@ -16,6 +16,7 @@
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+HOOKS_DIR="$(pwd)/tests/api" # hooks.py: the NDJSON serializer
 BIN="${TOCSIN_TEST_BINARY:-target/debug/tocsin}"
 MAX_EXAMPLES="${SCHEMATHESIS_MAX_EXAMPLES:-20}"
 RUN_TIMEOUT="${SCHEMATHESIS_TIMEOUT:-600}"
@@ -118,7 +119,8 @@ fi
 
 status=0
 # Run from the temp dir: schemathesis keeps a crash cache (.schemathesis/) in its working dir.
-(cd "$TMP" && timeout --kill-after=15 "$RUN_TIMEOUT" \
+(cd "$TMP" && SCHEMATHESIS_HOOKS=hooks PYTHONPATH="$HOOKS_DIR${PYTHONPATH:+:$PYTHONPATH}" \
+    timeout --kill-after=15 "$RUN_TIMEOUT" \
     schemathesis run "$BASE/api/v1/openapi.json" \
     --checks not_a_server_error \
     --header "Authorization: Bearer $TOKEN" \
