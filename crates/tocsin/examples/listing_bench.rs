@@ -17,11 +17,11 @@
 //! records, as the inbox shows them; each case runs `--runs` times (default 50) after one
 //! untimed run.
 //!
-//! First figures (December 2026, a 2-core machine at load 12, so high): SQLite at 200,000
-//! records built at 25,900 records/s with the listing index; every case under 10 ms p50
-//! but a desk search (10.5 ms) and the partner's TLP filter (11.9 ms); page 100 by cursor
-//! 0.4 ms (desk) and 1.9 ms (partner) against 247 ms by OFFSET for the partner.
-//! PostgreSQL at 50,000: the desk's cases 0.5-5 ms but the indicator (22 ms: the value
+//! Figures (December 2026, a quiet 2-core machine, SQLite, 1,000,000 records built at
+//! ~38,000 records/s): every case under 10 ms p50 (0.4-1.4 ms for first and 100th pages,
+//! 9.0 ms for the partner's TLP filter) but the two-character Chinese searches (20-22 ms);
+//! page 100 for the partner 1.4 ms by cursor against 78 ms by OFFSET. PostgreSQL at 50,000
+//! on a loaded machine: the desk's cases 0.5-5 ms but the indicator (22 ms: the value
 //! index is by (kind, value) and the filter names no kind); the partner's 6-16 ms.
 
 mod common;
