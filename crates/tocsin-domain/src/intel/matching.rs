@@ -6,7 +6,7 @@
 //! phishing URL is ([`crate::phish_url::normalize`]), on both sides, so that
 //! `hxxps://EVIL[.]example.com:443/a#x` meets the indicator `https://evil.example.com/a`.
 //! Observables already written as indicators are (a lower-case domain, a dotted quad, a
-//! lower-case hash) skip that reading: they are looked up as they are, which is what
+//! lower-case hash, a plain http(s) URL or mail address) skip that reading: they are looked up as they are, which is what
 //! makes matching run near the speed of a bare hash-set lookup.
 //!
 //! What meets what ([`MatchKind`]):
@@ -268,6 +268,9 @@ pub fn probe(raw: &str) -> Option<Probe<'_>> {
     {
         return Some(Probe::V6(a.into()));
     }
+    if let Some(p) = normal_url(s).or_else(|| normal_email(s)) {
+        return Some(p);
+    }
     let o = classify(s)?;
     Some(match o.kind {
         ObservableKind::Ipv4 => Probe::V4(o.value.parse::<Ipv4Addr>().ok()?.into()),
@@ -296,6 +299,82 @@ pub fn probe(raw: &str) -> Option<Probe<'_>> {
         | ObservableKind::Sha256
         | ObservableKind::Cve) => Probe::Text(k, Cow::Owned(o.value)),
     })
+}
+
+/// A host the URL Standard gives back as it is: two or more lower-case labels of letters,
+/// digits and hyphens (no hyphen at either end, none punycode), the last with a letter
+/// and not `0x…` (either would make the standard read an IPv4 address).
+fn normal_host(h: &str) -> bool {
+    h.len() <= 253
+        && h.contains('.')
+        && h.split('.').all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && !l.starts_with("xn--")
+                && !l.starts_with("0x")
+                && l.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        })
+        && h.rsplit('.')
+            .next()
+            .is_some_and(|tld| tld.bytes().any(|b| b.is_ascii_lowercase()))
+}
+
+/// An http(s) URL the extractor and the phishing normaliser both give back unchanged, read
+/// without them: a normal host, a path (and at most one query) of characters neither
+/// encodes, no port, user, fragment or dot segment, and a last character that no one
+/// strips as punctuation. Anything else takes the slow reading; a property test holds
+/// this one to it.
+fn normal_url(s: &str) -> Option<Probe<'_>> {
+    let rest = s
+        .strip_prefix("https://")
+        .or_else(|| s.strip_prefix("http://"))?;
+    let (host, path) = rest.split_at(rest.find('/')?);
+    let last = *s.as_bytes().last()?;
+    let safe = path.bytes().all(|b| {
+        b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b'/' | b'.' | b'_' | b'~' | b'-' | b'=' | b'&' | b'?' | b'+'
+            )
+    });
+    let (p, _) = path.split_once('?').unwrap_or((path, ""));
+    let dots = p.split('/').any(|seg| seg == "." || seg == "..");
+    let ok = s.len() <= crate::phish_url::MAX_URL_LEN
+        && (last.is_ascii_alphanumeric() || last == b'/')
+        && safe
+        && !dots
+        && path.matches('?').count() <= 1
+        && normal_host(host);
+    ok.then_some(Probe::Url {
+        url: Cow::Borrowed(s),
+        host: UrlHost::Domain(Cow::Borrowed(host)),
+    })
+}
+
+/// A mail address the extractor gives back unchanged, read without it: lower case, one
+/// `@`, a plain local part, and a domain it knows (the same checks it makes).
+fn normal_email(s: &str) -> Option<Probe<'_>> {
+    let (local, domain) = s.split_once('@')?;
+    let plain = !local.is_empty()
+        && local.bytes().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-' | b'+')
+        })
+        && domain
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'-'))
+        && domain
+            .bytes()
+            .last()
+            .is_some_and(|b| b.is_ascii_alphanumeric());
+    (plain && crate::validate::email(s).is_ok() && super::known_domain(domain)).then_some(
+        Probe::Email {
+            addr: Cow::Borrowed(s),
+            at: local.len(),
+        },
+    )
 }
 
 fn parse_block(v: &str) -> Option<(IpAddr, u8)> {
@@ -817,6 +896,43 @@ mod tests {
         assert_eq!(ix.records().map(|(_, r)| *r).collect::<Vec<_>>(), vec!["b"]);
     }
 
+    #[test]
+    fn values_in_normal_form_take_the_quick_reading() {
+        for url in [
+            "https://login-1a.example.com/a/b.php",
+            "http://bank.com.tw/x?a=1&b=2",
+        ] {
+            assert!(matches!(normal_url(url), Some(Probe::Url { .. })), "{url}");
+        }
+        // Each of these the extractor or the normaliser would change.
+        for url in [
+            "http://a.com/?",
+            "http://a.com/x.",
+            "http://A.com/x",
+            "http://a.com:80/x",
+            "http://a.com/./x",
+            "http://xn--abc.com/x",
+            "http://a.0x1/x",
+            "http://a.com/%41",
+            "http://a.com",
+        ] {
+            assert!(normal_url(url).is_none(), "{url}");
+        }
+        assert!(matches!(
+            normal_email("phish+1@evil.example.com"),
+            Some(Probe::Email { at: 7, .. })
+        ));
+        for mail in [
+            "Phish@evil.com",
+            "a@evil.zz",
+            "a@@evil.com",
+            "@evil.com",
+            "a@evil.com.",
+        ] {
+            assert!(normal_email(mail).is_none(), "{mail}");
+        }
+    }
+
     proptest::proptest! {
         /// The quick reading of values already in normal form agrees with the extractor.
         #[test]
@@ -845,6 +961,36 @@ mod tests {
                     "{raw}: {fast:?}"
                 ),
             }
+        }
+
+        /// A URL or mail address read without the extractor and the normaliser is what
+        /// they would make of it; what they refuse is not read quickly either.
+        #[test]
+        fn the_fast_url_and_mail_readings_agree_with_the_normaliser(
+            raw in "https?://([a-z0-9-]{1,6}|xn--[a-z0-9]{1,4}|0x[0-9])(\\.[a-z0-9-]{1,6}){0,2}\\.(com|tw|0x1|1|zz)/[a-zA-Z0-9/._~=&?+%:()!-]{0,20}|[a-z0-9._+-]{1,8}@[a-z0-9.-]{1,10}\\.(com|net|zz|1)[.]?"
+        ) {
+            let Some(fast) = normal_url(&raw).or_else(|| normal_email(&raw)) else {
+                return Ok(());
+            };
+            let slow = classify(&raw).map(|o| match o.kind {
+                ObservableKind::Url => {
+                    let (url, host) = url_key(&o.value);
+                    format!("{url} {host:?}")
+                }
+                _ => o.value,
+            });
+            let fast = match &fast {
+                Probe::Url { url, host } => {
+                    let host = match host {
+                        UrlHost::Domain(d) => UrlHost::Domain(Cow::Owned(d.to_string())),
+                        _ => UrlHost::None,
+                    };
+                    format!("{url} {host:?}")
+                }
+                Probe::Email { addr, .. } => addr.to_string(),
+                other => format!("{other:?}"),
+            };
+            proptest::prop_assert_eq!(Some(fast), slow, "{}", raw);
         }
 
         /// Never panics, whatever is pasted.
