@@ -15,11 +15,13 @@
 pub mod auth;
 pub mod config;
 pub mod context;
+pub mod engines;
 pub mod error;
 pub mod i18n;
 pub mod imap;
 pub mod mailer;
 pub mod metrics;
+pub mod sealed;
 pub mod service;
 pub mod state;
 pub mod workers;

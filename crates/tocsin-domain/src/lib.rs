@@ -76,6 +76,7 @@ pub mod time_util;
 pub mod tlp;
 pub mod tracking;
 pub mod validate;
+pub mod virus;
 pub mod vuln;
 pub mod workflow;
 pub mod zone;
