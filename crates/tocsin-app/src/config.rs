@@ -43,6 +43,8 @@ pub struct Config {
     pub intake: Intake,
     /// What the public privacy notice states (`[privacy]`).
     pub privacy: Privacy,
+    /// Virus Check: the engines, limits, the key of files at rest, retention.
+    pub virus_check: VirusCheck,
     /// For tests and rehearsals only: the product's clock starts at this instant (RFC 3339
     /// with an offset, e.g. `2026-12-07T00:30:00+08:00`) and runs on from it. Empty (the
     /// default): the machine's clock. `TOCSIN_CLOCK_START` overrides it.
@@ -312,6 +314,41 @@ impl Default for Privacy {
     }
 }
 
+/// Virus Check settings (`[virus_check]`).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct VirusCheck {
+    /// Where clamd listens: `unix:/run/clamav/clamd.ctl` (or a bare path) or `host:port`.
+    /// Empty: no ClamAV (files are then checked against shared intel only).
+    pub clamd: String,
+    /// The longest one clamd command may take, in seconds.
+    pub clamd_timeout_seconds: u64,
+    /// The largest file accepted, in bytes.
+    pub max_bytes: usize,
+    /// Days an uploaded file is kept (encrypted) before it is deleted; its hashes and
+    /// verdict stay.
+    pub retention_days: i64,
+    /// Scans run at once by this instance.
+    pub workers: usize,
+    /// The key files are encrypted with at rest: 64 hexadecimal digits (AES-256). Empty:
+    /// a key generated once into `data_dir/virus-check/key` (keep it apart from the files
+    /// in production). `TOCSIN_VIRUS_CHECK_KEY` overrides it.
+    pub key: String,
+}
+
+impl Default for VirusCheck {
+    fn default() -> Self {
+        VirusCheck {
+            clamd: String::new(),
+            clamd_timeout_seconds: 60,
+            max_bytes: 32 * 1024 * 1024,
+            retention_days: 30,
+            workers: 2,
+            key: String::new(),
+        }
+    }
+}
+
 /// Tracking-number prefixes per report kind.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -405,6 +442,7 @@ impl Default for Config {
             cna: Cna::default(),
             intake: Intake::default(),
             privacy: Privacy::default(),
+            virus_check: VirusCheck::default(),
             clock_start: String::new(),
             database_timeout_ms: 2000,
             tls_cert: String::new(),
@@ -522,6 +560,8 @@ pub const ENV_VARS: &[(&str, &str)] = &[
     ("TOCSIN_MAIL_WORKER", "mail.worker"),
     ("TOCSIN_MAIL_INSTANCE_ID", "mail.instance_id"),
     ("TOCSIN_CLOCK_START", "clock_start"),
+    ("TOCSIN_VIRUS_CHECK_CLAMD", "virus_check.clamd"),
+    ("TOCSIN_VIRUS_CHECK_KEY", "virus_check.key"),
 ];
 
 impl Config {
@@ -618,6 +658,8 @@ impl Config {
                 }
                 "TOCSIN_SMTP_TLS" => c.mail.smtp_tls = v,
                 "TOCSIN_CLOCK_START" => c.clock_start = v,
+                "TOCSIN_VIRUS_CHECK_CLAMD" => c.virus_check.clamd = v,
+                "TOCSIN_VIRUS_CHECK_KEY" => c.virus_check.key = v,
                 "TOCSIN_SMTP_USERNAME" => c.mail.smtp_username = v,
                 "TOCSIN_SMTP_PASSWORD" => c.mail.smtp_password = v,
                 "TOCSIN_MAIL_INSTANCE_ID" => c.mail.instance_id = v,
@@ -791,6 +833,31 @@ impl Config {
             }
         }
         DeskRules::from_config(&self)?;
+        let v = &self.virus_check;
+        if !v.clamd.trim().is_empty() && crate::engines::ClamdAddr::parse(&v.clamd).is_none() {
+            return Err(ConfigError::Invalid {
+                name: "virus_check.clamd",
+                message: "unix:/path, /path or host:port".into(),
+            });
+        }
+        if !v.key.trim().is_empty() && crate::sealed::SealKey::from_hex(&v.key).is_none() {
+            return Err(ConfigError::Invalid {
+                name: "virus_check.key",
+                message: "64 hexadecimal digits".into(),
+            });
+        }
+        if v.workers == 0
+            || v.retention_days < 1
+            || v.max_bytes == 0
+            || v.clamd_timeout_seconds == 0
+        {
+            return Err(ConfigError::Invalid {
+                name: "virus_check",
+                message:
+                    "workers, retention_days, max_bytes and clamd_timeout_seconds are at least 1"
+                        .into(),
+            });
+        }
         if self.security.session_hours < 1 || self.security.login_max_failures < 1 {
             return Err(ConfigError::Invalid {
                 name: "security",
@@ -812,6 +879,7 @@ impl Config {
             .max_body_bytes
             .max(uploads.saturating_add(1024 * 1024))
             .max(self.intake.max_bytes.saturating_add(64 * 1024))
+            .max(self.virus_check.max_bytes.saturating_add(64 * 1024))
     }
 
     /// How the store connects (the acquire timeout).

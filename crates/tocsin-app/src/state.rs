@@ -27,12 +27,15 @@ pub struct App {
     pub intake: Arc<crate::service::intake::IntakeWriter>,
     /// The in-memory indicator index of IOC matching (`service::matching`).
     pub matcher: Arc<Matcher>,
+    /// Virus Check's engines and key of files at rest (`service::virus`).
+    pub virus: Arc<crate::service::virus::Scanner>,
 }
 
 impl App {
     /// Builds the state; fails only on configuration that [`Config::finish`] would refuse.
     pub fn new(store: Store, config: Config) -> Result<Self, ConfigError> {
         let desk = DeskRules::from_config(&config)?;
+        let virus = Arc::new(crate::service::virus::Scanner::from_config(&config));
         Ok(App {
             clock: store.clock().clone(),
             store,
@@ -41,6 +44,7 @@ impl App {
             desk: Arc::new(desk),
             intake: Default::default(),
             matcher: Arc::new(Matcher::default()),
+            virus,
         })
     }
 

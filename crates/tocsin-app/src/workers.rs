@@ -55,6 +55,12 @@ pub fn spawn(state: &App, stop: watch::Receiver<bool>) -> anyhow::Result<Vec<Joi
             .with_worker_id(worker_id(&state.config));
         handles.push(tokio::spawn(worker.run(stop.clone())));
     }
+    // Virus Check's bounded pool of scan workers.
+    handles.extend(crate::service::virus::spawn_workers(
+        state,
+        &worker_id(&state.config),
+        stop.clone(),
+    ));
     // Mailboxes hosted elsewhere: one IMAP poller per configured account.
     handles.extend(crate::imap::spawn(state, stop.clone()));
     let store = state.store.clone();
@@ -89,6 +95,9 @@ pub fn spawn(state: &App, stop: watch::Receiver<bool>) -> anyhow::Result<Vec<Joi
                     let keys_before = crate::service::idempotency::since(now);
                     if let Err(e) = store.purge_idempotency_keys(keys_before).await {
                         tracing::warn!(error = %e, "idempotency key clean-up failed");
+                    }
+                    if let Err(e) = crate::service::virus::purge_expired(&escalation_state).await {
+                        tracing::warn!(error = %e, "virus check retention clean-up failed");
                     }
                     // TAXII asks that a POST's status be kept at least 24 hours; a week.
                     if let Err(e) = store.purge_taxii_status(now.plus(time::Duration::days(-7))).await {

@@ -1,6 +1,7 @@
 //! Export and import of all durable data as JSON lines, through this layer, so an
 //! operator can move from SQLite to PostgreSQL (or back) without loss. Sessions, login
-//! failures and setup tokens are transient and not exported.
+//! failures and setup tokens are transient and not exported; neither are Virus Check's
+//! files and analyses (`virus`), whose files are deleted after a retention period.
 
 use std::io::{BufRead, Write};
 

@@ -45,7 +45,7 @@
 //! scope clause of the intel listing; on PostgreSQL a page's transaction rules out sorting
 //! so that a deep page walks the index too, and sessions run with JIT off), `export`
 //! (export/import of all durable data), `matching` (what the IOC matcher's in-memory index
-//! reads: every record's access columns, audiences and indicators, or those changed since). `testing.rs` (feature `test-support`) makes throw-away stores on both engines.
+//! reads: every record's access columns, audiences and indicators, or those changed since), `virus` (Virus Check: files by hash with their scan results, and uploads, which are the scan queue claimed with a lease). `testing.rs` (feature `test-support`) makes throw-away stores on both engines.
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -125,6 +125,7 @@ pub mod throttle;
 pub mod tokens;
 pub mod tracking;
 pub mod users;
+pub mod virus;
 
 pub use audit::{AuditEntry, AuditFilter, NewAuditEntry};
 pub use cna::{CveIdRow, VulnCase};

@@ -303,25 +303,29 @@ pub struct MatchOutcome {
     pub truncated: bool,
 }
 
-/// Who is matching, as the policy needs it for every hit: read once per request.
+/// Who is matching, as the policy needs it for every hit: read once per request. Anonymous
+/// callers (Virus Check's public page) are a caller too: the policy decides what they read.
 #[derive(Clone, Debug)]
 pub struct Caller {
-    principal: Principal,
+    principal: Option<Principal>,
     groups: Arc<[GroupId]>,
 }
 
 impl Caller {
     fn may_read(&self, rec: &Rec) -> bool {
-        let audience = relation_of(
-            self.principal.user_id,
-            self.principal.org_id,
-            &self.groups,
-            rec.owner_org,
-            rec.created_by,
-            &rec.audiences,
-        );
+        let audience = match &self.principal {
+            Some(p) => relation_of(
+                p.user_id,
+                p.org_id,
+                &self.groups,
+                rec.owner_org,
+                rec.created_by,
+                &rec.audiences,
+            ),
+            None => Default::default(),
+        };
         authorize(
-            Some(&self.principal),
+            self.principal.as_ref(),
             Action::Read,
             &Resource::Intel {
                 tlp: rec.tlp,
@@ -358,9 +362,56 @@ pub async fn begin(state: &App, who: &CurrentUser, ctx: &Ctx) -> Result<Caller, 
         .audit(&audit_entry(who, ctx, "intel.match", "intel", ""))
         .await?;
     Ok(Caller {
-        principal,
+        principal: Some(principal),
         groups: groups.into(),
     })
+}
+
+/// The records the caller may read (anonymous callers too) that name any of `hashes`
+/// (MD5, SHA-1, SHA-256 hex) as an indicator, each decided by the policy as a read is:
+/// Virus Check's shared-intel engine. The index is brought up to date first.
+pub async fn records_naming_hashes(
+    state: &App,
+    who: &CurrentUser,
+    hashes: &[&str],
+) -> Result<Vec<MatchedRecord>, AppError> {
+    let principal = who.principal();
+    let groups: Vec<GroupId> = match principal.as_ref().and_then(|p| p.org_id) {
+        Some(o) => state.store.groups_of_org(o).await?,
+        None => Vec::new(),
+    };
+    state.matcher.refresh(state).await?;
+    let caller = Caller {
+        principal,
+        groups: groups.into(),
+    };
+    let mut ids: Vec<IntelId> = {
+        let i = state.matcher.indexed.read().map_err(|_| poisoned())?;
+        let mut ids = Vec::new();
+        for h in hashes {
+            let Some(p) = probe(h) else { continue };
+            i.index.match_probe(&p, |how, _, _, rec| {
+                if how.as_str() == "exact" && caller.may_read(rec) {
+                    ids.push(rec.id);
+                }
+            });
+        }
+        ids
+    };
+    ids.sort();
+    ids.dedup();
+    Ok(state
+        .store
+        .match_titles(&ids)
+        .await?
+        .into_iter()
+        .map(|t| MatchedRecord {
+            id: t.id,
+            subject: t.subject,
+            tlp: t.tlp,
+            published_at: t.published_at,
+        })
+        .collect())
 }
 
 /// Matches a batch of observables whose first is line `first_line`, at most

@@ -61,6 +61,7 @@ pub mod points;
 pub mod referral;
 pub mod reports;
 pub mod taxii;
+pub mod virus;
 pub mod vuln;
 
 use serde::Deserialize;

@@ -18,6 +18,7 @@ pub mod phishing;
 pub mod points;
 pub mod referral;
 pub mod reports;
+pub mod virus;
 pub mod vuln;
 pub mod wire;
 
@@ -618,6 +619,8 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(referral::accept))
         .routes(routes!(referral::withdraw))
         .routes(routes!(referral::outcome))
+        .routes(routes!(virus::create))
+        .routes(routes!(virus::get))
         .split_for_parts();
     let doc = api.clone();
     let router = router.route(

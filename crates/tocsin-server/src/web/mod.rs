@@ -31,6 +31,7 @@ mod report;
 mod session;
 mod status;
 mod vendor;
+mod virus;
 mod vuln;
 
 pub use page::{LANG_COOKIE, Page, render, see_other};
@@ -242,6 +243,11 @@ pub fn routes() -> Router<AppState> {
             get(desk::survey).post(desk::survey_submit),
         )
         .route("/intel", get(intel::inbox))
+        .route(
+            "/virus-check",
+            get(virus::form).post(virus::submit.layer(DefaultBodyLimit::disable())),
+        )
+        .route("/virus-check/{id}", get(virus::report))
         .route(
             "/intel/match",
             get(matching::form).post(matching::submit.layer(DefaultBodyLimit::disable())),

@@ -17,6 +17,7 @@ mod mailgate;
 mod postfix;
 mod taxii_client;
 mod tidy;
+mod virus;
 
 const BIN: &str = env!("CARGO_BIN_EXE_tocsin");
 

@@ -1,0 +1,31 @@
+## Virus Check: the public upload page and the analysis page.
+
+virus-title = Virus Check
+virus-intro = Upload a suspicious file (say, a mail attachment): antivirus engines and the intelligence we share check it in seconds. No account needed.
+virus-privacy = Uploaded files are kept encrypted for { $days } days, then deleted; only their hashes and the verdict are kept. Files up to { $mib } MiB.
+virus-file = File to check
+virus-note = Note (where the file came from, say)
+virus-submit = Upload and check
+virus-error-no-file = Choose a file to check.
+virus-error-too-large = The file is over the { $mib } MiB limit.
+virus-report-title = Virus Check result
+virus-verdict-malicious = Malicious
+virus-verdict-suspicious = Suspicious
+virus-verdict-undetected = No threat detected
+virus-verdict-failure = Could not be checked
+virus-verdict-timeout = The check timed out
+virus-status-queued = Waiting to be checked…
+virus-status-in-progress = Being checked…
+virus-status-completed = Checked
+virus-refresh = This page refreshes itself until the check is done.
+virus-reload = Refresh
+virus-stats = Of { $engines } engines: { $malicious } malicious, { $suspicious } suspicious, { $undetected } undetected.
+virus-col-engine = Engine
+virus-col-category = Verdict
+virus-col-result = Detection
+virus-file-heading = The file
+virus-name = File name
+virus-type = Type
+virus-size = Size (bytes)
+virus-first-seen = First uploaded
+virus-another = Check another file

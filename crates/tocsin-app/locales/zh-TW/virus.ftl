@@ -1,0 +1,31 @@
+## Virus Check (病毒檢測): the public upload page and the analysis page.
+
+virus-title = 病毒檢測
+virus-intro = 上傳可疑檔案（例如郵件附件），由防毒引擎與本中心分享的情資比對，數秒內取得結果。不需登入。
+virus-privacy = 上傳的檔案加密保存 { $days } 天後刪除，僅保留雜湊值與檢測結果。檔案上限 { $mib } MiB。
+virus-file = 要檢測的檔案
+virus-note = 備註（例如檔案來源）
+virus-submit = 上傳並檢測
+virus-error-no-file = 請選擇要檢測的檔案。
+virus-error-too-large = 檔案超過 { $mib } MiB 上限。
+virus-report-title = 病毒檢測結果
+virus-verdict-malicious = 惡意
+virus-verdict-suspicious = 可疑
+virus-verdict-undetected = 未偵測到威脅
+virus-verdict-failure = 無法檢測
+virus-verdict-timeout = 檢測逾時
+virus-status-queued = 排隊等候檢測中…
+virus-status-in-progress = 檢測中…
+virus-status-completed = 檢測完成
+virus-refresh = 本頁會自動更新，直到檢測完成。
+virus-reload = 重新整理
+virus-stats = { $engines } 個引擎中：惡意 { $malicious }、可疑 { $suspicious }、未偵測 { $undetected }。
+virus-col-engine = 引擎
+virus-col-category = 判定
+virus-col-result = 偵測名稱
+virus-file-heading = 檔案資訊
+virus-name = 檔名
+virus-type = 類型
+virus-size = 大小（位元組）
+virus-first-seen = 首次上傳
+virus-another = 檢測另一個檔案

@@ -1,0 +1,523 @@
+//! Virus Check (病毒檢測): anyone uploads a file; it is streamed to disk encrypted
+//! ([`crate::sealed`]) while its hashes are computed, queued in the database, scanned by a
+//! bounded pool of workers on any instance with every configured engine
+//! ([`crate::engines`]), and answered in VirusTotal's v3 shape. The same file uploaded
+//! again is answered from the stored result unless an engine's version (its signatures)
+//! changed since. The shared-intel engine is decided per reader at read time: a file whose
+//! MD5, SHA-1 or SHA-256 is an indicator of a record the reader may read (the policy, as
+//! for every channel) is malicious by `tocsin-intel`; a reader who may not read the record
+//! does not learn of it.
+//!
+//! An analysis is read by whoever holds its id (a random UUIDv7, as VirusTotal's ids are
+//! handed to the uploader); uploads are anonymous-friendly by design.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use md5::Digest as _;
+use ring::digest;
+use tocsin_domain::Timestamp;
+use tocsin_domain::virus::{
+    AnalysisStatus, Category, EngineResult, EngineVersions, Results, Stats, TYPE_HEAD, file_type,
+    still_current,
+};
+use tocsin_storage::virus::NewUpload;
+use tokio::sync::watch;
+use uuid::Uuid;
+
+use super::audit_entry;
+use crate::auth::CurrentUser;
+use crate::context::Ctx;
+use crate::engines::{Chunks, Clamd, ClamdAddr, Engine};
+use crate::error::AppError;
+use crate::sealed::{SealKey, SealWriter};
+use crate::state::App;
+
+/// The shared-intel engine's name in `results`.
+pub const INTEL_ENGINE: &str = "tocsin-intel";
+
+/// How long a worker holds an analysis before another may take it over.
+const LEASE: Duration = Duration::from_secs(600);
+
+/// The longest a note is kept, in characters.
+const MAX_NOTE: usize = 2000;
+
+/// The engines and the key of files at rest of one `App`.
+pub struct Scanner {
+    engines: Vec<Arc<dyn Engine>>,
+    key: tokio::sync::OnceCell<SealKey>,
+    /// Wakes the workers when an upload is queued here.
+    queued: tokio::sync::Notify,
+}
+
+impl std::fmt::Debug for Scanner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Scanner")
+            .field(
+                "engines",
+                &self.engines.iter().map(|e| e.name()).collect::<Vec<_>>(),
+            )
+            .finish()
+    }
+}
+
+impl Scanner {
+    /// The engines the configuration names.
+    pub fn from_config(config: &crate::config::Config) -> Scanner {
+        let v = &config.virus_check;
+        let mut engines: Vec<Arc<dyn Engine>> = Vec::new();
+        if let Some(addr) = ClamdAddr::parse(&v.clamd) {
+            engines.push(Arc::new(Clamd::new(
+                addr,
+                Duration::from_secs(v.clamd_timeout_seconds),
+            )));
+        }
+        Scanner {
+            engines,
+            key: tokio::sync::OnceCell::new(),
+            queued: tokio::sync::Notify::new(),
+        }
+    }
+}
+
+fn dir(state: &App) -> PathBuf {
+    state.config.data_dir.join("virus-check")
+}
+
+fn io_err(e: std::io::Error) -> AppError {
+    AppError::internal(format!("virus check: {e}"))
+}
+
+/// The key of files at rest: the configured one, or one generated once into
+/// `data_dir/virus-check/key` (readable by its owner only).
+async fn key(state: &App) -> Result<SealKey, AppError> {
+    state
+        .virus
+        .key
+        .get_or_try_init(|| async {
+            if !state.config.virus_check.key.trim().is_empty() {
+                return SealKey::from_hex(&state.config.virus_check.key)
+                    .ok_or_else(|| AppError::internal("virus_check.key"));
+            }
+            let d = dir(state);
+            tokio::fs::create_dir_all(&d).await.map_err(io_err)?;
+            let path = d.join("key");
+            match tokio::fs::read_to_string(&path).await {
+                Ok(k) => SealKey::from_hex(&k)
+                    .ok_or_else(|| AppError::internal("virus-check/key is not a key")),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    let bytes: [u8; 32] = rand::random();
+                    let tmp = d.join(format!("key.{}", Uuid::now_v7().simple()));
+                    let mut o = tokio::fs::OpenOptions::new();
+                    o.write(true).create_new(true);
+                    #[cfg(unix)]
+                    o.mode(0o600);
+                    let mut f = o.open(&tmp).await.map_err(io_err)?;
+                    tokio::io::AsyncWriteExt::write_all(&mut f, hex::encode(bytes).as_bytes())
+                        .await
+                        .map_err(io_err)?;
+                    f.sync_all().await.map_err(io_err)?;
+                    // Another instance may have won the race: its key is the one.
+                    if tokio::fs::hard_link(&tmp, &path).await.is_err() {
+                        let _ = tokio::fs::remove_file(&tmp).await;
+                        let k = tokio::fs::read_to_string(&path).await.map_err(io_err)?;
+                        return SealKey::from_hex(&k)
+                            .ok_or_else(|| AppError::internal("virus-check/key is not a key"));
+                    }
+                    let _ = tokio::fs::remove_file(&tmp).await;
+                    Ok(SealKey::new(&bytes))
+                }
+                Err(e) => Err(io_err(e)),
+            }
+        })
+        .await
+        .cloned()
+}
+
+/// A file being uploaded: written encrypted to disk as it arrives, hashed on the way.
+pub struct Upload {
+    id: Uuid,
+    path: PathBuf,
+    writer: Option<SealWriter>,
+    md5: md5::Md5,
+    sha1: digest::Context,
+    sha256: digest::Context,
+    head: Vec<u8>,
+    size: usize,
+    max: usize,
+}
+
+impl Drop for Upload {
+    fn drop(&mut self) {
+        // An upload dropped before it was submitted (refused, cut off) leaves no file.
+        if self.writer.is_some() {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
+/// Starts an upload.
+pub async fn begin_upload(state: &App) -> Result<Upload, AppError> {
+    let key = key(state).await?;
+    let d = dir(state);
+    tokio::fs::create_dir_all(&d).await.map_err(io_err)?;
+    let id = Uuid::now_v7();
+    let path = d.join(format!("{}.sealed", id.simple()));
+    let writer = SealWriter::create(&path, &key).await.map_err(io_err)?;
+    Ok(Upload {
+        id,
+        path,
+        writer: Some(writer),
+        md5: md5::Md5::new(),
+        sha1: digest::Context::new(&digest::SHA1_FOR_LEGACY_USE_ONLY),
+        sha256: digest::Context::new(&digest::SHA256),
+        head: Vec::new(),
+        size: 0,
+        max: state.config.virus_check.max_bytes,
+    })
+}
+
+impl Upload {
+    /// Appends bytes; past `virus_check.max_bytes` the upload is refused as too large.
+    pub async fn write(&mut self, data: &[u8]) -> Result<(), AppError> {
+        self.size = self.size.saturating_add(data.len());
+        if self.size > self.max {
+            return Err(AppError::TooLarge);
+        }
+        if self.head.len() < TYPE_HEAD {
+            let take = (TYPE_HEAD - self.head.len()).min(data.len());
+            self.head.extend_from_slice(&data[..take]);
+        }
+        self.md5.update(data);
+        self.sha1.update(data);
+        self.sha256.update(data);
+        match &mut self.writer {
+            Some(w) => w.write(data).await.map_err(io_err),
+            None => Err(AppError::internal("upload already finished")),
+        }
+    }
+}
+
+/// What an upload is answered with.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Submitted {
+    /// The analysis's id.
+    pub analysis_id: Uuid,
+    /// Whether it was answered at once from a stored result.
+    pub completed: bool,
+}
+
+/// The engines' versions now; an engine that does not answer has none (so no stored
+/// result counts as current for it, and the file is queued).
+async fn versions_now(state: &App) -> EngineVersions {
+    let mut out = EngineVersions::new();
+    for e in &state.virus.engines {
+        match e.version().await {
+            Ok(v) => {
+                out.insert(e.name().to_string(), v);
+            }
+            Err(err) => tracing::warn!(engine = e.name(), error = %err, "engine version"),
+        }
+    }
+    out
+}
+
+/// Submits a finished upload under `name` with an optional note: recorded and queued, or
+/// answered at once when the same file's stored result is still current.
+pub async fn submit(
+    state: &App,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    mut upload: Upload,
+    name: &str,
+    note: &str,
+) -> Result<Submitted, AppError> {
+    let writer = upload
+        .writer
+        .take()
+        .ok_or_else(|| AppError::internal("upload already finished"))?;
+    if let Err(e) = writer.finish().await {
+        let _ = tokio::fs::remove_file(&upload.path).await;
+        return Err(io_err(e));
+    }
+    let sha256 = hex::encode(upload.sha256.clone().finish());
+    let md5 = hex::encode(upload.md5.clone().finalize());
+    let sha1 = hex::encode(upload.sha1.clone().finish());
+    let stored = state.store.virus_file(&sha256).await?;
+    let now_versions = versions_now(state).await;
+    let current = stored.as_ref().is_some_and(|f| {
+        f.last_analysed.0.is_some()
+            && serde_json::from_str::<EngineVersions>(&f.engine_versions)
+                .is_ok_and(|then| still_current(&then, &now_versions))
+    });
+    let name: String = name
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(255)
+        .collect();
+    let note: String = note.trim().chars().take(MAX_NOTE).collect();
+    let file_name = upload
+        .path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned());
+    let new = NewUpload {
+        id: upload.id,
+        sha256,
+        md5,
+        sha1,
+        size: upload.size as i64,
+        file_type: file_type(&upload.head).to_string(),
+        name,
+        note,
+        submitted_by: who.account().map(|u| u.id),
+        stored_file: if current { None } else { file_name },
+    };
+    if let Err(e) = state.store.record_virus_upload(&new).await {
+        let _ = tokio::fs::remove_file(&upload.path).await;
+        return Err(e.into());
+    }
+    if current {
+        let _ = tokio::fs::remove_file(&upload.path).await;
+    } else {
+        state.virus.queued.notify_waiters();
+    }
+    state
+        .store
+        .audit(&audit_entry(
+            who,
+            ctx,
+            "virus_check.submit",
+            "virus_analysis",
+            &upload.id.to_string(),
+        ))
+        .await?;
+    Ok(Submitted {
+        analysis_id: upload.id,
+        completed: current,
+    })
+}
+
+/// An analysis as answered (VirusTotal v3's analysis and file attributes together).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Report {
+    /// Its id.
+    pub id: Uuid,
+    /// Where it stands.
+    pub status: AnalysisStatus,
+    /// Uploaded at.
+    pub date: Timestamp,
+    /// MD5.
+    pub md5: String,
+    /// SHA-1.
+    pub sha1: String,
+    /// SHA-256.
+    pub sha256: String,
+    /// Size in bytes.
+    pub size: i64,
+    /// Type by magic bytes.
+    pub type_tag: String,
+    /// The name of this upload.
+    pub name: String,
+    /// Every name the file was uploaded under.
+    pub names: Vec<String>,
+    /// First upload of this file.
+    pub first_submission_date: Timestamp,
+    /// Last completed scan of this file.
+    pub last_analysis_date: Option<Timestamp>,
+    /// Counts by category (empty until completed).
+    pub stats: Stats,
+    /// Results by engine (empty until completed).
+    pub results: Results,
+}
+
+impl Report {
+    /// The verdict a reader is told first (None until completed).
+    pub fn verdict(&self) -> Option<Category> {
+        (self.status == AnalysisStatus::Completed).then(|| self.stats.verdict())
+    }
+}
+
+/// An analysis by id, with the shared-intel engine's answer for this reader.
+pub async fn report(state: &App, who: &CurrentUser, id: Uuid) -> Result<Report, AppError> {
+    let (a, f) = state
+        .store
+        .virus_analysis(id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let status = AnalysisStatus::parse(&a.status)
+        .ok_or_else(|| AppError::internal(format!("analysis status {}", a.status)))?;
+    let mut results = Results::new();
+    if status == AnalysisStatus::Completed {
+        results = serde_json::from_str(&f.results)
+            .map_err(|e| AppError::internal(format!("stored results: {e}")))?;
+        let records = super::matching::records_naming_hashes(
+            state,
+            who,
+            &[f.md5.as_str(), f.sha1.as_str(), f.sha256.as_str()],
+        )
+        .await?;
+        results.insert(
+            INTEL_ENGINE.to_string(),
+            EngineResult {
+                engine_name: INTEL_ENGINE.into(),
+                engine_version: String::new(),
+                category: if records.is_empty() {
+                    Category::Undetected
+                } else {
+                    Category::Malicious
+                },
+                result: (!records.is_empty()).then(|| {
+                    records
+                        .iter()
+                        .map(|r| format!("{} ({})", r.id, r.subject))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                }),
+                method: "blacklist".into(),
+            },
+        );
+    }
+    Ok(Report {
+        id: a.id,
+        status,
+        date: a.created_at,
+        md5: f.md5,
+        sha1: f.sha1,
+        sha256: f.sha256,
+        size: f.size,
+        type_tag: f.file_type,
+        name: a.name,
+        names: serde_json::from_str(&f.names).unwrap_or_default(),
+        first_submission_date: f.first_seen,
+        last_analysis_date: f.last_analysed.0,
+        stats: Stats::of(results.values()),
+        results,
+    })
+}
+
+/// Scans one claimed analysis with every engine and stores the results.
+async fn scan_one(state: &App, worker: &str, a: tocsin_storage::virus::VirusAnalysis) {
+    let key = match key(state).await {
+        Ok(k) => k,
+        Err(e) => {
+            tracing::error!(error = %e, "virus check key");
+            return;
+        }
+    };
+    let mut results = Results::new();
+    let mut versions = EngineVersions::new();
+    for engine in &state.virus.engines {
+        let file: Option<Chunks<'static>> = match &a.stored_file {
+            Some(f) => match crate::sealed::open(&dir(state).join(f), &key).await {
+                Ok(s) => Some(Box::pin(s)),
+                Err(e) => {
+                    tracing::warn!(analysis = %a.id, error = %e, "virus check file");
+                    None
+                }
+            },
+            None => None,
+        };
+        let r = match file {
+            Some(file) => engine.scan(file).await,
+            None => EngineResult {
+                engine_name: engine.name().into(),
+                engine_version: String::new(),
+                category: Category::Failure,
+                result: Some("file not available".into()),
+                method: "blacklist".into(),
+            },
+        };
+        if r.category != Category::Failure && r.category != Category::Timeout {
+            versions.insert(engine.name().to_string(), r.engine_version.clone());
+        }
+        results.insert(engine.name().to_string(), r);
+    }
+    let (Ok(results), Ok(versions)) = (
+        serde_json::to_string(&results),
+        serde_json::to_string(&versions),
+    ) else {
+        return;
+    };
+    match state
+        .store
+        .complete_virus_scan(a.id, worker, &results, &versions)
+        .await
+    {
+        Ok(true) => {}
+        Ok(false) => tracing::warn!(analysis = %a.id, "virus scan lease lost"),
+        Err(e) => tracing::warn!(analysis = %a.id, error = %e, "virus scan not stored"),
+    }
+}
+
+/// One worker of the pool: claims an analysis, scans it, again; waits when none is
+/// queued (woken by an upload on this instance, or after a second for other instances').
+async fn worker_loop(state: App, worker: String, mut stop: watch::Receiver<bool>) {
+    loop {
+        if *stop.borrow() {
+            break;
+        }
+        let now = state.now();
+        let lease = now.plus(time::Duration::seconds(LEASE.as_secs() as i64));
+        match state.store.claim_virus_scan(&worker, now, lease).await {
+            Ok(Some(a)) => {
+                scan_one(&state, &worker, a).await;
+                continue;
+            }
+            Ok(None) => {}
+            Err(e) => tracing::warn!(error = %e, "virus scan claim"),
+        }
+        tokio::select! {
+            _ = state.virus.queued.notified() => {}
+            _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+            r = stop.changed() => {
+                if r.is_err() { break; }
+            }
+        }
+    }
+}
+
+/// Starts `virus_check.workers` scan workers, each with its own lease id under this
+/// instance's worker id.
+pub fn spawn_workers(
+    state: &App,
+    instance: &str,
+    stop: watch::Receiver<bool>,
+) -> Vec<tokio::task::JoinHandle<()>> {
+    (0..state.config.virus_check.workers)
+        .map(|n| {
+            tokio::spawn(worker_loop(
+                state.clone(),
+                format!("{instance}/virus-{n}"),
+                stop.clone(),
+            ))
+        })
+        .collect()
+}
+
+/// Deletes the files of analyses older than `virus_check.retention_days`; their hashes
+/// and verdicts stay. Returns how many were deleted.
+pub async fn purge_expired(state: &App) -> Result<usize, AppError> {
+    let before = state.now().plus(time::Duration::days(
+        -state.config.virus_check.retention_days,
+    ));
+    let mut n = 0;
+    loop {
+        let batch = state.store.virus_files_uploaded_before(before, 100).await?;
+        if batch.is_empty() {
+            return Ok(n);
+        }
+        for (id, file) in batch {
+            match tokio::fs::remove_file(dir(state).join(&file)).await {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(io_err(e)),
+            }
+            state.store.forget_virus_file(id).await?;
+            n += 1;
+        }
+    }
+}
