@@ -143,8 +143,9 @@ pub use points::{
 };
 pub use referral::{Referral, ReferralResponse, ResponseView};
 pub use reports::{
-    AttachmentMeta, AttachmentRow, NewAttachment, NewEvent, NewReport, Report, ReportEvent,
-    ReportFilter, ReportTask, Survey, SurveyAnswer, SurveyMonth, Visibility,
+    AttachmentMeta, AttachmentRow, NewAttachment, NewEvent, NewReport, Report, ReportCursor,
+    ReportEvent, ReportFilter, ReportPage, ReportTask, Survey, SurveyAnswer, SurveyMonth,
+    Visibility,
 };
 pub use tokens::ApiToken;
 pub use users::{NewUser, User};

@@ -3,6 +3,7 @@
 //! transitions are legal, who may see what) live in the domain crate; this module stores.
 
 use serde::{Deserialize, Serialize};
+use sqlx::QueryBuilder;
 use tocsin_domain::{
     AttachmentId, EventId, Priority, ReportId, ReportKind, ReportState, TaskId, TaskState,
     Timestamp, TrackingNumber, UserId,
@@ -343,6 +344,178 @@ pub struct ReportFilter {
     pub newest_first: bool,
     /// At most (capped at 1000).
     pub limit: i64,
+    /// Only reports after this one in the queue's order: a keyset page, whose cost does
+    /// not grow with its depth and which neither skips nor repeats a report when reports
+    /// are added between pages.
+    pub after: Option<ReportCursor>,
+}
+
+/// A place in a report queue's order (reported, then id; both ways): the last report of
+/// a page, from which the next page starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReportCursor {
+    /// The report's intake time.
+    pub reported_at: Timestamp,
+    /// The report's id (UUIDv7: unique, and in intake order within one time).
+    pub id: ReportId,
+}
+
+impl ReportCursor {
+    /// The cursor of a listed report.
+    pub fn of(r: &Report) -> ReportCursor {
+        ReportCursor {
+            reported_at: r.reported_at,
+            id: r.id,
+        }
+    }
+
+    /// The cursor as an opaque token for a query string (`after=`).
+    pub fn token(&self) -> String {
+        format!(
+            "{:x}.{}",
+            self.reported_at.micros(),
+            self.id.uuid().simple()
+        )
+    }
+
+    /// Reads a token made by [`ReportCursor::token`]; `None` for anything else.
+    pub fn parse(token: &str) -> Option<ReportCursor> {
+        let (t, id) = token.split_once('.')?;
+        if t.is_empty() || t.len() > 16 || !t.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        let micros = i64::try_from(u64::from_str_radix(t, 16).ok()?).ok()?;
+        if id.len() != 32 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        Some(ReportCursor {
+            reported_at: Timestamp::from_micros(micros),
+            id: ReportId::from(Uuid::try_parse(id).ok()?),
+        })
+    }
+}
+
+/// One page of a report queue.
+#[derive(Clone, Debug, Default)]
+pub struct ReportPage {
+    /// The reports, in the queue's order.
+    pub rows: Vec<Report>,
+    /// Where the next page starts, when this one is full.
+    pub next: Option<ReportCursor>,
+}
+
+/// The columns of a listed report, in [`Report`]'s order.
+const REPORT_COLUMNS: &str = "id, kind, tracking_id, status_token_hash, state, category, priority, reporter_name, reporter_email, reporter_phone, reporter_user_id, org_id, locale, reported_at, details, assignee_id, rsit_class, rsit_type, follows_up, duplicate_of, rejection_reason, resolution, outcome, first_response_at, resolved_at, closed_at, updated_at";
+
+/// The SQL of one queue page: `SELECT … FROM reports WHERE <only the filters given>`
+/// in the queue's order from the cursor on, one index range per asked state when the
+/// states are what the index walk needs (see [`Store::list_reports_page`]).
+fn push_report_page<DB>(q: &mut QueryBuilder<DB>, f: &ReportFilter, limit: i64)
+where
+    DB: sqlx::Database,
+    String: for<'t> sqlx::Encode<'t, DB> + sqlx::Type<DB>,
+    i64: for<'t> sqlx::Encode<'t, DB> + sqlx::Type<DB>,
+    Uuid: for<'t> sqlx::Encode<'t, DB> + sqlx::Type<DB>,
+{
+    let order = if f.newest_first {
+        "reported_at DESC, id DESC"
+    } else {
+        "reported_at, id"
+    };
+    // One branch per state when states narrow the walk (an index by state and time), or
+    // when another filter's index begins with the state after its own column; one branch
+    // over every state when nothing narrows it (the index by kind and time). A scope
+    // reads its own small set whatever the states.
+    let narrowed = f.category.is_some() || f.assignee.is_some();
+    let per_state: Vec<Option<ReportState>> = if f.scope.is_some() {
+        vec![None]
+    } else if !f.states.is_empty() {
+        f.states.iter().copied().map(Some).collect()
+    } else if narrowed && f.kind.is_some() {
+        ReportState::ALL.iter().copied().map(Some).collect()
+    } else {
+        vec![None]
+    };
+    let single = per_state.len() == 1;
+    for (i, state) in per_state.iter().enumerate() {
+        if !single {
+            q.push(if i == 0 {
+                "SELECT * FROM ("
+            } else {
+                " UNION ALL SELECT * FROM ("
+            });
+        }
+        q.push("SELECT ")
+            .push(REPORT_COLUMNS)
+            .push(" FROM reports WHERE 1 = 1");
+        if let Some(k) = f.kind {
+            q.push(" AND kind = ").push_bind(k.as_str().to_string());
+        }
+        match state {
+            Some(s) => {
+                q.push(" AND state = ").push_bind(s.as_str().to_string());
+            }
+            None if !f.states.is_empty() => {
+                q.push(" AND state IN (");
+                let mut sep = q.separated(", ");
+                for s in &f.states {
+                    sep.push_bind(s.as_str().to_string());
+                }
+                q.push(")");
+            }
+            None => {}
+        }
+        if let Some(c) = &f.category {
+            q.push(" AND category = ").push_bind(c.clone());
+        }
+        match f.assignee {
+            None => {}
+            Some(None) => {
+                q.push(" AND assignee_id IS NULL");
+            }
+            Some(Some(u)) => {
+                q.push(" AND assignee_id = ").push_bind(u.uuid());
+            }
+        }
+        if let Some(t) = f.since {
+            q.push(" AND reported_at >= ").push_bind(t.micros());
+        }
+        if let Some(t) = f.until {
+            q.push(" AND reported_at < ").push_bind(t.micros());
+        }
+        if let Some((org, user)) = f.scope {
+            q.push(" AND (reporter_user_id = ").push_bind(user.uuid());
+            if let Some(o) = org {
+                q.push(" OR org_id = ").push_bind(o.uuid());
+            }
+            q.push(")");
+        }
+        if let Some(c) = f.after {
+            // A row value: both engines start the index walk at it.
+            q.push(if f.newest_first {
+                " AND (reported_at, id) < ("
+            } else {
+                " AND (reported_at, id) > ("
+            })
+            .push_bind(c.reported_at.micros())
+            .push(", ")
+            .push_bind(c.id.uuid())
+            .push(")");
+        }
+        q.push(" ORDER BY ")
+            .push(order)
+            .push(" LIMIT ")
+            .push_bind(limit);
+        if !single {
+            q.push(format_args!(") AS b{i}"));
+        }
+    }
+    if !single {
+        q.push(" ORDER BY ")
+            .push(order)
+            .push(" LIMIT ")
+            .push_bind(limit);
+    }
 }
 
 /// `SELECT <every report column> FROM reports <tail>`, as a static string.
@@ -709,71 +882,37 @@ impl Store {
         }))
     }
 
-    /// Reports matching a filter.
+    /// Reports matching a filter (one page: see [`Store::list_reports_page`]).
     pub async fn list_reports(&self, f: &ReportFilter) -> Result<Vec<Report>> {
-        let states: Vec<String> = f.states.iter().map(|s| s.as_str().to_string()).collect();
-        let states_json = serde_json::to_string(&states).map_err(crate::corrupt)?;
-        let (unassigned, assignee) = match f.assignee {
-            None => (false, None),
-            Some(None) => (true, None),
-            Some(Some(u)) => (false, Some(u.uuid())),
-        };
-        let (scoped, scope_org, scope_user) = match f.scope {
-            None => (false, None, None),
-            Some((org, user)) => (true, org.map(|o| o.uuid()), Some(user.uuid())),
-        };
+        Ok(self.list_reports_page(f).await?.rows)
+    }
+
+    /// [`Store::list_reports`] with where the next page starts.
+    ///
+    /// The SQL holds only the filters given, so each part of it walks an index in the
+    /// queue's order (migration 0023) and stops at the page's end: a page costs about
+    /// what it shows, however deep it starts. Asked states are read as one index range
+    /// each (a `UNION ALL` of per-state pages, merged and cut to the page), since an `IN`
+    /// list over an index by state would read every row of those states and sort them.
+    /// A reporter's own queue (a scope) is read through its organization's and user's
+    /// indexes and sorted: it is small.
+    pub async fn list_reports_page(&self, f: &ReportFilter) -> Result<ReportPage> {
         let limit = f.limit.clamp(1, 1000);
-        let kind = f.kind.map(|k| k.as_str());
-        let since = f.since.map(|t| t.micros());
-        let until = f.until.map(|t| t.micros());
-        macro_rules! run {
-            ($sql:expr, $c:expr) => {
-                sqlx::query_as::<_, Report>($sql)
-                    .bind(kind)
-                    .bind(states.is_empty())
-                    .bind(&states_json)
-                    .bind(f.category.as_deref())
-                    .bind(unassigned)
-                    .bind(assignee)
-                    .bind(since)
-                    .bind(until)
-                    .bind(scoped)
-                    .bind(scope_org)
-                    .bind(scope_user)
-                    .bind(limit)
-                    .fetch_all($c)
-                    .await?
-            };
-        }
-        // The state list is passed as one JSON array so the SQL stays static; each engine
-        // unpacks it its own way.
-        let rows = match (&self.pool, f.newest_first) {
-            (crate::Pool::Sqlite(p), false) => run!(
-                select_reports!(
-                    "WHERE ($1 IS NULL OR kind = $1) AND ($2 OR state IN (SELECT value FROM json_each($3))) AND ($4 IS NULL OR category = $4) AND (NOT $5 OR assignee_id IS NULL) AND ($6 IS NULL OR assignee_id = $6) AND ($7 IS NULL OR reported_at >= $7) AND ($8 IS NULL OR reported_at < $8) AND (NOT $9 OR org_id = $10 OR reporter_user_id = $11) ORDER BY reported_at, id LIMIT $12"
-                ),
-                p
-            ),
-            (crate::Pool::Sqlite(p), true) => run!(
-                select_reports!(
-                    "WHERE ($1 IS NULL OR kind = $1) AND ($2 OR state IN (SELECT value FROM json_each($3))) AND ($4 IS NULL OR category = $4) AND (NOT $5 OR assignee_id IS NULL) AND ($6 IS NULL OR assignee_id = $6) AND ($7 IS NULL OR reported_at >= $7) AND ($8 IS NULL OR reported_at < $8) AND (NOT $9 OR org_id = $10 OR reporter_user_id = $11) ORDER BY reported_at DESC, id DESC LIMIT $12"
-                ),
-                p
-            ),
-            (crate::Pool::Postgres(p), false) => run!(
-                select_reports!(
-                    "WHERE ($1::text IS NULL OR kind = $1) AND ($2 OR state IN (SELECT jsonb_array_elements_text($3::jsonb))) AND ($4::text IS NULL OR category = $4) AND (NOT $5 OR assignee_id IS NULL) AND ($6::uuid IS NULL OR assignee_id = $6) AND ($7::bigint IS NULL OR reported_at >= $7) AND ($8::bigint IS NULL OR reported_at < $8) AND (NOT $9 OR org_id = $10 OR reporter_user_id = $11) ORDER BY reported_at, id LIMIT $12"
-                ),
-                p
-            ),
-            (crate::Pool::Postgres(p), true) => run!(
-                select_reports!(
-                    "WHERE ($1::text IS NULL OR kind = $1) AND ($2 OR state IN (SELECT jsonb_array_elements_text($3::jsonb))) AND ($4::text IS NULL OR category = $4) AND (NOT $5 OR assignee_id IS NULL) AND ($6::uuid IS NULL OR assignee_id = $6) AND ($7::bigint IS NULL OR reported_at >= $7) AND ($8::bigint IS NULL OR reported_at < $8) AND (NOT $9 OR org_id = $10 OR reporter_user_id = $11) ORDER BY reported_at DESC, id DESC LIMIT $12"
-                ),
-                p
-            ),
+        let rows: Vec<Report> = match &self.pool {
+            crate::Pool::Sqlite(p) => {
+                let mut q = QueryBuilder::<sqlx::Sqlite>::new("");
+                push_report_page(&mut q, f, limit);
+                q.build_query_as::<Report>().fetch_all(p).await?
+            }
+            crate::Pool::Postgres(p) => {
+                let mut q = QueryBuilder::<sqlx::Postgres>::new("");
+                push_report_page(&mut q, f, limit);
+                q.build_query_as::<Report>().fetch_all(p).await?
+            }
         };
-        Ok(rows)
+        let full = i64::try_from(rows.len()).is_ok_and(|n| n >= limit);
+        let next = rows.last().filter(|_| full).map(ReportCursor::of);
+        Ok(ReportPage { rows, next })
     }
 
     /// Report counts by state, for the queue's header.

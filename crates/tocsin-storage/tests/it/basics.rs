@@ -12,7 +12,7 @@ fn org(name: &str) -> NewOrganization {
     }
 }
 
-fn user(email: &str, org: Option<tocsin_domain::OrgId>) -> NewUser {
+pub(crate) fn user(email: &str, org: Option<tocsin_domain::OrgId>) -> NewUser {
     NewUser {
         email: email.to_string(),
         name: "王小明".to_string(),

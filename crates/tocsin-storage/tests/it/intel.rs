@@ -88,9 +88,9 @@ fn ids(rows: &[IntelRow]) -> BTreeSet<IntelId> {
 }
 
 /// A tiny deterministic generator, so failures repeat.
-struct Rng(u64);
+pub(crate) struct Rng(pub(crate) u64);
 impl Rng {
-    fn next(&mut self, n: usize) -> usize {
+    pub(crate) fn next(&mut self, n: usize) -> usize {
         self.0 ^= self.0 << 13;
         self.0 ^= self.0 >> 7;
         self.0 ^= self.0 << 17;

@@ -117,3 +117,101 @@ both_engines! {
         assert_eq!((months[0].answers, months[0].speed, months[0].overall), (1, 5.0, 4.0));
     }
 }
+
+both_engines! {
+    // Keyset pages of a report queue never skip or repeat a report while reports are
+    // added between pages (older, newer and at the very time of the cursor), for each
+    // filter of the desk queue, oldest and newest first, and stay in the queue's order.
+    async fn queue_keyset_pages_neither_skip_nor_repeat(t: TestStore) {
+        use std::collections::BTreeSet;
+        use tocsin_domain::ReportId;
+        use tocsin_storage::ReportCursor;
+        use crate::intel::Rng;
+        let clock = tocsin_domain::clock::Clock::manual(Timestamp::from_micros(1_700_000_000_000_000));
+        let s = &t.store.clone().with_clock(clock.clone());
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        let mut tx = s.begin().await.expect("begin");
+        let analyst = tx.create_user(&crate::basics::user("analyst@cert.tw", None)).await.expect("user").id.uuid();
+        tx.commit().await.expect("commit");
+        let states = [ReportState::Received, ReportState::Triaged, ReportState::InProgress, ReportState::Closed];
+        // Few distinct times, so that many reports share one and the id decides.
+        let times: Vec<Timestamp> = (0..12).map(|i| Timestamp::from_micros(1_700_000_000_000_000 + i * 1_000_000)).collect();
+        let mut n = 0;
+        let mut add = async |rng: &mut Rng, at: Option<Timestamp>| {
+            clock.set(at.unwrap_or(times[rng.next(times.len())])).expect("manual clock");
+            let mut new = new_report(&format!("R{n}"));
+            n += 1;
+            new.category = ["web_attack", "intrusion"][rng.next(2)].into();
+            if rng.next(5) == 0 {
+                new.kind = ReportKind::Phishing;
+                new.prefix = "PHI".into();
+            }
+            let mut tx = s.begin().await.expect("begin");
+            let mut r = tx.create_report(&new, 2026).await.expect("create");
+            r.state = states[rng.next(states.len())];
+            r.assignee_id = (rng.next(2) == 0).then_some(analyst);
+            tx.update_report(&r).await.expect("update");
+            tx.commit().await.expect("commit");
+        };
+        for _ in 0..40 {
+            add(&mut rng, None).await;
+        }
+        let open: Vec<ReportState> = ReportState::ALL.iter().copied().filter(|s| s.is_open()).collect();
+        let incidents = ReportFilter { kind: Some(ReportKind::Incident), limit: 1000, ..Default::default() };
+        let filters = [
+            ReportFilter { ..Default::default() },
+            incidents.clone(),
+            ReportFilter { states: open.clone(), ..incidents.clone() },
+            ReportFilter { states: vec![ReportState::Triaged], ..incidents.clone() },
+            ReportFilter { category: Some("intrusion".into()), ..incidents.clone() },
+            ReportFilter { category: Some("intrusion".into()), states: open.clone(), ..incidents.clone() },
+            ReportFilter { assignee: Some(None), ..incidents.clone() },
+            ReportFilter { assignee: Some(Some(tocsin_domain::UserId::from(analyst))), states: open.clone(), ..incidents.clone() },
+            ReportFilter { until: Some(times[8]), states: open.clone(), ..incidents.clone() },
+        ];
+        for newest_first in [false, true] {
+            for (i, f) in filters.iter().enumerate() {
+                let base = ReportFilter { newest_first, limit: 1000, ..f.clone() };
+                let before: Vec<ReportId> = s.list_reports(&base).await.expect("all").iter().map(|r| r.id).collect();
+                assert!(!before.is_empty(), "filter {i} admits some report");
+                let mut seen: Vec<(Timestamp, ReportId)> = Vec::new();
+                let mut after: Option<ReportCursor> = None;
+                loop {
+                    let page = s.list_reports_page(&ReportFilter { limit: 6, after, ..base.clone() }).await.expect("page");
+                    assert!(page.rows.len() <= 6);
+                    seen.extend(page.rows.iter().map(|r| (r.reported_at, r.id)));
+                    // Reports arrive between pages, some of them at the cursor's time.
+                    for _ in 0..2 {
+                        let at = page.next.filter(|_| rng.next(3) == 0).map(|c| c.reported_at);
+                        add(&mut rng, at).await;
+                    }
+                    match page.next {
+                        Some(c) => {
+                            assert_eq!(ReportCursor::parse(&c.token()), Some(c));
+                            after = Some(c);
+                        }
+                        None => break,
+                    }
+                }
+                let mut ordered = seen.clone();
+                ordered.sort();
+                if newest_first {
+                    ordered.reverse();
+                }
+                assert_eq!(seen, ordered, "pages in the queue's order (filter {i}, newest first {newest_first})");
+                let unique: BTreeSet<ReportId> = seen.iter().map(|(_, id)| *id).collect();
+                assert_eq!(unique.len(), seen.len(), "a report repeated (filter {i}, newest first {newest_first})");
+                for id in &before {
+                    assert!(unique.contains(id), "a report skipped (filter {i}, newest first {newest_first})");
+                }
+                // Every report a page showed is one the filter admits now.
+                let now: BTreeSet<ReportId> = s.list_reports(&base).await.expect("all").iter().map(|r| r.id).collect();
+                assert!(unique.is_subset(&now), "filter {i}");
+            }
+        }
+        assert_eq!(ReportCursor::parse("zz.1"), None);
+        assert_eq!(ReportCursor::parse("1"), None);
+        assert_eq!(ReportCursor::parse(""), None);
+        assert_eq!(ReportCursor::parse(&format!("-1.{}", uuid::Uuid::nil().simple())), None);
+    }
+}
