@@ -58,6 +58,7 @@ pub async fn my_reports(
         scope: Some(own_report_scope(&p)),
         newest_first: true,
         limit: 500,
+        after: None,
     };
     let mut out = Vec::new();
     for r in state.store.list_reports(&filter).await? {

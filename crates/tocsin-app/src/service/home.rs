@@ -15,6 +15,10 @@ use crate::context::Ctx;
 use crate::error::AppError;
 use crate::state::App;
 
+/// The staff home counts the reports of a queue up to this many (the queue's pages say
+/// the rest).
+const HOME_COUNT_CAP: i64 = 500;
+
 /// One thing that waits for the desk.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct NeedsAction {
@@ -59,9 +63,9 @@ pub async fn needs_action(
     let mine = queue(|q| q.assignee = "me".into());
     let waiting = queue(|q| q.waiting = "1".into());
     let count = |q| async move {
-        super::reports::queue(state, who, ctx, &q)
+        super::reports::queue_page(state, who, ctx, &q, HOME_COUNT_CAP)
             .await
-            .map(|(rows, _)| rows.len())
+            .map(|page| page.rows.len())
     };
     push("incident", "new", count(new).await, "/desk?state=received")?;
     push(

@@ -16,8 +16,8 @@ use tocsin_domain::{
     TaskState, Timestamp, TrackingNumber, TransitionInput, UserId, check_transition, rsit,
 };
 use tocsin_storage::{
-    AttachmentMeta, NewAttachment, NewEvent, NewReport, Report, ReportEvent, ReportFilter,
-    ReportTask, Survey, SurveyAnswer, Tx, User, Visibility,
+    AttachmentMeta, NewAttachment, NewEvent, NewReport, Report, ReportCursor, ReportEvent,
+    ReportFilter, ReportTask, Survey, SurveyAnswer, Tx, User, Visibility,
 };
 
 use super::{audit_entry, check, check_hidden};
@@ -1303,6 +1303,27 @@ pub struct QueueQuery {
     pub sort: String,
     /// `1` for only the reports waiting on the reporter (see [`waiting_on_reporter`]).
     pub waiting: String,
+    /// Where the page starts: the opaque cursor of the previous page's next link.
+    pub after: String,
+}
+
+/// Reports on one queue page.
+pub const QUEUE_PAGE_SIZE: i64 = 100;
+
+/// At most this many pages of the store are read for one queue page when the SLA or
+/// waiting filters (checked here, not in SQL) keep few of them: the page then ends
+/// short, and its next link goes on from the last report read.
+const QUEUE_MAX_READS: usize = 20;
+
+/// One page of the queue.
+#[derive(Clone, Debug, Default)]
+pub struct QueuePage {
+    /// The reports, in the queue's order.
+    pub rows: Vec<QueueRow>,
+    /// Counts by state (the desk only; empty for a reporter's own queue).
+    pub counts: Vec<(String, i64)>,
+    /// The cursor of the next page (for `after=`), when there may be one.
+    pub next: Option<String>,
 }
 
 /// One queue row.
@@ -1317,13 +1338,25 @@ pub struct QueueRow {
 }
 
 /// The queue: staff see every report; members and reporters their own (and their
-/// organization's). Returns rows and counts by state.
+/// organization's). Returns one page of [`QUEUE_PAGE_SIZE`] rows, the counts by state
+/// and the cursor of the next page.
 pub async fn queue(
     state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     q: &QueueQuery,
-) -> Result<(Vec<QueueRow>, Vec<(String, i64)>), AppError> {
+) -> Result<QueuePage, AppError> {
+    queue_page(state, who, ctx, q, QUEUE_PAGE_SIZE).await
+}
+
+/// [`queue`] with pages of `size` rows (the staff home counts up to its own cap).
+pub async fn queue_page(
+    state: &App,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    q: &QueueQuery,
+    size: i64,
+) -> Result<QueuePage, AppError> {
     let p = who.principal().ok_or(AppError::Unauthorized)?;
     check(
         state,
@@ -1374,11 +1407,15 @@ pub async fn queue(
             Some(state.now().plus(time::Duration::days(-days)))
         }
     };
+    let after = match q.after.trim() {
+        "" => None,
+        a => Some(ReportCursor::parse(a).ok_or_else(|| AppError::field("after", "error-choice"))?),
+    };
     let scope = match report_scope(&p) {
         ReportScope::All => None,
         ReportScope::Own { org, user } => Some((org, user)),
     };
-    let filter = ReportFilter {
+    let mut filter = ReportFilter {
         kind: Some(ReportKind::Incident),
         states,
         category,
@@ -1387,35 +1424,47 @@ pub async fn queue(
         until,
         scope,
         newest_first: q.sort == "newest",
-        limit: 500,
+        limit: size,
+        after,
     };
     let now = state.now();
-    let rows: Vec<QueueRow> = state
-        .store
-        .list_reports(&filter)
-        .await?
-        .into_iter()
-        .map(|r| {
+    let breached = q.breached == "1";
+    let waiting = q.waiting == "1";
+    // The SLA and waiting filters are the desk's calendar rules, checked here on what the
+    // store lists: read on until the page is full, the store has no more, or enough was
+    // read for one page.
+    let mut rows: Vec<QueueRow> = Vec::new();
+    let mut next = None;
+    for _ in 0..QUEUE_MAX_READS {
+        let listed = state.store.list_reports_page(&filter).await?;
+        next = listed.next;
+        for r in listed.rows {
+            let cursor = ReportCursor::of(&r);
             let (sla_first, sla_resolution) = sla_of(state, &r, now);
-            QueueRow {
-                report: r,
-                sla_first,
-                sla_resolution,
-            }
-        })
-        .filter(|row| q.breached != "1" || row.sla_first.breached || row.sla_resolution.breached)
-        .collect();
-    let rows = if q.waiting == "1" {
-        let mut kept = Vec::new();
-        for row in rows {
-            if waiting_on_reporter(state, &row.report, now).await? {
-                kept.push(row);
+            let kept = (!breached || sla_first.breached || sla_resolution.breached)
+                && (!waiting || waiting_on_reporter(state, &r, now).await?);
+            if kept {
+                rows.push(QueueRow {
+                    report: r,
+                    sla_first,
+                    sla_resolution,
+                });
+                if i64::try_from(rows.len()).is_ok_and(|n| n >= size) {
+                    // Full: the next page starts after the last row shown, even when the
+                    // store listed more.
+                    next = Some(cursor);
+                    break;
+                }
             }
         }
-        kept
-    } else {
-        rows
-    };
+        if i64::try_from(rows.len()).is_ok_and(|n| n >= size) {
+            break;
+        }
+        match next {
+            Some(c) => filter.after = Some(c),
+            None => break,
+        }
+    }
     let counts = if scope.is_none() {
         state
             .store
@@ -1424,7 +1473,11 @@ pub async fn queue(
     } else {
         Vec::new()
     };
-    Ok((rows, counts))
+    Ok(QueuePage {
+        rows,
+        counts,
+        next: next.map(|c| c.token()),
+    })
 }
 
 /// Answers of the satisfaction survey.

@@ -3,7 +3,8 @@
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use tocsin_domain::IncidentInput;
 use tocsin_storage::Report;
@@ -117,20 +118,36 @@ fn summary(state: &AppState, r: &Report) -> ReportSummary {
     }
 }
 
-/// The queue (staff: every report; others: their own and their organization's).
+/// The queue (staff: every report; others: their own and their organization's), one
+/// page at a time. When there may be a next page, the `Link` header names it
+/// (`rel="next"`, with an opaque `after` cursor): such a page costs what the first does,
+/// and reports added meanwhile are neither skipped nor repeated.
 #[utoipa::path(get, path = "/api/v1/reports", operation_id = "listReports", tag = "reports", params(QueueQuery),
-    responses((status = 200, body = [ReportSummary]), (status = 401, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
+    responses((status = 200, body = [ReportSummary], headers(("Link" = String, description = "The next page: `</api/v1/reports?…&after=…>; rel=\"next\"`, when there may be one"))),
+        (status = 401, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
     security(("bearer" = [])))]
 pub async fn list(
     State(state): State<AppState>,
     ctx: Ctx,
     who: CurrentUser,
     Query(q): Query<QueueQuery>,
-) -> Result<Json<Vec<ReportSummary>>, HttpError> {
-    let (rows, _) = desk::queue(&state, &who, &ctx, &q.into()).await?;
-    Ok(Json(
-        rows.iter().map(|r| summary(&state, &r.report)).collect(),
-    ))
+) -> Result<Response, HttpError> {
+    let page = desk::queue(&state, &who, &ctx, &q.clone().into()).await?;
+    let body: Vec<ReportSummary> = page
+        .rows
+        .iter()
+        .map(|r| summary(&state, &r.report))
+        .collect();
+    let mut res = Json(body).into_response();
+    if let Some(next) = page.next
+        && let Ok(v) = header::HeaderValue::from_str(&format!(
+            "</api/v1/reports?{}>; rel=\"next\"",
+            q.next_query(&next)
+        ))
+    {
+        res.headers_mut().insert(header::LINK, v);
+    }
+    Ok(res)
 }
 
 /// The status-link token, for reporters without an account.

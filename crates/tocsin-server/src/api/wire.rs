@@ -697,6 +697,38 @@ pub struct QueueQuery {
     /// `1` for only the reports waiting on the reporter (a message to them unanswered
     /// for two working days).
     pub waiting: String,
+    /// Where the page starts: the cursor of the previous page's `Link: <…>; rel="next"`
+    /// header (opaque).
+    pub after: String,
+}
+
+impl QueueQuery {
+    /// The query string of these filters with the page starting `after`: the target of
+    /// the queue's `Link: <…>; rel="next"` and of the page's next link.
+    pub fn next_query(&self, after: &str) -> String {
+        let filters = self.filters_query();
+        let sep = if filters.is_empty() { "" } else { "&" };
+        format!("{filters}{sep}after={}", pct(after))
+    }
+
+    /// The query string of these filters alone (the first page).
+    pub fn filters_query(&self) -> String {
+        let mut parts = Vec::new();
+        for (k, v) in [
+            ("state", &self.state),
+            ("incident_type", &self.incident_type),
+            ("assignee", &self.assignee),
+            ("older_than_days", &self.older_than_days),
+            ("breached", &self.breached),
+            ("sort", &self.sort),
+            ("waiting", &self.waiting),
+        ] {
+            if !v.trim().is_empty() {
+                parts.push(format!("{k}={}", pct(v.trim())));
+            }
+        }
+        parts.join("&")
+    }
 }
 
 impl From<QueueQuery> for app::reports::QueueQuery {
@@ -709,6 +741,22 @@ impl From<QueueQuery> for app::reports::QueueQuery {
             breached: w.breached,
             sort: w.sort,
             waiting: w.waiting,
+            after: w.after,
+        }
+    }
+}
+
+impl From<app::reports::QueueQuery> for QueueQuery {
+    fn from(a: app::reports::QueueQuery) -> Self {
+        Self {
+            state: a.state,
+            incident_type: a.incident_type,
+            assignee: a.assignee,
+            older_than_days: a.older_than_days,
+            breached: a.breached,
+            sort: a.sort,
+            waiting: a.waiting,
+            after: a.after,
         }
     }
 }

@@ -121,6 +121,10 @@ struct QueuePage {
     needs_action: Vec<(String, String, usize, &'static str)>,
     rows: Vec<QueueRowView>,
     errors: Errors,
+    /// On a page reached by cursor: the first page (a cursor leads forward only).
+    first_href: String,
+    /// The next page by cursor, when there may be one.
+    next_href: String,
 }
 
 impl QueuePage {
@@ -136,6 +140,7 @@ impl QueuePage {
             "state" => "field-state",
             "incident_type" => "field-incident-type",
             "assignee" => "field-assignee",
+            "after" => "desk-filter-after",
             _ => "desk-older-than",
         }
     }
@@ -167,11 +172,12 @@ pub(super) async fn queue(
         svc::queue(&state, &who, &ctx, &sq).await
     }
     .await;
-    let (rows, counts, errors, status) = match result {
-        Ok((rows, counts)) => (rows, counts, vec![], StatusCode::OK),
+    let (rows, counts, next, errors, status) = match result {
+        Ok(page) => (page.rows, page.counts, page.next, vec![], StatusCode::OK),
         Err(AppError::Validation(e)) => (
             vec![],
             vec![],
+            None,
             field_errors(&ctx, &e),
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
@@ -238,6 +244,20 @@ pub(super) async fn queue(
             }
         })
         .collect();
+    // The next page by cursor (it costs what the first does); from a page reached by
+    // cursor, the first page with the same filters.
+    let wire: crate::api::wire::QueueQuery = q.clone().into();
+    let first_href = if q.after.trim().is_empty() {
+        String::new()
+    } else {
+        match wire.filters_query() {
+            f if f.is_empty() => "/desk".to_string(),
+            f => format!("/desk?{f}"),
+        }
+    };
+    let next_href = next
+        .map(|c| format!("/desk?{}", wire.next_query(&c)))
+        .unwrap_or_default();
     render(
         status,
         &QueuePage {
@@ -252,6 +272,8 @@ pub(super) async fn queue(
             needs_action,
             rows,
             errors,
+            first_href,
+            next_href,
         },
     )
 }

@@ -338,6 +338,7 @@ fn openapi_parameters_are_where_the_handlers_read_them() {
                 "breached",
                 "sort",
                 "waiting",
+                "after",
             ],
         ),
         ("get", "/api/v1/reports/{tracking}", &["token"]),
