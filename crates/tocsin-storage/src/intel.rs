@@ -1188,7 +1188,15 @@ impl Store {
                 push_intel_scope(&mut q, &scope);
                 push_intel_filters(&mut q, f);
                 if let Some(v) = &f.observable {
-                    q.push(" AND r.id IN (SELECT o.record_id FROM intel_observables o WHERE o.value = ")
+                    // The value index is by (kind, value): naming every kind makes it one
+                    // probe a kind instead of a scan of the index (the filter has no kind).
+                    let kinds: Vec<String> = tocsin_domain::intel::ObservableKind::ALL
+                        .iter()
+                        .map(|k| k.as_str().to_string())
+                        .collect();
+                    q.push(" AND r.id IN (SELECT o.record_id FROM intel_observables o WHERE o.kind = ANY(")
+                        .push_bind(kinds)
+                        .push(") AND o.value = ")
                         .push_bind(v.clone())
                         .push(")");
                 }

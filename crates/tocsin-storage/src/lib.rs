@@ -18,7 +18,9 @@
 //! `orgs`, `users`, `sessions`, `tokens`, `throttle`, `audit`, `outbox`, `tracking`,
 //! `setup` (one-time setup and set-password tokens), `claims` (one-time links claiming a
 //! report filed signed out), `reports` (reports, their events with a visibility,
-//! attachments, SOP tasks, surveys, the queue filter), `phishing` (URL cases linked to
+//! attachments, SOP tasks, surveys, the queue filter; a queue page is SQL of only the
+//! filters given, one index range per asked state, from a keyset cursor `ReportCursor`,
+//! over the indexes of migration 0023 ending in (reported_at, id)), `phishing` (URL cases linked to
 //! reports, abuse contacts, RDAP cache), `cna` (coordination cases and the CVE id
 //! pool; an id is assigned at most once, tested under concurrency on both engines), `intel`
 //! (sharing groups and members, records with their audiences, deliveries and indicators;
@@ -459,12 +461,12 @@ impl Store {
         }
     }
 
-    /// Refreshes the query planner's statistics of the intel tables now (PostgreSQL's
-    /// ANALYZE; autovacuum does it too, some time after a bulk load). SQLite's listing
-    /// names its index and needs none.
+    /// Refreshes the query planner's statistics of the intel tables and the reports now
+    /// (PostgreSQL's ANALYZE; autovacuum does it too, some time after a bulk load).
+    /// SQLite's listings name their indexes or match them by equality and need none.
     pub async fn analyze(&self) -> Result<()> {
         if let Pool::Postgres(p) = &self.pool {
-            sqlx::query("ANALYZE intel_records, intel_observables, intel_audience")
+            sqlx::query("ANALYZE intel_records, intel_observables, intel_audience, reports")
                 .execute(p)
                 .await?;
         }
