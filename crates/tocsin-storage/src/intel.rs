@@ -36,6 +36,20 @@ pub struct SharingGroup {
     pub created_at: Timestamp,
 }
 
+/// A group as one organization stands to it, read in one query ([`Store::group_for_org`]):
+/// what a TAXII request needs to know of its collection and its caller.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct GroupForOrg {
+    /// The group.
+    #[sqlx(flatten)]
+    pub group: SharingGroup,
+    /// The organization is a member of it.
+    pub member: bool,
+    /// The organization is a member of some group (the vetted community of the intel
+    /// rule).
+    pub community: bool,
+}
+
 /// A member organization of a group.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
 pub struct GroupMember {
@@ -988,6 +1002,27 @@ impl Store {
         Ok(dispatch!(pool self, c => {
             sqlx::query_as::<_, SharingGroup>("SELECT id, name, kind, description, created_at FROM sharing_groups WHERE id = $1")
                 .bind(id.uuid()).fetch_optional(c).await?
+        }))
+    }
+
+    /// One group and how `org` stands to it (a member? in any group?), in one query;
+    /// without an organization, in none.
+    pub async fn group_for_org(
+        &self,
+        id: GroupId,
+        org: Option<OrgId>,
+    ) -> Result<Option<GroupForOrg>> {
+        Ok(dispatch!(pool self, c => {
+            sqlx::query_as::<_, GroupForOrg>(
+                "SELECT g.id, g.name, g.kind, g.description, g.created_at, \
+                 EXISTS (SELECT 1 FROM sharing_group_members m WHERE m.group_id = g.id AND m.org_id = $2) AS member, \
+                 EXISTS (SELECT 1 FROM sharing_group_members m WHERE m.org_id = $2) AS community \
+                 FROM sharing_groups g WHERE g.id = $1",
+            )
+            .bind(id.uuid())
+            .bind(org.map(|o| o.uuid()))
+            .fetch_optional(c)
+            .await?
         }))
     }
 

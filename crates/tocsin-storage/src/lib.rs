@@ -133,8 +133,8 @@ pub use audit::{AuditEntry, AuditFilter, NewAuditEntry};
 pub use cna::{CveIdRow, VulnCase};
 pub use idempotency::IdempotentReport;
 pub use intel::{
-    AudienceKind, AudienceRow, Delivery, GroupMember, IntelCursor, IntelFilter, IntelPage,
-    IntelRow, NewIntel, ObservableRow, SharingGroup,
+    AudienceKind, AudienceRow, Delivery, GroupForOrg, GroupMember, IntelCursor, IntelFilter,
+    IntelPage, IntelRow, NewIntel, ObservableRow, SharingGroup,
 };
 pub use mail_intake::{InboundDelivery, InboundMail};
 pub use orgs::{NewOrganization, Organization};

@@ -6,6 +6,21 @@ use uuid::Uuid;
 
 use crate::{Result, StorageError, Store, User};
 
+/// A live token and its enabled owner, as [`Store::api_token_user`] reads them in one row.
+#[derive(sqlx::FromRow)]
+struct TokenOwner {
+    #[sqlx(flatten)]
+    user: User,
+    #[sqlx(try_from = "Uuid")]
+    token_id: ApiTokenId,
+    token_name: String,
+    token_hash: Vec<u8>,
+    #[sqlx(try_from = "i64")]
+    token_created_at: Timestamp,
+    #[sqlx(try_from = "Option<i64>")]
+    last_used_at: crate::columns::OptTime,
+}
+
 /// An API token as stored (without the secret).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
 pub struct ApiToken {
@@ -56,23 +71,35 @@ impl Store {
         Ok(t)
     }
 
-    /// The enabled user owning a live (unrevoked) token, and notes its use.
+    /// The enabled user owning a live (unrevoked) token, and notes its use. One query
+    /// finds both (every API and TAXII request asks this first); the use is written at
+    /// most once a minute.
     pub async fn api_token_user(
         &self,
         token_hash: &[u8],
         now: Timestamp,
     ) -> Result<Option<(ApiToken, User)>> {
-        let tok = dispatch!(pool self, c => {
-            sqlx::query_as::<_, ApiToken>("SELECT id, user_id, name, token_hash, created_at, last_used_at, revoked_at FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL")
-                .bind(token_hash).fetch_optional(c).await?
+        let found = dispatch!(pool self, c => {
+            sqlx::query_as::<_, TokenOwner>(
+                "SELECT u.id, u.email, u.name, u.org_id, u.roles, u.password_hash, u.disabled, u.created_at, u.locale, \
+                 t.id AS token_id, t.name AS token_name, t.token_hash, t.created_at AS token_created_at, t.last_used_at \
+                 FROM api_tokens t JOIN users u ON u.id = t.user_id \
+                 WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND NOT u.disabled",
+            )
+            .bind(token_hash)
+            .fetch_optional(c)
+            .await?
         });
-        let Some(tok) = tok else { return Ok(None) };
-        let Some(user) = self.get_user(tok.user_id).await? else {
-            return Ok(None);
+        let Some(found) = found else { return Ok(None) };
+        let tok = ApiToken {
+            id: found.token_id,
+            user_id: found.user.id,
+            name: found.token_name,
+            token_hash: found.token_hash,
+            created_at: found.token_created_at,
+            last_used_at: found.last_used_at,
+            revoked_at: crate::columns::OptTime(None),
         };
-        if user.disabled {
-            return Ok(None);
-        }
         // Writing on every request would make each API read a write; a minute is enough.
         let stale = tok
             .last_used_at
@@ -84,7 +111,7 @@ impl Store {
                     .bind(tok.id.uuid()).bind(now.micros()).execute(c).await?;
             });
         }
-        Ok(Some((tok, user)))
+        Ok(Some((tok, found.user)))
     }
 
     /// One token by id.

@@ -26,7 +26,7 @@ use tocsin_domain::policy::{Action, IntelScope, Resource, authorize, intel_scope
 use tocsin_domain::{GroupId, IntelId, IntelRecord, Timestamp};
 use tocsin_formats::stix::{self, ObjectMeta};
 use tocsin_storage::taxii::{TaxiiObject, TaxiiQuery, VersionMatch};
-use tocsin_storage::{IntelRow, SharingGroup, Tx};
+use tocsin_storage::{GroupForOrg, IntelRow, SharingGroup, Tx};
 use uuid::Uuid;
 
 use super::intel::{Channel, insert_drafts, stix_source};
@@ -140,13 +140,17 @@ async fn collection(
     id: Uuid,
     action: Action,
 ) -> Result<(SharingGroup, bool, IntelScope), AppError> {
-    let Some(g) = state.store.get_group(GroupId(id)).await? else {
+    // The group and how the caller's organization stands to it, in one query.
+    let org = who.user().and_then(|u| u.org_id.0);
+    let Some(GroupForOrg {
+        group: g,
+        member,
+        community,
+    }) = state.store.group_for_org(GroupId(id), org).await?
+    else {
         return Err(AppError::NotFound);
     };
-    let mine = membership(state, who).await?;
-    let r = Resource::TaxiiCollection {
-        member: mine.contains(&g.id),
-    };
+    let r = Resource::TaxiiCollection { member };
     match check(state, who, ctx, action, &r).await {
         Ok(()) => {}
         Err(AppError::Forbidden) if action != Action::Read => {
@@ -162,7 +166,7 @@ async fn collection(
         Err(e) => return Err(e),
     }
     let can_write = authorize(who.principal().as_ref(), Action::Create, &r).is_ok();
-    let scope = intel_scope(who.principal().as_ref(), !mine.is_empty());
+    let scope = intel_scope(who.principal().as_ref(), community);
     Ok((g, can_write, scope))
 }
 

@@ -144,6 +144,10 @@ both_engines! {
         let tok = s.create_api_token(u.id, "ci", b"tok-hash").await.expect("token");
         let (got, owner) = s.api_token_user(b"tok-hash", now).await.expect("q").expect("found");
         assert_eq!((got.id, owner.id), (tok.id, u.id));
+        assert_eq!((got.user_id, got.name.as_str(), got.token_hash.as_slice()), (u.id, "ci", &b"tok-hash"[..]));
+        assert_eq!((got.created_at, got.revoked_at.0), (tok.created_at, None));
+        assert_eq!(owner, s.get_user(u.id).await.expect("get").expect("some"), "the owner as stored");
+        assert!(s.api_token_user(b"other-hash", now).await.expect("q").is_none());
         assert!(s.get_api_token(tok.id).await.expect("get").expect("some").last_used_at.0.is_some());
         assert_eq!(s.list_api_tokens(u.id).await.expect("list").len(), 1);
         s.revoke_api_token(tok.id, now).await.expect("revoke");
@@ -151,10 +155,13 @@ both_engines! {
 
         // A disabled user's session and tokens stop working.
         s.create_session(b"s2", u.id, now.plus(time::Duration::hours(1))).await.expect("session");
+        s.create_api_token(u.id, "ci2", b"tok2-hash").await.expect("token");
+        assert!(s.api_token_user(b"tok2-hash", now).await.expect("q").is_some());
         let mut tx = s.begin().await.expect("begin");
         tx.update_user(u.id, "x", None, &Roles::new([Role::Member]), true).await.expect("disable");
         tx.commit().await.expect("commit");
         assert_eq!(s.session_user(b"s2", now).await.expect("q"), None);
+        assert!(s.api_token_user(b"tok2-hash", now).await.expect("q").is_none());
     }
 
     async fn login_throttle(t: TestStore) {

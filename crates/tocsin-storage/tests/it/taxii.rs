@@ -194,6 +194,26 @@ pub async fn fill(s: &Store, org: OrgId, user: Uuid) {
 }
 
 both_engines! {
+    // What a TAXII request reads of its collection and caller in one query: the group,
+    // whether the caller's organization is in it, and whether it is in any group.
+    async fn a_group_as_an_organization_stands_to_it(t: TestStore) {
+        let s = &t.store;
+        let (a, b, c) = (org(s, "a").await, org(s, "b").await, org(s, "c").await);
+        let g = group(s, "G", &[a]).await;
+        let h = group(s, "H", &[b]).await;
+        let got = s.group_for_org(g, Some(a)).await.expect("q").expect("the group");
+        assert_eq!(got.group, s.get_group(g).await.expect("q").expect("the group"));
+        assert!(got.member && got.community);
+        let got = s.group_for_org(g, Some(b)).await.expect("q").expect("the group");
+        assert!(!got.member && got.community, "b is in another group");
+        let got = s.group_for_org(h, Some(c)).await.expect("q").expect("the group");
+        assert_eq!(got.group.id, h);
+        assert!(!got.member && !got.community, "c is in no group");
+        let got = s.group_for_org(g, None).await.expect("q").expect("the group");
+        assert!(!got.member && !got.community, "no organization, no group");
+        assert!(s.group_for_org(GroupId::new(), Some(a)).await.expect("q").is_none());
+    }
+
     async fn pages_filters_and_versions(t: TestStore) {
         let s = &t.store;
         let o = org(s, "o").await;
