@@ -4,6 +4,8 @@
 
 use std::time::Duration;
 
+pub mod taxii;
+
 /// The value after `name` on the command line, or `default`.
 pub fn arg(name: &str, default: &str) -> String {
     let args: Vec<String> = std::env::args().collect();
