@@ -106,6 +106,7 @@ impl CurrentUser {
             disabled: false,
             created_at: now,
             locale: String::new(),
+            phone: String::new(),
         };
         CurrentUser(Some((operator, AuthMethod::Console)))
     }

@@ -31,6 +31,8 @@ pub struct Config {
     pub reports: Reports,
     /// SLA targets per priority, in working minutes.
     pub sla: tocsin_domain::SlaPolicy,
+    /// How long a vulnerability case may stay in each state, in working minutes.
+    pub vuln_sla: tocsin_domain::vuln::VulnSlaPolicy,
     /// The working calendar SLA timers count in.
     pub calendar: tocsin_domain::CalendarConfig,
     /// The phishing desk.
@@ -436,6 +438,7 @@ impl Default for Config {
             security: Security::default(),
             reports: Reports::default(),
             sla: tocsin_domain::SlaPolicy::default(),
+            vuln_sla: tocsin_domain::vuln::VulnSlaPolicy::default(),
             calendar: tocsin_domain::CalendarConfig::default(),
             phishing: Phishing::default(),
             points: tocsin_domain::points::PointsRules::default(),
@@ -1094,6 +1097,8 @@ pub struct DeskRules {
     pub calendar: tocsin_domain::WorkCalendar,
     /// SLA targets.
     pub sla: tocsin_domain::SlaPolicy,
+    /// Vulnerability-case timers by state.
+    pub vuln_sla: tocsin_domain::vuln::VulnSlaPolicy,
     /// SOP task templates.
     pub tasks: tocsin_domain::TaskTemplates,
     /// Priority of new reports.
@@ -1111,6 +1116,10 @@ impl DeskRules {
         })?;
         c.sla.validate().map_err(|e| ConfigError::Invalid {
             name: "sla",
+            message: e.to_string(),
+        })?;
+        c.vuln_sla.validate().map_err(|e| ConfigError::Invalid {
+            name: "vuln_sla",
             message: e.to_string(),
         })?;
         let tasks = match &c.reports.tasks_file {
@@ -1145,6 +1154,7 @@ impl DeskRules {
         Ok(DeskRules {
             calendar,
             sla: c.sla.clone(),
+            vuln_sla: c.vuln_sla.clone(),
             tasks,
             default_priority,
         })

@@ -10,6 +10,9 @@
 //!   server scores it with `tocsin_formats::cvss` and compares the reporter's claim.
 //! - [`CnaState`]: the review and disclosure workflow as one table ([`CNA_TRANSITIONS`]),
 //!   checked by [`check_cna_transition`]; [`VendorStatus`]: what the vendor says.
+//! - [`VulnSlaPolicy`]: how long a case may stay in each open state, timed by the one SLA
+//!   rule of `sla` ([`crate::SlaStatus::compute`]); [`check_duplicate_of`]: which links
+//!   between cases are allowed.
 //! - [`target_publication_date`] (report date + [`DEFAULT_PUBLICATION_DAYS`], moved off
 //!   weekends and holidays) and [`reminder_dates`] before it.
 
@@ -755,6 +758,159 @@ pub fn reminder_dates(target: Date, days_before: &[i64]) -> Vec<Date> {
         .collect()
 }
 
+/// How long, in working minutes, a vulnerability case may stay in each open state before
+/// its timer breaches (`[vuln_sla]`); `0` turns a state's timer off. Terminal states have
+/// none. A working day is 540 minutes with the default calendar (09:00–18:00). Defaults
+/// for a CNA:
+///
+/// | state | budget | for |
+/// |---|---|---|
+/// | received | 1620 (3 working days) | triage |
+/// | under_review | 2700 (5 working days) | accept or turn down |
+/// | accepted | 3780 (7 working days) | contact the vendor |
+/// | vendor_notified | 5400 (10 working days) | the vendor's answer |
+/// | fix_pending | 0 (off: the target publication date bounds it) | |
+/// | ready_to_publish | 2700 (5 working days) | publish |
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct VulnSlaPolicy {
+    /// Received: until triage.
+    pub received_minutes: i64,
+    /// Under review: until the case is accepted or turned down.
+    pub under_review_minutes: i64,
+    /// Accepted: until the vendor is notified.
+    pub accepted_minutes: i64,
+    /// Vendor notified: until the vendor answers.
+    pub vendor_notified_minutes: i64,
+    /// Fix pending: until the fix is out.
+    pub fix_pending_minutes: i64,
+    /// Ready to publish: until publication.
+    pub ready_to_publish_minutes: i64,
+}
+
+impl Default for VulnSlaPolicy {
+    fn default() -> Self {
+        const DAY: i64 = 540;
+        VulnSlaPolicy {
+            received_minutes: 3 * DAY,
+            under_review_minutes: 5 * DAY,
+            accepted_minutes: 7 * DAY,
+            vendor_notified_minutes: 10 * DAY,
+            fix_pending_minutes: 0,
+            ready_to_publish_minutes: 5 * DAY,
+        }
+    }
+}
+
+/// A `[vuln_sla]` setting out of range; the message names it.
+#[derive(Clone, Debug, thiserror::Error, PartialEq, Eq)]
+#[error("{setting}: must be between 0 (no timer) and {max} minutes, got {value}", max = crate::sla::MAX_SLA_MINUTES)]
+pub struct VulnSlaError {
+    /// The setting, e.g. `accepted_minutes`.
+    pub setting: String,
+    /// What it holds.
+    pub value: i64,
+}
+
+impl VulnSlaPolicy {
+    fn settings(&self) -> [(CnaState, &'static str, i64); 6] {
+        [
+            (
+                CnaState::Received,
+                "received_minutes",
+                self.received_minutes,
+            ),
+            (
+                CnaState::UnderReview,
+                "under_review_minutes",
+                self.under_review_minutes,
+            ),
+            (
+                CnaState::Accepted,
+                "accepted_minutes",
+                self.accepted_minutes,
+            ),
+            (
+                CnaState::VendorNotified,
+                "vendor_notified_minutes",
+                self.vendor_notified_minutes,
+            ),
+            (
+                CnaState::FixPending,
+                "fix_pending_minutes",
+                self.fix_pending_minutes,
+            ),
+            (
+                CnaState::ReadyToPublish,
+                "ready_to_publish_minutes",
+                self.ready_to_publish_minutes,
+            ),
+        ]
+    }
+
+    /// The budget of a state, or `None` when it has no timer (terminal, or set to 0).
+    pub fn minutes(&self, state: CnaState) -> Option<i64> {
+        self.settings()
+            .into_iter()
+            .find(|(s, _, _)| *s == state)
+            .map(|(_, _, m)| m)
+            .filter(|m| *m > 0)
+    }
+
+    /// Checks every budget: 0 (off) to [`crate::sla::MAX_SLA_MINUTES`].
+    pub fn validate(&self) -> Result<(), VulnSlaError> {
+        for (_, setting, value) in self.settings() {
+            if !(0..=crate::sla::MAX_SLA_MINUTES).contains(&value) {
+                return Err(VulnSlaError {
+                    setting: setting.into(),
+                    value,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Where the timer of a case in `state` since `since` stands at `now` (the incident
+    /// timers' rule, [`crate::SlaStatus::compute`]); `None` when the state has no timer.
+    pub fn status(
+        &self,
+        calendar: &WorkCalendar,
+        state: CnaState,
+        since: Timestamp,
+        now: Timestamp,
+    ) -> Option<crate::SlaStatus> {
+        self.minutes(state)
+            .map(|m| crate::SlaStatus::compute(calendar, since, m, None, now))
+    }
+}
+
+/// Why a case may not be marked a duplicate of another.
+#[derive(Clone, Copy, Debug, thiserror::Error, PartialEq, Eq)]
+pub enum DuplicateOfError {
+    /// The case itself.
+    #[error("a case cannot be a duplicate of itself")]
+    Itself,
+    /// The other case is (through its own links) a duplicate of this one.
+    #[error("the link would make a cycle")]
+    Cycle,
+}
+
+/// Checks a duplicate-of link from `case` to `target`, given `target`'s chain of
+/// duplicate-of links (target's original, its original, …, as far as it goes).
+pub fn check_duplicate_of<T: PartialEq>(
+    case: &T,
+    target: &T,
+    chain: &[T],
+) -> Result<(), DuplicateOfError> {
+    if case == target {
+        return Err(DuplicateOfError::Itself);
+    }
+    if chain.contains(case) {
+        return Err(DuplicateOfError::Cycle);
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1459,6 +1615,67 @@ mod tests {
         assert_eq!(
             reminder_dates(date(-9999, 1, 2), &[1, 2, i64::MAX]),
             [date(-9999, 1, 1)]
+        );
+    }
+
+    #[test]
+    fn vuln_sla_by_state() {
+        let p = VulnSlaPolicy::default();
+        assert_eq!(p.validate(), Ok(()));
+        assert_eq!(p.minutes(CnaState::Received), Some(3 * 540));
+        assert_eq!(p.minutes(CnaState::Accepted), Some(7 * 540));
+        // Off, and terminal states: no timer.
+        assert_eq!(p.minutes(CnaState::FixPending), None);
+        for s in CnaState::ALL.iter().filter(|s| s.is_terminal()) {
+            assert_eq!(p.minutes(*s), None, "{s}");
+        }
+        let cal = crate::sla::WorkCalendar::from_config(&crate::CalendarConfig::default())
+            .expect("default calendar");
+        let ts = |s: &str| Timestamp::parse_rfc3339(s).expect("time");
+        // Received on Tuesday 10:00: three working days end Friday 10:00.
+        let since = ts("2026-11-24T10:00:00+08:00");
+        let before = p
+            .status(
+                &cal,
+                CnaState::Received,
+                since,
+                ts("2026-11-27T09:59:00+08:00"),
+            )
+            .expect("timed");
+        assert!(!before.breached);
+        assert_eq!(before.due, ts("2026-11-27T10:00:00+08:00"));
+        let after = p
+            .status(
+                &cal,
+                CnaState::Received,
+                since,
+                ts("2026-11-27T10:01:00+08:00"),
+            )
+            .expect("timed");
+        assert!(after.breached);
+        assert_eq!(p.status(&cal, CnaState::Published, since, since), None);
+        let bad = VulnSlaPolicy {
+            accepted_minutes: -1,
+            ..VulnSlaPolicy::default()
+        };
+        assert_eq!(
+            bad.validate().map_err(|e| e.setting),
+            Err("accepted_minutes".to_string())
+        );
+    }
+
+    #[test]
+    fn duplicate_links() {
+        assert_eq!(check_duplicate_of(&1, &2, &[]), Ok(()));
+        assert_eq!(check_duplicate_of(&1, &2, &[3, 4]), Ok(()));
+        assert_eq!(
+            check_duplicate_of(&1, &1, &[]),
+            Err(DuplicateOfError::Itself)
+        );
+        // 2 is already a duplicate of 3, which is a duplicate of 1.
+        assert_eq!(
+            check_duplicate_of(&1, &2, &[3, 1]),
+            Err(DuplicateOfError::Cycle)
         );
     }
 }

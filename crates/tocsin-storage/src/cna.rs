@@ -55,6 +55,11 @@ pub struct VulnCase {
     /// Last change.
     #[sqlx(try_from = "i64")]
     pub updated_at: Timestamp,
+    /// When it entered its current CNA state (its SLA timer counts from then); set by
+    /// storage whenever the state changes. Absent in exports made before it was kept.
+    #[serde(default)]
+    #[sqlx(try_from = "Option<i64>")]
+    pub state_since: OptTime,
 }
 
 impl VulnCase {
@@ -78,6 +83,7 @@ impl VulnCase {
             rejected_reason_zh: String::new(),
             rejected_at: OptTime(None),
             updated_at: at,
+            state_since: OptTime(Some(at)),
         }
     }
 }
@@ -106,7 +112,7 @@ pub struct CveIdRow {
 macro_rules! select_cases {
     ($tail:literal) => {
         concat!(
-            "SELECT report_id, cna_state, cve_id, vendor_org_id, vendor_status, vendor_statement, target_publication, cwe, title, solution, advisory_en, advisory_zh, published_at, rejected_reason_en, rejected_reason_zh, rejected_at, updated_at FROM vuln_cases ",
+            "SELECT report_id, cna_state, cve_id, vendor_org_id, vendor_status, vendor_statement, target_publication, cwe, title, solution, advisory_en, advisory_zh, published_at, rejected_reason_en, rejected_reason_zh, rejected_at, updated_at, state_since FROM vuln_cases ",
             $tail
         )
     };
@@ -121,12 +127,13 @@ impl Tx {
     /// Stores a new coordination case.
     pub async fn insert_vuln_case(&mut self, c: &VulnCase) -> Result<()> {
         dispatch!(tx self, conn => {
-            sqlx::query("INSERT INTO vuln_cases (report_id, cna_state, cve_id, vendor_org_id, vendor_status, vendor_statement, target_publication, cwe, title, solution, advisory_en, advisory_zh, published_at, rejected_reason_en, rejected_reason_zh, rejected_at, updated_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)")
+            sqlx::query("INSERT INTO vuln_cases (report_id, cna_state, cve_id, vendor_org_id, vendor_status, vendor_statement, target_publication, cwe, title, solution, advisory_en, advisory_zh, published_at, rejected_reason_en, rejected_reason_zh, rejected_at, updated_at, state_since) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)")
                 .bind(c.report_id.uuid()).bind(&c.cna_state).bind(&c.cve_id).bind(c.vendor_org_id).bind(&c.vendor_status)
                 .bind(&c.vendor_statement).bind(&c.target_publication).bind(&c.cwe).bind(&c.title).bind(&c.solution)
                 .bind(&c.advisory_en).bind(&c.advisory_zh).bind(c.published_at.micros())
                 .bind(&c.rejected_reason_en).bind(&c.rejected_reason_zh).bind(c.rejected_at.micros()).bind(c.updated_at.micros())
+                .bind(c.state_since.micros())
                 .execute(conn).await?;
         });
         Ok(())
@@ -150,13 +157,15 @@ impl Tx {
         })
     }
 
-    /// Writes a case's mutable fields (everything but its report and CVE id).
+    /// Writes a case's mutable fields (everything but its report and CVE id); a change of
+    /// state restarts `state_since` at the transaction's time.
     pub async fn update_vuln_case(&mut self, c: &VulnCase) -> Result<()> {
         let now = self.now();
         let n = dispatch!(tx self, conn => {
             sqlx::query("UPDATE vuln_cases SET cna_state = $2, vendor_org_id = $3, vendor_status = $4, vendor_statement = $5, target_publication = $6, \
                          cwe = $7, title = $8, solution = $9, advisory_en = $10, advisory_zh = $11, published_at = $12, \
-                         rejected_reason_en = $13, rejected_reason_zh = $14, rejected_at = $15, updated_at = $16 WHERE report_id = $1")
+                         rejected_reason_en = $13, rejected_reason_zh = $14, rejected_at = $15, updated_at = $16, \
+                         state_since = CASE WHEN cna_state <> $2 THEN $16 ELSE state_since END WHERE report_id = $1")
                 .bind(c.report_id.uuid()).bind(&c.cna_state).bind(c.vendor_org_id).bind(&c.vendor_status).bind(&c.vendor_statement)
                 .bind(&c.target_publication).bind(&c.cwe).bind(&c.title).bind(&c.solution).bind(&c.advisory_en).bind(&c.advisory_zh)
                 .bind(c.published_at.micros()).bind(&c.rejected_reason_en).bind(&c.rejected_reason_zh).bind(c.rejected_at.micros())

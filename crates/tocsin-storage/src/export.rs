@@ -128,7 +128,7 @@ impl Store {
             counts,
             User,
             "users",
-            "SELECT id, email, name, org_id, roles, password_hash, disabled, created_at, locale FROM users ORDER BY id"
+            "SELECT id, email, name, org_id, roles, password_hash, disabled, created_at, locale, phone FROM users ORDER BY id"
         );
         export_table!(
             self,
@@ -232,7 +232,7 @@ impl Store {
             counts,
             VulnCase,
             "vuln_cases",
-            "SELECT report_id, cna_state, cve_id, vendor_org_id, vendor_status, vendor_statement, target_publication, cwe, title, solution, advisory_en, advisory_zh, published_at, rejected_reason_en, rejected_reason_zh, rejected_at, updated_at FROM vuln_cases ORDER BY report_id"
+            "SELECT report_id, cna_state, cve_id, vendor_org_id, vendor_status, vendor_statement, target_publication, cwe, title, solution, advisory_en, advisory_zh, published_at, rejected_reason_en, rejected_reason_zh, rejected_at, updated_at, state_since FROM vuln_cases ORDER BY report_id"
         );
         export_table!(
             self,

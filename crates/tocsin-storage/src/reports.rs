@@ -874,6 +874,15 @@ impl Store {
         }))
     }
 
+    /// The tracking numbers of the reports marked duplicates of `tracking_id`, oldest
+    /// first (the partial index on `duplicate_of` finds them).
+    pub async fn duplicates_of(&self, tracking_id: &str) -> Result<Vec<String>> {
+        Ok(dispatch!(pool self, c => {
+            sqlx::query_scalar::<_, String>("SELECT tracking_id FROM reports WHERE duplicate_of = $1 AND duplicate_of <> '' ORDER BY id")
+                .bind(tracking_id).fetch_all(c).await?
+        }))
+    }
+
     /// One report by id.
     pub async fn get_report(&self, id: ReportId) -> Result<Option<Report>> {
         Ok(dispatch!(pool self, c => {

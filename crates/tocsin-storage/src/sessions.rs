@@ -24,7 +24,7 @@ impl Store {
     /// The enabled user of a live session.
     pub async fn session_user(&self, token_hash: &[u8], now: Timestamp) -> Result<Option<User>> {
         Ok(dispatch!(pool self, c => {
-            sqlx::query_as::<_, User>("SELECT u.id, u.email, u.name, u.org_id, u.roles, u.password_hash, u.disabled, u.created_at, u.locale FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2 AND NOT u.disabled")
+            sqlx::query_as::<_, User>("SELECT u.id, u.email, u.name, u.org_id, u.roles, u.password_hash, u.disabled, u.created_at, u.locale, u.phone FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2 AND NOT u.disabled")
                 .bind(token_hash).bind(now.micros()).fetch_optional(c).await?
         }))
     }

@@ -33,6 +33,9 @@ pub struct User {
     /// The language of mail sent to the user (`zh-TW` or `en`): the last one they chose.
     #[serde(default = "default_locale")]
     pub locale: String,
+    /// A phone number the user gave (free text), or empty; prefills report forms.
+    #[serde(default)]
+    pub phone: String,
 }
 
 fn default_locale() -> String {
@@ -89,6 +92,7 @@ impl Tx {
             disabled: false,
             created_at: self.now(),
             locale: default_locale(),
+            phone: String::new(),
         };
         self.insert_user(&user).await.map_err(|e| match e {
             StorageError::Db(e) => fk_is_missing_org(e),
@@ -99,9 +103,9 @@ impl Tx {
 
     pub(crate) async fn insert_user(&mut self, u: &User) -> Result<()> {
         dispatch!(tx self, c => {
-            sqlx::query("INSERT INTO users (id, email, name, org_id, roles, password_hash, disabled, created_at, locale) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+            sqlx::query("INSERT INTO users (id, email, name, org_id, roles, password_hash, disabled, created_at, locale, phone) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
                 .bind(u.id.uuid()).bind(&u.email).bind(&u.name).bind(u.org_id.0.map(|o| o.uuid()))
-                .bind(u.roles.to_csv()).bind(&u.password_hash).bind(u.disabled).bind(u.created_at.micros()).bind(&u.locale)
+                .bind(u.roles.to_csv()).bind(&u.password_hash).bind(u.disabled).bind(u.created_at.micros()).bind(&u.locale).bind(&u.phone)
                 .execute(c).await?;
         });
         Ok(())
@@ -116,6 +120,15 @@ impl Tx {
         if n == 0 {
             return Err(StorageError::NotFound("user"));
         }
+        Ok(())
+    }
+
+    /// Sets a user's phone (free text, checked by the caller; empty clears it).
+    pub async fn set_user_phone(&mut self, id: UserId, phone: &str) -> Result<()> {
+        dispatch!(tx self, c => {
+            sqlx::query("UPDATE users SET phone = $2 WHERE id = $1")
+                .bind(id.uuid()).bind(phone).execute(c).await?;
+        });
         Ok(())
     }
 
@@ -153,7 +166,7 @@ impl Store {
     /// One user by id.
     pub async fn get_user(&self, id: UserId) -> Result<Option<User>> {
         Ok(dispatch!(pool self, c => {
-            sqlx::query_as::<_, User>("SELECT id, email, name, org_id, roles, password_hash, disabled, created_at, locale FROM users WHERE id = $1")
+            sqlx::query_as::<_, User>("SELECT id, email, name, org_id, roles, password_hash, disabled, created_at, locale, phone FROM users WHERE id = $1")
                 .bind(id.uuid()).fetch_optional(c).await?
         }))
     }
@@ -161,7 +174,7 @@ impl Store {
     /// One user by mail address (normalized here).
     pub async fn find_user_by_email(&self, email: &str) -> Result<Option<User>> {
         Ok(dispatch!(pool self, c => {
-            sqlx::query_as::<_, User>("SELECT id, email, name, org_id, roles, password_hash, disabled, created_at, locale FROM users WHERE email = $1")
+            sqlx::query_as::<_, User>("SELECT id, email, name, org_id, roles, password_hash, disabled, created_at, locale, phone FROM users WHERE email = $1")
                 .bind(email.trim().to_lowercase()).fetch_optional(c).await?
         }))
     }
@@ -169,7 +182,7 @@ impl Store {
     /// All users, by email.
     pub async fn list_users(&self) -> Result<Vec<User>> {
         Ok(dispatch!(pool self, c => {
-            sqlx::query_as::<_, User>("SELECT id, email, name, org_id, roles, password_hash, disabled, created_at, locale FROM users ORDER BY email")
+            sqlx::query_as::<_, User>("SELECT id, email, name, org_id, roles, password_hash, disabled, created_at, locale, phone FROM users ORDER BY email")
                 .fetch_all(c).await?
         }))
     }
@@ -177,7 +190,7 @@ impl Store {
     /// The users of one organization, by email.
     pub async fn users_of_org(&self, org: OrgId) -> Result<Vec<User>> {
         Ok(dispatch!(pool self, c => {
-            sqlx::query_as::<_, User>("SELECT id, email, name, org_id, roles, password_hash, disabled, created_at, locale FROM users WHERE org_id = $1 ORDER BY email")
+            sqlx::query_as::<_, User>("SELECT id, email, name, org_id, roles, password_hash, disabled, created_at, locale, phone FROM users WHERE org_id = $1 ORDER BY email")
                 .bind(org.uuid()).fetch_all(c).await?
         }))
     }

@@ -198,3 +198,23 @@ vuln-message-hint = The message is mailed to the researcher and shown on their s
 
 ## The audit log: a reporter reading by the status link
 actor-reporter-link = Reporter (status link)
+
+## Vulnerability cases: timers by state, and duplicate-of links
+vuln-sla-state = Time limit of this state
+vuln-sla-none = No timer in this state
+vuln-breached-only = Only cases past their time limit
+vuln-duplicate-title = Duplicate
+vuln-duplicate-of = This case duplicates:
+vuln-duplicates = Duplicates of this case:
+vuln-duplicate-field = Original case's tracking number
+vuln-duplicate-hint = leave empty to remove the mark
+vuln-duplicate-submit = Save duplicate mark
+error-duplicate-cycle = This would make a cycle: the original is already (directly or not) marked a duplicate of this case.
+event-duplicate_of = Duplicate mark
+audit-act-vuln-duplicate-of = Vulnerability case marked duplicate
+
+## The account's phone (prefills the report forms)
+account-phone-title = Phone
+account-phone-hint = optional; report forms start with it
+account-phone-submit = Save phone
+audit-act-user-phone = Phone changed

@@ -198,3 +198,23 @@ vuln-message-hint = 訊息會寄給通報者，並顯示在其查詢頁面上。
 
 ## The audit log: a reporter reading by the status link
 actor-reporter-link = 通報者（查詢連結）
+
+## Vulnerability cases: timers by state, and duplicate-of links
+vuln-sla-state = 本階段時限
+vuln-sla-none = 此狀態不計時
+vuln-breached-only = 只看逾時案件
+vuln-duplicate-title = 重複案件
+vuln-duplicate-of = 本案為下列案件的重複：
+vuln-duplicates = 下列案件為本案的重複：
+vuln-duplicate-field = 原案件追蹤編號
+vuln-duplicate-hint = 留空即取消重複標記
+vuln-duplicate-submit = 儲存重複標記
+error-duplicate-cycle = 這樣標記會形成循環：原案件已經（直接或間接）標記為本案的重複。
+event-duplicate_of = 重複標記
+audit-act-vuln-duplicate-of = 標記漏洞案件重複
+
+## The account's phone (prefills the report forms)
+account-phone-title = 電話
+account-phone-hint = 選填；填寫後，通報表單會自動帶入
+account-phone-submit = 儲存電話
+audit-act-user-phone = 變更聯絡電話

@@ -126,6 +126,8 @@ pub async fn vulnerability_cases(
             audience,
             events: Vec::new(),
             files: Vec::new(),
+            sla: None,
+            duplicates: Vec::new(),
         });
     }
     state
@@ -313,9 +315,48 @@ pub async fn prefill(state: &App, who: &CurrentUser) -> Result<Prefill, AppError
     Ok(Prefill {
         name: u.name.clone(),
         organization,
-        phone: String::new(),
+        phone: u.phone.clone(),
         email: u.email.clone(),
     })
+}
+
+/// Sets (or, empty, clears) the signed-in user's phone, which prefills their report forms.
+/// Checked as the incident form checks a phone (so a prefilled form is never refused for
+/// it): at most 50 characters of digits, spaces, `+ - ( ) #` and an extension; refused on
+/// field `phone`. Audited.
+pub async fn set_phone(
+    state: &App,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    phone: &str,
+) -> Result<(), AppError> {
+    let user = who.user().ok_or(AppError::Unauthorized)?.clone();
+    check(
+        state,
+        who,
+        ctx,
+        Action::Update,
+        &Resource::User {
+            id: Some(user.id),
+            org: user.org_id.0,
+        },
+    )
+    .await?;
+    let mut e = FieldErrors::new();
+    e.check("phone", validate::phone(phone));
+    e.into_result().map_err(AppError::Validation)?;
+    let mut tx = state.store.begin().await?;
+    tx.set_user_phone(user.id, phone.trim()).await?;
+    tx.audit(&audit_entry(
+        who,
+        ctx,
+        "user.phone",
+        "user",
+        &user.id.to_string(),
+    ))
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// "Forgot password": mails the account with this address a one-time link to set a new

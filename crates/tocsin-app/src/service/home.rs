@@ -1,6 +1,6 @@
 //! The staff home: what needs action now on each desk the reader may work (new
-//! incidents, breached SLAs, reports assigned to them, reports waiting on the reporter, new vulnerability and phishing
-//! cases, intel drafts, held mail, redemptions waiting), each a count with the listing it
+//! incidents, breached SLAs, reports assigned to them, reports waiting on the reporter, new
+//! vulnerability cases and those past their state's timer, new phishing cases, intel drafts, held mail, redemptions waiting), each a count with the listing it
 //! comes from. Every count is read through that desk's own use case, so the policy decides
 //! what a reader is shown here exactly as on the listing itself; a desk they may not list is
 //! left out.
@@ -81,10 +81,33 @@ pub async fn needs_action(
         count(waiting).await,
         "/desk?waiting=1",
     )?;
-    let vulns = super::vuln::cases(state, who, ctx, Some(CnaState::INITIAL))
-        .await
-        .map(|c| c.len());
-    push("vulnerability", "new", vulns, "/desk/vulnerabilities")?;
+    // One listing gives both counts: new cases, and cases past their state's timer.
+    match super::vuln::cases(state, who, ctx, None).await {
+        Ok(cases) => {
+            let new = cases
+                .iter()
+                .filter(|c| c.state == CnaState::INITIAL)
+                .count();
+            let breached = cases
+                .iter()
+                .filter(|c| c.sla.is_some_and(|s| s.breached))
+                .count();
+            push(
+                "vulnerability",
+                "new",
+                Ok(new),
+                "/desk/vulnerabilities?state=received",
+            )?;
+            push(
+                "vulnerability",
+                "breached",
+                Ok(breached),
+                "/desk/vulnerabilities?breached=1",
+            )?;
+        }
+        // A refusal leaves the desk out; anything else is an error.
+        Err(e) => push("vulnerability", "new", Err(e), "/desk/vulnerabilities")?,
+    }
     let phish = super::phishing::cases(state, who, ctx, &[UrlState::Received])
         .await
         .map(|c| c.len());

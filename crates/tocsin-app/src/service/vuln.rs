@@ -332,6 +332,22 @@ pub struct CaseView {
     pub events: Vec<tocsin_storage::ReportEvent>,
     /// The files the reader sees (empty in the list).
     pub files: Vec<tocsin_storage::AttachmentMeta>,
+    /// The timer of its current state (`[vuln_sla]`), if that state has one.
+    pub sla: Option<tocsin_domain::SlaStatus>,
+    /// The cases marked duplicates of this one (empty in the list).
+    pub duplicates: Vec<String>,
+}
+
+/// The timer of a case's current state, now: counted from when it entered the state
+/// (or, for a case imported without that time, its last change) by the incident timers'
+/// rule; `None` when the state has no timer.
+pub fn sla_of(state: &App, case: &VulnCase, now: Timestamp) -> Option<tocsin_domain::SlaStatus> {
+    let cna_state = case.cna_state.parse::<CnaState>().ok()?;
+    let since = case.state_since.0.unwrap_or(case.updated_at);
+    state
+        .desk
+        .vuln_sla
+        .status(&state.desk.calendar, cna_state, since, now)
 }
 
 /// Loads a case for a signed-in reader; asks for sign-in before looking, so an anonymous
@@ -442,6 +458,15 @@ pub async fn case(
         ))
         .await?;
     let (report, events, files) = super::reports::apply_cut(state, report, &audience.cut()).await?;
+    // Timers and links between cases are the desk's working view, as its tasks are.
+    let (sla, duplicates) = if audience.cut().tasks {
+        (
+            sla_of(state, &case, state.now()),
+            state.store.duplicates_of(&report.tracking_id).await?,
+        )
+    } else {
+        (None, Vec::new())
+    };
     Ok(CaseView {
         details: VulnDetails::of(&report),
         state: parse_state(&case.cna_state)?,
@@ -450,6 +475,8 @@ pub async fn case(
         audience,
         events,
         files,
+        sla,
+        duplicates,
     })
 }
 
@@ -519,6 +546,7 @@ pub async fn cases(
     )
     .await?;
     let mut out = Vec::new();
+    let now = state.now();
     for c in state
         .store
         .list_vuln_cases(cna_state.map(|s| s.as_str()), 1000)
@@ -529,10 +557,12 @@ pub async fn cases(
                 details: VulnDetails::of(&r),
                 state: parse_state(&c.cna_state)?,
                 report: r,
+                sla: sla_of(state, &c, now),
                 case: c,
                 audience: Audience::Desk,
                 events: Vec::new(),
                 files: Vec::new(),
+                duplicates: Vec::new(),
             });
         }
     }
@@ -843,6 +873,91 @@ pub async fn set_vendor(
         &report.tracking_id,
     ))
     .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A coordinator's duplicate-of link: the tracking number of the original case, or empty
+/// to remove the link.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct DuplicateOfInput {
+    /// The original case's tracking number (empty: not a duplicate).
+    pub duplicate_of: String,
+}
+
+/// How far a chain of duplicate-of links is followed when looking for a cycle; longer
+/// chains are refused as cycles would be (no desk links cases that deep).
+const DUPLICATE_CHAIN_LIMIT: usize = 64;
+
+/// Marks a case a duplicate of another vulnerability case, or removes the mark
+/// (coordinators, as the policy decides for every change to a case). Refused on field
+/// `duplicate_of` when the original does not exist, is the case itself, or already leads
+/// back to it. The link is the report's `duplicate_of`, as for incidents; audited.
+pub async fn set_duplicate_of(
+    state: &App,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    tracking: &str,
+    input: &DuplicateOfInput,
+) -> Result<(), AppError> {
+    let target = validate::optional_tracking_number(&input.duplicate_of).map_err(|e| {
+        let mut errors = FieldErrors::new();
+        errors.add("duplicate_of", e);
+        AppError::Validation(errors)
+    })?;
+    let (mut tx, report, _case) = begin_case(state, who, ctx, tracking).await?;
+    let mut locked = tx
+        .report_for_update(&report.tracking_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let target = target.map(|t| t.to_string());
+    if let Some(t) = &target {
+        let original = tx
+            .report_for_update(t)
+            .await?
+            .filter(|r| r.kind == ReportKind::Vulnerability)
+            .ok_or_else(|| AppError::field("duplicate_of", "error-unknown-report"))?;
+        // The original's own chain of links, to refuse one that comes back here.
+        let mut chain = Vec::new();
+        let mut next = original.duplicate_of.clone();
+        while !next.is_empty() && chain.len() < DUPLICATE_CHAIN_LIMIT && !chain.contains(&next) {
+            chain.push(next.clone());
+            next = tx
+                .report_for_update(&next)
+                .await?
+                .map(|r| r.duplicate_of)
+                .unwrap_or_default();
+        }
+        if !next.is_empty() && chain.len() >= DUPLICATE_CHAIN_LIMIT {
+            return Err(AppError::field("duplicate_of", "error-duplicate-cycle"));
+        }
+        tocsin_domain::vuln::check_duplicate_of(&locked.tracking_id, &original.tracking_id, &chain)
+            .map_err(|e| match e {
+                tocsin_domain::vuln::DuplicateOfError::Itself => {
+                    AppError::field("duplicate_of", "error-duplicate-self")
+                }
+                tocsin_domain::vuln::DuplicateOfError::Cycle => {
+                    AppError::field("duplicate_of", "error-duplicate-cycle")
+                }
+            })?;
+    }
+    let before = std::mem::replace(&mut locked.duplicate_of, target.clone().unwrap_or_default());
+    tx.update_report(&locked).await?;
+    tx.add_event(
+        report.id,
+        &event(
+            who,
+            "duplicate_of",
+            Visibility::Internal,
+            "",
+            serde_json::json!({"from": before, "duplicate_of": locked.duplicate_of}),
+        ),
+    )
+    .await?;
+    let mut a = audit_entry(who, ctx, "vuln.duplicate_of", "report", &report.tracking_id);
+    a.detail = format!("{before} -> {}", locked.duplicate_of);
+    tx.audit(&a).await?;
     tx.commit().await?;
     Ok(())
 }

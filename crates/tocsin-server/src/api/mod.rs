@@ -571,6 +571,7 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(vuln::get))
         .routes(routes!(vuln::transition))
         .routes(routes!(vuln::vendor))
+        .routes(routes!(vuln::duplicate_of))
         .routes(routes!(vuln::notify_vendor))
         .routes(routes!(vuln::assign_cve))
         .routes(routes!(vuln::advisory))

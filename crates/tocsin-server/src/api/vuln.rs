@@ -152,6 +152,22 @@ pub struct CaseView {
     pub target_publication: String,
     /// The time zone of the target date.
     pub time_zone: String,
+    /// The original case's tracking number when this one is marked its duplicate, or empty.
+    pub duplicate_of: String,
+    /// The timer of the case's current state (coordinators; absent when the state has
+    /// none).
+    pub sla: Option<ApiStateTimer>,
+}
+
+/// Where the timer of a vulnerability case's current state stands.
+#[derive(Serialize, ToSchema)]
+pub struct ApiStateTimer {
+    /// The deadline (RFC 3339).
+    pub due: String,
+    /// Working minutes left (negative once past the deadline).
+    pub remaining_minutes: i64,
+    /// Past its deadline.
+    pub breached: bool,
 }
 
 fn view(state: &AppState, v: &cna::CaseView) -> CaseView {
@@ -170,6 +186,12 @@ fn view(state: &AppState, v: &cna::CaseView) -> CaseView {
         vendor_status: v.case.vendor_status.clone(),
         target_publication: v.case.target_publication.clone(),
         time_zone: state.config.calendar.time_zone.clone(),
+        duplicate_of: v.report.duplicate_of.clone(),
+        sla: v.sla.map(|s| ApiStateTimer {
+            due: s.due.rfc3339(),
+            remaining_minutes: s.remaining_minutes,
+            breached: s.breached,
+        }),
     }
 }
 
@@ -234,6 +256,35 @@ pub async fn transition(
     ApiJson(input): ApiJson<CnaUpdate>,
 ) -> Result<StatusCode, HttpError> {
     cna::transition(&state, &who, &ctx, &tracking, &input.into()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A duplicate-of link.
+#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct DuplicateOfRequest {
+    /// The original vulnerability case's tracking number; empty removes the link.
+    pub duplicate_of: String,
+}
+
+/// Marks a case a duplicate of another vulnerability case, or removes the mark
+/// (coordinators). Refused (422 on `duplicate_of`) when the original does not exist, is
+/// the case itself, or would make a cycle.
+#[utoipa::path(post, path = "/api/v1/vulnerabilities/{tracking}/duplicate-of", operation_id = "setVulnerabilityDuplicateOf", tag = "vulnerabilities", request_body = DuplicateOfRequest,
+    params(("tracking" = String, Path, description = "Tracking number")),
+    responses((status = 204), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
+    security(("bearer" = [])))]
+pub async fn duplicate_of(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Path(tracking): Path<String>,
+    ApiJson(input): ApiJson<DuplicateOfRequest>,
+) -> Result<StatusCode, HttpError> {
+    let input = cna::DuplicateOfInput {
+        duplicate_of: input.duplicate_of,
+    };
+    cna::set_duplicate_of(&state, &who, &ctx, &tracking, &input).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -1,5 +1,5 @@
-//! The signed-in user's own page: password change, API tokens (created, shown once,
-//! revoked).
+//! The signed-in user's own page: phone, password change, API tokens (created, shown
+//! once, revoked).
 
 use crate::error::IntoHttp as _;
 use askama::Template;
@@ -37,6 +37,17 @@ struct AccountPage {
     error: Option<String>,
     /// Errors of the password form, by field.
     password_errors: Vec<(String, String)>,
+    /// The phone as stored, or as typed when refused.
+    phone: String,
+    /// Why the phone was refused.
+    phone_error: Option<String>,
+}
+
+/// What a refused phone form shows again.
+#[derive(Default)]
+struct PhoneRefused {
+    typed: String,
+    error: String,
 }
 
 async fn view(
@@ -46,6 +57,7 @@ async fn view(
     new_secret: Option<String>,
     error: Option<String>,
     password_errors: Vec<(String, String)>,
+    phone: Option<PhoneRefused>,
     status: StatusCode,
 ) -> Response {
     let Some(user) = who.user() else {
@@ -64,6 +76,11 @@ async fn view(
                 new_secret,
                 error,
                 password_errors,
+                phone: phone
+                    .as_ref()
+                    .map(|p| p.typed.clone())
+                    .unwrap_or_else(|| user.phone.clone()),
+                phone_error: phone.map(|p| p.error),
             },
         ),
         Err(e) => e.into_response(),
@@ -85,7 +102,7 @@ fn token_row(state: &AppState, tr: &tocsin_app::i18n::Tr, t: &ApiToken) -> Token
 }
 
 pub(super) async fn page(State(state): State<AppState>, ctx: Ctx, who: CurrentUser) -> Response {
-    view(&state, &ctx, &who, None, None, vec![], StatusCode::OK).await
+    view(&state, &ctx, &who, None, None, vec![], None, StatusCode::OK).await
 }
 
 #[derive(Deserialize, Default)]
@@ -110,6 +127,7 @@ pub(super) async fn create_token(
                 Some(secret),
                 None,
                 vec![],
+                None,
                 StatusCode::OK,
             )
             .await
@@ -123,6 +141,7 @@ pub(super) async fn create_token(
                 None,
                 msg,
                 vec![],
+                None,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await
@@ -181,6 +200,47 @@ pub(super) async fn change_password(
                 None,
                 None,
                 errors,
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct PhoneForm {
+    phone: String,
+}
+
+/// `POST /account/phone`: the phone that prefills the user's report forms.
+pub(super) async fn set_phone(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Form(f): Form<PhoneForm>,
+) -> Response {
+    match service::account::set_phone(&state, &who, &ctx, &f.phone).await {
+        Ok(()) => see_other("/account#phone"),
+        Err(AppError::Validation(errs)) => {
+            let error = errs
+                .get("phone")
+                .map(|x| ctx.tr().field_error(x))
+                .unwrap_or_default();
+            let refused = PhoneRefused {
+                typed: f.phone,
+                error,
+            };
+            view(
+                &state,
+                &ctx,
+                &who,
+                None,
+                None,
+                vec![],
+                Some(refused),
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await

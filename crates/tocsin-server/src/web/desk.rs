@@ -43,16 +43,25 @@ fn options<T: Copy>(all: &[T], key: impl Fn(T) -> &'static str, tr: &Tr, prefix:
         .collect()
 }
 
-/// An SLA timer as shown.
-struct SlaView {
-    breached: bool,
-    text: String,
-    due: String,
+/// An SLA timer as shown (`_sla.html`).
+pub(super) struct SlaView {
+    /// Past its deadline.
+    pub(super) breached: bool,
+    /// Time left, over, or met.
+    pub(super) text: String,
+    /// The deadline.
+    pub(super) due: String,
 }
 
 /// `met`: the timer stopped in time or late; `stopped`: the report left the desk without
 /// meeting it (rejected, duplicate), so no time is counted any more.
-fn sla_view(state: &AppState, tr: &Tr, s: &SlaStatus, met: bool, stopped: bool) -> SlaView {
+pub(super) fn sla_view(
+    state: &AppState,
+    tr: &Tr,
+    s: &SlaStatus,
+    met: bool,
+    stopped: bool,
+) -> SlaView {
     // A report that left the desk unmet counts no more time: no breach shown.
     let breached = s.breached && (met || !stopped);
     let text = if breached {

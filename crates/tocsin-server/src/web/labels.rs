@@ -244,6 +244,10 @@ pub(super) fn vuln_change(tr: &Tr, kind: &str, data: &serde_json::Value) -> Stri
         ),
         "cve_assigned" => data_str(data, "cve_id"),
         "vendor" => vendor_status_label(tr, &data_str(data, "status")),
+        "duplicate_of" => match data_str(data, "duplicate_of").as_str() {
+            "" => format!("{} —", tr.t("vuln-duplicate-field")),
+            original => format!("{} {original}", tr.t("vuln-duplicate-field")),
+        },
         "vendor_notified" => {
             let to: Vec<&str> = data
                 .get("recipients")
@@ -266,6 +270,7 @@ pub(super) fn is_vuln_event(kind: &str) -> bool {
             | "vendor_notified"
             | "advisory"
             | "publication_reminder"
+            | "duplicate_of"
     )
 }
 

@@ -105,6 +105,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/account", get(account::page))
         .route("/account/password", post(account::change_password))
+        .route("/account/phone", post(account::set_phone))
         .route("/account/tokens", post(account::create_token))
         .route("/account/tokens/{id}/revoke", post(account::revoke_token))
         .route(
@@ -225,6 +226,19 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/desk/vulnerabilities/{tracking}/cve/reject",
             post(vuln::reject_cve),
+        )
+        .route(
+            "/desk/vulnerabilities/{tracking}/duplicate-of",
+            post(vuln::duplicate_of),
+        )
+        .route(
+            "/desk/vulnerabilities/{tracking}/assign",
+            post(vuln::assign),
+        )
+        .route("/desk/vulnerabilities/{tracking}/notes", post(vuln::note))
+        .route(
+            "/desk/vulnerabilities/{tracking}/messages",
+            post(vuln::message),
         )
         .route("/vulnerabilities/{tracking}", get(vuln::vendor_view))
         .route(

@@ -155,10 +155,14 @@ fn form_page(
 }
 
 pub(super) async fn form(State(state): State<AppState>, ctx: Ctx, who: CurrentUser) -> Response {
+    // The signed-in reporter's own details (the phishing form asks no phone).
     let mut input = PhishingInput::default();
-    if let Some(u) = who.user() {
-        input.reporter_name = u.name.clone();
-        input.reporter_email = u.email.clone();
+    match tocsin_app::service::account::prefill(&state, &who).await {
+        Ok(p) => {
+            input.reporter_name = p.name;
+            input.reporter_email = p.email;
+        }
+        Err(e) => return e.into_response(),
     }
     render(
         StatusCode::OK,

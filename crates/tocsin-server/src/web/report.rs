@@ -77,10 +77,15 @@ fn form_page(
 }
 
 pub(super) async fn form(State(state): State<AppState>, ctx: Ctx, who: CurrentUser) -> Response {
+    // The signed-in reporter's own details, the account's phone among them.
     let mut input = IncidentInput::default();
-    if let Some(u) = who.user() {
-        input.reporter_name = u.name.clone();
-        input.email = u.email.clone();
+    match tocsin_app::service::account::prefill(&state, &who).await {
+        Ok(p) => {
+            input.reporter_name = p.name;
+            input.phone = p.phone;
+            input.email = p.email;
+        }
+        Err(e) => return e.into_response(),
     }
     render(
         StatusCode::OK,

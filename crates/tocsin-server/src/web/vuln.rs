@@ -475,6 +475,8 @@ pub(super) async fn status_details(
 pub(super) struct ListQuery {
     /// `all` (default) or a CNA state.
     state: String,
+    /// `1`: only cases past their state's timer.
+    breached: String,
 }
 
 struct CaseRow {
@@ -488,6 +490,8 @@ struct CaseRow {
     /// The CVSS warnings in one line (the ⚠ badge's text), empty when none.
     warning: String,
     target: String,
+    /// The timer of its state, if it has one.
+    sla: Option<super::desk::SlaView>,
 }
 
 #[derive(Template)]
@@ -495,6 +499,7 @@ struct CaseRow {
 struct ListPage {
     page: Page,
     chosen: String,
+    breached_only: bool,
     states: Options,
     rows: Vec<CaseRow>,
     errors: Errors,
@@ -546,9 +551,14 @@ pub(super) async fn cases(
             .iter()
             .map(|s| (s.as_str().to_string(), s.label(tr.locale).to_string())),
     );
+    let breached_only = q.breached == "1";
     let rows = list
         .into_iter()
+        .filter(|c| !breached_only || c.sla.is_some_and(|s| s.breached))
         .map(|c| CaseRow {
+            sla: c
+                .sla
+                .map(|s| super::desk::sla_view(&state, &tr, &s, false, false)),
             product: c.details.product.clone(),
             vendor: c.details.vendor.clone(),
             state: c.state.as_str().to_string(),
@@ -569,6 +579,7 @@ pub(super) async fn cases(
         &ListPage {
             page: Page::new(&state, &ctx, &who, "/desk/vulnerabilities"),
             chosen,
+            breached_only,
             states,
             rows,
             errors,
@@ -609,6 +620,12 @@ struct CasePage {
     /// Who works the case, as on an incident: the desk's staff to choose from.
     staff: Options,
     assignee_label: String,
+    /// The original this case duplicates, or empty.
+    duplicate_of: String,
+    /// The cases marked duplicates of this one.
+    duplicates: Vec<String>,
+    /// The timer of its state, if it has one.
+    sla: Option<super::desk::SlaView>,
     events: Vec<EventView>,
     files: Vec<FileView>,
     failed_form: String,
@@ -695,6 +712,10 @@ async fn case_view(
         .map(|u| u.to_string())
         .unwrap_or_default();
     values.insert("assign.assignee_id".into(), assignee.clone());
+    values.insert(
+        "duplicate.duplicate_of".into(),
+        v.report.duplicate_of.clone(),
+    );
     for (k, val) in &failed.values {
         values.insert(format!("{}.{k}", failed.form), val.clone());
     }
@@ -764,6 +785,11 @@ async fn case_view(
             .map(|e| event_view(state, &tr, e, true))
             .collect(),
         files: file_views(&v.files, &format!("/desk/reports/{t}/files/"), ""),
+        duplicate_of: v.report.duplicate_of.clone(),
+        duplicates: v.duplicates.clone(),
+        sla: v
+            .sla
+            .map(|s| super::desk::sla_view(state, &tr, &s, false, false)),
         failed_form: failed.form,
         errors: failed.errors,
         values,
@@ -884,6 +910,75 @@ pub(super) async fn assign_cve(
         .await
         .map(|_| ());
     after(&state, &ctx, &who, &tracking, "cve", result, vec![]).await
+}
+
+/// The duplicate-of form: the original case's tracking number (empty: no link).
+pub(super) async fn duplicate_of(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Path(tracking): Path<String>,
+    Form(f): Form<svc::DuplicateOfInput>,
+) -> Response {
+    let result = svc::set_duplicate_of(&state, &who, &ctx, &tracking, &f).await;
+    let values = vec![("duplicate_of", f.duplicate_of)];
+    after(&state, &ctx, &who, &tracking, "duplicate", result, values).await
+}
+
+// The forms a vulnerability case shares with an incident (assignee, internal note,
+// message to the reporter) post here, so a refusal is shown on this page, next to the
+// form, as on the incident's.
+
+pub(super) async fn assign(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Path(tracking): Path<String>,
+    Form(f): Form<rsvc::AssignInput>,
+) -> Response {
+    let result = rsvc::assign(&state, &who, &ctx, &tracking, &f).await;
+    let values = vec![("assignee_id", f.assignee_id)];
+    after(&state, &ctx, &who, &tracking, "assign", result, values).await
+}
+
+pub(super) async fn note(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Path(tracking): Path<String>,
+    Form(f): Form<rsvc::TextInput>,
+) -> Response {
+    let result = rsvc::add_note(&state, &who, &ctx, &tracking, &f.body).await;
+    after(
+        &state,
+        &ctx,
+        &who,
+        &tracking,
+        "note",
+        result,
+        vec![("body", f.body)],
+    )
+    .await
+}
+
+pub(super) async fn message(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Path(tracking): Path<String>,
+    Form(f): Form<rsvc::TextInput>,
+) -> Response {
+    let result = rsvc::send_message(&state, &who, &ctx, &tracking, &f.body).await;
+    after(
+        &state,
+        &ctx,
+        &who,
+        &tracking,
+        "message",
+        result,
+        vec![("body", f.body)],
+    )
+    .await
 }
 
 pub(super) async fn advisory(

@@ -405,3 +405,38 @@ both_engines! {
         assert_eq!(r.status, StatusCode::FORBIDDEN);
     }
 }
+
+both_engines! {
+    async fn the_account_phone_is_checked_kept_and_prefills_the_incident_form(h: Harness) {
+        h.user("phone@example.tw", &[Role::Member]).await;
+        let cookie = h.login("phone@example.tw").await;
+        let c = Some(cookie.as_str());
+        let page = h.get("/account", &[("cookie", &cookie)]).await;
+        assert!(page.body.contains("id=\"phone-form\""), "{}", page.body);
+        // Refused, with the field named, what was typed kept, nothing stored.
+        let r = h.form("/account/phone", "phone=call+me+maybe", c).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert!(r.body.contains("id=\"f-phone-error\"") && r.body.contains("value=\"call me maybe\""), "{}", r.body);
+        assert!(r.body.contains("href=\"#f-phone\">聯絡電話："), "the summary names the field: {}", r.body);
+        let long = "1".repeat(51);
+        let r = h.form("/account/phone", &format!("phone={long}"), c).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        let user = h.state.store.find_user_by_email("phone@example.tw").await.expect("q").expect("user");
+        assert_eq!(user.phone, "");
+        // Kept, audited, and the incident form starts with it.
+        let r = h.form("/account/phone", "phone=02-2345-6789+%23123", c).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let user = h.state.store.find_user_by_email("phone@example.tw").await.expect("q").expect("user");
+        assert_eq!(user.phone, "02-2345-6789 #123");
+        assert!(h.audit_actions().await.iter().any(|a| a == "user.phone"));
+        let page = h.get("/account", &[("cookie", &cookie)]).await;
+        assert!(page.body.contains("value=\"02-2345-6789 #123\""), "{}", page.body);
+        let form = h.get("/report/incident", &[("cookie", &cookie)]).await;
+        assert!(form.body.contains("name=\"phone\" value=\"02-2345-6789 #123\""), "{}", form.body);
+        // Cleared: the form starts empty again.
+        let r = h.form("/account/phone", "phone=", c).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let form = h.get("/report/incident", &[("cookie", &cookie)]).await;
+        assert!(form.body.contains("name=\"phone\" value=\"\""), "{}", form.body);
+    }
+}

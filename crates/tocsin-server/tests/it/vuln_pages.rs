@@ -878,7 +878,9 @@ both_engines! {
             ("messages", "body=RESEARCHER-MESSAGE 請提供韌體版本".to_string()),
             ("notes", "body=INTERNAL-NOTE 僅供內部".to_string()),
         ] {
-            let r = h.form(&format!("/desk/reports/{tracking}/{path}"), &body, c).await;
+            // The page's forms post to the case's own routes.
+            assert!(page.body.contains(&format!("action=\"{base}/{path}\"")), "{path}");
+            let r = h.form(&format!("{base}/{path}"), &body, c).await;
             assert_eq!(r.status, StatusCode::SEE_OTHER, "{path}: {}", r.body);
         }
         let page = h.get(&base, &[("cookie", &coord)]).await;
@@ -889,5 +891,121 @@ both_engines! {
         assert!(status.body.contains("RESEARCHER-MESSAGE") && !status.body.contains("INTERNAL-NOTE"), "{}", status.body);
         let outbox = h.state.store.list_outbox(100).await.expect("outbox");
         assert!(outbox.iter().any(|m| m.recipients.contains(REPORTER_EMAIL) && crate::desk_pages::mail_text(&m.message).contains("RESEARCHER-MESSAGE")));
+    }
+}
+
+both_engines! {
+    async fn a_refused_desk_form_on_a_vulnerability_case_shows_its_error_on_that_page(h: Harness) {
+        let (tracking, _, _) = file_txt(&h, &seed(false), b"").await;
+        h.user("coord@cert.tw", &[Role::Coordinator]).await;
+        let coord = h.login("coord@cert.tw").await;
+        let base = format!("/desk/vulnerabilities/{tracking}");
+        for (path, body, field) in [
+            ("notes", "body=%20", "f-note-body"),
+            ("messages", "body=%20", "f-message-body"),
+            ("assign", "assignee_id=0190a000-0000-7000-8000-000000000000", "f-assign-assignee_id"),
+        ] {
+            let r = h.form(&format!("{base}/{path}"), body, Some(&coord)).await;
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{path}: {}", r.body);
+            // The vulnerability case page, not the incident one, with the message by the field
+            // and in the summary at the top.
+            assert!(r.body.contains("id=\"vuln-state\""), "{path}: {}", r.body);
+            assert!(r.body.contains(&format!("id=\"{field}-error\"")), "{path}: {}", r.body);
+            assert!(r.body.contains(&format!("href=\"#{field}\"")), "{path}: the summary links the field");
+        }
+    }
+}
+
+// The duplicate-of link on both pages, its audit, its refusals, and the API.
+both_engines! {
+    async fn a_coordinator_marks_a_vulnerability_case_a_duplicate_of_another(h: Harness) {
+        let (first, _, _) = file_txt(&h, &seed(false), b"").await;
+        let (second, _, _) = file_txt(&h, &seed(true), b"").await;
+        let (third, _, _) = file_txt(&h, &seed(false), b"x").await;
+        assert!(first != second && second != third, "three cases: {first} {second} {third}");
+        let (_, token) = h.user("coord@cert.tw", &[Role::Coordinator]).await;
+        let coord = h.login("coord@cert.tw").await;
+        let c = Some(coord.as_str());
+        let url = |t: &str| format!("/desk/vulnerabilities/{t}/duplicate-of");
+        let r = h.form(&url(&second), &format!("duplicate_of={first}"), c).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        // Both pages link to each other.
+        let dup = h.get(&format!("/desk/vulnerabilities/{second}"), &[("cookie", &coord)]).await;
+        assert!(dup.body.contains(&format!("id=\"duplicate-of\"")) && dup.body.contains(&format!("href=\"/desk/vulnerabilities/{first}\"")), "{}", dup.body);
+        let orig = h.get(&format!("/desk/vulnerabilities/{first}"), &[("cookie", &coord)]).await;
+        assert!(orig.body.contains("id=\"duplicates\"") && orig.body.contains(&format!("href=\"/desk/vulnerabilities/{second}\"")), "{}", orig.body);
+        assert!(h.audit_actions().await.iter().any(|a| a == "vuln.duplicate_of"));
+        // Refusals, each on the field, on the case page.
+        for (case, target, needle) in [
+            (second.as_str(), "VUL-1999-999999", "找不到這個追蹤編號的通報"),
+            (second.as_str(), second.as_str(), "通報不能是自己的重複"),
+            // first ← second: first may not become a duplicate of second.
+            (first.as_str(), second.as_str(), "形成循環"),
+            (second.as_str(), "not a number", ""),
+        ] {
+            let r = h.form(&url(case), &format!("duplicate_of={}", target.replace(' ', "+")), c).await;
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{case} -> {target}: {}", r.body);
+            assert!(r.body.contains("id=\"f-duplicate-duplicate_of-error\""), "{}", r.body);
+            assert!(r.body.contains(needle), "{needle}: {}", r.body);
+        }
+        // A longer chain: third → second → first; first → third closes a cycle.
+        let r = h.form(&url(&third), &format!("duplicate_of={second}"), c).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let r = h.form(&url(&first), &format!("duplicate_of={third}"), c).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        // The API: the same use case, the link in the case's view; clearing it.
+        let api = |t: &str| format!("/api/v1/vulnerabilities/{t}/duplicate-of");
+        let r = h.json(Method::POST, &api(&first), Some(&token), serde_json::json!({"duplicate_of": third}), &[]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert!(r.body.contains("duplicate_of"), "{}", r.body);
+        let r = h.json(Method::POST, &api(&third), Some(&token), serde_json::json!({"duplicate_of": ""}), &[]).await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+        let v = h.json(Method::GET, &format!("/api/v1/vulnerabilities/{second}"), Some(&token), serde_json::Value::Null, &[]).await;
+        let v: serde_json::Value = serde_json::from_str(&v.body).expect("json");
+        assert_eq!(v["duplicate_of"], first.as_str());
+        let v = h.json(Method::GET, &format!("/api/v1/vulnerabilities/{third}"), Some(&token), serde_json::Value::Null, &[]).await;
+        let v: serde_json::Value = serde_json::from_str(&v.body).expect("json");
+        assert_eq!(v["duplicate_of"], "");
+        // A researcher or a vendor may not: the policy refuses them as for every change.
+        let (_, member) = h.user("someone@example.tw", &[Role::Member]).await;
+        let r = h.json(Method::POST, &api(&third), Some(&member), serde_json::json!({"duplicate_of": first}), &[]).await;
+        assert!(matches!(r.status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND), "{}", r.status);
+    }
+}
+
+both_engines! {
+    async fn a_vulnerability_case_past_its_state_timer_is_shown_and_counted(h: Harness) {
+        let (tracking, _, _) = file_txt(&h, &seed(false), b"").await;
+        h.user("coord@cert.tw", &[Role::Coordinator]).await;
+        let coord = h.login("coord@cert.tw").await;
+        let base = format!("/desk/vulnerabilities/{tracking}");
+        let page = h.get(&base, &[("cookie", &coord)]).await;
+        assert!(page.body.contains("id=\"vuln-sla\""), "{}", page.body);
+        assert!(!page.body.contains("sla-breached"), "a fresh case is within its time");
+        let home = h.get("/desk", &[("cookie", &coord)]).await;
+        assert!(home.body.contains("href=\"/desk/vulnerabilities?breached=1\""), "{}", home.body);
+        let count = |body: &str| -> String {
+            let at = body.find("href=\"/desk/vulnerabilities?breached=1\"").expect("link");
+            let rest = &body[at..];
+            let s = rest.find("<strong>").expect("count") + "<strong>".len();
+            rest[s..].chars().take_while(|c| *c != '<').collect()
+        };
+        assert_eq!(count(&home.body), "0");
+        // Three weeks on, still received: past the three working days of triage.
+        h.state.store.clock().advance(time::Duration::days(21)).expect("clock");
+        let coord = h.login("coord@cert.tw").await;
+        let page = h.get(&base, &[("cookie", &coord)]).await;
+        assert!(page.body.contains("sla-breached"), "{}", page.body);
+        let home = h.get("/desk", &[("cookie", &coord)]).await;
+        assert_eq!(count(&home.body), "1");
+        let list = h.get("/desk/vulnerabilities?breached=1", &[("cookie", &coord)]).await;
+        assert!(list.body.contains(&format!("id=\"vuln-{tracking}\"")), "{}", list.body);
+        // Moving it on restarts the timer for the new state.
+        let r = h.form(&format!("{base}/transition"), "to=under_review", Some(&coord)).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let page = h.get(&base, &[("cookie", &coord)]).await;
+        assert!(!page.body.contains("sla-breached"), "{}", page.body);
+        let list = h.get("/desk/vulnerabilities?breached=1", &[("cookie", &coord)]).await;
+        assert!(!list.body.contains(&format!("id=\"vuln-{tracking}\"")));
     }
 }
