@@ -50,16 +50,29 @@ struct PhoneRefused {
     error: String,
 }
 
-async fn view(
-    state: &AppState,
-    ctx: &Ctx,
-    who: &CurrentUser,
+/// What the last form on the page did, shown with it: a token just made, or a form's
+/// refusal.
+#[derive(Default)]
+struct Outcome {
     new_secret: Option<String>,
     error: Option<String>,
     password_errors: Vec<(String, String)>,
     phone: Option<PhoneRefused>,
+}
+
+async fn view(
+    state: &AppState,
+    ctx: &Ctx,
+    who: &CurrentUser,
+    shown: Outcome,
     status: StatusCode,
 ) -> Response {
+    let Outcome {
+        new_secret,
+        error,
+        password_errors,
+        phone,
+    } = shown;
     let Some(user) = who.user() else {
         return see_other("/login");
     };
@@ -102,7 +115,7 @@ fn token_row(state: &AppState, tr: &tocsin_app::i18n::Tr, t: &ApiToken) -> Token
 }
 
 pub(super) async fn page(State(state): State<AppState>, ctx: Ctx, who: CurrentUser) -> Response {
-    view(&state, &ctx, &who, None, None, vec![], None, StatusCode::OK).await
+    view(&state, &ctx, &who, Outcome::default(), StatusCode::OK).await
 }
 
 #[derive(Deserialize, Default)]
@@ -124,10 +137,10 @@ pub(super) async fn create_token(
                 &state,
                 &ctx,
                 &who,
-                Some(secret),
-                None,
-                vec![],
-                None,
+                Outcome {
+                    new_secret: Some(secret),
+                    ..Outcome::default()
+                },
                 StatusCode::OK,
             )
             .await
@@ -138,10 +151,10 @@ pub(super) async fn create_token(
                 &state,
                 &ctx,
                 &who,
-                None,
-                msg,
-                vec![],
-                None,
+                Outcome {
+                    error: msg,
+                    ..Outcome::default()
+                },
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await
@@ -197,10 +210,10 @@ pub(super) async fn change_password(
                 &state,
                 &ctx,
                 &who,
-                None,
-                None,
-                errors,
-                None,
+                Outcome {
+                    password_errors: errors,
+                    ..Outcome::default()
+                },
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await
@@ -237,10 +250,10 @@ pub(super) async fn set_phone(
                 &state,
                 &ctx,
                 &who,
-                None,
-                None,
-                vec![],
-                Some(refused),
+                Outcome {
+                    phone: Some(refused),
+                    ..Outcome::default()
+                },
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await
