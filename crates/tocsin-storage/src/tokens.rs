@@ -81,7 +81,7 @@ impl Store {
     ) -> Result<Option<(ApiToken, User)>> {
         let found = dispatch!(pool self, c => {
             sqlx::query_as::<_, TokenOwner>(
-                "SELECT u.id, u.email, u.name, u.org_id, u.roles, u.password_hash, u.disabled, u.created_at, u.locale, \
+                "SELECT u.id, u.email, u.name, u.org_id, u.roles, u.password_hash, u.disabled, u.created_at, u.locale, u.phone, \
                  t.id AS token_id, t.name AS token_name, t.token_hash, t.created_at AS token_created_at, t.last_used_at \
                  FROM api_tokens t JOIN users u ON u.id = t.user_id \
                  WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND NOT u.disabled",
