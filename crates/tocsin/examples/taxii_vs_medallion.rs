@@ -41,8 +41,8 @@
 mod common;
 use common::arg;
 use common::taxii::{
-    EMAIL, StixObject, TITLE, Workdir, dur, load_tocsin, per_s, stix_id, stix_objects,
-    wait_answering,
+    EMAIL, StixObject, TITLE, Workdir, check_python, dur, load_tocsin, per_s, stix_id,
+    stix_objects, wait_answering,
 };
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -204,28 +204,6 @@ async fn walk(
     Ok(w)
 }
 
-/// The Python packages, or a clear error telling how to install them.
-async fn check_python(python: &str, medallion: bool) -> anyhow::Result<String> {
-    let code = if medallion {
-        "import taxii2client, medallion; print('taxii2-client', taxii2client.__version__, '/ medallion', medallion.__version__)"
-    } else {
-        "import taxii2client; print('taxii2-client', taxii2client.__version__)"
-    };
-    let out = tokio::process::Command::new(python)
-        .args(["-c", code])
-        .output()
-        .await
-        .with_context(|| format!("cannot run {python}"))?;
-    if !out.status.success() {
-        bail!(
-            "{python} lacks taxii2-client{}: pip install -r tests/requirements.txt\n{}",
-            if medallion { " or medallion" } else { "" },
-            String::from_utf8_lossy(&out.stderr).trim()
-        );
-    }
-    Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
-}
-
 /// Latency and objects/s of pages `range` (1-based, inclusive) of a walk.
 fn span(w: &Walk, from: usize, to: usize) -> Option<(f64, usize, f64)> {
     let pages = w.pages.get(from - 1..to.min(w.pages.len()))?;
@@ -273,7 +251,7 @@ async fn run() -> anyhow::Result<()> {
     let default_python = std::env::var("TOCSIN_PYTHON").unwrap_or_else(|_| "python3".into());
     let python = arg("--python", &default_python);
     anyhow::ensure!(n > 0 && limit > 0, "--objects and --limit must be positive");
-    let versions = check_python(&python, medallion_pages > 0).await?;
+    let versions = check_python(&python, (medallion_pages > 0).then_some("medallion")).await?;
 
     let dir =
         std::env::temp_dir().join(format!("tocsin-taxii-vs-medallion-{}", std::process::id()));

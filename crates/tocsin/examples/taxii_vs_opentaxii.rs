@@ -36,8 +36,8 @@
 mod common;
 use common::arg;
 use common::taxii::{
-    ADDED_MICROS, EMAIL, StixObject, TITLE, Workdir, dur, load_tocsin, per_s, stix_objects,
-    wait_answering,
+    ADDED_MICROS, EMAIL, StixObject, TITLE, Workdir, check_python, dur, load_tocsin, per_s,
+    stix_objects, wait_answering,
 };
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -343,32 +343,6 @@ async fn client(
     Ok(r)
 }
 
-/// The Python packages, or a clear error telling how to install them.
-async fn check_python(python: &str, opentaxii: bool) -> anyhow::Result<String> {
-    let code = if opentaxii {
-        "import taxii2client, opentaxii; print('taxii2-client', taxii2client.__version__, '/ opentaxii', opentaxii.__version__)"
-    } else {
-        "import taxii2client; print('taxii2-client', taxii2client.__version__)"
-    };
-    let out = tokio::process::Command::new(python)
-        .args(["-c", code])
-        .output()
-        .await
-        .with_context(|| format!("cannot run {python}"))?;
-    if !out.status.success() {
-        bail!(
-            "{python} lacks taxii2-client{}: pip install -r tests/requirements.txt\n{}",
-            if opentaxii { " or opentaxii" } else { "" },
-            String::from_utf8_lossy(&out.stderr).trim()
-        );
-    }
-    let versions = String::from_utf8_lossy(&out.stdout).trim().to_string();
-    if opentaxii && !versions.ends_with("opentaxii 0.9.3") {
-        bail!("this benchmark compares with OpenTAXII 0.9.3, not {versions}");
-    }
-    Ok(versions)
-}
-
 /// Mean seconds per request and objects/s of some timed requests.
 fn mean(v: &[(usize, f64)]) -> Option<(f64, f64)> {
     if v.is_empty() {
@@ -425,7 +399,10 @@ async fn run() -> anyhow::Result<()> {
     let python = arg("--python", &default_python);
     anyhow::ensure!(n > 0 && limit > 0, "--objects and --limit must be positive");
     let with_opentaxii = opentaxii_pages > 0;
-    let versions = check_python(&python, with_opentaxii).await?;
+    let versions = check_python(&python, with_opentaxii.then_some("opentaxii")).await?;
+    if with_opentaxii && !versions.ends_with("opentaxii 0.9.3") {
+        bail!("this benchmark compares with OpenTAXII 0.9.3, not {versions}");
+    }
 
     let dir =
         std::env::temp_dir().join(format!("tocsin-taxii-vs-opentaxii-{}", std::process::id()));

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use anyhow::bail;
+use anyhow::{Context, bail};
 use serde_json::{Value, json};
 use tocsin_domain::{GroupId, IntelId, OrgKind, Role, Roles, Timestamp};
 use tocsin_storage::taxii::TaxiiObject;
@@ -217,4 +217,29 @@ impl Drop for Workdir {
             let _ = std::fs::remove_dir_all(&self.path);
         }
     }
+}
+
+/// Checks that `python` has taxii2-client and, when `server` names one (the Python
+/// module of the other TAXII server), that server too; returns the versions it printed,
+/// or a clear error telling how to install them.
+pub async fn check_python(python: &str, server: Option<&str>) -> anyhow::Result<String> {
+    let code = match server {
+        Some(m) => format!(
+            "import taxii2client, {m}; print('taxii2-client', taxii2client.__version__, '/ {m}', {m}.__version__)"
+        ),
+        None => "import taxii2client; print('taxii2-client', taxii2client.__version__)".into(),
+    };
+    let out = tokio::process::Command::new(python)
+        .args(["-c", &code])
+        .output()
+        .await
+        .with_context(|| format!("cannot run {python}"))?;
+    if !out.status.success() {
+        bail!(
+            "{python} lacks taxii2-client{}: pip install -r tests/requirements.txt\n{}",
+            server.map(|m| format!(" or {m}")).unwrap_or_default(),
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
