@@ -9,7 +9,7 @@ use tocsin_domain::policy::{
 };
 use tocsin_domain::validate::{self, FieldErrors};
 use tocsin_domain::{CnaState, FieldError, Locale, ReportKind, ReportState, TrackingNumber};
-use tocsin_storage::{Report, ReportFilter};
+use tocsin_storage::{Report, ReportFilter, User};
 
 use super::vuln::CaseView;
 use super::{audit_entry, check};
@@ -320,16 +320,8 @@ pub async fn prefill(state: &App, who: &CurrentUser) -> Result<Prefill, AppError
     })
 }
 
-/// Sets (or, empty, clears) the signed-in user's phone, which prefills their report forms.
-/// Checked as the incident form checks a phone (so a prefilled form is never refused for
-/// it): at most 50 characters of digits, spaces, `+ - ( ) #` and an extension; refused on
-/// field `phone`. Audited.
-pub async fn set_phone(
-    state: &App,
-    who: &CurrentUser,
-    ctx: &Ctx,
-    phone: &str,
-) -> Result<(), AppError> {
+/// The signed-in user, once the policy lets them change their own account.
+async fn own_account(state: &App, who: &CurrentUser, ctx: &Ctx) -> Result<User, AppError> {
     let user = who.user().ok_or(AppError::Unauthorized)?.clone();
     check(
         state,
@@ -342,6 +334,20 @@ pub async fn set_phone(
         },
     )
     .await?;
+    Ok(user)
+}
+
+/// Sets (or, empty, clears) the signed-in user's phone, which prefills their report forms.
+/// Checked as the incident form checks a phone (so a prefilled form is never refused for
+/// it): at most 50 characters of digits, spaces, `+ - ( ) #` and an extension; refused on
+/// field `phone`. Audited.
+pub async fn set_phone(
+    state: &App,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    phone: &str,
+) -> Result<(), AppError> {
+    let user = own_account(state, who, ctx).await?;
     let mut e = FieldErrors::new();
     e.check("phone", validate::phone(phone));
     e.into_result().map_err(AppError::Validation)?;
@@ -416,18 +422,7 @@ pub async fn change_password(
     password: &str,
     confirm: &str,
 ) -> Result<(), AppError> {
-    let user = who.user().ok_or(AppError::Unauthorized)?.clone();
-    check(
-        state,
-        who,
-        ctx,
-        Action::Update,
-        &Resource::User {
-            id: Some(user.id),
-            org: user.org_id.0,
-        },
-    )
-    .await?;
+    let user = own_account(state, who, ctx).await?;
     let mut e = FieldErrors::new();
     e.check("password", validate::password(password));
     if password != confirm {
