@@ -22,7 +22,8 @@
 //! 9.0 ms for the partner's TLP filter) but the two-character Chinese searches (20-22 ms);
 //! page 100 for the partner 1.4 ms by cursor against 78 ms by OFFSET. PostgreSQL at 50,000
 //! on a loaded machine: the desk's cases 0.5-5 ms but the indicator (22 ms: the value
-//! index is by (kind, value) and the filter names no kind); the partner's 6-16 ms.
+//! index is by (kind, value) and the filter named no kind then; it names every kind now,
+//! not measured since); the partner's 6-16 ms.
 
 mod common;
 use common::{Rng, arg};
