@@ -568,6 +568,12 @@ pub const ENV_VARS: &[(&str, &str)] = &[
 ];
 
 impl Config {
+    /// The public address of `path` (which starts with `/`) on this instance, for links
+    /// in mail and feeds.
+    pub fn link(&self, path: &str) -> String {
+        format!("{}{path}", self.public_url)
+    }
+
     /// The address mail written to be answered comes from and is answered to
     /// (`mail.desk_from`, else the incident desk's intake address, else any routed
     /// address, else `mail.from`): answers must reach mail intake to join their case.

@@ -5,7 +5,62 @@ use tocsin_mail::{MailAttachment, OutgoingMail};
 use tocsin_storage::{NewMail, Tx};
 
 use crate::error::AppError;
+use crate::i18n::Tr;
 use crate::state::App;
+
+/// A notice written from message ids, rendered in its reader's language: the one way
+/// tocsin's notices get a subject (led by the case's tracking number in brackets when it
+/// concerns a case) and a body.
+#[derive(Clone, Copy, Debug)]
+pub struct Letter<'a> {
+    /// The tracking number of the case it concerns, if any.
+    pub case: Option<&'a str>,
+    /// The message id of the subject.
+    pub subject: &'a str,
+    /// The message id of the body.
+    pub body: &'a str,
+    /// The values the two messages name.
+    pub args: &'a [(&'static str, String)],
+}
+
+impl Letter<'_> {
+    /// Its subject and body in `tr`'s language.
+    pub fn render(&self, tr: &Tr) -> (String, String) {
+        let subject = tr.t_args(self.subject, self.args);
+        let subject = match self.case {
+            Some(case) => format!("[{case}] {subject}"),
+            None => subject,
+        };
+        (subject, tr.t_args(self.body, self.args))
+    }
+
+    /// Its subject and body in Traditional Chinese followed by English, for a reader
+    /// whose language tocsin does not know.
+    pub fn render_both(&self) -> (String, String) {
+        let zh = self.render(&Tr::new(tocsin_domain::Locale::ZhTw));
+        let en = self.render(&Tr::new(tocsin_domain::Locale::En));
+        (
+            format!("{} / {}", zh.0, en.0),
+            format!("{}\n\n----\n\n{}\n", zh.1, en.1),
+        )
+    }
+}
+
+/// Queues an automatic notice to `to` in `tr`'s language inside `tx`; an empty address
+/// (a reporter who left none) gets nothing.
+pub async fn queue_letter(
+    tx: &mut Tx,
+    state: &App,
+    to: &str,
+    tr: &Tr,
+    letter: &Letter<'_>,
+) -> Result<(), AppError> {
+    if to.trim().is_empty() {
+        return Ok(());
+    }
+    let (subject, body) = letter.render(tr);
+    queue(tx, state, to, &subject, &body).await
+}
 
 /// Queues an automatic plain-text message to `to` inside `tx`.
 pub async fn queue(
@@ -144,4 +199,50 @@ fn compose(
         attachments,
     };
     tocsin_mail::render(&mail, &domain).map_err(|e| AppError::internal(format!("mail: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tocsin_domain::Locale;
+
+    /// A case's notice leads its subject with the tracking number and fills both messages
+    /// in the reader's language; a notice of no case has no brackets; the bilingual form
+    /// puts Chinese first.
+    #[test]
+    fn letters_render_in_the_readers_language() {
+        let args = [("tracking", "INC-20261207-0001".to_string())];
+        let letter = Letter {
+            case: Some("INC-20261207-0001"),
+            subject: "mail-referral-accepted-subject",
+            body: "mail-referral-accepted-body",
+            args: &args,
+        };
+        let zh = Tr::new(Locale::ZhTw);
+        let en = Tr::new(Locale::En);
+        let (subject, body) = letter.render(&en);
+        assert_eq!(
+            subject,
+            format!(
+                "[INC-20261207-0001] {}",
+                en.t("mail-referral-accepted-subject")
+            )
+        );
+        assert!(body.contains("INC-20261207-0001"), "{body}");
+        let (zh_subject, _) = letter.render(&zh);
+        assert_ne!(zh_subject, subject, "the subject is translated");
+        let (both, text) = letter.render_both();
+        assert_eq!(both, format!("{zh_subject} / {subject}"));
+        assert!(
+            text.find("----").unwrap()
+                > text
+                    .find(&zh.t_args("mail-referral-accepted-body", &args))
+                    .unwrap()
+        );
+        let plain = Letter {
+            case: None,
+            ..letter
+        };
+        assert!(!plain.render(&en).0.starts_with('['));
+    }
 }

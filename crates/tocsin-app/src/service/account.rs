@@ -8,7 +8,7 @@ use tocsin_domain::policy::{
     Action, Resource, Via, authorize, own_report_scope, receives_vendor_notice, report_audience,
 };
 use tocsin_domain::validate::{self, FieldErrors};
-use tocsin_domain::{CnaState, FieldError, Locale, ReportKind, ReportState, TrackingNumber};
+use tocsin_domain::{CnaState, FieldError, ReportKind, ReportState, TrackingNumber};
 use tocsin_storage::{Report, ReportFilter, User};
 
 use super::vuln::CaseView;
@@ -16,7 +16,7 @@ use super::{audit_entry, check};
 use crate::auth::{self, CurrentUser};
 use crate::context::Ctx;
 use crate::error::AppError;
-use crate::i18n::Tr;
+use crate::mailer::Letter;
 use crate::state::App;
 
 /// How long a claim link stays usable.
@@ -193,26 +193,21 @@ pub async fn request_claim(
             now.plus(time::Duration::days(CLAIM_DAYS)),
         )
         .await?;
-        let link = format!(
-            "{}/my/reports/claim?token={secret}",
-            state.config.public_url
-        );
+        let link = state
+            .config
+            .link(&format!("/my/reports/claim?token={secret}"));
         let args = [
             ("tracking", r.tracking_id.clone()),
             ("link", link),
             ("days", CLAIM_DAYS.to_string()),
         ];
-        let (zh, en) = (Tr::new(Locale::ZhTw), Tr::new(Locale::En));
-        let subject = format!(
-            "{} / {}",
-            zh.t_args("own-mail-claim-subject", &args),
-            en.t_args("own-mail-claim-subject", &args)
-        );
-        let text = format!(
-            "{}\n\n----\n\n{}\n",
-            zh.t_args("own-mail-claim-body", &args),
-            en.t_args("own-mail-claim-body", &args)
-        );
+        let (subject, text) = Letter {
+            case: None,
+            subject: "own-mail-claim-subject",
+            body: "own-mail-claim-body",
+            args: &args,
+        }
+        .render_both();
         crate::mailer::queue(&mut tx, state, &r.reporter_email, &subject, &text).await?;
         a.detail = "mailed".into();
     } else {

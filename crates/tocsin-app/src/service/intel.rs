@@ -835,11 +835,7 @@ pub async fn share(
         intel.record.category,
         intel.record.subject
     );
-    let link = format!(
-        "{}/intel/{}",
-        state.config.public_url.trim_end_matches('/'),
-        id
-    );
+    let link = state.config.link(&format!("/intel/{id}"));
     let filename = super::reports::clean_filename(&format!(
         "intel-{}.txt",
         intel

@@ -398,7 +398,7 @@ async fn welcome_mail(
     if user.password_hash.is_none() {
         return password_link_mail(tx, state, user, "mail-invite-body").await;
     }
-    let args = [("link", format!("{}/login", state.config.public_url))];
+    let args = [("link", state.config.link("/login"))];
     bilingual_mail(
         tx,
         state,
@@ -422,7 +422,7 @@ async fn password_link_mail(
     let expires = state.now().plus(time::Duration::days(INVITATION_DAYS));
     tx.create_password_token(&auth::hash_secret(&secret), user.id, expires)
         .await?;
-    let link = format!("{}/password?token={secret}", state.config.public_url);
+    let link = state.config.link(&format!("/password?token={secret}"));
     let args = [("link", link), ("days", INVITATION_DAYS.to_string())];
     let subject = if body_id == "mail-invite-body" {
         "mail-account-subject"
@@ -441,15 +441,14 @@ async fn bilingual_mail(
     body_id: &str,
     args: &[(&'static str, String)],
 ) -> Result<(), AppError> {
-    let zh = crate::i18n::Tr::new(tocsin_domain::Locale::ZhTw);
-    let en = crate::i18n::Tr::new(tocsin_domain::Locale::En);
-    let subject = format!("{} / {}", zh.t(subject_id), en.t(subject_id));
-    let text = format!(
-        "{}\n\n{}\n\n----\n\n{}\n",
-        user.name,
-        zh.t_args(body_id, args),
-        en.t_args(body_id, args)
-    );
+    let (subject, text) = crate::mailer::Letter {
+        case: None,
+        subject: subject_id,
+        body: body_id,
+        args,
+    }
+    .render_both();
+    let text = format!("{}\n\n{text}", user.name);
     crate::mailer::queue(tx, state, &user.email, &subject, &text).await
 }
 

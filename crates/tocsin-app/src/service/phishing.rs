@@ -21,6 +21,7 @@ use crate::auth::CurrentUser;
 use crate::context::Ctx;
 use crate::error::AppError;
 use crate::i18n::Tr;
+use crate::mailer::Letter;
 use crate::state::App;
 
 /// The phishing fields kept in a report's `details`.
@@ -406,24 +407,19 @@ async fn tell_reporter(
         },
     )
     .await?;
-    if report.reporter_email.trim().is_empty() {
-        return Ok(());
-    }
-    let subject = format!(
-        "[{}] {}",
-        report.tracking_id,
-        tr.t("mail-phishing-news-subject")
-    );
-    let body = tr.t_args(
-        "mail-phishing-news-body",
-        &[
-            ("tracking", report.tracking_id.clone()),
-            ("url", url),
-            ("state", label),
-            ("meaning", tr.t2("mail-phishing-news-", to.as_str())),
-        ],
-    );
-    crate::mailer::queue(tx, state, &report.reporter_email, &subject, &body).await
+    let args = [
+        ("tracking", report.tracking_id.clone()),
+        ("url", url),
+        ("state", label),
+        ("meaning", tr.t2("mail-phishing-news-", to.as_str())),
+    ];
+    let letter = Letter {
+        case: Some(&report.tracking_id),
+        subject: "mail-phishing-news-subject",
+        body: "mail-phishing-news-body",
+        args: &args,
+    };
+    crate::mailer::queue_letter(tx, state, &report.reporter_email, &tr, &letter).await
 }
 
 fn desk_event(who: &CurrentUser, event: &str, body: &str, data: serde_json::Value) -> NewEvent {
@@ -704,22 +700,19 @@ pub async fn escalate_due(state: &App, hours: i64) -> Result<usize, AppError> {
             ("url", defang(&case.normalized)),
             ("hours", hours.to_string()),
         ];
-        let tr = Tr::new(Locale::ZhTw);
-        let subject = format!("[{tracking}] {}", tr.t("mail-escalation-subject"));
         let to = state.config.phishing.desk_email.clone();
         let to = if to.is_empty() {
             state.config.operator.email.clone()
         } else {
             to
         };
-        crate::mailer::queue(
-            &mut tx,
-            state,
-            &to,
-            &subject,
-            &tr.t_args("mail-escalation-body", &args),
-        )
-        .await?;
+        let letter = Letter {
+            case: Some(&tracking),
+            subject: "mail-escalation-subject",
+            body: "mail-escalation-body",
+            args: &args,
+        };
+        crate::mailer::queue_letter(&mut tx, state, &to, &Tr::new(Locale::ZhTw), &letter).await?;
         let ev = NewEvent {
             actor_id: None,
             actor: "system".into(),

@@ -26,6 +26,7 @@ use crate::auth::CurrentUser;
 use crate::context::Ctx;
 use crate::error::AppError;
 use crate::i18n::Tr;
+use crate::mailer::Letter;
 use crate::state::App;
 
 /// The source kind of report entries: the record is the tracking number.
@@ -428,28 +429,18 @@ pub async fn redeem(
             } else {
                 &name.0
             };
-            let body = tr.t_args(
-                "mail-redemption-waiting-body",
-                &[
-                    ("item", item_name.clone()),
-                    ("cost", r.cost.to_string()),
-                    (
-                        "link",
-                        format!(
-                            "{}/admin/points",
-                            state.config.public_url.trim_end_matches('/')
-                        ),
-                    ),
-                ],
-            );
-            crate::mailer::queue(
-                &mut tx,
-                state,
-                &u.email,
-                &tr.t("mail-redemption-waiting-subject"),
-                &body,
-            )
-            .await?;
+            let args = [
+                ("item", item_name.clone()),
+                ("cost", r.cost.to_string()),
+                ("link", state.config.link("/admin/points")),
+            ];
+            let letter = Letter {
+                case: None,
+                subject: "mail-redemption-waiting-subject",
+                body: "mail-redemption-waiting-body",
+                args: &args,
+            };
+            crate::mailer::queue_letter(&mut tx, state, &u.email, &tr, &letter).await?;
         }
     }
     tx.commit().await?;
@@ -527,26 +518,19 @@ pub async fn decide(
                 }
             })
             .unwrap_or_default();
-        let body = tr.t_args(
-            "mail-redemption-decided-body",
-            &[
-                ("item", item_name),
-                ("decision", tr.t2("mail-redemption-", &done.state)),
-                ("note", done.note.clone()),
-                (
-                    "link",
-                    format!("{}/points", state.config.public_url.trim_end_matches('/')),
-                ),
-            ],
-        );
-        crate::mailer::queue(
-            &mut tx,
-            state,
-            &member.email,
-            &tr.t("mail-redemption-decided-subject"),
-            &body,
-        )
-        .await?;
+        let args = [
+            ("item", item_name),
+            ("decision", tr.t2("mail-redemption-", &done.state)),
+            ("note", done.note.clone()),
+            ("link", state.config.link("/points")),
+        ];
+        let letter = Letter {
+            case: None,
+            subject: "mail-redemption-decided-subject",
+            body: "mail-redemption-decided-body",
+            args: &args,
+        };
+        crate::mailer::queue_letter(&mut tx, state, &member.email, &tr, &letter).await?;
     }
     tx.commit().await?;
     Ok(done)

@@ -25,6 +25,7 @@ use crate::auth::CurrentUser;
 use crate::context::Ctx;
 use crate::error::AppError;
 use crate::i18n::Tr;
+use crate::mailer::Letter;
 use crate::state::App;
 
 /// A referral with its acceptances, as its reader may see it.
@@ -107,30 +108,20 @@ async fn tell_eligible_firms(
         {
             continue;
         }
-        let tr = Tr::for_reader(&u.locale);
-        let body = tr.t_args(
-            "mail-referral-offered-body",
-            &[
-                ("sector", r.sector.clone()),
-                ("type", r.incident_type.clone()),
-                ("summary", r.summary.clone()),
-                (
-                    "link",
-                    format!(
-                        "{}/referrals",
-                        state.config.public_url.trim_end_matches('/')
-                    ),
-                ),
-            ],
-        );
-        crate::mailer::queue(
-            tx,
-            state,
-            &u.email,
-            &tr.t("mail-referral-offered-subject"),
-            &body,
-        )
-        .await?;
+        let args = [
+            ("sector", r.sector.clone()),
+            ("type", r.incident_type.clone()),
+            ("summary", r.summary.clone()),
+            ("link", state.config.link("/referrals")),
+        ];
+        let letter = Letter {
+            case: None,
+            subject: "mail-referral-offered-subject",
+            body: "mail-referral-offered-body",
+            args: &args,
+        };
+        crate::mailer::queue_letter(tx, state, &u.email, &Tr::for_reader(&u.locale), &letter)
+            .await?;
     }
     Ok(())
 }
@@ -500,17 +491,15 @@ pub async fn accept(state: &App, who: &CurrentUser, ctx: &Ctx, id: Uuid) -> Resu
         .await?
         .filter(|rep| !rep.reporter_email.trim().is_empty())
     {
+        let args = [("tracking", report.tracking_id.clone())];
+        let letter = Letter {
+            case: Some(&report.tracking_id),
+            subject: "mail-referral-accepted-subject",
+            body: "mail-referral-accepted-body",
+            args: &args,
+        };
         let tr = Tr::for_reader(&report.locale);
-        let subject = format!(
-            "[{}] {}",
-            report.tracking_id,
-            tr.t("mail-referral-accepted-subject")
-        );
-        let body = tr.t_args(
-            "mail-referral-accepted-body",
-            &[("tracking", report.tracking_id.clone())],
-        );
-        crate::mailer::queue(&mut tx, state, &report.reporter_email, &subject, &body).await?;
+        crate::mailer::queue_letter(&mut tx, state, &report.reporter_email, &tr, &letter).await?;
     }
     tx.audit(&audit_entry(
         who,
@@ -570,40 +559,39 @@ pub async fn choose(
         .and_then(|u| Locale::from_tag(&u.locale))
         .unwrap_or_default();
     let firm_tr = Tr::new(firm_locale);
-    let to_reporter = reporter_tr.t_args(
-        "mail-referral-chosen-reporter",
-        &[
-            ("tracking", report.tracking_id.clone()),
-            ("firm", firm.org_name.clone()),
-            ("name", firm.contact_name.clone()),
-            ("email", firm.contact_email.clone()),
-        ],
-    );
-    let to_firm = firm_tr.t_args(
-        "mail-referral-chosen-firm",
-        &[
-            ("tracking", report.tracking_id.clone()),
-            ("name", report.reporter_name.clone()),
-            ("email", report.reporter_email.clone()),
-            ("phone", report.reporter_phone.clone()),
-            ("support", IncidentDetails::of(&report).support_requested),
-        ],
-    );
-    let subject = |tr: &Tr| format!("[{}] {}", report.tracking_id, tr.t("mail-referral-subject"));
-    crate::mailer::queue(
+    let of_firm = [
+        ("tracking", report.tracking_id.clone()),
+        ("firm", firm.org_name.clone()),
+        ("name", firm.contact_name.clone()),
+        ("email", firm.contact_email.clone()),
+    ];
+    let of_reporter = [
+        ("tracking", report.tracking_id.clone()),
+        ("name", report.reporter_name.clone()),
+        ("email", report.reporter_email.clone()),
+        ("phone", report.reporter_phone.clone()),
+        ("support", IncidentDetails::of(&report).support_requested),
+    ];
+    let letter = |body, args| Letter {
+        case: Some(&report.tracking_id),
+        subject: "mail-referral-subject",
+        body,
+        args,
+    };
+    crate::mailer::queue_letter(
         &mut tx,
         state,
         &report.reporter_email,
-        &subject(&reporter_tr),
-        &to_reporter,
+        &reporter_tr,
+        &letter("mail-referral-chosen-reporter", &of_firm),
     )
     .await?;
-    crate::mailer::queue(
+    crate::mailer::queue_letter(
         &mut tx,
         state,
         &firm.contact_email,
-        &subject(&firm_tr),
-        &to_firm,
+        &firm_tr,
+        &letter("mail-referral-chosen-firm", &of_reporter),
     )
     .await?;
     tx.add_event(

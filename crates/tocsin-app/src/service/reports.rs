@@ -25,6 +25,7 @@ use crate::auth::{self, CurrentUser};
 use crate::context::Ctx;
 use crate::error::AppError;
 use crate::i18n::Tr;
+use crate::mailer::Letter;
 use crate::state::App;
 
 /// A file as uploaded.
@@ -949,13 +950,17 @@ pub async fn transition(
     if to == ReportState::Closed && state.config.reports.survey {
         let token = auth::new_secret();
         if tx.create_survey(r.id, &auth::hash_secret(&token)).await? {
-            let link = format!("{}/survey/{token}", state.config.public_url);
-            let subject = format!("[{}] {}", r.tracking_id, tr.t("mail-survey-subject"));
-            let body = tr.t_args(
-                "mail-survey-body",
-                &[("tracking", r.tracking_id.clone()), ("link", link)],
-            );
-            crate::mailer::queue(&mut tx, state, &r.reporter_email, &subject, &body).await?;
+            let args = [
+                ("tracking", r.tracking_id.clone()),
+                ("link", state.config.link(&format!("/survey/{token}"))),
+            ];
+            let letter = Letter {
+                case: Some(&r.tracking_id),
+                subject: "mail-survey-subject",
+                body: "mail-survey-body",
+                args: &args,
+            };
+            crate::mailer::queue_letter(&mut tx, state, &r.reporter_email, &tr, &letter).await?;
         }
     }
     tx.commit().await?;
@@ -969,18 +974,21 @@ async fn mail_reporter(
     tr: &Tr,
     message: &str,
 ) -> Result<(), AppError> {
-    let subject = format!("[{}] {}", r.tracking_id, tr.t("mail-update-subject"));
-    let body = tr.t_args(
-        "mail-update-body",
-        &[
-            ("tracking", r.tracking_id.clone()),
-            ("message", message.to_string()),
-            (
-                "link",
-                format!("{}/status/{}", state.config.public_url, r.tracking_id),
-            ),
-        ],
-    );
+    let args = [
+        ("tracking", r.tracking_id.clone()),
+        ("message", message.to_string()),
+        (
+            "link",
+            state.config.link(&format!("/status/{}", r.tracking_id)),
+        ),
+    ];
+    let (subject, body) = Letter {
+        case: Some(&r.tracking_id),
+        subject: "mail-update-subject",
+        body: "mail-update-body",
+        args: &args,
+    }
+    .render(tr);
     crate::mailer::queue_conversation(tx, state, &r.reporter_email, &subject, &body).await
 }
 

@@ -32,6 +32,7 @@ use crate::auth::CurrentUser;
 use crate::context::Ctx;
 use crate::error::AppError;
 use crate::i18n::Tr;
+use crate::mailer::Letter;
 use crate::state::App;
 
 /// The vulnerability fields kept in a report's `details`, with tocsin's own CVSS score.
@@ -1640,19 +1641,14 @@ pub async fn remind_publication_due(
             ),
             ("state", cna_state.label(Locale::ZhTw).to_string()),
         ];
-        let subject = format!(
-            "[{}] {}",
-            report.tracking_id,
-            tr.t("mail-publication-reminder-subject")
-        );
-        crate::mailer::queue(
-            &mut tx,
-            state,
-            &state.config.operator.email,
-            &subject,
-            &tr.t_args("mail-publication-reminder-body", &args),
-        )
-        .await?;
+        let letter = Letter {
+            case: Some(&report.tracking_id),
+            subject: "mail-publication-reminder-subject",
+            body: "mail-publication-reminder-body",
+            args: &args,
+        };
+        crate::mailer::queue_letter(&mut tx, state, &state.config.operator.email, &tr, &letter)
+            .await?;
         let ev = NewEvent {
             actor_id: None,
             actor: "system".into(),
