@@ -249,9 +249,41 @@ impl Store {
 
     /// Cases in `state` (all when None), newest first.
     pub async fn list_vuln_cases(&self, state: Option<&str>, limit: i64) -> Result<Vec<VulnCase>> {
+        self.vuln_cases_page(state, None, limit).await
+    }
+
+    /// One page of the coordinators' list: cases in `state` (all when None), newest
+    /// first, from the one after `after` on, at most `limit`. The report id is a UUIDv7,
+    /// so its order is intake order and a page starts where the last one ended however
+    /// many cases came in meanwhile; the SQL names only the filters given, so each page
+    /// is one index range (by state and report, or the key alone).
+    pub async fn vuln_cases_page(
+        &self,
+        state: Option<&str>,
+        after: Option<ReportId>,
+        limit: i64,
+    ) -> Result<Vec<VulnCase>> {
+        let mut tail = String::from("WHERE 1 = 1");
+        let mut n = 0;
+        if state.is_some() {
+            n += 1;
+            tail.push_str(&format!(" AND cna_state = ${n}"));
+        }
+        if after.is_some() {
+            n += 1;
+            tail.push_str(&format!(" AND report_id < ${n}"));
+        }
+        tail.push_str(&format!(" ORDER BY report_id DESC LIMIT ${}", n + 1));
+        let sql = format!("{}{tail}", select_cases!(""));
         Ok(dispatch!(pool self, conn => {
-            sqlx::query_as::<_, VulnCase>(select_cases!("WHERE ($1 IS NULL OR cna_state = $1) ORDER BY report_id DESC LIMIT $2"))
-                .bind(state).bind(limit.clamp(1, 10_000)).fetch_all(conn).await?
+            let mut q = sqlx::query_as::<_, VulnCase>(sqlx::AssertSqlSafe(sql));
+            if let Some(s) = state {
+                q = q.bind(s);
+            }
+            if let Some(a) = after {
+                q = q.bind(a.uuid());
+            }
+            q.bind(limit.clamp(1, 10_000)).fetch_all(conn).await?
         }))
     }
 

@@ -883,6 +883,29 @@ impl Store {
         }))
     }
 
+    /// The reports of `ids` that exist, in no particular order: one query for a page of
+    /// another listing (the coordinators' cases) instead of one a row.
+    pub async fn get_reports(&self, ids: &[ReportId]) -> Result<Vec<Report>> {
+        let mut out = Vec::with_capacity(ids.len());
+        // Well under either engine's limit of bound parameters.
+        for chunk in ids.chunks(500) {
+            let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "SELECT {REPORT_COLUMNS} FROM reports WHERE id IN ({})",
+                marks.join(", ")
+            );
+            let rows: Vec<Report> = dispatch!(pool self, c => {
+                let mut q = sqlx::query_as::<_, Report>(sqlx::AssertSqlSafe(sql));
+                for id in chunk {
+                    q = q.bind(id.uuid());
+                }
+                q.fetch_all(c).await?
+            });
+            out.extend(rows);
+        }
+        Ok(out)
+    }
+
     /// One report by id.
     pub async fn get_report(&self, id: ReportId) -> Result<Option<Report>> {
         Ok(dispatch!(pool self, c => {

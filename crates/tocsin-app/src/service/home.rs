@@ -82,8 +82,14 @@ pub async fn needs_action(
         "/desk?waiting=1",
     )?;
     // One listing gives both counts: new cases, and cases past their state's timer.
-    match super::vuln::cases(state, who, ctx, None).await {
-        Ok(cases) => {
+    let newest = super::vuln::CasesQuery {
+        cna_state: None,
+        after: None,
+        limit: HOME_COUNT_CAP,
+    };
+    match super::vuln::cases(state, who, ctx, &newest).await {
+        Ok(page) => {
+            let cases = page.cases;
             let new = cases
                 .iter()
                 .filter(|c| c.state == CnaState::INITIAL)

@@ -19,7 +19,7 @@ use tocsin_domain::validate::{self, FieldErrors};
 use tocsin_domain::vuln::{
     CnaState, VendorStatus, VulnInput, check_cna_transition, target_publication_date,
 };
-use tocsin_domain::{FieldError, Locale, ReportKind, Timestamp, TrackingNumber};
+use tocsin_domain::{FieldError, Locale, ReportId, ReportKind, Timestamp, TrackingNumber};
 use tocsin_formats::cvss::{Claim, Finding};
 use tocsin_formats::stix::{self, AdvisorySource};
 use tocsin_formats::vuln_form;
@@ -528,13 +528,49 @@ pub(crate) fn withhold_identity(mut r: Report, identity: Identity) -> Report {
     r
 }
 
-/// The coordinators' list (all cases, or one state).
+/// What page of the coordinators' list to read.
+#[derive(Clone, Copy, Debug)]
+pub struct CasesQuery {
+    /// Only cases in this state (every state when `None`).
+    pub cna_state: Option<CnaState>,
+    /// The page starts after this case (from [`CasesPage::next`]).
+    pub after: Option<ReportId>,
+    /// At most this many cases.
+    pub limit: i64,
+}
+
+/// One page of the coordinators' list, newest first.
+#[derive(Clone, Debug)]
+pub struct CasesPage {
+    /// The cases.
+    pub cases: Vec<CaseView>,
+    /// Where the next page starts, when this one is full.
+    pub next: Option<ReportId>,
+}
+
+/// Reads an `after=` token of the list (a report id as 32 hex digits); `None` for
+/// anything else, which lists from the start.
+pub fn parse_after(token: &str) -> Option<ReportId> {
+    let t = token.trim();
+    if t.len() != 32 {
+        return None;
+    }
+    uuid::Uuid::try_parse(t).ok().map(ReportId)
+}
+
+/// The `after=` token of a case.
+pub fn after_token(id: ReportId) -> String {
+    id.uuid().simple().to_string()
+}
+
+/// One page of the coordinators' list (the policy decides who may list): the page's
+/// cases by keyset on the case's report id, and their reports in one more query.
 pub async fn cases(
     state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
-    cna_state: Option<CnaState>,
-) -> Result<Vec<CaseView>, AppError> {
+    q: &CasesQuery,
+) -> Result<CasesPage, AppError> {
     check(
         state,
         who,
@@ -546,14 +582,27 @@ pub async fn cases(
         },
     )
     .await?;
-    let mut out = Vec::new();
-    let now = state.now();
-    for c in state
+    let limit = q.limit.clamp(1, 1000);
+    let rows = state
         .store
-        .list_vuln_cases(cna_state.map(|s| s.as_str()), 1000)
+        .vuln_cases_page(q.cna_state.map(|s| s.as_str()), q.after, limit)
+        .await?;
+    let next = rows
+        .last()
+        .filter(|_| i64::try_from(rows.len()).is_ok_and(|n| n >= limit))
+        .map(|c| c.report_id);
+    let ids: Vec<ReportId> = rows.iter().map(|c| c.report_id).collect();
+    let mut reports: std::collections::HashMap<ReportId, Report> = state
+        .store
+        .get_reports(&ids)
         .await?
-    {
-        if let Some(r) = state.store.get_report(c.report_id).await? {
+        .into_iter()
+        .map(|r| (r.id, r))
+        .collect();
+    let now = state.now();
+    let mut out = Vec::with_capacity(rows.len());
+    for c in rows {
+        if let Some(r) = reports.remove(&c.report_id) {
             out.push(CaseView {
                 details: VulnDetails::of(&r),
                 state: parse_state(&c.cna_state)?,
@@ -567,7 +616,7 @@ pub async fn cases(
             });
         }
     }
-    Ok(out)
+    Ok(CasesPage { cases: out, next })
 }
 
 /// A coordinator's change to a case.

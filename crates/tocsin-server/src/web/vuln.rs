@@ -477,7 +477,12 @@ pub(super) struct ListQuery {
     state: String,
     /// `1`: only cases past their state's timer.
     breached: String,
+    /// Where the page starts (the `next` link of the page before).
+    after: String,
 }
+
+/// Cases a page of the coordinators' list.
+const CASES_PAGE: i64 = 100;
 
 struct CaseRow {
     tracking: String,
@@ -502,6 +507,8 @@ struct ListPage {
     breached_only: bool,
     states: Options,
     rows: Vec<CaseRow>,
+    /// The next page's link, when this one is full.
+    next: Option<String>,
     errors: Errors,
 }
 
@@ -531,15 +538,21 @@ pub(super) async fn cases(
     let result = async {
         let chosen = filter_state(&q.state);
         // The policy first (in the service): a refused caller learns nothing of the filter.
-        let list = svc::cases(&state, &who, &ctx, chosen.as_ref().ok().copied().flatten()).await?;
+        let query = svc::CasesQuery {
+            cna_state: chosen.as_ref().ok().copied().flatten(),
+            after: svc::parse_after(&q.after),
+            limit: CASES_PAGE,
+        };
+        let page = svc::cases(&state, &who, &ctx, &query).await?;
         chosen?;
-        Ok::<_, AppError>(list)
+        Ok::<_, AppError>(page)
     }
     .await;
-    let (list, errors, status) = match result {
-        Ok(l) => (l, vec![], StatusCode::OK),
+    let (list, next, errors, status) = match result {
+        Ok(p) => (p.cases, p.next, vec![], StatusCode::OK),
         Err(AppError::Validation(e)) => (
             vec![],
+            None,
             field_errors(&ctx, &e),
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
@@ -574,6 +587,18 @@ pub(super) async fn cases(
         "" => "all".to_string(),
         s => s.to_string(),
     };
+    // The next page keeps the filters.
+    let next = next.map(|id| {
+        let mut link = format!(
+            "/desk/vulnerabilities?state={}&after={}",
+            crate::api::wire::pct(&chosen),
+            svc::after_token(id)
+        );
+        if breached_only {
+            link.push_str("&breached=1");
+        }
+        link
+    });
     render(
         status,
         &ListPage {
@@ -582,6 +607,7 @@ pub(super) async fn cases(
             breached_only,
             states,
             rows,
+            next,
             errors,
         },
     )

@@ -50,6 +50,67 @@ both_engines! {
         assert_eq!(s.list_vuln_cases(Some("accepted"), 10).await.expect("list").len(), 0);
     }
 
+    // The coordinators' list pages by keyset, newest first, and never skips or repeats a
+    // case while cases come in between pages (the new ones are newer than the cursor,
+    // so they belong to the first page, not to the ones after); by state too. The
+    // reports of a page are read in one query, all of them and nothing else.
+    async fn vuln_case_pages_neither_skip_nor_repeat(t: TestStore) {
+        let s = &t.store;
+        let mut made = Vec::new();
+        for i in 0..23 {
+            let r = vuln_report(s).await;
+            if i % 3 == 0 {
+                let mut tx = s.begin().await.expect("begin");
+                let mut c = tx.vuln_case_for_update(r.id).await.expect("lock").expect("case");
+                c.cna_state = "fix_pending".into();
+                tx.update_vuln_case(&c).await.expect("update");
+                tx.commit().await.expect("commit");
+            }
+            made.push((r.id, i % 3 == 0));
+        }
+        for state in [None, Some("fix_pending"), Some("accepted")] {
+            let expected: Vec<_> = made
+                .iter()
+                .rev()
+                .filter(|(_, fixing)| match state {
+                    None => true,
+                    Some("fix_pending") => *fixing,
+                    Some(_) => !*fixing,
+                })
+                .map(|(id, _)| *id)
+                .collect();
+            let mut seen = Vec::new();
+            let mut after = None;
+            let mut late_ones = Vec::new();
+            loop {
+                let page = s.vuln_cases_page(state, after, 4).await.expect("page");
+                // A new case between pages must not shift the pages after the cursor.
+                let late = vuln_report(s).await;
+                late_ones.push((late.id, false));
+                seen.extend(page.iter().map(|c| c.report_id));
+                if page.len() < 4 {
+                    break;
+                }
+                after = page.last().map(|c| c.report_id);
+            }
+            assert_eq!(seen, expected, "state {state:?}");
+            made.append(&mut late_ones);
+        }
+        let some: Vec<_> = made.iter().take(5).map(|(id, _)| *id).collect();
+        let mut got: Vec<_> = s
+            .get_reports(&some)
+            .await
+            .expect("reports")
+            .into_iter()
+            .map(|r| r.id)
+            .collect();
+        got.sort();
+        let mut want = some.clone();
+        want.sort();
+        assert_eq!(got, want);
+        assert!(s.get_reports(&[]).await.expect("none").is_empty());
+    }
+
     // The rejection of a CVE id (its reasons and time) and the publication time are
     // stored, read back unchanged, and survive an unrelated later change of the case.
     async fn rejection_and_publication_times_are_kept(t: TestStore) {
