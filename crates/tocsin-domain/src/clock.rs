@@ -123,6 +123,20 @@ pub fn start_of_year(year: i32, tz: &TimeZone) -> Option<Timestamp> {
     Some(zone::from_jiff(at))
 }
 
+/// The instant a calendar month begins in `tz` (midnight of its first day there) and the
+/// instant the next one begins: the desk's month holding `at`, for figures "this month".
+pub fn month_around(at: Timestamp, tz: &TimeZone) -> Option<(Timestamp, Timestamp)> {
+    let d = day_of(at, tz).first_of_month();
+    let start = |d: jiff::civil::Date| {
+        tz.to_ambiguous_timestamp(d.to_datetime(jiff::civil::Time::midnight()))
+            .compatible()
+            .ok()
+            .map(zone::from_jiff)
+    };
+    let next = d.checked_add(jiff::Span::new().months(1)).ok()?;
+    Some((start(d)?, start(next)?))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -130,6 +144,17 @@ mod tests {
     fn at(s: &str) -> Timestamp {
         let t: jiff::Timestamp = s.parse().expect("instant");
         zone::from_jiff(t)
+    }
+
+    #[test]
+    fn the_month_is_the_desks_not_utcs() {
+        let tz = zone::time_zone("Asia/Taipei").expect("zone");
+        // 00:30 on 1 December in Taipei is still November in UTC.
+        let (from, until) = month_around(at("2026-11-30T16:30:00Z"), &tz).expect("month");
+        assert_eq!(from, at("2026-11-30T16:00:00Z"));
+        assert_eq!(until, at("2026-12-31T16:00:00Z"));
+        let (from, _) = month_around(at("2026-11-30T15:30:00Z"), &tz).expect("month");
+        assert_eq!(from, at("2026-10-31T16:00:00Z"));
     }
 
     #[test]

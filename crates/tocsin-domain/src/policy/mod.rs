@@ -208,6 +208,15 @@ pub enum Resource {
         /// The firm the reporter chose, once chosen.
         chosen_firm: Option<OrgId>,
     },
+    /// Virus Check's analyses as a list: `submitter` names whose uploads (a signed-in
+    /// user's own history), `None` every upload (the desk's page: recent analyses, top
+    /// detections, files matched to intel). One analysis is read by whoever holds its id,
+    /// so this decides lists and what the desk makes of an analysis (`Update`: an intel
+    /// draft, a note on a report), not single reads.
+    VirusAnalyses {
+        /// Whose uploads, or `None` for everyone's.
+        submitter: Option<UserId>,
+    },
     /// A report of any kind; `org` is the reporting organization, `reporter` the account
     /// that filed it, if any.
     Report {
@@ -229,6 +238,7 @@ impl Resource {
                 | Resource::Intel { .. }
                 | Resource::InboundMail
                 | Resource::Referral { .. }
+                | Resource::VirusAnalyses { submitter: None }
         )
     }
 }
@@ -497,6 +507,16 @@ pub fn authorize(who: Option<&Principal>, action: Action, resource: &Resource) -
                 // Accepting an offer takes one of the firm's assistance redemptions.
                 Append => firm && *eligible_firm && !*responded_firm,
                 Update => staff || chosen,
+            }
+        }
+        Resource::VirusAnalyses { submitter } => {
+            // One's own uploads are one's own; nobody else's, not even the organization's
+            // (a file uploaded to be checked may be private to the one who found it).
+            let own = *submitter == Some(p.user_id);
+            match action {
+                List | Read => staff || own,
+                Update => staff,
+                Create | Append | Delete => false,
             }
         }
         Resource::Report { org, reporter } => {
@@ -1178,6 +1198,46 @@ mod tests {
         }
         assert!(authorize(Some(&w.admin), Delete, &Resource::InboundMail).is_err());
         assert!(Resource::InboundMail.is_confidential());
+    }
+
+    /// Virus Check's lists: the desk sees every upload and turns one into intel; a
+    /// signed-in user lists only their own uploads, not a colleague's.
+    #[test]
+    fn virus_analyses_are_the_desks_and_each_uploaders_own() {
+        let w = world();
+        let desk = Resource::VirusAnalyses { submitter: None };
+        let mine = Resource::VirusAnalyses {
+            submitter: Some(w.member_a.user_id),
+        };
+        let colleague = Principal {
+            user_id: UserId::new(),
+            ..w.member_a.clone()
+        };
+        // (who, action, resource, allowed)
+        let rows: Vec<(Option<&Principal>, Action, &Resource, bool)> = vec![
+            (None, List, &desk, false),
+            (None, List, &mine, false),
+            (Some(&w.member_a), List, &desk, false),
+            (Some(&w.member_a), List, &mine, true),
+            (Some(&w.member_a), Update, &mine, false),
+            (Some(&colleague), List, &mine, false),
+            (Some(&w.partner_b), List, &mine, false),
+            (Some(&w.reporter_a), List, &desk, false),
+            (Some(&w.analyst), List, &desk, true),
+            (Some(&w.analyst), Update, &desk, true),
+            (Some(&w.analyst), List, &mine, true),
+            (Some(&w.admin), Read, &desk, true),
+            (Some(&w.admin), Delete, &desk, false),
+        ];
+        for (who, action, r, ok) in rows {
+            assert_eq!(
+                authorize(who, action, r).is_ok(),
+                ok,
+                "{who:?} {action:?} {r:?}"
+            );
+        }
+        assert!(desk.is_confidential());
+        assert!(!mine.is_confidential());
     }
 
     /// Each audience's navigation and desk view, as a table.
