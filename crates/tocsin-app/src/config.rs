@@ -336,6 +336,14 @@ pub struct VirusCheck {
     /// a key generated once into `data_dir/virus-check/key` (keep it apart from the files
     /// in production). `TOCSIN_VIRUS_CHECK_KEY` overrides it.
     pub key: String,
+    /// Uploads accepted from one client address per hour, page and API alike (0: no
+    /// limit).
+    pub max_per_hour_per_address: i64,
+    /// The address mail intake answers with Virus Check: each attachment of a message to
+    /// it is checked and the sender is mailed the verdicts (lower case; must also be
+    /// delivered to mail intake). Empty: off. `TOCSIN_VIRUS_CHECK_MAIL_ADDRESS` overrides
+    /// it.
+    pub mail_address: String,
 }
 
 impl Default for VirusCheck {
@@ -347,6 +355,8 @@ impl Default for VirusCheck {
             retention_days: 30,
             workers: 2,
             key: String::new(),
+            max_per_hour_per_address: 30,
+            mail_address: String::new(),
         }
     }
 }
@@ -565,6 +575,10 @@ pub const ENV_VARS: &[(&str, &str)] = &[
     ("TOCSIN_CLOCK_START", "clock_start"),
     ("TOCSIN_VIRUS_CHECK_CLAMD", "virus_check.clamd"),
     ("TOCSIN_VIRUS_CHECK_KEY", "virus_check.key"),
+    (
+        "TOCSIN_VIRUS_CHECK_MAIL_ADDRESS",
+        "virus_check.mail_address",
+    ),
 ];
 
 impl Config {
@@ -669,6 +683,7 @@ impl Config {
                 "TOCSIN_CLOCK_START" => c.clock_start = v,
                 "TOCSIN_VIRUS_CHECK_CLAMD" => c.virus_check.clamd = v,
                 "TOCSIN_VIRUS_CHECK_KEY" => c.virus_check.key = v,
+                "TOCSIN_VIRUS_CHECK_MAIL_ADDRESS" => c.virus_check.mail_address = v,
                 "TOCSIN_SMTP_USERNAME" => c.mail.smtp_username = v,
                 "TOCSIN_SMTP_PASSWORD" => c.mail.smtp_password = v,
                 "TOCSIN_MAIL_INSTANCE_ID" => c.mail.instance_id = v,
@@ -853,6 +868,17 @@ impl Config {
             return Err(ConfigError::Invalid {
                 name: "virus_check.key",
                 message: "64 hexadecimal digits".into(),
+            });
+        }
+        let m = v.mail_address.trim();
+        if !m.is_empty()
+            && (m != m.to_ascii_lowercase()
+                || !m.contains('@')
+                || self.intake.routes.contains_key(m))
+        {
+            return Err(ConfigError::Invalid {
+                name: "virus_check.mail_address",
+                message: "a lower-case address that intake.routes does not route elsewhere".into(),
             });
         }
         if v.workers == 0

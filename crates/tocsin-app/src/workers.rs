@@ -61,6 +61,26 @@ pub fn spawn(state: &App, stop: watch::Receiver<bool>) -> anyhow::Result<Vec<Joi
         &worker_id(&state.config),
         stop.clone(),
     ));
+    // Virus Check by mail: answers the senders whose files are checked.
+    if !state.config.virus_check.mail_address.trim().is_empty() {
+        let answering = state.clone();
+        let mut stop3 = stop.clone();
+        handles.push(tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(2));
+            loop {
+                tokio::select! {
+                    _ = tick.tick() => {
+                        if let Err(e) = crate::service::virus_mail::answer_completed(&answering).await {
+                            tracing::warn!(error = %e, "virus check mail answers failed");
+                        }
+                    }
+                    r = stop3.changed() => {
+                        if r.is_err() || *stop3.borrow() { break; }
+                    }
+                }
+            }
+        }));
+    }
     // Mailboxes hosted elsewhere: one IMAP poller per configured account.
     handles.extend(crate::imap::spawn(state, stop.clone()));
     let store = state.store.clone();

@@ -68,6 +68,78 @@ pub struct VirusAnalysis {
     pub completed_at: OptTime,
 }
 
+/// An analysis in a list, with what the list shows of its file.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct ListedAnalysis {
+    /// The analysis's id.
+    pub id: Uuid,
+    /// The name it was uploaded under.
+    pub name: String,
+    /// The uploader, when signed in.
+    pub submitted_by: Option<Uuid>,
+    /// Uploaded at.
+    #[sqlx(try_from = "i64")]
+    pub created_at: Timestamp,
+    /// `queued`, `in-progress` or `completed`.
+    pub status: String,
+    /// The file's SHA-256.
+    pub sha256: String,
+    /// MD5.
+    pub md5: String,
+    /// SHA-1.
+    pub sha1: String,
+    /// Size in bytes.
+    pub size: i64,
+    /// Results by engine, a JSON object (the file's latest).
+    pub results: String,
+}
+
+/// The start of a query of [`ListedAnalysis`] rows (a literal, so queries stay static).
+macro_rules! listed {
+    () => {
+        "SELECT a.id, a.name, a.submitted_by, a.created_at, a.status, \
+         f.sha256, f.md5, f.sha1, f.size, f.results \
+         FROM virus_analyses a JOIN virus_files f ON f.sha256 = a.sha256"
+    };
+}
+
+/// A message's files submitted by mail, to answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewVirusMailRequest {
+    /// Its id.
+    pub id: Uuid,
+    /// The message in `inbound_mail`.
+    pub inbound_id: Uuid,
+    /// Whom to answer.
+    pub sender: String,
+    /// The answer's language tag.
+    pub locale: String,
+    /// The message's subject, to answer under.
+    pub subject: String,
+    /// A JSON array of `{"name", "analysis"}`.
+    pub files: String,
+}
+
+/// A request by mail waiting for its answer.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct VirusMailRequest {
+    /// Its id.
+    pub id: Uuid,
+    /// The message in `inbound_mail`.
+    pub inbound_id: Uuid,
+    /// Whom to answer.
+    pub sender: String,
+    /// The answer's language tag.
+    pub locale: String,
+    /// The message's subject.
+    pub subject: String,
+    /// A JSON array of `{"name", "analysis"}`.
+    pub files: String,
+    /// Received at.
+    #[sqlx(try_from = "i64")]
+    pub created_at: Timestamp,
+}
+
 /// An upload to record.
 #[derive(Clone, Debug)]
 pub struct NewUpload {
@@ -251,11 +323,73 @@ impl Store {
         Ok(())
     }
 
+    /// A signed-in uploader's analyses, newest first, at most `limit` (their history on
+    /// `/virus-check`).
+    pub async fn virus_analyses_of(&self, user: UserId, limit: i64) -> Result<Vec<ListedAnalysis>> {
+        Ok(dispatch!(pool self, c => {
+            sqlx::query_as::<_, ListedAnalysis>(concat!(listed!(),
+                " WHERE a.submitted_by = $1 ORDER BY a.created_at DESC, a.id DESC LIMIT $2"))
+                .bind(user.uuid()).bind(limit).fetch_all(c).await?
+        }))
+    }
+
+    /// Analyses uploaded in `[from, until)`, newest first, at most `limit` (the desk's
+    /// recent analyses, and a month's for its top detections).
+    pub async fn virus_analyses_between(
+        &self,
+        from: Timestamp,
+        until: Timestamp,
+        limit: i64,
+    ) -> Result<Vec<ListedAnalysis>> {
+        Ok(dispatch!(pool self, c => {
+            sqlx::query_as::<_, ListedAnalysis>(concat!(listed!(),
+                " WHERE a.created_at >= $1 AND a.created_at < $2 \
+                 ORDER BY a.created_at DESC, a.id DESC LIMIT $3"))
+                .bind(from.micros()).bind(until.micros()).bind(limit).fetch_all(c).await?
+        }))
+    }
+
+    /// Records a message's files submitted by mail, to be answered when their analyses
+    /// are completed.
+    pub async fn record_virus_mail_request(&self, r: &NewVirusMailRequest) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let now = tx.now();
+        dispatch!(tx tx, c => {
+            sqlx::query("INSERT INTO virus_mail_requests (id, inbound_id, sender, locale, subject, files, created_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                .bind(r.id).bind(r.inbound_id).bind(&r.sender).bind(&r.locale).bind(&r.subject)
+                .bind(&r.files).bind(now.micros()).execute(&mut *c).await?;
+        });
+        tx.commit().await
+    }
+
+    /// Requests by mail not yet answered, oldest first, at most `limit`.
+    pub async fn waiting_virus_mail_requests(&self, limit: i64) -> Result<Vec<VirusMailRequest>> {
+        Ok(dispatch!(pool self, c => {
+            sqlx::query_as::<_, VirusMailRequest>(
+                "SELECT id, inbound_id, sender, locale, subject, files, created_at FROM virus_mail_requests \
+                 WHERE answered_at IS NULL ORDER BY created_at, id LIMIT $1")
+                .bind(limit).fetch_all(c).await?
+        }))
+    }
+
     /// Analyses not yet completed, for figures.
     pub async fn virus_queue_depth(&self) -> Result<i64> {
         Ok(dispatch!(pool self, c => {
             sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM virus_analyses WHERE status <> 'completed'")
                 .fetch_one(c).await?
+        }))
+    }
+}
+
+impl crate::Tx {
+    /// Marks a request by mail answered, in the transaction that queues its answer;
+    /// false when it already was (another instance answered it), so it is answered once.
+    pub async fn mark_virus_mail_answered(&mut self, id: Uuid) -> Result<bool> {
+        let now = self.now();
+        Ok(dispatch!(tx self, c => {
+            sqlx::query("UPDATE virus_mail_requests SET answered_at = $2 WHERE id = $1 AND answered_at IS NULL")
+                .bind(id).bind(now.micros()).execute(&mut *c).await?.rows_affected() == 1
         }))
     }
 }

@@ -52,6 +52,11 @@ pub mod status {
 /// The format's offset for times the desk writes: Taiwan, +08:00.
 const DESK_OFFSET_MINUTES: i16 = 480;
 
+/// `at` as the desk writes a record's time (+08:00), for records the desk makes.
+pub(crate) fn desk_time(at: Timestamp) -> String {
+    IntelTime::at(at, DESK_OFFSET_MINUTES).to_string()
+}
+
 /// A stored record with its 25 fields read back.
 #[derive(Clone, Debug)]
 pub struct Intel {
@@ -269,6 +274,8 @@ pub enum Channel {
     Stix,
     /// A TAXII envelope posted to a collection.
     Taxii,
+    /// Made by the desk from a Virus Check analysis.
+    VirusCheck,
 }
 
 impl Channel {
@@ -282,6 +289,7 @@ impl Channel {
             Channel::Import => "import",
             Channel::Stix => "stix",
             Channel::Taxii => "taxii",
+            Channel::VirusCheck => "virus_check",
         }
     }
 }

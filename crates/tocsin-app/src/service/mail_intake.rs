@@ -659,6 +659,10 @@ async fn decide(
             };
             intel(state, &ctx, mail, user).await
         }
+        // Automatic mail and bounces (a null envelope sender too) were ignored above.
+        super::virus_mail::ROUTE => {
+            super::virus_mail::submit(state, &ctx, message.id, mail, &from.email).await
+        }
         other => return held(other, format!("unknown route {other}")),
     };
     match result {
@@ -701,6 +705,14 @@ fn route_of(state: &App, mail: &Inbound, envelope: &Envelope) -> Result<String, 
             .routes
             .get(&mail_in::route_address(address).0)
             .cloned()
+    };
+    // Virus Check's address, when configured, is a route of its own.
+    let lookup = |address: &str| {
+        if super::virus_mail::is_address(state, address) {
+            Some(super::virus_mail::ROUTE.to_string())
+        } else {
+            lookup(address)
+        }
     };
     let route = match envelope
         .recipient

@@ -43,6 +43,10 @@
 //! `account.rs` for what a signed-in user finds of their own: their and their
 //! organization's reports of every kind, a vendor's notified cases, claiming a report filed
 //! signed out, form prefill, and "forgot password" and password change.
+//! `virus.rs` for Virus Check (uploads, the scan queue and its workers, the report), with
+//! `virus_desk.rs` for a signed-in uploader's history, the desk's page and what the desk
+//! makes of an analysis (an intel draft, a note on a report), and the upload limit;
+//! `virus_mail.rs` for Virus Check by mail (attachments checked, verdicts mailed back).
 //! `home.rs` for the staff home: what needs action now on each desk, counted through each
 //! desk's own use case.
 
@@ -62,6 +66,8 @@ pub mod referral;
 pub mod reports;
 pub mod taxii;
 pub mod virus;
+pub mod virus_desk;
+pub mod virus_mail;
 pub mod vuln;
 
 use serde::Deserialize;
@@ -167,6 +173,7 @@ fn resource_kind(r: &Resource) -> &'static str {
         Resource::PointsCatalog => "points_catalog",
         Resource::Leaderboard => "leaderboard",
         Resource::Referral { .. } => "referral",
+        Resource::VirusAnalyses { .. } => "virus_analysis",
         Resource::Report { .. } => "report",
     }
 }

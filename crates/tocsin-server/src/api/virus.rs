@@ -179,6 +179,8 @@ pub async fn receive(
     ctx: &Ctx,
     mp: Result<Multipart, MultipartRejection>,
 ) -> Result<Submitted, HttpError> {
+    // The hourly limit first: a refused upload is not read.
+    tocsin_app::service::virus_desk::take_upload_slot(state, ctx).await?;
     let bad = |e: &dyn std::fmt::Display| AppError::BadRequest(format!("multipart: {e}"));
     let mut mp = mp.map_err(|e| bad(&e))?;
     let mut note = String::new();
@@ -220,7 +222,7 @@ pub async fn receive(
 /// signatures changed since.
 #[utoipa::path(post, path = "/api/v1/virus-check", operation_id = "createVirusCheck", tag = "virus-check",
     request_body(content = VirusCheckUpload, content_type = "multipart/form-data"),
-    responses((status = 202, body = VirusCheckAccepted), (status = 400, body = ApiErrorBody), (status = 413, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+    responses((status = 202, body = VirusCheckAccepted), (status = 400, body = ApiErrorBody), (status = 413, body = ApiErrorBody), (status = 422, body = ApiErrorBody), (status = 429, body = ApiErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
     ctx: Ctx,

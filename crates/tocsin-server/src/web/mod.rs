@@ -32,6 +32,7 @@ mod session;
 mod status;
 mod vendor;
 mod virus;
+mod virus_desk;
 mod vuln;
 
 pub use page::{LANG_COOKIE, Page, render, see_other};
@@ -262,6 +263,9 @@ pub fn routes() -> Router<AppState> {
             get(virus::form).post(virus::submit.layer(DefaultBodyLimit::disable())),
         )
         .route("/virus-check/{id}", get(virus::report))
+        .route("/desk/virus-check", get(virus_desk::desk))
+        .route("/desk/virus-check/{id}/intel", post(virus_desk::to_intel))
+        .route("/desk/virus-check/{id}/attach", post(virus_desk::attach))
         .route(
             "/intel/match",
             get(matching::form).post(matching::submit.layer(DefaultBodyLimit::disable())),

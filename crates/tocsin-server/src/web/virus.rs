@@ -26,20 +26,44 @@ struct FormPage {
     retention_days: i64,
     max_mib: usize,
     error: Option<String>,
+    signed_in: bool,
+    history: Vec<super::virus_desk::Row>,
 }
 
-fn form_page(state: &AppState, ctx: &Ctx, who: &CurrentUser, error: Option<String>) -> FormPage {
-    FormPage {
+/// The form, with the signed-in caller's own analyses below it.
+async fn form_page(
+    state: &AppState,
+    ctx: &Ctx,
+    who: &CurrentUser,
+    error: Option<String>,
+) -> Result<FormPage, AppError> {
+    let tr = ctx.tr();
+    let history = tocsin_app::service::virus_desk::history(state, who, ctx)
+        .await?
+        .into_iter()
+        .map(|l| super::virus_desk::Row::of(state, &tr, l))
+        .collect();
+    Ok(FormPage {
         page: Page::new(state, ctx, who, "/virus-check"),
         retention_days: state.config.virus_check.retention_days,
         max_mib: state.config.virus_check.max_bytes / (1024 * 1024),
         error,
+        signed_in: who.user().is_some(),
+        history,
+    })
+}
+
+fn form_with(status: StatusCode, p: Result<FormPage, AppError>) -> Response {
+    match p {
+        Ok(p) => render(status, &p),
+        Err(e) => e.into_response(),
     }
 }
 
 /// The upload form.
 pub(super) async fn form(State(state): State<AppState>, ctx: Ctx, who: CurrentUser) -> Response {
-    render(StatusCode::OK, &form_page(&state, &ctx, &who, None))
+    let p = form_page(&state, &ctx, &who, None).await;
+    form_with(StatusCode::OK, p)
 }
 
 /// The upload: on to the analysis's page, or the form again with what went wrong.
@@ -53,20 +77,21 @@ pub(super) async fn submit(
         Ok(s) => see_other(&format!("/virus-check/{}", s.analysis_id)),
         Err(HttpError(AppError::Validation(_))) => {
             let msg = ctx.tr().t("virus-error-no-file");
-            render(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &form_page(&state, &ctx, &who, Some(msg)),
-            )
+            let p = form_page(&state, &ctx, &who, Some(msg)).await;
+            form_with(StatusCode::UNPROCESSABLE_ENTITY, p)
         }
         Err(HttpError(AppError::TooLarge)) => {
             let max = state.config.virus_check.max_bytes / (1024 * 1024);
             let msg = ctx
                 .tr()
                 .t_args("virus-error-too-large", &[("mib", max.to_string())]);
-            render(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                &form_page(&state, &ctx, &who, Some(msg)),
-            )
+            let p = form_page(&state, &ctx, &who, Some(msg)).await;
+            form_with(StatusCode::PAYLOAD_TOO_LARGE, p)
+        }
+        Err(HttpError(AppError::TooManyRequests)) => {
+            let msg = ctx.tr().t("virus-rate-limited");
+            let p = form_page(&state, &ctx, &who, Some(msg)).await;
+            form_with(StatusCode::TOO_MANY_REQUESTS, p)
         }
         Err(HttpError(e)) => e.into_response(),
     }

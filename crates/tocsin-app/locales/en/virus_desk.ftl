@@ -1,0 +1,36 @@
+## Virus Check for signed-in users (their history) and the desk (/desk/virus-check).
+
+virus-history = Your checks
+virus-history-empty = You have not checked a file yet.
+virus-col-uploaded = Uploaded
+virus-col-file = File
+virus-col-verdict = Verdict
+virus-col-intel = Shared intel
+nav-virus-check = Virus Check
+nav-virus-desk = Virus Check
+virus-desk-title = Virus Check desk
+virus-desk-recent = Recent analyses
+virus-desk-recent-empty = No analyses yet.
+virus-desk-top = Top detections in { $month }
+virus-desk-top-empty = No detections this month.
+virus-desk-col-detection = Detection
+virus-desk-col-count = Files
+virus-desk-matched = Files named by shared intel
+virus-desk-matched-empty = No recent file is named by shared intel.
+virus-desk-actions = What to do with it
+virus-desk-to-intel = Make an intel draft
+virus-desk-tlp = TLP
+virus-desk-attach = Attach to a report
+virus-desk-tracking = Tracking number
+virus-desk-text-file = File: { $name }
+virus-desk-text-size = Size { $size } bytes, type { $type }
+virus-desk-text-verdict = Verdict: { $verdict }
+virus-desk-text-analysis = Virus Check analysis { $id }
+virus-desk-intel-subject = Malicious file { $name }
+virus-desk-note-title = Virus Check analysis attached by the desk:
+virus-rate-limited = Too many uploads from your address this hour. Please try again later.
+front-virus-check-link = Check a suspicious file for viruses (no account needed)
+virus-mail-subject = [Virus Check]
+virus-mail-intro = We checked the files you sent. The verdict for each:
+virus-mail-not-checked = Not checked (too large)
+virus-mail-outro = This is an automatic answer. A file found clean may still be harmful; if in doubt, report it to us.

@@ -1,0 +1,36 @@
+## 病毒檢測：登入使用者的檢測紀錄，與值班台頁面（/desk/virus-check）。
+
+virus-history = 我的檢測紀錄
+virus-history-empty = 您尚未檢測過檔案。
+virus-col-uploaded = 上傳時間
+virus-col-file = 檔案
+virus-col-verdict = 結果
+virus-col-intel = 分享情資
+nav-virus-check = 病毒檢測
+nav-virus-desk = 病毒檢測
+virus-desk-title = 病毒檢測值班台
+virus-desk-recent = 最近的檢測
+virus-desk-recent-empty = 目前沒有檢測。
+virus-desk-top = { $month } 最常見的偵測
+virus-desk-top-empty = 本月沒有偵測。
+virus-desk-col-detection = 偵測名稱
+virus-desk-col-count = 檔案數
+virus-desk-matched = 分享情資提及的檔案
+virus-desk-matched-empty = 最近的檔案都未被分享情資提及。
+virus-desk-actions = 處理方式
+virus-desk-to-intel = 建立情資草稿
+virus-desk-tlp = TLP
+virus-desk-attach = 附加到通報案件
+virus-desk-tracking = 案件編號
+virus-desk-text-file = 檔案：{ $name }
+virus-desk-text-size = 大小 { $size } 位元組，類型 { $type }
+virus-desk-text-verdict = 結果：{ $verdict }
+virus-desk-text-analysis = 病毒檢測分析 { $id }
+virus-desk-intel-subject = 惡意檔案 { $name }
+virus-desk-note-title = 值班人員附加的病毒檢測分析：
+virus-rate-limited = 此位址本小時上傳次數過多，請稍後再試。
+front-virus-check-link = 可疑檔案病毒檢測（不需登入）
+virus-mail-subject = [病毒檢測]
+virus-mail-intro = 您寄來的檔案已檢測完成，各檔案結果如下：
+virus-mail-not-checked = 未檢測（檔案過大）
+virus-mail-outro = 此為系統自動回覆。未偵測到威脅的檔案仍可能有害；如有疑慮，請向本中心通報。
