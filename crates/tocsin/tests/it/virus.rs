@@ -523,3 +523,98 @@ fn files_are_judged_by_clamav_and_by_the_intel_the_reader_may_read() {
         drop(server);
     }
 }
+
+/// Virus Check by mail, end to end with the real binaries: `tocsin mailgate` hands a
+/// message with the EICAR file attached to the server, which routes it by its recipient
+/// to Virus Check; clamd finds it malicious; the server's own worker answers the sender
+/// once, through the outbox (files here), as an automatic answer in zh-TW.
+#[test]
+fn a_file_mailed_in_is_checked_and_the_verdict_mailed_back() {
+    use std::io::Write as _;
+    let clamd = start_clamd();
+    let clamd_addr = format!("unix:{}", clamd.socket.display());
+    for engine in ENGINES {
+        let Some(db) = db(engine) else { continue };
+        let data = TempDir::new();
+        let token = admin(&db, "gate@cert.example.tw");
+        let env = [
+            ("TOCSIN_VIRUS_CHECK_CLAMD", clamd_addr.as_str()),
+            (
+                "TOCSIN_VIRUS_CHECK_MAIL_ADDRESS",
+                "virus-check@cert.example.tw",
+            ),
+        ];
+        let server = Server::start(&db.url, &data.0, &env);
+        let raw = format!(
+            "From: Clerk <clerk@school.example.tw>\r\nTo: virus-check@cert.example.tw\r\n\
+             Subject: =?utf-8?b?5Y+v55aR6ZmE5Lu2?=\r\nDate: Tue, 01 Dec 2026 09:30:00 +0800\r\n\
+             Message-ID: <v1@school.example.tw>\r\nMIME-Version: 1.0\r\n\
+             Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n\
+             --b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nplease check\r\n\
+             --b\r\nContent-Type: application/octet-stream; name=\"invoice.com\"\r\n\
+             Content-Disposition: attachment; filename=\"invoice.com\"\r\n\r\n{}\r\n--b--\r\n",
+            eicar()
+        );
+        let mut gate = Command::new(crate::BIN)
+            .args(["mailgate", "--url", &format!("http://{}", server.addr)])
+            .args(["--sender", "clerk@school.example.tw"])
+            .env("TOCSIN_MAILGATE_TOKEN", &token)
+            .env_remove("TOCSIN_CONFIG")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("mailgate");
+        gate.stdin
+            .take()
+            .expect("stdin")
+            .write_all(raw.as_bytes())
+            .expect("write");
+        let out = gate.wait_with_output().expect("wait");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{engine:?}: {err}");
+        assert!(err.contains("virus_check"), "{err}");
+
+        // The answer: one message to the sender, in the outbox's files.
+        let outbox = data.0.join("outbox");
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let answers = loop {
+            let found: Vec<Vec<u8>> = std::fs::read_dir(&outbox)
+                .map(|d| {
+                    d.filter_map(|e| std::fs::read(e.ok()?.path()).ok())
+                        .filter(|m| String::from_utf8_lossy(m).contains("clerk@school.example.tw"))
+                        .collect()
+                })
+                .unwrap_or_default();
+            if !found.is_empty() {
+                break found;
+            }
+            assert!(Instant::now() < deadline, "{engine:?}: no answer mailed");
+            std::thread::sleep(Duration::from_millis(250));
+        };
+        // A little longer: still one answer.
+        std::thread::sleep(Duration::from_secs(3));
+        assert_eq!(answers.len(), 1);
+        let head = String::from_utf8_lossy(&answers[0]).to_string();
+        assert!(head.contains("Auto-Submitted: auto-replied"), "{head}");
+        let mail = tocsin_formats::mail_in::parse(
+            &answers[0],
+            None,
+            &tocsin_formats::mail_in::Limits::default(),
+        )
+        .expect("parse");
+        assert!(mail.subject.contains("病毒檢測"), "{}", mail.subject);
+        assert!(
+            mail.text.contains("invoice.com") && mail.text.contains("惡意"),
+            "{}",
+            mail.text
+        );
+        assert!(
+            mail.text.contains("Eicar-Signature.UNOFFICIAL"),
+            "{}",
+            mail.text
+        );
+        assert!(mail.text.contains(&sha256_hex(&eicar())), "{}", mail.text);
+        drop(server);
+    }
+}
