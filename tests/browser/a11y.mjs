@@ -43,7 +43,11 @@ export async function axeViolations(page) {
   const scanner = await scannerFor(page);
   // One scan at a time per scanner page.
   const run = (scanner.queue ?? Promise.resolve()).then(async () => {
-    const based = html.replace(/<head([^>]*)>/i, (m) => `${m}<base href="${url.replace(/"/g, '&quot;')}">`);
+    // A page that refreshes itself (Virus Check's, until the verdict) must not navigate
+    // the scanner away from its copy mid-scan: the copy drops the refresh.
+    const based = html
+      .replace(/<meta http-equiv="refresh"[^>]*>/gi, '')
+      .replace(/<head([^>]*)>/i, (m) => `${m}<base href="${url.replace(/"/g, '&quot;')}">`);
     await scanner.setContent(based, { waitUntil: 'load' });
     await scanner.addScriptTag({ content: AXE_SOURCE });
     return scanner.evaluate(async (tags) => {

@@ -3,7 +3,9 @@
 // the repository's tiny signature database, tests/clamav), in zh-TW. With JavaScript OFF a
 // clean file is uploaded from the front door's link and the analysis page refreshes itself
 // (a meta refresh) until it shows "no threat detected"; with JavaScript ON the EICAR test
-// file is uploaded and the page shows ClamAV's detection. Both pages fit the width.
+// file is uploaded and the page shows ClamAV's detection. Both pages fit the width. Then a
+// member of staff on the same phone finds the detection among the month's top on
+// /desk/virus-check and makes an intel draft of the analysis.
 //
 // Run: node --test tests/browser/virus.test.mjs   (after cargo build -p tocsin)
 
@@ -16,7 +18,9 @@ import path from 'node:path';
 import { after, before, describe } from 'node:test';
 
 import { REPO_ROOT, TIMEOUT, flow, launchBrowser, newContext, screenshot, startServer } from './harness.mjs';
-import { fitsWidth, sleep, visible } from './helpers.mjs';
+import { cli, findDataDir, fitsWidth, signIn, sleep, visible } from './helpers.mjs';
+
+const STAFF = { email: 'desk@cert.example.tw', name: '陳值班', password: 'Amber-Lantern-7731' };
 
 /** The EICAR test file, built from two halves so this source is not itself flagged. */
 const EICAR = 'X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDA' + 'RD-ANTIVIRUS-TEST-FILE!$H+H*';
@@ -80,13 +84,16 @@ describe('on a 390 px phone, a file is uploaded and its verdict seen, with JavaS
   let server = null;
   let browser = null;
   let current = null;
+  let dataDir = null;
   const step = flow({ page: () => current, server: () => server, prefix: 'virus' });
   const files = mkdtempSync(path.join(tmpdir(), 'tocsin-browser-virus-files-'));
 
   before(async () => {
     clamd = await startClamd();
     process.env.TOCSIN_VIRUS_CHECK_CLAMD = clamd.address;
-    server = await startServer({ name: `virus-${process.pid}` });
+    const name = `virus-${process.pid}`;
+    server = await startServer({ name });
+    dataDir = findDataDir(name);
     delete process.env.TOCSIN_VIRUS_CHECK_CLAMD;
     browser = await launchBrowser();
   });
@@ -139,6 +146,24 @@ describe('on a 390 px phone, a file is uploaded and its verdict seen, with JavaS
     assert.equal(await clam.getAttribute('data-category'), 'malicious');
     assert.match(await clam.innerText(), /Eicar-Signature/);
     await fitsWidth(page, 'the malicious verdict at 390 px');
+    await ctx.close();
+  });
+
+  step('on the desk, the detection is among the month\'s top and becomes an intel draft', async () => {
+    await cli(dataDir, ['create-user', '--email', STAFF.email, '--name', STAFF.name, '--roles', 'analyst'], { TOCSIN_PASSWORD: STAFF.password });
+    const ctx = await newContext(browser, { javaScriptEnabled: false, locale: 'zh-TW', viewport: { width: 390, height: 844 } });
+    const page = await ctx.newPage();
+    current = page;
+    await signIn(page, server.baseUrl, STAFF);
+    await page.goto(`${server.baseUrl}/desk/virus-check`);
+    assert.match(await page.locator('#virus-desk-top').innerText(), /Eicar-Signature\.UNOFFICIAL/);
+    await fitsWidth(page, 'the desk\'s page at 390 px');
+    const item = page.locator('.virus-desk-analysis', { hasText: 'invoice.com' });
+    await item.locator('summary').click();
+    await item.locator('select[name="tlp"]').selectOption('amber');
+    await item.locator('form[action$="/intel"] button').click();
+    await page.waitForURL(/\/intel\/[0-9a-f-]{36}$/);
+    assert.match(await page.locator('main').innerText(), /SHA-256 [0-9a-f]{64}/);
     await ctx.close();
   });
 });
