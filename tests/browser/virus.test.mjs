@@ -58,7 +58,12 @@ async function startClamd() {
     `DatabaseDirectory ${path.join(REPO_ROOT, 'tests', 'clamav')}\nLocalSocket ${socket}\nForeground yes\n` +
       `TemporaryDirectory ${dir}\nLogFile ${path.join(dir, 'clamd.log')}\n`,
   );
-  const child = spawn(bin, ['-c', conf], { stdio: 'ignore' });
+  // Under the suite's faked hours (libfaketime preloaded) clamd runs on the real clock:
+  // its time decides nothing here.
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => k !== 'LD_PRELOAD' && !k.startsWith('FAKETIME')),
+  );
+  const child = spawn(bin, ['-c', conf], { stdio: 'ignore', env });
   const deadline = Date.now() + 60_000;
   while (!(await pings(socket))) {
     if (Date.now() > deadline) throw new Error('clamd did not start');
