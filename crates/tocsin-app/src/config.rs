@@ -323,7 +323,7 @@ pub struct VirusCheck {
     /// Where clamd listens: `unix:/run/clamav/clamd.ctl` (or a bare path) or `host:port`.
     /// Empty: no ClamAV (files are then checked against shared intel only).
     pub clamd: String,
-    /// The longest one clamd command may take, in seconds.
+    /// The longest one clamd command (or one YARA scan) may take, in seconds.
     pub clamd_timeout_seconds: u64,
     /// The largest file accepted, in bytes.
     pub max_bytes: usize,

@@ -1,5 +1,5 @@
 //! The scan engines of Virus Check, each behind one small interface ([`Engine`]) so more
-//! can be added: ClamAV through clamd ([`Clamd`]). The shared-intel engine is not here: its
+//! can be added: ClamAV through clamd ([`Clamd`]), and admins' YARA rules ([`yara::Yara`]). The shared-intel engine is not here: its
 //! answer depends on who asks, so `service::virus` decides it per reader, by the policy.
 
 use std::future::Future;
@@ -10,6 +10,8 @@ use std::time::Duration;
 use futures::{Stream, StreamExt};
 use tocsin_domain::virus::{Category, EngineResult};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+
+pub mod yara;
 
 /// A boxed future, so [`Engine`] can be used as a trait object.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;

@@ -35,7 +35,7 @@ impl App {
     /// Builds the state; fails only on configuration that [`Config::finish`] would refuse.
     pub fn new(store: Store, config: Config) -> Result<Self, ConfigError> {
         let desk = DeskRules::from_config(&config)?;
-        let virus = Arc::new(crate::service::virus::Scanner::from_config(&config));
+        let virus = Arc::new(crate::service::virus::Scanner::from_config(&config, &store));
         Ok(App {
             clock: store.clock().clone(),
             store,

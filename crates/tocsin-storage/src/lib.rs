@@ -128,6 +128,7 @@ pub mod tokens;
 pub mod tracking;
 pub mod users;
 pub mod virus;
+pub mod yara;
 
 pub use audit::{AuditEntry, AuditFilter, NewAuditEntry};
 pub use cna::{CveIdRow, VulnCase};

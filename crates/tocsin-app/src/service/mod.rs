@@ -37,7 +37,8 @@
 //! as the forms, automatic mail never answered, floods and strangers held with a reason;
 //! `points.rs` for the reward scheme: awards and reversals called inside the desks'
 //! transition transactions, balance, history, catalog, redemptions held and decided,
-//! audited adjustments, the leaderboard and its opt-out.
+//! audited adjustments, the leaderboard and its opt-out;
+//! `virus.rs` for Virus Check, and `yara.rs` for the admins' YARA rule sets of its engine.
 //! `referral.rs` for assistance referrals (consent, offer, acceptance, the choice that
 //! mails each side the other's contact, outcome, rating).
 //! `account.rs` for what a signed-in user finds of their own: their and their
@@ -69,6 +70,7 @@ pub mod virus;
 pub mod virus_desk;
 pub mod virus_mail;
 pub mod vuln;
+pub mod yara;
 
 use serde::Deserialize;
 use tocsin_domain::policy::{Action, Resource, authorize};
@@ -172,6 +174,7 @@ fn resource_kind(r: &Resource) -> &'static str {
         Resource::PointsAccount { .. } => "points_account",
         Resource::PointsCatalog => "points_catalog",
         Resource::Leaderboard => "leaderboard",
+        Resource::YaraRules => "yara_rule_set",
         Resource::Referral { .. } => "referral",
         Resource::VirusAnalyses { .. } => "virus_analysis",
         Resource::Report { .. } => "report",

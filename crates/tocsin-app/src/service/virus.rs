@@ -63,8 +63,9 @@ impl std::fmt::Debug for Scanner {
 }
 
 impl Scanner {
-    /// The engines the configuration names.
-    pub fn from_config(config: &crate::config::Config) -> Scanner {
+    /// The engines the configuration names, and the YARA engine over the rule sets in
+    /// `store` (`service::yara`).
+    pub fn from_config(config: &crate::config::Config, store: &tocsin_storage::Store) -> Scanner {
         let v = &config.virus_check;
         let mut engines: Vec<Arc<dyn Engine>> = Vec::new();
         if let Some(addr) = ClamdAddr::parse(&v.clamd) {
@@ -73,6 +74,11 @@ impl Scanner {
                 Duration::from_secs(v.clamd_timeout_seconds),
             )));
         }
+        engines.push(Arc::new(crate::engines::yara::Yara::new(
+            store.clone(),
+            Duration::from_secs(v.clamd_timeout_seconds),
+            v.max_bytes,
+        )));
         Scanner {
             engines,
             key: tokio::sync::OnceCell::new(),

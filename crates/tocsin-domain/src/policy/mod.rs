@@ -197,6 +197,9 @@ pub enum Resource {
     PointsCatalog,
     /// The yearly points leaderboard: every signed-in user reads it.
     Leaderboard,
+    /// Virus Check's YARA rule sets: admins alone read and manage them (a rule tells what
+    /// the desk looks for).
+    YaraRules,
     /// An assistance referral (協處商機): the desk offers it, sanitised; member firms
     /// entitled by an assistance redemption read and accept it; the chosen firm records
     /// its outcome. The reporter's side (consent, choice, rating) is the report's.
@@ -494,6 +497,7 @@ pub fn authorize(who: Option<&Principal>, action: Action, resource: &Resource) -
             Append => false,
         },
         Resource::Leaderboard => matches!(action, List | Read),
+        Resource::YaraRules => admin,
         Resource::Referral {
             eligible_firm,
             responded_firm,
@@ -1112,6 +1116,10 @@ mod tests {
             (Some(&w.member_a), Create, &Resource::PointsCatalog, false),
             (Some(&w.admin), Update, &Resource::PointsCatalog, true),
             (None, Read, &Resource::PointsCatalog, false),
+            (Some(&w.admin), Create, &Resource::YaraRules, true),
+            (Some(&w.admin), List, &Resource::YaraRules, true),
+            (Some(&w.member_a), List, &Resource::YaraRules, false),
+            (None, List, &Resource::YaraRules, false),
             (Some(&w.partner_b), List, &Resource::Leaderboard, true),
             (Some(&w.admin), Update, &Resource::Leaderboard, false),
         ];

@@ -33,6 +33,7 @@ mod status;
 mod vendor;
 mod virus;
 mod virus_desk;
+mod virus_rules;
 mod vuln;
 
 pub use page::{LANG_COOKIE, Page, render, see_other};
@@ -130,6 +131,11 @@ pub fn routes() -> Router<AppState> {
             post(admin::user_password_link),
         )
         .route("/admin/audit", get(admin::audit_page))
+        .route(
+            "/admin/virus-check/rules",
+            get(virus_rules::page).post(virus_rules::upload),
+        )
+        .route("/admin/virus-check/rules/{id}", post(virus_rules::change))
         .route("/desk/mail", get(mail::list))
         .route("/admin/surveys", get(desk::admin_surveys))
         // Multipart forms with files: bounded by the server's body limit (room for the

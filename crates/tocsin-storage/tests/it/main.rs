@@ -14,6 +14,7 @@ mod referral;
 mod reports;
 mod taxii;
 mod tracking;
+mod yara;
 
 use tocsin_storage::Engine;
 use tocsin_storage::testing::TestStore;

@@ -18,6 +18,7 @@ mod postfix;
 mod taxii_client;
 mod tidy;
 mod virus;
+mod yara;
 
 const BIN: &str = env!("CARGO_BIN_EXE_tocsin");
 
