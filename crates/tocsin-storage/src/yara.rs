@@ -54,14 +54,17 @@ pub struct NewYaraRuleSet {
     pub uploaded_by: Option<UserId>,
 }
 
-const COLUMNS: &str = "id, name, sha256, enabled, uploaded_by, created_at, updated_at";
+const LIST: &str = "SELECT id, name, sha256, enabled, uploaded_by, created_at, updated_at \
+    FROM yara_rule_sets ORDER BY name, id";
+const INSERT: &str = "INSERT INTO yara_rule_sets (id, name, source, sha256, enabled, uploaded_by, created_at, updated_at) \
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $7) \
+    RETURNING id, name, sha256, enabled, uploaded_by, created_at, updated_at";
 
 impl Store {
     /// Every rule set, by name.
     pub async fn yara_rule_sets(&self) -> Result<Vec<YaraRuleSet>> {
-        let q = format!("SELECT {COLUMNS} FROM yara_rule_sets ORDER BY name, id");
         Ok(dispatch!(pool self, c => {
-            sqlx::query_as::<_, YaraRuleSet>(&q).fetch_all(c).await?
+            sqlx::query_as::<_, YaraRuleSet>(LIST).fetch_all(c).await?
         }))
     }
 
@@ -88,12 +91,8 @@ impl Store {
     pub async fn insert_yara_rule_set(&self, r: &NewYaraRuleSet) -> Result<YaraRuleSet> {
         let id = Uuid::now_v7();
         let now = self.now();
-        let q = format!(
-            "INSERT INTO yara_rule_sets (id, name, source, sha256, enabled, uploaded_by, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING {COLUMNS}"
-        );
         Ok(dispatch!(pool self, c => {
-            sqlx::query_as::<_, YaraRuleSet>(&q)
+            sqlx::query_as::<_, YaraRuleSet>(INSERT)
                 .bind(id).bind(&r.name).bind(&r.source).bind(&r.sha256).bind(r.enabled)
                 .bind(r.uploaded_by.map(|u| u.uuid())).bind(now.micros())
                 .fetch_one(c).await?
