@@ -9,8 +9,9 @@ use crate::{ENGINES, Server, TempDir, admin, db, http, run};
 
 const RULE: &str = "rule Tocsin_Yara_Test_Marker\n{\n    strings:\n        $a = \"TOCSIN-YARA-TEST-MARKER\"\n    condition:\n        $a\n}\n";
 
-/// A rule set with an error on line 4 (an undefined string).
-const BROKEN: &str = "rule Fine { condition: true }\n\nrule Broken {\n    condition: $nowhere\n}\n";
+/// A rule set with a syntax error on line 4.
+const BROKEN: &str =
+    "rule Fine { condition: true }\n\nrule Broken {\n    condition: true and and\n}\n";
 
 /// The upload form's body: `name` and the rules pasted.
 fn rules_form(name: &str, source: &str) -> (String, String) {
