@@ -269,7 +269,7 @@ describe('accessibility: keyboard-only reports, one error summary, axe on every 
   });
 
   step('axe: the admin pages, in both languages at three widths', async () => {
-    await scanAll(page, ['/admin/users', '/admin/orgs', '/admin/points']);
+    await scanAll(page, ['/admin/users', '/admin/orgs', '/admin/points', '/admin/virus-check/rules']);
     await page.click('#logout-button');
   });
 

@@ -320,4 +320,63 @@ mod tests {
         assert_ne!(one, two);
         assert_eq!(one, version_of(&[a]));
     }
+
+    fn chunks(parts: &[&'static [u8]]) -> Chunks<'static> {
+        let parts: Vec<std::io::Result<Vec<u8>>> = parts.iter().map(|p| Ok(p.to_vec())).collect();
+        Box::pin(futures::stream::iter(parts))
+    }
+
+    #[tokio::test]
+    async fn the_engine_scans_with_the_enabled_sets_and_follows_their_changes() {
+        for engine in [
+            tocsin_storage::Engine::Sqlite,
+            tocsin_storage::Engine::Postgres,
+        ] {
+            let Some(t) = tocsin_storage::testing::TestStore::new(engine).await else {
+                continue;
+            };
+            let y = Yara::new(t.store.clone(), Duration::from_secs(5), 1024);
+            // No set: undetected without reading the file.
+            let r = y.scan(chunks(&[b"TOCSIN-YARA-MARKER"])).await;
+            assert_eq!(
+                (r.category, r.engine_version.as_str()),
+                (Category::Undetected, "4.5.5/0")
+            );
+
+            let set = t
+                .store
+                .insert_yara_rule_set(&tocsin_storage::yara::NewYaraRuleSet {
+                    name: "marker".into(),
+                    source: RULE.into(),
+                    sha256: source_digest(RULE),
+                    enabled: true,
+                    uploaded_by: None,
+                })
+                .await
+                .expect("insert");
+            let v1 = y.version().await.expect("version");
+            assert!(v1.starts_with("4.5.5/1/"), "{v1}");
+            // The marker split across two chunks still matches: the file is scanned whole.
+            let r = y.scan(chunks(&[b"xx TOCSIN-YARA", b"-MARKER yy"])).await;
+            assert_eq!(r.category, Category::Malicious, "{r:?}");
+            assert_eq!(r.result.as_deref(), Some("Tocsin_Test_Marker"));
+            assert_eq!(
+                (r.engine_version.as_str(), r.method.as_str()),
+                (v1.as_str(), "yara")
+            );
+            let r = y.scan(chunks(&[b"clean"])).await;
+            assert_eq!(r.category, Category::Undetected);
+            // Past max_bytes: a failure, not a partial verdict.
+            let big: &'static [u8] = Box::leak(vec![b'a'; 2000].into_boxed_slice());
+            assert_eq!(y.scan(chunks(&[big])).await.category, Category::Failure);
+
+            t.store
+                .set_yara_rule_set_enabled(set.id, false)
+                .await
+                .expect("disable");
+            assert_eq!(y.version().await.expect("version"), "4.5.5/0");
+            let r = y.scan(chunks(&[b"TOCSIN-YARA-MARKER"])).await;
+            assert_eq!(r.category, Category::Undetected);
+        }
+    }
 }
