@@ -344,6 +344,25 @@ pub struct VirusCheck {
     /// delivered to mail intake). Empty: off. `TOCSIN_VIRUS_CHECK_MAIL_ADDRESS` overrides
     /// it.
     pub mail_address: String,
+    /// Archives opened one inside another, the uploaded one included; one nested deeper
+    /// is `suspicious` ("archive limits exceeded").
+    pub archive_max_depth: u32,
+    /// Members taken out of an archive, at every depth together; more is `suspicious`.
+    pub archive_max_files: u64,
+    /// Bytes unpacked from an archive, at every depth together; nothing is unpacked past
+    /// them, and an archive that would go past is `suspicious` (a zip bomb).
+    pub archive_max_total_bytes: u64,
+}
+
+impl VirusCheck {
+    /// How far archives are opened.
+    pub fn archive_limits(&self) -> tocsin_domain::virus::archive::Limits {
+        tocsin_domain::virus::archive::Limits {
+            max_depth: self.archive_max_depth,
+            max_files: self.archive_max_files,
+            max_total_bytes: self.archive_max_total_bytes,
+        }
+    }
 }
 
 impl Default for VirusCheck {
@@ -357,6 +376,9 @@ impl Default for VirusCheck {
             key: String::new(),
             max_per_hour_per_address: 30,
             mail_address: String::new(),
+            archive_max_depth: 3,
+            archive_max_files: 1000,
+            archive_max_total_bytes: 256 * 1024 * 1024,
         }
     }
 }
@@ -885,12 +907,15 @@ impl Config {
             || v.retention_days < 1
             || v.max_bytes == 0
             || v.clamd_timeout_seconds == 0
+            || v.archive_max_depth == 0
+            || v.archive_max_files == 0
+            || v.archive_max_total_bytes == 0
         {
             return Err(ConfigError::Invalid {
                 name: "virus_check",
-                message:
-                    "workers, retention_days, max_bytes and clamd_timeout_seconds are at least 1"
-                        .into(),
+                message: "workers, retention_days, max_bytes, clamd_timeout_seconds and \
+                          archive_max_* are at least 1"
+                    .into(),
             });
         }
         if self.security.session_hours < 1 || self.security.login_max_failures < 1 {

@@ -43,6 +43,12 @@ pub trait Engine: Send + Sync {
     fn version(&self) -> BoxFuture<'_, Result<String, EngineError>>;
     /// Scans a file; a failure is an answer too (category `failure` or `timeout`).
     fn scan<'a>(&'a self, file: Chunks<'a>) -> BoxFuture<'a, EngineResult>;
+    /// Whether it opens archives itself (zip, gzip, tar, not encrypted ones): if not,
+    /// each member Virus Check takes out of an archive is scanned by it too; if so, only
+    /// the members it could not open (those decrypted with the conventional password).
+    fn opens_archives(&self) -> bool {
+        false
+    }
 }
 
 /// Where clamd listens: `unix:/path/to/clamd.ctl`, `/path/to/clamd.ctl` or `host:port`.
@@ -168,6 +174,10 @@ pub fn clamd_verdict(answer: &str) -> (Category, Option<String>) {
 impl Engine for Clamd {
     fn name(&self) -> &'static str {
         "ClamAV"
+    }
+
+    fn opens_archives(&self) -> bool {
+        true
     }
 
     fn version(&self) -> BoxFuture<'_, Result<String, EngineError>> {

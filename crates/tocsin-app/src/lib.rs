@@ -12,6 +12,7 @@
 //! - [`mailer`] and [`i18n`]: mail composition in both languages.
 //! - [`config`]: the configuration, read once at start.
 
+pub mod archive;
 pub mod auth;
 pub mod config;
 pub mod context;

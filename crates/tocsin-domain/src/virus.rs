@@ -3,6 +3,8 @@
 //! hashes, `stats` by verdict category and `results` per engine), and the file type by its
 //! magic bytes. The engines themselves (clamd, the shared intel) live in tocsin-app.
 
+pub mod archive;
+
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};

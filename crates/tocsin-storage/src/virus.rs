@@ -2,7 +2,8 @@
 //! results and the versions they were scanned under) and uploads (`virus_analyses`), which
 //! are also the scan queue: claimed with a lease as the outbox is (`FOR UPDATE SKIP LOCKED`
 //! on PostgreSQL; SQLite has one writer), so several instances share the work and an
-//! analysis whose worker died is claimed again when its lease runs out. Migration 0024.
+//! analysis whose worker died is claimed again when its lease runs out. Migration 0024;
+//! 0027 adds the members taken out of an archive.
 
 use tocsin_domain::{Timestamp, UserId};
 use uuid::Uuid;
@@ -38,6 +39,9 @@ pub struct VirusFile {
     pub results: String,
     /// Engine versions of those results, a JSON object.
     pub engine_versions: String,
+    /// The members taken out of it when it is an archive, a JSON array
+    /// (`tocsin_domain::virus::archive::Member`).
+    pub members: String,
 }
 
 /// One upload, and its place in the queue.
@@ -166,7 +170,7 @@ pub struct NewUpload {
     pub stored_file: Option<String>,
 }
 
-const GET_FILE: &str = "SELECT sha256, md5, sha1, size, file_type, names, first_seen, last_analysed, results, engine_versions \
+const GET_FILE: &str = "SELECT sha256, md5, sha1, size, file_type, names, first_seen, last_analysed, results, engine_versions, members \
     FROM virus_files WHERE sha256 = $1";
 const GET_ANALYSIS: &str = "SELECT id, sha256, name, note, submitted_by, created_at, status, stored_file, attempts, completed_at \
     FROM virus_analyses WHERE id = $1";
@@ -265,14 +269,16 @@ impl Store {
         })
     }
 
-    /// Stores a claimed analysis's results on its file and completes it, in one
-    /// transaction. Returns false (and changes nothing) if `worker` no longer held it.
+    /// Stores a claimed analysis's results (and the members taken out of it, a JSON
+    /// array) on its file and completes it, in one transaction. Returns false (and
+    /// changes nothing) if `worker` no longer held it.
     pub async fn complete_virus_scan(
         &self,
         id: Uuid,
         worker: &str,
         results: &str,
         engine_versions: &str,
+        members: &str,
     ) -> Result<bool> {
         let mut tx = self.begin().await?;
         let now = tx.now();
@@ -283,8 +289,8 @@ impl Store {
                 .bind(id).bind(worker).bind(now.micros()).fetch_optional(&mut *c).await?;
             match sha {
                 Some(sha) => {
-                    sqlx::query("UPDATE virus_files SET results = $2, engine_versions = $3, last_analysed = $4 WHERE sha256 = $1")
-                        .bind(sha).bind(results).bind(engine_versions).bind(now.micros())
+                    sqlx::query("UPDATE virus_files SET results = $2, engine_versions = $3, last_analysed = $4, members = $5 WHERE sha256 = $1")
+                        .bind(sha).bind(results).bind(engine_versions).bind(now.micros()).bind(members)
                         .execute(&mut *c).await?;
                     true
                 }

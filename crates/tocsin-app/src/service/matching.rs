@@ -375,6 +375,20 @@ pub async fn records_naming_hashes(
     who: &CurrentUser,
     hashes: &[&str],
 ) -> Result<Vec<MatchedRecord>, AppError> {
+    Ok(records_naming_each_hash(state, who, hashes)
+        .await?
+        .into_iter()
+        .map(|(_, r)| r)
+        .collect())
+}
+
+/// As [`records_naming_hashes`], each record with the first of `hashes` (its index) that
+/// names it, in record order: Virus Check says which member of an archive matched.
+pub async fn records_naming_each_hash(
+    state: &App,
+    who: &CurrentUser,
+    hashes: &[&str],
+) -> Result<Vec<(usize, MatchedRecord)>, AppError> {
     let principal = who.principal();
     let groups: Vec<GroupId> = match principal.as_ref().and_then(|p| p.org_id) {
         Some(o) => state.store.groups_of_org(o).await?,
@@ -385,31 +399,38 @@ pub async fn records_naming_hashes(
         principal,
         groups: groups.into(),
     };
-    let mut ids: Vec<IntelId> = {
+    let mut ids: Vec<(IntelId, usize)> = {
         let i = state.matcher.indexed.read().map_err(|_| poisoned())?;
         let mut ids = Vec::new();
-        for h in hashes {
+        for (n, h) in hashes.iter().enumerate() {
             let Some(p) = probe(h) else { continue };
             i.index.match_probe(&p, |how, _, _, rec| {
                 if how.as_str() == "exact" && caller.may_read(rec) {
-                    ids.push(rec.id);
+                    ids.push((rec.id, n));
                 }
             });
         }
         ids
     };
     ids.sort();
-    ids.dedup();
+    ids.dedup_by_key(|(id, _)| *id);
+    let first: HashMap<IntelId, usize> = ids.iter().copied().collect();
+    let ids: Vec<IntelId> = ids.into_iter().map(|(id, _)| id).collect();
     Ok(state
         .store
         .match_titles(&ids)
         .await?
         .into_iter()
-        .map(|t| MatchedRecord {
-            id: t.id,
-            subject: t.subject,
-            tlp: t.tlp,
-            published_at: t.published_at,
+        .map(|t| {
+            (
+                first.get(&t.id).copied().unwrap_or_default(),
+                MatchedRecord {
+                    id: t.id,
+                    subject: t.subject,
+                    tlp: t.tlp,
+                    published_at: t.published_at,
+                },
+            )
         })
         .collect())
 }

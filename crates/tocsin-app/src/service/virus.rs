@@ -15,9 +15,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use md5::Digest as _;
-use ring::digest;
 use tocsin_domain::Timestamp;
+use tocsin_domain::virus::archive::{ARCHIVE_ENGINE, Member, fold_member};
 use tocsin_domain::virus::{
     AnalysisStatus, Category, EngineResult, EngineVersions, Results, Stats, TYPE_HEAD, file_type,
     still_current,
@@ -27,6 +26,7 @@ use tokio::sync::watch;
 use uuid::Uuid;
 
 use super::audit_entry;
+use crate::archive::{Hasher, SpillDir, Visitor};
 use crate::auth::CurrentUser;
 use crate::context::Ctx;
 use crate::engines::{Chunks, Clamd, ClamdAddr, Engine};
@@ -146,9 +146,7 @@ pub struct Upload {
     id: Uuid,
     path: PathBuf,
     writer: Option<SealWriter>,
-    md5: md5::Md5,
-    sha1: digest::Context,
-    sha256: digest::Context,
+    hasher: Hasher,
     head: Vec<u8>,
     size: usize,
     max: usize,
@@ -175,9 +173,7 @@ pub async fn begin_upload(state: &App) -> Result<Upload, AppError> {
         id,
         path,
         writer: Some(writer),
-        md5: md5::Md5::new(),
-        sha1: digest::Context::new(&digest::SHA1_FOR_LEGACY_USE_ONLY),
-        sha256: digest::Context::new(&digest::SHA256),
+        hasher: Hasher::default(),
         head: Vec::new(),
         size: 0,
         max: state.config.virus_check.max_bytes,
@@ -195,9 +191,7 @@ impl Upload {
             let take = (TYPE_HEAD - self.head.len()).min(data.len());
             self.head.extend_from_slice(&data[..take]);
         }
-        self.md5.update(data);
-        self.sha1.update(data);
-        self.sha256.update(data);
+        self.hasher.update(data);
         match &mut self.writer {
             Some(w) => w.write(data).await.map_err(io_err),
             None => Err(AppError::internal("upload already finished")),
@@ -247,9 +241,7 @@ pub async fn submit(
         let _ = tokio::fs::remove_file(&upload.path).await;
         return Err(io_err(e));
     }
-    let sha256 = hex::encode(upload.sha256.clone().finish());
-    let md5 = hex::encode(upload.md5.clone().finalize());
-    let sha1 = hex::encode(upload.sha1.clone().finish());
+    let (md5, sha1, sha256) = std::mem::take(&mut upload.hasher).finish();
     let stored = state.store.virus_file(&sha256).await?;
     let now_versions = versions_now(state).await;
     let current = stored.as_ref().is_some_and(|f| {
@@ -360,12 +352,14 @@ pub async fn report(state: &App, who: &CurrentUser, id: Uuid) -> Result<Report, 
     if status == AnalysisStatus::Completed {
         results = serde_json::from_str(&f.results)
             .map_err(|e| AppError::internal(format!("stored results: {e}")))?;
-        let records = super::matching::records_naming_hashes(
-            state,
-            who,
-            &[f.md5.as_str(), f.sha1.as_str(), f.sha256.as_str()],
-        )
-        .await?;
+        // The file's hashes, then each member's: a record naming a member says which.
+        let members: Vec<Member> = serde_json::from_str(&f.members)
+            .map_err(|e| AppError::internal(format!("stored members: {e}")))?;
+        let mut hashes = vec![f.md5.as_str(), f.sha1.as_str(), f.sha256.as_str()];
+        for m in &members {
+            hashes.extend([m.md5.as_str(), m.sha1.as_str(), m.sha256.as_str()]);
+        }
+        let records = super::matching::records_naming_each_hash(state, who, &hashes).await?;
         results.insert(
             INTEL_ENGINE.to_string(),
             EngineResult {
@@ -379,7 +373,12 @@ pub async fn report(state: &App, who: &CurrentUser, id: Uuid) -> Result<Report, 
                 result: (!records.is_empty()).then(|| {
                     records
                         .iter()
-                        .map(|r| format!("{} ({})", r.id, r.subject))
+                        .map(
+                            |(n, r)| match (n / 3).checked_sub(1).and_then(|m| members.get(m)) {
+                                Some(m) => format!("{} ({}) in {}", r.id, r.subject, m.path),
+                                None => format!("{} ({})", r.id, r.subject),
+                            },
+                        )
                         .collect::<Vec<_>>()
                         .join("; ")
                 }),
@@ -437,26 +436,198 @@ async fn scan_one(state: &App, worker: &str, a: tocsin_storage::virus::VirusAnal
                 method: "blacklist".into(),
             },
         };
-        if r.category != Category::Failure && r.category != Category::Timeout {
-            versions.insert(engine.name().to_string(), r.engine_version.clone());
-        }
         results.insert(engine.name().to_string(), r);
     }
-    let (Ok(results), Ok(versions)) = (
+    // An archive: its members, each through the engines that do not open it themselves;
+    // a finding in a member is the engine's finding about the file.
+    let mut members = Vec::new();
+    if let Some(f) = &a.stored_file {
+        if let Some(opened) = open_archive(state, &key, &dir(state).join(f), &a.name).await {
+            for (engine, path, r) in opened.member_results {
+                if let Some(file_result) = results.remove(&engine) {
+                    results.insert(engine, fold_member(file_result, r, &path));
+                }
+            }
+            results.insert(ARCHIVE_ENGINE.to_string(), opened.result);
+            members = opened.members;
+        }
+    }
+    for (name, r) in &results {
+        if r.category != Category::Failure
+            && r.category != Category::Timeout
+            && name != ARCHIVE_ENGINE
+        {
+            versions.insert(name.clone(), r.engine_version.clone());
+        }
+    }
+    let (Ok(results), Ok(versions), Ok(members)) = (
         serde_json::to_string(&results),
         serde_json::to_string(&versions),
+        serde_json::to_string(&members),
     ) else {
         return;
     };
     match state
         .store
-        .complete_virus_scan(a.id, worker, &results, &versions)
+        .complete_virus_scan(a.id, worker, &results, &versions, &members)
         .await
     {
         Ok(true) => {}
         Ok(false) => tracing::warn!(analysis = %a.id, "virus scan lease lost"),
         Err(e) => tracing::warn!(analysis = %a.id, error = %e, "virus scan not stored"),
     }
+}
+
+/// What opening an uploaded archive found.
+struct Opened {
+    /// The archive engine's answer.
+    result: EngineResult,
+    /// The members taken out whole.
+    members: Vec<Member>,
+    /// Each engine's answer about each member it scanned: engine, member path, answer.
+    member_results: Vec<(String, String, EngineResult)>,
+}
+
+/// What the archive reader (on a blocking thread) tells the scan.
+enum Event {
+    /// A member to scan begins.
+    Begin { path: String, decrypted: bool },
+    /// Its next bytes.
+    Data(Vec<u8>),
+    /// A member ended (None: cut short).
+    End(Option<Member>),
+}
+
+/// The archive reader's side: members go over a bounded channel, so the reader waits
+/// for the engines and no more than a few chunks are ever in memory.
+struct Forward {
+    tx: tokio::sync::mpsc::Sender<Event>,
+    /// Whether an engine scans members of archives it opens itself (one that does not).
+    plain: bool,
+    /// Whether any engine is configured (decrypted members go to every engine).
+    any: bool,
+}
+
+impl Visitor for Forward {
+    fn begin(&mut self, path: &str, decrypted: bool) -> bool {
+        let wanted = if decrypted { self.any } else { self.plain };
+        wanted
+            && self
+                .tx
+                .blocking_send(Event::Begin {
+                    path: path.to_string(),
+                    decrypted,
+                })
+                .is_ok()
+    }
+
+    fn data(&mut self, chunk: &[u8]) -> std::io::Result<()> {
+        self.tx
+            .blocking_send(Event::Data(chunk.to_vec()))
+            .map_err(|_| std::io::Error::other("the scan is gone"))
+    }
+
+    fn end(&mut self, member: Option<Member>) {
+        let _ = self.tx.blocking_send(Event::End(member));
+    }
+}
+
+/// One member being scanned: a stream to each engine that scans it, and its answer.
+struct MemberScan {
+    path: String,
+    feeds: Vec<futures::channel::mpsc::Sender<std::io::Result<Vec<u8>>>>,
+    scans: Vec<tokio::task::JoinHandle<EngineResult>>,
+}
+
+/// Opens an uploaded file that is an archive (None when it is not one, or cannot be
+/// read), within `virus_check.archive_*`, scanning each member as it is taken out.
+async fn open_archive(
+    state: &App,
+    key: &crate::sealed::SealKey,
+    path: &std::path::Path,
+    name: &str,
+) -> Option<Opened> {
+    use futures::SinkExt as _;
+    let engines = state.virus.engines.clone();
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Event>(8);
+    let forward = Forward {
+        tx,
+        plain: engines.iter().any(|e| !e.opens_archives()),
+        any: !engines.is_empty(),
+    };
+    let spill = SpillDir {
+        dir: dir(state),
+        key: key.clone(),
+    };
+    let limits = state.config.virus_check.archive_limits();
+    let (path, name) = (path.to_path_buf(), name.to_string());
+    let reader = tokio::task::spawn_blocking(move || {
+        let mut forward = forward;
+        let file = crate::sealed::SealedReader::open(&path, &spill.key).ok()?;
+        let (kind, file) = crate::archive::sniff(file).ok()??;
+        Some(crate::archive::open(
+            file,
+            kind,
+            &name,
+            limits,
+            &spill,
+            &mut forward,
+        ))
+    });
+    let mut members = Vec::new();
+    let mut member_results = Vec::new();
+    let mut current: Option<MemberScan> = None;
+    while let Some(event) = rx.recv().await {
+        match event {
+            Event::Begin { path, decrypted } => {
+                let mut scan = MemberScan {
+                    path,
+                    feeds: Vec::new(),
+                    scans: Vec::new(),
+                };
+                for e in engines.iter().filter(|e| decrypted || !e.opens_archives()) {
+                    let (feed, chunks) = futures::channel::mpsc::channel(2);
+                    let e = e.clone();
+                    scan.feeds.push(feed);
+                    scan.scans
+                        .push(tokio::spawn(async move { e.scan(Box::pin(chunks)).await }));
+                }
+                current = Some(scan);
+            }
+            Event::Data(chunk) => {
+                if let Some(scan) = &mut current {
+                    for feed in &mut scan.feeds {
+                        // An engine that stopped reading has answered already.
+                        let _ = feed.send(Ok(chunk.clone())).await;
+                    }
+                }
+            }
+            Event::End(member) => {
+                if let Some(mut scan) = current.take() {
+                    if member.is_none() {
+                        for feed in &mut scan.feeds {
+                            let _ = feed
+                                .send(Err(std::io::Error::other("member cut short")))
+                                .await;
+                        }
+                    }
+                    drop(scan.feeds);
+                    for handle in scan.scans {
+                        if let (Ok(r), Some(_)) = (handle.await, &member) {
+                            member_results.push((r.engine_name.clone(), scan.path.clone(), r));
+                        }
+                    }
+                }
+                members.extend(member);
+            }
+        }
+    }
+    let findings = reader.await.ok()??;
+    Some(Opened {
+        result: findings.result(),
+        members,
+        member_results,
+    })
 }
 
 /// One worker of the pool: claims an analysis, scans it, again; waits when none is
@@ -510,6 +681,15 @@ pub async fn purge_expired(state: &App) -> Result<usize, AppError> {
     let before = state.now().plus(time::Duration::days(
         -state.config.virus_check.retention_days,
     ));
+    // Nested archives set aside by a scan that never finished (a crash): a day is far
+    // past any scan's lease.
+    let day_ago = state.now().plus(time::Duration::days(-1)).micros();
+    let day_ago =
+        std::time::UNIX_EPOCH + Duration::from_micros(u64::try_from(day_ago).unwrap_or_default());
+    let d = dir(state);
+    tokio::task::spawn_blocking(move || crate::archive::remove_stale_spills(&d, day_ago))
+        .await
+        .map_err(|e| AppError::internal(format!("virus check clean-up: {e}")))?;
     let mut n = 0;
     loop {
         let batch = state.store.virus_files_uploaded_before(before, 100).await?;

@@ -262,3 +262,27 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    /// Virus Check reads uploaded bytes: the type, the archive kind and a zip's end records
+    /// stay total on any bytes, a zip's end record among them.
+    #[test]
+    fn uploaded_bytes_never_panic(
+        head in proptest::collection::vec(any::<u8>(), 0..700),
+        at in 0usize..700,
+    ) {
+        use tocsin_domain::virus::{archive, file_type};
+        let _ = file_type(&head);
+        let _ = archive::kind(&head);
+        let _ = archive::zip_directory(&head);
+        let _ = archive::zip64_directory(&head);
+        let mut planted = head.clone();
+        let at = at.min(planted.len());
+        planted.splice(at..at, b"PK\x05\x06".iter().copied());
+        let _ = archive::zip_directory(&planted);
+        planted.splice(at..at, b"PK\x06\x07".iter().copied());
+        let _ = archive::zip_directory(&planted);
+    }
+}
