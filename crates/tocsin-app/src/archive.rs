@@ -603,3 +603,315 @@ pub fn remove_stale_spills(dir: &Path, before: std::time::SystemTime) -> usize {
     }
     n
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write as _;
+    use tocsin_domain::virus::archive::{Exceeded, Limits};
+    use zip::write::SimpleFileOptions;
+
+    /// What a walk handed over.
+    #[derive(Default)]
+    struct Seen {
+        /// Path, decrypted, bytes handed over (when wanted).
+        begun: Vec<(String, bool, usize)>,
+        ended: Vec<Option<Member>>,
+        want: bool,
+    }
+
+    impl Visitor for Seen {
+        fn begin(&mut self, path: &str, decrypted: bool) -> bool {
+            self.begun.push((path.to_string(), decrypted, 0));
+            self.want
+        }
+        fn data(&mut self, chunk: &[u8]) -> io::Result<()> {
+            if let Some(b) = self.begun.last_mut() {
+                b.2 += chunk.len();
+            }
+            Ok(())
+        }
+        fn end(&mut self, member: Option<Member>) {
+            self.ended.push(member);
+        }
+    }
+
+    struct Tmp(PathBuf);
+    impl Drop for Tmp {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    fn key() -> SealKey {
+        SealKey::new(&[9u8; 32])
+    }
+
+    /// Walks `bytes` (sealed first, as an upload is) with `limits`.
+    fn walk(bytes: &[u8], limits: Limits) -> (Findings, Seen, usize) {
+        let dir = std::env::temp_dir().join(format!("tocsin-archive-{}", Uuid::now_v7()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let _tmp = Tmp(dir.clone());
+        let path = dir.join("upload.sealed");
+        let mut w = SealWriterSync::create(&path, &key()).expect("create");
+        w.write(bytes).expect("write");
+        w.finish().expect("finish");
+        let file = SealedReader::open(&path, &key()).expect("open");
+        let (k, file) = sniff(file).expect("sniff").expect("an archive");
+        let mut seen = Seen {
+            want: true,
+            ..Seen::default()
+        };
+        let spill = SpillDir {
+            dir: dir.clone(),
+            key: key(),
+        };
+        let f = open(file, k, "upload.tgz", limits, &spill, &mut seen);
+        let left = std::fs::read_dir(&dir).expect("dir").count();
+        (f, seen, left)
+    }
+
+    fn zip_of(files: &[(&str, &[u8], Option<&str>)]) -> Vec<u8> {
+        use zip::unstable::write::FileOptionsExt as _;
+        let mut z = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for (name, data, password) in files {
+            let o = SimpleFileOptions::default();
+            let o = match password {
+                Some(p) if p.starts_with("aes:") => {
+                    o.with_aes_encryption(zip::AesMode::Aes256, &p[4..])
+                }
+                Some(p) => o
+                    .with_deprecated_encryption(p.as_bytes())
+                    .expect("zipcrypto"),
+                None => o,
+            };
+            z.start_file(*name, o).expect("start");
+            z.write_all(data).expect("write");
+        }
+        z.finish().expect("finish").into_inner()
+    }
+
+    fn gzip(data: &[u8], name: Option<&str>) -> Vec<u8> {
+        let mut b = flate2::GzBuilder::new();
+        if let Some(n) = name {
+            b = b.filename(n);
+        }
+        let mut e = b.write(Vec::new(), flate2::Compression::default());
+        e.write_all(data).expect("gzip");
+        e.finish().expect("gzip")
+    }
+
+    fn tar_of(files: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut t = tar::Builder::new(Vec::new());
+        for (name, data) in files {
+            let mut h = tar::Header::new_gnu();
+            h.set_size(data.len() as u64);
+            h.set_mode(0o644);
+            h.set_cksum();
+            t.append_data(&mut h, name, *data).expect("tar");
+        }
+        t.into_inner().expect("tar")
+    }
+
+    fn sha256(data: &[u8]) -> String {
+        let mut h = Hasher::default();
+        h.update(data);
+        h.finish().2
+    }
+
+    #[test]
+    fn members_at_every_depth_are_hashed_and_handed_over() {
+        let inner = tar_of(&[("docs/readme.txt", b"read me"), ("b.bin", &[0u8, 1, 2])]);
+        let tgz = gzip(&inner, None);
+        let nested = zip_of(&[("deep.txt", b"deep inside", None)]);
+        let big: Vec<u8> = (0..3 * 1024 * 1024).map(|i| (i % 251) as u8).collect();
+        let top = zip_of(&[
+            ("a.txt", b"hello", None),
+            ("inner.tar.gz", &tgz, None),
+            ("inner.zip", &nested, None),
+            ("big.bin", &big, None),
+        ]);
+        let (f, seen, left) = walk(&top, Limits::default());
+        assert_eq!(f.exceeded, None);
+        assert_eq!(f.unreadable, 0);
+        let paths: Vec<&str> = seen.begun.iter().map(|b| b.0.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "a.txt",
+                "inner.tar.gz",
+                "inner.tar.gz > docs/readme.txt",
+                "inner.tar.gz > b.bin",
+                "inner.zip",
+                "inner.zip > deep.txt",
+                "big.bin",
+            ]
+        );
+        assert_eq!(f.members, 7);
+        let ended: Vec<Member> = seen.ended.into_iter().map(|m| m.expect("whole")).collect();
+        assert_eq!(ended[0].sha256, sha256(b"hello"));
+        assert_eq!(ended[2].sha256, sha256(b"read me"));
+        assert_eq!(ended[5].path, "inner.zip > deep.txt");
+        assert_eq!(ended[6].size, big.len() as u64);
+        assert_eq!(seen.begun[6].2, big.len(), "every byte handed over");
+        assert_eq!(
+            f.result().category,
+            tocsin_domain::virus::Category::Undetected
+        );
+        assert_eq!(left, 1, "only the upload is left on disk");
+    }
+
+    #[test]
+    fn a_large_nested_archive_is_set_aside_sealed_and_removed() {
+        let big: Vec<u8> = (0..2 * SPILL_IN_MEMORY)
+            .map(|i| (i * 7 % 253) as u8)
+            .collect();
+        let nested = zip_of(&[("big.bin", &big, None)]);
+        // Stored, so the nested zip is larger than what is kept in memory.
+        let mut z = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        z.start_file(
+            "nested.zip",
+            SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored),
+        )
+        .expect("start");
+        z.write_all(&nested).expect("write");
+        let top = z.finish().expect("finish").into_inner();
+        let (f, seen, left) = walk(&top, Limits::default());
+        assert_eq!(f.exceeded, None);
+        assert_eq!(f.members, 2);
+        let last = seen.ended.last().cloned().flatten().expect("whole");
+        assert_eq!(last.sha256, sha256(&big));
+        assert_eq!(left, 1, "the set-aside file is gone");
+    }
+
+    #[test]
+    fn encrypted_members_open_with_the_conventional_password() {
+        let top = zip_of(&[
+            ("aes.txt", b"aes secret", Some("aes:infected")),
+            ("legacy.txt", b"zipcrypto secret", Some("infected")),
+            ("plain.txt", b"plain", None),
+        ]);
+        let (f, seen, _) = walk(&top, Limits::default());
+        assert_eq!((f.decrypted, f.locked, f.unreadable), (2, 0, 0));
+        assert_eq!(
+            seen.begun
+                .iter()
+                .map(|b| (b.0.as_str(), b.1))
+                .collect::<Vec<_>>(),
+            [
+                ("aes.txt", true),
+                ("legacy.txt", true),
+                ("plain.txt", false)
+            ]
+        );
+        assert_eq!(
+            seen.ended[1].as_ref().map(|m| m.sha256.clone()),
+            Some(sha256(b"zipcrypto secret"))
+        );
+        let top = zip_of(&[
+            ("aes.txt", b"aes secret", Some("aes:other")),
+            ("plain.txt", b"plain", None),
+        ]);
+        let (f, seen, _) = walk(&top, Limits::default());
+        assert_eq!((f.decrypted, f.locked), (0, 1));
+        assert_eq!(seen.begun.len(), 1);
+        assert_eq!(f.result().category, tocsin_domain::virus::Category::Failure);
+    }
+
+    #[test]
+    fn a_bomb_stops_at_the_byte_limit() {
+        let zeros = vec![0u8; 8 * 1024 * 1024];
+        let limits = Limits {
+            max_total_bytes: 1024 * 1024,
+            ..Limits::default()
+        };
+        let (f, seen, _) = walk(&zip_of(&[("zeros", &zeros, None)]), limits);
+        assert_eq!(f.exceeded, Some(Exceeded::Bytes));
+        assert_eq!(seen.ended, [None], "the member is cut short");
+        assert!(seen.begun[0].2 <= 1024 * 1024, "nothing past the limit");
+        assert_eq!(
+            f.result().result.as_deref(),
+            Some(tocsin_domain::virus::archive::LIMITS_EXCEEDED)
+        );
+        // A gzip bomb, and a tar inside one, the same.
+        let (f, _, _) = walk(&gzip(&zeros, Some("zeros")), limits);
+        assert_eq!(f.exceeded, Some(Exceeded::Bytes));
+        let mut tar = tar_of(&[("a", b"a")]);
+        tar.truncate(1024);
+        tar.extend_from_slice(&zeros);
+        // The tar's end is two zero blocks: the rest of the zeros are never read.
+        let (f, _, _) = walk(&gzip(&tar, None), limits);
+        assert_eq!(f.exceeded, None);
+        let big_entry = tar_of(&[("zeros", &zeros)]);
+        let (f, _, _) = walk(&gzip(&big_entry, None), limits);
+        assert_eq!(f.exceeded, Some(Exceeded::Bytes));
+    }
+
+    #[test]
+    fn depth_and_member_count_are_limited() {
+        let mut z = zip_of(&[("core.txt", b"core", None)]);
+        for i in 0..3 {
+            z = zip_of(&[(&format!("layer{i}.zip"), &z, None)]);
+        }
+        // Four zips one inside another.
+        let (f, _, _) = walk(&z, Limits::default());
+        assert_eq!(f.exceeded, Some(Exceeded::Depth));
+        let (f, seen, _) = walk(
+            &z,
+            Limits {
+                max_depth: 4,
+                ..Limits::default()
+            },
+        );
+        assert_eq!(f.exceeded, None);
+        assert_eq!(
+            seen.begun.last().map(|b| b.0.as_str()),
+            Some("layer2.zip > layer1.zip > layer0.zip > core.txt")
+        );
+        let names: Vec<String> = (0..11).map(|i| format!("f{i}")).collect();
+        let files: Vec<(&str, &[u8], Option<&str>)> = names
+            .iter()
+            .map(|n| (n.as_str(), &b"x"[..], None))
+            .collect();
+        let limits = Limits {
+            max_files: 10,
+            ..Limits::default()
+        };
+        let (f, seen, _) = walk(&zip_of(&files), limits);
+        assert_eq!(f.exceeded, Some(Exceeded::Files));
+        assert!(seen.begun.is_empty(), "refused from the directory, unread");
+        let (f, seen, _) = walk(&zip_of(&files[..10]), limits);
+        assert_eq!((f.exceeded, seen.begun.len()), (None, 10));
+        // Members in a tar are counted as they come.
+        let tnames: Vec<(&str, &[u8])> = names.iter().map(|n| (n.as_str(), &b"y"[..])).collect();
+        let (f, seen, _) = walk(&tar_of(&tnames), limits);
+        assert_eq!(f.exceeded, Some(Exceeded::Files));
+        assert_eq!(seen.begun.len(), 10);
+    }
+
+    #[test]
+    fn damaged_archives_are_failures_not_errors() {
+        let mut z = zip_of(&[("a.txt", b"some text to compress, some text", None)]);
+        let cut = z.len() / 2;
+        z.truncate(cut);
+        let (f, _, _) = walk(&z, Limits::default());
+        assert_eq!(f.unreadable, 1);
+        assert_eq!(f.result().category, tocsin_domain::virus::Category::Failure);
+        let (f, _, _) = walk(b"\x1f\x8b\x08\x00garbage", Limits::default());
+        assert_eq!(f.unreadable, 1);
+    }
+
+    #[test]
+    fn stale_spills_are_removed() {
+        let dir = std::env::temp_dir().join(format!("tocsin-spill-{}", Uuid::now_v7()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let _tmp = Tmp(dir.clone());
+        std::fs::write(dir.join(format!("{SPILL_PREFIX}x.sealed")), b"x").expect("write");
+        std::fs::write(dir.join("upload.sealed"), b"x").expect("write");
+        let past = std::time::UNIX_EPOCH;
+        assert_eq!(remove_stale_spills(&dir, past), 0, "a recent one stays");
+        let future = std::time::UNIX_EPOCH + std::time::Duration::from_secs(u32::MAX.into());
+        assert_eq!(remove_stale_spills(&dir, future), 1);
+        assert!(dir.join("upload.sealed").exists());
+    }
+}
