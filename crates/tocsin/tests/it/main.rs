@@ -19,6 +19,7 @@ mod taxii_client;
 mod tidy;
 mod virus;
 mod yara;
+mod virus_archive;
 
 const BIN: &str = env!("CARGO_BIN_EXE_tocsin");
 

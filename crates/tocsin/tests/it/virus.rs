@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use crate::{ENGINES, Server, TempDir, admin, db, http};
 
 /// The EICAR test file, built from two halves so this source is not itself flagged.
-fn eicar() -> String {
+pub(crate) fn eicar() -> String {
     format!(
         "{}{}",
         r"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDA", "RD-ANTIVIRUS-TEST-FILE!$H+H*"
@@ -22,9 +22,9 @@ fn eicar() -> String {
 }
 
 /// A clamd of our own, on a Unix socket, with the repository's signatures.
-struct Clamd {
+pub(crate) struct Clamd {
     child: Child,
-    socket: PathBuf,
+    pub(crate) socket: PathBuf,
     _dir: TempDir,
 }
 
@@ -35,7 +35,7 @@ impl Drop for Clamd {
     }
 }
 
-fn start_clamd() -> Clamd {
+pub(crate) fn start_clamd() -> Clamd {
     let dir = TempDir::new();
     let sigs = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/clamav");
     let socket = dir.0.join("clamd.sock");
@@ -43,7 +43,8 @@ fn start_clamd() -> Clamd {
     std::fs::write(
         &conf,
         format!(
-            "DatabaseDirectory {sigs}\nLocalSocket {}\nForeground yes\nTemporaryDirectory {}\nLogFile {}\n",
+            "DatabaseDirectory {sigs}\nLocalSocket {}\nForeground yes\nTemporaryDirectory {}\nLogFile {}\n\
+             StreamMaxLength 64M\n",
             socket.display(),
             dir.0.display(),
             dir.0.join("clamd.log").display()
