@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+pub mod clamd;
 pub mod taxii;
 
 /// The value after `name` on the command line, or `default`.
