@@ -441,16 +441,18 @@ async fn scan_one(state: &App, worker: &str, a: tocsin_storage::virus::VirusAnal
     // An archive: its members, each through the engines that do not open it themselves;
     // a finding in a member is the engine's finding about the file.
     let mut members = Vec::new();
-    if let Some(f) = &a.stored_file {
-        if let Some(opened) = open_archive(state, &key, &dir(state).join(f), &a.name).await {
-            for (engine, path, r) in opened.member_results {
-                if let Some(file_result) = results.remove(&engine) {
-                    results.insert(engine, fold_member(file_result, r, &path));
-                }
+    let opened = match &a.stored_file {
+        Some(f) => open_archive(state, &key, &dir(state).join(f), &a.name).await,
+        None => None,
+    };
+    if let Some(opened) = opened {
+        for (engine, path, r) in opened.member_results {
+            if let Some(file_result) = results.remove(&engine) {
+                results.insert(engine, fold_member(file_result, r, &path));
             }
-            results.insert(ARCHIVE_ENGINE.to_string(), opened.result);
-            members = opened.members;
         }
+        results.insert(ARCHIVE_ENGINE.to_string(), opened.result);
+        members = opened.members;
     }
     for (name, r) in &results {
         if r.category != Category::Failure
