@@ -86,7 +86,13 @@ impl<T: AsyncRead + AsyncWrite + Unpin + Send> Conn for T {}
 pub struct Clamd {
     addr: ClamdAddr,
     timeout: Duration,
+    /// The version last asked and when: every scan (and every archive member) names it,
+    /// and asking each time costs a connection.
+    version: std::sync::Arc<std::sync::Mutex<Option<(std::time::Instant, String)>>>,
 }
+
+/// How long clamd's version is taken as known: a signature update is seen this late.
+const VERSION_KEPT: Duration = Duration::from_secs(5);
 
 /// The largest chunk sent to clamd at once (its default `StreamMaxLength` limits the
 /// whole stream, not a chunk; small chunks keep memory flat).
@@ -95,7 +101,11 @@ const CLAMD_CHUNK: usize = 64 * 1024;
 impl Clamd {
     /// A client of the clamd at `addr`; each command must finish within `timeout`.
     pub fn new(addr: ClamdAddr, timeout: Duration) -> Clamd {
-        Clamd { addr, timeout }
+        Clamd {
+            addr,
+            timeout,
+            version: Default::default(),
+        }
     }
 
     async fn connect(&self) -> io::Result<Box<dyn Conn>> {
@@ -182,9 +192,19 @@ impl Engine for Clamd {
 
     fn version(&self) -> BoxFuture<'_, Result<String, EngineError>> {
         Box::pin(async move {
-            tokio::time::timeout(self.timeout, self.version_inner())
+            if let Ok(kept) = self.version.lock()
+                && let Some((at, v)) = kept.as_ref()
+                && at.elapsed() < VERSION_KEPT
+            {
+                return Ok(v.clone());
+            }
+            let v = tokio::time::timeout(self.timeout, self.version_inner())
                 .await
-                .map_err(|_| EngineError::Timeout)?
+                .map_err(|_| EngineError::Timeout)??;
+            if let Ok(mut kept) = self.version.lock() {
+                *kept = Some((std::time::Instant::now(), v.clone()));
+            }
+            Ok(v)
         })
     }
 
