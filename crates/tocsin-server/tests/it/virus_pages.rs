@@ -61,9 +61,15 @@ async fn scan_all(h: &Harness, finding: Option<&str>) {
             }
         });
         assert!(
-            s.complete_virus_scan(a.id, "test", &results.to_string(), "{\"TestAV\":\"1\"}")
-                .await
-                .expect("complete")
+            s.complete_virus_scan(
+                a.id,
+                "test",
+                &results.to_string(),
+                "{\"TestAV\":\"1\"}",
+                "[]"
+            )
+            .await
+            .expect("complete")
         );
     }
 }

@@ -18,8 +18,8 @@ mod postfix;
 mod taxii_client;
 mod tidy;
 mod virus;
-mod yara;
 mod virus_archive;
+mod yara;
 
 const BIN: &str = env!("CARGO_BIN_EXE_tocsin");
 
