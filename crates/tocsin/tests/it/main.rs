@@ -232,6 +232,12 @@ pub fn rt() -> &'static tokio::runtime::Runtime {
 
 /// Creates an admin with password `password-123456` and returns an API token.
 pub fn admin(db: &TestStore, email: &str) -> String {
+    user_token(db, email, "Admin", "admin,analyst")
+}
+
+/// Creates a user named `name` with `roles` and password `password-123456` and returns an
+/// API token.
+pub fn user_token(db: &TestStore, email: &str, name: &str, roles: &str) -> String {
     let (ok, _, err) = run(
         &[
             "admin",
@@ -241,9 +247,9 @@ pub fn admin(db: &TestStore, email: &str) -> String {
             "--email",
             email,
             "--name",
-            "Admin",
+            name,
             "--roles",
-            "admin,analyst",
+            roles,
         ],
         &[("TOCSIN_PASSWORD", "password-123456")],
         None,

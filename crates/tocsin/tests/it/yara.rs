@@ -5,7 +5,7 @@
 //! scanned again and no longer matches; a user who is not an admin cannot reach the page.
 
 use crate::virus::{completed, upload};
-use crate::{ENGINES, Server, TempDir, admin, db, http, run};
+use crate::{ENGINES, Server, TempDir, admin, db, http, user_token};
 
 const RULE: &str = "rule Tocsin_Yara_Test_Marker\n{\n    strings:\n        $a = \"TOCSIN-YARA-TEST-MARKER\"\n    condition:\n        $a\n}\n";
 
@@ -25,48 +25,13 @@ fn rules_form(name: &str, source: &str) -> (String, String) {
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
-/// A user with `roles` and an API token for them.
-fn user_token(db: &tocsin_storage::testing::TestStore, email: &str, roles: &str) -> String {
-    let (ok, _, err) = run(
-        &[
-            "admin",
-            "create-user",
-            "--database",
-            &db.url,
-            "--email",
-            email,
-            "--name",
-            "User",
-            "--roles",
-            roles,
-        ],
-        &[("TOCSIN_PASSWORD", "password-123456")],
-        None,
-    );
-    assert!(ok, "create-user: {err}");
-    let (ok, out, err) = run(
-        &[
-            "admin",
-            "create-token",
-            "--database",
-            &db.url,
-            "--email",
-            email,
-        ],
-        &[],
-        None,
-    );
-    assert!(ok, "create-token: {err}");
-    out.trim().to_string()
-}
-
 #[test]
 fn a_file_matching_an_admins_yara_rule_is_malicious_by_yara() {
     for engine in ENGINES {
         let Some(db) = db(engine) else { continue };
         let data = TempDir::new();
         let token = admin(&db, "yara-admin@cert.example.tw");
-        let member = user_token(&db, "yara-member@example.tw", "analyst");
+        let member = user_token(&db, "yara-member@example.tw", "User", "analyst");
         let server = Server::start(&db.url, &data.0, &[("TOCSIN_MAIL_WORKER", "off")]);
         let addr = server.addr.as_str();
         let auth = format!("Bearer {token}");
