@@ -119,6 +119,22 @@ fn a_file_matching_an_admins_yara_rule_is_malicious_by_yara() {
         assert!(page.contains("marker rules"), "{page}");
         let at = page.find("id=\"set-").expect("a set row") + "id=\"set-".len();
         let set_id = page[at..].split('"').next().expect("id").to_string();
+        // An admin's button on the set (disable, enable, delete): the answer's status.
+        let set_op = |op: &str| {
+            http(
+                addr,
+                "POST",
+                &format!("/admin/virus-check/rules/{set_id}"),
+                &[
+                    ("Content-Type", "application/x-www-form-urlencoded"),
+                    ("Authorization", &auth),
+                    ("Sec-Fetch-Site", "same-origin"),
+                ],
+                &format!("op={op}"),
+            )
+            .expect(op)
+            .0
+        };
 
         // The same name again: refused on the name.
         let (status, page) = http(
@@ -157,19 +173,7 @@ fn a_file_matching_an_admins_yara_rule_is_malicious_by_yara() {
         assert_eq!(a["results"]["YARA"]["category"], "undetected", "{a}");
 
         // Disabled: the same file is scanned again and no longer matches.
-        let (status, _) = http(
-            addr,
-            "POST",
-            &format!("/admin/virus-check/rules/{set_id}"),
-            &[
-                ("Content-Type", "application/x-www-form-urlencoded"),
-                ("Authorization", &auth),
-                ("Sec-Fetch-Site", "same-origin"),
-            ],
-            "op=disable",
-        )
-        .expect("disable");
-        assert_eq!(status, 303);
+        assert_eq!(set_op("disable"), 303);
         let (_, page) = get(&auth);
         assert!(page.contains("Disabled"), "{page}");
         let id = upload(addr, "again.bin", sample);
@@ -192,19 +196,7 @@ fn a_file_matching_an_admins_yara_rule_is_malicious_by_yara() {
         }
 
         // Deleted.
-        let (status, _) = http(
-            addr,
-            "POST",
-            &format!("/admin/virus-check/rules/{set_id}"),
-            &[
-                ("Content-Type", "application/x-www-form-urlencoded"),
-                ("Authorization", &auth),
-                ("Sec-Fetch-Site", "same-origin"),
-            ],
-            "op=delete",
-        )
-        .expect("delete");
-        assert_eq!(status, 303);
+        assert_eq!(set_op("delete"), 303);
         let (_, page) = get(&auth);
         assert!(page.contains("No rule set yet."), "{page}");
         drop(server);
