@@ -45,26 +45,31 @@ fn a_file_matching_an_admins_yara_rule_is_malicious_by_yara() {
             )
             .expect("page")
         };
+        // An upload of the form by `who`: the answer's status and body.
+        let upload_rules = |who: &str, name: &str, source: &str| {
+            let (ctype, body) = rules_form(name, source);
+            http(
+                addr,
+                "POST",
+                "/admin/virus-check/rules",
+                &[
+                    ("Content-Type", &ctype),
+                    ("Authorization", who),
+                    ("Accept-Language", "en"),
+                    ("Sec-Fetch-Site", "same-origin"),
+                ],
+                &body,
+            )
+            .expect("post")
+        };
 
         // Not an admin: refused; anonymous: sent to sign in.
         let (status, _) = get(&format!("Bearer {member}"));
         assert_eq!(status, 403, "{engine:?}");
         let (status, _) = http(addr, "GET", "/admin/virus-check/rules", &[], "").expect("page");
         assert!(status == 303 || status == 401, "{status}");
-        let (ctype, body) = rules_form("sneaky", RULE);
         let member_auth = format!("Bearer {member}");
-        let (status, _) = http(
-            addr,
-            "POST",
-            "/admin/virus-check/rules",
-            &[
-                ("Content-Type", &ctype),
-                ("Authorization", &member_auth),
-                ("Sec-Fetch-Site", "same-origin"),
-            ],
-            &body,
-        )
-        .expect("post");
+        let (status, _) = upload_rules(&member_auth, "sneaky", RULE);
         assert_eq!(status, 403);
 
         // The admin's page, linked from the admin menu.
@@ -74,20 +79,7 @@ fn a_file_matching_an_admins_yara_rule_is_malicious_by_yara() {
         assert!(page.contains("No rule set yet."), "{page}");
 
         // A syntax error: refused with its line, in the admin's language, nothing stored.
-        let (ctype, body) = rules_form("broken set", BROKEN);
-        let (status, page) = http(
-            addr,
-            "POST",
-            "/admin/virus-check/rules",
-            &[
-                ("Content-Type", &ctype),
-                ("Authorization", &auth),
-                ("Accept-Language", "en"),
-                ("Sec-Fetch-Site", "same-origin"),
-            ],
-            &body,
-        )
-        .expect("post");
+        let (status, page) = upload_rules(&auth, "broken set", BROKEN);
         assert_eq!(status, 422, "{page}");
         assert!(page.contains("Rules: Line 4: "), "{page}");
         assert!(page.contains("id=\"rules-source-error\""), "{page}");
@@ -101,19 +93,7 @@ fn a_file_matching_an_admins_yara_rule_is_malicious_by_yara() {
         assert_eq!(a["results"]["YARA"]["category"], "undetected", "{a}");
 
         // The admin uploads a rule set: a 303 back to the list, where it is enabled.
-        let (ctype, body) = rules_form("marker rules", RULE);
-        let (status, _) = http(
-            addr,
-            "POST",
-            "/admin/virus-check/rules",
-            &[
-                ("Content-Type", &ctype),
-                ("Authorization", &auth),
-                ("Sec-Fetch-Site", "same-origin"),
-            ],
-            &body,
-        )
-        .expect("post");
+        let (status, _) = upload_rules(&auth, "marker rules", RULE);
         assert_eq!(status, 303);
         let (_, page) = get(&auth);
         assert!(page.contains("marker rules"), "{page}");
@@ -137,19 +117,7 @@ fn a_file_matching_an_admins_yara_rule_is_malicious_by_yara() {
         };
 
         // The same name again: refused on the name.
-        let (status, page) = http(
-            addr,
-            "POST",
-            "/admin/virus-check/rules",
-            &[
-                ("Content-Type", &ctype),
-                ("Authorization", &auth),
-                ("Accept-Language", "en"),
-                ("Sec-Fetch-Site", "same-origin"),
-            ],
-            &body,
-        )
-        .expect("post");
+        let (status, page) = upload_rules(&auth, "marker rules", RULE);
         assert_eq!(status, 422);
         assert!(page.contains("id=\"rules-name-error\""), "{page}");
 
