@@ -138,7 +138,8 @@ pub(crate) async fn assert_landed(h: &Harness, name: &str, raw: &[u8], got: &Lan
                 ["shot.png", "form.txt"]
             );
             // Acknowledged once, in Chinese (the message is), carrying the tracking number.
-            let acks: Vec<_> = outbox_to(h, "soc@bank.example.tw")
+            let acks: Vec<_> = h
+                .outbox_to("soc@bank.example.tw")
                 .await
                 .into_iter()
                 .filter(|m| m.subject.starts_with(&format!("[{}]", got.target)))
@@ -283,17 +284,6 @@ async fn push(h: &Harness, token: &str, raw: &[u8], query: &str) -> crate::Resp 
     h.send(req).await
 }
 
-async fn outbox_to(h: &Harness, to: &str) -> Vec<tocsin_storage::OutboxRow> {
-    h.state
-        .store
-        .list_outbox(1000)
-        .await
-        .expect("outbox")
-        .into_iter()
-        .filter(|m| m.recipients.contains(to))
-        .collect()
-}
-
 fn ok(r: &crate::Resp, status: &str) -> Value {
     assert!(
         matches!(r.status, StatusCode::CREATED | StatusCode::OK),
@@ -314,13 +304,13 @@ mail_tests! {
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
         let j = ok(&r, "created");
         assert_landed(&h, "multipart-attachments.eml", raw, &Landed::of_json(&j)).await;
-        assert_eq!(outbox_to(&h, "soc@bank.example.tw").await.len(), 1);
+        assert_eq!(h.outbox_to("soc@bank.example.tw").await.len(), 1);
         // The MTA retries (its answer was lost): the same message, no second report or ack.
         let again = push(&h, &gate, raw, "sender=soc@bank.example.tw&recipient=report@cert.example.tw").await;
         assert_eq!(again.status, StatusCode::OK);
         let j2 = again.json();
         assert_eq!((j2["duplicate"].as_bool(), &j2["target"], &j2["id"]), (Some(true), &j["target"], &j["id"]));
-        assert_eq!(outbox_to(&h, "soc@bank.example.tw").await.len(), 1);
+        assert_eq!(h.outbox_to("soc@bank.example.tw").await.len(), 1);
         // The evidence is the bytes as they came, and reading it is audited.
         let id = j["id"].as_str().expect("id");
         let e = h.get(&format!("/api/v1/mail/inbound/{id}/eml"), &[("authorization", &format!("Bearer {gate}"))]).await;
@@ -418,7 +408,7 @@ mail_tests! {
         let listed = h.get("/api/v1/mail/inbound?status=held", &[("authorization", &format!("Bearer {gate}"))]).await.json();
         assert_eq!(listed[0]["authentication"], "spf=fail dkim=none dmarc=fail", "{listed}");
         // The reporter's real reply answers our acknowledgment: it joins.
-        let ack = &outbox_to(&h, "soc@bank.example.tw").await[0];
+        let ack = &h.outbox_to("soc@bank.example.tw").await[0];
         let ours = format!("<{}>", ack.message_id.trim_matches(['<', '>']));
         let reply = template.replace("INC-2026-000123", &tracking).replace("<01a2@cert.example.tw>", &ours);
         let j = ok(&push(&h, &gate, reply.as_bytes(), "").await, "appended");
@@ -484,7 +474,7 @@ mail_tests! {
                 assert!(j["reason"].as_str().expect("r").contains("more than 3 messages an hour"), "{j}");
             }
         }
-        assert_eq!(outbox_to(&h, "it@hospital.example.tw").await.len(), 3);
+        assert_eq!(h.outbox_to("it@hospital.example.tw").await.len(), 3);
     }
 
     async fn bombs_are_refused_with_a_reason_and_not_stored(h: Harness) {
@@ -663,7 +653,7 @@ mail_tests! {
                 ("phishing@cert.example.tw".into(), "phishing".into(), "created".into(), second["target"].as_str().expect("t").into()),
             ]
         );
-        assert_eq!(outbox_to(&h, sender).await.len(), 2, "one acknowledgment per case");
+        assert_eq!(h.outbox_to(sender).await.len(), 2, "one acknowledgment per case");
         // In parallel: a second message (from another sender: three answers an hour each)
         // delivered for both desks at once.
         let sender = "noc@bank.example.tw";
@@ -693,7 +683,7 @@ mail_tests! {
         let statuses: Vec<String> = results.iter().map(|r| r.json()["status"].as_str().unwrap_or_default().to_string()).collect();
         assert_eq!(statuses.iter().filter(|s| *s == "created").count(), 3, "{statuses:?}");
         assert_eq!(statuses.iter().filter(|s| *s == "held").count(), 5, "{statuses:?}");
-        assert_eq!(outbox_to(&h, "soc@bank.example.tw").await.len(), 3);
+        assert_eq!(h.outbox_to("soc@bank.example.tw").await.len(), 3);
     }
 
     async fn plus_addresses_route_like_their_base_and_the_recipient_decides(h: Harness) {
@@ -713,7 +703,7 @@ mail_tests! {
         let (_, gate) = h.user("mailgate@cert.example.tw", &[Role::Analyst]).await;
         let first = ok(&push(&h, &gate, eml!("multipart-attachments.eml"), "").await, "created");
         let tracking = first["target"].as_str().expect("t").to_string();
-        let ack = &outbox_to(&h, "soc@bank.example.tw").await[0];
+        let ack = &h.outbox_to("soc@bank.example.tw").await[0];
         let ours = format!("<{}>", ack.message_id.trim_matches(['<', '>']));
         let reply = String::from_utf8(eml!("reply-tracking.eml").to_vec()).expect("utf-8")
             .replace("INC-2026-000123", &tracking)
@@ -738,7 +728,7 @@ mail_tests! {
         let tracking = first["target"].as_str().expect("t").to_string();
         let r = h.json(Method::POST, &format!("/api/v1/reports/{tracking}/messages"), Some(&gate), serde_json::json!({"body": "請提供網站存取紀錄。"}), &[]).await;
         assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
-        let ours = outbox_to(&h, "soc@bank.example.tw").await;
+        let ours = h.outbox_to("soc@bank.example.tw").await;
         let message = ours.iter().find(|m| ack_text(m).contains("請提供網站存取紀錄")).expect("the desk's message");
         // From and Reply-To the desk's intake address (the incident route), written by a person.
         let head = String::from_utf8_lossy(&message.message);
@@ -766,7 +756,7 @@ mail_tests! {
         let details: Value = serde_json::from_str(&report.details).expect("json");
         assert_eq!(details["discovered_at"], "2026-12-01T09:30:00+08:00", "{details}");
         assert_eq!(details["time_zone"], "Asia/Taipei", "{details}");
-        let text = ack_text(&outbox_to(&h, "soc@bank.example.tw").await[0]);
+        let text = ack_text(&h.outbox_to("soc@bank.example.tw").await[0]);
         // In the reader's words: the desk's wall clock and the zone's name, not RFC 3339.
         assert!(text.contains("2026-12-01 09:30 (台北時間)"), "{text}");
         assert!(!text.contains("2026-12-01T09:30"), "{text}");
@@ -854,7 +844,7 @@ mod attachments_not_taken {
             ev.body
         );
         // The sender is told.
-        let text = ack_text(&outbox_to(&h, "soc@bank.example.tw").await[0]);
+        let text = ack_text(&h.outbox_to("soc@bank.example.tw").await[0]);
         assert!(
             text.contains("disk.zip (5000 bytes): larger than 1000 bytes"),
             "{text}"

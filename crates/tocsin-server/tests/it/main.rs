@@ -103,6 +103,18 @@ impl Resp {
 }
 
 impl Harness {
+    /// The outbox's messages to `to`.
+    pub async fn outbox_to(&self, to: &str) -> Vec<tocsin_storage::OutboxRow> {
+        self.state
+            .store
+            .list_outbox(1000)
+            .await
+            .expect("outbox")
+            .into_iter()
+            .filter(|m| m.recipients.contains(to))
+            .collect()
+    }
+
     /// A harness on `engine`; None when PostgreSQL is unavailable outside CI.
     pub async fn new(engine: Engine) -> Option<Harness> {
         Self::with_config(engine, |_| {}).await

@@ -394,18 +394,6 @@ async fn push(h: &Harness, gate: &str, raw: Vec<u8>, query: &str) -> Value {
     r.json()
 }
 
-/// The outbox's messages to `to`.
-async fn mailed_to(h: &Harness, to: &str) -> Vec<tocsin_storage::OutboxRow> {
-    h.state
-        .store
-        .list_outbox(1000)
-        .await
-        .expect("outbox")
-        .into_iter()
-        .filter(|m| m.recipients.contains(to))
-        .collect()
-}
-
 async fn mail_harness(engine: tocsin_storage::Engine) -> Option<Harness> {
     Harness::with_config(engine, |c| {
         c.intake
@@ -453,7 +441,7 @@ async fn files_mailed_in_are_checked_and_the_verdict_mailed_back() {
         assert_eq!(ids.len(), 1, "the file over the limit is not checked: {j}");
         // Not answered while the analysis waits.
         assert_eq!(answer_completed(&h.state).await.expect("answer"), 0);
-        assert!(mailed_to(&h, "clerk@school.example.tw").await.is_empty());
+        assert!(h.outbox_to("clerk@school.example.tw").await.is_empty());
         scan_all(&h, Some("Test.Invoice-1")).await;
         assert_eq!(answer_completed(&h.state).await.expect("answer"), 1);
         assert_eq!(
@@ -461,7 +449,7 @@ async fn files_mailed_in_are_checked_and_the_verdict_mailed_back() {
             0,
             "answered once"
         );
-        let sent = mailed_to(&h, "clerk@school.example.tw").await;
+        let sent = h.outbox_to("clerk@school.example.tw").await;
         assert_eq!(sent.len(), 1);
         let m = String::from_utf8_lossy(&sent[0].message).to_string();
         let body = decoded_text(&sent[0].message);
@@ -513,7 +501,7 @@ async fn files_mailed_in_are_checked_and_the_verdict_mailed_back() {
         assert_eq!(j["status"], "created", "{j}");
         scan_all(&h, None).await;
         assert_eq!(answer_completed(&h.state).await.expect("answer"), 1);
-        let sent = mailed_to(&h, "analyst@isp.example.tw").await;
+        let sent = h.outbox_to("analyst@isp.example.tw").await;
         assert_eq!(sent.len(), 1);
         assert!(
             sent[0].subject.contains("[Virus Check]"),
@@ -571,8 +559,8 @@ async fn files_mailed_in_are_checked_and_the_verdict_mailed_back() {
         );
         scan_all(&h, None).await;
         answer_completed(&h.state).await.expect("answer");
-        assert_eq!(mailed_to(&h, "victim@forged.example.tw").await.len(), 3);
-        assert!(mailed_to(&h, "robot@school.example.tw").await.is_empty());
+        assert_eq!(h.outbox_to("victim@forged.example.tw").await.len(), 3);
+        assert!(h.outbox_to("robot@school.example.tw").await.is_empty());
     }
 }
 
