@@ -316,6 +316,38 @@ impl Store {
         })
     }
 
+    /// One page of the phishing desk: cases in any of `states` (all when empty), oldest
+    /// first, from the one after `after` (its first report time and id) on, at most
+    /// `limit`. Each state is read as one index range from the cursor on and the ranges
+    /// are merged here, so a page costs `limit` rows a state however long the queue is
+    /// (an `IN` list over an index would sort every matching row).
+    pub async fn phish_urls_page(
+        &self,
+        states: &[&str],
+        after: Option<(Timestamp, Uuid)>,
+        limit: i64,
+    ) -> Result<Vec<PhishUrlRow>> {
+        let limit = limit.clamp(1, 10_000);
+        let (at, id) = after.map_or((i64::MIN, Uuid::nil()), |(t, id)| (t.micros(), id));
+        let mut rows = Vec::new();
+        if states.is_empty() {
+            rows = dispatch!(pool self, conn => {
+                sqlx::query_as::<_, PhishUrlRow>(select_phish!("WHERE (first_reported_at, id) > ($1, $2) ORDER BY first_reported_at, id LIMIT $3"))
+                    .bind(at).bind(id).bind(limit).fetch_all(conn).await?
+            });
+        } else {
+            for s in states {
+                rows.extend(dispatch!(pool self, conn => {
+                    sqlx::query_as::<_, PhishUrlRow>(select_phish!("WHERE state = $1 AND (first_reported_at, id) > ($2, $3) ORDER BY first_reported_at, id LIMIT $4"))
+                        .bind(*s).bind(at).bind(id).bind(limit).fetch_all(conn).await?
+                }));
+            }
+            rows.sort_by_key(|r| (r.first_reported_at.micros(), r.id));
+            rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+        }
+        Ok(rows)
+    }
+
     /// A case's abuse contacts.
     pub async fn abuse_contacts(&self, url: Uuid) -> Result<Vec<AbuseContact>> {
         Ok(dispatch!(pool self, c => {

@@ -9,7 +9,9 @@
 //! older than 30 days). Each figure is printed beside its goal (p50 at most 10 ms a page).
 //! Then the vulnerability desk's own list (`/desk/vulnerabilities`: a keyset page of
 //! coordination cases and their reports in one more query): every state, page 100 by
-//! cursor, and one state each of received, fix_pending and published.
+//! cursor, and one state each of received, fix_pending and published. Then the phishing
+//! desk's list (`/desk/phishing`: a keyset page of URL cases over the states asked for,
+//! and their reports): the open states, every state, page 100 by cursor, one state each.
 //! The SLA and waiting-on-reporter filters are the desk's calendar rules, checked by the
 //! use case on what these pages list, and are not timed here.
 //!
@@ -27,7 +29,9 @@ use std::time::{Duration, Instant};
 
 use tocsin_domain::clock::Clock;
 use tocsin_domain::{Priority, ReportId, ReportKind, ReportState, Role, Roles, Timestamp, UserId};
-use tocsin_storage::{NewReport, NewUser, ReportCursor, ReportFilter, Store, VulnCase};
+use tocsin_storage::{
+    NewPhishUrl, NewReport, NewUser, ReportCursor, ReportFilter, Store, VulnCase,
+};
 
 /// Three years of intake times, ending here.
 const NEWEST_MICROS: i64 = 1_796_000_000_000_000;
@@ -139,6 +143,30 @@ async fn build(store: &Store, reports: usize) -> anyhow::Result<(Vec<UserId>, Du
                 tx.insert_vuln_case(&VulnCase::new(r.id, cna, "2026-12-31", r.reported_at))
                     .await?;
             }
+            // A phishing report's URL case: most taken down, the rest on the way.
+            if r.kind == ReportKind::Phishing {
+                let state = if rng.below(10) == 0 {
+                    rng.pick(PHISH_OPEN)
+                } else {
+                    "taken_down"
+                };
+                let url = format!(
+                    "https://login-{}.examp1e.com/{}",
+                    rng.below(50_000),
+                    r.tracking_id
+                );
+                let case = NewPhishUrl {
+                    normalized: url.clone(),
+                    display: url,
+                    host: "examp1e.com".into(),
+                    registrable_domain: "examp1e.com".into(),
+                    ip: String::new(),
+                    brand: "銀行".into(),
+                    state: state.into(),
+                    tlp: "green".into(),
+                };
+                tx.attach_phish_url(r.id, &case, PHISH_OPEN).await?;
+            }
         }
         tx.commit().await?;
         done += n;
@@ -160,6 +188,44 @@ const CNA_OPEN: &[&str] = &[
     "vendor_notified",
     "fix_pending",
 ];
+
+/// The phishing states a case waits in before it is taken down.
+const PHISH_OPEN: &[&str] = &["received", "verified", "abuse_notified", "reopened"];
+
+/// Times `runs` pages of the phishing desk's list as the desk reads one (a keyset page of
+/// URL cases over the states asked for, then their reports in one query), after one
+/// untimed, and prints p50 and p99 beside the goal; returns whether the p50 met it.
+async fn phish_case(
+    store: &Store,
+    name: &str,
+    states: &[&str],
+    after: Option<(Timestamp, uuid::Uuid)>,
+    runs: usize,
+) -> anyhow::Result<bool> {
+    let read = || async {
+        let cases = store.phish_urls_page(states, after, PAGE).await?;
+        let ids: Vec<ReportId> = cases.iter().map(|c| c.case_report_id).collect();
+        let reports = store.get_reports(&ids).await?;
+        anyhow::Ok((cases, reports))
+    };
+    let first = read().await?;
+    let mut times = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let t = Instant::now();
+        let page = read().await?;
+        times.push(t.elapsed());
+        std::hint::black_box(page);
+    }
+    let p50 = p(&mut times, 0.5);
+    let p99 = p(&mut times, 0.99);
+    let goal = 10.0;
+    println!(
+        "{name:<48} {:>3} rows  p50 {p50:>7.2} ms  p99 {p99:>7.2} ms  goal p50 ≤ {goal:.0} ms: {}",
+        first.0.len(),
+        if p50 <= goal { "met" } else { "NOT MET" }
+    );
+    Ok(p50 <= goal)
+}
 
 /// Times `runs` pages of the coordinators' list as the vulnerability desk reads one (a
 /// keyset page of cases, then their reports in one query), after one untimed, and prints
@@ -411,6 +477,39 @@ async fn main() -> anyhow::Result<()> {
             &store,
             &format!("vulnerability desk: state {state}"),
             Some(state),
+            None,
+            runs,
+        )
+        .await?;
+    }
+    // The phishing desk's own list (`/desk/phishing`): URL cases, open ones by default.
+    all_met &= phish_case(
+        &store,
+        "phishing desk: open (four states)",
+        PHISH_OPEN,
+        None,
+        runs,
+    )
+    .await?;
+    all_met &= phish_case(&store, "phishing desk: every state", &[], None, runs).await?;
+    let mut after = None;
+    for _ in 0..99 {
+        let page = store.phish_urls_page(&[], after, PAGE).await?;
+        after = page.last().map(|c| (c.first_reported_at, c.id));
+    }
+    all_met &= phish_case(
+        &store,
+        "phishing desk: page 100 (after= cursor)",
+        &[],
+        after,
+        runs,
+    )
+    .await?;
+    for state in ["received", "taken_down"] {
+        all_met &= phish_case(
+            &store,
+            &format!("phishing desk: state {state}"),
+            &[state],
             None,
             runs,
         )

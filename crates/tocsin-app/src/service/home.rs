@@ -114,9 +114,10 @@ pub async fn needs_action(
         // A refusal leaves the desk out; anything else is an error.
         Err(e) => push("vulnerability", "new", Err(e), "/desk/vulnerabilities")?,
     }
-    let phish = super::phishing::cases(state, who, ctx, &[UrlState::Received])
-        .await
-        .map(|c| c.len());
+    let phish =
+        super::phishing::cases(state, who, ctx, &[UrlState::Received], None, HOME_COUNT_CAP)
+            .await
+            .map(|c| c.cases.len());
     push("phishing", "new", phish, "/desk/phishing")?;
     let drafts = super::intel::inbox(
         state,

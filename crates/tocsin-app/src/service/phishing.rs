@@ -249,13 +249,43 @@ pub async fn case(
     })
 }
 
-/// The desk's list of cases in `states` (all when empty).
+/// One page of the desk's list of cases, oldest first.
+#[derive(Clone, Debug)]
+pub struct CasesPage {
+    /// The cases.
+    pub cases: Vec<PhishUrlRow>,
+    /// The tracking number of each case's first report, by report id.
+    pub tracking: std::collections::HashMap<tocsin_domain::ReportId, String>,
+    /// Where the next page starts (an `after=` token), when this one is full.
+    pub next: Option<String>,
+}
+
+/// Reads an `after=` token of the desk's list (`<first report time in µs>.<case id as 32
+/// hex digits>`); `None` for anything else, which lists from the start.
+pub fn parse_after(token: &str) -> Option<(Timestamp, Uuid)> {
+    let (at, id) = token.trim().split_once('.')?;
+    let id = (id.len() == 32)
+        .then(|| Uuid::try_parse(id).ok())
+        .flatten()?;
+    Some((Timestamp::from_micros(at.parse().ok()?), id))
+}
+
+/// The `after=` token of a case.
+pub fn after_token(case: &PhishUrlRow) -> String {
+    format!("{}.{}", case.first_reported_at.micros(), case.id.simple())
+}
+
+/// One page of the desk's list of cases in `states` (all when empty), from the case after
+/// `after` on, at most `limit` (1..=1000): read by keyset, with the tracking numbers of
+/// the page's reports in one more query.
 pub async fn cases(
     state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
     states: &[UrlState],
-) -> Result<Vec<PhishUrlRow>, AppError> {
+    after: Option<(Timestamp, Uuid)>,
+    limit: i64,
+) -> Result<CasesPage, AppError> {
     check(
         state,
         who,
@@ -267,8 +297,28 @@ pub async fn cases(
         },
     )
     .await?;
+    let limit = limit.clamp(1, 1000);
     let names: Vec<&str> = states.iter().map(|s| s.as_str()).collect();
-    Ok(state.store.list_phish_urls(&names, 1000).await?)
+    let cases = state.store.phish_urls_page(&names, after, limit).await?;
+    let next = cases
+        .last()
+        .filter(|_| i64::try_from(cases.len()).is_ok_and(|n| n >= limit))
+        .map(after_token);
+    let mut ids: Vec<tocsin_domain::ReportId> = cases.iter().map(|c| c.case_report_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let tracking = state
+        .store
+        .get_reports(&ids)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r.tracking_id))
+        .collect();
+    Ok(CasesPage {
+        cases,
+        tracking,
+        next,
+    })
 }
 
 /// A state change of one URL, with the analyst's evidence or note.

@@ -125,18 +125,28 @@ fn view(c: &PhishUrlRow) -> CaseView {
 pub struct CaseQuery {
     /// A state, `open` (default) or `all`.
     pub state: String,
+    /// Where the page starts: the cursor of the previous page's `Link: <…>; rel="next"`
+    /// header (opaque).
+    pub after: String,
 }
 
-/// The desk's URL cases (staff).
+/// Cases a page of the API's list.
+const API_PAGE: i64 = 1000;
+
+/// The desk's URL cases (staff), oldest first, 1,000 a page. When there may be a next
+/// page, the `Link` header names it (`rel="next"`, with an opaque `after` cursor): such a
+/// page costs what the first does, and cases added meanwhile are neither skipped nor
+/// repeated.
 #[utoipa::path(get, path = "/api/v1/phishing", operation_id = "listPhishingCases", tag = "phishing", params(CaseQuery),
-    responses((status = 200, body = [CaseView]), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
+    responses((status = 200, body = [CaseView], headers(("Link" = String, description = "The next page: `</api/v1/phishing?…&after=…>; rel=\"next\"`, when there may be one"))),
+        (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
     security(("bearer" = [])))]
 pub async fn list(
     State(state): State<AppState>,
     ctx: Ctx,
     who: CurrentUser,
     Query(q): Query<CaseQuery>,
-) -> Result<Json<Vec<CaseView>>, HttpError> {
+) -> Result<Response, HttpError> {
     let states: Vec<UrlState> = match q.state.trim() {
         "" | "open" => UrlState::ALL
             .iter()
@@ -149,8 +159,18 @@ pub async fn list(
                 .map_err(|_| AppError::field("state", "error-choice"))?,
         ],
     };
-    let rows = desk::cases(&state, &who, &ctx, &states).await?;
-    Ok(Json(rows.iter().map(view).collect()))
+    let after = desk::parse_after(&q.after);
+    let page = desk::cases(&state, &who, &ctx, &states, after, API_PAGE).await?;
+    let mut res = Json(page.cases.iter().map(view).collect::<Vec<_>>()).into_response();
+    if let Some(next) = page.next
+        && let Ok(v) = header::HeaderValue::from_str(&format!(
+            "</api/v1/phishing?state={}&after={next}>; rel=\"next\"",
+            crate::api::wire::pct(q.state.trim())
+        ))
+    {
+        res.headers_mut().insert(header::LINK, v);
+    }
+    Ok(res)
 }
 
 /// One case (staff).

@@ -319,6 +319,8 @@ pub(super) async fn status_details(
 pub(super) struct CasesQuery {
     /// `open` (default: received and live), `all`, or a state.
     state: String,
+    /// Where the page starts (the `next` link of the page before).
+    after: String,
 }
 
 struct CaseRow {
@@ -342,6 +344,8 @@ struct CasesPage {
     chosen: String,
     states: Options,
     rows: Vec<CaseRow>,
+    /// The next page's link, when this one is full.
+    next: Option<String>,
     errors: Errors,
 }
 
@@ -367,25 +371,8 @@ fn filter_states(s: &str) -> Result<Vec<UrlState>, AppError> {
     }
 }
 
-/// The tracking number naming each case (its first report's), one look-up per report.
-async fn case_tracking(
-    state: &AppState,
-    cases: &[PhishUrlRow],
-) -> Result<HashMap<tocsin_domain::ReportId, String>, AppError> {
-    let mut out = HashMap::new();
-    for c in cases {
-        if let std::collections::hash_map::Entry::Vacant(e) = out.entry(c.case_report_id) {
-            let t = state
-                .store
-                .get_report(c.case_report_id)
-                .await?
-                .map(|r| r.tracking_id)
-                .unwrap_or_default();
-            e.insert(t);
-        }
-    }
-    Ok(out)
-}
+/// Cases a page of the desk's list shows.
+const DESK_PAGE: i64 = 100;
 
 pub(super) async fn cases(
     State(state): State<AppState>,
@@ -399,21 +386,24 @@ pub(super) async fn cases(
     let tr = ctx.tr();
     let result = async {
         let states = filter_states(&q.state)?;
-        let cases = svc::cases(&state, &who, &ctx, &states).await?;
-        let tracking = case_tracking(&state, &cases).await?;
-        Ok::<_, AppError>((cases, tracking))
+        let after = svc::parse_after(&q.after);
+        svc::cases(&state, &who, &ctx, &states, after, DESK_PAGE).await
     }
     .await;
-    let (cases, tracking, errors, status) = match result {
-        Ok((c, t)) => (c, t, vec![], StatusCode::OK),
+    let (page, errors, status) = match result {
+        Ok(p) => (p, vec![], StatusCode::OK),
         Err(AppError::Validation(e)) => (
-            vec![],
-            HashMap::new(),
+            svc::CasesPage {
+                cases: vec![],
+                tracking: HashMap::new(),
+                next: None,
+            },
             field_errors(&ctx, &e),
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
         Err(e) => return e.into_response(),
     };
+    let (cases, tracking) = (page.cases, page.tracking);
     let mut states: Options = vec![
         ("open".into(), tr.t("phishing-filter-open")),
         ("all".into(), tr.t("desk-state-all")),
@@ -442,6 +432,13 @@ pub(super) async fn cases(
         "" => "open".to_string(),
         s => s.to_string(),
     };
+    // The next page keeps the filter.
+    let next = page.next.map(|token| {
+        format!(
+            "/desk/phishing?state={}&after={token}",
+            crate::api::wire::pct(&chosen)
+        )
+    });
     render(
         status,
         &CasesPage {
@@ -449,6 +446,7 @@ pub(super) async fn cases(
             chosen,
             states,
             rows,
+            next,
             errors,
         },
     )

@@ -355,7 +355,7 @@ fn openapi_parameters_are_where_the_handlers_read_them() {
                 "limit",
             ],
         ),
-        ("get", "/api/v1/phishing", &["state"]),
+        ("get", "/api/v1/phishing", &["state", "after"]),
         ("get", "/api/v1/vulnerabilities", &["state"]),
         ("get", "/api/v1/feeds/intel.txt", &["kind"]),
         ("get", "/api/v1/feeds/intel.csv", &["kind"]),

@@ -43,6 +43,69 @@ async fn attach(
 }
 
 both_engines! {
+    // The desk's list pages by keyset, oldest first, merging the states asked for, and
+    // never skips or repeats a case while cases come in between pages (new cases are
+    // newer than any cursor, so they come at the end). Several cases share their first
+    // report time (a manual clock), so the case id breaks ties.
+    async fn phish_url_pages_neither_skip_nor_repeat(t: TestStore) {
+        let at = tocsin_domain::Timestamp::from_micros(1_780_000_000_000_000);
+        let s = t.store.clone().with_clock(tocsin_domain::Clock::manual(at));
+        let mut made = Vec::new();
+        for i in 0..19 {
+            if i % 4 == 0 {
+                s.clock().advance(time::Duration::seconds(1)).expect("manual clock");
+            }
+            let r = phishing_report(&s).await;
+            let (case, _) = attach(&s, &r, &format!("https://examp1e.com/{i}")).await;
+            let st = ["received", "verified", "taken_down"][i % 3];
+            if st != "received" {
+                let mut tx = s.begin().await.expect("begin");
+                let mut row = tx.phish_url_for_update(case.id).await.expect("lock").expect("row");
+                row.state = st.into();
+                tx.update_phish_url(&row).await.expect("update");
+                tx.commit().await.expect("commit");
+            }
+            made.push((case.first_reported_at.micros(), case.id, st));
+        }
+        made.sort();
+        for states in [&[][..], &["received"][..], &["received", "verified"][..]] {
+            let expected: Vec<_> = made
+                .iter()
+                .filter(|(_, _, st)| states.is_empty() || states.contains(st))
+                .map(|(_, id, _)| *id)
+                .collect();
+            let mut seen = Vec::new();
+            let mut after = None;
+            let mut late = Vec::new();
+            loop {
+                let page = s.phish_urls_page(states, after, 4).await.expect("page");
+                let r = phishing_report(&s).await;
+                let (case, joined) = attach(&s, &r, &format!("https://late.example/{}", made.len() + late.len())).await;
+                assert!(!joined, "a new URL opens a case");
+                late.push(case.id);
+                seen.extend(page.iter().map(|c| (c.first_reported_at.micros(), c.id)));
+                if page.len() < 4 {
+                    break;
+                }
+                after = page.last().map(|c| (c.first_reported_at, c.id));
+            }
+            let mut sorted = seen.clone();
+            sorted.sort();
+            sorted.dedup();
+            assert_eq!(seen, sorted, "{states:?}: in order, each once");
+            let old: Vec<_> = seen.iter().map(|(_, id)| *id).filter(|id| !late.contains(id)).collect();
+            assert_eq!(old, expected, "{states:?}");
+            // The late cases (received) come after every older one.
+            let tail: Vec<_> = seen.iter().map(|(_, id)| *id).skip(old.len()).collect();
+            assert!(tail.iter().all(|id| late.contains(id)), "{states:?}: only late cases at the end");
+            for id in late {
+                let c = s.get_phish_url(id).await.expect("case").expect("row");
+                made.push((c.first_reported_at.micros(), c.id, "received"));
+            }
+            made.sort();
+        }
+    }
+
     async fn a_url_reported_again_joins_its_open_case(t: TestStore) {
         let s = &t.store;
         let a = phishing_report(s).await;
