@@ -68,8 +68,17 @@ fn revision(r: RevisionRow) -> CsafRevision {
     }
 }
 
-const REVISION_COLUMNS: &str = "report_id, number, tlp, path, tracking_id, title, summary, \
-     document, initial_release, created_at";
+/// The columns of a revision, in [`RevisionRow`]'s order, before the rest of a statement
+/// (a literal, so the statement stays a static string).
+macro_rules! revision_sql {
+    ($($rest:literal),+) => {
+        concat!(
+            "report_id, number, tlp, path, tracking_id, title, summary, document, \
+             initial_release, created_at",
+            $($rest),+
+        )
+    };
+}
 
 /// An imported advisory.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -145,9 +154,17 @@ fn import(r: ImportRow) -> CsafImport {
     }
 }
 
-const IMPORT_COLUMNS: &str = "i.id, i.report_id, i.tracking_id, i.title, i.publisher, \
-     i.tlp_label, i.current_release, i.summary, i.source, i.sha256, i.document, \
-     i.imported_by, i.created_at";
+/// `SELECT` of an import's columns in [`ImportRow`]'s order, then the rest of the statement.
+macro_rules! import_sql {
+    ($($rest:literal),+) => {
+        concat!(
+            "SELECT i.id, i.report_id, i.tracking_id, i.title, i.publisher, i.tlp_label, \
+             i.current_release, i.summary, i.source, i.sha256, i.document, i.imported_by, \
+             i.created_at ",
+            $($rest),+
+        )
+    };
+}
 
 /// The most imports a search answers with.
 const SEARCH_LIMIT: i64 = 200;
@@ -171,45 +188,46 @@ impl Store {
 
     /// A case's released revisions, oldest first.
     pub async fn csaf_revisions(&self, report: ReportId) -> Result<Vec<CsafRevision>> {
-        let sql = format!(
-            "SELECT {REVISION_COLUMNS} FROM csaf_revisions WHERE report_id = $1 ORDER BY number"
+        let sql = concat!(
+            "SELECT ",
+            revision_sql!(" FROM csaf_revisions WHERE report_id = $1 ORDER BY number")
         );
         let rows: Vec<RevisionRow> = dispatch!(pool self, c => {
-            sqlx::query_as(&sql).bind(report.uuid()).fetch_all(c).await?
+            sqlx::query_as(sql).bind(report.uuid()).fetch_all(c).await?
         });
         Ok(rows.into_iter().map(revision).collect())
     }
 
     /// The current (newest) revision of every case, newest release first.
     pub async fn csaf_current_revisions(&self) -> Result<Vec<CsafRevision>> {
-        let sql = format!(
-            "SELECT {REVISION_COLUMNS} FROM csaf_revisions r WHERE number = \
-             (SELECT MAX(number) FROM csaf_revisions n WHERE n.report_id = r.report_id) \
-             ORDER BY created_at DESC"
+        let sql = concat!(
+            "SELECT ",
+            revision_sql!(
+                " FROM csaf_revisions r WHERE number = \
+                 (SELECT MAX(number) FROM csaf_revisions n WHERE n.report_id = r.report_id) \
+                 ORDER BY created_at DESC"
+            )
         );
         let rows: Vec<RevisionRow> = dispatch!(pool self, c => {
-            sqlx::query_as(&sql).fetch_all(c).await?
+            sqlx::query_as(sql).fetch_all(c).await?
         });
         Ok(rows.into_iter().map(revision).collect())
     }
 
     /// An imported advisory.
     pub async fn csaf_import(&self, id: Uuid) -> Result<Option<CsafImport>> {
-        let sql = format!("SELECT {IMPORT_COLUMNS} FROM csaf_imports i WHERE i.id = $1");
+        let sql = import_sql!("FROM csaf_imports i WHERE i.id = $1");
         let row: Option<ImportRow> = dispatch!(pool self, c => {
-            sqlx::query_as(&sql).bind(id).fetch_optional(c).await?
+            sqlx::query_as(sql).bind(id).fetch_optional(c).await?
         });
         Ok(row.map(import))
     }
 
     /// The advisories imported for a case, newest first.
     pub async fn csaf_imports_of(&self, report: ReportId) -> Result<Vec<CsafImport>> {
-        let sql = format!(
-            "SELECT {IMPORT_COLUMNS} FROM csaf_imports i WHERE i.report_id = $1 \
-             ORDER BY i.created_at DESC"
-        );
+        let sql = import_sql!("FROM csaf_imports i WHERE i.report_id = $1 ORDER BY i.created_at DESC");
         let rows: Vec<ImportRow> = dispatch!(pool self, c => {
-            sqlx::query_as(&sql).bind(report.uuid()).fetch_all(c).await?
+            sqlx::query_as(sql).bind(report.uuid()).fetch_all(c).await?
         });
         Ok(rows.into_iter().map(import).collect())
     }
@@ -224,15 +242,15 @@ impl Store {
                 .replace('%', "\\%")
                 .replace('_', "\\_")
         );
-        let sql = format!(
-            "SELECT {IMPORT_COLUMNS} FROM csaf_imports i WHERE i.id IN \
+        let sql = import_sql!(
+            "FROM csaf_imports i WHERE i.id IN \
              (SELECT t.import_id FROM csaf_import_terms t WHERE \
               (t.kind = 'cve' AND t.term = $1) OR \
               (t.kind = 'product' AND t.term LIKE $2 ESCAPE '\\')) \
              ORDER BY i.created_at DESC LIMIT $3"
         );
         let rows: Vec<ImportRow> = dispatch!(pool self, c => {
-            sqlx::query_as(&sql).bind(&term).bind(&like).bind(SEARCH_LIMIT).fetch_all(c).await?
+            sqlx::query_as(sql).bind(&term).bind(&like).bind(SEARCH_LIMIT).fetch_all(c).await?
         });
         Ok(rows.into_iter().map(import).collect())
     }
@@ -277,11 +295,12 @@ impl Tx {
     /// A case's released revisions, oldest first, read in this transaction (the caller
     /// holds the case's row, so no other revision is being added meanwhile).
     pub async fn csaf_revisions(&mut self, report: ReportId) -> Result<Vec<CsafRevision>> {
-        let sql = format!(
-            "SELECT {REVISION_COLUMNS} FROM csaf_revisions WHERE report_id = $1 ORDER BY number"
+        let sql = concat!(
+            "SELECT ",
+            revision_sql!(" FROM csaf_revisions WHERE report_id = $1 ORDER BY number")
         );
         let rows: Vec<RevisionRow> = dispatch!(tx self, c => {
-            sqlx::query_as(&sql).bind(report.uuid()).fetch_all(&mut *c).await?
+            sqlx::query_as(sql).bind(report.uuid()).fetch_all(&mut *c).await?
         });
         Ok(rows.into_iter().map(revision).collect())
     }
@@ -304,12 +323,12 @@ impl Tx {
 
     /// Adds a released revision. The primary key (case, number) refuses a number twice.
     pub async fn add_csaf_revision(&mut self, r: &CsafRevision) -> Result<()> {
-        let sql = format!(
-            "INSERT INTO csaf_revisions ({REVISION_COLUMNS}) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+        let sql = concat!(
+            "INSERT INTO csaf_revisions (",
+            revision_sql!(") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
         );
         dispatch!(tx self, c => {
-            sqlx::query(&sql)
+            sqlx::query(sql)
                 .bind(r.report_id.uuid()).bind(r.number).bind(&r.tlp).bind(&r.path)
                 .bind(&r.tracking_id).bind(&r.title).bind(&r.summary).bind(&r.document)
                 .bind(r.initial_release.micros()).bind(r.created_at.micros())
