@@ -371,7 +371,10 @@ fn identification_helper(field: &str, p: &ProductInput) -> Result<Option<Value>,
     let mut h = Map::new();
     if let Some(cpe) = p.cpe.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
         if !(cpe.starts_with("cpe:2.3:") || cpe.starts_with("cpe:/")) || cpe.contains(' ') {
-            return Err(invalid(format!("{field}.cpe"), "not a CPE name (cpe:2.3:…)"));
+            return Err(invalid(
+                format!("{field}.cpe"),
+                "not a CPE name (cpe:2.3:…)",
+            ));
         }
         h.insert("cpe".into(), json!(cpe));
     }
@@ -611,7 +614,13 @@ pub fn document(input: &CsafInput) -> Result<Value, CsafError> {
         .iter()
         .map(|t| t.trim())
         .find(|t| !t.is_empty() && lang_of(t) == LANG_EN)
-        .or_else(|| v.description.texts.iter().map(|t| t.trim()).find(|t| !t.is_empty()))
+        .or_else(|| {
+            v.description
+                .texts
+                .iter()
+                .map(|t| t.trim())
+                .find(|t| !t.is_empty())
+        })
         .unwrap_or_default();
     let mut doc_refs = vec![json!({
         "category": "self",
@@ -935,12 +944,9 @@ fn mandatory(doc: &Value, errors: &mut Vec<String>) {
         numbers.sort_unstable();
         numbers.dedup();
         if numbers.len() != before {
-            errors.push(
-                "/document/tracking/revision_history: 6.1.22 a number given twice".into(),
-            );
+            errors.push("/document/tracking/revision_history: 6.1.22 a number given twice".into());
         }
-        if numbers.windows(2).any(|w| w[1] != w[0] + 1) || numbers.first().is_some_and(|n| *n > 1)
-        {
+        if numbers.windows(2).any(|w| w[1] != w[0] + 1) || numbers.first().is_some_and(|n| *n > 1) {
             errors.push("/document/tracking/revision_history: 6.1.21 a missing revision".into());
         }
         let version = tracking
@@ -948,9 +954,8 @@ fn mandatory(doc: &Value, errors: &mut Vec<String>) {
             .and_then(Value::as_str)
             .and_then(|v| v.parse::<u64>().ok());
         if version != numbers.last().copied() {
-            errors.push(
-                "/document/tracking/version: 6.1.16 not the latest revision's number".into(),
-            );
+            errors
+                .push("/document/tracking/version: 6.1.16 not the latest revision's number".into());
         }
     }
 }
@@ -1294,7 +1299,9 @@ mod tests {
     fn cwe_names_come_from_the_catalogue() {
         assert_eq!(
             cwe_name("CWE-79"),
-            Some("Improper Neutralization of Input During Web Page Generation ('Cross-site Scripting')")
+            Some(
+                "Improper Neutralization of Input During Web Page Generation ('Cross-site Scripting')"
+            )
         );
         assert_eq!(cwe_name("CWE-999999"), None);
     }

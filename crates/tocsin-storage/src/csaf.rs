@@ -51,7 +51,18 @@ pub struct CsafRevision {
     pub created_at: Timestamp,
 }
 
-type RevisionRow = (Uuid, i64, String, String, String, String, String, String, i64, i64);
+type RevisionRow = (
+    Uuid,
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    i64,
+    i64,
+);
 
 fn revision(r: RevisionRow) -> CsafRevision {
     CsafRevision {
@@ -225,7 +236,8 @@ impl Store {
 
     /// The advisories imported for a case, newest first.
     pub async fn csaf_imports_of(&self, report: ReportId) -> Result<Vec<CsafImport>> {
-        let sql = import_sql!("FROM csaf_imports i WHERE i.report_id = $1 ORDER BY i.created_at DESC");
+        let sql =
+            import_sql!("FROM csaf_imports i WHERE i.report_id = $1 ORDER BY i.created_at DESC");
         let rows: Vec<ImportRow> = dispatch!(pool self, c => {
             sqlx::query_as(sql).bind(report.uuid()).fetch_all(c).await?
         });

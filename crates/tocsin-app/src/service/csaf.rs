@@ -156,11 +156,7 @@ fn input(
         current_release: now,
         generated: now,
         generator_version: env!("CARGO_PKG_VERSION").into(),
-        canonical_url: format!(
-            "{}/{}/{path}",
-            well_known_url(state),
-            fmt::tlp_folder(tlp)
-        ),
+        canonical_url: format!("{}/{}/{path}", well_known_url(state), fmt::tlp_folder(tlp)),
         advisory_url,
         products: vec![fmt::ProductInput {
             vendor: d.vendor.clone(),
@@ -303,8 +299,8 @@ pub async fn preview(
     let imports = state.store.csaf_imports_of(report.id).await?;
     let base = well_known_url(state);
     if let Some(current) = revisions.last() {
-        let doc: serde_json::Value =
-            serde_json::from_str(&current.document).map_err(|e| AppError::internal(e.to_string()))?;
+        let doc: serde_json::Value = serde_json::from_str(&current.document)
+            .map_err(|e| AppError::internal(e.to_string()))?;
         let url = format!(
             "{base}/{}/{}",
             fmt::tlp_folder(current.tlp.parse().unwrap_or(Tlp::Clear)),
@@ -391,7 +387,10 @@ pub async fn set_settings(
     if tlp.is_none() {
         e.add("tlp", FieldError::new("error-choice"));
     }
-    e.check("fixed_version", validate::optional_line(&input.fixed_version, 200));
+    e.check(
+        "fixed_version",
+        validate::optional_line(&input.fixed_version, 200),
+    );
     e.check("cpe", validate::optional_line(&input.cpe, 500));
     e.check("purl", validate::optional_line(&input.purl, 500));
     e.check(
@@ -408,7 +407,11 @@ pub async fn set_settings(
         purl: Some(input.purl.clone()),
     };
     if let Err(err) = probe_helper(&probe) {
-        let field = if err.field().ends_with("cpe") { "cpe" } else { "purl" };
+        let field = if err.field().ends_with("cpe") {
+            "cpe"
+        } else {
+            "purl"
+        };
         e.add(
             field,
             FieldError::new("csaf-error-identifier").arg("reason", err.to_string()),
@@ -567,11 +570,7 @@ pub async fn provider_metadata(state: &App) -> Result<ProviderFile, AppError> {
         .map(|r| r.created_at)
         .max()
         .unwrap_or_else(|| state.now());
-    let keys: Vec<OpenPgpKey> = state
-        .csaf_signer
-        .iter()
-        .map(|s| s.public_key())
-        .collect();
+    let keys: Vec<OpenPgpKey> = state.csaf_signer.iter().map(|s| s.public_key()).collect();
     let doc = fmt::provider_metadata(
         &publisher(state),
         &well_known_url(state),
@@ -781,8 +780,8 @@ pub async fn import(
         );
         AppError::Validation(f)
     })?;
-    let document = String::from_utf8(bytes.clone())
-        .map_err(|_| AppError::field("file", "csaf-error-utf8"))?;
+    let document =
+        String::from_utf8(bytes.clone()).map_err(|_| AppError::field("file", "csaf-error-utf8"))?;
     let id = uuid::Uuid::now_v7();
     let mut tx = state.store.begin().await?;
     let row = CsafImport {
@@ -842,7 +841,11 @@ pub async fn imported(
 ) -> Result<ImportView, AppError> {
     desk_only(state, who, ctx).await?;
     let id: uuid::Uuid = id.parse().map_err(|_| AppError::NotFound)?;
-    let import = state.store.csaf_import(id).await?.ok_or(AppError::NotFound)?;
+    let import = state
+        .store
+        .csaf_import(id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let terms = state.store.csaf_import_terms(id).await?;
     let verdict = serde_json::from_str(&import.document)
         .map(|v| fmt::validate(&v))

@@ -419,7 +419,13 @@ pub fn authorize(who: Option<&Principal>, action: Action, resource: &Resource) -
         return Ok(());
     }
     // A TLP:CLEAR CSAF document is as public as the advisory page it comes from.
-    if let (Resource::CsafDocument { tlp: Tlp::Clear, .. }, Read | List) = (resource, action) {
+    if let (
+        Resource::CsafDocument {
+            tlp: Tlp::Clear, ..
+        },
+        Read | List,
+    ) = (resource, action)
+    {
         return Ok(());
     }
     let Some(p) = who else {

@@ -64,8 +64,8 @@ fn full() -> CsafInput {
         current_release: at("2026-12-03T05:30:00Z"),
         generated: at("2026-12-03T05:30:00Z"),
         generator_version: "0.1.0".into(),
-        canonical_url:
-            "https://desk.example.tw/.well-known/csaf/white/2026/vul-2026-000042.json".into(),
+        canonical_url: "https://desk.example.tw/.well-known/csaf/white/2026/vul-2026-000042.json"
+            .into(),
         advisory_url: Some("https://desk.example.tw/advisories/CVE-2026-12345".into()),
         products: vec![ProductInput {
             vendor: "Acme".into(),
@@ -143,7 +143,9 @@ fn reference_verdict(tag: &str, docs: &[(&str, &Value)], skip: &[&str]) -> Value
         std::fs::write(&path, csaf::to_bytes(doc)).expect("write");
         cmd.arg(path);
     }
-    let out = cmd.output().expect("node runs (npm ci --prefix tests/csaf)");
+    let out = cmd
+        .output()
+        .expect("node runs (npm ci --prefix tests/csaf)");
     let _ = std::fs::remove_dir_all(&dir);
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
         panic!(
@@ -206,13 +208,27 @@ fn the_document_holds_what_the_advisory_says() {
     assert_eq!(d["publisher"]["name"], "TWCERT/CC");
     assert_eq!(d["distribution"]["tlp"]["label"], "WHITE");
     assert_eq!(d["tracking"]["version"], "2");
-    assert_eq!(d["tracking"]["revision_history"][1]["summary"], "Fixed version added");
-    assert_eq!(d["tracking"]["initial_release_date"], "2026-12-01T02:00:00.000000Z");
+    assert_eq!(
+        d["tracking"]["revision_history"][1]["summary"],
+        "Fixed version added"
+    );
+    assert_eq!(
+        d["tracking"]["initial_release_date"],
+        "2026-12-01T02:00:00.000000Z"
+    );
     let v = &doc["vulnerabilities"][0];
     assert_eq!(v["cve"], "CVE-2026-12345");
     assert_eq!(v["cwe"]["id"], "CWE-79");
-    assert_eq!(v["product_status"]["known_affected"].as_array().map(Vec::len), Some(2));
-    assert_eq!(v["product_status"]["fixed"].as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        v["product_status"]["known_affected"]
+            .as_array()
+            .map(Vec::len),
+        Some(2)
+    );
+    assert_eq!(
+        v["product_status"]["fixed"].as_array().map(Vec::len),
+        Some(1)
+    );
     assert_eq!(v["remediations"][0]["category"], "vendor_fix");
     assert_eq!(v["acknowledgments"][0]["names"][0], "王小明");
     assert_eq!(v["scores"][0]["cvss_v3"]["baseScore"], 6.1);
@@ -222,8 +238,7 @@ fn the_document_holds_what_the_advisory_says() {
     let refs = serde_json::to_string(&v["references"]).expect("json");
     assert!(refs.contains("https://www.cve.org/CVERecord?id=CVE-2026-12345"));
     assert!(refs.contains("/advisories/CVE-2026-12345"));
-    let helper = &doc["product_tree"]["branches"][0]["branches"][0]["branches"][0]["product"]
-        ["product_identification_helper"];
+    let helper = &doc["product_tree"]["branches"][0]["branches"][0]["branches"][0]["product"]["product_identification_helper"];
     assert_eq!(helper["purl"], "pkg:generic/acme/router-x1");
 }
 
@@ -278,7 +293,10 @@ fn the_run_time_verdict_finds_broken_documents() {
             v.errors
         );
     };
-    fails(&|d| d["document"]["csaf_version"] = "1.9".into(), "csaf_version");
+    fails(
+        &|d| d["document"]["csaf_version"] = "1.9".into(),
+        "csaf_version",
+    );
     fails(
         &|d| d["vulnerabilities"][0]["product_status"]["fixed"][0] = "CSAFPID-9999".into(),
         "6.1.1",
@@ -291,7 +309,10 @@ fn the_run_time_verdict_finds_broken_documents() {
         &|d| d["vulnerabilities"][0]["cwe"]["name"] = "Something else".into(),
         "6.1.11",
     );
-    fails(&|d| d["document"]["tracking"]["version"] = "3".into(), "6.1.16");
+    fails(
+        &|d| d["document"]["tracking"]["version"] = "3".into(),
+        "6.1.16",
+    );
     fails(&|d| d["document"]["unknown"] = "x".into(), "unknown");
 }
 
@@ -323,12 +344,21 @@ fn provider_files() {
          \"2025/vul-2025-000001.json\",\"2025-05-01T02:00:00.000000Z\"\n"
     );
     let base = "https://desk.example.tw/.well-known/csaf";
-    let feed = csaf::rolie_feed("TWCERT/CC", Tlp::Clear, &format!("{base}/white"), &listed, at("2026-12-03T05:30:00Z"));
+    let feed = csaf::rolie_feed(
+        "TWCERT/CC",
+        Tlp::Clear,
+        &format!("{base}/white"),
+        &listed,
+        at("2026-12-03T05:30:00Z"),
+    );
     assert_eq!(
         feed["feed"]["entry"][0]["link"][0]["href"],
         format!("{base}/white/2026/vul-2026-000042.json")
     );
-    assert_eq!(feed["feed"]["entry"][0]["link"][2]["href"], format!("{base}/white/2026/vul-2026-000042.json.sha512"));
+    assert_eq!(
+        feed["feed"]["entry"][0]["link"][2]["href"],
+        format!("{base}/white/2026/vul-2026-000042.json.sha512")
+    );
     let meta = csaf::provider_metadata(
         &full().publisher,
         base,
@@ -340,7 +370,10 @@ fn provider_files() {
         at("2026-12-03T05:30:00Z"),
     );
     assert_eq!(meta["role"], "csaf_trusted_provider");
-    assert_eq!(meta["canonical_url"], format!("{base}/provider-metadata.json"));
+    assert_eq!(
+        meta["canonical_url"],
+        format!("{base}/provider-metadata.json")
+    );
     assert_eq!(
         meta["distributions"][1]["rolie"]["feeds"][1]["url"],
         format!("{base}/amber/csaf-feed-tlp-amber.json")
@@ -353,8 +386,12 @@ fn provider_files() {
 }
 
 fn fixture(name: &str) -> Vec<u8> {
-    std::fs::read(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/csaf").join(name))
-        .expect("fixture")
+    std::fs::read(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data/csaf")
+            .join(name),
+    )
+    .expect("fixture")
 }
 
 #[test]

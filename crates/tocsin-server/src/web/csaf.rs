@@ -147,7 +147,13 @@ async fn csaf_view(
     });
     let tlps = Tlp::ALL
         .iter()
-        .map(|t| (t.as_str().to_owned(), t.marking().to_owned(), t.as_str() == s.tlp))
+        .map(|t| {
+            (
+                t.as_str().to_owned(),
+                t.marking().to_owned(),
+                t.as_str() == s.tlp,
+            )
+        })
         .collect();
     let page = CsafPage {
         page: Page::new(state, ctx, who, "/desk/vulnerabilities"),
@@ -194,7 +200,15 @@ pub(super) async fn page(
     who: CurrentUser,
     Path(tracking): Path<String>,
 ) -> Response {
-    csaf_view(&state, &ctx, &who, &tracking, Typed::default(), StatusCode::OK).await
+    csaf_view(
+        &state,
+        &ctx,
+        &who,
+        &tracking,
+        Typed::default(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 fn back(tracking: &str, anchor: &str) -> Response {

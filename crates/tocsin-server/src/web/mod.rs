@@ -257,10 +257,7 @@ pub fn routes() -> Router<AppState> {
             "/admin/cve-ids",
             get(vuln::cve_ids).post(vuln::cve_ids_submit),
         )
-        .route(
-            "/desk/vulnerabilities/{tracking}/csaf",
-            get(csaf::page),
-        )
+        .route("/desk/vulnerabilities/{tracking}/csaf", get(csaf::page))
         .route(
             "/desk/vulnerabilities/{tracking}/csaf/settings",
             post(csaf::settings),
