@@ -1017,7 +1017,7 @@ pub fn rolie_feed(
     let label = tlp_label(tlp);
     let folder = tlp_folder(tlp);
     let mut rows: Vec<&Listed> = docs.iter().collect();
-    rows.sort_by(|a, b| b.current_release.cmp(&a.current_release));
+    rows.sort_by_key(|d| std::cmp::Reverse(d.current_release));
     let entries: Vec<Value> = rows
         .iter()
         .map(|d| {
