@@ -29,6 +29,9 @@ pub struct App {
     pub matcher: Arc<Matcher>,
     /// Virus Check's engines and key of files at rest (`service::virus`).
     pub virus: Arc<crate::service::virus::Scanner>,
+    /// Signs CSAF documents (`.asc`) with the desk's OpenPGP key; `None` until the key's
+    /// holder plugs one in ([`App::with_csaf_signer`]).
+    pub csaf_signer: Option<crate::service::csaf::Signer>,
 }
 
 impl App {
@@ -45,7 +48,14 @@ impl App {
             intake: Default::default(),
             matcher: Arc::new(Matcher::default()),
             virus,
+            csaf_signer: None,
         })
+    }
+
+    /// The same state with a signer of CSAF documents.
+    pub fn with_csaf_signer(mut self, signer: crate::service::csaf::Signer) -> Self {
+        self.csaf_signer = Some(signer);
+        self
     }
 
     /// Now, by the product's clock.

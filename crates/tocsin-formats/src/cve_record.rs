@@ -296,6 +296,15 @@ pub struct FinderInput {
     pub public_credit: bool,
 }
 
+impl FinderInput {
+    /// The finder as every public channel may name them: themselves if they agreed to
+    /// public credit, `None` otherwise. The CVE record and the CSAF document both ask this,
+    /// so the reporter's choice is read in one place.
+    pub fn credited(&self) -> Option<&FinderInput> {
+        self.public_credit.then_some(self)
+    }
+}
+
 /// How the vulnerability was discovered, as CVE records say it in `source.discovery`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
@@ -764,9 +773,9 @@ pub fn cna_container(input: &CveRecordInput) -> Result<CnaContainer, CveRecordEr
         }
         _ => Vec::new(),
     };
-    let credits = match &input.finder {
-        Some(f) if f.public_credit => vec![credit(f)?],
-        _ => Vec::new(),
+    let credits = match input.finder.as_ref().and_then(FinderInput::credited) {
+        Some(f) => vec![credit(f)?],
+        None => Vec::new(),
     };
 
     Ok(CnaContainer {

@@ -28,7 +28,11 @@
 //! OASIS stix2-validator (`tests/it/stix_validator.rs`, through `tests/stix/validate_bundles.py`). MISP
 //! feed events, `manifest.json` and `hashes.csv` (`misp.rs`; PyMISP loads them in
 //! `crates/tocsin-server/tests/it/feeds_api.rs`); the one CSV writer of every feed
-//! (`csv.rs`, formula-safe).
+//! (`csv.rs`, formula-safe). CSAF 2.0 (`csaf.rs`): an advisory as a `csaf_security_advisory`
+//! document, a trusted provider's files (provider metadata, ROLIE feeds, `index.txt`,
+//! `changes.csv`), the run-time verdict against the vendored strict schema (`data/csaf/`)
+//! and pure mandatory tests, and the reading of other publishers' advisories; its documents
+//! are checked by the BSI reference validator in `tests/it/csaf.rs`.
 //! `fuzz/` holds cargo-fuzz targets (its own workspace) for the parsers of what outsiders
 //! send: inbound mail with the forms behind it, the intel and vulnerability TXT forms and
 //! STIX bundles (the CVSS, CVE, text and Atom readers are property-tested instead); `scripts/fuzz` runs
@@ -37,6 +41,7 @@
 //! `Unreadable`).
 
 pub mod atom;
+pub mod csaf;
 pub mod csv;
 pub mod cve_record;
 pub mod cvss;

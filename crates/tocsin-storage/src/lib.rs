@@ -22,7 +22,9 @@
 //! filters given, one index range per asked state, from a keyset cursor `ReportCursor`,
 //! over the indexes of migration 0023 ending in (reported_at, id)), `phishing` (URL cases linked to
 //! reports, abuse contacts, RDAP cache), `cna` (coordination cases and the CVE id
-//! pool; an id is assigned at most once, tested under concurrency on both engines), `intel`
+//! pool; an id is assigned at most once, tested under concurrency on both engines), `csaf`
+//! (CSAF settings of a case, its released revisions with the documents as served, imported
+//! advisories with their CVE ids and products for search; migration 0033), `intel`
 //! (sharing groups and members, records with their audiences, deliveries and indicators;
 //! full-text search as FTS5 over CJK tokens on SQLite and a `text[]` with a GIN index on
 //! PostgreSQL; on SQLite indicator values are found through a second FTS5 index (one row a
@@ -106,6 +108,7 @@ mod bulk;
 pub mod claims;
 pub mod cna;
 pub mod columns;
+pub mod csaf;
 pub mod export;
 pub mod idempotency;
 pub mod intel;

@@ -169,6 +169,12 @@ impl Fetcher {
     /// Fetches `url` once, following at most [`MAX_REDIRECTS`] redirects, each hop checked
     /// and pinned to its checked addresses; blocking (run it off the async runtime).
     pub fn fetch(&self, url: &str) -> Result<FetchResult, FetchError> {
+        self.fetch_body(url).map(|(result, _)| result)
+    }
+
+    /// [`Fetcher::fetch`], keeping the body as received (at most the size limit): what an
+    /// imported document is read from (`service::csaf`).
+    pub fn fetch_body(&self, url: &str) -> Result<(FetchResult, Vec<u8>), FetchError> {
         use sha2::{Digest, Sha256};
         let deadline = Instant::now() + self.timeout;
         let mut target = rule::target(url).map_err(|source| FetchError::Url {
@@ -207,13 +213,14 @@ impl Fetcher {
                 .read_to_vec()
                 .map_err(http)?;
             let text = String::from_utf8_lossy(&bytes);
-            return Ok(FetchResult {
+            let result = FetchResult {
                 status,
                 final_url: defang(&target.url),
                 title: html_title(&text),
                 sha256: hex::encode(Sha256::digest(&bytes)),
                 bytes: bytes.len(),
-            });
+            };
+            return Ok((result, bytes));
         }
         Err(FetchError::TooManyRedirects)
     }

@@ -12,6 +12,9 @@
 //! with `fetch.rs` its evidence fetcher (each hop resolved once, checked, and connected to
 //! only at the checked addresses);
 //! `vuln.rs` for vulnerability intake, the CNA workflow, CVE ids, records and advisories;
+//! `csaf.rs` for advisories as CSAF 2.0 documents (a revision released with each change of a
+//! published case), the trusted provider's layout under the TLP policy, and imported CSAF
+//! advisories of vendors and foreign CERTs;
 //! `intel.rs` for intel sharing: submission (web, API, TXT), FBI feedback, re-sharing that
 //! may only keep or tighten the TLP, desk edits above the TLP floor, sharing with groups,
 //! organizations and people with the TXT mailed to each recipient the policy admits and
@@ -52,6 +55,7 @@
 //! desk's own use case.
 
 pub mod account;
+pub mod csaf;
 pub mod feeds;
 pub mod fetch;
 pub mod home;
@@ -178,6 +182,7 @@ fn resource_kind(r: &Resource) -> &'static str {
         Resource::Referral { .. } => "referral",
         Resource::VirusAnalyses { .. } => "virus_analysis",
         Resource::Report { .. } => "report",
+        Resource::CsafDocument { .. } => "csaf_document",
     }
 }
 

@@ -630,7 +630,20 @@ pub struct CnaUpdate {
     pub note: String,
 }
 
-async fn begin_case(
+/// A case and its report for what only those who may change it see (the CSAF preview,
+/// imports), without opening a transaction.
+pub(crate) async fn case_for_update(
+    state: &App,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    tracking: &str,
+) -> Result<(Report, VulnCase), AppError> {
+    let (report, case) = load(state, who, tracking).await?;
+    check_hidden(state, who, ctx, Action::Update, &resource(&report, &case)).await?;
+    Ok((report, case))
+}
+
+pub(crate) async fn begin_case(
     state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
@@ -794,6 +807,10 @@ async fn move_case(
     }
     case.cna_state = to.as_str().to_string();
     tx.update_vuln_case(&case).await?;
+    if to == CnaState::Published {
+        // The advisory is also a CSAF document from the moment it is public: revision 1.
+        super::csaf::release(state, &mut tx, report, &case, "Initial release").await?;
+    }
     // Points move with the transition, in its transaction.
     let earned = match to {
         CnaState::Accepted => Some((
@@ -1231,6 +1248,9 @@ pub struct AdvisoryInput {
     pub advisory_zh: String,
     /// Target publication date, YYYY-MM-DD (empty: keep).
     pub target_publication: String,
+    /// What changed, for the CSAF document's revision history of a published case (empty:
+    /// a generic line).
+    pub revision_summary: String,
 }
 
 /// `CWE-` and 1 to 8 digits.
@@ -1258,6 +1278,10 @@ pub async fn set_advisory(
         "advisory_zh",
         validate::optional_text(&input.advisory_zh, 20_000),
     );
+    e.check(
+        "revision_summary",
+        validate::optional_line(&input.revision_summary, 500),
+    );
     let cwe = input.cwe.trim().to_ascii_uppercase();
     if !cwe.is_empty() && !valid_cwe(&cwe) {
         e.add("cwe", FieldError::new("error-cwe"));
@@ -1277,6 +1301,14 @@ pub async fn set_advisory(
         case.target_publication = d.to_string();
     }
     tx.update_vuln_case(&case).await?;
+    if case.cna_state == CnaState::Published.as_str() {
+        // A published advisory's change is a new revision of its CSAF document.
+        let summary = match input.revision_summary.trim() {
+            "" => "Advisory updated",
+            s => s,
+        };
+        super::csaf::release(state, &mut tx, &report, &case, summary).await?;
+    }
     tx.add_event(
         report.id,
         &event(

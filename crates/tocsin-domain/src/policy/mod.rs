@@ -220,6 +220,17 @@ pub enum Resource {
         /// Whose uploads, or `None` for everyone's.
         submitter: Option<UserId>,
     },
+    /// A CSAF document of a published advisory in the trusted provider's layout
+    /// (`/.well-known/csaf/`), with its TLP. TLP:CLEAR (WHITE) is public; above it the one
+    /// TLP rule decides ([`tlp_allows`]), the case's notified vendor being the recipient
+    /// organization and its reporter a named user; coordinators and admins read every one.
+    /// Nobody writes through the layout: documents are released by the case's use cases.
+    CsafDocument {
+        /// The document's TLP.
+        tlp: Tlp,
+        /// What the asking principal is to the case ([`csaf_audience`]).
+        audience: IntelAudience,
+    },
     /// A report of any kind; `org` is the reporting organization, `reporter` the account
     /// that filed it, if any.
     Report {
@@ -242,7 +253,7 @@ impl Resource {
                 | Resource::InboundMail
                 | Resource::Referral { .. }
                 | Resource::VirusAnalyses { submitter: None }
-        )
+        ) || matches!(self, Resource::CsafDocument { tlp, .. } if *tlp != Tlp::Clear)
     }
 }
 
@@ -274,6 +285,24 @@ fn tlp_allows(tlp: Tlp, a: IntelAudience) -> bool {
             Tlp::AmberStrict => a.recipient_org,
             Tlp::Red => false,
         }
+}
+
+/// What a principal is to a published case's CSAF document: its reporter is a named user,
+/// the members of the notified vendor (`vendor_org`, the case's vendor with access) its
+/// recipient organization. Nothing for an anonymous caller.
+pub fn csaf_audience(
+    who: Option<&Principal>,
+    vendor_org: Option<OrgId>,
+    reporter: Option<UserId>,
+) -> IntelAudience {
+    let Some(p) = who else {
+        return IntelAudience::default();
+    };
+    IntelAudience {
+        named_user: reporter.is_some() && reporter == Some(p.user_id),
+        recipient_org: vendor_org.is_some() && p.has(Role::Member) && p.in_org(vendor_org),
+        ..IntelAudience::default()
+    }
 }
 
 /// The most permissive TLP at which each relation still gives access: storage uses it to
@@ -383,6 +412,16 @@ pub fn authorize(who: Option<&Principal>, action: Action, resource: &Resource) -
             tlp: Tlp::Clear,
             draft: false,
             ..
+        },
+        Read | List,
+    ) = (resource, action)
+    {
+        return Ok(());
+    }
+    // A TLP:CLEAR CSAF document is as public as the advisory page it comes from.
+    if let (
+        Resource::CsafDocument {
+            tlp: Tlp::Clear, ..
         },
         Read | List,
     ) = (resource, action)
@@ -522,6 +561,10 @@ pub fn authorize(who: Option<&Principal>, action: Action, resource: &Resource) -
                 Update => staff,
                 Create | Append | Delete => false,
             }
+        }
+        Resource::CsafDocument { tlp, audience } => {
+            let coordinator = admin || p.has(Role::Coordinator);
+            matches!(action, List | Read) && (coordinator || tlp_allows(*tlp, *audience))
         }
         Resource::Report { org, reporter } => {
             let own = reporter.is_some() && *reporter == Some(p.user_id);
@@ -954,6 +997,53 @@ mod tests {
             .is_confidential()
         );
         assert!(!Resource::Organization(None).is_confidential());
+    }
+
+    /// CSAF documents: CLEAR to anyone, GREEN and AMBER to the notified vendor's members,
+    /// RED to the reporter alone, everything to coordinators; nobody writes.
+    #[test]
+    fn csaf_document_table() {
+        let w = world();
+        let coordinator = Principal {
+            user_id: UserId::new(),
+            org_id: None,
+            roles: Roles::new([Role::Coordinator]),
+        };
+        let vendor = Some(w.org_a);
+        let reporter = Some(w.partner_b.user_id);
+        let doc = |who: Option<&Principal>, tlp| Resource::CsafDocument {
+            tlp,
+            audience: csaf_audience(who, vendor, reporter),
+        };
+        // (who, TLPs readable)
+        let rows: [(Option<&Principal>, &[Tlp]); 6] = [
+            (None, &[Tlp::Clear]),
+            (Some(&w.analyst), &[Tlp::Clear]),
+            (Some(&w.reporter_a), &[Tlp::Clear]),
+            (
+                Some(&w.member_a),
+                &[Tlp::Clear, Tlp::Green, Tlp::Amber, Tlp::AmberStrict],
+            ),
+            (Some(&w.partner_b), Tlp::ALL),
+            (Some(&coordinator), Tlp::ALL),
+        ];
+        for (who, readable) in rows {
+            for &tlp in Tlp::ALL {
+                let r = doc(who, tlp);
+                assert_eq!(
+                    authorize(who, Read, &r).is_ok(),
+                    readable.contains(&tlp),
+                    "{who:?} reading {tlp}"
+                );
+                for action in [Create, Update, Append, Delete] {
+                    assert!(authorize(who, action, &r).is_err(), "{who:?} {action:?}");
+                }
+            }
+        }
+        assert_eq!(
+            authorize(None, Read, &doc(None, Tlp::Amber)),
+            Err(Denied::NeedsLogin)
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! holds its parser to properties over arbitrary input.
 
 mod atom;
+mod csaf;
 mod cve_record;
 mod cvss;
 mod intel_form;

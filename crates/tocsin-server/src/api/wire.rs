@@ -822,6 +822,9 @@ pub struct AdvisoryInput {
     pub advisory_zh: String,
     /// Target publication date, YYYY-MM-DD (empty: keep).
     pub target_publication: String,
+    /// What changed, for the CSAF document's revision history of a published case (empty:
+    /// a generic line).
+    pub revision_summary: String,
 }
 
 impl From<AdvisoryInput> for app::vuln::AdvisoryInput {
@@ -833,6 +836,7 @@ impl From<AdvisoryInput> for app::vuln::AdvisoryInput {
             advisory_en: w.advisory_en,
             advisory_zh: w.advisory_zh,
             target_publication: w.target_publication,
+            revision_summary: w.revision_summary,
         }
     }
 }

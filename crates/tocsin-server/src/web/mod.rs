@@ -15,6 +15,7 @@ use crate::state::AppState;
 mod account;
 mod admin;
 mod claim;
+mod csaf;
 mod desk;
 mod front;
 mod intel;
@@ -255,6 +256,26 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/admin/cve-ids",
             get(vuln::cve_ids).post(vuln::cve_ids_submit),
+        )
+        .route("/desk/vulnerabilities/{tracking}/csaf", get(csaf::page))
+        .route(
+            "/desk/vulnerabilities/{tracking}/csaf/settings",
+            post(csaf::settings),
+        )
+        .route(
+            "/desk/vulnerabilities/{tracking}/csaf/import",
+            post(csaf::import.layer(DefaultBodyLimit::disable())),
+        )
+        .route("/desk/csaf/imports", get(csaf::search))
+        .route("/desk/csaf/imports/{id}", get(csaf::imported))
+        .route(
+            "/.well-known/csaf/provider-metadata.json",
+            get(csaf::provider_metadata),
+        )
+        .route("/.well-known/csaf/{folder}/{file}", get(csaf::folder_file))
+        .route(
+            "/.well-known/csaf/{folder}/{year}/{file}",
+            get(csaf::document_file),
         )
         .route("/advisories", get(vuln::advisories))
         .route("/advisories.atom", get(vuln::advisories_atom))

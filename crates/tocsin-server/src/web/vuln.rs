@@ -643,6 +643,8 @@ struct CasePage {
     export_kind: &'static str,
     /// Publication is one of the next steps (its English description rule is said).
     may_publish: bool,
+    /// The case's CSAF document (draft or released) passes the run-time validator.
+    csaf_valid: bool,
     /// Who works the case, as on an incident: the desk's staff to choose from.
     staff: Options,
     assignee_label: String,
@@ -704,10 +706,12 @@ async fn case_view(
         let v = svc::case(state, who, ctx, tracking).await?;
         let orgs = service::list_orgs(state, who, ctx).await?;
         let users = super::desk::staff(state, who, ctx).await?;
-        Ok::<_, AppError>((v, orgs, users))
+        let csaf = tocsin_app::service::csaf::preview(state, who, ctx, tracking).await?;
+        let csaf_valid = csaf.build_error.is_none() && csaf.verdict.is_valid();
+        Ok::<_, AppError>((v, orgs, users, csaf_valid))
     }
     .await;
-    let (v, orgs, users) = match result {
+    let (v, orgs, users, csaf_valid) = match result {
         Ok(x) => x,
         Err(e) => return e.into_response(),
     };
@@ -795,6 +799,7 @@ async fn case_view(
             _ => "container",
         },
         may_publish: v.state.can_go_to(CnaState::Published),
+        csaf_valid,
         assignee_label: users
             .iter()
             .find(|u| u.id.to_string() == assignee)
@@ -1022,6 +1027,7 @@ pub(super) async fn advisory(
         ("advisory_en", f.advisory_en),
         ("advisory_zh", f.advisory_zh),
         ("target_publication", f.target_publication),
+        ("revision_summary", f.revision_summary),
     ];
     after(&state, &ctx, &who, &tracking, "advisory", result, values).await
 }

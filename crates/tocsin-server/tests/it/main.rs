@@ -5,6 +5,7 @@ mod api;
 mod audiences;
 mod boundaries;
 mod calendar_days;
+mod csaf;
 mod desk_pages;
 mod feeds_api;
 mod front;
