@@ -178,6 +178,10 @@ fn resource_kind(r: &Resource) -> &'static str {
         Resource::Referral { .. } => "referral",
         Resource::VirusAnalyses { .. } => "virus_analysis",
         Resource::Report { .. } => "report",
+        Resource::OrgApplication => "org_application",
+        Resource::AllianceApplication { .. } => "alliance_application",
+        Resource::AllianceDirectory { .. } => "alliance_directory",
+        Resource::IsacMembers { .. } => "isac_members",
     }
 }
 
