@@ -48,6 +48,10 @@
 //! `virus_desk.rs` for a signed-in uploader's history, the desk's page and what the desk
 //! makes of an analysis (an intel draft, a note on a report), and the upload limit;
 //! `virus_mail.rs` for Virus Check by mail (attachments checked, verdicts mailed back).
+//! `membership.rs` for organizations that sign themselves up (`/join`: mail confirmed by a
+//! one-time link, vetted, approval making the organization and its first user), the
+//! CERT/CSIRT alliance (RFC 2350 team profiles, its state table, the sharing group
+//! approval adds to, the members' directory and the public list) and the ISAC pages.
 //! `home.rs` for the staff home: what needs action now on each desk, counted through each
 //! desk's own use case.
 
@@ -61,6 +65,7 @@ pub mod intel;
 pub mod intel_import;
 pub mod mail_intake;
 pub mod matching;
+pub mod membership;
 pub mod phishing;
 pub mod points;
 pub mod referral;
