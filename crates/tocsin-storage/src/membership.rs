@@ -59,9 +59,14 @@ pub struct OrgApplication {
     pub created_at: Timestamp,
 }
 
-const APPLICATION_COLUMNS: &str = "id, state, org_name, org_name_en, kind, sector, business_number, website, \
+/// The columns of [`OrgApplication`], for `concat!` (queries stay static strings).
+macro_rules! application_columns {
+    () => {
+        "id, state, org_name, org_name_en, kind, sector, business_number, website, \
      applicant_name, applicant_email, applicant_phone, locale, domain_verified, confirmed_at, decided_at, \
-     decided_by, reason, org_id, created_at";
+     decided_by, reason, org_id, created_at"
+    };
+}
 
 /// What an organization said of itself when it signed up.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
@@ -117,9 +122,14 @@ pub struct AllianceMember {
     pub updated_at: Timestamp,
 }
 
-const MEMBER_COLUMNS: &str = "a.org_id, o.name AS org_name, a.state, a.team_name, a.constituency, a.email, a.phone, \
+/// The columns of [`AllianceMember`] and the join that names its organization.
+macro_rules! member_from {
+    () => {
+        "a.org_id, o.name AS org_name, a.state, a.team_name, a.constituency, a.email, a.phone, \
      a.emergency, a.pgp_key, a.pgp_fingerprint, a.hours, a.services, a.listed, a.terms_accepted_at, a.reason, \
-     a.applied_at, a.updated_at FROM alliance_members a JOIN organizations o ON o.id = a.org_id";
+     a.applied_at, a.updated_at FROM alliance_members a JOIN organizations o ON o.id = a.org_id"
+    };
+}
 
 /// A sector ISAC and the sharing group it maps to.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
@@ -284,19 +294,21 @@ impl Tx {
 impl Store {
     /// One application.
     pub async fn get_org_application(&self, id: Uuid) -> Result<Option<OrgApplication>> {
-        let sql = format!("SELECT {APPLICATION_COLUMNS} FROM org_applications WHERE id = $1");
+        let sql = concat!("SELECT ", application_columns!(), " FROM org_applications WHERE id = $1");
         Ok(dispatch!(pool self, c => {
-            sqlx::query_as::<_, OrgApplication>(&sql).bind(id).fetch_optional(c).await?
+            sqlx::query_as::<_, OrgApplication>(sql).bind(id).fetch_optional(c).await?
         }))
     }
 
     /// The applications in `state`, oldest first (at most 500).
     pub async fn list_org_applications(&self, state: &str) -> Result<Vec<OrgApplication>> {
-        let sql = format!(
-            "SELECT {APPLICATION_COLUMNS} FROM org_applications WHERE state = $1 ORDER BY created_at, id LIMIT 500"
+        let sql = concat!(
+            "SELECT ",
+            application_columns!(),
+            " FROM org_applications WHERE state = $1 ORDER BY created_at, id LIMIT 500"
         );
         Ok(dispatch!(pool self, c => {
-            sqlx::query_as::<_, OrgApplication>(&sql).bind(state).fetch_all(c).await?
+            sqlx::query_as::<_, OrgApplication>(sql).bind(state).fetch_all(c).await?
         }))
     }
 
@@ -310,17 +322,17 @@ impl Store {
 
     /// An organization's alliance membership, if it ever applied.
     pub async fn get_alliance_member(&self, org: OrgId) -> Result<Option<AllianceMember>> {
-        let sql = format!("SELECT {MEMBER_COLUMNS} WHERE a.org_id = $1");
+        let sql = concat!("SELECT ", member_from!(), " WHERE a.org_id = $1");
         Ok(dispatch!(pool self, c => {
-            sqlx::query_as::<_, AllianceMember>(&sql).bind(org.uuid()).fetch_optional(c).await?
+            sqlx::query_as::<_, AllianceMember>(sql).bind(org.uuid()).fetch_optional(c).await?
         }))
     }
 
     /// The alliance rows in any of `states` (every state when empty), by team name.
     pub async fn list_alliance_members(&self, states: &[&str]) -> Result<Vec<AllianceMember>> {
-        let sql = format!("SELECT {MEMBER_COLUMNS} ORDER BY a.team_name, a.org_id");
+        let sql = concat!("SELECT ", member_from!(), " ORDER BY a.team_name, a.org_id");
         let rows: Vec<AllianceMember> = dispatch!(pool self, c => {
-            sqlx::query_as::<_, AllianceMember>(&sql).fetch_all(c).await?
+            sqlx::query_as::<_, AllianceMember>(sql).fetch_all(c).await?
         });
         // A handful of dozen teams: filtered here rather than by a list bound per engine.
         Ok(rows

@@ -487,7 +487,15 @@ pub async fn update_org(
         &Resource::Organization(Some(id)),
     )
     .await?;
-    let new = input.validate().map_err(AppError::Validation)?;
+    let mut new = input.validate().map_err(AppError::Validation)?;
+    // Once an organization has applied to the alliance, its flag follows the alliance's
+    // state table, not the checkbox.
+    if let Some(m) = state.store.get_alliance_member(id).await? {
+        new.alliance_member = m
+            .state
+            .parse::<tocsin_domain::membership::AllianceState>()
+            .is_ok_and(|s| s.is_member());
+    }
     let mut tx = state.store.begin().await?;
     match tx.update_org(id, &new).await {
         Ok(()) => {}
