@@ -52,7 +52,9 @@ pub fn check_ubn(value: &str) -> Result<(), FieldError> {
 /// The host of a web site as an applicant types it (`https://www.example.com.tw/about`,
 /// `example.com.tw`), lower case and without a leading `www.`; `None` when there is none.
 pub fn site_host(site: &str) -> Option<String> {
-    let s = site.trim();
+    // Schemes and hosts are case-insensitive; the path is not looked at.
+    let lower = site.trim().to_ascii_lowercase();
+    let s = lower.as_str();
     let s = s
         .strip_prefix("https://")
         .or_else(|| s.strip_prefix("http://"))
@@ -61,7 +63,7 @@ pub fn site_host(site: &str) -> Option<String> {
     // No credentials or ports: the host alone.
     let host = host.rsplit('@').next().unwrap_or_default();
     let host = host.split(':').next().unwrap_or_default();
-    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    let host = host.trim_end_matches('.');
     let host = host.strip_prefix("www.").unwrap_or(&host).to_string();
     let ok = host.contains('.')
         && host.len() <= 253
