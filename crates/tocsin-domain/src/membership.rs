@@ -255,7 +255,15 @@ mod tests {
         for ok in ["22099131", "96979933", "04595257"] {
             assert!(ubn_is_valid(ok), "{ok}");
         }
-        for bad in ["22099132", "12345678", "2209913", "220991311", "2209913a", "", "２２０９９１３１"] {
+        for bad in [
+            "22099132",
+            "12345678",
+            "2209913",
+            "220991311",
+            "2209913a",
+            "",
+            "２２０９９１３１",
+        ] {
             assert!(!ubn_is_valid(bad), "{bad}");
         }
     }
@@ -279,12 +287,18 @@ mod tests {
 
     #[test]
     fn domain_verified_by_host_or_subdomain() {
-        assert!(domain_verified("soc@example.com.tw", "https://www.example.com.tw/about"));
+        assert!(domain_verified(
+            "soc@example.com.tw",
+            "https://www.example.com.tw/about"
+        ));
         assert!(domain_verified("a@mail.example.com.tw", "example.com.tw"));
         assert!(!domain_verified("a@gmail.com", "example.com.tw"));
         assert!(!domain_verified("a@badexample.com.tw", "example.com.tw"));
         assert!(!domain_verified("a@example.com.tw", ""));
-        assert_eq!(site_host("HTTP://user@WWW.Example.tw:8080/x").as_deref(), Some("example.tw"));
+        assert_eq!(
+            site_host("HTTP://user@WWW.Example.tw:8080/x").as_deref(),
+            Some("example.tw")
+        );
         assert!(site_host("not a site").is_none());
     }
 

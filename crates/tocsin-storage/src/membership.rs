@@ -294,7 +294,11 @@ impl Tx {
 impl Store {
     /// One application.
     pub async fn get_org_application(&self, id: Uuid) -> Result<Option<OrgApplication>> {
-        let sql = concat!("SELECT ", application_columns!(), " FROM org_applications WHERE id = $1");
+        let sql = concat!(
+            "SELECT ",
+            application_columns!(),
+            " FROM org_applications WHERE id = $1"
+        );
         Ok(dispatch!(pool self, c => {
             sqlx::query_as::<_, OrgApplication>(sql).bind(id).fetch_optional(c).await?
         }))

@@ -78,9 +78,15 @@ impl JoinInput {
         } else {
             e.check("org_name", validate::required_line(&self.org_name, 200));
         }
-        e.check("org_name_en", validate::optional_line(&self.org_name_en, 200));
+        e.check(
+            "org_name_en",
+            validate::optional_line(&self.org_name_en, 200),
+        );
         e.check("sector", validate::optional_line(&self.sector, 100));
-        e.check("business_number", membership::check_ubn(&self.business_number));
+        e.check(
+            "business_number",
+            membership::check_ubn(&self.business_number),
+        );
         e.check("website", membership::check_site(&self.website));
         e.check("name", validate::required_line(&self.name, 200));
         e.check("email", validate::email(&self.email));
@@ -141,7 +147,10 @@ pub async fn apply(state: &App, ctx: &Ctx, input: &JoinInput) -> Result<Uuid, Ap
     let args = [
         ("name", app.applicant_name.clone()),
         ("organization", shown_org_name(&app)),
-        ("link", state.config.link(&format!("/join/confirm?token={secret}"))),
+        (
+            "link",
+            state.config.link(&format!("/join/confirm?token={secret}")),
+        ),
         ("days", CONFIRM_DAYS.to_string()),
     ];
     let (subject, text) = Letter {
@@ -152,7 +161,13 @@ pub async fn apply(state: &App, ctx: &Ctx, input: &JoinInput) -> Result<Uuid, Ap
     }
     .render(&ctx.tr());
     crate::mailer::queue(&mut tx, state, &app.applicant_email, &subject, &text).await?;
-    let mut a = audit_entry(&anon, ctx, "join.apply", "org_application", &app.id.to_string());
+    let mut a = audit_entry(
+        &anon,
+        ctx,
+        "join.apply",
+        "org_application",
+        &app.id.to_string(),
+    );
     a.detail = app.applicant_email.clone();
     tx.audit(&a).await?;
     tx.commit().await?;
@@ -424,12 +439,18 @@ impl AllianceInput {
     fn validate(&self) -> Result<(), FieldErrors> {
         let mut e = FieldErrors::new();
         e.check("team_name", validate::required_line(&self.team_name, 200));
-        e.check("constituency", validate::required_text(&self.constituency, 2000));
+        e.check(
+            "constituency",
+            validate::required_text(&self.constituency, 2000),
+        );
         e.check("email", validate::email(&self.email));
         e.check("phone", validate::phone(&self.phone));
         e.check("emergency", validate::optional_line(&self.emergency, 200));
         e.check("pgp_key", validate::optional_text(&self.pgp_key, 20_000));
-        e.check("pgp_fingerprint", membership::check_fingerprint(&self.pgp_fingerprint));
+        e.check(
+            "pgp_fingerprint",
+            membership::check_fingerprint(&self.pgp_fingerprint),
+        );
         e.check("hours", validate::optional_line(&self.hours, 200));
         e.check("services", validate::optional_text(&self.services, 2000));
         if !self.accept_terms {
@@ -542,10 +563,7 @@ pub async fn alliance_applications(
 }
 
 /// The alliance's sharing group, made (kind `alliance`) on the first approval.
-async fn alliance_group(
-    state: &App,
-    tx: &mut tocsin_storage::Tx,
-) -> Result<GroupId, AppError> {
+async fn alliance_group(state: &App, tx: &mut tocsin_storage::Tx) -> Result<GroupId, AppError> {
     let name = state.config.alliance.group_name.trim();
     if let Some(g) = state
         .store
@@ -624,8 +642,14 @@ pub async fn review_alliance(
     }
     let args = [
         ("team", m.team_name.clone()),
-        ("state", Tr::new(Locale::ZhTw).t(&format!("alliance-state-{}", to.as_str()))),
-        ("state_en", Tr::new(Locale::En).t(&format!("alliance-state-{}", to.as_str()))),
+        (
+            "state",
+            Tr::new(Locale::ZhTw).t(&format!("alliance-state-{}", to.as_str())),
+        ),
+        (
+            "state_en",
+            Tr::new(Locale::En).t(&format!("alliance-state-{}", to.as_str())),
+        ),
         ("reason", reason.trim().to_string()),
     ];
     let (subject, text) = Letter {
@@ -636,7 +660,13 @@ pub async fn review_alliance(
     }
     .render_both();
     crate::mailer::queue(&mut tx, state, &m.email, &subject, &text).await?;
-    let mut a = audit_entry(who, ctx, "alliance.review", "organization", &org.to_string());
+    let mut a = audit_entry(
+        who,
+        ctx,
+        "alliance.review",
+        "organization",
+        &org.to_string(),
+    );
     a.detail = format!("{} -> {}", from.as_str(), to.as_str());
     tx.audit(&a).await?;
     tx.commit().await?;
@@ -663,7 +693,13 @@ pub async fn set_listed(
     if !tx.set_alliance_listed(org, listed).await? {
         return Err(AppError::NotFound);
     }
-    let mut a = audit_entry(who, ctx, "alliance.listed", "organization", &org.to_string());
+    let mut a = audit_entry(
+        who,
+        ctx,
+        "alliance.listed",
+        "organization",
+        &org.to_string(),
+    );
     a.detail = listed.to_string();
     tx.audit(&a).await?;
     tx.commit().await?;
@@ -753,7 +789,14 @@ pub async fn isac_members(
     };
     let own = who.user().and_then(|u| u.org_id.0);
     let member = own.is_some_and(|o| orgs.contains(&o));
-    check(state, who, ctx, Action::List, &Resource::IsacMembers { member }).await?;
+    check(
+        state,
+        who,
+        ctx,
+        Action::List,
+        &Resource::IsacMembers { member },
+    )
+    .await?;
     let mut out = Vec::new();
     for o in orgs {
         if let Some(org) = state.store.get_org(o).await? {

@@ -573,7 +573,9 @@ pub fn authorize(who: Option<&Principal>, action: Action, resource: &Resource) -
                 Delete => false,
             }
         }
-        Resource::AllianceDirectory { member } => matches!(action, List | Read) && (staff || *member),
+        Resource::AllianceDirectory { member } => {
+            matches!(action, List | Read) && (staff || *member)
+        }
         Resource::IsacMembers { member } => matches!(action, List | Read) && (staff || *member),
     };
     if allowed {
@@ -673,26 +675,75 @@ mod tests {
         type Row<'a> = (Option<&'a Principal>, Action, Resource, Decision);
         let rows: Vec<Row> = vec![
             (anon, Create, Resource::OrgApplication, Ok(())),
-            (anon, List, Resource::OrgApplication, Err(Denied::NeedsLogin)),
-            (Some(&w.member_a), List, Resource::OrgApplication, Err(Denied::Forbidden)),
-            (Some(&w.analyst), Update, Resource::OrgApplication, Err(Denied::Forbidden)),
+            (
+                anon,
+                List,
+                Resource::OrgApplication,
+                Err(Denied::NeedsLogin),
+            ),
+            (
+                Some(&w.member_a),
+                List,
+                Resource::OrgApplication,
+                Err(Denied::Forbidden),
+            ),
+            (
+                Some(&w.analyst),
+                Update,
+                Resource::OrgApplication,
+                Err(Denied::Forbidden),
+            ),
             (Some(&w.admin), Update, Resource::OrgApplication, Ok(())),
             (Some(&w.member_a), Create, app_a.clone(), Ok(())),
-            (Some(&w.reporter_a), Create, app_a.clone(), Err(Denied::Forbidden)),
-            (Some(&w.partner_b), Create, app_a.clone(), Err(Denied::Forbidden)),
-            (Some(&w.partner_b), Read, app_a.clone(), Err(Denied::Forbidden)),
-            (Some(&w.member_a), Update, app_a.clone(), Err(Denied::Forbidden)),
+            (
+                Some(&w.reporter_a),
+                Create,
+                app_a.clone(),
+                Err(Denied::Forbidden),
+            ),
+            (
+                Some(&w.partner_b),
+                Create,
+                app_a.clone(),
+                Err(Denied::Forbidden),
+            ),
+            (
+                Some(&w.partner_b),
+                Read,
+                app_a.clone(),
+                Err(Denied::Forbidden),
+            ),
+            (
+                Some(&w.member_a),
+                Update,
+                app_a.clone(),
+                Err(Denied::Forbidden),
+            ),
             (Some(&w.admin), Update, app_a, Ok(())),
             (anon, Read, dir(false), Err(Denied::NeedsLogin)),
             (Some(&w.member_a), Read, dir(false), Err(Denied::Forbidden)),
             (Some(&w.member_a), Read, dir(true), Ok(())),
             (Some(&w.member_a), Update, dir(true), Err(Denied::Forbidden)),
             (Some(&w.analyst), Read, dir(false), Ok(())),
-            (Some(&w.partner_b), Read, Resource::IsacMembers { member: false }, Err(Denied::Forbidden)),
-            (Some(&w.partner_b), Read, Resource::IsacMembers { member: true }, Ok(())),
+            (
+                Some(&w.partner_b),
+                Read,
+                Resource::IsacMembers { member: false },
+                Err(Denied::Forbidden),
+            ),
+            (
+                Some(&w.partner_b),
+                Read,
+                Resource::IsacMembers { member: true },
+                Ok(()),
+            ),
         ];
         for (i, (who, action, res, want)) in rows.into_iter().enumerate() {
-            assert_eq!(authorize(who, action, &res), want, "row {i}: {action:?} {res:?}");
+            assert_eq!(
+                authorize(who, action, &res),
+                want,
+                "row {i}: {action:?} {res:?}"
+            );
         }
     }
 

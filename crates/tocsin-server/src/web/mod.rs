@@ -107,7 +107,10 @@ pub fn routes() -> Router<AppState> {
             post(membership::alliance_listed),
         )
         .route("/admin/alliance", get(membership::admin_alliance))
-        .route("/admin/alliance/{id}", post(membership::admin_alliance_move))
+        .route(
+            "/admin/alliance/{id}",
+            post(membership::admin_alliance_move),
+        )
         .route("/admin/isacs/{code}", post(membership::map_isac))
         .route("/alliance", get(membership::alliance))
         .route("/alliance/directory", get(membership::directory))
