@@ -390,9 +390,8 @@ async fn org_view(
     }
 }
 
-fn org_id(id: &str) -> Result<OrgId, Response> {
-    id.parse::<OrgId>()
-        .map_err(|_| AppError::NotFound.into_response())
+fn org_id(id: &str) -> Result<OrgId, AppError> {
+    id.parse::<OrgId>().map_err(|_| AppError::NotFound)
 }
 
 /// `GET /org`: the signed-in user's own organization's page.
@@ -415,7 +414,7 @@ pub(super) async fn org_page(
 ) -> Response {
     match org_id(&id) {
         Ok(id) => org_view(&state, &ctx, &who, id, None, vec![], StatusCode::OK).await,
-        Err(r) => r,
+        Err(e) => e.into_response(),
     }
 }
 
@@ -429,7 +428,7 @@ pub(super) async fn alliance_apply(
 ) -> Response {
     let id = match org_id(&id) {
         Ok(id) => id,
-        Err(r) => return r,
+        Err(e) => return e.into_response(),
     };
     match svc::apply_alliance(&state, &who, &ctx, id, &form).await {
         Ok(()) => see_other(&format!("/org/{id}")),
@@ -467,7 +466,7 @@ pub(super) async fn alliance_listed(
 ) -> Response {
     let id = match org_id(&id) {
         Ok(id) => id,
-        Err(r) => return r,
+        Err(e) => return e.into_response(),
     };
     match svc::set_listed(&state, &who, &ctx, id, f.listed).await {
         Ok(()) => see_other(&format!("/org/{id}")),
@@ -583,7 +582,7 @@ pub(super) async fn admin_alliance_move(
 ) -> Response {
     let org = match org_id(&id) {
         Ok(o) => o,
-        Err(r) => return r,
+        Err(e) => return e.into_response(),
     };
     match svc::review_alliance(&state, &who, &ctx, org, &f.state, &f.reason).await {
         Ok(()) => see_other("/admin/alliance"),
