@@ -7,6 +7,18 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::validate::FieldError;
+use crate::{Role, Roles};
+
+/// The roles of an approved applicant's first account: a member of the organization the
+/// approval created (its reports and points are theirs, and they invite colleagues), or a
+/// reporter when a researcher applied without one.
+pub fn first_user_roles(with_org: bool) -> Roles {
+    Roles::new([if with_org {
+        Role::Member
+    } else {
+        Role::Reporter
+    }])
+}
 
 /// The weights of the 統一編號 checksum, digit by digit.
 const UBN_WEIGHTS: [u32; 8] = [1, 2, 1, 2, 1, 2, 4, 1];

@@ -17,7 +17,7 @@ use serde::Deserialize;
 use tocsin_domain::membership::{self, AllianceState, ApplicationState};
 use tocsin_domain::policy::{Action, Resource};
 use tocsin_domain::validate::{self, FieldErrors};
-use tocsin_domain::{FieldError, GroupId, Locale, OrgId, OrgKind, Role, Roles};
+use tocsin_domain::{FieldError, GroupId, Locale, OrgId, OrgKind};
 use tocsin_storage::intel::SharingGroup;
 use tocsin_storage::{
     AllianceMember, Isac, NewOrganization, NewUser, OrgApplication, OrgProfile, Organization,
@@ -303,19 +303,12 @@ pub async fn approve(
         .await?;
         Some(org)
     };
-    // A member of their organization (its reports and points are theirs); a researcher
-    // files as a reporter.
-    let role = if org.is_some() {
-        Role::Member
-    } else {
-        Role::Reporter
-    };
     let user = match tx
         .create_user(&NewUser {
             email: app.applicant_email.clone(),
             name: app.applicant_name.clone(),
             org_id: org.as_ref().map(|o| o.id),
-            roles: Roles::new([role]),
+            roles: membership::first_user_roles(org.is_some()),
             password_hash: None,
         })
         .await
