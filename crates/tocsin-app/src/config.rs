@@ -47,6 +47,8 @@ pub struct Config {
     pub privacy: Privacy,
     /// Virus Check: the engines, limits, the key of files at rest, retention.
     pub virus_check: VirusCheck,
+    /// The CERT/CSIRT alliance: its terms and its sharing group (`[alliance]`).
+    pub alliance: Alliance,
     /// For tests and rehearsals only: the product's clock starts at this instant (RFC 3339
     /// with an offset, e.g. `2026-12-07T00:30:00+08:00`) and runs on from it. Empty (the
     /// default): the machine's clock. `TOCSIN_CLOCK_START` overrides it.
@@ -275,6 +277,29 @@ impl Default for Reports {
     }
 }
 
+/// The CERT/CSIRT alliance (台灣CERT/CSIRT聯盟): the terms an applicant accepts, and the
+/// sharing group approval adds members to (made on first approval when missing).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Alliance {
+    /// The alliance's terms in Traditional Chinese, shown on the application form.
+    pub terms_zh: String,
+    /// The same terms in English.
+    pub terms_en: String,
+    /// The name of the alliance's sharing group (kind `alliance`).
+    pub group_name: String,
+}
+
+impl Default for Alliance {
+    fn default() -> Self {
+        Alliance {
+            terms_zh: "成員同意依TLP規範分享與處理情資，維護聯絡資訊正確，並於事件發生時互相協助。".into(),
+            terms_en: "Members share and handle information under TLP, keep their contacts up to date, and help one another in incidents.".into(),
+            group_name: "台灣CERT/CSIRT聯盟".into(),
+        }
+    }
+}
+
 /// The operator's identity and contact channels.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -478,6 +503,7 @@ impl Default for Config {
             intake: Intake::default(),
             privacy: Privacy::default(),
             virus_check: VirusCheck::default(),
+            alliance: Alliance::default(),
             clock_start: String::new(),
             database_timeout_ms: 2000,
             tls_cert: String::new(),

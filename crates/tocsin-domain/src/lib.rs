@@ -13,7 +13,8 @@
 //! that find one- and two-character Chinese words (`search`); the reward scheme's earning
 //! rules, ledger entry kinds and catalog items (`points`), and assistance referrals with the
 //! check that an offer names nobody (`referral`), which finds the words that would in
-//! `deident`.
+//! `deident`; membership (`membership`): the 統一編號 checksum, the "domain verified"
+//! mark of an organization's application, and the CERT/CSIRT alliance's state table.
 //! It does no I/O (the shipped data files are compiled in) and depends on neither the
 //! database nor HTTP, so every rule here is testable alone.
 //!
@@ -60,6 +61,7 @@ pub mod ids;
 pub mod incident;
 pub mod intel;
 pub mod locale;
+pub mod membership;
 mod names;
 pub mod org;
 pub mod phish_url;

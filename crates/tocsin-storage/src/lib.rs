@@ -49,7 +49,10 @@
 //! scope clause of the intel listing; on PostgreSQL a page's transaction rules out sorting
 //! so that a deep page walks the index too, and sessions run with JIT off), `export`
 //! (export/import of all durable data), `matching` (what the IOC matcher's in-memory index
-//! reads: every record's access columns, audiences and indicators, or those changed since), `virus` (Virus Check: files by hash with their scan results, and uploads, which are the scan queue claimed with a lease). `testing.rs` (feature `test-support`) makes throw-away stores on both engines.
+//! reads: every record's access columns, audiences and indicators, or those changed since), `virus` (Virus Check: files by hash with their scan results, and uploads, which are the scan queue claimed with a lease), `membership` (applications from `/join` with
+//! their hashed one-time confirmation links, organizations' sign-up profiles, alliance members
+//! with RFC 2350 team profiles, the ISACs and their sharing groups; decisions are conditional
+//! updates; not exported yet). `testing.rs` (feature `test-support`) makes throw-away stores on both engines.
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -114,6 +117,7 @@ pub mod idempotency;
 pub mod intel;
 pub mod mail_intake;
 pub mod matching;
+pub mod membership;
 pub mod orgs;
 pub mod outbox;
 pub mod phishing;
@@ -141,6 +145,7 @@ pub use intel::{
     IntelPage, IntelRow, NewIntel, ObservableRow, SharingGroup,
 };
 pub use mail_intake::{InboundDelivery, InboundMail};
+pub use membership::{AllianceMember, Isac, OrgApplication, OrgProfile};
 pub use orgs::{NewOrganization, Organization};
 pub use outbox::{ClaimedMail, NewMail, OutboxRow, OutboxStatus};
 pub use phishing::{AbuseContact, NewPhishUrl, PhishUrlRow};

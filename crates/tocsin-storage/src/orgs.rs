@@ -64,6 +64,15 @@ impl Tx {
         Ok(())
     }
 
+    /// Sets the alliance flag alone: membership decided by the alliance's state table.
+    pub async fn set_org_alliance_member(&mut self, id: OrgId, member: bool) -> Result<()> {
+        dispatch!(tx self, c => {
+            sqlx::query("UPDATE organizations SET alliance_member = $2 WHERE id = $1")
+                .bind(id.uuid()).bind(member).execute(c).await?;
+        });
+        Ok(())
+    }
+
     /// Updates name, sector, kind and alliance membership.
     pub async fn update_org(&mut self, id: OrgId, new: &NewOrganization) -> Result<()> {
         let n = dispatch!(tx self, c => {

@@ -51,6 +51,10 @@
 //! `virus_desk.rs` for a signed-in uploader's history, the desk's page and what the desk
 //! makes of an analysis (an intel draft, a note on a report), and the upload limit;
 //! `virus_mail.rs` for Virus Check by mail (attachments checked, verdicts mailed back).
+//! `membership.rs` for organizations that sign themselves up (`/join`: mail confirmed by a
+//! one-time link, vetted, approval making the organization and its first user), the
+//! CERT/CSIRT alliance (RFC 2350 team profiles, its state table, the sharing group
+//! approval adds to, the members' directory and the public list) and the ISAC pages.
 //! `home.rs` for the staff home: what needs action now on each desk, counted through each
 //! desk's own use case.
 
@@ -65,6 +69,7 @@ pub mod intel;
 pub mod intel_import;
 pub mod mail_intake;
 pub mod matching;
+pub mod membership;
 pub mod phishing;
 pub mod points;
 pub mod referral;
@@ -183,6 +188,10 @@ fn resource_kind(r: &Resource) -> &'static str {
         Resource::VirusAnalyses { .. } => "virus_analysis",
         Resource::Report { .. } => "report",
         Resource::CsafDocument { .. } => "csaf_document",
+        Resource::OrgApplication => "org_application",
+        Resource::AllianceApplication { .. } => "alliance_application",
+        Resource::AllianceDirectory { .. } => "alliance_directory",
+        Resource::IsacMembers { .. } => "isac_members",
     }
 }
 
@@ -483,7 +492,15 @@ pub async fn update_org(
         &Resource::Organization(Some(id)),
     )
     .await?;
-    let new = input.validate().map_err(AppError::Validation)?;
+    let mut new = input.validate().map_err(AppError::Validation)?;
+    // Once an organization has applied to the alliance, its flag follows the alliance's
+    // state table, not the checkbox.
+    if let Some(m) = state.store.get_alliance_member(id).await? {
+        new.alliance_member = m
+            .state
+            .parse::<tocsin_domain::membership::AllianceState>()
+            .is_ok_and(|s| s.is_member());
+    }
     let mut tx = state.store.begin().await?;
     match tx.update_org(id, &new).await {
         Ok(()) => {}

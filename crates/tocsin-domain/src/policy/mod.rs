@@ -239,6 +239,26 @@ pub enum Resource {
         /// The filing account.
         reporter: Option<UserId>,
     },
+    /// An organization's application to sign up (`/join`): anyone applies; admins vet.
+    OrgApplication,
+    /// An organization's application to the CERT/CSIRT alliance and its team profile:
+    /// the organization's members apply and read it; admins review and decide.
+    AllianceApplication {
+        /// The applying organization (`None`: every application).
+        org: Option<OrgId>,
+    },
+    /// The members-only alliance directory: each member team's profile, contacts and key.
+    /// `member`: the principal's organization is an approved alliance member.
+    AllianceDirectory {
+        /// The principal's organization is an approved member.
+        member: bool,
+    },
+    /// An ISAC's members' view (who is in it, their sector). `member`: the principal's
+    /// organization is in a sharing group the ISAC maps to.
+    IsacMembers {
+        /// The principal's organization belongs to the ISAC.
+        member: bool,
+    },
 }
 
 impl Resource {
@@ -404,6 +424,10 @@ pub fn authorize(who: Option<&Principal>, action: Action, resource: &Resource) -
     use Action::*;
     // Anyone may file a report: the desk must stay open to companies with no account.
     if let (Resource::Report { .. } | Resource::Vulnerability { .. }, Create) = (resource, action) {
+        return Ok(());
+    }
+    // Anyone may apply to sign an organization up: that is how one gets an account.
+    if let (Resource::OrgApplication, Create) = (resource, action) {
         return Ok(());
     }
     // TLP:CLEAR is public: anyone may read a shared CLEAR record.
@@ -577,6 +601,25 @@ pub fn authorize(who: Option<&Principal>, action: Action, resource: &Resource) -
                 Delete => false, // reports are never deleted
             }
         }
+        Resource::OrgApplication => match action {
+            List | Read | Update => admin,
+            Create => true,
+            Append | Delete => false,
+        },
+        Resource::AllianceApplication { org } => {
+            let own = p.has(Role::Member) && p.in_org(*org);
+            match action {
+                // Applying (and choosing whether to be listed) is the organization's.
+                Create | Append => own,
+                Read => admin || own,
+                List | Update => admin,
+                Delete => false,
+            }
+        }
+        Resource::AllianceDirectory { member } => {
+            matches!(action, List | Read) && (staff || *member)
+        }
+        Resource::IsacMembers { member } => matches!(action, List | Read) && (staff || *member),
     };
     if allowed {
         Ok(())
@@ -662,6 +705,89 @@ mod tests {
         assert_eq!(phishing_feed_reach(Some(&w.partner_b)), Some(Tlp::Green));
         assert_eq!(phishing_feed_reach(Some(&w.analyst)), Some(Tlp::Red));
         assert_eq!(phishing_feed_reach(Some(&w.admin)), Some(Tlp::Red));
+    }
+
+    /// Membership as a table: anyone applies to sign up, admins vet; an organization's
+    /// members apply to the alliance; the directory is for alliance members and staff.
+    #[test]
+    fn membership_table() {
+        let w = world();
+        let anon: Option<&Principal> = None;
+        let dir = |member| Resource::AllianceDirectory { member };
+        let app_a = Resource::AllianceApplication { org: Some(w.org_a) };
+        type Row<'a> = (Option<&'a Principal>, Action, Resource, Decision);
+        let rows: Vec<Row> = vec![
+            (anon, Create, Resource::OrgApplication, Ok(())),
+            (
+                anon,
+                List,
+                Resource::OrgApplication,
+                Err(Denied::NeedsLogin),
+            ),
+            (
+                Some(&w.member_a),
+                List,
+                Resource::OrgApplication,
+                Err(Denied::Forbidden),
+            ),
+            (
+                Some(&w.analyst),
+                Update,
+                Resource::OrgApplication,
+                Err(Denied::Forbidden),
+            ),
+            (Some(&w.admin), Update, Resource::OrgApplication, Ok(())),
+            (Some(&w.member_a), Create, app_a.clone(), Ok(())),
+            (
+                Some(&w.reporter_a),
+                Create,
+                app_a.clone(),
+                Err(Denied::Forbidden),
+            ),
+            (
+                Some(&w.partner_b),
+                Create,
+                app_a.clone(),
+                Err(Denied::Forbidden),
+            ),
+            (
+                Some(&w.partner_b),
+                Read,
+                app_a.clone(),
+                Err(Denied::Forbidden),
+            ),
+            (
+                Some(&w.member_a),
+                Update,
+                app_a.clone(),
+                Err(Denied::Forbidden),
+            ),
+            (Some(&w.admin), Update, app_a, Ok(())),
+            (anon, Read, dir(false), Err(Denied::NeedsLogin)),
+            (Some(&w.member_a), Read, dir(false), Err(Denied::Forbidden)),
+            (Some(&w.member_a), Read, dir(true), Ok(())),
+            (Some(&w.member_a), Update, dir(true), Err(Denied::Forbidden)),
+            (Some(&w.analyst), Read, dir(false), Ok(())),
+            (
+                Some(&w.partner_b),
+                Read,
+                Resource::IsacMembers { member: false },
+                Err(Denied::Forbidden),
+            ),
+            (
+                Some(&w.partner_b),
+                Read,
+                Resource::IsacMembers { member: true },
+                Ok(()),
+            ),
+        ];
+        for (i, (who, action, res, want)) in rows.into_iter().enumerate() {
+            assert_eq!(
+                authorize(who, action, &res),
+                want,
+                "row {i}: {action:?} {res:?}"
+            );
+        }
     }
 
     /// The policy as a table: (who, action, resource, allowed?). None is anonymous.

@@ -51,6 +51,22 @@ proptest! {
         let _ = s.parse::<tocsin_domain::CnaState>();
         let _ = s.parse::<tocsin_domain::VendorStatus>();
         let _ = s.parse::<tocsin_domain::VulnSource>();
+        let _ = tocsin_domain::membership::ubn_is_valid(&s);
+        let _ = tocsin_domain::membership::check_ubn(&s);
+        let _ = tocsin_domain::membership::site_host(&s);
+        let _ = tocsin_domain::membership::check_site(&s);
+        let _ = tocsin_domain::membership::domain_verified(&s, &s);
+        let _ = tocsin_domain::membership::check_fingerprint(&s);
+        let _ = s.parse::<tocsin_domain::membership::AllianceState>();
+    }
+
+    /// Eight-digit strings and near misses: the 統一編號 checksum never panics and never
+    /// accepts anything but eight ASCII digits.
+    #[test]
+    fn business_numbers_never_panic(s in "[0-9０-９a]{0,10}") {
+        if tocsin_domain::membership::ubn_is_valid(&s) {
+            prop_assert!(s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit()));
+        }
     }
 
     /// Date-like text in every form the vulnerability form reads, and near misses.

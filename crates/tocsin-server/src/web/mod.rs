@@ -23,6 +23,7 @@ mod kit;
 mod labels;
 mod mail;
 mod matching;
+mod membership;
 mod page;
 mod phishing;
 mod points;
@@ -85,6 +86,38 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(front::home))
         .route("/privacy", get(front::privacy))
+        .route(
+            "/join",
+            get(membership::join_page).post(membership::join_submit),
+        )
+        .route(
+            "/join/confirm",
+            get(membership::confirm_page).post(membership::confirm_submit),
+        )
+        .route("/admin/applications", get(membership::applications))
+        .route(
+            "/admin/applications/{id}/approve",
+            post(membership::approve),
+        )
+        .route("/admin/applications/{id}/reject", post(membership::reject))
+        .route("/org", get(membership::own_org))
+        .route("/org/{id}", get(membership::org_page))
+        .route("/org/{id}/alliance", post(membership::alliance_apply))
+        .route(
+            "/org/{id}/alliance/listed",
+            post(membership::alliance_listed),
+        )
+        .route("/admin/alliance", get(membership::admin_alliance))
+        .route(
+            "/admin/alliance/{id}",
+            post(membership::admin_alliance_move),
+        )
+        .route("/admin/isacs/{code}", post(membership::map_isac))
+        .route("/alliance", get(membership::alliance))
+        .route("/alliance/directory", get(membership::directory))
+        .route("/isac", get(membership::isacs))
+        .route("/isac/{code}", get(membership::isac))
+        .route("/isac/{code}/members", get(membership::isac_members))
         .route("/help", get(front::help))
         .route("/status", get(front::lookup))
         .route("/lang/{tag}", get(switch_lang))

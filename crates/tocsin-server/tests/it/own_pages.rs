@@ -97,7 +97,7 @@ async fn phishing(h: &Harness, token: Option<&str>, url: &str) -> String {
 }
 
 /// The body of a queued message, decoded enough to read its links.
-fn body_of(message: &[u8]) -> String {
+pub(crate) fn body_of(message: &[u8]) -> String {
     let raw = String::from_utf8_lossy(message).to_string();
     // The body is base64 when it holds Chinese, else quoted-printable.
     match raw.split_once("\r\n\r\n") {
@@ -113,7 +113,7 @@ fn body_of(message: &[u8]) -> String {
 }
 
 /// The token of the link starting with `prefix` in a mail to `to` (there must be one).
-async fn link_in_mail(h: &Harness, to: &str, prefix: &str) -> String {
+pub(crate) async fn link_in_mail(h: &Harness, to: &str, prefix: &str) -> String {
     let outbox = h.state.store.list_outbox(1000).await.expect("outbox");
     let text = outbox
         .iter()

@@ -14,7 +14,7 @@ fn location(r: &crate::Resp) -> String {
 }
 
 /// Percent-encodes every byte but letters and digits, as a form field.
-fn enc(s: &str) -> String {
+pub(crate) fn enc(s: &str) -> String {
     s.bytes()
         .map(|b| {
             if b.is_ascii_alphanumeric() {
