@@ -29,6 +29,9 @@ pub struct App {
     pub matcher: Arc<Matcher>,
     /// Virus Check's engines and key of files at rest (`service::virus`).
     pub virus: Arc<crate::service::virus::Scanner>,
+    /// The desk's OpenPGP key (`[pgp]`), read and unlocked once at start; none configured:
+    /// nothing is signed or decrypted.
+    pub pgp: Option<Arc<tocsin_pgp::DeskKey>>,
 }
 
 impl App {
@@ -36,6 +39,7 @@ impl App {
     pub fn new(store: Store, config: Config) -> Result<Self, ConfigError> {
         let desk = DeskRules::from_config(&config)?;
         let virus = Arc::new(crate::service::virus::Scanner::from_config(&config, &store));
+        let pgp = crate::service::pgp::load_desk_key(&config.pgp)?.map(Arc::new);
         Ok(App {
             clock: store.clock().clone(),
             store,
@@ -45,6 +49,7 @@ impl App {
             intake: Default::default(),
             matcher: Arc::new(Matcher::default()),
             virus,
+            pgp,
         })
     }
 

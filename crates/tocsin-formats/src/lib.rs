@@ -28,7 +28,8 @@
 //! OASIS stix2-validator (`tests/it/stix_validator.rs`, through `tests/stix/validate_bundles.py`). MISP
 //! feed events, `manifest.json` and `hashes.csv` (`misp.rs`; PyMISP loads them in
 //! `crates/tocsin-server/tests/it/feeds_api.rs`); the one CSV writer of every feed
-//! (`csv.rs`, formula-safe).
+//! (`csv.rs`, formula-safe). `security.txt` (RFC 9116) emitted and read by its rules,
+//! clear-signed or not (`security_txt.rs`).
 //! `fuzz/` holds cargo-fuzz targets (its own workspace) for the parsers of what outsiders
 //! send: inbound mail with the forms behind it, the intel and vulnerability TXT forms and
 //! STIX bundles (the CVSS, CVE, text and Atom readers are property-tested instead); `scripts/fuzz` runs
@@ -46,6 +47,7 @@ pub mod intel_form;
 pub mod mail_in;
 pub mod misp;
 pub mod rdap;
+pub mod security_txt;
 pub mod stix;
 pub mod text;
 pub mod vuln_form;

@@ -47,7 +47,7 @@
 //! scope clause of the intel listing; on PostgreSQL a page's transaction rules out sorting
 //! so that a deep page walks the index too, and sessions run with JIT off), `export`
 //! (export/import of all durable data), `matching` (what the IOC matcher's in-memory index
-//! reads: every record's access columns, audiences and indicators, or those changed since), `virus` (Virus Check: files by hash with their scan results, and uploads, which are the scan queue claimed with a lease). `testing.rs` (feature `test-support`) makes throw-away stores on both engines.
+//! reads: every record's access columns, audiences and indicators, or those changed since), `virus` (Virus Check: files by hash with their scan results, and uploads, which are the scan queue claimed with a lease). `pgp_keys` (the OpenPGP keys users upload). `testing.rs` (feature `test-support`) makes throw-away stores on both engines.
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -113,6 +113,7 @@ pub mod mail_intake;
 pub mod matching;
 pub mod orgs;
 pub mod outbox;
+pub mod pgp_keys;
 pub mod phishing;
 pub mod points;
 pub mod referral;
@@ -140,6 +141,7 @@ pub use intel::{
 pub use mail_intake::{InboundDelivery, InboundMail};
 pub use orgs::{NewOrganization, Organization};
 pub use outbox::{ClaimedMail, NewMail, OutboxRow, OutboxStatus};
+pub use pgp_keys::UserPgpKey;
 pub use phishing::{AbuseContact, NewPhishUrl, PhishUrlRow};
 pub use points::{
     HoldRefused, Holder, LeaderRow, NewEntry, PointsAccount, PointsEntry, PointsItem, Redemption,
