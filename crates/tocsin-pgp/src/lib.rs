@@ -107,6 +107,18 @@ impl PublicCert {
             .collect()
     }
 
+    /// Whether mail can be encrypted to it: it has a subkey of an encrypting algorithm.
+    pub fn can_encrypt(&self) -> bool {
+        self.encryption_key().is_some()
+    }
+
+    fn encryption_key(&self) -> Option<&pgp::composed::SignedPublicSubKey> {
+        self.key
+            .public_subkeys
+            .iter()
+            .find(|s| s.key.algorithm().can_encrypt())
+    }
+
     /// Whether a user id names `address` (case-insensitive, `<address>` or bare).
     pub fn has_address(&self, address: &str) -> bool {
         let address = address.trim().to_lowercase();
@@ -133,7 +145,14 @@ impl PublicCert {
     pub fn verify_cleartext(&self, armored: &str) -> Result<String, PgpError> {
         let (msg, _) = CleartextSignedMessage::from_string(armored)
             .map_err(|e| PgpError::Decrypt(e.to_string()))?;
-        if self.verifiers().iter().any(|k| msg.verify(*k).is_ok()) {
+        let by_primary = msg.verify(&self.key.primary_key).is_ok();
+        if by_primary
+            || self
+                .key
+                .public_subkeys
+                .iter()
+                .any(|s| msg.verify(&s.key).is_ok())
+        {
             Ok(msg.signed_text())
         } else {
             Err(PgpError::Pgp("no valid signature by this key".into()))
@@ -145,9 +164,12 @@ impl PublicCert {
         let Ok((sig, _)) = DetachedSignature::from_string(armored_signature) else {
             return false;
         };
-        self.verifiers()
-            .iter()
-            .any(|k| sig.signature.verify(*k, data).is_ok())
+        sig.signature.verify(&self.key.primary_key, data).is_ok()
+            || self
+                .key
+                .public_subkeys
+                .iter()
+                .any(|s| sig.signature.verify(&s.key, data).is_ok())
     }
 }
 
@@ -318,10 +340,7 @@ impl DeskKey {
             .seipd_v1(OsRng, SymmetricKeyAlgorithm::AES256);
         for cert in recipients.iter().copied().chain([&self.public]) {
             let sub = cert
-                .key
-                .public_subkeys
-                .iter()
-                .find(|s| s.key.algorithm().can_encrypt())
+                .encryption_key()
                 .ok_or_else(|| PgpError::NoEncryptionKey(cert.fingerprint()))?;
             builder.encrypt_to_key(OsRng, &sub.key).map_err(pgp_err)?;
         }

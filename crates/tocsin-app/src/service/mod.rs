@@ -48,6 +48,9 @@
 //! `virus_desk.rs` for a signed-in uploader's history, the desk's page and what the desk
 //! makes of an analysis (an intel draft, a note on a report), and the upload limit;
 //! `virus_mail.rs` for Virus Check by mail (attachments checked, verdicts mailed back).
+//! `pgp.rs` for the desk's OpenPGP and published identity: its key, the public key and WKD,
+//! security.txt, users' uploaded keys, the one look-up of a recipient's key, and opening
+//! encrypted mail to intake.
 //! `home.rs` for the staff home: what needs action now on each desk, counted through each
 //! desk's own use case.
 
@@ -58,6 +61,7 @@ pub mod home;
 pub mod idempotency;
 pub mod intake;
 pub mod intel;
+pub mod pgp;
 pub mod intel_import;
 pub mod mail_intake;
 pub mod matching;
