@@ -1,7 +1,7 @@
 //! OpenPGP keys users uploaded (`user_pgp_keys`, migration 0031): one a user, the armored
 //! text as given and its fingerprint. Reading keys is `tocsin-pgp`'s; this only stores.
 
-use tocsin_domain::Timestamp;
+use tocsin_domain::{Timestamp, UserId};
 use uuid::Uuid;
 
 use crate::{Result, Store, Tx};
@@ -10,7 +10,8 @@ use crate::{Result, Store, Tx};
 #[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct UserPgpKey {
     /// The user.
-    pub user_id: Uuid,
+    #[sqlx(try_from = "Uuid")]
+    pub user_id: UserId,
     /// Its fingerprint, upper-case hexadecimal.
     pub fingerprint: String,
     /// The armored public key.
@@ -25,25 +26,25 @@ const SELECT: &str =
 
 impl Store {
     /// The key `user` uploaded, if any.
-    pub async fn user_pgp_key(&self, user: Uuid) -> Result<Option<UserPgpKey>> {
+    pub async fn user_pgp_key(&self, user: UserId) -> Result<Option<UserPgpKey>> {
         Ok(dispatch!(pool self, p => {
-            sqlx::query_as::<_, UserPgpKey>(SELECT).bind(user).fetch_optional(p).await?
+            sqlx::query_as::<_, UserPgpKey>(SELECT).bind(user.uuid()).fetch_optional(p).await?
         }))
     }
 }
 
 impl Tx {
     /// The key `user` uploaded, if any, read in this transaction.
-    pub async fn user_pgp_key(&mut self, user: Uuid) -> Result<Option<UserPgpKey>> {
+    pub async fn user_pgp_key(&mut self, user: UserId) -> Result<Option<UserPgpKey>> {
         Ok(dispatch!(tx self, c => {
-            sqlx::query_as::<_, UserPgpKey>(SELECT).bind(user).fetch_optional(c).await?
+            sqlx::query_as::<_, UserPgpKey>(SELECT).bind(user.uuid()).fetch_optional(c).await?
         }))
     }
 
     /// Stores `user`'s key, replacing the one before, stamped with the transaction's time.
     pub async fn set_user_pgp_key(
         &mut self,
-        user: Uuid,
+        user: UserId,
         fingerprint: &str,
         armored: &str,
     ) -> Result<()> {
@@ -51,15 +52,15 @@ impl Tx {
         dispatch!(tx self, c => {
             sqlx::query("INSERT INTO user_pgp_keys (user_id, fingerprint, armored, uploaded_at) VALUES ($1, $2, $3, $4) \
                          ON CONFLICT (user_id) DO UPDATE SET fingerprint = excluded.fingerprint, armored = excluded.armored, uploaded_at = excluded.uploaded_at")
-                .bind(user).bind(fingerprint).bind(armored).bind(now).execute(c).await?;
+                .bind(user.uuid()).bind(fingerprint).bind(armored).bind(now).execute(c).await?;
         });
         Ok(())
     }
 
     /// Removes `user`'s key; whether there was one.
-    pub async fn remove_user_pgp_key(&mut self, user: Uuid) -> Result<bool> {
+    pub async fn remove_user_pgp_key(&mut self, user: UserId) -> Result<bool> {
         let n = dispatch!(tx self, c => {
-            sqlx::query("DELETE FROM user_pgp_keys WHERE user_id = $1").bind(user).execute(c).await?.rows_affected()
+            sqlx::query("DELETE FROM user_pgp_keys WHERE user_id = $1").bind(user.uuid()).execute(c).await?.rows_affected()
         });
         Ok(n > 0)
     }

@@ -385,8 +385,8 @@ async fn acknowledgment(
             .await?;
     }
     if p.ctx.answers_mail() {
-        crate::mailer::render_answer(state, &report.reporter_email, &subject, &text)
+        crate::mailer::render_answer(state, &report.reporter_email, &subject, &text).await
     } else {
-        crate::mailer::render(state, &report.reporter_email, &subject, &text)
+        crate::mailer::render(state, &report.reporter_email, &subject, &text).await
     }
 }

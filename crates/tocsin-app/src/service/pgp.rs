@@ -46,7 +46,7 @@ pub(crate) fn load_desk_key(c: &Pgp) -> Result<Option<DeskKey>, ConfigError> {
 
 /// Seconds since the epoch, as OpenPGP stamps signatures (0 before 1970, the maximum after
 /// 2106).
-fn pgp_time(at: Timestamp) -> u32 {
+pub(crate) fn pgp_time(at: Timestamp) -> u32 {
     u32::try_from(at.micros().div_euclid(1_000_000).max(0)).unwrap_or(u32::MAX)
 }
 
