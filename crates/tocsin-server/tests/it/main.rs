@@ -15,6 +15,7 @@ mod mail_api;
 mod match_api;
 mod own_pages;
 mod pages;
+mod pgp;
 mod phishing_api;
 mod phishing_pages;
 mod points_api;
