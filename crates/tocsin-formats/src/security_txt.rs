@@ -171,12 +171,22 @@ pub fn parse(text: &str, url: &str, now: Timestamp) -> Result<Parsed, Vec<Proble
         // Field names are case-insensitive (§2.4); unknown fields are ignored (§2.4).
         match name.trim().to_ascii_lowercase().as_str() {
             "contact" => {
-                uri(&mut problems, "Contact", &value, &["mailto:", "https://", "tel:"]);
+                uri(
+                    &mut problems,
+                    "Contact",
+                    &value,
+                    &["mailto:", "https://", "tel:"],
+                );
                 f.contact.push(value);
             }
             "expires" => expires.push(value),
             "encryption" => {
-                uri(&mut problems, "Encryption", &value, &["https://", "dns:", "openpgp4fpr:"]);
+                uri(
+                    &mut problems,
+                    "Encryption",
+                    &value,
+                    &["https://", "dns:", "openpgp4fpr:"],
+                );
                 f.encryption.push(value);
             }
             "preferred-languages" => {
@@ -238,8 +248,7 @@ fn uri(problems: &mut Vec<Problem>, field: &'static str, value: &str, schemes: &
             field,
             value: value.to_string(),
         });
-    } else if !schemes.iter().any(|s| lower.starts_with(s)) || value.contains(char::is_whitespace)
-    {
+    } else if !schemes.iter().any(|s| lower.starts_with(s)) || value.contains(char::is_whitespace) {
         problems.push(Problem::NotAUri {
             field,
             schemes: match field {

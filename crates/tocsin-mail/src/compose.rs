@@ -132,9 +132,10 @@ fn sealed(body: Body, seal: &Seal<'_>) -> Result<MultiPart, MailError> {
         let recipients: Vec<&tocsin_pgp::PublicCert> = seal.encrypt_to.iter().collect();
         let armored = seal.key.encrypt_signed(&entity, &recipients, seal.at)?;
         let control = SinglePart::builder()
-            .header(ContentType::parse("application/pgp-encrypted").map_err(|_| {
-                MailError::ContentType("application/pgp-encrypted".into())
-            })?)
+            .header(
+                ContentType::parse("application/pgp-encrypted")
+                    .map_err(|_| MailError::ContentType("application/pgp-encrypted".into()))?,
+            )
             .body(String::from("Version: 1\r\n"));
         let data = SinglePart::builder()
             .header(

@@ -193,7 +193,10 @@ pub async fn receive(
     }
     tx.commit().await?;
     if fresh {
-        return handle(state, ctx, &message, &delivery, &mail, &opened, envelope, false).await;
+        return handle(
+            state, ctx, &message, &delivery, &mail, &opened, envelope, false,
+        )
+        .await;
     }
     let stored = state
         .store
@@ -206,7 +209,10 @@ pub async fn receive(
         return Ok(IntakeOutcome::of(&message, &stored, true));
     }
     // Stored but not handled (the server stopped in between): handle it now.
-    handle(state, ctx, &message, &stored, &mail, &opened, envelope, true).await
+    handle(
+        state, ctx, &message, &stored, &mail, &opened, envelope, true,
+    )
+    .await
 }
 
 fn new_delivery(

@@ -86,9 +86,9 @@ pub fn wkd_key(state: &App, hash: &str) -> Result<Option<Vec<u8>>, AppError> {
     let Some(key) = state.pgp.as_ref() else {
         return Ok(None);
     };
-    let found = key_addresses(key).iter().any(|a| {
-        tocsin_pgp::wkd_local_part(a).is_some_and(|l| tocsin_pgp::wkd_hash(l) == hash)
-    });
+    let found = key_addresses(key)
+        .iter()
+        .any(|a| tocsin_pgp::wkd_local_part(a).is_some_and(|l| tocsin_pgp::wkd_hash(l) == hash));
     if !found {
         return Ok(None);
     }
@@ -196,7 +196,8 @@ pub async fn upload_key(
         e.add("pgp_key", FieldError::new(code));
         AppError::Validation(e)
     };
-    let cert = PublicCert::parse(armored.trim().as_bytes()).map_err(|_| refuse("pgp-key-unreadable"))?;
+    let cert =
+        PublicCert::parse(armored.trim().as_bytes()).map_err(|_| refuse("pgp-key-unreadable"))?;
     if !cert.has_address(&user.email) {
         return Err(refuse("pgp-key-other-address"));
     }

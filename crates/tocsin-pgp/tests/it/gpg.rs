@@ -30,8 +30,7 @@ impl Gpg {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt as _;
-            std::fs::set_permissions(&home, std::fs::Permissions::from_mode(0o700))
-                .expect("chmod");
+            std::fs::set_permissions(&home, std::fs::Permissions::from_mode(0o700)).expect("chmod");
         }
         Gpg { home }
     }
@@ -40,7 +39,14 @@ impl Gpg {
     fn run(&self, args: &[&str], input: &[u8]) -> (bool, Vec<u8>, String) {
         let mut child = Command::new("gpg")
             .env("GNUPGHOME", &self.home)
-            .args(["--batch", "--no-tty", "--pinentry-mode", "loopback", "--passphrase", ""])
+            .args([
+                "--batch",
+                "--no-tty",
+                "--pinentry-mode",
+                "loopback",
+                "--passphrase",
+                "",
+            ])
             .args(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -65,7 +71,13 @@ impl Gpg {
     /// fingerprint.
     fn generate(&self, uid: &str) -> String {
         let (ok, _, err) = self.run(
-            &["--quick-generate-key", uid, "future-default", "default", "never"],
+            &[
+                "--quick-generate-key",
+                uid,
+                "future-default",
+                "default",
+                "never",
+            ],
             b"",
         );
         assert!(ok, "gpg key generation: {err}");
@@ -106,9 +118,10 @@ fn desk() -> DeskKey {
 
 /// A `[GNUPG:] NAME args` status line of `--status-fd`.
 fn status_line(status: &str, name: &str) -> Option<String> {
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix(&format!("[GNUPG:] {name} ")).map(str::to_string))
+    status.lines().find_map(|l| {
+        l.strip_prefix(&format!("[GNUPG:] {name} "))
+            .map(str::to_string)
+    })
 }
 
 #[test]
@@ -171,7 +184,13 @@ fn the_desk_reads_what_gpg_encrypts_and_signs() {
 
     // Encrypted only, binary (not armored): read too.
     let (ok, binary, err) = gpg.run(
-        &["--trust-model", "always", "--encrypt", "--recipient", "desk@cert.example.tw"],
+        &[
+            "--trust-model",
+            "always",
+            "--encrypt",
+            "--recipient",
+            "desk@cert.example.tw",
+        ],
         text.as_bytes(),
     );
     assert!(ok, "{err}");
@@ -230,7 +249,10 @@ fn gpg_verifies_the_desks_clear_signed_text_and_detached_signatures() {
 fn wkd_hash_is_gpgs() {
     let gpg = Gpg::new();
     gpg.generate("Joe Doe <Joe.Doe@Example.ORG>");
-    let (ok, out, err) = gpg.run(&["--with-wkd-hash", "--list-keys", "Joe.Doe@Example.ORG"], b"");
+    let (ok, out, err) = gpg.run(
+        &["--with-wkd-hash", "--list-keys", "Joe.Doe@Example.ORG"],
+        b"",
+    );
     assert!(ok, "{err}");
     let out = String::from_utf8_lossy(&out);
     let expected = format!("{}@example.org", wkd_hash("Joe.Doe"));

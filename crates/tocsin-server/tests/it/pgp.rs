@@ -25,7 +25,8 @@ struct Gpg {
 
 impl Gpg {
     fn new() -> Gpg {
-        let home = std::env::temp_dir().join(format!("tocsin-srv-gpg-{}", uuid::Uuid::now_v7().simple()));
+        let home =
+            std::env::temp_dir().join(format!("tocsin-srv-gpg-{}", uuid::Uuid::now_v7().simple()));
         std::fs::create_dir_all(&home).expect("GNUPGHOME");
         use std::os::unix::fs::PermissionsExt as _;
         std::fs::set_permissions(&home, std::fs::Permissions::from_mode(0o700)).expect("chmod");
@@ -36,7 +37,14 @@ impl Gpg {
     fn run(&self, args: &[&str], input: &[u8]) -> (bool, Vec<u8>, String) {
         let mut child = Command::new("gpg")
             .env("GNUPGHOME", &self.home)
-            .args(["--batch", "--no-tty", "--pinentry-mode", "loopback", "--passphrase", ""])
+            .args([
+                "--batch",
+                "--no-tty",
+                "--pinentry-mode",
+                "loopback",
+                "--passphrase",
+                "",
+            ])
             .args(["--status-fd", "2", "--trust-model", "always"])
             .args(args)
             .stdin(Stdio::piped())
@@ -44,9 +52,18 @@ impl Gpg {
             .stderr(Stdio::piped())
             .spawn()
             .expect("gpg is installed (Debian package gnupg)");
-        child.stdin.take().expect("stdin").write_all(input).expect("to gpg");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input)
+            .expect("to gpg");
         let out = child.wait_with_output().expect("gpg ran");
-        (out.status.success(), out.stdout, String::from_utf8_lossy(&out.stderr).into_owned())
+        (
+            out.status.success(),
+            out.stdout,
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
     }
 
     fn ok(&self, args: &[&str], input: &[u8]) -> Vec<u8> {
@@ -58,7 +75,10 @@ impl Gpg {
 
 impl Drop for Gpg {
     fn drop(&mut self) {
-        let _ = Command::new("gpgconf").env("GNUPGHOME", &self.home).args(["--kill", "all"]).status();
+        let _ = Command::new("gpgconf")
+            .env("GNUPGHOME", &self.home)
+            .args(["--kill", "all"])
+            .status();
         let _ = std::fs::remove_dir_all(&self.home);
     }
 }
@@ -66,8 +86,10 @@ impl Drop for Gpg {
 /// A harness whose desk has a new key (written where `[pgp] secret_key_file` reads it),
 /// its public URL https, and the mail tests' routes; the key too.
 async fn with_key(engine: tocsin_storage::Engine) -> Option<(Harness, DeskKey)> {
-    let key = DeskKey::generate("TWCERT Desk <desk@cert.example.tw>", 1_796_661_000, "").expect("key");
-    let file = std::env::temp_dir().join(format!("tocsin-desk-{}.asc", uuid::Uuid::now_v7().simple()));
+    let key =
+        DeskKey::generate("TWCERT Desk <desk@cert.example.tw>", 1_796_661_000, "").expect("key");
+    let file =
+        std::env::temp_dir().join(format!("tocsin-desk-{}.asc", uuid::Uuid::now_v7().simple()));
     std::fs::write(&file, key.secret_armored().expect("armor")).expect("key file");
     let h = Harness::with_config(engine, |c| {
         c.public_url = URL.into();
@@ -131,8 +153,11 @@ async fn push(h: &Harness, token: &str, raw: &[u8]) -> serde_json::Value {
 /// The armored block of a message (the encrypted part of PGP/MIME).
 fn armored_block(message: &[u8]) -> String {
     let text = String::from_utf8_lossy(message);
-    let start = text.find("-----BEGIN PGP MESSAGE-----").expect("armored message");
-    let end = text.find("-----END PGP MESSAGE-----").expect("armor end") + "-----END PGP MESSAGE-----".len();
+    let start = text
+        .find("-----BEGIN PGP MESSAGE-----")
+        .expect("armored message");
+    let end = text.find("-----END PGP MESSAGE-----").expect("armor end")
+        + "-----END PGP MESSAGE-----".len();
     text[start..end].to_string()
 }
 
@@ -264,7 +289,9 @@ pgp_tests! {
 fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()
