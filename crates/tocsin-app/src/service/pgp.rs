@@ -321,3 +321,20 @@ pub(crate) fn received_event(
         .to_string(),
     }
 }
+
+/// Whether shared intel at `tlp` must reach `to` as a notice with its link only: the
+/// operator requires encryption (`[pgp] require_encryption`) for TLP:AMBER, AMBER+STRICT
+/// and RED, and mail to `to` cannot be encrypted (no desk key, or no key for `to`).
+pub(crate) async fn withhold_content(
+    state: &App,
+    tlp: tocsin_domain::Tlp,
+    to: &str,
+) -> Result<bool, AppError> {
+    use tocsin_domain::Tlp;
+    if !state.config.pgp.require_encryption
+        || !matches!(tlp, Tlp::Amber | Tlp::AmberStrict | Tlp::Red)
+    {
+        return Ok(false);
+    }
+    Ok(state.pgp.is_none() || recipient_key(state, to).await?.is_none())
+}
