@@ -177,7 +177,7 @@ pub async fn receive(
             tx.audit(&audit(&row.id, &row.from_email, &row.subject))
                 .await?;
             tx.commit().await?;
-            return handle(state, ctx, &row, &delivery, &mail, &opened, envelope, false).await;
+            return handle(state, ctx, &row, &delivery, &mail, &opened, envelope).await;
         }
         // Another delivery stored the same message a moment ago.
         tx.rollback().await?;
@@ -193,10 +193,7 @@ pub async fn receive(
     }
     tx.commit().await?;
     if fresh {
-        return handle(
-            state, ctx, &message, &delivery, &mail, &opened, envelope, false,
-        )
-        .await;
+        return handle(state, ctx, &message, &delivery, &mail, &opened, envelope).await;
     }
     let stored = state
         .store
@@ -209,10 +206,9 @@ pub async fn receive(
         return Ok(IntakeOutcome::of(&message, &stored, true));
     }
     // Stored but not handled (the server stopped in between): handle it now.
-    handle(
-        state, ctx, &message, &stored, &mail, &opened, envelope, true,
-    )
-    .await
+    let mut outcome = handle(state, ctx, &message, &stored, &mail, &opened, envelope).await?;
+    outcome.duplicate = true;
+    Ok(outcome)
 }
 
 fn new_delivery(
@@ -243,7 +239,6 @@ async fn handle(
     mail: &Inbound,
     opened: &Option<Opened>,
     envelope: &Envelope,
-    duplicate: bool,
 ) -> Result<IntakeOutcome, AppError> {
     let (route, status, reason, target) =
         decide(state, ctx, message, delivery, mail, opened, envelope).await?;
@@ -257,7 +252,7 @@ async fn handle(
         route,
         target,
         reason,
-        duplicate,
+        duplicate: false,
     })
 }
 
