@@ -172,7 +172,9 @@ fn the_desk_reads_what_gpg_encrypts_and_signs() {
         text.as_bytes(),
     );
     assert!(ok, "gpg --encrypt --sign: {err}");
-    let open = desk.decrypt(&cipher, &[reporter.clone()]).expect("decrypt");
+    let open = desk
+        .decrypt(&cipher, std::slice::from_ref(&reporter))
+        .expect("decrypt");
     assert_eq!(String::from_utf8_lossy(&open.data), text);
     assert!(open.signed);
     assert_eq!(open.signer.as_deref(), Some(fpr.as_str()));
