@@ -61,6 +61,137 @@ pub struct Config {
     pub tls_cert: String,
     /// The PEM private key of `tls_cert`.
     pub tls_key: String,
+    /// The desk's OpenPGP key (`[pgp]`).
+    pub pgp: Pgp,
+    /// The desk's published identity: security.txt and the RFC 2350 description
+    /// (`[about]`).
+    pub about: About,
+}
+
+/// The desk's OpenPGP key (`[pgp]`). No key is not an error: mail then goes unsigned and
+/// unencrypted, and security.txt unsigned.
+#[derive(Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Pgp {
+    /// The armored secret key (`tocsin pgp generate` writes one). Empty: no key.
+    pub secret_key_file: String,
+    /// The environment variable holding the key's passphrase (empty: not locked), so the
+    /// file holds none.
+    pub passphrase_env: String,
+    /// The passphrase, read from `passphrase_env` at load.
+    #[serde(skip)]
+    pub passphrase: String,
+    /// Intel shared at TLP:AMBER or RED reaches a recipient without a key only as a notice
+    /// with a link, never as content in clear.
+    pub require_encryption: bool,
+}
+
+impl std::fmt::Debug for Pgp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pgp")
+            .field("secret_key_file", &self.secret_key_file)
+            .field("passphrase_env", &self.passphrase_env)
+            .field("require_encryption", &self.require_encryption)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A text in both languages of the site.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Bilingual {
+    /// Traditional Chinese.
+    pub zh: String,
+    /// English.
+    pub en: String,
+}
+
+impl Bilingual {
+    fn of(zh: &str, en: &str) -> Bilingual {
+        Bilingual {
+            zh: zh.into(),
+            en: en.into(),
+        }
+    }
+
+    /// The text in `locale`'s language.
+    pub fn get(&self, locale: tocsin_domain::Locale) -> &str {
+        match locale {
+            tocsin_domain::Locale::ZhTw => &self.zh,
+            tocsin_domain::Locale::En => &self.en,
+        }
+    }
+}
+
+/// The desk's published identity (`[about]`): what `/.well-known/security.txt` (RFC 9116)
+/// and `/about/rfc2350` (RFC 2350) say beyond `[operator]` and the key.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct About {
+    /// security.txt's Contact URIs; empty: `mailto:` the operator's address.
+    pub contact: Vec<String>,
+    /// Days from now security.txt's Expires lies (RFC 9116 advises under a year).
+    pub expires_days: i64,
+    /// security.txt's Policy URI; empty: the RFC 2350 page.
+    pub policy_url: String,
+    /// security.txt's CSAF URI (provider-metadata.json), once the desk publishes CSAF.
+    pub csaf_url: String,
+    /// security.txt's Preferred-Languages.
+    pub preferred_languages: Vec<String>,
+    /// RFC 2350 §3.1: the team's mission.
+    pub mission: Bilingual,
+    /// RFC 2350 §3.2: whom the team serves.
+    pub constituency: Bilingual,
+    /// RFC 2350 §3.3-3.4: who sponsors the team and under what authority it acts.
+    pub authority: Bilingual,
+    /// RFC 2350 §4: the kinds of incidents handled and how information is shared.
+    pub policies: Bilingual,
+    /// RFC 2350 §5: the services offered.
+    pub services: Bilingual,
+    /// RFC 2350 §7: disclaimers.
+    pub disclaimer: Bilingual,
+}
+
+impl Default for About {
+    fn default() -> Self {
+        About {
+            contact: vec![],
+            expires_days: 180,
+            policy_url: String::new(),
+            csaf_url: String::new(),
+            preferred_languages: vec!["zh-TW".into(), "en".into()],
+            mission: Bilingual::of(
+                "協助國內各界預防、偵測與應變資安事件，並協調漏洞揭露。",
+                "To help the country's organizations prevent, detect and respond to security \
+                 incidents, and to coordinate vulnerability disclosure.",
+            ),
+            constituency: Bilingual::of(
+                "國內政府機關、關鍵基礎設施、企業與民眾。",
+                "Government agencies, critical infrastructure, businesses and the public.",
+            ),
+            authority: Bilingual::of(
+                "本中心為國家級電腦緊急應變小組，與受影響單位協調處理事件，不具強制權。",
+                "The national computer emergency response team; it coordinates with those \
+                 affected and has no power to compel them.",
+            ),
+            policies: Bilingual::of(
+                "受理各類資安事件、漏洞與釣魚網站通報；資訊依 TLP 2.0 分級分享，未經同意不揭露通報者身分。",
+                "All kinds of security incidents, vulnerabilities and phishing sites are \
+                 accepted; information is shared by TLP 2.0 and reporters are not named \
+                 without their consent.",
+            ),
+            services: Bilingual::of(
+                "事件通報與應變協處、漏洞協調揭露、釣魚網站處理、情資分享、病毒檢測。",
+                "Incident reporting and response, coordinated vulnerability disclosure, \
+                 phishing take-down, threat intelligence sharing, virus checks.",
+            ),
+            disclaimer: Bilingual::of(
+                "本中心盡力確保資訊正確，但不對其使用結果負責。",
+                "While every care is taken in preparing information, the team assumes no \
+                 responsibility for errors or for damages resulting from its use.",
+            ),
+        }
+    }
 }
 
 /// The routes mail intake knows (`intake.routes`, `intake.default_route`, an IMAP
@@ -508,6 +639,8 @@ impl Default for Config {
             database_timeout_ms: 2000,
             tls_cert: String::new(),
             tls_key: String::new(),
+            pgp: Pgp::default(),
+            about: About::default(),
         }
     }
 }
@@ -756,6 +889,12 @@ impl Config {
         if let Some(d) = &flags.database {
             c.database = d.clone();
         }
+        if !c.pgp.passphrase_env.is_empty() {
+            c.pgp.passphrase = env(&c.pgp.passphrase_env).ok_or_else(|| ConfigError::Invalid {
+                name: "pgp.passphrase_env",
+                message: format!("{} is not set", c.pgp.passphrase_env),
+            })?;
+        }
         // Each IMAP account may name its own variable: the file then holds no password.
         for a in &mut c.intake.imap {
             if !a.password_env.is_empty() {
@@ -942,6 +1081,12 @@ impl Config {
                 message: "workers, retention_days, max_bytes, clamd_timeout_seconds and \
                           archive_max_* are at least 1"
                     .into(),
+            });
+        }
+        if !(1..=366).contains(&self.about.expires_days) {
+            return Err(ConfigError::Invalid {
+                name: "about.expires_days",
+                message: "1 to 366 (RFC 9116 advises less than a year)".into(),
             });
         }
         if self.security.session_hours < 1 || self.security.login_max_failures < 1 {

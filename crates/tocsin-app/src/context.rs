@@ -32,6 +32,8 @@ pub struct FromMail {
     pub inbound_id: String,
     /// Attachments not taken into the case, each as `name (N bytes): reason`.
     pub not_taken: Vec<String>,
+    /// It came encrypted (OpenPGP) and was opened: the case records how.
+    pub pgp: Option<crate::service::pgp::Opened>,
 }
 
 impl Ctx {

@@ -134,23 +134,23 @@ enum Kind<'a> {
 
 /// Renders an automatic plain-text message to `to`, for a caller that queues several at
 /// once (the group commit of intake).
-pub(crate) fn render(
+pub(crate) async fn render(
     state: &App,
     to: &str,
     subject: &str,
     text: &str,
 ) -> Result<NewMail, AppError> {
-    compose(state, Kind::Automatic, to, subject, text, vec![])
+    compose(state, Kind::Automatic, to, subject, text, vec![]).await
 }
 
 /// Renders an automatic answer to a received message (as [`queue_answer`] queues).
-pub(crate) fn render_answer(
+pub(crate) async fn render_answer(
     state: &App,
     to: &str,
     subject: &str,
     text: &str,
 ) -> Result<NewMail, AppError> {
-    compose(state, Kind::Answer, to, subject, text, vec![])
+    compose(state, Kind::Answer, to, subject, text, vec![]).await
 }
 
 async fn compose_and_queue(
@@ -162,12 +162,14 @@ async fn compose_and_queue(
     text: &str,
     attachments: Vec<MailAttachment>,
 ) -> Result<String, AppError> {
-    let rendered = compose(state, kind, to, subject, text, attachments)?;
+    let rendered = compose(state, kind, to, subject, text, attachments).await?;
     tx.enqueue_mail(&rendered).await?;
     Ok(rendered.message_id)
 }
 
-fn compose(
+/// Composes a message; when the desk has an OpenPGP key it is signed, and encrypted
+/// (PGP/MIME) when the recipient's key is known (`service::pgp::recipient_key`).
+async fn compose(
     state: &App,
     kind: Kind<'_>,
     to: &str,
@@ -198,7 +200,20 @@ fn compose(
         answers_message: matches!(kind, Kind::Answer),
         attachments,
     };
-    tocsin_mail::render(&mail, &domain).map_err(|e| AppError::internal(format!("mail: {e}")))
+    let keys = match state.pgp.as_ref() {
+        Some(_) => crate::service::pgp::recipient_key(state, to)
+            .await?
+            .into_iter()
+            .collect(),
+        None => vec![],
+    };
+    let seal = state.pgp.as_ref().map(|key| tocsin_mail::Seal {
+        key,
+        encrypt_to: &keys,
+        at: crate::service::pgp::pgp_time(state.now()),
+    });
+    tocsin_mail::render_sealed(&mail, &domain, seal.as_ref())
+        .map_err(|e| AppError::internal(format!("mail: {e}")))
 }
 
 #[cfg(test)]

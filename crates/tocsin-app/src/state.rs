@@ -32,6 +32,9 @@ pub struct App {
     /// Signs CSAF documents (`.asc`) with the desk's OpenPGP key; `None` until the key's
     /// holder plugs one in ([`App::with_csaf_signer`]).
     pub csaf_signer: Option<crate::service::csaf::Signer>,
+    /// The desk's OpenPGP key (`[pgp]`), read and unlocked once at start; none configured:
+    /// nothing is signed or decrypted.
+    pub pgp: Option<Arc<tocsin_pgp::DeskKey>>,
 }
 
 impl App {
@@ -39,6 +42,7 @@ impl App {
     pub fn new(store: Store, config: Config) -> Result<Self, ConfigError> {
         let desk = DeskRules::from_config(&config)?;
         let virus = Arc::new(crate::service::virus::Scanner::from_config(&config, &store));
+        let pgp = crate::service::pgp::load_desk_key(&config.pgp)?.map(Arc::new);
         Ok(App {
             clock: store.clock().clone(),
             store,
@@ -49,6 +53,7 @@ impl App {
             matcher: Arc::new(Matcher::default()),
             virus,
             csaf_signer: None,
+            pgp,
         })
     }
 

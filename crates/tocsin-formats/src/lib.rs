@@ -33,6 +33,10 @@
 //! `changes.csv`), the run-time verdict against the vendored strict schema (`data/csaf/`)
 //! and pure mandatory tests, and the reading of other publishers' advisories; its documents
 //! are checked by the BSI reference validator in `tests/it/csaf.rs`.
+//! (`csv.rs`, formula-safe). `security.txt` (RFC 9116) emitted and read by its rules,
+//! clear-signed or not (`security_txt.rs`). OpenPGP in mail, the MIME side: the ciphertext
+//! of PGP/MIME and inline-PGP mail, and the message rebuilt around what it decrypts to
+//! (`pgp_mime.rs`; the cryptography is `tocsin-pgp`'s).
 //! `fuzz/` holds cargo-fuzz targets (its own workspace) for the parsers of what outsiders
 //! send: inbound mail with the forms behind it, the intel and vulnerability TXT forms and
 //! STIX bundles (the CVSS, CVE, text and Atom readers are property-tested instead); `scripts/fuzz` runs
@@ -50,7 +54,9 @@ mod form_lines;
 pub mod intel_form;
 pub mod mail_in;
 pub mod misp;
+pub mod pgp_mime;
 pub mod rdap;
+pub mod security_txt;
 pub mod stix;
 pub mod text;
 pub mod vuln_form;

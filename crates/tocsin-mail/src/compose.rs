@@ -82,6 +82,85 @@ pub enum MailError {
     /// lettre refused to build the message.
     #[error("cannot build the message: {0}")]
     Build(#[from] lettre::error::Error),
+    /// Signing or encrypting failed.
+    #[error("OpenPGP: {0}")]
+    Pgp(#[from] tocsin_pgp::PgpError),
+}
+
+/// How a message is sealed with OpenPGP as it is composed (RFC 3156): signed by the
+/// desk's key, and encrypted when every recipient's key is known. The outbox then stores
+/// and sends the sealed message, unchanged.
+#[derive(Clone, Copy, Debug)]
+pub struct Seal<'a> {
+    /// The desk's key, which signs.
+    pub key: &'a tocsin_pgp::DeskKey,
+    /// The recipients' keys: non-empty, the message is encrypted to them (and the desk)
+    /// as PGP/MIME `multipart/encrypted`; empty, it is `multipart/signed`.
+    pub encrypt_to: &'a [tocsin_pgp::PublicCert],
+    /// The signature's time, seconds since the epoch, from the desk's clock.
+    pub at: u32,
+}
+
+/// A message body: one part or several.
+enum Body {
+    Single(SinglePart),
+    Multi(MultiPart),
+}
+
+impl Body {
+    fn formatted(&self) -> Vec<u8> {
+        match self {
+            Body::Single(p) => p.formatted(),
+            Body::Multi(p) => p.formatted(),
+        }
+    }
+
+    fn into_multipart(self, outer: lettre::message::MultiPartBuilder) -> MultiPart {
+        match self {
+            Body::Single(p) => outer.singlepart(p),
+            Body::Multi(p) => outer.multipart(p),
+        }
+    }
+}
+
+/// `body` sealed by `seal`: PGP/MIME encrypted (RFC 3156 §4; the whole entity, headers
+/// included, encrypted and signed inside) or signed (§5; a detached signature over the
+/// entity as sent, without the line break that belongs to the boundary).
+fn sealed(body: Body, seal: &Seal<'_>) -> Result<MultiPart, MailError> {
+    let entity = body.formatted();
+    if !seal.encrypt_to.is_empty() {
+        let recipients: Vec<&tocsin_pgp::PublicCert> = seal.encrypt_to.iter().collect();
+        let armored = seal.key.encrypt_signed(&entity, &recipients, seal.at)?;
+        let control = SinglePart::builder()
+            .header(
+                ContentType::parse("application/pgp-encrypted")
+                    .map_err(|_| MailError::ContentType("application/pgp-encrypted".into()))?,
+            )
+            .body(String::from("Version: 1\r\n"));
+        let data = SinglePart::builder()
+            .header(
+                ContentType::parse("application/octet-stream; name=\"encrypted.asc\"")
+                    .map_err(|_| MailError::ContentType("application/octet-stream".into()))?,
+            )
+            .body(armored);
+        return Ok(MultiPart::encrypted("application/pgp-encrypted".into())
+            .singlepart(control)
+            .singlepart(data));
+    }
+    let signed = entity.strip_suffix(b"\r\n").unwrap_or(&entity);
+    let signature = seal.key.sign_detached(signed, seal.at)?;
+    let sig = SinglePart::builder()
+        .header(
+            ContentType::parse("application/pgp-signature; name=\"signature.asc\"")
+                .map_err(|_| MailError::ContentType("application/pgp-signature".into()))?,
+        )
+        .body(signature);
+    Ok(body
+        .into_multipart(MultiPart::signed(
+            "application/pgp-signature".into(),
+            "pgp-sha256".into(),
+        ))
+        .singlepart(sig))
 }
 
 /// The `Auto-Submitted` header of RFC 3834, as a lettre header type.
@@ -136,6 +215,15 @@ impl Header for AutoSubmitted {
 /// `<UUIDv7@domain>` (kept without angle brackets in [`NewMail::message_id`]) and the
 /// current Date. The body's transfer encoding and the header encoding are lettre's.
 pub fn render(mail: &OutgoingMail, domain: &str) -> Result<NewMail, MailError> {
+    render_sealed(mail, domain, None)
+}
+
+/// [`render`], the body sealed by `seal` when given (signed, or encrypted and signed).
+pub fn render_sealed(
+    mail: &OutgoingMail,
+    domain: &str,
+    seal: Option<&Seal<'_>>,
+) -> Result<NewMail, MailError> {
     if !valid_domain(domain) {
         return Err(MailError::Domain(domain.to_owned()));
     }
@@ -175,12 +263,12 @@ pub fn render(mail: &OutgoingMail, domain: &str) -> Result<NewMail, MailError> {
         });
     }
 
-    let message = match (&mail.html, mail.attachments.is_empty()) {
-        (Some(html), true) => builder.multipart(MultiPart::alternative_plain_html(
+    let body = match (&mail.html, mail.attachments.is_empty()) {
+        (Some(html), true) => Body::Multi(MultiPart::alternative_plain_html(
             mail.text.clone(),
             html.clone(),
-        ))?,
-        (None, true) => builder.singlepart(SinglePart::plain(mail.text.clone()))?,
+        )),
+        (None, true) => Body::Single(SinglePart::plain(mail.text.clone())),
         (html, false) => {
             let mut mixed = match html {
                 Some(html) => MultiPart::mixed().multipart(MultiPart::alternative_plain_html(
@@ -195,8 +283,13 @@ pub fn render(mail: &OutgoingMail, domain: &str) -> Result<NewMail, MailError> {
                 mixed = mixed
                     .singlepart(Attachment::new(a.filename.clone()).body(a.content.clone(), ct));
             }
-            builder.multipart(mixed)?
+            Body::Multi(mixed)
         }
+    };
+    let message = match (seal, body) {
+        (Some(seal), body) => builder.multipart(sealed(body, seal)?)?,
+        (None, Body::Single(p)) => builder.singlepart(p)?,
+        (None, Body::Multi(p)) => builder.multipart(p)?,
     };
 
     Ok(NewMail {

@@ -13,7 +13,8 @@ pub mod transport;
 pub mod worker;
 
 pub use compose::{
-    AutoSubmitted, MailAttachment, MailError, OutgoingMail, normalize_message_id, render,
+    AutoSubmitted, MailAttachment, MailError, OutgoingMail, Seal, normalize_message_id, render,
+    render_sealed,
 };
 pub use transport::{DeliveryError, SmtpSettings, TlsMode, Transport, eml_file_name};
 pub use worker::{OutboxWorker, default_worker_id, instance_worker_id, retry_delay};

@@ -52,7 +52,7 @@
 //! reads: every record's access columns, audiences and indicators, or those changed since), `virus` (Virus Check: files by hash with their scan results, and uploads, which are the scan queue claimed with a lease), `membership` (applications from `/join` with
 //! their hashed one-time confirmation links, organizations' sign-up profiles, alliance members
 //! with RFC 2350 team profiles, the ISACs and their sharing groups; decisions are conditional
-//! updates; not exported yet). `testing.rs` (feature `test-support`) makes throw-away stores on both engines.
+//! updates; not exported yet), `pgp_keys` (the OpenPGP keys users upload). `testing.rs` (feature `test-support`) makes throw-away stores on both engines.
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -120,6 +120,7 @@ pub mod matching;
 pub mod membership;
 pub mod orgs;
 pub mod outbox;
+pub mod pgp_keys;
 pub mod phishing;
 pub mod points;
 pub mod referral;
@@ -148,6 +149,7 @@ pub use mail_intake::{InboundDelivery, InboundMail};
 pub use membership::{AllianceMember, Isac, OrgApplication, OrgProfile};
 pub use orgs::{NewOrganization, Organization};
 pub use outbox::{ClaimedMail, NewMail, OutboxRow, OutboxStatus};
+pub use pgp_keys::UserPgpKey;
 pub use phishing::{AbuseContact, NewPhishUrl, PhishUrlRow};
 pub use points::{
     HoldRefused, Holder, LeaderRow, NewEntry, PointsAccount, PointsEntry, PointsItem, Redemption,

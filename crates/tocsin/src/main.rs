@@ -108,6 +108,9 @@ enum Command {
         #[arg(long)]
         recipient: Option<String>,
     },
+    /// The desk's OpenPGP key.
+    #[command(subcommand)]
+    Pgp(PgpCommand),
     /// Score a CVSS v3.0, v3.1 or v4.0 vector and list its metrics (no database needed).
     ///
     /// Prints, one per line: the version, the base score and severity, the temporal (4.0:
@@ -117,6 +120,24 @@ enum Command {
     Cvss {
         /// The vector, e.g. CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H (quote it in the shell).
         vector: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum PgpCommand {
+    /// Make a new key pair (Curve25519) for `[pgp] secret_key_file` (no database needed).
+    ///
+    /// Writes the armored secret key to FILE (which must not exist; mode 0600), locked with
+    /// the passphrase in `[pgp] passphrase_env` when that is set, and prints the fingerprint
+    /// and the armored public key.
+    Generate {
+        /// The key's user id, e.g. "TWCERT/CC <service@cert.example.tw>": its address is
+        /// the one WKD serves the key for.
+        #[arg(long)]
+        uid: String,
+        /// Where to write the secret key.
+        #[arg(long)]
+        out: PathBuf,
     },
 }
 
@@ -354,6 +375,7 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Cvss { vector } => cvss(&vector),
+        Command::Pgp(PgpCommand::Generate { uid, out }) => pgp_generate(&config, &uid, &out),
         // Exits above, before the configuration is read.
         Command::Mailgate { .. } => Ok(()),
         Command::Intel(cmd) => intel(&config, cmd).await,
@@ -548,6 +570,32 @@ async fn intel(config: &Config, cmd: IntelCommand) -> anyhow::Result<()> {
 }
 
 /// `tocsin cvss VECTOR`: the scores and the metric breakdown, one per line.
+fn pgp_generate(config: &Config, uid: &str, out: &std::path::Path) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    if !uid.contains('@') {
+        anyhow::bail!("--uid: a user id with the desk's address, e.g. \"Name <desk@example.org>\"");
+    }
+    // Dated by the product's clock, as everything else.
+    let now = config.clock().now().micros().div_euclid(1_000_000);
+    let key = tocsin_pgp::DeskKey::generate(
+        uid,
+        u32::try_from(now.max(0)).unwrap_or(u32::MAX),
+        &config.pgp.passphrase,
+    )?;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options
+        .open(out)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", out.display()))?;
+    file.write_all(key.secret_armored()?.as_bytes())?;
+    file.sync_all()?;
+    println!("fingerprint: {}", key.fingerprint());
+    print!("{}", key.public().armored()?);
+    Ok(())
+}
+
 fn cvss(vector: &str) -> anyhow::Result<()> {
     use tocsin_formats::cvss::{ScoreKind, Vector};
     let v = match Vector::parse(vector) {

@@ -321,7 +321,11 @@ pub async fn prefill(state: &App, who: &CurrentUser) -> Result<Prefill, AppError
 }
 
 /// The signed-in user, once the policy lets them change their own account.
-async fn own_account(state: &App, who: &CurrentUser, ctx: &Ctx) -> Result<User, AppError> {
+pub(crate) async fn own_account(
+    state: &App,
+    who: &CurrentUser,
+    ctx: &Ctx,
+) -> Result<User, AppError> {
     let user = who.user().ok_or(AppError::Unauthorized)?.clone();
     check(
         state,

@@ -377,9 +377,16 @@ async fn acknowledgment(
         };
         tx.add_event(report.id, &event).await?;
     }
+    // Mail that came encrypted says so on its case, with the signer whose key verified.
+    if let Some(mail) = p.ctx.from_mail.as_ref()
+        && let Some(opened) = mail.pgp.as_ref()
+    {
+        tx.add_event(report.id, &super::pgp::received_event(mail, opened))
+            .await?;
+    }
     if p.ctx.answers_mail() {
-        crate::mailer::render_answer(state, &report.reporter_email, &subject, &text)
+        crate::mailer::render_answer(state, &report.reporter_email, &subject, &text).await
     } else {
-        crate::mailer::render(state, &report.reporter_email, &subject, &text)
+        crate::mailer::render(state, &report.reporter_email, &subject, &text).await
     }
 }

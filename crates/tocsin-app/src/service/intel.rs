@@ -889,8 +889,15 @@ pub async fn share(
             content_type: "text/plain; charset=utf-8".to_string(),
             content: txt.clone().into_bytes(),
         };
+        // Content the operator wants only encrypted goes as the notice and its link alone
+        // to a recipient without a key.
+        let attachments = if super::pgp::withhold_content(state, tlp, &u.email).await? {
+            vec![]
+        } else {
+            vec![attachment]
+        };
         let message_id =
-            crate::mailer::queue_with(&mut tx, state, &u.email, &subject, &text, vec![attachment])
+            crate::mailer::queue_with(&mut tx, state, &u.email, &subject, &text, attachments)
                 .await?;
         let delivery = Delivery {
             id: Uuid::now_v7(),

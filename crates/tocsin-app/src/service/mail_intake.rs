@@ -20,6 +20,7 @@ use tocsin_storage::reports::{NewEvent, Visibility};
 use tocsin_storage::{InboundDelivery, InboundMail, Report};
 use uuid::Uuid;
 
+use super::pgp::Opened;
 use super::reports::{Upload, store_uploads};
 use super::{audit_entry, check};
 use crate::auth::{AuthMethod, CurrentUser, principal_of};
@@ -137,6 +138,10 @@ pub async fn receive(
         );
         AppError::Validation(errors)
     })?;
+    // Encrypted mail is read as its plaintext; the ciphertext is what is stored below.
+    let (mail, opened) =
+        super::pgp::open_inbound(state, raw, mail, &limits(state), envelope.sender.as_deref())
+            .await?;
     let sha = hex::encode(Sha256::digest(mail_in::identity(raw)));
     let now = state.now();
     let recipient = delivery_recipient(envelope);
@@ -172,7 +177,7 @@ pub async fn receive(
             tx.audit(&audit(&row.id, &row.from_email, &row.subject))
                 .await?;
             tx.commit().await?;
-            return handle(state, ctx, &row, &delivery, &mail, envelope, false).await;
+            return handle(state, ctx, &row, &delivery, &mail, &opened, envelope).await;
         }
         // Another delivery stored the same message a moment ago.
         tx.rollback().await?;
@@ -188,7 +193,7 @@ pub async fn receive(
     }
     tx.commit().await?;
     if fresh {
-        return handle(state, ctx, &message, &delivery, &mail, envelope, false).await;
+        return handle(state, ctx, &message, &delivery, &mail, &opened, envelope).await;
     }
     let stored = state
         .store
@@ -201,7 +206,9 @@ pub async fn receive(
         return Ok(IntakeOutcome::of(&message, &stored, true));
     }
     // Stored but not handled (the server stopped in between): handle it now.
-    handle(state, ctx, &message, &stored, &mail, envelope, true).await
+    let mut outcome = handle(state, ctx, &message, &stored, &mail, &opened, envelope).await?;
+    outcome.duplicate = true;
+    Ok(outcome)
 }
 
 fn new_delivery(
@@ -230,11 +237,11 @@ async fn handle(
     message: &InboundMail,
     delivery: &InboundDelivery,
     mail: &Inbound,
+    opened: &Option<Opened>,
     envelope: &Envelope,
-    duplicate: bool,
 ) -> Result<IntakeOutcome, AppError> {
     let (route, status, reason, target) =
-        decide(state, ctx, message, delivery, mail, envelope).await?;
+        decide(state, ctx, message, delivery, mail, opened, envelope).await?;
     let mut tx = state.store.begin().await?;
     tx.set_delivery_outcome(delivery.id, &route, status, &reason, &target)
         .await?;
@@ -245,7 +252,7 @@ async fn handle(
         route,
         target,
         reason,
-        duplicate,
+        duplicate: false,
     })
 }
 
@@ -362,6 +369,7 @@ async fn decide(
     message: &InboundMail,
     delivery: &InboundDelivery,
     mail: &Inbound,
+    opened: &Option<Opened>,
     envelope: &Envelope,
 ) -> Result<Decision, AppError> {
     if let Some(kind) = mail.automatic {
@@ -471,6 +479,8 @@ async fn decide(
                         "authentication": verdicts,
                         "inbound_id": message.id.to_string(),
                         "not_taken": not_taken,
+                        "encrypted": opened.is_some(),
+                        "signer": opened.as_ref().and_then(|o| o.signer.clone()),
                     })
                     .to_string(),
                 },
@@ -525,6 +535,7 @@ async fn decide(
         from_mail: Some(FromMail {
             inbound_id: message.id.to_string(),
             not_taken,
+            pgp: opened.clone(),
         }),
         idempotency_key: None,
     };

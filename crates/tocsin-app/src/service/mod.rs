@@ -55,6 +55,9 @@
 //! one-time link, vetted, approval making the organization and its first user), the
 //! CERT/CSIRT alliance (RFC 2350 team profiles, its state table, the sharing group
 //! approval adds to, the members' directory and the public list) and the ISAC pages.
+//! `pgp.rs` for the desk's OpenPGP and published identity: its key, the public key and WKD,
+//! security.txt, users' uploaded keys, the one look-up of a recipient's key, and opening
+//! encrypted mail to intake.
 //! `home.rs` for the staff home: what needs action now on each desk, counted through each
 //! desk's own use case.
 
@@ -70,6 +73,7 @@ pub mod intel_import;
 pub mod mail_intake;
 pub mod matching;
 pub mod membership;
+pub mod pgp;
 pub mod phishing;
 pub mod points;
 pub mod referral;

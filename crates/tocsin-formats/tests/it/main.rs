@@ -10,6 +10,7 @@ mod intel_form;
 mod intel_notation;
 mod intel_strategies;
 mod mail_in;
+mod security_txt;
 mod stix;
 mod stix_validator;
 mod text;

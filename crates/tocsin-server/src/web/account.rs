@@ -41,6 +41,10 @@ struct AccountPage {
     phone: String,
     /// Why the phone was refused.
     phone_error: Option<String>,
+    /// The fingerprint of the OpenPGP key the user uploaded, if any.
+    pgp_fingerprint: Option<String>,
+    /// Why an uploaded key was refused.
+    pgp_error: Option<String>,
 }
 
 /// What a refused phone form shows again.
@@ -58,6 +62,7 @@ struct Outcome {
     error: Option<String>,
     password_errors: Vec<(String, String)>,
     phone: Option<PhoneRefused>,
+    pgp_error: Option<String>,
 }
 
 async fn view(
@@ -72,9 +77,14 @@ async fn view(
         error,
         password_errors,
         phone,
+        pgp_error,
     } = shown;
     let Some(user) = who.user() else {
         return see_other("/login");
+    };
+    let pgp_fingerprint = match service::pgp::my_key(state, who, ctx).await {
+        Ok(k) => k.map(|k| k.fingerprint),
+        Err(e) => return e.into_response(),
     };
     match service::list_tokens(state, who, ctx).await {
         Ok(tokens) => render(
@@ -94,6 +104,8 @@ async fn view(
                     .map(|p| p.typed.clone())
                     .unwrap_or_else(|| user.phone.clone()),
                 phone_error: phone.map(|p| p.error),
+                pgp_fingerprint,
+                pgp_error,
             },
         ),
         Err(e) => e.into_response(),
@@ -258,6 +270,45 @@ pub(super) async fn set_phone(
             )
             .await
         }
+        Err(e) => e.into_response(),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct PgpKeyForm {
+    pgp_key: String,
+}
+
+/// `POST /account/pgp-key`: uploads the user's OpenPGP public key (replacing theirs).
+pub(super) async fn upload_pgp_key(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Form(f): Form<PgpKeyForm>,
+) -> Response {
+    match service::pgp::upload_key(&state, &who, &ctx, &f.pgp_key).await {
+        Ok(_) => see_other("/account#pgp"),
+        Err(AppError::Validation(errs)) => {
+            let error = errs.get("pgp_key").map(|x| ctx.tr().field_error(x));
+            let shown = Outcome {
+                pgp_error: error,
+                ..Outcome::default()
+            };
+            view(&state, &ctx, &who, shown, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+/// `POST /account/pgp-key/remove`: removes the user's OpenPGP key.
+pub(super) async fn remove_pgp_key(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+) -> Response {
+    match service::pgp::remove_key(&state, &who, &ctx).await {
+        Ok(()) => see_other("/account#pgp"),
         Err(e) => e.into_response(),
     }
 }

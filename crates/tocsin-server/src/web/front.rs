@@ -39,6 +39,8 @@ struct Home {
     advisories: Vec<LatestAdvisory>,
     mail_routes: Vec<MailRoute>,
     lookup: Lookup,
+    /// The desk's OpenPGP fingerprint, when it has a key.
+    pgp_fingerprint: Option<String>,
 }
 
 /// The status look-up form: what was typed and whether it was refused.
@@ -92,6 +94,7 @@ pub(super) async fn home(State(state): State<AppState>, ctx: Ctx, who: CurrentUs
             advisories,
             mail_routes: mail_routes(&state, &ctx),
             lookup: Lookup::default(),
+            pgp_fingerprint: tocsin_app::service::pgp::fingerprint(&state),
         },
     )
 }

@@ -12,6 +12,7 @@ use axum::routing::{get, post};
 use crate::error::AppError;
 use crate::state::AppState;
 
+mod about;
 mod account;
 mod admin;
 mod claim;
@@ -118,6 +119,11 @@ pub fn routes() -> Router<AppState> {
         .route("/isac", get(membership::isacs))
         .route("/isac/{code}", get(membership::isac))
         .route("/isac/{code}/members", get(membership::isac_members))
+        .route("/.well-known/security.txt", get(about::security_txt))
+        .route("/pgp-key.asc", get(about::public_key))
+        .route("/.well-known/openpgpkey/hu/{hash}", get(about::wkd_key))
+        .route("/.well-known/openpgpkey/policy", get(about::wkd_policy))
+        .route("/about/rfc2350", get(about::rfc2350))
         .route("/help", get(front::help))
         .route("/status", get(front::lookup))
         .route("/lang/{tag}", get(switch_lang))
@@ -142,6 +148,8 @@ pub fn routes() -> Router<AppState> {
         .route("/account", get(account::page))
         .route("/account/password", post(account::change_password))
         .route("/account/phone", post(account::set_phone))
+        .route("/account/pgp-key", post(account::upload_pgp_key))
+        .route("/account/pgp-key/remove", post(account::remove_pgp_key))
         .route("/account/tokens", post(account::create_token))
         .route("/account/tokens/{id}/revoke", post(account::revoke_token))
         .route(

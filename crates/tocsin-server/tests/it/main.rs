@@ -17,6 +17,7 @@ mod match_api;
 mod membership_pages;
 pub(crate) mod own_pages;
 mod pages;
+mod pgp;
 mod phishing_api;
 mod phishing_pages;
 mod points_api;

@@ -8,6 +8,7 @@ mod idempotency;
 mod intel;
 mod mail_intake;
 mod outbox;
+mod pgp_keys;
 mod phishing;
 mod points;
 mod referral;
