@@ -29,8 +29,8 @@ pub struct App {
     pub matcher: Arc<Matcher>,
     /// Virus Check's engines and key of files at rest (`service::virus`).
     pub virus: Arc<crate::service::virus::Scanner>,
-    /// Signs CSAF documents (`.asc`) with the desk's OpenPGP key; `None` until the key's
-    /// holder plugs one in ([`App::with_csaf_signer`]).
+    /// Signs CSAF documents (`.asc`) with the desk's OpenPGP key (`service::pgp`); `None`
+    /// when the desk has no key.
     pub csaf_signer: Option<crate::service::csaf::Signer>,
     /// The desk's OpenPGP key (`[pgp]`), read and unlocked once at start; none configured:
     /// nothing is signed or decrypted.
@@ -43,6 +43,14 @@ impl App {
         let desk = DeskRules::from_config(&config)?;
         let virus = Arc::new(crate::service::virus::Scanner::from_config(&config, &store));
         let pgp = crate::service::pgp::load_desk_key(&config.pgp)?.map(Arc::new);
+        // The desk's key signs its CSAF documents too.
+        let csaf_signer = pgp.clone().map(|key| {
+            Arc::new(crate::service::pgp::CsafSigner::new(
+                key,
+                store.clock().clone(),
+                &config.public_url,
+            )) as crate::service::csaf::Signer
+        });
         Ok(App {
             clock: store.clock().clone(),
             store,
@@ -52,7 +60,7 @@ impl App {
             intake: Default::default(),
             matcher: Arc::new(Matcher::default()),
             virus,
-            csaf_signer: None,
+            csaf_signer,
             pgp,
         })
     }

@@ -50,6 +50,45 @@ pub(crate) fn pgp_time(at: Timestamp) -> u32 {
     u32::try_from(at.micros().div_euclid(1_000_000).max(0)).unwrap_or(u32::MAX)
 }
 
+/// Signs CSAF documents (`.asc`) with the desk's key, stamped by the product's clock; the
+/// provider metadata names the key served at [`KEY_PATH`].
+pub(crate) struct CsafSigner {
+    key: std::sync::Arc<DeskKey>,
+    clock: tocsin_domain::Clock,
+    key_url: String,
+}
+
+impl CsafSigner {
+    /// The signer of `key`, whose public half is served under `public_url`.
+    pub(crate) fn new(
+        key: std::sync::Arc<DeskKey>,
+        clock: tocsin_domain::Clock,
+        public_url: &str,
+    ) -> Self {
+        let key_url = format!("{}{KEY_PATH}", public_url.trim_end_matches('/'));
+        CsafSigner {
+            key,
+            clock,
+            key_url,
+        }
+    }
+}
+
+impl super::csaf::DetachedSigner for CsafSigner {
+    fn sign_detached(&self, bytes: &[u8]) -> Result<String, super::csaf::SignError> {
+        self.key
+            .sign_detached(bytes, pgp_time(self.clock.now()))
+            .map_err(|e| super::csaf::SignError(e.to_string()))
+    }
+
+    fn public_key(&self) -> tocsin_formats::csaf::OpenPgpKey {
+        tocsin_formats::csaf::OpenPgpKey {
+            url: self.key_url.clone(),
+            fingerprint: Some(self.key.fingerprint()),
+        }
+    }
+}
+
 /// The desk's fingerprint, when it has a key.
 pub fn fingerprint(state: &App) -> Option<String> {
     state.pgp.as_ref().map(|k| k.fingerprint())
