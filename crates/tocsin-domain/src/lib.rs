@@ -61,6 +61,7 @@ pub mod incident;
 pub mod intel;
 pub mod locale;
 mod names;
+pub mod newsletter;
 pub mod org;
 pub mod phish_url;
 pub mod phishing;
@@ -85,7 +86,7 @@ pub use clock::Clock;
 pub use cve::{BadCveId, CveError, CveId};
 pub use ids::{
     ApiTokenId, AttachmentId, AuditId, EventId, GroupId, IntelId, OrgId, OutboxId, ReportId,
-    SessionId, TaskId, UserId,
+    IssueId, SessionId, SubscriberId, TaskId, UserId,
 };
 pub use incident::{DiscoveredAt, IncidentInput, IncidentType, ValidIncident};
 pub use intel::{IntelCategory, IntelField, IntelInput, IntelRecord, IntelTime};
