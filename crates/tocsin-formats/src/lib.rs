@@ -37,6 +37,7 @@
 //! `Unreadable`).
 
 pub mod atom;
+pub mod chart;
 pub mod csv;
 pub mod cve_record;
 pub mod cvss;
