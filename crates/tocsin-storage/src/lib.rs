@@ -111,6 +111,7 @@ pub mod idempotency;
 pub mod intel;
 pub mod mail_intake;
 pub mod matching;
+pub mod newsletter;
 pub mod orgs;
 pub mod outbox;
 pub mod phishing;
@@ -138,6 +139,7 @@ pub use intel::{
     IntelPage, IntelRow, NewIntel, ObservableRow, SharingGroup,
 };
 pub use mail_intake::{InboundDelivery, InboundMail};
+pub use newsletter::{BounceOutcome, Issue, IssueCounts, MonthCounts, Subscriber};
 pub use orgs::{NewOrganization, Organization};
 pub use outbox::{ClaimedMail, NewMail, OutboxRow, OutboxStatus};
 pub use phishing::{AbuseContact, NewPhishUrl, PhishUrlRow};
