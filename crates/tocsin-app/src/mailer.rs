@@ -197,6 +197,8 @@ fn compose(
         auto_submitted: !matches!(kind, Kind::Conversation { .. }),
         answers_message: matches!(kind, Kind::Answer),
         attachments,
+        list_unsubscribe: None,
+        envelope_sender: None,
     };
     tocsin_mail::render(&mail, &domain).map_err(|e| AppError::internal(format!("mail: {e}")))
 }
