@@ -119,6 +119,24 @@ pub async fn queue_with(
     compose_and_queue(tx, state, Kind::Automatic, to, subject, text, attachments).await
 }
 
+/// Renders one copy of a list message (the newsletter) to `to`: automatic, with the
+/// one-click unsubscribe headers for `unsubscribe_url` and `envelope_sender` (a VERP
+/// address) as the envelope sender. The caller queues it with the row that records it.
+pub fn render_list_message(
+    state: &App,
+    to: &str,
+    subject: &str,
+    text: &str,
+    attachments: Vec<MailAttachment>,
+    unsubscribe_url: &str,
+    envelope_sender: &str,
+) -> Result<NewMail, AppError> {
+    let mut mail = outgoing(state, Kind::Automatic, to, subject, text, attachments);
+    mail.list_unsubscribe = Some(unsubscribe_url.to_string());
+    mail.envelope_sender = Some(envelope_sender.to_string());
+    render_outgoing(&mail)
+}
+
 /// What a message is, for its sender and marks.
 enum Kind<'a> {
     /// Automatic, from `mail.from` (`Auto-Submitted: auto-generated`).
@@ -175,16 +193,23 @@ fn compose(
     text: &str,
     attachments: Vec<MailAttachment>,
 ) -> Result<NewMail, AppError> {
+    render_outgoing(&outgoing(state, kind, to, subject, text, attachments))
+}
+
+fn outgoing(
+    state: &App,
+    kind: Kind<'_>,
+    to: &str,
+    subject: &str,
+    text: &str,
+    attachments: Vec<MailAttachment>,
+) -> OutgoingMail {
     let m = &state.config.mail;
     let (from, reply_to) = match &kind {
         Kind::Conversation { desk } => (desk.to_string(), Some(desk.to_string())),
         Kind::Automatic | Kind::Answer => (m.from.clone(), None),
     };
-    let domain = from
-        .rsplit_once('@')
-        .map(|(_, d)| d.to_string())
-        .unwrap_or_else(|| "localhost".into());
-    let mail = OutgoingMail {
+    OutgoingMail {
         from,
         from_name: Some(m.from_name.clone()),
         to: vec![to.to_string()],
@@ -199,8 +224,16 @@ fn compose(
         attachments,
         list_unsubscribe: None,
         envelope_sender: None,
-    };
-    tocsin_mail::render(&mail, &domain).map_err(|e| AppError::internal(format!("mail: {e}")))
+    }
+}
+
+fn render_outgoing(mail: &OutgoingMail) -> Result<NewMail, AppError> {
+    let domain = mail
+        .from
+        .rsplit_once('@')
+        .map(|(_, d)| d.to_string())
+        .unwrap_or_else(|| "localhost".into());
+    tocsin_mail::render(mail, &domain).map_err(|e| AppError::internal(format!("mail: {e}")))
 }
 
 #[cfg(test)]

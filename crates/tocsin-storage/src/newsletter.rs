@@ -212,17 +212,28 @@ impl Tx {
         Ok(Some(s))
     }
 
-    /// Unsubscribes whoever's unsubscribe secret hashes to `hash`, counting it against
-    /// `issue` when they got that issue. Returns whether someone was subscribed.
-    pub async fn unsubscribe(&mut self, hash: &[u8], issue: Option<IssueId>) -> Result<bool> {
+    /// Unsubscribes whoever's unsubscribe secret hashes to `hash`: an issue's copy
+    /// (counted against that issue) or the welcome mail. Returns whether someone was
+    /// still subscribed.
+    pub async fn unsubscribe(&mut self, hash: &[u8]) -> Result<bool> {
         let now = self.now();
+        let delivery: Option<(Uuid, Uuid)> = dispatch!(tx self, c => {
+            sqlx::query_as("SELECT issue_id, subscriber_id FROM newsletter_deliveries WHERE unsubscribe_hash = $1")
+                .bind(hash).fetch_optional(&mut *c).await?
+        });
         Ok(dispatch!(tx self, c => {
-            sqlx::query("UPDATE newsletter_subscribers SET status = 'unsubscribed', unsubscribed_at = $2, \
-                         confirm_hash = NULL, unsubscribed_issue = (SELECT d.issue_id FROM newsletter_deliveries d \
-                         WHERE d.issue_id = $3 AND d.subscriber_id = newsletter_subscribers.id) \
-                         WHERE unsubscribe_hash = $1 AND status <> 'unsubscribed'")
-                .bind(hash).bind(now.micros()).bind(issue.map(|i| i.uuid()))
-                .execute(&mut *c).await?.rows_affected()
+            match delivery {
+                Some((issue, subscriber)) => sqlx::query(
+                    "UPDATE newsletter_subscribers SET status = 'unsubscribed', unsubscribed_at = $2, \
+                     confirm_hash = NULL, unsubscribed_issue = $3 WHERE id = $1 AND status <> 'unsubscribed'")
+                    .bind(subscriber).bind(now.micros()).bind(issue)
+                    .execute(&mut *c).await?.rows_affected(),
+                None => sqlx::query(
+                    "UPDATE newsletter_subscribers SET status = 'unsubscribed', unsubscribed_at = $2, \
+                     confirm_hash = NULL WHERE unsubscribe_hash = $1 AND status <> 'unsubscribed'")
+                    .bind(hash).bind(now.micros())
+                    .execute(&mut *c).await?.rows_affected(),
+            }
         }) == 1)
     }
 
@@ -337,12 +348,13 @@ impl Tx {
         subscriber: SubscriberId,
         outbox: OutboxId,
         bounce_key: &str,
+        unsubscribe_hash: &[u8],
     ) -> Result<()> {
         let now = self.now();
         dispatch!(tx self, c => {
-            sqlx::query("INSERT INTO newsletter_deliveries (issue_id, subscriber_id, outbox_id, bounce_key, created_at) \
-                         VALUES ($1, $2, $3, $4, $5)")
-                .bind(issue.uuid()).bind(subscriber.uuid()).bind(outbox.uuid()).bind(bounce_key).bind(now.micros())
+            sqlx::query("INSERT INTO newsletter_deliveries (issue_id, subscriber_id, outbox_id, bounce_key, unsubscribe_hash, created_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6)")
+                .bind(issue.uuid()).bind(subscriber.uuid()).bind(outbox.uuid()).bind(bounce_key).bind(unsubscribe_hash).bind(now.micros())
                 .execute(&mut *c).await?;
         });
         Ok(())

@@ -48,6 +48,9 @@
 //! `virus_desk.rs` for a signed-in uploader's history, the desk's page and what the desk
 //! makes of an analysis (an intel draft, a note on a report), and the upload limit;
 //! `virus_mail.rs` for Virus Check by mail (attachments checked, verdicts mailed back).
+//! `newsletter.rs` for the monthly e-newsletter (double opt-in subscription, one-click
+//! unsubscribe, bounces, drafts, the resumable rate-limited send) and the public monthly
+//! statistics.
 //! `home.rs` for the staff home: what needs action now on each desk, counted through each
 //! desk's own use case.
 
@@ -61,6 +64,7 @@ pub mod intel;
 pub mod intel_import;
 pub mod mail_intake;
 pub mod matching;
+pub mod newsletter;
 pub mod phishing;
 pub mod points;
 pub mod referral;
@@ -169,6 +173,8 @@ fn resource_kind(r: &Resource) -> &'static str {
         Resource::TaxiiCollection { .. } => "taxii_collection",
         Resource::InboundMail => "inbound_mail",
         Resource::Statistics => "statistics",
+        Resource::NewsletterIssue => "newsletter_issue",
+        Resource::NewsletterSubscribers => "newsletter_subscriber",
         Resource::Metrics => "metrics",
         Resource::PhishingFeed => "phishing_feed",
         Resource::PointsAccount { .. } => "points_account",

@@ -3,7 +3,9 @@
 --
 -- A subscriber is `pending` until the confirmation link (a random secret stored as its
 -- SHA-256 with an expiry) is followed, then `active`, and `unsubscribed` after the
--- one-click link (another secret, kept for as long as the row lives) or too many bounces.
+-- one-click link or too many bounces. Each issue's copy carries its own unsubscribe secret
+-- (its hash in the delivery row, so the unsubscription counts against that issue); the
+-- welcome mail's secret is the subscriber row's `unsubscribe_hash`.
 -- Subscribers are personal data: the admin exports and erases them.
 --
 -- `newsletter_deliveries` makes a send resumable: a delivery row and its outbox row are
@@ -45,8 +47,10 @@ CREATE TABLE newsletter_deliveries (
     subscriber_id BLOB NOT NULL,
     outbox_id BLOB NOT NULL,
     bounce_key TEXT NOT NULL,
+    unsubscribe_hash BLOB NOT NULL,
     created_at BIGINT NOT NULL,
     bounced_at BIGINT,
     PRIMARY KEY (issue_id, subscriber_id)
 );
 CREATE UNIQUE INDEX newsletter_deliveries_bounce ON newsletter_deliveries (bounce_key);
+CREATE INDEX newsletter_deliveries_unsubscribe ON newsletter_deliveries (unsubscribe_hash);
