@@ -80,3 +80,5 @@ stats-severity-low = Low
 stats-severity-medium = Medium
 stats-severity-high = High
 stats-severity-critical = Critical
+nl-nav-desk = Newsletter
+nl-saved = Saved.

@@ -80,3 +80,5 @@ stats-severity-low = 低
 stats-severity-medium = 中
 stats-severity-high = 高
 stats-severity-critical = 嚴重
+nl-nav-desk = 電子報
+nl-saved = 已儲存。

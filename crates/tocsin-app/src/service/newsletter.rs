@@ -670,14 +670,3 @@ pub async fn erase_subscriber(
     tx.commit().await?;
     Ok(())
 }
-
-/// The social links of the footer, `(name, url)`.
-pub fn social_links(state: &App) -> Vec<(String, String)> {
-    state
-        .config
-        .newsletter
-        .social
-        .iter()
-        .map(|l| (l.name.clone(), l.url.clone()))
-        .collect()
-}
