@@ -45,8 +45,12 @@ impl Subscriber {
     }
 }
 
-const SUBSCRIBER_COLUMNS: &str =
-    "id, email, locale, status, bounces, created_at, confirmed_at, unsubscribed_at";
+/// The subscriber columns, as a literal for `concat!` (sqlx takes only static SQL).
+macro_rules! subscriber_columns {
+    () => {
+        "id, email, locale, status, bounces, created_at, confirmed_at, unsubscribed_at"
+    };
+}
 
 /// An issue of the newsletter.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, sqlx::FromRow)]
@@ -79,7 +83,12 @@ impl Issue {
     }
 }
 
-const ISSUE_COLUMNS: &str = "id, month, editorial, status, created_at, updated_at, sent_at";
+/// The issue columns, as a literal for `concat!`.
+macro_rules! issue_columns {
+    () => {
+        "id, month, editorial, status, created_at, updated_at, sent_at"
+    };
+}
 
 /// What became of one issue's mail.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
@@ -137,9 +146,9 @@ fn pairs(rows: Vec<Count>) -> Vec<(String, i64)> {
 impl Tx {
     /// The subscriber with this (normalized) address.
     pub async fn subscriber_by_email(&mut self, email: &str) -> Result<Option<Subscriber>> {
-        let sql = format!("SELECT {SUBSCRIBER_COLUMNS} FROM newsletter_subscribers WHERE email = $1");
+        let sql = concat!("SELECT ", subscriber_columns!(), " FROM newsletter_subscribers WHERE email = $1");
         Ok(dispatch!(tx self, c => {
-            sqlx::query_as::<_, Subscriber>(&sql).bind(email).fetch_optional(&mut *c).await?
+            sqlx::query_as::<_, Subscriber>(sql).bind(email).fetch_optional(&mut *c).await?
         }))
     }
 
@@ -189,12 +198,10 @@ impl Tx {
     /// `hash`; returns it, or None (unknown, used or expired).
     pub async fn confirm_subscriber(&mut self, hash: &[u8]) -> Result<Option<Subscriber>> {
         let now = self.now();
-        let sql = format!(
-            "SELECT {SUBSCRIBER_COLUMNS} FROM newsletter_subscribers \
-             WHERE confirm_hash = $1 AND status = 'pending' AND confirm_expires_at > $2"
-        );
+        let sql = concat!("SELECT ", subscriber_columns!(), " FROM newsletter_subscribers \
+             WHERE confirm_hash = $1 AND status = 'pending' AND confirm_expires_at > $2");
         let found = dispatch!(tx self, c => {
-            sqlx::query_as::<_, Subscriber>(&sql).bind(hash).bind(now.micros()).fetch_optional(&mut *c).await?
+            sqlx::query_as::<_, Subscriber>(sql).bind(hash).bind(now.micros()).fetch_optional(&mut *c).await?
         });
         let Some(mut s) = found else {
             return Ok(None);
@@ -274,9 +281,9 @@ impl Tx {
 
     /// The issue of `month`, if drafted.
     pub async fn issue_of_month(&mut self, month: &str) -> Result<Option<Issue>> {
-        let sql = format!("SELECT {ISSUE_COLUMNS} FROM newsletter_issues WHERE month = $1");
+        let sql = concat!("SELECT ", issue_columns!(), " FROM newsletter_issues WHERE month = $1");
         Ok(dispatch!(tx self, c => {
-            sqlx::query_as::<_, Issue>(&sql).bind(month).fetch_optional(&mut *c).await?
+            sqlx::query_as::<_, Issue>(sql).bind(month).fetch_optional(&mut *c).await?
         }))
     }
 
@@ -330,19 +337,17 @@ impl Tx {
 
     /// Up to `limit` active subscribers who have no delivery of `issue` yet, in id order.
     pub async fn issue_recipients(&mut self, issue: IssueId, limit: i64) -> Result<Vec<Subscriber>> {
-        let sql = format!(
-            "SELECT {SUBSCRIBER_COLUMNS} FROM newsletter_subscribers s WHERE s.status = 'active' \
+        let sql = concat!("SELECT ", subscriber_columns!(), " FROM newsletter_subscribers s WHERE s.status = 'active' \
              AND NOT EXISTS (SELECT 1 FROM newsletter_deliveries d WHERE d.issue_id = $1 AND d.subscriber_id = s.id) \
-             ORDER BY s.id LIMIT $2"
-        );
+             ORDER BY s.id LIMIT $2");
         Ok(dispatch!(tx self, c => {
-            sqlx::query_as::<_, Subscriber>(&sql).bind(issue.uuid()).bind(limit).fetch_all(&mut *c).await?
+            sqlx::query_as::<_, Subscriber>(sql).bind(issue.uuid()).bind(limit).fetch_all(&mut *c).await?
         }))
     }
 
     /// Records that `subscriber`'s copy of `issue` is the outbox row `outbox`; fails (and
     /// so rolls back the outbox row with it) if they already had one.
-    pub async fn insert_delivery(
+    pub async fn insert_newsletter_delivery(
         &mut self,
         issue: IssueId,
         subscriber: SubscriberId,
@@ -372,35 +377,33 @@ impl Tx {
 impl Store {
     /// Every subscriber, for the admin's export.
     pub async fn list_subscribers(&self) -> Result<Vec<Subscriber>> {
-        let sql = format!("SELECT {SUBSCRIBER_COLUMNS} FROM newsletter_subscribers ORDER BY id");
+        let sql = concat!("SELECT ", subscriber_columns!(), " FROM newsletter_subscribers ORDER BY id");
         Ok(dispatch!(pool self, c => {
-            sqlx::query_as::<_, Subscriber>(&sql).fetch_all(c).await?
+            sqlx::query_as::<_, Subscriber>(sql).fetch_all(c).await?
         }))
     }
 
     /// The subscriber with this address.
     pub async fn subscriber(&self, email: &str) -> Result<Option<Subscriber>> {
-        let sql = format!("SELECT {SUBSCRIBER_COLUMNS} FROM newsletter_subscribers WHERE email = $1");
+        let sql = concat!("SELECT ", subscriber_columns!(), " FROM newsletter_subscribers WHERE email = $1");
         Ok(dispatch!(pool self, c => {
-            sqlx::query_as::<_, Subscriber>(&sql).bind(email).fetch_optional(c).await?
+            sqlx::query_as::<_, Subscriber>(sql).bind(email).fetch_optional(c).await?
         }))
     }
 
     /// Issues in `status`, newest month first.
     pub async fn list_issues(&self, status: Option<IssueStatus>) -> Result<Vec<Issue>> {
-        let sql = format!(
-            "SELECT {ISSUE_COLUMNS} FROM newsletter_issues WHERE ($1 IS NULL OR status = $1) ORDER BY month DESC"
-        );
+        let sql = concat!("SELECT ", issue_columns!(), " FROM newsletter_issues WHERE ($1 IS NULL OR status = $1) ORDER BY month DESC");
         Ok(dispatch!(pool self, c => {
-            sqlx::query_as::<_, Issue>(&sql).bind(status.map(|s| s.as_str())).fetch_all(c).await?
+            sqlx::query_as::<_, Issue>(sql).bind(status.map(|s| s.as_str())).fetch_all(c).await?
         }))
     }
 
     /// The issue of `month`.
     pub async fn issue(&self, month: &str) -> Result<Option<Issue>> {
-        let sql = format!("SELECT {ISSUE_COLUMNS} FROM newsletter_issues WHERE month = $1");
+        let sql = concat!("SELECT ", issue_columns!(), " FROM newsletter_issues WHERE month = $1");
         Ok(dispatch!(pool self, c => {
-            sqlx::query_as::<_, Issue>(&sql).bind(month).fetch_optional(c).await?
+            sqlx::query_as::<_, Issue>(sql).bind(month).fetch_optional(c).await?
         }))
     }
 
@@ -436,22 +439,14 @@ impl Store {
                  WHERE kind = 'vulnerability' AND reported_at >= $1 AND reported_at < $2 GROUP BY 1 ORDER BY 2 DESC, 1"
             }
         };
-        let by_kind = (
-            "SELECT kind AS key, COUNT(*) AS n FROM reports WHERE reported_at >= $1 AND reported_at < $2 \
-             GROUP BY kind ORDER BY 2 DESC, 1",
-        );
-        let by_type = (
-            "SELECT category AS key, COUNT(*) AS n FROM reports WHERE kind = 'incident' AND reported_at >= $1 \
-             AND reported_at < $2 GROUP BY category ORDER BY 2 DESC, 1",
-        );
-        let by_brand = (
-            "SELECT brand AS key, COUNT(*) AS n FROM phish_urls WHERE first_reported_at >= $1 AND first_reported_at < $2 \
-             GROUP BY brand ORDER BY 2 DESC, 1",
-        );
-        let by_category = (
-            "SELECT category AS key, COUNT(*) AS n FROM intel_records WHERE status = 'shared' \
-             AND published_at >= $1 AND published_at < $2 GROUP BY category ORDER BY 2 DESC, 1",
-        );
+        let by_kind = "SELECT kind AS key, COUNT(*) AS n FROM reports WHERE reported_at >= $1 AND reported_at < $2 \
+             GROUP BY kind ORDER BY 2 DESC, 1";
+        let by_type = "SELECT category AS key, COUNT(*) AS n FROM reports WHERE kind = 'incident' AND reported_at >= $1 \
+             AND reported_at < $2 GROUP BY category ORDER BY 2 DESC, 1";
+        let by_brand = "SELECT brand AS key, COUNT(*) AS n FROM phish_urls WHERE first_reported_at >= $1 AND first_reported_at < $2 \
+             GROUP BY brand ORDER BY 2 DESC, 1";
+        let by_category = "SELECT category AS key, COUNT(*) AS n FROM intel_records WHERE status = 'shared' \
+             AND published_at >= $1 AND published_at < $2 GROUP BY category ORDER BY 2 DESC, 1";
         Ok(dispatch!(pool self, c => {
             let q = |sql: &'static str| sqlx::query_as::<_, Count>(sql).bind(f).bind(u);
             MonthCounts {

@@ -618,7 +618,7 @@ async fn queue_copy(
         &sender,
     )?;
     let outbox = tx.enqueue_mail(&mail).await?;
-    tx.insert_delivery(
+    tx.insert_newsletter_delivery(
         v.issue.id,
         s.id,
         outbox,

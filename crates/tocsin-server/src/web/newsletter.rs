@@ -250,7 +250,6 @@ struct IssuePage {
     mail_subject: String,
     mail_text: String,
     notice: Option<String>,
-    error: Option<String>,
 }
 
 /// `GET /newsletter/archive/{month}`: one sent issue, as on the web.
@@ -273,7 +272,6 @@ pub(super) async fn archived(
                     mail_subject: String::new(),
                     mail_text: String::new(),
                     notice: None,
-                    error: None,
                 },
             )
         }
@@ -365,7 +363,6 @@ pub(super) async fn desk_issue(
                     mail_subject,
                     mail_text,
                     notice: q.saved.map(|_| tr.t("nl-saved")),
-                    error: None,
                 },
             )
         }
