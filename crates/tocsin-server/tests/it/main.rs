@@ -13,6 +13,7 @@ pub(crate) mod intel_api;
 mod intel_pages;
 mod mail_api;
 mod match_api;
+mod newsletter;
 mod own_pages;
 mod pages;
 mod phishing_api;
