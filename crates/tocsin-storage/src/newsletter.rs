@@ -474,3 +474,87 @@ impl Store {
         }))
     }
 }
+
+/// A subscriber row as exported, secrets' hashes included, so an import keeps every link
+/// working.
+#[derive(Clone, Debug, Serialize, serde::Deserialize, sqlx::FromRow)]
+pub(crate) struct RawSubscriber {
+    pub(crate) id: Uuid,
+    pub(crate) email: String,
+    pub(crate) locale: String,
+    pub(crate) status: String,
+    pub(crate) confirm_hash: Option<Vec<u8>>,
+    pub(crate) confirm_expires_at: Option<i64>,
+    #[serde(with = "crate::export::hex_bytes")]
+    pub(crate) unsubscribe_hash: Vec<u8>,
+    pub(crate) bounces: i32,
+    pub(crate) unsubscribed_issue: Option<Uuid>,
+    pub(crate) created_at: i64,
+    pub(crate) confirmed_at: Option<i64>,
+    pub(crate) unsubscribed_at: Option<i64>,
+}
+
+/// An issue row as exported.
+#[derive(Clone, Debug, Serialize, serde::Deserialize, sqlx::FromRow)]
+pub(crate) struct RawIssue {
+    pub(crate) id: Uuid,
+    pub(crate) month: String,
+    pub(crate) editorial: String,
+    pub(crate) status: String,
+    pub(crate) created_at: i64,
+    pub(crate) updated_at: i64,
+    pub(crate) sent_at: Option<i64>,
+}
+
+/// A delivery row as exported.
+#[derive(Clone, Debug, Serialize, serde::Deserialize, sqlx::FromRow)]
+pub(crate) struct RawDelivery {
+    pub(crate) issue_id: Uuid,
+    pub(crate) subscriber_id: Uuid,
+    pub(crate) outbox_id: Uuid,
+    pub(crate) bounce_key: String,
+    #[serde(with = "crate::export::hex_bytes")]
+    pub(crate) unsubscribe_hash: Vec<u8>,
+    pub(crate) created_at: i64,
+    pub(crate) bounced_at: Option<i64>,
+}
+
+impl Tx {
+    /// Imports one exported subscriber.
+    pub(crate) async fn import_subscriber(&mut self, r: &RawSubscriber) -> Result<()> {
+        dispatch!(tx self, c => {
+            sqlx::query("INSERT INTO newsletter_subscribers (id, email, locale, status, confirm_hash, confirm_expires_at, \
+                         unsubscribe_hash, bounces, unsubscribed_issue, created_at, confirmed_at, unsubscribed_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)")
+                .bind(r.id).bind(&r.email).bind(&r.locale).bind(&r.status).bind(&r.confirm_hash)
+                .bind(r.confirm_expires_at).bind(&r.unsubscribe_hash).bind(r.bounces).bind(r.unsubscribed_issue)
+                .bind(r.created_at).bind(r.confirmed_at).bind(r.unsubscribed_at)
+                .execute(&mut *c).await?;
+        });
+        Ok(())
+    }
+
+    /// Imports one exported issue.
+    pub(crate) async fn import_issue(&mut self, r: &RawIssue) -> Result<()> {
+        dispatch!(tx self, c => {
+            sqlx::query("INSERT INTO newsletter_issues (id, month, editorial, status, created_at, updated_at, sent_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                .bind(r.id).bind(&r.month).bind(&r.editorial).bind(&r.status)
+                .bind(r.created_at).bind(r.updated_at).bind(r.sent_at)
+                .execute(&mut *c).await?;
+        });
+        Ok(())
+    }
+
+    /// Imports one exported delivery.
+    pub(crate) async fn import_newsletter_delivery(&mut self, r: &RawDelivery) -> Result<()> {
+        dispatch!(tx self, c => {
+            sqlx::query("INSERT INTO newsletter_deliveries (issue_id, subscriber_id, outbox_id, bounce_key, unsubscribe_hash, created_at, bounced_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                .bind(r.issue_id).bind(r.subscriber_id).bind(r.outbox_id).bind(&r.bounce_key)
+                .bind(&r.unsubscribe_hash).bind(r.created_at).bind(r.bounced_at)
+                .execute(&mut *c).await?;
+        });
+        Ok(())
+    }
+}
