@@ -85,8 +85,8 @@ pub mod zone;
 pub use clock::Clock;
 pub use cve::{BadCveId, CveError, CveId};
 pub use ids::{
-    ApiTokenId, AttachmentId, AuditId, EventId, GroupId, IntelId, OrgId, OutboxId, ReportId,
-    IssueId, SessionId, SubscriberId, TaskId, UserId,
+    ApiTokenId, AttachmentId, AuditId, EventId, GroupId, IntelId, IssueId, OrgId, OutboxId,
+    ReportId, SessionId, SubscriberId, TaskId, UserId,
 };
 pub use incident::{DiscoveredAt, IncidentInput, IncidentType, ValidIncident};
 pub use intel::{IntelCategory, IntelField, IntelInput, IntelRecord, IntelTime};

@@ -25,8 +25,7 @@ impl Month {
     pub fn parse(s: &str) -> Result<Month, BadMonth> {
         let bad = || BadMonth(s.chars().take(20).collect());
         let (y, m) = s.split_once('-').ok_or_else(bad)?;
-        if y.len() != 4 || m.len() != 2 || !y.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit())
-        {
+        if y.len() != 4 || m.len() != 2 || !y.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit()) {
             return Err(bad());
         }
         let year: i16 = y.parse().map_err(|_| bad())?;
@@ -194,10 +193,22 @@ mod tests {
                 month: 11
             })
         );
-        for bad in ["2026-13", "2026-00", "2026-1", "26-11", "2026/11", "", "1999-12", "２０２６-11"] {
+        for bad in [
+            "2026-13",
+            "2026-00",
+            "2026-1",
+            "26-11",
+            "2026/11",
+            "",
+            "1999-12",
+            "２０２６-11",
+        ] {
             assert!(Month::parse(bad).is_err(), "{bad}");
         }
-        assert_eq!(Month::parse("2026-01").map(|m| m.to_string()).as_deref(), Ok("2026-01"));
+        assert_eq!(
+            Month::parse("2026-01").map(|m| m.to_string()).as_deref(),
+            Ok("2026-01")
+        );
     }
 
     #[test]
@@ -219,7 +230,10 @@ mod tests {
         let at = |s: &str| crate::zone::from_jiff(s.parse::<jiff::Timestamp>().expect("t"));
         assert_eq!(from, at("2026-11-30T16:00:00Z"));
         assert_eq!(until, at("2026-12-31T16:00:00Z"));
-        assert_eq!(Month::of(at("2026-11-30T16:30:00Z"), &tz).to_string(), "2026-12");
+        assert_eq!(
+            Month::of(at("2026-11-30T16:30:00Z"), &tz).to_string(),
+            "2026-12"
+        );
     }
 
     #[test]
@@ -227,7 +241,10 @@ mod tests {
         let s = verp_sender("desk@cert.example.tw", "ab12").expect("sender");
         assert_eq!(s, "desk+nl-ab12@cert.example.tw");
         assert_eq!(bounce_key_of(&s).as_deref(), Some("ab12"));
-        assert_eq!(bounce_key_of("<DESK+NL-AB12@cert.example.tw>").as_deref(), Some("ab12"));
+        assert_eq!(
+            bounce_key_of("<DESK+NL-AB12@cert.example.tw>").as_deref(),
+            Some("ab12")
+        );
         assert_eq!(bounce_key_of("desk@cert.example.tw"), None);
         assert_eq!(bounce_key_of("desk+nl-@x.tw"), None);
         assert_eq!(bounce_key_of("desk+nl-a;b@x.tw"), None);

@@ -148,8 +148,14 @@ mod tests {
         );
         assert!(!svg.contains("<script>"), "{svg}");
         assert!(svg.contains("&lt;script&gt;"));
-        assert!(svg.contains("width=\"360.0\""), "the largest bar fills the room: {svg}");
-        assert!(svg.contains("width=\"180.0\""), "half the value, half the bar: {svg}");
+        assert!(
+            svg.contains("width=\"360.0\""),
+            "the largest bar fills the room: {svg}"
+        );
+        assert!(
+            svg.contains("width=\"180.0\""),
+            "half the value, half the bar: {svg}"
+        );
         assert!(bar_chart("t", &[], "no data").contains("no data"));
     }
 

@@ -187,7 +187,9 @@ pub fn render(mail: &OutgoingMail, domain: &str) -> Result<NewMail, MailError> {
     if let Some(url) = &mail.list_unsubscribe {
         let ok = !url.is_empty()
             && url.len() <= 900
-            && url.bytes().all(|b| b.is_ascii_graphic() && b != b'<' && b != b'>');
+            && url
+                .bytes()
+                .all(|b| b.is_ascii_graphic() && b != b'<' && b != b'>');
         if !ok {
             return Err(MailError::ListUnsubscribe(url.clone()));
         }

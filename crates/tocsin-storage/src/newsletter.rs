@@ -146,7 +146,11 @@ fn pairs(rows: Vec<Count>) -> Vec<(String, i64)> {
 impl Tx {
     /// The subscriber with this (normalized) address.
     pub async fn subscriber_by_email(&mut self, email: &str) -> Result<Option<Subscriber>> {
-        let sql = concat!("SELECT ", subscriber_columns!(), " FROM newsletter_subscribers WHERE email = $1");
+        let sql = concat!(
+            "SELECT ",
+            subscriber_columns!(),
+            " FROM newsletter_subscribers WHERE email = $1"
+        );
         Ok(dispatch!(tx self, c => {
             sqlx::query_as::<_, Subscriber>(sql).bind(email).fetch_optional(&mut *c).await?
         }))
@@ -198,8 +202,12 @@ impl Tx {
     /// `hash`; returns it, or None (unknown, used or expired).
     pub async fn confirm_subscriber(&mut self, hash: &[u8]) -> Result<Option<Subscriber>> {
         let now = self.now();
-        let sql = concat!("SELECT ", subscriber_columns!(), " FROM newsletter_subscribers \
-             WHERE confirm_hash = $1 AND status = 'pending' AND confirm_expires_at > $2");
+        let sql = concat!(
+            "SELECT ",
+            subscriber_columns!(),
+            " FROM newsletter_subscribers \
+             WHERE confirm_hash = $1 AND status = 'pending' AND confirm_expires_at > $2"
+        );
         let found = dispatch!(tx self, c => {
             sqlx::query_as::<_, Subscriber>(sql).bind(hash).bind(now.micros()).fetch_optional(&mut *c).await?
         });
@@ -281,7 +289,11 @@ impl Tx {
 
     /// The issue of `month`, if drafted.
     pub async fn issue_of_month(&mut self, month: &str) -> Result<Option<Issue>> {
-        let sql = concat!("SELECT ", issue_columns!(), " FROM newsletter_issues WHERE month = $1");
+        let sql = concat!(
+            "SELECT ",
+            issue_columns!(),
+            " FROM newsletter_issues WHERE month = $1"
+        );
         Ok(dispatch!(tx self, c => {
             sqlx::query_as::<_, Issue>(sql).bind(month).fetch_optional(&mut *c).await?
         }))
@@ -336,10 +348,18 @@ impl Tx {
     }
 
     /// Up to `limit` active subscribers who have no delivery of `issue` yet, in id order.
-    pub async fn issue_recipients(&mut self, issue: IssueId, limit: i64) -> Result<Vec<Subscriber>> {
-        let sql = concat!("SELECT ", subscriber_columns!(), " FROM newsletter_subscribers s WHERE s.status = 'active' \
+    pub async fn issue_recipients(
+        &mut self,
+        issue: IssueId,
+        limit: i64,
+    ) -> Result<Vec<Subscriber>> {
+        let sql = concat!(
+            "SELECT ",
+            subscriber_columns!(),
+            " FROM newsletter_subscribers s WHERE s.status = 'active' \
              AND NOT EXISTS (SELECT 1 FROM newsletter_deliveries d WHERE d.issue_id = $1 AND d.subscriber_id = s.id) \
-             ORDER BY s.id LIMIT $2");
+             ORDER BY s.id LIMIT $2"
+        );
         Ok(dispatch!(tx self, c => {
             sqlx::query_as::<_, Subscriber>(sql).bind(issue.uuid()).bind(limit).fetch_all(&mut *c).await?
         }))
@@ -377,7 +397,11 @@ impl Tx {
 impl Store {
     /// Every subscriber, for the admin's export.
     pub async fn list_subscribers(&self) -> Result<Vec<Subscriber>> {
-        let sql = concat!("SELECT ", subscriber_columns!(), " FROM newsletter_subscribers ORDER BY id");
+        let sql = concat!(
+            "SELECT ",
+            subscriber_columns!(),
+            " FROM newsletter_subscribers ORDER BY id"
+        );
         Ok(dispatch!(pool self, c => {
             sqlx::query_as::<_, Subscriber>(sql).fetch_all(c).await?
         }))
@@ -385,7 +409,11 @@ impl Store {
 
     /// The subscriber with this address.
     pub async fn subscriber(&self, email: &str) -> Result<Option<Subscriber>> {
-        let sql = concat!("SELECT ", subscriber_columns!(), " FROM newsletter_subscribers WHERE email = $1");
+        let sql = concat!(
+            "SELECT ",
+            subscriber_columns!(),
+            " FROM newsletter_subscribers WHERE email = $1"
+        );
         Ok(dispatch!(pool self, c => {
             sqlx::query_as::<_, Subscriber>(sql).bind(email).fetch_optional(c).await?
         }))
@@ -393,7 +421,11 @@ impl Store {
 
     /// Issues in `status`, newest month first.
     pub async fn list_issues(&self, status: Option<IssueStatus>) -> Result<Vec<Issue>> {
-        let sql = concat!("SELECT ", issue_columns!(), " FROM newsletter_issues WHERE ($1 IS NULL OR status = $1) ORDER BY month DESC");
+        let sql = concat!(
+            "SELECT ",
+            issue_columns!(),
+            " FROM newsletter_issues WHERE ($1 IS NULL OR status = $1) ORDER BY month DESC"
+        );
         Ok(dispatch!(pool self, c => {
             sqlx::query_as::<_, Issue>(sql).bind(status.map(|s| s.as_str())).fetch_all(c).await?
         }))
@@ -401,7 +433,11 @@ impl Store {
 
     /// The issue of `month`.
     pub async fn issue(&self, month: &str) -> Result<Option<Issue>> {
-        let sql = concat!("SELECT ", issue_columns!(), " FROM newsletter_issues WHERE month = $1");
+        let sql = concat!(
+            "SELECT ",
+            issue_columns!(),
+            " FROM newsletter_issues WHERE month = $1"
+        );
         Ok(dispatch!(pool self, c => {
             sqlx::query_as::<_, Issue>(sql).bind(month).fetch_optional(c).await?
         }))

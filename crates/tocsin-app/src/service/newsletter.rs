@@ -49,12 +49,7 @@ pub const CHARTS: &[&str] = &[
 /// Asks for the newsletter at `email` in `locale`: mails the confirmation link. The answer
 /// is the same whether the address was new, pending or already subscribed, so the form
 /// tells nobody who reads the newsletter.
-pub async fn subscribe(
-    state: &App,
-    ctx: &Ctx,
-    email: &str,
-    locale: &str,
-) -> Result<(), AppError> {
+pub async fn subscribe(state: &App, ctx: &Ctx, email: &str, locale: &str) -> Result<(), AppError> {
     let mut e = FieldErrors::new();
     e.check("email", validate::email(email));
     let locale = Locale::from_tag(locale.trim());
@@ -90,7 +85,13 @@ pub async fn subscribe(
         .as_ref()
         .is_some_and(|s| s.state().ok() == Some(SubscriberStatus::Active));
     let anon = CurrentUser(None);
-    let mut a = audit_entry(&anon, ctx, "newsletter.subscribe", "newsletter_subscriber", "");
+    let mut a = audit_entry(
+        &anon,
+        ctx,
+        "newsletter.subscribe",
+        "newsletter_subscriber",
+        "",
+    );
     if !active && within {
         let secret = auth::new_secret();
         let hours = state.config.newsletter.confirm_hours;
@@ -105,7 +106,10 @@ pub async fn subscribe(
             .await?;
         a.target_id = id.to_string();
         let args = [
-            ("link", state.config.link(&format!("/newsletter/confirm/{secret}"))),
+            (
+                "link",
+                state.config.link(&format!("/newsletter/confirm/{secret}")),
+            ),
             ("hours", hours.to_string()),
         ];
         let letter = Letter {
@@ -135,7 +139,9 @@ pub async fn confirm(state: &App, ctx: &Ctx, token: &str) -> Result<(), AppError
     let args = [
         (
             "link",
-            state.config.link(&format!("/newsletter/unsubscribe/{secret}")),
+            state
+                .config
+                .link(&format!("/newsletter/unsubscribe/{secret}")),
         ),
         ("archive", state.config.link("/newsletter/archive")),
     ];
@@ -145,7 +151,14 @@ pub async fn confirm(state: &App, ctx: &Ctx, token: &str) -> Result<(), AppError
         body: "nl-mail-welcome-body",
         args: &args,
     };
-    mailer::queue_letter(&mut tx, state, &s.email, &Tr::for_reader(&s.locale), &letter).await?;
+    mailer::queue_letter(
+        &mut tx,
+        state,
+        &s.email,
+        &Tr::for_reader(&s.locale),
+        &letter,
+    )
+    .await?;
     let anon = CurrentUser(None);
     tx.audit(&audit_entry(
         &anon,
@@ -223,7 +236,10 @@ pub async fn statistics(state: &App, month: &str) -> Result<Statistics, AppError
     let mut trend = Vec::with_capacity(12);
     for p in m.last_twelve() {
         let (f, u) = p.bounds(tz).ok_or(AppError::NotFound)?;
-        trend.push((p.to_string(), state.store.count_reports_between(f, u).await?));
+        trend.push((
+            p.to_string(),
+            state.store.count_reports_between(f, u).await?,
+        ));
     }
     Ok(Statistics {
         month: m.to_string(),
@@ -566,7 +582,9 @@ pub async fn send_due(state: &App) -> Result<usize, AppError> {
         let v = view(state, issue).await?;
         let now = state.now();
         let mut tx = state.store.begin().await?;
-        let budget = rate - tx.deliveries_since(now.plus(time::Duration::minutes(-1))).await?;
+        let budget = rate
+            - tx.deliveries_since(now.plus(time::Duration::minutes(-1)))
+                .await?;
         if budget <= 0 {
             return Ok(queued);
         }
@@ -635,7 +653,14 @@ pub async fn export_subscribers(
     who: &CurrentUser,
     ctx: &Ctx,
 ) -> Result<Vec<Subscriber>, AppError> {
-    check(state, who, ctx, Action::List, &Resource::NewsletterSubscribers).await?;
+    check(
+        state,
+        who,
+        ctx,
+        Action::List,
+        &Resource::NewsletterSubscribers,
+    )
+    .await?;
     let list = state.store.list_subscribers().await?;
     let mut a = audit_entry(who, ctx, "newsletter.export", "newsletter_subscriber", "");
     a.detail = format!("{} subscribers", list.len());
@@ -651,7 +676,14 @@ pub async fn erase_subscriber(
     ctx: &Ctx,
     email: &str,
 ) -> Result<(), AppError> {
-    check(state, who, ctx, Action::Delete, &Resource::NewsletterSubscribers).await?;
+    check(
+        state,
+        who,
+        ctx,
+        Action::Delete,
+        &Resource::NewsletterSubscribers,
+    )
+    .await?;
     let email = validate::normalize_email(email);
     let mut tx = state.store.begin().await?;
     let s = tx

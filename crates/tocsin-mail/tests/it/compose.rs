@@ -98,7 +98,13 @@ fn list_messages_unsubscribe_in_one_click() -> anyhow::Result<()> {
         ..notice()
     };
     assert!(render(&bad, "cert.example").is_err());
-    assert!(header(&headers(&render(&notice(), "cert.example")?.message), "List-Unsubscribe").is_empty());
+    assert!(
+        header(
+            &headers(&render(&notice(), "cert.example")?.message),
+            "List-Unsubscribe"
+        )
+        .is_empty()
+    );
     Ok(())
 }
 

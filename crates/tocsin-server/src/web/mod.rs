@@ -85,7 +85,10 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(front::home))
         .route("/privacy", get(front::privacy))
-        .route("/newsletter", get(newsletter::page).post(newsletter::subscribe))
+        .route(
+            "/newsletter",
+            get(newsletter::page).post(newsletter::subscribe),
+        )
         .route(
             "/newsletter/confirm/{token}",
             get(newsletter::confirm_page).post(newsletter::confirm),

@@ -234,7 +234,10 @@ fn tables(s: &Statistics, tr: &Tr) -> Vec<Table> {
         .iter()
         .map(|name| Table {
             name,
-            title: tr.t_args(&format!("stats-chart-{name}"), &[("month", s.month.clone())]),
+            title: tr.t_args(
+                &format!("stats-chart-{name}"),
+                &[("month", s.month.clone())],
+            ),
             rows: s.table(name, tr),
         })
         .collect()
@@ -351,8 +354,12 @@ pub(super) async fn desk_issue(
     match nl::issue(&state, &who, &ctx, &month).await {
         Ok(v) => {
             let tr = ctx.tr();
-            let (mail_subject, mail_text) =
-                nl::mail_text(&state, &v, &tr, &state.config.link("/newsletter/unsubscribe/…"));
+            let (mail_subject, mail_text) = nl::mail_text(
+                &state,
+                &v,
+                &tr,
+                &state.config.link("/newsletter/unsubscribe/…"),
+            );
             render(
                 StatusCode::OK,
                 &IssuePage {

@@ -51,7 +51,11 @@ fn text_of(row: &OutboxRow) -> String {
 /// A header of a queued message (unfolded).
 fn header_of(row: &OutboxRow, name: &str) -> Option<String> {
     let raw = String::from_utf8_lossy(&row.message);
-    let head = raw.split("\r\n\r\n").next().unwrap_or_default().replace("\r\n ", " ");
+    let head = raw
+        .split("\r\n\r\n")
+        .next()
+        .unwrap_or_default()
+        .replace("\r\n ", " ");
     head.split("\r\n").find_map(|l| {
         let (n, v) = l.split_once(':')?;
         n.eq_ignore_ascii_case(name).then(|| v.trim().to_string())
@@ -82,7 +86,11 @@ async fn subscriber(h: &Harness, email: &str) -> Subscriber {
 /// Subscribes `email` through the form and returns the confirmation token mailed to it.
 async fn subscribe(h: &Harness, email: &str, locale: &str) -> String {
     let r = h
-        .form("/newsletter", &format!("email={email}&locale={locale}"), None)
+        .form(
+            "/newsletter",
+            &format!("email={email}&locale={locale}"),
+            None,
+        )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let mails = h.outbox_to(email).await;

@@ -111,21 +111,32 @@ async fn fill(s: &Store) {
     tx.put_pending_subscriber("reader@example.tw", "en", &[1u8; 32], in_a_day, &[2u8; 32])
         .await
         .expect("subscriber");
-    let reader = tx.confirm_subscriber(&[1u8; 32]).await.expect("confirm").expect("confirmed");
-    tx.put_pending_subscriber("pending@example.tw", "zh-TW", &[3u8; 32], in_a_day, &[4u8; 32])
+    let reader = tx
+        .confirm_subscriber(&[1u8; 32])
         .await
-        .expect("pending");
+        .expect("confirm")
+        .expect("confirmed");
+    tx.put_pending_subscriber(
+        "pending@example.tw",
+        "zh-TW",
+        &[3u8; 32],
+        in_a_day,
+        &[4u8; 32],
+    )
+    .await
+    .expect("pending");
     let issue = tx.create_issue("2026-11").await.expect("issue");
     assert!(tx.start_sending_issue(issue.id).await.expect("sending"));
-    let copy = tx.enqueue_mail(&NewMail {
-        message_id: "nl-1@cert.tw".into(),
-        sender: "cert+nl-k1@cert.tw".into(),
-        recipients: vec!["reader@example.tw".into()],
-        subject: "電子報 2026-11".into(),
-        message: b"Subject: x\r\n\r\nx\r\n".to_vec(),
-    })
-    .await
-    .expect("copy");
+    let copy = tx
+        .enqueue_mail(&NewMail {
+            message_id: "nl-1@cert.tw".into(),
+            sender: "cert+nl-k1@cert.tw".into(),
+            recipients: vec!["reader@example.tw".into()],
+            subject: "電子報 2026-11".into(),
+            message: b"Subject: x\r\n\r\nx\r\n".to_vec(),
+        })
+        .await
+        .expect("copy");
     tx.insert_newsletter_delivery(issue.id, reader.id, copy, "k1", &[5u8; 32])
         .await
         .expect("delivery");

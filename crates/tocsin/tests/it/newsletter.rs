@@ -54,7 +54,11 @@ fn a_send_killed_half_way_resumes_without_mailing_anyone_twice() {
             std::thread::sleep(Duration::from_millis(20));
         }
         a.kill9();
-        assert_eq!(deliveries(), RATE, "{engine:?}: one minute's rate, then killed");
+        assert_eq!(
+            deliveries(),
+            RATE,
+            "{engine:?}: one minute's rate, then killed"
+        );
 
         // The restarted instance's clock is two minutes on, so the rate allows the rest
         // at once instead of after a minute of waiting.
@@ -62,7 +66,10 @@ fn a_send_killed_half_way_resumes_without_mailing_anyone_twice() {
         let _b = Server::start(
             &db.url,
             &data.0,
-            &[("TOCSIN_CONFIG", &config_env), ("TOCSIN_CLOCK_START", &later)],
+            &[
+                ("TOCSIN_CONFIG", &config_env),
+                ("TOCSIN_CLOCK_START", &later),
+            ],
         );
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
@@ -76,23 +83,40 @@ fn a_send_killed_half_way_resumes_without_mailing_anyone_twice() {
             }
             std::thread::sleep(Duration::from_millis(200));
         }
-        assert_eq!(deliveries(), SUBSCRIBERS as i64, "{engine:?}: everyone has one delivery");
+        assert_eq!(
+            deliveries(),
+            SUBSCRIBERS as i64,
+            "{engine:?}: everyone has one delivery"
+        );
         let outbox = rt().block_on(db.store.list_outbox(1000)).expect("outbox");
         let mut copies: BTreeMap<String, usize> = BTreeMap::new();
         for row in outbox.iter().filter(|r| r.subject.contains("2026-11")) {
             *copies.entry(row.recipients.clone()).or_default() += 1;
         }
-        assert_eq!(copies.len(), SUBSCRIBERS, "{engine:?}: every subscriber got the issue");
-        assert!(copies.values().all(|n| *n == 1), "{engine:?}: nobody twice: {copies:?}");
+        assert_eq!(
+            copies.len(),
+            SUBSCRIBERS,
+            "{engine:?}: every subscriber got the issue"
+        );
+        assert!(
+            copies.values().all(|n| *n == 1),
+            "{engine:?}: nobody twice: {copies:?}"
+        );
         // What the file transport delivered: one file per subscriber, none twice.
         let mut delivered: BTreeMap<String, usize> = BTreeMap::new();
-        for e in std::fs::read_dir(data.0.join("outbox")).expect("outbox dir").flatten() {
+        for e in std::fs::read_dir(data.0.join("outbox"))
+            .expect("outbox dir")
+            .flatten()
+        {
             let text = std::fs::read_to_string(e.path()).unwrap_or_default();
             if let Some(to) = emails.iter().find(|m| text.contains(&format!("To: {m}"))) {
                 *delivered.entry(to.clone()).or_default() += 1;
             }
         }
         assert_eq!(delivered.len(), SUBSCRIBERS, "{engine:?}: {delivered:?}");
-        assert!(delivered.values().all(|n| *n == 1), "{engine:?}: {delivered:?}");
+        assert!(
+            delivered.values().all(|n| *n == 1),
+            "{engine:?}: {delivered:?}"
+        );
     }
 }
