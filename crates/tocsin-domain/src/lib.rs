@@ -50,6 +50,10 @@
 //! names the reporter (`referral.rs`); what names them — a name as given or without its
 //! legal form, mail parts, phone digits, and runs of four or more characters shared with a
 //! name or the mail domain's label — is found by `deident.rs`.
+//! The monthly e-newsletter (`newsletter.rs`): the desk's month (`YYYY-MM`, its bounds
+//! in the calendar's zone, the twelve-month trend), subscription and issue states, and the
+//! VERP tag of a copy's envelope sender that lets a bounce name its delivery; its policy
+//! resources are `NewsletterIssue` (the desk) and `NewsletterSubscribers` (admins).
 
 pub mod client_addr;
 pub mod clock;
