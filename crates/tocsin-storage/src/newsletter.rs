@@ -385,16 +385,40 @@ impl Tx {
         Ok(())
     }
 
-    /// Deliveries queued since `since`, of any issue: what the rate limit counts.
+    /// Deliveries queued since `since`, of any issue: what the rate limit counts. On
+    /// PostgreSQL the newsletter's senders are serialized until commit first, so two
+    /// instances do not both spend one minute's rate (SQLite has one writer anyway).
     pub async fn deliveries_since(&mut self, since: Timestamp) -> Result<i64> {
-        Ok(dispatch!(tx self, c => {
-            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM newsletter_deliveries WHERE created_at > $1")
-                .bind(since.micros()).fetch_one(&mut *c).await?
-        }))
+        const COUNT: &str = "SELECT COUNT(*) FROM newsletter_deliveries WHERE created_at > $1";
+        Ok(match &mut self.0 {
+            crate::TxInner::Sqlite(t) => {
+                sqlx::query_scalar::<_, i64>(COUNT)
+                    .bind(since.micros())
+                    .fetch_one(&mut **t)
+                    .await?
+            }
+            crate::TxInner::Postgres(t) => {
+                sqlx::query("SELECT pg_advisory_xact_lock(hashtext('newsletter_deliveries'))")
+                    .execute(&mut **t)
+                    .await?;
+                sqlx::query_scalar::<_, i64>(COUNT)
+                    .bind(since.micros())
+                    .fetch_one(&mut **t)
+                    .await?
+            }
+        })
     }
 }
 
 impl Store {
+    /// Deliveries queued since `since` (a look before taking the write turn).
+    pub async fn newsletter_deliveries_since(&self, since: Timestamp) -> Result<i64> {
+        Ok(dispatch!(pool self, c => {
+            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM newsletter_deliveries WHERE created_at > $1")
+                .bind(since.micros()).fetch_one(c).await?
+        }))
+    }
+
     /// Every subscriber, for the admin's export.
     pub async fn list_subscribers(&self) -> Result<Vec<Subscriber>> {
         let sql = concat!(

@@ -579,6 +579,11 @@ pub async fn send_due(state: &App) -> Result<usize, AppError> {
     let rate = i64::from(state.config.newsletter.rate_per_minute);
     let mut queued = 0;
     for issue in state.store.list_issues(Some(IssueStatus::Sending)).await? {
+        // A look first, so the issue is only rendered when this minute's rate has room.
+        let minute_ago = state.now().plus(time::Duration::minutes(-1));
+        if state.store.newsletter_deliveries_since(minute_ago).await? >= rate {
+            return Ok(queued);
+        }
         let v = view(state, issue).await?;
         let now = state.now();
         let mut tx = state.store.begin().await?;
