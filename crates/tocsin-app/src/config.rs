@@ -49,6 +49,8 @@ pub struct Config {
     pub virus_check: VirusCheck,
     /// The CERT/CSIRT alliance: its terms and its sharing group (`[alliance]`).
     pub alliance: Alliance,
+    /// The monthly e-newsletter and the social links in every page's footer.
+    pub newsletter: Newsletter,
     /// For tests and rehearsals only: the product's clock starts at this instant (RFC 3339
     /// with an offset, e.g. `2026-12-07T00:30:00+08:00`) and runs on from it. Empty (the
     /// default): the machine's clock. `TOCSIN_CLOCK_START` overrides it.
@@ -338,6 +340,42 @@ impl Default for Cna {
             org_id: String::new(),
             short_name: "tocsin".into(),
             publication_days: tocsin_domain::vuln::DEFAULT_PUBLICATION_DAYS,
+        }
+    }
+}
+
+/// The monthly e-newsletter (`[newsletter]`).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Newsletter {
+    /// The most issue messages queued in any minute, over all instances (a mail server
+    /// that receives a thousand at once from one sender takes it for spam).
+    pub rate_per_minute: u32,
+    /// How long a confirmation link stays valid, in hours.
+    pub confirm_hours: i64,
+    /// Bounces after which a subscriber is unsubscribed.
+    pub bounce_limit: i32,
+    /// Links shown in every page's footer (the operator's Facebook page and the like).
+    pub social: Vec<SocialLink>,
+}
+
+/// A link to the operator elsewhere, shown in the footer.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SocialLink {
+    /// What the link says (e.g. `Facebook`).
+    pub name: String,
+    /// Where it goes (http or https).
+    pub url: String,
+}
+
+impl Default for Newsletter {
+    fn default() -> Self {
+        Newsletter {
+            rate_per_minute: 60,
+            confirm_hours: 48,
+            bounce_limit: 3,
+            social: Vec::new(),
         }
     }
 }
@@ -635,6 +673,7 @@ impl Default for Config {
             privacy: Privacy::default(),
             virus_check: VirusCheck::default(),
             alliance: Alliance::default(),
+            newsletter: Newsletter::default(),
             clock_start: String::new(),
             database_timeout_ms: 2000,
             tls_cert: String::new(),
@@ -955,6 +994,28 @@ impl Config {
             });
         }
         self.clock_start_at()?;
+        let n = &self.newsletter;
+        for (name, ok) in [
+            ("newsletter.rate_per_minute", n.rate_per_minute >= 1),
+            ("newsletter.confirm_hours", n.confirm_hours >= 1),
+            ("newsletter.bounce_limit", n.bounce_limit >= 1),
+        ] {
+            if !ok {
+                return Err(ConfigError::Invalid {
+                    name,
+                    message: "must be at least 1".into(),
+                });
+            }
+        }
+        if n.social.iter().any(|l| {
+            l.name.trim().is_empty()
+                || !(l.url.starts_with("https://") || l.url.starts_with("http://"))
+        }) {
+            return Err(ConfigError::Invalid {
+                name: "newsletter.social",
+                message: "each link needs a name and an http(s) url".into(),
+            });
+        }
         if self.tls_cert.is_empty() != self.tls_key.is_empty() {
             return Err(ConfigError::Invalid {
                 name: "tls_cert",

@@ -119,6 +119,24 @@ pub async fn queue_with(
     compose_and_queue(tx, state, Kind::Automatic, to, subject, text, attachments).await
 }
 
+/// Renders one copy of a list message (the newsletter) to `to`: automatic, with the
+/// one-click unsubscribe headers for `unsubscribe_url` and `envelope_sender` (a VERP
+/// address) as the envelope sender. The caller queues it with the row that records it.
+pub async fn render_list_message(
+    state: &App,
+    to: &str,
+    subject: &str,
+    text: &str,
+    attachments: Vec<MailAttachment>,
+    unsubscribe_url: &str,
+    envelope_sender: &str,
+) -> Result<NewMail, AppError> {
+    let mut mail = outgoing(state, Kind::Automatic, to, subject, text, attachments);
+    mail.list_unsubscribe = Some(unsubscribe_url.to_string());
+    mail.envelope_sender = Some(envelope_sender.to_string());
+    render_outgoing(state, &mail).await
+}
+
 /// What a message is, for its sender and marks.
 enum Kind<'a> {
     /// Automatic, from `mail.from` (`Auto-Submitted: auto-generated`).
@@ -177,16 +195,23 @@ async fn compose(
     text: &str,
     attachments: Vec<MailAttachment>,
 ) -> Result<NewMail, AppError> {
+    render_outgoing(state, &outgoing(state, kind, to, subject, text, attachments)).await
+}
+
+fn outgoing(
+    state: &App,
+    kind: Kind<'_>,
+    to: &str,
+    subject: &str,
+    text: &str,
+    attachments: Vec<MailAttachment>,
+) -> OutgoingMail {
     let m = &state.config.mail;
     let (from, reply_to) = match &kind {
         Kind::Conversation { desk } => (desk.to_string(), Some(desk.to_string())),
         Kind::Automatic | Kind::Answer => (m.from.clone(), None),
     };
-    let domain = from
-        .rsplit_once('@')
-        .map(|(_, d)| d.to_string())
-        .unwrap_or_else(|| "localhost".into());
-    let mail = OutgoingMail {
+    OutgoingMail {
         from,
         from_name: Some(m.from_name.clone()),
         to: vec![to.to_string()],
@@ -199,20 +224,32 @@ async fn compose(
         auto_submitted: !matches!(kind, Kind::Conversation { .. }),
         answers_message: matches!(kind, Kind::Answer),
         attachments,
-    };
-    let keys = match state.pgp.as_ref() {
-        Some(_) => crate::service::pgp::recipient_key(state, to)
+        list_unsubscribe: None,
+        envelope_sender: None,
+    }
+}
+
+/// Renders `mail`; when the desk has an OpenPGP key it is signed, and encrypted (PGP/MIME)
+/// when the recipient's key is known (`service::pgp::recipient_key`).
+async fn render_outgoing(state: &App, mail: &OutgoingMail) -> Result<NewMail, AppError> {
+    let domain = mail
+        .from
+        .rsplit_once('@')
+        .map(|(_, d)| d.to_string())
+        .unwrap_or_else(|| "localhost".into());
+    let keys = match (state.pgp.as_ref(), mail.to.as_slice()) {
+        (Some(_), [to]) => crate::service::pgp::recipient_key(state, to)
             .await?
             .into_iter()
             .collect(),
-        None => vec![],
+        _ => vec![],
     };
     let seal = state.pgp.as_ref().map(|key| tocsin_mail::Seal {
         key,
         encrypt_to: &keys,
         at: crate::service::pgp::pgp_time(state.now()),
     });
-    tocsin_mail::render_sealed(&mail, &domain, seal.as_ref())
+    tocsin_mail::render_sealed(mail, &domain, seal.as_ref())
         .map_err(|e| AppError::internal(format!("mail: {e}")))
 }
 

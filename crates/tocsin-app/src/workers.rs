@@ -1,5 +1,5 @@
-//! Background work of every instance: the mail outbox worker, the IMAP pollers of mail
-//! intake (when accounts are configured) and periodic clean-up of expired sessions and old
+//! Background work of every instance: the mail outbox worker, the newsletter's sender,
+//! the IMAP pollers of mail intake (when accounts are configured) and periodic clean-up of expired sessions and old
 //! login failures. All state is in the database, so any number
 //! of instances can run these side by side.
 
@@ -81,6 +81,24 @@ pub fn spawn(state: &App, stop: watch::Receiver<bool>) -> anyhow::Result<Vec<Joi
             }
         }));
     }
+    // The newsletter: queues the copies of an issue being sent, within the rate.
+    let sending = state.clone();
+    let mut stop4 = stop.clone();
+    handles.push(tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(2));
+        loop {
+            tokio::select! {
+                _ = tick.tick() => {
+                    if let Err(e) = crate::service::newsletter::send_due(&sending).await {
+                        tracing::warn!(error = %e, "newsletter sending failed");
+                    }
+                }
+                r = stop4.changed() => {
+                    if r.is_err() || *stop4.borrow() { break; }
+                }
+            }
+        }
+    }));
     // Mailboxes hosted elsewhere: one IMAP poller per configured account.
     handles.extend(crate::imap::spawn(state, stop.clone()));
     let store = state.store.clone();

@@ -91,6 +91,14 @@ id_type!(
     /// A task of a report's SOP checklist.
     TaskId
 );
+id_type!(
+    /// A subscriber of the monthly e-newsletter.
+    SubscriberId
+);
+id_type!(
+    /// An issue of the monthly e-newsletter.
+    IssueId
+);
 
 #[cfg(test)]
 mod tests {

@@ -51,6 +51,10 @@
 //! names the reporter (`referral.rs`); what names them — a name as given or without its
 //! legal form, mail parts, phone digits, and runs of four or more characters shared with a
 //! name or the mail domain's label — is found by `deident.rs`.
+//! The monthly e-newsletter (`newsletter.rs`): the desk's month (`YYYY-MM`, its bounds
+//! in the calendar's zone, the twelve-month trend), subscription and issue states, and the
+//! VERP tag of a copy's envelope sender that lets a bounce name its delivery; its policy
+//! resources are `NewsletterIssue` (the desk) and `NewsletterSubscribers` (admins).
 
 pub mod client_addr;
 pub mod clock;
@@ -63,6 +67,7 @@ pub mod intel;
 pub mod locale;
 pub mod membership;
 mod names;
+pub mod newsletter;
 pub mod org;
 pub mod phish_url;
 pub mod phishing;
@@ -86,8 +91,8 @@ pub mod zone;
 pub use clock::Clock;
 pub use cve::{BadCveId, CveError, CveId};
 pub use ids::{
-    ApiTokenId, AttachmentId, AuditId, EventId, GroupId, IntelId, OrgId, OutboxId, ReportId,
-    SessionId, TaskId, UserId,
+    ApiTokenId, AttachmentId, AuditId, EventId, GroupId, IntelId, IssueId, OrgId, OutboxId,
+    ReportId, SessionId, SubscriberId, TaskId, UserId,
 };
 pub use incident::{DiscoveredAt, IncidentInput, IncidentType, ValidIncident};
 pub use intel::{IntelCategory, IntelField, IntelInput, IntelRecord, IntelTime};

@@ -46,6 +46,7 @@
 
 pub mod atom;
 pub mod csaf;
+pub mod chart;
 pub mod csv;
 pub mod cve_record;
 pub mod cvss;

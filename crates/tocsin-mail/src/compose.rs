@@ -38,6 +38,12 @@ pub struct OutgoingMail {
     pub answers_message: bool,
     /// Files attached after the body (`multipart/mixed`).
     pub attachments: Vec<MailAttachment>,
+    /// A list message's one-click unsubscribe URL (RFC 8058): `List-Unsubscribe` with it
+    /// and `List-Unsubscribe-Post: List-Unsubscribe=One-Click`.
+    pub list_unsubscribe: Option<String>,
+    /// The envelope sender when it is not `from` (a VERP address that names the
+    /// delivery, so that a bounce finds it).
+    pub envelope_sender: Option<String>,
 }
 
 /// A file attached to a message.
@@ -76,6 +82,9 @@ pub enum MailError {
     /// A Message-ID domain that is not a plain host name.
     #[error("invalid Message-ID domain: {0:?}")]
     Domain(String),
+    /// A `List-Unsubscribe` URL that cannot be written into the header.
+    #[error("invalid List-Unsubscribe URL: {0:?}")]
+    ListUnsubscribe(String),
     /// An attachment's MIME type lettre cannot read.
     #[error("invalid attachment content type: {0:?}")]
     ContentType(String),
@@ -263,6 +272,30 @@ pub fn render_sealed(
         });
     }
 
+    if let Some(url) = &mail.list_unsubscribe {
+        let ok = !url.is_empty()
+            && url.len() <= 900
+            && url
+                .bytes()
+                .all(|b| b.is_ascii_graphic() && b != b'<' && b != b'>');
+        if !ok {
+            return Err(MailError::ListUnsubscribe(url.clone()));
+        }
+        builder = builder
+            .raw_header(HeaderValue::new(
+                HeaderName::new_from_ascii_str("List-Unsubscribe"),
+                format!("<{url}>"),
+            ))
+            .raw_header(HeaderValue::new(
+                HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+                "List-Unsubscribe=One-Click".to_owned(),
+            ));
+    }
+    let sender = match &mail.envelope_sender {
+        Some(s) => parse_address("envelope_sender", s)?.to_string(),
+        None => mail.from.clone(),
+    };
+
     let body = match (&mail.html, mail.attachments.is_empty()) {
         (Some(html), true) => Body::Multi(MultiPart::alternative_plain_html(
             mail.text.clone(),
@@ -294,7 +327,7 @@ pub fn render_sealed(
 
     Ok(NewMail {
         message_id,
-        sender: mail.from.clone(),
+        sender,
         recipients: mail.to.clone(),
         subject: mail.subject.clone(),
         message: message.formatted(),

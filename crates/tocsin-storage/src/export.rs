@@ -378,6 +378,30 @@ impl Store {
             "taxii_status",
             "SELECT id, collection_id, user_id, body, created_at FROM taxii_status ORDER BY id"
         );
+        export_table!(
+            self,
+            out,
+            counts,
+            crate::newsletter::RawSubscriber,
+            "newsletter_subscribers",
+            "SELECT id, email, locale, status, confirm_hash, confirm_expires_at, unsubscribe_hash, bounces, unsubscribed_issue, created_at, confirmed_at, unsubscribed_at FROM newsletter_subscribers ORDER BY id"
+        );
+        export_table!(
+            self,
+            out,
+            counts,
+            crate::newsletter::RawIssue,
+            "newsletter_issues",
+            "SELECT id, month, editorial, status, created_at, updated_at, sent_at FROM newsletter_issues ORDER BY id"
+        );
+        export_table!(
+            self,
+            out,
+            counts,
+            crate::newsletter::RawDelivery,
+            "newsletter_deliveries",
+            "SELECT issue_id, subscriber_id, outbox_id, bounce_key, unsubscribe_hash, created_at, bounced_at FROM newsletter_deliveries ORDER BY issue_id, subscriber_id"
+        );
         out.flush().map_err(io)?;
         Ok(counts)
     }
@@ -576,6 +600,21 @@ impl Store {
                     tx.import_referral_response(&serde_json::from_value(raw.row).map_err(bad)?)
                         .await?;
                     "referral_responses"
+                }
+                "newsletter_subscribers" => {
+                    tx.import_subscriber(&serde_json::from_value(raw.row).map_err(bad)?)
+                        .await?;
+                    "newsletter_subscribers"
+                }
+                "newsletter_issues" => {
+                    tx.import_issue(&serde_json::from_value(raw.row).map_err(bad)?)
+                        .await?;
+                    "newsletter_issues"
+                }
+                "newsletter_deliveries" => {
+                    tx.import_newsletter_delivery(&serde_json::from_value(raw.row).map_err(bad)?)
+                        .await?;
+                    "newsletter_deliveries"
                 }
                 "taxii_objects" => {
                     let r: crate::taxii::RawObject =

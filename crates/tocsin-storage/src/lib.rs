@@ -118,6 +118,7 @@ pub mod intel;
 pub mod mail_intake;
 pub mod matching;
 pub mod membership;
+pub mod newsletter;
 pub mod orgs;
 pub mod outbox;
 pub mod pgp_keys;
@@ -147,6 +148,7 @@ pub use intel::{
 };
 pub use mail_intake::{InboundDelivery, InboundMail};
 pub use membership::{AllianceMember, Isac, OrgApplication, OrgProfile};
+pub use newsletter::{BounceOutcome, Issue, IssueCounts, MonthCounts, Subscriber};
 pub use orgs::{NewOrganization, Organization};
 pub use outbox::{ClaimedMail, NewMail, OutboxRow, OutboxStatus};
 pub use pgp_keys::UserPgpKey;

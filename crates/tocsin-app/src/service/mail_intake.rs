@@ -363,6 +363,17 @@ fn reason_of(e: &AppError) -> String {
     }
 }
 
+/// The newsletter delivery a bounce answers: the VERP tag of the address it was
+/// delivered to (the MTA's recipient, else its To/Cc).
+fn bounce_key(mail: &Inbound, envelope: &Envelope) -> Option<String> {
+    envelope
+        .recipient
+        .iter()
+        .map(String::as_str)
+        .chain(mail.recipients.iter().map(|m| m.email.as_str()))
+        .find_map(tocsin_domain::newsletter::bounce_key_of)
+}
+
 async fn decide(
     state: &App,
     ctx: &Ctx,
@@ -372,6 +383,18 @@ async fn decide(
     opened: &Option<Opened>,
     envelope: &Envelope,
 ) -> Result<Decision, AppError> {
+    if mail.automatic == Some(mail_in::Automatic::Bounce)
+        && let Some(key) = bounce_key(mail, envelope)
+    {
+        // A bounce of a newsletter copy (its VERP return path names the delivery).
+        let outcome = super::newsletter::record_bounce(state, &key).await?;
+        return Ok((
+            String::new(),
+            "ignored",
+            format!("automatic: bounce (newsletter: {outcome:?})"),
+            String::new(),
+        ));
+    }
     if let Some(kind) = mail.automatic {
         let kind = serde_json::to_value(kind)
             .ok()

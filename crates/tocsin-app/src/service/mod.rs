@@ -58,6 +58,9 @@
 //! `pgp.rs` for the desk's OpenPGP and published identity: its key, the public key and WKD,
 //! security.txt, users' uploaded keys, the one look-up of a recipient's key, and opening
 //! encrypted mail to intake.
+//! `newsletter.rs` for the monthly e-newsletter (double opt-in subscription, one-click
+//! unsubscribe, bounces, drafts, the resumable rate-limited send) and the public monthly
+//! statistics.
 //! `home.rs` for the staff home: what needs action now on each desk, counted through each
 //! desk's own use case.
 
@@ -74,6 +77,7 @@ pub mod mail_intake;
 pub mod matching;
 pub mod membership;
 pub mod pgp;
+pub mod newsletter;
 pub mod phishing;
 pub mod points;
 pub mod referral;
@@ -182,6 +186,8 @@ fn resource_kind(r: &Resource) -> &'static str {
         Resource::TaxiiCollection { .. } => "taxii_collection",
         Resource::InboundMail => "inbound_mail",
         Resource::Statistics => "statistics",
+        Resource::NewsletterIssue => "newsletter_issue",
+        Resource::NewsletterSubscribers => "newsletter_subscriber",
         Resource::Metrics => "metrics",
         Resource::PhishingFeed => "phishing_feed",
         Resource::PointsAccount { .. } => "points_account",

@@ -1606,6 +1606,23 @@ pub async fn advisories(state: &App) -> Result<Vec<Advisory>, AppError> {
         .collect())
 }
 
+/// The advisories published in [`from`, `until`), oldest first (public: the monthly
+/// newsletter lists its month's).
+pub async fn advisories_between(
+    state: &App,
+    from: Timestamp,
+    until: Timestamp,
+) -> Result<Vec<Advisory>, AppError> {
+    let mut out: Vec<Advisory> = published(state)
+        .await?
+        .into_iter()
+        .filter(|(c, _)| c.published_at.0.is_some_and(|t| t >= from && t < until))
+        .map(|(_, a)| a)
+        .collect();
+    out.reverse();
+    Ok(out)
+}
+
 /// The published advisories as a STIX 2.1 bundle (public): a `vulnerability` per CVE id,
 /// TLP:CLEAR, with its `cve` external id and a link to the advisory's page.
 pub async fn advisories_stix(state: &App) -> Result<String, AppError> {

@@ -158,6 +158,11 @@ pub enum Resource {
     },
     /// Aggregated desk statistics: survey results, phishing figures.
     Statistics,
+    /// The monthly e-newsletter's issues: the desk drafts, previews and sends them.
+    NewsletterIssue,
+    /// The newsletter's subscribers: personal data, so only admins list, export and erase
+    /// them (a subscriber manages their own subscription through their links).
+    NewsletterSubscribers,
     /// The operational metrics (`/metrics`): request counts and latencies by route, the
     /// outbox's depth. Not personal, but a map of activity: not public.
     Metrics,
@@ -535,6 +540,11 @@ pub fn authorize(who: Option<&Principal>, action: Action, resource: &Resource) -
             Update | Append => false,
         },
         Resource::Statistics => matches!(action, List | Read) && admin,
+        Resource::NewsletterIssue => match action {
+            List | Read | Create | Update => staff,
+            Append | Delete => false,
+        },
+        Resource::NewsletterSubscribers => matches!(action, List | Read | Delete) && admin,
         Resource::Metrics => action == Read && (admin || p.has(Role::Monitor)),
         // The mailgate's account is staff; so are those who read held mail.
         Resource::InboundMail => matches!(action, Create | List | Read | Update) && staff,

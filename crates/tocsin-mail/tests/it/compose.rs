@@ -67,7 +67,45 @@ fn notice() -> OutgoingMail {
         auto_submitted: true,
         answers_message: false,
         attachments: vec![],
+        list_unsubscribe: None,
+        envelope_sender: None,
     }
+}
+
+/// A list message carries the one-click unsubscribe pair of RFC 8058, and its envelope
+/// sender may differ from `From` (VERP) while `From` stays the desk's.
+#[test]
+fn list_messages_unsubscribe_in_one_click() -> anyhow::Result<()> {
+    let m = OutgoingMail {
+        list_unsubscribe: Some("https://cert.example/newsletter/unsubscribe/abc".into()),
+        envelope_sender: Some("cert+nl-k1@cert.example".into()),
+        ..notice()
+    };
+    let rendered = render(&m, "cert.example")?;
+    let h = headers(&rendered.message);
+    assert_eq!(
+        header(&h, "List-Unsubscribe"),
+        ["<https://cert.example/newsletter/unsubscribe/abc>"]
+    );
+    assert_eq!(
+        header(&h, "List-Unsubscribe-Post"),
+        ["List-Unsubscribe=One-Click"]
+    );
+    assert_eq!(rendered.sender, "cert+nl-k1@cert.example");
+    assert!(header(&h, "From")[0].contains("cert@cert.example"));
+    let bad = OutgoingMail {
+        list_unsubscribe: Some("https://x>\r\nBcc: y@z".into()),
+        ..notice()
+    };
+    assert!(render(&bad, "cert.example").is_err());
+    assert!(
+        header(
+            &headers(&render(&notice(), "cert.example")?.message),
+            "List-Unsubscribe"
+        )
+        .is_empty()
+    );
+    Ok(())
 }
 
 #[test]

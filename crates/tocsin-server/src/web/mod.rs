@@ -25,6 +25,7 @@ mod labels;
 mod mail;
 mod matching;
 mod membership;
+mod newsletter;
 mod page;
 mod phishing;
 mod points;
@@ -124,6 +125,37 @@ pub fn routes() -> Router<AppState> {
         .route("/.well-known/openpgpkey/hu/{hash}", get(about::wkd_key))
         .route("/.well-known/openpgpkey/policy", get(about::wkd_policy))
         .route("/about/rfc2350", get(about::rfc2350))
+        .route(
+            "/newsletter",
+            get(newsletter::page).post(newsletter::subscribe),
+        )
+        .route(
+            "/newsletter/confirm/{token}",
+            get(newsletter::confirm_page).post(newsletter::confirm),
+        )
+        .route(
+            "/newsletter/unsubscribe/{token}",
+            get(newsletter::unsubscribe_page).post(newsletter::unsubscribe),
+        )
+        .route("/newsletter/archive", get(newsletter::archive))
+        .route("/newsletter/archive/{month}", get(newsletter::archived))
+        .route("/stats/{month}", get(newsletter::stats))
+        .route("/stats/{month}/{file}", get(newsletter::stats_file))
+        .route(
+            "/desk/newsletter",
+            get(newsletter::desk).post(newsletter::draft),
+        )
+        .route("/desk/newsletter/{month}", get(newsletter::desk_issue))
+        .route(
+            "/desk/newsletter/{month}/editorial",
+            post(newsletter::editorial),
+        )
+        .route("/desk/newsletter/{month}/send", post(newsletter::send))
+        .route(
+            "/admin/newsletter/subscribers.json",
+            get(newsletter::export),
+        )
+        .route("/admin/newsletter/erase", post(newsletter::erase))
         .route("/help", get(front::help))
         .route("/status", get(front::lookup))
         .route("/lang/{tag}", get(switch_lang))

@@ -45,6 +45,8 @@ pub struct Page {
     pub operator_addresses: Vec<String>,
     /// The current path, to come back to after switching language.
     pub path: String,
+    /// The operator's social links for the footer (`newsletter.social`): name and URL.
+    pub social: Vec<(String, String)>,
     /// The desk calendar's time zone in the reader's words (`台北時間`), for texts that
     /// say which clock their dates and months follow.
     pub zone: String,
@@ -88,6 +90,13 @@ impl Page {
             operator_phones: op.phones.clone(),
             operator_addresses: op.addresses.clone(),
             path: "/".to_string(),
+            social: state
+                .config
+                .newsletter
+                .social
+                .iter()
+                .map(|l| (l.name.clone(), l.url.clone()))
+                .collect(),
             zone: {
                 let name = state.desk.calendar.time_zone_name();
                 tr.zone_name(name).unwrap_or_else(|| name.to_string())

@@ -15,6 +15,7 @@ mod intel_pages;
 mod mail_api;
 mod match_api;
 mod membership_pages;
+mod newsletter;
 pub(crate) mod own_pages;
 mod pages;
 mod pgp;

@@ -104,6 +104,43 @@ async fn fill(s: &Store) {
     crate::points::fill(s, o.id, u.id).await;
     crate::referral::fill(s).await;
     crate::taxii::fill(s, o.id, u.id.uuid()).await;
+    // The newsletter: a subscriber (pending with a confirmation secret, then confirmed),
+    // one pending, an issue and a delivery of it.
+    let mut tx = s.begin().await.expect("begin");
+    let in_a_day = tx.now().plus(time::Duration::days(1));
+    tx.put_pending_subscriber("reader@example.tw", "en", &[1u8; 32], in_a_day, &[2u8; 32])
+        .await
+        .expect("subscriber");
+    let reader = tx
+        .confirm_subscriber(&[1u8; 32])
+        .await
+        .expect("confirm")
+        .expect("confirmed");
+    tx.put_pending_subscriber(
+        "pending@example.tw",
+        "zh-TW",
+        &[3u8; 32],
+        in_a_day,
+        &[4u8; 32],
+    )
+    .await
+    .expect("pending");
+    let issue = tx.create_issue("2026-11").await.expect("issue");
+    assert!(tx.start_sending_issue(issue.id).await.expect("sending"));
+    let copy = tx
+        .enqueue_mail(&NewMail {
+            message_id: "nl-1@cert.tw".into(),
+            sender: "cert+nl-k1@cert.tw".into(),
+            recipients: vec!["reader@example.tw".into()],
+            subject: "電子報 2026-11".into(),
+            message: b"Subject: x\r\n\r\nx\r\n".to_vec(),
+        })
+        .await
+        .expect("copy");
+    tx.insert_newsletter_delivery(issue.id, reader.id, copy, "k1", &[5u8; 32])
+        .await
+        .expect("delivery");
+    tx.commit().await.expect("commit");
     let tok = s
         .create_api_token(u.id, "ci", &[9u8; 32])
         .await
@@ -148,6 +185,9 @@ async fn round_trip(from: Engine, to: Engine) {
         "referral_responses",
         "taxii_status",
         "intel_observables",
+        "newsletter_subscribers",
+        "newsletter_issues",
+        "newsletter_deliveries",
     ] {
         assert!(
             counts.0.iter().any(|(name, n)| *name == t && *n >= 1),

@@ -14,6 +14,7 @@ mod cli;
 mod instances;
 mod intake;
 mod mailgate;
+mod newsletter;
 mod postfix;
 mod taxii_client;
 mod tidy;
