@@ -50,6 +50,9 @@
 //! names the reporter (`referral.rs`); what names them — a name as given or without its
 //! legal form, mail parts, phone digits, and runs of four or more characters shared with a
 //! name or the mail domain's label — is found by `deident.rs`.
+//! Other CSIRTs (`team.rs`): the directory entry's validation, the constituency matcher
+//! (CIDR, then domain suffix, then ccTLD, then the registry's country), the ticket numbers
+//! foreign teams write in their subjects, and the states of a forward.
 
 pub mod client_addr;
 pub mod clock;
@@ -72,6 +75,7 @@ pub mod rsit;
 pub mod search;
 pub mod sla;
 pub mod tasks;
+pub mod team;
 pub mod time_util;
 pub mod tlp;
 pub mod tracking;

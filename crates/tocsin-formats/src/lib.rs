@@ -28,7 +28,9 @@
 //! OASIS stix2-validator (`tests/it/stix_validator.rs`, through `tests/stix/validate_bundles.py`). MISP
 //! feed events, `manifest.json` and `hashes.csv` (`misp.rs`; PyMISP loads them in
 //! `crates/tocsin-server/tests/it/feeds_api.rs`); the one CSV writer of every feed
-//! (`csv.rs`, formula-safe).
+//! (`csv.rs`, formula-safe). Team directories in the shapes of FIRST's teams API and
+//! Trusted Introducer's export, and the check of a team's OpenPGP key against its
+//! fingerprint (`teams.rs`).
 //! `fuzz/` holds cargo-fuzz targets (its own workspace) for the parsers of what outsiders
 //! send: inbound mail with the forms behind it, the intel and vulnerability TXT forms and
 //! STIX bundles (the CVSS, CVE, text and Atom readers are property-tested instead); `scripts/fuzz` runs
@@ -47,5 +49,6 @@ pub mod mail_in;
 pub mod misp;
 pub mod rdap;
 pub mod stix;
+pub mod teams;
 pub mod text;
 pub mod vuln_form;

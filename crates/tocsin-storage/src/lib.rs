@@ -47,7 +47,7 @@
 //! scope clause of the intel listing; on PostgreSQL a page's transaction rules out sorting
 //! so that a deep page walks the index too, and sessions run with JIT off), `export`
 //! (export/import of all durable data), `matching` (what the IOC matcher's in-memory index
-//! reads: every record's access columns, audiences and indicators, or those changed since), `virus` (Virus Check: files by hash with their scan results, and uploads, which are the scan queue claimed with a lease). `testing.rs` (feature `test-support`) makes throw-away stores on both engines.
+//! reads: every record's access columns, audiences and indicators, or those changed since), `virus` (Virus Check: files by hash with their scan results, and uploads, which are the scan queue claimed with a lease), `teams` (the directory of other CSIRTs and the desk's threads with them about a case: forwards and requests, their state, the team's ticket number and Message-IDs; not yet in the export). `testing.rs` (feature `test-support`) makes throw-away stores on both engines.
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -121,6 +121,7 @@ pub mod scope;
 pub mod sessions;
 pub mod setup;
 pub mod taxii;
+pub mod teams;
 #[cfg(any(test, feature = "test-support"))]
 pub mod testing;
 pub mod throttle;
@@ -150,6 +151,7 @@ pub use reports::{
     ReportEvent, ReportFilter, ReportPage, ReportTask, Survey, SurveyAnswer, SurveyMonth,
     Visibility,
 };
+pub use teams::{TeamRow, TeamThread};
 pub use tokens::ApiToken;
 pub use users::{NewUser, User};
 

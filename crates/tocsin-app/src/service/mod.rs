@@ -175,6 +175,7 @@ fn resource_kind(r: &Resource) -> &'static str {
         Resource::PointsCatalog => "points_catalog",
         Resource::Leaderboard => "leaderboard",
         Resource::YaraRules => "yara_rule_set",
+        Resource::TeamDirectory => "team",
         Resource::Referral { .. } => "referral",
         Resource::VirusAnalyses { .. } => "virus_analysis",
         Resource::Report { .. } => "report",
