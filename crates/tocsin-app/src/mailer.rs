@@ -93,6 +93,29 @@ pub async fn queue_conversation(
     Ok(())
 }
 
+/// Queues a message the desk writes to another team in a thread of its own: as
+/// [`queue_conversation`], with files attached and, when the team wrote before, `In-Reply-To`
+/// and `References` naming their last message (so their ticket system files it under their
+/// ticket). Returns its Message-ID, which the thread records.
+pub async fn queue_conversation_in_thread(
+    tx: &mut Tx,
+    state: &App,
+    to: &str,
+    subject: &str,
+    text: &str,
+    attachments: Vec<MailAttachment>,
+    answers: Option<&str>,
+) -> Result<String, AppError> {
+    let desk = state.config.desk_address();
+    let kind = Kind::Conversation {
+        desk: desk.as_str(),
+    };
+    let answers = answers.map(str::trim).filter(|id| !id.is_empty());
+    let rendered = compose_in(state, kind, to, subject, text, attachments, answers)?;
+    tx.enqueue_mail(&rendered).await?;
+    Ok(rendered.message_id)
+}
+
 /// Queues an automatic answer to a received message (`Auto-Submitted: auto-replied`, so
 /// that the other side's responders stay quiet too).
 pub async fn queue_answer(
@@ -175,6 +198,19 @@ fn compose(
     text: &str,
     attachments: Vec<MailAttachment>,
 ) -> Result<NewMail, AppError> {
+    compose_in(state, kind, to, subject, text, attachments, None)
+}
+
+/// [`compose`], answering the message `answers` (its Message-ID) when given.
+fn compose_in(
+    state: &App,
+    kind: Kind<'_>,
+    to: &str,
+    subject: &str,
+    text: &str,
+    attachments: Vec<MailAttachment>,
+    answers: Option<&str>,
+) -> Result<NewMail, AppError> {
     let m = &state.config.mail;
     let (from, reply_to) = match &kind {
         Kind::Conversation { desk } => (desk.to_string(), Some(desk.to_string())),
@@ -191,8 +227,8 @@ fn compose(
         subject: subject.to_string(),
         text: text.to_string(),
         html: None,
-        in_reply_to: None,
-        references: vec![],
+        in_reply_to: answers.map(str::to_string),
+        references: answers.map(str::to_string).into_iter().collect(),
         reply_to,
         auto_submitted: !matches!(kind, Kind::Conversation { .. }),
         answers_message: matches!(kind, Kind::Answer),

@@ -172,12 +172,25 @@ impl Tx {
         Ok(())
     }
 
-    /// One thread, locked for this transaction's change.
+    /// One thread, locked for this transaction's change (SQLite's write transaction
+    /// holds the lock already; PostgreSQL locks the row).
     pub async fn team_thread_for_update(&mut self, id: Uuid) -> Result<Option<TeamThread>> {
-        Ok(dispatch!(tx self, c => {
-            sqlx::query_as::<_, TeamThread>(&format!("SELECT {THREAD_COLUMNS} FROM team_threads WHERE id = $1"))
-                .bind(id).fetch_optional(c).await?
-        }))
+        let sqlite = format!("SELECT {THREAD_COLUMNS} FROM team_threads WHERE id = $1");
+        let postgres = format!("{sqlite} FOR UPDATE");
+        Ok(match &mut self.0 {
+            crate::TxInner::Sqlite(t) => {
+                sqlx::query_as::<_, TeamThread>(&sqlite)
+                    .bind(id)
+                    .fetch_optional(&mut **t)
+                    .await?
+            }
+            crate::TxInner::Postgres(t) => {
+                sqlx::query_as::<_, TeamThread>(&postgres)
+                    .bind(id)
+                    .fetch_optional(&mut **t)
+                    .await?
+            }
+        })
     }
 }
 

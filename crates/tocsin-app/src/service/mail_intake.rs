@@ -316,6 +316,23 @@ fn uploads(mail: &Inbound) -> Vec<Upload> {
         .collect()
 }
 
+/// The text a reply adds to its case: its own, the forwarded messages not inline in it,
+/// and what was not taken from it.
+fn reply_body(mail: &Inbound, not_taken: &[String]) -> String {
+    let mut body = mail.text.clone();
+    // Inline forwards (and the quoted original Outlook puts under a reply) are in the
+    // text already.
+    for f in mail.forwarded.iter().filter(|f| !f.inline) {
+        body.push_str("\n\n---\n");
+        body.push_str(&f.text);
+    }
+    if !not_taken.is_empty() {
+        body.push_str("\n\n---\n");
+        body.push_str(&not_taken.join("\n"));
+    }
+    body
+}
+
 /// Text a form field may hold: no controls but line breaks and tabs, at most `max` chars.
 fn field_text(s: &str, max: usize) -> String {
     s.chars()
@@ -439,23 +456,25 @@ async fn decide(
                 party = Some(address.to_ascii_lowercase());
             }
         }
+        let body = reply_body(mail, &not_taken);
         let Some(party) = party else {
+            // Not a party, but perhaps a team the case went to (or came from): its
+            // thread, not the reporter's.
+            let senders: Vec<&str> = [Some(from.email.as_str()), envelope.sender.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect();
+            let text = field_text(body.trim(), 20_000);
+            if super::forward::team_reply(state, ctx, &report, &senders, message, mail, &text)
+                .await?
+            {
+                return Ok(("reply".into(), "appended", String::new(), tracking));
+            }
             return held(
                 "reply",
                 format!("{} is not a party to {tracking}{checks}", from.email),
             );
         };
-        let mut body = mail.text.clone();
-        // Inline forwards (and the quoted original Outlook puts under a reply) are in the
-        // text already.
-        for f in mail.forwarded.iter().filter(|f| !f.inline) {
-            body.push_str("\n\n---\n");
-            body.push_str(&f.text);
-        }
-        if !not_taken.is_empty() {
-            body.push_str("\n\n---\n");
-            body.push_str(&not_taken.join("\n"));
-        }
         let mut tx = state.store.begin().await?;
         let ev = tx
             .add_event(
@@ -666,7 +685,13 @@ async fn decide(
         other => return held(other, format!("unknown route {other}")),
     };
     match result {
-        Ok(target) => Ok((route, "created", String::new(), target)),
+        Ok(target) => {
+            // A request from a team of the directory: the case is marked as theirs.
+            if matches!(route.as_str(), "incident" | "vulnerability" | "phishing") {
+                super::forward::mark_request(state, &ctx, &target, &from.email, mail).await?;
+            }
+            Ok((route, "created", String::new(), target))
+        }
         Err(
             e @ (AppError::Validation(_)
             | AppError::TooManyRequests

@@ -48,12 +48,18 @@
 //! `virus_desk.rs` for a signed-in uploader's history, the desk's page and what the desk
 //! makes of an analysis (an intel draft, a note on a report), and the upload limit;
 //! `virus_mail.rs` for Virus Check by mail (attachments checked, verdicts mailed back).
+//! `teams.rs` for the directory of other CSIRTs (import and export in FIRST's and Trusted
+//! Introducer's shapes, keys checked against their fingerprints, which team answers for an
+//! address), and `forward.rs` for the desk's threads with them: forwards cut by the policy
+//! at the TLP the desk picks, replies threaded through mail intake with the team's ticket
+//! number, requests from a team's address, reminders.
 //! `home.rs` for the staff home: what needs action now on each desk, counted through each
 //! desk's own use case.
 
 pub mod account;
 pub mod feeds;
 pub mod fetch;
+pub mod forward;
 pub mod home;
 pub mod idempotency;
 pub mod intake;
@@ -66,6 +72,7 @@ pub mod points;
 pub mod referral;
 pub mod reports;
 pub mod taxii;
+pub mod teams;
 pub mod virus;
 pub mod virus_desk;
 pub mod virus_mail;
