@@ -109,8 +109,19 @@ pub struct TeamThread {
     pub reminded_at: OptTime,
 }
 
-const TEAM_COLUMNS: &str = "id, name, country, constituency, email, emergency_phone, pgp_key, pgp_fingerprint, accreditation, language, notes, created_at, updated_at";
-const THREAD_COLUMNS: &str = "id, report_id, team_id, direction, state, tlp, identity_consented, their_ticket, their_message_id, our_message_id, created_by, created_at, updated_at, remind_at, reminded_at";
+/// `SELECT` of a team's columns, then `$rest`.
+macro_rules! select_team {
+    ($rest:literal) => {
+        concat!("SELECT id, name, country, constituency, email, emergency_phone, pgp_key, pgp_fingerprint, accreditation, language, notes, created_at, updated_at FROM teams ", $rest)
+    };
+}
+
+/// `SELECT` of a thread's columns, then `$rest`.
+macro_rules! select_thread {
+    ($rest:literal) => {
+        concat!("SELECT id, report_id, team_id, direction, state, tlp, identity_consented, their_ticket, their_message_id, our_message_id, created_by, created_at, updated_at, remind_at, reminded_at FROM team_threads ", $rest)
+    };
+}
 
 impl Tx {
     /// Creates a team, or updates the one of the same name; returns its id and whether
@@ -175,17 +186,15 @@ impl Tx {
     /// One thread, locked for this transaction's change (SQLite's write transaction
     /// holds the lock already; PostgreSQL locks the row).
     pub async fn team_thread_for_update(&mut self, id: Uuid) -> Result<Option<TeamThread>> {
-        let sqlite = format!("SELECT {THREAD_COLUMNS} FROM team_threads WHERE id = $1");
-        let postgres = format!("{sqlite} FOR UPDATE");
         Ok(match &mut self.0 {
             crate::TxInner::Sqlite(t) => {
-                sqlx::query_as::<_, TeamThread>(&sqlite)
+                sqlx::query_as::<_, TeamThread>(select_thread!("WHERE id = $1"))
                     .bind(id)
                     .fetch_optional(&mut **t)
                     .await?
             }
             crate::TxInner::Postgres(t) => {
-                sqlx::query_as::<_, TeamThread>(&postgres)
+                sqlx::query_as::<_, TeamThread>(select_thread!("WHERE id = $1 FOR UPDATE"))
                     .bind(id)
                     .fetch_optional(&mut **t)
                     .await?
@@ -198,7 +207,7 @@ impl Store {
     /// Every team, by name.
     pub async fn list_teams(&self) -> Result<Vec<TeamRow>> {
         Ok(dispatch!(pool self, c => {
-            sqlx::query_as::<_, TeamRow>(&format!("SELECT {TEAM_COLUMNS} FROM teams ORDER BY name"))
+            sqlx::query_as::<_, TeamRow>(select_team!("ORDER BY name"))
                 .fetch_all(c).await?
         }))
     }
@@ -206,7 +215,7 @@ impl Store {
     /// One team.
     pub async fn get_team(&self, id: Uuid) -> Result<Option<TeamRow>> {
         Ok(dispatch!(pool self, c => {
-            sqlx::query_as::<_, TeamRow>(&format!("SELECT {TEAM_COLUMNS} FROM teams WHERE id = $1"))
+            sqlx::query_as::<_, TeamRow>(select_team!("WHERE id = $1"))
                 .bind(id).fetch_optional(c).await?
         }))
     }
@@ -214,7 +223,7 @@ impl Store {
     /// The teams whose contact address is `email` (lower case).
     pub async fn teams_by_email(&self, email: &str) -> Result<Vec<TeamRow>> {
         Ok(dispatch!(pool self, c => {
-            sqlx::query_as::<_, TeamRow>(&format!("SELECT {TEAM_COLUMNS} FROM teams WHERE email = $1 ORDER BY name"))
+            sqlx::query_as::<_, TeamRow>(select_team!("WHERE email = $1 ORDER BY name"))
                 .bind(email).fetch_all(c).await?
         }))
     }
@@ -222,7 +231,7 @@ impl Store {
     /// A case's threads with teams, oldest first.
     pub async fn team_threads_of(&self, report: ReportId) -> Result<Vec<TeamThread>> {
         Ok(dispatch!(pool self, c => {
-            sqlx::query_as::<_, TeamThread>(&format!("SELECT {THREAD_COLUMNS} FROM team_threads WHERE report_id = $1 ORDER BY created_at, id"))
+            sqlx::query_as::<_, TeamThread>(select_thread!("WHERE report_id = $1 ORDER BY created_at, id"))
                 .bind(report.uuid()).fetch_all(c).await?
         }))
     }
@@ -230,7 +239,7 @@ impl Store {
     /// One thread.
     pub async fn get_team_thread(&self, id: Uuid) -> Result<Option<TeamThread>> {
         Ok(dispatch!(pool self, c => {
-            sqlx::query_as::<_, TeamThread>(&format!("SELECT {THREAD_COLUMNS} FROM team_threads WHERE id = $1"))
+            sqlx::query_as::<_, TeamThread>(select_thread!("WHERE id = $1"))
                 .bind(id).fetch_optional(c).await?
         }))
     }
@@ -238,7 +247,7 @@ impl Store {
     /// Threads whose reminder is due at `now`, oldest first, at most `limit`.
     pub async fn team_threads_due(&self, now: Timestamp, limit: i64) -> Result<Vec<TeamThread>> {
         Ok(dispatch!(pool self, c => {
-            sqlx::query_as::<_, TeamThread>(&format!("SELECT {THREAD_COLUMNS} FROM team_threads WHERE remind_at IS NOT NULL AND remind_at <= $1 ORDER BY remind_at LIMIT $2"))
+            sqlx::query_as::<_, TeamThread>(select_thread!("WHERE remind_at IS NOT NULL AND remind_at <= $1 ORDER BY remind_at LIMIT $2"))
                 .bind(now.micros()).bind(limit).fetch_all(c).await?
         }))
     }
