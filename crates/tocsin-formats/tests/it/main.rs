@@ -11,5 +11,6 @@ mod intel_strategies;
 mod mail_in;
 mod stix;
 mod stix_validator;
+mod teams;
 mod text;
 mod vuln_form;
