@@ -229,7 +229,7 @@ teams_tests! {
             assert!(!text.contains(identity), "the reporter leaked ({identity}): {text}");
         }
         // At GREEN the indicators go, defanged, and the description does not.
-        assert!(text.contains("198.51.100[.]23"), "{text}");
+        assert!(text.contains("hxxp://198[.]51[.]100[.]23/kit/login.php"), "{text}");
         assert!(!text.contains("Our site redirects"), "{text}");
         // With the reporter's consent, at AMBER, the identity and the description go.
         assert_eq!(forward(&pl, "amber", true).await.status, StatusCode::CREATED);
