@@ -5,6 +5,9 @@
 //! web form and the API (so the same validation, policy and acknowledgment apply);
 //! automatic mail (bounces, auto-replies, lists) is never answered; anything else is
 //! held for an analyst with its reason. Retrying the same bytes gives the same outcome.
+//! Other CSIRTs use the same paths (`service::forward`): a proven reply from a team the
+//! case was forwarded to joins that team's thread instead of the reporter's, and a case
+//! opened by mail from a directory address is marked as that team's request.
 //!
 //! A message is stored once (`inbound_mail`), its hash taken without the delivery headers
 //! the MTA prepends (`mail_in::identity`); each recipient's delivery is a row of its own
