@@ -102,7 +102,8 @@ impl Target {
             && name.split('.').all(|l| {
                 !l.is_empty()
                     && l.len() <= 63
-                    && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+                    && l.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
             });
         valid.then_some(Target::Name(name))
     }
@@ -373,8 +374,14 @@ impl TeamInput {
         }
         self.email = validate::normalize_email(&self.email);
         e.check("email", validate::email(&self.email));
-        e.check("emergency_phone", validate::optional_line(&self.emergency_phone, 100));
-        e.check("accreditation", validate::optional_line(&self.accreditation, 200));
+        e.check(
+            "emergency_phone",
+            validate::optional_line(&self.emergency_phone, 100),
+        );
+        e.check(
+            "accreditation",
+            validate::optional_line(&self.accreditation, 200),
+        );
         self.language = self.language.trim().to_string();
         e.check("language", validate::optional_line(&self.language, 20));
         e.check("notes", validate::optional_text(&self.notes, 5_000));
@@ -421,7 +428,9 @@ pub fn asn_field(s: &str) -> Vec<u32> {
     list_field(s)
         .iter()
         .filter_map(|a| {
-            let a = a.trim_start_matches(['A', 'a']).trim_start_matches(['S', 's']);
+            let a = a
+                .trim_start_matches(['A', 'a'])
+                .trim_start_matches(['S', 's']);
             a.parse().ok()
         })
         .collect()
@@ -450,25 +459,61 @@ mod tests {
         let isp = team(&["192.0.2.128/25"], &["isp.example.jp"], &[], &[]);
         let uni = team(&[], &["lab.isp.example.jp", "uni.example"], &[], &[]);
         let eu = team(&["2001:db8::/32"], &[], &["eu"], &["DE"]);
-        let teams = [("national", &national), ("isp", &isp), ("uni", &uni), ("eu", &eu)];
+        let teams = [
+            ("national", &national),
+            ("isp", &isp),
+            ("uni", &uni),
+            ("eu", &eu),
+        ];
         let pick = |t: &str, country: Option<&str>| {
-            suggest(teams.iter().map(|(k, c)| (*k, *c)), &Target::parse(t).expect("target"), country)
+            suggest(
+                teams.iter().map(|(k, c)| (*k, *c)),
+                &Target::parse(t).expect("target"),
+                country,
+            )
         };
-        assert_eq!(pick("192.0.2.200", None), Some(("isp", MatchKind::Cidr(25))));
-        assert_eq!(pick("192.0.2.7", None), Some(("national", MatchKind::Cidr(23))));
-        assert_eq!(pick("192.0.4.1", Some("JP")), Some(("national", MatchKind::Country)));
+        assert_eq!(
+            pick("192.0.2.200", None),
+            Some(("isp", MatchKind::Cidr(25)))
+        );
+        assert_eq!(
+            pick("192.0.2.7", None),
+            Some(("national", MatchKind::Cidr(23)))
+        );
+        assert_eq!(
+            pick("192.0.4.1", Some("JP")),
+            Some(("national", MatchKind::Country))
+        );
         assert_eq!(pick("192.0.4.1", None), None);
         assert_eq!(pick("2001:db8::1", None), Some(("eu", MatchKind::Cidr(32))));
-        assert_eq!(pick("www.isp.example.jp", None), Some(("isp", MatchKind::Domain(3))));
+        assert_eq!(
+            pick("www.isp.example.jp", None),
+            Some(("isp", MatchKind::Domain(3)))
+        );
         assert_eq!(
             pick("https://a.lab.isp.example.jp/login?x=1", None),
             Some(("uni", MatchKind::Domain(4)))
         );
-        assert_eq!(pick("shop.example.jp", None), Some(("national", MatchKind::CcTld)));
-        assert_eq!(pick("notisp.example.jp", None), Some(("national", MatchKind::CcTld)));
-        assert_eq!(pick("uni.example", None), Some(("uni", MatchKind::Domain(2))));
-        assert_eq!(pick("phish.example.de", Some("DE")), Some(("eu", MatchKind::Country)));
-        assert_eq!(pick("http://[2001:db8::5]:8080/", None), Some(("eu", MatchKind::Cidr(32))));
+        assert_eq!(
+            pick("shop.example.jp", None),
+            Some(("national", MatchKind::CcTld))
+        );
+        assert_eq!(
+            pick("notisp.example.jp", None),
+            Some(("national", MatchKind::CcTld))
+        );
+        assert_eq!(
+            pick("uni.example", None),
+            Some(("uni", MatchKind::Domain(2)))
+        );
+        assert_eq!(
+            pick("phish.example.de", Some("DE")),
+            Some(("eu", MatchKind::Country))
+        );
+        assert_eq!(
+            pick("http://[2001:db8::5]:8080/", None),
+            Some(("eu", MatchKind::Cidr(32)))
+        );
     }
 
     #[test]
@@ -477,8 +522,14 @@ mod tests {
             ticket_numbers("Re: [JPCERT#12345] [INC-20261207-0001] phishing"),
             vec!["JPCERT#12345"]
         );
-        assert_eq!(ticket_numbers("[CERT.PL #4711] Re: x"), vec!["CERT.PL#4711"]);
-        assert_eq!(ticket_numbers("[CERT-EU#2026-0042]"), vec!["CERT-EU#2026-0042"]);
+        assert_eq!(
+            ticket_numbers("[CERT.PL #4711] Re: x"),
+            vec!["CERT.PL#4711"]
+        );
+        assert_eq!(
+            ticket_numbers("[CERT-EU#2026-0042]"),
+            vec!["CERT-EU#2026-0042"]
+        );
         assert!(ticket_numbers("[INC-20261207-0001] no ticket").is_empty());
         assert!(ticket_numbers("[#] [a#] [#1] [ ] [").is_empty());
     }
@@ -501,7 +552,12 @@ mod tests {
             name: " JPCERT/CC ".into(),
             country: "jp".into(),
             email: "Info@JPCERT.example".into(),
-            constituency: team(&["192.0.2.0/24", "bad"], &[".Example.JP"], &[".JP"], &["jp"]),
+            constituency: team(
+                &["192.0.2.0/24", "bad"],
+                &[".Example.JP"],
+                &[".JP"],
+                &["jp"],
+            ),
             ..TeamInput::default()
         };
         let e = t.validate().expect_err("bad cidr");

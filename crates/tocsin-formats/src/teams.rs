@@ -65,7 +65,11 @@ pub fn parse(bytes: &[u8]) -> Result<Directory, DirectoryError> {
     if let Some(data) = v.get("data").and_then(Value::as_array) {
         return Ok(Directory {
             shape: Shape::First,
-            teams: data.iter().filter_map(Value::as_object).map(first_team).collect(),
+            teams: data
+                .iter()
+                .filter_map(Value::as_object)
+                .map(first_team)
+                .collect(),
         });
     }
     let teams = match &v {
@@ -78,7 +82,11 @@ pub fn parse(bytes: &[u8]) -> Result<Directory, DirectoryError> {
     };
     Ok(Directory {
         shape: Shape::TrustedIntroducer,
-        teams: teams.iter().filter_map(Value::as_object).map(ti_team).collect(),
+        teams: teams
+            .iter()
+            .filter_map(Value::as_object)
+            .map(ti_team)
+            .collect(),
     })
 }
 
@@ -284,8 +292,8 @@ pub enum KeyError {
 pub fn key_fingerprint(armored: &str) -> Result<String, KeyError> {
     use pgp::composed::{Deserializable, SignedPublicKey};
     use pgp::types::KeyDetails;
-    let (key, _) = SignedPublicKey::from_string(armored)
-        .map_err(|e| KeyError::Unreadable(e.to_string()))?;
+    let (key, _) =
+        SignedPublicKey::from_string(armored).map_err(|e| KeyError::Unreadable(e.to_string()))?;
     Ok(format!("{:X}", key.fingerprint()))
 }
 

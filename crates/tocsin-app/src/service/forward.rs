@@ -84,7 +84,10 @@ fn operator_name(state: &App, tr: &Tr) -> String {
 /// A text longer than `max` characters, refused on `field`.
 fn too_long(field: &'static str, max: usize) -> AppError {
     let mut f = tocsin_domain::FieldErrors::new();
-    f.add(field, tocsin_domain::FieldError::new("error-too-long").arg("max", max));
+    f.add(
+        field,
+        tocsin_domain::FieldError::new("error-too-long").arg("max", max),
+    );
     AppError::Validation(f)
 }
 
@@ -138,14 +141,21 @@ async fn case_text(
             .filter(|o| {
                 matches!(
                     o.kind,
-                    ObservableKind::Url | ObservableKind::Domain | ObservableKind::Ipv4 | ObservableKind::Ipv6
+                    ObservableKind::Url
+                        | ObservableKind::Domain
+                        | ObservableKind::Ipv4
+                        | ObservableKind::Ipv6
                 )
             })
             .map(|o| tocsin_domain::phish_url::defang(&o.value))
             .collect();
     }
     if !report.category.is_empty() {
-        out.push_str(&format!("{}: {}\n", tr.t("fwd-label-category"), report.category));
+        out.push_str(&format!(
+            "{}: {}\n",
+            tr.t("fwd-label-category"),
+            report.category
+        ));
     }
     if !indicators.is_empty() {
         out.push_str(&format!("\n{}:\n", tr.t("fwd-label-indicators")));
@@ -154,7 +164,11 @@ async fn case_text(
         }
     }
     if description && !text.trim().is_empty() {
-        out.push_str(&format!("\n{}:\n{}\n", tr.t("fwd-label-description"), text.trim()));
+        out.push_str(&format!(
+            "\n{}:\n{}\n",
+            tr.t("fwd-label-description"),
+            text.trim()
+        ));
     }
     Ok(out)
 }
@@ -235,7 +249,10 @@ pub async fn forward(
             ("tracking", report.tracking_id.clone()),
             ("kind", kind_label(&tr, report.kind)),
             ("tlp", tlp.marking().to_string()),
-            ("case", case_text(state, &tr, &seen, fcut.description).await?),
+            (
+                "case",
+                case_text(state, &tr, &seen, fcut.description).await?,
+            ),
             ("reporter", reporter),
             ("note", note.to_string()),
             ("operator", operator_name(state, &tr)),
@@ -315,7 +332,13 @@ pub async fn threads(
     let report = desk_report(state, who, ctx, tracking, tocsin_domain::Action::Read).await?;
     state
         .store
-        .audit(&audit_entry(who, ctx, "report.threads", "report", &report.tracking_id))
+        .audit(&audit_entry(
+            who,
+            ctx,
+            "report.threads",
+            "report",
+            &report.tracking_id,
+        ))
         .await?;
     threads_of(state, &report).await
 }
@@ -385,7 +408,13 @@ pub async fn set_state(
         thread.remind_at = OptTime(None);
     }
     tx.update_team_thread(&thread).await?;
-    let mut a = audit_entry(who, ctx, "report.thread_state", "report", &report.tracking_id);
+    let mut a = audit_entry(
+        who,
+        ctx,
+        "report.thread_state",
+        "report",
+        &report.tracking_id,
+    );
     a.detail = format!("thread={} state={}", thread.id, to.as_str());
     tx.audit(&a).await?;
     tx.commit().await?;
@@ -456,8 +485,14 @@ pub async fn answer(
         ),
     )
     .await?;
-    tx.audit(&audit_entry(who, ctx, "report.team_answer", "report", &report.tracking_id))
-        .await?;
+    tx.audit(&audit_entry(
+        who,
+        ctx,
+        "report.team_answer",
+        "report",
+        &report.tracking_id,
+    ))
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -611,7 +646,13 @@ pub(crate) async fn mark_request(
         },
     )
     .await?;
-    let mut a = audit_entry(&CurrentUser(None), ctx, "report.team_request", "report", tracking);
+    let mut a = audit_entry(
+        &CurrentUser(None),
+        ctx,
+        "report.team_request",
+        "report",
+        tracking,
+    );
     a.actor = team.email.clone();
     a.detail = format!("team={} ticket={}", team.name, thread.their_ticket);
     tx.audit(&a).await?;

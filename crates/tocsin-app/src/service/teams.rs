@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 use tocsin_domain::policy::{Action, Resource};
-use tocsin_domain::team::{self, TeamInput, Target};
+use tocsin_domain::team::{self, Target, TeamInput};
 use tocsin_domain::{FieldError, FieldErrors};
 use tocsin_formats::teams::{self as fmt, KeyError, Shape};
 use tocsin_storage::TeamRow;
@@ -216,11 +216,19 @@ pub async fn suggest(
 /// The country of the network holding `ip`, from RDAP (cached); `None` when RDAP is off
 /// or does not answer.
 async fn rdap_country(state: &App, ip: std::net::IpAddr) -> Option<String> {
-    let base = state.config.phishing.rdap_bootstrap_url.trim_end_matches('/');
+    let base = state
+        .config
+        .phishing
+        .rdap_bootstrap_url
+        .trim_end_matches('/');
     if base.is_empty() {
         return None;
     }
-    let file = if ip.is_ipv4() { "ipv4.json" } else { "ipv6.json" };
+    let file = if ip.is_ipv4() {
+        "ipv4.json"
+    } else {
+        "ipv6.json"
+    };
     let boot = super::phishing::cached_fetch(state, &format!("{base}/{file}"))
         .await
         .ok()?;

@@ -330,7 +330,11 @@ mod tests {
             assert_eq!(plain.cut.thread, Thread::Hidden);
             assert_eq!(plain.cut.files, Files::Evidence);
             assert!(!plain.cut.append && !plain.cut.tasks);
-            assert_eq!(forward_cut(*tlp, true).cut.identity, Identity::Full, "{tlp}");
+            assert_eq!(
+                forward_cut(*tlp, true).cut.identity,
+                Identity::Full,
+                "{tlp}"
+            );
             assert_eq!(plain.description, *tlp >= Tlp::Amber, "{tlp}");
             assert_eq!(plain.files, *tlp != Tlp::Clear, "{tlp}");
         }

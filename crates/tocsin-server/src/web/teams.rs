@@ -177,7 +177,17 @@ pub(super) async fn page(
         return see_other("/login");
     }
     let notice = String::new();
-    view(&state, &ctx, &who, q.target, TeamForm::default(), notice, Errors::new(), StatusCode::OK).await
+    view(
+        &state,
+        &ctx,
+        &who,
+        q.target,
+        TeamForm::default(),
+        notice,
+        Errors::new(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// Adds or changes a team.
@@ -194,7 +204,17 @@ pub(super) async fn save(
         Ok(t) => see_other(&format!("{PATH}#team-{}", t.id)),
         Err(AppError::Validation(fe)) => {
             let errors = field_errors(&ctx, &fe);
-            view(&state, &ctx, &who, String::new(), form, String::new(), errors, StatusCode::UNPROCESSABLE_ENTITY).await
+            view(
+                &state,
+                &ctx,
+                &who,
+                String::new(),
+                form,
+                String::new(),
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
         Err(e) => e.into_response(),
     }
@@ -214,7 +234,10 @@ pub(super) async fn import(
         Ok(f) => f,
         Err(e) => return e.into_response(),
     };
-    let bytes = f.take_file("file").map(|file| file.bytes.to_vec()).unwrap_or_default();
+    let bytes = f
+        .take_file("file")
+        .map(|file| file.bytes.to_vec())
+        .unwrap_or_default();
     match svc::import(&state, &who, &ctx, &bytes).await {
         Ok(o) => {
             let notice = ctx.tr().t_args(
@@ -225,11 +248,31 @@ pub(super) async fn import(
                     ("refused", o.refused.len().to_string()),
                 ],
             );
-            view(&state, &ctx, &who, String::new(), TeamForm::default(), notice, Errors::new(), StatusCode::OK).await
+            view(
+                &state,
+                &ctx,
+                &who,
+                String::new(),
+                TeamForm::default(),
+                notice,
+                Errors::new(),
+                StatusCode::OK,
+            )
+            .await
         }
         Err(AppError::Validation(fe)) => {
             let errors = field_errors(&ctx, &fe);
-            view(&state, &ctx, &who, String::new(), TeamForm::default(), String::new(), errors, StatusCode::UNPROCESSABLE_ENTITY).await
+            view(
+                &state,
+                &ctx,
+                &who,
+                String::new(),
+                TeamForm::default(),
+                String::new(),
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
         Err(e) => e.into_response(),
     }

@@ -312,4 +312,29 @@ teams_tests! {
         let none = h.json(Method::GET, &format!("/api/v1/reports/{other}/forwards"), Some(&analyst), json!(null), &[]).await.json();
         assert_eq!(none.as_array().map(Vec::len), Some(0), "{none}");
     }
+
+    async fn the_directory_page_works_without_javascript(h: Harness) {
+        let (admin, _) = directory(&h).await;
+        let _ = admin;
+        let cookie = h.login("admin@cert.example.tw").await;
+        // Which team answers: a GET form, answered on the page, in Chinese by default.
+        let page = h.get("/admin/teams?target=192.0.2.5", &[("cookie", &cookie)]).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        assert!(page.body.contains("JPCERT/CC（依IP 範圍比對）"), "{}", page.body);
+        assert!(page.body.contains("id=\"teams-table\"") && page.body.contains("DFN-CERT"));
+        // Adding a team by the plain form; a bad range is shown next to its field.
+        let bad = h.form("/admin/teams", "name=TW-ISP&email=csirt%40isp-tw.example&cidrs=10.0.0.0%2F99", Some(&cookie)).await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+        assert!(bad.body.contains("team-cidrs-error") || bad.body.contains("CIDR"), "{}", bad.body);
+        let ok = h.form("/admin/teams", "name=TW-ISP&email=csirt%40isp-tw.example&cidrs=10.0.0.0%2F8&domains=isp-tw.example", Some(&cookie)).await;
+        assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+        let found = h.get("/admin/teams?target=http%3A%2F%2Fwww.isp-tw.example%2F", &[("cookie", &cookie)]).await;
+        assert!(found.body.contains("TW-ISP（依網域比對）"), "{}", found.body);
+        // An analyst reads the directory but does not change it.
+        let (_, _) = h.user("analyst@cert.example.tw", &[Role::Analyst]).await;
+        let analyst = h.login("analyst@cert.example.tw").await;
+        assert_eq!(h.get("/admin/teams", &[("cookie", &analyst)]).await.status, StatusCode::OK);
+        let refused = h.form("/admin/teams", "name=X&email=x%40x.example", Some(&analyst)).await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+    }
 }
