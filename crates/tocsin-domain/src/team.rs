@@ -367,9 +367,8 @@ impl TeamInput {
         self.name = self.name.trim().to_string();
         e.check("name", validate::required_line(&self.name, 200));
         self.country = self.country.trim().to_ascii_uppercase();
-        if !self.country.is_empty()
-            && !(self.country.len() == 2 && self.country.chars().all(|c| c.is_ascii_uppercase()))
-        {
+        let iso = self.country.len() == 2 && self.country.chars().all(|c| c.is_ascii_uppercase());
+        if !self.country.is_empty() && !iso {
             e.add("country", FieldError::new("team-error-country"));
         }
         self.email = validate::normalize_email(&self.email);

@@ -193,13 +193,8 @@ pub async fn suggest(
         return Err(AppError::field("target", "team-error-target"));
     };
     let constituencies: Vec<_> = teams.iter().map(TeamRow::constituency).collect();
-    let pick = |country: Option<&str>| {
-        team::suggest(
-            constituencies.iter().enumerate().map(|(i, c)| (i, c)),
-            &target,
-            country,
-        )
-    };
+    let pick =
+        |country: Option<&str>| team::suggest(constituencies.iter().enumerate(), &target, country);
     let mut found = pick(None);
     if found.is_none()
         && let Target::Ip(ip) = target
