@@ -51,6 +51,8 @@ pub struct Config {
     pub alliance: Alliance,
     /// The monthly e-newsletter and the social links in every page's footer.
     pub newsletter: Newsletter,
+    /// Forwards to other CSIRTs (`[teams]`): when an unanswered forward is followed up.
+    pub teams: Teams,
     /// For tests and rehearsals only: the product's clock starts at this instant (RFC 3339
     /// with an offset, e.g. `2026-12-07T00:30:00+08:00`) and runs on from it. Empty (the
     /// default): the machine's clock. `TOCSIN_CLOCK_START` overrides it.
@@ -380,6 +382,21 @@ impl Default for Newsletter {
     }
 }
 
+/// Forwards to other CSIRTs.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Teams {
+    /// Days without an answer after a forward before the team is reminded once in its
+    /// thread; as many again after that and the forward is marked as unanswered. 0: never.
+    pub reminder_days: i64,
+}
+
+impl Default for Teams {
+    fn default() -> Self {
+        Teams { reminder_days: 7 }
+    }
+}
+
 /// Phishing desk settings.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -674,6 +691,7 @@ impl Default for Config {
             virus_check: VirusCheck::default(),
             alliance: Alliance::default(),
             newsletter: Newsletter::default(),
+            teams: Teams::default(),
             clock_start: String::new(),
             database_timeout_ms: 2000,
             tls_cert: String::new(),

@@ -93,6 +93,30 @@ pub async fn queue_conversation(
     Ok(())
 }
 
+/// Queues a message the desk writes to another team in a thread of its own: as
+/// [`queue_conversation`], with files attached and, when the team wrote before, `In-Reply-To`
+/// and `References` naming their last message (so their ticket system files it under their
+/// ticket). Returns its Message-ID, which the thread records.
+pub async fn queue_conversation_in_thread(
+    tx: &mut Tx,
+    state: &App,
+    to: &str,
+    subject: &str,
+    text: &str,
+    attachments: Vec<MailAttachment>,
+    answers: Option<&str>,
+) -> Result<String, AppError> {
+    let desk = state.config.desk_address();
+    let kind = Kind::Conversation {
+        desk: desk.as_str(),
+    };
+    let answers = answers.map(str::trim).filter(|id| !id.is_empty());
+    let mail = outgoing(state, kind, to, subject, text, attachments, answers);
+    let rendered = render_outgoing(state, &mail).await?;
+    tx.enqueue_mail(&rendered).await?;
+    Ok(rendered.message_id)
+}
+
 /// Queues an automatic answer to a received message (`Auto-Submitted: auto-replied`, so
 /// that the other side's responders stay quiet too).
 pub async fn queue_answer(
@@ -131,7 +155,7 @@ pub async fn render_list_message(
     unsubscribe_url: &str,
     envelope_sender: &str,
 ) -> Result<NewMail, AppError> {
-    let mut mail = outgoing(state, Kind::Automatic, to, subject, text, attachments);
+    let mut mail = outgoing(state, Kind::Automatic, to, subject, text, attachments, None);
     mail.list_unsubscribe = Some(unsubscribe_url.to_string());
     mail.envelope_sender = Some(envelope_sender.to_string());
     render_outgoing(state, &mail).await
@@ -195,9 +219,11 @@ async fn compose(
     text: &str,
     attachments: Vec<MailAttachment>,
 ) -> Result<NewMail, AppError> {
-    render_outgoing(state, &outgoing(state, kind, to, subject, text, attachments)).await
+    let mail = outgoing(state, kind, to, subject, text, attachments, None);
+    render_outgoing(state, &mail).await
 }
 
+/// The message to `to`, answering the message `answers` (its Message-ID) when given.
 fn outgoing(
     state: &App,
     kind: Kind<'_>,
@@ -205,6 +231,7 @@ fn outgoing(
     subject: &str,
     text: &str,
     attachments: Vec<MailAttachment>,
+    answers: Option<&str>,
 ) -> OutgoingMail {
     let m = &state.config.mail;
     let (from, reply_to) = match &kind {
@@ -218,8 +245,8 @@ fn outgoing(
         subject: subject.to_string(),
         text: text.to_string(),
         html: None,
-        in_reply_to: None,
-        references: vec![],
+        in_reply_to: answers.map(str::to_string),
+        references: answers.map(str::to_string).into_iter().collect(),
         reply_to,
         auto_submitted: !matches!(kind, Kind::Conversation { .. }),
         answers_message: matches!(kind, Kind::Answer),

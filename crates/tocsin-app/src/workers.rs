@@ -127,6 +127,9 @@ pub fn spawn(state: &App, stop: watch::Receiver<bool>) -> anyhow::Result<Vec<Joi
                     if let Err(e) = crate::service::phishing::escalate_due(&escalation_state, hours).await {
                         tracing::warn!(error = %e, "phishing escalation failed");
                     }
+                    if let Err(e) = crate::service::forward::remind_due(&escalation_state).await {
+                        tracing::warn!(error = %e, "forward reminders failed");
+                    }
                     if let Err(e) = store.purge_rate_events(now.plus(time::Duration::hours(-2))).await {
                         tracing::warn!(error = %e, "rate-limit clean-up failed");
                     }

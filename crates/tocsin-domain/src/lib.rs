@@ -55,6 +55,9 @@
 //! in the calendar's zone, the twelve-month trend), subscription and issue states, and the
 //! VERP tag of a copy's envelope sender that lets a bounce name its delivery; its policy
 //! resources are `NewsletterIssue` (the desk) and `NewsletterSubscribers` (admins).
+//! Other CSIRTs (`team.rs`): the directory entry's validation, the constituency matcher
+//! (CIDR, then domain suffix, then ccTLD, then the registry's country), the ticket numbers
+//! foreign teams write in their subjects, and the states of a forward.
 
 pub mod client_addr;
 pub mod clock;
@@ -79,6 +82,7 @@ pub mod rsit;
 pub mod search;
 pub mod sla;
 pub mod tasks;
+pub mod team;
 pub mod time_util;
 pub mod tlp;
 pub mod tracking;

@@ -32,11 +32,12 @@
 //! document, a trusted provider's files (provider metadata, ROLIE feeds, `index.txt`,
 //! `changes.csv`), the run-time verdict against the vendored strict schema (`data/csaf/`)
 //! and pure mandatory tests, and the reading of other publishers' advisories; its documents
-//! are checked by the BSI reference validator in `tests/it/csaf.rs`.
-//! (`csv.rs`, formula-safe). `security.txt` (RFC 9116) emitted and read by its rules,
-//! clear-signed or not (`security_txt.rs`). OpenPGP in mail, the MIME side: the ciphertext
-//! of PGP/MIME and inline-PGP mail, and the message rebuilt around what it decrypts to
-//! (`pgp_mime.rs`; the cryptography is `tocsin-pgp`'s).
+//! are checked by the BSI reference validator in `tests/it/csaf.rs`. `security.txt` (RFC
+//! 9116) emitted and read by its rules, clear-signed or not (`security_txt.rs`). OpenPGP in
+//! mail, the MIME side: the ciphertext of PGP/MIME and inline-PGP mail, and the message
+//! rebuilt around what it decrypts to (`pgp_mime.rs`; the cryptography is `tocsin-pgp`'s).
+//! Team directories in the shapes of FIRST's teams API and Trusted Introducer's export, and
+//! the check of a team's OpenPGP key against its fingerprint (`teams.rs`).
 //! `fuzz/` holds cargo-fuzz targets (its own workspace) for the parsers of what outsiders
 //! send: inbound mail with the forms behind it, the intel and vulnerability TXT forms and
 //! STIX bundles (the CVSS, CVE, text and Atom readers are property-tested instead); `scripts/fuzz` runs
@@ -59,5 +60,6 @@ pub mod pgp_mime;
 pub mod rdap;
 pub mod security_txt;
 pub mod stix;
+pub mod teams;
 pub mod text;
 pub mod vuln_form;

@@ -111,6 +111,13 @@ pub fn abuse_contacts(answer: &Value) -> Vec<RdapContact> {
     out
 }
 
+/// The country an RDAP IP network answer names (its `country` member, RFC 9083 §5.4),
+/// as an upper-case ISO code; `None` when absent or not two letters.
+pub fn network_country(answer: &Value) -> Option<String> {
+    let c = answer.get("country")?.as_str()?.trim();
+    (c.len() == 2 && c.chars().all(|x| x.is_ascii_alphabetic())).then(|| c.to_ascii_uppercase())
+}
+
 fn walk(v: &Value, under_registrar: bool, depth: usize, out: &mut Vec<RdapContact>) {
     // RDAP nests entities a few levels deep; a hostile answer could nest thousands.
     if depth > 16 {

@@ -52,7 +52,7 @@
 //! reads: every record's access columns, audiences and indicators, or those changed since), `virus` (Virus Check: files by hash with their scan results, and uploads, which are the scan queue claimed with a lease), `membership` (applications from `/join` with
 //! their hashed one-time confirmation links, organizations' sign-up profiles, alliance members
 //! with RFC 2350 team profiles, the ISACs and their sharing groups; decisions are conditional
-//! updates; not exported yet), `pgp_keys` (the OpenPGP keys users upload). `testing.rs` (feature `test-support`) makes throw-away stores on both engines.
+//! updates; not exported yet), `pgp_keys` (the OpenPGP keys users upload), `teams` (the directory of other CSIRTs and the desk's threads with them about a case: forwards and requests, their state, the team's ticket number and Message-IDs; not yet in the export). `testing.rs` (feature `test-support`) makes throw-away stores on both engines.
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -130,6 +130,7 @@ pub mod scope;
 pub mod sessions;
 pub mod setup;
 pub mod taxii;
+pub mod teams;
 #[cfg(any(test, feature = "test-support"))]
 pub mod testing;
 pub mod throttle;
@@ -162,6 +163,7 @@ pub use reports::{
     ReportEvent, ReportFilter, ReportPage, ReportTask, Survey, SurveyAnswer, SurveyMonth,
     Visibility,
 };
+pub use teams::{TeamRow, TeamThread};
 pub use tokens::ApiToken;
 pub use users::{NewUser, User};
 

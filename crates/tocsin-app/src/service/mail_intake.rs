@@ -5,6 +5,9 @@
 //! web form and the API (so the same validation, policy and acknowledgment apply);
 //! automatic mail (bounces, auto-replies, lists) is never answered; anything else is
 //! held for an analyst with its reason. Retrying the same bytes gives the same outcome.
+//! Other CSIRTs use the same paths (`service::forward`): a proven reply from a team the
+//! case was forwarded to joins that team's thread instead of the reporter's, and a case
+//! opened by mail from a directory address is marked as that team's request.
 //!
 //! A message is stored once (`inbound_mail`), its hash taken without the delivery headers
 //! the MTA prepends (`mail_in::identity`); each recipient's delivery is a row of its own
@@ -323,6 +326,23 @@ fn uploads(mail: &Inbound) -> Vec<Upload> {
         .collect()
 }
 
+/// The text a reply adds to its case: its own, the forwarded messages not inline in it,
+/// and what was not taken from it.
+fn reply_body(mail: &Inbound, not_taken: &[String]) -> String {
+    let mut body = mail.text.clone();
+    // Inline forwards (and the quoted original Outlook puts under a reply) are in the
+    // text already.
+    for f in mail.forwarded.iter().filter(|f| !f.inline) {
+        body.push_str("\n\n---\n");
+        body.push_str(&f.text);
+    }
+    if !not_taken.is_empty() {
+        body.push_str("\n\n---\n");
+        body.push_str(&not_taken.join("\n"));
+    }
+    body
+}
+
 /// Text a form field may hold: no controls but line breaks and tabs, at most `max` chars.
 fn field_text(s: &str, max: usize) -> String {
     s.chars()
@@ -470,23 +490,25 @@ async fn decide(
                 party = Some(address.to_ascii_lowercase());
             }
         }
+        let body = reply_body(mail, &not_taken);
         let Some(party) = party else {
+            // Not a party, but perhaps a team the case went to (or came from): its
+            // thread, not the reporter's.
+            let senders: Vec<&str> = [Some(from.email.as_str()), envelope.sender.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect();
+            let text = field_text(body.trim(), 20_000);
+            if super::forward::team_reply(state, ctx, &report, &senders, message, mail, &text)
+                .await?
+            {
+                return Ok(("reply".into(), "appended", String::new(), tracking));
+            }
             return held(
                 "reply",
                 format!("{} is not a party to {tracking}{checks}", from.email),
             );
         };
-        let mut body = mail.text.clone();
-        // Inline forwards (and the quoted original Outlook puts under a reply) are in the
-        // text already.
-        for f in mail.forwarded.iter().filter(|f| !f.inline) {
-            body.push_str("\n\n---\n");
-            body.push_str(&f.text);
-        }
-        if !not_taken.is_empty() {
-            body.push_str("\n\n---\n");
-            body.push_str(&not_taken.join("\n"));
-        }
         let mut tx = state.store.begin().await?;
         let ev = tx
             .add_event(
@@ -700,7 +722,13 @@ async fn decide(
         other => return held(other, format!("unknown route {other}")),
     };
     match result {
-        Ok(target) => Ok((route, "created", String::new(), target)),
+        Ok(target) => {
+            // A request from a team of the directory: the case is marked as theirs.
+            if matches!(route.as_str(), "incident" | "vulnerability" | "phishing") {
+                super::forward::mark_request(state, &ctx, &target, &from.email, mail).await?;
+            }
+            Ok((route, "created", String::new(), target))
+        }
         Err(
             e @ (AppError::Validation(_)
             | AppError::TooManyRequests

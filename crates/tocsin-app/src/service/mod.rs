@@ -61,6 +61,11 @@
 //! `newsletter.rs` for the monthly e-newsletter (double opt-in subscription, one-click
 //! unsubscribe, bounces, drafts, the resumable rate-limited send) and the public monthly
 //! statistics.
+//! `teams.rs` for the directory of other CSIRTs (import and export in FIRST's and Trusted
+//! Introducer's shapes, keys checked against their fingerprints, which team answers for an
+//! address), and `forward.rs` for the desk's threads with them: forwards cut by the policy
+//! at the TLP the desk picks, replies threaded through mail intake with the team's ticket
+//! number, requests from a team's address, reminders.
 //! `home.rs` for the staff home: what needs action now on each desk, counted through each
 //! desk's own use case.
 
@@ -68,6 +73,7 @@ pub mod account;
 pub mod csaf;
 pub mod feeds;
 pub mod fetch;
+pub mod forward;
 pub mod home;
 pub mod idempotency;
 pub mod intake;
@@ -83,6 +89,7 @@ pub mod points;
 pub mod referral;
 pub mod reports;
 pub mod taxii;
+pub mod teams;
 pub mod virus;
 pub mod virus_desk;
 pub mod virus_mail;
@@ -194,6 +201,7 @@ fn resource_kind(r: &Resource) -> &'static str {
         Resource::PointsCatalog => "points_catalog",
         Resource::Leaderboard => "leaderboard",
         Resource::YaraRules => "yara_rule_set",
+        Resource::TeamDirectory => "team",
         Resource::Referral { .. } => "referral",
         Resource::VirusAnalyses { .. } => "virus_analysis",
         Resource::Report { .. } => "report",

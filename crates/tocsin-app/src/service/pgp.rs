@@ -189,25 +189,34 @@ pub fn security_txt(state: &App) -> Result<String, AppError> {
 }
 
 /// The key mail to `address` is encrypted to, if the desk knows one: the key the account of
-/// that address uploaded. (Directory teams' keys belong here too, when the directory
-/// exists.) A stored key that no longer reads is treated as none, and logged.
+/// that address uploaded, else the key of the directory team whose contact address it is
+/// (checked against its fingerprint when the team was saved). A stored key that no longer
+/// reads is treated as none, and logged.
 pub async fn recipient_key(state: &App, address: &str) -> Result<Option<PublicCert>, AppError> {
-    let Some(user) = state.store.find_user_by_email(address.trim()).await? else {
-        return Ok(None);
-    };
-    if user.disabled {
-        return Ok(None);
+    let address = address.trim();
+    let mut stored = Vec::new();
+    if let Some(user) = state.store.find_user_by_email(address).await?
+        && !user.disabled
+        && let Some(row) = state.store.user_pgp_key(user.id).await?
+    {
+        stored.push(row.armored);
     }
-    let Some(row) = state.store.user_pgp_key(user.id).await? else {
-        return Ok(None);
-    };
-    match PublicCert::parse(row.armored.as_bytes()) {
-        Ok(c) => Ok(Some(c)),
-        Err(e) => {
-            tracing::warn!(user = %user.id, error = %e, "a stored OpenPGP key does not read");
-            Ok(None)
+    stored.extend(
+        state
+            .store
+            .teams_by_email(&address.to_lowercase())
+            .await?
+            .into_iter()
+            .map(|t| t.pgp_key)
+            .filter(|k| !k.trim().is_empty()),
+    );
+    for armored in stored {
+        match PublicCert::parse(armored.as_bytes()) {
+            Ok(c) => return Ok(Some(c)),
+            Err(e) => tracing::warn!(%address, error = %e, "a stored OpenPGP key does not read"),
         }
     }
+    Ok(None)
 }
 
 /// The signed-in user's uploaded key, if any.

@@ -966,7 +966,7 @@ async fn fetch(url: String) -> Result<String, String> {
 }
 
 /// Reads `url` through the RDAP cache.
-async fn cached_fetch(state: &App, url: &str) -> Result<serde_json::Value, String> {
+pub(crate) async fn cached_fetch(state: &App, url: &str) -> Result<serde_json::Value, String> {
     let since = state.now().plus(time::Duration::hours(-RDAP_CACHE_HOURS));
     let body = match state
         .store

@@ -715,7 +715,7 @@ fn reporter_actor(who: &CurrentUser, r: &Report) -> String {
 /// Opens a report for a desk action: staff only, then row-locked in a new transaction.
 /// The policy is asked before the transaction starts, because a refusal writes its own
 /// audit entry and SQLite has one writer at a time.
-async fn begin_desk(
+pub(crate) async fn begin_desk(
     state: &App,
     who: &CurrentUser,
     ctx: &Ctx,
@@ -749,7 +749,7 @@ async fn begin_desk(
     Ok((tx, report))
 }
 
-fn desk_event(
+pub(crate) fn desk_event(
     who: &CurrentUser,
     event: &str,
     visibility: Visibility,

@@ -510,7 +510,8 @@ pub(crate) fn withhold_identity(mut r: Report, identity: Identity) -> Report {
         return r;
     }
     let mut details = (r.kind == ReportKind::Vulnerability).then(|| VulnDetails::of(&r));
-    let credited = details.as_ref().is_some_and(|d| d.public_credit);
+    let credited =
+        identity == Identity::CreditedName && details.as_ref().is_some_and(|d| d.public_credit);
     if !credited {
         r.reporter_name.clear();
     }

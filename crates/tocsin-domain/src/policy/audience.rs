@@ -16,6 +16,9 @@ pub enum Audience {
     Reporter,
     /// A member of the vendor notified of a vulnerability case.
     Vendor,
+    /// A foreign CSIRT the desk forwards the case to (by mail, never signed in): what
+    /// [`forward_cut`] lets through at the forward's TLP.
+    Team,
 }
 
 /// How a reader reached the report.
@@ -36,6 +39,8 @@ pub enum Identity {
     /// Only the name and organization the researcher agreed to have credited in the
     /// advisory, and nothing when they declined.
     CreditedName,
+    /// Nothing at all: not even a credited name.
+    Withheld,
 }
 
 /// Which of a report's events (its history and messages) a reader sees.
@@ -102,6 +107,13 @@ impl Audience {
                 tasks: false,
                 append: false,
             },
+            Audience::Team => ReportCut {
+                identity: Identity::Withheld,
+                thread: Thread::Hidden,
+                files: Files::Evidence,
+                tasks: false,
+                append: false,
+            },
         }
     }
 
@@ -112,6 +124,35 @@ impl Audience {
             Audience::Desk => Audience::Reporter,
             a => a,
         }
+    }
+}
+
+/// What a forward to a foreign team carries, beyond the team's [`ReportCut`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ForwardCut {
+    /// The report cut (identity, files) the forward is built from.
+    pub cut: ReportCut,
+    /// The reporter's free-text account of the case. At CLEAR and GREEN the team may pass
+    /// the forward on to its community, and a description often names victims: only the
+    /// case's kind, category and indicators go.
+    pub description: bool,
+    /// The evidence files the desk picks one by one may go along. Not at CLEAR: a file is
+    /// never meant for publication.
+    pub files: bool,
+}
+
+/// What a forward to a foreign team at `tlp` carries. The reporter's identity goes only
+/// when the desk records the reporter's consent to it; never otherwise, whatever the TLP.
+pub fn forward_cut(tlp: crate::Tlp, reporter_consented: bool) -> ForwardCut {
+    use crate::Tlp;
+    let mut cut = Audience::Team.cut();
+    if reporter_consented {
+        cut.identity = Identity::Full;
+    }
+    ForwardCut {
+        cut,
+        description: tlp >= Tlp::Amber,
+        files: tlp > Tlp::Clear,
     }
 }
 
@@ -276,5 +317,26 @@ mod tests {
         assert!(!vendor.append && !vendor.tasks);
         assert_eq!(Audience::Desk.on_reporter_page(), Audience::Reporter);
         assert_eq!(Audience::Vendor.on_reporter_page(), Audience::Vendor);
+    }
+
+    /// A foreign team never sees the reporter unless consented, at any TLP; the
+    /// description only from AMBER on; files never at CLEAR.
+    #[test]
+    fn a_forward_withholds_the_reporter_unless_consented() {
+        use crate::Tlp;
+        for tlp in Tlp::ALL {
+            let plain = forward_cut(*tlp, false);
+            assert_eq!(plain.cut.identity, Identity::Withheld, "{tlp}");
+            assert_eq!(plain.cut.thread, Thread::Hidden);
+            assert_eq!(plain.cut.files, Files::Evidence);
+            assert!(!plain.cut.append && !plain.cut.tasks);
+            assert_eq!(
+                forward_cut(*tlp, true).cut.identity,
+                Identity::Full,
+                "{tlp}"
+            );
+            assert_eq!(plain.description, *tlp >= Tlp::Amber, "{tlp}");
+            assert_eq!(plain.files, *tlp != Tlp::Clear, "{tlp}");
+        }
     }
 }

@@ -29,7 +29,9 @@
 
 mod audience;
 
-pub use audience::{Audience, Files, Identity, ReportCut, Thread, Via, report_audience};
+pub use audience::{
+    Audience, Files, ForwardCut, Identity, ReportCut, Thread, Via, forward_cut, report_audience,
+};
 
 use crate::{OrgId, Role, Roles, Tlp, UserId};
 
@@ -236,6 +238,9 @@ pub enum Resource {
         /// What the asking principal is to the case ([`csaf_audience`]).
         audience: IntelAudience,
     },
+    /// The directory of other CSIRTs (their constituencies, contacts, keys): the staff read
+    /// it to forward cases; admins keep it.
+    TeamDirectory,
     /// A report of any kind; `org` is the reporting organization, `reporter` the account
     /// that filed it, if any.
     Report {
@@ -571,6 +576,11 @@ pub fn authorize(who: Option<&Principal>, action: Action, resource: &Resource) -
         },
         Resource::Leaderboard => matches!(action, List | Read),
         Resource::YaraRules => admin,
+        Resource::TeamDirectory => match action {
+            List | Read => staff,
+            Create | Update | Delete => admin,
+            Append => false,
+        },
         Resource::Referral {
             eligible_firm,
             responded_firm,
@@ -1346,6 +1356,11 @@ mod tests {
             (Some(&w.admin), List, &Resource::YaraRules, true),
             (Some(&w.member_a), List, &Resource::YaraRules, false),
             (None, List, &Resource::YaraRules, false),
+            (Some(&w.analyst), List, &Resource::TeamDirectory, true),
+            (Some(&w.analyst), Create, &Resource::TeamDirectory, false),
+            (Some(&w.admin), Update, &Resource::TeamDirectory, true),
+            (Some(&w.member_a), Read, &Resource::TeamDirectory, false),
+            (None, List, &Resource::TeamDirectory, false),
             (Some(&w.partner_b), List, &Resource::Leaderboard, true),
             (Some(&w.admin), Update, &Resource::Leaderboard, false),
         ];

@@ -302,3 +302,42 @@ proptest! {
         let _ = archive::zip_directory(&planted);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1000))]
+
+    /// The constituency matcher answers for any target and any directory an operator
+    /// loads: strings as targets, CIDRs, domains and ccTLDs, prefix lengths out of range.
+    #[test]
+    fn the_constituency_matcher_never_panics(
+        target in any::<String>(),
+        ip in any::<[u8; 4]>(),
+        cidrs in proptest::collection::vec(any::<String>(), 0..4),
+        names in proptest::collection::vec("[a-z0-9.*-]{0,20}", 0..4),
+        len in any::<u8>(),
+        country in proptest::option::of(any::<String>()),
+    ) {
+        use tocsin_domain::team::{self, Constituency, Target};
+        let mut cidrs = cidrs;
+        cidrs.push(format!("{}.{}.{}.{}/{len}", ip[0], ip[1], ip[2], ip[3]));
+        cidrs.push(format!("::{:x}/{len}", ip[0]));
+        let c = Constituency {
+            countries: names.clone(),
+            cctlds: names.clone(),
+            domains: names,
+            cidrs,
+            asns: vec![],
+        };
+        let ipv4 = format!("{}.{}.{}.{}", ip[3], ip[2], ip[1], ip[0]);
+        for t in [target.as_str(), ipv4.as_str(), "::1"] {
+            if let Some(t) = Target::parse(t) {
+                let _ = team::suggest([(0, &c)], &t, country.as_deref());
+            }
+        }
+        let _ = team::ticket_numbers(&target);
+        let _ = team::list_field(&target);
+        let _ = team::asn_field(&target);
+        let mut input = team::TeamInput { name: target.clone(), constituency: c, ..Default::default() };
+        let _ = input.validate();
+    }
+}

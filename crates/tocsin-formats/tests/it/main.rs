@@ -13,5 +13,6 @@ mod mail_in;
 mod security_txt;
 mod stix;
 mod stix_validator;
+mod teams;
 mod text;
 mod vuln_form;

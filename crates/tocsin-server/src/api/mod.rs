@@ -18,6 +18,7 @@ pub mod phishing;
 pub mod points;
 pub mod referral;
 pub mod reports;
+pub mod teams;
 pub mod virus;
 pub mod vuln;
 pub mod wire;
@@ -620,6 +621,14 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(referral::accept))
         .routes(routes!(referral::withdraw))
         .routes(routes!(referral::outcome))
+        .routes(routes!(teams::list, teams::save))
+        .routes(routes!(teams::import))
+        .routes(routes!(teams::export))
+        .routes(routes!(teams::suggest))
+        .routes(routes!(teams::get))
+        .routes(routes!(teams::create_forward, teams::list_forwards))
+        .routes(routes!(teams::set_state))
+        .routes(routes!(teams::answer))
         .routes(routes!(virus::create))
         .routes(routes!(virus::get))
         .split_for_parts();

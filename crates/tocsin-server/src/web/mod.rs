@@ -34,6 +34,7 @@ mod referral;
 mod report;
 mod session;
 mod status;
+mod teams;
 mod vendor;
 mod virus;
 mod virus_desk;
@@ -210,6 +211,8 @@ pub fn routes() -> Router<AppState> {
             get(virus_rules::page).post(virus_rules::upload),
         )
         .route("/admin/virus-check/rules/{id}", post(virus_rules::change))
+        .route("/admin/teams", get(teams::page).post(teams::save))
+        .route("/admin/teams/import", post(teams::import))
         .route("/desk/mail", get(mail::list))
         .route("/admin/surveys", get(desk::admin_surveys))
         // Multipart forms with files: bounded by the server's body limit (room for the

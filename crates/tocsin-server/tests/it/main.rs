@@ -28,6 +28,7 @@ pub(crate) mod referral_pages;
 mod reports_api;
 mod security;
 mod taxii_api;
+mod teams_api;
 mod virus_pages;
 mod vuln_api;
 mod vuln_pages;
