@@ -138,7 +138,8 @@ pub struct About {
     pub expires_days: i64,
     /// security.txt's Policy URI; empty: the RFC 2350 page.
     pub policy_url: String,
-    /// security.txt's CSAF URI (provider-metadata.json), once the desk publishes CSAF.
+    /// security.txt's CSAF URI (provider-metadata.json); empty: the desk's own
+    /// (`/.well-known/csaf/provider-metadata.json`).
     pub csaf_url: String,
     /// security.txt's Preferred-Languages.
     pub preferred_languages: Vec<String>,

@@ -46,8 +46,8 @@
 //! `Unreadable`).
 
 pub mod atom;
-pub mod csaf;
 pub mod chart;
+pub mod csaf;
 pub mod csv;
 pub mod cve_record;
 pub mod cvss;

@@ -157,7 +157,14 @@ pub fn security_txt_fields(state: &App) -> SecurityTxt {
             v.trim().to_string()
         }
     };
-    let csaf = a.csaf_url.trim();
+    // The desk is a CSAF trusted provider: its provider metadata unless another is named.
+    let csaf = match a.csaf_url.trim() {
+        "" => format!(
+            "{}/provider-metadata.json",
+            super::csaf::well_known_url(state)
+        ),
+        other => other.to_string(),
+    };
     SecurityTxt {
         contact,
         expires,
@@ -169,11 +176,7 @@ pub fn security_txt_fields(state: &App) -> SecurityTxt {
         preferred_languages: a.preferred_languages.clone(),
         policy: vec![or_default(&a.policy_url, RFC2350_PATH)],
         canonical: vec![c.link(SECURITY_TXT_PATH)],
-        csaf: if csaf.is_empty() {
-            vec![]
-        } else {
-            vec![csaf.to_string()]
-        },
+        csaf: vec![csaf],
     }
 }
 

@@ -18,6 +18,7 @@ mod admin;
 mod claim;
 mod csaf;
 mod desk;
+mod forward;
 mod front;
 mod intel;
 mod kit;
@@ -212,6 +213,14 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/admin/virus-check/rules/{id}", post(virus_rules::change))
         .route("/admin/teams", get(teams::page).post(teams::save))
+        .route(
+            "/desk/reports/{tracking}/forwards",
+            get(forward::page).post(forward::submit),
+        )
+        .route(
+            "/desk/reports/{tracking}/forwards/{id}/state",
+            post(forward::set_state),
+        )
         .route("/admin/teams/import", post(teams::import))
         .route("/desk/mail", get(mail::list))
         .route("/admin/surveys", get(desk::admin_surveys))

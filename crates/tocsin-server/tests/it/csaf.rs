@@ -26,8 +26,14 @@ fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
+/// A harness whose desk has an OpenPGP key (it signs the documents).
 async fn harness(engine: tocsin_storage::Engine) -> Option<Harness> {
-    Harness::with_config(engine, |c| c.public_url = PUBLIC.into()).await
+    let (_, key_file) = crate::pgp::desk_key_file();
+    Harness::with_config(engine, |c| {
+        c.public_url = PUBLIC.into();
+        c.pgp.secret_key_file = key_file.display().to_string();
+    })
+    .await
 }
 
 fn ok(r: &Resp) {
@@ -347,11 +353,42 @@ mod publication {
         sha512sum_checks(&name, &doc.body, &sha512.body);
         let sha256 = h.get(&format!("{WK}/white/{path}.sha256"), &[]).await;
         assert!(sha256.body.ends_with(&format!("  {name}\n")));
-        // No signer is plugged in here: no signature file.
+        // The desk's key signs the document: gpg verifies the detached signature with the
+        // key the provider metadata names.
+        let asc = h.get(&format!("{WK}/white/{path}.asc"), &[]).await;
+        assert_eq!(asc.status, StatusCode::OK);
         assert_eq!(
-            h.get(&format!("{WK}/white/{path}.asc"), &[]).await.status,
-            StatusCode::NOT_FOUND
+            asc.header("content-type"),
+            Some("application/pgp-signature")
         );
+        let meta = h
+            .get(&format!("{WK}/provider-metadata.json"), &[])
+            .await
+            .json();
+        let key_url = meta["public_openpgp_keys"][0]["url"]
+            .as_str()
+            .expect("key url")
+            .to_string();
+        assert_eq!(key_url, format!("{PUBLIC}/pgp-key.asc"));
+        let public = h.get("/pgp-key.asc", &[]).await;
+        assert_eq!(
+            meta["public_openpgp_keys"][0]["fingerprint"].as_str(),
+            h.state.pgp.as_ref().map(|k| k.fingerprint()).as_deref()
+        );
+        let gpg = crate::pgp::Gpg::new();
+        gpg.ok(&["--import"], public.body.as_bytes());
+        let dir =
+            std::env::temp_dir().join(format!("tocsin-csaf-asc-{}", uuid::Uuid::now_v7().simple()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        std::fs::write(dir.join(&name), &doc.body).expect("doc");
+        std::fs::write(dir.join(format!("{name}.asc")), &asc.body).expect("sig");
+        let sig = dir.join(format!("{name}.asc")).display().to_string();
+        let file = dir.join(&name).display().to_string();
+        gpg.ok(&["--verify", &sig, &file], b"");
+        std::fs::write(dir.join(&name), format!("{} ", doc.body)).expect("tampered");
+        let (verified, _, _) = gpg.run(&["--verify", &sig, &file], b"");
+        assert!(!verified, "a changed document does not verify");
+        let _ = std::fs::remove_dir_all(&dir);
         let changes_1 = h.get(&format!("{WK}/white/changes.csv"), &[]).await;
         assert!(
             changes_1

@@ -19,12 +19,12 @@ use crate::Harness;
 const URL: &str = "https://cert.example.tw";
 
 /// A throw-away GnuPG home (gpg is required: `scripts/test setup` installs `gnupg`).
-struct Gpg {
+pub(crate) struct Gpg {
     home: PathBuf,
 }
 
 impl Gpg {
-    fn new() -> Gpg {
+    pub(crate) fn new() -> Gpg {
         let home =
             std::env::temp_dir().join(format!("tocsin-srv-gpg-{}", uuid::Uuid::now_v7().simple()));
         std::fs::create_dir_all(&home).expect("GNUPGHOME");
@@ -34,7 +34,7 @@ impl Gpg {
     }
 
     /// gpg with `args` and `input`; (ok, stdout, stderr with the status lines).
-    fn run(&self, args: &[&str], input: &[u8]) -> (bool, Vec<u8>, String) {
+    pub(crate) fn run(&self, args: &[&str], input: &[u8]) -> (bool, Vec<u8>, String) {
         let mut child = Command::new("gpg")
             .env("GNUPGHOME", &self.home)
             .args([
@@ -66,7 +66,7 @@ impl Gpg {
         )
     }
 
-    fn ok(&self, args: &[&str], input: &[u8]) -> Vec<u8> {
+    pub(crate) fn ok(&self, args: &[&str], input: &[u8]) -> Vec<u8> {
         let (ok, out, err) = self.run(args, input);
         assert!(ok, "gpg {args:?}: {err}");
         out
@@ -83,14 +83,20 @@ impl Drop for Gpg {
     }
 }
 
-/// A harness whose desk has a new key (written where `[pgp] secret_key_file` reads it),
-/// its public URL https, and the mail tests' routes; the key too.
-async fn with_key(engine: tocsin_storage::Engine) -> Option<(Harness, DeskKey)> {
+/// A new desk key without a passphrase, written to a file for `[pgp] secret_key_file`.
+pub(crate) fn desk_key_file() -> (DeskKey, PathBuf) {
     let key =
         DeskKey::generate("TWCERT Desk <desk@cert.example.tw>", 1_796_661_000, "").expect("key");
     let file =
         std::env::temp_dir().join(format!("tocsin-desk-{}.asc", uuid::Uuid::now_v7().simple()));
     std::fs::write(&file, key.secret_armored().expect("armor")).expect("key file");
+    (key, file)
+}
+
+/// A harness whose desk has a new key (written where `[pgp] secret_key_file` reads it),
+/// its public URL https, and the mail tests' routes; the key too.
+async fn with_key(engine: tocsin_storage::Engine) -> Option<(Harness, DeskKey)> {
+    let (key, file) = desk_key_file();
     let h = Harness::with_config(engine, |c| {
         c.public_url = URL.into();
         c.pgp.secret_key_file = file.display().to_string();
@@ -175,6 +181,7 @@ pgp_tests! {
         assert_eq!(f.encryption, [format!("{URL}/pgp-key.asc")]);
         assert_eq!(f.policy, [format!("{URL}/about/rfc2350")]);
         assert_eq!(f.preferred_languages, ["zh-TW", "en"]);
+        assert_eq!(f.csaf, [format!("{URL}/.well-known/csaf/provider-metadata.json")], "the desk is a CSAF provider");
         // Expires: a little under half a year ahead by the desk's clock.
         let expires = tocsin_domain::Timestamp::parse_rfc3339(&f.expires).expect("expires");
         let now = h.state.now();

@@ -337,4 +337,44 @@ teams_tests! {
         let refused = h.form("/admin/teams", "name=X&email=x%40x.example", Some(&analyst)).await;
         assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
     }
+
+    // The case page links to its forwards; the forwards page works with plain forms:
+    // a forward without a team is refused next to its field, one to a team is listed
+    // with its state and mailed to the team, and its state moves by the table's rules.
+    // Someone outside the desk gets nothing.
+    async fn a_case_is_forwarded_from_its_page_without_javascript(h: Harness) {
+        let (_, teams) = directory(&h).await;
+        let (_, _) = h.user("analyst@cert.example.tw", &[Role::Analyst]).await;
+        let cookie = h.login("analyst@cert.example.tw").await;
+        let tracking = incident(&h).await;
+        let case = h.get(&format!("/desk/reports/{tracking}"), &[("cookie", &cookie)]).await;
+        assert!(case.body.contains(&format!("href=\"/desk/reports/{tracking}/forwards\"")), "{}", case.body);
+        let path = format!("/desk/reports/{tracking}/forwards");
+        let page = h.get(&path, &[("cookie", &cookie)]).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        assert!(page.body.contains("id=\"fwd-none\"") && page.body.contains("JPCERT/CC"), "{}", page.body);
+        let none = h.form(&path, "tlp=green&note=x", Some(&cookie)).await;
+        assert_eq!(none.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", none.body);
+        assert!(none.body.contains("fwd-teams-error"), "{}", none.body);
+        let jp = teams["JPCERT/CC"]["id"].as_str().expect("id").to_string();
+        let sent = h.form(&path, &format!("team_ids={jp}&tlp=green&note=Please+look"), Some(&cookie)).await;
+        assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+        assert_eq!(h.outbox_to("info@jpcert.example").await.len(), 1, "mailed to the team");
+        let listed = h.get(&path, &[("cookie", &cookie)]).await;
+        assert!(listed.body.contains("fwd-state-sent") && !listed.body.contains("id=\"fwd-none\""), "{}", listed.body);
+        let thread = h.state.store.team_threads_of(
+            h.state.store.report_by_tracking(&tracking).await.expect("q").expect("report").id,
+        ).await.expect("threads");
+        assert_eq!(thread.len(), 1);
+        let state_path = format!("{path}/{}/state", thread[0].id);
+        let moved = h.form(&state_path, "state=resolved", Some(&cookie)).await;
+        assert_eq!(moved.status, StatusCode::SEE_OTHER, "{}", moved.body);
+        assert!(h.get(&path, &[("cookie", &cookie)]).await.body.contains("fwd-state-resolved"));
+        let back = h.form(&state_path, "state=acknowledged", Some(&cookie)).await;
+        assert_eq!(back.status, StatusCode::UNPROCESSABLE_ENTITY, "resolved is final: {}", back.body);
+        let (_, _) = h.user("member@corp.example.tw", &[Role::Member]).await;
+        let member = h.login("member@corp.example.tw").await;
+        let refused = h.get(&path, &[("cookie", &member)]).await;
+        assert!(matches!(refused.status, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN), "{}", refused.status);
+    }
 }
