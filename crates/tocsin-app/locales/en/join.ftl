@@ -106,3 +106,12 @@ isac-map-submit = Save
 isac-org-groups = Sharing groups
 isac-org-isacs = ISACs
 isac-org-none = None
+
+colleagues-title = People of this organization
+colleagues-pending = invited, no password yet
+colleagues-invited = The invitation is on its way: your colleague sets a password from the link in the mail.
+colleagues-invite-title = Invite a colleague
+colleagues-invite-intro = They join this organization as a member: they see its reports and their reports earn its points. Other roles are given by the desk.
+colleagues-field-name = Name
+colleagues-field-email = Mail address
+colleagues-invite-submit = Send the invitation

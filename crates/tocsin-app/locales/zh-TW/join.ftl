@@ -106,3 +106,12 @@ isac-map-submit = 儲存對應
 isac-org-groups = 所屬分享群組
 isac-org-isacs = 所屬ISAC
 isac-org-none = 無
+
+colleagues-title = 本組織成員
+colleagues-pending = 已邀請，尚未設定密碼
+colleagues-invited = 邀請函已寄出：同事可用信中的連結設定密碼。
+colleagues-invite-title = 邀請同事
+colleagues-invite-intro = 受邀者將以成員身分加入本組織：可查看本組織的通報，其通報亦為本組織累積點數。其他角色由中心指派。
+colleagues-field-name = 姓名
+colleagues-field-email = 電子郵件
+colleagues-invite-submit = 寄出邀請

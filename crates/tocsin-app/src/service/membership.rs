@@ -848,6 +848,71 @@ pub struct OrgPage {
     pub alliance: Option<AllianceMember>,
     /// The reader may apply to the alliance for it now.
     pub may_apply: bool,
+    /// Its people, when the reader may list them (its members, the staff).
+    pub colleagues: Option<Vec<tocsin_storage::User>>,
+    /// The reader may invite colleagues into it.
+    pub may_invite: bool,
+}
+
+/// A colleague a member invites into their organization.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ColleagueInput {
+    /// Their name.
+    pub name: String,
+    /// Their mail address; the invitation goes there.
+    pub email: String,
+}
+
+/// Invites a colleague into `org`: a new account of the organization with the member
+/// role and nothing more, mailed a set-password link. The policy lets the organization's
+/// own members (and admins) do it; the roles are not the inviter's to choose.
+pub async fn invite_colleague(
+    state: &App,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    org: OrgId,
+    input: &ColleagueInput,
+) -> Result<tocsin_storage::User, AppError> {
+    let as_user = super::UserInput {
+        email: input.email.clone(),
+        name: input.name.clone(),
+        org_id: org.to_string(),
+        roles: membership::first_user_roles(true)
+            .iter()
+            .map(|r| r.as_str().to_string())
+            .collect(),
+        password: String::new(),
+        quiet: false,
+    };
+    let (new, _) = as_user.validate().map_err(AppError::Validation)?;
+    check(
+        state,
+        who,
+        ctx,
+        Action::Create,
+        &Resource::Colleagues { org: Some(org) },
+    )
+    .await?;
+    super::insert_user(state, who, ctx, &new, "colleague.invite", true).await
+}
+
+/// The people of `org`, for its members and the staff.
+pub async fn colleagues(
+    state: &App,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    org: OrgId,
+) -> Result<Vec<tocsin_storage::User>, AppError> {
+    check(
+        state,
+        who,
+        ctx,
+        Action::List,
+        &Resource::Colleagues { org: Some(org) },
+    )
+    .await?;
+    Ok(state.store.users_of_org(org).await?)
 }
 
 /// An organization's page (the staff, and its own users).
@@ -879,14 +944,20 @@ pub async fn org_page(
         Some(m) => Some(stored_state(m)?),
         None => None,
     };
-    let may_create = who.principal().is_some_and(|p| {
-        tocsin_domain::policy::authorize(
-            Some(&p),
-            Action::Create,
-            &Resource::AllianceApplication { org: Some(org) },
-        )
-        .is_ok()
-    });
+    let may = |action, resource: Resource| {
+        who.principal()
+            .is_some_and(|p| tocsin_domain::policy::authorize(Some(&p), action, &resource).is_ok())
+    };
+    let may_create = may(
+        Action::Create,
+        Resource::AllianceApplication { org: Some(org) },
+    );
+    let mates = Resource::Colleagues { org: Some(org) };
+    let colleagues = if may(Action::List, mates.clone()) {
+        Some(colleagues(state, who, ctx, org).await?)
+    } else {
+        None
+    };
     Ok(OrgPage {
         org: o,
         profile,
@@ -894,5 +965,7 @@ pub async fn org_page(
         isacs,
         alliance,
         may_apply: may_create && AllianceState::may_apply(current),
+        colleagues,
+        may_invite: may(Action::Create, mates),
     })
 }

@@ -210,6 +210,7 @@ fn resource_kind(r: &Resource) -> &'static str {
         Resource::AllianceApplication { .. } => "alliance_application",
         Resource::AllianceDirectory { .. } => "alliance_directory",
         Resource::IsacMembers { .. } => "isac_members",
+        Resource::Colleagues { .. } => "user",
     }
 }
 
@@ -410,17 +411,31 @@ pub async fn create_user(
     if let Some(pw) = password {
         new.password_hash = Some(auth::hash_password(pw).await?);
     }
+    insert_user(state, who, ctx, &new, "user.create", !input.quiet).await
+}
+
+/// Stores a validated new user the caller was allowed to create, audits it as `action`
+/// and, when `mail`, tells them (with a set-password link when they have no password),
+/// all in one transaction.
+async fn insert_user(
+    state: &App,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    new: &NewUser,
+    action: &str,
+    mail: bool,
+) -> Result<User, AppError> {
     let mut tx = state.store.begin().await?;
-    let user = match tx.create_user(&new).await {
+    let user = match tx.create_user(new).await {
         Ok(u) => u,
         Err(StorageError::Conflict(_)) => return Err(AppError::field("email", "error-taken")),
         Err(StorageError::NotFound(_)) => return Err(AppError::field("org_id", "error-choice")),
         Err(e) => return Err(e.into()),
     };
-    let mut a = audit_entry(who, ctx, "user.create", "user", &user.id.to_string());
+    let mut a = audit_entry(who, ctx, action, "user", &user.id.to_string());
     a.detail = format!("roles={}", user.roles.to_csv());
     tx.audit(&a).await?;
-    if !input.quiet {
+    if mail {
         welcome_mail(&mut tx, state, &user).await?;
     }
     tx.commit().await?;

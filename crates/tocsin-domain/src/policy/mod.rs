@@ -257,6 +257,13 @@ pub enum Resource {
         /// The applying organization (`None`: every application).
         org: Option<OrgId>,
     },
+    /// An organization's own people as its members see them: they list their colleagues
+    /// and invite new ones, who join as members of the same organization and nothing more
+    /// (roles and other organizations stay with the admins, through `User`).
+    Colleagues {
+        /// The organization.
+        org: Option<OrgId>,
+    },
     /// The members-only alliance directory: each member team's profile, contacts and key.
     /// `member`: the principal's organization is an approved alliance member.
     AllianceDirectory {
@@ -636,6 +643,14 @@ pub fn authorize(who: Option<&Principal>, action: Action, resource: &Resource) -
                 Delete => false,
             }
         }
+        Resource::Colleagues { org } => {
+            let own = p.has(Role::Member) && p.in_org(*org);
+            match action {
+                List | Read => staff || own,
+                Create => admin || own,
+                Update | Append | Delete => false,
+            }
+        }
         Resource::AllianceDirectory { member } => {
             matches!(action, List | Read) && (staff || *member)
         }
@@ -734,6 +749,7 @@ mod tests {
         let w = world();
         let anon: Option<&Principal> = None;
         let dir = |member| Resource::AllianceDirectory { member };
+        let mates = |org| Resource::Colleagues { org: Some(org) };
         let app_a = Resource::AllianceApplication { org: Some(w.org_a) };
         type Row<'a> = (Option<&'a Principal>, Action, Resource, Decision);
         let rows: Vec<Row> = vec![
@@ -788,6 +804,49 @@ mod tests {
             (Some(&w.member_a), Read, dir(true), Ok(())),
             (Some(&w.member_a), Update, dir(true), Err(Denied::Forbidden)),
             (Some(&w.analyst), Read, dir(false), Ok(())),
+            // A member invites colleagues into their own organization, nobody else's;
+            // a reporter of the same organization does not.
+            (Some(&w.member_a), Create, mates(w.org_a), Ok(())),
+            (Some(&w.member_a), List, mates(w.org_a), Ok(())),
+            (
+                Some(&w.member_a),
+                Create,
+                mates(w.org_b),
+                Err(Denied::Forbidden),
+            ),
+            (
+                Some(&w.member_a),
+                List,
+                mates(w.org_b),
+                Err(Denied::Forbidden),
+            ),
+            (
+                Some(&w.reporter_a),
+                Create,
+                mates(w.org_a),
+                Err(Denied::Forbidden),
+            ),
+            (
+                Some(&w.partner_b),
+                Create,
+                mates(w.org_b),
+                Err(Denied::Forbidden),
+            ),
+            (
+                Some(&w.member_a),
+                Delete,
+                mates(w.org_a),
+                Err(Denied::Forbidden),
+            ),
+            (Some(&w.analyst), List, mates(w.org_a), Ok(())),
+            (
+                Some(&w.analyst),
+                Create,
+                mates(w.org_a),
+                Err(Denied::Forbidden),
+            ),
+            (Some(&w.admin), Create, mates(w.org_b), Ok(())),
+            (anon, List, mates(w.org_a), Err(Denied::NeedsLogin)),
             (
                 Some(&w.partner_b),
                 Read,

@@ -22,7 +22,7 @@ use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::state::AppState;
 use tocsin_app::Ctx;
-use tocsin_app::service::membership::{self as svc, AllianceInput, JoinInput};
+use tocsin_app::service::membership::{self as svc, AllianceInput, ColleagueInput, JoinInput};
 
 /// The kinds offered on the form: every organization kind, then a researcher alone.
 fn join_kinds() -> Vec<&'static str> {
@@ -335,11 +335,20 @@ struct OrgTemplate {
     form: AllianceInput,
     errors: Errors,
     terms: String,
+    /// The invitation form as typed, and its errors (kept apart from the alliance
+    /// form's: both have a mail field).
+    invite: ColleagueInput,
+    invite_errors: Errors,
+    /// A colleague was just invited.
+    invited: bool,
 }
 
 impl OrgTemplate {
     fn error(&self, field: &str) -> Option<&str> {
         find(&self.errors, field)
+    }
+    fn invite_error(&self, field: &str) -> Option<&str> {
+        find(&self.invite_errors, field)
     }
     fn isac_name(&self, i: &Isac) -> String {
         isac_name(self.page.tr.locale, i)
@@ -357,22 +366,36 @@ fn state_label(ctx: &Ctx, state: &str) -> String {
     ctx.tr().t(&format!("alliance-state-{state}"))
 }
 
+/// What the organization page shows typed back: nothing, a refused alliance application
+/// or a refused invitation (each with its errors), or the note that an invitation went.
+enum Typed {
+    Nothing,
+    Alliance(AllianceInput, Errors),
+    Invite(ColleagueInput, Errors),
+    Invited,
+}
+
 async fn org_view(
     state: &AppState,
     ctx: &Ctx,
     who: &CurrentUser,
     id: OrgId,
-    form: Option<AllianceInput>,
-    errors: Errors,
+    typed: Typed,
     status: StatusCode,
 ) -> Response {
     match svc::org_page(state, who, ctx, id).await {
         Ok(view) => {
-            let form = form.unwrap_or_else(|| AllianceInput {
+            let fresh = || AllianceInput {
                 team_name: view.org.name.clone(),
                 listed: true,
                 ..AllianceInput::default()
-            });
+            };
+            let (form, errors, invite, invite_errors, invited) = match typed {
+                Typed::Nothing => (fresh(), vec![], ColleagueInput::default(), vec![], false),
+                Typed::Alliance(f, e) => (f, e, ColleagueInput::default(), vec![], false),
+                Typed::Invite(i, e) => (fresh(), vec![], i, e, false),
+                Typed::Invited => (fresh(), vec![], ColleagueInput::default(), vec![], true),
+            };
             render(
                 status,
                 &OrgTemplate {
@@ -383,6 +406,9 @@ async fn org_view(
                     view,
                     form,
                     errors,
+                    invite,
+                    invite_errors,
+                    invited,
                 },
             )
         }
@@ -411,9 +437,52 @@ pub(super) async fn org_page(
     ctx: Ctx,
     who: CurrentUser,
     Path(id): Path<String>,
+    Query(q): Query<OrgQuery>,
 ) -> Response {
+    let typed = if q.invited.is_some() {
+        Typed::Invited
+    } else {
+        Typed::Nothing
+    };
     match org_id(&id) {
-        Ok(id) => org_view(&state, &ctx, &who, id, None, vec![], StatusCode::OK).await,
+        Ok(id) => org_view(&state, &ctx, &who, id, typed, StatusCode::OK).await,
+        Err(e) => e.into_response(),
+    }
+}
+
+/// The organization page's query: `?invited=1` after an invitation went.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct OrgQuery {
+    invited: Option<String>,
+}
+
+/// `POST /org/{id}/colleagues`: a member invites a colleague into the organization.
+pub(super) async fn invite_colleague(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    who: CurrentUser,
+    Path(id): Path<String>,
+    Form(form): Form<ColleagueInput>,
+) -> Response {
+    let id = match org_id(&id) {
+        Ok(id) => id,
+        Err(e) => return e.into_response(),
+    };
+    match svc::invite_colleague(&state, &who, &ctx, id, &form).await {
+        Ok(_) => see_other(&format!("/org/{id}?invited=1#org-colleagues")),
+        Err(AppError::Validation(e)) => {
+            let errors = field_errors(&ctx, &e);
+            org_view(
+                &state,
+                &ctx,
+                &who,
+                id,
+                Typed::Invite(form, errors),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
         Err(e) => e.into_response(),
     }
 }
@@ -439,8 +508,7 @@ pub(super) async fn alliance_apply(
                 &ctx,
                 &who,
                 id,
-                Some(form),
-                errors,
+                Typed::Alliance(form, errors),
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await

@@ -107,6 +107,7 @@ pub fn routes() -> Router<AppState> {
         .route("/org", get(membership::own_org))
         .route("/org/{id}", get(membership::org_page))
         .route("/org/{id}/alliance", post(membership::alliance_apply))
+        .route("/org/{id}/colleagues", post(membership::invite_colleague))
         .route(
             "/org/{id}/alliance/listed",
             post(membership::alliance_listed),

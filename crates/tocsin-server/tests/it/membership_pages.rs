@@ -4,7 +4,8 @@
 //! mails its reason; an unconfirmed application cannot be approved; the alliance's
 //! apply → review → approve puts the organization in the alliance's sharing group; its
 //! directory is for members only; the public list leaves out those who opted out; ISAC
-//! pages and their members' view.
+//! pages and their members' view; a member invites colleagues into their organization
+//! (as members, nothing more) and nobody else's.
 
 use axum::http::{Method, StatusCode};
 use serde_json::json;
@@ -291,5 +292,63 @@ both_engines! {
         assert!(isacs.contains("/isac/F-ISAC"), "{}", page.body);
         assert!(page.body.contains("F-ISAC members"));
         assert_eq!(h.get(&format!("/org/{bank_org}"), &[("cookie", &shop)]).await.status, StatusCode::FORBIDDEN);
+    }
+
+    async fn a_member_invites_a_colleague_into_their_organization_only(h: Harness) {
+        h.user("lin@acme.example.tw", &[Role::Member]).await;
+        let lin = h.login("lin@acme.example.tw").await;
+        let org = h.state.store.find_user_by_email("lin@acme.example.tw").await.expect("f").expect("u").org_id.0.expect("org");
+        let page = h.get(&format!("/org/{org}"), &[("cookie", &lin)]).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("id=\"colleague-form\""), "{}", page.body);
+        assert!(page.body.contains("lin@acme.example.tw"), "the people are listed");
+
+        // A bad address is refused on its field and nothing is stored.
+        let r = h.form(&format!("/org/{org}/colleagues"), "name=%E9%99%B3%E5%A4%A7%E6%96%87&email=not-an-address", Some(&lin)).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert!(r.body.contains("id=\"c-email-error\""), "{}", r.body);
+        assert!(!r.body.contains("id=\"f-email-error\""), "the alliance form keeps its own errors");
+        let before = h.state.store.users_of_org(org).await.expect("users").len();
+        assert_eq!(before, 1);
+
+        // Roles and organization in the form are not the inviter's to choose.
+        let body = format!("name=%E9%99%B3%E5%A4%A7%E6%96%87&email={}&roles=admin&org_id={}", enc("chen@acme.example.tw"), uuid::Uuid::new_v4());
+        let r = h.form(&format!("/org/{org}/colleagues"), &body, Some(&lin)).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let page = h.get(r.header("location").expect("location"), &[("cookie", &lin)]).await;
+        assert!(page.body.contains("id=\"colleague-invited\""), "{}", page.body);
+        assert!(page.body.contains("chen@acme.example.tw"));
+        let chen = h.state.store.find_user_by_email("chen@acme.example.tw").await.expect("f").expect("invited");
+        assert_eq!(chen.org_id.0, Some(org));
+        assert_eq!(chen.roles.iter().collect::<Vec<_>>(), vec![Role::Member]);
+        assert!(chen.password_hash.is_none());
+        let r = h.form(&format!("/org/{org}/colleagues"), &body, Some(&lin)).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "an address is invited once");
+
+        // The colleague sets a password from the mail and lands in the same organization.
+        let token = link_in_mail(&h, "chen@acme.example.tw", "/password?token=").await;
+        let r = h.form("/password", &format!("token={token}&password=a-colleague-password&password_confirm=a-colleague-password"), None).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let r = h.form("/login", &format!("email={}&password=a-colleague-password", enc("chen@acme.example.tw")), None).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let chen_cookie = r.session_cookie().expect("session");
+        let r = h.get("/org", &[("cookie", &chen_cookie)]).await;
+        assert_eq!(r.header("location"), Some(format!("/org/{org}").as_str()));
+
+        // Another organization's member cannot invite into this one (nor see its people).
+        h.user("eve@other.example.tw", &[Role::Member]).await;
+        let eve = h.login("eve@other.example.tw").await;
+        let r = h.form(&format!("/org/{org}/colleagues"), &format!("name=Eve&email={}", enc("mole@other.example.tw")), Some(&eve)).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+        assert!(h.state.store.find_user_by_email("mole@other.example.tw").await.expect("f").is_none());
+        // A reporter without the member role does not invite either.
+        h.user("solo@acme.example.tw", &[Role::Reporter]).await;
+        let solo = h.login("solo@acme.example.tw").await;
+        let solo_org = h.state.store.find_user_by_email("solo@acme.example.tw").await.expect("f").expect("u").org_id.0.expect("org");
+        let page = h.get(&format!("/org/{solo_org}"), &[("cookie", &solo)]).await;
+        assert!(!page.body.contains("id=\"colleague-form\""), "{}", page.body);
+        let r = h.form(&format!("/org/{solo_org}/colleagues"), &format!("name=X&email={}", enc("x@acme.example.tw")), Some(&solo)).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        assert!(h.audit_actions().await.iter().any(|a| a == "colleague.invite"));
     }
 }
