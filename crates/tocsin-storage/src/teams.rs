@@ -236,6 +236,30 @@ impl Store {
         }))
     }
 
+    /// The teams' own ticket numbers (e.g. `JPCERT#12345`) on the threads of `reports`,
+    /// oldest thread first, for the desk's lists: one query a page (by the report index).
+    pub async fn team_tickets_of(&self, reports: &[ReportId]) -> Result<Vec<(ReportId, String)>> {
+        let mut out = Vec::new();
+        // Well under either engine's limit of bound parameters.
+        for chunk in reports.chunks(500) {
+            let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "SELECT report_id, their_ticket FROM team_threads WHERE report_id IN ({}) \
+                 AND their_ticket <> '' ORDER BY created_at, id",
+                marks.join(", ")
+            );
+            let rows: Vec<(Uuid, String)> = dispatch!(pool self, c => {
+                let mut q = sqlx::query_as::<_, (Uuid, String)>(sqlx::AssertSqlSafe(sql));
+                for id in chunk {
+                    q = q.bind(id.uuid());
+                }
+                q.fetch_all(c).await?
+            });
+            out.extend(rows.into_iter().map(|(id, t)| (ReportId(id), t)));
+        }
+        Ok(out)
+    }
+
     /// One thread.
     pub async fn get_team_thread(&self, id: Uuid) -> Result<Option<TeamThread>> {
         Ok(dispatch!(pool self, c => {

@@ -17,11 +17,13 @@
 //! address becomes a case as any mail does, and [`mark_request`] marks it as that team's
 //! request with their ticket, so the desk's answers go in their thread ([`answer`]).
 
+use std::collections::HashMap;
+
 use serde::{Deserialize, Serialize};
 use tocsin_domain::intel::{ObservableKind, extract_observables};
-use tocsin_domain::policy::forward_cut;
+use tocsin_domain::policy::{Action, Resource, forward_cut};
 use tocsin_domain::team::{ForwardState, ticket_numbers};
-use tocsin_domain::{AttachmentId, Locale, ReportKind, Tlp};
+use tocsin_domain::{AttachmentId, Locale, ReportId, ReportKind, Tlp};
 use tocsin_formats::mail_in::Inbound;
 use tocsin_mail::MailAttachment;
 use tocsin_storage::columns::OptTime;
@@ -341,6 +343,29 @@ pub async fn threads(
         ))
         .await?;
     threads_of(state, &report).await
+}
+
+/// The teams' ticket numbers of listed cases, by report, for the desk's lists; empty for
+/// a reader who may not see the directory (the threads are the desk's business).
+pub async fn tickets_of(
+    state: &App,
+    who: &CurrentUser,
+    reports: &[ReportId],
+) -> Result<HashMap<ReportId, Vec<String>>, AppError> {
+    let may = who.principal().is_some_and(|p| {
+        tocsin_domain::policy::authorize(Some(&p), Action::List, &Resource::TeamDirectory).is_ok()
+    });
+    let mut out: HashMap<ReportId, Vec<String>> = HashMap::new();
+    if !may || reports.is_empty() {
+        return Ok(out);
+    }
+    for (id, ticket) in state.store.team_tickets_of(reports).await? {
+        let seen = out.entry(id).or_default();
+        if !seen.contains(&ticket) {
+            seen.push(ticket);
+        }
+    }
+    Ok(out)
 }
 
 /// A report's threads with their teams (the caller has checked the reader).

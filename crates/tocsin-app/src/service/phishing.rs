@@ -258,6 +258,8 @@ pub struct CasesPage {
     pub tracking: std::collections::HashMap<tocsin_domain::ReportId, String>,
     /// Where the next page starts (an `after=` token), when this one is full.
     pub next: Option<String>,
+    /// Other teams' ticket numbers of the page's cases, by report id (the desk only).
+    pub tickets: std::collections::HashMap<tocsin_domain::ReportId, Vec<String>>,
 }
 
 /// Reads an `after=` token of the desk's list (`<first report time in µs>.<case id as 32
@@ -314,10 +316,12 @@ pub async fn cases(
         .into_iter()
         .map(|r| (r.id, r.tracking_id))
         .collect();
+    let tickets = super::forward::tickets_of(state, who, &ids).await?;
     Ok(CasesPage {
         cases,
         tracking,
         next,
+        tickets,
     })
 }
 

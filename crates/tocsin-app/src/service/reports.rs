@@ -1332,6 +1332,8 @@ pub struct QueuePage {
     pub counts: Vec<(String, i64)>,
     /// The cursor of the next page (for `after=`), when there may be one.
     pub next: Option<String>,
+    /// Other teams' ticket numbers of the page's reports (the desk only).
+    pub tickets: std::collections::HashMap<tocsin_domain::ReportId, Vec<String>>,
 }
 
 /// One queue row.
@@ -1481,10 +1483,13 @@ pub async fn queue_page(
     } else {
         Vec::new()
     };
+    let ids: Vec<_> = rows.iter().map(|r| r.report.id).collect();
+    let tickets = super::forward::tickets_of(state, who, &ids).await?;
     Ok(QueuePage {
         rows,
         counts,
         next: next.map(|c| c.token()),
+        tickets,
     })
 }
 

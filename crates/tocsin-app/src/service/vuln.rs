@@ -547,6 +547,8 @@ pub struct CasesPage {
     pub cases: Vec<CaseView>,
     /// Where the next page starts, when this one is full.
     pub next: Option<ReportId>,
+    /// Other teams' ticket numbers of the page's cases (the desk only).
+    pub tickets: std::collections::HashMap<ReportId, Vec<String>>,
 }
 
 /// Reads an `after=` token of the list (a report id as 32 hex digits); `None` for
@@ -617,7 +619,12 @@ pub async fn cases(
             });
         }
     }
-    Ok(CasesPage { cases: out, next })
+    let tickets = super::forward::tickets_of(state, who, &ids).await?;
+    Ok(CasesPage {
+        cases: out,
+        next,
+        tickets,
+    })
 }
 
 /// A coordinator's change to a case.

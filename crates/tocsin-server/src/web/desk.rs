@@ -105,6 +105,8 @@ fn timers(
 
 struct QueueRowView {
     tracking: String,
+    /// Other teams' ticket numbers on the case, e.g. `JPCERT#12345`.
+    tickets: String,
     type_label: String,
     reporter: String,
     state: String,
@@ -181,12 +183,20 @@ pub(super) async fn queue(
         svc::queue(&state, &who, &ctx, &sq).await
     }
     .await;
-    let (rows, counts, next, errors, status) = match result {
-        Ok(page) => (page.rows, page.counts, page.next, vec![], StatusCode::OK),
+    let (rows, counts, next, tickets, errors, status) = match result {
+        Ok(page) => (
+            page.rows,
+            page.counts,
+            page.next,
+            page.tickets,
+            vec![],
+            StatusCode::OK,
+        ),
         Err(AppError::Validation(e)) => (
             vec![],
             vec![],
             None,
+            Default::default(),
             field_errors(&ctx, &e),
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
@@ -249,6 +259,7 @@ pub(super) async fn queue(
                 reported_at: when(&state, &tr, r.reported_at),
                 sla_first,
                 sla_resolution,
+                tickets: super::kit::tickets(&tickets, r.id),
                 tracking: r.tracking_id,
             }
         })

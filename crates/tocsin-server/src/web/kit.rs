@@ -497,3 +497,12 @@ mod tests {
         assert_eq!(pct("a b&c=d/é"), "a%20b%26c%3Dd%2F%C3%A9");
     }
 }
+
+/// Other teams' ticket numbers of one case in a desk list, as shown beside its tracking
+/// number (`JPCERT#12345, CERT.PL#4711`); empty when it has none.
+pub(crate) fn tickets(
+    all: &std::collections::HashMap<tocsin_domain::ReportId, Vec<String>>,
+    id: tocsin_domain::ReportId,
+) -> String {
+    all.get(&id).map(|t| t.join(", ")).unwrap_or_default()
+}

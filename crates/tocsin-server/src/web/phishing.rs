@@ -326,6 +326,8 @@ pub(super) struct CasesQuery {
 struct CaseRow {
     id: String,
     tracking: String,
+    /// Other teams' ticket numbers on the case.
+    tickets: String,
     url: String,
     brand: String,
     state: String,
@@ -397,13 +399,14 @@ pub(super) async fn cases(
                 cases: vec![],
                 tracking: HashMap::new(),
                 next: None,
+                tickets: HashMap::new(),
             },
             field_errors(&ctx, &e),
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
         Err(e) => return e.into_response(),
     };
-    let (cases, tracking) = (page.cases, page.tracking);
+    let (cases, tracking) = (&page.cases, &page.tracking);
     let mut states: Options = vec![
         ("open".into(), tr.t("phishing-filter-open")),
         ("all".into(), tr.t("desk-state-all")),
@@ -418,6 +421,7 @@ pub(super) async fn cases(
         .map(|c| CaseRow {
             id: c.id.to_string(),
             tracking: tracking.get(&c.case_report_id).cloned().unwrap_or_default(),
+            tickets: super::kit::tickets(&page.tickets, c.case_report_id),
             url: shown_url(c).0,
             brand: c.brand.clone(),
             state: c.state.clone(),

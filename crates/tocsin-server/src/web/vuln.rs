@@ -486,6 +486,8 @@ const CASES_PAGE: i64 = 100;
 
 struct CaseRow {
     tracking: String,
+    /// Other teams' ticket numbers on the case.
+    tickets: String,
     product: String,
     vendor: String,
     state: String,
@@ -548,11 +550,12 @@ pub(super) async fn cases(
         Ok::<_, AppError>(page)
     }
     .await;
-    let (list, next, errors, status) = match result {
-        Ok(p) => (p.cases, p.next, vec![], StatusCode::OK),
+    let (list, next, tickets, errors, status) = match result {
+        Ok(p) => (p.cases, p.next, p.tickets, vec![], StatusCode::OK),
         Err(AppError::Validation(e)) => (
             vec![],
             None,
+            Default::default(),
             field_errors(&ctx, &e),
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
@@ -580,6 +583,7 @@ pub(super) async fn cases(
             cvss: score_text(&tr, &c.details.cvss_score, &c.details.cvss_severity),
             warning: cvss_view(&tr, &c.details).warnings.join(" "),
             target: super::kit::desk_date(&state, &tr, &c.case.target_publication),
+            tickets: super::kit::tickets(&tickets, c.report.id),
             tracking: c.report.tracking_id,
         })
         .collect();

@@ -263,6 +263,13 @@ teams_tests! {
         assert!(desk.iter().any(|e| e.event == "team_reply" && e.body.contains("contacted the hosting provider")), "{desk:?}");
         let shared = h.state.store.list_events(report.id, Thread::Shared).await.expect("events");
         assert!(!shared.iter().any(|e| e.event.starts_with("team_")), "{shared:?}");
+        // The desk's queue shows the team's ticket number beside the case.
+        let desk_cookie = h.login("analyst@cert.example.tw").await;
+        let queue = h.get("/desk?state=all", &[("cookie", &desk_cookie)]).await;
+        assert_eq!(queue.status, StatusCode::OK);
+        let row = &queue.body[queue.body.find(&format!("href=\"/desk/reports/{tracking}\"")).expect("the case's row")..];
+        let row = &row[..row.find("</tr>").expect("row end")];
+        assert!(row.contains("class=\"their-ticket\"") && row.contains("JPCERT#12345"), "{row}");
         // Naming the case in the subject without answering our message proves nothing.
         let forged = reply.replace(&format!("In-Reply-To: <{ours}>\r\nReferences: <{ours}>\r\n"), "").replace("t12345-1@", "t12345-2@");
         let held = push(&h, &gate, &forged, "ticket@jpcert.example").await;
