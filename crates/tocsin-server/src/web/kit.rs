@@ -442,6 +442,15 @@ pub(super) trait PageForms {
     }
 }
 
+/// Other teams' ticket numbers of one case in a desk list, as shown beside its tracking
+/// number (`JPCERT#12345, CERT.PL#4711`); empty when it has none.
+pub(crate) fn tickets(
+    all: &std::collections::HashMap<tocsin_domain::ReportId, Vec<String>>,
+    id: tocsin_domain::ReportId,
+) -> String {
+    all.get(&id).map(|t| t.join(", ")).unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -496,13 +505,4 @@ mod tests {
         assert_eq!(pct("a-b_c.d~e"), "a-b_c.d~e");
         assert_eq!(pct("a b&c=d/é"), "a%20b%26c%3Dd%2F%C3%A9");
     }
-}
-
-/// Other teams' ticket numbers of one case in a desk list, as shown beside its tracking
-/// number (`JPCERT#12345, CERT.PL#4711`); empty when it has none.
-pub(crate) fn tickets(
-    all: &std::collections::HashMap<tocsin_domain::ReportId, Vec<String>>,
-    id: tocsin_domain::ReportId,
-) -> String {
-    all.get(&id).map(|t| t.join(", ")).unwrap_or_default()
 }
