@@ -2,12 +2,13 @@
 //! input, against a real server; exit codes the MTA understands (only a message refused
 //! for what it is bounces; a misconfigured gate keeps mail queued), the token from a file
 //! only its owner reads, the server's size limit, and a message that arrives exactly once
-//! after the MTA retried it through an outage.
+//! after the MTA retried it through an outage; a foreign team's reply to a forward comes
+//! in through the gate and threads to the case with the team's ticket number.
 
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use crate::{BIN, ENGINES, Server, TempDir, admin, db, http};
+use crate::{BIN, ENGINES, Server, TempDir, admin, db, http, rt};
 
 /// Runs the mailgate with `raw` on stdin; returns (exit code, stderr).
 fn gate(url: &str, token: &str, raw: &[u8], extra: &[&str]) -> (i32, String) {
@@ -138,5 +139,119 @@ fn the_mta_retries_through_an_outage_and_the_message_arrives_once() {
         );
         assert_eq!(code, 75, "{err}");
         assert!(err.contains("--recipeint"), "{err}");
+    }
+}
+
+/// A directory in the shape of FIRST's teams API (the server tests' fixture).
+const TEAMS: &str = include_str!("../../../tocsin-formats/tests/data/teams/first-teams.json");
+
+#[test]
+fn a_teams_reply_through_the_mailgate_threads_to_the_forwarded_case() {
+    for engine in ENGINES {
+        let Some(db) = db(engine) else { continue };
+        let token = admin(&db, "desk@cert.tw");
+        let auth = format!("Bearer {token}");
+        let data = TempDir::new();
+        let config = data.0.join("tocsin.toml");
+        std::fs::write(
+            &config,
+            "[intake]\nroutes = { \"report@cert.example.tw\" = \"incident\" }\n",
+        )
+        .expect("config");
+        let config = config.display().to_string();
+        let s = Server::start(
+            &db.url,
+            &data.0,
+            &[("TOCSIN_CONFIG", &config), ("TOCSIN_MAIL_WORKER", "off")],
+        );
+        let url = format!("http://{}", s.addr);
+        let json = |method: &str, path: &str, body: &str| {
+            let (status, body) = http(
+                &s.addr,
+                method,
+                path,
+                &[
+                    ("Authorization", &auth),
+                    ("Content-Type", "application/json"),
+                ],
+                body,
+            )
+            .expect(path);
+            let value = serde_json::from_str(&body).unwrap_or(serde_json::Value::Null);
+            (status, value, body)
+        };
+        let (status, _, body) = json("POST", "/api/v1/teams/import", TEAMS);
+        assert_eq!(status, 200, "{body}");
+        let (_, teams, body) = json("GET", "/api/v1/teams", "");
+        let jp = teams
+            .as_array()
+            .and_then(|t| t.iter().find(|t| t["name"] == "JPCERT/CC"))
+            .unwrap_or_else(|| panic!("JPCERT/CC in {body}"));
+        let (jp_id, jp_mail) = (
+            jp["id"].as_str().expect("id").to_string(),
+            jp["email"].as_str().expect("email").to_string(),
+        );
+        let incident = serde_json::json!({
+            "reporter_name": "王小明", "email": "wang@victim-corp.example.tw",
+            "discovered_at": "2026-11-01T09:15", "time_zone": "Asia/Taipei",
+            "incident_type": "web_attack", "description": "Our site redirects to a kit hosted in Japan",
+            "needs_support": false,
+        });
+        let (status, filed, body) = json("POST", "/api/v1/reports/incident", &incident.to_string());
+        assert_eq!(status, 201, "{body}");
+        let tracking = filed["tracking_id"].as_str().expect("tracking").to_string();
+        let forwards = format!("/api/v1/reports/{tracking}/forwards");
+        let ask = serde_json::json!({ "team_ids": [jp_id], "tlp": "green" });
+        let (status, _, body) = json("POST", &forwards, &ask.to_string());
+        assert_eq!(status, 201, "{body}");
+        let outbox = rt().block_on(db.store.list_outbox(100)).expect("outbox");
+        let ours = outbox
+            .iter()
+            .find(|m| m.recipients.contains(&jp_mail))
+            .expect("the forward in the outbox")
+            .message_id
+            .trim_matches(['<', '>'])
+            .to_string();
+
+        // JPCERT answers from its ticket system, through the MTA's pipe.
+        let reply = format!(
+            "From: JPCERT/CC <{jp_mail}>\r\nTo: report@cert.example.tw\r\n\
+             Subject: Re: [JPCERT#12345] {tracking}\r\nMessage-ID: <t12345-1@jpcert.example>\r\n\
+             In-Reply-To: <{ours}>\r\nReferences: <{ours}>\r\nDate: Tue, 01 Dec 2026 09:30:00 +0900\r\n\
+             MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\
+             We opened a ticket and contacted the hosting provider.\r\n"
+        );
+        let envelope = [
+            "--sender",
+            &jp_mail,
+            "--recipient",
+            "report@cert.example.tw",
+        ];
+        let (code, err) = gate(&url, &token, reply.as_bytes(), &envelope);
+        assert_eq!(code, 0, "{err}");
+        assert!(err.contains("appended") && err.contains(&tracking), "{err}");
+        let (status, threads, body) = json("GET", &forwards, "");
+        assert_eq!(status, 200, "{body}");
+        let thread = &threads[0];
+        assert_eq!(
+            (thread["their_ticket"].as_str(), thread["state"].as_str()),
+            (Some("JPCERT#12345"), Some("acknowledged")),
+            "{body}"
+        );
+        // The MTA's retry of the same reply is the same message: the thread holds one.
+        let (code, err) = gate(&url, &token, reply.as_bytes(), &envelope);
+        assert_eq!(code, 0, "{err}");
+        let report = rt()
+            .block_on(db.store.report_by_tracking(&tracking))
+            .expect("q")
+            .expect("report");
+        let events = rt()
+            .block_on(
+                db.store
+                    .list_events(report.id, tocsin_domain::policy::Thread::All),
+            )
+            .expect("events");
+        let replies = events.iter().filter(|e| e.event == "team_reply").count();
+        assert_eq!(replies, 1, "{events:?}");
     }
 }
