@@ -38,3 +38,5 @@ about-policies-title = Policies
 about-services-title = Services
 about-forms-title = Incident reporting forms
 about-disclaimer-title = Disclaimers
+error-pgp-upload-no-key = This file is an encrypted OpenPGP message, but the desk has no key to open it: upload it unencrypted or mail it to us.
+error-pgp-upload-unreadable = This encrypted OpenPGP message could not be opened: encrypt it to the desk's key (fingerprint on the front page, /pgp-key.asc).

@@ -38,3 +38,5 @@ about-policies-title = 政策
 about-services-title = 服務
 about-forms-title = 事件通報表單
 about-disclaimer-title = 免責聲明
+error-pgp-upload-no-key = 此檔案為加密的 OpenPGP 訊息，但本中心未設定可解密的金鑰：請上傳未加密的檔案，或以電子郵件寄送。
+error-pgp-upload-unreadable = 無法解開此加密的 OpenPGP 訊息：請以本中心的公開金鑰加密（指紋見首頁，或下載 /pgp-key.asc）。

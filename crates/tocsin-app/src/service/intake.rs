@@ -77,6 +77,8 @@ pub(crate) struct Prepared {
     pub args: Vec<(&'static str, String)>,
     /// The kind's own rows.
     pub extra: KindRows,
+    /// Events the case starts with.
+    pub events: Vec<NewEvent>,
 }
 
 /// What the writer did with an intake.
@@ -305,6 +307,9 @@ async fn try_write(
     tx.audit_all(&audits).await?;
     for (r, &i) in reports.iter().zip(&order) {
         write_kind_rows(&mut tx, r, &batch[i].extra).await?;
+        for e in &batch[i].events {
+            tx.add_event(r.id, e).await?;
+        }
     }
     let mut mails = Vec::with_capacity(reports.len());
     for (r, &i) in reports.iter().zip(&order) {

@@ -347,6 +347,80 @@ pub async fn open_inbound(
     }
 }
 
+/// Whether an uploaded text is an armored OpenPGP message (as `gpg --armor --encrypt`
+/// writes it), which [`open_upload`] opens.
+pub fn is_armored_message(bytes: &[u8]) -> bool {
+    // The armor header is ASCII: look at the first bytes only, whatever follows.
+    let head = &bytes[..bytes.len().min(256)];
+    String::from_utf8_lossy(head)
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .starts_with("-----BEGIN PGP MESSAGE-----")
+}
+
+/// A text a reporter encrypted to the desk's key before uploading it (a form's TXT):
+/// the plain text and how it was opened, its signature checked against the key the
+/// account of `sender` uploaded. `None` when it is not an armored message (it is read as
+/// it is). An armored message the desk cannot open (no desk key, or not encrypted to it)
+/// is the field error `field` names, so the reporter learns it at once.
+pub async fn open_upload(
+    state: &App,
+    bytes: &[u8],
+    sender: &str,
+    field: &'static str,
+) -> Result<Option<(Vec<u8>, Opened)>, AppError> {
+    if !is_armored_message(bytes) {
+        return Ok(None);
+    }
+    let Some(key) = state.pgp.as_ref() else {
+        return Err(AppError::field(field, "error-pgp-upload-no-key"));
+    };
+    let mut senders = Vec::new();
+    if !sender.trim().is_empty()
+        && let Some(cert) = recipient_key(state, sender).await?
+    {
+        senders.push(cert);
+    }
+    match key.decrypt(bytes, &senders) {
+        Ok(plain) => Ok(Some((
+            plain.data,
+            Opened {
+                signed: plain.signed,
+                signer: plain.signer,
+            },
+        ))),
+        Err(e) => {
+            tracing::info!(error = %e, "an uploaded OpenPGP message could not be decrypted");
+            Err(AppError::field(field, "error-pgp-upload-unreadable"))
+        }
+    }
+}
+
+/// The case's record of an upload that came encrypted (`file`, as the reporter named it):
+/// the same events as encrypted mail, [`received_event`].
+pub(crate) fn upload_received_event(
+    file: &str,
+    opened: &Opened,
+) -> tocsin_storage::reports::NewEvent {
+    tocsin_storage::reports::NewEvent {
+        actor_id: None,
+        actor: "system".into(),
+        event: if opened.signer.is_some() {
+            "pgp_received_signed".into()
+        } else {
+            "pgp_received".into()
+        },
+        visibility: tocsin_storage::reports::Visibility::Internal,
+        body: opened.signer.clone().unwrap_or_default(),
+        data: serde_json::json!({
+            "file": file,
+            "signed": opened.signed,
+            "signer": opened.signer,
+        })
+        .to_string(),
+    }
+}
+
 /// The case's record of a report that came encrypted: `pgp_received`, or
 /// `pgp_received_signed` with the fingerprint of the sender key that verified (a signature
 /// by an unknown key proves nothing, so it reads as unsigned).

@@ -106,6 +106,7 @@ pub async fn submit_phishing(
                 .map(|u| new_case(u, &valid.brand))
                 .collect(),
         ),
+        events: Vec::new(),
     };
     let list: Vec<String> = valid.urls.iter().map(PhishUrl::defanged).collect();
     let ack = Ack {

@@ -187,6 +187,8 @@ pub struct Intake {
     /// The kind's own rows, written in the report's transaction (a vulnerability's
     /// coordination case, a phishing report's URL cases).
     pub extra: super::intake::KindRows,
+    /// Events the case starts with: how it came (e.g. a TXT uploaded encrypted).
+    pub events: Vec<tocsin_storage::reports::NewEvent>,
 }
 
 /// The acknowledgment mailed to the reporter: message `body_id` with `args`, plus
@@ -276,6 +278,7 @@ pub async fn file_report(
         body_id: ack.body_id,
         args: ack.args,
         extra: intake.extra,
+        events: intake.events,
     };
     match super::intake::write(state, prepared).await? {
         super::intake::Written::Stored(tracking_id) => Ok(Receipt {
@@ -375,6 +378,7 @@ pub async fn submit_incident(
             .map(|t| (t.zh.clone(), t.en.clone()))
             .collect(),
         extra: super::intake::KindRows::None,
+        events: Vec::new(),
     };
     let ack = Ack {
         body_id: "mail-ack-body",

@@ -194,7 +194,28 @@ pub async fn submit_vulnerability(
     let mut errors = FieldErrors::new();
     let mut encoding = String::new();
     let mut txt_sha256 = String::new();
+    let mut events = Vec::new();
     if let Some(form) = txt {
+        // A TXT encrypted to the desk's key is read decrypted; the ciphertext, as sent, is
+        // kept beside the decrypted form.
+        let sender = who
+            .user()
+            .map(|u| u.email.clone())
+            .unwrap_or_else(|| input.reporter_email.clone());
+        let opened = super::pgp::open_upload(state, &form.bytes, &sender, "txt").await?;
+        let form = match opened {
+            None => form,
+            Some((plain, how)) => {
+                let mut sealed = form;
+                if !sealed.filename.ends_with(".asc") {
+                    sealed.filename.push_str(".asc");
+                }
+                sealed.content_type = "application/pgp-encrypted".to_string();
+                events.push(super::pgp::upload_received_event(&sealed.filename, &how));
+                files.insert(0, sealed);
+                form_upload(plain)
+            }
+        };
         encoding = merge_txt(&mut input, &form.bytes, &mut errors).to_string();
         txt_sha256 = hex::encode(Sha256::digest(&form.bytes));
         // The form itself is evidence: keep it as sent.
@@ -271,6 +292,7 @@ pub async fn submit_vulnerability(
         follows_up: String::new(),
         tasks: Vec::new(),
         extra: KindRows::None,
+        events,
     };
     // Counted from the day tocsin received the report, on the desk's calendar: the date the
     // researcher typed is theirs to state (it may be years old) and is kept as written.

@@ -319,3 +319,61 @@ crate::both_engines! {
         assert_eq!(h.get(&format!("/.well-known/openpgpkey/hu/{}", wkd_hash("desk")), &[]).await.status, StatusCode::NOT_FOUND);
     }
 }
+
+pgp_tests! {
+    async fn a_txt_form_encrypted_to_the_desk_is_read_and_its_ciphertext_kept(h: Harness, key: DeskKey) {
+        use crate::vuln_pages::{Part, post_multipart, seed, text_of};
+        let gpg = Gpg::new();
+        gpg.ok(&["--import"], key.public().armored().expect("armor").as_bytes());
+        let plain = seed(false);
+        let cipher = gpg.ok(&["--armor", "--encrypt", "--recipient", "desk@cert.example.tw"], &plain);
+        assert!(!String::from_utf8_lossy(&cipher).contains("IP CAM"));
+        let r = post_multipart(&h, "/report/vulnerability", &[
+            Part::Text("reporter_name", ""),
+            Part::File("txt", "report.txt.asc", "application/pgp-encrypted", &cipher),
+        ]).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let tracking = text_of(&r.body, "tracking-id");
+        assert!(r.body.contains("IP CAM") && r.body.contains("techOh Inc."), "read from the decrypted TXT: {}", r.body);
+        // The decrypted form and the ciphertext as sent are both on the case.
+        let report = h.state.store.report_by_tracking(&tracking).await.expect("q").expect("report");
+        let files = h.state.store.list_attachments(report.id).await.expect("files");
+        let names: Vec<&str> = files.iter().map(|f| f.filename.as_str()).collect();
+        assert_eq!(names, ["vulnerability-report.txt", "vulnerability-report.txt.asc"], "{names:?}");
+        use sha2::Digest as _;
+        assert_eq!(files[1].sha256, hex::encode(sha2::Sha256::digest(&cipher)), "the ciphertext as it came");
+        assert_eq!(files[0].sha256, hex::encode(sha2::Sha256::digest(&plain)));
+        // The desk's page says how it came.
+        h.user("coordinator@cert.example.tw", &[Role::Coordinator]).await;
+        let desk = h.login("coordinator@cert.example.tw").await;
+        let p = h.get(&format!("/desk/vulnerabilities/{tracking}"), &[("cookie", &desk), ("accept-language", "en")]).await;
+        assert_eq!(p.status, StatusCode::OK, "{}", p.body);
+        assert!(p.body.contains("Received encrypted (OpenPGP)"), "{}", p.body);
+
+        // A message encrypted to another key is refused on the TXT field; nothing is stored.
+        gpg.ok(&["--quick-generate-key", "Someone <someone@example.org>", "future-default", "default", "never"], b"");
+        let elsewhere = gpg.ok(&["--armor", "--encrypt", "--recipient", "someone@example.org"], &plain);
+        let before = h.state.store.count_reports_by_state(tocsin_domain::ReportKind::Vulnerability).await.expect("count");
+        let r = post_multipart(&h, "/report/vulnerability", &[
+            Part::Text("reporter_name", ""),
+            Part::File("txt", "report.txt.asc", "application/pgp-encrypted", &elsewhere),
+        ]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert!(r.body.contains("id=\"f-txt-error\"") && r.body.contains("無法解開此加密的 OpenPGP 訊息"), "{}", r.body);
+        let after = h.state.store.count_reports_by_state(tocsin_domain::ReportKind::Vulnerability).await.expect("count");
+        assert_eq!(before, after);
+    }
+}
+
+crate::both_engines! {
+    async fn an_encrypted_txt_without_a_desk_key_is_refused_on_its_field(h: Harness) {
+        use crate::vuln_pages::{Part, post_multipart};
+        let armored = "-----BEGIN PGP MESSAGE-----\n\nhF4DAAAAAAAAAAASAQdA\n=AAAA\n-----END PGP MESSAGE-----\n";
+        let r = post_multipart(&h, "/report/vulnerability", &[
+            Part::Text("reporter_name", ""),
+            Part::File("txt", "report.txt.asc", "text/plain", armored.as_bytes()),
+        ]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert!(r.body.contains("id=\"f-txt-error\"") && r.body.contains("未設定可解密的金鑰"), "{}", r.body);
+    }
+}

@@ -13,14 +13,15 @@ use tocsin_storage::{Engine, NewOrganization, NewUser};
 use crate::{Harness, Resp, both_engines};
 
 const BOUNDARY: &str = "----tocsinVulnBoundary7QpL2mZ";
-const SEED: &[u8] = include_bytes!("../../../tocsin-formats/tests/data/vuln-seed-example.txt");
+pub(crate) const SEED: &[u8] =
+    include_bytes!("../../../tocsin-formats/tests/data/vuln-seed-example.txt");
 const REPORTER: &str = "Domo kun";
 const REPORTER_EMAIL: &str = "domokun@domo.tw";
 const CNA_ORG: &str = "9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d";
 const XSS: &str = "<script>alert(1)</script>";
 
 /// The seed's example with the public-credit boxes ticked as `credit` says.
-fn seed(credit: bool) -> Vec<u8> {
+pub(crate) fn seed(credit: bool) -> Vec<u8> {
     let text = String::from_utf8(SEED.to_vec()).expect("utf-8");
     let declined = "□ 是        ■ 否";
     assert!(text.contains(declined), "the seed declines credit");
@@ -41,12 +42,12 @@ fn esc(s: &str) -> String {
 }
 
 /// One part of a multipart body: a text field, or a file (name, file name, type, bytes).
-enum Part<'a> {
+pub(crate) enum Part<'a> {
     Text(&'a str, &'a str),
     File(&'a str, &'a str, &'a str, &'a [u8]),
 }
 
-async fn post_multipart(h: &Harness, uri: &str, parts: &[Part<'_>]) -> Resp {
+pub(crate) async fn post_multipart(h: &Harness, uri: &str, parts: &[Part<'_>]) -> Resp {
     let mut body = Vec::new();
     for p in parts {
         body.extend_from_slice(format!("--{BOUNDARY}\r\n").as_bytes());
@@ -82,7 +83,7 @@ async fn post_multipart(h: &Harness, uri: &str, parts: &[Part<'_>]) -> Resp {
 }
 
 /// The text of the element with `id`, up to the next `<`.
-fn text_of(body: &str, id: &str) -> String {
+pub(crate) fn text_of(body: &str, id: &str) -> String {
     let marker = format!("id=\"{id}\"");
     let start = body
         .find(&marker)
