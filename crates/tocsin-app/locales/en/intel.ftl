@@ -19,6 +19,13 @@ mail-intel-body = Hello { $name },
 
     Read it on the platform:
     { $link }
+mail-intel-body-withheld = Hello { $name },
+
+    Intelligence was shared with you: "{ $subject }", at { $tlp }.
+    At this TLP we send records only encrypted, and we have no OpenPGP key for your address: upload yours on your account page (/account) and later records come encrypted, attached.
+
+    Read it on the platform:
+    { $link }
 error-intel-shape = This value has the wrong shape (text, a list of entries, or an object, as the format says).
 error-intel-txt-lines = These lines of the TXT form are not fields of the format: { $lines }.
 warning-intel-unreadable = Line { $line } ("{ $text }"): nothing could be read from it; the text is kept as written.

@@ -19,6 +19,13 @@ mail-intel-body = { $name } 您好：
 
     在平台上閱讀：
     { $link }
+mail-intel-body-withheld = { $name } 您好：
+
+    我們與您分享一筆情資：「{ $subject }」，等級 { $tlp }。
+    此等級的情資僅以加密方式寄送，而我們沒有您信箱的 OpenPGP 公開金鑰：請於帳號頁面（/account）上傳金鑰，之後的情資將加密並附於信中。
+
+    在平台上閱讀：
+    { $link }
 error-intel-shape = 此值的型態不符（依格式應為文字、項目清單或物件）。
 error-intel-txt-lines = TXT 表單的這些行不是格式中的欄位：第 { $lines } 行。
 warning-intel-unreadable = 第 { $line } 行（{ $text }）：無法從中讀出項目；原文照樣保留。

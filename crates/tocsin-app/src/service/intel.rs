@@ -875,8 +875,15 @@ pub async fn share(
             continue;
         }
         let locale = Locale::from_tag(&u.locale).unwrap_or(Locale::ZhTw);
+        // Content the operator wants only encrypted goes as the notice and its link alone
+        // to a recipient without a key, and the notice says why.
+        let withheld = super::pgp::withhold_content(state, tlp, &u.email).await?;
         let text = Tr::new(locale).t_args(
-            "mail-intel-body",
+            if withheld {
+                "mail-intel-body-withheld"
+            } else {
+                "mail-intel-body"
+            },
             &[
                 ("name", u.name.clone()),
                 ("subject", intel.record.subject.clone()),
@@ -889,13 +896,7 @@ pub async fn share(
             content_type: "text/plain; charset=utf-8".to_string(),
             content: txt.clone().into_bytes(),
         };
-        // Content the operator wants only encrypted goes as the notice and its link alone
-        // to a recipient without a key.
-        let attachments = if super::pgp::withhold_content(state, tlp, &u.email).await? {
-            vec![]
-        } else {
-            vec![attachment]
-        };
+        let attachments = if withheld { vec![] } else { vec![attachment] };
         let message_id =
             crate::mailer::queue_with(&mut tx, state, &u.email, &subject, &text, attachments)
                 .await?;

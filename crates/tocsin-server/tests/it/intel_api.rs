@@ -46,7 +46,7 @@ pub(crate) fn record(subject: &str, tlp: &str) -> Value {
     })
 }
 
-async fn org(h: &Harness, name: &str) -> OrgId {
+pub(crate) async fn org(h: &Harness, name: &str) -> OrgId {
     let mut tx = h.state.store.begin().await.expect("begin");
     let o = tx
         .create_org(&NewOrganization {
@@ -104,7 +104,7 @@ async fn get(h: &Harness, uri: &str, token: Option<&str>) -> crate::Resp {
 }
 
 /// Creates a record as `token`; returns its id.
-async fn create(h: &Harness, token: &str, body: Value) -> String {
+pub(crate) async fn create(h: &Harness, token: &str, body: Value) -> String {
     let r = post(h, "/api/v1/intel", token, body).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     r.json()["id"].as_str().expect("id").to_string()

@@ -377,3 +377,150 @@ crate::both_engines! {
         assert!(r.body.contains("id=\"f-txt-error\"") && r.body.contains("未設定可解密的金鑰"), "{}", r.body);
     }
 }
+
+/// `[pgp] require_encryption`: TLP:AMBER intel goes encrypted to a recipient with a key
+/// (GnuPG opens it and finds the record) and as the notice with its link alone to one
+/// without; TLP:GREEN goes whole to both.
+async fn required_encryption(engine: tocsin_storage::Engine) {
+    let (key, file) = desk_key_file();
+    let Some(h) = Harness::with_config(engine, |c| {
+        c.public_url = URL.into();
+        c.pgp.secret_key_file = file.display().to_string();
+        c.pgp.require_encryption = true;
+    })
+    .await
+    else {
+        return;
+    };
+    let gpg = Gpg::new();
+    gpg.ok(
+        &["--import"],
+        key.public().armored().expect("armor").as_bytes(),
+    );
+    gpg.ok(
+        &[
+            "--quick-generate-key",
+            "SOC <soc@bank.example.tw>",
+            "future-default",
+            "default",
+            "never",
+        ],
+        b"",
+    );
+    let (_, analyst) = h.user("analyst@cert.example.tw", &[Role::Analyst]).await;
+    h.user("soc@bank.example.tw", &[Role::Member]).await;
+    h.user("it@shop.example.tw", &[Role::Member]).await;
+    let cookie = h.login("soc@bank.example.tw").await;
+    let exported = String::from_utf8(gpg.ok(&["--armor", "--export", "soc@bank.example.tw"], b""))
+        .expect("armor");
+    let up = h
+        .form(
+            "/account/pgp-key",
+            &format!("pgp_key={}", urlencode(&exported)),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(up.status, StatusCode::SEE_OTHER, "{}", up.body);
+    let org_of = |email: &'static str| {
+        let h = &h;
+        async move {
+            h.state
+                .store
+                .find_user_by_email(email)
+                .await
+                .expect("q")
+                .expect("user")
+                .org_id
+                .0
+                .expect("org")
+        }
+    };
+    let (bank, shop) = (
+        org_of("soc@bank.example.tw").await,
+        org_of("it@shop.example.tw").await,
+    );
+    for (subject, tlp) in [("琥珀", "amber"), ("綠色", "green")] {
+        let id =
+            crate::intel_api::create(&h, &analyst, crate::intel_api::record(subject, tlp)).await;
+        let share = h
+            .json(
+                Method::POST,
+                &format!("/api/v1/intel/{id}/share"),
+                Some(&analyst),
+                serde_json::json!({ "orgs": [bank, shop] }),
+                &[],
+            )
+            .await;
+        assert_eq!(share.status, StatusCode::OK, "{}", share.body);
+        let keyless: Vec<String> = h
+            .outbox_to("it@shop.example.tw")
+            .await
+            .into_iter()
+            .filter(|m| m.subject.contains(subject))
+            .map(|m| String::from_utf8_lossy(&m.message).into_owned())
+            .collect();
+        assert_eq!(keyless.len(), 1, "{subject}");
+        let keyless = &keyless[0];
+        let keyed: Vec<String> = h
+            .outbox_to("soc@bank.example.tw")
+            .await
+            .into_iter()
+            .filter(|m| m.subject.contains(subject))
+            .map(|m| String::from_utf8_lossy(&m.message).into_owned())
+            .collect();
+        assert_eq!(keyed.len(), 1, "{subject}");
+        let keyed = &keyed[0];
+        // The keyed recipient's copy is PGP/MIME that only the key opens, record attached.
+        assert!(
+            keyed.contains("multipart/encrypted") && !keyed.contains("198.51.100.7"),
+            "{keyed}"
+        );
+        let armored = armored_block(keyed.as_bytes());
+        let opened =
+            String::from_utf8_lossy(&gpg.ok(&["--decrypt"], armored.as_bytes())).into_owned();
+        assert!(
+            opened.contains("intel-D-"),
+            "the record is attached: {opened}"
+        );
+        if tlp == "amber" {
+            // Without a key: the notice and the link, not the record.
+            assert!(
+                !keyless.contains("intel-D-") && !keyless.contains("multipart/mixed"),
+                "{keyless}"
+            );
+            let body = signed_text(keyless);
+            assert!(
+                body.contains(&format!("/intel/{id}")) && body.contains("僅以加密方式寄送"),
+                "{body}"
+            );
+        } else {
+            assert!(keyless.contains("intel-D-"), "GREEN goes whole: {keyless}");
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn required_encryption_withholds_amber_from_a_keyless_recipient_sqlite() {
+    required_encryption(tocsin_storage::Engine::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn required_encryption_withholds_amber_from_a_keyless_recipient_postgres() {
+    required_encryption(tocsin_storage::Engine::Postgres).await
+}
+
+/// The text part of a desk-signed mail (multipart/signed, the text in base64).
+fn signed_text(message: &str) -> String {
+    use base64::Engine as _;
+    let marker = "Content-Transfer-Encoding: base64\r\n\r\n";
+    let start = message.find(marker).expect("a base64 part") + marker.len();
+    let end = start + message[start..].find("\r\n--").expect("part end");
+    let b64: String = message[start..end]
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(b64)
+        .expect("base64");
+    String::from_utf8_lossy(&bytes).into_owned()
+}
