@@ -384,4 +384,41 @@ teams_tests! {
         let refused = h.get(&path, &[("cookie", &member)]).await;
         assert!(matches!(refused.status, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN), "{}", refused.status);
     }
+
+    async fn an_unanswered_forward_is_reminded_once_then_marked_no_answer(h: Harness) {
+        let (_, teams) = directory(&h).await;
+        let (_, analyst) = h.user("analyst@cert.example.tw", &[Role::Analyst]).await;
+        let tracking = incident(&h).await;
+        let pl = teams["CERT.PL"]["id"].as_str().expect("id").to_string();
+        let pl_mail = teams["CERT.PL"]["email"].as_str().expect("email").to_string();
+        let r = h.json(Method::POST, &format!("/api/v1/reports/{tracking}/forwards"), Some(&analyst), json!({ "team_ids": [pl], "tlp": "green" }), &[]).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let sent = h.outbox_to(&pl_mail).await;
+        assert_eq!(sent.len(), 1);
+        let ours = sent[0].message_id.clone();
+        let remind = || tocsin_app::service::forward::remind_due(&h.state);
+        // Not due before `teams.reminder_days` (7) have passed.
+        h.state.store.clock().advance(time::Duration::days(6)).expect("clock");
+        assert_eq!(remind().await.expect("remind"), 0);
+        assert_eq!(h.outbox_to(&pl_mail).await.len(), 1);
+        // Due: one reminder, in the forward's thread.
+        h.state.store.clock().advance(time::Duration::days(2)).expect("clock");
+        assert_eq!(remind().await.expect("remind"), 1);
+        assert_eq!(remind().await.expect("remind"), 0, "once");
+        let mails = h.outbox_to(&pl_mail).await;
+        assert_eq!(mails.len(), 2);
+        let reminder = mails.iter().find(|m| m.message_id != ours).expect("the reminder");
+        assert!(reminder.subject.contains(&tracking), "{}", reminder.subject);
+        let raw = String::from_utf8_lossy(&reminder.message).into_owned();
+        assert!(raw.contains(&format!("In-Reply-To: {}", ours.trim())) || raw.contains(&format!("In-Reply-To: <{}>", ours.trim_matches(['<', '>']))), "{raw}");
+        // Still unanswered a period later: marked so, and nobody is written to again.
+        h.state.store.clock().advance(time::Duration::days(8)).expect("clock");
+        assert_eq!(remind().await.expect("remind"), 1);
+        assert_eq!(h.outbox_to(&pl_mail).await.len(), 2);
+        let threads = h.json(Method::GET, &format!("/api/v1/reports/{tracking}/forwards"), Some(&analyst), json!(null), &[]).await.json();
+        assert_eq!(threads[0]["state"], "no_answer", "{threads}");
+        assert_eq!(threads[0]["remind_at"], serde_json::Value::Null, "{threads}");
+        h.state.store.clock().advance(time::Duration::days(30)).expect("clock");
+        assert_eq!(remind().await.expect("remind"), 0);
+    }
 }
