@@ -1,7 +1,8 @@
 //! OpenPGP in mail, the MIME side only (the cryptography is `tocsin-pgp`'s): finding the
 //! ciphertext of a PGP/MIME (RFC 3156 §4, `multipart/encrypted`) or inline-PGP message,
 //! and putting the decrypted body back under the message's own headers so intake reads
-//! it as it reads any mail.
+//! it as it reads any mail; finding what a signed message (RFC 3156 §5,
+//! `multipart/signed`, or a clear-signed text) signed and its signature.
 
 use mail_parser::{MessageParser, MimeHeaders, PartType};
 
@@ -58,6 +59,91 @@ pub fn sealed(raw: &[u8], text: &str) -> Option<Sealed> {
         text: text.to_string(),
         armored: text[start..end].to_string(),
     })
+}
+
+/// What a signed, unencrypted message signed, and the signature over it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Signed {
+    /// PGP/MIME: the first part of `multipart/signed` exactly as it stands between its
+    /// boundaries (headers included, lines ending in CRLF, RFC 3156 §5), and the armored
+    /// detached signature of the second part.
+    Mime {
+        /// The signed entity.
+        data: Vec<u8>,
+        /// The armored signature.
+        signature: String,
+    },
+    /// A clear-signed text (`-----BEGIN PGP SIGNED MESSAGE-----` … signature) in the
+    /// plain-text body.
+    Clear(String),
+}
+
+const SIGNED_BEGIN: &str = "-----BEGIN PGP SIGNED MESSAGE-----";
+const SIGNATURE_END: &str = "-----END PGP SIGNATURE-----";
+
+/// The signed content of `raw`, if it is signed: PGP/MIME first, else a clear-signed block
+/// in `text` (the message's decoded plain-text body).
+pub fn signed(raw: &[u8], text: &str) -> Option<Signed> {
+    if let Some(s) = signed_mime(raw) {
+        return Some(s);
+    }
+    let start = text.find(SIGNED_BEGIN)?;
+    let end = text[start..].find(SIGNATURE_END)? + start + SIGNATURE_END.len();
+    Some(Signed::Clear(text[start..end].to_string()))
+}
+
+fn signed_mime(raw: &[u8]) -> Option<Signed> {
+    let (boundary, signature) = std::panic::catch_unwind(|| {
+        let msg = MessageParser::default().parse(raw)?;
+        let root = msg.root_part();
+        let ct = root.content_type()?;
+        let signed = ct.ctype().eq_ignore_ascii_case("multipart")
+            && ct
+                .subtype()
+                .is_some_and(|s| s.eq_ignore_ascii_case("signed"))
+            && ct
+                .attribute("protocol")
+                .is_some_and(|p| p.eq_ignore_ascii_case("application/pgp-signature"));
+        if !signed {
+            return None;
+        }
+        let boundary = ct.attribute("boundary")?.to_string();
+        let PartType::Multipart(children) = &root.body else {
+            return None;
+        };
+        let second = msg.part(*children.get(1)?)?;
+        let signature = String::from_utf8_lossy(second.contents()).into_owned();
+        Some((boundary, signature))
+    })
+    .ok()
+    .flatten()?;
+    // The signed entity is taken from the raw bytes, not re-serialized: one changed byte
+    // and the signature fails. Lines end in CRLF on the wire (RFC 3156 §5.1); a message
+    // stored with bare LF is put back in that form.
+    let crlf: Vec<u8> = if raw.windows(2).any(|w| w == b"\r\n") {
+        raw.to_vec()
+    } else {
+        let mut v = Vec::with_capacity(raw.len() + raw.len() / 40);
+        for &b in raw {
+            if b == b'\n' {
+                v.push(b'\r');
+            }
+            v.push(b);
+        }
+        v
+    };
+    let open = format!("--{boundary}\r\n");
+    let next = format!("\r\n--{boundary}");
+    let start = find(&crlf, open.as_bytes())? + open.len();
+    let len = find(&crlf[start..], next.as_bytes())?;
+    Some(Signed::Mime {
+        data: crlf[start..start + len].to_vec(),
+        signature,
+    })
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
 }
 
 /// The header section of `raw` without the headers that describe its body (`Content-*`,

@@ -3,6 +3,8 @@
 # looks events up as event-<kind>).
 event-pgp_received = Received encrypted (OpenPGP), decrypted
 event-pgp_received_signed = Received encrypted and signed (OpenPGP), signature verified; signer's key fingerprint
+event-pgp_signed = Received signed (OpenPGP), signature verified; signer's key fingerprint
+event-pgp_signed_unverified = Received signed (OpenPGP), but the signature did not verify against a key we hold for the sender
 
 pgp-front-key = Our OpenPGP key fingerprint:
 pgp-key-unreadable = This is not a readable OpenPGP public key: paste the whole "-----BEGIN PGP PUBLIC KEY BLOCK-----" block

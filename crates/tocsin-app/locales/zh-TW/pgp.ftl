@@ -3,6 +3,8 @@
 # looks events up as event-<kind>).
 event-pgp_received = 收到加密信件（OpenPGP），已解密
 event-pgp_received_signed = 收到加密並經簽章驗證的信件（OpenPGP），簽章者金鑰指紋
+event-pgp_signed = 收到經簽章的信件（OpenPGP），簽章已驗證；簽章者金鑰指紋
+event-pgp_signed_unverified = 收到經簽章的信件（OpenPGP），但無法以我們持有的寄件者金鑰驗證簽章
 
 pgp-front-key = 本中心 OpenPGP 公鑰指紋：
 pgp-key-unreadable = 無法讀取此 OpenPGP 公鑰，請貼上完整的「-----BEGIN PGP PUBLIC KEY BLOCK-----」區塊

@@ -524,7 +524,7 @@ async fn decide(
                         "authentication": verdicts,
                         "inbound_id": message.id.to_string(),
                         "not_taken": not_taken,
-                        "encrypted": opened.is_some(),
+                        "encrypted": opened.as_ref().is_some_and(|o| o.encrypted),
                         "signer": opened.as_ref().and_then(|o| o.signer.clone()),
                     })
                     .to_string(),

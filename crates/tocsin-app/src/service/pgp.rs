@@ -289,6 +289,8 @@ pub async fn remove_key(state: &App, who: &CurrentUser, ctx: &Ctx) -> Result<(),
 /// How an encrypted message to intake was opened: what the report shows.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Opened {
+    /// It came encrypted and was decrypted (else it was only signed).
+    pub encrypted: bool,
     /// It carried a signature.
     pub signed: bool,
     /// The fingerprint of the sender's key whose signature verified, if one did.
@@ -308,10 +310,11 @@ pub async fn open_inbound(
     limits: &Limits,
     envelope_sender: Option<&str>,
 ) -> Result<(Inbound, Option<Opened>), AppError> {
-    let Some(key) = state.pgp.as_ref() else {
-        return Ok((mail, None));
-    };
     let Some(sealed) = pgp_mime::sealed(raw, &mail.text) else {
+        let signed = verify_signed(state, raw, &mail).await?;
+        return Ok((mail, signed));
+    };
+    let Some(key) = state.pgp.as_ref() else {
         return Ok((mail, None));
     };
     let cipher = match &sealed {
@@ -336,6 +339,7 @@ pub async fn open_inbound(
         Ok(open) => Ok((
             open,
             Some(Opened {
+                encrypted: true,
                 signed: plain.signed,
                 signer: plain.signer,
             }),
@@ -344,6 +348,47 @@ pub async fn open_inbound(
             tracing::warn!(error = %e, "decrypted mail to intake does not read");
             Ok((mail, None))
         }
+    }
+}
+
+/// A signed, unencrypted message to intake (PGP/MIME `multipart/signed` or clear-signed
+/// text): its signature checked against the key the sender's account uploaded or the
+/// directory holds for the address. `None` when it is not signed.
+async fn verify_signed(
+    state: &App,
+    raw: &[u8],
+    mail: &Inbound,
+) -> Result<Option<Opened>, AppError> {
+    let Some(signed) = pgp_mime::signed(raw, &mail.text) else {
+        return Ok(None);
+    };
+    let cert = match mail.from.as_ref() {
+        Some(from) => recipient_key(state, &from.email).await?,
+        None => None,
+    };
+    let signer = cert.and_then(|c| {
+        let valid = match &signed {
+            pgp_mime::Signed::Mime { data, signature } => c.verify_detached(data, signature),
+            pgp_mime::Signed::Clear(text) => c.verify_cleartext(text).is_ok(),
+        };
+        valid.then(|| c.fingerprint())
+    });
+    Ok(Some(Opened {
+        encrypted: false,
+        signed: true,
+        signer,
+    }))
+}
+
+/// The event of a case that came signed or encrypted, by how it came.
+fn received_kind(opened: &Opened) -> &'static str {
+    match (opened.encrypted, opened.signer.is_some()) {
+        (true, true) => "pgp_received_signed",
+        (true, false) => "pgp_received",
+        (false, true) => "pgp_signed",
+        // A signature by an unknown key, or one that fails, proves nothing: the desk sees
+        // that it did not verify.
+        (false, false) => "pgp_signed_unverified",
     }
 }
 
@@ -385,6 +430,7 @@ pub async fn open_upload(
         Ok(plain) => Ok(Some((
             plain.data,
             Opened {
+                encrypted: true,
                 signed: plain.signed,
                 signer: plain.signer,
             },
@@ -405,11 +451,7 @@ pub(crate) fn upload_received_event(
     tocsin_storage::reports::NewEvent {
         actor_id: None,
         actor: "system".into(),
-        event: if opened.signer.is_some() {
-            "pgp_received_signed".into()
-        } else {
-            "pgp_received".into()
-        },
+        event: received_kind(opened).into(),
         visibility: tocsin_storage::reports::Visibility::Internal,
         body: opened.signer.clone().unwrap_or_default(),
         data: serde_json::json!({
@@ -421,9 +463,9 @@ pub(crate) fn upload_received_event(
     }
 }
 
-/// The case's record of a report that came encrypted: `pgp_received`, or
-/// `pgp_received_signed` with the fingerprint of the sender key that verified (a signature
-/// by an unknown key proves nothing, so it reads as unsigned).
+/// The case's record of a report that came encrypted or signed ([`received_kind`]), with
+/// the fingerprint of the sender key that verified (a signature by an unknown key proves
+/// nothing, so encrypted mail with one reads as unsigned).
 pub(crate) fn received_event(
     mail: &crate::context::FromMail,
     opened: &Opened,
@@ -431,11 +473,7 @@ pub(crate) fn received_event(
     tocsin_storage::reports::NewEvent {
         actor_id: None,
         actor: "system".into(),
-        event: if opened.signer.is_some() {
-            "pgp_received_signed".into()
-        } else {
-            "pgp_received".into()
-        },
+        event: received_kind(opened).into(),
         visibility: tocsin_storage::reports::Visibility::Internal,
         body: opened.signer.clone().unwrap_or_default(),
         data: serde_json::json!({

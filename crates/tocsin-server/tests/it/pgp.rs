@@ -378,6 +378,67 @@ crate::both_engines! {
     }
 }
 
+pgp_tests! {
+    async fn signed_mail_is_verified_against_the_senders_key(h: Harness, key: DeskKey) {
+        let _ = key;
+        let (_, gate) = h.user("mailgate@cert.example.tw", &[Role::Analyst]).await;
+        let gpg = Gpg::new();
+        gpg.ok(&["--quick-generate-key", "Reporter <reporter@example.org>", "future-default", "default", "never"], b"");
+        h.user("reporter@example.org", &[Role::Member]).await;
+        let cookie = h.login("reporter@example.org").await;
+        let exported = String::from_utf8(gpg.ok(&["--armor", "--export", "reporter@example.org"], b"")).expect("armor");
+        let fpr = PublicCert::parse(exported.as_bytes()).expect("key").fingerprint();
+        let up = h.form("/account/pgp-key", &format!("pgp_key={}", urlencode(&exported)), Some(&cookie)).await;
+        assert_eq!(up.status, StatusCode::SEE_OTHER, "{}", up.body);
+        h.user("analyst@cert.example.tw", &[Role::Analyst]).await;
+        let desk = h.login("analyst@cert.example.tw").await;
+        let history = |tracking: String| {
+            let h = &h;
+            let desk = desk.clone();
+            async move {
+                let p = h.get(&format!("/desk/reports/{tracking}"), &[("cookie", &desk), ("accept-language", "en")]).await;
+                assert_eq!(p.status, StatusCode::OK);
+                p.body
+            }
+        };
+
+        // PGP/MIME multipart/signed (RFC 3156 §5), signed by GnuPG over the entity as sent.
+        let entity = "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n我們的網站首頁遭到置換。Our home page was defaced.";
+        let signature = String::from_utf8(gpg.ok(&["--armor", "--detach-sign", "--local-user", "reporter@example.org"], entity.as_bytes())).expect("armor");
+        let signed = |entity: &str| {
+            format!(
+                "From: Reporter <reporter@example.org>\r\nTo: report@cert.example.tw\r\nSubject: Defacement\r\n\
+                 Date: Mon, 07 Dec 2026 10:00:00 +0800\r\nMessage-ID: <{}@example.org>\r\nMIME-Version: 1.0\r\n\
+                 Content-Type: multipart/signed; micalg=pgp-sha256; protocol=\"application/pgp-signature\"; boundary=\"sig\"\r\n\r\n\
+                 --sig\r\n{entity}\r\n--sig\r\nContent-Type: application/pgp-signature; name=\"signature.asc\"\r\n\r\n{signature}\r\n--sig--\r\n",
+                uuid::Uuid::now_v7().simple()
+            )
+        };
+        let j = push(&h, &gate, signed(entity).as_bytes()).await;
+        assert_eq!(j["status"], "created", "{j}");
+        let page = history(j["target"].as_str().expect("tracking").to_string()).await;
+        assert!(page.contains("Received signed (OpenPGP), signature verified") && page.contains(&fpr), "{page}");
+        // One changed word and the signature no longer holds.
+        let j = push(&h, &gate, signed(&entity.replace("defaced", "hacked")).as_bytes()).await;
+        let page = history(j["target"].as_str().expect("tracking").to_string()).await;
+        assert!(page.contains("the signature did not verify"), "{page}");
+        assert!(!page.contains(&fpr), "{page}");
+
+        // A clear-signed text in a plain message.
+        let clear = String::from_utf8(gpg.ok(&["--clearsign", "--local-user", "reporter@example.org"], "Phishing kit at http://198.51.100.9/login\n".as_bytes())).expect("armor");
+        let raw = format!(
+            "From: Reporter <reporter@example.org>\r\nTo: report@cert.example.tw\r\nSubject: Kit\r\n\
+             Date: Mon, 07 Dec 2026 10:00:00 +0800\r\nMessage-ID: <{}@example.org>\r\nMIME-Version: 1.0\r\n\
+             Content-Type: text/plain; charset=utf-8\r\n\r\n{}",
+            uuid::Uuid::now_v7().simple(),
+            clear.replace('\n', "\r\n")
+        );
+        let j = push(&h, &gate, raw.as_bytes()).await;
+        let page = history(j["target"].as_str().expect("tracking").to_string()).await;
+        assert!(page.contains("Received signed (OpenPGP), signature verified") && page.contains(&fpr), "{page}");
+    }
+}
+
 /// `[pgp] require_encryption`: TLP:AMBER intel goes encrypted to a recipient with a key
 /// (GnuPG opens it and finds the record) and as the notice with its link alone to one
 /// without; TLP:GREEN goes whole to both.
