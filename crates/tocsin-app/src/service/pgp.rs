@@ -448,19 +448,7 @@ pub(crate) fn upload_received_event(
     file: &str,
     opened: &Opened,
 ) -> tocsin_storage::reports::NewEvent {
-    tocsin_storage::reports::NewEvent {
-        actor_id: None,
-        actor: "system".into(),
-        event: received_kind(opened).into(),
-        visibility: tocsin_storage::reports::Visibility::Internal,
-        body: opened.signer.clone().unwrap_or_default(),
-        data: serde_json::json!({
-            "file": file,
-            "signed": opened.signed,
-            "signer": opened.signer,
-        })
-        .to_string(),
-    }
+    pgp_event(opened, ("file", file.into()))
 }
 
 /// The case's record of a report that came encrypted or signed ([`received_kind`]), with
@@ -470,18 +458,26 @@ pub(crate) fn received_event(
     mail: &crate::context::FromMail,
     opened: &Opened,
 ) -> tocsin_storage::reports::NewEvent {
+    pgp_event(opened, ("inbound_id", mail.inbound_id.clone().into()))
+}
+
+/// The event of [`received_kind`], its data naming where it came from (`source`).
+fn pgp_event(
+    opened: &Opened,
+    source: (&str, serde_json::Value),
+) -> tocsin_storage::reports::NewEvent {
+    let mut data = serde_json::json!({
+        "signed": opened.signed,
+        "signer": opened.signer,
+    });
+    data[source.0] = source.1;
     tocsin_storage::reports::NewEvent {
         actor_id: None,
         actor: "system".into(),
         event: received_kind(opened).into(),
         visibility: tocsin_storage::reports::Visibility::Internal,
         body: opened.signer.clone().unwrap_or_default(),
-        data: serde_json::json!({
-            "inbound_id": mail.inbound_id,
-            "signed": opened.signed,
-            "signer": opened.signer,
-        })
-        .to_string(),
+        data: data.to_string(),
     }
 }
 
