@@ -368,6 +368,18 @@ pub async fn tickets_of(
     Ok(out)
 }
 
+/// The case's files the desk may pick to go with a forward; which of them may go is the
+/// forward's TLP's to decide when it is sent ([`forward`]).
+pub async fn attachable(
+    state: &App,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    tracking: &str,
+) -> Result<Vec<tocsin_storage::reports::AttachmentMeta>, AppError> {
+    let report = desk_report(state, who, ctx, tracking, tocsin_domain::Action::Read).await?;
+    Ok(state.store.list_attachments(report.id).await?)
+}
+
 /// A report's threads with their teams (the caller has checked the reader).
 pub(crate) async fn threads_of(state: &App, report: &Report) -> Result<Vec<ThreadView>, AppError> {
     let mut out = Vec::new();

@@ -43,6 +43,8 @@ struct ForwardsPage {
     threads: Vec<ThreadLine>,
     /// (id, name · country) of every directory team.
     teams: Options,
+    /// (id, file name · size) of the case's files.
+    files: Options,
     tlps: Options,
     form: ForwardForm,
     errors: Errors,
@@ -56,6 +58,10 @@ impl ForwardsPage {
     fn chosen(&self, id: &str) -> bool {
         self.form.team_ids.iter().any(|t| t == id)
     }
+
+    fn attached(&self, id: &str) -> bool {
+        self.form.attachment_ids.iter().any(|t| t == id)
+    }
 }
 
 /// The forward form as typed.
@@ -65,6 +71,7 @@ pub(super) struct ForwardForm {
     team_ids: Vec<String>,
     tlp: String,
     identity_consented: Option<String>,
+    attachment_ids: Vec<String>,
     note: String,
 }
 
@@ -91,10 +98,11 @@ async fn view(
     let loaded = async {
         let threads = svc::threads(state, who, ctx, tracking).await?;
         let directory = teams::list(state, who, ctx).await?;
-        Ok::<_, AppError>((threads, directory))
+        let files = svc::attachable(state, who, ctx, tracking).await?;
+        Ok::<_, AppError>((threads, directory, files))
     }
     .await;
-    let (threads, directory) = match loaded {
+    let (threads, directory, files) = match loaded {
         Ok(x) => x,
         Err(e) => return e.into_response(),
     };
@@ -125,6 +133,14 @@ async fn view(
         .into_iter()
         .map(|t| (t.id.to_string(), format!("{} · {}", t.name, t.country)))
         .collect();
+    let files = files
+        .into_iter()
+        .map(|f| {
+            let size =
+                tocsin_app::service::reports::human_size(usize::try_from(f.size).unwrap_or(0));
+            (f.id.to_string(), format!("{} · {size}", f.filename))
+        })
+        .collect();
     render(
         status,
         &ForwardsPage {
@@ -132,6 +148,7 @@ async fn view(
             tracking: tracking.to_string(),
             threads,
             teams,
+            files,
             tlps: super::intel::tlp_options_from(Tlp::Clear),
             form,
             errors,
@@ -180,7 +197,7 @@ pub(super) async fn submit(
         team_ids: form.team_ids.clone(),
         tlp: form.tlp.clone(),
         identity_consented: form.identity_consented.is_some(),
-        attachment_ids: Vec::new(),
+        attachment_ids: form.attachment_ids.clone(),
         note: form.note.clone(),
     };
     match svc::forward(&state, &who, &ctx, &tracking, &input).await {

@@ -364,8 +364,26 @@ teams_tests! {
         assert_eq!(none.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", none.body);
         assert!(none.body.contains("fwd-teams-error"), "{}", none.body);
         let jp = teams["JPCERT/CC"]["id"].as_str().expect("id").to_string();
-        let sent = h.form(&path, &format!("team_ids={jp}&tlp=green&note=Please+look"), Some(&cookie)).await;
+        // The case's files are offered one by one; none goes at TLP:CLEAR.
+        let report_id = h.state.store.report_by_tracking(&tracking).await.expect("q").expect("report").id;
+        let mut tx = h.state.store.begin().await.expect("tx");
+        let file = tx.add_attachment(report_id, None, &tocsin_storage::reports::NewAttachment {
+            filename: "access.log".into(),
+            content_type: "text/plain".into(),
+            sha256: String::new(),
+            content: b"198.51.100.23 - - [01/Nov/2026:09:15:00 +0800] \"GET /kit/login.php\"".to_vec(),
+        }).await.expect("file");
+        tx.commit().await.expect("commit");
+        let page = h.get(&path, &[("cookie", &cookie)]).await;
+        assert!(page.body.contains(&format!("name=\"attachment_ids\" value=\"{file}\"")) && page.body.contains("access.log"), "{}", page.body);
+        let clear = h.form(&path, &format!("team_ids={jp}&tlp=clear&attachment_ids={file}&note=x"), Some(&cookie)).await;
+        assert_eq!(clear.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", clear.body);
+        assert!(clear.body.contains("fwd-attachments-error") && clear.body.contains(&format!("value=\"{file}\" checked")), "{}", clear.body);
+        assert!(h.outbox_to("info@jpcert.example").await.is_empty(), "nothing went");
+        let sent = h.form(&path, &format!("team_ids={jp}&tlp=green&attachment_ids={file}&note=Please+look"), Some(&cookie)).await;
         assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+        let events = h.state.store.list_events(report_id, Thread::All).await.expect("events");
+        assert!(events.iter().any(|e| e.data.contains(&file.to_string())), "the file went with the forward: {events:?}");
         assert_eq!(h.outbox_to("info@jpcert.example").await.len(), 1, "mailed to the team");
         let listed = h.get(&path, &[("cookie", &cookie)]).await;
         assert!(listed.body.contains("fwd-state-sent") && !listed.body.contains("id=\"fwd-none\""), "{}", listed.body);
