@@ -328,7 +328,7 @@ pub async fn submit_incident(
     who: &CurrentUser,
     ctx: &Ctx,
     input: &IncidentInput,
-    files: Vec<Upload>,
+    mut files: Vec<Upload>,
 ) -> Result<Receipt, AppError> {
     check(
         state,
@@ -341,6 +341,29 @@ pub async fn submit_incident(
         },
     )
     .await?;
+    // A description pasted encrypted to the desk's key (an armored OpenPGP message) is
+    // read decrypted; the ciphertext, as sent, is kept as a file of the report.
+    let mut input = input.clone();
+    let mut events = Vec::new();
+    let sender = who
+        .user()
+        .map(|u| u.email.clone())
+        .unwrap_or_else(|| input.email.clone());
+    let sealed = input.description.clone().into_bytes();
+    if let Some((plain, how)) =
+        super::pgp::open_upload(state, &sealed, &sender, "description").await?
+    {
+        input.description = String::from_utf8_lossy(&plain).into_owned();
+        events.push(super::pgp::upload_received_event("description.asc", &how));
+        files.insert(
+            0,
+            Upload {
+                filename: "description.asc".into(),
+                content_type: "application/pgp-encrypted".into(),
+                bytes: sealed,
+            },
+        );
+    }
     let valid = input.validate(state.now());
     let mut errors = match &valid {
         Ok(_) => FieldErrors::new(),
@@ -378,7 +401,7 @@ pub async fn submit_incident(
             .map(|t| (t.zh.clone(), t.en.clone()))
             .collect(),
         extra: super::intake::KindRows::None,
-        events: Vec::new(),
+        events,
     };
     let ack = Ack {
         body_id: "mail-ack-body",

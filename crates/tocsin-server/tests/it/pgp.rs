@@ -439,6 +439,38 @@ pgp_tests! {
     }
 }
 
+pgp_tests! {
+    async fn an_incident_description_encrypted_to_the_desk_is_read(h: Harness, key: DeskKey) {
+        let gpg = Gpg::new();
+        gpg.ok(&["--import"], key.public().armored().expect("armor").as_bytes());
+        let secret = "我們的網站首頁遭到置換，後台帳號 admin 遭盜用。";
+        let cipher = String::from_utf8(gpg.ok(&["--armor", "--encrypt", "--recipient", "desk@cert.example.tw"], secret.as_bytes())).expect("armor");
+        let body = serde_json::json!({
+            "reporter_name": "王小明", "email": "wang@victim-corp.example.tw",
+            "discovered_at": "2026-11-01T09:15", "time_zone": "Asia/Taipei",
+            "incident_type": "web_attack", "description": cipher, "needs_support": false,
+        });
+        let r = h.json(Method::POST, "/api/v1/reports/incident", None, body.clone(), &[]).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let tracking = r.json()["tracking_id"].as_str().expect("tracking").to_string();
+        let report = h.state.store.report_by_tracking(&tracking).await.expect("q").expect("report");
+        assert!(report.details.contains("後台帳號 admin 遭盜用"), "{}", report.details);
+        let files = h.state.store.list_attachments(report.id).await.expect("files");
+        assert_eq!(files.iter().map(|f| f.filename.as_str()).collect::<Vec<_>>(), ["description.asc"]);
+        let events = h.state.store.list_events(report.id, tocsin_domain::policy::Thread::All).await.expect("events");
+        assert!(events.iter().any(|e| e.event == "pgp_received"), "{events:?}");
+        // Encrypted to someone else: refused on the field, nothing stored.
+        gpg.ok(&["--quick-generate-key", "Someone <someone@example.org>", "future-default", "default", "never"], b"");
+        let elsewhere = String::from_utf8(gpg.ok(&["--armor", "--encrypt", "--recipient", "someone@example.org"], secret.as_bytes())).expect("armor");
+        let mut other = body;
+        other["description"] = serde_json::Value::String(elsewhere);
+        let r = h.json(Method::POST, "/api/v1/reports/incident", None, other, &[]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert!(r.body.contains("description"), "{}", r.body);
+        assert_eq!(h.state.store.count_reports_by_state(tocsin_domain::ReportKind::Incident).await.expect("count").iter().map(|(_, n)| n).sum::<i64>(), 1);
+    }
+}
+
 /// `[pgp] require_encryption`: TLP:AMBER intel goes encrypted to a recipient with a key
 /// (GnuPG opens it and finds the record) and as the notice with its link alone to one
 /// without; TLP:GREEN goes whole to both.
