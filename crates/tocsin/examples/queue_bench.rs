@@ -192,9 +192,32 @@ const CNA_OPEN: &[&str] = &[
 /// The phishing states a case waits in before it is taken down.
 const PHISH_OPEN: &[&str] = &["received", "verified", "abuse_notified", "reopened"];
 
-/// Times `runs` pages of the phishing desk's list as the desk reads one (a keyset page of
-/// URL cases over the states asked for, then their reports in one query), after one
-/// untimed, and prints p50 and p99 beside the goal; returns whether the p50 met it.
+/// Times `runs` reads of one page (after one untimed) and prints p50 and p99 beside the
+/// goal of 10 ms; `read` answers how many rows the page holds. Returns whether p50 met it.
+async fn timed<F, Fut>(name: &str, runs: usize, read: F) -> anyhow::Result<bool>
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<usize>>,
+{
+    let rows = read().await?;
+    let mut times = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let t = Instant::now();
+        std::hint::black_box(read().await?);
+        times.push(t.elapsed());
+    }
+    let p50 = p(&mut times, 0.5);
+    let p99 = p(&mut times, 0.99);
+    let goal = 10.0;
+    println!(
+        "{name:<48} {rows:>3} rows  p50 {p50:>7.2} ms  p99 {p99:>7.2} ms  goal p50 ≤ {goal:.0} ms: {}",
+        if p50 <= goal { "met" } else { "NOT MET" }
+    );
+    Ok(p50 <= goal)
+}
+
+/// Times the phishing desk's list as the desk reads one: a keyset page of URL cases over
+/// the states asked for, then their reports in one query.
 async fn phish_case(
     store: &Store,
     name: &str,
@@ -202,34 +225,17 @@ async fn phish_case(
     after: Option<(Timestamp, uuid::Uuid)>,
     runs: usize,
 ) -> anyhow::Result<bool> {
-    let read = || async {
+    timed(name, runs, || async {
         let cases = store.phish_urls_page(states, after, PAGE).await?;
         let ids: Vec<ReportId> = cases.iter().map(|c| c.case_report_id).collect();
-        let reports = store.get_reports(&ids).await?;
-        anyhow::Ok((cases, reports))
-    };
-    let first = read().await?;
-    let mut times = Vec::with_capacity(runs);
-    for _ in 0..runs {
-        let t = Instant::now();
-        let page = read().await?;
-        times.push(t.elapsed());
-        std::hint::black_box(page);
-    }
-    let p50 = p(&mut times, 0.5);
-    let p99 = p(&mut times, 0.99);
-    let goal = 10.0;
-    println!(
-        "{name:<48} {:>3} rows  p50 {p50:>7.2} ms  p99 {p99:>7.2} ms  goal p50 ≤ {goal:.0} ms: {}",
-        first.0.len(),
-        if p50 <= goal { "met" } else { "NOT MET" }
-    );
-    Ok(p50 <= goal)
+        std::hint::black_box(store.get_reports(&ids).await?);
+        anyhow::Ok(cases.len())
+    })
+    .await
 }
 
-/// Times `runs` pages of the coordinators' list as the vulnerability desk reads one (a
-/// keyset page of cases, then their reports in one query), after one untimed, and prints
-/// p50 and p99 beside the goal; returns whether the p50 met it.
+/// Times the coordinators' list as the vulnerability desk reads one: a keyset page of
+/// cases, then their reports in one query.
 async fn vuln_case(
     store: &Store,
     name: &str,
@@ -237,29 +243,12 @@ async fn vuln_case(
     after: Option<ReportId>,
     runs: usize,
 ) -> anyhow::Result<bool> {
-    let read = || async {
+    timed(name, runs, || async {
         let cases = store.vuln_cases_page(state, after, PAGE).await?;
         let ids: Vec<ReportId> = cases.iter().map(|c| c.report_id).collect();
-        let reports = store.get_reports(&ids).await?;
-        anyhow::Ok((cases, reports))
-    };
-    let first = read().await?;
-    let mut times = Vec::with_capacity(runs);
-    for _ in 0..runs {
-        let t = Instant::now();
-        let page = read().await?;
-        times.push(t.elapsed());
-        std::hint::black_box(page);
-    }
-    let p50 = p(&mut times, 0.5);
-    let p99 = p(&mut times, 0.99);
-    let goal = 10.0;
-    println!(
-        "{name:<48} {:>3} rows  p50 {p50:>7.2} ms  p99 {p99:>7.2} ms  goal p50 ≤ {goal:.0} ms: {}",
-        first.1.len(),
-        if p50 <= goal { "met" } else { "NOT MET" }
-    );
-    Ok(p50 <= goal)
+        Ok(store.get_reports(&ids).await?.len())
+    })
+    .await
 }
 
 fn p(v: &mut [Duration], q: f64) -> f64 {
@@ -270,26 +259,12 @@ fn p(v: &mut [Duration], q: f64) -> f64 {
         .unwrap_or(f64::NAN)
 }
 
-/// Times `runs` pages of `f` (after one untimed) and prints p50 and p99 beside the goal;
-/// returns whether the p50 met it.
+/// Times a page of the report queue under `f`.
 async fn case(store: &Store, name: &str, f: &ReportFilter, runs: usize) -> anyhow::Result<bool> {
-    let first = store.list_reports_page(f).await?;
-    let mut times = Vec::with_capacity(runs);
-    for _ in 0..runs {
-        let t = Instant::now();
-        let page = store.list_reports_page(f).await?;
-        times.push(t.elapsed());
-        std::hint::black_box(page);
-    }
-    let p50 = p(&mut times, 0.5);
-    let p99 = p(&mut times, 0.99);
-    let goal = 10.0;
-    println!(
-        "{name:<48} {:>3} rows  p50 {p50:>7.2} ms  p99 {p99:>7.2} ms  goal p50 ≤ {goal:.0} ms: {}",
-        first.rows.len(),
-        if p50 <= goal { "met" } else { "NOT MET" }
-    );
-    Ok(p50 <= goal)
+    timed(name, runs, || async {
+        Ok(store.list_reports_page(f).await?.rows.len())
+    })
+    .await
 }
 
 #[tokio::main]
