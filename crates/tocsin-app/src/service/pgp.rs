@@ -1,8 +1,10 @@
 //! The desk's OpenPGP and published identity: its key (read once at start), the public key
 //! and Web Key Directory, `security.txt` signed with the key, the RFC 2350 description's
 //! settings, the keys users upload on their account page, [`recipient_key`] (the one
-//! look-up of the key mail to an address is encrypted to) and opening encrypted mail to
-//! intake ([`open_inbound`]).
+//! look-up of the key mail to an address is encrypted to), opening encrypted mail to
+//! intake and verifying signed mail against the sender's key ([`open_inbound`]), and
+//! opening a text a reporter uploaded encrypted to the desk ([`open_upload`]). Mail
+//! tocsin sends is signed and encrypted by `mailer`, through [`recipient_key`].
 
 use tocsin_domain::{FieldError, FieldErrors, Timestamp};
 use tocsin_formats::mail_in::{self, Inbound, Limits};
