@@ -469,16 +469,35 @@ pub(super) async fn invite_colleague(
         Ok(id) => id,
         Err(e) => return e.into_response(),
     };
-    match svc::invite_colleague(&state, &who, &ctx, id, &form).await {
-        Ok(_) => see_other(&format!("/org/{id}?invited=1#org-colleagues")),
+    let result = svc::invite_colleague(&state, &who, &ctx, id, &form).await;
+    let done = format!("/org/{id}?invited=1#org-colleagues");
+    after_org_form(&state, &ctx, &who, id, result.map(drop), &done, |e| {
+        Typed::Invite(form, e)
+    })
+    .await
+}
+
+/// What an organization page's form answers: on to `done`, or the page again with the
+/// form as typed (`typed` of its errors) when refused on its fields.
+async fn after_org_form(
+    state: &AppState,
+    ctx: &Ctx,
+    who: &CurrentUser,
+    id: OrgId,
+    result: Result<(), AppError>,
+    done: &str,
+    typed: impl FnOnce(Errors) -> Typed,
+) -> Response {
+    match result {
+        Ok(()) => see_other(done),
         Err(AppError::Validation(e)) => {
-            let errors = field_errors(&ctx, &e);
+            let errors = field_errors(ctx, &e);
             org_view(
-                &state,
-                &ctx,
-                &who,
+                state,
+                ctx,
+                who,
                 id,
-                Typed::Invite(form, errors),
+                typed(errors),
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await
@@ -499,22 +518,12 @@ pub(super) async fn alliance_apply(
         Ok(id) => id,
         Err(e) => return e.into_response(),
     };
-    match svc::apply_alliance(&state, &who, &ctx, id, &form).await {
-        Ok(()) => see_other(&format!("/org/{id}")),
-        Err(AppError::Validation(e)) => {
-            let errors = field_errors(&ctx, &e);
-            org_view(
-                &state,
-                &ctx,
-                &who,
-                id,
-                Typed::Alliance(form, errors),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Err(e) => e.into_response(),
-    }
+    let result = svc::apply_alliance(&state, &who, &ctx, id, &form).await;
+    let done = format!("/org/{id}");
+    after_org_form(&state, &ctx, &who, id, result, &done, |e| {
+        Typed::Alliance(form, e)
+    })
+    .await
 }
 
 #[derive(Deserialize, Default)]
