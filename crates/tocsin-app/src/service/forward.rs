@@ -331,6 +331,34 @@ pub async fn threads(
     ctx: &Ctx,
     tracking: &str,
 ) -> Result<Vec<ThreadView>, AppError> {
+    Ok(opened_threads(state, who, ctx, tracking).await?.1)
+}
+
+/// The forwards page: the case's threads ([`threads`]) and the files the desk may pick to
+/// go with a forward (which of them may go is the forward's TLP's to decide, [`forward`]).
+pub async fn page(
+    state: &App,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    tracking: &str,
+) -> Result<
+    (
+        Vec<ThreadView>,
+        Vec<tocsin_storage::reports::AttachmentMeta>,
+    ),
+    AppError,
+> {
+    let (report, threads) = opened_threads(state, who, ctx, tracking).await?;
+    Ok((threads, state.store.list_attachments(report.id).await?))
+}
+
+/// The case, checked for the desk and its reading audited, and its threads.
+async fn opened_threads(
+    state: &App,
+    who: &CurrentUser,
+    ctx: &Ctx,
+    tracking: &str,
+) -> Result<(Report, Vec<ThreadView>), AppError> {
     let report = desk_report(state, who, ctx, tracking, tocsin_domain::Action::Read).await?;
     state
         .store
@@ -342,7 +370,8 @@ pub async fn threads(
             &report.tracking_id,
         ))
         .await?;
-    threads_of(state, &report).await
+    let threads = threads_of(state, &report).await?;
+    Ok((report, threads))
 }
 
 /// The teams' ticket numbers of listed cases, by report, for the desk's lists; empty for
@@ -366,18 +395,6 @@ pub async fn tickets_of(
         }
     }
     Ok(out)
-}
-
-/// The case's files the desk may pick to go with a forward; which of them may go is the
-/// forward's TLP's to decide when it is sent ([`forward`]).
-pub async fn attachable(
-    state: &App,
-    who: &CurrentUser,
-    ctx: &Ctx,
-    tracking: &str,
-) -> Result<Vec<tocsin_storage::reports::AttachmentMeta>, AppError> {
-    let report = desk_report(state, who, ctx, tracking, tocsin_domain::Action::Read).await?;
-    Ok(state.store.list_attachments(report.id).await?)
 }
 
 /// A report's threads with their teams (the caller has checked the reader).

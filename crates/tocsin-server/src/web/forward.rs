@@ -96,9 +96,8 @@ async fn view(
     status: StatusCode,
 ) -> Response {
     let loaded = async {
-        let threads = svc::threads(state, who, ctx, tracking).await?;
+        let (threads, files) = svc::page(state, who, ctx, tracking).await?;
         let directory = teams::list(state, who, ctx).await?;
-        let files = svc::attachable(state, who, ctx, tracking).await?;
         Ok::<_, AppError>((threads, directory, files))
     }
     .await;
